@@ -1,0 +1,182 @@
+#!/usr/bin/env node
+// The two README commands: `npm start` and `npm test`.
+//   start: install what is missing, bring the local stack up, run the four services (API and
+//          worker in one process each) with demo data, print the URLs; Ctrl-C stops it all.
+//   test:  install what is missing, bring the stack up, then lint, type-check and run every
+//          vitest project against the real servers; a stack this run started is stopped after.
+// STACK=external skips the local stack: MONGO_URL, KAFKA_BROKERS and TEMPORAL_ADDRESS then
+// point at real clusters.
+// Node built-ins only: this is what runs on a fresh clone before `npm ci`.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const services = [
+  { name: 'intake', port: 8081 },
+  { name: 'dispatch', port: 8082 },
+  { name: 'spares', port: 8083 },
+  { name: 'quality', port: 8084 },
+];
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', ...options });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+/** npm ci when node_modules is missing or older than the lock file. */
+function ensureDependencies() {
+  const installed = path.join(root, 'node_modules', '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  console.log('installing npm dependencies (npm ci) ...');
+  const t = Date.now();
+  if (run('npm', ['ci', '--no-audit', '--no-fund']) !== 0) throw new Error('npm ci failed');
+  console.log(`npm dependencies installed in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+}
+
+/** Starts the local stack unless STACK=external; returns the env services need and whether we started it. */
+async function ensureStack() {
+  if (process.env.STACK === 'external') {
+    for (const name of ['MONGO_URL', 'KAFKA_BROKERS', 'TEMPORAL_ADDRESS']) {
+      if (!process.env[name]) throw new Error(`STACK=external needs ${name}`);
+    }
+    return { env: {}, startedHere: false };
+  }
+  const stack = await import('./stack.mjs');
+  const before = await stack.status({ log: () => {} });
+  const info = await stack.up();
+  return {
+    startedHere: !before.healthy,
+    stack,
+    env: {
+      MONGO_URL: info.mongo.url,
+      KAFKA_BROKERS: info.kafka.brokers.join(','),
+      TEMPORAL_ADDRESS: info.temporal.address,
+      TEMPORAL_NAMESPACE: info.temporal.namespace,
+      TEMPORAL_TEST_SERVER_PATH: info.temporalTestServer.path,
+      TEMPORAL_UI_URL: info.temporal.uiUrl,
+    },
+  };
+}
+
+const colours = { intake: 36, dispatch: 35, spares: 33, quality: 32 };
+const levels = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+/** One readable line per pino record: time, service, level, message, ids. */
+function formatLine(service, line) {
+  const tag = `\x1b[${colours[service]}m${service.padEnd(8)}\x1b[0m`;
+  try {
+    const r = JSON.parse(line);
+    const ids = ['requestId', 'correlationId', 'workflowId', 'eventId'].filter((k) => r[k]).map((k) => `${k}=${r[k]}`).join(' ');
+    const err = r.err?.message ? ` (${r.err.message})` : '';
+    return `${tag} ${String(r.time ?? '').slice(11, 23)} ${(levels[r.level] ?? r.level).padEnd(5)} ${r.msg ?? ''}${err}${ids ? `  ${ids}` : ''}`;
+  } catch {
+    return `${tag} ${line}`;
+  }
+}
+
+async function waitReady(url, deadlineMs) {
+  const deadline = Date.now() + deadlineMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return true;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+async function start() {
+  ensureDependencies();
+  const { env, stack } = await ensureStack();
+  const children = services.map(({ name }) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/main.ts`], {
+      cwd: root,
+      env: { SEED_DEMO_DATA: 'true', ...env, ...process.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    for (const stream of [child.stdout, child.stderr]) {
+      let buffered = '';
+      stream.on('data', (chunk) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop();
+        for (const line of lines) if (line.trim()) console.log(formatLine(name, line));
+      });
+    }
+    child.on('exit', (code, signal) => {
+      if (!stopping) console.log(formatLine(name, `exited (${signal ?? code})`));
+    });
+    return { name, child };
+  });
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping services ...');
+    await Promise.all(
+      children.map(
+        ({ child }) =>
+          new Promise((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', resolve);
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+          }),
+      ),
+    );
+    if (stack) {
+      console.log('stopping the local stack (data stays in .stack/data) ...');
+      await stack.down();
+    }
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  const urls = services.map(({ name, port }) => ({ name, url: `http://127.0.0.1:${process.env[`${name.toUpperCase()}_PORT`] ?? port}` }));
+  const ready = await Promise.all(urls.map(({ url }) => waitReady(url, 180_000)));
+  console.log('\nAfter-sales platform is running:');
+  urls.forEach(({ name, url }, i) => console.log(`  ${name.padEnd(9)} ${url}  (${ready[i] ? 'ready' : 'NOT READY, see its log lines above'})  ${url}/openapi.json`));
+  console.log(`  temporal  ${env.TEMPORAL_UI_URL ?? process.env.TEMPORAL_UI_URL ?? '(external)'}  (Temporal Web UI)`);
+  console.log('  token     npm run -s token -- --role agent');
+  console.log('Ctrl-C stops everything; data stays.\n');
+}
+
+async function test() {
+  ensureDependencies();
+  const { env, stack, startedHere } = await ensureStack();
+  const childEnv = { ...process.env, ...env };
+  const steps = [
+    ['lint', 'npx', ['eslint', '.']],
+    ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json']],
+    ['tests', 'npx', ['vitest', 'run', ...process.argv.slice(3)]],
+  ];
+  let status = 0;
+  for (const [label, cmd, args] of steps) {
+    const t = Date.now();
+    console.log(`\n== ${label}: ${cmd} ${args.join(' ')}`);
+    status = run(cmd, args, { env: childEnv });
+    console.log(`== ${label}: ${status === 0 ? 'passed' : `FAILED (exit ${status})`} in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+    if (status !== 0) break;
+  }
+  if (stack && startedHere && process.env.KEEP_STACK !== 'true') await stack.down();
+  process.exit(status);
+}
+
+const command = process.argv[2];
+const main = command === 'start' ? start : command === 'test' ? test : null;
+if (!main) {
+  console.error('usage: node infra/bootstrap.mjs start|test');
+  process.exit(2);
+}
+main().catch((error) => {
+  console.error(`${command}: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import type { z } from 'zod';
+import { eventEnvelopeSchema, type EventEnvelope } from './envelope';
+import { serviceRequestRegisteredV1 } from './events/service-request';
+import { topics, type TopicName } from './topics';
+
+interface ContractEntry {
+  topic: TopicName;
+  schema: z.ZodType;
+}
+
+/**
+ * Every event type and version the platform knows: its schema and the topic it travels on.
+ * Keyed "type@version". A new data shape is a new version here, never an edit of an old one.
+ */
+export const eventContracts = {
+  'service-request.registered@1': { topic: topics.serviceRequests, schema: serviceRequestRegisteredV1 },
+} as const satisfies Record<string, ContractEntry>;
+
+export type EventKey = keyof typeof eventContracts;
+type TypeOf<K extends string> = K extends `${infer T}@${string}` ? T : never;
+export type EventType = TypeOf<EventKey>;
+
+/** The typed envelope of one known event type and version. */
+export type KnownEvent<K extends EventKey> = EventEnvelope<TypeOf<K>, z.infer<(typeof eventContracts)[K]['schema']>>;
+
+export function contractFor(type: string, version: number): ContractEntry | undefined {
+  return (eventContracts as Record<string, ContractEntry>)[`${type}@${version}`];
+}
+
+export type ValidationResult =
+  | { ok: true; event: EventEnvelope }
+  | { ok: false; reason: string };
+
+/** Checks the envelope, then the data against the schema of its type and version. */
+export function validateEvent(candidate: unknown): ValidationResult {
+  const envelope = eventEnvelopeSchema.safeParse(candidate);
+  if (!envelope.success) {
+    return { ok: false, reason: `envelope: ${envelope.error.issues.map(describeIssue).join('; ')}` };
+  }
+  const { type, version } = envelope.data;
+  const contract = contractFor(type, version);
+  if (!contract) return { ok: false, reason: `unknown event ${type}@${version}` };
+  const data = contract.schema.safeParse(envelope.data.data);
+  if (!data.success) {
+    return { ok: false, reason: `${type}@${version} data: ${data.error.issues.map(describeIssue).join('; ')}` };
+  }
+  return { ok: true, event: { ...envelope.data, data: data.data } };
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  return `${issue.path.join('.') || '(root)'}: ${issue.message}`;
+}
+
+export interface EventMeta {
+  id: string;
+  occurredAt: Date;
+  source: string;
+  subject: string;
+  correlationId: string;
+  causationId: string | null;
+}
+
+/** Builds a known event and checks it against its contract, so no service can publish a malformed one. */
+export function buildEvent<K extends EventKey>(
+  key: K,
+  data: z.input<(typeof eventContracts)[K]['schema']>,
+  meta: EventMeta,
+): KnownEvent<K> {
+  const [type, version] = key.split('@') as [TypeOf<K>, string];
+  const candidate = { ...meta, occurredAt: meta.occurredAt.toISOString(), type, version: Number(version), data };
+  const result = validateEvent(candidate);
+  if (!result.ok) throw new Error(`refusing to build an invalid event: ${result.reason}`);
+  return result.event as KnownEvent<K>;
+}
+
+export function topicOf(key: EventKey): TopicName {
+  return eventContracts[key].topic;
+}

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+
+/** Fails fast at start-up, naming every variable that is wrong and why. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      const value = env[name];
+      return `${name}: ${issue.message}${value === undefined ? ' (not set)' : ` (got "${value}")`}`;
+    }),
+  );
+}
+
+const port = z.coerce.number().int().min(1).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/** Process roles: an API process and a worker process deploy apart; `all` runs both (local use). */
+export const processRoles = ['api', 'worker', 'all'] as const;
+export type ProcessRole = (typeof processRoles)[number];
+
+/**
+ * The variables every service reads. Defaults point at the local stack from infra/stack.mjs;
+ * a deployment sets them to real clusters.
+ */
+export const platformEnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PROCESS_ROLE: z.enum(processRoles).default('all'),
+  HOST: z.string().default('127.0.0.1'),
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017/'),
+  KAFKA_BROKERS: z
+    .string()
+    .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...]')
+    .default('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().optional(),
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Prefix for topics, consumer groups, databases and task queues, so test runs share servers safely. */
+  PLATFORM_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9-]*$/, 'lower-case letters, digits and dashes only')
+    .default(''),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default('dev-only-secret-change-me-in-any-real-deployment'),
+  AUTH_ISSUER: z.string().default('aftersales-dev'),
+  OUTBOX_POLL_MS: positiveInt.default(500),
+  /** Load the small demo data set at start (npm start sets it); upserts, never overwrites. */
+  SEED_DEMO_DATA: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  HTTP_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'like 100kb or 1mb').default('100kb'),
+});
+export type PlatformEnv = z.infer<typeof platformEnvSchema>;
+
+export interface ServiceConfig extends PlatformEnv {
+  service: string;
+  port: number;
+  mongoDb: string;
+}
+
+/**
+ * A service's configuration: the platform variables plus its port (`<SERVICE>_PORT`, e.g.
+ * INTAKE_PORT) and its own database (`<SERVICE>_MONGO_DB`), each with the project's default.
+ */
+export function loadServiceConfig(service: string, defaultPort: number, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const upper = service.toUpperCase();
+  const own = loadConfig(
+    z.object({
+      [`${upper}_PORT`]: port.default(defaultPort),
+      [`${upper}_MONGO_DB`]: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default(service),
+    }),
+    env,
+  );
+  const platform = loadConfig(platformEnvSchema, env);
+  return {
+    ...platform,
+    service,
+    port: own[`${upper}_PORT`] as number,
+    mongoDb: namespaced(platform.PLATFORM_NAMESPACE, own[`${upper}_MONGO_DB`] as string, '_'),
+  };
+}
+
+export function namespaced(namespace: string, name: string, separator = '-'): string {
+  return namespace ? `${namespace}${separator}${name}` : name;
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import { verifyToken, type TokenSettings } from '../auth/tokens';
+import type { Principal } from '../auth/roles';
+import { ForbiddenError, PlatformError, UnauthorizedError, ValidationError } from '../errors';
+import { withLogContext } from '../logger';
+import { buildOpenApi } from './openapi';
+import type { RouteSpec } from './route';
+
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<string>;
+}
+
+export interface HttpAppOptions {
+  service: string;
+  version: string;
+  description?: string;
+  routes: RouteSpec[];
+  logger: Logger;
+  tokens: TokenSettings;
+  bodyLimit: string;
+  readiness: ReadinessCheck[];
+}
+
+/** Turns the first schema issue into an error that names the field, e.g. "contact.email". */
+function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
+  if (!schema) return value as T;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const path = issue.path.map(String).join('.');
+  const field = path || where;
+  throw new ValidationError(field, `${field}: ${issue.message}`);
+}
+
+async function authenticate(req: Request, route: RouteSpec, tokens: TokenSettings): Promise<Principal | null> {
+  if (route.roles === 'public') return null;
+  const header = req.header('authorization');
+  if (!header?.startsWith('Bearer ')) throw new UnauthorizedError('missing bearer token in the Authorization header');
+  const principal = await verifyToken(header.slice('Bearer '.length).trim(), tokens);
+  if (!principal.roles.some((role) => (route.roles as readonly string[]).includes(role))) {
+    throw new ForbiddenError(`this operation needs one of the roles: ${route.roles.join(', ')}`);
+  }
+  return principal;
+}
+
+export function errorBody(error: PlatformError) {
+  return { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
+}
+
+export function createHttpApp(options: HttpAppOptions): express.Express {
+  const { logger } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const requestId = req.header('x-request-id') || randomUUID();
+    const correlationId = req.header('x-correlation-id') || requestId;
+    res.setHeader('x-request-id', requestId);
+    res.locals.requestId = requestId;
+    res.locals.correlationId = correlationId;
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      if (req.path === '/healthz' || req.path === '/readyz') return;
+      withLogContext({ requestId, correlationId }, () =>
+        logger.info(
+          { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+          'http request',
+        ),
+      );
+    });
+    withLogContext({ requestId, correlationId }, next);
+  });
+  app.use(express.json({ limit: options.bodyLimit }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: options.service, version: options.version });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      options.readiness.map(async ({ name, check }) => {
+        try {
+          return { name, ok: true, detail: await check() };
+        } catch (error) {
+          return { name, ok: false, detail: (error as Error).message };
+        }
+      }),
+    );
+    const ready = results.every((r) => r.ok);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not-ready', checks: results });
+  });
+  const openapi = buildOpenApi(
+    { title: `${options.service} service`, version: options.version, ...(options.description ? { description: options.description } : {}) },
+    options.routes,
+  );
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  for (const route of options.routes) {
+    app[route.method](route.path, async (req: Request, res: Response) => {
+      const principal = await authenticate(req, route, options.tokens);
+      const params = validate(route.params, req.params, 'params');
+      const query = validate(route.query, req.query ?? {}, 'query');
+      const body = validate(route.body, req.body, 'body');
+      const result = await route.handler({
+        body,
+        query,
+        params,
+        headers: req.headers as Record<string, string | undefined>,
+        principal,
+        requestId: res.locals.requestId as string,
+        correlationId: res.locals.correlationId as string,
+        log: logger,
+      });
+      for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+      if (result.raw) {
+        res.status(result.status).type(result.raw.contentType).send(result.raw.content);
+      } else if (result.body === undefined) {
+        res.status(result.status).end();
+      } else {
+        res.status(result.status).json(result.body);
+      }
+    });
+  }
+
+  app.use((req, _res, next) => {
+    next(new PlatformError(`no route ${req.method} ${req.path}`, { status: 404, code: 'no_route' }));
+  });
+  // Every failure leaves as the same body; unknown errors are logged with their stack and answered 500.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const known = toPlatformError(error);
+    if (known.status >= 500) logger.error({ err: error }, 'request failed');
+    res.status(known.status).json(errorBody(known));
+  });
+  return app;
+}
+
+function toPlatformError(error: unknown): PlatformError {
+  if (error instanceof PlatformError) return error;
+  const e = error as { type?: string; status?: number; message?: string };
+  if (e.type === 'entity.parse.failed') return new ValidationError('body', `body: not valid JSON (${e.message})`);
+  if (e.type === 'entity.too.large') {
+    return new PlatformError('body: request body is larger than the limit', { status: 413, code: 'too_large', field: 'body' });
+  }
+  if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+    return new PlatformError(e.message ?? 'bad request', { status: e.status, code: 'bad_request' });
+  }
+  return new PlatformError('internal error', { status: 500, code: 'internal', cause: error });
+}

@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import type { Logger } from 'pino';
+import type { Principal, Role } from '../auth/roles';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface RouteContext<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  headers: Record<string, string | undefined>;
+  principal: Principal | null;
+  requestId: string;
+  correlationId: string;
+  log: Logger;
+}
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** For documents that are not JSON (a PDF report, an HTML page). */
+  raw?: { contentType: string; content: Buffer | string };
+}
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+}
+
+/**
+ * One HTTP operation: what it accepts, who may call it, what it answers. The same definition
+ * validates requests and produces the OpenAPI document, so the two cannot drift apart.
+ */
+export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
+  method: HttpMethod;
+  /** Express-style path, e.g. /v1/service-requests/:id */
+  path: string;
+  summary: string;
+  tags?: string[];
+  /** Roles allowed; 'public' needs no token. */
+  roles: readonly Role[] | 'public';
+  body?: z.ZodType<B>;
+  query?: z.ZodType<Q>;
+  params?: z.ZodType<P>;
+  /** Request headers the operation reads, documented as parameters. */
+  headerParams?: { name: string; description: string; required?: boolean }[];
+  responses: Record<number, ResponseSpec>;
+  handler: (ctx: RouteContext<B, Q, P>) => Promise<RouteResult>;
+}
+
+/** Keeps the generic types of each route while collecting them in one list. */
+export function defineRoute<B = undefined, Q = Record<string, never>, P = Record<string, never>>(
+  spec: RouteSpec<B, Q, P>,
+): RouteSpec<unknown, unknown, unknown> {
+  return spec as unknown as RouteSpec<unknown, unknown, unknown>;
+}

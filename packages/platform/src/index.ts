@@ -1,0 +1,16 @@
+export * from './errors';
+export * from './config';
+export * from './logger';
+export * from './auth/roles';
+export * from './auth/tokens';
+export * from './http/route';
+export * from './http/app';
+export * from './http/openapi';
+export * from './kafka/client';
+export * from './kafka/producer';
+export * from './kafka/consumer';
+export * from './mongo/connection';
+export * from './mongo/outbox';
+export * from './mongo/inbox';
+export * from './service';
+export { connectTemporalClient, describeTemporal } from './temporal';

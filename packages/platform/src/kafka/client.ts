@@ -1,0 +1,57 @@
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import type { Logger } from 'pino';
+
+/** Routes kafkajs's own log lines into the service's pino logger. */
+function pinoLogCreator(logger: Logger) {
+  const kafkaLog = logger.child({ module: 'kafkajs' });
+  return () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      if (level === logLevel.ERROR) kafkaLog.error(extra, message);
+      else if (level === logLevel.WARN) kafkaLog.warn(extra, message);
+      else if (level === logLevel.INFO) kafkaLog.debug(extra, message);
+      else kafkaLog.trace(extra, message);
+    };
+}
+
+export function createKafka(options: { brokers: string; clientId: string; logger: Logger }): Kafka {
+  return new Kafka({
+    clientId: options.clientId,
+    brokers: options.brokers.split(','),
+    logLevel: logLevel.INFO,
+    logCreator: pinoLogCreator(options.logger),
+    // A broker restart must not end a service: keep retrying for about a minute per call.
+    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 12 },
+    connectionTimeout: 3_000,
+  });
+}
+
+/** Creates the topics a service needs; idempotent, so every instance may call it at start. */
+export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })),
+      });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** A readiness probe: a real metadata round trip to the cluster. */
+export async function describeKafka(kafka: Kafka): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const cluster = await admin.describeCluster();
+    return `cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s), controller ${cluster.controller}`;
+  } finally {
+    await admin.disconnect();
+  }
+}

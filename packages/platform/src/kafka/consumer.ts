@@ -1,0 +1,138 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import { deadLetterTopic, validateEvent, type EventEnvelope, type EventKey } from '@aftersales/contracts';
+import { isRetriable } from '../errors';
+import { withLogContext } from '../logger';
+import type { EventProducer } from './producer';
+
+export interface ConsumedEvent {
+  event: EventEnvelope;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export type EventHandler = (consumed: ConsumedEvent) => Promise<void>;
+
+export interface EventConsumerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  /** Event type@version this consumer applies; other known events on its topics are skipped. */
+  handlers: Partial<Record<EventKey, EventHandler>>;
+  producer: EventProducer;
+  logger: Logger;
+  /** Upper bound of the pause between attempts while a handler fails with a retriable error. */
+  maxBackoffMs?: number;
+}
+
+export interface EventConsumer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** False after the consumer crashed without kafkajs restarting it (a liveness signal). */
+  isRunning(): boolean;
+}
+
+/**
+ * Consumes versioned events. Malformed, unknown-version and permanently failing events go to the
+ * topic's dead-letter topic with the reason; retriable failures are retried in place with backoff
+ * (blocking the partition, so order holds and nothing is skipped) until they succeed or the consumer stops.
+ */
+export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
+  const { kafka, groupId, logger, producer } = options;
+  const log = logger.child({ module: 'consumer', groupId });
+  const maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  let consumer: Consumer | null = null;
+  let running = false;
+  let stopping = false;
+
+  async function deadLetter(topic: string, message: KafkaMessage, partition: number, reason: string): Promise<void> {
+    log.warn({ topic, partition, offset: message.offset, reason }, 'event sent to dead-letter topic');
+    await producer.publishRaw(deadLetterTopic(topic), {
+      key: message.key?.toString() ?? null,
+      value: message.value,
+      headers: {
+        'dlt-reason': reason.slice(0, 2000),
+        'dlt-group': groupId,
+        'dlt-topic': topic,
+        'dlt-partition': String(partition),
+        'dlt-offset': message.offset,
+      },
+    });
+  }
+
+  async function handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message.value?.toString() ?? '');
+    } catch {
+      return deadLetter(topic, message, partition, 'value is not JSON');
+    }
+    const validation = validateEvent(parsed);
+    if (!validation.ok) return deadLetter(topic, message, partition, validation.reason);
+    const event = validation.event;
+    const handler = options.handlers[`${event.type}@${event.version}` as EventKey];
+    if (!handler) return; // a known event meant for other consumers
+
+    await withLogContext({ eventId: event.id, correlationId: event.correlationId, causationId: event.causationId ?? undefined }, async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await handler({ event, topic, partition, offset: message.offset });
+          return;
+        } catch (error) {
+          if (!isRetriable(error)) {
+            return deadLetter(topic, message, partition, `handler failed: ${(error as Error).message}`);
+          }
+          if (stopping) throw error; // leave the offset uncommitted; the next member re-delivers
+          const backoff = Math.min(maxBackoffMs, 100 * 2 ** Math.min(attempt, 10));
+          log.warn({ err: error, attempt, backoff, type: event.type }, 'handler failed, retrying');
+          await sleep(backoff);
+          await heartbeat();
+        }
+      }
+    });
+  }
+
+  async function start(): Promise<void> {
+    stopping = false;
+    consumer = kafka.consumer({
+      groupId,
+      // A short session lets the group notice a killed member within seconds, not half a minute.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      allowAutoTopicCreation: false,
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      const restart = (event.payload as { restart?: boolean }).restart;
+      log.error({ err: event.payload.error, restart }, 'consumer crashed');
+      if (!restart && !stopping) {
+        // kafkajs gives up on some errors (see its issues #267, #660); restart ourselves instead of going silent.
+        running = false;
+        void (async () => {
+          await consumer?.disconnect().catch(() => undefined);
+          await sleep(1_000);
+          if (!stopping) await start().catch((err: unknown) => log.error({ err }, 'consumer restart failed'));
+        })();
+      }
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: options.topics, fromBeginning: true });
+    await consumer.run({
+      autoCommit: true,
+      eachMessage: async ({ topic, partition, message, heartbeat }) => handleMessage(topic, partition, message, heartbeat),
+    });
+    running = true;
+    log.info({ topics: options.topics }, 'consumer started');
+  }
+
+  return {
+    start,
+    async stop() {
+      stopping = true;
+      running = false;
+      await consumer?.disconnect();
+    },
+    isRunning: () => running,
+  };
+}

@@ -1,0 +1,27 @@
+import mongoose, { type Connection } from 'mongoose';
+
+/** Each service connects to its own database; no service reads another's. */
+export async function connectMongo(url: string, dbName: string): Promise<Connection> {
+  const connection = mongoose.createConnection(url, {
+    dbName,
+    serverSelectionTimeoutMS: 10_000,
+    // FerretDB v1 is not a replica set; retryable writes need one, so they are left to the driver's detection.
+    autoIndex: true,
+  });
+  await connection.asPromise();
+  return connection;
+}
+
+/** A readiness probe: a real `ping` round trip, answered with the server's version. */
+export async function pingMongo(connection: Connection): Promise<string> {
+  const db = connection.db;
+  if (!db) throw new Error('not connected');
+  await db.admin().command({ ping: 1 });
+  const info = await db.admin().command({ buildInfo: 1 });
+  const ferret = typeof info.ferretdbVersion === 'string' ? ` (FerretDB ${info.ferretdbVersion})` : '';
+  return `mongo ${String(info.version)}${ferret}, db ${db.databaseName}`;
+}
+
+export function isDuplicateKeyError(error: unknown): boolean {
+  return (error as { code?: number }).code === 11000;
+}

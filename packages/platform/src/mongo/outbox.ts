@@ -1,0 +1,135 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Collection, Document } from 'mongodb';
+import type { Logger } from 'pino';
+import type { EventEnvelope } from '@aftersales/contracts';
+import type { EventProducer, OutgoingEvent } from '../kafka/producer';
+
+/**
+ * Transactional outbox inside the aggregate's own document. FerretDB v1 (and any Mongo without a
+ * replica set) has no multi-document transactions, so the pending events ride in the same
+ * single-document write as the state change: both are stored, or neither is.
+ *
+ * Fields on the document: `outbox` (pending events, oldest first) and `outboxDueAt` (when a relay
+ * may take them; a relay pushes it forward while it holds a lease).
+ */
+export interface OutboxEntry {
+  topic: string;
+  event: EventEnvelope;
+}
+
+export interface OutboxFields {
+  outbox?: OutboxEntry[];
+  outboxDueAt?: Date;
+}
+
+/** Fields to include in an insert so the document is stored together with its events. */
+export function outboxForInsert(events: OutgoingEvent[], now: Date): Required<OutboxFields> {
+  return { outbox: events.map(({ topic, event }) => ({ topic, event })), outboxDueAt: now };
+}
+
+/** Update operators that append events to a document in the same update as its state change. */
+export function outboxForUpdate(events: OutgoingEvent[], now: Date) {
+  return {
+    $push: { outbox: { $each: events.map(({ topic, event }) => ({ topic, event })) } },
+    $min: { outboxDueAt: now },
+  };
+}
+
+export interface OutboxRelay {
+  start(): void;
+  /** Wakes the relay now (after a local write) instead of at its next poll. */
+  nudge(): void;
+  stop(): Promise<void>;
+  /** Publishes what is due once; returns how many events went out. For tests and shutdown. */
+  drain(): Promise<number>;
+}
+
+export interface OutboxRelayOptions {
+  collections: Collection<Document>[];
+  producer: EventProducer;
+  logger: Logger;
+  pollMs: number;
+  /** How long a claimed document stays with one relay before another may take it over. */
+  leaseMs?: number;
+  now?: () => Date;
+}
+
+/**
+ * Publishes pending events and removes them from their documents. At-least-once: a crash between
+ * publish and removal publishes again, which consumers absorb by event id. Several relays may run;
+ * the lease keeps them from publishing the same document at the same time.
+ */
+export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
+  const { collections, producer, pollMs } = options;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const now = options.now ?? (() => new Date());
+  const log = options.logger.child({ module: 'outbox-relay' });
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wake: (() => void) | null = null;
+
+  async function relayOne(collection: Collection<Document>): Promise<number> {
+    const claimedAt = now();
+    const claimed = await collection.findOneAndUpdate(
+      { outboxDueAt: { $lte: claimedAt } },
+      { $set: { outboxDueAt: new Date(claimedAt.getTime() + leaseMs) } },
+      // No projection: FerretDB v1 does not implement findAndModify's `fields`.
+      { returnDocument: 'after' },
+    );
+    if (!claimed) return -1;
+    const entries = (claimed.outbox ?? []) as OutboxEntry[];
+    await producer.publish(entries);
+    // Remove from the head only while the head is what was published: writers append at the tail,
+    // so this never drops an unpublished event. (FerretDB v1 ignores $pull with a field condition.)
+    for (const entry of entries) {
+      await collection.updateOne({ _id: claimed._id, 'outbox.0.event.id': entry.event.id }, { $pop: { outbox: -1 } });
+    }
+    // Events appended meanwhile keep the document due; otherwise the outbox fields go.
+    const cleared = await collection.updateOne({ _id: claimed._id, outbox: { $size: 0 } }, { $unset: { outbox: '', outboxDueAt: '' } });
+    if (cleared.modifiedCount === 0) await collection.updateOne({ _id: claimed._id }, { $set: { outboxDueAt: now() } });
+    if (entries.length > 0) log.debug({ count: entries.length, collection: collection.collectionName, subject: String(claimed._id) }, 'events published');
+    return entries.length;
+  }
+
+  async function drain(): Promise<number> {
+    let total = 0;
+    for (const collection of collections) {
+      for (;;) {
+        const count = await relayOne(collection);
+        if (count < 0) break;
+        total += count;
+      }
+    }
+    return total;
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      try {
+        await drain();
+      } catch (error) {
+        log.warn({ err: error }, 'outbox relay pass failed; will retry');
+      }
+      if (!running) break;
+      await Promise.race([sleep(pollMs), new Promise<void>((resolve) => (wake = resolve))]);
+      wake = null;
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      loop = run();
+    },
+    nudge() {
+      wake?.();
+    },
+    async stop() {
+      running = false;
+      wake?.();
+      await loop;
+    },
+    drain,
+  };
+}

@@ -1,0 +1,215 @@
+import type { Server } from 'node:http';
+import type { Client, Connection as TemporalConnection } from '@temporalio/client';
+import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import type { Kafka } from 'kafkajs';
+import type { Collection, Document } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { deadLetterTopic, namespacedTopic, type EventKey } from '@aftersales/contracts';
+import { loadServiceConfig, namespaced, type ServiceConfig } from './config';
+import { createHttpApp } from './http/app';
+import type { RouteSpec } from './http/route';
+import { createKafka, describeKafka, ensureTopics } from './kafka/client';
+import { createEventConsumer, type EventConsumer, type EventHandler } from './kafka/consumer';
+import { createEventProducer, type EventProducer } from './kafka/producer';
+import { createLogger, type Logger } from './logger';
+import { connectMongo, pingMongo } from './mongo/connection';
+import { createOutboxRelay, type OutboxRelay } from './mongo/outbox';
+import { connectTemporalClient, createTemporalWorker, describeTemporal, installTemporalRuntime } from './temporal';
+
+/** What a service's setup receives: configured connections and the names it must use. */
+export interface Platform {
+  config: ServiceConfig;
+  logger: Logger;
+  mongo: Connection;
+  kafka: Kafka;
+  temporal: Client;
+  /** The topic's name in this deployment (namespaced in tests). */
+  topic(name: string): string;
+  consumerGroup(name: string): string;
+  taskQueue(name: string): string;
+  /** Wakes this process's outbox relay after a write (no-op in an API-only process). */
+  nudgeOutbox(): void;
+  now(): Date;
+}
+
+export interface ConsumerSpec {
+  /** Group name without namespace, e.g. "dispatch-service-requests". */
+  group: string;
+  topics: string[];
+  handlers: Partial<Record<EventKey, EventHandler>>;
+}
+
+export interface TemporalWorkerSpec extends Pick<WorkerOptions, 'workflowsPath' | 'activities'> {
+  taskQueue: string;
+}
+
+export interface ServiceParts {
+  routes: RouteSpec[];
+  /** Collections whose documents carry an outbox. */
+  outboxCollections: Collection<Document>[];
+  /** Topics this service creates (it publishes to them or consumes them). */
+  topics: string[];
+  consumers: ConsumerSpec[];
+  temporalWorkers: TemporalWorkerSpec[];
+}
+
+export interface ServiceDefinition {
+  name: string;
+  defaultPort: number;
+  version: string;
+  description: string;
+  setup(platform: Platform): Promise<ServiceParts>;
+}
+
+export interface RunningService {
+  platform: Platform;
+  url: string | null;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a service in its configured role: `api` serves HTTP, `worker` runs the outbox relay,
+ * the Kafka consumers and the Temporal workers, `all` does both in one process.
+ */
+export async function startService(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+  const config = loadServiceConfig(definition.name, definition.defaultPort, env);
+  const logger = createLogger(definition.name, config.LOG_LEVEL);
+  const runsApi = config.PROCESS_ROLE !== 'worker';
+  const runsWorker = config.PROCESS_ROLE !== 'api';
+  const ns = config.PLATFORM_NAMESPACE;
+  const stops: (() => Promise<unknown>)[] = [];
+
+  installTemporalRuntime(logger);
+  const mongo = await connectMongo(config.MONGO_URL, config.mongoDb);
+  stops.push(() => mongo.close());
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? namespaced(ns, definition.name), logger });
+  const { client: temporal, connection: temporalConnection } = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  stops.push(() => temporalConnection.close());
+
+  let relay: OutboxRelay | null = null;
+  const platform: Platform = {
+    config,
+    logger,
+    mongo,
+    kafka,
+    temporal,
+    topic: (name) => namespacedTopic(ns, name),
+    consumerGroup: (name) => namespaced(ns, name),
+    taskQueue: (name) => namespaced(ns, name),
+    nudgeOutbox: () => relay?.nudge(),
+    now: () => new Date(),
+  };
+  const parts = await definition.setup(platform);
+  await ensureTopics(kafka, parts.topics.flatMap((t) => [platform.topic(t), deadLetterTopic(platform.topic(t))]));
+
+  let producer: EventProducer | null = null;
+  const consumers: EventConsumer[] = [];
+  const workers: { worker: Worker; connection: NativeConnection; running: Promise<void> }[] = [];
+  if (runsWorker) {
+    producer = await createEventProducer(kafka);
+    relay = createOutboxRelay({ collections: parts.outboxCollections, producer, logger, pollMs: config.OUTBOX_POLL_MS });
+    relay.start();
+    for (const spec of parts.consumers) {
+      const consumer = createEventConsumer({
+        kafka,
+        groupId: platform.consumerGroup(spec.group),
+        topics: spec.topics.map(platform.topic),
+        handlers: spec.handlers,
+        producer,
+        logger,
+      });
+      await consumer.start();
+      consumers.push(consumer);
+    }
+    for (const spec of parts.temporalWorkers) {
+      const { worker, connection } = await createTemporalWorker({
+        address: config.TEMPORAL_ADDRESS,
+        namespace: config.TEMPORAL_NAMESPACE,
+        taskQueue: platform.taskQueue(spec.taskQueue),
+        ...(spec.workflowsPath ? { workflowsPath: spec.workflowsPath } : {}),
+        ...(spec.activities ? { activities: spec.activities } : {}),
+      });
+      const running = worker.run();
+      running.catch((err: unknown) => logger.fatal({ err }, 'temporal worker stopped'));
+      workers.push({ worker, connection, running });
+    }
+  }
+
+  let server: Server | null = null;
+  let url: string | null = null;
+  if (runsApi) {
+    const app = createHttpApp({
+      service: definition.name,
+      version: definition.version,
+      description: definition.description,
+      routes: parts.routes,
+      logger,
+      tokens: { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER },
+      bodyLimit: config.HTTP_BODY_LIMIT,
+      readiness: [
+        { name: 'mongo', check: () => pingMongo(mongo) },
+        { name: 'kafka', check: () => describeKafka(kafka) },
+        { name: 'temporal', check: () => describeTemporal(temporalConnection as TemporalConnection, config.TEMPORAL_NAMESPACE) },
+        ...(runsWorker
+          ? [{ name: 'consumers', check: async () => assertConsumers(consumers) }]
+          : []),
+      ],
+    });
+    server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(config.port, config.HOST, () => resolve(s));
+      s.once('error', reject);
+    });
+    url = `http://${config.HOST}:${config.port}`;
+  }
+  logger.info({ role: config.PROCESS_ROLE, url, db: config.mongoDb, namespace: ns || undefined }, `${definition.name} started`);
+
+  let stopped = false;
+  return {
+    platform,
+    url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      for (const consumer of consumers) await consumer.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop'));
+      for (const w of workers) {
+        w.worker.shutdown();
+        await w.running.catch(() => undefined);
+        await w.connection.close();
+      }
+      await relay?.stop();
+      await producer?.disconnect().catch(() => undefined);
+      for (const stop of stops.reverse()) await stop().catch(() => undefined);
+      logger.info(`${definition.name} stopped`);
+    },
+  };
+}
+
+function assertConsumers(consumers: EventConsumer[]): string {
+  const down = consumers.filter((c) => !c.isRunning()).length;
+  if (down > 0) throw new Error(`${down} of ${consumers.length} consumers are not running`);
+  return `${consumers.length} consumers running`;
+}
+
+/** The entry point of a service's main.ts: start, then stop cleanly on SIGTERM / SIGINT. */
+export async function runServiceMain(definition: ServiceDefinition): Promise<void> {
+  let service: RunningService;
+  try {
+    service = await startService(definition);
+  } catch (error) {
+    process.stderr.write(`${definition.name} failed to start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    service.platform.logger.info({ signal }, 'shutting down');
+    service.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        service.platform.logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { defineRoute, NotFoundError, type RouteSpec } from '@aftersales/platform';
+import type { BoardEntryDoc, DispatchModels } from '../store/models';
+
+function present({ _id, ...rest }: BoardEntryDoc) {
+  return { id: _id, ...rest };
+}
+
+const readers = ['dispatcher', 'manager', 'auditor', 'platform'] as const;
+
+export function boardRoutes(models: DispatchModels): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/service-requests',
+      summary: 'The dispatch board: requests waiting for dispatch, most urgent first',
+      tags: ['board'],
+      roles: readers,
+      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      responses: { 200: { description: 'Board entries ordered by neededBy' } },
+      handler: async ({ query }) => {
+        const entries = await models.boardEntries.find({ status: 'awaiting-dispatch' }).sort({ neededBy: 1 }).limit(query.limit).lean();
+        return { status: 200, body: { items: entries.map(present) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/service-requests/:id',
+      summary: "Dispatch's view of one service request",
+      tags: ['board'],
+      roles: readers,
+      params: z.object({ id: z.string().min(1).max(64) }),
+      responses: { 200: { description: 'The board entry' } },
+      handler: async ({ params }) => {
+        const entry = await models.boardEntries.findById(params.id).lean();
+        if (!entry) throw new NotFoundError('service request', params.id, 'id');
+        return { status: 200, body: present(entry) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,18 @@
+import type { ServiceRequestRegisteredV1 } from '@aftersales/contracts';
+import type { BoardEntryDoc } from '../store/models';
+
+/** A registered request becomes an entry on the dispatcher's board, waiting for dispatch. */
+export function boardEntryFromRegistered(data: ServiceRequestRegisteredV1, eventId: string, receivedAt: Date): BoardEntryDoc {
+  return {
+    _id: data.requestId,
+    customerId: data.customerId,
+    serialNumber: data.serialNumber,
+    channel: data.channel,
+    symptom: data.symptom,
+    raisedAt: new Date(data.raisedAt),
+    neededBy: new Date(data.neededBy),
+    status: 'awaiting-dispatch',
+    receivedAt,
+    sourceEventId: eventId,
+  };
+}

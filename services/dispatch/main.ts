@@ -1,0 +1,4 @@
+import { runServiceMain } from '@aftersales/platform';
+import { dispatchService } from './service';
+
+await runServiceMain(dispatchService);

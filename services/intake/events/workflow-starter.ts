@@ -1,0 +1,43 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
+import type { KnownEvent } from '@aftersales/contracts';
+import type { ConsumedEvent, Platform } from '@aftersales/platform';
+import { serviceRequestTaskQueue, type serviceRequest } from '@aftersales/workflows';
+
+export interface WorkflowStarterSettings {
+  firstResponseTargetMinutes: number;
+}
+
+/**
+ * Starts the serviceRequest workflow from the registered event, not from the HTTP handler: the
+ * event is stored with the record, so a crash after the 201 still reaches the workflow.
+ * The request id is the workflow id, and a duplicate id is refused, so a re-delivered event never
+ * starts a second process (not even after the first one closed).
+ */
+export function createWorkflowStarter(platform: Platform, settings: WorkflowStarterSettings) {
+  return async ({ event }: ConsumedEvent): Promise<void> => {
+    const { data } = event as KnownEvent<'service-request.registered@1'>;
+    try {
+      await platform.temporal.workflow.start<typeof serviceRequest>('serviceRequest', {
+        workflowId: data.requestId,
+        taskQueue: platform.taskQueue(serviceRequestTaskQueue),
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        args: [
+          {
+            requestId: data.requestId,
+            customerId: data.customerId,
+            serialNumber: data.serialNumber,
+            channel: data.channel,
+            registeredAt: event.occurredAt,
+            correlationId: event.correlationId,
+            firstResponseTargetMinutes: settings.firstResponseTargetMinutes,
+          },
+        ],
+        memo: { causationId: event.id },
+      });
+      platform.logger.info({ workflowId: data.requestId }, 'serviceRequest workflow started');
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw error;
+    }
+  };
+}

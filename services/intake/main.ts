@@ -1,0 +1,4 @@
+import { runServiceMain } from '@aftersales/platform';
+import { intakeService } from './service';
+
+await runServiceMain(intakeService);

@@ -1,0 +1,32 @@
+/** Words that say nothing about a fault; left out so they do not make unrelated articles match. */
+const stopWords = new Set(['the', 'a', 'an', 'and', 'or', 'on', 'in', 'of', 'after', 'is', 'it', 'to', 'not', 'with', 'when', 'no']);
+
+export function symptomWords(text: string): string[] {
+  return [...new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1 && !stopWords.has(w)))];
+}
+
+export interface SearchableArticle {
+  id: string;
+  models: string[];
+  symptom: string;
+  title: string;
+}
+
+/**
+ * Ranks articles for a model and the symptom an agent typed: the share of the typed words an
+ * article's symptom and title contain, with a bonus for an article about the same model.
+ * Articles that share no word are dropped.
+ */
+export function rankArticles<T extends SearchableArticle>(articles: T[], query: { model?: string; text: string }): { article: T; score: number; matched: string[] }[] {
+  const wanted = symptomWords(query.text);
+  if (wanted.length === 0) return [];
+  return articles
+    .map((article) => {
+      const words = new Set(symptomWords(`${article.symptom} ${article.title}`));
+      const matched = wanted.filter((w) => words.has(w));
+      const modelBonus = query.model && article.models.includes(query.model) ? 0.25 : 0;
+      return { article, matched, score: matched.length === 0 ? 0 : matched.length / wanted.length + modelBonus };
+    })
+    .filter((hit) => hit.score > 0)
+    .sort((a, b) => b.score - a.score || a.article.id.localeCompare(b.article.id));
+}

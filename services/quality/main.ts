@@ -1,0 +1,4 @@
+import { runServiceMain } from '@aftersales/platform';
+import { qualityService } from './service';
+
+await runServiceMain(qualityService);

@@ -1,0 +1,4 @@
+import { runServiceMain } from '@aftersales/platform';
+import { sparesService } from './service';
+
+await runServiceMain(sparesService);

@@ -1,0 +1,46 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface StackEndpoints {
+  mongoUrl: string;
+  kafkaBrokers: string;
+  temporalAddress: string;
+  temporalNamespace: string;
+  temporalTestServerPath: string | null;
+  temporalTestServerVersion: string | null;
+  kafkaVersion: string | null;
+}
+
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+interface StackJson {
+  temporal?: { address?: string; namespace?: string };
+  temporalTestServer?: { path?: string; version?: string };
+  kafka?: { brokers?: string[]; version?: string };
+  mongo?: { url?: string };
+}
+
+/** The environment wins (real clusters); otherwise what infra/stack.mjs wrote when it started the local stack. */
+export function stackEndpoints(env: NodeJS.ProcessEnv = process.env): StackEndpoints {
+  const file = `${repoRoot}.stack/run/stack.json`;
+  const local: StackJson = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StackJson) : {};
+  return {
+    mongoUrl: env.MONGO_URL ?? local.mongo?.url ?? 'mongodb://127.0.0.1:27017/',
+    kafkaBrokers: env.KAFKA_BROKERS ?? local.kafka?.brokers?.join(',') ?? '127.0.0.1:9092',
+    temporalAddress: env.TEMPORAL_ADDRESS ?? local.temporal?.address ?? '127.0.0.1:7233',
+    temporalNamespace: env.TEMPORAL_NAMESPACE ?? local.temporal?.namespace ?? 'default',
+    temporalTestServerPath: env.TEMPORAL_TEST_SERVER_PATH ?? local.temporalTestServer?.path ?? null,
+    temporalTestServerVersion: local.temporalTestServer?.version ?? null,
+    kafkaVersion: env.KAFKA_BROKERS ? null : (local.kafka?.version ?? null),
+  };
+}
+
+/** The variables a service process needs to reach the servers under test. */
+export function serviceEnv(stack: StackEndpoints): Record<string, string> {
+  return {
+    MONGO_URL: stack.mongoUrl,
+    KAFKA_BROKERS: stack.kafkaBrokers,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_NAMESPACE: stack.temporalNamespace,
+  };
+}

@@ -1,0 +1,2 @@
+// The bundle entry the Temporal worker loads: workflow functions only, no I/O.
+export { serviceRequest } from './service-request/workflow';
