@@ -31,7 +31,8 @@ function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: st
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const path = issue.path.map(String).join('.');
+  // An unknown key is named itself, so the caller sees which field to drop.
+  const path = [...issue.path.map(String), ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])].join('.');
   const field = path || where;
   throw new ValidationError(field, `${field}: ${issue.message}`);
 }

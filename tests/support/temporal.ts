@@ -1,0 +1,20 @@
+import { Client, Connection } from '@temporalio/client';
+import type { StackEndpoints } from './stack';
+
+export async function withTemporal<T>(stack: StackEndpoints, fn: (client: Client) => Promise<T>): Promise<T> {
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  try {
+    return await fn(new Client({ connection, namespace: stack.temporalNamespace }));
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Ends the long-running workflows a test started, so the shared dev server does not collect them. */
+export async function terminateWorkflows(stack: StackEndpoints, workflowIds: string[]): Promise<void> {
+  await withTemporal(stack, async (client) => {
+    for (const id of workflowIds) {
+      await client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
+    }
+  });
+}
