@@ -5,7 +5,8 @@ const exclude = ['**/node_modules/**', '.stack/**'];
 
 /**
  * Three tiers: unit tests need nothing; int tests use the real servers the global setup found;
- * e2e tests start service processes against those servers and drive them over HTTP.
+ * e2e tests start service processes against those servers and drive them over HTTP; fault tests
+ * kill the servers themselves, so `npm test` runs them last and alone.
  */
 export default defineConfig({
   test: {
@@ -30,6 +31,17 @@ export default defineConfig({
           exclude,
           globalSetup,
           testTimeout: 240_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: ['tests/**/*.fault.test.ts'],
+          exclude,
+          globalSetup,
+          testTimeout: 300_000,
           hookTimeout: 180_000,
           fileParallelism: false,
         },

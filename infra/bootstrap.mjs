@@ -153,11 +153,16 @@ async function test() {
   ensureDependencies();
   const { env, stack, startedHere } = await ensureStack();
   const childEnv = { ...process.env, ...env };
-  const steps = [
-    ['lint', 'npx', ['eslint', '.']],
-    ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json']],
-    ['tests', 'npx', ['vitest', 'run', ...process.argv.slice(3)]],
-  ];
+  const extra = process.argv.slice(3);
+  // Projects run one after another: on two cores, e2e processes and int tests side by side would
+  // only slow each other, and the fault tests kill shared servers, so they must run alone.
+  const steps = extra.length
+    ? [['tests', 'npx', ['vitest', 'run', ...extra]]]
+    : [
+        ['lint', 'npx', ['eslint', '.']],
+        ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json']],
+        ...['unit', 'int', 'e2e', 'faults'].map((project) => [`${project} tests`, 'npx', ['vitest', 'run', '--project', project]]),
+      ];
   let status = 0;
   for (const [label, cmd, args] of steps) {
     const t = Date.now();

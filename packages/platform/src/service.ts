@@ -71,7 +71,11 @@ export interface RunningService {
  * Starts a service in its configured role: `api` serves HTTP, `worker` runs the outbox relay,
  * the Kafka consumers and the Temporal workers, `all` does both in one process.
  */
-export async function startService(definition: ServiceDefinition, env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+export async function startService(
+  definition: ServiceDefinition,
+  env: NodeJS.ProcessEnv = process.env,
+  onFatal: (error: unknown) => void = () => undefined,
+): Promise<RunningService> {
   const config = loadServiceConfig(definition.name, definition.defaultPort, env);
   const logger = createLogger(definition.name, config.LOG_LEVEL);
   const runsApi = config.PROCESS_ROLE !== 'worker';
@@ -130,7 +134,10 @@ export async function startService(definition: ServiceDefinition, env: NodeJS.Pr
         ...(spec.activities ? { activities: spec.activities } : {}),
       });
       const running = worker.run();
-      running.catch((err: unknown) => logger.fatal({ err }, 'temporal worker stopped'));
+      running.catch((err: unknown) => {
+        logger.fatal({ err }, 'temporal worker stopped');
+        onFatal(err);
+      });
       workers.push({ worker, connection, running });
     }
   }
@@ -173,7 +180,7 @@ export async function startService(definition: ServiceDefinition, env: NodeJS.Pr
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       for (const consumer of consumers) await consumer.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop'));
       for (const w of workers) {
-        w.worker.shutdown();
+        if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
         await w.running.catch(() => undefined);
         await w.connection.close();
       }
@@ -195,7 +202,8 @@ function assertConsumers(consumers: EventConsumer[]): string {
 export async function runServiceMain(definition: ServiceDefinition): Promise<void> {
   let service: RunningService;
   try {
-    service = await startService(definition);
+    // A worker that stopped for good leaves the process half alive: exit and let the supervisor restart it.
+    service = await startService(definition, process.env, () => process.exit(1));
   } catch (error) {
     process.stderr.write(`${definition.name} failed to start: ${(error as Error).message}\n`);
     process.exit(1);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { verifyToken, type TokenSettings } from '../auth/tokens';
 import type { Principal } from '../auth/roles';
-import { ForbiddenError, PlatformError, UnauthorizedError, ValidationError } from '../errors';
+import { DependencyUnavailableError, ForbiddenError, PlatformError, UnauthorizedError, ValidationError } from '../errors';
 import { withLogContext } from '../logger';
 import { buildOpenApi } from './openapi';
 import type { RouteSpec } from './route';
@@ -48,6 +48,17 @@ async function authenticate(req: Request, route: RouteSpec, tokens: TokenSetting
   return principal;
 }
 
+/** A probe that hangs is a failed probe: readiness must answer quickly for the orchestrator. */
+const readinessTimeoutMs = 3_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function errorBody(error: PlatformError) {
   return { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
 }
@@ -85,7 +96,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     const results = await Promise.all(
       options.readiness.map(async ({ name, check }) => {
         try {
-          return { name, ok: true, detail: await check() };
+          return { name, ok: true, detail: await withTimeout(check(), readinessTimeoutMs, `${name} did not answer within ${readinessTimeoutMs} ms`) };
         } catch (error) {
           return { name, ok: false, detail: (error as Error).message };
         }
@@ -136,6 +147,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const known = toPlatformError(error);
     if (known.status >= 500) logger.error({ err: error }, 'request failed');
+    if (known.retriable) res.setHeader('retry-after', '5');
     res.status(known.status).json(errorBody(known));
   });
   return app;
@@ -143,7 +155,11 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
 function toPlatformError(error: unknown): PlatformError {
   if (error instanceof PlatformError) return error;
-  const e = error as { type?: string; status?: number; message?: string };
+  const e = error as { type?: string; status?: number; message?: string; name?: string };
+  // The database is down or unreachable: nothing was accepted, and the caller may try again.
+  if (/^Mongo(Network|ServerSelection|NotConnected|Topology)/.test(e.name ?? '') || /buffering timed out/.test(e.message ?? '')) {
+    return new DependencyUnavailableError('the database', error);
+  }
   if (e.type === 'entity.parse.failed') return new ValidationError('body', `body: not valid JSON (${e.message})`);
   if (e.type === 'entity.too.large') {
     return new PlatformError('body: request body is larger than the limit', { status: 413, code: 'too_large', field: 'body' });

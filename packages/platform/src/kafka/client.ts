@@ -46,7 +46,8 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
 
 /** A readiness probe: a real metadata round trip to the cluster. */
 export async function describeKafka(kafka: Kafka): Promise<string> {
-  const admin = kafka.admin();
+  // One quick attempt: a probe reports the broker's state now, it does not wait for it to return.
+  const admin = kafka.admin({ retry: { retries: 0 } });
   await admin.connect();
   try {
     const cluster = await admin.describeCluster();

@@ -4,7 +4,7 @@ import mongoose, { type Connection } from 'mongoose';
 export async function connectMongo(url: string, dbName: string): Promise<Connection> {
   const connection = mongoose.createConnection(url, {
     dbName,
-    serverSelectionTimeoutMS: 10_000,
+    serverSelectionTimeoutMS: 5_000,
     // FerretDB v1 is not a replica set; retryable writes need one, so they are left to the driver's detection.
     autoIndex: true,
   });
