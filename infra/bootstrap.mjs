@@ -93,7 +93,7 @@ async function waitReady(url, deadlineMs) {
 
 async function start() {
   ensureDependencies();
-  const { env, stack } = await ensureStack();
+  const { env, stack, startedHere } = await ensureStack();
   const children = services.map(({ name }) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/main.ts`], {
       cwd: root,
@@ -131,7 +131,8 @@ async function start() {
           }),
       ),
     );
-    if (stack) {
+    // A stack that was already running (another terminal, a test run) is left running.
+    if (stack && startedHere) {
       console.log('stopping the local stack (data stays in .stack/data) ...');
       await stack.down();
     }

@@ -7,6 +7,8 @@ function pinoLogCreator(logger: Logger) {
   return () =>
     ({ level, log }: LogEntry) => {
       const { message, ...extra } = log;
+      // Accepted on purpose (see producer.ts): a failed send is re-sent by the outbox relay and deduplicated by event id.
+      if (message.startsWith('Limiting retries for the idempotent producer')) return kafkaLog.debug(extra, message);
       if (level === logLevel.ERROR) kafkaLog.error(extra, message);
       else if (level === logLevel.WARN) kafkaLog.warn(extra, message);
       else if (level === logLevel.INFO) kafkaLog.debug(extra, message);
