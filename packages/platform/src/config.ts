@@ -70,20 +70,35 @@ export interface ServiceConfig extends PlatformEnv {
  */
 export function loadServiceConfig(service: string, defaultPort: number, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const upper = service.toUpperCase();
-  const own = loadConfig(
-    z.object({
-      [`${upper}_PORT`]: port.default(defaultPort),
-      [`${upper}_MONGO_DB`]: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default(service),
-    }),
-    env,
+  // Both parts are checked before failing, so one error names every wrong variable.
+  const problems: string[] = [];
+  const own = collectProblems(problems, () =>
+    loadConfig(
+      z.object({
+        [`${upper}_PORT`]: port.default(defaultPort),
+        [`${upper}_MONGO_DB`]: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default(service),
+      }),
+      env,
+    ),
   );
-  const platform = loadConfig(platformEnvSchema, env);
+  const platform = collectProblems(problems, () => loadConfig(platformEnvSchema, env));
+  if (!own || !platform) throw new ConfigError(problems);
   return {
     ...platform,
     service,
     port: own[`${upper}_PORT`] as number,
     mongoDb: namespaced(platform.PLATFORM_NAMESPACE, own[`${upper}_MONGO_DB`] as string, '_'),
   };
+}
+
+function collectProblems<T>(problems: string[], load: () => T): T | undefined {
+  try {
+    return load();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    problems.push(...error.problems);
+    return undefined;
+  }
 }
 
 export function namespaced(namespace: string, name: string, separator = '-'): string {

@@ -142,6 +142,7 @@ export async function startService(
     }
   }
 
+  const probeKafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${definition.name}-probe`, logger, retries: 0 });
   let server: Server | null = null;
   let url: string | null = null;
   if (runsApi) {
@@ -155,7 +156,7 @@ export async function startService(
       bodyLimit: config.HTTP_BODY_LIMIT,
       readiness: [
         { name: 'mongo', check: () => pingMongo(mongo) },
-        { name: 'kafka', check: () => describeKafka(kafka) },
+        { name: 'kafka', check: () => describeKafka(probeKafka) },
         { name: 'temporal', check: () => describeTemporal(temporalConnection as TemporalConnection, config.TEMPORAL_NAMESPACE) },
         ...(runsWorker
           ? [{ name: 'consumers', check: async () => assertConsumers(consumers) }]

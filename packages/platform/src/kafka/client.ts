@@ -16,14 +16,15 @@ function pinoLogCreator(logger: Logger) {
     };
 }
 
-export function createKafka(options: { brokers: string; clientId: string; logger: Logger }): Kafka {
+/** `retries: 0` makes a client for probes, which report the broker's state now instead of waiting for it. */
+export function createKafka(options: { brokers: string; clientId: string; logger: Logger; retries?: number }): Kafka {
   return new Kafka({
     clientId: options.clientId,
     brokers: options.brokers.split(','),
     logLevel: logLevel.INFO,
     logCreator: pinoLogCreator(options.logger),
     // A broker restart must not end a service: keep retrying for about a minute per call.
-    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 12 },
+    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: options.retries ?? 12 },
     connectionTimeout: 3_000,
   });
 }
@@ -48,7 +49,7 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
 
 /** A readiness probe: a real metadata round trip to the cluster. */
 export async function describeKafka(kafka: Kafka): Promise<string> {
-  // One quick attempt: a probe reports the broker's state now, it does not wait for it to return.
+  // Give it a client made with retries: 0; kafkajs connects with the client's retry, not the admin's.
   const admin = kafka.admin({ retry: { retries: 0 } });
   await admin.connect();
   try {

@@ -86,7 +86,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
     // Events appended meanwhile keep the document due; otherwise the outbox fields go.
     const cleared = await collection.updateOne({ _id: claimed._id, outbox: { $size: 0 } }, { $unset: { outbox: '', outboxDueAt: '' } });
-    if (cleared.modifiedCount === 0) await collection.updateOne({ _id: claimed._id }, { $set: { outboxDueAt: now() } });
+    // Only a non-empty outbox is re-armed: another relay may have taken the document over (an append
+    // makes it due at once, or our lease ran out) and cleared it; re-arming that would leave a due
+    // document with no outbox, which every drain would claim again forever.
+    if (cleared.modifiedCount === 0) await collection.updateOne({ _id: claimed._id, 'outbox.0': { $exists: true } }, { $set: { outboxDueAt: now() } });
     if (entries.length > 0) log.debug({ count: entries.length, collection: collection.collectionName, subject: String(claimed._id) }, 'events published');
     return entries.length;
   }

@@ -1,0 +1,4 @@
+export * from './wait';
+export * from './names';
+export * from './kafka';
+export * from './events';
