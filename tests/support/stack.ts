@@ -24,14 +24,17 @@ interface StackJson {
 export function stackEndpoints(env: NodeJS.ProcessEnv = process.env): StackEndpoints {
   const file = `${repoRoot}.stack/run/stack.json`;
   const local: StackJson = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as StackJson) : {};
+  const localBrokers = local.kafka?.brokers?.join(',');
+  const kafkaBrokers = env.KAFKA_BROKERS ?? localBrokers ?? '127.0.0.1:9092';
   return {
     mongoUrl: env.MONGO_URL ?? local.mongo?.url ?? 'mongodb://127.0.0.1:27017/',
-    kafkaBrokers: env.KAFKA_BROKERS ?? local.kafka?.brokers?.join(',') ?? '127.0.0.1:9092',
+    kafkaBrokers,
     temporalAddress: env.TEMPORAL_ADDRESS ?? local.temporal?.address ?? '127.0.0.1:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE ?? local.temporal?.namespace ?? 'default',
     temporalTestServerPath: env.TEMPORAL_TEST_SERVER_PATH ?? local.temporalTestServer?.path ?? null,
     temporalTestServerVersion: local.temporalTestServer?.version ?? null,
-    kafkaVersion: env.KAFKA_BROKERS ? null : (local.kafka?.version ?? null),
+    // The broker does not say its version over the protocol; the local stack knows which jars it runs.
+    kafkaVersion: kafkaBrokers === localBrokers ? (local.kafka?.version ?? null) : null,
   };
 }
 

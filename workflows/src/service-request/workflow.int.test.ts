@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ServiceRequestActivities } from './activities';
 import { cancelSignal, getStateQuery, recordFirstResponseUpdate, type ServiceRequestInput } from './messages';
@@ -19,6 +19,7 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
   };
 
   beforeAll(async () => {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer! } } });
   });
   afterAll(async () => {
