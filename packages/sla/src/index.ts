@@ -44,3 +44,24 @@ export {
   type ClockState,
   type ClockTransition,
 } from './errors';
+export {
+  clockNames,
+  clockTargets,
+  dueEscalationSteps,
+  escalationActions,
+  nextEscalationAt,
+  priorityTiers,
+  raiseTier,
+  validatePolicy,
+  type ClockName,
+  type ClockTarget,
+  type EscalationAction,
+  type EscalationStep,
+  type OnSiteTarget,
+  type PriorityTier,
+  type ResponseMode,
+  type SlaPolicy,
+  type TargetFacts,
+  type TierTargets,
+} from './policy';
+export { alwaysOpenCalendar, businessHoursCalendar, defaultCalendars, defaultPolicies } from './default-policies';
