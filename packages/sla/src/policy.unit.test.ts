@@ -25,8 +25,8 @@ describe('clockTargets', () => {
     expect(targets[1]).toEqual({ name: 'on-site', targetMs: 14.5 * hour });
   });
 
-  it('skips a holiday for NBD: from the eve of New Year the next business day is 2 January', () => {
-    // Thursday 2026-12-31 16:00 Shanghai; 1 January is a holiday, so on site by Friday 2 January 17:30.
+  it('skips a holiday for NBD: from the eve of New Year the next business day is Monday 4 January', () => {
+    // Thursday 2026-12-31 16:00 Shanghai; Friday 1 January is a holiday, then a weekend: on site by Monday 17:30.
     const eve = new Date('2026-12-31T08:00:00Z');
     const [, onSite] = clockTargets(standard, 'P1', { responseMode: 'nbd', locationClass: 'provincial-capital', calendar: businessHoursCalendar, startedAt: eve });
     expect(onSite).toEqual({ name: 'on-site', targetMs: 1.5 * hour + 8 * hour });

@@ -1,51 +1,132 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ClockView, PriorityTier } from '@aftersales/sla';
+import type { ClockMarks, SlaState, SlaTerms } from './sla-engine';
 
 /** Task queue served by intake's worker, which owns the service-request record. */
 export const serviceRequestTaskQueue = 'service-requests';
+
+/** Input of the first version, still accepted so runs started before the upgrade replay unchanged. */
+export interface ServiceRequestInputV1 {
+  requestId: string;
+  customerId: string;
+  serialNumber: string;
+  channel: string;
+  registeredAt: string;
+  correlationId: string;
+  firstResponseTargetMinutes: number;
+}
 
 export interface ServiceRequestInput {
   requestId: string;
   customerId: string;
   serialNumber: string;
   channel: string;
-  /** ISO-8601 instant the request was registered; clocks start here, not when the workflow did. */
+  /** ISO-8601 instant the request was registered; every clock counts from it, not from the workflow's start. */
   registeredAt: string;
   correlationId: string;
-  firstResponseTargetMinutes: number;
+  /** The SLA terms by value, frozen at registration: later edits of a policy do not rewrite this request. */
+  sla: SlaTerms;
+  /** Present when the run continues an earlier one (continue-as-new). */
+  carried?: ServiceRequestState;
 }
 
-export type ServiceRequestStatus = 'registered' | 'cancelled';
-export type ClockStatus = 'on-track' | 'breached' | 'met';
+export const requestStatuses = [
+  'registered',
+  'screened-invalid',
+  'awaiting-dispatch',
+  'dispatched',
+  'on-site',
+  'resolved',
+  'closed',
+  'followed-up',
+  'cancelled',
+] as const;
+export type ServiceRequestStatus = (typeof requestStatuses)[number];
 
-export interface SlaClockState {
-  name: 'first-response';
-  targetMinutes: number;
-  startedAt: string;
-  dueAt: string;
-  stoppedAt: string | null;
-  breachedAt: string | null;
-  status: ClockStatus;
+export interface HistoryEntry {
+  event: string;
+  at: string;
+  by?: string;
+  note?: string;
+}
+
+export interface EscalationRecord {
+  clock: string;
+  action: string;
+  step: number;
+  tier: PriorityTier;
+  breachedAt: string;
+  at: string;
 }
 
 export interface ServiceRequestState {
   requestId: string;
   status: ServiceRequestStatus;
   registeredAt: string;
-  clocks: SlaClockState[];
-  history: { status: ServiceRequestStatus | 'first-response-given' | 'first-response-breached'; at: string; by?: string; note?: string }[];
+  /** The SLA clocks with their policy, tier and marks (warned, breached, escalation steps taken). */
+  sla: SlaState;
+  screening:
+    | { outcome: 'valid'; faultCategory: string; severity: string; by: string; at: string }
+    | { outcome: 'invalid'; reason: string; duplicateOf: string | null; by: string; at: string }
+    | null;
+  waitingOnCustomer: boolean;
+  workOrder: { id: string; engineerId: string | null; assignedAt: string; arrivedAt: string | null } | null;
+  resolution: { cause: string; fix: string; firstTimeFix: boolean; by: string; at: string } | null;
+  survey: { score: number; comment: string | null; at: string } | null;
+  reopened: number;
+  escalations: EscalationRecord[];
+  history: HistoryEntry[];
+  /** Ids of events from other services already applied, so a re-delivered one changes nothing. */
+  appliedEventIds: string[];
+  /** Sequence of events this workflow published; part of their ids so a retried activity publishes nothing twice. */
+  eventSeq: number;
+  /** Grows with every sync to the record, across continue-as-new, so the record keeps the newest. */
+  syncRevision: number;
 }
 
-export const getStateQuery = defineQuery<ServiceRequestState>('getState');
+/** What the query answers: the state with each clock's live view. */
+export interface ServiceRequestView extends Omit<ServiceRequestState, 'appliedEventIds' | 'sla' | 'syncRevision'> {
+  tier: PriorityTier;
+  tierProvisional: boolean;
+  clocks: (ClockView & { marks: ClockMarks })[];
+}
 
-export interface FirstResponseInput {
+export const getStateQuery = defineQuery<ServiceRequestView>('getState');
+
+// Transitions a person causes: updates, so the caller learns at once whether it was accepted.
+export interface ByWhom {
   by: string;
   note?: string;
 }
-/** An agent answered the customer: stops the first-response clock. Rejected once the request is closed. */
-export const recordFirstResponseUpdate = defineUpdate<ServiceRequestState, [FirstResponseInput]>('recordFirstResponse');
+export const recordFirstResponseUpdate = defineUpdate<ServiceRequestView, [ByWhom]>('recordFirstResponse');
 
-export interface CancelInput {
+export type ScreeningInput =
+  | { outcome: 'valid'; faultCategory: string; severity: string; tier: PriorityTier; by: string; note?: string }
+  | { outcome: 'invalid'; reason: 'duplicate' | 'answered-on-phone' | 'misuse' | 'not-our-product'; duplicateOf?: string; by: string; note?: string };
+export const screenUpdate = defineUpdate<ServiceRequestView, [ScreeningInput]>('screen');
+
+export const retriageUpdate = defineUpdate<ServiceRequestView, [{ tier: PriorityTier; by: string; note?: string }]>('retriage');
+export const waitOnCustomerUpdate = defineUpdate<ServiceRequestView, [ByWhom]>('waitOnCustomer');
+export const resumeUpdate = defineUpdate<ServiceRequestView, [ByWhom]>('resume');
+
+export interface ResolutionInput {
+  cause: string;
+  fix: string;
+  firstTimeFix: boolean;
   by: string;
-  reason: string;
 }
-export const cancelSignal = defineSignal<[CancelInput]>('cancel');
+export const resolveUpdate = defineUpdate<ServiceRequestView, [ResolutionInput]>('resolve');
+export const acceptanceUpdate = defineUpdate<ServiceRequestView, [{ accepted: boolean; by: string; note?: string }]>('acceptance');
+export const surveyUpdate = defineUpdate<ServiceRequestView, [{ score: number; comment?: string }]>('survey');
+export const cancelUpdate = defineUpdate<ServiceRequestView, [{ by: string; reason: string }]>('cancelRequest');
+
+// Facts other services report through Kafka: signals carrying the event id, applied once.
+export interface FromEvent {
+  eventId: string;
+  at: string;
+}
+export const workOrderAssignedSignal = defineSignal<[FromEvent & { workOrderId: string; engineerId: string | null }]>('workOrderAssigned');
+export const engineerArrivedSignal = defineSignal<[FromEvent & { workOrderId: string }]>('engineerArrived');
+
+/** The first version's cancel signal; kept so its histories replay. */
+export const cancelSignal = defineSignal<[{ by: string; reason: string }]>('cancel');

@@ -1,93 +1,233 @@
-import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ServiceRequestActivities } from './activities';
-import { cancelSignal, getStateQuery, recordFirstResponseUpdate, type ServiceRequestInput } from './messages';
+import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { alwaysOpenCalendar, businessHoursCalendar, defaultPolicies, type PriorityTier, type ServiceCalendar } from '@aftersales/sla';
+import type { ServiceRequestActivities, SyncInput, WorkflowEvent } from './activities';
+import {
+  acceptanceUpdate,
+  engineerArrivedSignal,
+  getStateQuery,
+  resolveUpdate,
+  resumeUpdate,
+  screenUpdate,
+  surveyUpdate,
+  waitOnCustomerUpdate,
+  workOrderAssignedSignal,
+  type ServiceRequestInput,
+  type ServiceRequestView,
+} from './messages';
 import { serviceRequest } from './workflow';
 
 const testServer = inject('stack').temporalTestServerPath;
+const minute = 60_000;
+const hour = 60 * minute;
 
-/** The SLA timer on the time-skipping test server: hours pass in milliseconds, on a real Temporal server. */
+/**
+ * The serviceRequest workflow on the time-skipping test server: days pass in milliseconds on a
+ * real Temporal server, so warnings, breaches and escalation steps are checked at their instants.
+ * Registration instants lie ahead of the server's clock so that business hours are known exactly;
+ * the test sleeps up to them. All instants are Asia/Shanghai (UTC+8) business hours:
+ * Mon-Fri 08:30-12:00 and 13:00-17:30.
+ */
 describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
-  const linked: Parameters<ServiceRequestActivities['recordWorkflowStarted']>[0][] = [];
+  const synced = new Map<string, SyncInput[]>();
   const activities: ServiceRequestActivities = {
-    async recordWorkflowStarted(input) {
-      linked.push(input);
+    async recordWorkflowStarted() {},
+    async syncServiceRequest(input) {
+      synced.set(input.requestId, [...(synced.get(input.requestId) ?? []), input]);
     },
   };
+  let seq = 0;
 
-  beforeAll(async () => {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+  beforeAll(() => {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  });
+  // A server per test: the test server's clock only moves forward, and each test starts on its own Monday.
+  beforeEach(async () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer! } } });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await env?.teardown();
   });
 
-  async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
-    const taskQueue = `sr-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowsPath: new URL('../workflows.ts', import.meta.url).pathname,
-      activities,
-    });
-    return worker.runUntil(fn(taskQueue));
-  }
+  const events = (requestId: string): WorkflowEvent[] => (synced.get(requestId) ?? []).flatMap((s) => s.events);
 
-  function input(requestId: string, registeredAt: Date): ServiceRequestInput {
-    return {
+  async function run(
+    registeredAt: string,
+    options: { policy?: string; calendar?: ServiceCalendar; responseMode?: 'on-site' | 'nbd' | 'remote'; locationClass?: string | null },
+    script: (handle: Awaited<ReturnType<typeof env.client.workflow.start<typeof serviceRequest>>>, requestId: string) => Promise<void>,
+  ): Promise<void> {
+    const requestId = `SR-TEST-${++seq}-${Date.now()}`;
+    const taskQueue = `sr-${requestId}`;
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: new URL('../workflows.ts', import.meta.url).pathname, activities });
+    const input: ServiceRequestInput = {
       requestId,
       customerId: 'CUST-0001',
       serialNumber: 'SN-0001',
       channel: 'phone',
-      registeredAt: registeredAt.toISOString(),
+      registeredAt,
       correlationId: requestId,
-      firstResponseTargetMinutes: 60,
+      sla: {
+        policy: defaultPolicies[options.policy ?? 'warranty-standard']!,
+        calendar: options.calendar ?? businessHoursCalendar,
+        responseMode: options.responseMode ?? 'on-site',
+        locationClass: options.locationClass === undefined ? 'provincial-capital' : options.locationClass,
+      },
     };
+    await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(serviceRequest, { taskQueue, workflowId: requestId, args: [input] });
+      try {
+        await script(handle, requestId);
+      } finally {
+        // A run left open would hold the test server's clock: its timers would fire with no worker to serve them.
+        await handle.terminate('test finished').catch(() => undefined);
+      }
+    });
   }
 
-  it('breaches the first-response clock when nobody answers within the target', async () => {
-    await withWorker(async (taskQueue) => {
-      const requestId = `SR-${randomUUID()}`;
-      const registeredAt = new Date(await env.currentTimeMs());
-      const handle = await env.client.workflow.start(serviceRequest, { taskQueue, workflowId: requestId, args: [input(requestId, registeredAt)] });
-      await env.sleep('59 minutes');
-      expect((await handle.query(getStateQuery)).clocks[0]!.status).toBe('on-track');
-      await env.sleep('2 minutes');
-      const state = await handle.query(getStateQuery);
-      expect(state.clocks[0]).toMatchObject({ status: 'breached', stoppedAt: null });
-      expect(Date.parse(state.clocks[0]!.breachedAt!)).toBeGreaterThanOrEqual(registeredAt.getTime() + 60 * 60_000);
-      expect(state.history.map((h) => h.status)).toEqual(['registered', 'first-response-breached']);
-      expect(linked.some((l) => l.requestId === requestId && l.workflowId === requestId)).toBe(true);
-      await handle.signal(cancelSignal, { by: 'test', reason: 'done' });
-      expect((await handle.result()).status).toBe('cancelled');
+  async function sleepUntil(iso: string): Promise<void> {
+    const ms = Date.parse(iso) - (await env.currentTimeMs());
+    if (ms > 0) await env.sleep(ms);
+  }
+
+  const at = (view: ServiceRequestView, event: string) => view.history.find((h) => h.event === event)?.at;
+  const clock = (view: ServiceRequestView, name: string) => view.clocks.find((c) => c.name === name)!;
+  // Updates and timers land within milliseconds of the instant the test slept to.
+  const close = (actual: string | undefined, expected: string) => expect(Math.abs(Date.parse(actual ?? '') - Date.parse(expected)), `${actual} vs ${expected}`).toBeLessThan(2_000);
+  const near = (actual: number, expected: number) => expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThan(2_000);
+
+  it.each<[PriorityTier, string, string]>([
+    // tier, on-site warning and due in a provincial capital, from Monday 2026-11-30 08:30 local:
+    // P1 4 h -> 11:30 / 13:30 local; P2 8 h -> 15:30 / 17:30 local (the end of the working day, not the next morning).
+    ['P1', '2026-11-30T03:30:00Z', '2026-11-30T05:30:00Z'],
+    ['P2', '2026-11-30T07:30:00Z', '2026-11-30T09:30:00Z'],
+  ])('%s on business hours: the warning at 75%% of the target, the breach at the due instant', async (tier, osWarn, osDue) => {
+    await run('2026-11-30T00:30:00Z', {}, async (handle, requestId) => {
+      await sleepUntil('2026-11-30T00:35:00Z');
+      await handle.executeUpdate(screenUpdate, { args: [{ outcome: 'valid', faultCategory: 'optical', severity: 'critical', tier, by: 'agent-1' }] });
+      // Screening answers the customer: first response met; the tier's other clocks run on.
+      await sleepUntil(osDue);
+      await env.sleep(minute);
+      const view = await handle.query(getStateQuery);
+      expect(view.tier).toBe(tier);
+      expect(clock(view, 'first-response').status).toBe('met');
+      expect(clock(view, 'on-site')).toMatchObject({ status: 'breached', warnAt: new Date(osWarn).toISOString(), dueAt: new Date(osDue).toISOString() });
+      close(at(view, 'sla-warning-on-site'), osWarn);
+      close(at(view, 'sla-breached-on-site'), osDue);
+      const published = events(requestId).map((e) => `${e.key}:${String(e.data.clock ?? '')}`);
+      expect(published.indexOf('service-request.sla-warning@1:on-site')).toBeLessThan(published.indexOf('service-request.sla-breached@1:on-site'));
     });
   });
 
-  it('meets the clock when the first response comes in time, and refuses one after cancel', async () => {
-    await withWorker(async (taskQueue) => {
-      const requestId = `SR-${randomUUID()}`;
-      const handle = await env.client.workflow.start(serviceRequest, {
-        taskQueue,
-        workflowId: requestId,
-        args: [input(requestId, new Date(await env.currentTimeMs()))],
-      });
-      await env.sleep('30 minutes');
-      const answered = await handle.executeUpdate(recordFirstResponseUpdate, { args: [{ by: 'agent-7', note: 'called back' }] });
-      expect(answered.clocks[0]).toMatchObject({ status: 'met', breachedAt: null });
-      await env.sleep('3 hours');
-      expect((await handle.query(getStateQuery)).clocks[0]!.status).toBe('met');
-      await handle.signal(cancelSignal, { by: 'agent-7', reason: 'customer withdrew' });
-      const late = await handle.executeUpdate(recordFirstResponseUpdate, { args: [{ by: 'agent-7' }] }).catch((e: Error) => e);
-      // Refused by the validator while the run winds down, or because the run has already completed.
-      expect(late).toBeInstanceOf(Error);
-      expect(`${(late as Error).message} ${((late as Error).cause as Error | undefined)?.message ?? ''}`).toMatch(/cancelled|completed/);
-      const final = await handle.result();
-      expect(final.history.map((h) => h.status)).toEqual(['registered', 'first-response-given', 'cancelled']);
-      expect(final.history.at(-1)).toMatchObject({ by: 'agent-7', note: 'customer withdrew' });
+  it('warns and breaches the first-response clock when nobody answers, then escalates step by step', async () => {
+    await run('2026-11-30T00:30:00Z', {}, async (handle, requestId) => {
+      // P3 (provisional until screening): first response 4 business hours, due 13:30 after lunch.
+      await sleepUntil('2026-11-30T05:30:00Z');
+      await env.sleep(5 * hour);
+      const view = await handle.query(getStateQuery);
+      const fr = clock(view, 'first-response');
+      expect(fr).toMatchObject({ status: 'breached', dueAt: '2026-11-30T05:30:00.000Z', warnAt: '2026-11-30T03:30:00.000Z' });
+      close(at(view, 'sla-warning-first-response'), '2026-11-30T03:30:00Z');
+      close(at(view, 'sla-breached-first-response'), '2026-11-30T05:30:00Z');
+      // P3 ladder: supervisor at once, re-assign after 4 h, customer told after 8 h.
+      const ladder = view.escalations.filter((e) => e.clock === 'first-response');
+      expect(ladder.map((e) => e.action)).toEqual(['notify-supervisor', 'reassign']);
+      close(ladder[0]!.at, '2026-11-30T05:30:00Z');
+      close(ladder[1]!.at, '2026-11-30T09:30:00Z');
+      const escalated = events(requestId).filter((e) => e.key === 'service-request.escalated@1' && e.data.clock === 'first-response');
+      expect(escalated.map((e) => e.data.step)).toEqual([1, 2]);
+    });
+  });
+
+  it('raise-tier moves the request to the next tier and recomputes every due instant from registration', async () => {
+    await run('2026-11-30T00:30:00Z', { calendar: alwaysOpenCalendar }, async (handle) => {
+      await sleepUntil('2026-11-30T00:31:00Z');
+      await handle.executeUpdate(screenUpdate, { args: [{ outcome: 'valid', faultCategory: 'electrical', severity: 'major', tier: 'P2', by: 'agent-1' }] });
+      // 24x7, P2 on site 8 h in a provincial capital: breach 08:30Z; raise-tier 240 min later.
+      await sleepUntil('2026-11-30T12:31:00Z');
+      const view = await handle.query(getStateQuery);
+      const onSite = view.escalations.filter((e) => e.clock === 'on-site').map((e) => `${e.step}:${e.action}`);
+      expect(onSite).toEqual(['1:notify-supervisor', '2:reassign', '3:tell-customer', '4:raise-tier']);
+      expect(view.tier).toBe('P1');
+      // P1 resolution is 24 h from registration (not from the raise): due 2026-12-01T00:30Z.
+      expect(clock(view, 'resolution').dueAt).toBe('2026-12-01T00:30:00.000Z');
+      expect(clock(view, 'on-site')).toMatchObject({ targetMs: 4 * hour, status: 'breached' });
+    });
+  });
+
+  it('a pause moves the due instant by exactly the paused business time, also across lunch', async () => {
+    await run('2026-11-30T00:30:00Z', {}, async (handle) => {
+      // First response P3: 4 business hours, due 13:30 local. Waiting on the customer from 09:30 to 14:00
+      // pauses 2.5 h + 1 h of business time (lunch does not count): due 17:00 local.
+      await sleepUntil('2026-11-30T01:30:00Z');
+      await handle.executeUpdate(waitOnCustomerUpdate, { args: [{ by: 'agent-1', note: 'customer sends photos' }] });
+      await sleepUntil('2026-11-30T06:00:00Z');
+      let view = await handle.query(getStateQuery);
+      expect(clock(view, 'first-response')).toMatchObject({ paused: true, status: 'on-track' });
+      near(clock(view, 'first-response').elapsedMs, 1 * hour);
+      await handle.executeUpdate(resumeUpdate, { args: [{ by: 'agent-1' }] });
+      view = await handle.query(getStateQuery);
+      expect(clock(view, 'first-response').paused).toBe(false);
+      near(clock(view, 'first-response').pausedMs, 3.5 * hour);
+      close(clock(view, 'first-response').dueAt, '2026-11-30T09:00:00Z');
+      await sleepUntil('2026-11-30T09:01:00Z');
+      close(at(await handle.query(getStateQuery), 'sla-breached-first-response'), '2026-11-30T09:00:00Z');
+    });
+  });
+
+  it('NBD: registered on New Year\'s Eve afternoon, on site is due at the end of Monday 4 January', async () => {
+    await run('2026-12-31T08:00:00Z', { responseMode: 'nbd' }, async (handle) => {
+      const view = await handle.query(getStateQuery);
+      expect(clock(view, 'on-site').dueAt).toBe('2027-01-04T09:30:00.000Z');
+    });
+  });
+
+  it('runs the whole life: dispatch facts applied once, rejection reopens, acceptance closes, survey follows up', async () => {
+    await run('2026-11-30T00:30:00Z', { calendar: alwaysOpenCalendar }, async (handle, requestId) => {
+      await sleepUntil('2026-11-30T00:40:00Z');
+      await handle.executeUpdate(screenUpdate, { args: [{ outcome: 'valid', faultCategory: 'optical', severity: 'major', tier: 'P2', by: 'agent-1' }] });
+      const assigned = { eventId: 'evt-assigned-1', at: '2026-11-30T00:45:00Z', workOrderId: 'WO-1', engineerId: 'ENG-7' };
+      await handle.signal(workOrderAssignedSignal, assigned);
+      await handle.signal(workOrderAssignedSignal, assigned); // a replayed event changes nothing
+      await env.sleep(2 * hour);
+      await handle.signal(engineerArrivedSignal, { eventId: 'evt-arrived-1', at: '2026-11-30T02:45:00Z', workOrderId: 'WO-1' });
+      await env.sleep(hour);
+      await handle.executeUpdate(resolveUpdate, { args: [{ cause: 'lens contaminated', fix: 'cleaned lens', firstTimeFix: true, by: 'ENG-7' }] });
+      await env.sleep(hour);
+      let view = await handle.executeUpdate(acceptanceUpdate, { args: [{ accepted: false, by: 'customer', note: 'burr still there' }] });
+      expect(view.status).toBe('dispatched');
+      expect(clock(view, 'resolution').paused).toBe(false);
+      near(clock(view, 'resolution').pausedMs, 1 * hour);
+      await env.sleep(hour);
+      await handle.executeUpdate(resolveUpdate, { args: [{ cause: 'lens cracked', fix: 'replaced lens', firstTimeFix: true, by: 'ENG-7' }] });
+      view = await handle.executeUpdate(acceptanceUpdate, { args: [{ accepted: true, by: 'customer' }] });
+      expect(view.status).toBe('closed');
+      await expect(handle.executeUpdate(resolveUpdate, { args: [{ cause: 'x', fix: 'y', firstTimeFix: true, by: 'ENG-7' }] })).rejects.toThrow();
+      await handle.executeUpdate(surveyUpdate, { args: [{ score: 4, comment: 'quick' }] });
+      const final = (await handle.result()) as ServiceRequestView;
+      expect(final.status).toBe('followed-up');
+      expect(final.history.filter((h) => h.event === 'dispatched')).toHaveLength(2);
+      expect(final.history.map((h) => h.event)).toEqual(expect.arrayContaining(['screened', 'awaiting-dispatch', 'on-site', 'resolved', 'rejected', 'accepted', 'closed', 'followed-up']));
+      const closed = events(requestId).find((e) => e.key === 'service-request.closed@1')!;
+      // Rejected once: not a first-time fix, whatever the engineer reported.
+      expect(closed.data).toMatchObject({ cause: 'lens cracked', fix: 'replaced lens', firstTimeFix: false, workOrderId: 'WO-1', engineerId: 'ENG-7' });
+      const keys = events(requestId).map((e) => e.key);
+      expect(keys.slice(0, 2)).toEqual(['service-request.screened@1', 'service-request.dispatch-requested@1']);
+      expect(new Set(events(requestId).map((e) => e.id)).size).toBe(keys.length);
+      const revisions = synced.get(requestId)!.map((s) => s.revision);
+      expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+    });
+  });
+
+  it('refuses transitions the lifecycle does not allow, naming why', async () => {
+    await run('2026-11-30T00:30:00Z', {}, async (handle) => {
+      await expect(handle.executeUpdate(resolveUpdate, { args: [{ cause: 'c', fix: 'f', firstTimeFix: true, by: 'x' }] })).rejects.toThrow();
+      const refused = await handle.executeUpdate(acceptanceUpdate, { args: [{ accepted: true, by: 'x' }] }).catch((e: Error) => e);
+      expect(String((refused as Error).cause ?? refused)).toMatch(/acceptance is not allowed while the request is registered/);
+      const view = await handle.executeUpdate(screenUpdate, { args: [{ outcome: 'invalid', reason: 'answered-on-phone', by: 'agent-1' }] });
+      expect(view.status).toBe('screened-invalid');
+      expect(view.clocks.every((c) => c.stoppedAt !== null)).toBe(true);
     });
   });
 });

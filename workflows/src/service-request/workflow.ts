@@ -1,14 +1,37 @@
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { ServiceRequestActivities } from './activities';
 import {
-  cancelSignal,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import { priorityTiers, type ClockName } from '@aftersales/sla';
+import type { ServiceRequestActivities, WorkflowEvent } from './activities';
+import { legacyServiceRequest } from './legacy-v1';
+import { assertAllowed, isAllowed, isFinal, TransitionRefused, type Transition } from './lifecycle';
+import {
+  acceptanceUpdate,
+  cancelUpdate,
+  engineerArrivedSignal,
   getStateQuery,
   recordFirstResponseUpdate,
-  type FirstResponseInput,
+  resolveUpdate,
+  resumeUpdate,
+  retriageUpdate,
+  screenUpdate,
+  surveyUpdate,
+  waitOnCustomerUpdate,
+  workOrderAssignedSignal,
   type ServiceRequestInput,
+  type ServiceRequestInputV1,
   type ServiceRequestState,
-  type SlaClockState,
+  type ServiceRequestStatus,
+  type ServiceRequestView,
 } from './messages';
+import * as engine from './sla-engine';
 
 const activities = proxyActivities<ServiceRequestActivities>({
   startToCloseTimeout: '30 seconds',
@@ -16,75 +39,294 @@ const activities = proxyActivities<ServiceRequestActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
-const minute = 60_000;
+const day = 86_400_000;
+/** How long a closed request waits for its satisfaction survey before it counts as followed up. */
+const surveyWindowMs = 7 * day;
+/** Event ids remembered for idempotency; far more than one request ever receives in one run. */
+const appliedEventMemory = 500;
 
 /**
- * One service request from registration onwards, as a durable process. This first version keeps
- * the record linked and runs the first-response clock in wall time; business calendars, pauses
- * and the full lifecycle follow.
+ * One service request from registration to follow-up, as a durable process with SLA clocks on
+ * its service calendar. People's actions arrive as updates (refused at once when not allowed),
+ * other services' facts as signals carrying their event id (applied once). Warnings, breaches
+ * and escalation steps leave as events through intake's outbox.
  */
-export async function serviceRequest(input: ServiceRequestInput): Promise<ServiceRequestState> {
-  const registeredMs = Date.parse(input.registeredAt);
-  const firstResponse: SlaClockState = {
-    name: 'first-response',
-    targetMinutes: input.firstResponseTargetMinutes,
-    startedAt: input.registeredAt,
-    dueAt: new Date(registeredMs + input.firstResponseTargetMinutes * minute).toISOString(),
-    stoppedAt: null,
-    breachedAt: null,
-    status: 'on-track',
-  };
-  const state: ServiceRequestState = {
-    requestId: input.requestId,
-    status: 'registered',
-    registeredAt: input.registeredAt,
-    clocks: [firstResponse],
-    history: [{ status: 'registered', at: input.registeredAt }],
-  };
-  let cancelled = false;
+export async function serviceRequest(input: ServiceRequestInput | ServiceRequestInputV1): Promise<unknown> {
+  if (!patched('sla-policy-clocks')) return legacyServiceRequest(input as ServiceRequestInputV1);
+  return new ServiceRequestProcess(input as ServiceRequestInput).run();
+}
 
-  setHandler(getStateQuery, () => state);
-  setHandler(cancelSignal, ({ by, reason }) => {
-    if (cancelled) return;
-    cancelled = true;
-    state.status = 'cancelled';
-    state.history.push({ status: 'cancelled', at: new Date().toISOString(), by, note: reason });
-  });
-  setHandler(
-    recordFirstResponseUpdate,
-    ({ by, note }) => {
-      if (firstResponse.stoppedAt === null) {
-        const at = new Date().toISOString();
-        firstResponse.stoppedAt = at;
-        firstResponse.status = firstResponse.breachedAt === null ? 'met' : 'breached';
-        state.history.push({ status: 'first-response-given', at, by, ...(note ? { note } : {}) });
-      }
-      return state;
-    },
-    {
-      validator: (_input: FirstResponseInput) => {
-        if (cancelled) throw new Error('the request is cancelled');
-      },
-    },
-  );
+class ServiceRequestProcess {
+  private state: ServiceRequestState;
+  private outgoing: WorkflowEvent[] = [];
+  private dirty = false;
 
-  const info = workflowInfo();
-  await activities.recordWorkflowStarted({
-    requestId: input.requestId,
-    workflowId: info.workflowId,
-    runId: info.runId,
-    startedAt: new Date(info.startTime).toISOString(),
-  });
-
-  const remaining = Date.parse(firstResponse.dueAt) - Date.now();
-  const answered = remaining > 0 && (await condition(() => firstResponse.stoppedAt !== null || cancelled, remaining));
-  if (!answered && firstResponse.stoppedAt === null && !cancelled) {
-    const at = new Date().toISOString();
-    firstResponse.breachedAt = at;
-    firstResponse.status = 'breached';
-    state.history.push({ status: 'first-response-breached', at });
+  constructor(private readonly input: ServiceRequestInput) {
+    this.state = input.carried ?? {
+      requestId: input.requestId,
+      status: 'registered',
+      registeredAt: input.registeredAt,
+      sla: engine.startSla(input.sla, new Date(input.registeredAt)),
+      screening: null,
+      waitingOnCustomer: false,
+      workOrder: null,
+      resolution: null,
+      survey: null,
+      reopened: 0,
+      escalations: [],
+      history: [{ event: 'registered', at: input.registeredAt }],
+      appliedEventIds: [],
+      eventSeq: 0,
+      syncRevision: 0,
+    };
+    this.registerHandlers();
   }
 
-  await condition(() => cancelled);
-  return state;
+  private now(): Date {
+    return new Date(Date.now());
+  }
+
+  view(): ServiceRequestView {
+    const { appliedEventIds: _ids, syncRevision: _rev, sla, ...rest } = this.state;
+    return { ...rest, tier: sla.tier, tierProvisional: sla.tierProvisional, clocks: engine.views(sla, this.now()) };
+  }
+
+  private emit(key: WorkflowEvent['key'], data: Record<string, unknown>): void {
+    this.state.eventSeq += 1;
+    this.outgoing.push({ id: `${this.state.requestId}:${this.state.eventSeq}`, key, occurredAt: this.now().toISOString(), data: { requestId: this.state.requestId, ...data } });
+  }
+
+  private record(event: string, by?: string, note?: string): void {
+    this.state.history.push({ event, at: this.now().toISOString(), ...(by ? { by } : {}), ...(note ? { note } : {}) });
+    this.dirty = true;
+  }
+
+  private move(status: ServiceRequestStatus, by?: string, note?: string): void {
+    this.state.status = status;
+    this.record(status, by, note);
+  }
+
+  /** An update: validated against the lifecycle first, so a refused one leaves no trace in history. */
+  private update<A extends unknown[]>(
+    def: UpdateDefinition<ServiceRequestView, A>,
+    transition: Transition,
+    apply: (...args: NoInfer<A>) => void,
+    check: (...args: NoInfer<A>) => void = () => undefined,
+  ): void {
+    setHandler(
+      def,
+      (...args: A) => {
+        apply(...args);
+        return this.view();
+      },
+      {
+        validator: (...args: A) => {
+          assertAllowed(this.state, transition);
+          check(...args);
+        },
+      },
+    );
+  }
+
+  /** A fact from another service: applied once per event id, and only when the lifecycle allows it. */
+  private fromEvent(eventId: string, transition: Transition, apply: () => void): void {
+    if (this.state.appliedEventIds.includes(eventId)) return;
+    this.state.appliedEventIds = [...this.state.appliedEventIds, eventId].slice(-appliedEventMemory);
+    if (!isAllowed(this.state, transition)) {
+      this.record(`ignored-${transition}`, undefined, `event ${eventId} arrived while ${this.state.status}`);
+      return;
+    }
+    apply();
+  }
+
+  private registerHandlers(): void {
+    const s = () => this.state;
+    setHandler(getStateQuery, () => this.view());
+
+    this.update(recordFirstResponseUpdate, 'firstResponse', ({ by, note }) => {
+      s().sla = engine.stopOne(s().sla, 'first-response', this.now());
+      this.record('first-response-given', by, note);
+    }, () => {
+      if (!engine.isClockOpen(s().sla, 'first-response')) throw new TransitionRefused('the first response was already given');
+    });
+
+    this.update(screenUpdate, 'screen', (screening) => {
+      const at = this.now();
+      // Screening answers the customer: it is the first response if none was given yet.
+      s().sla = engine.stopOne(s().sla, 'first-response', at);
+      if (screening.outcome === 'invalid') {
+        s().screening = { outcome: 'invalid', reason: screening.reason, duplicateOf: screening.duplicateOf ?? null, by: screening.by, at: at.toISOString() };
+        s().sla = engine.stopAll(s().sla, at);
+        this.move('screened-invalid', screening.by, screening.note ?? screening.reason);
+        this.emit('service-request.screened@1', { outcome: 'invalid', reason: screening.reason, duplicateOf: screening.duplicateOf ?? null });
+        return;
+      }
+      s().screening = { outcome: 'valid', faultCategory: screening.faultCategory, severity: screening.severity, by: screening.by, at: at.toISOString() };
+      s().sla = engine.setTier(s().sla, screening.tier, at);
+      this.record('screened', screening.by, screening.note);
+      this.move('awaiting-dispatch');
+      this.emit('service-request.screened@1', { outcome: 'valid', faultCategory: screening.faultCategory, severity: screening.severity, tier: screening.tier });
+      const onSite = engine.views(s().sla, at).find((c) => c.name === 'on-site');
+      this.emit('service-request.dispatch-requested@1', {
+        customerId: this.input.customerId,
+        serialNumber: this.input.serialNumber,
+        tier: screening.tier,
+        responseMode: s().sla.terms.responseMode,
+        locationClass: s().sla.terms.locationClass,
+        onSiteDueAt: onSite?.dueAt ?? null,
+      });
+    }, (screening) => {
+      if (screening.outcome === 'valid' && !priorityTiers.includes(screening.tier)) throw new TransitionRefused(`tier must be one of ${priorityTiers.join(', ')}`);
+      if (screening.outcome === 'invalid' && screening.reason === 'duplicate' && !screening.duplicateOf) throw new TransitionRefused('duplicateOf is required for a duplicate');
+    });
+
+    this.update(retriageUpdate, 'retriage', ({ tier, by, note }) => {
+      const from = s().sla.tier;
+      s().sla = engine.setTier(s().sla, tier, this.now());
+      this.record('retriaged', by, `${from} -> ${tier}${note ? `: ${note}` : ''}`);
+    }, ({ tier }) => {
+      if (!priorityTiers.includes(tier)) throw new TransitionRefused(`tier must be one of ${priorityTiers.join(', ')}`);
+    });
+
+    this.update(waitOnCustomerUpdate, 'waitOnCustomer', ({ by, note }) => {
+      s().sla = engine.pauseAll(s().sla, this.now(), 'waiting-on-customer');
+      s().waitingOnCustomer = true;
+      this.record('waiting-on-customer', by, note);
+    });
+    this.update(resumeUpdate, 'resume', ({ by, note }) => {
+      s().sla = engine.resumeAll(s().sla, this.now());
+      s().waitingOnCustomer = false;
+      this.record('resumed', by, note);
+    });
+
+    setHandler(workOrderAssignedSignal, ({ eventId, at, workOrderId, engineerId }) =>
+      this.fromEvent(eventId, 'workOrderAssigned', () => {
+        s().workOrder = { id: workOrderId, engineerId, assignedAt: at, arrivedAt: null };
+        this.move('dispatched', engineerId ?? undefined, `work order ${workOrderId}`);
+      }),
+    );
+    setHandler(engineerArrivedSignal, ({ eventId, at, workOrderId }) =>
+      this.fromEvent(eventId, 'engineerArrived', () => {
+        if (s().workOrder?.id === workOrderId) s().workOrder = { ...s().workOrder!, arrivedAt: at };
+        // The clock stops when the workflow learns of the arrival; the record keeps the reported instant.
+        s().sla = engine.stopOne(s().sla, 'on-site', this.now());
+        this.move('on-site', undefined, `work order ${workOrderId}`);
+      }),
+    );
+
+    this.update(resolveUpdate, 'resolve', ({ cause, fix, firstTimeFix, by }) => {
+      const at = this.now();
+      s().resolution = { cause, fix, firstTimeFix, by, at: at.toISOString() };
+      // Resolved, not yet accepted: the resolution clock waits on the customer's verdict instead of stopping,
+      // so a rejection resumes it where it was.
+      s().sla = engine.stopOne(engine.stopOne(s().sla, 'first-response', at), 'on-site', at);
+      s().sla = engine.pauseOne(s().sla, 'resolution', at, 'awaiting-acceptance');
+      this.move('resolved', by);
+    }, ({ cause, fix }) => {
+      if (!cause.trim()) throw new TransitionRefused('cause is required');
+      if (!fix.trim()) throw new TransitionRefused('fix is required');
+    });
+
+    this.update(acceptanceUpdate, 'acceptance', ({ accepted, by, note }) => {
+      const at = this.now();
+      if (accepted) {
+        s().sla = engine.stopAll(s().sla, at);
+        this.record('accepted', by, note);
+        this.move('closed');
+        const resolution = s().resolution!;
+        this.emit('service-request.closed@1', {
+          customerId: this.input.customerId,
+          serialNumber: this.input.serialNumber,
+          tier: s().sla.tier,
+          cause: resolution.cause,
+          fix: resolution.fix,
+          firstTimeFix: resolution.firstTimeFix && s().reopened === 0,
+          resolvedAt: resolution.at,
+          acceptedAt: at.toISOString(),
+          workOrderId: s().workOrder?.id ?? null,
+          engineerId: s().workOrder?.engineerId ?? null,
+          slaMet: engine.views(s().sla, at).every((c) => c.status === 'met'),
+        });
+        return;
+      }
+      // Rejected: the work is not done. Back to the engineer, the resolution clock resumes.
+      s().reopened += 1;
+      s().resolution = null;
+      s().sla = engine.resumeOne(s().sla, 'resolution', at);
+      this.record('rejected', by, note);
+      this.move(s().workOrder ? 'dispatched' : 'awaiting-dispatch');
+    });
+
+    this.update(surveyUpdate, 'survey', ({ score, comment }) => {
+      s().survey = { score, comment: comment ?? null, at: this.now().toISOString() };
+      this.move('followed-up', undefined, `satisfaction ${score}/5`);
+    }, ({ score }) => {
+      if (!Number.isInteger(score) || score < 1 || score > 5) throw new TransitionRefused('score must be a whole number from 1 to 5');
+    });
+
+    this.update(cancelUpdate, 'cancel', ({ by, reason }) => {
+      s().sla = engine.stopAll(s().sla, this.now());
+      this.move('cancelled', by, reason);
+      this.emit('service-request.cancelled@1', { reason, by });
+    });
+  }
+
+  /** Fires what is due now; a raised tier can make more due at once, so it repeats until nothing is. */
+  private fireDue(): void {
+    const now = this.now();
+    for (;;) {
+      const { sla, actions } = engine.dueActions(this.state.sla, now);
+      this.state.sla = sla;
+      if (actions.length === 0) return;
+      for (const action of actions) {
+        if (action.kind === 'escalation') {
+          this.state.escalations.push({ clock: action.clock, action: action.action, step: action.step, tier: action.tier, breachedAt: action.breachedAt, at: now.toISOString() });
+          this.record(`escalated-${action.action}`, undefined, `${action.clock} step ${action.step}`);
+          this.emit('service-request.escalated@1', { clock: action.clock, action: action.action, step: action.step, tier: action.tier, breachedAt: action.breachedAt, newTier: sla.tier });
+        } else {
+          const { view } = action;
+          this.record(action.kind === 'warning' ? `sla-warning-${action.clock}` : `sla-breached-${action.clock}`);
+          this.emit(action.kind === 'warning' ? 'service-request.sla-warning@1' : 'service-request.sla-breached@1', {
+            clock: action.clock as ClockName,
+            tier: this.state.sla.tier,
+            targetMs: view.targetMs,
+            warnAt: view.warnAt,
+            dueAt: view.dueAt,
+            elapsedMs: view.elapsedMs,
+          });
+        }
+      }
+    }
+  }
+
+  private async flush(): Promise<void> {
+    this.dirty = false;
+    const events = this.outgoing.splice(0);
+    this.state.syncRevision += 1;
+    await activities.syncServiceRequest({ requestId: this.state.requestId, revision: this.state.syncRevision, view: this.view(), events });
+  }
+
+  async run(): Promise<ServiceRequestView> {
+    if (!this.input.carried) {
+      const info = workflowInfo();
+      await activities.recordWorkflowStarted({ requestId: this.state.requestId, workflowId: info.workflowId, runId: info.runId, startedAt: new Date(info.startTime).toISOString() });
+    }
+    const surveyDeadline = () => Date.parse(this.state.history.findLast((h) => h.event === 'closed')?.at ?? '') + surveyWindowMs;
+    while (!isFinal(this.state.status)) {
+      this.fireDue();
+      if (this.dirty || this.outgoing.length > 0) await this.flush();
+      if (workflowInfo().continueAsNewSuggested) {
+        await condition(allHandlersFinished);
+        await this.flush();
+        await continueAsNew<typeof serviceRequest>({ ...this.input, carried: this.state });
+      }
+      const wake = this.state.status === 'closed' ? new Date(surveyDeadline()) : engine.nextWakeUp(this.state.sla, this.now());
+      const changed = () => this.dirty || this.outgoing.length > 0;
+      const timedOut = wake === null ? !(await condition(changed).then(() => true)) : !(await condition(changed, Math.max(1, wake.getTime() - Date.now())));
+      if (timedOut && this.state.status === 'closed' && Date.now() >= surveyDeadline()) this.move('followed-up', undefined, 'no survey answer');
+    }
+    await condition(allHandlersFinished);
+    await this.flush();
+    return this.view();
+  }
 }

@@ -1,0 +1,188 @@
+/**
+ * The request's SLA clocks as one pure unit: which clocks run, what is due at an instant
+ * (warnings, breaches, escalation steps) and when the workflow must wake next. The workflow
+ * applies what this returns; nothing here reads the time or does I/O, so it replays exactly.
+ */
+import {
+  clockState,
+  clockTargets,
+  clockView,
+  nextDeadline,
+  nextEscalationAt,
+  pauseClock,
+  raiseTier,
+  resumeClock,
+  retarget,
+  startClock,
+  stopClock,
+  type ClockName,
+  type ClockView,
+  type EscalationAction,
+  type PriorityTier,
+  type ResponseMode,
+  type ServiceCalendar,
+  type SlaClock,
+  type SlaPolicy,
+} from '@aftersales/sla';
+
+export interface SlaTerms {
+  policy: SlaPolicy;
+  calendar: ServiceCalendar;
+  responseMode: ResponseMode;
+  locationClass: string | null;
+}
+
+export interface ClockMarks {
+  warnedAt: string | null;
+  breachedAt: string | null;
+  /** Escalation steps of the ladder already taken for this breach. */
+  escalationsDone: number;
+}
+
+export interface SlaState {
+  terms: SlaTerms;
+  tier: PriorityTier;
+  /** True until screening sets the tier; clocks run meanwhile under the policy's provisional tier. */
+  tierProvisional: boolean;
+  clocks: SlaClock[];
+  marks: Record<string, ClockMarks>;
+}
+
+export type SlaAction =
+  | { kind: 'warning'; clock: ClockName; view: ClockView }
+  | { kind: 'breach'; clock: ClockName; view: ClockView }
+  | { kind: 'escalation'; clock: ClockName; action: EscalationAction; step: number; tier: PriorityTier; breachedAt: string };
+
+const noMarks = (): ClockMarks => ({ warnedAt: null, breachedAt: null, escalationsDone: 0 });
+
+export function startSla(terms: SlaTerms, startedAt: Date, tier: PriorityTier = terms.policy.provisionalTier, provisional = true): SlaState {
+  const targets = clockTargets(terms.policy, tier, { ...terms, startedAt });
+  return {
+    terms,
+    tier,
+    tierProvisional: provisional,
+    clocks: targets.map((t) => startClock({ name: t.name, targetMs: t.targetMs, warnAtRatio: terms.policy.warnAtRatio, calendar: terms.calendar, startedAt })),
+    marks: Object.fromEntries(targets.map((t) => [t.name, noMarks()])),
+  };
+}
+
+const isRunning = (clock: SlaClock) => clockState(clock) === 'running';
+
+/**
+ * A transition is never recorded before the clock's last event: a request registered with a
+ * raisedAt a moment ahead of the workflow's time, or a late fact, must not break the clock.
+ */
+function notBefore(clock: SlaClock, at: Date): Date {
+  const instants = [clock.startedAt, ...clock.pauses.flatMap((p) => (p.to ? [p.from, p.to] : [p.from]))].map(Date.parse);
+  return new Date(Math.max(at.getTime(), ...instants));
+}
+const isOpen = (clock: SlaClock) => clockState(clock) !== 'stopped';
+
+/**
+ * A tier change recomputes every open clock's target from its original start, keeping its pauses:
+ * nothing restarts. A warning is re-armed when the new target moves it into the future.
+ */
+export function setTier(sla: SlaState, tier: PriorityTier, now: Date): SlaState {
+  const marks = { ...sla.marks };
+  const clocks = sla.clocks.map((clock) => {
+    if (!isOpen(clock)) return clock;
+    const target = clockTargets(sla.terms.policy, tier, { ...sla.terms, startedAt: new Date(clock.startedAt) }).find((t) => t.name === clock.name);
+    if (!target) return clock;
+    const next = retarget(clock, target.targetMs);
+    const view = clockView(next, now);
+    const mark = marks[clock.name] ?? noMarks();
+    if (mark.warnedAt && Date.parse(view.warnAt) > now.getTime()) marks[clock.name] = { ...mark, warnedAt: null };
+    // A longer target that un-breaches a clock ends its ladder; a shorter one may breach it now.
+    if (mark.breachedAt && view.status !== 'breached') marks[clock.name] = noMarks();
+    return next;
+  });
+  return { ...sla, tier, tierProvisional: false, clocks, marks };
+}
+
+export function pauseAll(sla: SlaState, at: Date, reason: string): SlaState {
+  return { ...sla, clocks: sla.clocks.map((c) => (isRunning(c) ? pauseClock(c, notBefore(c, at), reason) : c)) };
+}
+
+export function resumeAll(sla: SlaState, at: Date): SlaState {
+  return { ...sla, clocks: sla.clocks.map((c) => (clockState(c) === 'paused' ? resumeClock(c, notBefore(c, at)) : c)) };
+}
+
+export function pauseOne(sla: SlaState, name: ClockName, at: Date, reason: string): SlaState {
+  return { ...sla, clocks: sla.clocks.map((c) => (c.name === name && isRunning(c) ? pauseClock(c, notBefore(c, at), reason) : c)) };
+}
+
+export function resumeOne(sla: SlaState, name: ClockName, at: Date): SlaState {
+  return { ...sla, clocks: sla.clocks.map((c) => (c.name === name && clockState(c) === 'paused' ? resumeClock(c, notBefore(c, at)) : c)) };
+}
+
+export function stopOne(sla: SlaState, name: ClockName, at: Date): SlaState {
+  return { ...sla, clocks: sla.clocks.map((c) => (c.name === name && isOpen(c) ? stopClock(c, notBefore(c, at)) : c)) };
+}
+
+export function stopAll(sla: SlaState, at: Date): SlaState {
+  return { ...sla, clocks: sla.clocks.map((c) => (isOpen(c) ? stopClock(c, notBefore(c, at)) : c)) };
+}
+
+export function isClockOpen(sla: SlaState, name: ClockName): boolean {
+  const clock = sla.clocks.find((c) => c.name === name);
+  return clock !== undefined && isOpen(clock);
+}
+
+export function views(sla: SlaState, now: Date): (ClockView & { marks: ClockMarks })[] {
+  return sla.clocks.map((c) => ({ ...clockView(c, now), marks: sla.marks[c.name] ?? noMarks() }));
+}
+
+/**
+ * What is due at `now`, in the order it happened, and the state with those marks set. Escalation
+ * steps run only while the breached clock still runs: a paused clock waits on the customer, a
+ * stopped one has nothing left to chase. A 'raise-tier' step retargets the clocks at once.
+ */
+export function dueActions(sla: SlaState, now: Date): { sla: SlaState; actions: SlaAction[] } {
+  let state = sla;
+  const actions: SlaAction[] = [];
+  for (const clock of sla.clocks) {
+    const name = clock.name as ClockName;
+    const current = state.clocks.find((c) => c.name === name)!;
+    const view = clockView(current, now);
+    let mark = state.marks[name] ?? noMarks();
+    const stopped = clockState(current) === 'stopped';
+    if (!mark.warnedAt && !stopped && (view.status === 'warning' || view.status === 'breached') && Date.parse(view.warnAt) <= now.getTime()) {
+      mark = { ...mark, warnedAt: view.warnAt };
+      actions.push({ kind: 'warning', clock: name, view });
+    }
+    if (!mark.breachedAt && view.status === 'breached') {
+      mark = { ...mark, breachedAt: view.dueAt };
+      actions.push({ kind: 'breach', clock: name, view });
+    }
+    state = { ...state, marks: { ...state.marks, [name]: mark } };
+    if (!mark.breachedAt || clockState(current) !== 'running') continue;
+    const ladder = state.terms.policy.escalation[state.tier] ?? [];
+    while (mark.escalationsDone < ladder.length) {
+      const step = ladder[mark.escalationsDone]!;
+      if (Date.parse(mark.breachedAt!) + step.afterBreachMs > now.getTime()) break;
+      actions.push({ kind: 'escalation', clock: name, action: step.action, step: mark.escalationsDone + 1, tier: state.tier, breachedAt: mark.breachedAt! });
+      mark = { ...mark, escalationsDone: mark.escalationsDone + 1 };
+      state = { ...state, marks: { ...state.marks, [name]: mark } };
+      if (step.action === 'raise-tier') {
+        const raised = raiseTier(state.tier);
+        if (raised !== state.tier) state = { ...setTier(state, raised, now), marks: state.marks };
+      }
+    }
+  }
+  return { sla: state, actions };
+}
+
+/** The next instant anything can become due: a warning, a breach or an escalation step. */
+export function nextWakeUp(sla: SlaState, now: Date): Date | null {
+  let next: number | null = null;
+  const consider = (at: Date | null) => {
+    if (at && (next === null || at.getTime() < next)) next = at.getTime();
+  };
+  for (const clock of sla.clocks) {
+    if (!isRunning(clock)) continue;
+    consider(nextDeadline(clock, now)?.at ?? null);
+    const mark = sla.marks[clock.name];
+    if (mark?.breachedAt) consider(nextEscalationAt(sla.terms.policy.escalation[sla.tier] ?? [], new Date(mark.breachedAt), mark.escalationsDone));
+  }
+  return next === null ? null : new Date(next);
+}
