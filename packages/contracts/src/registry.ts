@@ -1,6 +1,17 @@
 import type { z } from 'zod';
 import { eventEnvelopeSchema, type EventEnvelope } from './envelope';
 import { serviceRequestRegisteredV1 } from './events/service-request';
+import { deviceAlarmRaisedV1 } from './events/device-alarm';
+import { articlePublishedV1 } from './events/article';
+import {
+  serviceRequestCancelledV1,
+  serviceRequestClosedV1,
+  serviceRequestDispatchRequestedV1,
+  serviceRequestEscalatedV1,
+  serviceRequestScreenedV1,
+  serviceRequestSlaBreachedV1,
+  serviceRequestSlaWarningV1,
+} from './events/service-request-lifecycle';
 import { topics, type TopicName } from './topics';
 
 interface ContractEntry {
@@ -14,6 +25,15 @@ interface ContractEntry {
  */
 export const eventContracts = {
   'service-request.registered@1': { topic: topics.serviceRequests, schema: serviceRequestRegisteredV1 },
+  'service-request.screened@1': { topic: topics.serviceRequests, schema: serviceRequestScreenedV1 },
+  'service-request.dispatch-requested@1': { topic: topics.serviceRequests, schema: serviceRequestDispatchRequestedV1 },
+  'service-request.sla-warning@1': { topic: topics.serviceRequests, schema: serviceRequestSlaWarningV1 },
+  'service-request.sla-breached@1': { topic: topics.serviceRequests, schema: serviceRequestSlaBreachedV1 },
+  'service-request.escalated@1': { topic: topics.serviceRequests, schema: serviceRequestEscalatedV1 },
+  'service-request.closed@1': { topic: topics.serviceRequests, schema: serviceRequestClosedV1 },
+  'service-request.cancelled@1': { topic: topics.serviceRequests, schema: serviceRequestCancelledV1 },
+  'device.alarm-raised@1': { topic: topics.deviceAlarms, schema: deviceAlarmRaisedV1 },
+  'article.published@1': { topic: topics.articles, schema: articlePublishedV1 },
 } as const satisfies Record<string, ContractEntry>;
 
 export type EventKey = keyof typeof eventContracts;

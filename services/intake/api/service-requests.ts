@@ -1,21 +1,14 @@
-import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { channelSchema, contactSchema, topics } from '@aftersales/contracts';
-import {
-  defineRoute,
-  isDuplicateKeyError,
-  NotFoundError,
-  outboxForInsert,
-  PlatformError,
-  type Platform,
-  type RouteSpec,
-} from '@aftersales/platform';
-import { getStateQuery, type ServiceRequestState } from '@aftersales/workflows';
-import { checkRegistration, fingerprint, newRequestId, registerServiceRequest, type RegistrationInput } from '../domain/registration';
-import type { IntakeModels, ServiceRequestDoc } from '../store/models';
-
-const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+import { channelSchema, contactSchema } from '@aftersales/contracts';
+import { defineRoute, NotFoundError, PlatformError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { getStateQuery, type ServiceRequestView } from '@aftersales/workflows';
+import { canSee } from '../domain/access';
+import { visibleCustomerIds } from '../store/installed-base';
+import type { AlarmDoc, CustomerDoc, IntakeModels, ServiceRequestDoc } from '../store/models';
+import type { Registrar } from '../store/registrar';
+import { callerScope, entityId, instant, limitQuery } from './common';
+import { presentAlarm, presentRequest } from './views';
 
 export const registrationBody = z.strictObject({
   customerId: z.string().trim().min(1).max(64),
@@ -25,19 +18,18 @@ export const registrationBody = z.strictObject({
   symptom: z.string().trim().min(3).max(4000),
   neededBy: instant,
   raisedAt: instant.optional(),
+  /** The agent checked the serial with the caller: register even though it is not in the installed base (flagged machine-unknown). */
+  acceptUnknownSerial: z.boolean().optional(),
 });
 
 const idempotencyKeyHeader = z.string().trim().min(8).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
 
-/** The record as the API shows it: stored fields, without the outbox plumbing. */
-function present(doc: ServiceRequestDoc) {
-  const { _id, outbox: _outbox, outboxDueAt: _due, requestFingerprint: _fp, idempotencyKey: _key, workflow: _wf, ...rest } = doc;
-  return { id: _id, ...rest, workflow: null };
-}
+const registrars = ['agent', 'manager', 'platform', 'dealer'] as const satisfies readonly Role[];
+const readers = ['agent', 'dispatcher', 'manager', 'auditor', 'engineer', 'quality', 'platform', 'dealer'] as const satisfies readonly Role[];
 
 type WorkflowView =
   | null
-  | { id: string; runId: string | null; startedAt: Date | null; available: true; state: ServiceRequestState }
+  | { id: string; runId: string | null; startedAt: Date | null; available: true; state: ServiceRequestView }
   | { id: string; runId: string | null; startedAt: Date | null; available: false; reason: string };
 
 /** The workflow's live state from a query; the record still answers when Temporal does not. */
@@ -54,17 +46,18 @@ async function liveWorkflow(temporal: Client, doc: ServiceRequestDoc): Promise<W
   }
 }
 
-export function serviceRequestRoutes(platform: Platform, models: IntakeModels): RouteSpec[] {
+export function serviceRequestRoutes(platform: Platform, models: IntakeModels, registrar: Registrar): RouteSpec[] {
   const register = defineRoute({
     method: 'post',
     path: '/v1/service-requests',
-    summary: 'Register a service request from any channel',
+    summary: 'Register a service request from any channel: answers with the customer, the machine, its entitlement, a duplicate suggestion and known fixes',
     tags: ['service-requests'],
-    roles: ['agent', 'manager', 'platform'],
+    roles: registrars,
     body: registrationBody,
     headerParams: [{ name: 'Idempotency-Key', description: 'Repeat a POST safely: the same key and body answer the same request, and start nothing new.' }],
     responses: { 201: { description: 'Registered (or the earlier registration with this Idempotency-Key)' } },
     handler: async ({ body, headers, principal, requestId, correlationId }) => {
+      const scope = callerScope(principal, registrars);
       const rawKey = headers['idempotency-key'];
       let idempotencyKey: string | null = null;
       if (rawKey !== undefined) {
@@ -74,64 +67,64 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels): 
         }
         // Scoped by caller, so two clients choosing the same key never see each other's requests.
         idempotencyKey = `${principal!.sub}:${parsed.data}`;
-        const earlier = await models.serviceRequests.findOne({ idempotencyKey }).lean();
-        if (earlier) return replay(earlier, body);
       }
-      const now = platform.now();
-      const [customer, machine] = await Promise.all([
-        models.customers.findById(body.customerId).lean(),
-        models.machines.findById(body.serialNumber).lean(),
-      ]);
-      checkRegistration(body, customer, machine, now);
-      const { record, event } = registerServiceRequest(body, {
-        requestId: newRequestId(now, randomBytes(6)),
-        now,
+      const { created, record } = await registrar.register({
+        input: body,
+        idempotencyKey,
+        checkFingerprint: true,
         registeredBy: principal!.sub,
         correlationId,
         causationId: requestId,
-        idempotencyKey,
-        eventId: randomUUID(),
+        scope,
       });
-      try {
-        await models.serviceRequests.collection.insertOne({
-          ...record,
-          ...outboxForInsert([{ topic: platform.topic(topics.serviceRequests), event }], now),
-        } as never);
-      } catch (error) {
-        // Two concurrent POSTs with one key: the loser answers with the winner's request.
-        if (idempotencyKey && isDuplicateKeyError(error)) {
-          const winner = await models.serviceRequests.findOne({ idempotencyKey }).lean();
-          if (winner) return replay(winner, body);
-        }
-        throw error;
-      }
-      platform.nudgeOutbox();
-      platform.logger.info({ serviceRequestId: record._id, channel: record.channel }, 'service request registered');
-      return { status: 201, body: present(record as ServiceRequestDoc), headers: { location: `/v1/service-requests/${record._id}` } };
+      return {
+        status: 201,
+        body: presentRequest(record),
+        headers: { location: `/v1/service-requests/${record._id}`, ...(created ? {} : { 'idempotent-replayed': 'true' }) },
+      };
     },
   });
 
-  function replay(earlier: ServiceRequestDoc, body: RegistrationInput) {
-    if (earlier.requestFingerprint !== fingerprint(body)) {
-      throw new PlatformError('Idempotency-Key: this key was used with a different body', { status: 422, code: 'idempotency_key_reused', field: 'Idempotency-Key' });
-    }
-    return { status: 201, body: present(earlier), headers: { 'idempotent-replayed': 'true', location: `/v1/service-requests/${earlier._id}` } };
-  }
+  const list = defineRoute({
+    method: 'get',
+    path: '/v1/service-requests',
+    summary: 'Service requests by status, customer or machine, newest first (dealers: their customers only)',
+    tags: ['service-requests'],
+    roles: readers,
+    query: z.strictObject({ status: z.string().trim().min(1).max(40).optional(), customerId: entityId.optional(), serial: entityId.optional(), limit: limitQuery }),
+    responses: { 200: { description: '{ items }' } },
+    handler: async ({ query, principal }) => {
+      const visible = await visibleCustomerIds(models, callerScope(principal, readers));
+      const filter: Record<string, unknown> = {};
+      if (query.status) filter.status = query.status;
+      if (query.customerId) filter.customerId = query.customerId;
+      if (visible) filter.customerId = query.customerId ? (visible.includes(query.customerId) ? query.customerId : { $in: [] }) : { $in: visible };
+      if (query.serial) filter.serialNumber = query.serial;
+      const docs = await models.serviceRequests.find(filter, { outbox: 0 }).sort({ registeredAt: -1, _id: 1 }).limit(query.limit).lean<ServiceRequestDoc[]>();
+      return { status: 200, body: { items: docs.map(presentRequest) } };
+    },
+  });
 
   const read = defineRoute({
     method: 'get',
     path: '/v1/service-requests/:id',
-    summary: "A service request's record with its workflow's live state",
+    summary: "A service request's record with its workflow's live state (and, for an alarm, every alarm linked to it)",
     tags: ['service-requests'],
-    roles: ['agent', 'dispatcher', 'manager', 'auditor', 'engineer', 'quality', 'platform'],
+    roles: readers,
     params: z.object({ id: z.string().min(1).max(64) }),
     responses: { 200: { description: 'The record and a `workflow` object (null until the workflow has started)' } },
-    handler: async ({ params }) => {
-      const doc = await models.serviceRequests.findById(params.id).lean();
-      if (!doc) throw new NotFoundError('service request', params.id, 'id');
-      return { status: 200, body: { ...present(doc), workflow: await liveWorkflow(platform.temporal, doc) } };
+    handler: async ({ params, principal }) => {
+      const scope = callerScope(principal, readers);
+      const doc = await models.serviceRequests.findById(params.id).lean<ServiceRequestDoc>();
+      const owner = doc && scope.kind === 'dealer' ? await models.customers.findById(doc.customerId, { dealerId: 1 }).lean<Pick<CustomerDoc, 'dealerId'>>() : null;
+      if (!doc || (scope.kind === 'dealer' && !canSee(scope, owner?.dealerId))) throw new NotFoundError('service request', params.id, 'id');
+      const alarms = doc.channel === 'alarm' ? await models.alarms.find({ serviceRequestId: doc._id }).sort({ raisedAt: 1 }).lean<AlarmDoc[]>() : null;
+      return {
+        status: 200,
+        body: { ...presentRequest(doc), ...(alarms ? { alarms: alarms.map(presentAlarm) } : {}), workflow: await liveWorkflow(platform.temporal, doc) },
+      };
     },
   });
 
-  return [register, read];
+  return [register, list, read];
 }

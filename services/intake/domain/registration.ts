@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { buildEvent, type Channel, type Contact, type KnownEvent } from '@aftersales/contracts';
 import { UnprocessableError } from '@aftersales/platform';
-import type { CustomerDoc, MachineDoc, ServiceRequestDoc } from '../store/models';
+import type { CustomerDoc, MachineDoc, RequestAlarm, ServiceRequestDoc } from '../store/models';
+import { entitlementSummary, type Assessment } from './assessment';
 
 export interface RegistrationInput {
   customerId: string;
@@ -12,7 +13,19 @@ export interface RegistrationInput {
   neededBy: Date;
   /** When the customer raised it, if earlier than now (an e-mail read this morning). */
   raisedAt?: Date | undefined;
+  /**
+   * The agent checked the serial with the caller and it is not in the installed base yet:
+   * register anyway, flagged `machine-unknown` (people's channels only, see checkRegistration).
+   */
+  acceptUnknownSerial?: boolean | undefined;
 }
+
+/**
+ * Channels where a person reports the fault and may not know more than the serial on the plate.
+ * A dealer registers machines it sold before reporting on them, and an alarm names its own
+ * machine, so those two need a known serial.
+ */
+export const unknownSerialChannels: readonly Channel[] = ['phone', 'email', 'portal', 'app', 'chat'];
 
 export interface RegistrationContext {
   requestId: string;
@@ -44,10 +57,19 @@ export function newRequestId(now: Date, randomBytes: Uint8Array): string {
 }
 
 /** Refuses what cannot be a valid registration, naming the field at fault. */
-export function checkRegistration(input: RegistrationInput, customer: CustomerDoc | null, machine: MachineDoc | null, now: Date): void {
+export function checkRegistration(input: RegistrationInput, customer: CustomerDoc | null, machine: MachineDoc | null, now: Date): asserts customer is CustomerDoc {
   if (!customer) throw new UnprocessableError('customerId', `customerId: no customer ${input.customerId}`);
-  if (!machine) throw new UnprocessableError('serialNumber', `serialNumber: no machine with serial ${input.serialNumber}`);
-  if (machine.customerId !== customer._id) {
+  if (!machine) {
+    if (!input.acceptUnknownSerial) {
+      throw new UnprocessableError(
+        'serialNumber',
+        `serialNumber: no machine with serial ${input.serialNumber} in the installed base; check it with the caller, or register anyway with "acceptUnknownSerial": true`,
+      );
+    }
+    if (!unknownSerialChannels.includes(input.channel)) {
+      throw new UnprocessableError('acceptUnknownSerial', `acceptUnknownSerial: a ${input.channel} request needs a machine in the installed base (${input.serialNumber} is not)`);
+    }
+  } else if (machine.customerId !== customer._id) {
     throw new UnprocessableError('serialNumber', `serialNumber: machine ${machine._id} does not belong to customer ${customer._id}`);
   }
   const raisedAt = input.raisedAt ?? now;
@@ -61,8 +83,11 @@ export function checkRegistration(input: RegistrationInput, customer: CustomerDo
 export function registerServiceRequest(
   input: RegistrationInput,
   context: RegistrationContext,
+  assessment: Assessment,
+  alarm: RequestAlarm | null = null,
 ): { record: Omit<ServiceRequestDoc, 'outbox' | 'outboxDueAt'>; event: KnownEvent<'service-request.registered@1'> } {
   const raisedAt = input.raisedAt ?? context.now;
+  const { site, duplicate } = assessment;
   const record = {
     _id: context.requestId,
     customerId: input.customerId,
@@ -83,6 +108,18 @@ export function registerServiceRequest(
     owner: null,
     solvedAt: null,
     acceptedAt: null,
+    machineKnown: assessment.machineKnown,
+    customer: assessment.customer,
+    machine: assessment.machine,
+    siteId: site?.siteId ?? null,
+    locationClass: site?.locationClass ?? null,
+    timeZone: site?.timeZone ?? null,
+    entitlement: assessment.entitlement,
+    duplicateOf: duplicate?.duplicateOf ?? null,
+    duplicateMatch: duplicate ? { score: duplicate.score, sharedWords: duplicate.sharedWords, measure: duplicate.measure } : null,
+    knownFixes: assessment.knownFixes,
+    alarm,
+    flags: assessment.flags,
   };
   const event = buildEvent(
     'service-request.registered@1',
@@ -95,6 +132,13 @@ export function registerServiceRequest(
       symptom: record.symptom,
       raisedAt: raisedAt.toISOString(),
       neededBy: record.neededBy.toISOString(),
+      machineKnown: record.machineKnown,
+      siteId: record.siteId,
+      locationClass: record.locationClass,
+      timeZone: record.timeZone,
+      entitlement: entitlementSummary(record.entitlement),
+      duplicateOf: record.duplicateOf,
+      ...(alarm ? { alarm: { deviceEventId: alarm.deviceEventId, alarmCode: alarm.alarmCode, severity: alarm.severity } } : {}),
     },
     {
       id: context.eventId,

@@ -1,17 +1,155 @@
-import type { IntakeModels } from './models';
+import { upsertKnownFix } from './known-fixes';
+import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, MachineDoc } from './models';
 
-/** The small data set `npm start` loads, so the README's first example works on a first start. */
+const loadedAt = new Date('2026-01-01T00:00:00Z');
+const by = 'demo-data';
+
+const dealers: DealerDoc[] = [
+  { _id: 'DLR-0001', name: 'Songhua Machine Tools Trading', region: 'Heilongjiang', contacts: [{ name: 'Zhao Min', phone: '+86 451 5555 0300' }], createdAt: loadedAt, createdBy: by },
+];
+
+const customers: Required<CustomerDoc>[] = [
+  {
+    _id: 'CUST-0001',
+    name: 'Jiangnan Precision Parts Co.',
+    class: 'key_account',
+    dealerId: null,
+    contacts: [{ name: 'Li Wei', phone: '+86 21 5555 0101', email: 'li.wei@example.com', role: 'maintenance lead', siteId: 'CUST-0001-S1' }],
+    sites: [
+      {
+        id: 'CUST-0001-S1',
+        name: 'Songjiang plant',
+        address: '88 Rongle East Road, Songjiang District',
+        city: 'Shanghai',
+        locationClass: 'provincial-capital',
+        coordinates: { lat: 31.0322, lon: 121.2274 },
+        timeZone: 'Asia/Shanghai',
+      },
+    ],
+    createdAt: loadedAt,
+    createdBy: by,
+  },
+  {
+    _id: 'CUST-0002',
+    name: 'Harbin Sheet Metal Works',
+    class: 'indirect',
+    dealerId: 'DLR-0001',
+    contacts: [{ name: 'Wang Fang', phone: '+86 451 5555 0202', siteId: 'CUST-0002-S1' }],
+    sites: [
+      {
+        id: 'CUST-0002-S1',
+        name: 'Acheng workshop',
+        address: '12 Industrial Park Road, Acheng District',
+        city: 'Harbin',
+        locationClass: 'elsewhere',
+        coordinates: { lat: 45.5382, lon: 126.9584 },
+        timeZone: 'Asia/Shanghai',
+      },
+    ],
+    createdAt: loadedAt,
+    createdBy: by,
+  },
+];
+
+const machines: MachineDoc[] = [
+  {
+    _id: 'SN-0001',
+    customerId: 'CUST-0001',
+    siteId: 'CUST-0001-S1',
+    model: 'FL-3015',
+    productLine: 'fiber-laser-cutting',
+    status: 'active',
+    installDate: new Date('2025-06-20T00:00:00Z'),
+    commissioningDate: new Date('2025-07-01T00:00:00Z'),
+    warranty: { type: 'standard', start: new Date('2025-07-01T00:00:00Z'), end: new Date('2027-06-30T00:00:00Z') },
+    supplierOrDealer: 'factory',
+    parentSerial: null,
+    createdAt: loadedAt,
+    createdBy: by,
+  },
+  {
+    // The laser source inside SN-0001: no warranty of its own, it inherits its machine's.
+    _id: 'SN-0001-LS',
+    customerId: 'CUST-0001',
+    siteId: 'CUST-0001-S1',
+    model: 'LS-6000',
+    productLine: 'laser-source',
+    status: 'active',
+    installDate: new Date('2025-06-20T00:00:00Z'),
+    commissioningDate: new Date('2025-07-01T00:00:00Z'),
+    warranty: null,
+    supplierOrDealer: 'factory',
+    parentSerial: 'SN-0001',
+    createdAt: loadedAt,
+    createdBy: by,
+  },
+  {
+    _id: 'SN-0002',
+    customerId: 'CUST-0002',
+    siteId: 'CUST-0002-S1',
+    model: 'PB-1303',
+    productLine: 'press-brake',
+    status: 'active',
+    installDate: new Date('2024-01-15T00:00:00Z'),
+    commissioningDate: new Date('2024-02-01T00:00:00Z'),
+    warranty: { type: 'standard', start: new Date('2024-02-01T00:00:00Z'), end: new Date('2026-01-31T00:00:00Z') },
+    supplierOrDealer: 'DLR-0001',
+    parentSerial: null,
+    createdAt: loadedAt,
+    createdBy: by,
+  },
+];
+
+const contracts: ContractDoc[] = [
+  {
+    _id: 'SC-0001',
+    customerId: 'CUST-0001',
+    name: 'Jiangnan full service',
+    type: 'premium',
+    status: 'active',
+    coveredSerials: ['SN-0001'],
+    start: new Date('2025-07-01T00:00:00Z'),
+    end: new Date('2028-07-01T00:00:00Z'),
+    responseMode: 'on-site',
+    slaPolicyId: 'contract-premium',
+    calendarId: '24x7',
+    covers: { parts: true, labour: true, travel: true },
+    createdAt: loadedAt,
+    createdBy: by,
+  },
+];
+
+/**
+ * The small data set `npm start` loads, so the README's first example works on a first start:
+ * CUST-0001 (key account, one site in Shanghai) with SN-0001 under warranty and contract SC-0001,
+ * and SN-0001-LS inside it; CUST-0002, an indirect customer of dealer DLR-0001.
+ */
 export async function loadDemoData(models: IntakeModels): Promise<void> {
-  const customers = [
-    { _id: 'CUST-0001', name: 'Jiangnan Precision Parts Co.', class: 'key_account' as const, dealerId: null },
-    { _id: 'CUST-0002', name: 'Harbin Sheet Metal Works', class: 'indirect' as const, dealerId: 'DLR-0001' },
-  ];
-  const machines = [
-    { _id: 'SN-0001', customerId: 'CUST-0001', model: 'FL-3015', productLine: 'fiber-laser-cutting', status: 'active' as const, parentSerial: null, warrantyEnd: new Date('2027-06-30T00:00:00Z') },
-    { _id: 'SN-0001-LS', customerId: 'CUST-0001', model: 'LS-6000', productLine: 'laser-source', status: 'active' as const, parentSerial: 'SN-0001', warrantyEnd: null },
-    { _id: 'SN-0002', customerId: 'CUST-0002', model: 'PB-1303', productLine: 'press-brake', status: 'active' as const, parentSerial: null, warrantyEnd: new Date('2026-01-31T00:00:00Z') },
-  ];
+  const upsert = <T extends { _id: string }>(docs: T[]) => docs.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $setOnInsert: d }, upsert: true } }));
   // Upserts by id: loading twice changes nothing, and never overwrites what users changed since.
-  await models.customers.bulkWrite(customers.map((c) => ({ updateOne: { filter: { _id: c._id }, update: { $setOnInsert: c }, upsert: true } })));
-  await models.machines.bulkWrite(machines.map((m) => ({ updateOne: { filter: { _id: m._id }, update: { $setOnInsert: m }, upsert: true } })));
+  await models.dealers.bulkWrite(upsert(dealers) as never);
+  await models.customers.bulkWrite(upsert(customers) as never);
+  await models.machines.bulkWrite(upsert(machines) as never);
+  await models.contracts.bulkWrite(upsert(contracts) as never);
+  // Records from the first demo data set lack sites and warranties: fill in only what is missing.
+  for (const { _id, contacts, sites } of customers) await models.customers.updateOne({ _id, sites: { $exists: false } }, { $set: { contacts, sites } });
+  for (const { _id, warrantyEnd: _legacy, createdAt: _c, createdBy: _b, ...fields } of machines) {
+    await models.machines.updateOne({ _id, warranty: { $exists: false } }, { $set: fields, $unset: { warrantyEnd: '' } });
+  }
+  await upsertKnownFix(
+    models,
+    {
+      articleId: 'KB-0001',
+      version: 1,
+      title: 'Burr on the cut edge after nozzle change',
+      models: ['FL-3015', 'FL-4020'],
+      symptom: 'burr dross on cut edge, poor cut quality after nozzle change',
+      cause: 'Nozzle not centred on the beam',
+      fix: 'Run the nozzle centring routine; replace the nozzle if the bore is damaged',
+      parts: ['P-NOZZLE-15'],
+      publishedAt: '2026-03-02T00:00:00.000Z',
+    },
+    null,
+    loadedAt,
+  );
 }

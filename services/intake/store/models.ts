@@ -1,24 +1,28 @@
 import { Schema, type Connection } from 'mongoose';
-import type { Channel, Contact } from '@aftersales/contracts';
+import type { AlarmSeverity, Channel, Contact, LocationClass } from '@aftersales/contracts';
 import type { OutboxFields } from '@aftersales/platform';
+import type { DuplicateCandidate } from '../domain/duplicates';
+import type { Entitlement } from '../domain/entitlement';
+import { createInstalledBaseModels, type CustomerClass } from './installed-base-models';
 
-export type CustomerClass = 'vip' | 'key_account' | 'standard' | 'indirect';
+export * from './installed-base-models';
 
-export interface CustomerDoc {
-  _id: string;
-  name: string;
-  class: CustomerClass;
-  dealerId: string | null;
+/** What the registration showed the agent from the local knowledge-base read model. */
+export interface KnownFixSuggestion {
+  articleId: string;
+  version: number;
+  title: string;
+  score: number;
+  matched: string[];
 }
 
-export interface MachineDoc {
-  _id: string; // serial number
-  customerId: string;
-  model: string;
-  productLine: string;
-  status: 'active' | 'decommissioned';
-  parentSerial: string | null;
-  warrantyEnd: Date | null;
+/** The device alarm that opened a request (channel alarm). */
+export interface RequestAlarm {
+  deviceEventId: string;
+  alarmCode: string;
+  severity: AlarmSeverity;
+  message: string;
+  raisedAt: Date;
 }
 
 export interface ServiceRequestDoc extends OutboxFields {
@@ -30,7 +34,8 @@ export interface ServiceRequestDoc extends OutboxFields {
   symptom: string;
   raisedAt: Date;
   neededBy: Date;
-  status: 'registered';
+  /** 'registered' at intake; the serviceRequest workflow moves it on (see domain/installed-base closedRequestStatuses). */
+  status: string;
   registeredAt: Date;
   registeredBy: string;
   correlationId: string;
@@ -43,28 +48,64 @@ export interface ServiceRequestDoc extends OutboxFields {
   owner: string | null;
   solvedAt: Date | null;
   acceptedAt: Date | null;
+  // Fields below were added with the installed base; records from before them lack them.
+  /** False when the serial was not in the installed base and the agent registered it anyway. */
+  machineKnown?: boolean;
+  /** Who the customer and the machine were at registration, so the record reads on its own. */
+  customer?: { name: string; class: CustomerClass; dealerId: string | null };
+  machine?: { model: string; productLine: string; status: string; parentSerial: string | null; ancestors: string[] } | null;
+  siteId?: string | null;
+  locationClass?: LocationClass | null;
+  timeZone?: string | null;
+  /** Frozen at the registration instant: later edits of a contract or a warranty do not rewrite it. */
+  entitlement?: Entitlement;
+  /** The open request this one probably repeats; screening confirms or overrules it. */
+  duplicateOf?: string | null;
+  duplicateMatch?: Omit<DuplicateCandidate, 'duplicateOf'> | null;
+  knownFixes?: KnownFixSuggestion[];
+  alarm?: RequestAlarm | null;
+  /** Things an agent should look at: machine-unknown, installed-base-inconsistent, no-site. */
+  flags?: string[];
+}
+
+/** A knowledge-base article as intake keeps it: a read model fed by quality's article.published events. */
+export interface KnownFixDoc {
+  _id: string; // article id
+  version: number;
+  title: string;
+  models: string[];
+  symptom: string;
+  cause: string;
+  fix: string;
+  parts: string[];
+  publishedAt: Date;
+  receivedAt: Date;
+  eventId: string | null;
+}
+
+/**
+ * Every device alarm intake received, once (id = the device's event id): which request it opened
+ * or was linked to. Its own insert-only document, so a repeated alarm never has to update the
+ * request's document while the outbox relay may be writing it (FerretDB v1 does not isolate
+ * concurrent updates of one document).
+ */
+export interface AlarmDoc {
+  _id: string;
+  serialNumber: string;
+  alarmCode: string;
+  severity: AlarmSeverity;
+  message: string;
+  raisedAt: Date;
+  receivedAt: Date;
+  via: 'kafka' | 'http';
+  serviceRequestId: string;
+  outcome: 'opened' | 'linked';
 }
 
 
 const contactSchema = new Schema<Contact>({ name: String, phone: String, email: String }, { _id: false });
 
 export function createIntakeModels(connection: Connection) {
-  const customers = new Schema<CustomerDoc>(
-    { _id: String, name: { type: String, required: true }, class: { type: String, required: true }, dealerId: { type: String, default: null } },
-    { versionKey: false },
-  );
-  const machines = new Schema<MachineDoc>(
-    {
-      _id: String,
-      customerId: { type: String, required: true, index: true },
-      model: { type: String, required: true },
-      productLine: { type: String, required: true },
-      status: { type: String, required: true },
-      parentSerial: { type: String, default: null },
-      warrantyEnd: { type: Date, default: null },
-    },
-    { versionKey: false },
-  );
   const serviceRequests = new Schema<ServiceRequestDoc>(
     {
       _id: String,
@@ -86,15 +127,59 @@ export function createIntakeModels(connection: Connection) {
       owner: { type: String, default: null },
       solvedAt: { type: Date, default: null },
       acceptedAt: { type: Date, default: null },
+      machineKnown: Boolean,
+      customer: Schema.Types.Mixed,
+      machine: Schema.Types.Mixed,
+      siteId: String,
+      locationClass: String,
+      timeZone: String,
+      entitlement: Schema.Types.Mixed,
+      duplicateOf: { type: String, index: true },
+      duplicateMatch: Schema.Types.Mixed,
+      knownFixes: { type: [Schema.Types.Mixed], default: undefined },
+      alarm: Schema.Types.Mixed,
+      flags: { type: [String], default: undefined },
       outbox: { type: [Schema.Types.Mixed], default: undefined },
       outboxDueAt: { type: Date, index: true },
     },
     { versionKey: false },
   );
+  const knownFixes = new Schema<KnownFixDoc>(
+    {
+      _id: String,
+      version: { type: Number, required: true },
+      title: { type: String, required: true },
+      models: { type: [String], index: true },
+      symptom: { type: String, required: true },
+      cause: { type: String, default: '' },
+      fix: { type: String, required: true },
+      parts: { type: [String], default: [] },
+      publishedAt: { type: Date, required: true },
+      receivedAt: { type: Date, required: true },
+      eventId: { type: String, default: null },
+    },
+    { versionKey: false },
+  );
+  const alarms = new Schema<AlarmDoc>(
+    {
+      _id: String,
+      serialNumber: { type: String, required: true, index: true },
+      alarmCode: { type: String, required: true },
+      severity: { type: String, required: true },
+      message: { type: String, required: true },
+      raisedAt: { type: Date, required: true },
+      receivedAt: { type: Date, required: true },
+      via: { type: String, required: true },
+      serviceRequestId: { type: String, required: true, index: true },
+      outcome: { type: String, required: true },
+    },
+    { versionKey: false },
+  );
   return {
-    customers: connection.model('Customer', customers, 'customers'),
-    machines: connection.model('Machine', machines, 'machines'),
+    ...createInstalledBaseModels(connection),
     serviceRequests: connection.model('ServiceRequest', serviceRequests, 'serviceRequests'),
+    knownFixes: connection.model('KnownFix', knownFixes, 'knownFixes'),
+    alarms: connection.model('DeviceAlarm', alarms, 'deviceAlarms'),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alarmSeveritySchema } from './device-alarm';
 
 export const channels = ['phone', 'email', 'portal', 'app', 'chat', 'dealer', 'alarm'] as const;
 export const channelSchema = z.enum(channels);
@@ -11,7 +12,26 @@ export const contactSchema = z.object({
 });
 export type Contact = z.infer<typeof contactSchema>;
 
-/** service-request.registered v1: a request was accepted at intake and stored. */
+/** Where on-site targets differ: a provincial capital or elsewhere (DOMAIN.md: 4 h against 12 h). */
+export const locationClasses = ['provincial-capital', 'elsewhere'] as const;
+export const locationClassSchema = z.enum(locationClasses);
+export type LocationClass = z.infer<typeof locationClassSchema>;
+
+/** The terms frozen on the request at registration, as far as downstream services need them. */
+export const registeredEntitlementSchema = z.object({
+  source: z.enum(['contract', 'warranty', 'none']),
+  contractId: z.string().min(1).nullable(),
+  responseMode: z.enum(['on-site', 'nbd', 'remote']),
+  slaPolicyId: z.string().min(1),
+  calendarId: z.string().min(1),
+  quoteRequired: z.boolean(),
+});
+export type RegisteredEntitlement = z.infer<typeof registeredEntitlementSchema>;
+
+/**
+ * service-request.registered v1: a request was accepted at intake and stored. The fields after
+ * `neededBy` were added later and are optional, so events published before them stay valid.
+ */
 export const serviceRequestRegisteredV1 = z.object({
   requestId: z.string().min(1),
   customerId: z.string().min(1),
@@ -21,5 +41,16 @@ export const serviceRequestRegisteredV1 = z.object({
   symptom: z.string().min(1),
   raisedAt: z.iso.datetime(),
   neededBy: z.iso.datetime(),
+  /** False when the serial is not (yet) in the installed base and the agent registered it anyway. */
+  machineKnown: z.boolean().optional(),
+  siteId: z.string().min(1).nullable().optional(),
+  locationClass: locationClassSchema.nullable().optional(),
+  /** IANA time zone of the site, for business-hours clocks. */
+  timeZone: z.string().min(1).nullable().optional(),
+  entitlement: registeredEntitlementSchema.optional(),
+  /** The open request this one probably repeats, as suggested at registration (screening decides). */
+  duplicateOf: z.string().min(1).nullable().optional(),
+  /** Set for channel alarm: the device alarm that opened the request. */
+  alarm: z.object({ deviceEventId: z.string().min(1), alarmCode: z.string().min(1), severity: alarmSeveritySchema }).optional(),
 });
 export type ServiceRequestRegisteredV1 = z.infer<typeof serviceRequestRegisteredV1>;

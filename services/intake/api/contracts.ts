@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { defineRoute, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { canSee } from '../domain/access';
+import { contractCoverage, isContractActive, responseModes, serviceContractStatuses, serviceContractTypes } from '../domain/entitlement';
+import { toEntitlementMachine, toServiceContract } from '../domain/installed-base';
+import { findVisibleMachine, loadLineage, visibleCustomerIds } from '../store/installed-base';
+import type { ContractDoc, CustomerDoc, IntakeModels, MachineDoc } from '../store/models';
+import { callerScope, conflictField, dateInput, entityId, installedBaseReaders, limitQuery, shortId } from './common';
+import { presentContract } from './views';
+
+export const contractBody = z
+  .strictObject({
+    id: entityId.optional(),
+    customerId: entityId,
+    name: z.string().trim().min(1).max(200),
+    type: z.enum(serviceContractTypes),
+    status: z.enum(serviceContractStatuses).default('active'),
+    /** "all": every machine the customer owns, now and later; a list: those machines and the components inside them. */
+    coveredSerials: z.union([z.literal('all'), z.array(entityId).min(1).max(5000)]),
+    start: dateInput,
+    end: dateInput,
+    responseMode: z.enum(responseModes),
+    slaPolicyId: entityId,
+    calendarId: entityId,
+    covers: z.strictObject({ parts: z.boolean(), labour: z.boolean(), travel: z.boolean() }),
+  })
+  .superRefine((c, ctx) => {
+    if (c.end.getTime() <= c.start.getTime()) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+    if (Array.isArray(c.coveredSerials)) {
+      const seen = new Set<string>();
+      c.coveredSerials.forEach((serial, i) => {
+        if (seen.has(serial)) ctx.addIssue({ code: 'custom', path: ['coveredSerials', i], message: `${serial} is listed twice` });
+        seen.add(serial);
+      });
+    }
+  });
+
+const writers = ['manager', 'platform'] as const satisfies readonly Role[];
+
+/**
+ * Service contracts. Served at /v1/service-contracts and, as the issue names them, at
+ * /v1/contracts: the same operations under both paths.
+ */
+export function contractRoutes(platform: Platform, models: IntakeModels): RouteSpec[] {
+  return ['/v1/service-contracts', '/v1/contracts'].flatMap((base) => routesAt(base, platform, models));
+}
+
+function routesAt(base: string, platform: Platform, models: IntakeModels): RouteSpec[] {
+  const create = defineRoute({
+    method: 'post',
+    path: base,
+    summary: 'Register a service contract for a customer: all its machines or a list of them',
+    tags: ['service-contracts'],
+    roles: writers,
+    body: contractBody,
+    responses: { 201: { description: 'The contract' } },
+    handler: async ({ body, principal }) => {
+      const customer = await models.customers.findById(body.customerId).lean<CustomerDoc>();
+      if (!customer) throw new UnprocessableError('customerId', `customerId: no customer ${body.customerId}`);
+      if (Array.isArray(body.coveredSerials)) {
+        const machines = await models.machines.find({ _id: { $in: body.coveredSerials } }, { _id: 1, customerId: 1 }).lean<Pick<MachineDoc, '_id' | 'customerId'>[]>();
+        const owner = new Map(machines.map((m) => [m._id, m.customerId]));
+        body.coveredSerials.forEach((serial, i) => {
+          const field = `coveredSerials.${i}`;
+          if (!owner.has(serial)) throw new UnprocessableError(field, `${field}: no machine with serial ${serial}`);
+          if (owner.get(serial) !== customer._id) throw new UnprocessableError(field, `${field}: machine ${serial} belongs to another customer`);
+        });
+      }
+      const doc: ContractDoc = {
+        _id: body.id ?? shortId('SC', randomBytes(8)),
+        customerId: customer._id,
+        name: body.name,
+        type: body.type,
+        status: body.status,
+        coveredSerials: body.coveredSerials,
+        start: body.start,
+        end: body.end,
+        responseMode: body.responseMode,
+        slaPolicyId: body.slaPolicyId,
+        calendarId: body.calendarId,
+        covers: body.covers,
+        createdAt: platform.now(),
+        createdBy: principal!.sub,
+      };
+      try {
+        await models.contracts.collection.insertOne(doc as never);
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw conflictField('id', `a contract ${doc._id} already exists`);
+        throw error;
+      }
+      return { status: 201, body: presentContract(doc), headers: { location: `${base}/${doc._id}` } };
+    },
+  });
+
+  const list = defineRoute({
+    method: 'get',
+    path: base,
+    summary: 'Contracts by customer, status, the machine they cover, or the instant they are active at',
+    tags: ['service-contracts'],
+    roles: installedBaseReaders,
+    query: z.strictObject({
+      customerId: entityId.optional(),
+      serial: entityId.optional(),
+      status: z.enum(serviceContractStatuses).optional(),
+      activeAt: dateInput.optional(),
+      limit: limitQuery,
+    }),
+    responses: { 200: { description: '{ items }' } },
+    handler: async ({ query, principal }) => {
+      const scope = callerScope(principal, installedBaseReaders);
+      const filter: Record<string, unknown> = {};
+      let coverage: ((c: ContractDoc) => boolean) | null = null;
+      if (query.serial) {
+        const found = await findVisibleMachine(models, query.serial, scope);
+        if (!found) return { status: 200, body: { items: [] } };
+        const lineage = await loadLineage(models, found.machine);
+        const node = toEntitlementMachine(found.machine);
+        const ancestors = lineage.ancestors.map(toEntitlementMachine);
+        filter.customerId = found.machine.customerId;
+        coverage = (c) => contractCoverage(toServiceContract(c), { id: found.machine.customerId }, node, ancestors) !== null;
+      }
+      if (query.customerId) {
+        if (filter.customerId && filter.customerId !== query.customerId) return { status: 200, body: { items: [] } };
+        filter.customerId = query.customerId;
+      }
+      const visible = await visibleCustomerIds(models, scope);
+      if (visible) {
+        const wanted = filter.customerId as string | undefined;
+        filter.customerId = wanted ? (visible.includes(wanted) ? wanted : { $in: [] }) : { $in: visible };
+      }
+      if (query.status) filter.status = query.status;
+      let docs = await models.contracts.find(filter).sort({ start: -1, _id: 1 }).limit(coverage || query.activeAt ? 5000 : query.limit).lean<ContractDoc[]>();
+      if (coverage) docs = docs.filter(coverage);
+      if (query.activeAt) docs = docs.filter((c) => isContractActive(toServiceContract(c), query.activeAt!));
+      return { status: 200, body: { items: docs.slice(0, query.limit).map(presentContract) } };
+    },
+  });
+
+  const read = defineRoute({
+    method: 'get',
+    path: `${base}/:id`,
+    summary: 'One service contract',
+    tags: ['service-contracts'],
+    roles: installedBaseReaders,
+    params: z.object({ id: entityId }),
+    responses: { 200: { description: 'The contract' } },
+    handler: async ({ params, principal }) => {
+      const scope = callerScope(principal, installedBaseReaders);
+      const doc = await models.contracts.findById(params.id).lean<ContractDoc>();
+      const owner = doc && scope.kind === 'dealer' ? await models.customers.findById(doc.customerId, { dealerId: 1 }).lean<Pick<CustomerDoc, 'dealerId'>>() : null;
+      if (!doc || (scope.kind === 'dealer' && !canSee(scope, owner?.dealerId))) throw new NotFoundError('service contract', params.id, 'id');
+      return { status: 200, body: presentContract(doc) };
+    },
+  });
+
+  return [create, list, read];
+}

@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { locationClassSchema } from '@aftersales/contracts';
+import { defineRoute, DependencyUnavailableError, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { entitlementOf, lineageOf } from '../domain/assessment';
+import { customerClasses } from '../domain/priority';
+import { closedRequestStatuses } from '../domain/installed-base';
+import { findVisibleCustomer } from '../store/installed-base';
+import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, MachineDoc, ServiceRequestDoc, SiteDoc } from '../store/models';
+import { callerScope, conflictField, customerContactSchema, entityId, escapeRegex, forbiddenField, installedBaseReaders, limitQuery, shortId } from './common';
+import { entitlementBrief, presentContract, presentCustomer, presentDealer, presentMachine } from './views';
+
+export function isIanaTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone.includes('/') || zone === 'UTC';
+  } catch {
+    return false;
+  }
+}
+
+export const siteBody = z.strictObject({
+  id: entityId.optional(),
+  name: z.string().trim().min(1).max(200),
+  address: z.string().trim().min(1).max(500),
+  city: z.string().trim().min(1).max(100),
+  locationClass: locationClassSchema,
+  coordinates: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).nullable().optional(),
+  timeZone: z.string().trim().refine(isIanaTimeZone, 'an IANA time zone such as Asia/Shanghai'),
+});
+
+export const customerBody = z
+  .strictObject({
+    id: entityId.optional(),
+    name: z.string().trim().min(1).max(200),
+    class: z.enum(customerClasses),
+    dealerId: entityId.nullable().optional(),
+    contacts: z.array(customerContactSchema).max(50).default([]),
+    sites: z.array(siteBody).max(200).default([]),
+  })
+  .superRefine((c, ctx) => {
+    if (c.class === 'indirect' && !c.dealerId) ctx.addIssue({ code: 'custom', path: ['dealerId'], message: 'an indirect customer needs the dealer that serves it' });
+    if (c.class !== 'indirect' && c.dealerId) ctx.addIssue({ code: 'custom', path: ['dealerId'], message: `a ${c.class} customer is served directly; only an indirect one has a dealer` });
+    const ids = new Set<string>();
+    c.sites.forEach((s, i) => {
+      if (s.id && ids.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sites', i, 'id'], message: `site id ${s.id} is used twice` });
+      if (s.id) ids.add(s.id);
+    });
+    c.contacts.forEach((contact, i) => {
+      if (contact.siteId && !ids.has(contact.siteId)) ctx.addIssue({ code: 'custom', path: ['contacts', i, 'siteId'], message: `no site ${contact.siteId} among this customer's sites` });
+    });
+  });
+
+function toSite(site: z.infer<typeof siteBody>, id: string): SiteDoc {
+  return { id, name: site.name, address: site.address, city: site.city, locationClass: site.locationClass, coordinates: site.coordinates ?? null, timeZone: site.timeZone };
+}
+
+const writers = ['agent', 'manager', 'platform', 'dealer'] as const satisfies readonly Role[];
+
+export function customerRoutes(platform: Platform, models: IntakeModels): RouteSpec[] {
+  const create = defineRoute({
+    method: 'post',
+    path: '/v1/customers',
+    summary: 'Register a customer with its contacts and sites (dealers: their own indirect end users)',
+    tags: ['customers'],
+    roles: writers,
+    body: customerBody,
+    responses: { 201: { description: 'The customer' } },
+    handler: async ({ body, principal }) => {
+      const scope = callerScope(principal, writers);
+      const dealerId = body.dealerId ?? null;
+      if (scope.kind === 'dealer') {
+        // A dealer registers its own end users: always indirect, always served by itself.
+        if (body.class !== 'indirect') throw forbiddenField('class', 'a dealer registers indirect customers only');
+        if (dealerId !== scope.dealerId) throw forbiddenField('dealerId', `a dealer registers customers for itself (${scope.dealerId}) only`);
+      }
+      if (dealerId && !(await models.dealers.exists({ _id: dealerId }))) throw new UnprocessableError('dealerId', `dealerId: no dealer ${dealerId}`);
+      const id = body.id ?? shortId('CUST', randomBytes(8));
+      const now = platform.now();
+      const doc: CustomerDoc = {
+        _id: id,
+        name: body.name,
+        class: body.class,
+        dealerId,
+        contacts: body.contacts,
+        sites: body.sites.map((s, i) => toSite(s, s.id ?? `${id}-S${i + 1}`)),
+        createdAt: now,
+        createdBy: principal!.sub,
+      };
+      try {
+        await models.customers.collection.insertOne(doc as never);
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw conflictField('id', `a customer ${id} already exists`);
+        throw error;
+      }
+      return { status: 201, body: presentCustomer(doc), headers: { location: `/v1/customers/${id}` } };
+    },
+  });
+
+  const list = defineRoute({
+    method: 'get',
+    path: '/v1/customers',
+    summary: 'Customers by name prefix, class or dealer (dealers: their own only)',
+    tags: ['customers'],
+    roles: installedBaseReaders,
+    query: z.strictObject({ q: z.string().trim().min(1).max(100).optional(), class: z.enum(customerClasses).optional(), dealerId: entityId.optional(), limit: limitQuery }),
+    responses: { 200: { description: '{ items }' } },
+    handler: async ({ query, principal }) => {
+      const scope = callerScope(principal, installedBaseReaders);
+      const filter: Record<string, unknown> = {};
+      if (query.q) filter.name = { $regex: `^${escapeRegex(query.q)}`, $options: 'i' };
+      if (query.class) filter.class = query.class;
+      if (query.dealerId) filter.dealerId = query.dealerId;
+      if (scope.kind === 'dealer') {
+        if (query.dealerId && query.dealerId !== scope.dealerId) return { status: 200, body: { items: [] } };
+        filter.dealerId = scope.dealerId;
+      }
+      const docs = await models.customers.find(filter).sort({ _id: 1 }).limit(query.limit).lean<CustomerDoc[]>();
+      return { status: 200, body: { items: docs.map(presentCustomer) } };
+    },
+  });
+
+  const read = defineRoute({
+    method: 'get',
+    path: '/v1/customers/:id',
+    summary: "One customer in one pass: sites, contacts, dealer, machines with today's entitlement, contracts, open requests",
+    tags: ['customers'],
+    roles: installedBaseReaders,
+    params: z.object({ id: entityId }),
+    responses: { 200: { description: 'The customer overview' } },
+    handler: async ({ params, principal }) => {
+      const customer = await findVisibleCustomer(models, params.id, callerScope(principal, installedBaseReaders));
+      if (!customer) throw new NotFoundError('customer', params.id, 'id');
+      const now = platform.now();
+      const [machines, contracts, dealer, open] = await Promise.all([
+        models.machines.find({ customerId: customer._id }).sort({ _id: 1 }).limit(2000).lean<MachineDoc[]>(),
+        models.contracts.find({ customerId: customer._id }).sort({ start: -1 }).lean<ContractDoc[]>(),
+        customer.dealerId ? models.dealers.findById(customer.dealerId).lean<DealerDoc>() : null,
+        models.serviceRequests
+          .find({ customerId: customer._id, status: { $nin: [...closedRequestStatuses] } }, { _id: 1, serialNumber: 1, status: 1, symptom: 1, channel: 1, raisedAt: 1, neededBy: 1, duplicateOf: 1 })
+          .sort({ raisedAt: -1 })
+          .limit(100)
+          .lean<ServiceRequestDoc[]>(),
+      ]);
+      const machineViews = machines.map((machine) => {
+        const lineage = lineageOf(machine, machines);
+        const entitlement = entitlementOf({ customerId: customer._id, machine, lineage, contracts, at: now });
+        return { ...presentMachine(machine), ancestors: lineage.ancestors.map((m) => m._id), entitlementNow: entitlementBrief(entitlement) };
+      });
+      return {
+        status: 200,
+        body: {
+          ...presentCustomer(customer),
+          dealer: dealer ? presentDealer(dealer) : null,
+          machines: machineViews,
+          roots: machines.filter((m) => !m.parentSerial).map((m) => m._id),
+          contracts: contracts.map(presentContract),
+          openRequests: open.map(({ _id, ...rest }) => ({ id: _id, ...rest })),
+          at: now,
+        },
+      };
+    },
+  });
+
+  const addSite = defineRoute({
+    method: 'post',
+    path: '/v1/customers/:id/sites',
+    summary: 'Add a site to a customer',
+    tags: ['customers'],
+    roles: writers,
+    params: z.object({ id: entityId }),
+    body: siteBody,
+    responses: { 201: { description: 'The customer with the new site' } },
+    handler: async ({ params, body, principal }) => {
+      const customer = await findVisibleCustomer(models, params.id, callerScope(principal, writers));
+      if (!customer) throw new NotFoundError('customer', params.id, 'id');
+      const sites = customer.sites ?? [];
+      const siteId = body.id ?? `${customer._id}-S${sites.length + 1}`;
+      if (sites.some((s) => s.id === siteId)) throw conflictField('id', `customer ${customer._id} already has a site ${siteId}`);
+      const site = toSite(body, siteId);
+      await models.customers.collection.updateOne({ _id: customer._id as never, 'sites.id': { $ne: siteId } }, { $push: { sites: site } } as never);
+      // FerretDB v1 does not isolate concurrent updates of one document: two sites added at the same
+      // instant could lose one. Read back and let the caller retry rather than answer a lost write.
+      const after = await models.customers.findById(customer._id).lean<CustomerDoc>();
+      if (!after?.sites?.some((s) => s.id === siteId)) throw new DependencyUnavailableError('the customer record (a concurrent change); try again');
+      return { status: 201, body: presentCustomer(after), headers: { location: `/v1/customers/${customer._id}` } };
+    },
+  });
+
+  return [create, list, read, addSite];
+}

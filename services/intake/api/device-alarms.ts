@@ -1,0 +1,36 @@
+import { deviceAlarmRaisedV1 } from '@aftersales/contracts';
+import { defineRoute, type RouteSpec } from '@aftersales/platform';
+import type { AlarmIntake } from '../store/alarms';
+import { presentRequest } from './views';
+
+/** The machine-alarm channel over HTTP, for gateways that cannot publish to Kafka; same rules as the devices.alarms.v1 consumer. */
+export function deviceAlarmRoutes(alarms: AlarmIntake): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/device-alarms',
+      summary: "A machine's alarm: opens a service request, or joins the open one for the same alarm code on the same machine",
+      tags: ['device-alarms'],
+      roles: ['platform'],
+      body: deviceAlarmRaisedV1.strict(),
+      responses: {
+        201: { description: 'A request was opened: { outcome: "opened", serviceRequestId, serviceRequest }' },
+        200: { description: 'Linked to an open request, or this alarm was received before: { outcome, serviceRequestId, replayed }' },
+      },
+      handler: async ({ body, requestId, correlationId }) => {
+        const result = await alarms.receive(body, { via: 'http', correlationId, causationId: requestId });
+        const created = result.outcome === 'opened' && !result.replayed;
+        return {
+          status: created ? 201 : 200,
+          body: {
+            outcome: result.outcome,
+            serviceRequestId: result.serviceRequestId,
+            replayed: result.replayed,
+            ...(result.record ? { serviceRequest: presentRequest(result.record) } : {}),
+          },
+          headers: { location: `/v1/service-requests/${result.serviceRequestId}`, ...(result.replayed ? { 'idempotent-replayed': 'true' } : {}) },
+        };
+      },
+    }),
+  ];
+}

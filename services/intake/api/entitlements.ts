@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { defineRoute, NotFoundError, type Platform, type RouteSpec } from '@aftersales/platform';
+import { entitlementOf } from '../domain/assessment';
+import { activeContracts, findVisibleMachine, loadLineage } from '../store/installed-base';
+import type { IntakeModels } from '../store/models';
+import { callerScope, dateInput, entityId, installedBaseReaders } from './common';
+
+/** What a machine is entitled to at an instant (now by default): the same decision registration freezes onto a request. */
+export function entitlementRoutes(platform: Platform, models: IntakeModels): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/entitlements',
+      summary: "A machine's entitlement at an instant (default now): contract, warranty (own or a parent's), or none with a quote",
+      tags: ['entitlements'],
+      roles: installedBaseReaders,
+      query: z.strictObject({ serial: entityId, at: dateInput.optional() }),
+      responses: { 200: { description: 'The entitlement, naming its source and why' } },
+      handler: async ({ query, principal }) => {
+        const found = await findVisibleMachine(models, query.serial, callerScope(principal, installedBaseReaders));
+        if (!found) throw new NotFoundError('machine', query.serial, 'serial');
+        const at = query.at ?? platform.now();
+        const [lineage, contracts] = await Promise.all([loadLineage(models, found.machine), activeContracts(models, found.machine.customerId, at)]);
+        const entitlement = entitlementOf({ customerId: found.machine.customerId, machine: found.machine, lineage, contracts, at });
+        return { status: 200, body: { ...entitlement, treeProblem: lineage.problem } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+import { defineRoute, NotFoundError, type RouteSpec } from '@aftersales/platform';
+import { rankKnownFixes } from '../domain/known-fixes';
+import { knownFixCandidates } from '../store/known-fixes';
+import type { IntakeModels, KnownFixDoc } from '../store/models';
+import { entityId } from './common';
+import { presentKnownFix } from './views';
+
+const readers = ['agent', 'engineer', 'dispatcher', 'depot', 'manager', 'quality', 'auditor', 'dealer', 'platform'] as const;
+
+export const knownFixQuery = z
+  .strictObject({
+    model: z.string().trim().min(1).max(64).optional(),
+    q: z.string().trim().min(2).max(500).optional(),
+    limit: z.coerce.number().int().min(1).max(50).default(10),
+  })
+  .refine((query) => query.q !== undefined || query.model !== undefined, { path: ['q'], message: 'give symptom words (q), a model, or both' });
+
+/** Known fixes while registering: intake's own copy of the knowledge base, fed by quality's article.published events. */
+export function knownFixRoutes(models: IntakeModels): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/known-fixes',
+      summary: 'Search known fixes by machine model and symptom words, best first',
+      tags: ['known-fixes'],
+      roles: readers,
+      query: knownFixQuery,
+      responses: { 200: { description: '{ items } with each score and the words that matched' } },
+      handler: async ({ query }) => {
+        const candidates = await knownFixCandidates(models, query.model ?? null);
+        if (!query.q) {
+          // A model alone: its newest articles.
+          const newest = [...candidates].sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime()).slice(0, query.limit);
+          return { status: 200, body: { items: newest.map((doc) => ({ ...presentKnownFix(doc), score: null, matched: [] })) } };
+        }
+        const hits = rankKnownFixes(candidates.map((doc) => ({ ...doc, id: doc._id })), { model: query.model ?? null, text: query.q });
+        return { status: 200, body: { items: hits.slice(0, query.limit).map(({ article, score, matched }) => ({ ...presentKnownFix(article), score, matched })) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/known-fixes/:id',
+      summary: 'One known fix (the highest version intake has received)',
+      tags: ['known-fixes'],
+      roles: readers,
+      params: z.object({ id: entityId }),
+      responses: { 200: { description: 'The article' } },
+      handler: async ({ params }) => {
+        const doc = await models.knownFixes.findById(params.id).lean<KnownFixDoc>();
+        if (!doc) throw new NotFoundError('known fix', params.id, 'id');
+        return { status: 200, body: presentKnownFix(doc) };
+      },
+    }),
+  ];
+}

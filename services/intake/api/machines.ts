@@ -1,0 +1,226 @@
+import { z } from 'zod';
+import { defineRoute, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { canSee } from '../domain/access';
+import { entitlementOf } from '../domain/assessment';
+import { contractCoverage } from '../domain/entitlement';
+import { machineDateProblems, siteOf, toEntitlementMachine, toServiceContract } from '../domain/installed-base';
+import { assertCanAttach, MachineTreeError } from '../domain/machine-tree';
+import { findVisibleMachine, loadDescendants, loadLineage, visibleCustomerIds } from '../store/installed-base';
+import { machineStatuses, type ContractDoc, type CustomerDoc, type IntakeModels, type MachineDoc } from '../store/models';
+import { recordServiceHistory, serviceHistoryOf } from '../store/service-history';
+import { callerScope, conflictField, dateInput, entityId, forbiddenField, installedBaseReaders, limitQuery } from './common';
+import { nestChildren, presentContract, presentHistory, presentMachine } from './views';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const machineBody = z
+  .strictObject({
+    serialNumber: entityId,
+    customerId: entityId,
+    siteId: entityId.nullable().optional(),
+    model: text(64),
+    productLine: text(64),
+    status: z.enum(machineStatuses).default('active'),
+    installDate: dateInput.nullable().optional(),
+    commissioningDate: dateInput.nullable().optional(),
+    warranty: z.strictObject({ type: text(40), start: dateInput.nullable().optional(), end: dateInput }).nullable().optional(),
+    supplierOrDealer: text(100).nullable().optional(),
+    parentSerial: entityId.nullable().optional(),
+  })
+  .superRefine((m, ctx) => {
+    const warranty = m.warranty ? { start: m.warranty.start ?? null, end: m.warranty.end } : null;
+    for (const problem of machineDateProblems({ installDate: m.installDate ?? null, commissioningDate: m.commissioningDate ?? null, warranty })) {
+      ctx.addIssue({ code: 'custom', path: problem.field.split('.'), message: problem.message.slice(problem.field.length + 2) });
+    }
+    if (m.parentSerial && m.parentSerial === m.serialNumber) ctx.addIssue({ code: 'custom', path: ['parentSerial'], message: 'a machine cannot be part of itself' });
+  });
+
+export const partReplacementBody = z.strictObject({
+  /** The reporter's own id of the report: sending it again stores it once. */
+  reportId: entityId,
+  at: dateInput,
+  summary: text(2000),
+  parts: z
+    .array(z.strictObject({ partNumber: entityId, quantity: z.number().int().min(1).max(1000), removedSerial: entityId.optional(), fittedSerial: entityId.optional() }))
+    .min(1)
+    .max(100),
+  serviceRequestId: entityId.optional(),
+});
+
+const writers = ['agent', 'manager', 'platform', 'dealer'] as const satisfies readonly Role[];
+const reporters = ['dealer', 'engineer', 'agent', 'manager', 'platform'] as const satisfies readonly Role[];
+const serialParams = z.object({ serial: entityId });
+
+export function machineRoutes(platform: Platform, models: IntakeModels): RouteSpec[] {
+  const create = defineRoute({
+    method: 'post',
+    path: '/v1/machines',
+    summary: 'Add a machine to the installed base (dealers: machines they sold to their own customers)',
+    tags: ['machines'],
+    roles: writers,
+    body: machineBody,
+    responses: { 201: { description: 'The machine' } },
+    handler: async ({ body, principal }) => {
+      const scope = callerScope(principal, writers);
+      const customer = await models.customers.findById(body.customerId).lean<CustomerDoc>();
+      if (!customer) throw new UnprocessableError('customerId', `customerId: no customer ${body.customerId}`);
+      if (!canSee(scope, customer.dealerId)) throw forbiddenField('customerId', `customer ${customer._id} is not one of your customers`);
+      let parent: MachineDoc | null = null;
+      if (body.parentSerial) {
+        parent = await models.machines.findById(body.parentSerial).lean<MachineDoc>();
+        if (!parent) throw new UnprocessableError('parentSerial', `parentSerial: no machine with serial ${body.parentSerial}`);
+        if (parent.customerId !== customer._id) throw new UnprocessableError('parentSerial', `parentSerial: ${parent._id} belongs to another customer`);
+        const lineage = await loadLineage(models, parent);
+        const known = new Map([parent, ...lineage.ancestors].map((m) => [m._id, { serial: m._id, parentSerial: m.parentSerial ?? null }]));
+        try {
+          assertCanAttach(body.serialNumber, parent._id, (s) => known.get(s));
+        } catch (error) {
+          if (error instanceof MachineTreeError) throw new UnprocessableError('parentSerial', `parentSerial: ${error.message}`);
+          throw error;
+        }
+      }
+      // A component sits where the machine it is part of sits, unless told otherwise.
+      const siteId = body.siteId ?? parent?.siteId ?? null;
+      if (siteId && !(customer.sites ?? []).some((s) => s.id === siteId)) {
+        throw new UnprocessableError('siteId', `siteId: customer ${customer._id} has no site ${siteId}`);
+      }
+      const doc: MachineDoc = {
+        _id: body.serialNumber,
+        customerId: customer._id,
+        siteId,
+        model: body.model,
+        productLine: body.productLine,
+        status: body.status,
+        installDate: body.installDate ?? null,
+        commissioningDate: body.commissioningDate ?? null,
+        warranty: body.warranty ? { type: body.warranty.type, start: body.warranty.start ?? null, end: body.warranty.end } : null,
+        supplierOrDealer: body.supplierOrDealer ?? (scope.kind === 'dealer' ? scope.dealerId : null),
+        parentSerial: parent?._id ?? null,
+        createdAt: platform.now(),
+        createdBy: principal!.sub,
+      };
+      try {
+        await models.machines.collection.insertOne(doc as never);
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw conflictField('serialNumber', `a machine with serial ${doc._id} is already in the installed base`);
+        throw error;
+      }
+      return { status: 201, body: presentMachine(doc), headers: { location: `/v1/machines/${encodeURIComponent(doc._id)}` } };
+    },
+  });
+
+  const list = defineRoute({
+    method: 'get',
+    path: '/v1/machines',
+    summary: 'The installed base by customer, model, status or parent (dealers: their customers only)',
+    tags: ['machines'],
+    roles: installedBaseReaders,
+    query: z.strictObject({ customerId: entityId.optional(), model: text(64).optional(), status: z.enum(machineStatuses).optional(), parentSerial: entityId.optional(), limit: limitQuery }),
+    responses: { 200: { description: '{ items }' } },
+    handler: async ({ query, principal }) => {
+      const visible = await visibleCustomerIds(models, callerScope(principal, installedBaseReaders));
+      const filter: Record<string, unknown> = {};
+      if (query.customerId) filter.customerId = query.customerId;
+      if (visible) filter.customerId = query.customerId ? (visible.includes(query.customerId) ? query.customerId : { $in: [] }) : { $in: visible };
+      if (query.model) filter.model = query.model;
+      if (query.status) filter.status = query.status;
+      if (query.parentSerial) filter.parentSerial = query.parentSerial;
+      const docs = await models.machines.find(filter).sort({ _id: 1 }).limit(query.limit).lean<MachineDoc[]>();
+      return { status: 200, body: { items: docs.map(presentMachine) } };
+    },
+  });
+
+  const read = defineRoute({
+    method: 'get',
+    path: '/v1/machines/:serial',
+    summary: "A machine with its ancestors and children, site, warranty, today's entitlement, the contracts that cover it and its latest history",
+    tags: ['machines'],
+    roles: installedBaseReaders,
+    params: serialParams,
+    responses: { 200: { description: 'The machine' } },
+    handler: async ({ params, principal }) => {
+      const found = await findVisibleMachine(models, params.serial, callerScope(principal, installedBaseReaders));
+      if (!found) throw new NotFoundError('machine', params.serial, 'serial');
+      const { machine, customer } = found;
+      const now = platform.now();
+      const [lineage, descendants, contracts, history] = await Promise.all([
+        loadLineage(models, machine),
+        loadDescendants(models, machine._id),
+        models.contracts.find({ customerId: machine.customerId }).sort({ start: -1 }).lean<ContractDoc[]>(),
+        serviceHistoryOf(models, machine._id, 20),
+      ]);
+      const node = toEntitlementMachine(machine);
+      const ancestors = lineage.ancestors.map(toEntitlementMachine);
+      const covering = contracts.filter((c) => contractCoverage(toServiceContract(c), { id: machine.customerId }, node, ancestors) !== null);
+      const site = customer ? siteOf(customer, machine) : null;
+      return {
+        status: 200,
+        body: {
+          ...presentMachine(machine),
+          customer: customer ? { id: customer._id, name: customer.name, class: customer.class, dealerId: customer.dealerId ?? null } : null,
+          site,
+          ancestors: lineage.ancestors.map(presentMachine),
+          treeProblem: lineage.problem,
+          children: nestChildren(machine._id, descendants),
+          entitlementNow: entitlementOf({ customerId: machine.customerId, machine, lineage, contracts, at: now }),
+          contracts: covering.map(presentContract),
+          serviceHistory: history.map(presentHistory),
+        },
+      };
+    },
+  });
+
+  const history = defineRoute({
+    method: 'get',
+    path: '/v1/machines/:serial/service-history',
+    summary: "A machine's service history, newest first (entries come from dispatch's and spares' reports and dealers' part replacements)",
+    tags: ['machines'],
+    roles: installedBaseReaders,
+    params: serialParams,
+    query: z.strictObject({ limit: limitQuery }),
+    responses: { 200: { description: '{ items }' } },
+    handler: async ({ params, query, principal }) => {
+      const found = await findVisibleMachine(models, params.serial, callerScope(principal, installedBaseReaders));
+      if (!found) throw new NotFoundError('machine', params.serial, 'serial');
+      const entries = await serviceHistoryOf(models, found.machine._id, query.limit);
+      return { status: 200, body: { serialNumber: found.machine._id, items: entries.map(presentHistory) } };
+    },
+  });
+
+  const reportReplacement = defineRoute({
+    method: 'post',
+    path: '/v1/machines/:serial/part-replacements',
+    summary: 'Report parts replaced on a machine (dealers: on their customers\u2019 machines); recorded once per reportId',
+    tags: ['machines'],
+    roles: reporters,
+    params: serialParams,
+    body: partReplacementBody,
+    responses: { 201: { description: 'The history entry' }, 200: { description: 'The entry stored by an earlier report with this reportId' } },
+    handler: async ({ params, body, principal }) => {
+      const scope = callerScope(principal, reporters);
+      const found = await findVisibleMachine(models, params.serial, scope);
+      if (!found) throw new NotFoundError('machine', params.serial, 'serial');
+      const now = platform.now();
+      if (body.at.getTime() > now.getTime() + 60_000) throw new UnprocessableError('at', 'at: a replacement cannot be reported before it happened');
+      const reporter = scope.kind === 'dealer' ? `dealer:${scope.dealerId}` : `user:${principal!.sub}`;
+      const entry = {
+        _id: `report:${reporter}:${body.reportId}`,
+        serialNumber: found.machine._id,
+        customerId: found.machine.customerId,
+        at: body.at,
+        kind: 'part-replacement' as const,
+        summary: body.summary,
+        parts: body.parts,
+        engineer: null,
+        serviceRequestId: body.serviceRequestId ?? null,
+        workOrderId: null,
+        source: { service: 'intake', eventId: null, reportedBy: reporter },
+      };
+      const { stored } = await recordServiceHistory(models, entry, now);
+      const saved = await models.serviceHistory.findById(entry._id).lean();
+      return { status: stored ? 201 : 200, body: presentHistory(saved ?? { ...entry, recordedAt: now }) };
+    },
+  });
+
+  return [create, list, read, history, reportReplacement];
+}

@@ -1,0 +1,101 @@
+import type { DeviceAlarmRaisedV1 } from '@aftersales/contracts';
+import { isDuplicateKeyError, UnprocessableError } from '@aftersales/platform';
+import { alarmIdempotencyKey, alarmRegistration } from '../domain/alarms';
+import { closedRequestStatuses } from '../domain/installed-base';
+import type { AlarmDoc, CustomerDoc, IntakeModels, MachineDoc, ServiceRequestDoc } from './models';
+import type { Registrar, RegistrarDeps } from './registrar';
+
+export interface AlarmOutcome {
+  /** opened: this alarm opened the request; linked: it joined an open request for the same alarm code. */
+  outcome: 'opened' | 'linked';
+  serviceRequestId: string;
+  /** True when this alarm had been received before and nothing new was stored. */
+  replayed: boolean;
+  /** The request it opened (for `opened`). */
+  record: ServiceRequestDoc | null;
+}
+
+export interface AlarmReceipt {
+  via: 'kafka' | 'http';
+  correlationId: string;
+  causationId: string;
+}
+
+/**
+ * A machine's alarm, received once whatever the number of deliveries:
+ * 1. an alarm that already opened a request finds it by the request's idempotency key
+ *    (`alarm:<deviceEventId>`), and one already linked finds its alarm record;
+ * 2. the same alarm code on the same machine while an alarm request for it is open is linked to
+ *    that request (an alarm record pointing at it), not opened twice;
+ * 3. otherwise it registers a request like any channel (entitlement, duplicate suggestion, known fixes).
+ * Each step is one single-document write keyed by the alarm's id; a crash between two of them is
+ * repaired by the next delivery.
+ */
+export function createAlarmIntake(deps: RegistrarDeps, models: IntakeModels, registrar: Registrar) {
+  async function recordAlarm(alarm: DeviceAlarmRaisedV1, receipt: AlarmReceipt, serviceRequestId: string, outcome: AlarmDoc['outcome']): Promise<AlarmDoc> {
+    const doc: AlarmDoc = {
+      _id: alarm.deviceEventId,
+      serialNumber: alarm.serialNumber,
+      alarmCode: alarm.alarmCode,
+      severity: alarm.severity,
+      message: alarm.message,
+      raisedAt: new Date(alarm.raisedAt),
+      receivedAt: deps.now(),
+      via: receipt.via,
+      serviceRequestId,
+      outcome,
+    };
+    try {
+      await models.alarms.collection.insertOne(doc as never);
+      return doc;
+    } catch (error) {
+      // Received twice at the same time: the first record stands.
+      if (!isDuplicateKeyError(error)) throw error;
+      return (await models.alarms.findById(alarm.deviceEventId).lean<AlarmDoc>()) ?? doc;
+    }
+  }
+
+  async function receive(alarm: DeviceAlarmRaisedV1, receipt: AlarmReceipt): Promise<AlarmOutcome> {
+    const key = alarmIdempotencyKey(alarm.deviceEventId);
+    const opened = await registrar.byKey(key);
+    if (opened) {
+      await recordAlarm(alarm, receipt, opened._id, 'opened');
+      return { outcome: 'opened', serviceRequestId: opened._id, replayed: true, record: opened };
+    }
+    const seen = await models.alarms.findById(alarm.deviceEventId).lean<AlarmDoc>();
+    if (seen) return { outcome: seen.outcome, serviceRequestId: seen.serviceRequestId, replayed: true, record: null };
+
+    const machine = await models.machines.findById(alarm.serialNumber).lean<MachineDoc>();
+    // Permanent: no machine, no customer to serve. The consumer parks it on the dead-letter topic with this reason.
+    if (!machine) throw new UnprocessableError('serialNumber', `serialNumber: no machine with serial ${alarm.serialNumber} in the installed base`);
+
+    const open = await models.serviceRequests
+      .findOne({ serialNumber: alarm.serialNumber, channel: 'alarm', 'alarm.alarmCode': alarm.alarmCode, status: { $nin: [...closedRequestStatuses] } })
+      .sort({ registeredAt: 1 })
+      .lean<ServiceRequestDoc>();
+    if (open) {
+      const linked = await recordAlarm(alarm, receipt, open._id, 'linked');
+      deps.logger.info({ serviceRequestId: linked.serviceRequestId, deviceEventId: alarm.deviceEventId, alarmCode: alarm.alarmCode }, 'repeated alarm linked to its open request');
+      return { outcome: linked.outcome, serviceRequestId: linked.serviceRequestId, replayed: false, record: null };
+    }
+
+    const customer = await models.customers.findById(machine.customerId).lean<CustomerDoc>();
+    if (!customer) throw new UnprocessableError('serialNumber', `serialNumber: machine ${machine._id} names customer ${machine.customerId}, which does not exist`);
+    const { created, record } = await registrar.register({
+      input: alarmRegistration(alarm, customer, machine, deps.now()),
+      idempotencyKey: key,
+      checkFingerprint: false,
+      registeredBy: `device:${alarm.serialNumber}`,
+      correlationId: receipt.correlationId,
+      causationId: receipt.causationId,
+      scope: { kind: 'all' },
+      alarm: { deviceEventId: alarm.deviceEventId, alarmCode: alarm.alarmCode, severity: alarm.severity, message: alarm.message, raisedAt: new Date(alarm.raisedAt) },
+    });
+    await recordAlarm(alarm, receipt, record._id, 'opened');
+    return { outcome: 'opened', serviceRequestId: record._id, replayed: !created, record };
+  }
+
+  return { receive };
+}
+
+export type AlarmIntake = ReturnType<typeof createAlarmIntake>;

@@ -1,0 +1,79 @@
+import type { AccessScope } from '../domain/access';
+import { canSee } from '../domain/access';
+import { lineageOf, type Lineage } from '../domain/assessment';
+import { closedRequestStatuses } from '../domain/installed-base';
+import type { OpenRequestSummary } from '../domain/duplicates';
+import type { ContractDoc, CustomerDoc, IntakeModels, MachineDoc } from './models';
+
+/** Deeper than any real machine (cutting machine > laser source > module); a guard against bad data, not a rule. */
+const maxTreeDepth = 32;
+
+/**
+ * The machine's ancestors, one read per level. FerretDB v1 has no $graphLookup; a tree is a few
+ * levels deep, so walking the parent links is cheap. Stops at a repeated serial (a loop in the
+ * data), which lineageOf then reports.
+ */
+export async function loadLineage(models: IntakeModels, machine: MachineDoc): Promise<Lineage> {
+  const loaded = new Map<string, MachineDoc>([[machine._id, machine]]);
+  let next = machine.parentSerial ?? null;
+  while (next !== null && !loaded.has(next) && loaded.size <= maxTreeDepth) {
+    const parent = await models.machines.findById(next).lean<MachineDoc>();
+    if (!parent) break;
+    loaded.set(parent._id, parent);
+    next = parent.parentSerial ?? null;
+  }
+  return lineageOf(machine, loaded.values());
+}
+
+/** Every machine below this one, one query per level; a serial seen twice ends the walk (descendantsOf reports the loop). */
+export async function loadDescendants(models: IntakeModels, serial: string): Promise<MachineDoc[]> {
+  const found = new Map<string, MachineDoc>();
+  let level = [serial];
+  for (let depth = 0; level.length > 0 && depth < maxTreeDepth; depth++) {
+    const children = await models.machines.find({ parentSerial: { $in: level } }).sort({ _id: 1 }).lean<MachineDoc[]>();
+    level = [];
+    for (const child of children) {
+      if (found.has(child._id) || child._id === serial) continue;
+      found.set(child._id, child);
+      level.push(child._id);
+    }
+  }
+  return [...found.values()];
+}
+
+/** Customer ids a dealer may see; null for a caller who sees all. */
+export async function visibleCustomerIds(models: IntakeModels, scope: AccessScope): Promise<string[] | null> {
+  if (scope.kind === 'all') return null;
+  const customers = await models.customers.find({ dealerId: scope.dealerId }, { _id: 1 }).lean<{ _id: string }[]>();
+  return customers.map((c) => c._id);
+}
+
+/** A customer the caller may see, or null: a dealer asking for another dealer's customer learns nothing, not even that it exists. */
+export async function findVisibleCustomer(models: IntakeModels, id: string, scope: AccessScope): Promise<CustomerDoc | null> {
+  const customer = await models.customers.findById(id).lean<CustomerDoc>();
+  return customer && canSee(scope, customer.dealerId) ? customer : null;
+}
+
+/** A machine and its owner, if the caller may see that owner. */
+export async function findVisibleMachine(models: IntakeModels, serial: string, scope: AccessScope): Promise<{ machine: MachineDoc; customer: CustomerDoc | null } | null> {
+  const machine = await models.machines.findById(serial).lean<MachineDoc>();
+  if (!machine) return null;
+  const customer = await models.customers.findById(machine.customerId).lean<CustomerDoc>();
+  if (scope.kind === 'dealer' && !canSee(scope, customer?.dealerId)) return null;
+  return { machine, customer };
+}
+
+/** Contracts of the customer that could apply at `at` (resolveEntitlement checks coverage and dates itself). */
+export async function activeContracts(models: IntakeModels, customerId: string, at: Date): Promise<ContractDoc[]> {
+  return models.contracts.find({ customerId, status: 'active', start: { $lte: at }, end: { $gt: at } }).lean<ContractDoc[]>();
+}
+
+/** Open requests on a machine, newest first: the candidates a new one may repeat. */
+export async function openRequestsOn(models: IntakeModels, serialNumber: string, limit = 100): Promise<OpenRequestSummary[]> {
+  const docs = await models.serviceRequests
+    .find({ serialNumber, status: { $nin: [...closedRequestStatuses] } }, { _id: 1, serialNumber: 1, symptom: 1, raisedAt: 1 })
+    .sort({ raisedAt: -1 })
+    .limit(limit)
+    .lean<{ _id: string; serialNumber: string; symptom: string; raisedAt: Date }[]>();
+  return docs.map((d) => ({ id: d._id, serialNumber: d.serialNumber, symptom: d.symptom, raisedAt: d.raisedAt }));
+}

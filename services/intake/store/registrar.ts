@@ -1,0 +1,128 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { topics } from '@aftersales/contracts';
+import { isDuplicateKeyError, outboxForInsert, PlatformError, type Platform } from '@aftersales/platform';
+import { canSee, type AccessScope } from '../domain/access';
+import { assessRegistration, type Lineage } from '../domain/assessment';
+import { checkRegistration, fingerprint, newRequestId, registerServiceRequest, type RegistrationInput } from '../domain/registration';
+import { activeContracts, loadLineage, openRequestsOn } from './installed-base';
+import { knownFixCandidates } from './known-fixes';
+import type { CustomerDoc, IntakeModels, MachineDoc, RequestAlarm, ServiceRequestDoc } from './models';
+
+export type RegistrarDeps = Pick<Platform, 'topic' | 'nudgeOutbox' | 'now' | 'logger'>;
+
+export interface RegisterCommand {
+  input: RegistrationInput;
+  /** Already scoped to the caller (or the alarm); null when the caller sent none. */
+  idempotencyKey: string | null;
+  /** A repeated key must come with the same body; an alarm's key is its own identity, so it skips this. */
+  checkFingerprint: boolean;
+  registeredBy: string;
+  correlationId: string;
+  causationId: string;
+  scope: AccessScope;
+  alarm?: RequestAlarm;
+}
+
+export interface RegisterResult {
+  created: boolean;
+  record: ServiceRequestDoc;
+}
+
+/**
+ * Registration in one pass: load the customer, the machine and its ancestors, the contracts, the
+ * open requests on the machine and the known fixes for its model; decide (pure); store the record
+ * and its registered event in one single-document insert (the transactional outbox).
+ */
+export function createRegistrar(deps: RegistrarDeps, models: IntakeModels) {
+  async function byKey(idempotencyKey: string): Promise<ServiceRequestDoc | null> {
+    return models.serviceRequests.findOne({ idempotencyKey }).lean<ServiceRequestDoc>();
+  }
+
+  function replayed(earlier: ServiceRequestDoc, command: RegisterCommand): RegisterResult {
+    if (command.checkFingerprint && earlier.requestFingerprint !== fingerprint(command.input)) {
+      throw new PlatformError('Idempotency-Key: this key was used with a different body', { status: 422, code: 'idempotency_key_reused', field: 'Idempotency-Key' });
+    }
+    return { created: false, record: earlier };
+  }
+
+  async function register(command: RegisterCommand): Promise<RegisterResult> {
+    const { input, idempotencyKey } = command;
+    if (idempotencyKey) {
+      const earlier = await byKey(idempotencyKey);
+      if (earlier) return replayed(earlier, command);
+    }
+    const now = deps.now();
+    const [customer, machine] = await Promise.all([
+      models.customers.findById(input.customerId).lean<CustomerDoc>(),
+      models.machines.findById(input.serialNumber).lean<MachineDoc>(),
+    ]);
+    if (customer && !canSee(command.scope, customer.dealerId)) {
+      throw new PlatformError(`customerId: customer ${customer._id} is not one of your customers`, { status: 403, code: 'forbidden', field: 'customerId' });
+    }
+    checkRegistration(input, customer, machine, now);
+
+    const raisedAt = input.raisedAt ?? now;
+    const noLineage: Lineage = { ancestors: [], problem: null };
+    const [lineage, contracts, openRequests, fixes] = await Promise.all([
+      machine ? loadLineage(models, machine) : noLineage,
+      machine ? activeContracts(models, customer._id, now) : [],
+      openRequestsOn(models, input.serialNumber),
+      knownFixCandidates(models, machine?.model ?? null),
+    ]);
+    const assessment = assessRegistration({
+      at: now,
+      serialNumber: input.serialNumber,
+      symptom: input.symptom,
+      raisedAt,
+      customer,
+      machine,
+      lineage,
+      contracts,
+      openRequests,
+      knownFixCandidates: fixes.map((d) => ({ id: d._id, version: d.version, title: d.title, symptom: d.symptom, models: d.models ?? [] })),
+    });
+    const { record, event } = registerServiceRequest(
+      input,
+      {
+        requestId: newRequestId(now, randomBytes(6)),
+        now,
+        registeredBy: command.registeredBy,
+        correlationId: command.correlationId,
+        causationId: command.causationId,
+        idempotencyKey,
+        eventId: randomUUID(),
+      },
+      assessment,
+      command.alarm ?? null,
+    );
+    try {
+      await models.serviceRequests.collection.insertOne({
+        ...record,
+        ...outboxForInsert([{ topic: deps.topic(topics.serviceRequests), event }], now),
+      } as never);
+    } catch (error) {
+      // Two concurrent registrations with one key: the loser answers with the winner's request.
+      if (idempotencyKey && isDuplicateKeyError(error)) {
+        const winner = await byKey(idempotencyKey);
+        if (winner) return replayed(winner, command);
+      }
+      throw error;
+    }
+    deps.nudgeOutbox();
+    deps.logger.info(
+      {
+        serviceRequestId: record._id,
+        channel: record.channel,
+        entitlement: record.entitlement?.source.kind,
+        duplicateOf: record.duplicateOf ?? undefined,
+        flags: record.flags?.length ? record.flags : undefined,
+      },
+      'service request registered',
+    );
+    return { created: true, record: record as ServiceRequestDoc };
+  }
+
+  return { register, byKey };
+}
+
+export type Registrar = ReturnType<typeof createRegistrar>;
