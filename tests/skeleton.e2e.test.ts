@@ -54,8 +54,13 @@ describe('one service request through the skeleton', () => {
     expect(live.workflow).toMatchObject({
       id,
       available: true,
-      state: { requestId: id, status: 'registered', clocks: [{ name: 'first-response', status: 'on-track', targetMinutes: 60 }] },
+      state: { requestId: id, status: 'registered', tierProvisional: true },
     });
+
+    // The clocks run from registration under the entitled SLA policy, on the provisional tier until screening.
+    const clocks = (live.workflow as { state: { clocks: { name: string; status: string; startedAt: string }[] } }).state.clocks;
+    expect(clocks.map((c) => c.name)).toEqual(expect.arrayContaining(['first-response', 'resolution']));
+    for (const clock of clocks) expect(clock).toMatchObject({ status: 'on-track', startedAt: (created.body as { registeredAt: string }).registeredAt });
 
     const onBoard = await eventually('the request on the dispatch board', async () => {
       const read = await api(dispatch, 'GET', `/v1/service-requests/${id}`, { token: dispatcher });

@@ -1,16 +1,24 @@
-import { z } from 'zod';
 import { topics } from '@aftersales/contracts';
-import { loadConfig, type ServiceDefinition } from '@aftersales/platform';
+import type { ServiceDefinition } from '@aftersales/platform';
 import { serviceRequestTaskQueue, workflowsPath } from '@aftersales/workflows';
+import { contractRoutes } from './api/contracts';
+import { customerRoutes } from './api/customers';
+import { dealerRoutes } from './api/dealers';
+import { deviceAlarmRoutes } from './api/device-alarms';
+import { entitlementRoutes } from './api/entitlements';
+import { knownFixRoutes } from './api/known-fixes';
+import { machineRoutes } from './api/machines';
+import { serviceRequestActionRoutes } from './api/service-request-actions';
 import { serviceRequestRoutes } from './api/service-requests';
+import { createArticleHandler, knownFixConsumer } from './events/articles';
+import { createDeviceAlarmHandler, deviceAlarmConsumer } from './events/device-alarms';
 import { createWorkflowStarter } from './events/workflow-starter';
 import { loadDemoData } from './store/demo-data';
+import { createAlarmIntake } from './store/alarms';
 import { createIntakeModels } from './store/models';
+import { createRegistrar } from './store/registrar';
+import { createWorkflowEventModel } from './store/workflow-events';
 import { createServiceRequestActivities } from './worker/activities';
-
-const intakeEnv = z.object({
-  INTAKE_FIRST_RESPONSE_MINUTES: z.coerce.number().int().positive().default(60),
-});
 
 /** Intake: customers, machines and the service-request record; runs the serviceRequest workflow's worker. */
 export const intakeService: ServiceDefinition = {
@@ -19,25 +27,39 @@ export const intakeService: ServiceDefinition = {
   version: '0.1.0',
   description: 'Registers service requests from every channel and runs each as a durable workflow.',
   async setup(platform) {
-    const env = loadConfig(intakeEnv);
     const models = createIntakeModels(platform.mongo);
-    await Promise.all(Object.values(models).map((model) => model.init()));
+    const workflowEvents = createWorkflowEventModel(platform.mongo);
+    await Promise.all([...Object.values(models), workflowEvents].map((model) => model.init()));
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(models);
+    const registrar = createRegistrar(platform, models);
+    const alarms = createAlarmIntake(platform, models, registrar);
     return {
-      routes: serviceRequestRoutes(platform, models),
-      outboxCollections: [models.serviceRequests.collection],
-      topics: [topics.serviceRequests],
+      routes: [
+        ...serviceRequestRoutes(platform, models, registrar),
+        ...serviceRequestActionRoutes(platform, models),
+        ...customerRoutes(platform, models),
+        ...dealerRoutes(platform, models),
+        ...machineRoutes(platform, models),
+        ...contractRoutes(platform, models),
+        ...entitlementRoutes(platform, models),
+        ...knownFixRoutes(models),
+        ...deviceAlarmRoutes(alarms),
+      ],
+      outboxCollections: [models.serviceRequests.collection, workflowEvents.collection],
+      topics: [topics.serviceRequests, topics.deviceAlarms, topics.articles],
       consumers: [
         {
           group: 'intake-workflow-starter',
           topics: [topics.serviceRequests],
           handlers: {
-            'service-request.registered@1': createWorkflowStarter(platform, { firstResponseTargetMinutes: env.INTAKE_FIRST_RESPONSE_MINUTES }),
+            'service-request.registered@1': createWorkflowStarter(platform),
           },
         },
+        { group: deviceAlarmConsumer, topics: [topics.deviceAlarms], handlers: { 'device.alarm-raised@1': createDeviceAlarmHandler(platform, alarms) } },
+        { group: knownFixConsumer, topics: [topics.articles], handlers: { 'article.published@1': createArticleHandler(platform, models) } },
       ],
       temporalWorkers: [
-        { taskQueue: serviceRequestTaskQueue, workflowsPath, activities: createServiceRequestActivities(models) },
+        { taskQueue: serviceRequestTaskQueue, workflowsPath, activities: createServiceRequestActivities({ platform, serviceRequests: models.serviceRequests, workflowEvents }) },
       ],
     };
   },

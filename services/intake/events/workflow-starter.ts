@@ -2,10 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import type { KnownEvent } from '@aftersales/contracts';
 import type { ConsumedEvent, Platform } from '@aftersales/platform';
 import { serviceRequestTaskQueue, type serviceRequest } from '@aftersales/workflows';
-
-export interface WorkflowStarterSettings {
-  firstResponseTargetMinutes: number;
-}
+import { slaTermsFor } from '../domain/sla-terms';
 
 /**
  * Starts the serviceRequest workflow from the registered event, not from the HTTP handler: the
@@ -13,9 +10,16 @@ export interface WorkflowStarterSettings {
  * The request id is the workflow id, and a duplicate id is refused, so a re-delivered event never
  * starts a second process (not even after the first one closed).
  */
-export function createWorkflowStarter(platform: Platform, settings: WorkflowStarterSettings) {
+export function createWorkflowStarter(platform: Platform) {
   return async ({ event }: ConsumedEvent): Promise<void> => {
     const { data } = event as KnownEvent<'service-request.registered@1'>;
+    const sla = slaTermsFor({
+      slaPolicyId: data.entitlement?.slaPolicyId ?? null,
+      calendarId: data.entitlement?.calendarId ?? null,
+      responseMode: data.entitlement?.responseMode ?? null,
+      locationClass: data.locationClass ?? null,
+      timeZone: data.timeZone ?? null,
+    });
     try {
       await platform.temporal.workflow.start<typeof serviceRequest>('serviceRequest', {
         workflowId: data.requestId,
@@ -29,12 +33,12 @@ export function createWorkflowStarter(platform: Platform, settings: WorkflowStar
             channel: data.channel,
             registeredAt: event.occurredAt,
             correlationId: event.correlationId,
-            firstResponseTargetMinutes: settings.firstResponseTargetMinutes,
+            sla,
           },
         ],
         memo: { causationId: event.id },
       });
-      platform.logger.info({ workflowId: data.requestId }, 'serviceRequest workflow started');
+      platform.logger.info({ workflowId: data.requestId, slaPolicy: sla.policy.id }, 'serviceRequest workflow started');
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return;
       throw error;

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/**
+ * Events the serviceRequest workflow publishes as the request moves and its SLA clocks run.
+ * All travel on intake.service-requests.v1, keyed by the request id.
+ */
+const tier = z.enum(['P1', 'P2', 'P3', 'P4']);
+const clock = z.enum(['first-response', 'on-site', 'resolution']);
+const instant = z.iso.datetime();
+const base = { requestId: z.string().min(1) };
+
+export const serviceRequestScreenedV1 = z.object({
+  ...base,
+  outcome: z.enum(['valid', 'invalid']),
+  faultCategory: z.string().min(1).optional(),
+  severity: z.string().min(1).optional(),
+  tier: tier.optional(),
+  reason: z.string().min(1).optional(),
+  duplicateOf: z.string().min(1).nullable().optional(),
+});
+
+/** A valid request needs a person or a part: dispatch plans it from here. */
+export const serviceRequestDispatchRequestedV1 = z.object({
+  ...base,
+  customerId: z.string().min(1),
+  serialNumber: z.string().min(1),
+  tier,
+  responseMode: z.enum(['on-site', 'nbd', 'remote']),
+  locationClass: z.string().min(1).nullable(),
+  onSiteDueAt: instant.nullable(),
+});
+
+const slaFacts = { ...base, clock, tier, targetMs: z.number().int().nonnegative(), warnAt: instant, dueAt: instant, elapsedMs: z.number().int().nonnegative() };
+export const serviceRequestSlaWarningV1 = z.object(slaFacts);
+export const serviceRequestSlaBreachedV1 = z.object(slaFacts);
+
+export const serviceRequestEscalatedV1 = z.object({
+  ...base,
+  clock,
+  action: z.enum(['notify-supervisor', 'reassign', 'tell-customer', 'raise-tier']),
+  step: z.number().int().positive(),
+  tier,
+  breachedAt: instant,
+  /** The tier after this step (differs from `tier` only for raise-tier). */
+  newTier: tier,
+});
+
+export const serviceRequestClosedV1 = z.object({
+  ...base,
+  customerId: z.string().min(1),
+  serialNumber: z.string().min(1),
+  tier,
+  cause: z.string().min(1),
+  fix: z.string().min(1),
+  firstTimeFix: z.boolean(),
+  resolvedAt: instant,
+  acceptedAt: instant,
+  workOrderId: z.string().min(1).nullable(),
+  engineerId: z.string().min(1).nullable(),
+  slaMet: z.boolean(),
+});
+
+export const serviceRequestCancelledV1 = z.object({ ...base, reason: z.string().min(1), by: z.string().min(1) });
