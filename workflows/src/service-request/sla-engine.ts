@@ -156,16 +156,21 @@ export function dueActions(sla: SlaState, now: Date): { sla: SlaState; actions: 
     }
     state = { ...state, marks: { ...state.marks, [name]: mark } };
     if (!mark.breachedAt || clockState(current) !== 'running') continue;
-    const ladder = state.terms.policy.escalation[state.tier] ?? [];
-    while (mark.escalationsDone < ladder.length) {
+    for (;;) {
+      // Re-read each pass: a raised tier has its own ladder, and its targets may un-breach this clock.
+      const ladder = state.terms.policy.escalation[state.tier] ?? [];
+      if (!mark.breachedAt || mark.escalationsDone >= ladder.length) break;
       const step = ladder[mark.escalationsDone]!;
-      if (Date.parse(mark.breachedAt!) + step.afterBreachMs > now.getTime()) break;
-      actions.push({ kind: 'escalation', clock: name, action: step.action, step: mark.escalationsDone + 1, tier: state.tier, breachedAt: mark.breachedAt! });
+      if (Date.parse(mark.breachedAt) + step.afterBreachMs > now.getTime()) break;
+      actions.push({ kind: 'escalation', clock: name, action: step.action, step: mark.escalationsDone + 1, tier: state.tier, breachedAt: mark.breachedAt });
       mark = { ...mark, escalationsDone: mark.escalationsDone + 1 };
       state = { ...state, marks: { ...state.marks, [name]: mark } };
       if (step.action === 'raise-tier') {
         const raised = raiseTier(state.tier);
-        if (raised !== state.tier) state = { ...setTier(state, raised, now), marks: state.marks };
+        if (raised !== state.tier) {
+          state = setTier(state, raised, now);
+          mark = state.marks[name] ?? noMarks();
+        }
       }
     }
   }
