@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registrationBody } from './support/demo';
-import { deleteTopicsWithPrefix, readTopic } from './support/kafka';
-import { dropNamespaceDatabases, withMongo } from './support/mongo';
-import { api, ServiceProcess, tokenFor } from './support/services';
-import { terminateWorkflows, withTemporal } from './support/temporal';
-import { eventually, uniqueNamespace } from './support/wait';
+import { readTopic } from './support/kafka';
+import { withMongo } from './support/mongo';
+import { api } from './support/services';
+import { withTemporal } from './support/temporal';
+import { useTestBed } from './support/testbed';
+import { eventually } from './support/wait';
 
 /**
  * Nothing accepted is lost when intake dies: the 201 is given only after the record and its
@@ -12,36 +13,18 @@ import { eventually, uniqueNamespace } from './support/wait';
  * after a restart.
  */
 describe('intake killed with SIGKILL after the 201', () => {
-  const stack = inject('stack');
-  const ns = uniqueNamespace('crash');
-  const started: string[] = [];
-  let intake: ServiceProcess;
-  let dispatch: ServiceProcess;
-  let agent: string;
-  let dispatcher: string;
-
-  beforeAll(async () => {
-    [intake, dispatch] = await Promise.all([
-      ServiceProcess.start('intake', ns, stack, { SEED_DEMO_DATA: 'true' }),
-      ServiceProcess.start('dispatch', ns, stack),
-    ]);
-    [agent, dispatcher] = await Promise.all([tokenFor('agent'), tokenFor('dispatcher')]);
-  });
-
-  afterAll(async () => {
-    await Promise.all([intake?.stop(), dispatch?.stop()]);
-    await terminateWorkflows(stack, started);
-    await dropNamespaceDatabases(stack.mongoUrl, ns);
-    await deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`);
-  });
+  const bed = useTestBed('crash', { intake: { SEED_DEMO_DATA: 'true' }, dispatch: {} });
+  const { stack, ns, started } = bed;
+  const intake = () => bed.service('intake');
+  const dispatch = () => bed.service('dispatch');
 
   async function assertDelivered(id: string): Promise<void> {
     await eventually(`${id} on the dispatch board`, async () => {
-      const read = await api(dispatch, 'GET', `/v1/service-requests/${id}`, { token: dispatcher });
+      const read = await api(dispatch(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('dispatcher') });
       return read.status === 200 ? true : undefined;
     });
     const state = await eventually(`${id}'s workflow state`, async () => {
-      const read = await api(intake, 'GET', `/v1/service-requests/${id}`, { token: agent });
+      const read = await api(intake(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
       const workflow = read.body.workflow as { available?: boolean; state?: { status: string } } | null;
       return workflow?.available ? workflow.state : undefined;
     });
@@ -54,21 +37,21 @@ describe('intake killed with SIGKILL after the 201', () => {
   }
 
   it('a full process (API, relay, consumer, worker) killed at once: the event and the workflow arrive after restart', async () => {
-    const created = await api(intake, 'POST', '/v1/service-requests', { token: agent, body: registrationBody() });
-    await intake.kill();
+    const created = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody() });
+    await intake().kill();
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     started.push(id);
 
-    await intake.start();
+    await intake().start();
     await assertDelivered(id);
   });
 
   it('an API-only process killed: the event waits in the stored record until a worker relays it', async () => {
-    await intake.stop();
-    await intake.start({ PROCESS_ROLE: 'api' });
-    const created = await api(intake, 'POST', '/v1/service-requests', { token: agent, body: registrationBody({ channel: 'email' }) });
-    await intake.kill();
+    await intake().stop();
+    await intake().start({ PROCESS_ROLE: 'api' });
+    const created = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody({ channel: 'email' }) });
+    await intake().kill();
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     started.push(id);
@@ -79,9 +62,9 @@ describe('intake killed with SIGKILL after the 201', () => {
       expect(record?.outbox).toHaveLength(1);
       expect(record?.outbox[0].event).toMatchObject({ type: 'service-request.registered', subject: id });
     });
-    expect((await api(dispatch, 'GET', `/v1/service-requests/${id}`, { token: dispatcher })).status).toBe(404);
+    expect((await api(dispatch(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('dispatcher') })).status).toBe(404);
 
-    await intake.start({ PROCESS_ROLE: 'all' });
+    await intake().start({ PROCESS_ROLE: 'all' });
     await assertDelivered(id);
     const messages = await readTopic(stack.kafkaBrokers, `${ns}.intake.service-requests.v1`, { atLeast: 2 });
     const ids = new Set(messages.filter((m) => m.key === id).map((m) => (JSON.parse(m.value) as { id: string }).id));

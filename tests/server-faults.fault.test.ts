@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { killServer, startServer, type ServerName } from '../infra/stack.mjs';
 import { registrationBody } from './support/demo';
-import { deleteTopicsWithPrefix } from './support/kafka';
-import { dropNamespaceDatabases } from './support/mongo';
-import { api, ServiceProcess, tokenFor } from './support/services';
-import { terminateWorkflows } from './support/temporal';
-import { eventually, uniqueNamespace } from './support/wait';
+import { api } from './support/services';
+import { useTestBed } from './support/testbed';
+import { eventually } from './support/wait';
 
 const local = process.env.STACK !== 'external';
 const quiet = { log: () => undefined };
@@ -17,33 +15,17 @@ const quiet = { log: () => undefined };
  * alone, after every other project.
  */
 describe.skipIf(!local)('servers killed under running services', () => {
-  const stack = inject('stack');
-  const ns = uniqueNamespace('faults');
-  const started: string[] = [];
-  let intake: ServiceProcess;
-  let dispatch: ServiceProcess;
-  let agent: string;
-  let dispatcher: string;
-
-  beforeAll(async () => {
-    [intake, dispatch] = await Promise.all([
-      ServiceProcess.start('intake', ns, stack, { SEED_DEMO_DATA: 'true' }),
-      ServiceProcess.start('dispatch', ns, stack),
-    ]);
-    [agent, dispatcher] = await Promise.all([tokenFor('agent'), tokenFor('dispatcher')]);
-  });
-
+  const bed = useTestBed('faults', { intake: { SEED_DEMO_DATA: 'true' }, dispatch: {} });
+  const { started } = bed;
+  const intake = () => bed.service('intake');
+  const dispatch = () => bed.service('dispatch');
   afterAll(async () => {
     // Whatever happened, leave every server running for the next test run.
     for (const name of ['mongo', 'kafka', 'temporal'] as ServerName[]) await startServer(name, quiet);
-    await Promise.all([intake?.stop(), dispatch?.stop()]);
-    await terminateWorkflows(stack, started);
-    await dropNamespaceDatabases(stack.mongoUrl, ns);
-    await deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`);
   });
 
   async function register(overrides: Record<string, unknown> = {}): Promise<string> {
-    const created = await api(intake, 'POST', '/v1/service-requests', { token: agent, body: registrationBody(overrides) });
+    const created = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody(overrides) });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     started.push(created.body.id as string);
     return created.body.id as string;
@@ -51,11 +33,11 @@ describe.skipIf(!local)('servers killed under running services', () => {
 
   async function assertArrives(id: string): Promise<void> {
     await eventually(`${id} on the dispatch board`, async () => {
-      const read = await api(dispatch, 'GET', `/v1/service-requests/${id}`, { token: dispatcher });
+      const read = await api(dispatch(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('dispatcher') });
       return read.status === 200 ? true : undefined;
     }, { timeoutMs: 120_000 });
     await eventually(`${id}'s workflow`, async () => {
-      const read = await api(intake, 'GET', `/v1/service-requests/${id}`, { token: agent });
+      const read = await api(intake(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
       return (read.body.workflow as { available?: boolean } | null)?.available ? true : undefined;
     }, { timeoutMs: 120_000 });
   }
@@ -63,7 +45,7 @@ describe.skipIf(!local)('servers killed under running services', () => {
   it('Kafka dies: requests are still accepted, and their events arrive after the broker returns', async () => {
     await killServer('kafka', quiet);
     const during = [await register(), await register({ channel: 'email' }), await register({ channel: 'portal' })];
-    const ready = await api(intake, 'GET', '/readyz');
+    const ready = await api(intake(), 'GET', '/readyz');
     expect(ready.status).toBe(503);
     expect((ready.body.checks as { name: string; ok: boolean }[]).find((c) => c.name === 'kafka')?.ok).toBe(false);
 
@@ -76,10 +58,10 @@ describe.skipIf(!local)('servers killed under running services', () => {
     const id = await register();
     // Dispatch does not depend on Temporal: it gets the request during the outage.
     await eventually(`${id} on the dispatch board`, async () => {
-      const read = await api(dispatch, 'GET', `/v1/service-requests/${id}`, { token: dispatcher });
+      const read = await api(dispatch(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('dispatcher') });
       return read.status === 200 ? true : undefined;
     });
-    const read = await api(intake, 'GET', `/v1/service-requests/${id}`, { token: agent });
+    const read = await api(intake(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
     expect(read.status).toBe(200);
     expect(read.body.workflow).toMatchObject({ id, available: false });
 
@@ -91,18 +73,18 @@ describe.skipIf(!local)('servers killed under running services', () => {
     const before = await register();
     await assertArrives(before);
     await killServer('mongo', quiet);
-    const refused = await api(intake, 'POST', '/v1/service-requests', { token: agent, body: registrationBody() });
+    const refused = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody() });
     expect(refused.status).toBe(503);
     expect(refused.body.error).toMatchObject({ code: 'dependency_unavailable' });
 
     await startServer('mongo', quiet);
     const after = await eventually('intake accepting again', async () => {
-      const created = await api(intake, 'POST', '/v1/service-requests', { token: agent, body: registrationBody({ channel: 'app' }) });
+      const created = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody({ channel: 'app' }) });
       return created.status === 201 ? (created.body.id as string) : undefined;
     });
     started.push(after);
     await assertArrives(after);
-    const survivor = await api(intake, 'GET', `/v1/service-requests/${before}`, { token: agent });
+    const survivor = await api(intake(), 'GET', `/v1/service-requests/${before}`, { token: bed.token('agent') });
     expect(survivor.status).toBe(200);
     expect(survivor.body).toMatchObject({ id: before, status: 'registered' });
   });

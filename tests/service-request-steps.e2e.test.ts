@@ -1,11 +1,11 @@
 import { validateEvent } from '@aftersales/contracts';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registrationBody } from './support/demo';
-import { deleteTopicsWithPrefix, readTopic } from './support/kafka';
-import { dropNamespaceDatabases, withMongo } from './support/mongo';
-import { api, ServiceProcess, tokenFor } from './support/services';
-import { terminateWorkflows } from './support/temporal';
-import { eventually, uniqueNamespace } from './support/wait';
+import { readTopic } from './support/kafka';
+import { withMongo } from './support/mongo';
+import { api } from './support/services';
+import { useTestBed } from './support/testbed';
+import { eventually } from './support/wait';
 
 /**
  * A request driven through its life over intake's HTTP API on the real servers: each step is an
@@ -13,63 +13,47 @@ import { eventually, uniqueNamespace } from './support/wait';
  * intake's database follows the workflow.
  */
 describe('service-request steps over HTTP', () => {
-  const stack = inject('stack');
-  const ns = uniqueNamespace('steps');
-  const started: string[] = [];
-  let intake: ServiceProcess;
-  let agent: string;
-  let engineer: string;
-  let manager: string;
-
-  beforeAll(async () => {
-    intake = await ServiceProcess.start('intake', ns, stack, { SEED_DEMO_DATA: 'true' });
-    [agent, engineer, manager] = await Promise.all([tokenFor('agent'), tokenFor('engineer'), tokenFor('manager')]);
-  });
-
-  afterAll(async () => {
-    await intake?.stop();
-    await terminateWorkflows(stack, started);
-    await dropNamespaceDatabases(stack.mongoUrl, ns);
-    await deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`);
-  });
+  const bed = useTestBed('steps', { intake: { SEED_DEMO_DATA: 'true' } });
+  const { stack, ns, started } = bed;
+  const intake = () => bed.service('intake');
 
   async function registered(): Promise<string> {
-    const created = await api(intake, 'POST', '/v1/service-requests', { token: agent, body: registrationBody() });
+    const created = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody() });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const id = created.body.id as string;
     started.push(id);
     await eventually(`${id}'s workflow`, async () => {
-      const read = await api(intake, 'GET', `/v1/service-requests/${id}`, { token: agent });
+      const read = await api(intake(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
       return (read.body.workflow as { available?: boolean } | null)?.available ? true : undefined;
     });
     return id;
   }
 
-  const step = (id: string, path: string, token: string, body: unknown) => api(intake, 'POST', `/v1/service-requests/${id}/${path}`, { token, body });
+  const step = (id: string, path: string, token: string, body: unknown) => api(intake(), 'POST', `/v1/service-requests/${id}/${path}`, { token, body });
 
   it('screens with a tier from the priority table, pauses and resumes, resolves, is rejected, resolved again, accepted and surveyed', async () => {
     const id = await registered();
-    const refused = await step(id, 'acceptance', agent, { accepted: true });
+    const refused = await step(id, 'acceptance', bed.token('agent'), { accepted: true });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({ code: 'transition_refused', field: 'status' });
     expect(refused.body.error?.message).toMatch(/acceptance is not allowed while the request is registered/);
 
-    const screened = await step(id, 'screening', agent, { outcome: 'valid', faultCategory: 'optical', severity: 'critical' });
+    const screened = await step(id, 'screening', bed.token('agent'), { outcome: 'valid', faultCategory: 'optical', severity: 'critical' });
     expect(screened.status, JSON.stringify(screened.body)).toBe(200);
     expect(screened.body).toMatchObject({ status: 'awaiting-dispatch', tierProvisional: false, priority: { tier: screened.body.tier } });
     expect((screened.body.priority as { explanation: string }).explanation).toMatch(/^P\d by row/);
 
-    expect((await step(id, 'waiting-on-customer', agent, { note: 'photos requested' })).body).toMatchObject({ waitingOnCustomer: true });
-    const paused = (await api(intake, 'GET', `/v1/service-requests/${id}`, { token: agent })).body.workflow as { state: { clocks: { paused: boolean; stoppedAt: string | null }[] } };
+    expect((await step(id, 'waiting-on-customer', bed.token('agent'), { note: 'photos requested' })).body).toMatchObject({ waitingOnCustomer: true });
+    const paused = (await api(intake(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') })).body.workflow as { state: { clocks: { paused: boolean; stoppedAt: string | null }[] } };
     expect(paused.state.clocks.filter((c) => !c.stoppedAt).every((c) => c.paused)).toBe(true);
-    expect((await step(id, 'resume', agent, {})).body).toMatchObject({ waitingOnCustomer: false });
-    expect((await step(id, 'retriage', manager, { tier: 'P1', note: 'line stopped' })).body).toMatchObject({ tier: 'P1' });
+    expect((await step(id, 'resume', bed.token('agent'), {})).body).toMatchObject({ waitingOnCustomer: false });
+    expect((await step(id, 'retriage', bed.token('manager'), { tier: 'P1', note: 'line stopped' })).body).toMatchObject({ tier: 'P1' });
 
-    expect((await step(id, 'resolution', engineer, { cause: 'lens contaminated', fix: 'cleaned', firstTimeFix: true })).body).toMatchObject({ status: 'resolved' });
-    expect((await step(id, 'acceptance', agent, { accepted: false, note: 'still burrs' })).body).toMatchObject({ status: 'awaiting-dispatch', reopened: 1 });
-    expect((await step(id, 'resolution', engineer, { cause: 'lens cracked', fix: 'replaced lens', firstTimeFix: true })).body).toMatchObject({ status: 'resolved' });
-    expect((await step(id, 'acceptance', agent, { accepted: true })).body).toMatchObject({ status: 'closed' });
-    expect((await step(id, 'survey', agent, { score: 5, comment: 'good' })).body).toMatchObject({ status: 'followed-up', survey: { score: 5 } });
+    expect((await step(id, 'resolution', bed.token('engineer'), { cause: 'lens contaminated', fix: 'cleaned', firstTimeFix: true })).body).toMatchObject({ status: 'resolved' });
+    expect((await step(id, 'acceptance', bed.token('agent'), { accepted: false, note: 'still burrs' })).body).toMatchObject({ status: 'awaiting-dispatch', reopened: 1 });
+    expect((await step(id, 'resolution', bed.token('engineer'), { cause: 'lens cracked', fix: 'replaced lens', firstTimeFix: true })).body).toMatchObject({ status: 'resolved' });
+    expect((await step(id, 'acceptance', bed.token('agent'), { accepted: true })).body).toMatchObject({ status: 'closed' });
+    expect((await step(id, 'survey', bed.token('agent'), { score: 5, comment: 'good' })).body).toMatchObject({ status: 'followed-up', survey: { score: 5 } });
 
     // The record in intake's own database follows the workflow.
     await eventually('the record to show the closed request', async () =>
@@ -93,17 +77,17 @@ describe('service-request steps over HTTP', () => {
 
   it('refuses bad step input naming the field', async () => {
     const id = await registered();
-    const badTier = await step(id, 'retriage', manager, { tier: 'P9' });
+    const badTier = await step(id, 'retriage', bed.token('manager'), { tier: 'P9' });
     expect(badTier.status).toBe(400);
     expect(badTier.body.error?.field).toBe('tier');
-    const badScreening = await step(id, 'screening', agent, { outcome: 'valid', faultCategory: 'optical' });
+    const badScreening = await step(id, 'screening', bed.token('agent'), { outcome: 'valid', faultCategory: 'optical' });
     expect(badScreening.status).toBe(422);
     expect(badScreening.body.error?.field).toBe('severity');
-    const duplicateWithoutTarget = await step(id, 'screening', agent, { outcome: 'invalid', reason: 'duplicate' });
+    const duplicateWithoutTarget = await step(id, 'screening', bed.token('agent'), { outcome: 'invalid', reason: 'duplicate' });
     expect(duplicateWithoutTarget.status).toBe(422);
     expect(duplicateWithoutTarget.body.error?.field).toBe('duplicateOf');
-    const invalid = await step(id, 'screening', agent, { outcome: 'invalid', reason: 'answered-on-phone', note: 'reset explained' });
+    const invalid = await step(id, 'screening', bed.token('agent'), { outcome: 'invalid', reason: 'answered-on-phone', note: 'reset explained' });
     expect(invalid.body).toMatchObject({ status: 'screened-invalid' });
-    expect((await step(id, 'cancellation', agent, { reason: 'too late' })).status).toBe(409);
+    expect((await step(id, 'cancellation', bed.token('agent'), { reason: 'too late' })).status).toBe(409);
   });
 });

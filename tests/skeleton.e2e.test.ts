@@ -1,11 +1,12 @@
 import { validateEvent } from '@aftersales/contracts';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registrationBody } from './support/demo';
-import { deleteTopicsWithPrefix, readTopic } from './support/kafka';
-import { dropNamespaceDatabases, withMongo } from './support/mongo';
-import { api, ServiceProcess, tokenFor } from './support/services';
-import { terminateWorkflows, withTemporal } from './support/temporal';
-import { eventually, uniqueNamespace } from './support/wait';
+import { readTopic } from './support/kafka';
+import { withMongo } from './support/mongo';
+import { api } from './support/services';
+import { withTemporal } from './support/temporal';
+import { useTestBed } from './support/testbed';
+import { eventually } from './support/wait';
 
 /**
  * The walking skeleton end to end on the real servers, each service as its own process:
@@ -13,32 +14,14 @@ import { eventually, uniqueNamespace } from './support/wait';
  * -> dispatch's own database -> GET shows the workflow's live state.
  */
 describe('one service request through the skeleton', () => {
-  const stack = inject('stack');
-  const ns = uniqueNamespace('skeleton');
-  const started: string[] = [];
-  let intake: ServiceProcess;
-  let dispatch: ServiceProcess;
-  let agent: string;
-  let dispatcher: string;
-
-  beforeAll(async () => {
-    [intake, dispatch] = await Promise.all([
-      ServiceProcess.start('intake', ns, stack, { SEED_DEMO_DATA: 'true' }),
-      ServiceProcess.start('dispatch', ns, stack),
-    ]);
-    [agent, dispatcher] = await Promise.all([tokenFor('agent'), tokenFor('dispatcher')]);
-  });
-
-  afterAll(async () => {
-    await Promise.all([intake?.stop(), dispatch?.stop()]);
-    await terminateWorkflows(stack, started);
-    await dropNamespaceDatabases(stack.mongoUrl, ns);
-    await deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`);
-  });
+  const bed = useTestBed('skeleton', { intake: { SEED_DEMO_DATA: 'true' }, dispatch: {} });
+  const { stack, ns, started } = bed;
+  const intake = () => bed.service('intake');
+  const dispatch = () => bed.service('dispatch');
 
   it('registers, stores, publishes, starts the workflow and reaches dispatch', async () => {
     const key = `key-${ns}`;
-    const created = await api(intake, 'POST', '/v1/service-requests', { token: agent, body: registrationBody(), headers: { 'idempotency-key': key } });
+    const created = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody(), headers: { 'idempotency-key': key } });
     expect(created.status).toBe(201);
     const id = created.body.id as string;
     started.push(id);
@@ -47,7 +30,7 @@ describe('one service request through the skeleton', () => {
     expect(created.headers.get('location')).toBe(`/v1/service-requests/${id}`);
 
     const live = await eventually('the workflow state on GET', async () => {
-      const read = await api(intake, 'GET', `/v1/service-requests/${id}`, { token: agent });
+      const read = await api(intake(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
       const workflow = read.body.workflow as { available?: boolean; runId?: string | null } | null;
       return workflow?.available && workflow.runId ? read.body : undefined;
     });
@@ -63,7 +46,7 @@ describe('one service request through the skeleton', () => {
     for (const clock of clocks) expect(clock).toMatchObject({ status: 'on-track', startedAt: (created.body as { registeredAt: string }).registeredAt });
 
     const onBoard = await eventually('the request on the dispatch board', async () => {
-      const read = await api(dispatch, 'GET', `/v1/service-requests/${id}`, { token: dispatcher });
+      const read = await api(dispatch(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('dispatcher') });
       return read.status === 200 ? read.body : undefined;
     });
     expect(onBoard).toMatchObject({ id, status: 'awaiting-dispatch', customerId: 'CUST-0001', symptom: 'Burr on the cut edge after nozzle change' });
@@ -77,11 +60,11 @@ describe('one service request through the skeleton', () => {
     });
 
     // A repeated POST with the same key answers the same request and starts nothing new.
-    const again = await api(intake, 'POST', '/v1/service-requests', { token: agent, body: registrationBody({ neededBy: (created.body as { neededBy: string }).neededBy }), headers: { 'idempotency-key': key } });
+    const again = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody({ neededBy: (created.body as { neededBy: string }).neededBy }), headers: { 'idempotency-key': key } });
     expect(again.status).toBe(201);
     expect(again.body.id).toBe(id);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    const reused = await api(intake, 'POST', '/v1/service-requests', { token: agent, body: registrationBody({ symptom: 'Something else entirely' }), headers: { 'idempotency-key': key } });
+    const reused = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody({ symptom: 'Something else entirely' }), headers: { 'idempotency-key': key } });
     expect(reused.status).toBe(422);
     expect(reused.body.error).toMatchObject({ code: 'idempotency_key_reused', field: 'Idempotency-Key' });
 
@@ -93,7 +76,7 @@ describe('one service request through the skeleton', () => {
       for await (const run of client.workflow.list({ query: `WorkflowId = '${id}'` })) runs.push(run.runId);
       expect(runs).toEqual([description.runId]);
     });
-    const board = await api(dispatch, 'GET', '/v1/service-requests', { token: dispatcher });
+    const board = await api(dispatch(), 'GET', '/v1/service-requests', { token: bed.token('dispatcher') });
     expect((board.body.items as { id: string }[]).map((i) => i.id)).toEqual([id]);
 
     // Contract: every event intake published on its stream validates against its schema.
@@ -104,6 +87,13 @@ describe('one service request through the skeleton', () => {
       expect(message.key).toBe(id);
     }
     expect(new Set(messages.map((m) => (JSON.parse(m.value) as { id: string }).id)).size).toBe(1);
+  });
+
+  it.each(['phone', 'email', 'portal', 'app', 'chat'])('registers from the %s channel', async (channel) => {
+    const created = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody({ channel, symptom: `Spindle noise reported by ${channel}` }) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ channel, status: 'registered' });
+    started.push(created.body.id as string);
   });
 
   it.each([
@@ -117,26 +107,26 @@ describe('one service request through the skeleton', () => {
     ['an unknown customer', { customerId: 'CUST-9999' }, 422, 'customerId'],
     ["another customer's machine", { serialNumber: 'SN-0002' }, 422, 'serialNumber'],
   ])('refuses %s with %i naming the field', async (_what, overrides, status, field) => {
-    const response = await api(intake, 'POST', '/v1/service-requests', { token: agent, body: registrationBody(overrides) });
+    const response = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody(overrides) });
     expect(response.status).toBe(status);
     expect(response.body.error?.field).toBe(field);
     expect(response.body.error?.message).toContain(field);
   });
 
   it('refuses callers without a token or the role, and unknown ids', async () => {
-    expect((await api(intake, 'POST', '/v1/service-requests', { body: registrationBody() })).status).toBe(401);
-    const forbidden = await api(intake, 'POST', '/v1/service-requests', { token: dispatcher, body: registrationBody() });
+    expect((await api(intake(), 'POST', '/v1/service-requests', { body: registrationBody() })).status).toBe(401);
+    const forbidden = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('dispatcher'), body: registrationBody() });
     expect(forbidden.status).toBe(403);
-    const missing = await api(intake, 'GET', '/v1/service-requests/SR-00000000-XXXXXX', { token: agent });
+    const missing = await api(intake(), 'GET', '/v1/service-requests/SR-00000000-XXXXXX', { token: bed.token('agent') });
     expect(missing.status).toBe(404);
     expect(missing.body.error).toMatchObject({ code: 'not_found', field: 'id' });
-    const badJson = await api(intake, 'POST', '/v1/service-requests', { token: agent, body: '{"customerId":', headers: { 'content-type': 'application/json' } });
+    const badJson = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: '{"customerId":', headers: { 'content-type': 'application/json' } });
     expect(badJson.status).toBe(400);
     expect(badJson.body.error?.field).toBe('body');
   });
 
   it('serves health, readiness against its real connections, and its OpenAPI document', async () => {
-    for (const service of [intake, dispatch]) {
+    for (const service of [intake(), dispatch()]) {
       expect((await api(service, 'GET', '/healthz')).status).toBe(200);
       const ready = await api(service, 'GET', '/readyz');
       expect(ready.status).toBe(200);
@@ -147,7 +137,7 @@ describe('one service request through the skeleton', () => {
         ['consumers', true],
       ]);
     }
-    const openapi = await api(intake, 'GET', '/openapi.json');
+    const openapi = await api(intake(), 'GET', '/openapi.json');
     expect(openapi.body).toMatchObject({ openapi: '3.1.0', paths: { '/v1/service-requests': { post: {} }, '/v1/service-requests/{id}': { get: {} } } });
   });
 });

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, inject } from 'vitest';
+import type { Role } from '@aftersales/platform';
+import { deleteTopicsWithPrefix } from './kafka';
+import { dropNamespaceDatabases } from './mongo';
+import { ServiceProcess, tokenFor, type ServiceName } from './services';
+import { terminateWorkflows } from './temporal';
+import { uniqueNamespace } from './wait';
+
+export interface TestBed {
+  readonly ns: string;
+  readonly stack: ReturnType<typeof inject<'stack'>>;
+  /** Workflow ids the test started; ended after the file so the shared dev server does not collect them. */
+  readonly started: string[];
+  service(name: ServiceName): ServiceProcess;
+  token(role: Role): string;
+}
+
+const roles: Role[] = ['agent', 'dispatcher', 'engineer', 'manager', 'platform'];
+
+/**
+ * Starts the named services as their own processes in a fresh namespace before the file's tests,
+ * and afterwards stops them and removes everything the namespace left on the shared servers.
+ */
+export function useTestBed(label: string, services: Partial<Record<ServiceName, Record<string, string>>>): TestBed {
+  const stack = inject('stack');
+  const ns = uniqueNamespace(label);
+  const started: string[] = [];
+  const running = new Map<ServiceName, ServiceProcess>();
+  const tokens = new Map<Role, string>();
+
+  beforeAll(async () => {
+    const names = Object.keys(services) as ServiceName[];
+    const processes = await Promise.all(names.map((name) => ServiceProcess.start(name, ns, stack, services[name])));
+    names.forEach((name, i) => running.set(name, processes[i]!));
+    for (const role of roles) tokens.set(role, await tokenFor(role));
+  });
+
+  afterAll(async () => {
+    await Promise.all([...running.values()].map((p) => p.stop()));
+    await terminateWorkflows(stack, started);
+    await dropNamespaceDatabases(stack.mongoUrl, ns);
+    await deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`);
+  });
+
+  return {
+    ns,
+    stack,
+    started,
+    service(name) {
+      const process = running.get(name);
+      if (!process) throw new Error(`${name} is not part of this test bed`);
+      return process;
+    },
+    token(role) {
+      const token = tokens.get(role);
+      if (!token) throw new Error(`no token for ${role} yet: use it inside a test`);
+      return token;
+    },
+  };
+}
