@@ -28,6 +28,8 @@ export interface ServiceRequestInput {
   sla: SlaTerms;
   /** Present when the run continues an earlier one (continue-as-new). */
   carried?: ServiceRequestState;
+  /** History events after which a run continues as new (default 10,000; the server may suggest it earlier). */
+  historyLimit?: number;
 }
 
 export const requestStatuses = [
@@ -127,6 +129,8 @@ export interface FromEvent {
 }
 export const workOrderAssignedSignal = defineSignal<[FromEvent & { workOrderId: string; engineerId: string | null }]>('workOrderAssigned');
 export const engineerArrivedSignal = defineSignal<[FromEvent & { workOrderId: string }]>('engineerArrived');
+/** The engineer finished and reported: the request is resolved with the report's cause and fix. */
+export const workOrderCompletedSignal = defineSignal<[FromEvent & { workOrderId: string; engineerId: string | null; cause: string; fix: string; firstTimeFix: boolean }]>('workOrderCompleted');
 
 /** The first version's cancel signal; kept so its histories replay. */
 export const cancelSignal = defineSignal<[{ by: string; reason: string }]>('cancel');

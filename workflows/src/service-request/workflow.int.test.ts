@@ -55,7 +55,7 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
 
   async function run(
     registeredAt: string,
-    options: { policy?: string; calendar?: ServiceCalendar; responseMode?: 'on-site' | 'nbd' | 'remote'; locationClass?: string | null },
+    options: { policy?: string; calendar?: ServiceCalendar; responseMode?: 'on-site' | 'nbd' | 'remote'; locationClass?: string | null; historyLimit?: number },
     script: (handle: Awaited<ReturnType<typeof env.client.workflow.start<typeof serviceRequest>>>, requestId: string) => Promise<void>,
   ): Promise<void> {
     const requestId = `SR-TEST-${++seq}-${Date.now()}`;
@@ -74,6 +74,7 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
         responseMode: options.responseMode ?? 'on-site',
         locationClass: options.locationClass === undefined ? 'provincial-capital' : options.locationClass,
       },
+      ...(options.historyLimit ? { historyLimit: options.historyLimit } : {}),
     };
     await worker.runUntil(async () => {
       const handle = await env.client.workflow.start(serviceRequest, { taskQueue, workflowId: requestId, args: [input] });
@@ -95,6 +96,10 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
   const clock = (view: ServiceRequestView, name: string) => view.clocks.find((c) => c.name === name)!;
   // Updates and timers land within milliseconds of the instant the test slept to.
   const close = (actual: string | undefined, expected: string) => expect(Math.abs(Date.parse(actual ?? '') - Date.parse(expected)), `${actual} vs ${expected}`).toBeLessThan(2_000);
+  const eventually = async (probe: () => Promise<boolean>) => {
+    for (let i = 0; i < 100 && !(await probe()); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await probe()).toBe(true);
+  };
   const near = (actual: number, expected: number) => expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThan(2_000);
 
   it.each<[PriorityTier, string, string]>([
@@ -217,6 +222,30 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
       expect(new Set(events(requestId).map((e) => e.id)).size).toBe(keys.length);
       const revisions = synced.get(requestId)!.map((s) => s.revision);
       expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+    });
+  });
+
+  it('continues as new when its history grows, carrying clocks, history and applied event ids', async () => {
+    await run('2026-11-30T00:30:00Z', { calendar: alwaysOpenCalendar, historyLimit: 40 }, async (handle, requestId) => {
+      await sleepUntil('2026-11-30T00:31:00Z');
+      const firstRun = (await handle.describe()).runId;
+      await handle.executeUpdate(screenUpdate, { args: [{ outcome: 'valid', faultCategory: 'optical', severity: 'major', tier: 'P3', by: 'agent-1' }] });
+      const assigned = { eventId: 'evt-before-can', at: '2026-11-30T00:32:00Z', workOrderId: 'WO-9', engineerId: 'ENG-1' };
+      await handle.signal(workOrderAssignedSignal, assigned);
+      for (let i = 0; i < 12; i++) {
+        await handle.executeUpdate(waitOnCustomerUpdate, { args: [{ by: 'agent-1' }] });
+        await env.sleep(minute);
+        await handle.executeUpdate(resumeUpdate, { args: [{ by: 'agent-1' }] });
+      }
+      await eventually(async () => (await handle.describe()).runId !== firstRun);
+      // The same event delivered again to the new run changes nothing: its id came along.
+      await handle.signal(workOrderAssignedSignal, assigned);
+      const view = await handle.query(getStateQuery);
+      expect(view.history.filter((h) => h.event === 'waiting-on-customer')).toHaveLength(12);
+      expect(view.history.filter((h) => h.event === 'dispatched')).toHaveLength(1);
+      // Twelve one-minute pauses on a 24x7 calendar, carried across runs.
+      near(clock(view, 'resolution').pausedMs, 12 * minute);
+      expect(events(requestId).filter((e) => e.key === 'service-request.screened@1')).toHaveLength(1);
     });
   });
 

@@ -25,6 +25,8 @@ import {
   surveyUpdate,
   waitOnCustomerUpdate,
   workOrderAssignedSignal,
+  workOrderCompletedSignal,
+  type ResolutionInput,
   type ServiceRequestInput,
   type ServiceRequestInputV1,
   type ServiceRequestState,
@@ -44,6 +46,8 @@ const day = 86_400_000;
 const surveyWindowMs = 7 * day;
 /** Event ids remembered for idempotency; far more than one request ever receives in one run. */
 const appliedEventMemory = 500;
+/** A request that lives for months keeps its history short by continuing as new with its state. */
+const defaultHistoryLimit = 10_000;
 
 /**
  * One service request from registration to follow-up, as a durable process with SLA clocks on
@@ -214,7 +218,7 @@ class ServiceRequestProcess {
       }),
     );
 
-    this.update(resolveUpdate, 'resolve', ({ cause, fix, firstTimeFix, by }) => {
+    const resolve = ({ cause, fix, firstTimeFix, by }: ResolutionInput) => {
       const at = this.now();
       s().resolution = { cause, fix, firstTimeFix, by, at: at.toISOString() };
       // Resolved, not yet accepted: the resolution clock waits on the customer's verdict instead of stopping,
@@ -222,7 +226,11 @@ class ServiceRequestProcess {
       s().sla = engine.stopOne(engine.stopOne(s().sla, 'first-response', at), 'on-site', at);
       s().sla = engine.pauseOne(s().sla, 'resolution', at, 'awaiting-acceptance');
       this.move('resolved', by);
-    }, ({ cause, fix }) => {
+    };
+    setHandler(workOrderCompletedSignal, ({ eventId, workOrderId, engineerId, cause, fix, firstTimeFix }) =>
+      this.fromEvent(eventId, 'resolve', () => resolve({ cause, fix, firstTimeFix, by: engineerId ?? `work order ${workOrderId}` })),
+    );
+    this.update(resolveUpdate, 'resolve', resolve, ({ cause, fix }) => {
       if (!cause.trim()) throw new TransitionRefused('cause is required');
       if (!fix.trim()) throw new TransitionRefused('fix is required');
     });
@@ -315,7 +323,8 @@ class ServiceRequestProcess {
     while (!isFinal(this.state.status)) {
       this.fireDue();
       if (this.dirty || this.outgoing.length > 0) await this.flush();
-      if (workflowInfo().continueAsNewSuggested) {
+      const info = workflowInfo();
+      if (info.continueAsNewSuggested || info.historyLength > (this.input.historyLimit ?? defaultHistoryLimit)) {
         await condition(allHandlersFinished);
         await this.flush();
         await continueAsNew<typeof serviceRequest>({ ...this.input, carried: this.state });
