@@ -1,4 +1,6 @@
-import { validateEvent } from '@aftersales/contracts';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { buildEvent, topicOf, validateEvent } from '@aftersales/contracts';
 import { describe, expect, it } from 'vitest';
 import { registrationBody } from './support/demo';
 import { readTopic } from './support/kafka';
@@ -73,6 +75,41 @@ describe('service-request steps over HTTP', () => {
     expect(mine.map((e) => e.type)).toEqual(expect.arrayContaining(['service-request.registered', 'service-request.screened', 'service-request.dispatch-requested', 'service-request.closed']));
     const closed = mine.find((e) => e.type === 'service-request.closed') as unknown as { data: { firstTimeFix: boolean } };
     expect(closed.data.firstTimeFix).toBe(false);
+  });
+
+  it("applies dispatch's work-order facts from Kafka once each, and the machine's history gains the repair", async () => {
+    const id = await registered();
+    await step(id, 'screening', bed.token('agent'), { outcome: 'valid', faultCategory: 'optical', severity: 'major' });
+    const kafka = new Kafka({ brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+    const producer = kafka.producer();
+    await producer.connect();
+    const publish = async (key: 'work-order.assigned@1' | 'work-order.arrived@1' | 'work-order.completed@1', data: Record<string, unknown>, eventId = randomUUID()) => {
+      const event = buildEvent(key, data as never, { id: eventId, occurredAt: new Date(), source: 'dispatch', subject: 'WO-E2E-1', correlationId: id, causationId: null });
+      await producer.send({ topic: `${ns}.${topicOf(key)}`, messages: [{ key: 'WO-E2E-1', value: JSON.stringify(event) }] });
+      return eventId;
+    };
+    const now = () => new Date().toISOString();
+    const assignedId = await publish('work-order.assigned@1', { workOrderId: 'WO-E2E-1', requestId: id, engineerId: 'ENG-7', assignedAt: now(), plannedStart: null });
+    await publish('work-order.assigned@1', { workOrderId: 'WO-E2E-1', requestId: id, engineerId: 'ENG-7', assignedAt: now(), plannedStart: null }, assignedId);
+    await publish('work-order.arrived@1', { workOrderId: 'WO-E2E-1', requestId: id, engineerId: 'ENG-7', arrivedAt: now() });
+    const completed = { workOrderId: 'WO-E2E-1', requestId: id, engineerId: 'ENG-7', startedAt: now(), finishedAt: now(), effortMinutes: 50, cause: 'nozzle worn', fix: 'replaced nozzle', workDone: 'Replaced nozzle, centred beam', partsUsed: [{ partNumber: 'P-NOZZLE-15', quantity: 1 }], firstTimeFix: true };
+    const completedId = await publish('work-order.completed@1', completed);
+    await publish('work-order.completed@1', completed, completedId);
+    await producer.disconnect();
+
+    const state = await eventually('the request resolved by the work order', async () => {
+      const read = await api(intake(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
+      const workflow = read.body.workflow as { state?: { status: string; history: { event: string }[]; workOrder: unknown; resolution: unknown } } | null;
+      return workflow?.state?.status === 'resolved' ? workflow.state : undefined;
+    });
+    expect(state.history.filter((h) => h.event === 'dispatched')).toHaveLength(1);
+    expect(state.history.filter((h) => h.event === 'resolved')).toHaveLength(1);
+    expect(state.workOrder).toMatchObject({ id: 'WO-E2E-1', engineerId: 'ENG-7' });
+    expect(state.resolution).toMatchObject({ cause: 'nozzle worn', fix: 'replaced nozzle', firstTimeFix: true });
+    const history = await api(intake(), 'GET', '/v1/machines/SN-0001/service-history', { token: bed.token('agent') });
+    const entries = (history.body.items as { workOrderId: string | null; parts: { partNumber: string }[]; engineer: string }[]).filter((e) => e.workOrderId === 'WO-E2E-1');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ engineer: 'ENG-7', parts: [{ partNumber: 'P-NOZZLE-15' }] });
   });
 
   it('refuses bad step input naming the field', async () => {

@@ -12,6 +12,7 @@ import { serviceRequestActionRoutes } from './api/service-request-actions';
 import { serviceRequestRoutes } from './api/service-requests';
 import { createArticleHandler, knownFixConsumer } from './events/articles';
 import { createDeviceAlarmHandler, deviceAlarmConsumer } from './events/device-alarms';
+import { createDispatchFactHandlers, dispatchFactsConsumer } from './events/dispatch-facts';
 import { createWorkflowStarter } from './events/workflow-starter';
 import { loadDemoData } from './store/demo-data';
 import { createAlarmIntake } from './store/alarms';
@@ -46,7 +47,7 @@ export const intakeService: ServiceDefinition = {
         ...deviceAlarmRoutes(alarms),
       ],
       outboxCollections: [models.serviceRequests.collection, workflowEvents.collection],
-      topics: [topics.serviceRequests, topics.deviceAlarms, topics.articles],
+      topics: [topics.serviceRequests, topics.deviceAlarms, topics.articles, topics.workOrders],
       consumers: [
         {
           group: 'intake-workflow-starter',
@@ -55,6 +56,7 @@ export const intakeService: ServiceDefinition = {
             'service-request.registered@1': createWorkflowStarter(platform),
           },
         },
+        { group: dispatchFactsConsumer, topics: [topics.workOrders], handlers: createDispatchFactHandlers(platform, models) },
         { group: deviceAlarmConsumer, topics: [topics.deviceAlarms], handlers: { 'device.alarm-raised@1': createDeviceAlarmHandler(platform, alarms) } },
         { group: knownFixConsumer, topics: [topics.articles], handlers: { 'article.published@1': createArticleHandler(platform, models) } },
       ],

@@ -5,3 +5,4 @@ export * from './events/service-request';
 export * from './events/device-alarm';
 export * from './events/article';
 export * from './events/service-request-lifecycle';
+export * from './events/work-order';

@@ -12,6 +12,7 @@ import {
   serviceRequestSlaBreachedV1,
   serviceRequestSlaWarningV1,
 } from './events/service-request-lifecycle';
+import { workOrderArrivedV1, workOrderAssignedV1, workOrderCompletedV1 } from './events/work-order';
 import { topics, type TopicName } from './topics';
 
 interface ContractEntry {
@@ -32,6 +33,9 @@ export const eventContracts = {
   'service-request.escalated@1': { topic: topics.serviceRequests, schema: serviceRequestEscalatedV1 },
   'service-request.closed@1': { topic: topics.serviceRequests, schema: serviceRequestClosedV1 },
   'service-request.cancelled@1': { topic: topics.serviceRequests, schema: serviceRequestCancelledV1 },
+  'work-order.assigned@1': { topic: topics.workOrders, schema: workOrderAssignedV1 },
+  'work-order.arrived@1': { topic: topics.workOrders, schema: workOrderArrivedV1 },
+  'work-order.completed@1': { topic: topics.workOrders, schema: workOrderCompletedV1 },
   'device.alarm-raised@1': { topic: topics.deviceAlarms, schema: deviceAlarmRaisedV1 },
   'article.published@1': { topic: topics.articles, schema: articlePublishedV1 },
 } as const satisfies Record<string, ContractEntry>;
