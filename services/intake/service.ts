@@ -8,6 +8,7 @@ import { deviceAlarmRoutes } from './api/device-alarms';
 import { entitlementRoutes } from './api/entitlements';
 import { knownFixRoutes } from './api/known-fixes';
 import { machineRoutes } from './api/machines';
+import { proactiveVisitRoutes } from './api/proactive-visits';
 import { serviceRequestActionRoutes } from './api/service-request-actions';
 import { serviceRequestRoutes } from './api/service-requests';
 import { createArticleHandler, knownFixConsumer } from './events/articles';
@@ -20,6 +21,7 @@ import { createIntakeModels } from './store/models';
 import { createRegistrar } from './store/registrar';
 import { createWorkflowEventModel } from './store/workflow-events';
 import { createServiceRequestActivities } from './worker/activities';
+import { proactiveVisitActivitiesFor } from './worker/proactive-visit-activities';
 
 /** Intake: customers, machines and the service-request record; runs the serviceRequest workflow's worker. */
 export const intakeService: ServiceDefinition = {
@@ -45,6 +47,7 @@ export const intakeService: ServiceDefinition = {
         ...entitlementRoutes(platform, models),
         ...knownFixRoutes(models),
         ...deviceAlarmRoutes(alarms),
+        ...proactiveVisitRoutes(platform, models),
       ],
       outboxCollections: [models.serviceRequests.collection, workflowEvents.collection],
       topics: [topics.serviceRequests, topics.deviceAlarms, topics.articles, topics.workOrders],
@@ -61,7 +64,12 @@ export const intakeService: ServiceDefinition = {
         { group: knownFixConsumer, topics: [topics.articles], handlers: { 'article.published@1': createArticleHandler(platform, models) } },
       ],
       temporalWorkers: [
-        { taskQueue: serviceRequestTaskQueue, workflowsPath, activities: createServiceRequestActivities({ platform, serviceRequests: models.serviceRequests, workflowEvents }) },
+        {
+          taskQueue: serviceRequestTaskQueue,
+          workflowsPath,
+          // proactiveVisit runs here too: its runs are short, and it shares the bundle and the registrar's data.
+          activities: { ...createServiceRequestActivities({ platform, serviceRequests: models.serviceRequests, workflowEvents }), ...proactiveVisitActivitiesFor(platform, models) },
+        },
       ],
     };
   },

@@ -4,3 +4,4 @@ export type { SlaTerms, SlaState, ClockMarks } from './service-request/sla-engin
 export type { serviceRequest } from './service-request/workflow';
 /** Absolute path of the workflow bundle entry, for Worker.create({ workflowsPath }). */
 export const workflowsPath = new URL('./workflows.ts', import.meta.url).pathname;
+export * from './proactive-visit/messages';

@@ -21,6 +21,8 @@ export interface RegisterCommand {
   causationId: string;
   scope: AccessScope;
   alarm?: RequestAlarm;
+  /** Flags the caller knows at registration (e.g. planned-maintenance); stored in the same insert. */
+  flags?: string[];
 }
 
 export interface RegisterResult {
@@ -95,6 +97,7 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels) {
       assessment,
       command.alarm ?? null,
     );
+    if (command.flags?.length) record.flags = [...new Set([...(record.flags ?? []), ...command.flags])];
     try {
       await models.serviceRequests.collection.insertOne({
         ...record,
