@@ -94,21 +94,31 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
 
   const at = (view: ServiceRequestView, event: string) => view.history.find((h) => h.event === event)?.at;
   const clock = (view: ServiceRequestView, name: string) => view.clocks.find((c) => c.name === name)!;
-  // Updates and timers land within milliseconds of the instant the test slept to.
-  const close = (actual: string | undefined, expected: string) => expect(Math.abs(Date.parse(actual ?? '') - Date.parse(expected)), `${actual} vs ${expected}`).toBeLessThan(2_000);
+  // Timers fire at their instant; the history entry carries the time of the workflow task that
+  // handled it, which on a loaded machine may trail by a little. A minute is tight against targets of hours.
+  const close = (actual: string | undefined, expected: string) => expect(Math.abs(Date.parse(actual ?? '') - Date.parse(expected)), `${actual} vs ${expected}`).toBeLessThan(60_000);
   const eventually = async (probe: () => Promise<boolean>) => {
     for (let i = 0; i < 100 && !(await probe()); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await probe()).toBe(true);
   };
   const near = (actual: number, expected: number) => expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThan(2_000);
 
-  it.each<[PriorityTier, string, string]>([
-    // tier, on-site warning and due in a provincial capital, from Monday 2026-11-30 08:30 local:
-    // P1 4 h -> 11:30 / 13:30 local; P2 8 h -> 15:30 / 17:30 local (the end of the working day, not the next morning).
-    ['P1', '2026-11-30T03:30:00Z', '2026-11-30T05:30:00Z'],
-    ['P2', '2026-11-30T07:30:00Z', '2026-11-30T09:30:00Z'],
-  ])('%s on business hours: the warning at 75%% of the target, the breach at the due instant', async (tier, osWarn, osDue) => {
-    await run('2026-11-30T00:30:00Z', {}, async (handle, requestId) => {
+  it.each<[PriorityTier, 'business' | '24x7', string | null, string, string]>([
+    // On-site warning (75 %) and due, from Monday 2026-11-30 08:30 local (00:30Z), worked out by hand.
+    // Business hours, provincial capital: P1 4 h -> 11:30 / 13:30 local; P2 8 h -> 15:30 / 17:30 local
+    // (the end of the working day, not the next morning).
+    ['P1', 'business', 'provincial-capital', '2026-11-30T03:30:00Z', '2026-11-30T05:30:00Z'],
+    ['P2', 'business', 'provincial-capital', '2026-11-30T07:30:00Z', '2026-11-30T09:30:00Z'],
+    // P3 is next business day: 16 business hours to Tuesday 17:30; 12 h are reached Tuesday 13:30 (after lunch).
+    ['P3', 'business', 'elsewhere', '2026-12-01T05:30:00Z', '2026-12-01T09:30:00Z'],
+    // P4 40 business hours: Monday to Friday 17:30; 30 h are reached Thursday 15:30.
+    ['P4', 'business', 'elsewhere', '2026-12-03T07:30:00Z', '2026-12-04T09:30:00Z'],
+    // 24x7, elsewhere: P1 12 h, P2 18 h, P4 40 h of wall time.
+    ['P1', '24x7', 'elsewhere', '2026-11-30T09:30:00Z', '2026-11-30T12:30:00Z'],
+    ['P2', '24x7', 'elsewhere', '2026-11-30T14:00:00Z', '2026-11-30T18:30:00Z'],
+    ['P4', '24x7', 'elsewhere', '2026-12-01T06:30:00Z', '2026-12-01T16:30:00Z'],
+  ])('%s on %s hours (%s): the warning at 75%% of the target, the breach at the due instant', async (tier, calendar, locationClass, osWarn, osDue) => {
+    await run('2026-11-30T00:30:00Z', { calendar: calendar === '24x7' ? alwaysOpenCalendar : businessHoursCalendar, locationClass }, async (handle, requestId) => {
       await sleepUntil('2026-11-30T00:35:00Z');
       await handle.executeUpdate(screenUpdate, { args: [{ outcome: 'valid', faultCategory: 'optical', severity: 'critical', tier, by: 'agent-1' }] });
       // Screening answers the customer: first response met; the tier's other clocks run on.
