@@ -112,6 +112,27 @@ describe('service-request steps over HTTP', () => {
     expect(entries[0]).toMatchObject({ engineer: 'ENG-7', parts: [{ partNumber: 'P-NOZZLE-15' }] });
   });
 
+  it('a low satisfaction score opens one complaint about the request, one tier more urgent', async () => {
+    const id = await registered();
+    await step(id, 'screening', bed.token('agent'), { outcome: 'valid', faultCategory: 'optical', severity: 'minor' });
+    await step(id, 'resolution', bed.token('engineer'), { cause: 'dirty lens', fix: 'cleaned', firstTimeFix: true });
+    await step(id, 'acceptance', bed.token('agent'), { accepted: true });
+    const surveyed = await step(id, 'survey', bed.token('agent'), { score: 1, comment: 'took far too long' });
+    const tier = surveyed.body.tier as string;
+    const complaint = await eventually('the complaint request', async () => {
+      const list = await api(intake(), 'GET', '/v1/service-requests?serial=SN-0001', { token: bed.token('agent') });
+      return (list.body.items as { id: string; complaint?: { of: string; tier: string } | null }[]).find((r) => r.complaint?.of === id);
+    });
+    started.push(complaint.id);
+    const expected = { P1: 'P1', P2: 'P1', P3: 'P2', P4: 'P3' }[tier];
+    expect(complaint.complaint).toEqual({ of: id, tier: expected });
+    const live = await eventually("the complaint's workflow", async () => {
+      const read = await api(intake(), 'GET', `/v1/service-requests/${complaint.id}`, { token: bed.token('agent') });
+      return (read.body.workflow as { available?: boolean; state?: { tier: string; tierProvisional: boolean } } | null)?.state;
+    });
+    expect(live).toMatchObject({ tier: expected, tierProvisional: false });
+  });
+
   it('refuses bad step input naming the field', async () => {
     const id = await registered();
     const badTier = await step(id, 'retriage', bed.token('manager'), { tier: 'P9' });

@@ -12,6 +12,7 @@ import { proactiveVisitRoutes } from './api/proactive-visits';
 import { serviceRequestActionRoutes } from './api/service-request-actions';
 import { serviceRequestRoutes } from './api/service-requests';
 import { createArticleHandler, knownFixConsumer } from './events/articles';
+import { complaintConsumer, createComplaintHandler } from './events/complaints';
 import { createDeviceAlarmHandler, deviceAlarmConsumer } from './events/device-alarms';
 import { createDispatchFactHandlers, dispatchFactsConsumer } from './events/dispatch-facts';
 import { createWorkflowStarter } from './events/workflow-starter';
@@ -59,6 +60,7 @@ export const intakeService: ServiceDefinition = {
             'service-request.registered@1': createWorkflowStarter(platform),
           },
         },
+        { group: complaintConsumer, topics: [topics.serviceRequests], handlers: { 'service-request.complaint-raised@1': createComplaintHandler(platform, models, registrar) } },
         { group: dispatchFactsConsumer, topics: [topics.workOrders], handlers: createDispatchFactHandlers(platform, models) },
         { group: deviceAlarmConsumer, topics: [topics.deviceAlarms], handlers: { 'device.alarm-raised@1': createDeviceAlarmHandler(platform, alarms) } },
         { group: knownFixConsumer, topics: [topics.articles], handlers: { 'article.published@1': createArticleHandler(platform, models) } },

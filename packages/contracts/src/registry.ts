@@ -6,6 +6,7 @@ import { articlePublishedV1 } from './events/article';
 import {
   serviceRequestCancelledV1,
   serviceRequestClosedV1,
+  serviceRequestComplaintRaisedV1,
   serviceRequestDispatchRequestedV1,
   serviceRequestEscalatedV1,
   serviceRequestScreenedV1,
@@ -33,6 +34,7 @@ export const eventContracts = {
   'service-request.escalated@1': { topic: topics.serviceRequests, schema: serviceRequestEscalatedV1 },
   'service-request.closed@1': { topic: topics.serviceRequests, schema: serviceRequestClosedV1 },
   'service-request.cancelled@1': { topic: topics.serviceRequests, schema: serviceRequestCancelledV1 },
+  'service-request.complaint-raised@1': { topic: topics.serviceRequests, schema: serviceRequestComplaintRaisedV1 },
   'work-order.assigned@1': { topic: topics.workOrders, schema: workOrderAssignedV1 },
   'work-order.arrived@1': { topic: topics.workOrders, schema: workOrderArrivedV1 },
   'work-order.completed@1': { topic: topics.workOrders, schema: workOrderCompletedV1 },

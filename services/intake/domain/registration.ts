@@ -85,6 +85,7 @@ export function registerServiceRequest(
   context: RegistrationContext,
   assessment: Assessment,
   alarm: RequestAlarm | null = null,
+  complaint: { of: string; tier: 'P1' | 'P2' | 'P3' | 'P4' } | null = null,
 ): { record: Omit<ServiceRequestDoc, 'outbox' | 'outboxDueAt'>; event: KnownEvent<'service-request.registered@1'> } {
   const raisedAt = input.raisedAt ?? context.now;
   const { site, duplicate } = assessment;
@@ -119,6 +120,7 @@ export function registerServiceRequest(
     duplicateMatch: duplicate ? { score: duplicate.score, sharedWords: duplicate.sharedWords, measure: duplicate.measure } : null,
     knownFixes: assessment.knownFixes,
     alarm,
+    complaint,
     flags: assessment.flags,
   };
   const event = buildEvent(
@@ -139,6 +141,7 @@ export function registerServiceRequest(
       entitlement: entitlementSummary(record.entitlement),
       duplicateOf: record.duplicateOf,
       ...(alarm ? { alarm: { deviceEventId: alarm.deviceEventId, alarmCode: alarm.alarmCode, severity: alarm.severity } } : {}),
+      ...(complaint ? { complaint } : {}),
     },
     {
       id: context.eventId,

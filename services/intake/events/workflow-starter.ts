@@ -34,6 +34,7 @@ export function createWorkflowStarter(platform: Platform) {
             registeredAt: event.occurredAt,
             correlationId: event.correlationId,
             sla,
+            ...(data.complaint ? { initialTier: data.complaint.tier } : {}),
           },
         ],
         memo: { causationId: event.id },

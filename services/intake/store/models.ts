@@ -64,6 +64,8 @@ export interface ServiceRequestDoc extends OutboxFields {
   duplicateMatch?: Omit<DuplicateCandidate, 'duplicateOf'> | null;
   knownFixes?: KnownFixSuggestion[];
   alarm?: RequestAlarm | null;
+  /** Set for a complaint opened by a low satisfaction score: about which request, at which tier. */
+  complaint?: { of: string; tier: 'P1' | 'P2' | 'P3' | 'P4' } | null;
   /** Things an agent should look at: machine-unknown, installed-base-inconsistent, no-site. */
   flags?: string[];
 }
@@ -138,6 +140,7 @@ export function createIntakeModels(connection: Connection) {
       duplicateMatch: Schema.Types.Mixed,
       knownFixes: { type: [Schema.Types.Mixed], default: undefined },
       alarm: Schema.Types.Mixed,
+      complaint: Schema.Types.Mixed,
       flags: { type: [String], default: undefined },
       outbox: { type: [Schema.Types.Mixed], default: undefined },
       outboxDueAt: { type: Date, index: true },

@@ -23,6 +23,8 @@ export interface RegisterCommand {
   alarm?: RequestAlarm;
   /** Flags the caller knows at registration (e.g. planned-maintenance); stored in the same insert. */
   flags?: string[];
+  /** The request this one complains about, and the tier the complaint starts at. */
+  complaint?: { of: string; tier: 'P1' | 'P2' | 'P3' | 'P4' };
 }
 
 export interface RegisterResult {
@@ -96,6 +98,7 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels) {
       },
       assessment,
       command.alarm ?? null,
+      command.complaint ?? null,
     );
     if (command.flags?.length) record.flags = [...new Set([...(record.flags ?? []), ...command.flags])];
     try {

@@ -11,7 +11,8 @@ export interface WorkflowEvent {
     | 'service-request.sla-breached@1'
     | 'service-request.escalated@1'
     | 'service-request.closed@1'
-    | 'service-request.cancelled@1';
+    | 'service-request.cancelled@1'
+    | 'service-request.complaint-raised@1';
   occurredAt: string;
   data: Record<string, unknown>;
 }

@@ -28,6 +28,8 @@ export interface ServiceRequestInput {
   sla: SlaTerms;
   /** Present when the run continues an earlier one (continue-as-new). */
   carried?: ServiceRequestState;
+  /** A complaint starts at this tier, and screening never sets it less urgent. */
+  initialTier?: PriorityTier;
   /** History events after which a run continues as new (default 10,000; the server may suggest it earlier). */
   historyLimit?: number;
 }

@@ -8,7 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import { priorityTiers, type ClockName } from '@aftersales/sla';
+import { priorityTiers, raiseTier, type ClockName, type PriorityTier } from '@aftersales/sla';
 import type { ServiceRequestActivities, WorkflowEvent } from './activities';
 import { legacyServiceRequest } from './legacy-v1';
 import { assertAllowed, isAllowed, isFinal, TransitionRefused, type Transition } from './lifecycle';
@@ -44,6 +44,12 @@ const activities = proxyActivities<ServiceRequestActivities>({
 const day = 86_400_000;
 /** How long a closed request waits for its satisfaction survey before it counts as followed up. */
 const surveyWindowMs = 7 * day;
+/** A satisfaction score at or below this opens a complaint. */
+const lowSatisfaction = 2;
+
+function moreUrgent(tier: PriorityTier, floor: PriorityTier | undefined): PriorityTier {
+  return floor && priorityTiers.indexOf(floor) < priorityTiers.indexOf(tier) ? floor : tier;
+}
 /** Event ids remembered for idempotency; far more than one request ever receives in one run. */
 const appliedEventMemory = 500;
 /** A request that lives for months keeps its history short by continuing as new with its state. */
@@ -70,7 +76,7 @@ class ServiceRequestProcess {
       requestId: input.requestId,
       status: 'registered',
       registeredAt: input.registeredAt,
-      sla: engine.startSla(input.sla, new Date(input.registeredAt)),
+      sla: engine.startSla(input.sla, new Date(input.registeredAt), input.initialTier ?? input.sla.policy.provisionalTier, input.initialTier === undefined),
       screening: null,
       waitingOnCustomer: false,
       workOrder: null,
@@ -166,15 +172,15 @@ class ServiceRequestProcess {
         return;
       }
       s().screening = { outcome: 'valid', faultCategory: screening.faultCategory, severity: screening.severity, by: screening.by, at: at.toISOString() };
-      s().sla = engine.setTier(s().sla, screening.tier, at);
+      s().sla = engine.setTier(s().sla, moreUrgent(screening.tier, this.input.initialTier), at);
       this.record('screened', screening.by, screening.note);
       this.move('awaiting-dispatch');
-      this.emit('service-request.screened@1', { outcome: 'valid', faultCategory: screening.faultCategory, severity: screening.severity, tier: screening.tier });
+      this.emit('service-request.screened@1', { outcome: 'valid', faultCategory: screening.faultCategory, severity: screening.severity, tier: s().sla.tier });
       const onSite = engine.views(s().sla, at).find((c) => c.name === 'on-site');
       this.emit('service-request.dispatch-requested@1', {
         customerId: this.input.customerId,
         serialNumber: this.input.serialNumber,
-        tier: screening.tier,
+        tier: s().sla.tier,
         responseMode: s().sla.terms.responseMode,
         locationClass: s().sla.terms.locationClass,
         onSiteDueAt: onSite?.dueAt ?? null,
@@ -268,6 +274,18 @@ class ServiceRequestProcess {
     this.update(surveyUpdate, 'survey', ({ score, comment }) => {
       s().survey = { score, comment: comment ?? null, at: this.now().toISOString() };
       this.move('followed-up', undefined, `satisfaction ${score}/5`);
+      // Behind a patch: runs that recorded a low score before this change replay without the event.
+      if (score <= lowSatisfaction && patched('complaint-on-low-score')) {
+        // An unhappy customer is a complaint, handled one tier more urgently than the request was.
+        this.emit('service-request.complaint-raised@1', {
+          customerId: this.input.customerId,
+          serialNumber: this.input.serialNumber,
+          score,
+          comment: comment ?? null,
+          tier: s().sla.tier,
+          complaintTier: raiseTier(s().sla.tier),
+        });
+      }
     }, ({ score }) => {
       if (!Number.isInteger(score) || score < 1 || score > 5) throw new TransitionRefused('score must be a whole number from 1 to 5');
     });

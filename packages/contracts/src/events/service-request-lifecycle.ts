@@ -61,3 +61,14 @@ export const serviceRequestClosedV1 = z.object({
 });
 
 export const serviceRequestCancelledV1 = z.object({ ...base, reason: z.string().min(1), by: z.string().min(1) });
+
+/** A closed request's survey came back low: a complaint is opened about it at a more urgent tier. */
+export const serviceRequestComplaintRaisedV1 = z.object({
+  ...base,
+  customerId: z.string().min(1),
+  serialNumber: z.string().min(1),
+  score: z.number().int().min(1).max(5),
+  comment: z.string().nullable(),
+  tier,
+  complaintTier: tier,
+});

@@ -50,6 +50,8 @@ export const serviceRequestRegisteredV1 = z.object({
   entitlement: registeredEntitlementSchema.optional(),
   /** The open request this one probably repeats, as suggested at registration (screening decides). */
   duplicateOf: z.string().min(1).nullable().optional(),
+  /** Set when a low satisfaction score opened this request as a complaint about another, at a more urgent tier. */
+  complaint: z.object({ of: z.string().min(1), tier: z.enum(['P1', 'P2', 'P3', 'P4']) }).optional(),
   /** Set for channel alarm: the device alarm that opened the request. */
   alarm: z.object({ deviceEventId: z.string().min(1), alarmCode: z.string().min(1), severity: alarmSeveritySchema }).optional(),
 });
