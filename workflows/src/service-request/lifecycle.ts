@@ -15,7 +15,8 @@ export type Transition =
   | 'resolve'
   | 'acceptance'
   | 'survey'
-  | 'cancel';
+  | 'cancel'
+  | 'reopen';
 
 const open: ServiceRequestStatus[] = ['registered', 'awaiting-dispatch', 'dispatched', 'on-site'];
 
@@ -31,6 +32,8 @@ const allowedFrom: Record<Transition, readonly ServiceRequestStatus[]> = {
   acceptance: ['resolved'],
   survey: ['closed'],
   cancel: open,
+  // A closed request comes back (the fault returned) while its follow-up is still open.
+  reopen: ['closed'],
 };
 
 export class TransitionRefused extends Error {

@@ -32,6 +32,7 @@ const transitions = [
   'acceptance',
   'survey',
   'cancel',
+  'reopen',
 ] as const satisfies readonly Transition[];
 
 // The lists above name every status and every transition: this does not compile otherwise.
@@ -61,6 +62,7 @@ const expected: Record<Transition, Row> = {
   acceptance: /*              */ row(0, 0, 0, 0, 0, 1, 0, 0, 0),
   survey: /*                  */ row(0, 0, 0, 0, 0, 0, 1, 0, 0),
   cancel: /*                  */ row(1, 0, 1, 1, 1, 0, 0, 0, 0),
+  reopen: /*                  */ row(0, 0, 0, 0, 0, 0, 1, 0, 0),
 };
 
 const allowedFrom = (transition: Transition) => statuses.filter((s) => expected[transition][s] === 1);

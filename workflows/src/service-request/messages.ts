@@ -123,6 +123,8 @@ export const resolveUpdate = defineUpdate<ServiceRequestView, [ResolutionInput]>
 export const acceptanceUpdate = defineUpdate<ServiceRequestView, [{ accepted: boolean; by: string; note?: string }]>('acceptance');
 export const surveyUpdate = defineUpdate<ServiceRequestView, [{ score: number; comment?: string }]>('survey');
 export const cancelUpdate = defineUpdate<ServiceRequestView, [{ by: string; reason: string }]>('cancelRequest');
+/** The fault came back after closure: the request is worked again, with a new resolution clock. */
+export const reopenUpdate = defineUpdate<ServiceRequestView, [{ by: string; reason: string }]>('reopen');
 
 // Facts other services report through Kafka: signals carrying the event id, applied once.
 export interface FromEvent {

@@ -191,3 +191,16 @@ export function nextWakeUp(sla: SlaState, now: Date): Date | null {
   }
   return next === null ? null : new Date(next);
 }
+
+/**
+ * A closed request reopened: its stopped resolution clock is kept, renamed with the round it
+ * measured, and a fresh resolution clock runs from the reopening under the current tier's target.
+ * The first-response and on-site clocks stay as they ended: those promises were kept or not.
+ */
+export function reopenResolution(sla: SlaState, at: Date, round: number): SlaState {
+  const target = clockTargets(sla.terms.policy, sla.tier, { ...sla.terms, startedAt: at }).find((t) => t.name === 'resolution')!;
+  const archivedName = `resolution-round-${round}`;
+  const clocks = sla.clocks.map((c) => (c.name === 'resolution' ? { ...c, name: archivedName } : c));
+  const fresh = startClock({ name: 'resolution', targetMs: target.targetMs, warnAtRatio: sla.terms.policy.warnAtRatio, calendar: sla.terms.calendar, startedAt: at });
+  return { ...sla, clocks: [...clocks, fresh], marks: { ...sla.marks, [archivedName]: sla.marks.resolution ?? noMarks(), resolution: noMarks() } };
+}

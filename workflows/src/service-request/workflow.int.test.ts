@@ -7,6 +7,7 @@ import {
   acceptanceUpdate,
   engineerArrivedSignal,
   getStateQuery,
+  reopenUpdate,
   resolveUpdate,
   resumeUpdate,
   screenUpdate,
@@ -21,6 +22,7 @@ import { serviceRequest } from './workflow';
 const testServer = inject('stack').temporalTestServerPath;
 const minute = 60_000;
 const hour = 60 * minute;
+const day = 24 * hour;
 
 /**
  * The serviceRequest workflow on the time-skipping test server: days pass in milliseconds on a
@@ -232,6 +234,28 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
       expect(new Set(events(requestId).map((e) => e.id)).size).toBe(keys.length);
       const revisions = synced.get(requestId)!.map((s) => s.revision);
       expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+    });
+  });
+
+  it('reopens a closed request with a new resolution clock, keeping the first round\'s', async () => {
+    await run('2026-11-30T00:30:00Z', { calendar: alwaysOpenCalendar }, async (handle, requestId) => {
+      await sleepUntil('2026-11-30T00:40:00Z');
+      await handle.executeUpdate(screenUpdate, { args: [{ outcome: 'valid', faultCategory: 'optical', severity: 'major', tier: 'P2', by: 'agent-1' }] });
+      await env.sleep(hour);
+      await handle.executeUpdate(resolveUpdate, { args: [{ cause: 'loose cable', fix: 'refastened', firstTimeFix: true, by: 'ENG-7' }] });
+      await handle.executeUpdate(acceptanceUpdate, { args: [{ accepted: true, by: 'customer' }] });
+      await env.sleep(day);
+      const reopened = await handle.executeUpdate(reopenUpdate, { args: [{ by: 'agent-1', reason: 'same fault again' }] });
+      expect(reopened).toMatchObject({ status: 'awaiting-dispatch', reopened: 1, resolution: null });
+      expect(clock(reopened, 'resolution-round-1')).toMatchObject({ status: 'met' });
+      const fresh = clock(reopened, 'resolution');
+      expect(fresh).toMatchObject({ status: 'on-track', stoppedAt: null, targetMs: 40 * hour });
+      close(fresh.startedAt, '2026-12-01T01:40:00Z');
+      await handle.executeUpdate(resolveUpdate, { args: [{ cause: 'cable chafed', fix: 'replaced cable', firstTimeFix: true, by: 'ENG-7' }] });
+      await handle.executeUpdate(acceptanceUpdate, { args: [{ accepted: true, by: 'customer' }] });
+      const closed = () => events(requestId).filter((e) => e.key === 'service-request.closed@1').map((e) => e.data.firstTimeFix);
+      await eventually(async () => closed().length === 2);
+      expect(closed()).toEqual([true, false]);
     });
   });
 

@@ -18,6 +18,7 @@ import {
   engineerArrivedSignal,
   getStateQuery,
   recordFirstResponseUpdate,
+  reopenUpdate,
   resolveUpdate,
   resumeUpdate,
   retriageUpdate,
@@ -288,6 +289,14 @@ class ServiceRequestProcess {
       }
     }, ({ score }) => {
       if (!Number.isInteger(score) || score < 1 || score > 5) throw new TransitionRefused('score must be a whole number from 1 to 5');
+    });
+
+    this.update(reopenUpdate, 'reopen', ({ by, reason }) => {
+      s().reopened += 1;
+      s().resolution = null;
+      s().sla = engine.reopenResolution(s().sla, this.now(), s().reopened);
+      this.record('reopened', by, reason);
+      this.move(s().workOrder ? 'dispatched' : 'awaiting-dispatch');
     });
 
     this.update(cancelUpdate, 'cancel', ({ by, reason }) => {
