@@ -1,0 +1,195 @@
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import { Client, Connection } from '@temporalio/client';
+import { freePort, ServiceProcess, type ServiceName } from '../tests/support/services';
+import { stackEndpoints, type StackEndpoints } from '../tests/support/stack';
+
+export { stackEndpoints, type StackEndpoints };
+
+/** A namespace of its own per run: topics `${ns}.*`, databases `${ns}_*`, task queues `${ns}-*`. */
+export function benchNamespace(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
+}
+
+export function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${raw}`);
+  return value;
+}
+
+/** ServiceProcess with the child's pid, so the bench can read its memory from /proc. */
+export class BenchService extends ServiceProcess {
+  static async launch(name: ServiceName, namespace: string, stack: StackEndpoints, env: Record<string, string>): Promise<BenchService> {
+    const service = new BenchService(name, namespace, stack, await freePort(), env);
+    await service.start();
+    return service;
+  }
+
+  get pid(): number {
+    const pid = (this as unknown as { child: ChildProcess | null }).child?.pid;
+    if (pid === undefined) throw new Error(`${this.name} is not running`);
+    return pid;
+  }
+}
+
+/** Resident set size of a process in MiB (VmRSS), or null if it is gone or not readable. */
+export function rssMiB(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Pid of the first process whose command line matches `pattern` (pgrep -f), or null. */
+export function findPid(pattern: string): number | null {
+  try {
+    const out = execFileSync('pgrep', ['-f', '-o', pattern], { encoding: 'utf8' }).trim();
+    return out ? Number(out.split('\n')[0]) : null;
+  } catch {
+    return null;
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank]!;
+}
+
+export interface LoopResult {
+  ok: number;
+  failed: number;
+  firstError: string | null;
+  /** Latency of each successful operation, ms. */
+  latencies: number[];
+  /** From the first call to the last completion, ms. */
+  elapsedMs: number;
+  startedAt: number;
+  perSecond: number;
+}
+
+/**
+ * A closed loop: `concurrency` clients each call `op` back to back until `durationMs` has passed.
+ * `op` returns true for a success (its latency is kept), false for a refusal; a throw counts as failed.
+ */
+export async function closedLoop(concurrency: number, durationMs: number, op: (client: number, seq: number) => Promise<boolean>): Promise<LoopResult> {
+  const startedAt = Date.now();
+  const deadline = startedAt + durationMs;
+  const latencies: number[] = [];
+  let failed = 0;
+  let firstError: string | null = null;
+  let seq = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, client) => {
+      while (Date.now() < deadline) {
+        const began = performance.now();
+        try {
+          if (await op(client, seq++)) latencies.push(performance.now() - began);
+          else failed++;
+        } catch (error) {
+          failed++;
+          firstError ??= (error as Error).message;
+        }
+      }
+    }),
+  );
+  const elapsedMs = Date.now() - startedAt;
+  return { ok: latencies.length, failed, firstError, latencies, elapsedMs, startedAt, perSecond: (latencies.length * 1000) / elapsedMs };
+}
+
+/** Runs `fn` over `items` with at most `concurrency` in flight; results in input order. */
+export async function pool<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await fn(items[index]!, index);
+      }
+    }),
+  );
+  return results;
+}
+
+export function kafkaClient(stack: StackEndpoints, clientId: string): Kafka {
+  return new Kafka({ clientId, brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+}
+
+export async function connectTemporal(stack: StackEndpoints): Promise<{ client: Client; close: () => Promise<void> }> {
+  const connection = await Connection.connect({ address: stack.temporalAddress, connectTimeout: '10s' });
+  return { client: new Client({ connection, namespace: stack.temporalNamespace }), close: () => connection.close() };
+}
+
+export async function withTemporalClient<T>(stack: StackEndpoints, fn: (client: Client) => Promise<T>): Promise<T> {
+  const connection = await Connection.connect({ address: stack.temporalAddress, connectTimeout: '10s' });
+  try {
+    return await fn(new Client({ connection, namespace: stack.temporalNamespace }));
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Terminates workflows, ignoring those already closed or gone; returns how many it ended. */
+export async function terminateAll(client: Client, ids: readonly string[], reason: string): Promise<number> {
+  const ended = await pool(ids, 32, async (id) =>
+    client.workflow
+      .getHandle(id)
+      .terminate(reason)
+      .then(() => true)
+      .catch(() => false),
+  );
+  return ended.filter(Boolean).length;
+}
+
+/** Deletes the consumer groups of a namespace (the service's own and the bench's readers). */
+export async function deleteGroupsWithPrefix(kafka: Kafka, prefix: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    const ours = groups.map((g) => g.groupId).filter((g) => g.startsWith(prefix));
+    if (ours.length > 0) await admin.deleteGroups(ours).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Runs every cleanup step, reporting but not stopping at a failure. */
+export async function cleanup(steps: [string, () => Promise<unknown>][]): Promise<void> {
+  for (const [what, step] of steps) {
+    try {
+      await step();
+    } catch (error) {
+      process.stderr.write(`cleanup: ${what} failed: ${(error as Error).message}\n`);
+    }
+  }
+}
+
+export const fmt = {
+  n: (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : 'n/a'),
+  ms: (v: number) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 1 : 0)} ms` : 'n/a'),
+  /** Throughput ratio: how much of the ceiling the figure reaches. */
+  share: (value: number, ceiling: number) => (ceiling > 0 && Number.isFinite(value) ? `${((100 * value) / ceiling).toFixed(1)}%` : 'n/a'),
+  /** Latency ratio: how many times the raw floor the figure takes. */
+  times: (value: number, floor: number) => (floor > 0 && Number.isFinite(value) ? `${(value / floor).toFixed(1)}x` : 'n/a'),
+};
+
+export function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+export function log(message: string): void {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 23)}] ${message}\n`);
+}
