@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { buildEvent, topicOf, type EventKey } from '@aftersales/contracts';
 import { isDuplicateKeyError, outboxForInsert, type Platform } from '@aftersales/platform';
 import type { ServiceRequestActivities } from '@aftersales/workflows';
@@ -10,17 +11,42 @@ export interface ActivityDeps {
   workflowEvents: ReturnType<typeof createWorkflowEventModel>;
 }
 
+/** Retriable: Temporal tries the activity again after its backoff. */
+class RecordNotSettled extends Error {
+  readonly retriable = true;
+}
+
+/**
+ * FerretDB v1 does not serialise concurrent updates of one document: the outbox relay popping the
+ * record's registered event at the same moment can undo a $set made here (measured: most runIds
+ * lost under load). The relay writes the record only while its outbox holds that event, so the
+ * activity writes once the outbox is empty, then reads its write back; if anything still lost it,
+ * the activity fails and Temporal retries it. On MongoDB the first check passes at once.
+ */
+async function whenOutboxRelayed(serviceRequests: IntakeModels['serviceRequests'], requestId: string, attempts = 50): Promise<boolean> {
+  for (let i = 0; i < attempts; i++) {
+    const record = await serviceRequests.findById(requestId, { outbox: 1 }).lean();
+    if (!record) return false;
+    if (!record.outbox?.length) return true;
+    await sleep(100);
+  }
+  throw new RecordNotSettled(`service request ${requestId}: its registered event is not relayed yet`);
+}
+
 /** Activities of the serviceRequest workflow that touch intake's data; built with their dependencies. */
 export function createServiceRequestActivities({ platform, serviceRequests, workflowEvents }: ActivityDeps): ServiceRequestActivities {
   return {
     async recordWorkflowStarted({ requestId, workflowId, runId, startedAt }) {
+      if (!(await whenOutboxRelayed(serviceRequests, requestId))) return;
       // $set of the same values: a retried activity changes nothing.
       await serviceRequests.updateOne({ _id: requestId }, { $set: { workflow: { id: workflowId, runId, startedAt: new Date(startedAt) } } });
+      const stored = await serviceRequests.findById(requestId, { workflow: 1 }).lean();
+      if (stored?.workflow?.runId !== runId) throw new RecordNotSettled(`service request ${requestId}: the workflow link did not stick`);
     },
 
     async syncServiceRequest({ requestId, revision, view, events }) {
       const now = platform.now();
-      for (const pending of events) {
+      for (const [index, pending] of events.entries()) {
         const key = pending.key as EventKey;
         // Built and checked against its contract here: an event that does not validate fails the
         // activity, which retries until fixed code is deployed, rather than being dropped.
@@ -38,13 +64,18 @@ export function createServiceRequestActivities({ platform, serviceRequests, work
             requestId,
             type: event.type,
             occurredAt: new Date(pending.occurredAt),
-            ...outboxForInsert([{ topic: platform.topic(topicOf(key)), event }], now),
+            // Due a millisecond apart: the relay publishes in due order, so these keep the workflow's order.
+            ...outboxForInsert([{ topic: platform.topic(topicOf(key)), event }], new Date(now.getTime() + index)),
           } as never);
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
         }
       }
       // The record mirrors the workflow; an older revision (a late retry) never overwrites a newer one.
+      if (!(await whenOutboxRelayed(serviceRequests, requestId))) {
+        if (events.length > 0) platform.nudgeOutbox();
+        return;
+      }
       await serviceRequests.updateOne(
         { _id: requestId, $or: [{ workflowRevision: { $lt: revision } }, { workflowRevision: { $exists: false } }] },
         {
@@ -66,6 +97,8 @@ export function createServiceRequestActivities({ platform, serviceRequests, work
         },
         { strict: false },
       );
+      const stored = await serviceRequests.findById(requestId, { workflowRevision: 1 }).lean<{ workflowRevision?: number }>();
+      if (stored && (stored.workflowRevision ?? 0) < revision) throw new RecordNotSettled(`service request ${requestId}: revision ${revision} did not stick`);
       if (events.length > 0) platform.nudgeOutbox();
     },
   };

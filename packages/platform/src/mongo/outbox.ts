@@ -51,6 +51,8 @@ export interface OutboxRelayOptions {
   pollMs: number;
   /** How long a claimed document stays with one relay before another may take it over. */
   leaseMs?: number;
+  /** Documents claimed and published per pass. */
+  batchSize?: number;
   now?: () => Date;
 }
 
@@ -62,23 +64,34 @@ export interface OutboxRelayOptions {
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { collections, producer, pollMs } = options;
   const leaseMs = options.leaseMs ?? 30_000;
+  const batchSize = options.batchSize ?? 100;
   const now = options.now ?? (() => new Date());
   const log = options.logger.child({ module: 'outbox-relay' });
   let running = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
 
-  async function relayOne(collection: Collection<Document>): Promise<number> {
-    const claimedAt = now();
-    const claimed = await collection.findOneAndUpdate(
-      { outboxDueAt: { $lte: claimedAt } },
+  /** Claims one due document for this relay; null when another relay has it or it is no longer due. */
+  async function claim(collection: Collection<Document>, _id: Document['_id'], claimedAt: Date): Promise<Document | null> {
+    return collection.findOneAndUpdate(
+      { _id, outboxDueAt: { $lte: claimedAt } },
       { $set: { outboxDueAt: new Date(claimedAt.getTime() + leaseMs) } },
       // No projection: FerretDB v1 does not implement findAndModify's `fields`.
       { returnDocument: 'after' },
     );
-    if (!claimed) return -1;
-    const entries = (claimed.outbox ?? []) as OutboxEntry[];
-    await producer.publish(entries);
+  }
+
+  /** Removes what was published from a claimed document; re-arms it if events were appended meanwhile. */
+  async function settle(collection: Collection<Document>, claimed: Document, entries: OutboxEntry[]): Promise<void> {
+    const first = entries[0]?.event.id;
+    // The usual case in one write: the outbox still holds exactly what was published.
+    if (first !== undefined) {
+      const whole = await collection.updateOne(
+        { _id: claimed._id, outbox: { $size: entries.length }, 'outbox.0.event.id': first },
+        { $unset: { outbox: '', outboxDueAt: '' } },
+      );
+      if (whole.modifiedCount === 1) return;
+    }
     // Remove from the head only while the head is what was published: writers append at the tail,
     // so this never drops an unpublished event. (FerretDB v1 ignores $pull with a field condition.)
     for (const entry of entries) {
@@ -90,15 +103,31 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     // makes it due at once, or our lease ran out) and cleared it; re-arming that would leave a due
     // document with no outbox, which every drain would claim again forever.
     if (cleared.modifiedCount === 0) await collection.updateOne({ _id: claimed._id, 'outbox.0': { $exists: true } }, { $set: { outboxDueAt: now() } });
-    if (entries.length > 0) log.debug({ count: entries.length, collection: collection.collectionName, subject: String(claimed._id) }, 'events published');
-    return entries.length;
+  }
+
+  /**
+   * One pass over up to `batchSize` due documents: claimed and settled concurrently (each a
+   * different document), their events published in one batch in the order they fell due, so one
+   * subject's events keep their order. Returns -1 when nothing was due.
+   */
+  async function relayBatch(collection: Collection<Document>): Promise<number> {
+    const claimedAt = now();
+    const due = await collection.find({ outboxDueAt: { $lte: claimedAt } }, { projection: { _id: 1 } }).sort({ outboxDueAt: 1, _id: 1 }).limit(batchSize).toArray();
+    if (due.length === 0) return -1;
+    const claimed = (await Promise.all(due.map((d) => claim(collection, d._id, claimedAt)))).filter((d): d is Document => d !== null);
+    const perDocument = claimed.map((doc) => ({ doc, entries: (doc.outbox ?? []) as OutboxEntry[] }));
+    await producer.publish(perDocument.flatMap((p) => p.entries));
+    await Promise.all(perDocument.map((p) => settle(collection, p.doc, p.entries)));
+    const count = perDocument.reduce((sum, p) => sum + p.entries.length, 0);
+    if (count > 0) log.debug({ count, documents: claimed.length, collection: collection.collectionName }, 'events published');
+    return count;
   }
 
   async function drain(): Promise<number> {
     let total = 0;
     for (const collection of collections) {
       for (;;) {
-        const count = await relayOne(collection);
+        const count = await relayBatch(collection);
         if (count < 0) break;
         total += count;
       }
