@@ -211,6 +211,11 @@ export async function runServiceMain(definition: ServiceDefinition): Promise<voi
   }
   const shutdown = (signal: string) => {
     service.platform.logger.info({ signal }, 'shutting down');
+    // A connection that will not close must not keep a stopped service alive (and its port taken).
+    setTimeout(() => {
+      service.platform.logger.error({ signal }, 'shutdown did not finish within 20 s; exiting');
+      process.exit(1);
+    }, 20_000).unref();
     service.stop().then(
       () => process.exit(0),
       (err: unknown) => {
