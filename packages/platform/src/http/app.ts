@@ -155,9 +155,15 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
 function toPlatformError(error: unknown): PlatformError {
   if (error instanceof PlatformError) return error;
-  const e = error as { type?: string; status?: number; message?: string; name?: string };
-  // The database is down or unreachable: nothing was accepted, and the caller may try again.
-  if (/^Mongo(Network|ServerSelection|NotConnected|Topology)/.test(e.name ?? '') || /buffering timed out/.test(e.message ?? '')) {
+  const e = error as { type?: string; status?: number; message?: string; name?: string; code?: unknown };
+  // The database is down or unreachable: nothing was accepted, and the caller may try again. The
+  // driver mostly wraps this in its own errors, but a write on a socket the server just closed
+  // surfaces as a plain Node socket error.
+  if (
+    /^Mongo(Network|ServerSelection|NotConnected|Topology|PoolCleared)/.test(e.name ?? '') ||
+    /buffering timed out|socket has been ended/.test(e.message ?? '') ||
+    (typeof e.code === 'string' && ['EPIPE', 'ECONNRESET', 'ECONNREFUSED'].includes(e.code))
+  ) {
     return new DependencyUnavailableError('the database', error);
   }
   if (e.type === 'entity.parse.failed') return new ValidationError('body', `body: not valid JSON (${e.message})`);

@@ -65,6 +65,17 @@ const routes = [
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:27017'), { name: 'MongoNetworkError' });
     },
   }),
+  defineRoute({
+    method: 'get',
+    path: '/v1/db-socket-ended',
+    summary: 'Writes to a socket the database server just closed',
+    roles: 'public',
+    responses: { 200: { description: 'never' } },
+    handler: async () => {
+      // What the driver surfaced unwrapped when the server was SIGKILLed mid-request.
+      throw Object.assign(new Error('This socket has been ended by the other party'), { code: 'EPIPE' });
+    },
+  }),
 ];
 
 let kafkaDown = false;
@@ -220,6 +231,12 @@ describe('createHttpApp: input and errors', () => {
     expect(response.headers.get('retry-after')).toBe('5');
     expect(response.body).toEqual({ error: { code: 'dependency_unavailable', message: 'the database is unavailable' } });
   });
+
+  it('answers 503 too when the database server closed the socket under a request', async () => {
+    const response = await call('get', '/v1/db-socket-ended');
+    expect(response.status).toBe(503);
+    expect(response.body).toMatchObject({ error: { code: 'dependency_unavailable' } });
+  });
 });
 
 describe('createHttpApp: probes, request ids and OpenAPI', () => {
@@ -277,7 +294,7 @@ describe('createHttpApp: probes, request ids and OpenAPI', () => {
     expect(status).toBe(200);
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info).toEqual({ title: 'things service', version: '1.2.3', description: 'test service' });
-    expect(Object.keys(doc.paths).sort()).toEqual(['/v1/boom', '/v1/db-down', '/v1/things', '/v1/things/{thingId}']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/v1/boom', '/v1/db-down', '/v1/db-socket-ended', '/v1/things', '/v1/things/{thingId}']);
 
     const register = doc.paths['/v1/things'].post;
     expect(register['x-roles']).toEqual(['agent']);
