@@ -12,9 +12,9 @@ import type { Kafka } from 'kafkajs';
 import { registrationBody } from '../tests/support/demo';
 import { deleteTopicsWithPrefix } from '../tests/support/kafka';
 import { dropNamespaceDatabases } from '../tests/support/mongo';
-import { tokenFor } from '../tests/support/services';
+import { ServiceProcess, tokenFor } from '../tests/support/services';
 import {
-  benchNamespace, BenchService, cleanup, closedLoop, connectTemporal, deleteGroupsWithPrefix, envInt, fmt, kafkaClient, log, percentile,
+  benchNamespace, cleanup, closedLoop, connectTemporal, deleteGroupsWithPrefix, envInt, fmt, kafkaClient, log, percentile,
   pool, sleep, stackEndpoints, table, terminateAll, type LoopResult,
 } from './lib';
 
@@ -61,10 +61,10 @@ async function main(): Promise<void> {
   const requests = mongo.db(`${ns}_intake`).collection<{ _id: string; workflow: { runId: string; startedAt: Date } | null }>('serviceRequests');
   const rawStarted: string[] = [];
   const temporal = await connectTemporal(stack);
-  let intake: BenchService | null = null;
+  let intake: ServiceProcess | null = null;
   let clock: Awaited<ReturnType<typeof startEventClock>> | null = null;
   try {
-    intake = await BenchService.launch('intake', ns, stack, { SEED_DEMO_DATA: 'true', LOG_LEVEL: 'warn' });
+    intake = await ServiceProcess.start('intake', ns, stack, { SEED_DEMO_DATA: 'true', LOG_LEVEL: 'warn' });
     clock = await startEventClock(kafka);
     const token = await tokenFor('agent');
     const service = intake;

@@ -1,9 +1,8 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
-import { freePort, ServiceProcess, type ServiceName } from '../tests/support/services';
 import { stackEndpoints, type StackEndpoints } from '../tests/support/stack';
 
 export { stackEndpoints, type StackEndpoints };
@@ -19,21 +18,6 @@ export function envInt(name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got ${raw}`);
   return value;
-}
-
-/** ServiceProcess with the child's pid, so the bench can read its memory from /proc. */
-export class BenchService extends ServiceProcess {
-  static async launch(name: ServiceName, namespace: string, stack: StackEndpoints, env: Record<string, string>): Promise<BenchService> {
-    const service = new BenchService(name, namespace, stack, await freePort(), env);
-    await service.start();
-    return service;
-  }
-
-  get pid(): number {
-    const pid = (this as unknown as { child: ChildProcess | null }).child?.pid;
-    if (pid === undefined) throw new Error(`${this.name} is not running`);
-    return pid;
-  }
 }
 
 /** Resident set size of a process in MiB (VmRSS), or null if it is gone or not readable. */

@@ -16,8 +16,9 @@ import type { EscalationStep, SlaPolicy, TierTargets } from '@aftersales/sla';
 import { getStateQuery, serviceRequestTaskQueue, type ServiceRequestInput, type ServiceRequestView, type serviceRequest } from '@aftersales/workflows';
 import { deleteTopicsWithPrefix } from '../tests/support/kafka';
 import { dropNamespaceDatabases } from '../tests/support/mongo';
+import { ServiceProcess } from '../tests/support/services';
 import {
-  benchNamespace, BenchService, cleanup, deleteGroupsWithPrefix, envInt, findPid, fmt, kafkaClient, log, percentile, pool,
+  benchNamespace, cleanup, deleteGroupsWithPrefix, envInt, findPid, fmt, kafkaClient, log, percentile, pool,
   rssMiB, sleep, stackEndpoints, table, terminateAll, withTemporalClient,
 } from './lib';
 import type { benchSleep } from './workflows/sleep';
@@ -93,13 +94,13 @@ async function main(): Promise<void> {
   const heapMiB = getHeapStatistics().heap_size_limit / 1024 / 1024;
   const defaultCache = Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
   log(`namespace ${ns}; ${open} workflows, due from +${dueFromMs / 1000} s over ${dueSpanMs / 1000} s`);
-  let intake: BenchService | null = null;
+  let intake: ServiceProcess | null = null;
   let rawWorker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | null = null;
   const lines: string[] = [];
   try {
     await withTemporalClient(stack, async (client) => {
       // ---- the service: serviceRequest workflows on intake's worker ----
-      intake = await BenchService.launch('intake', ns, stack, { PROCESS_ROLE: 'all', LOG_LEVEL: 'warn' });
+      intake = await ServiceProcess.start('intake', ns, stack, { PROCESS_ROLE: 'all', LOG_LEVEL: 'warn' });
       const serverPid = findPid('temporal server start-dev') ?? findPid('start-dev');
       await sleep(3 * second);
       const workerIdle = rssMiB(intake.pid)!;
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
   } finally {
     log('cleaning up');
     const raw = rawWorker as { worker: Worker; running: Promise<void>; connection: NativeConnection } | null;
-    const service = intake as BenchService | null;
+    const service = intake as ServiceProcess | null;
     await cleanup([
       ['raw worker', async () => {
         if (!raw) return;

@@ -82,6 +82,12 @@ export class ServiceProcess {
     }, { timeoutMs: 120_000, intervalMs: 300 });
   }
 
+  /** The OS process id while it runs (benchmarks read its memory from /proc). */
+  get pid(): number {
+    if (this.child?.pid === undefined || this.child.exitCode !== null) throw new Error(`${this.name} is not running`);
+    return this.child.pid;
+  }
+
   /** SIGKILL: no shutdown hooks, no flush; what was not durable is gone. */
   async kill(): Promise<void> {
     this.child?.kill('SIGKILL');

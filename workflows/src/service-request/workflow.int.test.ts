@@ -1,6 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { eventually } from '@aftersales/platform/testing';
 import { alwaysOpenCalendar, businessHoursCalendar, defaultPolicies, type PriorityTier, type ServiceCalendar } from '@aftersales/sla';
 import type { ServiceRequestActivities, SyncInput, WorkflowEvent } from './activities';
 import {
@@ -99,10 +100,6 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
   // Timers fire at their instant; the history entry carries the time of the workflow task that
   // handled it, which on a loaded machine may trail by a little. A minute is tight against targets of hours.
   const close = (actual: string | undefined, expected: string) => expect(Math.abs(Date.parse(actual ?? '') - Date.parse(expected)), `${actual} vs ${expected}`).toBeLessThan(60_000);
-  const eventually = async (probe: () => Promise<boolean>) => {
-    for (let i = 0; i < 100 && !(await probe()); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(await probe()).toBe(true);
-  };
   const near = (actual: number, expected: number) => expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThan(2_000);
 
   it.each<[PriorityTier, 'business' | '24x7', string | null, string, string]>([
@@ -254,7 +251,7 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
       await handle.executeUpdate(resolveUpdate, { args: [{ cause: 'cable chafed', fix: 'replaced cable', firstTimeFix: true, by: 'ENG-7' }] });
       await handle.executeUpdate(acceptanceUpdate, { args: [{ accepted: true, by: 'customer' }] });
       const closed = () => events(requestId).filter((e) => e.key === 'service-request.closed@1').map((e) => e.data.firstTimeFix);
-      await eventually(async () => closed().length === 2);
+      await eventually('both closures synced', async () => (closed().length === 2 ? true : undefined), { timeoutMs: 10_000, intervalMs: 100 });
       expect(closed()).toEqual([true, false]);
     });
   });
@@ -271,7 +268,7 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
         await env.sleep(minute);
         await handle.executeUpdate(resumeUpdate, { args: [{ by: 'agent-1' }] });
       }
-      await eventually(async () => (await handle.describe()).runId !== firstRun);
+      await eventually('a new run', async () => ((await handle.describe()).runId !== firstRun ? true : undefined), { timeoutMs: 10_000, intervalMs: 100 });
       // The same event delivered again to the new run changes nothing: its id came along.
       await handle.signal(workOrderAssignedSignal, assigned);
       const view = await handle.query(getStateQuery);
