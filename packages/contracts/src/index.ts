@@ -6,3 +6,6 @@ export * from './events/device-alarm';
 export * from './events/article';
 export * from './events/service-request-lifecycle';
 export * from './events/work-order';
+export * from './events/spares';
+export * from './events/eight-d';
+export type * from './contract-entry';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { ContractEntry } from './contract-entry';
 import { eventEnvelopeSchema, type EventEnvelope } from './envelope';
 import { serviceRequestRegisteredV1 } from './events/service-request';
 import { deviceAlarmRaisedV1 } from './events/device-alarm';
@@ -13,13 +14,10 @@ import {
   serviceRequestSlaBreachedV1,
   serviceRequestSlaWarningV1,
 } from './events/service-request-lifecycle';
-import { workOrderArrivedV1, workOrderAssignedV1, workOrderCompletedV1 } from './events/work-order';
+import { workOrderContracts } from './events/work-order';
+import { sparesContracts } from './events/spares';
+import { eightDContracts } from './events/eight-d';
 import { topics, type TopicName } from './topics';
-
-interface ContractEntry {
-  topic: TopicName;
-  schema: z.ZodType;
-}
 
 /**
  * Every event type and version the platform knows: its schema and the topic it travels on.
@@ -35,9 +33,9 @@ export const eventContracts = {
   'service-request.closed@1': { topic: topics.serviceRequests, schema: serviceRequestClosedV1 },
   'service-request.cancelled@1': { topic: topics.serviceRequests, schema: serviceRequestCancelledV1 },
   'service-request.complaint-raised@1': { topic: topics.serviceRequests, schema: serviceRequestComplaintRaisedV1 },
-  'work-order.assigned@1': { topic: topics.workOrders, schema: workOrderAssignedV1 },
-  'work-order.arrived@1': { topic: topics.workOrders, schema: workOrderArrivedV1 },
-  'work-order.completed@1': { topic: topics.workOrders, schema: workOrderCompletedV1 },
+  ...workOrderContracts,
+  ...sparesContracts,
+  ...eightDContracts,
   'device.alarm-raised@1': { topic: topics.deviceAlarms, schema: deviceAlarmRaisedV1 },
   'article.published@1': { topic: topics.articles, schema: articlePublishedV1 },
 } as const satisfies Record<string, ContractEntry>;

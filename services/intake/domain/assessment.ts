@@ -61,7 +61,7 @@ export interface Assessment {
   machineKnown: boolean;
   customer: { name: string; class: CustomerDoc['class']; dealerId: string | null };
   machine: { model: string; productLine: string; status: string; parentSerial: string | null; ancestors: string[] } | null;
-  site: { siteId: string; locationClass: LocationClass; timeZone: string } | null;
+  site: { siteId: string; locationClass: LocationClass; timeZone: string; city: string; coordinates: { lat: number; lon: number } | null } | null;
   entitlement: Entitlement;
   duplicate: DuplicateCandidate | null;
   knownFixes: KnownFixSuggestion[];
@@ -91,7 +91,7 @@ export function assessRegistration(input: AssessmentInput): Assessment {
     machine: machine
       ? { model: machine.model, productLine: machine.productLine, status: machine.status, parentSerial: machine.parentSerial ?? null, ancestors: lineage.ancestors.map((m) => m._id) }
       : null,
-    site: site ? { siteId: site.id, locationClass: site.locationClass, timeZone: site.timeZone } : null,
+    site: site ? { siteId: site.id, locationClass: site.locationClass, timeZone: site.timeZone, city: site.city, coordinates: site.coordinates } : null,
     entitlement,
     duplicate,
     knownFixes,

@@ -140,6 +140,8 @@ export function registerServiceRequest(
       timeZone: record.timeZone,
       entitlement: entitlementSummary(record.entitlement),
       duplicateOf: record.duplicateOf,
+      machine: assessment.machine ? { model: assessment.machine.model, productLine: assessment.machine.productLine } : null,
+      site: site?.coordinates ? { city: site.city, lat: site.coordinates.lat, lon: site.coordinates.lon } : null,
       ...(alarm ? { alarm: { deviceEventId: alarm.deviceEventId, alarmCode: alarm.alarmCode, severity: alarm.severity } } : {}),
       ...(complaint ? { complaint } : {}),
     },

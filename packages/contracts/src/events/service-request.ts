@@ -52,6 +52,10 @@ export const serviceRequestRegisteredV1 = z.object({
   duplicateOf: z.string().min(1).nullable().optional(),
   /** Set when a low satisfaction score opened this request as a complaint about another, at a more urgent tier. */
   complaint: z.object({ of: z.string().min(1), tier: z.enum(['P1', 'P2', 'P3', 'P4']) }).optional(),
+  /** The machine's model and product line, when the serial is in the installed base (dispatch matches skills on them). */
+  machine: z.object({ model: z.string().min(1), productLine: z.string().min(1) }).nullable().optional(),
+  /** Where the machine stands, for travel estimates. */
+  site: z.object({ city: z.string(), lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).nullable().optional(),
   /** Set for channel alarm: the device alarm that opened the request. */
   alarm: z.object({ deviceEventId: z.string().min(1), alarmCode: z.string().min(1), severity: alarmSeveritySchema }).optional(),
 });

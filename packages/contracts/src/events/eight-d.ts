@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { ContractEntry } from '../contract-entry';
+import { topics } from '../topics';
+
+/** Facts of 8D quality escalations, on quality.eight-ds.v1 keyed by the 8D id. */
+const instant = z.iso.datetime();
+const id = z.string().min(1);
+
+export const problemSchema = z.object({ productLine: id, model: id, failureMode: id });
+export const disciplines = ['D0', 'D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8'] as const;
+export const disciplineSchema = z.enum(disciplines);
+
+export const eightDOpenedV1 = z.object({
+  eightDId: id,
+  problem: problemSchema,
+  /** The recurrence rule that fired, e.g. 'same-model-repeat'. */
+  rule: id,
+  reason: z.string().min(1),
+  /** An earlier, closed 8D this one follows (the same mode on a newer model). */
+  linkedTo: id.nullable(),
+  failureRecordIds: z.array(id),
+  openedAt: instant,
+});
+
+/** Which machines a containment or prevention action covers; every given field must match. */
+export const containmentScopeSchema = z.object({
+  productLine: id.optional(),
+  model: id.optional(),
+  serialFrom: id.optional(),
+  serialTo: id.optional(),
+  partNumber: id.optional(),
+});
+export type ContainmentScope = z.infer<typeof containmentScopeSchema>;
+
+/** D3 or D7 flags affected machines: intake warns the next agent, dispatch tells the engineer what to carry. */
+export const eightDContainmentFlaggedV1 = z.object({
+  eightDId: id,
+  flagId: id,
+  discipline: z.enum(['D3', 'D7']),
+  scope: containmentScopeSchema,
+  instruction: z.string().min(1).max(2000),
+  carryParts: z.array(id),
+  flaggedAt: instant,
+});
+export const eightDContainmentLiftedV1 = z.object({ eightDId: id, flagId: id, liftedAt: instant });
+
+/** A discipline is overdue and went one level up the chain. */
+export const eightDEscalatedV1 = z.object({ eightDId: id, discipline: disciplineSchema, level: z.number().int().positive(), to: id, dueAt: instant, escalatedAt: instant });
+
+export const eightDClosedV1 = z.object({ eightDId: id, problem: problemSchema, rootCause: z.string().min(1), closedAt: instant });
+
+export const eightDContracts = {
+  'eight-d.opened@1': { topic: topics.eightDs, schema: eightDOpenedV1 },
+  'eight-d.containment-flagged@1': { topic: topics.eightDs, schema: eightDContainmentFlaggedV1 },
+  'eight-d.containment-lifted@1': { topic: topics.eightDs, schema: eightDContainmentLiftedV1 },
+  'eight-d.escalated@1': { topic: topics.eightDs, schema: eightDEscalatedV1 },
+  'eight-d.closed@1': { topic: topics.eightDs, schema: eightDClosedV1 },
+} as const satisfies Record<string, ContractEntry>;

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import type { ContractEntry } from '../contract-entry';
+import { topics } from '../topics';
+
+/**
+ * Facts spares publishes. Reservations, consumption, requisition decisions and quotes travel on
+ * spares.reservations.v1 keyed by the work order (or the request, for a quote), so one case's
+ * facts stay in order; defective returns travel on spares.returns.v1 keyed by the return id.
+ */
+const instant = z.iso.datetime();
+const id = z.string().min(1);
+const partLine = z.object({ partNumber: id, quantity: z.number().int().positive(), locationId: id });
+
+export const partsReservedV1 = z.object({ reservationId: id, workOrderId: id, requestId: id, lines: z.array(partLine).min(1), expiresAt: instant, reservedAt: instant });
+/** No location can serve the part now: the case waits for it. */
+export const partsBackorderedV1 = z.object({ workOrderId: id, requestId: id, partNumber: id, quantity: z.number().int().positive(), expectedAt: instant.nullable(), at: instant });
+export const partsReleasedV1 = z.object({ reservationId: id, workOrderId: id, requestId: id, reason: z.enum(['cancelled', 'expired', 'replaced']), at: instant });
+export const partsConsumedV1 = z.object({ workOrderId: id, requestId: id, machineSerial: id, lines: z.array(partLine).min(1), consumedAt: instant });
+
+export const requisitionDecidedV1 = z.object({
+  requisitionId: id,
+  workOrderId: id,
+  requestId: id,
+  decision: z.enum(['approved', 'partially-approved', 'rejected']),
+  lines: z.array(z.object({ partNumber: id, requested: z.number().int().positive(), approved: z.number().int().nonnegative() })).min(1),
+  by: id,
+  decidedAt: instant,
+});
+
+const quoteBase = { quoteId: id, requestId: id, workOrderId: id.nullable() };
+/** Paid work waits for the customer's yes: the request's clocks pause until the quote is answered. */
+export const quoteIssuedV1 = z.object({ ...quoteBase, totalCents: z.number().int().nonnegative(), currency: z.string().length(3), validUntil: instant, issuedAt: instant });
+export const quoteAcceptedV1 = z.object({ ...quoteBase, acceptedAt: instant, by: id });
+export const quoteDeclinedV1 = z.object({ ...quoteBase, declinedAt: instant, by: id, reason: z.string().min(1).optional() });
+
+export const failureFindings = ['supplier-defect', 'manufacturing', 'design', 'wear', 'misuse', 'no-fault-found'] as const;
+
+/** A defective part came back and failure analysis says why it failed: quality's failure data. */
+export const defectivePartReturnedV1 = z.object({
+  returnId: id,
+  partNumber: id,
+  partSerial: id.nullable(),
+  lot: id.nullable(),
+  supplierId: id.nullable(),
+  workOrderId: id,
+  requestId: id,
+  machineSerial: id,
+  model: id.nullable(),
+  productLine: id.nullable(),
+  failureMode: id.nullable(),
+  finding: z.enum(failureFindings),
+  notes: z.string().max(4000).optional(),
+  returnedAt: instant,
+  analysedAt: instant,
+});
+
+export const sparesContracts = {
+  'parts.reserved@1': { topic: topics.reservations, schema: partsReservedV1 },
+  'parts.backordered@1': { topic: topics.reservations, schema: partsBackorderedV1 },
+  'parts.released@1': { topic: topics.reservations, schema: partsReleasedV1 },
+  'parts.consumed@1': { topic: topics.reservations, schema: partsConsumedV1 },
+  'requisition.decided@1': { topic: topics.reservations, schema: requisitionDecidedV1 },
+  'quote.issued@1': { topic: topics.reservations, schema: quoteIssuedV1 },
+  'quote.accepted@1': { topic: topics.reservations, schema: quoteAcceptedV1 },
+  'quote.declined@1': { topic: topics.reservations, schema: quoteDeclinedV1 },
+  'defective-part.returned@1': { topic: topics.returns, schema: defectivePartReturnedV1 },
+} as const satisfies Record<string, ContractEntry>;
