@@ -80,7 +80,7 @@ describe('assessRegistration', () => {
   it('a contract rules and is frozen with its terms; the site comes from the machine', () => {
     const result = assessRegistration(input({ contracts: [contract] }));
     expect(result.entitlement).toMatchObject({ source: { kind: 'contract', contractId: 'SC-1' }, slaPolicyId: 'contract-premium', quoteRequired: false });
-    expect(result.site).toEqual({ siteId: 'S-1', locationClass: 'provincial-capital', timeZone: 'Asia/Shanghai' });
+    expect(result.site).toEqual({ siteId: 'S-1', city: 'Shanghai', coordinates: null, locationClass: 'provincial-capital', timeZone: 'Asia/Shanghai' });
     expect(result).toMatchObject({ machineKnown: true, flags: [], customer: { name: 'Acme Cutting', class: 'key_account', dealerId: null } });
   });
   it('a component without a warranty inherits its parent\u2019s when no contract applies', () => {
