@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, inject } from 'vitest';
-import type { Role } from '@aftersales/platform';
+import { roles, type Role } from '@aftersales/platform';
 import { deleteTopicsWithPrefix } from './kafka';
 import { dropNamespaceDatabases } from './mongo';
 import { ServiceProcess, tokenFor, type ServiceName } from './services';
@@ -14,8 +14,6 @@ export interface TestBed {
   service(name: ServiceName): ServiceProcess;
   token(role: Role): string;
 }
-
-const roles: Role[] = ['agent', 'dispatcher', 'engineer', 'manager', 'platform'];
 
 /**
  * Starts the named services as their own processes in a fresh namespace before the file's tests,
