@@ -5,3 +5,13 @@ export type { serviceRequest } from './service-request/workflow';
 /** Absolute path of the workflow bundle entry, for Worker.create({ workflowsPath }). */
 export const workflowsPath = new URL('./workflows.ts', import.meta.url).pathname;
 export * from './proactive-visit/messages';
+export * from './requisition-approval/messages';
+export { checkDecision, DecisionRefused } from './requisition-approval/decision';
+export type { requisitionApproval } from './requisition-approval/workflow';
+/** Bundle entry of spares' worker (requisition approvals), for Worker.create({ workflowsPath }). */
+export const sparesWorkflowsPath = new URL('./spares-workflows.ts', import.meta.url).pathname;
+export * from './eight-d/messages';
+export type { eightD } from './eight-d/workflow';
+export { knowledgeArticleFor, defaultEscalationChain, defaultDueHours } from './eight-d/engine';
+/** Absolute path of quality's workflow bundle entry (the eightD workflow), for its own worker. */
+export const qualityWorkflowsPath = new URL('./quality-workflows.ts', import.meta.url).pathname;

@@ -16,7 +16,11 @@ export type Transition =
   | 'acceptance'
   | 'survey'
   | 'cancel'
-  | 'reopen';
+  | 'reopen'
+  | 'workOrderStep'
+  | 'route'
+  | 'quote'
+  | 'parts';
 
 const open: ServiceRequestStatus[] = ['registered', 'awaiting-dispatch', 'dispatched', 'on-site'];
 
@@ -34,6 +38,11 @@ const allowedFrom: Record<Transition, readonly ServiceRequestStatus[]> = {
   cancel: open,
   // A closed request comes back (the fault returned) while its follow-up is still open.
   reopen: ['closed'],
+  workOrderStep: ['awaiting-dispatch', 'dispatched', 'on-site'],
+  route: open,
+  quote: open,
+  // A part used is reported with the work, which may come after the resolution.
+  parts: [...open, 'resolved'],
 };
 
 export class TransitionRefused extends Error {

@@ -33,6 +33,10 @@ const transitions = [
   'survey',
   'cancel',
   'reopen',
+  'workOrderStep',
+  'route',
+  'quote',
+  'parts',
 ] as const satisfies readonly Transition[];
 
 // The lists above name every status and every transition: this does not compile otherwise.
@@ -63,6 +67,10 @@ const expected: Record<Transition, Row> = {
   survey: /*                  */ row(0, 0, 0, 0, 0, 0, 1, 0, 0),
   cancel: /*                  */ row(1, 0, 1, 1, 1, 0, 0, 0, 0),
   reopen: /*                  */ row(0, 0, 0, 0, 0, 0, 1, 0, 0),
+  workOrderStep: /*           */ row(0, 0, 1, 1, 1, 0, 0, 0, 0),
+  route: /*                   */ row(1, 0, 1, 1, 1, 0, 0, 0, 0),
+  quote: /*                   */ row(1, 0, 1, 1, 1, 0, 0, 0, 0),
+  parts: /*                   */ row(1, 0, 1, 1, 1, 1, 0, 0, 0),
 };
 
 const allowedFrom = (transition: Transition) => statuses.filter((s) => expected[transition][s] === 1);
@@ -100,7 +108,7 @@ const cases = transitions.flatMap((transition) => statuses.map((status) => ({ tr
 describe('the lifecycle table', () => {
   it('lists every status and every transition', () => {
     expect(everyStatusListed && everyTransitionListed).toBe(true);
-    expect(cases).toHaveLength(9 * 12);
+    expect(cases).toHaveLength(9 * 16);
   });
 
   it.each(cases.filter((c) => c.allowed))('allows $transition while $status', ({ transition, status }) => {

@@ -47,6 +47,21 @@ export const requestStatuses = [
 ] as const;
 export type ServiceRequestStatus = (typeof requestStatuses)[number];
 
+export type ResolutionRoute = 'remote' | 'ship-part' | 'field-visit' | 'depot';
+
+/** Where the work order stands, as dispatch reported it. */
+export type WorkOrderStage = 'assigned' | 'accepted' | 'travelling' | 'on-site' | 'working' | 'work-finished' | 'completed';
+
+export interface WorkOrderSummary {
+  id: string;
+  engineerId: string | null;
+  assignedAt: string;
+  arrivedAt: string | null;
+  /** Absent in states from before dispatch reported stages. */
+  stage?: WorkOrderStage;
+  plannedStart?: string | null;
+}
+
 export interface HistoryEntry {
   event: string;
   at: string;
@@ -74,7 +89,13 @@ export interface ServiceRequestState {
     | { outcome: 'invalid'; reason: string; duplicateOf: string | null; by: string; at: string }
     | null;
   waitingOnCustomer: boolean;
-  workOrder: { id: string; engineerId: string | null; assignedAt: string; arrivedAt: string | null } | null;
+  workOrder: WorkOrderSummary | null;
+  /** How dispatch chose to fix it; absent in states from before routes existed. */
+  route?: ResolutionRoute | null;
+  /** The quote for paid work, while one is out or after it was answered. */
+  quote?: { id: string; status: 'issued' | 'accepted' | 'declined'; totalCents: number | null; currency: string | null; at: string } | null;
+  /** Parts the case waits for (backordered), by part number; emptied as they are reserved. */
+  partsAwaited?: { partNumber: string; quantity: number; expectedAt: string | null }[];
   resolution: { cause: string; fix: string; firstTimeFix: boolean; by: string; at: string } | null;
   survey: { score: number; comment: string | null; at: string } | null;
   reopened: number;
@@ -135,6 +156,16 @@ export const workOrderAssignedSignal = defineSignal<[FromEvent & { workOrderId: 
 export const engineerArrivedSignal = defineSignal<[FromEvent & { workOrderId: string }]>('engineerArrived');
 /** The engineer finished and reported: the request is resolved with the report's cause and fix. */
 export const workOrderCompletedSignal = defineSignal<[FromEvent & { workOrderId: string; engineerId: string | null; cause: string; fix: string; firstTimeFix: boolean }]>('workOrderCompleted');
+
+/** A step of the work order dispatch reported, short of arrival and completion, which have their own signals. */
+export type WorkOrderStep = 'accepted' | 'declined' | 'travel-started' | 'work-started' | 'work-finished' | 'replanned' | 'cancelled';
+export const workOrderStepSignal = defineSignal<[FromEvent & { workOrderId: string; engineerId: string | null; step: WorkOrderStep; plannedStart?: string | null; note?: string }]>('workOrderStep');
+/** Dispatch chose how to fix it; a route without a visit sets the on-site clock aside. */
+export const routeChosenSignal = defineSignal<[FromEvent & { workOrderId: string; route: ResolutionRoute; by: string }]>('routeChosen');
+/** Paid work waits for the customer's answer to a quote: the clocks pause while it is out. */
+export const quoteSignal = defineSignal<[FromEvent & { quoteId: string; outcome: 'issued' | 'accepted' | 'declined'; totalCents?: number; currency?: string; by?: string; reason?: string }]>('quote');
+/** Spares facts about the case's parts. */
+export const partsSignal = defineSignal<[FromEvent & { workOrderId: string; outcome: 'reserved' | 'backordered' | 'released' | 'consumed'; lines: { partNumber: string; quantity: number }[]; expectedAt?: string | null }]>('parts');
 
 /** The first version's cancel signal; kept so its histories replay. */
 export const cancelSignal = defineSignal<[{ by: string; reason: string }]>('cancel');

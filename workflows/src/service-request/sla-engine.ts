@@ -46,6 +46,19 @@ export interface SlaState {
   tierProvisional: boolean;
   clocks: SlaClock[];
   marks: Record<string, ClockMarks>;
+  /**
+   * Clocks set aside because the promise does not apply (no visit on a remote or ship-part
+   * route), kept whole so a route back to a visit restores them as they were. They count
+   * neither as met nor as breached. Absent in states from before routes existed.
+   */
+  waived?: WaivedClock[];
+}
+
+export interface WaivedClock {
+  clock: SlaClock;
+  marks: ClockMarks;
+  reason: string;
+  at: string;
 }
 
 export type SlaAction =
@@ -99,12 +112,18 @@ export function setTier(sla: SlaState, tier: PriorityTier, now: Date): SlaState 
   return { ...sla, tier, tierProvisional: false, clocks, marks };
 }
 
+// Waived clocks pause and resume with the others, so a restored one never counted the customer's time.
+const onWaived = (sla: SlaState, change: (c: SlaClock) => SlaClock): Pick<SlaState, 'waived'> =>
+  sla.waived ? { waived: sla.waived.map((w) => ({ ...w, clock: change(w.clock) })) } : {};
+
 export function pauseAll(sla: SlaState, at: Date, reason: string): SlaState {
-  return { ...sla, clocks: sla.clocks.map((c) => (isRunning(c) ? pauseClock(c, notBefore(c, at), reason) : c)) };
+  const pause = (c: SlaClock) => (isRunning(c) ? pauseClock(c, notBefore(c, at), reason) : c);
+  return { ...sla, clocks: sla.clocks.map(pause), ...onWaived(sla, pause) };
 }
 
 export function resumeAll(sla: SlaState, at: Date): SlaState {
-  return { ...sla, clocks: sla.clocks.map((c) => (clockState(c) === 'paused' ? resumeClock(c, notBefore(c, at)) : c)) };
+  const resume = (c: SlaClock) => (clockState(c) === 'paused' ? resumeClock(c, notBefore(c, at)) : c);
+  return { ...sla, clocks: sla.clocks.map(resume), ...onWaived(sla, resume) };
 }
 
 export function pauseOne(sla: SlaState, name: ClockName, at: Date, reason: string): SlaState {
@@ -190,6 +209,35 @@ export function nextWakeUp(sla: SlaState, now: Date): Date | null {
     if (mark?.breachedAt) consider(nextEscalationAt(sla.terms.policy.escalation[sla.tier] ?? [], new Date(mark.breachedAt), mark.escalationsDone));
   }
   return next === null ? null : new Date(next);
+}
+
+/**
+ * Sets a clock aside that no longer applies. Only an open clock is waived: one already stopped
+ * kept or broke its promise, and that stays on record.
+ */
+export function waiveOne(sla: SlaState, name: ClockName, at: Date, reason: string): SlaState {
+  const clock = sla.clocks.find((c) => c.name === name);
+  if (!clock || !isOpen(clock)) return sla;
+  const { [name]: marks, ...otherMarks } = sla.marks;
+  return {
+    ...sla,
+    clocks: sla.clocks.filter((c) => c !== clock),
+    marks: otherMarks,
+    waived: [...(sla.waived ?? []), { clock, marks: marks ?? noMarks(), reason, at: at.toISOString() }],
+  };
+}
+
+/**
+ * Brings a waived clock back, as if it had never been set aside: its target still counts from
+ * its original start, so time spent on the other route counts against it (pauses for the customer
+ * do not: waived clocks pause with the others). A tier change made meanwhile applies to it too.
+ */
+export function restoreWaived(sla: SlaState, name: ClockName): SlaState {
+  const entry = (sla.waived ?? []).find((w) => w.clock.name === name);
+  if (!entry) return sla;
+  const target = clockTargets(sla.terms.policy, sla.tier, { ...sla.terms, startedAt: new Date(entry.clock.startedAt) }).find((t) => t.name === name);
+  const clock = target && target.targetMs !== entry.clock.targetMs ? retarget(entry.clock, target.targetMs) : entry.clock;
+  return { ...sla, clocks: [...sla.clocks, clock], marks: { ...sla.marks, [name]: entry.marks }, waived: (sla.waived ?? []).filter((w) => w !== entry) };
 }
 
 /**

@@ -42,6 +42,7 @@ import {
   nextWakeUp,
   pauseAll,
   pauseOne,
+  restoreWaived,
   resumeAll,
   resumeOne,
   setTier,
@@ -49,6 +50,7 @@ import {
   stopAll,
   stopOne,
   views,
+  waiveOne,
   type ClockMarks,
   type SlaAction,
   type SlaState,
@@ -867,5 +869,45 @@ describe('dueActions and nextWakeUp, property on 24x7', () => {
       }),
       { numRuns: Number(process.env.SLA_PROPERTY_RUNS ?? 300) },
     );
+  });
+});
+
+describe('waived clocks: a route without a visit sets the on-site promise aside', () => {
+  // P3 from Monday 08:30: first response 4 h (warn 11:30), on site NBD (end of Tuesday).
+  const waivedAtNine = () => waiveOne(startSla(terms(), MONDAY_0830), 'on-site', sh('2026-11-30T09:00'), 'route remote');
+
+  it('takes the clock out of views, wake-ups and breaches, and keeps it whole', () => {
+    const sla = waivedAtNine();
+    expect(sla.clocks.map((c) => c.name)).toEqual(['first-response', 'resolution']);
+    expect(sla.waived).toEqual([expect.objectContaining({ reason: 'route remote', at: iso('2026-11-30T09:00'), marks: noMarks })]);
+    expect(nextWakeUp(sla, sh('2026-11-30T09:00'))).toEqual(sh('2026-11-30T11:30'));
+    // Thursday: the on-site clock would long be breached; only the others report.
+    const { lines } = due(stopOne(sla, 'first-response', sh('2026-11-30T09:30')), sh('2026-12-03T10:00'));
+    expect(lines.some((l) => l.includes('on-site'))).toBe(false);
+  });
+
+  it('never waives a clock that already stopped: a kept or broken promise stays on record', () => {
+    const stopped = stopOne(startSla(terms(), MONDAY_0830), 'on-site', sh('2026-11-30T10:00'));
+    expect(waiveOne(stopped, 'on-site', sh('2026-11-30T11:00'), 'route remote')).toBe(stopped);
+  });
+
+  it('restores the clock counting from its start, without the time the customer was waited on', () => {
+    // Paused 10:00-14:00 while waived: 2 h before lunch and 1 h after = 3 business hours.
+    let sla = pauseAll(waivedAtNine(), sh('2026-11-30T10:00'), 'waiting-on-customer');
+    sla = resumeAll(sla, sh('2026-11-30T14:00'));
+    sla = restoreWaived(sla, 'on-site');
+    expect(sla.waived).toEqual([]);
+    // 08:30-12:00 and 13:00-15:00 are 5.5 business hours, less the 3 paused.
+    expect(viewOf(sla, 'on-site', sh('2026-11-30T15:00')).elapsedMs).toBe(2.5 * HOUR);
+  });
+
+  it('restores under the tier set meanwhile', () => {
+    const sla = restoreWaived(setTier(waivedAtNine(), 'P1', sh('2026-11-30T10:00')), 'on-site');
+    expect(targets(sla)['on-site']).toBe(12 * HOUR);
+  });
+
+  it('restoring a clock that is not waived changes nothing', () => {
+    const sla = startSla(terms(), MONDAY_0830);
+    expect(restoreWaived(sla, 'on-site')).toBe(sla);
   });
 });

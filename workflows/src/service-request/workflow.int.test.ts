@@ -8,13 +8,17 @@ import {
   acceptanceUpdate,
   engineerArrivedSignal,
   getStateQuery,
+  partsSignal,
+  quoteSignal,
   reopenUpdate,
   resolveUpdate,
   resumeUpdate,
+  routeChosenSignal,
   screenUpdate,
   surveyUpdate,
   waitOnCustomerUpdate,
   workOrderAssignedSignal,
+  workOrderStepSignal,
   type ServiceRequestInput,
   type ServiceRequestView,
 } from './messages';
@@ -288,6 +292,99 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
       const view = await handle.executeUpdate(screenUpdate, { args: [{ outcome: 'invalid', reason: 'answered-on-phone', by: 'agent-1' }] });
       expect(view.status).toBe('screened-invalid');
       expect(view.clocks.every((c) => c.stoppedAt !== null)).toBe(true);
+    });
+  });
+
+  describe('facts from dispatch and spares', () => {
+    const screenP1 = { outcome: 'valid' as const, faultCategory: 'optical', severity: 'critical', tier: 'P1' as const, by: 'agent-1' };
+
+    it('a remote route sets the on-site promise aside; back to a visit restores it, counted from registration', async () => {
+      // P1 in a provincial capital: on site in 4 business hours, due 13:30 local (05:30Z).
+      await run('2026-11-30T00:30:00Z', {}, async (handle, requestId) => {
+        await sleepUntil('2026-11-30T00:35:00Z');
+        await handle.executeUpdate(screenUpdate, { args: [screenP1] });
+        await handle.signal(routeChosenSignal, { eventId: 'evt-route-1', at: '2026-11-30T00:40:00Z', workOrderId: 'WO-1', route: 'remote', by: 'dispatcher-1' });
+        await sleepUntil('2026-11-30T07:00:00Z');
+        let view = await handle.query(getStateQuery);
+        expect(view.route).toBe('remote');
+        expect(view.clocks.map((c) => c.name)).toEqual(['first-response', 'resolution']);
+        expect(view.history.some((h) => h.event === 'sla-breached-on-site')).toBe(false);
+        expect(events(requestId).some((e) => e.key === 'service-request.sla-breached@1' && e.data.clock === 'on-site')).toBe(false);
+
+        await handle.signal(routeChosenSignal, { eventId: 'evt-route-2', at: '2026-11-30T07:00:00Z', workOrderId: 'WO-1', route: 'field-visit', by: 'dispatcher-1' });
+        await eventually('on-site clock back and breached', async () => {
+          view = await handle.query(getStateQuery);
+          return view.history.some((h) => h.event === 'sla-breached-on-site') ? view : undefined;
+        }, { timeoutMs: 10_000, intervalMs: 100 });
+        expect(clock(view, 'on-site')).toMatchObject({ status: 'breached', dueAt: '2026-11-30T05:30:00.000Z' });
+      });
+    });
+
+    it('an open quote pauses every clock; the customer\'s yes resumes them with the wait removed', async () => {
+      await run('2026-11-30T00:30:00Z', {}, async (handle, requestId) => {
+        await sleepUntil('2026-11-30T00:35:00Z');
+        await handle.executeUpdate(screenUpdate, { args: [screenP1] });
+        await sleepUntil('2026-11-30T01:00:00Z');
+        await handle.signal(quoteSignal, { eventId: 'evt-quote-1', at: '2026-11-30T01:00:00Z', quoteId: 'Q-1', outcome: 'issued', totalCents: 125_000, currency: 'CNY' });
+        // Past the on-site due instant (05:30Z) while the quote is out: no breach.
+        await sleepUntil('2026-11-30T08:00:00Z');
+        let view = await handle.query(getStateQuery);
+        expect(view).toMatchObject({ waitingOnCustomer: true, quote: { id: 'Q-1', status: 'issued', totalCents: 125_000 } });
+        expect(clock(view, 'on-site')).toMatchObject({ paused: true, status: 'on-track' });
+        expect(events(requestId).some((e) => e.key === 'service-request.sla-breached@1')).toBe(false);
+
+        await handle.signal(quoteSignal, { eventId: 'evt-quote-2', at: '2026-11-30T08:00:00Z', quoteId: 'Q-1', outcome: 'accepted', by: 'customer' });
+        view = await eventually('resumed', async () => {
+          const v = await handle.query(getStateQuery);
+          return v.waitingOnCustomer ? undefined : v;
+        }, { timeoutMs: 10_000, intervalMs: 100 });
+        // Paused 09:00-16:00 local: 3 h before lunch and 3 h after. The 13:30 due moves 6 business hours: Tuesday 10:30 local.
+        near(clock(view, 'on-site').pausedMs, 6 * hour);
+        expect(clock(view, 'on-site').paused).toBe(false);
+        close(clock(view, 'on-site').dueAt, '2026-12-01T02:30:00Z');
+        // The same event again changes nothing.
+        await handle.signal(quoteSignal, { eventId: 'evt-quote-1', at: '2026-11-30T01:00:00Z', quoteId: 'Q-1', outcome: 'issued' });
+        expect((await handle.query(getStateQuery)).waitingOnCustomer).toBe(false);
+      });
+    });
+
+    it('a declined quote cancels the request and says why', async () => {
+      await run('2026-11-30T00:30:00Z', {}, async (handle, requestId) => {
+        await sleepUntil('2026-11-30T00:35:00Z');
+        await handle.executeUpdate(screenUpdate, { args: [screenP1] });
+        await handle.signal(quoteSignal, { eventId: 'evt-q-1', at: '2026-11-30T00:40:00Z', quoteId: 'Q-2', outcome: 'issued', totalCents: 9_900, currency: 'CNY' });
+        await handle.signal(quoteSignal, { eventId: 'evt-q-2', at: '2026-11-30T00:45:00Z', quoteId: 'Q-2', outcome: 'declined', by: 'customer', reason: 'too expensive' });
+        const result = (await handle.result()) as ServiceRequestView;
+        expect(result.status).toBe('cancelled');
+        expect(result.clocks.every((c) => c.stoppedAt !== null)).toBe(true);
+        const cancelled = events(requestId).find((e) => e.key === 'service-request.cancelled@1');
+        expect(cancelled?.data).toMatchObject({ by: 'customer', reason: 'quote Q-2 declined: too expensive' });
+      });
+    });
+
+    it('follows the work order through decline, re-plan and its stages, and tracks parts awaited', async () => {
+      await run('2026-11-30T00:30:00Z', {}, async (handle) => {
+        await sleepUntil('2026-11-30T00:35:00Z');
+        await handle.executeUpdate(screenUpdate, { args: [screenP1] });
+        await handle.signal(workOrderAssignedSignal, { eventId: 'e1', at: '2026-11-30T00:36:00Z', workOrderId: 'WO-7', engineerId: 'ENG-1' });
+        await handle.signal(workOrderStepSignal, { eventId: 'e2', at: '2026-11-30T00:37:00Z', workOrderId: 'WO-7', engineerId: 'ENG-1', step: 'declined', note: 'sick' });
+        let view = await handle.query(getStateQuery);
+        expect(view.status).toBe('awaiting-dispatch');
+        expect(view.workOrder).toMatchObject({ id: 'WO-7', engineerId: null });
+        await handle.signal(workOrderStepSignal, { eventId: 'e3', at: '2026-11-30T00:38:00Z', workOrderId: 'WO-7', engineerId: 'ENG-2', step: 'replanned', plannedStart: '2026-11-30T02:00:00Z' });
+        await handle.signal(workOrderStepSignal, { eventId: 'e4', at: '2026-11-30T00:39:00Z', workOrderId: 'WO-7', engineerId: 'ENG-2', step: 'accepted' });
+        await handle.signal(workOrderStepSignal, { eventId: 'e5', at: '2026-11-30T00:40:00Z', workOrderId: 'WO-7', engineerId: 'ENG-2', step: 'travel-started' });
+        await handle.signal(partsSignal, { eventId: 'e6', at: '2026-11-30T00:41:00Z', workOrderId: 'WO-7', outcome: 'backordered', lines: [{ partNumber: 'P-100', quantity: 2 }], expectedAt: '2026-12-02T00:00:00Z' });
+        view = await handle.query(getStateQuery);
+        expect(view.status).toBe('dispatched');
+        expect(view.workOrder).toMatchObject({ id: 'WO-7', engineerId: 'ENG-2', stage: 'travelling', plannedStart: '2026-11-30T02:00:00Z' });
+        expect(view.partsAwaited).toEqual([{ partNumber: 'P-100', quantity: 2, expectedAt: '2026-12-02T00:00:00Z' }]);
+        await handle.signal(partsSignal, { eventId: 'e7', at: '2026-11-30T00:42:00Z', workOrderId: 'WO-7', outcome: 'reserved', lines: [{ partNumber: 'P-100', quantity: 2 }] });
+        await handle.signal(engineerArrivedSignal, { eventId: 'e8', at: '2026-11-30T00:43:00Z', workOrderId: 'WO-7' });
+        view = await handle.query(getStateQuery);
+        expect(view).toMatchObject({ status: 'on-site', partsAwaited: [], workOrder: { stage: 'on-site' } });
+        expect(view.history.map((h) => h.event)).toEqual(expect.arrayContaining(['work-order-declined', 'work-order-replanned', 'work-order-accepted', 'work-order-travel-started', 'parts-backordered', 'parts-reserved']));
+      });
     });
   });
 });
