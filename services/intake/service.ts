@@ -14,7 +14,9 @@ import { serviceRequestRoutes } from './api/service-requests';
 import { createArticleHandler, knownFixConsumer } from './events/articles';
 import { complaintConsumer, createComplaintHandler } from './events/complaints';
 import { createDeviceAlarmHandler, deviceAlarmConsumer } from './events/device-alarms';
+import { containmentConsumer, createContainmentHandlers } from './events/containment';
 import { createDispatchFactHandlers, dispatchFactsConsumer } from './events/dispatch-facts';
+import { createSparesFactHandlers, sparesFactsConsumer } from './events/spares-facts';
 import { createWorkflowStarter } from './events/workflow-starter';
 import { loadDemoData } from './store/demo-data';
 import { createAlarmIntake } from './store/alarms';
@@ -51,7 +53,7 @@ export const intakeService: ServiceDefinition = {
         ...proactiveVisitRoutes(platform, models),
       ],
       outboxCollections: [models.serviceRequests.collection, workflowEvents.collection],
-      topics: [topics.serviceRequests, topics.deviceAlarms, topics.articles, topics.workOrders],
+      topics: [topics.serviceRequests, topics.deviceAlarms, topics.articles, topics.workOrders, topics.reservations, topics.eightDs],
       consumers: [
         {
           group: 'intake-workflow-starter',
@@ -62,6 +64,8 @@ export const intakeService: ServiceDefinition = {
         },
         { group: complaintConsumer, topics: [topics.serviceRequests], handlers: { 'service-request.complaint-raised@1': createComplaintHandler(platform, models, registrar) } },
         { group: dispatchFactsConsumer, topics: [topics.workOrders], handlers: createDispatchFactHandlers(platform, models) },
+        { group: sparesFactsConsumer, topics: [topics.reservations], handlers: createSparesFactHandlers(platform) },
+        { group: containmentConsumer, topics: [topics.eightDs], handlers: createContainmentHandlers(platform, models.containmentFlags) },
         { group: deviceAlarmConsumer, topics: [topics.deviceAlarms], handlers: { 'device.alarm-raised@1': createDeviceAlarmHandler(platform, alarms) } },
         { group: knownFixConsumer, topics: [topics.articles], handlers: { 'article.published@1': createArticleHandler(platform, models) } },
       ],

@@ -3,6 +3,7 @@ import { defineRoute, isDuplicateKeyError, NotFoundError, UnprocessableError, ty
 import { canSee } from '../domain/access';
 import { entitlementOf } from '../domain/assessment';
 import { contractCoverage } from '../domain/entitlement';
+import { containmentFor } from '../store/containment';
 import { machineDateProblems, siteOf, toEntitlementMachine, toServiceContract } from '../domain/installed-base';
 import { assertCanAttach, MachineTreeError } from '../domain/machine-tree';
 import { findVisibleMachine, loadDescendants, loadLineage, visibleCustomerIds } from '../store/installed-base';
@@ -143,11 +144,12 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
       if (!found) throw new NotFoundError('machine', params.serial, 'serial');
       const { machine, customer } = found;
       const now = platform.now();
-      const [lineage, descendants, contracts, history] = await Promise.all([
+      const [lineage, descendants, contracts, history, containment] = await Promise.all([
         loadLineage(models, machine),
         loadDescendants(models, machine._id),
         models.contracts.find({ customerId: machine.customerId }).sort({ start: -1 }).lean<ContractDoc[]>(),
         serviceHistoryOf(models, machine._id, 20),
+        containmentFor(models.containmentFlags, { serialNumber: machine._id, model: machine.model, productLine: machine.productLine }),
       ]);
       const node = toEntitlementMachine(machine);
       const ancestors = lineage.ancestors.map(toEntitlementMachine);
@@ -165,6 +167,7 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
           entitlementNow: entitlementOf({ customerId: machine.customerId, machine, lineage, contracts, at: now }),
           contracts: covering.map(presentContract),
           serviceHistory: history.map(presentHistory),
+          containment,
         },
       };
     },

@@ -6,6 +6,7 @@
  */
 import type { LocationClass, RegisteredEntitlement } from '@aftersales/contracts';
 import type { ContractDoc, CustomerDoc, MachineDoc } from '../store/installed-base-models';
+import type { ContainmentWarning } from '../store/containment';
 import type { KnownFixSuggestion } from '../store/models';
 import { defaultDuplicateRule, findDuplicate, type DuplicateCandidate, type DuplicateRule, type OpenRequestSummary } from './duplicates';
 import { defaultEntitlementPolicy, resolveEntitlement, type Entitlement, type EntitlementPolicy } from './entitlement';
@@ -55,6 +56,8 @@ export interface AssessmentInput {
   policy?: EntitlementPolicy;
   duplicateRule?: DuplicateRule;
   maxKnownFixes?: number;
+  /** Active containment flags covering this machine (already matched by scope). */
+  containment?: readonly ContainmentWarning[];
 }
 
 export interface Assessment {
@@ -65,6 +68,7 @@ export interface Assessment {
   entitlement: Entitlement;
   duplicate: DuplicateCandidate | null;
   knownFixes: KnownFixSuggestion[];
+  containment: ContainmentWarning[];
   flags: string[];
 }
 
@@ -75,6 +79,8 @@ export function assessRegistration(input: AssessmentInput): Assessment {
   if (!machine) flags.push('machine-unknown');
   if (lineage.problem) flags.push('installed-base-inconsistent');
   if (!site) flags.push('no-site');
+  const containment = [...(input.containment ?? [])];
+  if (containment.length > 0) flags.push('containment');
 
   const entitlement = machine
     ? entitlementOf({ customerId: customer._id, machine, lineage, contracts: input.contracts, at, ...(input.policy ? { policy: input.policy } : {}) })
@@ -95,6 +101,7 @@ export function assessRegistration(input: AssessmentInput): Assessment {
     entitlement,
     duplicate,
     knownFixes,
+    containment,
     flags,
   };
 }

@@ -119,6 +119,7 @@ export function registerServiceRequest(
     duplicateOf: duplicate?.duplicateOf ?? null,
     duplicateMatch: duplicate ? { score: duplicate.score, sharedWords: duplicate.sharedWords, measure: duplicate.measure } : null,
     knownFixes: assessment.knownFixes,
+    ...(assessment.containment.length > 0 ? { containment: assessment.containment } : {}),
     alarm,
     complaint,
     flags: assessment.flags,

@@ -1,28 +1,63 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { KnownEvent } from '@aftersales/contracts';
 import type { ConsumedEvent, EventHandler, Platform } from '@aftersales/platform';
-import { engineerArrivedSignal, workOrderAssignedSignal, workOrderCompletedSignal } from '@aftersales/workflows';
+import { engineerArrivedSignal, routeChosenSignal, workOrderAssignedSignal, workOrderCompletedSignal, workOrderStepSignal, type WorkOrderStep } from '@aftersales/workflows';
 import type { IntakeModels } from '../store/models';
 import { recordServiceHistory } from '../store/service-history';
+import { signalRequest } from './signal-request';
 
 export const dispatchFactsConsumer = 'intake-dispatch-facts';
 
-/**
- * Dispatch's work-order facts become signals on the request's workflow. The signal carries the
- * event id and the workflow applies each id once, so a re-delivered event changes nothing; a
- * request whose process has ended is noted and skipped.
- */
-export function createDispatchFactHandlers(platform: Platform, models: IntakeModels): Record<'work-order.assigned@1' | 'work-order.arrived@1' | 'work-order.completed@1', EventHandler> {
-  async function signal(requestId: string, send: (handle: ReturnType<Platform['temporal']['workflow']['getHandle']>) => Promise<void>): Promise<void> {
-    try {
-      await send(platform.temporal.workflow.getHandle(requestId));
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
-      platform.logger.warn({ workflowId: requestId }, 'work-order fact for a request with no running process; skipped');
-    }
-  }
+/** Dispatch's work-order facts become signals on the request's workflow (see signalRequest). */
+type StepEvent =
+  | 'work-order.accepted@1'
+  | 'work-order.declined@1'
+  | 'work-order.travel-started@1'
+  | 'work-order.work-started@1'
+  | 'work-order.work-finished@1'
+  | 'work-order.replanned@1'
+  | 'work-order.cancelled@1';
+
+/** Each step event as the workflow's step, with the instant and note it carries. */
+const steps: Record<StepEvent, (data: Record<string, unknown>) => { step: WorkOrderStep; at: string; note?: string; plannedStart?: string | null }> = {
+  'work-order.accepted@1': (d) => ({ step: 'accepted', at: d.acceptedAt as string }),
+  'work-order.declined@1': (d) => ({ step: 'declined', at: d.declinedAt as string, note: `declined: ${String(d.reason)}` }),
+  'work-order.travel-started@1': (d) => ({ step: 'travel-started', at: d.startedAt as string }),
+  'work-order.work-started@1': (d) => ({ step: 'work-started', at: d.startedAt as string }),
+  'work-order.work-finished@1': (d) => ({ step: 'work-finished', at: d.finishedAt as string }),
+  'work-order.replanned@1': (d) => ({
+    step: 'replanned',
+    at: d.replannedAt as string,
+    plannedStart: (d.plannedStart as string | null) ?? null,
+    note: `re-planned (${String(d.reason)}) from ${String(d.fromEngineerId ?? 'nobody')} to ${String(d.engineerId ?? 'nobody')}`,
+  }),
+  'work-order.cancelled@1': (d) => ({ step: 'cancelled', at: d.cancelledAt as string, note: `work order cancelled: ${String(d.reason)}` }),
+};
+
+export type DispatchFactEvent = 'work-order.assigned@1' | 'work-order.arrived@1' | 'work-order.completed@1' | 'work-order.route-chosen@1' | StepEvent;
+
+export function createDispatchFactHandlers(platform: Platform, models: IntakeModels): Record<DispatchFactEvent, EventHandler> {
+  const signal = (requestId: string, send: (handle: WorkflowHandle) => Promise<void>) => signalRequest(platform, requestId, send, 'work-order');
+
+  const stepHandlers = Object.fromEntries(
+    Object.entries(steps).map(([key, toStep]) => [
+      key,
+      async ({ event }: ConsumedEvent) => {
+        const data = event.data as { workOrderId: string; requestId: string; engineerId: string | null };
+        const { step, at, note, plannedStart } = toStep(event.data as Record<string, unknown>);
+        await signal(data.requestId, (h) =>
+          h.signal(workOrderStepSignal, { eventId: event.id, at, workOrderId: data.workOrderId, engineerId: data.engineerId, step, ...(note ? { note } : {}), ...(plannedStart !== undefined ? { plannedStart } : {}) }),
+        );
+      },
+    ]),
+  ) as Record<StepEvent, EventHandler>;
 
   return {
+    ...stepHandlers,
+    'work-order.route-chosen@1': async ({ event }: ConsumedEvent) => {
+      const { data } = event as KnownEvent<'work-order.route-chosen@1'>;
+      await signal(data.requestId, (h) => h.signal(routeChosenSignal, { eventId: event.id, at: data.chosenAt, workOrderId: data.workOrderId, route: data.route, by: data.by }));
+    },
     'work-order.assigned@1': async ({ event }: ConsumedEvent) => {
       const { data } = event as KnownEvent<'work-order.assigned@1'>;
       await signal(data.requestId, (h) => h.signal(workOrderAssignedSignal, { eventId: event.id, at: data.assignedAt, workOrderId: data.workOrderId, engineerId: data.engineerId }));

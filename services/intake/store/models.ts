@@ -1,3 +1,4 @@
+import { createContainmentModel, type ContainmentWarning } from './containment';
 import { Schema, type Connection } from 'mongoose';
 import type { AlarmSeverity, Channel, Contact, LocationClass } from '@aftersales/contracts';
 import type { OutboxFields } from '@aftersales/platform';
@@ -66,8 +67,10 @@ export interface ServiceRequestDoc extends OutboxFields {
   alarm?: RequestAlarm | null;
   /** Set for a complaint opened by a low satisfaction score: about which request, at which tier. */
   complaint?: { of: string; tier: 'P1' | 'P2' | 'P3' | 'P4' } | null;
-  /** Things an agent should look at: machine-unknown, installed-base-inconsistent, no-site. */
+  /** Things an agent should look at: machine-unknown, installed-base-inconsistent, no-site, containment. */
   flags?: string[];
+  /** Quality's containment flags on this machine at registration: what the agent and the engineer must know. */
+  containment?: ContainmentWarning[];
 }
 
 /** A knowledge-base article as intake keeps it: a read model fed by quality's article.published events. */
@@ -142,6 +145,7 @@ export function createIntakeModels(connection: Connection) {
       alarm: Schema.Types.Mixed,
       complaint: Schema.Types.Mixed,
       flags: { type: [String], default: undefined },
+      containment: { type: [Schema.Types.Mixed], default: undefined },
       outbox: { type: [Schema.Types.Mixed], default: undefined },
       outboxDueAt: { type: Date, index: true },
     },
@@ -183,6 +187,7 @@ export function createIntakeModels(connection: Connection) {
     serviceRequests: connection.model('ServiceRequest', serviceRequests, 'serviceRequests'),
     knownFixes: connection.model('KnownFix', knownFixes, 'knownFixes'),
     alarms: connection.model('DeviceAlarm', alarms, 'deviceAlarms'),
+    containmentFlags: createContainmentModel(connection),
   };
 }
 

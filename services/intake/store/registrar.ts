@@ -5,6 +5,7 @@ import { canSee, type AccessScope } from '../domain/access';
 import { assessRegistration, type Lineage } from '../domain/assessment';
 import { checkRegistration, fingerprint, newRequestId, registerServiceRequest, type RegistrationInput } from '../domain/registration';
 import { activeContracts, loadLineage, openRequestsOn } from './installed-base';
+import { containmentFor } from './containment';
 import { knownFixCandidates } from './known-fixes';
 import type { CustomerDoc, IntakeModels, MachineDoc, RequestAlarm, ServiceRequestDoc } from './models';
 
@@ -67,11 +68,12 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels) {
 
     const raisedAt = input.raisedAt ?? now;
     const noLineage: Lineage = { ancestors: [], problem: null };
-    const [lineage, contracts, openRequests, fixes] = await Promise.all([
+    const [lineage, contracts, openRequests, fixes, containment] = await Promise.all([
       machine ? loadLineage(models, machine) : noLineage,
       machine ? activeContracts(models, customer._id, now) : [],
       openRequestsOn(models, input.serialNumber),
       knownFixCandidates(models, machine?.model ?? null),
+      containmentFor(models.containmentFlags, { serialNumber: input.serialNumber, model: machine?.model ?? null, productLine: machine?.productLine ?? null }),
     ]);
     const assessment = assessRegistration({
       at: now,
@@ -84,6 +86,7 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels) {
       contracts,
       openRequests,
       knownFixCandidates: fixes.map((d) => ({ id: d._id, version: d.version, title: d.title, symptom: d.symptom, models: d.models ?? [] })),
+      containment,
     });
     const { record, event } = registerServiceRequest(
       input,

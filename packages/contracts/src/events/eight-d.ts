@@ -56,3 +56,37 @@ export const eightDContracts = {
   'eight-d.escalated@1': { topic: topics.eightDs, schema: eightDEscalatedV1 },
   'eight-d.closed@1': { topic: topics.eightDs, schema: eightDClosedV1 },
 } as const satisfies Record<string, ContractEntry>;
+
+/**
+ * Serial order for scope ranges: serials of one length compare character by character, and a
+ * shorter serial comes first, so zero-padded or prefixed serials ('SN-0009' < 'SN-0010') and
+ * plain numbers of different lengths ('999' < '1000') both order as people read them.
+ */
+export function compareSerials(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export interface MachineInScope {
+  serialNumber: string;
+  model?: string | null;
+  productLine?: string | null;
+  /** Part numbers fitted in the machine (its BOM), when the reader knows them. */
+  partNumbers?: readonly string[];
+}
+
+/**
+ * Whether a containment scope covers a machine: every field the scope gives must match. A scope
+ * naming a part covers a machine only when the reader knows the machine carries that part. An
+ * empty scope covers nothing: a flag must say what it is about.
+ */
+export function machineInScope(scope: ContainmentScope, machine: MachineInScope): boolean {
+  const given = Object.values(scope).some((v) => v !== undefined);
+  if (!given) return false;
+  if (scope.productLine !== undefined && scope.productLine !== machine.productLine) return false;
+  if (scope.model !== undefined && scope.model !== machine.model) return false;
+  if (scope.serialFrom !== undefined && compareSerials(machine.serialNumber, scope.serialFrom) < 0) return false;
+  if (scope.serialTo !== undefined && compareSerials(machine.serialNumber, scope.serialTo) > 0) return false;
+  if (scope.partNumber !== undefined && !(machine.partNumbers ?? []).includes(scope.partNumber)) return false;
+  return true;
+}

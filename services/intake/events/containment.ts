@@ -1,0 +1,40 @@
+import type { KnownEvent } from '@aftersales/contracts';
+import { applyOnce, isDuplicateKeyError, type ConsumedEvent, type EventHandler, type Platform } from '@aftersales/platform';
+import type { ContainmentModel } from '../store/containment';
+
+export const containmentConsumer = 'intake-containment';
+
+/** Keeps intake's copy of quality's containment flags: raised by D3/D7, lifted when the 8D says so. */
+export function createContainmentHandlers(platform: Pick<Platform, 'mongo' | 'logger'>, flags: ContainmentModel): Record<'eight-d.containment-flagged@1' | 'eight-d.containment-lifted@1', EventHandler> {
+  return {
+    'eight-d.containment-flagged@1': async ({ event }: ConsumedEvent) => {
+      const { data } = event as KnownEvent<'eight-d.containment-flagged@1'>;
+      await applyOnce(platform.mongo, containmentConsumer, event.id, async () => {
+        try {
+          await flags.collection.insertOne({
+            _id: data.flagId,
+            eightDId: data.eightDId,
+            discipline: data.discipline,
+            scope: data.scope,
+            instruction: data.instruction,
+            carryParts: data.carryParts,
+            flaggedAt: new Date(data.flaggedAt),
+            liftedAt: null,
+            sourceEventId: event.id,
+          } as never);
+        } catch (error) {
+          // The flag is already known (a second event for it): the first one stands.
+          if (!isDuplicateKeyError(error)) throw error;
+        }
+        platform.logger.info({ eightDId: data.eightDId, flagId: data.flagId, scope: data.scope }, 'containment flag raised');
+      });
+    },
+    'eight-d.containment-lifted@1': async ({ event }: ConsumedEvent) => {
+      const { data } = event as KnownEvent<'eight-d.containment-lifted@1'>;
+      await applyOnce(platform.mongo, containmentConsumer, event.id, async () => {
+        await flags.updateOne({ _id: data.flagId }, { $set: { liftedAt: new Date(data.liftedAt) } });
+        platform.logger.info({ eightDId: data.eightDId, flagId: data.flagId }, 'containment flag lifted');
+      });
+    },
+  };
+}
