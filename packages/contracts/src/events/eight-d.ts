@@ -71,14 +71,14 @@ export interface MachineInScope {
   serialNumber: string;
   model?: string | null;
   productLine?: string | null;
-  /** Part numbers fitted in the machine (its BOM), when the reader knows them. */
+  /** Part numbers fitted in the machine (its BOM); absent when the reader does not know them. */
   partNumbers?: readonly string[];
 }
 
 /**
  * Whether a containment scope covers a machine: every field the scope gives must match. A scope
- * naming a part covers a machine only when the reader knows the machine carries that part. An
- * empty scope covers nothing: a flag must say what it is about.
+ * naming a part covers a machine whose parts the reader does not know: a warning too many costs
+ * less than a containment action missed. An empty scope covers nothing: a flag must say what it is about.
  */
 export function machineInScope(scope: ContainmentScope, machine: MachineInScope): boolean {
   const given = Object.values(scope).some((v) => v !== undefined);
@@ -87,6 +87,6 @@ export function machineInScope(scope: ContainmentScope, machine: MachineInScope)
   if (scope.model !== undefined && scope.model !== machine.model) return false;
   if (scope.serialFrom !== undefined && compareSerials(machine.serialNumber, scope.serialFrom) < 0) return false;
   if (scope.serialTo !== undefined && compareSerials(machine.serialNumber, scope.serialTo) > 0) return false;
-  if (scope.partNumber !== undefined && !(machine.partNumbers ?? []).includes(scope.partNumber)) return false;
+  if (scope.partNumber !== undefined && machine.partNumbers !== undefined && !machine.partNumbers.includes(scope.partNumber)) return false;
   return true;
 }

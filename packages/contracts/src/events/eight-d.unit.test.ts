@@ -21,9 +21,11 @@ describe('machineInScope', () => {
     expect(machineInScope({ serialTo: '999' }, { serialNumber: '1000' })).toBe(false);
   });
 
-  it('covers a part only where the reader knows the machine carries it', () => {
-    expect(machineInScope({ partNumber: 'P-7' }, machine)).toBe(false);
+  it('covers a part where the machine carries it, and where the reader cannot tell', () => {
     expect(machineInScope({ partNumber: 'P-7' }, { ...machine, partNumbers: ['P-1', 'P-7'] })).toBe(true);
+    expect(machineInScope({ partNumber: 'P-7' }, { ...machine, partNumbers: ['P-1'] })).toBe(false);
+    expect(machineInScope({ partNumber: 'P-7' }, machine)).toBe(true);
+    expect(machineInScope({ partNumber: 'P-7', model: 'LX-400' }, machine)).toBe(false);
   });
 
   it('an empty scope covers nothing', () => {
