@@ -7,6 +7,7 @@ import { dealerRoutes } from './api/dealers';
 import { deviceAlarmRoutes } from './api/device-alarms';
 import { entitlementRoutes } from './api/entitlements';
 import { knownFixRoutes } from './api/known-fixes';
+import { kpiRoutes } from './api/kpis';
 import { machineRoutes } from './api/machines';
 import { proactiveVisitRoutes } from './api/proactive-visits';
 import { serviceRequestActionRoutes } from './api/service-request-actions';
@@ -51,6 +52,7 @@ export const intakeService: ServiceDefinition = {
         ...knownFixRoutes(models),
         ...deviceAlarmRoutes(alarms),
         ...proactiveVisitRoutes(platform, models),
+        ...kpiRoutes(models),
       ],
       outboxCollections: [models.serviceRequests.collection, workflowEvents.collection],
       topics: [topics.serviceRequests, topics.deviceAlarms, topics.articles, topics.workOrders, topics.reservations, topics.eightDs],

@@ -89,6 +89,8 @@ export function createServiceRequestActivities({ platform, serviceRequests, work
             screening: view.screening,
             resolution: view.resolution,
             survey: view.survey,
+            reopened: view.reopened,
+            route: view.route ?? null,
             dispatchedAt: view.workOrder ? new Date(view.workOrder.assignedAt) : null,
             owner: view.workOrder?.engineerId ?? null,
             solvedAt: view.resolution ? new Date(view.resolution.at) : null,

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { registrationBody } from './support/demo';
+import { api } from './support/services';
+import { useTestBed } from './support/testbed';
+import { eventually } from './support/wait';
+
+/** The KPIs read intake's records as the workflows left them, on the real servers. */
+describe('service KPIs', () => {
+  const bed = useTestBed('kpis', { intake: { SEED_DEMO_DATA: 'true' } });
+  const intake = () => bed.service('intake');
+
+  async function registered(): Promise<string> {
+    const created = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody() });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    bed.started.push(id);
+    await eventually(`${id}'s workflow`, async () => {
+      const read = await api(intake(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
+      return (read.body.workflow as { available?: boolean } | null)?.available ? true : undefined;
+    });
+    return id;
+  }
+  const step = (id: string, path: string, body: unknown) => api(intake(), 'POST', `/v1/service-requests/${id}/${path}`, { token: bed.token('agent'), body });
+
+  it('counts a fixed, surveyed request and an invalid one; refuses a period that ends before it starts', async () => {
+    const fixed = await registered();
+    expect((await step(fixed, 'screening', { outcome: 'valid', faultCategory: 'optical', severity: 'minor' })).status).toBe(200);
+    await step(fixed, 'resolution', { cause: 'dirty lens', fix: 'cleaned over the phone', firstTimeFix: true });
+    await step(fixed, 'acceptance', { accepted: true });
+    expect((await step(fixed, 'survey', { score: 5 })).status).toBe(200);
+    const invalid = await registered();
+    expect((await step(invalid, 'screening', { outcome: 'invalid', reason: 'answered-on-phone' })).status).toBe(200);
+
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 86_400_000).toISOString();
+    const report = await eventually('both records settled', async () => {
+      const read = await api(intake(), 'GET', `/v1/kpis?from=${from}&to=${to}`, { token: bed.token('manager') });
+      expect(read.status, JSON.stringify(read.body)).toBe(200);
+      const settled = (read.body.satisfaction as { answers: number }).answers === 1 && (read.body.responseTime as { count: number }).count === 2;
+      return settled ? read.body : undefined;
+    });
+    expect(report).toMatchObject({
+      requests: 2,
+      valid: 1,
+      firstTimeFix: { numerator: 1, denominator: 1, rate: 1 },
+      repairSuccess: { numerator: 1, denominator: 1 },
+      // Fixed over the phone: a valid request nobody was dispatched to.
+      dispatchedShare: { numerator: 0, denominator: 1 },
+      satisfaction: { answers: 1, mean: 5 },
+    });
+
+    const refused = await api(intake(), 'GET', `/v1/kpis?from=${to}&to=${from}`, { token: bed.token('manager') });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ field: 'to' });
+    expect((await api(intake(), 'GET', `/v1/kpis?from=${from}&to=${to}`, { token: bed.token('agent') })).status).toBe(403);
+  });
+});
