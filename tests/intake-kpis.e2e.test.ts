@@ -54,4 +54,20 @@ describe('service KPIs', () => {
     expect(refused.body.error).toMatchObject({ field: 'to' });
     expect((await api(intake(), 'GET', `/v1/kpis?from=${from}&to=${to}`, { token: bed.token('agent') })).status).toBe(403);
   });
+
+  it('the SLA board lists an open request with its deciding clock, and refuses an unknown status naming the field', async () => {
+    const id = await registered();
+    const board = await eventually('the request on the board', async () => {
+      const read = await api(intake(), 'GET', '/v1/sla-board?status=on-track,warning,breached', { token: bed.token('dispatcher') });
+      expect(read.status, JSON.stringify(read.body)).toBe(200);
+      return (read.body.items as { id: string }[]).find((e) => e.id === id) ? read.body : undefined;
+    });
+    const entry = (board.items as { id: string; clock: { name: string; status: string; dueAt: string } }[]).find((e) => e.id === id)!;
+    // Unscreened, the first-response clock is the first promise due.
+    expect(entry.clock).toMatchObject({ name: 'first-response', status: 'on-track' });
+    const refused = await api(intake(), 'GET', '/v1/sla-board?status=late', { token: bed.token('dispatcher') });
+    expect(refused.status).toBe(400);
+    // The field names the offending element of the list.
+    expect(refused.body.error).toMatchObject({ field: 'status.0' });
+  });
 });

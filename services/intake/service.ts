@@ -8,6 +8,7 @@ import { deviceAlarmRoutes } from './api/device-alarms';
 import { entitlementRoutes } from './api/entitlements';
 import { knownFixRoutes } from './api/known-fixes';
 import { kpiRoutes } from './api/kpis';
+import { slaBoardRoutes } from './api/sla-board';
 import { machineRoutes } from './api/machines';
 import { proactiveVisitRoutes } from './api/proactive-visits';
 import { serviceRequestActionRoutes } from './api/service-request-actions';
@@ -53,6 +54,7 @@ export const intakeService: ServiceDefinition = {
         ...deviceAlarmRoutes(alarms),
         ...proactiveVisitRoutes(platform, models),
         ...kpiRoutes(models),
+        ...slaBoardRoutes(models),
       ],
       outboxCollections: [models.serviceRequests.collection, workflowEvents.collection],
       topics: [topics.serviceRequests, topics.deviceAlarms, topics.articles, topics.workOrders, topics.reservations, topics.eightDs],

@@ -420,6 +420,8 @@ class ServiceRequestProcess {
     if (!this.input.carried) {
       const info = workflowInfo();
       await activities.recordWorkflowStarted({ requestId: this.state.requestId, workflowId: info.workflowId, runId: info.runId, startedAt: new Date(info.startTime).toISOString() });
+      // The record shows the clocks from the start, so boards list a request nobody has touched yet.
+      if (patched('initial-sync')) await this.flush();
     }
     const surveyDeadline = () => Date.parse(this.state.history.findLast((h) => h.event === 'closed')?.at ?? '') + surveyWindowMs;
     while (!isFinal(this.state.status)) {

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { defineRoute, type RouteSpec } from '@aftersales/platform';
+import { closedRequestStatuses } from '../domain/installed-base';
+import { slaBoard, type BoardClock, type BoardRequest } from '../domain/sla-board';
+import type { IntakeModels, ServiceRequestDoc } from '../store/models';
+import { limitQuery } from './common';
+
+const readers = ['agent', 'dispatcher', 'manager', 'auditor', 'platform'] as const;
+const clockStatuses = ['breached', 'warning', 'on-track'] as const;
+
+export const slaBoardQuery = z.strictObject({
+  /** Comma-separated clock statuses, e.g. breached,warning. */
+  status: z
+    .string()
+    .trim()
+    .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(clockStatuses, { message: `each status one of ${clockStatuses.join(', ')}` })))
+    .optional(),
+  tier: z.enum(['P1', 'P2', 'P3', 'P4']).optional(),
+  limit: limitQuery,
+});
+
+type Stored = ServiceRequestDoc & { tier?: string; sla?: BoardClock[]; escalations?: BoardRequest['escalations'] };
+
+/** Operations' board: open requests by how close each is to breaking a promise, with the last escalation step. */
+export function slaBoardRoutes(models: IntakeModels): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/sla-board',
+      summary: 'Open requests, breached first (longest overdue on top), then warnings, then on-track; each with its deciding clock and last escalation',
+      tags: ['service-requests'],
+      roles: readers,
+      query: slaBoardQuery,
+      responses: { 200: { description: '{ items } most urgent first, as of each request\'s last sync from its workflow' } },
+      handler: async ({ query }) => {
+        const filter: Record<string, unknown> = { status: { $nin: [...closedRequestStatuses] } };
+        if (query.tier) filter.tier = query.tier;
+        const docs = await models.serviceRequests.find(filter, { _id: 1, customerId: 1, serialNumber: 1, status: 1, tier: 1, owner: 1, sla: 1, escalations: 1 }).lean<Stored[]>();
+        const board = slaBoard(
+          docs.map((d) => ({ id: d._id, customerId: d.customerId, serialNumber: d.serialNumber, status: d.status, tier: d.tier ?? null, owner: d.owner, clocks: d.sla ?? [], escalations: d.escalations ?? [] })),
+          query.status ?? [],
+        );
+        return { status: 200, body: { items: board.slice(0, query.limit) } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { slaBoard, type BoardClock, type BoardRequest } from './sla-board';
+
+const clock = (name: string, status: string, dueAt: string, over: Partial<BoardClock> = {}): BoardClock => ({ name, status, dueAt: `${dueAt}Z`, paused: false, stoppedAt: null, ...over });
+const request = (id: string, clocks: BoardClock[], over: Partial<BoardRequest> = {}): BoardRequest => ({
+  id,
+  customerId: 'CUST-1',
+  serialNumber: 'SN-1',
+  status: 'dispatched',
+  tier: 'P2',
+  owner: null,
+  clocks,
+  escalations: [],
+  ...over,
+});
+
+describe('slaBoard', () => {
+  const requests = [
+    request('SR-track', [clock('resolution', 'on-track', '2026-12-03T10:00')]),
+    request('SR-warn-late', [clock('on-site', 'warning', '2026-12-01T12:00')]),
+    request('SR-breach-new', [clock('on-site', 'breached', '2026-12-01T09:00')]),
+    request('SR-breach-old', [clock('first-response', 'breached', '2026-11-30T09:00')], { escalations: [{ clock: 'first-response', action: 'notify-supervisor', step: 1, at: '2026-11-30T09:00:00Z' }, { clock: 'first-response', action: 'reassign', step: 2, at: '2026-11-30T13:00:00Z' }] }),
+    request('SR-warn-soon', [clock('on-site', 'warning', '2026-12-01T10:00')]),
+    request('SR-paused-breach', [clock('on-site', 'breached', '2026-11-29T09:00', { paused: true })]),
+    request('SR-done', [clock('resolution', 'met', '2026-12-01T09:00', { stoppedAt: '2026-11-30T10:00:00Z' })]),
+  ];
+
+  it('puts breached first (longest overdue on top), then warnings, then on-track; paused after running of their status; stopped clocks never', () => {
+    expect(slaBoard(requests).map((e) => e.id)).toEqual(['SR-breach-old', 'SR-breach-new', 'SR-paused-breach', 'SR-warn-soon', 'SR-warn-late', 'SR-track']);
+  });
+
+  it('places each request by its most urgent open clock, and shows its last escalation', () => {
+    const mixed = request('SR-mixed', [clock('first-response', 'met', '2026-11-30T09:00', { stoppedAt: '2026-11-30T08:00:00Z' }), clock('resolution', 'on-track', '2026-12-05T09:00'), clock('on-site', 'warning', '2026-12-01T11:00')]);
+    const [entry] = slaBoard([mixed]);
+    expect(entry?.clock).toMatchObject({ name: 'on-site', status: 'warning' });
+    expect(slaBoard(requests).find((e) => e.id === 'SR-breach-old')?.lastEscalation).toMatchObject({ action: 'reassign', step: 2 });
+  });
+
+  it('filters by the deciding clock\'s status', () => {
+    expect(slaBoard(requests, ['warning']).map((e) => e.id)).toEqual(['SR-warn-soon', 'SR-warn-late']);
+  });
+});
