@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { registrationBody } from './support/demo';
 import { api } from './support/services';
@@ -69,5 +71,23 @@ describe('service KPIs', () => {
     expect(refused.status).toBe(400);
     // The field names the offending element of the list.
     expect(refused.body.error).toMatchObject({ field: 'status.0' });
+  });
+
+  it('the operations console prints the board and a request\'s clocks from the running service', async () => {
+    const id = await registered();
+    const run = promisify(execFile);
+    const consoleMain = new URL('../console/main.ts', import.meta.url).pathname;
+    const env = { ...process.env, INTAKE_URL: intake().url, CONSOLE_TOKEN: bed.token('manager') };
+    const board = await eventually('the console board to list the request', async () => {
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', consoleMain, 'board', '--status', 'on-track'], { env });
+      return stdout.includes(id) ? stdout : undefined;
+    });
+    expect(board.split('\n')[0]).toMatch(/^REQUEST\s+TIER\s+STATUS\s+CLOCK\s+SLA\s+DUE/);
+    expect(board.split('\n').find((l) => l.startsWith(id))).toMatch(/first-response\s+on-track\s+in \d/);
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', consoleMain, 'request', id], { env });
+    expect(stdout).toContain(`${id}  registered`);
+    expect(stdout).toMatch(/resolution\s+on-track/);
+    const refused = await run(process.execPath, ['--import', 'tsx', consoleMain, 'kpis'], { env }).catch((e: { code: number; stderr: string }) => e);
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('usage: console') });
   });
 });
