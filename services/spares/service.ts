@@ -1,19 +1,76 @@
-import type { ServiceDefinition } from '@aftersales/platform';
+import { topics } from '@aftersales/contracts';
+import { defineRoute, type ServiceDefinition } from '@aftersales/platform';
+import { requisitionApprovalTaskQueue, sparesWorkflowsPath } from '@aftersales/workflows';
+import type { SparesDeps } from './api/common';
+import { costAllocationRoutes } from './api/cost-allocation';
 import { partRoutes } from './api/parts';
+import { pricingRoutes } from './api/pricing';
+import { requisitionRoutes } from './api/requisitions';
+import { reservationRoutes } from './api/reservations';
+import { returnRoutes } from './api/returns';
+import { stockRoutes } from './api/stock';
+import { loadSparesConfig } from './config';
+import { sparesConsumers } from './events/consumers';
 import { sparesStreams } from './events/streams';
+import { createCaseFlow } from './store/case-flow';
+import { createSparesStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
 import { createSparesModels } from './store/models';
+import { createReservationBook } from './store/reservations';
+import { createRequisitionActivities } from './worker/requisition-activities';
+import { createSweeps } from './worker/sweeps';
 
-/** Spares: the parts catalogue; stock, reservations, requisitions, returns and cost allocation follow. */
+/** Spares: parts and stock, reservations that never oversell, requisitions with approval, consumption, returns, quotes and who pays. */
 export const sparesService: ServiceDefinition = {
   name: 'spares',
   defaultPort: 8083,
-  version: '0.1.0',
+  version: '0.2.0',
   description: 'Parts, stock and reservations that never oversell, requisitions, returns, quotes and who pays.',
   async setup(platform) {
+    const config = loadSparesConfig();
     const models = createSparesModels(platform.mongo);
-    await Promise.all(Object.values(models).map((model) => model.init()));
-    if (platform.config.SEED_DEMO_DATA) await loadDemoData(models);
-    return { routes: partRoutes(models), outboxCollections: [], topics: sparesStreams, consumers: [], temporalWorkers: [] };
+    const store = createSparesStore(platform.mongo);
+    await Promise.all([...Object.values(models).map((model) => model.init()), store.init()]);
+    if (platform.config.SEED_DEMO_DATA) await loadDemoData(models, store);
+    const log = platform.logger;
+    const book = createReservationBook(store, platform, log.child({ module: 'reservations' }));
+    const returnPolicy = { dueDays: config.SPARES_RETURN_DUE_DAYS, chaseEveryDays: config.SPARES_RETURN_CHASE_EVERY_DAYS, flagAfterDaysOverdue: config.SPARES_RETURN_FLAG_AFTER_DAYS };
+    const flow = createCaseFlow(store, models, book, platform, log.child({ module: 'case-flow' }), { returnPolicy, salesCentreId: config.SPARES_SALES_CENTRE_ID, factoryId: config.SPARES_FACTORY_ID });
+    const sweeps = createSweeps(store, book, platform.now, log.child({ module: 'sweeps' }), returnPolicy);
+    if (platform.config.PROCESS_ROLE !== 'api') {
+      // Expiry and chasing are idempotent, so several worker processes may sweep at once.
+      setInterval(() => {
+        sweeps.runOnce().catch((err: unknown) => log.warn({ err }, 'sweep failed; next one retries'));
+      }, config.SPARES_SWEEP_MS).unref();
+    }
+    const deps: SparesDeps = { platform, config, store, models, book, flow };
+    return {
+      routes: [
+        ...partRoutes(models),
+        ...stockRoutes(deps),
+        ...reservationRoutes(deps),
+        ...requisitionRoutes(deps),
+        ...returnRoutes(deps),
+        ...pricingRoutes(deps),
+        ...costAllocationRoutes(deps),
+        defineRoute({
+          method: 'post',
+          path: '/v1/sweeps',
+          summary: 'Run the expiry and chasing sweep now (it also runs on a timer in the worker)',
+          tags: ['operations'],
+          roles: ['spares', 'platform'],
+          responses: { 200: { description: 'What the sweep did' } },
+          handler: async () => {
+            const result = await sweeps.runOnce();
+            platform.nudgeOutbox();
+            return { status: 200, body: result };
+          },
+        }),
+      ],
+      outboxCollections: store.outboxCollections,
+      topics: [...sparesStreams, topics.serviceRequests, topics.workOrders],
+      consumers: sparesConsumers(platform, store, book, flow),
+      temporalWorkers: [{ taskQueue: requisitionApprovalTaskQueue, workflowsPath: sparesWorkflowsPath, activities: createRequisitionActivities(platform, store) }],
+    };
   },
 };

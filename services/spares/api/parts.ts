@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineRoute, NotFoundError, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
+import { bomTree } from '../domain/bom';
 import { currentPartNumber } from '../domain/supersession';
 import type { PartDoc, SparesModels } from '../store/models';
 
@@ -12,6 +13,34 @@ const readers = ['spares', 'engineer', 'dispatcher', 'agent', 'finance', 'manage
 export function partRoutes(models: SparesModels): RouteSpec[] {
   return [
     defineRoute({
+      method: 'put',
+      path: '/v1/parts/:partNumber',
+      summary: 'Create or change a part: the models it fits, what supersedes it, its list price and supplier',
+      tags: ['parts'],
+      roles: ['spares', 'platform'],
+      params: z.object({ partNumber: z.string().trim().min(1).max(64) }),
+      body: z
+        .object({
+          description: z.string().trim().min(1).max(500),
+          fitsModels: z.array(z.string().trim().min(1).max(64)).max(200),
+          supersededBy: z.string().trim().min(1).max(64).nullable().default(null),
+          listPrice: z.number().nonnegative(),
+          currency: z.string().length(3),
+          consumable: z.boolean().default(false),
+          category: z.string().trim().min(1).max(64).nullable().default(null),
+          supplierId: z.string().trim().min(1).max(64).nullable().default(null),
+          parentParts: z.array(z.string().trim().min(1).max(64)).max(20).default([]),
+        })
+        .strict(),
+      responses: { 200: { description: 'The part' } },
+      handler: async ({ params, body }) => {
+        if (body.supersededBy === params.partNumber) throw new UnprocessableError('supersededBy', 'a part cannot supersede itself');
+        if (body.supersededBy && !(await models.parts.exists({ _id: body.supersededBy }))) throw new UnprocessableError('supersededBy', `unknown part ${body.supersededBy}`);
+        await models.parts.replaceOne({ _id: params.partNumber }, { _id: params.partNumber, ...body }, { upsert: true });
+        return { status: 200, body: present((await models.parts.findById(params.partNumber).lean())!) };
+      },
+    }),
+    defineRoute({
       method: 'get',
       path: '/v1/parts',
       summary: 'Parts that fit a model',
@@ -22,6 +51,20 @@ export function partRoutes(models: SparesModels): RouteSpec[] {
       handler: async ({ query }) => {
         const parts = await models.parts.find({ fitsModels: query.model }).sort({ _id: 1 }).lean();
         return { status: 200, body: { items: parts.map(present) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/bom',
+      summary: 'A model\u2019s bill of materials: its parts under the assemblies they go into',
+      tags: ['parts'],
+      roles: readers,
+      query: z.object({ model: z.string().trim().min(1).max(64) }),
+      responses: { 200: { description: 'The BOM tree' } },
+      handler: async ({ query }) => {
+        const parts = await models.parts.find({ fitsModels: query.model }).lean();
+        const tree = bomTree(parts.map((p) => ({ partNumber: p._id, description: p.description, parentParts: p.parentParts ?? [] })));
+        return { status: 200, body: { model: query.model, items: tree } };
       },
     }),
     defineRoute({

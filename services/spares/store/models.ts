@@ -8,6 +8,13 @@ export interface PartDoc {
   supersededBy: string | null;
   listPrice: number;
   currency: string;
+  /** Consumables (nozzles, filters) are the customer's unless the entitlement covers them. */
+  consumable?: boolean;
+  category?: string | null;
+  /** Assemblies this part goes into (the BOM's parent links). */
+  parentParts?: string[];
+  /** Who supplies it, for recovery claims when failure analysis finds a supplier defect. */
+  supplierId?: string | null;
 }
 
 export function createSparesModels(connection: Connection) {
@@ -19,6 +26,10 @@ export function createSparesModels(connection: Connection) {
       supersededBy: { type: String, default: null },
       listPrice: { type: Number, required: true },
       currency: { type: String, required: true },
+      consumable: { type: Boolean, default: false },
+      category: { type: String, default: null },
+      supplierId: { type: String, default: null },
+      parentParts: { type: [String], default: [] },
     },
     { versionKey: false },
   );

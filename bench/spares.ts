@@ -1,0 +1,158 @@
+/**
+ * bench:spares — reservations per second under contention on one part, through spares' claim
+ * store (one unique-key insert per unit), beside raw conditional `$inc` updates of one stock
+ * document on the same Mongo server in the same run, with the oversells each lets through.
+ *
+ *   BENCH_CONCURRENCY (16)  clients in a closed loop, spread over 4 connections
+ *   BENCH_SECONDS (15)      duration of each loop
+ *   BENCH_UNITS (10)        units of the contended part
+ *   BENCH_ROUNDS (5)        drain rounds: BENCH_ATTEMPTS concurrent reservations at BENCH_UNITS fresh units
+ *   BENCH_ATTEMPTS (100)
+ *   BENCH_HOLD_MS (10)      how long a client holds its unit before giving it back
+ */
+import { MongoClient, type Collection } from 'mongodb';
+import type { Connection } from 'mongoose';
+import pino from 'pino';
+import { connectMongo } from '@aftersales/platform';
+import { createSparesStore } from '../services/spares/store/collections';
+import { createReservationBook, InsufficientStock, type ReservationBook } from '../services/spares/store/reservations';
+import { benchNamespace, cleanup, closedLoop, envInt, fmt, log, percentile, sleep, stackEndpoints, table, type LoopResult } from './lib';
+
+const concurrency = envInt('BENCH_CONCURRENCY', 16);
+const seconds = envInt('BENCH_SECONDS', 15);
+const units = envInt('BENCH_UNITS', 10);
+const rounds = envInt('BENCH_ROUNDS', 5);
+const attempts = envInt('BENCH_ATTEMPTS', 100);
+const holdMs = envInt('BENCH_HOLD_MS', 10);
+const stack = stackEndpoints();
+const ns = benchNamespace('bench-spares').replace(/-/g, '_');
+const connectionsCount = 4;
+const cause = { correlationId: ns, causationId: null };
+const ctx = { topic: (name: string) => `${ns}.${name}`, now: () => new Date() };
+
+interface StockDoc {
+  _id: string;
+  available: number;
+}
+
+/**
+ * Counts clients holding a unit at once: taken after the reservation returned, given back before
+ * the release starts, so the count never exceeds what is really held; above the stock, it proves an oversell.
+ */
+function holders() {
+  let held = 0;
+  let max = 0;
+  return {
+    take() {
+      held++;
+      max = Math.max(max, held);
+    },
+    give() {
+      held--;
+    },
+    get max() {
+      return max;
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const connections: Connection[] = [];
+  const clients: MongoClient[] = [];
+  try {
+    for (let i = 0; i < connectionsCount; i++) connections.push(await connectMongo(stack.mongoUrl, ns));
+    for (let i = 0; i < connectionsCount; i++) clients.push(await MongoClient.connect(stack.mongoUrl));
+    const quiet = pino({ level: 'silent' });
+    const stores = connections.map((c) => createSparesStore(c));
+    await stores[0]!.init();
+    const books: ReservationBook[] = stores.map((s) => createReservationBook(s, ctx, quiet));
+    const raws: Collection<StockDoc>[] = clients.map((c) => c.db(ns).collection<StockDoc>('rawStock'));
+    await stores[0]!.locations.insertOne({ _id: 'CENTRAL', kind: 'central', name: 'Central', engineerId: null });
+    log(`namespace ${ns}; ${concurrency} clients over ${connectionsCount} connections; ${units} units; ${seconds} s per loop`);
+
+    // 1. Throughput under contention: reserve one unit, release it, again; everyone on one part.
+    await books[0]!.receive('P-HOT', 'CENTRAL', units, 'bench');
+    const claimHolders = holders();
+    log('claims: closed loop');
+    const claimLoop = await closedLoop(concurrency, seconds * 1000, async (client, seq) => {
+      const book = books[client % connectionsCount]!;
+      try {
+        const reservation = await book.reserve({ reservationId: `R-${client}-${seq}`, workOrderId: `WO-${client}`, requestId: 'SR-BENCH', engineerId: null, lines: [{ partNumber: 'P-HOT', quantity: 1 }], ttlMs: 3_600_000, by: 'bench' }, cause);
+        claimHolders.take();
+        await sleep(holdMs);
+        claimHolders.give();
+        await book.release(reservation._id, 'cancelled', cause);
+        return true;
+      } catch (error) {
+        if (error instanceof InsufficientStock) return false;
+        throw error;
+      }
+    });
+
+    await raws[0]!.insertOne({ _id: 'P-HOT', available: units });
+    const rawHolders = holders();
+    log('raw conditional $inc: closed loop');
+    const rawLoop = await closedLoop(concurrency, seconds * 1000, async (client) => {
+      const raw = raws[client % connectionsCount]!;
+      const taken = await raw.updateOne({ _id: 'P-HOT', available: { $gte: 1 } }, { $inc: { available: -1 } });
+      if (taken.modifiedCount !== 1) return false;
+      rawHolders.take();
+      await sleep(holdMs);
+      rawHolders.give();
+      await raw.updateOne({ _id: 'P-HOT' }, { $inc: { available: 1 } });
+      return true;
+    });
+    const rawAfter = (await raws[0]!.findOne({ _id: 'P-HOT' }))?.available ?? Number.NaN;
+    const claimsAfter = await stores[0]!.claims.countDocuments({ partNumber: 'P-HOT' });
+
+    // 2. Drain rounds: many reservations at once against a few fresh units; winners above the stock are oversells.
+    const drain = { claims: [] as number[], raw: [] as number[], rawLeft: [] as number[] };
+    for (let round = 1; round <= rounds; round++) {
+      const part = `P-DRAIN-${round}`;
+      await books[0]!.receive(part, 'CENTRAL', units, 'bench');
+      const claimWins = await Promise.allSettled(
+        Array.from({ length: attempts }, (_, i) =>
+          books[i % connectionsCount]!.reserve({ reservationId: `D-${round}-${i}`, workOrderId: `WO-D-${i}`, requestId: 'SR-BENCH', engineerId: null, lines: [{ partNumber: part, quantity: 1 }], ttlMs: 3_600_000, by: 'bench' }, cause),
+        ),
+      );
+      drain.claims.push(claimWins.filter((r) => r.status === 'fulfilled').length);
+      await raws[0]!.insertOne({ _id: part, available: units });
+      const rawWins = await Promise.all(Array.from({ length: attempts }, (_, i) => raws[i % connectionsCount]!.updateOne({ _id: part, available: { $gte: 1 } }, { $inc: { available: -1 } })));
+      drain.raw.push(rawWins.filter((r) => r.modifiedCount === 1).length);
+      drain.rawLeft.push((await raws[0]!.findOne({ _id: part }))?.available ?? Number.NaN);
+      log(`drain round ${round}: claims ${drain.claims.at(-1)} winners, raw ${drain.raw.at(-1)} winners (${units} units)`);
+    }
+    const oversold = (wins: number[]) => wins.reduce((sum, w) => sum + Math.max(0, w - units), 0);
+    const row = (name: string, loop: LoopResult, maxHeld: number, drainWins: number[], extra: string) => [
+      name,
+      fmt.n(loop.perSecond),
+      fmt.ms(percentile(loop.latencies, 50)),
+      fmt.ms(percentile(loop.latencies, 99)),
+      String(loop.failed),
+      `${maxHeld} / ${units}`,
+      drainWins.join(' '),
+      String(oversold(drainWins) + Math.max(0, maxHeld - units)),
+      extra,
+    ];
+    process.stdout.write(
+      `\nbench:spares — one part, ${units} units, ${concurrency} clients, ${seconds} s per loop, each unit held ${holdMs} ms, ${rounds} drain rounds of ${attempts} concurrent attempts; Mongo ${stack.mongoUrl}\n\n` +
+        table(
+          ['store', 'reservations/s (reserve+release)', 'p50', 'p99', 'refused (out of stock)', 'max held at once / stock', 'drain winners per round', 'oversells', 'after the loop'],
+          [
+            row('unit claims (unique-key insert)', claimLoop, claimHolders.max, drain.claims, `${claimsAfter} claims left`),
+            row('raw conditional $inc', rawLoop, rawHolders.max, drain.raw, `available ${rawAfter} (should be ${units}); drain left ${drain.rawLeft.join(' ')}`),
+          ],
+        ) +
+        '\n\nOversells = winners above the stock in the drain rounds plus any moment more units were held than exist.\n',
+    );
+    if (claimLoop.firstError) process.stdout.write(`claims first error: ${claimLoop.firstError}\n`);
+    if (rawLoop.firstError) process.stdout.write(`raw first error: ${rawLoop.firstError}\n`);
+  } finally {
+    await cleanup([
+      ['drop database', () => connections[0]?.dropDatabase() ?? Promise.resolve()],
+      ['close connections', () => Promise.all([...connections.map((c) => c.close()), ...clients.map((c) => c.close())])],
+    ]);
+  }
+}
+
+await main();

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { defineRoute, type RouteSpec } from '@aftersales/platform';
+import { COST_CENTRES, monthlyTotals } from '../domain/cost-allocation';
+import type { SparesDeps } from './common';
+
+export function costAllocationRoutes({ store }: SparesDeps): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/cost-allocation',
+      summary: 'Who pays for each part, hour and trip of closed cases, with the reason; totals per cost centre per month',
+      tags: ['cost allocation'],
+      roles: ['finance', 'spares', 'manager', 'auditor'],
+      query: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), costCentre: z.enum(COST_CENTRES as [string, ...string[]]).optional(), caseId: z.string().min(1).max(64).optional() }),
+      responses: { 200: { description: 'Entries (closedAt in [from, to)) and monthly totals' } },
+      handler: async ({ query }) => {
+        const closedAt = { ...(query.from ? { $gte: new Date(query.from) } : {}), ...(query.to ? { $lt: new Date(query.to) } : {}) };
+        const q = { ...(Object.keys(closedAt).length ? { closedAt } : {}), ...(query.costCentre ? { costCentre: query.costCentre as (typeof COST_CENTRES)[number] } : {}), ...(query.caseId ? { caseId: query.caseId } : {}) };
+        const docs = await store.allocations.find(q).sort({ closedAt: 1, _id: 1 }).limit(5000).toArray();
+        const entries = docs.map(({ _id: _ignored, ...e }) => ({ ...e, closedAt: e.closedAt.toISOString() }));
+        return { status: 200, body: { entries, totals: monthlyTotals(entries) } };
+      },
+    }),
+  ];
+}

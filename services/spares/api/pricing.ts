@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { ConflictError, defineRoute, isDuplicateKeyError, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
+import { priceQuote, PricingError } from '../domain/pricing';
+import { withEvent } from '../store/events';
+import { defaultPriceListId, loadPriceList, toPriceList } from '../store/prices';
+import { by, causeFrom, id, partLines, readers, type SparesDeps } from './common';
+
+const cents = z.number().int().nonnegative();
+const priceListBody = z
+  .object({
+    currency: z.string().length(3),
+    labourRateCentsPerHour: cents,
+    travelCentsPerTrip: cents,
+    parts: z.record(
+      z.string().min(1).max(64),
+      z.object({ listPriceCents: cents, minimumPriceCents: cents, quantityBreaks: z.array(z.object({ minQuantity: z.number().int().positive(), discountBasisPoints: z.number().int().min(0).max(10_000) })).max(20).optional() }),
+    ),
+  })
+  .strict();
+
+export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
+  const { store, platform } = deps;
+  const presentQuote = async (quoteId: string) => {
+    const [quote, answer] = await Promise.all([store.quotes.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } }), store.quoteAnswers.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } })]);
+    if (!quote) return null;
+    const { _id, ...rest } = quote;
+    const status = answer ? (answer.accepted ? 'accepted' : 'declined') : quote.validUntil < platform.now() ? 'expired' : 'issued';
+    return { id: _id, ...rest, status, answer: answer ? { accepted: answer.accepted, reason: answer.reason, at: answer.at, by: answer.by } : null };
+  };
+  return [
+    defineRoute({
+      method: 'put',
+      path: '/v1/price-lists/:id',
+      summary: 'Set a price list: list and minimum prices, quantity discounts, labour and travel rates',
+      tags: ['prices and quotes'],
+      roles: ['spares', 'finance'],
+      params: z.object({ id }),
+      body: priceListBody,
+      responses: { 200: { description: 'The price list' } },
+      handler: async ({ params, body }) => {
+        for (const [partNumber, price] of Object.entries(body.parts)) {
+          if (price.minimumPriceCents > price.listPriceCents) throw new UnprocessableError(`parts.${partNumber}.minimumPriceCents`, 'must not exceed the list price');
+        }
+        const doc = { _id: params.id, ...body, updatedAt: platform.now() };
+        await store.priceLists.replaceOne({ _id: params.id }, doc, { upsert: true });
+        return { status: 200, body: toPriceList(doc) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/price-lists',
+      summary: 'Price lists',
+      tags: ['prices and quotes'],
+      roles: readers,
+      responses: { 200: { description: 'All price lists' } },
+      handler: async () => ({ status: 200, body: { items: (await store.priceLists.find({}).sort({ _id: 1 }).toArray()).map(toPriceList) } }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/quotes',
+      summary: 'Quote paid work for a request; the request waits on the customer until it is answered',
+      tags: ['prices and quotes'],
+      roles: ['spares', 'agent', 'dispatcher'],
+      body: z
+        .object({ requestId: id, workOrderId: id.nullable().optional(), priceListId: id.optional(), parts: partLines.or(z.array(z.never()).length(0)), labourHours: z.number().min(0).max(1000), trips: z.number().int().min(0).max(100), validDays: z.number().int().positive().max(365).default(30) })
+        .strict(),
+      responses: { 201: { description: 'Issued' }, 422: { description: 'Unknown request or part without a price' } },
+      handler: async (ctx) => {
+        const { body, principal } = ctx;
+        if (!(await store.cases.findOne({ _id: body.requestId }, { projection: { _id: 1 } }))) throw new UnprocessableError('requestId', `service request ${body.requestId} is not known to spares (yet)`);
+        const listId = body.priceListId ?? defaultPriceListId;
+        const list = await loadPriceList(store, listId);
+        if (!list) throw new UnprocessableError('priceListId', `no price list ${listId}`);
+        let priced;
+        try {
+          priced = priceQuote(list, { parts: body.parts, labourHours: body.labourHours, trips: body.trips });
+        } catch (error) {
+          if (error instanceof PricingError) throw new UnprocessableError(error.field, error.message);
+          throw error;
+        }
+        const issuedAt = platform.now();
+        const validUntil = new Date(issuedAt.getTime() + body.validDays * 86_400_000);
+        const quoteId = `Q-${randomUUID()}`;
+        await store.quotes.insertOne({
+          _id: quoteId,
+          requestId: body.requestId,
+          workOrderId: body.workOrderId ?? null,
+          priceListId: listId,
+          lines: priced.lines,
+          totalCents: priced.totalCents,
+          currency: priced.currency,
+          validUntil,
+          issuedAt,
+          by: by(principal),
+          ...withEvent(platform, 'quote.issued@1', body.requestId, { quoteId, requestId: body.requestId, workOrderId: body.workOrderId ?? null, totalCents: priced.totalCents, currency: priced.currency, validUntil: validUntil.toISOString(), issuedAt: issuedAt.toISOString() }, causeFrom(ctx)),
+        });
+        platform.nudgeOutbox();
+        ctx.log.info({ quoteId, serviceRequestId: body.requestId, totalCents: priced.totalCents }, 'quote issued');
+        return { status: 201, body: await presentQuote(quoteId) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/quotes',
+      summary: 'Quotes of a request',
+      tags: ['prices and quotes'],
+      roles: readers,
+      query: z.object({ requestId: id }),
+      responses: { 200: { description: 'Quotes with their answers' } },
+      handler: async ({ query }) => {
+        const ids = (await store.quotes.find({ requestId: query.requestId }, { projection: { _id: 1 } }).sort({ issuedAt: 1 }).toArray()).map((q) => q._id);
+        return { status: 200, body: { items: await Promise.all(ids.map(presentQuote)) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/quotes/:id',
+      summary: 'One quote',
+      tags: ['prices and quotes'],
+      roles: readers,
+      params: z.object({ id }),
+      responses: { 200: { description: 'The quote' } },
+      handler: async ({ params }) => {
+        const quote = await presentQuote(params.id);
+        if (!quote) throw new NotFoundError('quote', params.id, 'id');
+        return { status: 200, body: quote };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/quotes/:id/answer',
+      summary: 'The customer accepts or declines the quote (once), before work starts',
+      tags: ['prices and quotes'],
+      roles: ['agent', 'spares', 'dealer'],
+      params: z.object({ id }),
+      body: z.object({ accepted: z.boolean(), reason: z.string().trim().min(1).max(2000).optional() }).strict(),
+      responses: { 200: { description: 'Answered' }, 409: { description: 'Already answered, or expired' } },
+      handler: async (ctx) => {
+        const quote = await store.quotes.findOne({ _id: ctx.params.id });
+        if (!quote) throw new NotFoundError('quote', ctx.params.id, 'id');
+        const at = platform.now();
+        if (quote.validUntil < at) throw new ConflictError(`quote ${quote._id} expired at ${quote.validUntil.toISOString()}`, 'id');
+        const base = { quoteId: quote._id, requestId: quote.requestId, workOrderId: quote.workOrderId };
+        const event = ctx.body.accepted
+          ? withEvent(platform, 'quote.accepted@1', quote.requestId, { ...base, acceptedAt: at.toISOString(), by: by(ctx.principal) }, causeFrom(ctx))
+          : withEvent(platform, 'quote.declined@1', quote.requestId, { ...base, declinedAt: at.toISOString(), by: by(ctx.principal), ...(ctx.body.reason ? { reason: ctx.body.reason } : {}) }, causeFrom(ctx));
+        try {
+          // The unique key is the quote: accepted and declined at once cannot both be stored.
+          await store.quoteAnswers.insertOne({ _id: quote._id, requestId: quote.requestId, accepted: ctx.body.accepted, reason: ctx.body.reason ?? null, at, by: by(ctx.principal), ...event });
+        } catch (error) {
+          if (isDuplicateKeyError(error)) throw new ConflictError(`quote ${quote._id} was already answered`, 'id');
+          throw error;
+        }
+        platform.nudgeOutbox();
+        return { status: 200, body: await presentQuote(quote._id) };
+      },
+    }),
+  ];
+}

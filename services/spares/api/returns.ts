@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { failureFindings } from '@aftersales/contracts';
+import { ConflictError, defineRoute, isDuplicateKeyError, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
+import { supplierClaimFor } from '../domain/returns';
+import { withEvent } from '../store/events';
+import { loadPriceList, unitCostCents } from '../store/prices';
+import { by, causeFrom, id, readers, type SparesDeps } from './common';
+
+const strip = <T extends { _id: string }>({ _id, ...rest }: T) => ({ id: _id, ...rest });
+
+export function returnRoutes(deps: SparesDeps): RouteSpec[] {
+  const { store, models, platform } = deps;
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/returns',
+      summary: 'Defective returns: due, chased, flagged, returned, analysed',
+      tags: ['returns'],
+      roles: [...readers, 'quality'],
+      query: z.object({ workOrderId: id.optional(), status: z.enum(['awaiting-return', 'returned', 'analysed']).optional(), engineerId: id.optional() }),
+      responses: { 200: { description: 'Returns' } },
+      handler: async ({ query }) => {
+        const q = { ...(query.workOrderId ? { workOrderId: query.workOrderId } : {}), ...(query.status ? { status: query.status } : {}), ...(query.engineerId ? { engineerId: query.engineerId } : {}) };
+        return { status: 200, body: { items: (await store.returns.find(q).sort({ dueAt: 1 }).limit(500).toArray()).map(strip) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/returns/:id/receipt',
+      summary: 'The defective part arrived back',
+      tags: ['returns'],
+      roles: ['spares', 'quality'],
+      params: z.object({ id }),
+      responses: { 200: { description: 'Marked returned' } },
+      handler: async ({ params }) => {
+        const found = await store.returns.findOne({ _id: params.id });
+        if (!found) throw new NotFoundError('return', params.id, 'id');
+        await store.returns.updateOne({ _id: params.id, status: 'awaiting-return' }, { $set: { status: 'returned', returnedAt: platform.now() } });
+        return { status: 200, body: strip((await store.returns.findOne({ _id: params.id }))!) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/returns/:id/analysis',
+      summary: 'Failure analysis of a returned part: published to quality; a supplier defect opens a recovery claim',
+      tags: ['returns'],
+      roles: ['quality', 'spares'],
+      params: z.object({ id }),
+      body: z.object({ finding: z.enum(failureFindings), lot: id.nullable().optional(), supplierId: id.nullable().optional(), failureMode: id.nullable().optional(), partSerial: id.nullable().optional(), notes: z.string().max(4000).optional() }).strict(),
+      responses: { 200: { description: 'Analysed' }, 409: { description: 'Analysed before' }, 422: { description: 'The part has not come back' } },
+      handler: async (ctx) => {
+        const ret = await store.returns.findOne({ _id: ctx.params.id });
+        if (!ret) throw new NotFoundError('return', ctx.params.id, 'id');
+        if (!ret.returnedAt) throw new UnprocessableError('id', `return ${ret._id} has not been received yet`);
+        const part = await models.parts.findById(ret.partNumber).lean();
+        const supplierId = ctx.body.supplierId ?? part?.supplierId ?? null;
+        const lot = ctx.body.lot ?? null;
+        const analysedAt = platform.now();
+        try {
+          await store.returnAnalyses.insertOne({
+            _id: ret._id,
+            finding: ctx.body.finding,
+            lot,
+            supplierId,
+            failureMode: ctx.body.failureMode ?? ret.failureMode,
+            notes: ctx.body.notes ?? null,
+            analysedAt,
+            by: by(ctx.principal),
+            ...withEvent(
+              platform,
+              'defective-part.returned@1',
+              ret._id,
+              {
+                returnId: ret._id,
+                partNumber: ret.partNumber,
+                partSerial: ctx.body.partSerial ?? ret.removedSerial,
+                lot,
+                supplierId,
+                workOrderId: ret.workOrderId,
+                requestId: ret.requestId,
+                machineSerial: ret.machineSerial,
+                model: ret.model,
+                productLine: ret.productLine,
+                failureMode: ctx.body.failureMode ?? ret.failureMode,
+                finding: ctx.body.finding,
+                ...(ctx.body.notes ? { notes: ctx.body.notes } : {}),
+                returnedAt: ret.returnedAt.toISOString(),
+                analysedAt: analysedAt.toISOString(),
+              },
+              causeFrom(ctx),
+            ),
+          });
+        } catch (error) {
+          if (isDuplicateKeyError(error)) throw new ConflictError(`return ${ret._id} was analysed before`, 'id');
+          throw error;
+        }
+        await store.returns.updateOne({ _id: ret._id }, { $set: { status: 'analysed' } });
+        const claim = supplierClaimFor(ctx.body.finding, supplierId, lot);
+        if (claim.claim && supplierId) {
+          const list = await loadPriceList(store);
+          await store.supplierClaims
+            .insertOne({ _id: `SCL-${ret._id}`, returnId: ret._id, partNumber: ret.partNumber, lot, supplierId, amountCents: ret.quantity * (await unitCostCents(store, models.parts, list, ret.partNumber)), currency: list?.currency ?? part?.currency ?? 'EUR', status: 'open', reason: claim.reason, openedAt: analysedAt })
+            .catch((error: unknown) => {
+              if (!isDuplicateKeyError(error)) throw error;
+            });
+        }
+        platform.nudgeOutbox();
+        ctx.log.info({ returnId: ret._id, finding: ctx.body.finding, supplierClaim: claim.claim }, 'defective part analysed');
+        return { status: 200, body: { ...strip((await store.returns.findOne({ _id: ret._id }))!), finding: ctx.body.finding, supplierClaimId: claim.claim ? `SCL-${ret._id}` : null } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/supplier-claims',
+      summary: 'Recovery claims against suppliers for defective parts',
+      tags: ['returns'],
+      roles: [...readers, 'quality'],
+      query: z.object({ supplierId: id.optional(), status: z.enum(['open', 'submitted', 'accepted', 'rejected', 'settled']).optional() }),
+      responses: { 200: { description: 'Claims' } },
+      handler: async ({ query }) => {
+        const q = { ...(query.supplierId ? { supplierId: query.supplierId } : {}), ...(query.status ? { status: query.status } : {}) };
+        return { status: 200, body: { items: (await store.supplierClaims.find(q).sort({ openedAt: 1 }).limit(500).toArray()).map(strip) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/supplier-claims/:id/status',
+      summary: 'Move a supplier claim on: submitted, accepted, rejected, settled',
+      tags: ['returns'],
+      roles: ['spares', 'finance'],
+      params: z.object({ id }),
+      body: z.object({ status: z.enum(['submitted', 'accepted', 'rejected', 'settled']) }).strict(),
+      responses: { 200: { description: 'The claim' } },
+      handler: async ({ params, body }) => {
+        const result = await store.supplierClaims.updateOne({ _id: params.id }, { $set: { status: body.status } });
+        if (result.matchedCount === 0) throw new NotFoundError('supplier claim', params.id, 'id');
+        return { status: 200, body: strip((await store.supplierClaims.findOne({ _id: params.id }))!) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/red-flags',
+      summary: 'Red flags: requisitions far above peers or history, defective parts never returned, consumption edited after the fact',
+      tags: ['returns'],
+      roles: ['spares', 'manager', 'auditor', 'finance'],
+      query: z.object({ kind: z.enum(['requisition-outlier', 'defective-part-not-returned', 'consumption-edited', 'consumed-without-stock']).optional() }),
+      responses: { 200: { description: 'Flags' } },
+      handler: async ({ query }) => ({ status: 200, body: { items: (await store.redFlags.find(query.kind ? { kind: query.kind } : {}).sort({ raisedAt: 1 }).limit(1000).toArray()).map(strip) } }),
+    }),
+  ];
+}

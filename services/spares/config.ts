@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { loadConfig } from '@aftersales/platform';
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** Spares' own settings; like the platform's, wrong values stop the process and are named. */
+export const sparesEnvSchema = z.object({
+  /** How long a reservation holds its units when the job does not consume them. */
+  SPARES_RESERVATION_TTL_MINUTES: positiveInt.default(72 * 60),
+  /** Requisitions worth more than this need approval. */
+  SPARES_REQUISITION_BUDGET_CENTS: positiveInt.default(50_000),
+  /** Approvers in escalation order (user ids). */
+  SPARES_APPROVERS: z.string().default('spares-lead,spares-manager,service-head').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)).pipe(z.array(z.string()).min(1)),
+  /** How long each approver has before the requisition escalates to the next. */
+  SPARES_APPROVAL_DEADLINE_SECONDS: positiveInt.default(8 * 3600),
+  SPARES_RETURN_DUE_DAYS: positiveInt.default(14),
+  SPARES_RETURN_CHASE_EVERY_DAYS: positiveInt.default(3),
+  SPARES_RETURN_FLAG_AFTER_DAYS: positiveInt.default(30),
+  /** How often the worker expires reservations and chases returns. */
+  SPARES_SWEEP_MS: positiveInt.default(60_000),
+  SPARES_SALES_CENTRE_ID: z.string().min(1).default('SALES-CENTRE'),
+  SPARES_FACTORY_ID: z.string().min(1).default('FACTORY'),
+});
+
+export type SparesConfig = z.infer<typeof sparesEnvSchema>;
+
+export function loadSparesConfig(env: NodeJS.ProcessEnv = process.env): SparesConfig {
+  return loadConfig(sparesEnvSchema, env);
+}

@@ -1,0 +1,56 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { claimKey, freeUnitNumbers, linesFromClaims, reservationOrder, stockLevel, type StockLocation } from './stock';
+
+const locations: StockLocation[] = [
+  { id: 'CENTRAL', kind: 'central' },
+  { id: 'VAN-ENG-2', kind: 'van', engineerId: 'ENG-2' },
+  { id: 'REG-SOUTH', kind: 'regional' },
+  { id: 'VAN-ENG-1', kind: 'van', engineerId: 'ENG-1' },
+  { id: 'REG-NORTH', kind: 'regional' },
+];
+
+describe('reservation order', () => {
+  it('takes the engineer\u2019s own van first, then regional warehouses, then central, never another engineer\u2019s van', () => {
+    expect(reservationOrder(locations, 'ENG-1').map((l) => l.id)).toEqual(['VAN-ENG-1', 'REG-NORTH', 'REG-SOUTH', 'CENTRAL']);
+  });
+  it('uses no van when no engineer is assigned yet', () => {
+    expect(reservationOrder(locations, null).map((l) => l.id)).toEqual(['REG-NORTH', 'REG-SOUTH', 'CENTRAL']);
+  });
+});
+
+describe('numbered units', () => {
+  it('lists free unit numbers lowest first', () => {
+    expect(freeUnitNumbers(5, [2, 4])).toEqual([1, 3, 5]);
+    expect(freeUnitNumbers(0, [])).toEqual([]);
+  });
+  it('keys a claim by part, location and unit number', () => {
+    expect(claimKey('P-LENS-B', 'CENTRAL', 3)).toBe('P-LENS-B|CENTRAL|3');
+  });
+  it('free plus claimed units are exactly the received units (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 60 }), fc.uniqueArray(fc.integer({ min: 1, max: 60 })), (received, claimed) => {
+        const inRange = claimed.filter((n) => n <= received);
+        const free = freeUnitNumbers(received, claimed);
+        expect(free.length + inRange.length).toBe(received);
+        expect(free.some((n) => claimed.includes(n))).toBe(false);
+      }),
+    );
+  });
+  it('groups claims into one line per part and location', () => {
+    const claims = [
+      { partNumber: 'A', locationId: 'VAN' },
+      { partNumber: 'A', locationId: 'VAN' },
+      { partNumber: 'A', locationId: 'CENTRAL' },
+      { partNumber: 'B', locationId: 'VAN' },
+    ];
+    expect(linesFromClaims(claims)).toEqual([
+      { partNumber: 'A', locationId: 'VAN', quantity: 2 },
+      { partNumber: 'A', locationId: 'CENTRAL', quantity: 1 },
+      { partNumber: 'B', locationId: 'VAN', quantity: 1 },
+    ]);
+  });
+  it('reports on hand, reserved and available from receipts and claims', () => {
+    expect(stockLevel('A', 'VAN', 10, { reserved: 3, consumed: 2 })).toEqual({ partNumber: 'A', locationId: 'VAN', onHand: 8, reserved: 3, available: 5, inTransit: 0 });
+  });
+});

@@ -1,0 +1,120 @@
+import { topics, type KnownEvent } from '@aftersales/contracts';
+import { applyOnce, type ConsumedEvent, type ConsumerSpec, type Platform } from '@aftersales/platform';
+import type { SparesStore, WorkOrderDoc } from '../store/collections';
+import type { CaseFlow } from '../store/case-flow';
+import type { ReservationBook } from '../store/reservations';
+
+export const casesConsumer = 'spares-service-requests';
+export const workOrdersConsumer = 'spares-work-orders';
+
+const causeOf = (event: ConsumedEvent['event']) => ({ correlationId: event.correlationId, causationId: event.id });
+
+/**
+ * Spares' local view of cases and work orders, fed by intake's and dispatch's events, and what
+ * follows from them: a cancelled work order's reservations go back, a completed one's parts are
+ * written off and its defective parts expected back, a closed case is costed.
+ */
+export function sparesConsumers(platform: Platform, store: SparesStore, book: ReservationBook, flow: CaseFlow): ConsumerSpec[] {
+  const log = platform.logger.child({ module: 'consumers' });
+  const once = (group: string, event: ConsumedEvent['event'], apply: () => Promise<void>) => applyOnce(platform.mongo, group, event.id, apply);
+
+  const registered = async ({ event }: ConsumedEvent) => {
+    const { data } = event as KnownEvent<'service-request.registered@1'>;
+    await once(casesConsumer, event, async () => {
+      await store.cases.updateOne(
+        { _id: data.requestId },
+        {
+          $setOnInsert: {
+            customerId: data.customerId,
+            serialNumber: data.serialNumber,
+            entitlementSource: data.entitlement?.source ?? null,
+            quoteRequired: data.entitlement?.quoteRequired ?? false,
+            model: data.machine?.model ?? null,
+            productLine: data.machine?.productLine ?? null,
+            raisedAt: new Date(data.raisedAt),
+            status: 'open',
+            closedAt: null,
+          },
+        },
+        { upsert: true },
+      );
+      log.info({ serviceRequestId: data.requestId }, 'case recorded');
+    });
+  };
+
+  const closed = async ({ event }: ConsumedEvent) => {
+    const { data } = event as KnownEvent<'service-request.closed@1'>;
+    await once(casesConsumer, event, async () => {
+      await flow.allocate(data.requestId, new Date(data.acceptedAt), data.workOrderId);
+    });
+  };
+
+  const upsertWorkOrder = (workOrderId: string, requestId: string, set: Partial<WorkOrderDoc>, at: Date) =>
+    store.workOrders.updateOne(
+      { _id: workOrderId },
+      { $set: { ...set, updatedAt: at }, $setOnInsert: { requestId, ...('engineerId' in set ? {} : { engineerId: null }), ...('route' in set ? {} : { route: null }), ...('completion' in set ? {} : { completion: null }), ...('status' in set ? {} : { status: 'created' }) } },
+      { upsert: true },
+    );
+
+  const created = async ({ event }: ConsumedEvent) => {
+    const { data } = event as KnownEvent<'work-order.created@1'>;
+    await once(workOrdersConsumer, event, async () => {
+      // A later fact (assigned, completed) may have arrived first on a retry; creation never moves it back.
+      await store.workOrders.updateOne(
+        { _id: data.workOrderId },
+        { $setOnInsert: { requestId: data.requestId, engineerId: data.engineerId, status: 'created', route: data.route, completion: null, updatedAt: new Date(data.createdAt) } },
+        { upsert: true },
+      );
+      await store.workOrders.updateOne({ _id: data.workOrderId }, { $set: { route: data.route } });
+    });
+  };
+
+  const assigned = async ({ event }: ConsumedEvent) => {
+    const { data } = event as KnownEvent<'work-order.assigned@1'>;
+    await once(workOrdersConsumer, event, async () => {
+      await upsertWorkOrder(data.workOrderId, data.requestId, { engineerId: data.engineerId }, new Date(data.assignedAt));
+      await store.workOrders.updateOne({ _id: data.workOrderId, status: { $in: ['created', 'assigned'] } }, { $set: { status: 'assigned' } });
+    });
+  };
+
+  const cancelled = async ({ event }: ConsumedEvent) => {
+    const { data } = event as KnownEvent<'work-order.cancelled@1'>;
+    await once(workOrdersConsumer, event, async () => {
+      await upsertWorkOrder(data.workOrderId, data.requestId, { status: 'cancelled' }, new Date(data.cancelledAt));
+      for (const reservation of await book.openFor(data.workOrderId)) await book.release(reservation._id, 'cancelled', causeOf(event));
+    });
+  };
+
+  const completed = async ({ event }: ConsumedEvent) => {
+    const { data } = event as KnownEvent<'work-order.completed@1'>;
+    await once(workOrdersConsumer, event, async () => {
+      const completion: WorkOrderDoc['completion'] = {
+        eventId: event.id,
+        effortMinutes: data.effortMinutes,
+        travelMinutes: data.travelMinutes ?? null,
+        cause: data.cause,
+        failureMode: data.failureMode ?? null,
+        partsUsed: data.partsUsed.map((p) => ({ partNumber: p.partNumber, quantity: p.quantity, removedSerial: p.removedSerial ?? null })),
+        finishedAt: new Date(data.finishedAt),
+      };
+      // The first report is the one written off; a second is kept only as a red flag (see consume).
+      await store.workOrders.updateOne({ _id: data.workOrderId, completion: null }, { $set: { completion } });
+      await upsertWorkOrder(data.workOrderId, data.requestId, { status: 'completed', ...(data.engineerId ? { engineerId: data.engineerId } : {}) }, new Date(data.finishedAt));
+      const workOrder = await store.workOrders.findOne({ _id: data.workOrderId });
+      const caseDoc = await store.cases.findOne({ _id: data.requestId });
+      if (!workOrder) return;
+      const reported = { ...workOrder, completion: { ...workOrder.completion!, partsUsed: completion.partsUsed } };
+      await flow.consume(reported, caseDoc?.serialNumber ?? 'unknown', event.id, causeOf(event));
+      if (caseDoc && workOrder.completion?.eventId === event.id) await flow.openReturns(workOrder, caseDoc);
+    });
+  };
+
+  return [
+    { group: casesConsumer, topics: [topics.serviceRequests], handlers: { 'service-request.registered@1': registered, 'service-request.closed@1': closed } },
+    {
+      group: workOrdersConsumer,
+      topics: [topics.workOrders],
+      handlers: { 'work-order.created@1': created, 'work-order.assigned@1': assigned, 'work-order.cancelled@1': cancelled, 'work-order.completed@1': completed },
+    },
+  ];
+}

@@ -1,0 +1,69 @@
+import type { Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectMongo } from '@aftersales/platform';
+import { testLogger, uniqueName } from '@aftersales/platform/testing';
+import { DEFAULT_RETURN_POLICY } from '../domain/returns';
+import { createCaseFlow, type CaseFlow } from './case-flow';
+import { createSparesStore, type SparesStore, type WorkOrderDoc } from './collections';
+import { createSparesModels } from './models';
+import { createReservationBook, type ReservationBook } from './reservations';
+
+const stack = inject('stack');
+const dbName = uniqueName('spares-flow').replace(/-/g, '_');
+const ctx = { topic: (name: string) => `${dbName}.${name}`, now: () => new Date('2026-06-01T08:00:00Z') };
+const cause = { correlationId: 'c', causationId: null };
+
+/** Consumption on the real Mongo server: reservation first, van next, and a retry after a crash writes nothing off twice. */
+describe('consumption and write-off', () => {
+  let connection: Connection;
+  let store: SparesStore;
+  let book: ReservationBook;
+  let flow: CaseFlow;
+
+  beforeAll(async () => {
+    connection = await connectMongo(stack.mongoUrl, dbName);
+    store = createSparesStore(connection);
+    await store.init();
+    const models = createSparesModels(connection);
+    book = createReservationBook(store, ctx, testLogger());
+    flow = createCaseFlow(store, models, book, ctx, testLogger(), { returnPolicy: DEFAULT_RETURN_POLICY, salesCentreId: 'SC', factoryId: 'F' });
+    await store.locations.insertMany([
+      { _id: 'VAN-ENG-1', kind: 'van', name: 'Van', engineerId: 'ENG-1' },
+      { _id: 'CENTRAL', kind: 'central', name: 'Central', engineerId: null },
+    ]);
+    await book.receive('P-BELT', 'VAN-ENG-1', 2, 'test');
+    await book.receive('P-BELT', 'CENTRAL', 3, 'test');
+  });
+
+  afterAll(async () => {
+    await connection?.dropDatabase();
+    await connection?.close();
+  });
+
+  it('takes the reserved unit, writes the extra one off the van, gives the unused reservation back, and a retry changes nothing', async () => {
+    await book.reserve({ reservationId: 'RES-1', workOrderId: 'WO-1', requestId: 'SR-1', engineerId: null, lines: [{ partNumber: 'P-BELT', quantity: 2 }], ttlMs: 3_600_000, by: 'test' }, cause);
+    const workOrder: WorkOrderDoc = {
+      _id: 'WO-1', requestId: 'SR-1', engineerId: 'ENG-1', status: 'completed', route: 'field-visit', updatedAt: ctx.now(),
+      completion: { eventId: 'E-1', effortMinutes: 60, travelMinutes: 30, cause: 'belt torn', failureMode: null, partsUsed: [{ partNumber: 'P-BELT', quantity: 3, removedSerial: null }], finishedAt: ctx.now() },
+    };
+    const first = await flow.consume(workOrder, 'SN-1', 'E-1', cause);
+    // Reserved with no engineer: both units came from central; the third from the engineer's van.
+    expect(first?.lines).toEqual([
+      { partNumber: 'P-BELT', locationId: 'CENTRAL', quantity: 2, fromReservation: 2, writtenOff: 0 },
+      { partNumber: 'P-BELT', locationId: 'VAN-ENG-1', quantity: 1, fromReservation: 0, writtenOff: 1 },
+    ]);
+    const levels = async () => (await book.levels({ partNumber: 'P-BELT' })).map((l) => [l.locationId, l.onHand, l.reserved]);
+    expect(await levels()).toEqual([
+      ['CENTRAL', 1, 0],
+      ['VAN-ENG-1', 1, 0],
+    ]);
+    // A crash after the write-off and before the consumption was stored: the handler runs again.
+    await store.consumptions.deleteOne({ _id: 'WO-1' });
+    const again = await flow.consume(workOrder, 'SN-1', 'E-1', cause);
+    expect(again?.lines.reduce((sum, l) => sum + l.quantity, 0)).toBe(3);
+    expect(await levels()).toEqual([
+      ['CENTRAL', 1, 0],
+      ['VAN-ENG-1', 1, 0],
+    ]);
+  });
+});

@@ -1,0 +1,202 @@
+import type { Logger } from 'pino';
+import { isDuplicateKeyError } from '@aftersales/platform';
+import { allocateCaseCost, allocationEntries } from '../domain/cost-allocation';
+import { closedCaseFrom } from '../domain/case-cost';
+import { returnDueAt, type ReturnPolicy } from '../domain/returns';
+import type { ConsumptionDoc, DefectiveReturnDoc, SparesStore, WorkOrderDoc } from './collections';
+import { withEvent, type Cause, type EventContext } from './events';
+import type { SparesModels } from './models';
+import { loadPriceList, unitCostCents } from './prices';
+import type { ReservationBook } from './reservations';
+
+export interface CaseFlowOptions {
+  returnPolicy: ReturnPolicy;
+  salesCentreId: string;
+  factoryId: string;
+}
+
+async function ignoreDuplicate(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+}
+
+/** What happens to parts when a job is done and when its case closes. */
+export function createCaseFlow(store: SparesStore, models: SparesModels, book: ReservationBook, ctx: EventContext, log: Logger, options: CaseFlowOptions) {
+  return {
+    /**
+     * The engineer reported the parts used: each comes out of the work order's reservation first,
+     * then out of the engineer's van (or the nearest stock), and the rest of the reservation goes
+     * back. Written once per work order; a later, different report is a red flag, not an edit.
+     */
+    async consume(workOrder: WorkOrderDoc, machineSerial: string, eventId: string, cause: Cause): Promise<ConsumptionDoc | null> {
+      const completion = workOrder.completion;
+      if (!completion) return null;
+      const earlier = await store.consumptions.findOne({ _id: workOrder._id });
+      if (earlier) {
+        if (earlier.sourceEventId !== eventId && !samePartsUsed(earlier, completion.partsUsed)) {
+          await ignoreDuplicate(store.redFlags.insertOne({ _id: `consumption-edited|${workOrder._id}|${eventId}`, kind: 'consumption-edited', subject: workOrder._id, detail: `parts used reported again with different parts after consumption was written off (event ${eventId})`, engineerId: workOrder.engineerId, raisedAt: ctx.now() }));
+          log.warn({ workOrderId: workOrder._id, eventId }, 'consumption edited after the fact: flagged, not applied');
+        }
+        return earlier;
+      }
+      const open = await book.openFor(workOrder._id);
+      const owned = [] as typeof open;
+      for (const reservation of open) if (await book.markConsumed(reservation)) owned.push(reservation);
+      const ownedIds = owned.map((r) => r._id);
+      const nearest = (await book.locationsFor(workOrder.engineerId)).map((l) => l.id);
+      const rank = (locationId: string) => (nearest.includes(locationId) ? nearest.indexOf(locationId) : nearest.length);
+      // The units nearest the job (the engineer's van) are the ones used; the rest go back.
+      const reservedClaims = (ownedIds.length ? await store.claims.find({ reservationId: { $in: ownedIds }, state: 'reserved' }).toArray() : []).sort((a, b) => rank(a.locationId) - rank(b.locationId) || a.unitNo - b.unitNo);
+      const lines: ConsumptionDoc['lines'] = [];
+      const add = (partNumber: string, locationId: string, fromReservation: number, writtenOff: number) => {
+        const line = lines.find((l) => l.partNumber === partNumber && l.locationId === locationId);
+        if (line) {
+          line.quantity += fromReservation + writtenOff;
+          line.fromReservation += fromReservation;
+          line.writtenOff += writtenOff;
+        } else lines.push({ partNumber, locationId, quantity: fromReservation + writtenOff, fromReservation, writtenOff });
+      };
+      // Units a crashed earlier attempt already consumed for this work order count first, so a retry writes nothing off twice.
+      const prior = await store.claims.find({ workOrderId: workOrder._id, state: 'consumed' }).toArray();
+      for (const used of completion.partsUsed) {
+        let need = used.quantity;
+        for (const claim of prior.filter((c) => c.partNumber === used.partNumber)) {
+          if (need === 0) break;
+          prior.splice(prior.indexOf(claim), 1);
+          add(claim.partNumber, claim.locationId, claim.reservationId ? 1 : 0, claim.reservationId ? 0 : 1);
+          need--;
+        }
+        for (const claim of reservedClaims.filter((c) => c.partNumber === used.partNumber && c.state === 'reserved')) {
+          if (need === 0) break;
+          await store.claims.updateOne({ _id: claim._id, state: 'reserved' }, { $set: { state: 'consumed' } });
+          claim.state = 'consumed';
+          add(claim.partNumber, claim.locationId, 1, 0);
+          need--;
+        }
+        for (const location of need > 0 ? nearest : []) {
+          if (need === 0) break;
+          const won = await book.claimUnits(used.partNumber, location, need, { state: 'consumed', reservationId: null, workOrderId: workOrder._id });
+          for (const c of won) add(c.partNumber, c.locationId, 0, 1);
+          need -= won.length;
+        }
+        if (need > 0) {
+          add(used.partNumber, 'unrecorded', 0, need);
+          await ignoreDuplicate(store.redFlags.insertOne({ _id: `consumed-without-stock|${workOrder._id}|${used.partNumber}`, kind: 'consumed-without-stock', subject: workOrder._id, detail: `${need} x ${used.partNumber} used with no unit in stock to write off`, engineerId: workOrder.engineerId, raisedAt: ctx.now() }));
+        }
+      }
+      // What was reserved and not used goes back to stock.
+      if (ownedIds.length) await store.claims.deleteMany({ reservationId: { $in: ownedIds }, state: 'reserved' });
+      const consumedAt = completion.finishedAt;
+      const doc: ConsumptionDoc = {
+        _id: workOrder._id,
+        workOrderId: workOrder._id,
+        requestId: workOrder.requestId,
+        engineerId: workOrder.engineerId,
+        lines,
+        consumedAt,
+        sourceEventId: eventId,
+        ...(lines.length
+          ? withEvent(ctx, 'parts.consumed@1', workOrder._id, { workOrderId: workOrder._id, requestId: workOrder.requestId, machineSerial, lines: lines.map(({ partNumber, quantity, locationId }) => ({ partNumber, quantity, locationId })), consumedAt: consumedAt.toISOString() }, cause)
+          : {}),
+      };
+      await ignoreDuplicate(store.consumptions.insertOne(doc));
+      log.info({ workOrderId: workOrder._id, lines }, 'parts consumed and written off');
+      return doc;
+    },
+
+    /** Every part replaced under warranty or contract must come back for failure analysis. */
+    async openReturns(workOrder: WorkOrderDoc, caseDoc: { _id: string; serialNumber: string; model: string | null; productLine: string | null; entitlementSource: string | null }): Promise<number> {
+      const completion = workOrder.completion;
+      if (!completion || caseDoc.entitlementSource === null || caseDoc.entitlementSource === 'none') return 0;
+      let opened = 0;
+      for (const [i, used] of completion.partsUsed.entries()) {
+        const doc: DefectiveReturnDoc = {
+          _id: `RET-${workOrder._id}-${i + 1}`,
+          partNumber: used.partNumber,
+          removedSerial: used.removedSerial,
+          quantity: used.quantity,
+          workOrderId: workOrder._id,
+          requestId: workOrder.requestId,
+          engineerId: workOrder.engineerId,
+          machineSerial: caseDoc.serialNumber,
+          model: caseDoc.model,
+          productLine: caseDoc.productLine,
+          failureMode: completion.failureMode,
+          createdAt: ctx.now(),
+          dueAt: returnDueAt(completion.finishedAt, options.returnPolicy),
+          status: 'awaiting-return',
+          returnedAt: null,
+          lastChasedAt: null,
+          chaseCount: 0,
+          flaggedAt: null,
+        };
+        if (await ignoreDuplicate(store.returns.insertOne(doc))) opened++;
+      }
+      if (opened) log.info({ workOrderId: workOrder._id, opened }, 'defective returns opened');
+      return opened;
+    },
+
+    /** Who pays for each part, hour and trip of the closed case; stored once per line and cost centre. */
+    async allocate(requestId: string, closedAt: Date, workOrderId: string | null): Promise<number> {
+      const caseDoc = await store.cases.findOne({ _id: requestId });
+      const workOrder = workOrderId ? await store.workOrders.findOne({ _id: workOrderId }) : null;
+      if (workOrderId && !workOrder?.completion) {
+        // The report travels on another topic and may come second; retrying waits for it.
+        throw new CaseNotSettled(`work order ${workOrderId} of ${requestId} has no completion report yet`);
+      }
+      const consumption = workOrderId ? await store.consumptions.findOne({ _id: workOrderId }) : null;
+      const list = await loadPriceList(store);
+      const parts = [];
+      for (const line of consumption?.lines ?? []) {
+        const part = await models.parts.findById(line.partNumber).lean();
+        parts.push({ partNumber: line.partNumber, quantity: line.quantity, unitCostCents: await unitCostCents(store, models.parts, list, line.partNumber), consumable: part?.consumable ?? false });
+      }
+      const completion = workOrder?.completion ?? null;
+      const allocation = allocateCaseCost(
+        closedCaseFrom({
+          requestId,
+          customerId: caseDoc?.customerId ?? 'unknown',
+          closedAt: closedAt.toISOString(),
+          entitlementSource: caseDoc?.entitlementSource ?? 'none',
+          salesCentreId: options.salesCentreId,
+          factoryId: options.factoryId,
+          failureMode: completion?.failureMode ?? null,
+          cause: completion?.cause ?? null,
+          effortMinutes: completion?.effortMinutes ?? 0,
+          trips: workOrder && (workOrder.route === 'field-visit' || (completion?.travelMinutes ?? 0) > 0) ? 1 : 0,
+          parts,
+          labourRateCentsPerHour: list?.labourRateCentsPerHour ?? 0,
+          travelCentsPerTrip: list?.travelCentsPerTrip ?? 0,
+        }),
+      );
+      const entries = allocationEntries(allocation);
+      for (const e of entries) {
+        await ignoreDuplicate(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
+      }
+      await store.cases.updateOne({ _id: requestId }, { $set: { status: 'closed', closedAt } });
+      log.info({ serviceRequestId: requestId, totals: allocation.totals }, 'case cost allocated');
+      return entries.length;
+    },
+  };
+}
+
+function samePartsUsed(consumption: ConsumptionDoc, used: { partNumber: string; quantity: number }[]): boolean {
+  const sum = (pairs: { partNumber: string; quantity: number }[]) => {
+    const m = new Map<string, number>();
+    for (const p of pairs) m.set(p.partNumber, (m.get(p.partNumber) ?? 0) + p.quantity);
+    return [...m.entries()].sort().join(';');
+  };
+  return sum(consumption.lines) === sum(used);
+}
+
+/** Retriable: the consumer tries again after its backoff. */
+export class CaseNotSettled extends Error {
+  readonly retriable = true;
+}
+
+export type CaseFlow = ReturnType<typeof createCaseFlow>;

@@ -1,0 +1,292 @@
+import type { Collection, Document } from 'mongodb';
+import type { Connection } from 'mongoose';
+import type { OutboxFields } from '@aftersales/platform';
+import type { AllocationEntry } from '../domain/cost-allocation';
+import type { PriceList } from '../domain/pricing';
+import type { LocationKind } from '../domain/stock';
+
+/**
+ * Spares' collections. Every document that carries an outbox is inserted once with its event and
+ * never updated afterwards except by the relay: FerretDB v1 does not serialise concurrent updates
+ * of one document, so a state change racing the relay's pop could be lost. A state change that
+ * must happen once (a reservation ending, a quote answered, a requisition decided) is an insert
+ * into a unique key, which also settles races between its writers.
+ */
+export interface LocationDoc {
+  _id: string;
+  kind: LocationKind;
+  name: string;
+  engineerId: string | null;
+}
+
+export interface StockReceiptDoc {
+  _id: string; // part|location|receipt number
+  partNumber: string;
+  locationId: string;
+  quantity: number;
+  receivedAt: Date;
+  by: string;
+  /** Set when the units arrived by a transfer from another location. */
+  transferId?: string;
+}
+
+/** Units on their way between locations: claimed (shipped) at the origin, received at the destination on arrival. */
+export interface TransferDoc {
+  _id: string;
+  partNumber: string;
+  fromLocationId: string;
+  toLocationId: string;
+  quantity: number;
+  shippedAt: Date;
+  by: string;
+}
+
+/** One claimed unit: reserved for a reservation, consumed (gone from stock for good), or shipped to another location. */
+export interface UnitClaimDoc {
+  _id: string; // part|location|unitNo
+  partNumber: string;
+  locationId: string;
+  unitNo: number;
+  state: 'reserved' | 'consumed' | 'shipped';
+  reservationId: string | null;
+  workOrderId: string;
+  claimedAt: Date;
+}
+
+export interface ReservationLine {
+  partNumber: string;
+  quantity: number;
+  locationId: string;
+}
+
+export interface ReservationDoc extends OutboxFields {
+  _id: string;
+  workOrderId: string;
+  requestId: string;
+  lines: ReservationLine[];
+  reservedAt: Date;
+  expiresAt: Date;
+  by: string;
+}
+
+/** The end of a reservation, once: consumed by the job, or released (cancelled, expired). */
+export interface ReservationEndDoc extends OutboxFields {
+  _id: string; // reservation id
+  workOrderId: string;
+  kind: 'consumed' | 'released';
+  reason: 'consumed' | 'cancelled' | 'expired' | 'replaced';
+  at: Date;
+}
+
+export interface BackorderDoc extends OutboxFields {
+  _id: string;
+  workOrderId: string;
+  requestId: string;
+  partNumber: string;
+  quantity: number;
+  at: Date;
+}
+
+export interface CaseDoc {
+  _id: string; // service request id
+  customerId: string;
+  serialNumber: string;
+  entitlementSource: 'contract' | 'warranty' | 'none' | null;
+  quoteRequired: boolean;
+  model: string | null;
+  productLine: string | null;
+  raisedAt: Date;
+  status: 'open' | 'closed';
+  closedAt: Date | null;
+}
+
+export interface WorkOrderDoc {
+  _id: string;
+  requestId: string;
+  engineerId: string | null;
+  status: 'created' | 'assigned' | 'completed' | 'cancelled';
+  route: string | null;
+  updatedAt: Date;
+  completion: {
+    eventId: string;
+    effortMinutes: number;
+    travelMinutes: number | null;
+    cause: string;
+    failureMode: string | null;
+    partsUsed: { partNumber: string; quantity: number; removedSerial: string | null }[];
+    finishedAt: Date;
+  } | null;
+}
+
+export interface ConsumptionDoc extends OutboxFields {
+  _id: string; // work order id: consumed once per work order
+  workOrderId: string;
+  requestId: string;
+  engineerId: string | null;
+  lines: (ReservationLine & { fromReservation: number; writtenOff: number })[];
+  consumedAt: Date;
+  sourceEventId: string;
+}
+
+export interface DefectiveReturnDoc {
+  _id: string;
+  partNumber: string;
+  removedSerial: string | null;
+  quantity: number;
+  workOrderId: string;
+  requestId: string;
+  engineerId: string | null;
+  machineSerial: string;
+  model: string | null;
+  productLine: string | null;
+  failureMode: string | null;
+  createdAt: Date;
+  dueAt: Date;
+  status: 'awaiting-return' | 'returned' | 'analysed';
+  returnedAt: Date | null;
+  lastChasedAt: Date | null;
+  chaseCount: number;
+  flaggedAt: Date | null;
+}
+
+export interface ReturnAnalysisDoc extends OutboxFields {
+  _id: string; // return id: analysed once
+  finding: string;
+  lot: string | null;
+  supplierId: string | null;
+  failureMode: string | null;
+  notes: string | null;
+  analysedAt: Date;
+  by: string;
+}
+
+export interface SupplierClaimDoc {
+  _id: string;
+  returnId: string;
+  partNumber: string;
+  lot: string | null;
+  supplierId: string;
+  amountCents: number;
+  currency: string;
+  status: 'open' | 'submitted' | 'accepted' | 'rejected' | 'settled';
+  reason: string;
+  openedAt: Date;
+}
+
+export interface PriceListDoc extends Omit<PriceList, 'id'> {
+  _id: string;
+  updatedAt: Date;
+}
+
+export interface QuoteDoc extends OutboxFields {
+  _id: string;
+  requestId: string;
+  workOrderId: string | null;
+  priceListId: string;
+  lines: unknown[];
+  totalCents: number;
+  currency: string;
+  validUntil: Date;
+  issuedAt: Date;
+  by: string;
+}
+
+export interface QuoteAnswerDoc extends OutboxFields {
+  _id: string; // quote id: answered once
+  requestId: string;
+  accepted: boolean;
+  reason: string | null;
+  at: Date;
+  by: string;
+}
+
+export interface RequisitionDoc {
+  _id: string;
+  workOrderId: string;
+  requestId: string;
+  requesterId: string;
+  lines: { partNumber: string; quantity: number; unitPriceCents: number }[];
+  model: string | null;
+  reasons: string[];
+  approvalNeeded: boolean;
+  approvers: string[];
+  deadlineMs: number;
+  currentApprover: string | null;
+  escalations: { level: number; fromApprover: string; toApprover: string; at: string }[];
+  status: 'pending-approval' | 'approved' | 'partially-approved' | 'rejected';
+  createdAt: Date;
+}
+
+export interface RequisitionDecisionDoc extends OutboxFields {
+  _id: string; // requisition id: decided once
+  decision: 'approved' | 'partially-approved' | 'rejected';
+  lines: { partNumber: string; requested: number; approved: number }[];
+  by: string;
+  note: string | null;
+  lapsed: boolean;
+  decidedAt: Date;
+}
+
+export interface AllocationEntryDoc extends Omit<AllocationEntry, 'closedAt'> {
+  _id: string; // case|line|cost centre
+  closedAt: Date;
+}
+
+export interface RedFlagDoc {
+  _id: string; // kind|subject: one flag per thing
+  kind: 'requisition-outlier' | 'defective-part-not-returned' | 'consumption-edited' | 'consumed-without-stock';
+  subject: string;
+  detail: string;
+  engineerId: string | null;
+  raisedAt: Date;
+}
+
+export function createSparesStore(connection: Connection) {
+  const c = <T extends Document>(name: string) => connection.collection<T>(name) as unknown as Collection<T>;
+  const store = {
+    locations: c<LocationDoc>('locations'),
+    receipts: c<StockReceiptDoc>('stockReceipts'),
+    claims: c<UnitClaimDoc>('unitClaims'),
+    transfers: c<TransferDoc>('stockTransfers'),
+    reservations: c<ReservationDoc>('reservations'),
+    reservationEnds: c<ReservationEndDoc>('reservationEnds'),
+    backorders: c<BackorderDoc>('backorders'),
+    cases: c<CaseDoc>('cases'),
+    workOrders: c<WorkOrderDoc>('workOrders'),
+    consumptions: c<ConsumptionDoc>('consumptions'),
+    returns: c<DefectiveReturnDoc>('defectiveReturns'),
+    returnAnalyses: c<ReturnAnalysisDoc>('returnAnalyses'),
+    supplierClaims: c<SupplierClaimDoc>('supplierClaims'),
+    priceLists: c<PriceListDoc>('priceLists'),
+    quotes: c<QuoteDoc>('quotes'),
+    quoteAnswers: c<QuoteAnswerDoc>('quoteAnswers'),
+    requisitions: c<RequisitionDoc>('requisitions'),
+    requisitionDecisions: c<RequisitionDecisionDoc>('requisitionDecisions'),
+    allocations: c<AllocationEntryDoc>('costAllocations'),
+    redFlags: c<RedFlagDoc>('redFlags'),
+  };
+  return {
+    ...store,
+    /** Documents the outbox relay publishes from. */
+    outboxCollections: [store.reservations, store.reservationEnds, store.backorders, store.consumptions, store.returnAnalyses, store.quotes, store.quoteAnswers, store.requisitionDecisions] as unknown as Collection<Document>[],
+    async init(): Promise<void> {
+      await Promise.all([
+        store.receipts.createIndex({ partNumber: 1, locationId: 1 }),
+        store.claims.createIndex({ partNumber: 1, locationId: 1 }),
+        store.claims.createIndex({ reservationId: 1 }),
+        store.transfers.createIndex({ partNumber: 1, toLocationId: 1 }),
+        store.reservations.createIndex({ workOrderId: 1 }),
+        store.reservations.createIndex({ expiresAt: 1 }),
+        store.returns.createIndex({ status: 1, dueAt: 1 }),
+        store.quotes.createIndex({ requestId: 1 }),
+        store.requisitions.createIndex({ workOrderId: 1 }),
+        store.allocations.createIndex({ closedAt: 1 }),
+        ...[store.reservations, store.reservationEnds, store.backorders, store.consumptions, store.returnAnalyses, store.quotes, store.quoteAnswers, store.requisitionDecisions].map((col) =>
+          (col as unknown as Collection<Document>).createIndex({ outboxDueAt: 1 }, { sparse: true }),
+        ),
+      ]);
+    },
+  };
+}
+
+export type SparesStore = ReturnType<typeof createSparesStore>;

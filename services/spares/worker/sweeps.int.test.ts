@@ -1,0 +1,72 @@
+import type { Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectMongo } from '@aftersales/platform';
+import { testLogger, uniqueName } from '@aftersales/platform/testing';
+import { DEFAULT_RETURN_POLICY } from '../domain/returns';
+import { createSparesStore, type DefectiveReturnDoc, type SparesStore } from '../store/collections';
+import { createReservationBook, type ReservationBook } from '../store/reservations';
+import { createSweeps } from './sweeps';
+
+const stack = inject('stack');
+const dbName = uniqueName('spares-sweep').replace(/-/g, '_');
+const day = 86_400_000;
+
+/** The worker's sweep on the real Mongo server: unconsumed reservations expire, overdue returns are chased and flagged once. */
+describe('spares sweep', () => {
+  let connection: Connection;
+  let store: SparesStore;
+  let book: ReservationBook;
+  let now = new Date('2026-06-01T08:00:00Z');
+  const ctx = { topic: (name: string) => `${dbName}.${name}`, now: () => now };
+
+  beforeAll(async () => {
+    connection = await connectMongo(stack.mongoUrl, dbName);
+    store = createSparesStore(connection);
+    await store.init();
+    book = createReservationBook(store, ctx, testLogger());
+    await store.locations.insertOne({ _id: 'CENTRAL', kind: 'central', name: 'Central', engineerId: null });
+    await book.receive('P-FILTER', 'CENTRAL', 2, 'test');
+  });
+
+  afterAll(async () => {
+    await connection?.dropDatabase();
+    await connection?.close();
+  });
+
+  it('expires a reservation nobody consumed and gives its units back, once', async () => {
+    await book.reserve({ reservationId: 'RES-OLD', workOrderId: 'WO-OLD', requestId: 'SR-OLD', engineerId: null, lines: [{ partNumber: 'P-FILTER', quantity: 2 }], ttlMs: day, by: 'test' }, { correlationId: 'c', causationId: null });
+    const sweeps = createSweeps(store, book, () => now, testLogger(), DEFAULT_RETURN_POLICY);
+    expect((await sweeps.runOnce()).expired).toBe(0);
+    now = new Date(now.getTime() + day + 1);
+    expect((await sweeps.runOnce()).expired).toBe(1);
+    expect(await store.reservationEnds.findOne({ _id: 'RES-OLD' })).toMatchObject({ kind: 'released', reason: 'expired' });
+    expect((await store.reservationEnds.findOne({ _id: 'RES-OLD' }))?.outbox?.[0]?.event.type).toBe('parts.released');
+    expect((await book.levels({ partNumber: 'P-FILTER' }))[0]).toMatchObject({ reserved: 0, available: 2 });
+    expect((await sweeps.runOnce()).expired).toBe(0);
+  });
+
+  it('chases an overdue defective return and flags it once past the limit', async () => {
+    const due = new Date(now.getTime() - day);
+    const doc: DefectiveReturnDoc = {
+      _id: 'RET-WO-9-1', partNumber: 'P-FILTER', removedSerial: null, quantity: 1, workOrderId: 'WO-9', requestId: 'SR-9', engineerId: 'ENG-9', machineSerial: 'SN-9', model: null, productLine: null, failureMode: null,
+      createdAt: due, dueAt: due, status: 'awaiting-return', returnedAt: null, lastChasedAt: null, chaseCount: 0, flaggedAt: null,
+    };
+    await store.returns.insertOne(doc);
+    const sweeps = createSweeps(store, book, () => now, testLogger(), DEFAULT_RETURN_POLICY);
+    expect(await sweeps.chaseReturns()).toEqual({ chased: 1, flagged: 0 });
+    expect(await sweeps.chaseReturns()).toEqual({ chased: 0, flagged: 0 });
+    now = new Date(due.getTime() + 31 * day);
+    expect(await sweeps.chaseReturns()).toEqual({ chased: 1, flagged: 1 });
+    expect(await store.returns.findOne({ _id: doc._id })).toMatchObject({ chaseCount: 2, flaggedAt: now });
+    expect(await store.redFlags.findOne({ _id: `defective-part-not-returned|${doc._id}` })).toMatchObject({ kind: 'defective-part-not-returned', engineerId: 'ENG-9' });
+  });
+
+  it('gives back claims of a reservation that was never stored (a crash between claim and reservation)', async () => {
+    await store.claims.insertOne({ _id: 'P-FILTER|CENTRAL|1', partNumber: 'P-FILTER', locationId: 'CENTRAL', unitNo: 1, state: 'reserved', reservationId: 'RES-LOST', workOrderId: 'WO-LOST', claimedAt: now });
+    const sweeps = createSweeps(store, book, () => now, testLogger(), DEFAULT_RETURN_POLICY);
+    expect(await sweeps.dropOrphanClaims()).toBe(0);
+    now = new Date(now.getTime() + 11 * 60_000);
+    expect(await sweeps.dropOrphanClaims()).toBe(1);
+    expect((await book.levels({ partNumber: 'P-FILTER' }))[0]).toMatchObject({ available: 2 });
+  });
+});

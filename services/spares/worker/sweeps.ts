@@ -1,0 +1,69 @@
+import type { Logger } from 'pino';
+import { returnAction, type ReturnPolicy } from '../domain/returns';
+import type { SparesStore } from '../store/collections';
+import type { ReservationBook } from '../store/reservations';
+
+/** A reservation stores its claims first and itself last; older claims without it come from a crash. */
+const orphanGraceMs = 10 * 60_000;
+
+/**
+ * The worker's periodic chores: reservations not consumed by their expiry go back to stock, and
+ * defective parts not returned by their due date are chased and, past the limit, flagged.
+ */
+export function createSweeps(store: SparesStore, book: ReservationBook, now: () => Date, log: Logger, policy: ReturnPolicy) {
+  async function expireReservations(): Promise<number> {
+    const due = await store.reservations.find({ expiresAt: { $lte: now() } }, { projection: { _id: 1, requestId: 1 } }).limit(500).toArray();
+    const ended = new Set((await store.reservationEnds.find({ _id: { $in: due.map((r) => r._id) } }, { projection: { _id: 1 } }).toArray()).map((e) => e._id));
+    let expired = 0;
+    for (const r of due.filter((d) => !ended.has(d._id))) {
+      if (await book.release(r._id, 'expired', { correlationId: r.requestId, causationId: null })) expired++;
+    }
+    return expired;
+  }
+
+  /** Claims a crashed reservation left behind (claimed, but its reservation never stored) go back after a grace period. */
+  async function dropOrphanClaims(): Promise<number> {
+    const old = await store.claims.find({ state: 'reserved', claimedAt: { $lt: new Date(now().getTime() - orphanGraceMs) } }, { projection: { reservationId: 1 } }).limit(1000).toArray();
+    const ids = [...new Set(old.flatMap((c) => (c.reservationId ? [c.reservationId] : [])))];
+    const stored = new Set((await store.reservations.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map((r) => r._id));
+    const orphans = ids.filter((id) => !stored.has(id));
+    if (orphans.length === 0) return 0;
+    const { deletedCount } = await store.claims.deleteMany({ reservationId: { $in: orphans }, state: 'reserved' });
+    log.warn({ reservations: orphans.length, claims: deletedCount }, 'orphaned claims given back');
+    return deletedCount;
+  }
+
+  async function chaseReturns(): Promise<{ chased: number; flagged: number }> {
+    const at = now();
+    const open = await store.returns.find({ status: 'awaiting-return', dueAt: { $lt: at } }).limit(1000).toArray();
+    let chased = 0;
+    let flagged = 0;
+    for (const r of open) {
+      const action = returnAction(r, at, policy);
+      if (action === 'none') continue;
+      await store.returns.updateOne({ _id: r._id, status: 'awaiting-return' }, { $set: { lastChasedAt: at, ...(action === 'chase-and-flag' ? { flaggedAt: at } : {}) }, $inc: { chaseCount: 1 } });
+      chased++;
+      log.info({ returnId: r._id, engineerId: r.engineerId, workOrderId: r.workOrderId, dueAt: r.dueAt }, 'defective part overdue: engineer chased');
+      if (action === 'chase-and-flag') {
+        flagged++;
+        await store.redFlags
+          .insertOne({ _id: `defective-part-not-returned|${r._id}`, kind: 'defective-part-not-returned', subject: r._id, detail: `${r.partNumber} from ${r.workOrderId} due ${r.dueAt.toISOString()} not returned`, engineerId: r.engineerId, raisedAt: at })
+          .catch(() => undefined);
+      }
+    }
+    return { chased, flagged };
+  }
+
+  return {
+    expireReservations,
+    chaseReturns,
+    dropOrphanClaims,
+    async runOnce() {
+      const expired = await expireReservations();
+      await dropOrphanClaims();
+      const returns = await chaseReturns();
+      if (expired || returns.chased) log.info({ expired, ...returns }, 'sweep done');
+      return { expired, ...returns };
+    },
+  };
+}
