@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { buildEvent, topicOf, type EventKey } from '@aftersales/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registrationBody } from './support/demo';
+import { registerRequest, requestStep } from './support/requests';
 import { api } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
@@ -25,7 +25,7 @@ interface LiveState {
  */
 describe('intake follows facts from dispatch, spares and quality', () => {
   const bed = useTestBed('facts', { intake: { SEED_DEMO_DATA: 'true' } });
-  const { stack, ns, started } = bed;
+  const { stack, ns } = bed;
   const intake = () => bed.service('intake');
   let producer: Producer;
 
@@ -43,18 +43,11 @@ describe('intake follows facts from dispatch, spares and quality', () => {
     return eventId;
   }
 
-  async function screenedRequest(body: Record<string, unknown> = {}): Promise<{ id: string; record: Record<string, unknown> }> {
-    const created = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody(body) });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id = created.body.id as string;
-    started.push(id);
-    await eventually(`${id}'s workflow`, async () => {
-      const read = await api(intake(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
-      return (read.body.workflow as { available?: boolean } | null)?.available ? true : undefined;
-    });
-    const screened = await api(intake(), 'POST', `/v1/service-requests/${id}/screening`, { token: bed.token('agent'), body: { outcome: 'valid', faultCategory: 'optical', severity: 'major' } });
+  async function screenedRequest(): Promise<{ id: string; record: Record<string, unknown> }> {
+    const record = await registerRequest(bed);
+    const screened = await requestStep(bed, record.id, 'screening', { outcome: 'valid', faultCategory: 'optical', severity: 'major' });
     expect(screened.status, JSON.stringify(screened.body)).toBe(200);
-    return { id, record: created.body };
+    return { id: record.id, record };
   }
 
   async function stateWhen(id: string, what: string, ready: (s: LiveState) => boolean): Promise<LiveState> {

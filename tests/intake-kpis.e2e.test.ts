@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { registrationBody } from './support/demo';
+import { registerRequest, requestStep } from './support/requests';
 import { api } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
@@ -11,18 +11,8 @@ describe('service KPIs', () => {
   const bed = useTestBed('kpis', { intake: { SEED_DEMO_DATA: 'true' } });
   const intake = () => bed.service('intake');
 
-  async function registered(): Promise<string> {
-    const created = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody() });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id = created.body.id as string;
-    bed.started.push(id);
-    await eventually(`${id}'s workflow`, async () => {
-      const read = await api(intake(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
-      return (read.body.workflow as { available?: boolean } | null)?.available ? true : undefined;
-    });
-    return id;
-  }
-  const step = (id: string, path: string, body: unknown) => api(intake(), 'POST', `/v1/service-requests/${id}/${path}`, { token: bed.token('agent'), body });
+  const registered = async () => (await registerRequest(bed)).id;
+  const step = (id: string, path: string, body: unknown) => requestStep(bed, id, path, body);
 
   it('counts a fixed, surveyed request and an invalid one; refuses a period that ends before it starts', async () => {
     const fixed = await registered();

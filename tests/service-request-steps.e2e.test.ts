@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { buildEvent, topicOf, validateEvent } from '@aftersales/contracts';
 import { describe, expect, it } from 'vitest';
-import { registrationBody } from './support/demo';
 import { readTopic } from './support/kafka';
 import { withMongo } from './support/mongo';
+import { registerRequest } from './support/requests';
 import { api } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
@@ -19,17 +19,7 @@ describe('service-request steps over HTTP', () => {
   const { stack, ns, started } = bed;
   const intake = () => bed.service('intake');
 
-  async function registered(): Promise<string> {
-    const created = await api(intake(), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody() });
-    expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const id = created.body.id as string;
-    started.push(id);
-    await eventually(`${id}'s workflow`, async () => {
-      const read = await api(intake(), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
-      return (read.body.workflow as { available?: boolean } | null)?.available ? true : undefined;
-    });
-    return id;
-  }
+  const registered = async () => (await registerRequest(bed)).id;
 
   const step = (id: string, path: string, token: string, body: unknown) => api(intake(), 'POST', `/v1/service-requests/${id}/${path}`, { token, body });
 
