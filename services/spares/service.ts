@@ -36,7 +36,7 @@ export const sparesService: ServiceDefinition = {
     const book = createReservationBook(store, platform, log.child({ module: 'reservations' }));
     const returnPolicy = { dueDays: config.SPARES_RETURN_DUE_DAYS, chaseEveryDays: config.SPARES_RETURN_CHASE_EVERY_DAYS, flagAfterDaysOverdue: config.SPARES_RETURN_FLAG_AFTER_DAYS };
     const flow = createCaseFlow(store, models, book, platform, log.child({ module: 'case-flow' }), { returnPolicy, salesCentreId: config.SPARES_SALES_CENTRE_ID, factoryId: config.SPARES_FACTORY_ID });
-    const sweeps = createSweeps(store, book, platform.now, log.child({ module: 'sweeps' }), returnPolicy);
+    const sweeps = createSweeps(store, book, platform.now, log.child({ module: 'sweeps' }), returnPolicy, flow);
     if (platform.config.PROCESS_ROLE !== 'api') {
       // Expiry and chasing are idempotent, so several worker processes may sweep at once.
       setInterval(() => {

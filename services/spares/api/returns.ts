@@ -143,7 +143,7 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
       summary: 'Red flags: requisitions far above peers or history, defective parts never returned, consumption edited after the fact',
       tags: ['returns'],
       roles: ['spares', 'manager', 'auditor', 'finance'],
-      query: z.object({ kind: z.enum(['requisition-outlier', 'defective-part-not-returned', 'consumption-edited', 'consumed-without-stock']).optional() }),
+      query: z.object({ kind: z.enum(['requisition-outlier', 'defective-part-not-returned', 'consumption-edited', 'consumed-without-stock', 'no-completion-report']).optional() }),
       responses: { 200: { description: 'Flags' } },
       handler: async ({ query }) => ({ status: 200, body: { items: (await store.redFlags.find(query.kind ? { kind: query.kind } : {}).sort({ raisedAt: 1 }).limit(1000).toArray()).map(strip) } }),
     }),

@@ -106,6 +106,8 @@ export function sparesConsumers(platform: Platform, store: SparesStore, book: Re
       const reported = { ...workOrder, completion: { ...workOrder.completion!, partsUsed: completion.partsUsed } };
       await flow.consume(reported, caseDoc?.serialNumber ?? 'unknown', event.id, causeOf(event));
       if (caseDoc && workOrder.completion?.eventId === event.id) await flow.openReturns(workOrder, caseDoc);
+      // The case closed before this report arrived: charge it now.
+      if (caseDoc?.status === 'awaiting-report' && caseDoc.closedAt && caseDoc.closedWorkOrderId === data.workOrderId) await flow.allocate(data.requestId, caseDoc.closedAt, data.workOrderId);
     });
   };
 

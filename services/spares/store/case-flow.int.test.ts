@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectMongo } from '@aftersales/platform';
 import { testLogger, uniqueName } from '@aftersales/platform/testing';
 import { DEFAULT_RETURN_POLICY } from '../domain/returns';
+import { createSweeps, reportGraceMs } from '../worker/sweeps';
 import { createCaseFlow, type CaseFlow } from './case-flow';
 import { createSparesStore, type SparesStore, type WorkOrderDoc } from './collections';
 import { createSparesModels } from './models';
@@ -65,5 +66,26 @@ describe('consumption and write-off', () => {
       ['CENTRAL', 1, 0],
       ['VAN-ENG-1', 1, 0],
     ]);
+  });
+
+  it('a case closed before its work order was reported waits without blocking, and is charged once the grace is over', async () => {
+    await store.cases.insertOne({ _id: 'SR-2', customerId: 'CUST-1', serialNumber: 'SN-2', entitlementSource: 'warranty', quoteRequired: false, model: null, productLine: null, raisedAt: ctx.now(), status: 'open', closedAt: null });
+    await store.workOrders.insertOne({ _id: 'WO-2', requestId: 'SR-2', engineerId: 'ENG-1', status: 'assigned', route: 'field-visit', updatedAt: ctx.now(), completion: null });
+    const closedAt = ctx.now();
+    // No report yet: nothing charged, nothing thrown (a throw would hold the consumer's partition).
+    expect(await flow.allocate('SR-2', closedAt, 'WO-2')).toBe(0);
+    expect(await store.cases.findOne({ _id: 'SR-2' })).toMatchObject({ status: 'awaiting-report', closedWorkOrderId: 'WO-2' });
+    expect(await store.allocations.countDocuments({ caseId: 'SR-2' })).toBe(0);
+
+    let now = new Date(closedAt.getTime() + reportGraceMs - 1);
+    const sweeps = createSweeps(store, book, () => now, testLogger(), DEFAULT_RETURN_POLICY, flow);
+    expect(await sweeps.settleUnreportedCases()).toBe(0);
+    now = new Date(closedAt.getTime() + reportGraceMs + 1);
+    expect(await sweeps.settleUnreportedCases()).toBe(1);
+    // Charged with what is known (one trip of the field visit), flagged, and settled only once.
+    expect(await store.cases.findOne({ _id: 'SR-2' })).toMatchObject({ status: 'closed' });
+    expect(await store.allocations.countDocuments({ caseId: 'SR-2' })).toBeGreaterThan(0);
+    expect(await store.redFlags.findOne({ _id: 'no-completion-report|SR-2' })).toMatchObject({ kind: 'no-completion-report', subject: 'SR-2' });
+    expect(await sweeps.settleUnreportedCases()).toBe(0);
   });
 });

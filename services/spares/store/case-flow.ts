@@ -142,12 +142,19 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
     },
 
     /** Who pays for each part, hour and trip of the closed case; stored once per line and cost centre. */
-    async allocate(requestId: string, closedAt: Date, workOrderId: string | null): Promise<number> {
+    /**
+     * Charges a closed case. The engineer's report travels on another topic and may come second,
+     * or never (a case resolved by phone after a work order was planned): without it the case is
+     * marked as waiting and the consumer moves on; the report's arrival or the sweep settles it.
+     * `withoutReport` charges what is known (no parts, no effort) once the wait is over.
+     */
+    async allocate(requestId: string, closedAt: Date, workOrderId: string | null, withoutReport = false): Promise<number> {
       const caseDoc = await store.cases.findOne({ _id: requestId });
       const workOrder = workOrderId ? await store.workOrders.findOne({ _id: workOrderId }) : null;
-      if (workOrderId && !workOrder?.completion) {
-        // The report travels on another topic and may come second; retrying waits for it.
-        throw new CaseNotSettled(`work order ${workOrderId} of ${requestId} has no completion report yet`);
+      if (workOrderId && !workOrder?.completion && !withoutReport) {
+        await store.cases.updateOne({ _id: requestId }, { $set: { status: 'awaiting-report', closedAt, closedWorkOrderId: workOrderId } });
+        log.info({ serviceRequestId: requestId, workOrderId }, 'case closed before its work order was reported: cost waits for the report');
+        return 0;
       }
       const consumption = workOrderId ? await store.consumptions.findOne({ _id: workOrderId }) : null;
       const list = await loadPriceList(store);
@@ -192,11 +199,6 @@ function samePartsUsed(consumption: ConsumptionDoc, used: { partNumber: string; 
     return [...m.entries()].sort().join(';');
   };
   return sum(consumption.lines) === sum(used);
-}
-
-/** Retriable: the consumer tries again after its backoff. */
-export class CaseNotSettled extends Error {
-  readonly retriable = true;
 }
 
 export type CaseFlow = ReturnType<typeof createCaseFlow>;

@@ -96,8 +96,10 @@ export interface CaseDoc {
   model: string | null;
   productLine: string | null;
   raisedAt: Date;
-  status: 'open' | 'closed';
+  /** awaiting-report: closed at intake, its work order's report not here yet (see CaseFlow.allocate). */
+  status: 'open' | 'awaiting-report' | 'closed';
   closedAt: Date | null;
+  closedWorkOrderId?: string | null;
 }
 
 export interface WorkOrderDoc {
@@ -234,7 +236,7 @@ export interface AllocationEntryDoc extends Omit<AllocationEntry, 'closedAt'> {
 
 export interface RedFlagDoc {
   _id: string; // kind|subject: one flag per thing
-  kind: 'requisition-outlier' | 'defective-part-not-returned' | 'consumption-edited' | 'consumed-without-stock';
+  kind: 'requisition-outlier' | 'defective-part-not-returned' | 'consumption-edited' | 'consumed-without-stock' | 'no-completion-report';
   subject: string;
   detail: string;
   engineerId: string | null;

@@ -1,16 +1,19 @@
 import type { Logger } from 'pino';
 import { returnAction, type ReturnPolicy } from '../domain/returns';
 import type { SparesStore } from '../store/collections';
+import type { CaseFlow } from '../store/case-flow';
 import type { ReservationBook } from '../store/reservations';
 
 /** A reservation stores its claims first and itself last; older claims without it come from a crash. */
 const orphanGraceMs = 10 * 60_000;
+/** How long a closed case waits for its work order's report before it is charged without one. */
+export const reportGraceMs = 60 * 60_000;
 
 /**
  * The worker's periodic chores: reservations not consumed by their expiry go back to stock, and
  * defective parts not returned by their due date are chased and, past the limit, flagged.
  */
-export function createSweeps(store: SparesStore, book: ReservationBook, now: () => Date, log: Logger, policy: ReturnPolicy) {
+export function createSweeps(store: SparesStore, book: ReservationBook, now: () => Date, log: Logger, policy: ReturnPolicy, flow?: Pick<CaseFlow, 'allocate'>) {
   async function expireReservations(): Promise<number> {
     const due = await store.reservations.find({ expiresAt: { $lte: now() } }, { projection: { _id: 1, requestId: 1 } }).limit(500).toArray();
     const ended = new Set((await store.reservationEnds.find({ _id: { $in: due.map((r) => r._id) } }, { projection: { _id: 1 } }).toArray()).map((e) => e._id));
@@ -54,13 +57,29 @@ export function createSweeps(store: SparesStore, book: ReservationBook, now: () 
     return { chased, flagged };
   }
 
+  /** Cases closed without their work order's report past the grace are charged with what is known, and flagged. */
+  async function settleUnreportedCases(): Promise<number> {
+    if (!flow) return 0;
+    const waiting = await store.cases.find({ status: 'awaiting-report', closedAt: { $lt: new Date(now().getTime() - reportGraceMs) } }).limit(200).toArray();
+    for (const c of waiting) {
+      await flow.allocate(c._id, c.closedAt!, c.closedWorkOrderId ?? null, true);
+      await store.redFlags
+        .insertOne({ _id: `no-completion-report|${c._id}`, kind: 'no-completion-report', subject: c._id, detail: `closed ${c.closedAt!.toISOString()} without a report for ${c.closedWorkOrderId ?? 'its work order'}: charged without parts or effort`, engineerId: null, raisedAt: now() })
+        .catch(() => undefined);
+      log.warn({ serviceRequestId: c._id, workOrderId: c.closedWorkOrderId }, 'case charged without its work order report');
+    }
+    return waiting.length;
+  }
+
   return {
     expireReservations,
     chaseReturns,
     dropOrphanClaims,
+    settleUnreportedCases,
     async runOnce() {
       const expired = await expireReservations();
       await dropOrphanClaims();
+      await settleUnreportedCases();
       const returns = await chaseReturns();
       if (expired || returns.chased) log.info({ expired, ...returns }, 'sweep done');
       return { expired, ...returns };
