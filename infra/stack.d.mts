@@ -17,6 +17,8 @@ export interface StackInfo {
   temporalTestServer: { path: string; version: string };
   kafka: { brokers: string[]; version: string };
   mongo: { url: string; version?: string; ferretdbVersion: string; engine: 'ferretdb' };
+  /** pdftotext from Debian's poppler-utils (a wrapper script), null before it was unpacked */
+  pdftotext: { path: string; version: string } | null;
 }
 
 export interface ServerStatus {

@@ -16,6 +16,7 @@ import { ferretdb } from './lib/ferretdb.mjs';
 import { kafka } from './lib/kafka.mjs';
 import { HOST, dirs, logFile, pidFile, rel } from './lib/paths.mjs';
 import { isOurProcess, readPid, seconds, signal, spawnDetached, stopProcess, tcpOpen, waitFor, waitForExit, withLock } from './lib/proc.mjs';
+import { poppler } from './lib/poppler.mjs';
 import { temporal, testServerInfo } from './lib/temporal.mjs';
 
 const SERVERS = { temporal, kafka, mongo: ferretdb };
@@ -124,6 +125,7 @@ async function collectInfo() {
     temporalTestServer: testServerInfo(),
     kafka: kafka.info(),
     mongo,
+    pdftotext: poppler.info(),
   };
 }
 
@@ -134,6 +136,8 @@ export async function up({ log = defaultLog } = {}) {
   return withLock(lockFile, async () => {
     // installs one after another (readable output, and pip/mvn/go compete for the same CPUs) ...
     for (const s of Object.values(SERVERS)) await s.install(log);
+    // not a server: a tool the PDF tests read documents back with; a machine without apt still runs the stack
+    await poppler.install(log).catch((e) => log(`poppler: not installed (${e.message.split('\n')[0]}); the PDF report test will say so`));
     // ... starts in parallel, since the JVM and the Temporal server each take seconds
     const results = await Promise.allSettled(SERVER_NAMES.map((name) => startServer(name, { log })));
     const failed = results.filter((r) => r.status === 'rejected');

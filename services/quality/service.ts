@@ -1,19 +1,33 @@
 import type { ServiceDefinition } from '@aftersales/platform';
+import { eightDTaskQueue, qualityWorkflowsPath } from '@aftersales/workflows';
 import { articleRoutes } from './api/articles';
+import { eightDRoutes } from './api/eight-ds';
+import { recurrenceRoutes } from './api/recurrences';
+import { eightDStarter } from './events/eight-d-starter';
+import { failureRecordConsumer } from './events/failures';
 import { qualityStreams } from './events/streams';
 import { loadDemoData } from './store/demo-data';
+import { createFailureDesk } from './store/failure-desk';
 import { createQualityModels } from './store/models';
+import { createEightDActivities } from './worker/activities';
 
-/** Quality: the knowledge base; failure records, recurrence detection and the eightD workflow follow. */
+/** Quality: failure records and recurrence detection, the eightD workflow's worker, the customer report and the knowledge base. */
 export const qualityService: ServiceDefinition = {
   name: 'quality',
   defaultPort: 8084,
-  version: '0.1.0',
+  version: '0.2.0',
   description: 'Learns from the field: failure records, recurrence detection, 8D escalations and known fixes.',
   async setup(platform) {
     const models = createQualityModels(platform.mongo);
     await Promise.all(Object.values(models).map((model) => model.init()));
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(models);
-    return { routes: articleRoutes(models), outboxCollections: [], topics: qualityStreams, consumers: [], temporalWorkers: [] };
+    const desk = createFailureDesk(platform, models);
+    return {
+      routes: [...articleRoutes(platform, models), ...eightDRoutes(platform, models), ...recurrenceRoutes(models, desk)],
+      outboxCollections: [models.eightDs.collection, models.eightDEvents.collection, models.articleVersions.collection],
+      topics: qualityStreams,
+      consumers: [failureRecordConsumer(platform, desk), eightDStarter(platform)],
+      temporalWorkers: [{ taskQueue: eightDTaskQueue, workflowsPath: qualityWorkflowsPath, activities: createEightDActivities(platform, models) }],
+    };
   },
 };

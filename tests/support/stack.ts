@@ -9,6 +9,8 @@ export interface StackEndpoints {
   temporalTestServerPath: string | null;
   temporalTestServerVersion: string | null;
   kafkaVersion: string | null;
+  /** pdftotext (poppler-utils) the stack unpacked; null before `up` unpacked it (the PDF report test then fails, naming it). */
+  pdftotextPath: string | null;
 }
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,6 +20,7 @@ interface StackJson {
   temporalTestServer?: { path?: string; version?: string };
   kafka?: { brokers?: string[]; version?: string };
   mongo?: { url?: string };
+  pdftotext?: { path?: string } | null;
 }
 
 /** The environment wins (real clusters); otherwise what infra/stack.mjs wrote when it started the local stack. */
@@ -35,6 +38,7 @@ export function stackEndpoints(env: NodeJS.ProcessEnv = process.env): StackEndpo
     temporalTestServerVersion: local.temporalTestServer?.version ?? null,
     // The broker does not say its version over the protocol; the local stack knows which jars it runs.
     kafkaVersion: kafkaBrokers === localBrokers ? (local.kafka?.version ?? null) : null,
+    pdftotextPath: env.PDFTOTEXT_PATH ?? local.pdftotext?.path ?? null,
   };
 }
 

@@ -1,15 +1,28 @@
 import { z } from 'zod';
-import { defineRoute, NotFoundError, type RouteSpec } from '@aftersales/platform';
+import { buildEvent, topics } from '@aftersales/contracts';
+import { ConflictError, defineRoute, isDuplicateKeyError, NotFoundError, outboxForInsert, type Platform, type RouteSpec } from '@aftersales/platform';
 import { rankArticles } from '../domain/known-fix-search';
-import type { ArticleDoc, QualityModels } from '../store/models';
+import type { ArticleDoc, ArticleVersionDoc, QualityModels } from '../store/models';
 
-function present({ _id, ...rest }: ArticleDoc) {
+function present({ _id, outbox: _o, outboxDueAt: _d, ...rest }: ArticleDoc) {
   return { id: _id, ...rest };
 }
 
+const field = (max: number) => z.string().trim().min(1).max(max);
+const articleEdit = z.object({
+  title: field(500),
+  models: z.array(field(64)).max(200),
+  symptom: field(4000),
+  cause: z.string().trim().max(4000),
+  fix: field(8000),
+  parts: z.array(field(64)).max(200),
+  /** The version the editor started from: an edit of a stale copy is refused. */
+  baseVersion: z.number().int().positive(),
+});
+
 const readers = ['quality', 'agent', 'engineer', 'dispatcher', 'manager', 'auditor', 'dealer', 'platform'] as const;
 
-export function articleRoutes(models: QualityModels): RouteSpec[] {
+export function articleRoutes(platform: Platform, models: QualityModels): RouteSpec[] {
   return [
     defineRoute({
       method: 'get',
@@ -38,6 +51,60 @@ export function articleRoutes(models: QualityModels): RouteSpec[] {
         const article = await models.articles.findById(params.id).lean();
         if (!article) throw new NotFoundError('article', params.id, 'id');
         return { status: 200, body: present(article) };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/articles/:id/versions',
+      summary: 'Every published version of an article, newest first',
+      tags: ['knowledge-base'],
+      roles: readers,
+      params: z.object({ id: z.string().min(1).max(64) }),
+      responses: { 200: { description: 'The versions' } },
+      handler: async ({ params }) => {
+        const versions = await models.articleVersions.find({ articleId: params.id }).sort({ version: -1 }).lean<ArticleVersionDoc[]>();
+        if (versions.length === 0 && !(await models.articles.exists({ _id: params.id }))) throw new NotFoundError('article', params.id, 'id');
+        return { status: 200, body: { items: versions.map(({ _id, outbox: _o, outboxDueAt: _d, ...v }) => v) } };
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/v1/articles/:id',
+      summary: 'Edit an article: publishes the next version (intake keeps the highest it saw)',
+      tags: ['knowledge-base'],
+      roles: ['quality'],
+      params: z.object({ id: z.string().min(1).max(64) }),
+      body: articleEdit,
+      responses: { 200: { description: 'The new version' }, 409: { description: 'Someone published a newer version first' } },
+      handler: async ({ params, body, principal }) => {
+        const current = await models.articles.findById(params.id).lean<ArticleDoc>();
+        if (!current) throw new NotFoundError('article', params.id, 'id');
+        if (body.baseVersion !== current.version) throw new ConflictError(`article ${params.id} is at version ${current.version}, not ${body.baseVersion}`, 'baseVersion');
+        const version = current.version + 1;
+        const publishedAt = platform.now();
+        const { baseVersion: _b, ...content } = body;
+        // Two editors racing for the same version: the unique key of the version lets one win.
+        const event = buildEvent('article.published@1', { articleId: params.id, version, ...content, publishedAt: publishedAt.toISOString() }, { id: `${params.id}@${version}`, occurredAt: publishedAt, source: 'quality', subject: params.id, correlationId: params.id, causationId: null });
+        // The version and its event in one insert-only document: two editors racing for the same
+        // version, one wins by the unique key; the relay never writes the article itself.
+        try {
+          await models.articleVersions.collection.insertOne({
+            _id: `${params.id}@${version}` as never,
+            articleId: params.id,
+            version,
+            ...content,
+            publishedAt,
+            eightDId: current.eightDId ?? null,
+            editedBy: principal?.sub ?? 'unknown',
+            ...outboxForInsert([{ topic: platform.topic(topics.articles), event }], publishedAt),
+          });
+        } catch (error) {
+          if (isDuplicateKeyError(error)) throw new ConflictError(`version ${version} of article ${params.id} was published by someone else first`, 'baseVersion');
+          throw error;
+        }
+        await models.articles.updateOne({ _id: params.id, version: { $lt: version } }, { $set: { ...content, version, publishedAt } });
+        platform.nudgeOutbox();
+        return { status: 200, body: { id: params.id, version, ...content, publishedAt } };
       },
     }),
   ];

@@ -15,4 +15,10 @@ export async function loadDemoData(models: QualityModels): Promise<void> {
     },
   ];
   await models.articles.bulkWrite(articles.map((a) => ({ updateOne: { filter: { _id: a._id }, update: { $setOnInsert: a }, upsert: true } })));
+  // Which cutting model is newer: the newer-model recurrence rule compares these.
+  const generations = [
+    { _id: 'FL-3015', productLine: 'fiber-laser-cutting', generation: 1 },
+    { _id: 'FL-4020', productLine: 'fiber-laser-cutting', generation: 2 },
+  ];
+  await models.modelGenerations.bulkWrite(generations.map((g) => ({ updateOne: { filter: { _id: g._id }, update: { $setOnInsert: g }, upsert: true } })));
 }

@@ -1,4 +1,8 @@
 import { Schema, type Connection } from 'mongoose';
+import type { OutboxEntry } from '@aftersales/platform';
+import type { EightDState } from '@aftersales/workflows';
+import type { RequestContext, StoredFailureRecord } from '../domain/failure-records';
+import type { RecurrenceRule } from '../domain/recurrence';
 
 /** A known fix: what intake agents search while registering, and engineers read before a visit. */
 export interface ArticleDoc {
@@ -11,7 +15,84 @@ export interface ArticleDoc {
   fix: string;
   parts: string[];
   publishedAt: Date;
+  /** The 8D the article came from, if any. */
+  eightDId?: string | null;
+  outbox?: OutboxEntry[];
+  outboxDueAt?: Date;
 }
+
+/** Every published version of an article, keyed `<id>@<version>`: the unique key refuses a version published twice. */
+export interface ArticleVersionDoc extends ArticleDoc {
+  articleId: string;
+  editedBy: string;
+}
+
+export interface RequestContextDoc extends Omit<RequestContext, 'requestId'> {
+  _id: string;
+}
+
+export interface FailureRecordDoc extends Omit<StoredFailureRecord, 'id'> {
+  _id: string;
+  /** The 8D the record was attached to (opened it, or joined it). */
+  eightDId: string | null;
+  receivedAt: Date;
+}
+
+/** One recurrence check per failure record: inserted first (the unique key makes the check run once), then its outcome. */
+export interface RecurrenceDoc {
+  /** The record id for the check on arrival; `<record id>#<pass>` for a later one (severe, formal report). */
+  _id: string;
+  failureRecordId: string;
+  status: 'checking' | 'done';
+  checkedAt: Date;
+  model: string;
+  productLine: string;
+  failureMode: string;
+  hits: {
+    rules: RecurrenceRule[];
+    recordIds: string[];
+    linkedEightDIds: string[];
+    outcome: 'opened' | 'attached';
+    eightDId: string;
+  }[];
+}
+
+/** The 8D as quality stores it: the workflow's last recorded state, and the events it publishes. */
+export interface EightDDoc {
+  _id: string;
+  status: 'open' | 'closed';
+  problem: { productLine: string; model: string; failureMode: string };
+  /** productLine|model|failureMode: how the open 8D for a problem is found. */
+  problemKey: string;
+  rules: RecurrenceRule[];
+  reason: string;
+  linkedTo: string | null;
+  openedAt: Date;
+  closedAt: Date | null;
+  revision: number;
+  state: EightDState | null;
+  outbox?: OutboxEntry[];
+  outboxDueAt?: Date;
+}
+
+/** One fact the eightD workflow published, as its own document: inserted once (the fact id is the key), relayed from its outbox. */
+export interface EightDEventDoc {
+  _id: string;
+  eightDId: string;
+  outbox?: OutboxEntry[];
+  outboxDueAt?: Date;
+}
+
+/** Model generations per product line: which model is newer (data, maintained by quality). */
+export interface ModelGenerationDoc {
+  _id: string;
+  productLine: string;
+  generation: number;
+}
+
+export const problemKeyOf = (p: { productLine: string; model: string; failureMode: string }) => `${p.productLine}|${p.model}|${p.failureMode}`;
+
+const loose = { versionKey: false, strict: false } as const;
 
 export function createQualityModels(connection: Connection) {
   const articles = new Schema<ArticleDoc>(
@@ -25,10 +106,29 @@ export function createQualityModels(connection: Connection) {
       fix: { type: String, required: true },
       parts: { type: [String], default: [] },
       publishedAt: { type: Date, required: true },
+      eightDId: { type: String, default: null },
+      outbox: { type: Schema.Types.Mixed },
+      outboxDueAt: { type: Date, index: true },
     },
     { versionKey: false },
   );
-  return { articles: connection.model('Article', articles, 'articles') };
+  const articleVersions = new Schema<ArticleVersionDoc>({ _id: String, articleId: { type: String, index: true }, outboxDueAt: { type: Date, index: true } }, loose);
+  const requestContexts = new Schema<RequestContextDoc>({ _id: String }, loose);
+  const failureRecords = new Schema<FailureRecordDoc>({ _id: String, productLine: { type: String, index: true }, failureMode: String, eightDId: { type: String, index: true } }, loose);
+  const recurrences = new Schema<RecurrenceDoc>({ _id: String, checkedAt: { type: Date, index: true } }, loose);
+  const eightDs = new Schema<EightDDoc>({ _id: String, problemKey: { type: String, index: true }, status: String, outboxDueAt: { type: Date, index: true } }, loose);
+  const eightDEvents = new Schema<EightDEventDoc>({ _id: String, eightDId: { type: String, index: true }, outboxDueAt: { type: Date, index: true } }, loose);
+  const modelGenerations = new Schema<ModelGenerationDoc>({ _id: String, productLine: { type: String, index: true }, generation: Number }, loose);
+  return {
+    articles: connection.model('Article', articles, 'articles'),
+    articleVersions: connection.model('ArticleVersion', articleVersions, 'articleVersions'),
+    requestContexts: connection.model('RequestContext', requestContexts, 'requestContexts'),
+    failureRecords: connection.model('FailureRecord', failureRecords, 'failureRecords'),
+    recurrences: connection.model('Recurrence', recurrences, 'recurrences'),
+    eightDs: connection.model('EightD', eightDs, 'eightDs'),
+    eightDEvents: connection.model('EightDEvent', eightDEvents, 'eightDEvents'),
+    modelGenerations: connection.model('ModelGeneration', modelGenerations, 'modelGenerations'),
+  };
 }
 
 export type QualityModels = ReturnType<typeof createQualityModels>;

@@ -15,6 +15,8 @@ export const eightDOpenedV1 = z.object({
   problem: problemSchema,
   /** The recurrence rule that fired, e.g. 'same-model-repeat'. */
   rule: id,
+  /** Every rule that fired for this problem, `rule` first (added later, optional). */
+  rules: z.array(id).optional(),
   reason: z.string().min(1),
   /** An earlier, closed 8D this one follows (the same mode on a newer model). */
   linkedTo: id.nullable(),

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { ConflictError, defineRoute, DependencyUnavailableError, NotFoundError, PlatformError, UnprocessableError, type Platform, type Principal, type RouteSpec } from '@aftersales/platform';
+import {
+  approveDisciplineUpdate,
+  assignDisciplineUpdate,
+  eightDDisciplines,
+  eightDStepRefused,
+  getEightDQuery,
+  sendBackDisciplineUpdate,
+  submitDisciplineUpdate,
+  type EightDState,
+} from '@aftersales/workflows';
+import { renderReportHtml, reportOf } from '../domain/report';
+import { renderPdf } from '../domain/pdf';
+import type { EightDDoc, FailureRecordDoc, QualityModels } from '../store/models';
+
+const readers = ['quality', 'manager', 'auditor', 'platform'] as const;
+const deciders = ['quality', 'manager'] as const;
+const idParams = z.object({ id: z.string().min(1).max(120) });
+const stepParams = z.object({ id: z.string().min(1).max(120), discipline: z.enum(eightDDisciplines) });
+const text = (max = 4000) => z.string().trim().min(1).max(max);
+const instant = z.iso.datetime({ offset: true });
+const member = z.object({ id: text(64), name: text(200), role: text(200) });
+const scope = z
+  .object({ productLine: text(64).optional(), model: text(64).optional(), serialFrom: text(64).optional(), serialTo: text(64).optional(), partNumber: text(64).optional() })
+  .refine((s) => Object.keys(s).length > 0, { message: 'name at least one of productLine, model, serial range, partNumber' });
+const flag = z.object({ scope, instruction: text(2000), carryParts: z.array(text(64)).max(50).default([]) });
+
+/** What each discipline's owner submits; the discipline in the path picks the shape. */
+const contentSchemas = {
+  D0: z.object({ actions: text() }),
+  D1: z.object({ members: z.array(member).min(1).max(50), owners: z.partialRecord(z.enum(eightDDisciplines), text(64)).default({}) }),
+  D2: z.object({ statement: text(), what: text(), where: text(), when: text(), howMany: text(500), isNot: text() }),
+  D3: z.object({ actions: text(), flags: z.array(flag).max(20).default([]) }),
+  D4: z.object({ rootCause: text(), fiveWhys: z.array(text(1000)).min(1).max(10), fishbone: z.record(text(64), z.array(text(1000)).max(20)), escapePoint: text() }),
+  D5: z.object({ actions: z.array(z.object({ action: text(), owner: text(64), dueAt: instant })).min(1).max(50) }),
+  D6: z.object({ implemented: text(), validation: text(), effective: z.boolean() }),
+  D7: z.object({ standards: z.array(text(500)).max(50), designRules: z.array(text(500)).max(50), otherModels: z.array(text(64)).max(50), flags: z.array(flag).max(20).default([]) }),
+  D8: z.object({ summary: text(), recognition: text() }),
+} as const;
+
+const by = (principal: Principal | null) => principal?.sub ?? 'unknown';
+
+function listItem(doc: EightDDoc) {
+  const open = doc.state?.disciplines.find((d) => d.status !== 'approved' && d.status !== 'waiting');
+  return {
+    id: doc._id,
+    status: doc.status,
+    problem: doc.problem,
+    rules: doc.rules,
+    reason: doc.reason,
+    linkedTo: doc.linkedTo,
+    openedAt: doc.openedAt,
+    closedAt: doc.closedAt,
+    current: open ? { discipline: open.discipline, owner: open.owner, dueAt: open.dueAt, status: open.status, escalations: open.escalations.length } : null,
+  };
+}
+
+export function eightDRoutes(platform: Platform, models: QualityModels): RouteSpec[] {
+  /** The 8D as it stands: the workflow's own state (query), or its last recorded copy when Temporal cannot answer. */
+  async function current(id: string): Promise<{ doc: EightDDoc; state: EightDState | null; source: 'workflow' | 'record' }> {
+    const doc = await models.eightDs.findById(id).lean<EightDDoc>();
+    if (!doc) throw new NotFoundError('8D', id, 'id');
+    try {
+      const state = await platform.temporal.connection.withDeadline(Date.now() + 5_000, () => platform.temporal.workflow.getHandle(id).query(getEightDQuery));
+      return { doc, state, source: 'workflow' };
+    } catch (error) {
+      platform.logger.warn({ eightDId: id, err: error }, '8D query failed; answering from the record');
+      return { doc, state: doc.state, source: 'record' };
+    }
+  }
+
+  async function records(id: string) {
+    const docs = await models.failureRecords.find({ eightDId: id }).sort({ occurredAt: 1 }).lean<FailureRecordDoc[]>();
+    return docs.map(({ _id, ...r }) => ({ id: _id, ...r }));
+  }
+
+  async function update<A extends [unknown]>(id: string, def: UpdateDefinition<EightDState, A>, args: A): Promise<EightDState> {
+    const handle = platform.temporal.workflow.getHandle(id);
+    try {
+      return await platform.temporal.connection.withDeadline(Date.now() + 15_000, () => handle.executeUpdate(def, { args }));
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) {
+        const cause = error.cause;
+        if (cause instanceof ApplicationFailure && cause.type === eightDStepRefused) {
+          const field = String(cause.details?.[0] ?? 'discipline');
+          // Out of order or already decided is a conflict with the 8D's state; a bad owner or date is bad input.
+          if (field === 'discipline') throw new ConflictError(cause.message, 'discipline');
+          throw new UnprocessableError(field, cause.message);
+        }
+        throw new PlatformError((cause as Error | undefined)?.message ?? error.message, { status: 409, code: 'step_refused', field: 'discipline' });
+      }
+      if (error instanceof WorkflowNotFoundError) throw new ConflictError(`8D ${id} has no running process (not started yet, or closed)`, 'id');
+      throw new DependencyUnavailableError('Temporal', error);
+    }
+  }
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/eight-ds',
+      summary: '8Ds by status and model, newest first',
+      tags: ['8D'],
+      roles: readers,
+      query: z.object({ status: z.enum(['open', 'closed']).optional(), model: text(64).optional(), productLine: text(64).optional() }),
+      responses: { 200: { description: 'The 8Ds with the discipline each is at' } },
+      handler: async ({ query }) => {
+        const filter: Record<string, unknown> = {};
+        if (query.status) filter.status = query.status;
+        if (query.model) filter['problem.model'] = query.model;
+        if (query.productLine) filter['problem.productLine'] = query.productLine;
+        const docs = await models.eightDs.find(filter).sort({ openedAt: -1 }).limit(500).lean<EightDDoc[]>();
+        return { status: 200, body: { items: docs.map(listItem) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/eight-ds/:id',
+      summary: 'One 8D: every discipline with owner, due date, state and escalations; its failure records',
+      tags: ['8D'],
+      roles: readers,
+      params: idParams,
+      responses: { 200: { description: 'The 8D' }, 404: { description: 'No such 8D' } },
+      handler: async ({ params }) => {
+        const { doc, state, source } = await current(params.id);
+        return { status: 200, body: { ...listItem(doc), source, state, failureRecords: await records(params.id) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/eight-ds/:id/disciplines/:discipline/submission',
+      summary: "The discipline's owner (or the champion) submits its content for approval",
+      tags: ['8D'],
+      roles: deciders,
+      params: stepParams,
+      body: z.object({ content: z.record(z.string(), z.unknown()) }),
+      responses: { 200: { description: "The 8D's state after the step" }, 409: { description: 'Out of order, or already submitted' }, 422: { description: 'An owner not on the team, a due date in the past, a submitter who does not own it' } },
+      handler: async ({ params, body, principal }) => {
+        const parsed = contentSchemas[params.discipline].safeParse(body.content);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          throw new PlatformError(issue.message, { status: 400, code: 'invalid_input', field: ['content', ...issue.path.map(String)].join('.') });
+        }
+        const content = { discipline: params.discipline, ...parsed.data } as never;
+        return { status: 200, body: await update(params.id, submitDisciplineUpdate, [{ by: by(principal), content }]) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/eight-ds/:id/disciplines/:discipline/approval',
+      summary: 'Approve a submitted discipline; the next one opens',
+      tags: ['8D'],
+      roles: deciders,
+      params: stepParams,
+      responses: { 200: { description: "The 8D's state after the step" }, 409: { description: 'Nothing submitted to approve' } },
+      handler: async ({ params, principal }) => ({ status: 200, body: await update(params.id, approveDisciplineUpdate, [{ discipline: params.discipline, by: by(principal) }]) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/eight-ds/:id/disciplines/:discipline/return',
+      summary: 'Send a submitted discipline back to its owner, saying why',
+      tags: ['8D'],
+      roles: deciders,
+      params: stepParams,
+      body: z.object({ reason: text(2000) }),
+      responses: { 200: { description: "The 8D's state after the step" }, 409: { description: 'Nothing submitted to send back' } },
+      handler: async ({ params, body, principal }) => ({ status: 200, body: await update(params.id, sendBackDisciplineUpdate, [{ discipline: params.discipline, by: by(principal), reason: body.reason }]) }),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/v1/eight-ds/:id/disciplines/:discipline/assignment',
+      summary: "Set a discipline's owner (a team member) and due date (in the future)",
+      tags: ['8D'],
+      roles: deciders,
+      params: stepParams,
+      body: z.object({ owner: text(64), dueAt: instant }),
+      responses: { 200: { description: "The 8D's state after the step" }, 422: { description: 'Owner not on the team, or due date in the past' } },
+      handler: async ({ params, body, principal }) => ({ status: 200, body: await update(params.id, assignDisciplineUpdate, [{ discipline: params.discipline, owner: body.owner, dueAt: new Date(body.dueAt).toISOString(), by: by(principal) }]) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/eight-ds/:id/report.html',
+      summary: "The customer report of the 8D as it stands (HTML), generated from the workflow's state",
+      tags: ['8D'],
+      roles: readers,
+      params: idParams,
+      responses: { 200: { description: 'text/html' } },
+      handler: async ({ params }) => {
+        const { state } = await current(params.id);
+        if (!state) throw new ConflictError(`8D ${params.id} has no state yet; try again shortly`, 'id');
+        return { status: 200, raw: { contentType: 'text/html; charset=utf-8', content: renderReportHtml(reportOf(state, await records(params.id))) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/eight-ds/:id/report.pdf',
+      summary: "The customer report of the 8D as it stands (PDF), generated from the workflow's state",
+      tags: ['8D'],
+      roles: readers,
+      params: idParams,
+      responses: { 200: { description: 'application/pdf' } },
+      handler: async ({ params }) => {
+        const { state } = await current(params.id);
+        if (!state) throw new ConflictError(`8D ${params.id} has no state yet; try again shortly`, 'id');
+        const pdf = renderPdf(reportOf(state, await records(params.id)));
+        return { status: 200, headers: { 'content-disposition': `inline; filename="${params.id}.pdf"` }, raw: { contentType: 'application/pdf', content: Buffer.from(pdf) } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { defineRoute, type RouteSpec } from '@aftersales/platform';
+import type { FailureDesk } from '../store/failure-desk';
+import { defaultRecurrenceThresholds } from '../domain/recurrence';
+import type { QualityModels, RecurrenceDoc } from '../store/models';
+
+const readers = ['quality', 'manager', 'auditor', 'platform'] as const;
+
+/** What recurrence detection decided, record by record, and the model generations it compares. */
+export function recurrenceRoutes(models: QualityModels, desk: FailureDesk): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/recurrences',
+      summary: 'Recurrence hits, newest first: which rules fired for which failure record, and the 8D opened or joined',
+      tags: ['recurrence'],
+      roles: readers,
+      query: z.object({ model: z.string().trim().min(1).max(64).optional(), eightDId: z.string().trim().min(1).max(120).optional() }),
+      responses: { 200: { description: 'The hits and the thresholds in force' } },
+      handler: async ({ query }) => {
+        const filter: Record<string, unknown> = { status: 'done', 'hits.0': { $exists: true } };
+        if (query.model) filter.model = query.model;
+        if (query.eightDId) filter['hits.eightDId'] = query.eightDId;
+        const docs = await models.recurrences.find(filter).sort({ checkedAt: -1 }).limit(500).lean<RecurrenceDoc[]>();
+        const items = docs.flatMap((d) => d.hits.map((h) => ({ failureRecordId: d.failureRecordId, checkedAt: d.checkedAt, problem: { productLine: d.productLine, model: d.model, failureMode: d.failureMode }, ...h })));
+        return { status: 200, body: { items, thresholds: defaultRecurrenceThresholds } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/failure-records',
+      summary: 'Failure records by model or 8D',
+      tags: ['recurrence'],
+      roles: readers,
+      query: z.object({ model: z.string().trim().min(1).max(64).optional(), eightDId: z.string().trim().min(1).max(120).optional() }),
+      responses: { 200: { description: 'The records, oldest first' } },
+      handler: async ({ query }) => {
+        const filter: Record<string, unknown> = {};
+        if (query.model) filter.model = query.model;
+        if (query.eightDId) filter.eightDId = query.eightDId;
+        const docs = await models.failureRecords.find(filter).sort({ occurredAt: 1 }).limit(1000).lean();
+        return { status: 200, body: { items: docs.map(({ _id, ...r }) => ({ id: _id, ...r })) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/formal-report-demands',
+      summary: "A customer demands a formal report on a request: the request's failure record opens (or joins) an 8D",
+      tags: ['recurrence'],
+      roles: ['quality', 'manager', 'agent'],
+      body: z.object({ requestId: z.string().trim().min(1).max(64) }),
+      responses: { 202: { description: 'Noted; checked now if the failure record exists, else when it arrives' } },
+      handler: async ({ body }) => ({ status: 202, body: { requestId: body.requestId, ...(await desk.demandFormalReport(body.requestId)) } }),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/v1/model-generations/:model',
+      summary: "A model's place in its product line (higher is newer): the newer-model rule compares these",
+      tags: ['recurrence'],
+      roles: ['quality', 'manager'],
+      params: z.object({ model: z.string().trim().min(1).max(64) }),
+      body: z.object({ productLine: z.string().trim().min(1).max(64), generation: z.number().int().min(0).max(1000) }),
+      responses: { 200: { description: 'Stored' } },
+      handler: async ({ params, body }) => {
+        await models.modelGenerations.updateOne({ _id: params.model }, { $set: body }, { upsert: true });
+        return { status: 200, body: { model: params.model, ...body } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,52 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
+import { topics, type KnownEvent } from '@aftersales/contracts';
+import type { ConsumerSpec, Platform } from '@aftersales/platform';
+import { defaultDueHours, defaultEscalationChain, eightDTaskQueue, eightDWorkflowType, type eightD } from '@aftersales/workflows';
+import { championFor } from '../domain/assignment';
+
+export const eightDStarterConsumer = 'quality-eight-d-starter';
+
+/**
+ * Starts the eightD workflow from the opened event, not from the code that opened it: the event
+ * is stored with the 8D, so a crash in between still reaches the workflow. The 8D id is the
+ * workflow id and a duplicate is refused, so a re-delivered event never starts a second process.
+ */
+export function eightDStarter(platform: Platform): ConsumerSpec {
+  return {
+    group: eightDStarterConsumer,
+    topics: [topics.eightDs],
+    handlers: {
+      'eight-d.opened@1': async ({ event }) => {
+        const { data } = event as KnownEvent<'eight-d.opened@1'>;
+        try {
+          await platform.temporal.workflow.start<typeof eightD>(eightDWorkflowType, {
+            workflowId: data.eightDId,
+            taskQueue: platform.taskQueue(eightDTaskQueue),
+            workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+            args: [
+              {
+                eightDId: data.eightDId,
+                problem: data.problem,
+                rule: data.rule,
+                reason: data.reason,
+                linkedTo: data.linkedTo,
+                failureRecordIds: data.failureRecordIds,
+                openedAt: data.openedAt,
+                champion: championFor(data.problem.productLine),
+                // Passed as input, so they sit in the run's history: a later change of the defaults
+                // applies to new 8Ds and never rewrites (or breaks the replay of) a running one.
+                escalationChain: [...defaultEscalationChain],
+                dueHours: { ...defaultDueHours },
+              },
+            ],
+            memo: { causationId: event.id },
+          });
+          platform.logger.info({ workflowId: data.eightDId, rule: data.rule }, 'eightD workflow started');
+        } catch (error) {
+          if (error instanceof WorkflowExecutionAlreadyStartedError) return;
+          throw error;
+        }
+      },
+    },
+  };
+}

@@ -1,0 +1,121 @@
+import type { Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { namespacedTopic, validateEvent } from '@aftersales/contracts';
+import { connectMongo, type OutboxEntry, type Platform } from '@aftersales/platform';
+import { testLogger, uniqueName } from '@aftersales/platform/testing';
+import type { FailureFact } from '../domain/failure-records';
+import { createFailureDesk, type FailureDesk } from './failure-desk';
+import { createQualityModels, type EightDDoc, type QualityModels } from './models';
+
+const stack = inject('stack');
+const ns = uniqueName('quality-desk');
+const day = 86_400_000;
+const now = new Date('2026-12-01T00:00:00Z');
+
+let mongo: Connection;
+let models: QualityModels;
+let desk: FailureDesk;
+
+beforeAll(async () => {
+  mongo = await connectMongo(stack.mongoUrl, ns);
+  models = createQualityModels(mongo);
+  await Promise.all(Object.values(models).map((m) => m.init()));
+  // The desk needs only these of the platform: no Kafka or Temporal is touched here.
+  const platform = { mongo, logger: testLogger(), topic: (name: string) => namespacedTopic(ns, name), nudgeOutbox: () => undefined, now: () => now } as unknown as Platform;
+  desk = createFailureDesk(platform, models);
+});
+
+afterAll(async () => {
+  await mongo?.dropDatabase();
+  await mongo?.close();
+});
+
+const workOrder = (requestId: string, failureMode: string, daysAgo: number): FailureFact => ({
+  source: 'work-order',
+  requestId,
+  at: new Date(now.getTime() - daysAgo * day).toISOString(),
+  failureMode,
+  safety: false,
+  parts: ['NZ-15'],
+  cause: 'Nozzle cracked',
+  fix: 'Nozzle replaced',
+});
+
+async function registered(requestId: string, model: string) {
+  await desk.rememberRequest({ requestId, customerId: 'CUST-1', serialNumber: `SN-${requestId}`, model, productLine: 'laser', registeredAt: now.toISOString() });
+}
+
+/**
+ * On the real FerretDB, which does not serialise concurrent updates of one document: failure
+ * records arriving at the same moment must still open exactly one 8D per problem, because the
+ * 8D's id comes from the problem and only one insert of it can succeed.
+ */
+describe('failure desk on FerretDB', () => {
+  it('opens one 8D when three failures of one mode on one model arrive concurrently, round after round', async () => {
+    for (let round = 0; round < 5; round++) {
+      const model = `LC-R${round}`;
+      const ids = [1, 2, 3, 4].map((i) => `SR-${round}-${i}`);
+      await Promise.all(ids.map((id) => registered(id, model)));
+      // Four at once, and each fact twice (a re-delivery racing the first delivery).
+      await Promise.all(ids.flatMap((id, i) => [desk.ingest(workOrder(id, 'FM-CRACK', 5 - i)), desk.ingest(workOrder(id, 'FM-CRACK', 5 - i))]));
+      const eightDs = await models.eightDs.find({ 'problem.model': model }).lean<EightDDoc[]>();
+      expect(eightDs, `round ${round}`).toHaveLength(1);
+      const records = await models.failureRecords.find({ model }).lean();
+      expect(records).toHaveLength(4);
+      // Every record ends on that 8D: the ones that opened it and any that arrived after.
+      expect(records.every((r) => r.eightDId === eightDs[0]!._id)).toBe(true);
+      // The opened event rides in the 8D's own document, valid against its contract.
+      const outbox = eightDs[0]!.outbox as OutboxEntry[];
+      expect(outbox).toHaveLength(1);
+      const checked = validateEvent(outbox[0]!.event);
+      expect(checked.ok && checked.event.type).toBe('eight-d.opened');
+      expect(outbox[0]!.topic).toBe(namespacedTopic(ns, 'quality.eight-ds.v1'));
+    }
+  });
+
+  it('opens nothing for two failures, and nothing twice for one record', async () => {
+    await registered('SR-TWO-1', 'LC-TWO');
+    await registered('SR-TWO-2', 'LC-TWO');
+    await desk.ingest(workOrder('SR-TWO-1', 'FM-CRACK', 3));
+    await desk.ingest(workOrder('SR-TWO-2', 'FM-CRACK', 2));
+    await desk.check('FR-SR-TWO-2');
+    expect(await models.eightDs.countDocuments({ 'problem.model': 'LC-TWO' })).toBe(0);
+    expect(await models.recurrences.countDocuments({ _id: { $in: ['FR-SR-TWO-1', 'FR-SR-TWO-2'] } })).toBe(2);
+  });
+
+  it('checks a record that overtook its registration once the machine is known', async () => {
+    await Promise.all(['SR-LATE-1', 'SR-LATE-2'].map((id) => registered(id, 'LC-LATE')));
+    await desk.ingest(workOrder('SR-LATE-1', 'FM-CRACK', 3));
+    await desk.ingest(workOrder('SR-LATE-2', 'FM-CRACK', 2));
+    await desk.ingest(workOrder('SR-LATE-3', 'FM-CRACK', 1));
+    expect(await models.eightDs.countDocuments({ 'problem.model': 'LC-LATE' })).toBe(0);
+    await registered('SR-LATE-3', 'LC-LATE');
+    expect(await models.eightDs.countDocuments({ 'problem.model': 'LC-LATE' })).toBe(1);
+  });
+
+  it('opens an 8D when the closure later says the failure was P1 (severe), and when a customer demands a formal report', async () => {
+    await registered('SR-SEV-1', 'LC-SEV');
+    await desk.ingest(workOrder('SR-SEV-1', 'FM-ARC', 1));
+    expect(await models.eightDs.countDocuments({ 'problem.model': 'LC-SEV' })).toBe(0);
+    const closure: FailureFact = { source: 'closure', requestId: 'SR-SEV-1', at: now.toISOString(), customerId: 'CUST-1', serialNumber: 'SN-SR-SEV-1', tier: 'P1', cause: 'Arc', fix: 'Fixed' };
+    await Promise.all([desk.ingest(closure), desk.ingest(closure)]);
+    const severe = await models.eightDs.find({ 'problem.model': 'LC-SEV' }).lean<EightDDoc[]>();
+    expect(severe.map((e) => e.rules)).toEqual([['severe']]);
+
+    await registered('SR-FORMAL-1', 'LC-FORMAL');
+    await desk.ingest(workOrder('SR-FORMAL-1', 'FM-ARC', 1));
+    expect(await desk.demandFormalReport('SR-FORMAL-1')).toEqual({ failureRecordId: 'FR-SR-FORMAL-1' });
+    const formal = await models.eightDs.find({ 'problem.model': 'LC-FORMAL' }).lean<EightDDoc[]>();
+    expect(formal.map((e) => e.rules)).toEqual([['formal-report-demanded']]);
+  });
+
+  it('checks every record when its registration and its failure fact are applied at the same moment', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `SR-RACE-${i}`);
+    await Promise.all(ids.flatMap((id, i) => [registered(id, `LC-RACE-${i % 4}`), desk.ingest(workOrder(id, 'FM-RACE', 1))]));
+    const records = await models.failureRecords.find({ _id: { $in: ids.map((id) => `FR-${id}`) } }).lean();
+    expect(records.map((r) => r.model).filter((m) => m === null)).toEqual([]);
+    expect(await models.recurrences.countDocuments({ _id: { $in: ids.map((id) => `FR-${id}`) } })).toBe(ids.length);
+    // Three failures per model: each model opened exactly one 8D.
+    for (let m = 0; m < 4; m++) expect(await models.eightDs.countDocuments({ 'problem.model': `LC-RACE-${m}` })).toBe(1);
+  });
+});

@@ -1,0 +1,171 @@
+import { buildEvent, topics } from '@aftersales/contracts';
+import { isDuplicateKeyError, outboxForInsert, type Platform } from '@aftersales/platform';
+import {
+  attributable,
+  eightDIdFor,
+  enrichment,
+  failureRecordId,
+  newFailureRecord,
+  openingReason,
+  recheckReason,
+  toRecurrenceRecord,
+  type FailureFact,
+  type RequestContext,
+  type StoredFailureRecord,
+} from '../domain/failure-records';
+import { defaultRecurrenceThresholds, detectRecurrence, thresholdsFor, type EightDCase, type RecurrenceHit, type RecurrenceThresholdTable } from '../domain/recurrence';
+import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type QualityModels, type RecurrenceDoc } from './models';
+
+const fromDoc = ({ _id, eightDId: _e, receivedAt: _r, ...rest }: FailureRecordDoc): StoredFailureRecord => ({ id: _id, ...rest });
+
+/**
+ * Where failure facts become records and records are checked for recurrence. Every "only once"
+ * rests on a unique-key insert, the one write FerretDB serialises: one record per request, one
+ * check per record, and one 8D per problem and occurrence (its id is derived from the problem).
+ */
+export function createFailureDesk(platform: Platform, models: QualityModels, thresholds: RecurrenceThresholdTable = defaultRecurrenceThresholds) {
+  const log = platform.logger.child({ module: 'failure-desk' });
+
+  /**
+   * A failure fact that overtook the registration waits, unattributed, for the machine's model.
+   * Both sides write first and read the other's write after, so of two racing (the registration
+   * and the fact, in two processes) at least one sees both; the check itself runs once.
+   */
+  async function attributeWaiting(requestId: string): Promise<void> {
+    const [waiting, context] = await Promise.all([
+      models.failureRecords.findById(failureRecordId(requestId)).lean<FailureRecordDoc>(),
+      models.requestContexts.findById(requestId).lean(),
+    ]);
+    if (!waiting || waiting.model !== null || !context?.model || !context.productLine) return;
+    await models.failureRecords.updateOne({ _id: waiting._id, model: null }, { $set: { model: context.model, productLine: context.productLine, customerId: context.customerId, serialNumber: context.serialNumber } });
+    await check(waiting._id);
+  }
+
+  async function rememberRequest(context: RequestContext): Promise<void> {
+    const { requestId, ...rest } = context;
+    await models.requestContexts.updateOne({ _id: requestId }, { $set: rest }, { upsert: true });
+    await attributeWaiting(requestId);
+  }
+
+  async function ingest(fact: FailureFact): Promise<void> {
+    const context = await models.requestContexts.findById(fact.requestId).lean();
+    const record = newFailureRecord(fact, context ? { requestId: context._id, ...context } : null);
+    const { id, ...fields } = record;
+    try {
+      await models.failureRecords.collection.insertOne({ _id: id as never, ...fields, eightDId: null, receivedAt: platform.now() });
+      log.info({ failureRecordId: id, requestId: fact.requestId, source: fact.source, failureMode: record.failureMode, model: record.model }, 'failure record created');
+      if (record.model === null) await attributeWaiting(fact.requestId);
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      // Another fact about the same request created it: add what this one knows.
+      const existing = await models.failureRecords.findById(id).lean<FailureRecordDoc>();
+      if (existing) {
+        const change = enrichment(fromDoc(existing), fact);
+        if (Object.keys(change).length > 0) await models.failureRecords.updateOne({ _id: id }, { $set: change });
+        const reason = recheckReason(change, thresholdsFor(thresholds, existing.productLine ?? '').severeTiers);
+        if (reason) await check(id, reason);
+      }
+    }
+    await check(id);
+  }
+
+  /** A customer demands a formal report on a request: its failure record is checked again with that rule in play. */
+  async function demandFormalReport(requestId: string): Promise<{ failureRecordId: string | null }> {
+    await models.requestContexts.updateOne({ _id: requestId }, { $set: { formalReportDemanded: true } }, { upsert: true });
+    const id = failureRecordId(requestId);
+    const updated = await models.failureRecords.updateOne({ _id: id }, { $set: { formalReportDemanded: true } });
+    if (updated.matchedCount === 0) return { failureRecordId: null };
+    await check(id, 'formal-report');
+    return { failureRecordId: id };
+  }
+
+  async function eightDCases(productLine: string, failureMode: string): Promise<EightDCase[]> {
+    const docs = await models.eightDs.find({ 'problem.productLine': productLine, 'problem.failureMode': failureMode }).lean<EightDDoc[]>();
+    return docs.map((d) => ({ id: d._id, status: d.status, problem: d.problem, models: [], closedAt: d.closedAt ? d.closedAt.toISOString() : null }));
+  }
+
+  /** Opens the 8D for a hit; when another record opened it first, attaches to that one. */
+  async function open(hit: RecurrenceHit, earlier: number): Promise<{ eightDId: string; outcome: 'opened' | 'attached' }> {
+    const eightDId = eightDIdFor(hit.problem, earlier);
+    const openedAt = platform.now();
+    const th = thresholdsFor(thresholds, hit.problem.productLine);
+    const reason = openingReason(hit, th);
+    const event = buildEvent(
+      'eight-d.opened@1',
+      { eightDId, problem: hit.problem, rule: hit.rules[0]!, rules: hit.rules, reason, linkedTo: hit.linkedEightDIds.at(-1) ?? null, failureRecordIds: hit.recordIds, openedAt: openedAt.toISOString() },
+      { id: `${eightDId}:opened`, occurredAt: openedAt, source: 'quality', subject: eightDId, correlationId: eightDId, causationId: hit.recordIds.at(-1) ?? null },
+    );
+    const doc: EightDDoc = {
+      _id: eightDId,
+      status: 'open',
+      problem: hit.problem,
+      problemKey: problemKeyOf(hit.problem),
+      rules: hit.rules,
+      reason,
+      linkedTo: hit.linkedEightDIds.at(-1) ?? null,
+      openedAt,
+      closedAt: null,
+      revision: 0,
+      state: null,
+      ...outboxForInsert([{ topic: platform.topic(topics.eightDs), event }], openedAt),
+    };
+    try {
+      await models.eightDs.collection.insertOne(doc as never);
+      platform.nudgeOutbox();
+      log.info({ eightDId, rules: hit.rules, problem: hit.problem, linkedTo: doc.linkedTo }, '8D opened');
+      return { eightDId, outcome: 'opened' };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      return { eightDId, outcome: 'attached' };
+    }
+  }
+
+  /**
+   * Runs the recurrence rules on a record, once per pass (the first on arrival; later ones when a
+   * fact makes it severe or a formal report is demanded); opens or joins an 8D for every hit.
+   */
+  async function check(recordId: string, pass = 'arrival'): Promise<void> {
+    const checkId = pass === 'arrival' ? recordId : `${recordId}#${pass}`;
+    const doc = await models.failureRecords.findById(recordId).lean<FailureRecordDoc>();
+    if (!doc) return;
+    const record = fromDoc(doc);
+    if (!attributable(record)) {
+      log.info({ failureRecordId: recordId }, 'failure record has no model yet; recurrence waits for the registration');
+      return;
+    }
+    const claim: RecurrenceDoc = { _id: checkId, failureRecordId: recordId, status: 'checking', checkedAt: platform.now(), model: record.model, productLine: record.productLine, failureMode: record.failureMode, hits: [] };
+    try {
+      await models.recurrences.collection.insertOne(claim as never);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) return;
+      throw error;
+    }
+    try {
+      const [historyDocs, generations, cases] = await Promise.all([
+        models.failureRecords.find({ productLine: record.productLine, failureMode: record.failureMode }).limit(10_000).lean<FailureRecordDoc[]>(),
+        models.modelGenerations.find({ productLine: record.productLine }).lean(),
+        eightDCases(record.productLine, record.failureMode),
+      ]);
+      const lineage = Object.fromEntries(generations.map((g) => [g._id, g.generation]));
+      const history = historyDocs.map(fromDoc).filter(attributable).map((r) => toRecurrenceRecord(r, lineage[r.model]));
+      const hits = detectRecurrence({ record: toRecurrenceRecord(record, lineage[record.model]), history, eightDs: cases, thresholds, lineage });
+      const outcomes: RecurrenceDoc['hits'] = [];
+      for (const hit of hits) {
+        const result = hit.decision.kind === 'attach-to' ? { eightDId: hit.decision.eightDId, outcome: 'attached' as const } : await open(hit, cases.filter((c) => c.problem.model === hit.problem.model).length);
+        // The 8D's records are found by their own field, never by a list in the 8D's document (two concurrent appends could lose one).
+        await models.failureRecords.updateMany({ _id: { $in: hit.recordIds }, eightDId: null }, { $set: { eightDId: result.eightDId } });
+        outcomes.push({ rules: hit.rules, recordIds: hit.recordIds, linkedEightDIds: hit.linkedEightDIds, ...result });
+        log.info({ failureRecordId: recordId, pass, eightDId: result.eightDId, outcome: result.outcome, rules: hit.rules }, 'recurrence');
+      }
+      await models.recurrences.updateOne({ _id: checkId }, { $set: { status: 'done', hits: outcomes } });
+    } catch (error) {
+      // Give the check back so the re-delivered event runs it again.
+      await models.recurrences.deleteOne({ _id: checkId, status: 'checking' });
+      throw error;
+    }
+  }
+
+  return { rememberRequest, ingest, check, demandFormalReport };
+}
+
+export type FailureDesk = ReturnType<typeof createFailureDesk>;

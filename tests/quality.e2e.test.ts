@@ -1,0 +1,246 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildEvent, type KnownEvent } from '@aftersales/contracts';
+import { createEventProducer, createKafka, type EventProducer } from '@aftersales/platform';
+import { registeredEvent, testLogger } from '@aftersales/platform/testing';
+import { readTopic } from './support/kafka';
+import { api, ServiceProcess, tokenFor } from './support/services';
+import { repoRoot } from './support/stack';
+import { useTestBed } from './support/testbed';
+import { eventually } from './support/wait';
+
+const day = 86_400_000;
+
+/**
+ * Quality as its own process on the real servers: failure facts arrive over Kafka in the test's
+ * namespace, recurrence opens 8Ds, the eightD workflow runs on quality's own worker, people walk
+ * it over HTTP, and the customer report comes back as a PDF whose text pdftotext extracts.
+ */
+describe('quality: recurrence, 8D and the customer report end to end', () => {
+  const bed = useTestBed('quality', { quality: {} });
+  let producer: EventProducer;
+  // A second worker process in the same consumer groups: failure facts are applied by two processes at once.
+  let secondWorker: ServiceProcess | null = null;
+  let champion: string;
+  let manager: string;
+  // Models unique to this run: 8D ids derive from the problem and workflow ids are global on the shared server.
+  const suffix = randomUUID().slice(0, 6).toUpperCase();
+  const line = `laser-${suffix}`;
+  const olderModel = `LC-${suffix}-G1`;
+  const newerModel = `LC-${suffix}-G2`;
+  const quality = () => bed.service('quality');
+  const topic = (name: string) => `${bed.ns}.${name}`;
+
+  beforeAll(async () => {
+    producer = await createEventProducer(createKafka({ brokers: bed.stack.kafkaBrokers, clientId: bed.ns, logger: testLogger() }));
+    secondWorker = await ServiceProcess.start('quality', bed.ns, bed.stack, { PROCESS_ROLE: 'worker' });
+    // The champion of a new 8D is the quality engineer on duty; the manager approves.
+    champion = await tokenFor('quality', 'qe-on-duty');
+    manager = await tokenFor('manager', 'qm-guo');
+    for (const [model, generation] of [[olderModel, 1], [newerModel, 2]] as const) {
+      const r = await api(quality(), 'PUT', `/v1/model-generations/${model}`, { token: champion, body: { productLine: line, generation } });
+      expect(r.status).toBe(200);
+    }
+  });
+  afterAll(async () => {
+    await secondWorker?.stop();
+    await producer?.disconnect();
+  });
+
+  /** A request on a machine of `model`, and its completed work order with a failure-mode code. */
+  function failure(model: string, failureMode: string, finishedAt: Date) {
+    const requestId = `SR-Q-${randomUUID().slice(0, 8)}`;
+    const registered = registeredEvent(requestId, { data: { serialNumber: `SN-${model}-${requestId.slice(-4)}`, customerId: 'CUST-Q', machine: { model, productLine: line }, raisedAt: finishedAt.toISOString() } });
+    const completed: KnownEvent<'work-order.completed@1'> = buildEvent(
+      'work-order.completed@1',
+      {
+        workOrderId: `WO-${requestId}`,
+        requestId,
+        engineerId: 'ENG-1',
+        startedAt: new Date(finishedAt.getTime() - 3_600_000).toISOString(),
+        finishedAt: finishedAt.toISOString(),
+        effortMinutes: 60,
+        cause: 'Nozzle cracked under thermal stress',
+        fix: 'Nozzle replaced',
+        workDone: 'Replaced nozzle, recentred beam',
+        partsUsed: [{ partNumber: 'NZ-15', quantity: 1 }],
+        firstTimeFix: true,
+        failureMode,
+      },
+      { id: randomUUID(), occurredAt: finishedAt, source: 'e2e', subject: `WO-${requestId}`, correlationId: requestId, causationId: null },
+    );
+    return { requestId, registered, completed };
+  }
+
+  async function eightDsFor(model: string) {
+    const r = await api(quality(), 'GET', `/v1/eight-ds?model=${model}`, { token: champion });
+    expect(r.status).toBe(200);
+    return r.body.items as { id: string; status: string; linkedTo: string | null; rules: string[] }[];
+  }
+
+  async function step(id: string, discipline: string, content: Record<string, unknown>, submitter = champion) {
+    const submitted = await api(quality(), 'POST', `/v1/eight-ds/${id}/disciplines/${discipline}/submission`, { token: submitter, body: { content } });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    const approved = await api(quality(), 'POST', `/v1/eight-ds/${id}/disciplines/${discipline}/approval`, { token: manager });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    return approved.body as { disciplines: { discipline: string; owner: string; status: string }[] };
+  }
+
+  let firstEightD = '';
+
+  it('three failures of one mode on one model within the window open one 8D, not three', async () => {
+    const now = Date.now();
+    const failures = [0, 1, 2].map((i) => failure(olderModel, 'FM-NOZZLE-CRACK', new Date(now - (10 - i) * day)));
+    await producer.publish(failures.map((f) => ({ topic: topic('intake.service-requests.v1'), event: f.registered })));
+    // The three reports arrive together, and one of them twice (a re-delivery).
+    await producer.publish([...failures, failures[0]!].map((f) => ({ topic: topic('dispatch.work-orders.v1'), event: f.completed })));
+
+    const [opened] = await eventually('an 8D for the repeated failure', async () => {
+      const items = await eightDsFor(olderModel);
+      return items.length > 0 ? items : undefined;
+    });
+    firstEightD = opened!.id;
+    bed.started.push(firstEightD);
+    expect(opened!.rules).toContain('same-model-repeat');
+
+    // Every record lands on that one 8D, and the workflow runs it with D0 open.
+    const detail = await eventually('the 8D with its three records and a running workflow', async () => {
+      const r = await api(quality(), 'GET', `/v1/eight-ds/${firstEightD}`, { token: champion });
+      const body = r.body as { source: string; failureRecords: unknown[]; state: { disciplines: { discipline: string; status: string }[] } | null };
+      return body.source === 'workflow' && body.failureRecords.length === 3 && body.state ? body : undefined;
+    });
+    expect(detail.state!.disciplines[0]).toMatchObject({ discipline: 'D0', status: 'open' });
+
+    // A fourth failure joins the open 8D.
+    const fourth = failure(olderModel, 'FM-NOZZLE-CRACK', new Date(now - day));
+    await producer.publish([{ topic: topic('intake.service-requests.v1'), event: fourth.registered }]);
+    await producer.publish([{ topic: topic('dispatch.work-orders.v1'), event: fourth.completed }]);
+    await eventually('the fourth record attached', async () => {
+      const r = await api(quality(), 'GET', `/v1/recurrences?model=${olderModel}`, { token: champion });
+      const items = r.body.items as { failureRecordId: string; outcome: string; eightDId: string }[];
+      return items.some((h) => h.failureRecordId === `FR-${fourth.requestId}` && h.outcome === 'attached' && h.eightDId === firstEightD) ? items : undefined;
+    });
+    expect(await eightDsFor(olderModel)).toHaveLength(1);
+
+    // One opening reached Kafka: one event id (the relay is at-least-once, so a copy may follow; consumers drop it by id).
+    const messages = await readTopic(bed.stack.kafkaBrokers, topic('quality.eight-ds.v1'));
+    const opens = messages.map((m) => JSON.parse(m.value) as { id: string; type: string; subject: string }).filter((e) => e.type === 'eight-d.opened');
+    expect([...new Set(opens.map((e) => `${e.id} ${e.subject}`))]).toEqual([`${firstEightD}:opened ${firstEightD}`]);
+  });
+
+  it('walks the 8D over HTTP across a restart of quality, refusing bad steps with the field; its PDF report names problem, containment, root cause and owners', async () => {
+    expect(firstEightD).not.toBe('');
+    const id = firstEightD;
+    const refused = async (discipline: string, content: Record<string, unknown>, status: number, field: string) => {
+      const r = await api(quality(), 'POST', `/v1/eight-ds/${id}/disciplines/${discipline}/submission`, { token: champion, body: { content } });
+      expect(r.status, JSON.stringify(r.body)).toBe(status);
+      expect(r.body.error?.field).toBe(field);
+    };
+    await refused('D3', { actions: 'too early', flags: [] }, 409, 'discipline');
+    await step(id, 'D0', { actions: 'Customers told to switch to nitrogen cutting' });
+    await refused('D1', { members: [{ id: 'sc-zhao', name: 'Zhao Min', role: 'supply chain' }], owners: { D3: 'nobody-on-team' } }, 422, 'content.owners.D3');
+    await step(id, 'D1', {
+      members: [
+        { id: 'sc-zhao', name: 'Zhao Min', role: 'supply chain' },
+        { id: 'de-chen', name: 'Chen Jie', role: 'design engineer' },
+        { id: 'pe-sun', name: 'Sun Yu', role: 'production engineer' },
+      ],
+      owners: { D3: 'sc-zhao', D4: 'de-chen', D5: 'de-chen', D6: 'pe-sun', D7: 'de-chen' },
+    });
+    const past = new Date(Date.now() - day).toISOString();
+    const assignment = await api(quality(), 'PUT', `/v1/eight-ds/${id}/disciplines/D3/assignment`, { token: champion, body: { owner: 'sc-zhao', dueAt: past } });
+    expect(assignment.status).toBe(422);
+    expect(assignment.body.error?.field).toBe('dueAt');
+    await step(id, 'D2', { statement: `Nozzle cracks on ${olderModel} after oxygen cutting`, what: 'radial crack', where: 'Jiangsu', when: 'within 60 h of a nozzle change', howMany: '4 machines', isNot: 'not with nitrogen' });
+    // Every quality process dies mid-8D: the 8D lives on in Temporal and carries on after the restart.
+    await Promise.all([quality().kill(), secondWorker!.kill()]);
+    await Promise.all([quality().start(), secondWorker!.start()]);
+    const zhao = await tokenFor('quality', 'sc-zhao');
+    const chen = await tokenFor('quality', 'de-chen');
+    const sun = await tokenFor('quality', 'pe-sun');
+    await step(id, 'D3', { actions: 'Quarantine nozzle lot L-2291 at every depot', flags: [{ scope: { productLine: line, model: olderModel, partNumber: 'NZ-15' }, instruction: 'Inspect nozzle for radial cracks and fit NZ-15-R', carryParts: ['NZ-15-R'] }] }, zhao);
+    await step(id, 'D4', { rootCause: 'Nozzle alloy lot L-2291 below hardness specification', fiveWhys: ['Nozzle cracks', 'Thermal stress exceeds strength', 'Alloy too soft', 'Supplier changed heat treatment'], fishbone: { material: ['soft alloy lot L-2291'], method: ['no incoming hardness test'] }, escapePoint: 'Incoming inspection' }, chen);
+    await step(id, 'D5', { actions: [{ action: 'Hardness test on every incoming nozzle lot', owner: 'sc-zhao', dueAt: new Date(Date.now() + 7 * day).toISOString() }] }, chen);
+    await step(id, 'D6', { implemented: 'Incoming hardness test live', validation: '500 h field test on 4 machines without cracks', effective: true }, sun);
+    await step(id, 'D7', { standards: ['QS-114 incoming hardness test'], designRules: ['DR-22 nozzle alloy'], otherModels: [newerModel], flags: [] }, chen);
+
+    // The report as it stands, before closure: every discipline's owner, the containment, the root cause.
+    // stack.json names it after `up`; before that, where infra/lib/poppler.mjs unpacks it.
+    const unpacked = `${repoRoot}.stack/poppler/bin/pdftotext`;
+    const pdftotext = bed.stack.pdftotextPath ?? (existsSync(unpacked) ? unpacked : null);
+    const report = await fetch(`${quality().url}/v1/eight-ds/${id}/report.pdf`, { headers: { authorization: `Bearer ${champion}` } });
+    expect(report.status).toBe(200);
+    expect(report.headers.get('content-type')).toMatch(/application\/pdf/);
+    const bytes = Buffer.from(await report.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdftotext, 'pdftotext from the stack (infra/lib/poppler.mjs) or PDFTOTEXT_PATH').toBeTruthy();
+    const dir = mkdtempSync(join(tmpdir(), 'quality-report-'));
+    writeFileSync(join(dir, 'report.pdf'), bytes);
+    const text = execFileSync(pdftotext!, ['-layout', join(dir, 'report.pdf'), '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(text).toContain('FM-NOZZLE-CRACK');
+    expect(text).toContain(olderModel);
+    expect(text).toContain('Inspect nozzle for radial cracks and fit NZ-15-R');
+    expect(text).toContain('Nozzle alloy lot L-2291 below hardness specification');
+    expect(text).toContain('Why 4: Supplier changed heat treatment');
+    for (const owner of ['Quality engineer on duty (qe-on-duty)', 'Zhao Min (sc-zhao)', 'Chen Jie (de-chen)', 'Sun Yu (pe-sun)']) expect(text).toContain(owner);
+    for (const d of ['D0', 'D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8']) expect(text).toMatch(new RegExp(`${d} [A-Z][a-z]+.*?: owner [A-Z]`));
+    const html = await api(quality(), 'GET', `/v1/eight-ds/${id}/report.html`, { token: champion });
+    expect(String(html.body)).toContain('Nozzle alloy lot L-2291 below hardness specification');
+
+    await step(id, 'D8', { summary: 'No recurrence in 500 h', recognition: 'Supply chain and design team' });
+    await eventually('the 8D closed', async () => ((await eightDsFor(olderModel)).find((e) => e.id === id)?.status === 'closed' ? true : undefined));
+    // The closed 8D became a knowledge-base article intake can find.
+    const article = await eventually('the 8D as an article', async () => {
+      const r = await api(quality(), 'GET', `/v1/articles?q=nozzle%20cracks&model=${olderModel}`, { token: champion });
+      const items = r.body.items as { id: string; cause: string }[];
+      return items.find((a) => a.id === `KB-${id}`);
+    });
+    expect(article.cause).toContain('L-2291');
+
+    // Articles are versioned: an edit publishes version 2; an edit of a stale copy is refused.
+    const edit = { title: 'Cracked nozzle on oxygen cutting', models: [olderModel, newerModel], symptom: 'nozzle cracks after oxygen cutting', cause: article.cause, fix: 'Fit NZ-15-R; check nozzle lot', parts: ['NZ-15-R'] };
+    const edited = await api(quality(), 'PUT', `/v1/articles/KB-${id}`, { token: champion, body: { ...edit, baseVersion: 1 } });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.version).toBe(2);
+    const stale = await api(quality(), 'PUT', `/v1/articles/KB-${id}`, { token: champion, body: { ...edit, baseVersion: 1 } });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error?.field).toBe('baseVersion');
+    const versions = await api(quality(), 'GET', `/v1/articles/KB-${id}/versions`, { token: champion });
+    expect((versions.body.items as { version: number }[]).map((v) => v.version)).toEqual([2, 1]);
+    const published = await readTopic(bed.stack.kafkaBrokers, topic('quality.articles.v1'), { atLeast: 2 });
+    const ofThis = published.map((m) => JSON.parse(m.value) as { data: { articleId: string; version: number } }).filter((e) => e.data.articleId === `KB-${id}`);
+    expect([...new Set(ofThis.map((e) => e.data.version))].sort()).toEqual([1, 2]);
+  });
+
+  it('the same mode on a newer model after the 8D closed opens a new 8D linked to the old one', async () => {
+    expect(firstEightD).not.toBe('');
+    await eventually('the first 8D closed', async () => ((await eightDsFor(olderModel)).find((e) => e.id === firstEightD)?.status === 'closed' ? true : undefined));
+    const onNewer = failure(newerModel, 'FM-NOZZLE-CRACK', new Date());
+    await producer.publish([{ topic: topic('intake.service-requests.v1'), event: onNewer.registered }]);
+    await producer.publish([{ topic: topic('dispatch.work-orders.v1'), event: onNewer.completed }]);
+    const [linked] = await eventually('an 8D on the newer model', async () => {
+      const items = await eightDsFor(newerModel);
+      return items.length > 0 ? items : undefined;
+    });
+    bed.started.push(linked!.id);
+    expect(linked).toMatchObject({ status: 'open', linkedTo: firstEightD });
+    expect(linked!.rules).toContain('newer-model-after-closure');
+    expect(linked!.id).not.toBe(firstEightD);
+  });
+
+  it('documents the 8D, recurrence and knowledge-base endpoints in its OpenAPI document, and answers bad input with the field', async () => {
+    const r = await api(quality(), 'GET', '/openapi.json');
+    expect(r.status).toBe(200);
+    const paths = Object.keys((r.body as { paths: Record<string, unknown> }).paths);
+    for (const path of ['/v1/eight-ds', '/v1/eight-ds/{id}', '/v1/eight-ds/{id}/disciplines/{discipline}/submission', '/v1/eight-ds/{id}/disciplines/{discipline}/approval', '/v1/eight-ds/{id}/disciplines/{discipline}/return', '/v1/eight-ds/{id}/report.pdf', '/v1/recurrences', '/v1/articles', '/v1/articles/{id}/versions']) {
+      expect(paths).toContain(path);
+    }
+    const badShape = await api(quality(), 'POST', `/v1/eight-ds/${firstEightD || 'x'}/disciplines/D5/submission`, { token: champion, body: { content: { actions: [{ action: 'a', owner: 'sc-zhao', dueAt: 'tomorrow' }] } } });
+    expect(badShape.status).toBe(400);
+    expect(badShape.body.error?.field).toBe('content.actions.0.dueAt');
+  });
+});
