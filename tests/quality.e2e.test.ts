@@ -85,6 +85,12 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
   async function step(id: string, discipline: string, content: Record<string, unknown>, submitter = champion) {
     const submitted = await api(quality(), 'POST', `/v1/eight-ds/${id}/disciplines/${discipline}/submission`, { token: submitter, body: { content } });
     expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    if (discipline === 'D0') {
+      // Four eyes: the submitter does not approve their own discipline.
+      const own = await api(quality(), 'POST', `/v1/eight-ds/${id}/disciplines/${discipline}/approval`, { token: submitter });
+      expect(own.status, JSON.stringify(own.body)).toBeGreaterThanOrEqual(400);
+      expect(own.body.error).toMatchObject({ field: 'by' });
+    }
     const approved = await api(quality(), 'POST', `/v1/eight-ds/${id}/disciplines/${discipline}/approval`, { token: manager });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
     return approved.body as { disciplines: { discipline: string; owner: string; status: string }[] };

@@ -172,6 +172,12 @@ export function checkDecision(state: EightDState, input: DecisionInput): Refusal
   return null;
 }
 
+/** Four eyes: whoever submitted a discipline does not approve it too. */
+export function checkApprover(state: EightDState, input: DecisionInput): Refusal | null {
+  const d = disciplineOf(state, input.discipline);
+  return d.submittedBy === input.by ? { field: 'by', message: `${input.by} submitted ${d.discipline} and cannot also approve it` } : null;
+}
+
 export function checkAssign(state: EightDState, input: AssignInput, now: number): Refusal | null {
   if (state.status === 'closed') return { field: 'discipline', message: `8D ${state.eightDId} is closed` };
   const d = disciplineOf(state, input.discipline);

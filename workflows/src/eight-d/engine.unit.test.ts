@@ -4,6 +4,7 @@ import {
   approve,
   assign,
   checkAssign,
+  checkApprover,
   checkDecision,
   checkSubmit,
   defaultEscalationChain,
@@ -77,6 +78,12 @@ describe('8D disciplines', () => {
     expect(disciplineOf(s, 'D0')).toMatchObject({ status: 'returned', returns: [{ reason: 'too vague' }] });
     expect(checkDecision(s, { discipline: 'D0', by: 'qm' })).toMatchObject({ field: 'discipline' });
     expect(checkSubmit(s, { by: 'qe-li', content: { discipline: 'D0', actions: 'b' } }, t0)).toBeNull();
+  });
+
+  it('four eyes: the submitter of a discipline does not approve it', () => {
+    const s = submit(initialEightDState(input), { by: 'qe-li', content: { discipline: 'D0', actions: 'a' } }, t0).state;
+    expect(checkApprover(s, { discipline: 'D0', by: 'qe-li' })).toMatchObject({ field: 'by' });
+    expect(checkApprover(s, { discipline: 'D0', by: 'qm' })).toBeNull();
   });
 });
 

@@ -1,6 +1,6 @@
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { EightDActivities, EightDFact } from './activities';
-import { approve, assign, checkAssign, checkDecision, checkSubmit, escalateOverdue, knowledgeArticleFor, nextEscalationAt, sendBack, submit, type Refusal, type Transition } from './engine';
+import { approve, assign, checkApprover, checkAssign, checkDecision, checkSubmit, escalateOverdue, knowledgeArticleFor, nextEscalationAt, sendBack, submit, type Refusal, type Transition } from './engine';
 import {
   approveDisciplineUpdate,
   assignDisciplineUpdate,
@@ -59,7 +59,7 @@ export async function eightD(input: EightDInput): Promise<EightDState> {
       apply(approve(state, step, now()));
       return state;
     },
-    { validator: (step) => refuse(checkDecision(state, step)) },
+    { validator: (step) => refuse(checkDecision(state, step) ?? checkApprover(state, step)) },
   );
   setHandler(
     sendBackDisciplineUpdate,
