@@ -249,4 +249,24 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
     expect(badShape.status).toBe(400);
     expect(badShape.body.error?.field).toBe('content.actions.0.dueAt');
   });
+
+  it("a closed case's fix becomes a knowledge-base article, once, from what the case recorded", async () => {
+    const single = failure('FL-9999', 'FM-LENS-FOG', new Date());
+    single.registered.data.symptom = 'Cut quality drops after an hour, lens fogged';
+    await producer.publish([{ topic: topic('intake.service-requests.v1'), event: single.registered }]);
+    await producer.publish([{ topic: topic('dispatch.work-orders.v1'), event: single.completed }]);
+    const created = await eventually('the article from the case', async () => {
+      const r = await api(quality(), 'POST', '/v1/articles/from-case', { token: champion, body: { requestId: single.requestId } });
+      return r.status === 201 ? r.body : undefined;
+    });
+    expect(created).toMatchObject({ id: `KB-${single.requestId}`, version: 1, models: ['FL-9999'], symptom: 'Cut quality drops after an hour, lens fogged', fix: 'Nozzle replaced', parts: ['NZ-15'] });
+    const search = await api(quality(), 'GET', '/v1/articles?q=lens fogged&model=FL-9999', { token: champion });
+    expect((search.body.items as { id: string }[]).map((a) => a.id)).toContain(`KB-${single.requestId}`);
+    const again = await api(quality(), 'POST', '/v1/articles/from-case', { token: champion, body: { requestId: single.requestId } });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ field: 'requestId' });
+    const unknown = await api(quality(), 'POST', '/v1/articles/from-case', { token: champion, body: { requestId: 'SR-NOBODY' } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error).toMatchObject({ field: 'requestId' });
+  });
 });

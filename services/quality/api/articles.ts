@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { buildEvent, topics } from '@aftersales/contracts';
-import { ConflictError, defineRoute, isDuplicateKeyError, NotFoundError, outboxForInsert, type Platform, type RouteSpec } from '@aftersales/platform';
+import { ConflictError, defineRoute, UnprocessableError, isDuplicateKeyError, NotFoundError, outboxForInsert, type Platform, type RouteSpec } from '@aftersales/platform';
+import { articleFromCase, isRefusal } from '../domain/case-article';
+import { failureRecordId } from '../domain/failure-records';
 import { rankArticles } from '../domain/known-fix-search';
-import type { ArticleDoc, ArticleVersionDoc, QualityModels } from '../store/models';
+import { publishFirstVersion } from '../store/articles';
+import { fromDoc } from '../store/failure-desk';
+import type { ArticleDoc, ArticleVersionDoc, FailureRecordDoc, QualityModels } from '../store/models';
 
 function present({ _id, outbox: _o, outboxDueAt: _d, ...rest }: ArticleDoc) {
   return { id: _id, ...rest };
@@ -65,6 +69,27 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
         const versions = await models.articleVersions.find({ articleId: params.id }).sort({ version: -1 }).lean<ArticleVersionDoc[]>();
         if (versions.length === 0 && !(await models.articles.exists({ _id: params.id }))) throw new NotFoundError('article', params.id, 'id');
         return { status: 200, body: { items: versions.map(({ _id, outbox: _o, outboxDueAt: _d, ...v }) => v) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/articles/from-case',
+      summary: "Turn a closed case's fix into an article: symptom, model, cause, fix and part as the case recorded them",
+      tags: ['knowledge-base'],
+      roles: ['quality'],
+      body: z.strictObject({ requestId: field(64), title: field(500).optional() }),
+      responses: { 201: { description: 'Version 1 of the article KB-<requestId>' }, 409: { description: 'The case already has its article' }, 422: { description: 'Quality has no fixed case of that id' } },
+      handler: async ({ body, principal }) => {
+        const [record, context] = await Promise.all([
+          models.failureRecords.findById(failureRecordId(body.requestId)).lean<FailureRecordDoc>(),
+          models.requestContexts.findById(body.requestId).lean<{ symptom?: string }>(),
+        ]);
+        const content = articleFromCase(record ? fromDoc(record) : null, context, body.title);
+        if (isRefusal(content)) throw new UnprocessableError(content.field, content.message);
+        const articleId = `KB-${body.requestId}`;
+        const created = await publishFirstVersion(platform, models, { articleId, content, eightDId: null, requestId: body.requestId, editedBy: principal?.sub ?? 'unknown', correlationId: body.requestId });
+        if (!created) throw new ConflictError(`the case ${body.requestId} already has its article ${articleId}; edit it with PUT`, 'requestId');
+        return { status: 201, body: { id: articleId, version: 1, ...content } };
       },
     }),
     defineRoute({

@@ -13,6 +13,8 @@ export interface RequestContext {
   model: string | null;
   productLine: string | null;
   registeredAt: string;
+  /** The customer's words at registration; absent in contexts kept before it was. */
+  symptom?: string;
   /** The customer demands a formal (8D) report on this request. */
   formalReportDemanded?: boolean;
 }

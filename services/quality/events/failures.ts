@@ -25,6 +25,7 @@ export function failureRecordConsumer(platform: Platform, desk: FailureDesk): Co
             model: data.machine?.model ?? null,
             productLine: data.machine?.productLine ?? null,
             registeredAt: data.raisedAt,
+            symptom: data.symptom,
           }),
         );
       },

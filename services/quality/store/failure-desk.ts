@@ -16,7 +16,7 @@ import {
 import { defaultRecurrenceThresholds, detectRecurrence, thresholdsFor, type EightDCase, type RecurrenceHit, type RecurrenceThresholdTable } from '../domain/recurrence';
 import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type QualityModels, type RecurrenceDoc } from './models';
 
-const fromDoc = ({ _id, eightDId: _e, receivedAt: _r, ...rest }: FailureRecordDoc): StoredFailureRecord => ({ id: _id, ...rest });
+export const fromDoc = ({ _id, eightDId: _e, receivedAt: _r, ...rest }: FailureRecordDoc): StoredFailureRecord => ({ id: _id, ...rest });
 
 /**
  * Where failure facts become records and records are checked for recurrence. Every "only once"

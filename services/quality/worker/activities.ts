@@ -1,6 +1,7 @@
 import { buildEvent, topics, type KnownEvent } from '@aftersales/contracts';
-import { isDuplicateKeyError, outboxForInsert, type Platform } from '@aftersales/platform';
+import { outboxForInsert, type Platform } from '@aftersales/platform';
 import type { EightDActivities, EightDFact, EightDState } from '@aftersales/workflows';
+import { insertOnce, publishFirstVersion } from '../store/articles';
 import type { QualityModels } from '../store/models';
 
 /** Retriable: Temporal tries the activity again after its backoff. */
@@ -30,16 +31,6 @@ export function eightDEventFor(state: EightDState, fact: EightDFact): KnownEvent
   }
 }
 
-async function insertOnce(collection: { insertOne(doc: never): Promise<unknown> }, doc: object): Promise<boolean> {
-  try {
-    await collection.insertOne(doc as never);
-    return true;
-  } catch (error) {
-    if (isDuplicateKeyError(error)) return false;
-    throw error;
-  }
-}
-
 /** Activities of the eightD workflow that touch quality's data; built with their dependencies. */
 export function createEightDActivities(platform: Pick<Platform, 'topic' | 'nudgeOutbox' | 'now' | 'logger'>, models: QualityModels): EightDActivities {
   const log = platform.logger.child({ module: 'eight-d-activities' });
@@ -63,18 +54,8 @@ export function createEightDActivities(platform: Pick<Platform, 'topic' | 'nudge
 
     async publishKnowledgeArticle(input) {
       const articleId = `KB-${input.eightDId}`;
-      const publishedAt = platform.now();
       const { eightDId, ...content } = input;
-      const event = buildEvent(
-        'article.published@1',
-        { articleId, version: 1, ...content, publishedAt: publishedAt.toISOString() },
-        { id: `${articleId}@1`, occurredAt: publishedAt, source: 'quality', subject: articleId, correlationId: eightDId, causationId: null },
-      );
-      // The version carries the event (insert-only, relayed from there); the article is the current copy searches read.
-      const created = await insertOnce(models.articleVersions.collection, { _id: `${articleId}@1`, articleId, version: 1, ...content, eightDId, publishedAt, editedBy: `8D ${eightDId}`, ...outboxForInsert([{ topic: platform.topic(topics.articles), event }], publishedAt) });
-      await insertOnce(models.articles.collection, { _id: articleId, version: 1, ...content, eightDId, publishedAt });
-      if (created) {
-        platform.nudgeOutbox();
+      if (await publishFirstVersion(platform, models, { articleId, content, eightDId, requestId: null, editedBy: `8D ${eightDId}`, correlationId: eightDId })) {
         log.info({ eightDId, articleId }, 'closed 8D published as a knowledge-base article');
       }
       return { articleId, version: 1 };
