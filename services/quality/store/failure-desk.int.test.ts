@@ -83,6 +83,24 @@ describe('failure desk on FerretDB', () => {
     expect(await models.recurrences.countDocuments({ _id: { $in: ['FR-SR-TWO-1', 'FR-SR-TWO-2'] } })).toBe(2);
   });
 
+  it('finishes a check a dead process left claimed but unfinished, when its event comes again', async () => {
+    await Promise.all(['SR-DEAD-1', 'SR-DEAD-2', 'SR-DEAD-3'].map((id) => registered(id, 'LC-DEAD')));
+    await desk.ingest(workOrder('SR-DEAD-1', 'FM-CRACK', 3));
+    await desk.ingest(workOrder('SR-DEAD-2', 'FM-CRACK', 2));
+    await desk.ingest(workOrder('SR-DEAD-3', 'FM-CRACK', 1));
+    expect(await models.eightDs.countDocuments({ 'problem.model': 'LC-DEAD' })).toBe(1);
+    // As if the process had died right after claiming the third check: claimed, nothing done.
+    await models.eightDs.deleteMany({ 'problem.model': 'LC-DEAD' });
+    await models.failureRecords.updateMany({ model: 'LC-DEAD' }, { $set: { eightDId: null } });
+    await models.recurrences.updateOne({ _id: 'FR-SR-DEAD-3' }, { $set: { status: 'checking', hits: [] } });
+    await desk.check('FR-SR-DEAD-3');
+    expect(await models.eightDs.countDocuments({ 'problem.model': 'LC-DEAD' })).toBe(1);
+    expect(await models.recurrences.findById('FR-SR-DEAD-3').lean()).toMatchObject({ status: 'done' });
+    // Done now: another delivery changes nothing.
+    await desk.check('FR-SR-DEAD-3');
+    expect(await models.eightDs.countDocuments({ 'problem.model': 'LC-DEAD' })).toBe(1);
+  });
+
   it('checks a record that overtook its registration once the machine is known', async () => {
     await Promise.all(['SR-LATE-1', 'SR-LATE-2'].map((id) => registered(id, 'LC-LATE')));
     await desk.ingest(workOrder('SR-LATE-1', 'FM-CRACK', 3));

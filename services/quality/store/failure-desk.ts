@@ -137,8 +137,13 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
     try {
       await models.recurrences.collection.insertOne(claim as never);
     } catch (error) {
-      if (isDuplicateKeyError(error)) return;
-      throw error;
+      if (!isDuplicateKeyError(error)) throw error;
+      const existing = await models.recurrences.findById(checkId).lean<RecurrenceDoc>();
+      if (!existing || existing.status === 'done') return;
+      // Still 'checking': another delivery runs it now, or a process died in it. Running it again is
+      // safe (an 8D opens by a unique id, records attach only while unattached), and it is the only
+      // way a check a dead process left behind is ever finished.
+      log.info({ failureRecordId: recordId, pass }, 'recurrence check found unfinished: running it (again)');
     }
     try {
       const [historyDocs, generations, cases] = await Promise.all([
