@@ -1,28 +1,41 @@
 import { topics } from '@aftersales/contracts';
 import type { ServiceDefinition } from '@aftersales/platform';
 import { boardRoutes } from './api/board';
-import { boardConsumer, createRegisteredHandler } from './events/service-requests';
-import { createDispatchModels } from './store/models';
+import { depotRoutes } from './api/depots';
+import { engineerRoutes } from './api/engineers';
+import { workOrderRoutes } from './api/work-orders';
+import { loadDispatchConfig } from './config';
+import { containmentConsumer, createContainmentHandlers } from './events/eight-ds';
+import { boardConsumer, createLifecycleHandlers, createRegisteredHandler } from './events/service-requests';
+import { loadDemoData } from './store/demo-data';
+import { createDispatchCollections, createDispatchModels } from './store/models';
+import { createPlanner } from './store/planner';
 
-/** Dispatch: the board of requests to dispatch; engineers, work orders and the depot queue follow. */
+/** Dispatch: the board, engineers and their calendars, work orders from assignment to report, and the depot queue. */
 export const dispatchService: ServiceDefinition = {
   name: 'dispatch',
   defaultPort: 8082,
-  version: '0.1.0',
+  version: '0.2.0',
   description: 'Puts the right engineer on each request: the board, work orders, calendars and the depot queue.',
   async setup(platform) {
+    const config = loadDispatchConfig();
     const models = createDispatchModels(platform.mongo);
     await Promise.all(Object.values(models).map((model) => model.init()));
+    const collections = await createDispatchCollections(platform.mongo);
+    if (platform.config.SEED_DEMO_DATA) await loadDemoData(collections);
+    const planner = createPlanner(platform, models, collections, config);
     return {
-      routes: boardRoutes(models),
-      outboxCollections: [],
-      topics: [topics.serviceRequests],
+      routes: [...boardRoutes(models), ...engineerRoutes(planner, collections), ...workOrderRoutes(planner, models, collections), ...depotRoutes(models, collections)],
+      // The work-order change log carries the events; the relay publishes them to dispatch.work-orders.v1.
+      outboxCollections: [collections.workOrderChanges as never],
+      topics: [topics.serviceRequests, topics.workOrders, topics.eightDs],
       consumers: [
         {
           group: boardConsumer,
           topics: [topics.serviceRequests],
-          handlers: { 'service-request.registered@1': createRegisteredHandler(platform, models) },
+          handlers: { 'service-request.registered@1': createRegisteredHandler(platform, models), ...createLifecycleHandlers(platform, planner) },
         },
+        { group: containmentConsumer, topics: [topics.eightDs], handlers: createContainmentHandlers(platform, collections) },
       ],
       temporalWorkers: [],
     };

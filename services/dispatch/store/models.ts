@@ -1,4 +1,10 @@
 import { Schema, type Connection } from 'mongoose';
+import type { Collection } from 'mongodb';
+import type { ResolutionRoute } from '@aftersales/contracts';
+import type { OutboxFields } from '@aftersales/platform';
+import type { EngineerSkill } from '../domain/assignment';
+import type { ContainmentFlag } from '../domain/containment';
+import type { Tier, WorkOrderStatus } from '../domain/work-order';
 
 /** Dispatch's own copy of a service request: the dispatcher's board, fed by intake's events. */
 export interface BoardEntryDoc {
@@ -9,10 +15,128 @@ export interface BoardEntryDoc {
   symptom: string;
   raisedAt: Date;
   neededBy: Date;
-  status: 'awaiting-dispatch';
+  status: 'awaiting-dispatch' | 'dispatched' | 'completed' | 'cancelled';
   receivedAt: Date;
   /** The event this entry came from, for tracing and audit. */
   sourceEventId: string;
+  machine?: { model: string; productLine: string } | null;
+  site?: { city: string; lat: number; lon: number } | null;
+  siteId?: string | null;
+  locationClass?: string | null;
+  workOrderId?: string | null;
+}
+
+export interface Absence { start: Date; end: Date; reason: string }
+
+export interface EngineerDoc {
+  _id: string;
+  name: string;
+  skills: EngineerSkill[];
+  /** Cities the engineer covers. */
+  territories: string[];
+  homeBase: { city: string; lat: number; lon: number };
+  /** A calendar id of @aftersales/sla's default calendars ('business-hours', '24x7'). */
+  calendarId: string;
+  absences: Absence[];
+  vanStock: string[];
+  active: boolean;
+}
+
+export interface DepotDoc {
+  _id: string;
+  name: string;
+  city: string;
+  lat: number;
+  lon: number;
+  benches: { benchId: string; wipLimit: number }[];
+}
+
+export interface WorkOrderReport {
+  startedAt: Date;
+  finishedAt: Date;
+  effortMinutes: number;
+  cause: string;
+  fix: string;
+  workDone: string;
+  partsUsed: { partNumber: string; quantity: number; removedSerial?: string | null }[];
+  firstTimeFix: boolean;
+  failureMode?: string;
+  customerSignOff: { name: string; at: Date } | null;
+}
+
+export interface WorkOrderDoc {
+  _id: string;
+  requestId: string;
+  /** Bumped by every change; the change's event document is keyed by it (see work-orders.ts). */
+  version: number;
+  status: WorkOrderStatus;
+  route: ResolutionRoute;
+  tier: Tier;
+  onSiteDueAt: Date | null;
+  customerId: string;
+  serialNumber: string;
+  createdAt: Date;
+  updatedAt: Date;
+  engineerId: string | null;
+  /** The booking holding the engineer's time; its id names the assignment round. */
+  bookingId: string | null;
+  round: number;
+  plannedDepartAt: Date | null;
+  plannedStart: Date | null;
+  plannedEnd: Date | null;
+  assignedAt: Date | null;
+  assignedBy: string | null;
+  /** Engineers who declined or were moved off this job: not proposed again. */
+  excludedEngineers: string[];
+  /** Why the last ranking did not auto-assign (none eligible, tier proposes only). */
+  planningNote: string | null;
+  steps: Partial<Record<'acceptedAt' | 'travelStartedAt' | 'arrivedAt' | 'workStartedAt' | 'workFinishedAt' | 'completedAt' | 'cancelledAt', Date>>;
+  report: WorkOrderReport | null;
+  depot: { depotId: string; benchId: string | null; rush: boolean; tokenId: string | null } | null;
+  cancelReason: string | null;
+  history: { at: Date; what: string; by: string; note?: string }[];
+}
+
+/** One document per change of a work order, carrying its events (the outbox) and the state after it. */
+export interface WorkOrderChangeDoc extends OutboxFields {
+  _id: string; // `${workOrderId}#${version}`
+  workOrderId: string;
+  version: number;
+  at: Date;
+  snapshot: WorkOrderDoc;
+}
+
+export interface BookingDoc {
+  _id: string; // `${workOrderId}:r${round}`: one booking per assignment round
+  engineerId: string;
+  workOrderId: string;
+  departAt: Date;
+  start: Date;
+  end: Date;
+  /** pending until the work order references it; a pending one older than the orphan age is swept. */
+  state: 'pending' | 'confirmed';
+  createdAt: Date;
+}
+
+export interface SlotClaimDoc {
+  _id: string; // `${engineerId}|${slotStart ISO}`
+  bookingId: string;
+  engineerId: string;
+  slotStart: Date;
+}
+
+export interface ContainmentFlagDoc extends ContainmentFlag {
+  _id: string; // flag id
+  active: boolean;
+  flaggedAt: Date;
+  liftedAt: Date | null;
+}
+
+/** A place on a depot bench: `${depotId}|${benchId}|${k}` for k below the WIP limit. */
+export interface BenchTokenDoc {
+  _id: string;
+  workOrderId: string;
+  takenAt: Date;
 }
 
 export function createDispatchModels(connection: Connection) {
@@ -28,6 +152,11 @@ export function createDispatchModels(connection: Connection) {
       status: { type: String, required: true },
       receivedAt: { type: Date, required: true },
       sourceEventId: { type: String, required: true },
+      machine: { type: Schema.Types.Mixed, default: null },
+      site: { type: Schema.Types.Mixed, default: null },
+      siteId: { type: String, default: null },
+      locationClass: { type: String, default: null },
+      workOrderId: { type: String, default: null },
     },
     { versionKey: false },
   );
@@ -35,3 +164,38 @@ export function createDispatchModels(connection: Connection) {
 }
 
 export type DispatchModels = ReturnType<typeof createDispatchModels>;
+
+/** The collections the planner writes with plain driver calls (inserts keyed for concurrency). */
+export interface DispatchCollections {
+  engineers: Collection<EngineerDoc>;
+  depots: Collection<DepotDoc>;
+  workOrders: Collection<WorkOrderDoc>;
+  workOrderChanges: Collection<WorkOrderChangeDoc>;
+  bookings: Collection<BookingDoc>;
+  slotClaims: Collection<SlotClaimDoc>;
+  containmentFlags: Collection<ContainmentFlagDoc>;
+  benchTokens: Collection<BenchTokenDoc>;
+}
+
+export async function createDispatchCollections(connection: Connection): Promise<DispatchCollections> {
+  const db = connection.db;
+  if (!db) throw new Error('mongo connection is not open');
+  const c: DispatchCollections = {
+    engineers: db.collection<EngineerDoc>('engineers'),
+    depots: db.collection<DepotDoc>('depots'),
+    workOrders: db.collection<WorkOrderDoc>('workOrders'),
+    workOrderChanges: db.collection<WorkOrderChangeDoc>('workOrderChanges'),
+    bookings: db.collection<BookingDoc>('bookings'),
+    slotClaims: db.collection<SlotClaimDoc>('slotClaims'),
+    containmentFlags: db.collection<ContainmentFlagDoc>('containmentFlags'),
+    benchTokens: db.collection<BenchTokenDoc>('benchTokens'),
+  };
+  await Promise.all([
+    c.workOrders.createIndex({ requestId: 1 }),
+    c.workOrders.createIndex({ engineerId: 1, status: 1 }),
+    c.workOrderChanges.createIndex({ outboxDueAt: 1 }),
+    c.bookings.createIndex({ engineerId: 1, start: 1 }),
+    c.slotClaims.createIndex({ bookingId: 1 }),
+  ]);
+  return c;
+}

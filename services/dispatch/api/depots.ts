@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { defineRoute, NotFoundError, type RouteSpec } from '@aftersales/platform';
+import { depotQueue, type DepotJob } from '../domain/depot-queue';
+import type { BoardEntryDoc, DispatchCollections, DispatchModels, DepotDoc } from '../store/models';
+
+const readers = ['dispatcher', 'manager', 'depot', 'engineer', 'auditor', 'platform'] as const;
+
+function present({ _id, ...rest }: DepotDoc) {
+  return { id: _id, ...rest };
+}
+
+export function depotRoutes(models: DispatchModels, c: DispatchCollections): RouteSpec[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/depots',
+      summary: 'Depots with their repair benches and WIP limits',
+      tags: ['depots'],
+      roles: readers,
+      responses: { 200: { description: 'Depots' } },
+      handler: async () => ({ status: 200, body: { items: (await c.depots.find({}).sort({ _id: 1 }).toArray()).map(present) } }),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/v1/depots/:id',
+      summary: 'Create or replace a depot and its benches',
+      tags: ['depots'],
+      roles: ['dispatcher', 'manager'],
+      params: z.object({ id: z.string().trim().min(1).max(64) }),
+      body: z.object({
+        name: z.string().trim().min(1).max(200),
+        city: z.string().trim().min(1).max(100),
+        lat: z.number().min(-90).max(90),
+        lon: z.number().min(-180).max(180),
+        benches: z.array(z.object({ benchId: z.string().trim().min(1).max(64), wipLimit: z.number().int().min(1).max(10) })).min(1).max(100),
+      }),
+      responses: { 200: { description: 'The depot as stored' } },
+      handler: async ({ params, body }) => {
+        await c.depots.replaceOne({ _id: params.id }, body, { upsert: true });
+        return { status: 200, body: { id: params.id, ...body } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/depot-queue',
+      summary: "A depot's repair queue: jobs in progress per bench, then waiting jobs by rush, tier and due instant, each with why it stands there",
+      tags: ['depots'],
+      roles: readers,
+      query: z.object({ depotId: z.string().trim().min(1).max(64) }),
+      responses: { 200: { description: 'The queue' }, 404: { description: 'Unknown depot (field depotId)' } },
+      handler: async ({ query }) => {
+        const depot = await c.depots.findOne({ _id: query.depotId });
+        if (!depot) throw new NotFoundError('depot', query.depotId, 'depotId');
+        const orders = await c.workOrders.find({ route: 'depot', 'depot.depotId': depot._id, status: { $in: ['proposed', 'assigned', 'accepted', 'working'] } }).toArray();
+        const entries = await models.boardEntries.find({ _id: { $in: orders.map((o) => o.requestId) } }).lean<BoardEntryDoc[]>();
+        const neededBy = new Map(entries.map((e) => [e._id, e.neededBy]));
+        const jobs: DepotJob[] = orders.map((o) => ({
+          workOrderId: o._id,
+          tier: o.tier,
+          dueAt: o.onSiteDueAt ?? neededBy.get(o.requestId) ?? null,
+          receivedAt: o.createdAt,
+          rush: o.depot?.rush ?? false,
+          benchId: o.status === 'working' ? (o.depot?.benchId ?? null) : null,
+        }));
+        return { status: 200, body: { depotId: depot._id, benches: depot.benches, items: depotQueue(jobs, depot.benches) } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { defineRoute, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
+import { defaultCalendars } from '@aftersales/sla';
+import { planningHorizonEnd, subtract, workingWindows } from '../domain/schedule';
+import type { DispatchCollections, EngineerDoc } from '../store/models';
+import type { Planner } from '../store/planner';
+
+const params = z.object({ id: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only') });
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+const readers = ['dispatcher', 'manager', 'engineer', 'depot', 'auditor', 'platform'] as const;
+const editors = ['dispatcher', 'manager'] as const;
+
+const engineerBody = z.object({
+  name: z.string().trim().min(1).max(200),
+  skills: z.array(z.object({ productLine: z.string().trim().min(1).max(64), skill: z.string().trim().min(1).max(64), level: z.number().int().min(1).max(5) })).min(1).max(50),
+  territories: z.array(z.string().trim().min(1).max(64)).max(50),
+  homeBase: z.object({ city: z.string().trim().min(1).max(100), lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
+  calendarId: z.string().refine((id) => id in defaultCalendars, { message: `one of ${Object.keys(defaultCalendars).join(', ')}` }).default('business-hours'),
+  vanStock: z.array(z.string().trim().min(1).max(64)).max(500).default([]),
+  active: z.boolean().default(true),
+});
+
+function present({ _id, ...rest }: EngineerDoc) {
+  return { id: _id, ...rest };
+}
+
+export function engineerRoutes(planner: Planner, c: DispatchCollections): RouteSpec[] {
+  async function mustFind(id: string): Promise<EngineerDoc> {
+    const e = await c.engineers.findOne({ _id: id });
+    if (!e) throw new NotFoundError('engineer', id, 'id');
+    return e;
+  }
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/engineers',
+      summary: 'Engineers with skills, territories, home base, calendar, absences and van stock',
+      tags: ['engineers'],
+      roles: readers,
+      query: z.object({ productLine: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+      responses: { 200: { description: 'Engineers' } },
+      handler: async ({ query }) => {
+        const rows = await c.engineers.find(query.productLine ? { 'skills.productLine': query.productLine } : {}).sort({ _id: 1 }).limit(query.limit).toArray();
+        return { status: 200, body: { items: rows.map(present) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/engineers/:id',
+      summary: 'One engineer',
+      tags: ['engineers'],
+      roles: readers,
+      params,
+      responses: { 200: { description: 'The engineer' }, 404: { description: 'Unknown engineer' } },
+      handler: async ({ params: p }) => ({ status: 200, body: present(await mustFind(p.id)) }),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/v1/engineers/:id',
+      summary: 'Create or replace an engineer (absences are kept; report them with POST …/absences)',
+      tags: ['engineers'],
+      roles: editors,
+      params,
+      body: engineerBody,
+      responses: { 200: { description: 'The engineer as stored' } },
+      handler: async ({ params: p, body }) => {
+        // Absences are kept across a replace; they change only through POST …/absences.
+        const existing = await c.engineers.findOne({ _id: p.id }, { projection: { absences: 1 } });
+        await c.engineers.replaceOne({ _id: p.id }, { ...body, absences: existing?.absences ?? [] }, { upsert: true });
+        return { status: 200, body: present(await mustFind(p.id)) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/engineers/:id/absences',
+      summary: "Report a planned or sudden absence: the engineer's bookings inside it are re-planned, and the answer says what moved",
+      tags: ['engineers'],
+      roles: editors,
+      params,
+      body: z.object({ start: instant, end: instant, reason: z.string().trim().min(1).max(500) }),
+      responses: { 200: { description: 'What moved and what stayed' }, 422: { description: 'end is not after start (field end)' } },
+      handler: async ({ params: p, body, principal }) => {
+        if (body.end <= body.start) throw new UnprocessableError('end', 'end must be after start');
+        const result = await planner.reportAbsence(p.id, body, principal?.sub ?? 'unknown');
+        return { status: 200, body: result };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/engineers/:id/schedule',
+      summary: "An engineer's schedule: bookings, absences, working and free time (default: now to the end of the next two working days)",
+      tags: ['engineers'],
+      roles: readers,
+      params,
+      query: z.object({ from: instant.optional(), to: instant.optional() }),
+      responses: { 200: { description: 'The schedule' }, 422: { description: 'to is not after from, or the span is over 31 days (field to)' } },
+      handler: async ({ params: p, query }) => {
+        const engineer = await mustFind(p.id);
+        const calendar = planner.calendarOf(engineer);
+        const from = query.from ?? new Date();
+        const to = query.to ?? planningHorizonEnd(calendar, from, 2);
+        if (to <= from) throw new UnprocessableError('to', 'to must be after from');
+        if (to.getTime() - from.getTime() > 31 * 86_400_000) throw new UnprocessableError('to', 'a schedule spans at most 31 days');
+        const bookings = (await planner.bookings.busyOf([p.id], { start: from, end: to })).get(p.id) ?? [];
+        const absences = (engineer.absences ?? []).filter((a) => a.start < to && a.end > from);
+        const working = workingWindows(calendar, from, to);
+        const free = subtract(working, [...bookings.map((b) => ({ start: b.departAt, end: b.end })), ...absences]);
+        return {
+          status: 200,
+          body: {
+            engineerId: p.id,
+            calendarId: engineer.calendarId,
+            from,
+            to,
+            bookings: bookings.sort((a, b) => a.departAt.getTime() - b.departAt.getTime()).map((b) => ({ bookingId: b._id, workOrderId: b.workOrderId, departAt: b.departAt, start: b.start, end: b.end, state: b.state })),
+            absences,
+            working,
+            free,
+          },
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { resolutionRoutes } from '@aftersales/contracts';
+import { defineRoute, type Principal, type RouteSpec } from '@aftersales/platform';
+import type { WorkOrderStep } from '../domain/work-order';
+import { workOrderStatuses } from '../domain/work-order';
+import type { BoardEntryDoc, DispatchCollections, DispatchModels, WorkOrderDoc } from '../store/models';
+import type { Planner } from '../store/planner';
+
+const params = z.object({ id: z.string().min(1).max(80) });
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+const note = z.string().trim().min(1).max(2000);
+const readers = ['dispatcher', 'manager', 'engineer', 'depot', 'auditor', 'platform'] as const;
+const planners = ['dispatcher', 'manager'] as const;
+const doers = ['engineer', 'depot', 'dispatcher', 'manager'] as const;
+
+function by(principal: Principal | null): string {
+  return principal?.sub ?? 'unknown';
+}
+
+export function presentWorkOrder({ _id, ...rest }: WorkOrderDoc) {
+  return { id: _id, ...rest };
+}
+
+export function workOrderRoutes(planner: Planner, models: DispatchModels, c: DispatchCollections): RouteSpec[] {
+  async function view(wo: WorkOrderDoc) {
+    const entry = await models.boardEntries.findById(wo.requestId).lean<BoardEntryDoc>();
+    const containment = await planner.containmentOf(wo, entry);
+    return {
+      ...presentWorkOrder(wo),
+      machine: entry?.machine ?? null,
+      site: entry?.site ?? null,
+      symptom: entry?.symptom ?? null,
+      // What the engineer must do and carry because of open 8D containment on this machine.
+      containment,
+      partsToCarry: [...new Set(containment.flatMap((m) => m.carryParts))],
+    };
+  }
+
+  const step = (path: string, name: WorkOrderStep, summary: string, body: z.ZodType<{ reason?: string; benchId?: string }>) =>
+    defineRoute({
+      method: 'post',
+      path: `/v1/work-orders/:id/${path}`,
+      summary,
+      tags: ['work-order steps'],
+      roles: doers,
+      params,
+      body,
+      responses: { 200: { description: 'The work order after the step' }, 409: { description: 'The step is not allowed in the current status (field status)' } },
+      handler: async ({ params: p, body: b, principal }) => {
+        const wo = await planner.step(p.id, name, { by: by(principal), ...(b.reason ? { reason: b.reason } : {}), ...(b.benchId ? { benchId: b.benchId } : {}) });
+        return { status: 200, body: await view(wo) };
+      },
+    });
+
+  const report = z.object({
+    startedAt: instant,
+    finishedAt: instant,
+    effortMinutes: z.number().int().nonnegative().max(7 * 24 * 60),
+    cause: note,
+    fix: note,
+    workDone: note,
+    partsUsed: z.array(z.object({ partNumber: z.string().trim().min(1).max(64), quantity: z.number().int().positive(), removedSerial: z.string().trim().min(1).max(64).nullable().optional() })).max(100),
+    firstTimeFix: z.boolean(),
+    failureMode: z.string().trim().min(1).max(64).optional(),
+    travelMinutes: z.number().int().nonnegative().max(24 * 60).optional(),
+    customerSignOff: z.object({ name: z.string().trim().min(1).max(200), at: instant }).nullable().default(null),
+  });
+
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/work-orders',
+      summary: 'Work orders, newest first, filtered by status, engineer or service request',
+      tags: ['work orders'],
+      roles: readers,
+      query: z.object({ status: z.enum(workOrderStatuses).optional(), engineerId: z.string().min(1).max(64).optional(), requestId: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      responses: { 200: { description: 'Work orders' } },
+      handler: async ({ query }) => {
+        const filter = { ...(query.status ? { status: query.status } : {}), ...(query.engineerId ? { engineerId: query.engineerId } : {}), ...(query.requestId ? { requestId: query.requestId } : {}) };
+        const rows = await c.workOrders.find(filter).sort({ createdAt: -1 }).limit(query.limit).toArray();
+        return { status: 200, body: { items: rows.map(presentWorkOrder) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/work-orders/:id',
+      summary: 'One work order: what, where, when, which parts to carry (8D containment included)',
+      tags: ['work orders'],
+      roles: readers,
+      params,
+      responses: { 200: { description: 'The work order' }, 404: { description: 'Unknown work order' } },
+      handler: async ({ params: p }) => ({ status: 200, body: await view(await planner.mustLoad(p.id)) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/work-orders/:id/candidates',
+      summary: 'The ranked, explained list of engineers for a work order: score and its parts per candidate, and why the others are out',
+      tags: ['work orders'],
+      roles: planners,
+      params,
+      responses: { 200: { description: 'Ranked and ineligible candidates' } },
+      handler: async ({ params: p }) => {
+        const wo = await planner.mustLoad(p.id);
+        const { ranking, problem, excluded, containment } = await planner.rank(wo);
+        return { status: 200, body: { workOrderId: wo._id, status: wo.status, ranked: ranking?.ranked ?? [], ineligible: ranking?.ineligible ?? [], excluded, problem, neededParts: [...new Set(containment.flatMap((m) => m.carryParts))] } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/work-orders/:id/assignment',
+      summary: "Assign an engineer: at the earliest feasible slot, or at `start` (the arrival on site). A clash with the engineer's calendar answers 409",
+      tags: ['work orders'],
+      roles: planners,
+      params,
+      body: z.object({ engineerId: z.string().trim().min(1).max(64), start: instant.optional() }),
+      responses: { 200: { description: 'The assigned work order' }, 409: { description: 'The engineer is booked then (field start), or the work order is not proposed (field status)' }, 422: { description: 'The engineer lacks the skill or the time (field engineerId or start)' } },
+      handler: async ({ params: p, body, principal }) => {
+        const wo = await planner.mustLoad(p.id);
+        return { status: 200, body: await view(await planner.assign(wo, body.engineerId, by(principal), { start: body.start ?? null })) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/work-orders/:id/replan',
+      summary: 'Move the work order off its engineer to the next best one, and say what moved',
+      tags: ['work orders'],
+      roles: planners,
+      params,
+      body: z.object({ reason: z.enum(['manual', 'overrun']).default('manual') }),
+      responses: { 200: { description: 'The work order after re-planning' }, 409: { description: 'Already under way' } },
+      handler: async ({ params: p, body, principal }) => {
+        const after = await planner.replan(p.id, body.reason, by(principal));
+        if (!after) {
+          const wo = await planner.mustLoad(p.id);
+          return { status: 409, body: { error: { code: 'transition_refused', message: `a ${wo.route} work order that is ${wo.status} is not re-planned`, field: 'status' } } };
+        }
+        return { status: 200, body: await view(after) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/work-orders/:id/overrun',
+      summary: "A job under way runs until `until`: the engineer's later bookings in the way are re-planned, and the answer says what moved",
+      tags: ['work orders'],
+      roles: doers,
+      params,
+      body: z.object({ until: instant }),
+      responses: { 200: { description: 'What moved and what stayed' }, 409: { description: 'The job is not under way (field status)' }, 422: { description: 'until is not after the planned end (field until)' } },
+      handler: async ({ params: p, body, principal }) => {
+        const { moved, kept, workOrder } = await planner.reportOverrun(p.id, body.until, by(principal));
+        return { status: 200, body: { moved, kept, workOrder: await view(workOrder) } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/work-orders/:id/route',
+      summary: 'Choose how the case is fixed: remote, ship-part, field-visit or depot (with an optional depot and rush flag)',
+      tags: ['work orders'],
+      roles: planners,
+      params,
+      body: z.object({ route: z.enum(resolutionRoutes), reason: note.optional(), depotId: z.string().trim().min(1).max(64).optional(), rush: z.boolean().optional() }),
+      responses: { 200: { description: 'The work order on its new route' }, 409: { description: 'Too late to change the route' } },
+      handler: async ({ params: p, body, principal }) => {
+        const wo = await planner.chooseRoute(p.id, body.route, by(principal), { ...(body.reason ? { reason: body.reason } : {}), ...(body.depotId ? { depotId: body.depotId } : {}), ...(body.rush !== undefined ? { rush: body.rush } : {}) });
+        return { status: 200, body: await view(wo) };
+      },
+    }),
+    step('acceptance', 'accept', 'The engineer accepts the job', z.object({})),
+    step('decline', 'decline', 'The engineer declines with a reason; dispatch re-plans at once', z.object({ reason: note })),
+    step('travel-start', 'start-travel', 'The engineer leaves for the site', z.object({})),
+    step('arrival', 'arrive', 'The engineer is on site (stops the on-site clock)', z.object({})),
+    step('work-start', 'start-work', 'Work starts (a depot job names its bench; the bench WIP limit holds)', z.object({ benchId: z.string().trim().min(1).max(64).optional() })),
+    step('work-finish', 'finish-work', 'Work is finished; the report follows', z.object({})),
+    defineRoute({
+      method: 'post',
+      path: '/v1/work-orders/:id/report',
+      summary: "The engineer's report: actual start and end, effort, what was done, parts used, first-time fix, customer sign-off. Completes the work order",
+      tags: ['work-order steps'],
+      roles: doers,
+      params,
+      body: report,
+      responses: { 200: { description: 'The completed work order' }, 409: { description: 'Work is not finished yet (field status)' }, 422: { description: 'Times do not add up (field names which)' } },
+      handler: async ({ params: p, body, principal }) => {
+        const { travelMinutes, failureMode, ...rest } = body;
+        const wo = await planner.step(p.id, 'complete', {
+          by: by(principal),
+          report: {
+            ...rest,
+            partsUsed: rest.partsUsed.map((x) => ({ partNumber: x.partNumber, quantity: x.quantity, removedSerial: x.removedSerial ?? null })),
+            ...(failureMode ? { failureMode } : {}),
+            ...(travelMinutes !== undefined ? { travelMinutes } : {}),
+          },
+        });
+        return { status: 200, body: await view(wo) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,84 @@
+/**
+ * An engineer's calendar as intervals: the working windows of the next working days (from the
+ * engineer's service calendar), and the 15-minute grid bookings are claimed on.
+ */
+import { endOfBusinessDay, isWorkingInstant, nextBusinessDayStart, nextWorkingInstant, type ServiceCalendar } from '@aftersales/sla';
+import type { Interval } from './assignment';
+
+/** Bookings are claimed in slots of this length: one unique key per engineer per slot. */
+export const SLOT_MINUTES = 15;
+const SLOT_MS = SLOT_MINUTES * 60_000;
+
+/** The end of the `days`-th working day counted from the one `from` falls in (or the next one). */
+export function planningHorizonEnd(calendar: ServiceCalendar, from: Date, days = 2): Date {
+  let dayStart = nextWorkingInstant(calendar, from);
+  for (let i = 1; i < days; i++) dayStart = nextBusinessDayStart(calendar, dayStart);
+  const end = endOfBusinessDay(calendar, dayStart);
+  // A 24x7 day ends at the next midnight; never less than a full day ahead of `from`.
+  return end.getTime() > from.getTime() ? end : new Date(from.getTime() + 86_400_000);
+}
+
+/**
+ * Working windows between `from` and `to` on the slot grid: contiguous working slots merged. A slot
+ * counts when the calendar works at its start and just before its end (so 12:00–13:00 lunch is out).
+ */
+export function workingWindows(calendar: ServiceCalendar, from: Date, to: Date): Interval[] {
+  const windows: Interval[] = [];
+  if (calendar.kind === '24x7') return to > from ? [{ start: from, end: to }] : [];
+  let open: number | null = null;
+  const first = ceilToSlot(from.getTime());
+  for (let t = first; t < to.getTime(); t += SLOT_MS) {
+    const working = isWorkingInstant(calendar, new Date(t)) && isWorkingInstant(calendar, new Date(t + SLOT_MS - 1));
+    if (working && open === null) open = t;
+    if (!working && open !== null) {
+      windows.push({ start: new Date(open), end: new Date(t) });
+      open = null;
+    }
+  }
+  if (open !== null) windows.push({ start: new Date(open), end: new Date(Math.min(to.getTime(), floorToSlot(to.getTime()))) });
+  return windows.filter((w) => w.end > w.start);
+}
+
+export function floorToSlot(ms: number): number {
+  return Math.floor(ms / SLOT_MS) * SLOT_MS;
+}
+
+export function ceilToSlot(ms: number): number {
+  return Math.ceil(ms / SLOT_MS) * SLOT_MS;
+}
+
+/** The slot starts an interval occupies on the grid, the partly covered first and last ones included. */
+export function slotStarts(interval: Interval): Date[] {
+  const slots: Date[] = [];
+  for (let t = floorToSlot(interval.start.getTime()); t < interval.end.getTime(); t += SLOT_MS) slots.push(new Date(t));
+  return slots;
+}
+
+/**
+ * The unique keys a booking claims, in time order: `engineerId|slotStart`. Every claimant inserts in
+ * this order, so of two overlapping bookings the earlier shared slot decides and one of them wins.
+ */
+export function slotClaimKeys(engineerId: string, interval: Interval): string[] {
+  return slotStarts(interval).map((s) => `${engineerId}|${s.toISOString()}`);
+}
+
+export function overlaps(a: Interval, b: Interval): boolean {
+  return a.start < b.end && b.start < a.end;
+}
+
+/** The free parts of windows once busy intervals are cut out (what the schedule shows as free). */
+export function subtract(windows: readonly Interval[], busy: readonly Interval[]): Interval[] {
+  let free = windows.map((w) => ({ start: w.start.getTime(), end: w.end.getTime() }));
+  for (const b of busy) {
+    const bs = b.start.getTime();
+    const be = b.end.getTime();
+    free = free.flatMap((w) => {
+      if (be <= w.start || bs >= w.end) return [w];
+      const parts: { start: number; end: number }[] = [];
+      if (bs > w.start) parts.push({ start: w.start, end: bs });
+      if (be < w.end) parts.push({ start: be, end: w.end });
+      return parts;
+    });
+  }
+  return free.map((w) => ({ start: new Date(w.start), end: new Date(w.end) }));
+}

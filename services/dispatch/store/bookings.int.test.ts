@@ -1,0 +1,124 @@
+import type { Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectMongo } from '@aftersales/platform';
+import { testLogger, uniqueName } from '@aftersales/platform/testing';
+import { overlaps } from '../domain/schedule';
+import { createBookingStore, type BookingStore } from './bookings';
+import { createDispatchCollections, type DispatchCollections } from './models';
+
+/**
+ * Concurrent bookings of one engineer against the real FerretDB, from several connections at once,
+ * so requests truly interleave on the server: the slot-claim unique keys let exactly one booking
+ * of each contested interval through and never two overlapping ones.
+ */
+const stack = inject('stack');
+const db = uniqueName('dispatch-bookings');
+const logger = testLogger();
+const connections: Connection[] = [];
+const stores: BookingStore[] = [];
+let c: DispatchCollections;
+
+const T0 = Date.parse('2030-03-04T01:00:00Z');
+const minutes = (m: number) => new Date(T0 + m * 60_000);
+
+beforeAll(async () => {
+  for (let i = 0; i < 4; i++) {
+    const conn = await connectMongo(stack.mongoUrl, db);
+    connections.push(conn);
+    const cols = await createDispatchCollections(conn);
+    if (i === 0) c = cols;
+    stores.push(createBookingStore({ collections: cols, now: () => new Date(), logger }));
+  }
+});
+
+afterAll(async () => {
+  await connections[0]?.db?.dropDatabase();
+  await Promise.all(connections.map((conn) => conn.close()));
+});
+
+describe('engineer bookings under concurrent assignment', () => {
+  it('of 40 concurrent bookings on 8 intervals (5 each), exactly one per interval wins; 12 straddling ones then all lose', async () => {
+    const engineerId = 'ENG-RACE';
+    // Intervals of 75 min, 30 min apart, not aligned to the slot grid: 00:00–01:15, 01:45–03:00, ...
+    const targets = Array.from({ length: 8 }, (_, i) => ({ departAt: minutes(i * 105 + 5), start: minutes(i * 105 + 20), end: minutes(i * 105 + 80) }));
+    const attempts = targets.flatMap((t, i) => Array.from({ length: 5 }, (_, k) => ({ ...t, bookingId: `WO-T${i}-${k}:r1`, workOrderId: `WO-T${i}-${k}`, engineerId, group: i })));
+    const results = await Promise.all(attempts.map((a, n) => stores[n % stores.length]!.book(a).then((r) => ({ a, r }))));
+
+    const winners = results.filter(({ r }) => r.ok);
+    expect(winners).toHaveLength(8);
+    expect(new Set(winners.map(({ a }) => a.group)).size).toBe(8);
+    for (const { r } of results.filter(({ r }) => !r.ok)) expect(r).toMatchObject({ ok: false, reason: 'clash' });
+
+    // Straddlers overlap two booked intervals each (and each other): none may get through.
+    const straddlers = Array.from({ length: 12 }, (_, i) => {
+      const from = (i % 7) * 105 + 60;
+      return { bookingId: `WO-S${i}:r1`, workOrderId: `WO-S${i}`, engineerId, departAt: minutes(from), start: minutes(from + 10), end: minutes(from + 60) };
+    });
+    const late = await Promise.all(straddlers.map((s, n) => stores[n % stores.length]!.book(s)));
+    expect(late.filter((r) => r.ok)).toHaveLength(0);
+
+    // The store holds exactly the winners: their bookings, and one claim per slot each, nothing of the losers.
+    const stored = await c.bookings.find({ engineerId }).toArray();
+    expect(stored.map((b) => b._id).sort()).toEqual(winners.map(({ a }) => a.bookingId).sort());
+    for (let i = 0; i < stored.length; i++) for (let j = i + 1; j < stored.length; j++) {
+      expect(overlaps({ start: stored[i]!.departAt, end: stored[i]!.end }, { start: stored[j]!.departAt, end: stored[j]!.end })).toBe(false);
+    }
+    const claims = await c.slotClaims.find({ engineerId }).toArray();
+    expect(new Set(claims.map((cl) => cl.bookingId))).toEqual(new Set(winners.map(({ a }) => a.bookingId)));
+    // 05–80 min covers slots 00, 15, 30, 45, 60, 75 after each interval's own offset: 6 per booking, none shared.
+    expect(claims).toHaveLength(stored.length * 6);
+  });
+
+  it('a non-overlapping booking right after another (end = next start) is not a clash', async () => {
+    const engineerId = 'ENG-BACK-TO-BACK';
+    const first = await stores[0]!.book({ bookingId: 'WO-A:r1', workOrderId: 'WO-A', engineerId, departAt: minutes(0), start: minutes(15), end: minutes(60) });
+    const second = await stores[1]!.book({ bookingId: 'WO-B:r1', workOrderId: 'WO-B', engineerId, departAt: minutes(60), start: minutes(75), end: minutes(120) });
+    expect([first.ok, second.ok]).toEqual([true, true]);
+    const overlapping = await stores[2]!.book({ bookingId: 'WO-C:r1', workOrderId: 'WO-C', engineerId, departAt: minutes(110), start: minutes(120), end: minutes(150) });
+    expect(overlapping).toEqual({ ok: false, reason: 'clash', clashWith: 'WO-B:r1' });
+  });
+
+  it('one booking per assignment round: a second booking of the same work-order round is refused', async () => {
+    const a = await stores[0]!.book({ bookingId: 'WO-R:r1', workOrderId: 'WO-R', engineerId: 'ENG-R1', departAt: minutes(0), start: minutes(0), end: minutes(30) });
+    const b = await stores[1]!.book({ bookingId: 'WO-R:r1', workOrderId: 'WO-R', engineerId: 'ENG-R2', departAt: minutes(0), start: minutes(0), end: minutes(30) });
+    expect(a.ok).toBe(true);
+    expect(b).toEqual({ ok: false, reason: 'round-taken' });
+  });
+
+  it('a pending booking left by a dead process is released by the next booking on that engineer; one whose work order holds it is confirmed', async () => {
+    const engineerId = 'ENG-ORPHAN';
+    const old = new Date(Date.now() - 10 * 60_000);
+    // As a process dying after its claims and before the work-order commit leaves it.
+    await c.bookings.insertOne({ _id: 'WO-DEAD:r1', engineerId, workOrderId: 'WO-DEAD', departAt: minutes(0), start: minutes(0), end: minutes(30), state: 'pending', createdAt: old });
+    await c.slotClaims.insertMany([0, 15].map((m) => ({ _id: `${engineerId}|${minutes(m).toISOString()}`, bookingId: 'WO-DEAD:r1', engineerId, slotStart: minutes(m) })));
+    // Dying after the commit but before the confirmation: the work order references it.
+    await c.bookings.insertOne({ _id: 'WO-LIVE:r1', engineerId, workOrderId: 'WO-LIVE', departAt: minutes(60), start: minutes(60), end: minutes(90), state: 'pending', createdAt: old });
+    await c.slotClaims.insertMany([60, 75].map((m) => ({ _id: `${engineerId}|${minutes(m).toISOString()}`, bookingId: 'WO-LIVE:r1', engineerId, slotStart: minutes(m) })));
+    await c.workOrders.insertOne({ _id: 'WO-LIVE', bookingId: 'WO-LIVE:r1' } as never);
+
+    const retry = await stores[0]!.book({ bookingId: 'WO-NEW:r1', workOrderId: 'WO-NEW', engineerId, departAt: minutes(0), start: minutes(10), end: minutes(30) });
+    expect(retry.ok).toBe(true);
+    expect(await c.bookings.findOne({ _id: 'WO-DEAD:r1' })).toBeNull();
+    expect(await c.bookings.findOne({ _id: 'WO-LIVE:r1' })).toMatchObject({ state: 'confirmed' });
+    const blocked = await stores[1]!.book({ bookingId: 'WO-NEW2:r1', workOrderId: 'WO-NEW2', engineerId, departAt: minutes(70), start: minutes(70), end: minutes(80) });
+    expect(blocked).toMatchObject({ ok: false, reason: 'clash', clashWith: 'WO-LIVE:r1' });
+  });
+
+  it('a job finished early gives the rest of its booked time back', async () => {
+    const engineerId = 'ENG-EARLY';
+    expect((await stores[0]!.book({ bookingId: 'WO-E:r1', workOrderId: 'WO-E', engineerId, departAt: minutes(0), start: minutes(15), end: minutes(120) })).ok).toBe(true);
+    await stores[0]!.trim('WO-E:r1', minutes(50));
+    expect(await c.bookings.findOne({ _id: 'WO-E:r1' })).toMatchObject({ end: minutes(50) });
+    expect(await c.slotClaims.countDocuments({ bookingId: 'WO-E:r1' })).toBe(4); // 0, 15, 30, 45
+    expect((await stores[1]!.book({ bookingId: 'WO-F:r1', workOrderId: 'WO-F', engineerId, departAt: minutes(60), start: minutes(60), end: minutes(90) })).ok).toBe(true);
+    expect(await stores[1]!.book({ bookingId: 'WO-G:r1', workOrderId: 'WO-G', engineerId, departAt: minutes(45), start: minutes(45), end: minutes(55) })).toMatchObject({ ok: false, reason: 'clash', clashWith: 'WO-E:r1' });
+  });
+
+  it('claims whose booking is gone (a release that died half-way) do not block the slot', async () => {
+    const engineerId = 'ENG-DEBRIS';
+    await c.slotClaims.insertOne({ _id: `${engineerId}|${minutes(0).toISOString()}`, bookingId: 'WO-GONE:r1', engineerId, slotStart: minutes(0) });
+    const result = await stores[0]!.book({ bookingId: 'WO-OK:r1', workOrderId: 'WO-OK', engineerId, departAt: minutes(0), start: minutes(0), end: minutes(15) });
+    expect(result.ok).toBe(true);
+    expect(await c.slotClaims.findOne({ _id: `${engineerId}|${minutes(0).toISOString()}` })).toMatchObject({ bookingId: 'WO-OK:r1' });
+  });
+});
