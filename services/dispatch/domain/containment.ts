@@ -2,7 +2,7 @@
  * 8D containment on the job: a D3/D7 flag covers machines by scope; every given field must match.
  * The engineer is told the instruction and carries the parts.
  */
-import type { ContainmentScope } from '@aftersales/contracts';
+import { machineInScope, type ContainmentScope } from '@aftersales/contracts';
 
 export interface ContainmentFlag {
   flagId: string;
@@ -29,24 +29,18 @@ export interface ContainmentMatch {
   matchedOn: string[];
 }
 
-/** Serials compare as text; a range is inclusive at both ends. */
+/**
+ * Whether a flag covers the machine (the contract's rule: every given field must match, serial
+ * ranges inclusive in the order people read serials) and, for the engineer, on what.
+ */
 export function matchesScope(scope: ContainmentScope, machine: MachineFacts): { matches: boolean; matchedOn: string[] } {
-  const matchedOn: string[] = [];
-  if (scope.productLine !== undefined) {
-    if (machine.productLine !== scope.productLine) return { matches: false, matchedOn };
-    matchedOn.push(`productLine ${scope.productLine}`);
-  }
-  if (scope.model !== undefined) {
-    if (machine.model !== scope.model) return { matches: false, matchedOn };
-    matchedOn.push(`model ${scope.model}`);
-  }
-  if (scope.serialFrom !== undefined || scope.serialTo !== undefined) {
-    if (scope.serialFrom !== undefined && machine.serialNumber < scope.serialFrom) return { matches: false, matchedOn };
-    if (scope.serialTo !== undefined && machine.serialNumber > scope.serialTo) return { matches: false, matchedOn };
-    matchedOn.push(`serial in ${scope.serialFrom ?? '…'}–${scope.serialTo ?? '…'}`);
-  }
   // Dispatch does not know which parts are fitted in a machine: a part-scoped flag is shown rather
   // than missed (carrying a part too many costs less than missing a containment action).
+  if (!machineInScope(scope, { serialNumber: machine.serialNumber, model: machine.model, productLine: machine.productLine })) return { matches: false, matchedOn: [] };
+  const matchedOn: string[] = [];
+  if (scope.productLine !== undefined) matchedOn.push(`productLine ${scope.productLine}`);
+  if (scope.model !== undefined) matchedOn.push(`model ${scope.model}`);
+  if (scope.serialFrom !== undefined || scope.serialTo !== undefined) matchedOn.push(`serial in ${scope.serialFrom ?? '…'}–${scope.serialTo ?? '…'}`);
   if (scope.partNumber !== undefined) matchedOn.push(`part ${scope.partNumber} (fitment not checked by dispatch)`);
   return { matches: true, matchedOn };
 }

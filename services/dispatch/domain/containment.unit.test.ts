@@ -12,6 +12,10 @@ describe('containment scope', () => {
     expect(matchesScope({ serialFrom: 'SN-0150' }, machine).matches).toBe(true);
   });
 
+  it('orders serials as people read them: SN-9 comes before SN-10', () => {
+    expect(matchesScope({ serialFrom: 'SN-9', serialTo: 'SN-20' }, { ...machine, serialNumber: 'SN-10' }).matches).toBe(true);
+  });
+
   it('does not match a model-scoped flag on a machine dispatch knows no model of', () => {
     expect(matchesScope({ model: 'FL-3015' }, { ...machine, model: null }).matches).toBe(false);
   });
