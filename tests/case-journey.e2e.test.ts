@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { registerRequest, requestStep } from './support/requests';
-import { api } from './support/services';
+import { api, tokenFor } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
 
@@ -60,7 +60,8 @@ describe('a case from first contact to closed, paid and learned from', () => {
     await intakeState(id, 'the reservation at intake', (s) => s.history.some((h) => h.event === 'parts-reserved'));
 
     // The engineer walks the work order.
-    const step = (path: string, body: unknown = {}) => post('dispatch', `/v1/work-orders/${workOrder.id}/${path}`, 'engineer', body);
+    const engineer = await tokenFor('engineer', workOrder.engineerId!);
+    const step = (path: string, body: unknown = {}) => api(bed.service('dispatch'), 'POST', `/v1/work-orders/${workOrder.id}/${path}`, { token: engineer, body });
     for (const path of ['acceptance', 'travel-start', 'arrival', 'work-start', 'work-finish']) {
       const r = await step(path);
       expect(r.status, `${path}: ${JSON.stringify(r.body)}`).toBe(200);

@@ -3,7 +3,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent, topicOf, validateEvent, type EventKey } from '@aftersales/contracts';
 import { readTopic } from './support/kafka';
-import { api } from './support/services';
+import { api, tokenFor } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
 
@@ -152,15 +152,16 @@ describe('dispatch planning', () => {
     const assigned = await api(dispatch(), 'POST', `/v1/work-orders/${second.id}/assignment`, { token: bed.token('dispatcher'), body: { engineerId: 'E-OV-1', start: laterStart.toISOString() } });
     expect(assigned.status, JSON.stringify(assigned.body)).toBe(200);
 
-    const stepOn = (path: string) => api(dispatch(), 'POST', `/v1/work-orders/${first.id}/${path}`, { token: bed.token('engineer'), body: {} });
-    const notUnderWay = await api(dispatch(), 'POST', `/v1/work-orders/${first.id}/overrun`, { token: bed.token('engineer'), body: { until: laterStart.toISOString() } });
+    const own = await tokenFor('engineer', 'E-OV-1');
+    const stepOn = (path: string) => api(dispatch(), 'POST', `/v1/work-orders/${first.id}/${path}`, { token: own, body: {} });
+    const notUnderWay = await api(dispatch(), 'POST', `/v1/work-orders/${first.id}/overrun`, { token: own, body: { until: laterStart.toISOString() } });
     expect([notUnderWay.status, notUnderWay.body.error?.field]).toEqual([409, 'status']);
     expect((await stepOn('acceptance')).status).toBe(200);
     expect((await stepOn('travel-start')).status).toBe(200);
-    const tooEarly = await api(dispatch(), 'POST', `/v1/work-orders/${first.id}/overrun`, { token: bed.token('engineer'), body: { until: new Date(plannedEnd.getTime() - 60_000).toISOString() } });
+    const tooEarly = await api(dispatch(), 'POST', `/v1/work-orders/${first.id}/overrun`, { token: own, body: { until: new Date(plannedEnd.getTime() - 60_000).toISOString() } });
     expect([tooEarly.status, tooEarly.body.error?.field]).toEqual([422, 'until']);
 
-    const overrun = await api(dispatch(), 'POST', `/v1/work-orders/${first.id}/overrun`, { token: bed.token('engineer'), body: { until: new Date(laterStart.getTime() + 30 * 60_000).toISOString() } });
+    const overrun = await api(dispatch(), 'POST', `/v1/work-orders/${first.id}/overrun`, { token: own, body: { until: new Date(laterStart.getTime() + 30 * 60_000).toISOString() } });
     expect(overrun.status, JSON.stringify(overrun.body)).toBe(200);
     expect(overrun.body).toMatchObject({ moved: [{ workOrderId: second.id, to: 'E-OV-2' }], kept: [] });
     const schedule = await api(dispatch(), 'GET', '/v1/engineers/E-OV-1/schedule', { token: bed.token('dispatcher') });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateEvent } from '@aftersales/contracts';
 import { registrationBody } from './support/demo';
 import { readTopic } from './support/kafka';
-import { api } from './support/services';
+import { api, tokenFor } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
 
@@ -56,7 +56,9 @@ describe('dispatch: from a registered request to the engineer report', () => {
     });
   }
 
-  const step = (id: string, path: string, body: unknown = {}) => api(dispatch(), 'POST', `/v1/work-orders/${id}/${path}`, { token: bed.token('engineer'), body });
+  /** A step as the engineer the work order is assigned to (engineers act only on their own work orders). */
+  const step = async (wo: WorkOrderView, path: string, body: unknown = {}) =>
+    api(dispatch(), 'POST', `/v1/work-orders/${wo.id}/${path}`, { token: await tokenFor('engineer', wo.engineerId ?? 'nobody'), body });
 
   it('auto-assigns the P1 to the Shanghai on-call engineer, walks every step, and intake follows to resolved', async () => {
     const requestId = await screenedRequest();
@@ -84,20 +86,23 @@ describe('dispatch: from a registered request to the engineer report', () => {
     expect(schedule.status).toBe(200);
     expect((schedule.body.bookings as { workOrderId: string; state: string }[]).find((b) => b.workOrderId === wo.id)).toMatchObject({ state: 'confirmed' });
 
-    const early = await step(wo.id, 'arrival');
+    const stranger = await api(dispatch(), 'POST', `/v1/work-orders/${wo.id}/acceptance`, { token: await tokenFor('engineer', 'ENG-SZ-02'), body: {} });
+    expect(stranger.status).toBe(403);
+    expect(stranger.body.error).toMatchObject({ field: 'engineerId' });
+    const early = await step(wo, 'arrival');
     expect(early.status).toBe(409);
     expect(early.body.error).toMatchObject({ code: 'transition_refused', field: 'status' });
     expect(early.body.error?.message).toMatch(/while the work order is assigned/);
 
-    expect((await step(wo.id, 'acceptance')).body).toMatchObject({ status: 'accepted' });
-    expect((await step(wo.id, 'travel-start')).body).toMatchObject({ status: 'travelling' });
-    expect((await step(wo.id, 'arrival')).body).toMatchObject({ status: 'on-site' });
+    expect((await step(wo, 'acceptance')).body).toMatchObject({ status: 'accepted' });
+    expect((await step(wo, 'travel-start')).body).toMatchObject({ status: 'travelling' });
+    expect((await step(wo, 'arrival')).body).toMatchObject({ status: 'on-site' });
     await intakeStatus(requestId, 'on-site');
     const startedAt = new Date(Date.now() - 1_000).toISOString();
-    expect((await step(wo.id, 'work-start')).body).toMatchObject({ status: 'working' });
-    expect((await step(wo.id, 'work-finish')).body).toMatchObject({ status: 'work-finished' });
+    expect((await step(wo, 'work-start')).body).toMatchObject({ status: 'working' });
+    expect((await step(wo, 'work-finish')).body).toMatchObject({ status: 'work-finished' });
 
-    const badReport = await step(wo.id, 'report', { startedAt, finishedAt: startedAt, effortMinutes: 40, cause: 'c', fix: 'f', workDone: 'w', partsUsed: [], firstTimeFix: true });
+    const badReport = await step(wo, 'report', { startedAt, finishedAt: startedAt, effortMinutes: 40, cause: 'c', fix: 'f', workDone: 'w', partsUsed: [], firstTimeFix: true });
     expect(badReport.status).toBe(422);
     expect(badReport.body.error?.field).toBe('finishedAt');
     const report = {
@@ -112,7 +117,7 @@ describe('dispatch: from a registered request to the engineer report', () => {
       travelMinutes: 33,
       customerSignOff: { name: 'Li Wei', at: new Date().toISOString() },
     };
-    const completed = await step(wo.id, 'report', report);
+    const completed = await step(wo, 'report', report);
     expect(completed.status, JSON.stringify(completed.body)).toBe(200);
     expect(completed.body).toMatchObject({ status: 'completed', report: { effortMinutes: 45, firstTimeFix: true, customerSignOff: { name: 'Li Wei' } } });
 
@@ -138,7 +143,7 @@ describe('dispatch: from a registered request to the engineer report', () => {
 
     // Declined by the engineer: re-planned at once, never back to the one who declined. Which of the two
     // fiber-laser engineers had it, and whether the other is free (one works business hours), depends on the hour.
-    const declined = await step(wo.id, 'decline', { reason: 'van in the workshop' });
+    const declined = await step(wo, 'decline', { reason: 'van in the workshop' });
     expect(declined.status).toBe(200);
     expect((declined.body as { excludedEngineers: string[] }).excludedEngineers).toEqual([wo.engineerId]);
     const replanned = declined.body as unknown as WorkOrderView & { planningNote: string | null };

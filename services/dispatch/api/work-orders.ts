@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { resolutionRoutes } from '@aftersales/contracts';
-import { defineRoute, type Principal, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, NotFoundError, PlatformError, type Principal, type RouteSpec } from '@aftersales/platform';
 import type { WorkOrderStep } from '../domain/work-order';
 import { workOrderStatuses } from '../domain/work-order';
 import type { BoardEntryDoc, DispatchCollections, DispatchModels, WorkOrderDoc } from '../store/models';
@@ -17,11 +17,28 @@ function by(principal: Principal | null): string {
   return principal?.sub ?? 'unknown';
 }
 
+/**
+ * A field engineer acts only on work orders assigned to them (their token's subject is their
+ * engineer id); dispatchers, managers and depot staff act on any.
+ */
+export function checkActsFor(principal: Principal | null, workOrder: Pick<WorkOrderDoc, '_id' | 'engineerId'>): void {
+  if (!principal || principal.roles.some((role) => role !== 'engineer')) return;
+  if (workOrder.engineerId !== principal.sub) {
+    throw new PlatformError(`engineerId: work order ${workOrder._id} is assigned to ${workOrder.engineerId ?? 'nobody'}, not to ${principal.sub}`, { status: 403, code: 'forbidden', field: 'engineerId' });
+  }
+}
+
 export function presentWorkOrder({ _id, ...rest }: WorkOrderDoc) {
   return { id: _id, ...rest };
 }
 
 export function workOrderRoutes(planner: Planner, models: DispatchModels, c: DispatchCollections): RouteSpec[] {
+  async function actingOn(id: string, principal: Principal | null): Promise<void> {
+    const wo = await c.workOrders.findOne({ _id: id }, { projection: { _id: 1, engineerId: 1 } });
+    if (!wo) throw new NotFoundError('work order', id, 'id');
+    checkActsFor(principal, wo);
+  }
+
   async function view(wo: WorkOrderDoc) {
     const entry = await models.boardEntries.findById(wo.requestId).lean<BoardEntryDoc>();
     const containment = await planner.containmentOf(wo, entry);
@@ -47,6 +64,7 @@ export function workOrderRoutes(planner: Planner, models: DispatchModels, c: Dis
       body,
       responses: { 200: { description: 'The work order after the step' }, 409: { description: 'The step is not allowed in the current status (field status)' } },
       handler: async ({ params: p, body: b, principal }) => {
+        await actingOn(p.id, principal);
         const wo = await planner.step(p.id, name, { by: by(principal), ...(b.reason ? { reason: b.reason } : {}), ...(b.benchId ? { benchId: b.benchId } : {}) });
         return { status: 200, body: await view(wo) };
       },
@@ -147,6 +165,7 @@ export function workOrderRoutes(planner: Planner, models: DispatchModels, c: Dis
       body: z.object({ until: instant }),
       responses: { 200: { description: 'What moved and what stayed' }, 409: { description: 'The job is not under way (field status)' }, 422: { description: 'until is not after the planned end (field until)' } },
       handler: async ({ params: p, body, principal }) => {
+        await actingOn(p.id, principal);
         const { moved, kept, workOrder } = await planner.reportOverrun(p.id, body.until, by(principal));
         return { status: 200, body: { moved, kept, workOrder: await view(workOrder) } };
       },
@@ -181,6 +200,7 @@ export function workOrderRoutes(planner: Planner, models: DispatchModels, c: Dis
       body: report,
       responses: { 200: { description: 'The completed work order' }, 409: { description: 'Work is not finished yet (field status)' }, 422: { description: 'Times do not add up (field names which)' } },
       handler: async ({ params: p, body, principal }) => {
+        await actingOn(p.id, principal);
         const { travelMinutes, failureMode, ...rest } = body;
         const wo = await planner.step(p.id, 'complete', {
           by: by(principal),
