@@ -1,13 +1,8 @@
+import type { ArticlePublishedV1 } from '@aftersales/contracts';
 import type { RequestContext, StoredFailureRecord } from './failure-records';
 
-export interface ArticleContent {
-  title: string;
-  models: string[];
-  symptom: string;
-  cause: string;
-  fix: string;
-  parts: string[];
-}
+/** What an article says, as article.published carries it. */
+export type ArticleContent = Pick<ArticlePublishedV1, 'title' | 'models' | 'symptom' | 'cause' | 'fix' | 'parts'>;
 
 export type CaseArticleRefusal = { field: string; message: string };
 
