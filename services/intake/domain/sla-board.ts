@@ -22,16 +22,10 @@ export interface BoardRequest {
   escalations: readonly { clock: string; action: string; step: number; at: string }[];
 }
 
-export interface BoardEntry {
-  id: string;
-  customerId: string;
-  serialNumber: string;
-  status: string;
-  tier: string | null;
-  owner: string | null;
+export interface BoardEntry extends Omit<BoardRequest, 'clocks' | 'escalations'> {
   /** The open clock that decides the place: its name, status, due instant and whether it is paused. */
   clock: BoardClock;
-  lastEscalation: { clock: string; action: string; step: number; at: string } | null;
+  lastEscalation: BoardRequest['escalations'][number] | null;
 }
 
 const statusRank: Record<string, number> = { breached: 0, warning: 1, 'on-track': 2 };
