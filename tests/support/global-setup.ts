@@ -35,6 +35,7 @@ export default async function setup(project: TestProject): Promise<void> {
     `temporal  time-skipping test server ${stack.temporalTestServerPath ?? '(none: its tests are skipped)'}${stack.temporalTestServerVersion ? ` ${stack.temporalTestServerVersion}` : ''}`,
     `kafka     ${stack.kafkaBrokers}  ${stack.kafkaVersion ? `Apache Kafka ${stack.kafkaVersion}, ` : ''}cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s)`,
     `mongo     ${stack.mongoUrl}  MongoDB protocol ${String(build.version)}${ferret}`,
+    `pdftotext ${stack.pdftotextPath ?? '(none: the PDF report test fails, naming it)'}`,
   ];
   process.stdout.write(`\nReal servers under test (${project.name}):\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
   project.provide('stack', stack);
