@@ -20,7 +20,8 @@ interface LiveState {
  * nothing but their APIs and Kafka between them: intake registers and screens it, dispatch plans
  * and assigns it (while dispatch was down when the request was screened: the event waits in Kafka),
  * spares reserves the part, the engineer walks the work order, the customer accepts, spares
- * charges who pays and expects the defective part back, and quality records the failure.
+ * charges who pays and expects the defective part back, its analysis moves the cost where the
+ * finding says, and quality records the failure.
  */
 describe('a case from first contact to closed, paid and learned from', () => {
   const demo = { SEED_DEMO_DATA: 'true' };
@@ -95,12 +96,24 @@ describe('a case from first contact to closed, paid and learned from', () => {
     const from = new Date(Date.now() - 86_400_000).toISOString();
     const to = new Date(Date.now() + 86_400_000).toISOString();
     const allocation = await eventually('the cost allocation of the closed case', async () => {
-      const body = (await get('spares', `/v1/cost-allocation?from=${from}&to=${to}`, 'finance')).body as { entries?: { caseId: string; costCentre: string }[] };
+      const body = (await get('spares', `/v1/cost-allocation?from=${from}&to=${to}`, 'finance')).body as { entries?: { caseId: string; lineId: string; costCentre: string; amountCents: number }[] };
       const mine = body.entries?.filter((e) => e.caseId === id) ?? [];
       return mine.length > 0 ? mine : undefined;
     });
     // In warranty, a quality failure (neither wear nor misuse): the factory pays every line.
     expect(new Set(allocation.map((e) => e.costCentre))).toEqual(new Set(['factory']));
+
+    // The defective lens comes back; analysis finds wear: what the factory paid for it moves to the
+    // sales centre as adjusting entries, and quality learns the finding.
+    const [defective] = (await get('spares', `/v1/returns?workOrderId=${workOrder.id}`, 'spares')).body.items as { id: string }[];
+    expect((await post('spares', `/v1/returns/${defective!.id}/receipt`, 'spares')).status).toBe(200);
+    const analysed = await post('spares', `/v1/returns/${defective!.id}/analysis`, 'quality', { finding: 'wear', failureMode: 'FM-LENS-BURN' });
+    expect(analysed.status, JSON.stringify(analysed.body)).toBe(200);
+    const after = (await get('spares', `/v1/cost-allocation?caseId=${id}`, 'finance')).body as { entries: { lineId: string; costCentre: string; amountCents: number }[] };
+    const net = (centre: string) => after.entries.filter((e) => e.costCentre === centre && e.lineId.includes('P-LENS-B')).reduce((sum, e) => sum + e.amountCents, 0);
+    const lensCharged = allocation.filter((e) => e.lineId.includes('P-LENS-B')).reduce((sum, e) => sum + e.amountCents, 0);
+    expect(lensCharged).toBeGreaterThan(0);
+    expect([net('factory'), net('sales-centre')]).toEqual([0, lensCharged]);
 
     // Quality: the failure is on record, with the machine's model and the engineer's failure mode.
     const record = await eventually('the failure record', async () => {

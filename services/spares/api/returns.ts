@@ -95,6 +95,8 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
           throw error;
         }
         await store.returns.updateOne({ _id: ret._id }, { $set: { status: 'analysed' } });
+        // Wear or misuse moves what the factory paid for this part (a closed case; an open one on closing).
+        await deps.flow.adjustForAnalysis(ret.requestId, ret.partNumber, ctx.body.finding, analysedAt);
         const claim = supplierClaimFor(ctx.body.finding, supplierId, lot);
         if (claim.claim && supplierId) {
           const list = await loadPriceList(store);

@@ -1,4 +1,4 @@
-import type { CaseLine, ClosedCase, EntitlementSnapshot, FailureClassification } from './cost-allocation';
+import type { AllocationEntry, CaseLine, ClosedCase, EntitlementSnapshot, FailureClassification } from './cost-allocation';
 
 /**
  * Turns what spares knows of a closed case (its entitlement frozen at registration, the work
@@ -53,4 +53,44 @@ export function closedCaseFrom(facts: CaseFacts): ClosedCase {
     classification: classifyFailure(facts.failureMode, facts.cause),
     lines,
   };
+}
+
+export interface Payers {
+  factoryId: string;
+  salesCentreId: string;
+  customerId: string;
+}
+
+/** Where failure analysis moves a part the factory was charged for; other findings confirm the factory. */
+const movedBy: Partial<Record<string, { costCentre: 'sales-centre' | 'customer'; why: string }>> = {
+  wear: { costCentre: 'sales-centre', why: 'wear, not a quality failure' },
+  misuse: { costCentre: 'customer', why: 'misuse, not covered' },
+};
+
+/**
+ * After failure analysis of a returned part: what the factory was charged for that part moves to
+ * whoever the finding makes pay. Booked as new entries on the analysis date (a reversal for the
+ * factory and a charge for the payer), never as edits of the closed case's entries, so each
+ * month's totals stay as reported and the correction shows where it happened. Applied once per line.
+ */
+export function analysisAdjustments(entries: readonly AllocationEntry[], partNumber: string, finding: string, analysedAt: string, payers: Payers): AllocationEntry[] {
+  const move = movedBy[finding];
+  if (!move) return [];
+  const adjusted = new Set(entries.filter((e) => e.lineId.endsWith('#analysis')).map((e) => e.lineId.slice(0, -'#analysis'.length)));
+  const byLine = new Map<string, AllocationEntry[]>();
+  for (const e of entries) {
+    if (e.costCentre !== 'factory' || !/^part-\d+-/.test(e.lineId) || e.lineId.replace(/^part-\d+-/, '') !== partNumber || adjusted.has(e.lineId)) continue;
+    byLine.set(e.lineId, [...(byLine.get(e.lineId) ?? []), e]);
+  }
+  return [...byLine.entries()].flatMap(([lineId, charged]) => {
+    const amountCents = charged.reduce((sum, e) => sum + e.amountCents, 0);
+    if (amountCents === 0) return [];
+    const caseId = charged[0]!.caseId;
+    const reason = `failure analysis of ${partNumber}: ${move.why}`;
+    const payerId = move.costCentre === 'customer' ? payers.customerId : payers.salesCentreId;
+    return [
+      { caseId, lineId: `${lineId}#analysis`, closedAt: analysedAt, costCentre: 'factory' as const, payerId: payers.factoryId, amountCents: -amountCents, reason },
+      { caseId, lineId: `${lineId}#analysis`, closedAt: analysedAt, costCentre: move.costCentre, payerId, amountCents, reason },
+    ];
+  });
 }

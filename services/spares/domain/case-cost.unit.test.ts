@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { allocateCaseCost } from './cost-allocation';
-import { classifyFailure, closedCaseFrom, type CaseFacts } from './case-cost';
+import { analysisAdjustments, classifyFailure, closedCaseFrom, type CaseFacts } from './case-cost';
 
 const facts: CaseFacts = {
   requestId: 'SR-1',
@@ -36,5 +36,38 @@ describe('a closed case as cost allocation input', () => {
   it('charges in-warranty wear to the sales centre', () => {
     const allocation = allocateCaseCost(closedCaseFrom({ ...facts, failureMode: 'wear' }));
     expect(allocation.totals['sales-centre']).toBe(46_500);
+  });
+});
+
+describe('analysisAdjustments', () => {
+  const payers = { factoryId: 'F', salesCentreId: 'SC', customerId: 'CUST-1' };
+  const entry = (lineId: string, costCentre: 'factory' | 'sales-centre' | 'customer', amountCents: number) => ({ caseId: 'SR-1', lineId, closedAt: '2026-11-30T10:00:00.000Z', costCentre, payerId: costCentre === 'factory' ? 'F' : 'SC', amountCents, reason: 'quality failure covered by the warranty' });
+  const charged = [entry('part-1-P-LENS-B', 'factory', 21_000), entry('part-2-P-NOZZLE-15', 'factory', 1_200), entry('labour', 'factory', 9_000)];
+
+  it('moves the analysed part from the factory to the sales centre for wear, booked on the analysis date', () => {
+    expect(analysisAdjustments(charged, 'P-LENS-B', 'wear', '2026-12-10T08:00:00.000Z', payers)).toEqual([
+      { caseId: 'SR-1', lineId: 'part-1-P-LENS-B#analysis', closedAt: '2026-12-10T08:00:00.000Z', costCentre: 'factory', payerId: 'F', amountCents: -21_000, reason: 'failure analysis of P-LENS-B: wear, not a quality failure' },
+      { caseId: 'SR-1', lineId: 'part-1-P-LENS-B#analysis', closedAt: '2026-12-10T08:00:00.000Z', costCentre: 'sales-centre', payerId: 'SC', amountCents: 21_000, reason: 'failure analysis of P-LENS-B: wear, not a quality failure' },
+    ]);
+  });
+
+  it('charges the customer for misuse; labour and other parts stay where they were', () => {
+    const moved = analysisAdjustments(charged, 'P-NOZZLE-15', 'misuse', '2026-12-10T08:00:00.000Z', payers);
+    expect(moved.map((e) => [e.lineId, e.costCentre, e.payerId, e.amountCents])).toEqual([
+      ['part-2-P-NOZZLE-15#analysis', 'factory', 'F', -1_200],
+      ['part-2-P-NOZZLE-15#analysis', 'customer', 'CUST-1', 1_200],
+    ]);
+  });
+
+  it('changes nothing for findings that confirm a quality failure, for a part the factory did not pay, or twice', () => {
+    for (const finding of ['supplier-defect', 'manufacturing', 'design', 'no-fault-found']) expect(analysisAdjustments(charged, 'P-LENS-B', finding, '2026-12-10T08:00:00.000Z', payers)).toEqual([]);
+    expect(analysisAdjustments([entry('part-1-P-LENS-B', 'sales-centre', 21_000)], 'P-LENS-B', 'misuse', '2026-12-10T08:00:00.000Z', payers)).toEqual([]);
+    const once = analysisAdjustments(charged, 'P-LENS-B', 'wear', '2026-12-10T08:00:00.000Z', payers);
+    expect(analysisAdjustments([...charged, ...once], 'P-LENS-B', 'wear', '2026-12-11T08:00:00.000Z', payers)).toEqual([]);
+  });
+
+  it('keeps every case total: a move, never a new cost', () => {
+    const moved = analysisAdjustments(charged, 'P-LENS-B', 'misuse', '2026-12-10T08:00:00.000Z', payers);
+    expect(moved.reduce((sum, e) => sum + e.amountCents, 0)).toBe(0);
   });
 });

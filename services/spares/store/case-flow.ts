@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { isDuplicateKeyError } from '@aftersales/platform';
 import { allocateCaseCost, allocationEntries } from '../domain/cost-allocation';
-import { closedCaseFrom } from '../domain/case-cost';
+import { analysisAdjustments, closedCaseFrom } from '../domain/case-cost';
 import { returnDueAt, type ReturnPolicy } from '../domain/returns';
 import type { ConsumptionDoc, DefectiveReturnDoc, SparesStore, WorkOrderDoc } from './collections';
 import { withEvent, type Cause, type EventContext } from './events';
@@ -187,7 +187,35 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       }
       await store.cases.updateOne({ _id: requestId }, { $set: { status: 'closed', closedAt } });
       log.info({ serviceRequestId: requestId, totals: allocation.totals }, 'case cost allocated');
+      // Parts analysed before the case closed: their findings apply now.
+      for (const ret of await store.returns.find({ requestId }).toArray()) {
+        const analysis = await store.returnAnalyses.findOne({ _id: ret._id });
+        if (analysis) await this.adjustForAnalysis(requestId, ret.partNumber, analysis.finding, analysis.analysedAt);
+      }
       return entries.length;
+    },
+
+    /**
+     * Failure analysis can move what the factory paid for a part (wear: the sales centre; misuse:
+     * the customer), as adjusting entries on the analysis date. Before the case is charged there
+     * is nothing to move; allocation applies the finding then.
+     */
+    async adjustForAnalysis(requestId: string, partNumber: string, finding: string, analysedAt: Date): Promise<number> {
+      const entries = await store.allocations.find({ caseId: requestId }).toArray();
+      if (entries.length === 0) return 0;
+      const caseDoc = await store.cases.findOne({ _id: requestId });
+      const adjustments = analysisAdjustments(
+        entries.map((e) => ({ ...e, closedAt: new Date(e.closedAt).toISOString() })),
+        partNumber,
+        finding,
+        analysedAt.toISOString(),
+        { factoryId: options.factoryId, salesCentreId: options.salesCentreId, customerId: caseDoc?.customerId ?? 'unknown' },
+      );
+      for (const e of adjustments) {
+        await ignoreDuplicate(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
+      }
+      if (adjustments.length > 0) log.info({ serviceRequestId: requestId, partNumber, finding }, 'failure analysis moved a part\'s cost');
+      return adjustments.length;
     },
   };
 }
