@@ -1,17 +1,11 @@
 import { buildEvent, topics } from '@aftersales/contracts';
-import { isDuplicateKeyError, outboxForInsert, type Platform } from '@aftersales/platform';
+import { insertedOnce, outboxForInsert, type Platform } from '@aftersales/platform';
 import type { ArticleContent } from '../domain/case-article';
 import type { QualityModels } from './models';
 
 /** Inserts once: false when the key was already taken (a retry, or the other of two racers). */
-export async function insertOnce(collection: { insertOne(doc: never): Promise<unknown> }, doc: object): Promise<boolean> {
-  try {
-    await collection.insertOne(doc as never);
-    return true;
-  } catch (error) {
-    if (isDuplicateKeyError(error)) return false;
-    throw error;
-  }
+export function insertOnce(collection: { insertOne(doc: never): Promise<unknown> }, doc: object): Promise<boolean> {
+  return insertedOnce(collection.insertOne(doc as never));
 }
 
 export interface FirstVersion {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { isDuplicateKeyError } from '@aftersales/platform';
+import { insertedOnce } from '@aftersales/platform';
 import { allocateCaseCost, allocationEntries } from '../domain/cost-allocation';
 import { analysisAdjustments, closedCaseFrom } from '../domain/case-cost';
 import { returnDueAt, type ReturnPolicy } from '../domain/returns';
@@ -13,16 +13,6 @@ export interface CaseFlowOptions {
   returnPolicy: ReturnPolicy;
   salesCentreId: string;
   factoryId: string;
-}
-
-async function ignoreDuplicate(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (isDuplicateKeyError(error)) return false;
-    throw error;
-  }
 }
 
 /** What happens to parts when a job is done and when its case closes. */
@@ -39,7 +29,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       const earlier = await store.consumptions.findOne({ _id: workOrder._id });
       if (earlier) {
         if (earlier.sourceEventId !== eventId && !samePartsUsed(earlier, completion.partsUsed)) {
-          await ignoreDuplicate(store.redFlags.insertOne({ _id: `consumption-edited|${workOrder._id}|${eventId}`, kind: 'consumption-edited', subject: workOrder._id, detail: `parts used reported again with different parts after consumption was written off (event ${eventId})`, engineerId: workOrder.engineerId, raisedAt: ctx.now() }));
+          await insertedOnce(store.redFlags.insertOne({ _id: `consumption-edited|${workOrder._id}|${eventId}`, kind: 'consumption-edited', subject: workOrder._id, detail: `parts used reported again with different parts after consumption was written off (event ${eventId})`, engineerId: workOrder.engineerId, raisedAt: ctx.now() }));
           log.warn({ workOrderId: workOrder._id, eventId }, 'consumption edited after the fact: flagged, not applied');
         }
         return earlier;
@@ -86,7 +76,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         }
         if (need > 0) {
           add(used.partNumber, 'unrecorded', 0, need);
-          await ignoreDuplicate(store.redFlags.insertOne({ _id: `consumed-without-stock|${workOrder._id}|${used.partNumber}`, kind: 'consumed-without-stock', subject: workOrder._id, detail: `${need} x ${used.partNumber} used with no unit in stock to write off`, engineerId: workOrder.engineerId, raisedAt: ctx.now() }));
+          await insertedOnce(store.redFlags.insertOne({ _id: `consumed-without-stock|${workOrder._id}|${used.partNumber}`, kind: 'consumed-without-stock', subject: workOrder._id, detail: `${need} x ${used.partNumber} used with no unit in stock to write off`, engineerId: workOrder.engineerId, raisedAt: ctx.now() }));
         }
       }
       // What was reserved and not used goes back to stock.
@@ -104,7 +94,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
           ? withEvent(ctx, 'parts.consumed@1', workOrder._id, { workOrderId: workOrder._id, requestId: workOrder.requestId, machineSerial, lines: lines.map(({ partNumber, quantity, locationId }) => ({ partNumber, quantity, locationId })), consumedAt: consumedAt.toISOString() }, cause)
           : {}),
       };
-      await ignoreDuplicate(store.consumptions.insertOne(doc));
+      await insertedOnce(store.consumptions.insertOne(doc));
       log.info({ workOrderId: workOrder._id, lines }, 'parts consumed and written off');
       return doc;
     },
@@ -135,7 +125,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
           chaseCount: 0,
           flaggedAt: null,
         };
-        if (await ignoreDuplicate(store.returns.insertOne(doc))) opened++;
+        if (await insertedOnce(store.returns.insertOne(doc))) opened++;
       }
       if (opened) log.info({ workOrderId: workOrder._id, opened }, 'defective returns opened');
       return opened;
@@ -183,7 +173,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       );
       const entries = allocationEntries(allocation);
       for (const e of entries) {
-        await ignoreDuplicate(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
+        await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
       }
       await store.cases.updateOne({ _id: requestId }, { $set: { status: 'closed', closedAt } });
       log.info({ serviceRequestId: requestId, totals: allocation.totals }, 'case cost allocated');
@@ -212,7 +202,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         { factoryId: options.factoryId, salesCentreId: options.salesCentreId, customerId: caseDoc?.customerId ?? 'unknown' },
       );
       for (const e of adjustments) {
-        await ignoreDuplicate(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
+        await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
       }
       if (adjustments.length > 0) log.info({ serviceRequestId: requestId, partNumber, finding }, 'failure analysis moved a part\'s cost');
       return adjustments.length;

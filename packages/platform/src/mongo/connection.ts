@@ -25,3 +25,17 @@ export async function pingMongo(connection: Connection): Promise<string> {
 export function isDuplicateKeyError(error: unknown): boolean {
   return (error as { code?: number }).code === 11000;
 }
+
+/**
+ * Awaits a unique-key insert: true when it stored, false when the key was already taken (a retry,
+ * or the loser of a race). The "happens once" primitive on a server that serialises nothing else.
+ */
+export async function insertedOnce(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return false;
+    throw error;
+  }
+}
