@@ -70,16 +70,26 @@ export class ServiceProcess {
     });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
+    // Kept so a process that dies while starting says why in the test's own failure (CI keeps no logs).
+    let stderrTail = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderrTail = (stderrTail + chunk.toString()).slice(-2_000);
+    });
     this.child = child;
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     const role = env.PROCESS_ROLE ?? this.extraEnv.PROCESS_ROLE ?? 'all';
     const probe = role === 'worker' ? null : role === 'api' ? '/healthz' : '/readyz';
     if (!probe) return;
-    await eventually(`${this.name} ${probe}`, async () => {
-      if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode}; see .stack/logs/tests`);
+    const closed = new Promise((resolve) => child.once('close', resolve));
+    const outcome = await eventually(`${this.name} ${probe}`, async () => {
+      if (child.exitCode !== null) return 'exited';
       const response = await fetch(`${this.url}${probe}`);
-      return response.ok ? true : undefined;
+      return response.ok ? 'ready' : undefined;
     }, { timeoutMs: 120_000, intervalMs: 300 });
+    if (outcome === 'exited') {
+      await closed; // its stderr fully read
+      throw new Error(`${this.name} exited with ${child.exitCode} while starting: ${stderrTail.trim() || 'nothing on stderr'}`);
+    }
   }
 
   /** The OS process id while it runs (benchmarks read its memory from /proc). */

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Routes kafkajs's own log lines into the service's pino logger. */
 function pinoLogCreator(logger: Logger) {
@@ -29,18 +30,37 @@ export function createKafka(options: { brokers: string; clientId: string; logger
   });
 }
 
-/** Creates the topics a service needs; idempotent, so every instance may call it at start. */
-export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 3): Promise<void> {
+/**
+ * Creates the topics a service needs and returns once every partition of each has a leader;
+ * idempotent, so every instance may call it at start. Services starting together race to create
+ * shared topics: the loser is told the topic exists before its leader is elected, and a consumer
+ * or producer started then fails with "does not host this topic-partition". So it waits for the
+ * leaders of all of them, its own creations and the others'.
+ */
+export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 3, timeoutMs = 60_000): Promise<void> {
+  const wanted = [...new Set(topics)];
   const admin = kafka.admin();
   await admin.connect();
+  const deadline = Date.now() + timeoutMs;
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = [...new Set(topics)].filter((t) => !existing.has(t));
-    if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })),
-      });
+    for (;;) {
+      try {
+        const existing = new Set(await admin.listTopics());
+        const missing = wanted.filter((t) => !existing.has(t));
+        if (missing.length > 0) {
+          await admin.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((topic) => ({ topic, numPartitions, replicationFactor: -1 })),
+          });
+        }
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics: wanted });
+        const leaderless = metadata.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+        if (leaderless.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`topics without a leader: ${leaderless.map((t) => t.name).join(', ')}`);
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      await sleep(250);
     }
   } finally {
     await admin.disconnect();
