@@ -111,7 +111,7 @@ export async function startService(
   const workers: { worker: Worker; connection: NativeConnection; running: Promise<void> }[] = [];
   if (runsWorker) {
     producer = await createEventProducer(kafka);
-    relay = createOutboxRelay({ collections: parts.outboxCollections, producer, logger, pollMs: config.OUTBOX_POLL_MS });
+    relay = createOutboxRelay({ collections: parts.outboxCollections, leases: mongo.db!.collection('outboxLeases'), producer, logger, pollMs: config.OUTBOX_POLL_MS });
     relay.start();
     for (const spec of parts.consumers) {
       const consumer = createEventConsumer({

@@ -3,6 +3,7 @@ import type { Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
 import type { EventEnvelope } from '@aftersales/contracts';
 import type { EventProducer, OutgoingEvent } from '../kafka/producer';
+import { insertedOnce } from './connection';
 
 /**
  * Transactional outbox inside the aggregate's own document. FerretDB v1 (and any Mongo without a
@@ -46,6 +47,8 @@ export interface OutboxRelay {
 
 export interface OutboxRelayOptions {
   collections: Collection<Document>[];
+  /** Where claims are made sure (unique keys); one per service database, e.g. `outboxLeases`. */
+  leases: Collection<Document>;
   producer: EventProducer;
   logger: Logger;
   pollMs: number;
@@ -62,7 +65,7 @@ export interface OutboxRelayOptions {
  * the lease keeps them from publishing the same document at the same time.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
-  const { collections, producer, pollMs } = options;
+  const { collections, leases, producer, pollMs } = options;
   const leaseMs = options.leaseMs ?? 30_000;
   const batchSize = options.batchSize ?? 100;
   const now = options.now ?? (() => new Date());
@@ -71,18 +74,33 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
 
-  /** Claims one due document for this relay; null when another relay has it or it is no longer due. */
-  async function claim(collection: Collection<Document>, _id: Document['_id'], claimedAt: Date): Promise<Document | null> {
-    return collection.findOneAndUpdate(
+  /**
+   * Claims one due document for this relay; null when another relay has it or it is no longer due.
+   * FerretDB v1 may let two relays' findAndModify both match the same due document, so the claim
+   * is made sure by a unique insert keyed by the document and the due instant both saw: one wins.
+   */
+  async function claim(collection: Collection<Document>, _id: Document['_id'], claimedAt: Date): Promise<{ doc: Document; leaseId: string } | null> {
+    const before = await collection.findOneAndUpdate(
       { _id, outboxDueAt: { $lte: claimedAt } },
       { $set: { outboxDueAt: new Date(claimedAt.getTime() + leaseMs) } },
       // No projection: FerretDB v1 does not implement findAndModify's `fields`.
-      { returnDocument: 'after' },
+      { returnDocument: 'before' },
     );
+    if (!before) return null;
+    const due = before.outboxDueAt instanceof Date ? before.outboxDueAt.getTime() : String(before.outboxDueAt);
+    const leaseId = `${collection.collectionName}|${String(_id)}|${due}`;
+    if (!(await insertedOnce(leases.insertOne({ _id: leaseId as never, claimedAt })))) return null;
+    return { doc: before, leaseId };
   }
 
   /** Removes what was published from a claimed document; re-arms it if events were appended meanwhile. */
   async function settle(collection: Collection<Document>, claimed: Document, entries: OutboxEntry[]): Promise<void> {
+    if (entries.length === 0) {
+      // A due mark with nothing behind it: the late write of a claim that lost the race. No writer
+      // appends to a stored document's outbox, so the mark alone goes.
+      await collection.updateOne({ _id: claimed._id, outbox: { $exists: false } }, { $unset: { outboxDueAt: '' } });
+      return;
+    }
     const first = entries[0]?.event.id;
     // The usual case in one write: the outbox still holds exactly what was published.
     if (first !== undefined) {
@@ -114,16 +132,29 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const claimedAt = now();
     const due = await collection.find({ outboxDueAt: { $lte: claimedAt } }, { projection: { _id: 1 } }).sort({ outboxDueAt: 1, _id: 1 }).limit(batchSize).toArray();
     if (due.length === 0) return -1;
-    const claimed = (await Promise.all(due.map((d) => claim(collection, d._id, claimedAt)))).filter((d): d is Document => d !== null);
-    const perDocument = claimed.map((doc) => ({ doc, entries: (doc.outbox ?? []) as OutboxEntry[] }));
+    const claimed = (await Promise.all(due.map((d) => claim(collection, d._id, claimedAt)))).filter((c): c is { doc: Document; leaseId: string } => c !== null);
+    const perDocument = claimed.map(({ doc }) => ({ doc, entries: (doc.outbox ?? []) as OutboxEntry[] }));
     await producer.publish(perDocument.flatMap((p) => p.entries));
     await Promise.all(perDocument.map((p) => settle(collection, p.doc, p.entries)));
+    // Leases stay a while: a losing claim that read the document just before ours may try its insert
+    // only after we settled, and must still find the key taken. Old ones go in purgeLeases.
     const count = perDocument.reduce((sum, p) => sum + p.entries.length, 0);
     if (count > 0) log.debug({ count, documents: claimed.length, collection: collection.collectionName }, 'events published');
     return count;
   }
 
+  let leasesPurgedAt = 0;
+  /** Leases far older than any claim still in flight are dropped, at most once a minute. */
+  async function purgeLeases(): Promise<void> {
+    const at = now().getTime();
+    if (at - leasesPurgedAt < 60_000) return;
+    leasesPurgedAt = at;
+    const keepMs = Math.max(10 * 60_000, 10 * leaseMs);
+    await leases.deleteMany({ claimedAt: { $lt: new Date(at - keepMs) } });
+  }
+
   async function drain(): Promise<number> {
+    await purgeLeases();
     let total = 0;
     for (const collection of collections) {
       for (;;) {
