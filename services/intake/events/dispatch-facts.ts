@@ -18,20 +18,22 @@ type StepEvent =
   | 'work-order.replanned@1'
   | 'work-order.cancelled@1';
 
+type StepOf = { step: WorkOrderStep; at: string; note?: string; plannedStart?: string | null };
+
 /** Each step event as the workflow's step, with the instant and note it carries. */
-const steps: Record<StepEvent, (data: Record<string, unknown>) => { step: WorkOrderStep; at: string; note?: string; plannedStart?: string | null }> = {
-  'work-order.accepted@1': (d) => ({ step: 'accepted', at: d.acceptedAt as string }),
-  'work-order.declined@1': (d) => ({ step: 'declined', at: d.declinedAt as string, note: `declined: ${String(d.reason)}` }),
-  'work-order.travel-started@1': (d) => ({ step: 'travel-started', at: d.startedAt as string }),
-  'work-order.work-started@1': (d) => ({ step: 'work-started', at: d.startedAt as string }),
-  'work-order.work-finished@1': (d) => ({ step: 'work-finished', at: d.finishedAt as string }),
+const steps: { [K in StepEvent]: (data: KnownEvent<K>['data']) => StepOf } = {
+  'work-order.accepted@1': (d) => ({ step: 'accepted', at: d.acceptedAt }),
+  'work-order.declined@1': (d) => ({ step: 'declined', at: d.declinedAt, note: `declined: ${d.reason}` }),
+  'work-order.travel-started@1': (d) => ({ step: 'travel-started', at: d.startedAt }),
+  'work-order.work-started@1': (d) => ({ step: 'work-started', at: d.startedAt }),
+  'work-order.work-finished@1': (d) => ({ step: 'work-finished', at: d.finishedAt }),
   'work-order.replanned@1': (d) => ({
     step: 'replanned',
-    at: d.replannedAt as string,
-    plannedStart: (d.plannedStart as string | null) ?? null,
-    note: `re-planned (${String(d.reason)}) from ${String(d.fromEngineerId ?? 'nobody')} to ${String(d.engineerId ?? 'nobody')}`,
+    at: d.replannedAt,
+    plannedStart: d.plannedStart ?? null,
+    note: `re-planned (${d.reason}) from ${d.fromEngineerId ?? 'nobody'} to ${d.engineerId ?? 'nobody'}`,
   }),
-  'work-order.cancelled@1': (d) => ({ step: 'cancelled', at: d.cancelledAt as string, note: `work order cancelled: ${String(d.reason)}` }),
+  'work-order.cancelled@1': (d) => ({ step: 'cancelled', at: d.cancelledAt, note: `work order cancelled: ${d.reason}` }),
 };
 
 export type DispatchFactEvent = 'work-order.assigned@1' | 'work-order.arrived@1' | 'work-order.completed@1' | 'work-order.route-chosen@1' | StepEvent;
@@ -39,18 +41,16 @@ export type DispatchFactEvent = 'work-order.assigned@1' | 'work-order.arrived@1'
 export function createDispatchFactHandlers(platform: Platform, models: IntakeModels): Record<DispatchFactEvent, EventHandler> {
   const signal = (requestId: string, send: (handle: WorkflowHandle) => Promise<void>) => signalRequest(platform, requestId, send, 'work-order');
 
-  const stepHandlers = Object.fromEntries(
-    Object.entries(steps).map(([key, toStep]) => [
-      key,
-      async ({ event }: ConsumedEvent) => {
-        const data = event.data as { workOrderId: string; requestId: string; engineerId: string | null };
-        const { step, at, note, plannedStart } = toStep(event.data as Record<string, unknown>);
-        await signal(data.requestId, (h) =>
-          h.signal(workOrderStepSignal, { eventId: event.id, at, workOrderId: data.workOrderId, engineerId: data.engineerId, step, ...(note ? { note } : {}), ...(plannedStart !== undefined ? { plannedStart } : {}) }),
-        );
-      },
-    ]),
-  ) as Record<StepEvent, EventHandler>;
+  const stepHandler = <K extends StepEvent>(key: K): EventHandler =>
+    async ({ event }: ConsumedEvent) => {
+      const { data } = event as KnownEvent<K>;
+      const { step, at, note, plannedStart } = steps[key](data);
+      const { workOrderId, requestId, engineerId } = data as { workOrderId: string; requestId: string; engineerId: string | null };
+      await signal(requestId, (h) =>
+        h.signal(workOrderStepSignal, { eventId: event.id, at, workOrderId, engineerId, step, ...(note ? { note } : {}), ...(plannedStart !== undefined ? { plannedStart } : {}) }),
+      );
+    };
+  const stepHandlers = Object.fromEntries((Object.keys(steps) as StepEvent[]).map((key) => [key, stepHandler(key)])) as Record<StepEvent, EventHandler>;
 
   return {
     ...stepHandlers,
