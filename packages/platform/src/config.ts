@@ -37,6 +37,12 @@ export const platformEnvSchema = z.object({
   PROCESS_ROLE: z.enum(processRoles).default('all'),
   HOST: z.string().default('127.0.0.1'),
   MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL').default('mongodb://127.0.0.1:27017/'),
+  /**
+   * Connections (so operations in flight) per process. FerretDB v1 on SQLite gives each database 100
+   * connections, and a findAndModify holds one for its query while it waits for a second to update:
+   * a hundred at once wedge the server. A small pool per process keeps that out of reach.
+   */
+  MONGO_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(40).default(16),
   KAFKA_BROKERS: z
     .string()
     .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...]')

@@ -53,6 +53,14 @@ describe('platformEnvSchema', () => {
     });
   });
 
+  it('keeps the Mongo pool per process small, naming a size that could wedge FerretDB', () => {
+    expect(loadConfig(platformEnvSchema, {}).MONGO_MAX_POOL_SIZE).toBe(16);
+    expect(loadConfig(platformEnvSchema, { MONGO_MAX_POOL_SIZE: '8' }).MONGO_MAX_POOL_SIZE).toBe(8);
+    const error = configError(() => loadConfig(platformEnvSchema, { MONGO_MAX_POOL_SIZE: '100' }));
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^MONGO_MAX_POOL_SIZE: .*\(got "100"\)$/);
+  });
+
   it('turns SEED_DEMO_DATA into a boolean and rejects a short secret', () => {
     expect(loadConfig(platformEnvSchema, { SEED_DEMO_DATA: 'true' }).SEED_DEMO_DATA).toBe(true);
     const error = configError(() => loadConfig(platformEnvSchema, { AUTH_JWT_SECRET: 'short' }));

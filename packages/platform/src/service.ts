@@ -84,7 +84,7 @@ export async function startService(
   const stops: (() => Promise<unknown>)[] = [];
 
   installTemporalRuntime(logger);
-  const mongo = await connectMongo(config.MONGO_URL, config.mongoDb);
+  const mongo = await connectMongo(config.MONGO_URL, config.mongoDb, { maxPoolSize: config.MONGO_MAX_POOL_SIZE });
   stops.push(() => mongo.close());
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? namespaced(ns, definition.name), logger });
   const { client: temporal, connection: temporalConnection } = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);

@@ -1,9 +1,11 @@
 import mongoose, { type Connection } from 'mongoose';
 
 /** Each service connects to its own database; no service reads another's. */
-export async function connectMongo(url: string, dbName: string): Promise<Connection> {
+export async function connectMongo(url: string, dbName: string, { maxPoolSize = 16 }: { maxPoolSize?: number } = {}): Promise<Connection> {
   const connection = mongoose.createConnection(url, {
     dbName,
+    // Bounded on purpose: see MONGO_MAX_POOL_SIZE in config.ts.
+    maxPoolSize,
     serverSelectionTimeoutMS: 5_000,
     // FerretDB v1 is not a replica set; retryable writes need one, so they are left to the driver's detection.
     autoIndex: true,

@@ -124,7 +124,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   /**
-   * One pass over up to `batchSize` due documents: claimed and settled concurrently (each a
+   * One pass over up to `batchSize` due documents: claimed and settled concurrently, as many at once as the pool allows (each a
    * different document), their events published in one batch in the order they fell due, so one
    * subject's events keep their order. Returns -1 when nothing was due.
    */
