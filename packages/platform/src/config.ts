@@ -27,6 +27,9 @@ const positiveInt = z.coerce.number().int().positive();
 export const processRoles = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof processRoles)[number];
 
+/** Mongo connections per process unless configured (MONGO_MAX_POOL_SIZE below says why it is small). */
+export const defaultMongoPoolSize = 16;
+
 /**
  * The variables every service reads. Defaults point at the local stack from infra/stack.mjs;
  * a deployment sets them to real clusters.
@@ -42,7 +45,7 @@ export const platformEnvSchema = z.object({
    * connections, and a findAndModify holds one for its query while it waits for a second to update:
    * a hundred at once wedge the server. A small pool per process keeps that out of reach.
    */
-  MONGO_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(40).default(16),
+  MONGO_MAX_POOL_SIZE: z.coerce.number().int().min(1).max(40).default(defaultMongoPoolSize),
   KAFKA_BROKERS: z
     .string()
     .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'must be host:port[,host:port...]')

@@ -1,7 +1,8 @@
 import mongoose, { type Connection } from 'mongoose';
+import { defaultMongoPoolSize } from '../config';
 
 /** Each service connects to its own database; no service reads another's. */
-export async function connectMongo(url: string, dbName: string, { maxPoolSize = 16 }: { maxPoolSize?: number } = {}): Promise<Connection> {
+export async function connectMongo(url: string, dbName: string, { maxPoolSize = defaultMongoPoolSize }: { maxPoolSize?: number } = {}): Promise<Connection> {
   const connection = mongoose.createConnection(url, {
     dbName,
     // Bounded on purpose: see MONGO_MAX_POOL_SIZE in config.ts.

@@ -79,7 +79,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
    * FerretDB v1 may let two relays' findAndModify both match the same due document, so the claim
    * is made sure by a unique insert keyed by the document and the due instant both saw: one wins.
    */
-  async function claim(collection: Collection<Document>, _id: Document['_id'], claimedAt: Date): Promise<{ doc: Document; leaseId: string } | null> {
+  async function claim(collection: Collection<Document>, _id: Document['_id'], claimedAt: Date): Promise<Document | null> {
     const before = await collection.findOneAndUpdate(
       { _id, outboxDueAt: { $lte: claimedAt } },
       { $set: { outboxDueAt: new Date(claimedAt.getTime() + leaseMs) } },
@@ -90,7 +90,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const due = before.outboxDueAt instanceof Date ? before.outboxDueAt.getTime() : String(before.outboxDueAt);
     const leaseId = `${collection.collectionName}|${String(_id)}|${due}`;
     if (!(await insertedOnce(leases.insertOne({ _id: leaseId as never, claimedAt })))) return null;
-    return { doc: before, leaseId };
+    return before;
   }
 
   /** Removes what was published from a claimed document; re-arms it if events were appended meanwhile. */
@@ -124,16 +124,16 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   /**
-   * One pass over up to `batchSize` due documents: claimed and settled concurrently, as many at once as the pool allows (each a
-   * different document), their events published in one batch in the order they fell due, so one
+   * One pass over up to `batchSize` due documents: claimed and settled concurrently (each a
+   * different document; the Mongo pool bounds how many at once), their events published in one batch in the order they fell due, so one
    * subject's events keep their order. Returns -1 when nothing was due.
    */
   async function relayBatch(collection: Collection<Document>): Promise<number> {
     const claimedAt = now();
     const due = await collection.find({ outboxDueAt: { $lte: claimedAt } }, { projection: { _id: 1 } }).sort({ outboxDueAt: 1, _id: 1 }).limit(batchSize).toArray();
     if (due.length === 0) return -1;
-    const claimed = (await Promise.all(due.map((d) => claim(collection, d._id, claimedAt)))).filter((c): c is { doc: Document; leaseId: string } => c !== null);
-    const perDocument = claimed.map(({ doc }) => ({ doc, entries: (doc.outbox ?? []) as OutboxEntry[] }));
+    const claimed = (await Promise.all(due.map((d) => claim(collection, d._id, claimedAt)))).filter((d): d is Document => d !== null);
+    const perDocument = claimed.map((doc) => ({ doc, entries: (doc.outbox ?? []) as OutboxEntry[] }));
     await producer.publish(perDocument.flatMap((p) => p.entries));
     await Promise.all(perDocument.map((p) => settle(collection, p.doc, p.entries)));
     // Leases stay a while: a losing claim that read the document just before ours may try its insert
