@@ -27,6 +27,11 @@ describe('one service request through the skeleton', () => {
     started.push(id);
     expect(id).toMatch(/^SR-\d{8}-[2-9A-Z]{6}$/);
     expect(created.body).toMatchObject({ status: 'registered', customerId: 'CUST-0001', serialNumber: 'SN-0001', channel: 'phone', workflow: null });
+    // The README's first example: demo dates are relative to the load, so on any day SN-0001 is
+    // under contract SC-0001 (premium, 24x7) and within its own warranty.
+    expect(created.body).toMatchObject({ entitlement: { source: { kind: 'contract', contractId: 'SC-0001' }, slaPolicyId: 'contract-premium', calendarId: '24x7', quoteRequired: false } });
+    const machine = await api(intake(), 'GET', '/v1/machines/SN-0001', { token: bed.token('agent') });
+    expect(Date.parse((machine.body as { warranty: { end: string } }).warranty.end)).toBeGreaterThan(Date.now() + 365 * 86_400_000);
     expect(created.headers.get('location')).toBe(`/v1/service-requests/${id}`);
 
     const live = await eventually('the workflow state on GET', async () => {

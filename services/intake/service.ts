@@ -38,7 +38,7 @@ export const intakeService: ServiceDefinition = {
     const models = createIntakeModels(platform.mongo);
     const workflowEvents = createWorkflowEventModel(platform.mongo);
     await Promise.all([...Object.values(models), workflowEvents].map((model) => model.init()));
-    if (platform.config.SEED_DEMO_DATA) await loadDemoData(models);
+    if (platform.config.SEED_DEMO_DATA) await loadDemoData(models, platform.now());
     const registrar = createRegistrar(platform, models);
     const alarms = createAlarmIntake(platform, models, registrar);
     return {

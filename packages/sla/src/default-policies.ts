@@ -2,7 +2,7 @@
  * The calendars and SLA policies the platform ships with; a manufacturer edits them as data.
  * Ids match the entitlement defaults in services/intake/domain/entitlement.ts.
  */
-import type { ServiceCalendar } from './calendar-model';
+import type { BusinessCalendar, ServiceCalendar } from './calendar-model';
 import type { EscalationStep, PriorityTier, SlaPolicy, TierTargets } from './policy';
 
 const hour = 3_600_000;
@@ -14,7 +14,7 @@ const weekday = [
 ];
 
 /** China, business hours with a lunch break; public holidays of 2026 and 2027 (working weekends left out). */
-export const businessHoursCalendar: ServiceCalendar = {
+export const businessHoursCalendar: BusinessCalendar = {
   kind: 'business',
   timeZone: 'Asia/Shanghai',
   week: { 1: weekday, 2: weekday, 3: weekday, 4: weekday, 5: weekday, 6: [], 7: [] },

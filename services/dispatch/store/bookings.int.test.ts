@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectMongo } from '@aftersales/platform';
-import { testLogger, uniqueName } from '@aftersales/platform/testing';
+import { quietMondayAhead, testLogger, uniqueName } from '@aftersales/platform/testing';
 import { overlaps } from '../domain/schedule';
 import { createBookingStore, type BookingStore } from './bookings';
 import { createDispatchCollections, type DispatchCollections } from './models';
@@ -18,7 +18,8 @@ const connections: Connection[] = [];
 const stores: BookingStore[] = [];
 let c: DispatchCollections;
 
-const T0 = Date.parse('2030-03-04T01:00:00Z');
+// A Monday 09:00 Shanghai (01:00Z) a week ahead of the clock: bookings lie in the future on any day.
+const T0 = quietMondayAhead(Date.now(), { leadMs: 7 * 86_400_000 }) + 3_600_000;
 const minutes = (m: number) => new Date(T0 + m * 60_000);
 
 beforeAll(async () => {

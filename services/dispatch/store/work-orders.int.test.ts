@@ -12,7 +12,7 @@ const connections: Connection[] = [];
 const stores: WorkOrderStore[] = [];
 let c: DispatchCollections;
 
-const now = new Date('2030-01-01T00:00:00Z');
+const now = new Date();
 function workOrder(id: string): WorkOrderDoc {
   return {
     _id: id, requestId: `SR-${id}`, version: 1, status: 'assigned', route: 'field-visit', tier: 'P2', onSiteDueAt: null, customerId: 'C', serialNumber: 'S', createdAt: now, updatedAt: now,

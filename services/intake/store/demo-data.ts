@@ -1,14 +1,36 @@
 import { upsertKnownFix } from './known-fixes';
 import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, MachineDoc } from './models';
 
-const loadedAt = new Date('2026-01-01T00:00:00Z');
 const by = 'demo-data';
+const DAY = 86_400_000;
 
-const dealers: DealerDoc[] = [
+/**
+ * Demo dates lie relative to the first load, so the README's first example means the same on any
+ * day: SN-0001 was commissioned five months ago, its two-year warranty runs for another nineteen
+ * months and contract SC-0001 for another thirty-one; SN-0002's warranty ended ten months ago.
+ * Loading again later keeps the dates of the first load (upserts never overwrite).
+ */
+function demoDates(loadedAt: Date) {
+  const daysFrom = (days: number) => new Date(Date.UTC(loadedAt.getUTCFullYear(), loadedAt.getUTCMonth(), loadedAt.getUTCDate()) + days * DAY);
+  return {
+    loadedAt,
+    sn1Installed: daysFrom(-161),
+    sn1Commissioned: daysFrom(-150),
+    sn1WarrantyEnd: daysFrom(-150 + 730),
+    sn2Installed: daysFrom(-1050),
+    sn2Commissioned: daysFrom(-1035),
+    sn2WarrantyEnd: daysFrom(-1035 + 730),
+    contractStart: daysFrom(-150),
+    contractEnd: daysFrom(-150 + 3 * 365),
+  };
+}
+type DemoDates = ReturnType<typeof demoDates>;
+
+const dealers = ({ loadedAt }: DemoDates): DealerDoc[] => [
   { _id: 'DLR-0001', name: 'Songhua Machine Tools Trading', region: 'Heilongjiang', contacts: [{ name: 'Zhao Min', phone: '+86 451 5555 0300' }], createdAt: loadedAt, createdBy: by },
 ];
 
-const customers: Required<CustomerDoc>[] = [
+const customers = (d: DemoDates): Required<CustomerDoc>[] => [
   {
     _id: 'CUST-0001',
     name: 'Jiangnan Precision Parts Co.',
@@ -26,7 +48,7 @@ const customers: Required<CustomerDoc>[] = [
         timeZone: 'Asia/Shanghai',
       },
     ],
-    createdAt: loadedAt,
+    createdAt: d.loadedAt,
     createdBy: by,
   },
   {
@@ -46,12 +68,12 @@ const customers: Required<CustomerDoc>[] = [
         timeZone: 'Asia/Shanghai',
       },
     ],
-    createdAt: loadedAt,
+    createdAt: d.loadedAt,
     createdBy: by,
   },
 ];
 
-const machines: MachineDoc[] = [
+const machines = (d: DemoDates): MachineDoc[] => [
   {
     _id: 'SN-0001',
     customerId: 'CUST-0001',
@@ -59,12 +81,12 @@ const machines: MachineDoc[] = [
     model: 'FL-3015',
     productLine: 'fiber-laser-cutting',
     status: 'active',
-    installDate: new Date('2025-06-20T00:00:00Z'),
-    commissioningDate: new Date('2025-07-01T00:00:00Z'),
-    warranty: { type: 'standard', start: new Date('2025-07-01T00:00:00Z'), end: new Date('2027-06-30T00:00:00Z') },
+    installDate: d.sn1Installed,
+    commissioningDate: d.sn1Commissioned,
+    warranty: { type: 'standard', start: d.sn1Commissioned, end: d.sn1WarrantyEnd },
     supplierOrDealer: 'factory',
     parentSerial: null,
-    createdAt: loadedAt,
+    createdAt: d.loadedAt,
     createdBy: by,
   },
   {
@@ -75,12 +97,12 @@ const machines: MachineDoc[] = [
     model: 'LS-6000',
     productLine: 'laser-source',
     status: 'active',
-    installDate: new Date('2025-06-20T00:00:00Z'),
-    commissioningDate: new Date('2025-07-01T00:00:00Z'),
+    installDate: d.sn1Installed,
+    commissioningDate: d.sn1Commissioned,
     warranty: null,
     supplierOrDealer: 'factory',
     parentSerial: 'SN-0001',
-    createdAt: loadedAt,
+    createdAt: d.loadedAt,
     createdBy: by,
   },
   {
@@ -90,17 +112,17 @@ const machines: MachineDoc[] = [
     model: 'PB-1303',
     productLine: 'press-brake',
     status: 'active',
-    installDate: new Date('2024-01-15T00:00:00Z'),
-    commissioningDate: new Date('2024-02-01T00:00:00Z'),
-    warranty: { type: 'standard', start: new Date('2024-02-01T00:00:00Z'), end: new Date('2026-01-31T00:00:00Z') },
+    installDate: d.sn2Installed,
+    commissioningDate: d.sn2Commissioned,
+    warranty: { type: 'standard', start: d.sn2Commissioned, end: d.sn2WarrantyEnd },
     supplierOrDealer: 'DLR-0001',
     parentSerial: null,
-    createdAt: loadedAt,
+    createdAt: d.loadedAt,
     createdBy: by,
   },
 ];
 
-const contracts: ContractDoc[] = [
+const contracts = (d: DemoDates): ContractDoc[] => [
   {
     _id: 'SC-0001',
     customerId: 'CUST-0001',
@@ -108,13 +130,13 @@ const contracts: ContractDoc[] = [
     type: 'premium',
     status: 'active',
     coveredSerials: ['SN-0001'],
-    start: new Date('2025-07-01T00:00:00Z'),
-    end: new Date('2028-07-01T00:00:00Z'),
+    start: d.contractStart,
+    end: d.contractEnd,
     responseMode: 'on-site',
     slaPolicyId: 'contract-premium',
     calendarId: '24x7',
     covers: { parts: true, labour: true, travel: true },
-    createdAt: loadedAt,
+    createdAt: d.loadedAt,
     createdBy: by,
   },
 ];
@@ -124,16 +146,17 @@ const contracts: ContractDoc[] = [
  * CUST-0001 (key account, one site in Shanghai) with SN-0001 under warranty and contract SC-0001,
  * and SN-0001-LS inside it; CUST-0002, an indirect customer of dealer DLR-0001.
  */
-export async function loadDemoData(models: IntakeModels): Promise<void> {
+export async function loadDemoData(models: IntakeModels, now: Date): Promise<void> {
+  const dates = demoDates(now);
   const upsert = <T extends { _id: string }>(docs: T[]) => docs.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $setOnInsert: d }, upsert: true } }));
   // Upserts by id: loading twice changes nothing, and never overwrites what users changed since.
-  await models.dealers.bulkWrite(upsert(dealers) as never);
-  await models.customers.bulkWrite(upsert(customers) as never);
-  await models.machines.bulkWrite(upsert(machines) as never);
-  await models.contracts.bulkWrite(upsert(contracts) as never);
+  await models.dealers.bulkWrite(upsert(dealers(dates)) as never);
+  await models.customers.bulkWrite(upsert(customers(dates)) as never);
+  await models.machines.bulkWrite(upsert(machines(dates)) as never);
+  await models.contracts.bulkWrite(upsert(contracts(dates)) as never);
   // Records from the first demo data set lack sites and warranties: fill in only what is missing.
-  for (const { _id, contacts, sites } of customers) await models.customers.updateOne({ _id, sites: { $exists: false } }, { $set: { contacts, sites } });
-  for (const { _id, warrantyEnd: _legacy, createdAt: _c, createdBy: _b, ...fields } of machines) {
+  for (const { _id, contacts, sites } of customers(dates)) await models.customers.updateOne({ _id, sites: { $exists: false } }, { $set: { contacts, sites } });
+  for (const { _id, warrantyEnd: _legacy, createdAt: _c, createdBy: _b, ...fields } of machines(dates)) {
     await models.machines.updateOne({ _id, warranty: { $exists: false } }, { $set: fields, $unset: { warrantyEnd: '' } });
   }
   await upsertKnownFix(
@@ -147,9 +170,10 @@ export async function loadDemoData(models: IntakeModels): Promise<void> {
       cause: 'Nozzle not centred on the beam',
       fix: 'Run the nozzle centring routine; replace the nozzle if the bore is damaged',
       parts: ['P-NOZZLE-15'],
+      // Quality published KB-0001 on this day (its own demo data); a past date stays true.
       publishedAt: '2026-03-02T00:00:00.000Z',
     },
     null,
-    loadedAt,
+    now,
   );
 }

@@ -2,3 +2,4 @@ export * from './wait';
 export * from './names';
 export * from './kafka';
 export * from './events';
+export * from './instants';
