@@ -255,6 +255,12 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
     single.registered.data.symptom = 'Cut quality drops after an hour, lens fogged';
     await producer.publish([{ topic: topic('intake.service-requests.v1'), event: single.registered }]);
     await producer.publish([{ topic: topic('dispatch.work-orders.v1'), event: single.completed }]);
+    // The two streams are consumed independently, so the completion may land before the
+    // registration; the case is fully recorded once its failure record carries the model.
+    await eventually('the failure record attributed to FL-9999', async () => {
+      const r = await api(quality(), 'GET', '/v1/failure-records?model=FL-9999', { token: champion });
+      return (r.body.items as { requestId: string }[] | undefined)?.some((f) => f.requestId === single.requestId) ? true : undefined;
+    });
     const created = await eventually('the article from the case', async () => {
       const r = await api(quality(), 'POST', '/v1/articles/from-case', { token: champion, body: { requestId: single.requestId } });
       return r.status === 201 ? r.body : undefined;
