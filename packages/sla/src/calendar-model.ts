@@ -16,6 +16,18 @@ export interface AlwaysOpenCalendar {
   readonly timeZone?: string;
 }
 
+/**
+ * A dated day that wins over the weekly template: `hours: []` closes it (a holiday, an emergency
+ * closure), hours on a closed weekday open it (a make-up working day, China's 调休), fewer hours
+ * shorten it (New Year's Eve until noon).
+ */
+export interface CalendarException {
+  /** Local date 'YYYY-MM-DD'. */
+  readonly date: string;
+  readonly hours: readonly WorkingInterval[];
+  readonly reason?: string;
+}
+
 export interface BusinessCalendar {
   readonly kind: 'business';
   /** IANA zone the working hours and holidays are local to, e.g. 'Europe/Berlin'. */
@@ -23,6 +35,8 @@ export interface BusinessCalendar {
   readonly week: WorkingWeek;
   /** Local dates 'YYYY-MM-DD' with no working time. */
   readonly holidays: readonly string[];
+  /** Dated exceptions; a date may be listed once, here or in `holidays`. */
+  readonly exceptions?: readonly CalendarException[];
 }
 
 export type ServiceCalendar = AlwaysOpenCalendar | BusinessCalendar;
@@ -33,7 +47,10 @@ export const ISO_WEEKDAYS: readonly IsoWeekday[] = [1, 2, 3, 4, 5, 6, 7];
 export interface CompiledBusinessCalendar {
   readonly timeZone: string;
   readonly week: ReadonlyArray<ReadonlyArray<readonly [number, number]>>;
-  readonly holidays: ReadonlySet<string>;
+  /** Dated days, holidays included (as []): local date -> minute ranges, winning over `week`. */
+  readonly days: ReadonlyMap<string, ReadonlyArray<readonly [number, number]>>;
+  /** How many dated days are closed: bounds the search for working time. */
+  readonly closedDays: number;
 }
 
 const START_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)$/;
@@ -87,36 +104,65 @@ export function validateCalendar(calendar: unknown): CalendarProblem[] {
         problem(`week.${day}`, 'missing; give a list of intervals, [] for a closed day');
         continue;
       }
-      let previousEnd = -1;
-      intervals.forEach((interval: unknown, i) => {
-        const field = `week.${day}[${i}]`;
-        const start = minutesOf(isRecord(interval) ? interval.start : undefined, START_PATTERN);
-        const end = minutesOf(isRecord(interval) ? interval.end : undefined, END_PATTERN);
-        if (start === null) problem(`${field}.start`, "must be 'HH:MM' between 00:00 and 23:59");
-        if (end === null) problem(`${field}.end`, "must be 'HH:MM' between 00:01 and 24:00");
-        if (start === null || end === null) return;
-        if (end <= start) {
-          problem(`${field}.end`, 'must be after start; an interval may not cross midnight (split it at 24:00 / 00:00)');
-          return;
-        }
-        if (start < previousEnd) problem(`${field}.start`, 'overlaps or comes before the previous interval; list intervals in order');
-        previousEnd = Math.max(previousEnd, end);
-        workingMinutes += end - start;
-      });
+      workingMinutes += checkIntervals(`week.${day}`, intervals, problem);
     }
     if (workingMinutes === 0 && !problems.some((p) => p.field.startsWith('week'))) {
       problem('week', 'no working time on any day; a calendar must have some (use 24x7 for always-open)');
     }
   }
 
+  const dated = new Map<string, string>();
+  const onceEach = (date: string, field: string) => {
+    const earlier = dated.get(date);
+    if (earlier) problem(field, `${date} is already listed as ${earlier}; a date may be listed once`);
+    else dated.set(date, field);
+  };
   if (!Array.isArray(calendar.holidays)) {
     problem('holidays', "must be a list of local dates 'YYYY-MM-DD' ([] for none)");
   } else {
     calendar.holidays.forEach((h: unknown, i) => {
       if (typeof h !== 'string' || !parseLocalDate(h)) problem(`holidays[${i}]`, `${JSON.stringify(h)} is not a date 'YYYY-MM-DD'`);
+      else onceEach(h, `holidays[${i}]`);
     });
   }
+  if (calendar.exceptions !== undefined) {
+    if (!Array.isArray(calendar.exceptions)) {
+      problem('exceptions', 'must be a list of { date, hours } ([] for none)');
+    } else {
+      calendar.exceptions.forEach((e: unknown, i) => {
+        const field = `exceptions[${i}]`;
+        if (!isRecord(e)) return problem(field, 'must be { date, hours, reason? }');
+        if (typeof e.date !== 'string' || !parseLocalDate(e.date)) problem(`${field}.date`, `${JSON.stringify(e.date)} is not a date 'YYYY-MM-DD'`);
+        else onceEach(e.date, `${field}.date`);
+        if (!Array.isArray(e.hours)) problem(`${field}.hours`, 'must be a list of intervals, [] for a closed day');
+        else checkIntervals(`${field}.hours`, e.hours, problem);
+        if (e.reason !== undefined && typeof e.reason !== 'string') problem(`${field}.reason`, 'must be text');
+      });
+    }
+  }
   return problems;
+}
+
+/** Checks one day's intervals, each problem naming `field[i]`; returns the day's working minutes. */
+function checkIntervals(field: string, intervals: readonly unknown[], problem: (field: string, message: string) => void): number {
+  let previousEnd = -1;
+  let minutes = 0;
+  intervals.forEach((interval: unknown, i) => {
+    const at = `${field}[${i}]`;
+    const start = minutesOf(isRecord(interval) ? interval.start : undefined, START_PATTERN);
+    const end = minutesOf(isRecord(interval) ? interval.end : undefined, END_PATTERN);
+    if (start === null) problem(`${at}.start`, "must be 'HH:MM' between 00:00 and 23:59");
+    if (end === null) problem(`${at}.end`, "must be 'HH:MM' between 00:01 and 24:00");
+    if (start === null || end === null) return;
+    if (end <= start) {
+      problem(`${at}.end`, 'must be after start; an interval may not cross midnight (split it at 24:00 / 00:00)');
+      return;
+    }
+    if (start < previousEnd) problem(`${at}.start`, 'overlaps or comes before the previous interval; list intervals in order');
+    previousEnd = Math.max(previousEnd, end);
+    minutes += end - start;
+  });
+  return minutes;
 }
 
 export function assertValidCalendar(calendar: unknown): asserts calendar is ServiceCalendar {
@@ -127,11 +173,12 @@ export function assertValidCalendar(calendar: unknown): asserts calendar is Serv
 /** Validates once and turns 'HH:MM' strings into minutes, so the arithmetic never parses in a loop. */
 export function compileBusinessCalendar(calendar: BusinessCalendar): CompiledBusinessCalendar {
   assertValidCalendar(calendar);
-  const week: Array<Array<readonly [number, number]>> = [[]];
-  for (const day of ISO_WEEKDAYS) {
-    week[day] = calendar.week[day].map(
-      (i) => [minutesOf(i.start, START_PATTERN) ?? 0, minutesOf(i.end, END_PATTERN) ?? 0] as const,
-    );
-  }
-  return { timeZone: calendar.timeZone, week, holidays: new Set(calendar.holidays) };
+  const toMinutes = (hours: readonly WorkingInterval[]) =>
+    hours.map((i) => [minutesOf(i.start, START_PATTERN) ?? 0, minutesOf(i.end, END_PATTERN) ?? 0] as const);
+  const week: Array<ReadonlyArray<readonly [number, number]>> = [[]];
+  for (const day of ISO_WEEKDAYS) week[day] = toMinutes(calendar.week[day]);
+  const days = new Map<string, ReadonlyArray<readonly [number, number]>>(calendar.holidays.map((h) => [h, []]));
+  for (const { date, hours } of calendar.exceptions ?? []) days.set(date, toMinutes(hours));
+  const closedDays = [...days.values()].filter((d) => d.length === 0).length;
+  return { timeZone: calendar.timeZone, week, days, closedDays };
 }

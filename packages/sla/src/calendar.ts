@@ -23,6 +23,7 @@ export {
   validateCalendar,
   type AlwaysOpenCalendar,
   type BusinessCalendar,
+  type CalendarException,
   type ServiceCalendar,
   type WorkingInterval,
   type WorkingWeek,

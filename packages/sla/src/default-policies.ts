@@ -13,7 +13,11 @@ const weekday = [
   { start: '13:00', end: '17:30' },
 ];
 
-/** China, business hours with a lunch break; public holidays of 2026 and 2027 (working weekends left out). */
+/**
+ * China, business hours with a lunch break; public holidays of 2026 and 2027 and the make-up
+ * working weekends (调休) known to the project. Dates beyond 2027 are not here yet: past them the
+ * clocks count only weekends as closed.
+ */
 export const businessHoursCalendar: BusinessCalendar = {
   kind: 'business',
   timeZone: 'Asia/Shanghai',
@@ -25,6 +29,10 @@ export const businessHoursCalendar: BusinessCalendar = {
     '2027-01-01', '2027-02-08', '2027-02-09', '2027-02-10', '2027-02-11', '2027-02-12', '2027-04-05',
     '2027-05-03', '2027-05-04', '2027-05-05', '2027-06-09', '2027-09-15', '2027-10-01', '2027-10-04',
     '2027-10-05', '2027-10-06', '2027-10-07',
+  ],
+  exceptions: [
+    { date: '2026-09-27', hours: weekday, reason: 'make-up working day (调休)' },
+    { date: '2026-10-10', hours: weekday, reason: 'make-up working day (调休)' },
   ],
 };
 

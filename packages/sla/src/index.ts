@@ -11,6 +11,7 @@ export {
   validateCalendar,
   type AlwaysOpenCalendar,
   type BusinessCalendar,
+  type CalendarException,
   type IsoWeekday,
   type PauseInterval,
   type ServiceCalendar,

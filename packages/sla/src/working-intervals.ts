@@ -18,10 +18,9 @@ export type Span = readonly [number, number];
 /** No zone is ahead of UTC by more than this; a wall time's instant is at least wall - 14h. */
 const MAX_POSITIVE_OFFSET_MS = 14 * HOUR_MS;
 
-/** Minute ranges of a local date ([] on holidays and closed days). */
+/** Minute ranges of a local date: its dated exception if it has one, else its weekday's ([] when closed). */
 function wallIntervalsOf(calendar: CompiledBusinessCalendar, date: LocalDate): ReadonlyArray<readonly [number, number]> {
-  if (calendar.holidays.has(formatLocalDate(date))) return [];
-  return calendar.week[isoWeekday(date)] ?? [];
+  return calendar.days.get(formatLocalDate(date)) ?? calendar.week[isoWeekday(date)] ?? [];
 }
 
 /** A local date's working time as instants; intervals a DST gap swallows whole are dropped. */
@@ -44,8 +43,8 @@ export function dayWorkingSpans(calendar: CompiledBusinessCalendar, date: LocalD
  * search for working time can never loop forever.
  */
 export function* workingDays(calendar: CompiledBusinessCalendar, fromMs: number): Generator<{ date: LocalDate; spans: Span[] }> {
-  // A valid week works on some weekday; only holidays (and, rarely, a DST gap swallowing a whole interval) can close it.
-  const emptyDaysAllowed = 7 * (calendar.holidays.size + 4);
+  // A valid week works on some weekday; only closed dated days (and, rarely, a DST gap swallowing a whole interval) can close it.
+  const emptyDaysAllowed = 7 * (calendar.closedDays + 4);
   let date = localDateAt(fromMs, calendar.timeZone);
   let emptyDays = 0;
   for (;;) {

@@ -56,7 +56,9 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
   // A server per test: the test server's clock only moves forward, and each test starts on its own Monday.
   beforeEach(async () => {
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer! } } });
-    monday = quietMondayAhead(await env.currentTimeMs(), { holidays: businessHoursCalendar.holidays });
+    // A plain fortnight: no holiday and no other dated exception of the calendar falls in it.
+    const dated = [...businessHoursCalendar.holidays, ...(businessHoursCalendar.exceptions ?? []).map((e) => e.date)];
+    monday = quietMondayAhead(await env.currentTimeMs(), { holidays: dated });
   });
   afterEach(async () => {
     await env?.teardown();
