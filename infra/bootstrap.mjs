@@ -2,8 +2,9 @@
 // The two README commands: `npm start` and `npm test`.
 //   start: install what is missing, bring the local stack up, run the four services (API and
 //          worker in one process each) with demo data, print the URLs; Ctrl-C stops it all.
-//   test:  install what is missing, bring the stack up, then lint, type-check and run every
-//          vitest project against the real servers; a stack this run started is stopped after.
+//   test:  install what is missing, bring the stack up, then lint, check each workspace's declared
+//          dependencies, type-check and run every vitest project against the real servers; a
+//          stack this run started is stopped after.
 // STACK=external skips the local stack: MONGO_URL, KAFKA_BROKERS and TEMPORAL_ADDRESS then
 // point at real clusters.
 // Node built-ins only: this is what runs on a fresh clone before `npm ci`.
@@ -161,6 +162,7 @@ async function test() {
     ? [['tests', 'npx', ['vitest', 'run', ...extra]]]
     : [
         ['lint', 'npx', ['eslint', '.']],
+        ['dependencies', 'node', ['infra/check-dependencies.mjs']],
         ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json']],
         ...['unit', 'int', 'e2e', 'faults'].map((project) => [`${project} tests`, 'npx', ['vitest', 'run', '--project', project]]),
       ];
