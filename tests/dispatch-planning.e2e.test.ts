@@ -232,6 +232,32 @@ describe('dispatch planning', () => {
     expect([noBench.status, noBench.body.error?.field]).toEqual([422, 'benchId']);
   });
 
+  it('refuses what the fuzzer found, naming the field: ids outside the identifier rule, a bench named twice, a depot on another route, an undeclared method', async () => {
+    const depot = { name: 'Fuzz depot', city: 'Shanghai', lat: 31.1, lon: 121.5, benches: [{ benchId: 'B1', wipLimit: 1 }] };
+    const put = (path: string, body: unknown) => api(dispatch(), 'PUT', path, { token: bed.token('dispatcher'), body });
+    const cases: [Promise<{ status: number; body: { error?: { field?: string } } }>, number, string][] = [
+      [put('/v1/depots/DEP%01X', depot), 400, 'id'],
+      [put('/v1/depots/DEP-%F0%9F%98%80', depot), 400, 'id'],
+      [put('/v1/depots/DEP-FUZZ', { ...depot, benches: [{ benchId: 'B1', wipLimit: 1 }, { benchId: 'B2', wipLimit: 1 }, { benchId: 'B1', wipLimit: 2 }] }), 400, 'benches.2.benchId'],
+      [put('/v1/depots/DEP-FUZZ', { ...depot, benches: [{ benchId: 'B\u0000', wipLimit: 1 }] }), 400, 'benches.0.benchId'],
+      [put('/v1/engineers/E-FUZZ', { name: 'x', skills: [{ productLine: 'p\u0001', skill: 'repair', level: 1 }], territories: [], homeBase: { city: 'x', lat: 0, lon: 0 } }), 400, 'skills.0.productLine'],
+      [put('/v1/engineers/E-FUZZ', { name: 'x', skills: [{ productLine: 'p', skill: 'repair', level: 1 }], territories: [], homeBase: { city: 'x', lat: 0, lon: 0 }, calendarId: 'constructor' }), 400, 'calendarId'],
+      [api(dispatch(), 'GET', '/v1/depot-queue?depotId=DEP%20T', { token: bed.token('depot') }), 400, 'depotId'],
+    ];
+    for (const [response, status, field] of cases) {
+      const r = await response;
+      expect([r.status, r.body.error?.field], JSON.stringify(r.body)).toEqual([status, field]);
+    }
+    const wo = await workOrder(await request('pl-depot', { tier: 'P3' }), (w) => w.planningNote !== null);
+    const junkDepot = await api(dispatch(), 'POST', `/v1/work-orders/${wo.id}/route`, { token: bed.token('dispatcher'), body: { route: 'remote', depotId: 'DEP-T' } });
+    expect([junkDepot.status, junkDepot.body.error?.field]).toEqual([400, 'depotId']);
+    const badId = await api(dispatch(), 'POST', '/v1/work-orders/WO%01/route', { token: bed.token('dispatcher'), body: { route: 'remote' } });
+    expect([badId.status, badId.body.error?.field]).toEqual([400, 'id']);
+    const undeclared = await api(dispatch(), 'DELETE', '/v1/depots/DEP-T', { token: bed.token('dispatcher') });
+    expect([undeclared.status, undeclared.headers.get('allow')]).toEqual([405, 'PUT']);
+    expect((await api(dispatch(), 'GET', '/v1/depots', { token: bed.token('dispatcher') })).body.items).not.toContainEqual(expect.objectContaining({ id: 'DEP-FUZZ' }));
+  });
+
   it('12 concurrent assignments over HTTP at one engineer, 4 per start time: exactly one per start wins, the rest get 409', async () => {
     await engineer('E-RACE', 'pl-race', 4, east(10));
     const ids = await Promise.all(Array.from({ length: 12 }, () => request('pl-race', { tier: 'P3' })));

@@ -236,6 +236,30 @@ describe('intake registration end to end', () => {
     expect([first.status, again.status]).toEqual([201, 200]);
     expect(again.body).toMatchObject({ outcome: 'opened', replayed: true, serviceRequestId: first.body.serviceRequestId });
     expect((await api(intake, 'POST', '/v1/device-alarms', { token: agent, body })).status).toBe(403);
+    // The same event id for another machine or code is another alarm under a reused id, not a replay.
+    const otherMachine = await api(intake, 'POST', '/v1/device-alarms', { token: platformToken, body: { ...body, serialNumber: 'CUT-E2E-1' } });
+    expect([otherMachine.status, otherMachine.body.error?.field]).toEqual([409, 'deviceEventId']);
+    const otherCode = await api(intake, 'POST', '/v1/device-alarms', { token: platformToken, body: { ...body, alarmCode: 'H-2' } });
+    expect([otherCode.status, otherCode.body.error?.field]).toEqual([409, 'deviceEventId']);
+  });
+
+  it('a step on a cancelled request is refused for good, naming the status; on a request that does not exist it is 404', async () => {
+    const created = await post('/v1/service-requests', agent, registration('CUT-E2E-2', 'Cancelled before anyone came'));
+    const id = created.id as string;
+    // The workflow starts from the registered event: until then the step asks to try again.
+    await eventually('the cancellation', async () => {
+      const r = await api(intake, 'POST', `/v1/service-requests/${id}/cancellation`, { token: agent, body: { reason: 'customer fixed it' } });
+      return r.status === 200 ? true : undefined;
+    });
+    const refused = await eventually('the record cancelled', async () => {
+      const r = await api(intake, 'POST', `/v1/service-requests/${id}/first-response`, { token: agent, body: {} });
+      return r.body.error?.field === 'status' ? r : undefined;
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error?.message).toMatch(/cancelled/);
+    expect(refused.body.error?.message).not.toMatch(/try again/);
+    const missing = await api(intake, 'POST', '/v1/service-requests/SR-00000000-NOPE/first-response', { token: agent, body: {} });
+    expect([missing.status, missing.body.error?.field]).toEqual([404, 'id']);
   });
 
   it.each([
@@ -258,11 +282,23 @@ describe('intake registration end to end', () => {
     { method: 'GET', path: '/v1/entitlements', body: undefined, status: 400, field: 'serial' },
     { method: 'GET', path: '/v1/known-fixes', body: undefined, status: 400, field: 'q' },
     { method: 'POST', path: '/v1/customers', body: { name: 'x'.repeat(200_000), class: 'standard' }, status: 413, field: 'body' },
+    // What the fuzzer found: one identifier rule at registration, in the installed base and in paths.
+    { method: 'POST', path: '/v1/service-requests', body: registration('SN 0001', 'no output'), status: 400, field: 'serialNumber' },
+    { method: 'POST', path: '/v1/service-requests', body: registration('SN-\u0000', 'no output', { acceptUnknownSerial: true }), status: 400, field: 'serialNumber' },
+    { method: 'POST', path: '/v1/service-requests', body: registration('CUT-E2E-1', 'no output', { customerId: 'CUST-\u{1F600}' }), status: 400, field: 'customerId' },
+    { method: 'POST', path: '/v1/machines', body: { serialNumber: 'BAD-\u0007', customerId: 'CUST-E2E', model: 'M', productLine: 'p' }, status: 400, field: 'serialNumber' },
+    { method: 'POST', path: '/v1/machines', body: { serialNumber: 'BAD-2', customerId: 'CUST-E2E', model: 'M\u{1F600}', productLine: 'p' }, status: 400, field: 'model' },
+    { method: 'GET', path: '/v1/machines/SN%200001', body: undefined, status: 400, field: 'serial' },
+    { method: 'GET', path: '/v1/service-requests/SR%01', body: undefined, status: 400, field: 'id' },
+    { method: 'POST', path: '/v1/service-requests/SR%F0%9F%98%80/first-response', body: {}, status: 400, field: 'id' },
+    { method: 'POST', path: '/v1/device-alarms', body: { deviceEventId: 'x y', serialNumber: 'CUT-E2E-1', alarmCode: 'E', severity: 'minor', message: 'm', raisedAt: iso(0) }, status: 400, field: 'deviceEventId' },
+    { method: 'DELETE', path: '/v1/machines/CUT-E2E-1', body: undefined, status: 405, field: 'method' },
   ] as { method: string; path: string; body: unknown; status: number; field: string }[])('$method $path: $status naming $field', async ({ method, path, body, status, field }) => {
     const token = path.includes('contracts') ? manager : path.includes('device-alarms') ? platformToken : agent;
     const response = await api(intake, method, path, { token, ...(body === undefined ? {} : { body }) });
     expect(response.status, JSON.stringify(response.body)).toBe(status);
     expect(response.body.error?.field).toBe(field);
+    if (status === 405) expect(response.headers.get('allow')).toBe('GET, HEAD');
   });
 
   it('a caller confirming an unknown serial is not turned away: registered, flagged, paid until the machine is known', async () => {

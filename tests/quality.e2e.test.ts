@@ -169,6 +169,11 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
     const chen = await tokenFor('quality', 'de-chen');
     const sun = await tokenFor('quality', 'pe-sun');
     await step(id, 'D3', { actions: 'Quarantine nozzle lot L-2291 at every depot', flags: [{ scope: { productLine: line, model: olderModel, partNumber: 'NZ-15' }, instruction: 'Inspect nozzle for radial cracks and fit NZ-15-R', carryParts: ['NZ-15-R'] }] }, zhao);
+    // Fishbone categories become field names of the stored 8D: a key a database or a prototype would misread is refused, named.
+    const d4 = { rootCause: 'x', fiveWhys: ['x'], escapePoint: 'x' };
+    await refused('D4', { ...d4, fishbone: { 'mat.erial': ['x'] } }, 400, 'content.fishbone.mat.erial');
+    await refused('D4', { ...d4, fishbone: { $where: ['x'] } }, 400, 'content.fishbone.$where');
+    await refused('D4', { ...d4, fishbone: JSON.parse('{"__proto__":["x"]}') as Record<string, unknown> }, 400, 'content.fishbone.__proto__');
     await step(id, 'D4', { rootCause: 'Nozzle alloy lot L-2291 below hardness specification', fiveWhys: ['Nozzle cracks', 'Thermal stress exceeds strength', 'Alloy too soft', 'Supplier changed heat treatment'], fishbone: { material: ['soft alloy lot L-2291'], method: ['no incoming hardness test'] }, escapePoint: 'Incoming inspection' }, chen);
     await step(id, 'D5', { actions: [{ action: 'Hardness test on every incoming nozzle lot', owner: 'sc-zhao', dueAt: new Date(Date.now() + 7 * day).toISOString() }] }, chen);
     await step(id, 'D6', { implemented: 'Incoming hardness test live', validation: '500 h field test on 4 machines without cracks', effective: true }, sun);
@@ -199,6 +204,8 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
 
     await step(id, 'D8', { summary: 'No recurrence in 500 h', recognition: 'Supply chain and design team' });
     await eventually('the 8D closed', async () => ((await eightDsFor(olderModel)).find((e) => e.id === id)?.status === 'closed' ? true : undefined));
+    const afterClosure = await api(quality(), 'POST', `/v1/eight-ds/${id}/disciplines/D8/approval`, { token: champion });
+    expect(afterClosure.status, JSON.stringify(afterClosure.body)).toBe(409);
     // The closed 8D became a knowledge-base article intake can find.
     const article = await eventually('the 8D as an article', async () => {
       const r = await api(quality(), 'GET', `/v1/articles?q=nozzle%20cracks&model=${olderModel}`, { token: champion });
@@ -248,6 +255,20 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
     const badShape = await api(quality(), 'POST', `/v1/eight-ds/${firstEightD || 'x'}/disciplines/D5/submission`, { token: champion, body: { content: { actions: [{ action: 'a', owner: 'sc-zhao', dueAt: 'tomorrow' }] } } });
     expect(badShape.status).toBe(400);
     expect(badShape.body.error?.field).toBe('content.actions.0.dueAt');
+
+    // What the fuzzer found: an 8D that does not exist is 404, ids follow the identifier rule, an undeclared method is 405.
+    const noSuch = await api(quality(), 'POST', '/v1/eight-ds/8D-NOPE-1/disciplines/D0/submission', { token: champion, body: { content: { actions: 'x' } } });
+    expect([noSuch.status, noSuch.body.error?.field]).toEqual([404, 'id']);
+    const noSuchApproval = await api(quality(), 'POST', '/v1/eight-ds/8D-NOPE-1/disciplines/D0/approval', { token: champion });
+    expect([noSuchApproval.status, noSuchApproval.body.error?.field]).toEqual([404, 'id']);
+    for (const model of ['FL%013015', 'FL%F0%9F%98%803015', 'FL%203015']) {
+      const generation = await api(quality(), 'PUT', `/v1/model-generations/${model}`, { token: champion, body: { productLine: line, generation: 1 } });
+      expect([generation.status, generation.body.error?.field], model).toEqual([400, 'model']);
+    }
+    const badLine = await api(quality(), 'PUT', '/v1/model-generations/FL-3015', { token: champion, body: { productLine: 'laser\u0000', generation: 1 } });
+    expect([badLine.status, badLine.body.error?.field]).toEqual([400, 'productLine']);
+    const undeclared = await api(quality(), 'DELETE', '/v1/eight-ds/8D-NOPE-1', { token: champion });
+    expect([undeclared.status, undeclared.headers.get('allow'), undeclared.body.error?.code]).toEqual([405, 'GET, HEAD', 'method_not_allowed']);
   });
 
   it("a closed case's fix becomes a knowledge-base article, once, from what the case recorded", async () => {

@@ -338,4 +338,42 @@ describe('spares end to end', () => {
     const unknownWorkOrder = await call('POST', '/v1/requisitions', engineer, { workOrderId: 'WO-NOPE', lines: [{ partNumber: 'P-LENS-B', quantity: 1 }] });
     expect([unknownWorkOrder.status, unknownWorkOrder.body.error?.field]).toEqual([422, 'workOrderId']);
   });
+
+  // What the fuzzer found. Raw JSON where a key must reach the server as written (a NUL, __proto__).
+  const priceList = (parts: string, over = '') => `{"currency":"EUR","labourRateCentsPerHour":9000,"travelCentsPerTrip":12000${over},"parts":${parts}}`;
+  const price = '{"listPriceCents":100,"minimumPriceCents":50}';
+  const part = { description: 'Fuzzed part', fitsModels: ['FL-3015'], listPrice: 10, currency: 'EUR' };
+  it.each([
+    { what: 'a part key with a dot', method: 'PUT', path: '/v1/price-lists/PL-FUZZ', body: priceList(`{"P.1":${price}}`), status: 400, field: 'parts.P.1' },
+    { what: 'a part key starting with $', method: 'PUT', path: '/v1/price-lists/PL-FUZZ', body: priceList(`{"$inc":${price}}`), status: 400, field: 'parts.$inc' },
+    { what: 'a part key holding a NUL', method: 'PUT', path: '/v1/price-lists/PL-FUZZ', body: priceList(`{"P\\u00001":${price}}`), status: 400, field: 'parts.P\u00001' },
+    { what: 'a __proto__ part key', method: 'PUT', path: '/v1/price-lists/PL-FUZZ', body: priceList(`{"__proto__":${price}}`), status: 400, field: 'parts.__proto__' },
+    { what: 'a constructor part key', method: 'PUT', path: '/v1/price-lists/PL-FUZZ', body: priceList(`{"constructor":${price}}`), status: 400, field: 'parts.constructor' },
+    { what: 'a currency outside ISO 4217', method: 'PUT', path: '/v1/price-lists/PL-FUZZ', body: priceList('{}').replace('"EUR"', '"ABC"'), status: 400, field: 'currency' },
+    { what: 'an implausible labour rate', method: 'PUT', path: '/v1/price-lists/PL-FUZZ', body: priceList('{}').replace('9000', '4.69e303'), status: 400, field: 'labourRateCentsPerHour' },
+    { what: 'an implausible part price in a list', method: 'PUT', path: '/v1/price-lists/PL-FUZZ', body: priceList('{"P-1":{"listPriceCents":1e15,"minimumPriceCents":0}}'), status: 400, field: 'parts.P-1.listPriceCents' },
+    { what: 'a control character in a price list id', method: 'PUT', path: '/v1/price-lists/PL%01X', body: priceList('{}'), status: 400, field: 'id' },
+    { what: 'a list price of 4.69e303', method: 'PUT', path: '/v1/parts/P-FUZZ', body: { ...part, listPrice: 4.69e303 }, status: 400, field: 'listPrice' },
+    { what: 'a currency of any three characters', method: 'PUT', path: '/v1/parts/P-FUZZ', body: { ...part, currency: '\u0001\u0002\u0003' }, status: 400, field: 'currency' },
+    { what: 'a control character in a part number', method: 'PUT', path: '/v1/parts/P%01X', body: part, status: 400, field: 'partNumber' },
+    { what: 'an astral-plane character in a fitting model', method: 'PUT', path: '/v1/parts/P-FUZZ', body: { ...part, fitsModels: ['FL-\u{1F600}'] }, status: 400, field: 'fitsModels.0' },
+    { what: 'an astral-plane location id', method: 'PUT', path: '/v1/locations/%F0%9F%98%80', body: { kind: 'central', name: 'x' }, status: 400, field: 'id' },
+    { what: "a van's engineer id that is no identifier", method: 'PUT', path: '/v1/locations/VAN-FUZZ', body: { kind: 'van', name: 'x', engineerId: 'ENG 1' }, status: 400, field: 'engineerId' },
+    { what: 'an engineer on a warehouse', method: 'PUT', path: '/v1/locations/WH-FUZZ', body: { kind: 'regional', name: 'x', engineerId: 'ENG-1' }, status: 422, field: 'engineerId' },
+    { what: 'a receipt at a location id with a space', method: 'POST', path: '/v1/stock/receipts', body: { partNumber: 'P-LENS-B', locationId: 'REG EAST', quantity: 1 }, status: 400, field: 'locationId' },
+    { what: 'an undeclared method', method: 'DELETE', path: '/v1/price-lists/default', body: undefined, status: 405, field: 'method' },
+  ] as { what: string; method: string; path: string; body: unknown; status: number; field: string }[])('refuses $what: $status naming $field', async ({ method, path, body, status, field }) => {
+    const response = await call(method, path, spares, body);
+    expect(response.status, JSON.stringify(response.body)).toBe(status);
+    expect(response.body.error?.field).toBe(field);
+    if (status === 405) expect(response.headers.get('allow')).toBe('PUT');
+  });
+
+  it('stored none of the refused price lists, parts or locations', async () => {
+    const lists = await ok('GET', '/v1/price-lists', spares, undefined, 200);
+    expect((lists.items as { id: string }[]).map((l) => l.id)).not.toContain('PL-FUZZ');
+    expect((await call('GET', '/v1/parts/P-FUZZ', spares)).status).toBe(404);
+    const locations = await ok('GET', '/v1/locations', spares, undefined, 200);
+    expect((locations.items as { id: string }[]).map((l) => l.id)).toEqual(expect.not.arrayContaining(['VAN-FUZZ', 'WH-FUZZ']));
+  });
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, NotFoundError, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, identifier, NotFoundError, type RouteSpec } from '@aftersales/platform';
 import type { BoardEntryDoc, DispatchModels } from '../store/models';
 
 function present({ _id, ...rest }: BoardEntryDoc) {
@@ -29,7 +29,7 @@ export function boardRoutes(models: DispatchModels): RouteSpec[] {
       summary: "Dispatch's view of one service request",
       tags: ['board'],
       roles: readers,
-      params: z.object({ id: z.string().min(1).max(64) }),
+      params: z.object({ id: identifier }),
       responses: { 200: { description: 'The board entry' } },
       handler: async ({ params }) => {
         const entry = await models.boardEntries.findById(params.id).lean();

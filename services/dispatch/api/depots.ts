@@ -1,9 +1,15 @@
 import { z } from 'zod';
-import { defineRoute, NotFoundError, type RouteSpec } from '@aftersales/platform';
-import { depotQueue, type DepotJob } from '../domain/depot-queue';
+import { defineRoute, identifier, NotFoundError, type RouteSpec } from '@aftersales/platform';
+import { depotQueue, repeatedBenchIndex, type DepotJob } from '../domain/depot-queue';
 import type { BoardEntryDoc, DispatchCollections, DispatchModels, DepotDoc } from '../store/models';
 
 const readers = ['dispatcher', 'manager', 'depot', 'engineer', 'auditor', 'platform'] as const;
+
+/** A bench id is the key of its WIP tokens (`<depot>|<bench>|k`): two benches of one id would share one limit. */
+function refuseRepeatedBenches(benches: { benchId: string }[], ctx: z.RefinementCtx): void {
+  const index = repeatedBenchIndex(benches);
+  if (index !== null) ctx.addIssue({ code: 'custom', path: [index, 'benchId'], message: `bench ${benches[index]!.benchId} is named twice`, input: benches });
+}
 
 function present({ _id, ...rest }: DepotDoc) {
   return { id: _id, ...rest };
@@ -26,13 +32,13 @@ export function depotRoutes(models: DispatchModels, c: DispatchCollections): Rou
       summary: 'Create or replace a depot and its benches',
       tags: ['depots'],
       roles: ['dispatcher', 'manager'],
-      params: z.object({ id: z.string().trim().min(1).max(64) }),
+      params: z.object({ id: identifier }),
       body: z.object({
         name: z.string().trim().min(1).max(200),
         city: z.string().trim().min(1).max(100),
         lat: z.number().min(-90).max(90),
         lon: z.number().min(-180).max(180),
-        benches: z.array(z.object({ benchId: z.string().trim().min(1).max(64), wipLimit: z.number().int().min(1).max(10) })).min(1).max(100),
+        benches: z.array(z.object({ benchId: identifier, wipLimit: z.number().int().min(1).max(10) })).min(1).max(100).superRefine(refuseRepeatedBenches),
       }),
       responses: { 200: { description: 'The depot as stored' } },
       handler: async ({ params, body }) => {
@@ -46,7 +52,7 @@ export function depotRoutes(models: DispatchModels, c: DispatchCollections): Rou
       summary: "A depot's repair queue: jobs in progress per bench, then waiting jobs by rush, tier and due instant, each with why it stands there",
       tags: ['depots'],
       roles: readers,
-      query: z.object({ depotId: z.string().trim().min(1).max(64) }),
+      query: z.object({ depotId: identifier }),
       responses: { 200: { description: 'The queue' }, 404: { description: 'Unknown depot (field depotId)' } },
       handler: async ({ query }) => {
         const depot = await c.depots.findOne({ _id: query.depotId });

@@ -1,22 +1,23 @@
 import { z } from 'zod';
-import { defineRoute, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, identifier, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
 import { defaultCalendars } from '@aftersales/sla';
 import { planningHorizonEnd, subtract, workingWindows } from '../domain/schedule';
 import type { DispatchCollections, EngineerDoc } from '../store/models';
 import type { Planner } from '../store/planner';
 
-const params = z.object({ id: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only') });
+const params = z.object({ id: identifier });
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const readers = ['dispatcher', 'manager', 'engineer', 'depot', 'auditor', 'platform'] as const;
 const editors = ['dispatcher', 'manager'] as const;
 
 const engineerBody = z.object({
   name: z.string().trim().min(1).max(200),
-  skills: z.array(z.object({ productLine: z.string().trim().min(1).max(64), skill: z.string().trim().min(1).max(64), level: z.number().int().min(1).max(5) })).min(1).max(50),
+  skills: z.array(z.object({ productLine: identifier, skill: z.string().trim().min(1).max(64), level: z.number().int().min(1).max(5) })).min(1).max(50),
   territories: z.array(z.string().trim().min(1).max(64)).max(50),
   homeBase: z.object({ city: z.string().trim().min(1).max(100), lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
-  calendarId: z.string().refine((id) => id in defaultCalendars, { message: `one of ${Object.keys(defaultCalendars).join(', ')}` }).default('business-hours'),
-  vanStock: z.array(z.string().trim().min(1).max(64)).max(500).default([]),
+  // Own keys only: `in` would also accept a prototype's names such as "constructor".
+  calendarId: z.string().refine((id) => Object.hasOwn(defaultCalendars, id), { message: `one of ${Object.keys(defaultCalendars).join(', ')}` }).default('business-hours'),
+  vanStock: z.array(identifier).max(500).default([]),
   active: z.boolean().default(true),
 });
 
@@ -38,7 +39,7 @@ export function engineerRoutes(planner: Planner, c: DispatchCollections): RouteS
       summary: 'Engineers with skills, territories, home base, calendar, absences and van stock',
       tags: ['engineers'],
       roles: readers,
-      query: z.object({ productLine: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
+      query: z.object({ productLine: identifier.optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
       responses: { 200: { description: 'Engineers' } },
       handler: async ({ query }) => {
         const rows = await c.engineers.find(query.productLine ? { 'skills.productLine': query.productLine } : {}).sort({ _id: 1 }).limit(query.limit).toArray();

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { resolutionRoutes } from '@aftersales/contracts';
-import { defineRoute, NotFoundError, PlatformError, type Principal, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, identifier, NotFoundError, PlatformError, type Principal, type RouteSpec } from '@aftersales/platform';
 import type { WorkOrderStep } from '../domain/work-order';
 import { workOrderStatuses } from '../domain/work-order';
 import type { BoardEntryDoc, DispatchCollections, DispatchModels, WorkOrderDoc } from '../store/models';
 import type { Planner } from '../store/planner';
 
-const params = z.object({ id: z.string().min(1).max(80) });
+const params = z.object({ id: identifier });
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 const note = z.string().trim().min(1).max(2000);
 const readers = ['dispatcher', 'manager', 'engineer', 'depot', 'auditor', 'platform'] as const;
@@ -77,7 +77,7 @@ export function workOrderRoutes(planner: Planner, models: DispatchModels, c: Dis
     cause: note,
     fix: note,
     workDone: note,
-    partsUsed: z.array(z.object({ partNumber: z.string().trim().min(1).max(64), quantity: z.number().int().positive(), removedSerial: z.string().trim().min(1).max(64).nullable().optional() })).max(100),
+    partsUsed: z.array(z.object({ partNumber: identifier, quantity: z.number().int().positive(), removedSerial: identifier.nullable().optional() })).max(100),
     firstTimeFix: z.boolean(),
     failureMode: z.string().trim().min(1).max(64).optional(),
     travelMinutes: z.number().int().nonnegative().max(24 * 60).optional(),
@@ -91,7 +91,7 @@ export function workOrderRoutes(planner: Planner, models: DispatchModels, c: Dis
       summary: 'Work orders, newest first, filtered by status, engineer or service request',
       tags: ['work orders'],
       roles: readers,
-      query: z.object({ status: z.enum(workOrderStatuses).optional(), engineerId: z.string().min(1).max(64).optional(), requestId: z.string().min(1).max(64).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      query: z.object({ status: z.enum(workOrderStatuses).optional(), engineerId: identifier.optional(), requestId: identifier.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
       responses: { 200: { description: 'Work orders' } },
       handler: async ({ query }) => {
         const filter = { ...(query.status ? { status: query.status } : {}), ...(query.engineerId ? { engineerId: query.engineerId } : {}), ...(query.requestId ? { requestId: query.requestId } : {}) };
@@ -130,7 +130,7 @@ export function workOrderRoutes(planner: Planner, models: DispatchModels, c: Dis
       tags: ['work orders'],
       roles: planners,
       params,
-      body: z.object({ engineerId: z.string().trim().min(1).max(64), start: instant.optional() }),
+      body: z.object({ engineerId: identifier, start: instant.optional() }),
       responses: { 200: { description: 'The assigned work order' }, 409: { description: 'The engineer is booked then (field start), or the work order is not proposed (field status)' }, 422: { description: 'The engineer lacks the skill or the time (field engineerId or start)' } },
       handler: async ({ params: p, body, principal }) => {
         const wo = await planner.mustLoad(p.id);
@@ -177,8 +177,11 @@ export function workOrderRoutes(planner: Planner, models: DispatchModels, c: Dis
       tags: ['work orders'],
       roles: planners,
       params,
-      body: z.object({ route: z.enum(resolutionRoutes), reason: note.optional(), depotId: z.string().trim().min(1).max(64).optional(), rush: z.boolean().optional() }),
-      responses: { 200: { description: 'The work order on its new route' }, 409: { description: 'Too late to change the route' } },
+      body: z
+        .object({ route: z.enum(resolutionRoutes), reason: note.optional(), depotId: identifier.optional(), rush: z.boolean().optional() })
+        // A depot named on another route would be dropped without a word: refuse it instead.
+        .refine((b) => b.depotId === undefined || b.route === 'depot', { path: ['depotId'], message: 'only the depot route names a depot' }),
+      responses: { 200: { description: 'The work order on its new route' }, 400: { description: 'A depotId on a route other than depot (field depotId)' }, 409: { description: 'Too late to change the route' } },
       handler: async ({ params: p, body, principal }) => {
         const wo = await planner.chooseRoute(p.id, body.route, by(principal), { ...(body.reason ? { reason: body.reason } : {}), ...(body.depotId ? { depotId: body.depotId } : {}), ...(body.rush !== undefined ? { rush: body.rush } : {}) });
         return { status: 200, body: await view(wo) };
@@ -188,7 +191,7 @@ export function workOrderRoutes(planner: Planner, models: DispatchModels, c: Dis
     step('decline', 'decline', 'The engineer declines with a reason; dispatch re-plans at once', z.object({ reason: note })),
     step('travel-start', 'start-travel', 'The engineer leaves for the site', z.object({})),
     step('arrival', 'arrive', 'The engineer is on site (stops the on-site clock)', z.object({})),
-    step('work-start', 'start-work', 'Work starts (a depot job names its bench; the bench WIP limit holds)', z.object({ benchId: z.string().trim().min(1).max(64).optional() })),
+    step('work-start', 'start-work', 'Work starts (a depot job names its bench; the bench WIP limit holds)', z.object({ benchId: identifier.optional() })),
     step('work-finish', 'finish-work', 'Work is finished; the report follows', z.object({})),
     defineRoute({
       method: 'post',

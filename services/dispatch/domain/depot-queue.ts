@@ -29,6 +29,16 @@ export interface QueueEntry {
   why: string;
 }
 
+/** The index of the first bench whose id an earlier bench already has, or null: a bench id keys its own WIP limit. */
+export function repeatedBenchIndex(benches: readonly Pick<Bench, 'benchId'>[]): number | null {
+  const seen = new Set<string>();
+  for (const [index, { benchId }] of benches.entries()) {
+    if (seen.has(benchId)) return index;
+    seen.add(benchId);
+  }
+  return null;
+}
+
 const tierRank = { P1: 0, P2: 1, P3: 2, P4: 3 } as const;
 
 export function isRush(job: Pick<DepotJob, 'tier' | 'rush'>): boolean {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { depotQueue, type DepotJob } from './depot-queue';
+import { depotQueue, repeatedBenchIndex, type DepotJob } from './depot-queue';
 
 const t = (h: number) => new Date(Date.UTC(2026, 5, 15, h));
 const job = (id: string, over: Partial<DepotJob> = {}): DepotJob => ({ workOrderId: id, tier: 'P3', dueAt: t(20), receivedAt: t(8), rush: false, benchId: null, ...over });
@@ -47,6 +47,22 @@ describe('depot queue', () => {
         const waiting = q.filter((e) => e.state === 'waiting').map((e) => jobs.find((j) => j.workOrderId === e.workOrderId)!);
         const firstNonRush = waiting.findIndex((j) => !(j.rush || j.tier === 'P1'));
         if (firstNonRush >= 0) expect(waiting.slice(firstNonRush).every((j) => !(j.rush || j.tier === 'P1'))).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('repeated benches', () => {
+  it('names the first bench whose id came before', () => {
+    expect(repeatedBenchIndex(benches)).toBeNull();
+    expect(repeatedBenchIndex([{ benchId: 'B1' }, { benchId: 'B2' }, { benchId: 'B1' }, { benchId: 'B2' }])).toBe(2);
+  });
+  it('finds a repeat exactly when the ids are not all distinct', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('B1', 'B2', 'B3', 'B4', 'B5'), { maxLength: 8 }), (ids) => {
+        const index = repeatedBenchIndex(ids.map((benchId) => ({ benchId })));
+        expect(index === null).toBe(new Set(ids).size === ids.length);
+        if (index !== null) expect(ids.slice(0, index)).toContain(ids[index]);
       }),
     );
   });

@@ -1,15 +1,10 @@
 import { z } from 'zod';
 import { contactSchema } from '@aftersales/contracts';
-import { ForbiddenError, PlatformError, type Principal, type Role } from '@aftersales/platform';
+import { ForbiddenError, identifier, PlatformError, type Principal, type Role } from '@aftersales/platform';
 import { AccessDenied, scopeOf, type AccessScope } from '../domain/access';
 
-/** Ids people read out on the phone: letters, digits and dashes (CUST-0001, SN-0001-LS). */
-export const entityId = z
-  .string()
-  .trim()
-  .min(2)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-" only');
+/** Ids of customers, sites, machines, contracts: the platform's one identifier rule (CUST-0001, SN-0001-LS). */
+export const entityId = identifier;
 
 /** An instant with its offset, or a calendar day (taken as 00:00 UTC). */
 export const dateInput = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => new Date(s));

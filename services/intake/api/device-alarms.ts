@@ -1,5 +1,5 @@
 import { deviceAlarmRaisedV1 } from '@aftersales/contracts';
-import { defineRoute, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, identifier, type RouteSpec } from '@aftersales/platform';
 import type { AlarmIntake } from '../store/alarms';
 import { presentRequest } from './views';
 
@@ -12,10 +12,12 @@ export function deviceAlarmRoutes(alarms: AlarmIntake): RouteSpec[] {
       summary: "A machine's alarm: opens a service request, or joins the open one for the same alarm code on the same machine",
       tags: ['device-alarms'],
       roles: ['platform'],
-      body: deviceAlarmRaisedV1.strict(),
+      // The machine and the alarm are looked up and stored by these ids, so they follow the identifier rule here too.
+      body: deviceAlarmRaisedV1.extend({ deviceEventId: identifier, serialNumber: identifier }).strict(),
       responses: {
         201: { description: 'A request was opened: { outcome: "opened", serviceRequestId, serviceRequest }' },
         200: { description: 'Linked to an open request, or this alarm was received before: { outcome, serviceRequestId, replayed }' },
+        409: { description: 'The deviceEventId was received before for another machine or alarm code (field deviceEventId)' },
       },
       handler: async ({ body, requestId, correlationId }) => {
         const result = await alarms.receive(body, { via: 'http', correlationId, causationId: requestId });

@@ -10,7 +10,7 @@ const readers = ['agent', 'engineer', 'dispatcher', 'depot', 'manager', 'quality
 
 export const knownFixQuery = z
   .strictObject({
-    model: z.string().trim().min(1).max(64).optional(),
+    model: entityId.optional(),
     q: z.string().trim().min(2).max(500).optional(),
     limit: z.coerce.number().int().min(1).max(50).default(10),
   })

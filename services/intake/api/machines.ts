@@ -19,8 +19,8 @@ export const machineBody = z
     serialNumber: entityId,
     customerId: entityId,
     siteId: entityId.nullable().optional(),
-    model: text(64),
-    productLine: text(64),
+    model: entityId,
+    productLine: entityId,
     status: z.enum(machineStatuses).default('active'),
     installDate: dateInput.nullable().optional(),
     commissioningDate: dateInput.nullable().optional(),
@@ -116,7 +116,7 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
     summary: 'The installed base by customer, model, status or parent (dealers: their customers only)',
     tags: ['machines'],
     roles: installedBaseReaders,
-    query: z.strictObject({ customerId: entityId.optional(), model: text(64).optional(), status: z.enum(machineStatuses).optional(), parentSerial: entityId.optional(), limit: limitQuery }),
+    query: z.strictObject({ customerId: entityId.optional(), model: entityId.optional(), status: z.enum(machineStatuses).optional(), parentSerial: entityId.optional(), limit: limitQuery }),
     responses: { 200: { description: '{ items }' } },
     handler: async ({ query, principal }) => {
       const visible = await visibleCustomerIds(models, callerScope(principal, installedBaseReaders));

@@ -28,17 +28,19 @@ import {
   type ScreeningInput,
   type ServiceRequestView,
 } from '@aftersales/workflows';
+import { isOpenStatus } from '../domain/installed-base';
 import { decideScreening } from '../domain/screening';
 import type { IntakeModels } from '../store/models';
+import { entityId } from './common';
 
-const params = z.object({ id: z.string().min(1).max(64) });
+const params = z.object({ id: entityId });
 const note = z.string().trim().min(1).max(2000).optional();
 
 /**
  * A person's step on a request, sent to its workflow as an update: the answer says at once
  * whether the lifecycle allowed it, and the workflow's state after it.
  */
-async function runUpdate<A extends [unknown, ...unknown[]]>(platform: Platform, id: string, def: UpdateDefinition<ServiceRequestView, A>, args: A): Promise<ServiceRequestView> {
+async function runUpdate<A extends [unknown, ...unknown[]]>(platform: Platform, models: IntakeModels, id: string, def: UpdateDefinition<ServiceRequestView, A>, args: A): Promise<ServiceRequestView> {
   const handle = platform.temporal.workflow.getHandle(id);
   try {
     return await platform.temporal.connection.withDeadline(Date.now() + 15_000, () => handle.executeUpdate(def, { args }));
@@ -47,11 +49,23 @@ async function runUpdate<A extends [unknown, ...unknown[]]>(platform: Platform, 
       const reason = (error.cause as Error | undefined)?.message ?? error.message;
       throw new PlatformError(reason, { status: 409, code: 'transition_refused', field: 'status' });
     }
-    if (error instanceof WorkflowNotFoundError) {
-      throw new ConflictError(`service request ${id} has no running process yet (or it has ended); try again shortly`, 'id');
-    }
+    if (error instanceof WorkflowNotFoundError) throw await withoutProcess(models, id);
     throw new DependencyUnavailableError('Temporal', error);
   }
+}
+
+/**
+ * No running process to take the step: the record says why. No such request is 404; one whose
+ * process has ended (cancelled, screened invalid, followed up) refuses every step for good; only a
+ * request whose registered event has not reached the workflow yet is worth trying again.
+ */
+async function withoutProcess(models: IntakeModels, id: string): Promise<PlatformError> {
+  const record = await models.serviceRequests.findById(id, { status: 1 }).lean<{ status: string }>();
+  if (!record) return new NotFoundError('service request', id, 'id');
+  if (!isOpenStatus(record.status)) {
+    return new PlatformError(`status: service request ${id} is ${record.status}; no step applies to it any more`, { status: 409, code: 'transition_refused', field: 'status' });
+  }
+  return new ConflictError(`service request ${id} has no running process yet; try again shortly`, 'id');
 }
 
 function by(principal: Principal | null): string {
@@ -76,7 +90,7 @@ export function serviceRequestActionRoutes(platform: Platform, models: IntakeMod
       params,
       body: spec.body,
       responses: { 200: { description: "The workflow's state after the step" }, 409: { description: 'The step is not allowed in the current status' } },
-      handler: async ({ params: p, body, principal }) => ({ status: 200, body: await runUpdate(platform, p.id, spec.def, spec.args(body, principal)) }),
+      handler: async ({ params: p, body, principal }) => ({ status: 200, body: await runUpdate(platform, models, p.id, spec.def, spec.args(body, principal)) }),
     });
 
   const screening = defineRoute({
@@ -91,7 +105,7 @@ export function serviceRequestActionRoutes(platform: Platform, models: IntakeMod
       faultCategory: z.string().optional(),
       severity: z.string().optional(),
       reason: z.string().optional(),
-      duplicateOf: z.string().optional(),
+      duplicateOf: entityId.optional(),
       note,
     }),
     responses: { 200: { description: "The workflow's state after screening, with the priority decision explained" } },
@@ -118,7 +132,7 @@ export function serviceRequestActionRoutes(platform: Platform, models: IntakeMod
         s.outcome === 'valid'
           ? { outcome: 'valid', faultCategory: s.faultCategory, severity: s.severity, tier: s.priority.tier, by: s.screenedBy, ...(s.note ? { note: s.note } : {}) }
           : { outcome: 'invalid', reason: s.reason, ...(s.reason === 'duplicate' ? { duplicateOf: s.duplicateOf } : {}), by: s.screenedBy, ...(s.note ? { note: s.note } : {}) };
-      const view = await runUpdate(platform, p.id, screenUpdate, [input]);
+      const view = await runUpdate(platform, models, p.id, screenUpdate, [input]);
       return { status: 200, body: { ...view, priority: s.outcome === 'valid' ? s.priority : null, duplicateSuggestion: s.suggestion } };
     },
   });

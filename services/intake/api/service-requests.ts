@@ -11,10 +11,10 @@ import { callerScope, entityId, instant, limitQuery } from './common';
 import { presentAlarm, presentRequest } from './views';
 
 export const registrationBody = z.strictObject({
-  customerId: z.string().trim().min(1).max(64),
+  customerId: entityId,
   contact: contactSchema.refine((c) => c.phone || c.email, { message: 'give a phone or an e-mail', path: ['phone'] }),
   channel: channelSchema,
-  serialNumber: z.string().trim().min(1).max(64),
+  serialNumber: entityId,
   symptom: z.string().trim().min(3).max(4000),
   neededBy: instant,
   raisedAt: instant.optional(),
@@ -111,7 +111,7 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
     summary: "A service request's record with its workflow's live state (and, for an alarm, every alarm linked to it)",
     tags: ['service-requests'],
     roles: readers,
-    params: z.object({ id: z.string().min(1).max(64) }),
+    params: z.object({ id: entityId }),
     responses: { 200: { description: 'The record and a `workflow` object (null until the workflow has started)' } },
     handler: async ({ params, principal }) => {
       const scope = callerScope(principal, readers);

@@ -23,6 +23,11 @@ export function alarmIdempotencyKey(deviceEventId: string): string {
   return `alarm:${deviceEventId}`;
 }
 
+/** A device event id seen before with another machine or alarm code names a different alarm: the gateway reused the id. */
+export function alarmIdReused(alarm: Pick<DeviceAlarmRaisedV1, 'serialNumber' | 'alarmCode'>, first: { serialNumber: string; alarmCode: string | null }): boolean {
+  return alarm.serialNumber !== first.serialNumber || (first.alarmCode !== null && alarm.alarmCode !== first.alarmCode);
+}
+
 export function alarmSymptom(alarm: Pick<DeviceAlarmRaisedV1, 'alarmCode' | 'message' | 'severity'>): string {
   return `Alarm ${alarm.alarmCode} (${alarm.severity}): ${alarm.message}`.slice(0, 4000);
 }

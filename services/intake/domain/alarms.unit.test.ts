@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceAlarmRaisedV1 } from '@aftersales/contracts';
 import type { CustomerDoc, MachineDoc } from '../store/installed-base-models';
-import { alarmIdempotencyKey, alarmRegistration, alarmResolutionTargets, alarmSymptom } from './alarms';
+import { alarmIdempotencyKey, alarmIdReused, alarmRegistration, alarmResolutionTargets, alarmSymptom } from './alarms';
 
 const now = new Date('2026-06-15T10:00:00Z');
 const site = { name: 'Plant', address: '1 Road', city: 'Shanghai', locationClass: 'provincial-capital' as const, coordinates: null, timeZone: 'Asia/Shanghai' };
@@ -52,5 +52,19 @@ describe('alarm names', () => {
   });
   it('keeps the symptom within the registration limit', () => {
     expect(alarmSymptom({ alarmCode: 'E', severity: 'minor', message: 'x'.repeat(5000) })).toHaveLength(4000);
+  });
+});
+
+describe('alarmIdReused', () => {
+  const first = { serialNumber: 'SN-1', alarmCode: 'E-1023' };
+  it('is a replay with the same machine and code', () => {
+    expect(alarmIdReused({ serialNumber: 'SN-1', alarmCode: 'E-1023' }, first)).toBe(false);
+  });
+  it('is a reused id with another machine or another code', () => {
+    expect(alarmIdReused({ serialNumber: 'SN-2', alarmCode: 'E-1023' }, first)).toBe(true);
+    expect(alarmIdReused({ serialNumber: 'SN-1', alarmCode: 'E-9' }, first)).toBe(true);
+  });
+  it('compares the machine alone when the first code is not known', () => {
+    expect(alarmIdReused({ serialNumber: 'SN-1', alarmCode: 'E-9' }, { serialNumber: 'SN-1', alarmCode: null })).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import type { DeviceAlarmRaisedV1 } from '@aftersales/contracts';
-import { isDuplicateKeyError, UnprocessableError } from '@aftersales/platform';
-import { alarmIdempotencyKey, alarmRegistration } from '../domain/alarms';
+import { ConflictError, isDuplicateKeyError, UnprocessableError } from '@aftersales/platform';
+import { alarmIdempotencyKey, alarmIdReused, alarmRegistration } from '../domain/alarms';
 import { closedRequestStatuses } from '../domain/installed-base';
 import type { AlarmDoc, CustomerDoc, IntakeModels, MachineDoc, ServiceRequestDoc } from './models';
 import type { Registrar, RegistrarDeps } from './registrar';
@@ -31,6 +31,17 @@ export interface AlarmReceipt {
  * Each step is one single-document write keyed by the alarm's id; a crash between two of them is
  * repaired by the next delivery.
  */
+/**
+ * A re-sent alarm carries its id with the same machine and code; the same id with another machine
+ * or code is a different alarm under a reused id, refused rather than answered as a replay of the
+ * first (permanent: the consumer parks it on the dead-letter topic).
+ */
+function refuseReusedId(alarm: DeviceAlarmRaisedV1, first: { serialNumber: string; alarmCode: string | null }): void {
+  if (alarmIdReused(alarm, first)) {
+    throw new ConflictError(`deviceEventId: ${alarm.deviceEventId} was received for ${first.serialNumber} (alarm ${first.alarmCode ?? 'unknown'}), not for ${alarm.serialNumber} (alarm ${alarm.alarmCode})`, 'deviceEventId');
+  }
+}
+
 export function createAlarmIntake(deps: RegistrarDeps, models: IntakeModels, registrar: Registrar) {
   async function recordAlarm(alarm: DeviceAlarmRaisedV1, receipt: AlarmReceipt, serviceRequestId: string, outcome: AlarmDoc['outcome']): Promise<AlarmDoc> {
     const doc: AlarmDoc = {
@@ -51,7 +62,9 @@ export function createAlarmIntake(deps: RegistrarDeps, models: IntakeModels, reg
     } catch (error) {
       // Received twice at the same time: the first record stands.
       if (!isDuplicateKeyError(error)) throw error;
-      return (await models.alarms.findById(alarm.deviceEventId).lean<AlarmDoc>()) ?? doc;
+      const first = (await models.alarms.findById(alarm.deviceEventId).lean<AlarmDoc>()) ?? doc;
+      refuseReusedId(alarm, first);
+      return first;
     }
   }
 
@@ -59,11 +72,15 @@ export function createAlarmIntake(deps: RegistrarDeps, models: IntakeModels, reg
     const key = alarmIdempotencyKey(alarm.deviceEventId);
     const opened = await registrar.byKey(key);
     if (opened) {
+      refuseReusedId(alarm, { serialNumber: opened.serialNumber, alarmCode: opened.alarm?.alarmCode ?? null });
       await recordAlarm(alarm, receipt, opened._id, 'opened');
       return { outcome: 'opened', serviceRequestId: opened._id, replayed: true, record: opened };
     }
     const seen = await models.alarms.findById(alarm.deviceEventId).lean<AlarmDoc>();
-    if (seen) return { outcome: seen.outcome, serviceRequestId: seen.serviceRequestId, replayed: true, record: null };
+    if (seen) {
+      refuseReusedId(alarm, seen);
+      return { outcome: seen.outcome, serviceRequestId: seen.serviceRequestId, replayed: true, record: null };
+    }
 
     const machine = await models.machines.findById(alarm.serialNumber).lean<MachineDoc>();
     // Permanent: no machine, no customer to serve. The consumer parks it on the dead-letter topic with this reason.

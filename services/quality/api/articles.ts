@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { buildEvent, topics } from '@aftersales/contracts';
-import { ConflictError, defineRoute, UnprocessableError, isDuplicateKeyError, NotFoundError, outboxForInsert, type Platform, type RouteSpec } from '@aftersales/platform';
+import { ConflictError, defineRoute, identifier, UnprocessableError, isDuplicateKeyError, NotFoundError, outboxForInsert, type Platform, type RouteSpec } from '@aftersales/platform';
 import { articleFromCase, isRefusal } from '../domain/case-article';
 import { failureRecordId } from '../domain/failure-records';
 import { rankArticles } from '../domain/known-fix-search';
@@ -15,11 +15,11 @@ function present({ _id, outbox: _o, outboxDueAt: _d, ...rest }: ArticleDoc) {
 const field = (max: number) => z.string().trim().min(1).max(max);
 const articleEdit = z.object({
   title: field(500),
-  models: z.array(field(64)).max(200),
+  models: z.array(identifier).max(200),
   symptom: field(4000),
   cause: z.string().trim().max(4000),
   fix: field(8000),
-  parts: z.array(field(64)).max(200),
+  parts: z.array(identifier).max(200),
   /** The version the editor started from: an edit of a stale copy is refused. */
   baseVersion: z.number().int().positive(),
 });
@@ -34,7 +34,7 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
       summary: 'Search known fixes by model and symptom words',
       tags: ['knowledge-base'],
       roles: readers,
-      query: z.object({ q: z.string().trim().min(2).max(500), model: z.string().trim().min(1).max(64).optional() }),
+      query: z.object({ q: z.string().trim().min(2).max(500), model: identifier.optional() }),
       responses: { 200: { description: 'Matching articles, best first, with the words that matched' } },
       handler: async ({ query }) => {
         // The knowledge base is small next to the requests it serves; rank in memory on the candidate set.
@@ -49,7 +49,7 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
       summary: 'One knowledge-base article',
       tags: ['knowledge-base'],
       roles: readers,
-      params: z.object({ id: z.string().min(1).max(64) }),
+      params: z.object({ id: identifier }),
       responses: { 200: { description: 'The article' } },
       handler: async ({ params }) => {
         const article = await models.articles.findById(params.id).lean();
@@ -63,7 +63,7 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
       summary: 'Every published version of an article, newest first',
       tags: ['knowledge-base'],
       roles: readers,
-      params: z.object({ id: z.string().min(1).max(64) }),
+      params: z.object({ id: identifier }),
       responses: { 200: { description: 'The versions' } },
       handler: async ({ params }) => {
         const versions = await models.articleVersions.find({ articleId: params.id }).sort({ version: -1 }).lean<ArticleVersionDoc[]>();
@@ -77,7 +77,7 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
       summary: "Turn a closed case's fix into an article: symptom, model, cause, fix and part as the case recorded them",
       tags: ['knowledge-base'],
       roles: ['quality'],
-      body: z.strictObject({ requestId: field(64), title: field(500).optional() }),
+      body: z.strictObject({ requestId: identifier, title: field(500).optional() }),
       responses: { 201: { description: 'Version 1 of the article KB-<requestId>' }, 409: { description: 'The case already has its article' }, 422: { description: 'Quality has no fixed case of that id' } },
       handler: async ({ body, principal }) => {
         const [record, context] = await Promise.all([
@@ -98,7 +98,7 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
       summary: 'Edit an article: publishes the next version (intake keeps the highest it saw)',
       tags: ['knowledge-base'],
       roles: ['quality'],
-      params: z.object({ id: z.string().min(1).max(64) }),
+      params: z.object({ id: identifier }),
       body: articleEdit,
       responses: { 200: { description: 'The new version' }, 409: { description: 'Someone published a newer version first' } },
       handler: async ({ params, body, principal }) => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { ConflictError, defineRoute, DependencyUnavailableError, NotFoundError, PlatformError, UnprocessableError, type Platform, type Principal, type RouteSpec } from '@aftersales/platform';
+import { ConflictError, defineRoute, DependencyUnavailableError, firstIssue, identifier, keyedRecord, NotFoundError, PlatformError, UnprocessableError, withoutReservedKeys, type Platform, type Principal, type RouteSpec } from '@aftersales/platform';
 import {
   approveDisciplineUpdate,
   assignDisciplineUpdate,
@@ -18,26 +18,27 @@ import type { EightDDoc, FailureRecordDoc, QualityModels } from '../store/models
 
 const readers = ['quality', 'manager', 'auditor', 'platform'] as const;
 const deciders = ['quality', 'manager'] as const;
-const idParams = z.object({ id: z.string().min(1).max(120) });
-const stepParams = z.object({ id: z.string().min(1).max(120), discipline: z.enum(eightDDisciplines) });
+const idParams = z.object({ id: identifier });
+const stepParams = z.object({ id: identifier, discipline: z.enum(eightDDisciplines) });
 const text = (max = 4000) => z.string().trim().min(1).max(max);
 const instant = z.iso.datetime({ offset: true });
 const member = z.object({ id: text(64), name: text(200), role: text(200) });
 const scope = z
-  .object({ productLine: text(64).optional(), model: text(64).optional(), serialFrom: text(64).optional(), serialTo: text(64).optional(), partNumber: text(64).optional() })
+  .object({ productLine: identifier.optional(), model: identifier.optional(), serialFrom: identifier.optional(), serialTo: identifier.optional(), partNumber: identifier.optional() })
   .refine((s) => Object.keys(s).length > 0, { message: 'name at least one of productLine, model, serial range, partNumber' });
-const flag = z.object({ scope, instruction: text(2000), carryParts: z.array(text(64)).max(50).default([]) });
+const flag = z.object({ scope, instruction: text(2000), carryParts: z.array(identifier).max(50).default([]) });
 
 /** What each discipline's owner submits; the discipline in the path picks the shape. */
 const contentSchemas = {
   D0: z.object({ actions: text() }),
-  D1: z.object({ members: z.array(member).min(1).max(50), owners: z.partialRecord(z.enum(eightDDisciplines), text(64)).default({}) }),
+  D1: z.object({ members: z.array(member).min(1).max(50), owners: withoutReservedKeys(z.partialRecord(z.enum(eightDDisciplines), text(64))).default({}) }),
   D2: z.object({ statement: text(), what: text(), where: text(), when: text(), howMany: text(500), isNot: text() }),
   D3: z.object({ actions: text(), flags: z.array(flag).max(20).default([]) }),
-  D4: z.object({ rootCause: text(), fiveWhys: z.array(text(1000)).min(1).max(10), fishbone: z.record(text(64), z.array(text(1000)).max(20)), escapePoint: text() }),
+  // Fishbone categories (material, method, ...) become field names of the stored 8D: record keys.
+  D4: z.object({ rootCause: text(), fiveWhys: z.array(text(1000)).min(1).max(10), fishbone: keyedRecord(z.array(text(1000)).max(20)), escapePoint: text() }),
   D5: z.object({ actions: z.array(z.object({ action: text(), owner: text(64), dueAt: instant })).min(1).max(50) }),
   D6: z.object({ implemented: text(), validation: text(), effective: z.boolean() }),
-  D7: z.object({ standards: z.array(text(500)).max(50), designRules: z.array(text(500)).max(50), otherModels: z.array(text(64)).max(50), flags: z.array(flag).max(20).default([]) }),
+  D7: z.object({ standards: z.array(text(500)).max(50), designRules: z.array(text(500)).max(50), otherModels: z.array(identifier).max(50), flags: z.array(flag).max(20).default([]) }),
   D8: z.object({ summary: text(), recognition: text() }),
 } as const;
 
@@ -77,6 +78,14 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
     return docs.map(({ _id, ...r }) => ({ id: _id, ...r }));
   }
 
+  /** No running process for the step: no such 8D (404), a closed one (409 for good), or one whose process has not started yet. */
+  async function withoutProcess(id: string): Promise<PlatformError> {
+    const doc = await models.eightDs.findById(id, { status: 1 }).lean<Pick<EightDDoc, 'status'>>();
+    if (!doc) return new NotFoundError('8D', id, 'id');
+    if (doc.status === 'closed') return new PlatformError(`status: 8D ${id} is closed; no step applies to it any more`, { status: 409, code: 'step_refused', field: 'status' });
+    return new ConflictError(`8D ${id} has no running process yet; try again shortly`, 'id');
+  }
+
   async function update<A extends [unknown]>(id: string, def: UpdateDefinition<EightDState, A>, args: A): Promise<EightDState> {
     const handle = platform.temporal.workflow.getHandle(id);
     try {
@@ -92,7 +101,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
         }
         throw new PlatformError((cause as Error | undefined)?.message ?? error.message, { status: 409, code: 'step_refused', field: 'discipline' });
       }
-      if (error instanceof WorkflowNotFoundError) throw new ConflictError(`8D ${id} has no running process (not started yet, or closed)`, 'id');
+      if (error instanceof WorkflowNotFoundError) throw await withoutProcess(id);
       throw new DependencyUnavailableError('Temporal', error);
     }
   }
@@ -104,7 +113,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       summary: '8Ds by status and model, newest first',
       tags: ['8D'],
       roles: readers,
-      query: z.object({ status: z.enum(['open', 'closed']).optional(), model: text(64).optional(), productLine: text(64).optional() }),
+      query: z.object({ status: z.enum(['open', 'closed']).optional(), model: identifier.optional(), productLine: identifier.optional() }),
       responses: { 200: { description: 'The 8Ds with the discipline each is at' } },
       handler: async ({ query }) => {
         const filter: Record<string, unknown> = {};
@@ -136,12 +145,13 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       roles: deciders,
       params: stepParams,
       body: z.object({ content: z.record(z.string(), z.unknown()) }),
-      responses: { 200: { description: "The 8D's state after the step" }, 409: { description: 'Out of order, or already submitted' }, 422: { description: 'An owner not on the team, a due date in the past, a submitter who does not own it' } },
+      responses: { 200: { description: "The 8D's state after the step" }, 404: { description: 'No such 8D' }, 409: { description: 'Out of order, already submitted, or the 8D is closed' }, 422: { description: 'An owner not on the team, a due date in the past, a submitter who does not own it' } },
       handler: async ({ params, body, principal }) => {
         const parsed = contentSchemas[params.discipline].safeParse(body.content);
         if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          throw new PlatformError(issue.message, { status: 400, code: 'invalid_input', field: ['content', ...issue.path.map(String)].join('.') });
+          const { path, message } = firstIssue(parsed.error);
+          const field = path ? `content.${path}` : 'content';
+          throw new PlatformError(`${field}: ${message}`, { status: 400, code: 'invalid_input', field });
         }
         const content = { discipline: params.discipline, ...parsed.data } as never;
         return { status: 200, body: await update(params.id, submitDisciplineUpdate, [{ by: by(principal), content }]) };

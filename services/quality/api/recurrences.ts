@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, identifier, type RouteSpec } from '@aftersales/platform';
 import type { FailureDesk } from '../store/failure-desk';
 import { defaultRecurrenceThresholds } from '../domain/recurrence';
 import type { QualityModels, RecurrenceDoc } from '../store/models';
@@ -15,7 +15,7 @@ export function recurrenceRoutes(models: QualityModels, desk: FailureDesk): Rout
       summary: 'Recurrence hits, newest first: which rules fired for which failure record, and the 8D opened or joined',
       tags: ['recurrence'],
       roles: readers,
-      query: z.object({ model: z.string().trim().min(1).max(64).optional(), eightDId: z.string().trim().min(1).max(120).optional() }),
+      query: z.object({ model: identifier.optional(), eightDId: identifier.optional() }),
       responses: { 200: { description: 'The hits and the thresholds in force' } },
       handler: async ({ query }) => {
         const filter: Record<string, unknown> = { status: 'done', 'hits.0': { $exists: true } };
@@ -32,7 +32,7 @@ export function recurrenceRoutes(models: QualityModels, desk: FailureDesk): Rout
       summary: 'Failure records by model or 8D',
       tags: ['recurrence'],
       roles: readers,
-      query: z.object({ model: z.string().trim().min(1).max(64).optional(), eightDId: z.string().trim().min(1).max(120).optional() }),
+      query: z.object({ model: identifier.optional(), eightDId: identifier.optional() }),
       responses: { 200: { description: 'The records, oldest first' } },
       handler: async ({ query }) => {
         const filter: Record<string, unknown> = {};
@@ -48,7 +48,7 @@ export function recurrenceRoutes(models: QualityModels, desk: FailureDesk): Rout
       summary: "A customer demands a formal report on a request: the request's failure record opens (or joins) an 8D",
       tags: ['recurrence'],
       roles: ['quality', 'manager', 'agent'],
-      body: z.object({ requestId: z.string().trim().min(1).max(64) }),
+      body: z.object({ requestId: identifier }),
       responses: { 202: { description: 'Noted; checked now if the failure record exists, else when it arrives' } },
       handler: async ({ body }) => ({ status: 202, body: { requestId: body.requestId, ...(await desk.demandFormalReport(body.requestId)) } }),
     }),
@@ -58,8 +58,8 @@ export function recurrenceRoutes(models: QualityModels, desk: FailureDesk): Rout
       summary: "A model's place in its product line (higher is newer): the newer-model rule compares these",
       tags: ['recurrence'],
       roles: ['quality', 'manager'],
-      params: z.object({ model: z.string().trim().min(1).max(64) }),
-      body: z.object({ productLine: z.string().trim().min(1).max(64), generation: z.number().int().min(0).max(1000) }),
+      params: z.object({ model: identifier }),
+      body: z.object({ productLine: identifier, generation: z.number().int().min(0).max(1000) }),
       responses: { 200: { description: 'Stored' } },
       handler: async ({ params, body }) => {
         await models.modelGenerations.updateOne({ _id: params.model }, { $set: body }, { upsert: true });

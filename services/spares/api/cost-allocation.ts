@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '@aftersales/platform';
 import { COST_CENTRES, monthlyTotals } from '../domain/cost-allocation';
-import type { SparesDeps } from './common';
+import { id, type SparesDeps } from './common';
 
 export function costAllocationRoutes({ store }: SparesDeps): RouteSpec[] {
   return [
@@ -11,7 +11,7 @@ export function costAllocationRoutes({ store }: SparesDeps): RouteSpec[] {
       summary: 'Who pays for each part, hour and trip of closed cases, with the reason; totals per cost centre per month',
       tags: ['cost allocation'],
       roles: ['finance', 'spares', 'manager', 'auditor'],
-      query: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), costCentre: z.enum(COST_CENTRES as [string, ...string[]]).optional(), caseId: z.string().min(1).max(64).optional() }),
+      query: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), costCentre: z.enum(COST_CENTRES as [string, ...string[]]).optional(), caseId: id.optional() }),
       responses: { 200: { description: 'Entries (closedAt in [from, to)) and monthly totals' } },
       handler: async ({ query }) => {
         const closedAt = { ...(query.from ? { $gte: new Date(query.from) } : {}), ...(query.to ? { $lt: new Date(query.to) } : {}) };

@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { defineRoute, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, identifier, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
 import { bomTree } from '../domain/bom';
 import { currentPartNumber } from '../domain/supersession';
+import { maxMoneyCents } from '../domain/money';
 import type { PartDoc, SparesModels } from '../store/models';
+import { currency } from './common';
 
 function present({ _id, ...rest }: PartDoc) {
   return { partNumber: _id, ...rest };
@@ -18,18 +20,19 @@ export function partRoutes(models: SparesModels): RouteSpec[] {
       summary: 'Create or change a part: the models it fits, what supersedes it, its list price and supplier',
       tags: ['parts'],
       roles: ['spares', 'platform'],
-      params: z.object({ partNumber: z.string().trim().min(1).max(64) }),
+      params: z.object({ partNumber: identifier }),
       body: z
         .object({
           description: z.string().trim().min(1).max(500),
-          fitsModels: z.array(z.string().trim().min(1).max(64)).max(200),
-          supersededBy: z.string().trim().min(1).max(64).nullable().default(null),
-          listPrice: z.number().nonnegative(),
-          currency: z.string().length(3),
+          fitsModels: z.array(identifier).max(200),
+          supersededBy: identifier.nullable().default(null),
+          // In the currency's units (costs round it to cents), up to the same ceiling as every amount.
+          listPrice: z.number().nonnegative().max(maxMoneyCents / 100),
+          currency,
           consumable: z.boolean().default(false),
           category: z.string().trim().min(1).max(64).nullable().default(null),
-          supplierId: z.string().trim().min(1).max(64).nullable().default(null),
-          parentParts: z.array(z.string().trim().min(1).max(64)).max(20).default([]),
+          supplierId: identifier.nullable().default(null),
+          parentParts: z.array(identifier).max(20).default([]),
         })
         .strict(),
       responses: { 200: { description: 'The part' } },
@@ -46,7 +49,7 @@ export function partRoutes(models: SparesModels): RouteSpec[] {
       summary: 'Parts that fit a model',
       tags: ['parts'],
       roles: readers,
-      query: z.object({ model: z.string().trim().min(1).max(64) }),
+      query: z.object({ model: identifier }),
       responses: { 200: { description: 'Parts fitting the model' } },
       handler: async ({ query }) => {
         const parts = await models.parts.find({ fitsModels: query.model }).sort({ _id: 1 }).lean();
@@ -59,7 +62,7 @@ export function partRoutes(models: SparesModels): RouteSpec[] {
       summary: 'A model\u2019s bill of materials: its parts under the assemblies they go into',
       tags: ['parts'],
       roles: readers,
-      query: z.object({ model: z.string().trim().min(1).max(64) }),
+      query: z.object({ model: identifier }),
       responses: { 200: { description: 'The BOM tree' } },
       handler: async ({ query }) => {
         const parts = await models.parts.find({ fitsModels: query.model }).lean();
@@ -73,7 +76,7 @@ export function partRoutes(models: SparesModels): RouteSpec[] {
       summary: 'One part, with the part that replaces it in the field now',
       tags: ['parts'],
       roles: readers,
-      params: z.object({ partNumber: z.string().min(1).max(64) }),
+      params: z.object({ partNumber: identifier }),
       responses: { 200: { description: 'The part and its current replacement' } },
       handler: async ({ params }) => {
         const part = await models.parts.findById(params.partNumber).lean();

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ConflictError, defineRoute, isDuplicateKeyError, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
+import { ConflictError, defineRoute, isDuplicateKeyError, keyedRecord, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
 import { priceQuote, PricingError } from '../domain/pricing';
 import { withEvent } from '../store/events';
 import { defaultPriceListId, loadPriceList, toPriceList } from '../store/prices';
-import { by, causeFrom, id, partLines, readers, type SparesDeps } from './common';
+import { by, causeFrom, cents, currency, id, partLines, readers, type SparesDeps } from './common';
 
-const cents = z.number().int().nonnegative();
 const priceListBody = z
   .object({
-    currency: z.string().length(3),
+    currency,
     labourRateCentsPerHour: cents,
     travelCentsPerTrip: cents,
-    parts: z.record(
-      z.string().min(1).max(64),
+    // Part numbers are the keys of the stored document, so they follow the record-key rule.
+    parts: keyedRecord(
       z.object({ listPriceCents: cents, minimumPriceCents: cents, quantityBreaks: z.array(z.object({ minQuantity: z.number().int().positive(), discountBasisPoints: z.number().int().min(0).max(10_000) })).max(20).optional() }),
     ),
   })

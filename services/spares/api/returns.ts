@@ -46,7 +46,17 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['returns'],
       roles: ['quality', 'spares'],
       params: z.object({ id }),
-      body: z.object({ finding: z.enum(failureFindings), lot: id.nullable().optional(), supplierId: id.nullable().optional(), failureMode: id.nullable().optional(), partSerial: id.nullable().optional(), notes: z.string().max(4000).optional() }).strict(),
+      body: z
+        .object({
+          finding: z.enum(failureFindings),
+          lot: id.nullable().optional(),
+          supplierId: id.nullable().optional(),
+          // A code or words, not an id: quality normalises it to FM-WORDS.
+          failureMode: z.string().trim().min(1).max(64).nullable().optional(),
+          partSerial: id.nullable().optional(),
+          notes: z.string().max(4000).optional(),
+        })
+        .strict(),
       responses: { 200: { description: 'Analysed' }, 409: { description: 'Analysed before' }, 422: { description: 'The part has not come back' } },
       handler: async (ctx) => {
         const ret = await store.returns.findOne({ _id: ctx.params.id });

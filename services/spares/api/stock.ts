@@ -16,7 +16,10 @@ export function stockRoutes({ store, models, book }: SparesDeps): RouteSpec[] {
       body: z.object({ kind: z.enum(locationKinds), name: z.string().trim().min(1).max(200), engineerId: id.nullable().optional() }).strict(),
       responses: { 200: { description: 'The location' } },
       handler: async ({ params, body }) => {
+        // Spares learns engineers only from the work orders dispatch assigns them, so it cannot tell
+        // whether an engineer exists: the id is held to the identifier rule, and only a van has one.
         if (body.kind === 'van' && !body.engineerId) throw new UnprocessableError('engineerId', 'a van belongs to an engineer');
+        if (body.kind !== 'van' && body.engineerId) throw new UnprocessableError('engineerId', `only a van belongs to an engineer, not a ${body.kind} location`);
         const doc = { _id: params.id, kind: body.kind, name: body.name, engineerId: body.engineerId ?? null };
         await store.locations.replaceOne({ _id: params.id }, doc, { upsert: true });
         return { status: 200, body: { id: doc._id, kind: doc.kind, name: doc.name, engineerId: doc.engineerId } };

@@ -25,16 +25,24 @@ export interface HttpAppOptions {
   readiness: ReadinessCheck[];
 }
 
-/** Turns the first schema issue into an error that names the field, e.g. "contact.email". */
+/** The field the first schema issue names, e.g. "contact.email" or "parts.P-1", and what is wrong with it. */
+export function firstIssue(error: z.ZodError): { path: string; message: string } {
+  const issue = error.issues[0]!;
+  // An unknown key is named itself, so the caller sees which field to drop.
+  const path = [...issue.path.map(String), ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])].join('.');
+  // A bad key of a record: say what is wrong with the key, not only that it is bad.
+  const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+  return { path, message };
+}
+
+/** Turns the first schema issue into an error that names the field. */
 function validate<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return value as T;
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  // An unknown key is named itself, so the caller sees which field to drop.
-  const path = [...issue.path.map(String), ...(issue.code === 'unrecognized_keys' ? issue.keys.slice(0, 1) : [])].join('.');
+  const { path, message } = firstIssue(result.error);
   const field = path || where;
-  throw new ValidationError(field, `${field}: ${issue.message}`);
+  throw new ValidationError(field, `${field}: ${message}`);
 }
 
 async function authenticate(req: Request, route: RouteSpec, tokens: TokenSettings): Promise<Principal | null> {
@@ -140,8 +148,27 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     });
   }
 
-  app.use((req, _res, next) => {
-    next(new PlatformError(`no route ${req.method} ${req.path}`, { status: 404, code: 'no_route' }));
+  // A known path asked in a method it does not declare is 405 with the methods it has, not 404:
+  // each path collects what it allows once no route of that method answered.
+  const declared = new Map<string, Set<string>>(['/healthz', '/readyz', '/openapi.json'].map((path) => [path, new Set(['GET'])]));
+  for (const route of options.routes) {
+    const methods = declared.get(route.path) ?? new Set<string>();
+    declared.set(route.path, methods.add(route.method.toUpperCase()));
+  }
+  for (const [path, methods] of declared) {
+    app.all(path, (_req, res, next) => {
+      res.locals.allowed = [...((res.locals.allowed as string[] | undefined) ?? []), ...methods];
+      next();
+    });
+  }
+  app.use((req, res, next) => {
+    const allowed = res.locals.allowed as string[] | undefined;
+    if (!allowed) return next(new PlatformError(`no route ${req.method} ${req.path}`, { status: 404, code: 'no_route' }));
+    // Express answers HEAD with the GET route.
+    const allow = [...new Set(allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed)].join(', ');
+    res.setHeader('allow', allow);
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next(new PlatformError(`method: ${req.method} is not allowed on ${req.path}; it allows ${allow}`, { status: 405, code: 'method_not_allowed', field: 'method' }));
   });
   // Every failure leaves as the same body; unknown errors are logged with their stack and answered 500.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

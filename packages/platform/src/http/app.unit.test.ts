@@ -217,6 +217,23 @@ describe('createHttpApp: input and errors', () => {
     expect(response.body.error).toMatchObject({ code: 'no_route', message: 'no route GET /v1/unknown' });
   });
 
+  it('answers 405 with an Allow header for a method a known path does not declare', async () => {
+    const onThing = await call('delete', '/v1/things/T-1');
+    expect(onThing.status).toBe(405);
+    expect(onThing.headers.get('allow')).toBe('GET, HEAD');
+    expect(onThing.body.error).toMatchObject({ code: 'method_not_allowed', field: 'method' });
+    const onList = await call('put', '/v1/things', { body: goodThing });
+    expect([onList.status, onList.headers.get('allow')]).toEqual([405, 'POST']);
+    const onHealth = await call('post', '/healthz');
+    expect([onHealth.status, onHealth.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
+  });
+
+  it('answers OPTIONS on a known path with its methods, and HEAD with the GET route', async () => {
+    const options = await call('options', '/v1/things');
+    expect([options.status, options.headers.get('allow')]).toEqual([204, 'POST']);
+    expect((await call('head', '/healthz')).status).toBe(200);
+  });
+
   it('answers 500 internal for a thrown Error without leaking its text, and logs it', async () => {
     const response = await call('get', '/v1/boom');
     expect(response.status).toBe(500);
