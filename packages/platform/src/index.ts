@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './config';
+export * from './identifiers';
 export * from './logger';
 export * from './auth/roles';
 export * from './auth/tokens';
@@ -9,6 +10,8 @@ export * from './http/openapi';
 export * from './kafka/client';
 export * from './kafka/producer';
 export * from './kafka/consumer';
+export * from './kafka/dead-letters';
+export * from './kafka/failure-policy';
 export * from './mongo/connection';
 export * from './mongo/outbox';
 export * from './mongo/inbox';

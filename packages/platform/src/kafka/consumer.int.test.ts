@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { MongoNetworkError } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deadLetterTopic, namespacedTopic, topics, type ServiceRequestRegisteredV1 } from '@aftersales/contracts';
@@ -9,6 +10,7 @@ import { applyOnce } from '../mongo/inbox';
 import { deleteGroups, deleteTopics, registeredEvent, startTopicReader, testLogger, uniqueName, type TopicReader } from '../testing';
 import { createKafka, ensureTopics } from './client';
 import { createEventConsumer, type ConsumedEvent, type EventConsumer } from './consumer';
+import { readDeadLetters, replayDeadLetters } from './dead-letters';
 import { createEventProducer, type EventProducer } from './producer';
 
 const stack = inject('stack');
@@ -26,6 +28,8 @@ let dltReader: TopicReader;
 
 /** Every attempt the handler saw, by event id; what it applied lives in Mongo. */
 const attempts = new Map<string, number>();
+/** Set once the 'bug' below is fixed, as a redeploy would. */
+let bugFixed = false;
 
 /** The symptom tells the handler how to behave, so each test scripts its own failure. */
 async function onRegistered({ event }: ConsumedEvent): Promise<void> {
@@ -34,6 +38,8 @@ async function onRegistered({ event }: ConsumedEvent): Promise<void> {
   const { symptom } = event.data as ServiceRequestRegisteredV1;
   if (symptom === 'rejected') throw new ValidationError('symptom', 'symptom "rejected" is refused by this consumer');
   if (symptom === 'flaky' && attempt <= 2) throw new DependencyUnavailableError('the database');
+  if (symptom === 'outage' && attempt <= 5) throw new MongoNetworkError('connection 3 to 127.0.0.1:27017 closed');
+  if (symptom === 'bug' && !bugFixed) (undefined as unknown as { machine: { model: string } }).machine.model.trim();
   await applyOnce(mongo, groupId, event.id, async () => {
     await applied().updateOne({ _id: event.id }, { $inc: { times: 1 }, $set: { subject: event.subject } }, { upsert: true });
   });
@@ -61,7 +67,7 @@ async function deadLetterCount(): Promise<number> {
 }
 
 function startConsumer(): EventConsumer {
-  return createEventConsumer({ kafka, groupId, topics: [topic], handlers: { 'service-request.registered@1': onRegistered }, producer, logger, maxBackoffMs: 500 });
+  return createEventConsumer({ kafka, groupId, topics: [topic], handlers: { 'service-request.registered@1': onRegistered }, producer, logger, maxBackoffMs: 500, maxAttempts: 3 });
 }
 
 beforeAll(async () => {
@@ -137,6 +143,40 @@ describe('event consumer on Kafka and FerretDB', () => {
     expect(attempts.get(flaky.id)).toBe(3);
     expect(await appliedTimes(flaky.id)).toBe(1);
     expect(await deadLetterCount()).toBe(parkedBefore);
+  });
+
+  it('waits out an outage past the attempts a bug gets: a database that drops connections is retried until it answers', async () => {
+    const parkedBefore = await deadLetterCount();
+    const outage = registeredEvent(`${ns}-outage`, { data: { symptom: 'outage' } });
+    await producer.publish([{ topic, event: outage }]);
+    await waitApplied(outage.id);
+    expect(attempts.get(outage.id)).toBe(6);
+    expect(await appliedTimes(outage.id)).toBe(1);
+    expect(await deadLetterCount()).toBe(parkedBefore);
+  });
+
+  it('parks a handler bug after a bounded number of attempts with its stack, moves on, and applies it once replayed after the fix', async () => {
+    const subject = `${ns}-bug`;
+    const bug = registeredEvent(subject, { data: { symptom: 'bug' } });
+    const next = registeredEvent(subject);
+    await producer.publish([{ topic, event: bug }, { topic, event: next }]);
+
+    await waitApplied(next.id); // same partition: the poison event no longer stalls it
+    const [parked] = await dltReader.waitFor(1, `the bug of ${subject} parked`, (m) => m.key === subject);
+    expect(attempts.get(bug.id)).toBe(3);
+    expect(await appliedTimes(bug.id)).toBe(0);
+    expect(parked!.headers).toMatchObject({ 'dlt-reason': expect.stringMatching(/^handler failed 3 times: TypeError: Cannot read properties of undefined/), 'dlt-attempts': '3' });
+    expect(parked!.headers['dlt-stack']).toMatch(/onRegistered/);
+
+    // What an operator lists is what was parked; after the fix, the replay is applied once.
+    const listed = (await readDeadLetters(kafka, dlt)).filter((l) => l.key === subject);
+    expect(listed.map((l) => JSON.parse(l.value).id)).toEqual([bug.id]);
+    bugFixed = true;
+    await expect(replayDeadLetters(kafka, producer, dlt, ['0:99999999'])).rejects.toThrow(/not on .*0:99999999/);
+    await replayDeadLetters(kafka, producer, dlt, [`${listed[0]!.partition}:${listed[0]!.offset}`]);
+    await waitApplied(bug.id);
+    expect(await appliedTimes(bug.id)).toBe(1);
+    expect(attempts.get(bug.id)).toBe(4);
   });
 
   it('skips a re-delivered event id (applyOnce)', async () => {

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { deadLetterTopic, validateEvent, type EventEnvelope, type EventKey } from '@aftersales/contracts';
-import { isRetriable } from '../errors';
 import { withLogContext } from '../logger';
+import { afterFailure, defaultFailurePolicy, type FailurePolicy } from './failure-policy';
 import type { EventProducer } from './producer';
 
 export interface ConsumedEvent {
@@ -25,6 +25,8 @@ export interface EventConsumerOptions {
   logger: Logger;
   /** Upper bound of the pause between attempts while a handler fails with a retriable error. */
   maxBackoffMs?: number;
+  /** Attempts before an error that is neither an outage nor a named refusal is dead-lettered. */
+  maxAttempts?: number;
 }
 
 export interface EventConsumer {
@@ -36,19 +38,25 @@ export interface EventConsumer {
 
 /**
  * Consumes versioned events. Malformed, unknown-version and permanently failing events go to the
- * topic's dead-letter topic with the reason; retriable failures are retried in place with backoff
- * (blocking the partition, so order holds and nothing is skipped) until they succeed or the consumer stops.
+ * topic's dead-letter topic with the reason (and stack); an outage is retried in place with
+ * jittered backoff (blocking the partition, so order holds and nothing is skipped) until it ends or
+ * the consumer stops; any other error gets a bounded number of attempts (see failure-policy.ts).
  */
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
   const { kafka, groupId, logger, producer } = options;
   const log = logger.child({ module: 'consumer', groupId });
-  const maxBackoffMs = options.maxBackoffMs ?? 5_000;
+  const policy: FailurePolicy = {
+    ...defaultFailurePolicy,
+    ...(options.maxBackoffMs !== undefined ? { maxBackoffMs: options.maxBackoffMs } : {}),
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+  };
   let consumer: Consumer | null = null;
   let running = false;
   let stopping = false;
 
-  async function deadLetter(topic: string, message: KafkaMessage, partition: number, reason: string): Promise<void> {
+  async function deadLetter(topic: string, message: KafkaMessage, partition: number, reason: string, failure?: { error: unknown; attempts: number }): Promise<void> {
     log.warn({ topic, partition, offset: message.offset, reason }, 'event sent to dead-letter topic');
+    const stack = failure?.error instanceof Error ? failure.error.stack : undefined;
     await producer.publishRaw(deadLetterTopic(topic), {
       key: message.key?.toString() ?? null,
       value: message.value,
@@ -58,6 +66,9 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         'dlt-topic': topic,
         'dlt-partition': String(partition),
         'dlt-offset': message.offset,
+        'dlt-at': new Date().toISOString(),
+        ...(failure ? { 'dlt-attempts': String(failure.attempts) } : {}),
+        ...(stack ? { 'dlt-stack': stack.slice(0, 8000) } : {}),
       },
     });
   }
@@ -81,13 +92,11 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
           await handler({ event, topic, partition, offset: message.offset });
           return;
         } catch (error) {
-          if (!isRetriable(error)) {
-            return deadLetter(topic, message, partition, `handler failed: ${(error as Error).message}`);
-          }
+          const next = afterFailure(error, attempt, policy);
+          if (next.action === 'dead-letter') return deadLetter(topic, message, partition, next.reason, { error, attempts: attempt });
           if (stopping) throw error; // leave the offset uncommitted; the next member re-delivers
-          const backoff = Math.min(maxBackoffMs, 100 * 2 ** Math.min(attempt, 10));
-          log.warn({ err: error, attempt, backoff, type: event.type }, 'handler failed, retrying');
-          await sleep(backoff);
+          log.warn({ err: error, attempt, backoff: next.delayMs, type: event.type }, 'handler failed, retrying');
+          await sleep(next.delayMs);
           await heartbeat();
         }
       }
