@@ -41,7 +41,7 @@ export function entitlementSnapshot(source: CaseFacts['entitlementSource'], clos
 
 export function closedCaseFrom(facts: CaseFacts): ClosedCase {
   const lines: CaseLine[] = facts.parts.map((p, i) => ({ kind: 'part', lineId: `part-${i + 1}-${p.partNumber}`, partNumber: p.partNumber, quantity: p.quantity, unitCostCents: p.unitCostCents, consumable: p.consumable }));
-  if (facts.effortMinutes > 0) lines.push({ kind: 'labour', lineId: 'labour', hours: facts.effortMinutes / 60, rateCentsPerHour: facts.labourRateCentsPerHour });
+  if (facts.effortMinutes > 0) lines.push({ kind: 'labour', lineId: 'labour', minutes: facts.effortMinutes, rateCentsPerHour: facts.labourRateCentsPerHour });
   if (facts.trips > 0) lines.push({ kind: 'travel', lineId: 'travel', trips: facts.trips, costCentsPerTrip: facts.travelCentsPerTrip });
   return {
     caseId: facts.requestId,

@@ -3,7 +3,8 @@
  * centre or the customer, with the reason. Pure functions over plain data, no I/O.
  *
  * Money is integer minor units (cents) throughout: inputs must be safe integers, a labour line is
- * rounded to the cent once (hours x rate), and a split line gives one share the rounded value and
+ * worked minutes x hourly rate / 60 rounded half up to the cent once, in integers (never hours as
+ * a binary fraction), and a split line gives one share the rounded value and
  * the other share the remainder, so allocated amounts always add up exactly to the case's cost.
  */
 
@@ -32,7 +33,7 @@ export interface FailureClassification {
 
 export type CaseLine =
   | { kind: 'part'; lineId: string; partNumber: string; category?: string; quantity: number; unitCostCents: number; consumable: boolean }
-  | { kind: 'labour'; lineId: string; hours: number; rateCentsPerHour: number }
+  | { kind: 'labour'; lineId: string; minutes: number; rateCentsPerHour: number }
   | { kind: 'travel'; lineId: string; trips: number; costCentsPerTrip: number };
 
 export interface ClosedCase {
@@ -120,16 +121,21 @@ function checkedCents(value: number, field: string): number {
   return value;
 }
 
-/** A line's cost in cents; labour is hours x rate rounded half up to the cent, once. */
+/** A line's cost in cents; labour is minutes x rate / 60 rounded half up to the cent, once. */
 export function lineCostCents(line: CaseLine, field = 'line'): number {
   switch (line.kind) {
     case 'part':
       return checkedCents(nonNegative(line.quantity, `${field}.quantity`, true) * nonNegative(line.unitCostCents, `${field}.unitCostCents`, true), field);
     case 'labour':
-      return checkedCents(Math.round(nonNegative(line.hours, `${field}.hours`, false) * nonNegative(line.rateCentsPerHour, `${field}.rateCentsPerHour`, true)), field);
+      return checkedCents(labourCents(nonNegative(line.minutes, `${field}.minutes`, true), nonNegative(line.rateCentsPerHour, `${field}.rateCentsPerHour`, true)), field);
     case 'travel':
       return checkedCents(nonNegative(line.trips, `${field}.trips`, true) * nonNegative(line.costCentsPerTrip, `${field}.costCentsPerTrip`, true), field);
   }
+}
+
+/** minutes x cents per hour / 60, half up, in integers: 11 minutes at 100.50/h is 18.43. */
+export function labourCents(minutes: number, rateCentsPerHour: number): number {
+  return Number((BigInt(minutes) * BigInt(rateCentsPerHour) * 2n + 60n) / 120n);
 }
 
 /** Rounds amount x bps / 10000 half up, in integers. */

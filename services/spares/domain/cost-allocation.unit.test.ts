@@ -4,6 +4,7 @@ import {
   COST_CENTRES,
   allocateCaseCost,
   allocationEntries,
+  labourCents,
   lineCostCents,
   monthlyTotals,
   requisitionOutliers,
@@ -18,7 +19,7 @@ import {
 const allCovered = { parts: true, labour: true, travel: true };
 const lines: CaseLine[] = [
   { kind: 'part', lineId: 'p1', partNumber: 'P-100', category: 'optics', quantity: 2, unitCostCents: 12_345, consumable: false },
-  { kind: 'labour', lineId: 'l1', hours: 1.5, rateCentsPerHour: 8_000 },
+  { kind: 'labour', lineId: 'l1', minutes: 90, rateCentsPerHour: 8_000 },
   { kind: 'travel', lineId: 't1', trips: 1, costCentsPerTrip: 5_000 },
 ];
 const warranty = (warrantyEnd: string): EntitlementSnapshot => ({ source: 'warranty', covers: allCovered, warrantyEnd });
@@ -123,8 +124,22 @@ describe('allocateCaseCost: worked examples', () => {
     });
   });
 
-  it('rounds labour to the cent once per line', () => {
-    expect(lineCostCents({ kind: 'labour', lineId: 'l', hours: 0.3333, rateCentsPerHour: 7_500 })).toBe(2_500);
+  it('rounds labour to the cent once per line, half up, from whole minutes', () => {
+    expect(lineCostCents({ kind: 'labour', lineId: 'l', minutes: 20, rateCentsPerHour: 7_500 })).toBe(2_500);
+    // 11 minutes at 100.50/h is 18.425: 18.43, where hours as a binary fraction gave 18.42.
+    expect(lineCostCents({ kind: 'labour', lineId: 'l', minutes: 11, rateCentsPerHour: 10_050 })).toBe(1_843);
+    expect(Math.round((11 / 60) * 10_050)).toBe(1_842);
+  });
+
+  it('labour is the exact minutes x rate / 60 rounded half up, for any minutes and rate', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 100_000_000 }), (minutes, rate) => {
+        const cents = BigInt(labourCents(minutes, rate));
+        // cents - 1/2 <= minutes x rate / 60 < cents + 1/2, in integers (times 120).
+        const twice = 2n * BigInt(minutes) * BigInt(rate);
+        expect(120n * cents - 60n <= twice && twice < 120n * cents + 60n).toBe(true);
+      }),
+    );
   });
 
   it('names the field of bad input', () => {
@@ -203,7 +218,7 @@ describe('allocateCaseCost: properties', () => {
       unitCostCents: fc.integer({ min: 0, max: 10_000_000 }),
       consumable: fc.boolean(),
     }),
-    fc.record({ kind: fc.constant('labour' as const), hours: fc.integer({ min: 0, max: 400 }).map((q) => q / 4), rateCentsPerHour: fc.integer({ min: 0, max: 50_000 }) }),
+    fc.record({ kind: fc.constant('labour' as const), minutes: fc.integer({ min: 0, max: 6_000 }), rateCentsPerHour: fc.integer({ min: 0, max: 50_000 }) }),
     fc.record({ kind: fc.constant('travel' as const), trips: fc.integer({ min: 0, max: 20 }), costCentsPerTrip: fc.integer({ min: 0, max: 100_000 }) }),
   );
   const caseArb = fc.record({

@@ -59,6 +59,19 @@ export function unitPrice(price: PartPrice, quantity: number): { unitPriceCents:
   return { unitPriceCents: atMinimumPrice ? price.minimumPriceCents : discounted, discountBasisPoints, atMinimumPrice };
 }
 
+/**
+ * Hours as the person typed them (at most four decimals) x cents per hour, rounded half up in
+ * integers: 0.57 h at 100.50/h is 57.285, so 57.29, where the binary product gave 57.28.
+ */
+export function decimalHoursTimesRate(hours: number, rateCentsPerHour: number): number {
+  const match = /^(\d+)(?:\.(\d{1,4}))?$/.exec(String(hours));
+  if (!match) throw new PricingError('labourHours', 'at most four decimal places, e.g. 2.25');
+  const decimals = match[2] ?? '';
+  const scale = 10n ** BigInt(decimals.length);
+  const exact = BigInt(`${match[1]}${decimals}`) * BigInt(rateCentsPerHour);
+  return Number((exact * 2n + scale) / (2n * scale));
+}
+
 export function priceQuote(list: PriceList, request: QuoteRequest): { lines: QuoteLine[]; totalCents: number; currency: string } {
   const lines: QuoteLine[] = request.parts.map((p, i) => {
     if (!Number.isSafeInteger(p.quantity) || p.quantity <= 0) throw new PricingError(`parts[${i}].quantity`, 'must be a positive integer');
@@ -68,9 +81,10 @@ export function priceQuote(list: PriceList, request: QuoteRequest): { lines: Quo
     return { kind: 'part', partNumber: p.partNumber, quantity: p.quantity, unitPriceCents: u.unitPriceCents, discountBasisPoints: u.discountBasisPoints, amountCents: u.unitPriceCents * p.quantity, ...(u.atMinimumPrice ? { atMinimumPrice: true } : {}) };
   });
   if (!(request.labourHours >= 0)) throw new PricingError('labourHours', 'must not be negative');
+  const labourCents = decimalHoursTimesRate(request.labourHours, list.labourRateCentsPerHour);
   if (!Number.isSafeInteger(request.trips) || request.trips < 0) throw new PricingError('trips', 'must be a non-negative integer');
   if (request.labourHours > 0) {
-    lines.push({ kind: 'labour', quantity: request.labourHours, unitPriceCents: list.labourRateCentsPerHour, discountBasisPoints: 0, amountCents: Math.round(request.labourHours * list.labourRateCentsPerHour) });
+    lines.push({ kind: 'labour', quantity: request.labourHours, unitPriceCents: list.labourRateCentsPerHour, discountBasisPoints: 0, amountCents: labourCents });
   }
   if (request.trips > 0) {
     lines.push({ kind: 'travel', quantity: request.trips, unitPriceCents: list.travelCentsPerTrip, discountBasisPoints: 0, amountCents: request.trips * list.travelCentsPerTrip });

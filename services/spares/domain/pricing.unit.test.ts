@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { priceQuote, PricingError, unitPrice, type PriceList } from './pricing';
+import { decimalHoursTimesRate, priceQuote, PricingError, unitPrice, type PriceList } from './pricing';
 
 const list: PriceList = {
   id: 'default',
@@ -23,6 +23,26 @@ describe('prices', () => {
   it('never goes below the minimum price', () => {
     expect(unitPrice(list.parts['P-LENS-B']!, 10)).toEqual({ unitPriceCents: 18_000, discountBasisPoints: 2000, atMinimumPrice: true });
   });
+  it('labour hours count as typed: 0.57 h at 100.50/h is 57.285, so 57.29, and more than four decimals is refused', () => {
+    expect(decimalHoursTimesRate(0.57, 10_050)).toBe(5_729);
+    expect(Math.round(0.57 * 10_050)).toBe(5_728); // the binary product this replaces
+    expect(decimalHoursTimesRate(0, 10_050)).toBe(0);
+    expect(() => decimalHoursTimesRate(0.12345, 10_050)).toThrow(/four decimal places/);
+    expect(() => decimalHoursTimesRate(1e-7, 10_050)).toThrow(/four decimal places/);
+  });
+
+  it('labour is the typed decimal x rate rounded half up, for any hours and rate', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 10_000_000 }), fc.integer({ min: 0, max: 100_000_000 }), (tenThousandths, rate) => {
+        const hours = Number((tenThousandths / 10_000).toFixed(4));
+        const cents = BigInt(decimalHoursTimesRate(hours, rate));
+        // cents - 1/2 <= tenThousandths x rate / 10000 < cents + 1/2, in integers.
+        const twice = 2n * BigInt(tenThousandths) * BigInt(rate);
+        expect(20_000n * cents - 10_000n <= twice && twice < 20_000n * cents + 10_000n).toBe(true);
+      }),
+    );
+  });
+
   it('prices a quote with parts, labour and travel', () => {
     const quote = priceQuote(list, { parts: [{ partNumber: 'P-NOZZLE-15', quantity: 2 }], labourHours: 1.5, trips: 1 });
     expect(quote.lines.map((l) => [l.kind, l.amountCents])).toEqual([
