@@ -78,13 +78,19 @@ export function validateCalendar(calendar: unknown): CalendarProblem[] {
   const problem = (field: string, message: string) => problems.push({ field, message });
   if (!isRecord(calendar)) return [{ field: 'calendar', message: 'must be an object' }];
 
+  // A misspelt field ('holiday', 'exception') would otherwise be dropped without a word.
+  const unknownFields = (value: Record<string, unknown>, known: readonly string[], prefix: string) => {
+    for (const key of Object.keys(value)) if (!known.includes(key)) problem(`${prefix}${key}`, 'unknown field');
+  };
   if (calendar.kind === '24x7') {
+    unknownFields(calendar, ['kind', 'timeZone'], '');
     if (calendar.timeZone !== undefined && (typeof calendar.timeZone !== 'string' || !isKnownTimeZone(calendar.timeZone))) {
       problem('timeZone', `unknown IANA time zone ${JSON.stringify(calendar.timeZone)}`);
     }
     return problems;
   }
   if (calendar.kind !== 'business') return [{ field: 'kind', message: "must be '24x7' or 'business'" }];
+  unknownFields(calendar, ['kind', 'timeZone', 'week', 'holidays', 'exceptions'], '');
 
   if (typeof calendar.timeZone !== 'string' || !isKnownTimeZone(calendar.timeZone)) {
     problem('timeZone', `unknown IANA time zone ${JSON.stringify(calendar.timeZone)}`);
@@ -132,6 +138,7 @@ export function validateCalendar(calendar: unknown): CalendarProblem[] {
       calendar.exceptions.forEach((e: unknown, i) => {
         const field = `exceptions[${i}]`;
         if (!isRecord(e)) return problem(field, 'must be { date, hours, reason? }');
+        unknownFields(e, ['date', 'hours', 'reason'], `${field}.`);
         if (typeof e.date !== 'string' || !parseLocalDate(e.date)) problem(`${field}.date`, `${JSON.stringify(e.date)} is not a date 'YYYY-MM-DD'`);
         else onceEach(e.date, `${field}.date`);
         if (!Array.isArray(e.hours)) problem(`${field}.hours`, 'must be a list of intervals, [] for a closed day');

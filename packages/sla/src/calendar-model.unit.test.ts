@@ -14,6 +14,12 @@ describe('validateCalendar', () => {
     expect(validateCalendar({ kind: '24x7', timeZone: 'Asia/Shanghai' })).toEqual([]);
   });
 
+  it('names an unknown field instead of dropping it', () => {
+    expect(fields({ ...berlinOffice, holiday: ['2026-12-24'] })).toEqual(['holiday']);
+    expect(fields({ kind: '24x7', timezone: 'Asia/Shanghai' })).toEqual(['timezone']);
+    expect(fields({ ...berlinOffice, exceptions: [{ date: '2026-12-28', hours: [], note: 'x' }] })).toEqual(['exceptions[0].note']);
+  });
+
   it('names each bad HH:MM', () => {
     const week = weekdays(SPLIT_DAY);
     const bad = { ...week, 2: [{ start: '8:30', end: '12:00' }, { start: '13:00', end: '25:00' }], 3: [{ start: '24:00', end: '24:00' }] };

@@ -215,7 +215,10 @@ interface Context {
 
 function assess(c: CandidateEngineer, ctx: Context): CandidateAssessment {
   const { job, now } = ctx;
-  const skill = c.skills.find((s) => s.productLine === job.productLine && s.skill === job.skill);
+  // An engineer may hold several rows for one product line and skill (certified twice): the best counts.
+  const skill = c.skills
+    .filter((s) => s.productLine === job.productLine && s.skill === job.skill)
+    .reduce<EngineerSkill | undefined>((best, s) => (best === undefined || s.level > best.level ? s : best), undefined);
   const nothing = { distanceKm: null, travelMinutes: null, slot: null };
   if (!skill) return ineligible(c, 'missing-skill', `no ${job.productLine}/${job.skill} skill`, nothing);
   if (skill.level < job.minimumLevel) {

@@ -124,6 +124,15 @@ describe('rankCandidates', () => {
     expect(r.ineligible[0]!.ineligibility?.explanation).toBe('laser/optics level 2 is below the minimum 3');
   });
 
+  it('judges an engineer with two rows for one skill by the better, whichever comes first', () => {
+    const twice = [{ productLine: 'laser', skill: 'optics', level: 2 }, { productLine: 'laser', skill: 'optics', level: 5 }];
+    for (const skills of [twice, [...twice].reverse()]) {
+      const r = rankCandidates(job, [engineer('E1', { skills })], now);
+      expect(r.ineligible).toEqual([]);
+      expect(r.ranked.map((a) => a.engineerId)).toEqual(['E1']);
+    }
+  });
+
   it('excludes when the earliest arrival is after the on-site due, but not when the due has already passed', () => {
     // Arrival exactly at the due instant is on time; booked until 12:30, the earliest arrival is late.
     expect(rankCandidates(job, [engineer('E1', { bookings: [span('08:00', '12:00')] })], now).ranked).toHaveLength(1);
