@@ -134,6 +134,18 @@ describe('registration on FerretDB', () => {
     expect(validateEvent(JSON.parse(JSON.stringify(event.event)))).toMatchObject({ ok: true, event: { data: { entitlement: { source: 'contract', contractId: 'SC-1' } } } });
   });
 
+  it('draws another id when the one drawn is already taken (two registrations, one draw)', async () => {
+    let draws = 0;
+    const unlucky = createRegistrar(deps, models, () => (++draws <= 2 ? new Uint8Array([1, 2, 3, 4, 5, 6]) : new Uint8Array([7, 8, 9, 10, 11, 12])));
+    const first = await unlucky.register(command(registration({ symptom: 'first of the day' }), 'draw-1'));
+    const second = await unlucky.register(command(registration({ symptom: 'second, same draw' }), 'draw-2'));
+    expect(second).toMatchObject({ created: true });
+    expect(second.record._id).not.toBe(first.record._id);
+    expect(draws).toBe(3);
+    const stored = await models.serviceRequests.find({ _id: { $in: [first.record._id, second.record._id] } }).lean<ServiceRequestDoc[]>();
+    expect(stored.map((r) => r.symptom).sort()).toEqual(['first of the day', 'second, same draw']);
+  });
+
   it('keeps the frozen entitlement when the contract changes later', async () => {
     const { record } = await registrar.register(command(registration({ symptom: 'cutting head collision' })));
     await models.contracts.updateOne({ _id: 'SC-1' }, { $set: { covers: { parts: false, labour: false, travel: false } } });

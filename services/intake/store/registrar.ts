@@ -11,6 +11,8 @@ import type { CustomerDoc, IntakeModels, MachineDoc, RequestAlarm, ServiceReques
 
 export type RegistrarDeps = Pick<Platform, 'topic' | 'nudgeOutbox' | 'now' | 'logger'>;
 
+const maxIdAttempts = 5;
+
 export interface RegisterCommand {
   input: RegistrationInput;
   /** Already scoped to the caller (or the alarm); null when the caller sent none. */
@@ -38,7 +40,7 @@ export interface RegisterResult {
  * open requests on the machine and the known fixes for its model; decide (pure); store the record
  * and its registered event in one single-document insert (the transactional outbox).
  */
-export function createRegistrar(deps: RegistrarDeps, models: IntakeModels) {
+export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idBytes: () => Uint8Array = () => randomBytes(6)) {
   async function byKey(idempotencyKey: string): Promise<ServiceRequestDoc | null> {
     return models.serviceRequests.findOne({ idempotencyKey }).lean<ServiceRequestDoc>();
   }
@@ -88,35 +90,43 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels) {
       knownFixCandidates: fixes.map((d) => ({ id: d._id, version: d.version, title: d.title, symptom: d.symptom, models: d.models ?? [] })),
       containment,
     });
-    const { record, event } = registerServiceRequest(
-      input,
-      {
-        requestId: newRequestId(now, randomBytes(6)),
-        now,
-        registeredBy: command.registeredBy,
-        correlationId: command.correlationId,
-        causationId: command.causationId,
-        idempotencyKey,
-        eventId: randomUUID(),
-      },
-      assessment,
-      command.alarm ?? null,
-      command.complaint ?? null,
-    );
-    if (command.flags?.length) record.flags = [...new Set([...(record.flags ?? []), ...command.flags])];
-    try {
-      await models.serviceRequests.collection.insertOne({
-        ...record,
-        ...outboxForInsert([{ topic: deps.topic(topics.serviceRequests), event }], now),
-      } as never);
-    } catch (error) {
-      // Two concurrent registrations with one key: the loser answers with the winner's request.
-      if (idempotencyKey && isDuplicateKeyError(error)) {
-        const winner = await byKey(idempotencyKey);
+    // An id is 30 random bits under its day: rare collisions draw another id, a few times at most.
+    for (let attempt = 1; ; attempt++) {
+      const { record, event } = registerServiceRequest(
+        input,
+        {
+          requestId: newRequestId(now, idBytes()),
+          now,
+          registeredBy: command.registeredBy,
+          correlationId: command.correlationId,
+          causationId: command.causationId,
+          idempotencyKey,
+          eventId: randomUUID(),
+        },
+        assessment,
+        command.alarm ?? null,
+        command.complaint ?? null,
+      );
+      if (command.flags?.length) record.flags = [...new Set([...(record.flags ?? []), ...command.flags])];
+      try {
+        await models.serviceRequests.collection.insertOne({
+          ...record,
+          ...outboxForInsert([{ topic: deps.topic(topics.serviceRequests), event }], now),
+        } as never);
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        // Two concurrent registrations with one key: the loser answers with the winner's request.
+        const winner = idempotencyKey ? await byKey(idempotencyKey) : null;
         if (winner) return replayed(winner, command);
+        if (attempt >= maxIdAttempts) throw error;
+        deps.logger.warn({ serviceRequestId: record._id, attempt }, 'request id already taken; drawing another');
+        continue;
       }
-      throw error;
+      return stored(record);
     }
+  }
+
+  function stored(record: ServiceRequestDoc): RegisterResult {
     deps.nudgeOutbox();
     deps.logger.info(
       {
