@@ -249,10 +249,24 @@ function day(d: Date): string {
   return d.toISOString().slice(0, 10);
 }
 
-/** Freezes the snapshot's objects; its dates are fresh copies, so nothing outside can reach them. */
+/** A Date whose setters throw: Object.freeze cannot stop setTime, which writes an internal slot. */
+class FrozenDate extends Date {}
+for (const name of Object.getOwnPropertyNames(Date.prototype).filter((n) => n.startsWith('set'))) {
+  Object.defineProperty(FrozenDate.prototype, name, {
+    value() {
+      throw new TypeError(`Date.${name}: an entitlement snapshot is frozen`);
+    },
+  });
+}
+
+/** Freezes the snapshot's objects and makes its dates unchangeable, so what was decided stays as decided. */
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
+    const record = value as Record<string, unknown>;
+    for (const [key, inner] of Object.entries(record)) {
+      if (inner instanceof Date) record[key] = new FrozenDate(inner.getTime());
+      else deepFreeze(inner);
+    }
     Object.freeze(value);
   }
   return value;

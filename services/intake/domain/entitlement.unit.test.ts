@@ -227,6 +227,16 @@ describe('resolveEntitlement: snapshot', () => {
     expect(Object.isFrozen(e) && Object.isFrozen(e.covers) && Object.isFrozen(e.contract)).toBe(true);
   });
 
+  it('keeps its own dates: a snapshot date cannot be set', () => {
+    const e = resolveEntitlement(query({ contracts: [contract()] }));
+    expect(() => e.contract!.end.setTime(0)).toThrow(/frozen/);
+    expect(() => e.at.setUTCFullYear(2000)).toThrow(/frozen/);
+    expect(e.contract!.end.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    expect(e.contract!.end).toBeInstanceOf(Date);
+    const warranted = resolveEntitlement(query({ contracts: [] }));
+    expect(() => warranted.warranty?.end.setDate(1)).toThrow(/frozen/);
+  });
+
   it('survives a JSON round trip with the same terms', () => {
     const e = resolveEntitlement(query({ contracts: [contract()] }));
     expect(JSON.parse(JSON.stringify(e))).toMatchObject({ source: e.source, covers: e.covers, slaPolicyId: 'sla-gold', contract: { end: '2027-01-01T00:00:00.000Z' } });
