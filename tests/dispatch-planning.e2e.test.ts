@@ -179,6 +179,10 @@ describe('dispatch planning', () => {
     const noSkill = await assign({ engineerId: 'E-P3-OTHER' });
     expect([noSkill.status, noSkill.body.error?.field]).toEqual([422, 'engineerId']);
     expect(noSkill.body.error?.message).toMatch(/no pl-p3\/repair skill/);
+    // A 24x7 engineer works around the clock: a start five days out is beyond the planning window, not outside working time.
+    const later = await assign({ engineerId: 'E-P3', start: new Date(Date.now() + 5 * 86_400_000).toISOString() });
+    expect([later.status, later.body.error?.field]).toEqual([422, 'start']);
+    expect(later.body.error?.message).toMatch(/after the planning window, which closes .* \(the next two working days\)/);
     const unknown = await assign({ engineerId: 'E-NOBODY' });
     expect([unknown.status, unknown.body.error?.field]).toEqual([404, 'engineerId']);
     const start = new Date(Date.now() + 5 * 3_600_000);

@@ -88,7 +88,12 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
     const block = { start: new Date(requestedStart.getTime() - travelMs), end: new Date(requestedStart.getTime() + job.durationMinutes * 60_000) };
     if (block.start.getTime() < now.getTime()) throw new UnprocessableError('start', `leaving now still arrives after ${requestedStart.toISOString()} (${assessment.travelMinutes} min travel)`);
     const inWindow = candidate.freeWindows.some((w) => w.start <= block.start && block.end <= w.end);
-    if (!inWindow) throw new UnprocessableError('start', `travel and work ${block.start.toISOString()}–${block.end.toISOString()} fall outside engineer ${engineerId}'s working time`);
+    if (!inWindow) {
+      // Past the planning window nothing is known to be free: say so, rather than blame working hours.
+      const planned = candidate.freeWindows.reduce((last, w) => (w.end > last ? w.end : last), now);
+      if (block.end > planned) throw new UnprocessableError('start', `travel and work until ${block.end.toISOString()} end after the planning window, which closes ${planned.toISOString()} (the next two working days); assign it nearer the day`);
+      throw new UnprocessableError('start', `travel and work ${block.start.toISOString()}–${block.end.toISOString()} fall outside engineer ${engineerId}'s working time`);
+    }
     const absent = candidate.absences.find((a) => a.start < block.end && block.start < a.end);
     if (absent) throw new UnprocessableError('start', `engineer ${engineerId} is absent ${absent.start.toISOString()}–${absent.end.toISOString()}`);
     return { departAt: block.start, start: requestedStart, end: block.end };
