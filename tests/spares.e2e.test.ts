@@ -164,7 +164,11 @@ describe('spares end to end', () => {
       ['REG-EAST', 4, 0],
       ['VAN-ENG-1', 0, 0],
     ]);
-    expect(await ok('GET', `/v1/reservations/${String(reservation.id)}`, spares, undefined, 200)).toMatchObject({ status: 'consumed' });
+    // One reservation of two units, one used: it reads consumed and says what went back.
+    expect(await ok('GET', `/v1/reservations/${String(reservation.id)}`, spares, undefined, 200)).toMatchObject({ status: 'consumed', usedUnits: 1, returnedUnits: 1 });
+    const releaseConsumed = await call('POST', `/v1/reservations/${String(reservation.id)}/release`, spares, undefined);
+    expect([releaseConsumed.status, releaseConsumed.body.error?.field]).toEqual([409, 'id']);
+    expect(releaseConsumed.body.error?.message).toMatch(/was consumed by work order WO-W/);
     const [consumed] = await reader.waitFor(1, 'parts.consumed', eventsOf('parts.consumed', (d) => d.workOrderId === 'WO-W'));
     expect(JSON.parse(consumed!.value).data.lines).toEqual([{ partNumber: 'P-LENS-B', quantity: 1, locationId: 'VAN-ENG-1' }]);
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { defineRoute, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
+import { ConflictError, defineRoute, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
 import { currentPartNumber } from '../domain/supersession';
 import type { SparesStore } from '../store/collections';
 import type { SparesModels } from '../store/models';
@@ -46,7 +46,8 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
     const [reservation, end] = await Promise.all([store.reservations.findOne({ _id: id }, { projection: { outbox: 0, outboxDueAt: 0 } }), store.reservationEnds.findOne({ _id: id }, { projection: { outbox: 0, outboxDueAt: 0 } })]);
     if (!reservation) return null;
     const { _id, ...rest } = reservation;
-    return { id: _id, ...rest, status: end ? end.kind : 'active', endedAt: end?.at ?? null, endReason: end?.reason ?? null };
+    const units = end?.usedUnits === undefined ? {} : { usedUnits: end.usedUnits, returnedUnits: end.returnedUnits ?? 0 };
+    return { id: _id, ...rest, status: end ? end.kind : 'active', endedAt: end?.at ?? null, endReason: end?.reason ?? null, ...units };
   };
   return [
     defineRoute({
@@ -120,10 +121,15 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['reservations'],
       roles: ['spares', 'dispatcher'],
       params: z.object({ id }),
-      responses: { 200: { description: 'Released (or it had ended already)' } },
+      responses: { 200: { description: 'Released (or it had been released already)' }, 409: { description: 'The job consumed it: its units are gone from stock' } },
       handler: async (ctx) => {
         if (!(await store.reservations.findOne({ _id: ctx.params.id }, { projection: { _id: 1 } }))) throw new NotFoundError('reservation', ctx.params.id, 'id');
-        await book.release(ctx.params.id, 'cancelled', causeFrom(ctx));
+        if (!(await book.release(ctx.params.id, 'cancelled', causeFrom(ctx)))) {
+          const end = await store.reservationEnds.findOne({ _id: ctx.params.id });
+          if (end?.kind === 'consumed') {
+            throw new ConflictError(`reservation ${ctx.params.id} was consumed by work order ${end.workOrderId} at ${end.at.toISOString()}; its used units are gone from stock and the rest went back then`, 'id');
+          }
+        }
         deps.platform.nudgeOutbox();
         return { status: 200, body: await present(ctx.params.id) };
       },

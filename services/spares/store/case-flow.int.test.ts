@@ -53,6 +53,7 @@ describe('consumption and write-off', () => {
       { partNumber: 'P-BELT', locationId: 'CENTRAL', quantity: 2, fromReservation: 2, writtenOff: 0 },
       { partNumber: 'P-BELT', locationId: 'VAN-ENG-1', quantity: 1, fromReservation: 0, writtenOff: 1 },
     ]);
+    expect(await store.reservationEnds.findOne({ _id: 'RES-1' })).toMatchObject({ kind: 'consumed', usedUnits: 2, returnedUnits: 0 });
     const levels = async () => (await book.levels({ partNumber: 'P-BELT' })).map((l) => [l.locationId, l.onHand, l.reserved]);
     expect(await levels()).toEqual([
       ['CENTRAL', 1, 0],
@@ -66,6 +67,27 @@ describe('consumption and write-off', () => {
       ['CENTRAL', 1, 0],
       ['VAN-ENG-1', 1, 0],
     ]);
+  });
+
+  it('of two reservations a report uses one unit of, one reads consumed and the other released as not used', async () => {
+    await book.receive('P-BELT', 'CENTRAL', 2, 'test');
+    for (const reservationId of ['RES-A', 'RES-B']) {
+      await book.reserve({ reservationId, workOrderId: 'WO-2', requestId: 'SR-2', engineerId: null, lines: [{ partNumber: 'P-BELT', quantity: 1 }], ttlMs: 3_600_000, by: 'test' }, cause);
+    }
+    const workOrder: WorkOrderDoc = {
+      _id: 'WO-2', requestId: 'SR-2', engineerId: 'ENG-1', status: 'completed', route: 'field-visit', updatedAt: ctx.now(),
+      completion: { eventId: 'E-2', effortMinutes: 30, travelMinutes: 0, cause: 'belt worn', failureMode: null, partsUsed: [{ partNumber: 'P-BELT', quantity: 1, removedSerial: null }], finishedAt: ctx.now() },
+    };
+    await flow.consume(workOrder, 'SN-2', 'E-2', cause);
+    const ends = await store.reservationEnds.find({ _id: { $in: ['RES-A', 'RES-B'] } }).toArray();
+    expect(ends.map(({ kind, reason, usedUnits, returnedUnits }) => ({ kind, reason, usedUnits, returnedUnits })).sort((a, b) => a.kind.localeCompare(b.kind))).toEqual([
+      { kind: 'consumed', reason: 'consumed', usedUnits: 1, returnedUnits: 0 },
+      { kind: 'released', reason: 'not-used', usedUnits: 0, returnedUnits: 1 },
+    ]);
+    // Releasing the consumed one afterwards changes nothing (the API answers 409 for it).
+    const consumed = ends.find((e) => e.kind === 'consumed')!;
+    expect(await book.release(consumed._id, 'cancelled', cause)).toBe(false);
+    expect(await store.reservationEnds.findOne({ _id: consumed._id })).toMatchObject({ kind: 'consumed' });
   });
 
   it('a case closed before its work order was reported waits without blocking, and is charged once the grace is over', async () => {

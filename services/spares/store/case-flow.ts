@@ -43,6 +43,10 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       // The units nearest the job (the engineer's van) are the ones used; the rest go back.
       const reservedClaims = (ownedIds.length ? await store.claims.find({ reservationId: { $in: ownedIds }, state: 'reserved' }).toArray() : []).sort((a, b) => rank(a.locationId) - rank(b.locationId) || a.unitNo - b.unitNo);
       const lines: ConsumptionDoc['lines'] = [];
+      const usedOf = new Map<string, number>();
+      const countUse = (reservationId: string | null) => {
+        if (reservationId) usedOf.set(reservationId, (usedOf.get(reservationId) ?? 0) + 1);
+      };
       const add = (partNumber: string, locationId: string, fromReservation: number, writtenOff: number) => {
         const line = lines.find((l) => l.partNumber === partNumber && l.locationId === locationId);
         if (line) {
@@ -58,6 +62,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         for (const claim of prior.filter((c) => c.partNumber === used.partNumber)) {
           if (need === 0) break;
           prior.splice(prior.indexOf(claim), 1);
+          countUse(claim.reservationId);
           add(claim.partNumber, claim.locationId, claim.reservationId ? 1 : 0, claim.reservationId ? 0 : 1);
           need--;
         }
@@ -65,6 +70,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
           if (need === 0) break;
           await store.claims.updateOne({ _id: claim._id, state: 'reserved' }, { $set: { state: 'consumed' } });
           claim.state = 'consumed';
+          countUse(claim.reservationId);
           add(claim.partNumber, claim.locationId, 1, 0);
           need--;
         }
@@ -81,6 +87,13 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       }
       // What was reserved and not used goes back to stock.
       if (ownedIds.length) await store.claims.deleteMany({ reservationId: { $in: ownedIds }, state: 'reserved' });
+      // Each reservation's end says what became of it: used (in part), or not used at all and given back.
+      for (const reservation of owned) {
+        const usedUnits = usedOf.get(reservation._id) ?? 0;
+        const returnedUnits = reservation.lines.reduce((sum, l) => sum + l.quantity, 0) - usedUnits;
+        const outcome = usedUnits === 0 ? { kind: 'released' as const, reason: 'not-used' as const } : {};
+        await store.reservationEnds.updateOne({ _id: reservation._id }, { $set: { ...outcome, usedUnits, returnedUnits } });
+      }
       const consumedAt = completion.finishedAt;
       const doc: ConsumptionDoc = {
         _id: workOrder._id,

@@ -69,13 +69,16 @@ export interface ReservationDoc extends OutboxFields {
   by: string;
 }
 
-/** The end of a reservation, once: consumed by the job, or released (cancelled, expired). */
+/** The end of a reservation, once: consumed by the job, or released (cancelled, expired, not used by the job). */
 export interface ReservationEndDoc extends OutboxFields {
   _id: string; // reservation id
   workOrderId: string;
   kind: 'consumed' | 'released';
-  reason: 'consumed' | 'cancelled' | 'expired' | 'replaced';
+  reason: 'consumed' | 'cancelled' | 'expired' | 'replaced' | 'not-used';
   at: Date;
+  /** When the job's report ended it: units the job used, and units that went back to stock. */
+  usedUnits?: number;
+  returnedUnits?: number;
 }
 
 export interface BackorderDoc extends OutboxFields {
