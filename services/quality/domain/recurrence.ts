@@ -25,6 +25,8 @@ export interface FailureRecord {
   tier: Tier;
   safety: boolean;
   formalReportDemanded: boolean;
+  /** The 8D that took this record, if one did: a record belongs to it and counts for no other. */
+  eightDId?: string | null;
 }
 
 /** Model → generation (higher is newer); takes precedence over the records' modelGeneration. */
@@ -92,7 +94,10 @@ export interface RecurrenceHit {
   /** The records that made the rules fire (the new one included), by occurredAt then id. */
   recordIds: string[];
   problem: Required<ProblemKey>;
-  /** Closed 8Ds on older models this recurrence links to (cross-model rule), sorted by id. */
+  /**
+   * Closed 8Ds this recurrence follows, sorted by id: those on older models (cross-model rule) and
+   * those that covered this very problem before it came back.
+   */
   linkedEightDIds: string[];
   decision: RecurrenceDecision;
 }
@@ -167,16 +172,25 @@ function modelsOf(c: EightDCase): string[] {
   return [...new Set([...(c.problem.model !== undefined ? [c.problem.model] : []), ...c.models])];
 }
 
-/** Closed 8Ds for the same line and mode that covered an older model and closed before the record. */
+/** Closed 8Ds for the same line and mode, closed before the record. */
+function closedBefore(record: FailureRecord, eightDs: readonly EightDCase[]): EightDCase[] {
+  const t0 = timeOf(record);
+  return eightDs
+    .filter((c) => c.status === 'closed' && c.problem.productLine === record.productLine && c.problem.failureMode === record.failureMode)
+    .filter((c) => c.closedAt !== null && !Number.isNaN(Date.parse(c.closedAt)) && Date.parse(c.closedAt) <= t0);
+}
+
+/**
+ * Closed 8Ds that covered an older model: by their scope, or, for one scoped to the whole line,
+ * by the models of the records it took.
+ */
 function newerModelAfterClosure(record: FailureRecord, history: FailureRecord[], input: RecurrenceInput): string[] {
   const generationOf = generationLookup([record, ...history], input.lineage);
   const own = generationOf(record.model);
   if (own === undefined) return [];
-  const t0 = timeOf(record);
-  return input.eightDs
-    .filter((c) => c.status === 'closed' && c.problem.productLine === record.productLine && c.problem.failureMode === record.failureMode)
-    .filter((c) => c.closedAt !== null && !Number.isNaN(Date.parse(c.closedAt)) && Date.parse(c.closedAt) <= t0)
-    .filter((c) => modelsOf(c).some((m) => m !== record.model && (generationOf(m) ?? Infinity) < own))
+  const modelsTreated = (c: EightDCase) => [...modelsOf(c), ...history.filter((r) => r.eightDId === c.id).map((r) => r.model)];
+  return closedBefore(record, input.eightDs)
+    .filter((c) => modelsTreated(c).some((m) => m !== record.model && (generationOf(m) ?? Infinity) < own))
     .map((c) => c.id)
     .sort(byId);
 }
@@ -214,10 +228,13 @@ export function detectRecurrence(input: RecurrenceInput): RecurrenceHit[] {
   const { record } = input;
   const th = thresholdsFor(input.thresholds ?? defaultRecurrenceThresholds, record.productLine);
   const history = relevantHistory(input);
+  // Records a closed 8D took were dealt with there: they count toward no new 8D.
+  const closedIds = new Set(input.eightDs.filter((c) => c.status === 'closed').map((c) => c.id));
+  const unresolved = history.filter((r) => !(r.eightDId && closedIds.has(r.eightDId)));
   const problem: Required<ProblemKey> = { productLine: record.productLine, failureMode: record.failureMode, model: record.model };
   const firings: Firing[] = [];
 
-  const repeat = sameModelRepeat(record, history, th);
+  const repeat = sameModelRepeat(record, unresolved, th);
   if (repeat) firings.push({ rule: 'same-model-repeat', recordIds: repeat, problem, linkedEightDIds: [] });
   if (th.newerModelAfterClosure) {
     const linked = newerModelAfterClosure(record, history, input);
@@ -243,7 +260,9 @@ export function detectRecurrence(input: RecurrenceInput): RecurrenceHit[] {
         .map((id) => ({ id, t: times.get(id) ?? 0 }))
         .sort(byTimeThenId)
         .map((x) => x.id);
-      const linkedEightDIds = [...new Set(group.flatMap((f) => f.linkedEightDIds))].sort(byId);
+      // A problem a closed 8D covered has come back: the new 8D follows that one.
+      const returned = closedBefore(record, input.eightDs).filter((c) => covers(c, key)).map((c) => c.id);
+      const linkedEightDIds = [...new Set([...group.flatMap((f) => f.linkedEightDIds), ...returned])].sort(byId);
       const open = openEightDFor(input.eightDs, key);
       const decision: RecurrenceDecision = open ? { kind: 'attach-to', eightDId: open.id } : { kind: 'open-8d' };
       return { rules, recordIds, problem: { ...key }, linkedEightDIds, decision };

@@ -107,6 +107,35 @@ describe('same failure mode on a newer model after an 8D closed it', () => {
   });
 });
 
+describe('after an 8D closed: its records stay its own', () => {
+  const closed: EightDCase = { id: '8D-1', status: 'closed', problem: { productLine: 'fibre-laser', failureMode: 'FM-BURR', model: 'FL-3015' }, models: [], closedAt: day(45) };
+  const taken = [rec('F-1', 0, { eightDId: '8D-1' }), rec('F-2', 20, { eightDId: '8D-1' }), rec('F-3', 40, { eightDId: '8D-1' })];
+
+  it('one new failure of the same problem opens nothing: the closed 8D’s records do not count again', () => {
+    expect(detectRecurrence({ record: rec('F-4', 50), history: taken, eightDs: [closed] })).toEqual([]);
+  });
+
+  it('enough new failures open a new 8D of their own records, linked to the closed one', () => {
+    const hits = detectRecurrence({ record: rec('F-6', 60), history: [...taken, rec('F-4', 50), rec('F-5', 55)], eightDs: [closed] });
+    expect(hits).toEqual([
+      {
+        rules: ['same-model-repeat'],
+        recordIds: ['F-4', 'F-5', 'F-6'],
+        problem: { productLine: 'fibre-laser', failureMode: 'FM-BURR', model: 'FL-3015' },
+        linkedEightDIds: ['8D-1'],
+        decision: { kind: 'open-8d' },
+      },
+    ]);
+  });
+
+  it('a closed 8D scoped to the whole line links a newer model by the models of the records it took', () => {
+    const lineWide: EightDCase = { id: '8D-L', status: 'closed', problem: { productLine: 'fibre-laser', failureMode: 'FM-BURR' }, models: [], closedAt: day(45) };
+    const lineage = { 'FL-3015': 1, 'FL-4020': 2 };
+    const hits = detectRecurrence({ record: rec('F-30', 60, { model: 'FL-4020', modelGeneration: undefined }), history: taken.map((r) => ({ ...r, eightDId: '8D-L' })), eightDs: [lineWide], lineage });
+    expect(hits).toMatchObject([{ rules: ['newer-model-after-closure'], recordIds: ['F-30'], linkedEightDIds: ['8D-L'], decision: { kind: 'open-8d' } }]);
+  });
+});
+
 describe('severe failures and formal-report demands', () => {
   it('opens an 8D at once for a P1 or a safety flag', () => {
     expect(detectRecurrence({ record: rec('F-1', 0, { tier: 'P1' }), history: [], eightDs: [] })[0]).toMatchObject({ rules: ['severe'], recordIds: ['F-1'], decision: { kind: 'open-8d' } });

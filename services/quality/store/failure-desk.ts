@@ -152,7 +152,11 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
         eightDCases(record.productLine, record.failureMode),
       ]);
       const lineage = Object.fromEntries(generations.map((g) => [g._id, g.generation]));
-      const history = historyDocs.map(fromDoc).filter(attributable).map((r) => toRecurrenceRecord(r, lineage[r.model]));
+      // Each record keeps the 8D that took it: records a closed 8D took count toward no new one.
+      const history = historyDocs.flatMap((doc) => {
+        const r = fromDoc(doc);
+        return attributable(r) ? [{ ...toRecurrenceRecord(r, lineage[r.model]), eightDId: doc.eightDId ?? null }] : [];
+      });
       const hits = detectRecurrence({ record: toRecurrenceRecord(record, lineage[record.model]), history, eightDs: cases, thresholds, lineage });
       const outcomes: RecurrenceDoc['hits'] = [];
       for (const hit of hits) {
