@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { verifyToken, type TokenSettings } from '../auth/tokens';
 import type { Principal } from '../auth/roles';
 import { DependencyUnavailableError, ForbiddenError, PlatformError, UnauthorizedError, ValidationError } from '../errors';
@@ -122,10 +122,13 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   });
 
   for (const route of options.routes) {
+    // A query key a route does not know is refused, never ignored: `?requestId[$eq]=x` must not
+    // quietly become "no filter" and return everything.
+    const querySchema = route.query instanceof z.ZodObject ? route.query.strict() : (route.query ?? z.strictObject({}));
     app[route.method](route.path, async (req: Request, res: Response) => {
       const principal = await authenticate(req, route, options.tokens);
       const params = validate(route.params, req.params, 'params');
-      const query = validate(route.query, req.query ?? {}, 'query');
+      const query = validate(querySchema, req.query ?? {}, 'query');
       const body = validate(route.body, req.body, 'body');
       const result = await route.handler({
         body,

@@ -186,6 +186,13 @@ describe('createHttpApp: input and errors', () => {
     expect(response.body.error.field).toBe('thingId');
   });
 
+  it('answers 400 naming a query key the route does not know, also on a route with no query at all', async () => {
+    const token = await tokenFor('auditor');
+    const injected = await call('get', '/v1/things/T-1?requestId[$eq]=x', { token });
+    expect([injected.status, injected.body.error.field]).toEqual([400, 'requestId[$eq]']);
+    expect((await call('get', '/v1/things/T-1', { token })).status).toBe(200);
+  });
+
   it('answers 400 with field body for malformed JSON', async () => {
     const response = await call('post', '/v1/things', { token: await tokenFor('agent'), body: '{"name": ' });
     expect(response.status).toBe(400);
