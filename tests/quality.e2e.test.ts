@@ -174,7 +174,7 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
     await refused('D4', { ...d4, fishbone: { 'mat.erial': ['x'] } }, 400, 'content.fishbone.mat.erial');
     await refused('D4', { ...d4, fishbone: { $where: ['x'] } }, 400, 'content.fishbone.$where');
     await refused('D4', { ...d4, fishbone: JSON.parse('{"__proto__":["x"]}') as Record<string, unknown> }, 400, 'content.fishbone.__proto__');
-    await step(id, 'D4', { rootCause: 'Nozzle alloy lot L-2291 below hardness specification', fiveWhys: ['Nozzle cracks', 'Thermal stress exceeds strength', 'Alloy too soft', 'Supplier changed heat treatment'], fishbone: { material: ['soft alloy lot L-2291'], method: ['no incoming hardness test'] }, escapePoint: 'Incoming inspection' }, chen);
+    await step(id, 'D4', { rootCause: 'Nozzle alloy lot L-2291 below hardness specification', fiveWhys: ['Nozzle cracks', 'Thermal stress exceeds strength', 'Alloy too soft', 'Supplier changed heat treatment', '供应商更改热处理工艺未通知 (Müller Härterei)'], fishbone: { material: ['soft alloy lot L-2291'], method: ['no incoming hardness test'] }, escapePoint: 'Incoming inspection' }, chen);
     await step(id, 'D5', { actions: [{ action: 'Hardness test on every incoming nozzle lot', owner: 'sc-zhao', dueAt: new Date(Date.now() + 7 * day).toISOString() }] }, chen);
     await step(id, 'D6', { implemented: 'Incoming hardness test live', validation: '500 h field test on 4 machines without cracks', effective: true }, sun);
     await step(id, 'D7', { standards: ['QS-114 incoming hardness test'], designRules: ['DR-22 nozzle alloy'], otherModels: [newerModel], flags: [] }, chen);
@@ -197,6 +197,8 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
     expect(text).toContain('Inspect nozzle for radial cracks and fit NZ-15-R');
     expect(text).toContain('Nozzle alloy lot L-2291 below hardness specification');
     expect(text).toContain('Why 4: Supplier changed heat treatment');
+    // Chinese and German print as written (an embedded CJK font), and read back as text.
+    expect(text).toContain('Why 5: 供应商更改热处理工艺未通知 (Müller Härterei)');
     for (const owner of ['Quality engineer on duty (qe-on-duty)', 'Zhao Min (sc-zhao)', 'Chen Jie (de-chen)', 'Sun Yu (pe-sun)']) expect(text).toContain(owner);
     for (const d of ['D0', 'D1', 'D2', 'D3', 'D4', 'D5', 'D6', 'D7', 'D8']) expect(text).toMatch(new RegExp(`${d} [A-Z][a-z]+.*?: owner [A-Z]`));
     const html = await api(quality(), 'GET', `/v1/eight-ds/${id}/report.html`, { token: champion });

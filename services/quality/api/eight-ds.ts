@@ -214,7 +214,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       handler: async ({ params }) => {
         const { state } = await current(params.id);
         if (!state) throw new ConflictError(`8D ${params.id} has no state yet; try again shortly`, 'id');
-        const pdf = renderPdf(reportOf(state, await records(params.id)));
+        const pdf = await renderPdf(reportOf(state, await records(params.id)));
         return { status: 200, headers: { 'content-disposition': `inline; filename="${params.id}.pdf"` }, raw: { contentType: 'application/pdf', content: Buffer.from(pdf) } };
       },
     }),

@@ -1,152 +1,77 @@
 /**
- * A small PDF writer for text reports: A4 pages, the standard Helvetica fonts (every reader has
- * them, nothing is embedded), WinAnsi encoding, words wrapped to the measured line width. Enough
- * for the 8D report; not a general layout engine.
+ * The 8D report as a PDF, laid out by PDFKit with Noto Sans SC embedded (subset to the glyphs the
+ * report uses), so Chinese, German and every other script a customer or engineer writes print as
+ * written. PDFKit rather than our own writer: it subsets and embeds TrueType fonts, maps text to
+ * glyphs with ToUnicode (so the text can be copied and searched) and breaks lines by Unicode's
+ * rules, Chinese included.
  */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import PDFDocument from 'pdfkit';
 import type { Report, ReportBlock } from './report';
 
-/** Helvetica advance widths (1/1000 em) for WinAnsi 32..126, from the font's standard metrics. */
-const helveticaWidths = [
-  278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, 556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722,
-  278, 500, 667, 556, 833, 722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333,
-  500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584,
-];
+const require = createRequire(import.meta.url);
 
-const pageWidth = 595; // A4 in points
-const pageHeight = 842;
-const margin = 56;
-const usable = pageWidth - 2 * margin;
-
-type Font = 'F1' | 'F2'; // Helvetica, Helvetica-Bold
-
-/** Characters outside WinAnsi's printable ASCII become their nearest ASCII form, else '?'. */
-export function toWinAnsi(s: string): string {
-  return s
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/[\u2013\u2014]/g, '-')
-    .replace(/\u2026/g, '...')
-    .replace(/\s/g, ' ')
-    .replace(/[^\x20-\x7e]/g, '?');
-}
-
-export function textWidth(s: string, size: number, font: Font = 'F1'): number {
-  let units = 0;
-  for (const ch of s) units += helveticaWidths[ch.charCodeAt(0) - 32] ?? 556;
-  // Bold runs about 5 % wider; headings are short, so the estimate only needs to be safe.
-  return ((font === 'F2' ? units * 1.06 : units) * size) / 1000;
-}
-
-/** Greedy word wrap to a width; a word longer than a line is cut. */
-export function wrap(s: string, size: number, width: number, font: Font = 'F1'): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of toWinAnsi(s).split(' ').filter((w) => w.length > 0)) {
-    const candidate = line ? `${line} ${word}` : word;
-    if (textWidth(candidate, size, font) <= width) {
-      line = candidate;
-      continue;
-    }
-    if (line) lines.push(line);
-    let rest = word;
-    while (textWidth(rest, size, font) > width) {
-      let cut = rest.length - 1;
-      while (cut > 1 && textWidth(rest.slice(0, cut), size, font) > width) cut--;
-      lines.push(rest.slice(0, cut));
-      rest = rest.slice(cut);
-    }
-    line = rest;
-  }
-  if (line) lines.push(line);
-  return lines.length > 0 ? lines : [''];
-}
-
-const escapePdf = (s: string) => s.replace(/\\/g, '\\\\').replace(/\(/g, '\\(').replace(/\)/g, '\\)');
-
-interface Line {
-  text: string;
-  font: Font;
-  size: number;
-  indent: number;
-  /** Space before the line, in points. */
-  before: number;
-}
-
-function linesOf(report: Report): Line[] {
-  const out: Line[] = [];
-  const add = (text: string, font: Font, size: number, indent = 0, before = 0) => {
-    wrap(text, size, usable - indent, font).forEach((t, i) => out.push({ text: t, font, size, indent, before: i === 0 ? before : 0 }));
+/** The fonts' bytes, read once: about 10 MB each, subset per document by PDFKit. */
+let fonts: { regular: Buffer; bold: Buffer } | null = null;
+function loadFonts() {
+  fonts ??= {
+    regular: readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf')),
+    bold: readFileSync(require.resolve('@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf')),
   };
-  add(report.title, 'F2', 18);
-  add(report.subtitle, 'F1', 10, 0, 4);
+  return fonts;
+}
+
+const margin = 56;
+
+/** The report as a PDF file (bytes): A4, numbered pages. */
+export function renderPdf(report: Report): Promise<Uint8Array> {
+  const { regular, bold } = loadFonts();
+  const doc = new PDFDocument({ size: 'A4', margin, bufferPages: true, info: { Title: report.title, Producer: 'aftersales quality' }, lang: 'zh-CN' });
+  doc.registerFont('text', regular);
+  doc.registerFont('heading', bold);
+  const chunks: Buffer[] = [];
+  const done = new Promise<Uint8Array>((resolve, reject) => {
+    doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
+    doc.on('error', reject);
+  });
+
+  const write = (text: string, font: 'text' | 'heading', size: number, options: { indent?: number; before?: number } = {}) => {
+    if (options.before) doc.moveDown(options.before / size);
+    doc.font(font).fontSize(size).text(text, margin + (options.indent ?? 0), undefined, { width: doc.page.width - 2 * margin - (options.indent ?? 0) });
+  };
   const block = (b: ReportBlock) => {
     switch (b.kind) {
       case 'text':
-        return add(b.text, 'F1', 10, 0, 3);
+        return write(b.text, 'text', 10, { before: 3 });
       case 'field':
-        return add(b.value ? `${b.label}: ${b.value}` : `${b.label}:`, 'F1', 10, 0, 3);
+        return write(b.value ? `${b.label}: ${b.value}` : `${b.label}:`, 'text', 10, { before: 3 });
       case 'list':
-        return b.items.forEach((item) => add(`- ${item}`, 'F1', 10, 12, 2));
+        return b.items.forEach((item) => write(`- ${item}`, 'text', 10, { indent: 12, before: 2 }));
       default: {
         const never: never = b;
         return never;
       }
     }
   };
+
+  write(report.title, 'heading', 18);
+  write(report.subtitle, 'text', 10, { before: 4 });
   for (const section of report.sections) {
-    add(section.heading, 'F2', 13, 0, 14);
+    write(section.heading, 'heading', 13, { before: 14 });
     section.blocks.forEach(block);
   }
-  return out;
-}
-
-/** Lays lines out on pages: one content stream per page. */
-function pages(lines: Line[]): string[] {
-  const streams: string[] = [];
-  let ops: string[] = [];
-  let y = pageHeight - margin;
-  const flush = () => {
-    streams.push(ops.join('\n'));
-    ops = [];
-    y = pageHeight - margin;
-  };
-  for (const line of lines) {
-    const advance = line.before + line.size * 1.25;
-    if (y - advance < margin && ops.length > 0) flush();
-    y -= advance;
-    ops.push(`BT /${line.font} ${line.size} Tf ${margin + line.indent} ${y.toFixed(2)} Td (${escapePdf(line.text)}) Tj ET`);
-  }
-  flush();
-  const total = streams.length;
   // Page numbers, so a printed report shows nothing is missing.
-  return streams.map((s, i) => `${s}\nBT /F1 8 Tf ${margin} ${margin / 2} Td (Page ${i + 1} of ${total}) Tj ET`);
-}
-
-/** The report as a PDF file (bytes). */
-export function renderPdf(report: Report): Uint8Array {
-  const contents = pages(linesOf(report));
-  const objects: string[] = [];
-  // 1 catalog, 2 page tree, 3 and 4 fonts, 5 info, then a page and its content per page.
-  const pageIds = contents.map((_, i) => 6 + 2 * i);
-  objects[1] = '<< /Type /Catalog /Pages 2 0 R >>';
-  objects[2] = `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pageIds.length} >>`;
-  objects[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>';
-  objects[4] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>';
-  objects[5] = `<< /Title (${escapePdf(toWinAnsi(report.title))}) /Producer (aftersales quality) >>`;
-  contents.forEach((stream, i) => {
-    objects[pageIds[i]!] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${pageWidth} ${pageHeight}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${pageIds[i]! + 1} 0 R >>`;
-    objects[pageIds[i]! + 1] = `<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`;
-  });
-
-  let out = '%PDF-1.4\n%\xe2\xe3\xcf\xd3\n';
-  const offsets: number[] = [];
-  for (let id = 1; id < objects.length; id++) {
-    offsets[id] = Buffer.byteLength(out, 'latin1');
-    out += `${id} 0 obj\n${objects[id]}\nendobj\n`;
+  const { start, count } = doc.bufferedPageRange();
+  for (let i = start; i < start + count; i++) {
+    doc.switchToPage(i);
+    // The footer sits in the bottom margin; with the margin kept, PDFKit would start a new page for it.
+    const bottom = doc.page.margins.bottom;
+    doc.page.margins.bottom = 0;
+    doc.font('text').fontSize(8).text(`Page ${i + 1} of ${count}`, margin, doc.page.height - margin / 2 - 8, { lineBreak: false });
+    doc.page.margins.bottom = bottom;
   }
-  const xref = Buffer.byteLength(out, 'latin1');
-  out += `xref\n0 ${objects.length}\n0000000000 65535 f \n`;
-  for (let id = 1; id < objects.length; id++) out += `${String(offsets[id]).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length} /Root 1 0 R /Info 5 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new Uint8Array(Buffer.from(out, 'latin1'));
+  doc.end();
+  return done;
 }

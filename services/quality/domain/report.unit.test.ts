@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { approve, initialEightDState, submit } from '../../../workflows/src/eight-d/engine';
-import { renderPdf, textWidth, toWinAnsi, wrap } from './pdf';
+import { renderPdf } from './pdf';
 import { renderReportHtml, reportOf } from './report';
 
 const state = (() => {
@@ -36,30 +36,17 @@ describe('the 8D report', () => {
   });
 });
 
-describe('the PDF writer', () => {
-  it('writes a well-formed file: header, objects at the offsets the xref table gives, trailer', () => {
-    const bytes = Buffer.from(renderPdf(reportOf(state, [])));
-    const text = bytes.toString('latin1');
-    expect(text.startsWith('%PDF-1.4')).toBe(true);
+describe('the PDF', () => {
+  it('is a PDF with the report\u2019s fonts embedded as subsets with a text map, so any script prints and copies', async () => {
+    const report = reportOf(state, []);
+    report.sections.push({ heading: '根本原因', blocks: [{ kind: 'text', text: '激光器不出光; Müller' }] });
+    const text = Buffer.from(await renderPdf(report)).toString('latin1');
+    expect(text.startsWith('%PDF-')).toBe(true);
     expect(text.trimEnd().endsWith('%%EOF')).toBe(true);
-    const startxref = Number(/startxref\n(\d+)/.exec(text)![1]);
-    expect(text.slice(startxref, startxref + 4)).toBe('xref');
-    const entries = [...text.slice(startxref).matchAll(/^(\d{10}) 00000 n $/gm)].map((m) => Number(m[1]));
-    entries.forEach((offset, i) => expect(text.slice(offset, offset + `${i + 1} 0 obj`.length)).toBe(`${i + 1} 0 obj`));
-    // Stream lengths match their content.
-    for (const m of text.matchAll(/<< \/Length (\d+) >>\nstream\n/g)) expect(text.slice(m.index + m[0].length + Number(m[1]), m.index + m[0].length + Number(m[1]) + 10)).toBe('\nendstream');
-  });
-
-  it('wraps words within the width and keeps every word', () => {
-    const sentence = 'The nozzle alloy lot L-2291 was below the hardness specification after the supplier changed its heat treatment without notice';
-    const lines = wrap(sentence, 10, 150);
-    expect(lines.length).toBeGreaterThan(1);
-    for (const l of lines) expect(textWidth(l, 10)).toBeLessThanOrEqual(150);
-    expect(lines.join(' ')).toBe(sentence);
-  });
-
-  it('maps text outside WinAnsi to plain characters', () => {
-    expect(toWinAnsi('“Zhao’s” fix – ok…')).toBe('"Zhao\'s" fix - ok...');
-    expect(toWinAnsi('李娜')).toBe('??');
+    // Subset fonts carry a six-letter tag before their name; each has its glyph program and a ToUnicode map.
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansSC-Regular/);
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansSC-Bold/);
+    expect(text).toContain('/FontFile2');
+    expect(text).toContain('/ToUnicode');
   });
 });
