@@ -3,13 +3,13 @@
  * time window, whose symptom says much the same thing, is named as `duplicateOf` in the
  * registration answer; screening then confirms or overrules it.
  *
- * Similarity is on normalised word sets: lower-cased, NFKC, split on anything that is not a
- * letter or digit, stop words and one-letter tokens dropped, Han text cut into overlapping
- * character pairs (it has no spaces). The default measure is the overlap coefficient
+ * Similarity is on the symptoms' term sets (@aftersales/text: NFKC, lower case, Chinese cut into
+ * words by ICU's segmenter, English stemmed, stop words dropped). The default measure is the overlap coefficient
  * |A ∩ B| / min(|A|, |B|): a second caller often describes the same fault in fewer words
  * ("no laser output" against a long e-mail), which Jaccard would punish. Because overlap is
  * generous with very short texts, a match also needs at least `minSharedWords` words in common.
  */
+import { symptomTerms } from '@aftersales/text';
 
 export interface DuplicateProbe {
   serialNumber: string;
@@ -49,30 +49,8 @@ export interface DuplicateCandidate {
   measure: SimilarityMeasure;
 }
 
-/**
- * Words that say nothing about which fault it is: English function words and the filler every
- * service call contains ("machine", "please", "again"), which would otherwise make unrelated
- * calls look alike.
- */
-export const stopWords: ReadonlySet<string> = new Set([
-  'a', 'about', 'after', 'again', 'all', 'also', 'am', 'an', 'and', 'any', 'are', 'as', 'at', 'be', 'been', 'before',
-  'but', 'by', 'can', 'cannot', 'could', 'customer', 'did', 'do', 'does', 'during', 'for', 'from', 'had', 'has',
-  'have', 'help', 'he', 'her', 'his', 'how', 'i', 'if', 'in', 'is', 'issue', 'it', 'its', 'machine', 'me', 'my',
-  'now', 'of', 'on', 'or', 'our', 'please', 'problem', 'she', 'since', 'so', 'still', 'that', 'the', 'their', 'them',
-  'then', 'there', 'they', 'this', 'to', 'today', 'urgent', 'us', 'very', 'was', 'we', 'were', 'what', 'when',
-  'which', 'while', 'with', 'would', 'you', 'your',
-]);
-
-/** The normalised word set of a symptom, sorted so it prints and compares the same way every time. */
-export function symptomWords(text: string): string[] {
-  const words = new Set<string>();
-  for (const token of text.normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u)) {
-    for (const part of splitHan(token)) {
-      if (part.length > 1 && !stopWords.has(part)) words.add(part);
-    }
-  }
-  return [...words].sort();
-}
+/** A symptom's search terms, the same everywhere (segmented Chinese, stemmed English): see @aftersales/text. */
+export const symptomWords = symptomTerms;
 
 /** Score of two word sets by the measure, with the shared words; 0 when either set is empty. */
 export function symptomSimilarity(a: readonly string[], b: readonly string[], measure: SimilarityMeasure): { score: number; sharedWords: string[] } {
@@ -115,21 +93,4 @@ function checkRule(rule: DuplicateRule): void {
   if (!(rule.threshold > 0 && rule.threshold <= 1)) throw new RangeError(`duplicate rule: threshold must be in (0, 1], got ${rule.threshold}`);
   if (!(rule.windowMs >= 0)) throw new RangeError(`duplicate rule: windowMs must be 0 or more, got ${rule.windowMs}`);
   if (!(Number.isInteger(rule.minSharedWords) && rule.minSharedWords >= 1)) throw new RangeError(`duplicate rule: minSharedWords must be a whole number, at least 1, got ${rule.minSharedWords}`);
-}
-
-/** Han runs become overlapping character pairs (激光器 -> 激光, 光器); other tokens pass through whole. */
-function splitHan(token: string): string[] {
-  if (!/\p{Script=Han}/u.test(token)) return [token];
-  const parts: string[] = [];
-  for (const run of token.split(/(\p{Script=Han}+)/u)) {
-    if (run === '') continue;
-    if (!/^\p{Script=Han}+$/u.test(run)) {
-      parts.push(run);
-      continue;
-    }
-    const chars = [...run];
-    if (chars.length === 1) parts.push(run);
-    for (let i = 0; i + 1 < chars.length; i++) parts.push(`${chars[i]}${chars[i + 1]}`);
-  }
-  return parts;
 }

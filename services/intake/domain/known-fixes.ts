@@ -1,7 +1,8 @@
 /**
  * Known fixes at intake: ranks the local copy of knowledge-base articles for a machine model and
- * the words the agent typed. Uses the same word normalisation as duplicate detection (stop words,
- * NFKC, Han character pairs), so "激光器不出光" finds an article written in Chinese too.
+ * the words the agent typed. Uses the same terms as duplicate detection and quality's knowledge
+ * base (@aftersales/text: Chinese segmented, English stemmed), so "不出光" finds an article written
+ * "激光器不出光" and "leaking" one that says "leaks".
  *
  * Score: the share of the query's words found in the article's symptom and title, plus a bonus
  * when the article names the machine's model (an article for no model in particular gets half of

@@ -1,9 +1,7 @@
-/** Words that say nothing about a fault; left out so they do not make unrelated articles match. */
-const stopWords = new Set(['the', 'a', 'an', 'and', 'or', 'on', 'in', 'of', 'after', 'is', 'it', 'to', 'not', 'with', 'when', 'no']);
+import { symptomTerms } from '@aftersales/text';
 
-export function symptomWords(text: string): string[] {
-  return [...new Set(text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 1 && !stopWords.has(w)))];
-}
+/** A symptom's search terms, the same as intake's (segmented Chinese, stemmed English): see @aftersales/text. */
+export const symptomWords = symptomTerms;
 
 export interface SearchableArticle {
   id: string;

@@ -8,8 +8,8 @@ const articles = [
 ];
 
 describe('symptomWords', () => {
-  it('lower-cases, splits on punctuation and drops filler words', () => {
-    expect(symptomWords('Burr on the CUT-edge, after the nozzle change!')).toEqual(['burr', 'cut', 'edge', 'nozzle', 'change']);
+  it('lower-cases, splits on punctuation, drops filler words and stems', () => {
+    expect(symptomWords('Burr on the CUT-edge, after the nozzle change!')).toEqual(['burr', 'chang', 'cut', 'edg', 'nozzl']);
   });
 });
 
@@ -20,6 +20,14 @@ describe('rankArticles', () => {
     expect(hits[0]!.score).toBeCloseTo(1.25);
     expect(hits[1]!.score).toBeCloseTo(1);
   });
+  it('finds a Chinese article by part of its words, and an English one by another form of a word', () => {
+    const zh = { id: 'KB-ZH', models: ['FL-3015'], symptom: '激光器不出光', title: '激光器不出光，报警 E-1023' };
+    const leak = { id: 'KB-LEAK', models: [], symptom: 'Coolant leaks at the cutting head', title: 'Cutting head leaks' };
+    expect(rankArticles([zh, leak, ...articles], { text: '不出光' }).map((h) => h.article.id)).toEqual(['KB-ZH']);
+    // 'leaking' meets 'leaks' and the hydraulic article's 'leak'; both words match the coolant one.
+    expect(rankArticles([zh, leak, ...articles], { text: 'coolant leaking' }).map((h) => h.article.id)).toEqual(['KB-LEAK', 'KB-2']);
+  });
+
   it('drops articles that share no word and answers nothing for an empty query', () => {
     expect(rankArticles(articles, { text: 'oil' }).map((h) => h.article.id)).toEqual(['KB-2']);
     expect(rankArticles(articles, { text: 'the and' })).toEqual([]);

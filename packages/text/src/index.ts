@@ -1,0 +1,1 @@
+export { stopWords, symptomTerms } from './terms';
