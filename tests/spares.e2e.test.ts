@@ -41,7 +41,7 @@ describe('spares end to end', () => {
   }
 
   /** A case as intake registers it and a work order as dispatch creates and assigns it. */
-  async function openCase(requestId: string, workOrderId: string, source: 'warranty' | 'none') {
+  async function openCase(requestId: string, workOrderId: string, source: 'warranty' | 'none', cover: Record<string, unknown> = {}) {
     await publish('intake.service-requests.v1', 'service-request.registered@1', requestId, {
       requestId,
       customerId: 'CUST-E2E',
@@ -51,7 +51,7 @@ describe('spares end to end', () => {
       symptom: 'burr on the cut edge',
       raisedAt: iso(-day),
       neededBy: iso(day),
-      entitlement: { source, contractId: null, responseMode: 'on-site', slaPolicyId: 'warranty-standard', calendarId: 'business-hours', quoteRequired: source === 'none' },
+      entitlement: { source, contractId: null, responseMode: 'on-site', slaPolicyId: 'warranty-standard', calendarId: 'business-hours', quoteRequired: source === 'none', ...cover },
       machine: { model: 'FL-3015', productLine: 'fiber-laser-cutting' },
     });
     await publish('dispatch.work-orders.v1', 'work-order.created@1', workOrderId, { workOrderId, requestId, engineerId: null, tier: 'P3', route: 'field-visit', onSiteDueAt: null, createdAt: iso(-day) });
@@ -257,6 +257,21 @@ describe('spares end to end', () => {
     expect((allocation.entries as { costCentre: string; reason: string }[]).every((e) => e.costCentre === 'customer' && e.reason === 'no contract or warranty')).toBe(true);
     expect(allocation.totals).toEqual([expect.objectContaining({ costCentre: 'customer', amountCents: 2 * 1_200 + 13_500 + 12_000 })]);
     expect((await ok('GET', '/v1/returns?workOrderId=WO-P', spares, undefined, 200)).items).toEqual([]);
+  });
+
+  it('a parts-only warranty, as intake sends its cover: the factory pays the part, the customer labour and travel', async () => {
+    await openCase('SR-PO', 'WO-PO', 'warranty', { covers: { parts: true, labour: false, travel: false }, exclusions: { partNumbers: [], categories: [] }, coversConsumables: false, warrantyEnd: iso(200 * day) });
+    await complete('WO-PO', 'SR-PO', [], 'lens-crack', iso(-60_000));
+    await close('SR-PO', 'WO-PO', iso());
+    const allocation = await eventually('the cost allocation of SR-PO', async () => {
+      const r = await call('GET', '/v1/cost-allocation?caseId=SR-PO', finance);
+      return (r.body.entries as unknown[]).length ? r.body : undefined;
+    });
+    const entries = allocation.entries as { lineId: string; costCentre: string; reason: string }[];
+    expect(entries.map((e) => [e.lineId, e.costCentre, e.reason]).sort()).toEqual([
+      ['labour', 'customer', 'labour not covered by the warranty'],
+      ['travel', 'customer', 'travel not covered by the warranty'],
+    ]);
   });
 
   it('a requisition over budget waits for approval and escalates approver by approver when nobody answers', async () => {

@@ -24,6 +24,10 @@ export const contractBody = z
     slaPolicyId: entityId,
     calendarId: entityId,
     covers: z.strictObject({ parts: z.boolean(), labour: z.boolean(), travel: z.boolean() }),
+    exclusions: z
+      .strictObject({ partNumbers: z.array(entityId).max(1000).default([]), categories: z.array(z.string().trim().min(1).max(64)).max(200).default([]) })
+      .default({ partNumbers: [], categories: [] }),
+    coversConsumables: z.boolean().default(false),
   })
   .superRefine((c, ctx) => {
     if (c.end.getTime() <= c.start.getTime()) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
@@ -80,6 +84,8 @@ function routesAt(base: string, platform: Platform, models: IntakeModels): Route
         slaPolicyId: body.slaPolicyId,
         calendarId: body.calendarId,
         covers: body.covers,
+        exclusions: body.exclusions,
+        coversConsumables: body.coversConsumables,
         createdAt: platform.now(),
         createdBy: principal!.sub,
       };

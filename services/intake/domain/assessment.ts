@@ -142,5 +142,9 @@ export function entitlementSummary(entitlement: Entitlement): RegisteredEntitlem
     slaPolicyId: entitlement.slaPolicyId,
     calendarId: entitlement.calendarId,
     quoteRequired: entitlement.quoteRequired,
+    covers: { ...entitlement.covers },
+    exclusions: { partNumbers: [...(entitlement.contract?.exclusions?.partNumbers ?? [])], categories: [...(entitlement.contract?.exclusions?.categories ?? [])] },
+    coversConsumables: entitlement.contract?.coversConsumables ?? false,
+    warrantyEnd: (entitlement.warranty?.end ?? entitlement.lapsedWarrantyEnd)?.toISOString() ?? null,
   };
 }

@@ -134,7 +134,27 @@ describe('assessRegistration', () => {
 describe('entitlementSummary', () => {
   it('carries the terms other services need, valid against the registered event', () => {
     const summary = entitlementSummary(assessRegistration(input({ contracts: [contract] })).entitlement);
-    expect(summary).toEqual({ source: 'contract', contractId: 'SC-1', responseMode: 'on-site', slaPolicyId: 'contract-premium', calendarId: '24x7', quoteRequired: false });
+    expect(summary).toEqual({
+      source: 'contract',
+      contractId: 'SC-1',
+      responseMode: 'on-site',
+      slaPolicyId: 'contract-premium',
+      calendarId: '24x7',
+      quoteRequired: false,
+      covers: { parts: true, labour: true, travel: true },
+      exclusions: { partNumbers: [], categories: [] },
+      coversConsumables: false,
+      warrantyEnd: null,
+    });
+    // What the cover is travels on: a parts-only warranty says so, with its end, and the contract's exclusions too.
+    const partsOnly = machine('CUT-1', { warranty: { type: 'parts-only', start: new Date('2026-01-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') } });
+    expect(entitlementSummary(assessRegistration(input({ machine: partsOnly })).entitlement)).toMatchObject({
+      source: 'warranty',
+      covers: { parts: true, labour: false, travel: false },
+      warrantyEnd: '2027-01-01T00:00:00.000Z',
+    });
+    const excluding = { ...contract, exclusions: { partNumbers: ['NZ-15'], categories: ['consumable'] }, coversConsumables: false };
+    expect(entitlementSummary(assessRegistration(input({ contracts: [excluding] })).entitlement)).toMatchObject({ exclusions: { partNumbers: ['NZ-15'], categories: ['consumable'] } });
     const none = entitlementSummary(unknownMachineEntitlement('C-1', 'X-1', at));
     expect(none).toMatchObject({ source: 'none', contractId: null, quoteRequired: true });
     expect(serviceRequestRegisteredV1.shape.entitlement.safeParse(summary).success).toBe(true);

@@ -52,6 +52,14 @@ export interface ServiceContract {
   slaPolicyId: string;
   calendarId: string;
   covers: Coverage;
+  /** Parts and part categories the contract does not pay for, and whether it pays for consumables. */
+  exclusions?: ContractExclusions;
+  coversConsumables?: boolean;
+}
+
+export interface ContractExclusions {
+  partNumbers: readonly string[];
+  categories: readonly string[];
 }
 
 /** What an entitlement grants when it does not come from a contract: per warranty type, and for paid work. */
@@ -96,6 +104,8 @@ export interface ContractSnapshot {
   slaPolicyId: string;
   calendarId: string;
   covers: Coverage;
+  exclusions: ContractExclusions;
+  coversConsumables: boolean;
 }
 
 export interface WarrantySnapshot {
@@ -122,6 +132,8 @@ export interface Entitlement {
   warranty: WarrantySnapshot | null;
   /** Other contracts that also matched and lost to the tie-break, kept so the choice can be explained later. */
   passedOver: readonly string[];
+  /** When paid because the warranty ran out: when it ended (goodwill shortly after may still apply). */
+  lapsedWarrantyEnd?: Date;
 }
 
 export interface EntitlementQuery {
@@ -193,6 +205,8 @@ export function resolveEntitlement(query: EntitlementQuery, policy: EntitlementP
         end: new Date(c.end),
         coveredSerials: c.coveredSerials === 'all' ? 'all' : [...c.coveredSerials],
         ...copyTerms(c),
+        exclusions: { partNumbers: [...(c.exclusions?.partNumbers ?? [])], categories: [...(c.exclusions?.categories ?? [])] },
+        coversConsumables: c.coversConsumables ?? false,
       },
       warranty: null,
       passedOver,
@@ -223,13 +237,15 @@ export function resolveEntitlement(query: EntitlementQuery, policy: EntitlementP
         passedOver: [],
       });
     }
-    const when = w.start !== null && at.getTime() < w.start.getTime() ? `only starts ${day(w.start)}` : `ended ${day(w.end)}`;
-    return paid(base, policy, `${noContract}; ${w.type} warranty ${whose} ${when}; paid service, quote required`);
+    const notYet = w.start !== null && at.getTime() < w.start.getTime();
+    const when = notYet ? `only starts ${day(w.start!)}` : `ended ${day(w.end)}`;
+    const lapsed = notYet ? {} : { lapsedWarrantyEnd: new Date(w.end) };
+    return paid({ ...base, ...lapsed }, policy, `${noContract}; ${w.type} warranty ${whose} ${when}; paid service, quote required`);
   }
   return paid(base, policy, `${noContract}; no warranty on ${machine.serial} or any machine it is part of; paid service, quote required`);
 }
 
-function paid(base: Pick<Entitlement, 'serial' | 'customerId' | 'at'>, policy: EntitlementPolicy, reason: string): Entitlement {
+function paid(base: Pick<Entitlement, 'serial' | 'customerId' | 'at' | 'lapsedWarrantyEnd'>, policy: EntitlementPolicy, reason: string): Entitlement {
   return deepFreeze({ ...base, source: { kind: 'none' }, ...copyTerms(policy.paidTerms), quoteRequired: true, reason, contract: null, warranty: null, passedOver: [] });
 }
 

@@ -28,6 +28,8 @@ export function toServiceContract(doc: ContractDoc): ServiceContract {
     slaPolicyId: doc.slaPolicyId,
     calendarId: doc.calendarId,
     covers: { ...doc.covers },
+    ...(doc.exclusions ? { exclusions: { partNumbers: [...doc.exclusions.partNumbers], categories: [...doc.exclusions.categories] } } : {}),
+    ...(doc.coversConsumables !== undefined ? { coversConsumables: doc.coversConsumables } : {}),
   };
 }
 

@@ -97,6 +97,9 @@ export interface ContractDoc {
   slaPolicyId: string;
   calendarId: string;
   covers: Coverage;
+  /** Parts and part categories the contract does not pay for; consumables only when it says so. */
+  exclusions?: { partNumbers: string[]; categories: string[] };
+  coversConsumables?: boolean;
   createdAt: Date;
   createdBy: string;
 }
@@ -182,6 +185,8 @@ export function createInstalledBaseModels(connection: Connection) {
       slaPolicyId: { type: String, required: true },
       calendarId: { type: String, required: true },
       covers: { type: Schema.Types.Mixed, required: true },
+      exclusions: { type: Schema.Types.Mixed },
+      coversConsumables: Boolean,
       createdAt: Date,
       createdBy: String,
     },

@@ -9,13 +9,15 @@ export interface CaseFacts {
   customerId: string;
   closedAt: string;
   entitlementSource: 'contract' | 'warranty' | 'none';
+  /** The cover as intake froze it; absent for cases registered before intake sent it. */
+  cover?: { covers: { parts: boolean; labour: boolean; travel: boolean }; exclusions?: { partNumbers: readonly string[]; categories: readonly string[] }; coversConsumables?: boolean; warrantyEnd: string | null };
   salesCentreId: string;
   factoryId: string;
   failureMode: string | null;
   cause: string | null;
   effortMinutes: number;
   trips: number;
-  parts: readonly { partNumber: string; quantity: number; unitCostCents: number; consumable: boolean }[];
+  parts: readonly { partNumber: string; quantity: number; unitCostCents: number; consumable: boolean; category?: string | null }[];
   labourRateCentsPerHour: number;
   travelCentsPerTrip: number;
 }
@@ -32,15 +34,26 @@ export function classifyFailure(failureMode: string | null, cause: string | null
 }
 
 /**
- * The entitlement was judged at registration, so the case stays covered to its close: the
- * warranty end is the close itself. Contract and warranty cover parts, labour and travel.
+ * The entitlement as intake froze it at registration: what it covers and excludes. A case
+ * registered in warranty stays covered to its close, even if the warranty ends meanwhile (as the
+ * SLA and the quote did). A paid case whose warranty had lapsed shortly before is charged as out of
+ * warranty since that end, so the goodwill rules apply. A case registered before intake sent the
+ * cover keeps the old reading: covered in full.
  */
-export function entitlementSnapshot(source: CaseFacts['entitlementSource'], closedAt: string): EntitlementSnapshot {
-  return { source, covers: { parts: true, labour: true, travel: true }, warrantyEnd: source === 'warranty' ? closedAt : null };
+export function entitlementSnapshot(source: CaseFacts['entitlementSource'], closedAt: string, cover?: CaseFacts['cover']): EntitlementSnapshot {
+  if (!cover) return { source, covers: { parts: true, labour: true, travel: true }, warrantyEnd: source === 'warranty' ? closedAt : null };
+  const terms = {
+    covers: { ...cover.covers },
+    ...(cover.exclusions ? { exclusions: { partNumbers: [...cover.exclusions.partNumbers], categories: [...cover.exclusions.categories] } } : {}),
+    ...(cover.coversConsumables !== undefined ? { coversConsumables: cover.coversConsumables } : {}),
+  };
+  if (source === 'warranty') return { source, ...terms, warrantyEnd: cover.warrantyEnd !== null && cover.warrantyEnd > closedAt ? cover.warrantyEnd : closedAt };
+  if (source === 'none' && cover.warrantyEnd !== null) return { source: 'warranty', ...terms, warrantyEnd: cover.warrantyEnd };
+  return { source, ...terms, warrantyEnd: null };
 }
 
 export function closedCaseFrom(facts: CaseFacts): ClosedCase {
-  const lines: CaseLine[] = facts.parts.map((p, i) => ({ kind: 'part', lineId: `part-${i + 1}-${p.partNumber}`, partNumber: p.partNumber, quantity: p.quantity, unitCostCents: p.unitCostCents, consumable: p.consumable }));
+  const lines: CaseLine[] = facts.parts.map((p, i) => ({ kind: 'part', lineId: `part-${i + 1}-${p.partNumber}`, partNumber: p.partNumber, ...(p.category ? { category: p.category } : {}), quantity: p.quantity, unitCostCents: p.unitCostCents, consumable: p.consumable }));
   if (facts.effortMinutes > 0) lines.push({ kind: 'labour', lineId: 'labour', minutes: facts.effortMinutes, rateCentsPerHour: facts.labourRateCentsPerHour });
   if (facts.trips > 0) lines.push({ kind: 'travel', lineId: 'travel', trips: facts.trips, costCentsPerTrip: facts.travelCentsPerTrip });
   return {
@@ -49,7 +62,7 @@ export function closedCaseFrom(facts: CaseFacts): ClosedCase {
     salesCentreId: facts.salesCentreId,
     factoryId: facts.factoryId,
     customerId: facts.customerId,
-    entitlement: entitlementSnapshot(facts.entitlementSource, facts.closedAt),
+    entitlement: entitlementSnapshot(facts.entitlementSource, facts.closedAt, facts.cover),
     classification: classifyFailure(facts.failureMode, facts.cause),
     lines,
   };

@@ -33,6 +33,26 @@ describe('a closed case as cost allocation input', () => {
     const allocation = allocateCaseCost(closedCaseFrom({ ...facts, entitlementSource: 'none' }));
     expect(allocation.totals).toEqual({ factory: 0, 'sales-centre': 0, customer: 46_500 });
   });
+  it('follows the cover intake froze: a parts-only warranty leaves labour and travel to the customer', () => {
+    const allocation = allocateCaseCost(closedCaseFrom({ ...facts, cover: { covers: { parts: true, labour: false, travel: false }, warrantyEnd: '2027-01-01T00:00:00.000Z' } }));
+    expect(allocation.totals).toEqual({ factory: 21_000, 'sales-centre': 0, customer: 13_500 + 12_000 });
+  });
+  it('applies a contract’s exclusions by part number and by category', () => {
+    const cover = { covers: { parts: true, labour: true, travel: true }, exclusions: { partNumbers: [], categories: ['optics-wear'] }, warrantyEnd: null };
+    const allocation = allocateCaseCost(closedCaseFrom({ ...facts, entitlementSource: 'contract', cover, parts: [{ ...facts.parts[0]!, category: 'optics-wear' }] }));
+    expect(allocation.lines[0]!.shares).toMatchObject([{ costCentre: 'customer', amountCents: 21_000, reason: 'category optics-wear excluded by the contract' }]);
+    expect(allocation.totals.factory).toBe(13_500 + 12_000);
+  });
+  it('stays covered to the close when the warranty ends while the case is open', () => {
+    const allocation = allocateCaseCost(closedCaseFrom({ ...facts, cover: { covers: { parts: true, labour: true, travel: true }, warrantyEnd: '2026-05-01T00:00:00.000Z' } }));
+    expect(allocation.totals.factory).toBe(46_500);
+  });
+  it('gives goodwill on the part of a paid case whose warranty lapsed shortly before (50 % within 30 days)', () => {
+    const lapsed = { covers: { parts: false, labour: false, travel: false }, warrantyEnd: '2026-04-24T10:00:00.000Z' };
+    const allocation = allocateCaseCost(closedCaseFrom({ ...facts, entitlementSource: 'none', cover: lapsed }));
+    expect(allocation.lines[0]!.shares.map((s) => [s.costCentre, s.amountCents])).toEqual([['factory', 10_500], ['customer', 10_500]]);
+    expect(allocation.totals.customer).toBe(10_500 + 13_500 + 12_000);
+  });
   it('charges in-warranty wear to the sales centre', () => {
     const allocation = allocateCaseCost(closedCaseFrom({ ...facts, failureMode: 'wear' }));
     expect(allocation.totals['sales-centre']).toBe(46_500);

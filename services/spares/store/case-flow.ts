@@ -164,7 +164,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       const parts = [];
       for (const line of consumption?.lines ?? []) {
         const part = await models.parts.findById(line.partNumber).lean();
-        parts.push({ partNumber: line.partNumber, quantity: line.quantity, unitCostCents: await unitCostCents(store, models.parts, list, line.partNumber), consumable: part?.consumable ?? false });
+        parts.push({ partNumber: line.partNumber, quantity: line.quantity, unitCostCents: await unitCostCents(store, models.parts, list, line.partNumber), consumable: part?.consumable ?? false, category: part?.category ?? null });
       }
       const completion = workOrder?.completion ?? null;
       const allocation = allocateCaseCost(
@@ -173,6 +173,9 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
           customerId: caseDoc?.customerId ?? 'unknown',
           closedAt: closedAt.toISOString(),
           entitlementSource: caseDoc?.entitlementSource ?? 'none',
+          ...(caseDoc?.covers
+            ? { cover: { covers: caseDoc.covers, ...(caseDoc.exclusions ? { exclusions: caseDoc.exclusions } : {}), ...(caseDoc.coversConsumables !== undefined ? { coversConsumables: caseDoc.coversConsumables } : {}), warrantyEnd: caseDoc.warrantyEnd?.toISOString() ?? null } }
+            : {}),
           salesCentreId: options.salesCentreId,
           factoryId: options.factoryId,
           failureMode: completion?.failureMode ?? null,

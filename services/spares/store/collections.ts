@@ -96,6 +96,11 @@ export interface CaseDoc {
   serialNumber: string;
   entitlementSource: 'contract' | 'warranty' | 'none' | null;
   quoteRequired: boolean;
+  /** The cover frozen at registration; absent on cases registered before intake sent it. */
+  covers?: { parts: boolean; labour: boolean; travel: boolean };
+  exclusions?: { partNumbers: string[]; categories: string[] };
+  coversConsumables?: boolean;
+  warrantyEnd?: Date | null;
   model: string | null;
   productLine: string | null;
   raisedAt: Date;

@@ -25,6 +25,14 @@ export const registeredEntitlementSchema = z.object({
   slaPolicyId: z.string().min(1),
   calendarId: z.string().min(1),
   quoteRequired: z.boolean(),
+  /**
+   * What the contract or warranty pays for (its exclusions, consumables) and when the warranty
+   * ends; added later, so optional: events published before carry none.
+   */
+  covers: z.object({ parts: z.boolean(), labour: z.boolean(), travel: z.boolean() }).optional(),
+  exclusions: z.object({ partNumbers: z.array(z.string().min(1)), categories: z.array(z.string().min(1)) }).optional(),
+  coversConsumables: z.boolean().optional(),
+  warrantyEnd: z.iso.datetime().nullable().optional(),
 });
 export type RegisteredEntitlement = z.infer<typeof registeredEntitlementSchema>;
 
