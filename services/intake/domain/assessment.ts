@@ -83,7 +83,7 @@ export function assessRegistration(input: AssessmentInput): Assessment {
   if (containment.length > 0) flags.push('containment');
 
   const entitlement = machine
-    ? entitlementOf({ customerId: customer._id, machine, lineage, contracts: input.contracts, at, ...(input.policy ? { policy: input.policy } : {}) })
+    ? entitlementOf({ customerId: customer._id, machine, lineage, contracts: input.contracts, at, timeZone: site?.timeZone ?? null, ...(input.policy ? { policy: input.policy } : {}) })
     : unknownMachineEntitlement(customer._id, input.serialNumber, at, input.policy);
 
   const duplicate = findDuplicate({ serialNumber: input.serialNumber, symptom: input.symptom, raisedAt: input.raisedAt }, input.openRequests, input.duplicateRule ?? defaultDuplicateRule);
@@ -107,7 +107,7 @@ export function assessRegistration(input: AssessmentInput): Assessment {
 }
 
 /** The entitlement of a stored machine at an instant, from its owner's contracts and its own or an ancestor's warranty. */
-export function entitlementOf(query: { customerId: string; machine: MachineDoc; lineage: Lineage; contracts: readonly ContractDoc[]; at: Date; policy?: EntitlementPolicy }): Entitlement {
+export function entitlementOf(query: { customerId: string; machine: MachineDoc; lineage: Lineage; contracts: readonly ContractDoc[]; at: Date; timeZone?: string | null; policy?: EntitlementPolicy }): Entitlement {
   return resolveEntitlement(
     {
       customer: { id: query.customerId },
@@ -115,6 +115,7 @@ export function entitlementOf(query: { customerId: string; machine: MachineDoc; 
       machineAncestors: query.lineage.ancestors.map(toEntitlementMachine),
       contracts: query.contracts.map(toServiceContract),
       at: query.at,
+      ...(query.timeZone ? { timeZone: query.timeZone } : {}),
     },
     query.policy ?? defaultEntitlementPolicy,
   );

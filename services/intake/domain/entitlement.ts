@@ -143,6 +143,8 @@ export interface EntitlementQuery {
   machineAncestors: readonly EntitlementMachine[];
   contracts: readonly ServiceContract[];
   at: Date;
+  /** The site's IANA zone: the reason's dates are the days people there read (UTC when unknown). */
+  timeZone?: string;
 }
 
 /** Active on the date: status active and start <= at < end. */
@@ -178,6 +180,7 @@ export function compareContracts(a: ServiceContract, b: ServiceContract): number
 
 export function resolveEntitlement(query: EntitlementQuery, policy: EntitlementPolicy = defaultEntitlementPolicy): Entitlement {
   const { customer, machine, machineAncestors, contracts, at } = query;
+  const day = localDay(query.timeZone ?? 'UTC');
   if (Number.isNaN(at.getTime())) throw new RangeError('entitlement: `at` is not a valid date');
   const base = { serial: machine.serial, customerId: customer.id, at: new Date(at) };
 
@@ -261,8 +264,10 @@ function coversAll(c: Coverage): boolean {
   return c.parts && c.labour && c.travel;
 }
 
-function day(d: Date): string {
-  return d.toISOString().slice(0, 10);
+/** 'YYYY-MM-DD' of an instant in a zone ('en-CA' writes dates in that order). */
+function localDay(timeZone: string): (d: Date) => string {
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  return (d) => format.format(d);
 }
 
 /** A Date whose setters throw: Object.freeze cannot stop setTime, which writes an internal slot. */

@@ -151,6 +151,15 @@ describe('resolveEntitlement: overlapping contracts', () => {
   });
 });
 
+describe('resolveEntitlement: dates in the reason', () => {
+  it('are the days of the site’s zone, not UTC’s', () => {
+    // Ends at 2026-12-31T16:00Z: midnight of New Year's Day in Shanghai, still New Year's Eve in UTC.
+    const shanghaiMidnight = { ...cutter, warranty: { type: 'standard', start: null, end: new Date('2026-12-31T16:00:00Z') } };
+    expect(resolveEntitlement(query({ machine: shanghaiMidnight })).reason).toMatch(/runs until 2026-12-31/);
+    expect(resolveEntitlement(query({ machine: shanghaiMidnight, timeZone: 'Asia/Shanghai' })).reason).toMatch(/runs until 2027-01-01/);
+  });
+});
+
 describe('resolveEntitlement: warranty', () => {
   it('the machine\'s own active warranty applies when no contract does', () => {
     const e = resolveEntitlement(query());
