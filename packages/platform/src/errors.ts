@@ -53,8 +53,9 @@ export class UnauthorizedError extends PlatformError {
 }
 
 export class ForbiddenError extends PlatformError {
-  constructor(message: string) {
-    super(message, { status: 403, code: 'forbidden' });
+  /** `field` names what the caller may not use: its token's roles (`authorization`) or a field it sent. */
+  constructor(message: string, field?: string) {
+    super(message, { status: 403, code: 'forbidden', ...(field ? { field } : {}) });
   }
 }
 

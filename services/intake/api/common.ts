@@ -24,11 +24,12 @@ export const installedBaseReaders = ['agent', 'dispatcher', 'engineer', 'depot',
 
 /** The caller's scope on a route: dealers see their own customers only. */
 export function callerScope(principal: Principal | null, roles: readonly Role[]): AccessScope {
-  if (!principal) throw new ForbiddenError('this operation needs a caller');
+  // Both refusals are about the token (no caller, or a dealer's without its dealerId claim), so they name it.
+  if (!principal) throw new ForbiddenError('this operation needs a caller', 'authorization');
   try {
     return scopeOf(principal, roles);
   } catch (error) {
-    if (error instanceof AccessDenied) throw new ForbiddenError(error.message);
+    if (error instanceof AccessDenied) throw new ForbiddenError(error.message, 'authorization');
     throw error;
   }
 }

@@ -145,6 +145,7 @@ export function registerServiceRequest(
       site: site?.coordinates ? { city: site.city, lat: site.coordinates.lat, lon: site.coordinates.lon } : null,
       ...(alarm ? { alarm: { deviceEventId: alarm.deviceEventId, alarmCode: alarm.alarmCode, severity: alarm.severity } } : {}),
       ...(complaint ? { complaint } : {}),
+      dealerId: assessment.customer.dealerId,
     },
     {
       id: context.eventId,

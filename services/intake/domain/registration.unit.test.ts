@@ -51,13 +51,13 @@ describe('checkRegistration: serial numbers not in the installed base', () => {
 
 describe('registerServiceRequest', () => {
   const context = { requestId: 'SR-20260615-ABCDEF', now, registeredBy: 'agent-1', correlationId: 'corr', causationId: 'req', idempotencyKey: null, eventId: 'evt-1' };
-  const assess = (m: MachineDoc | null) =>
-    assessRegistration({ at: now, serialNumber: 'CUT-1', symptom: 'no laser output', raisedAt: now, customer, machine: m, lineage: { ancestors: [], problem: null }, contracts: [], openRequests: [], knownFixCandidates: [] });
+  const assess = (m: MachineDoc | null, c = customer) =>
+    assessRegistration({ at: now, serialNumber: 'CUT-1', symptom: 'no laser output', raisedAt: now, customer: c, machine: m, lineage: { ancestors: [], problem: null }, contracts: [], openRequests: [], knownFixCandidates: [] });
 
   it('stores the snapshot on the record and announces it in a valid registered event', () => {
     const { record, event } = registerServiceRequest(input(), context, assess(machine));
     expect(record).toMatchObject({ machineKnown: true, duplicateOf: null, entitlement: { source: { kind: 'none' } }, customer: { class: 'vip' }, flags: ['no-site'], alarm: null });
-    expect(event.data).toMatchObject({ machineKnown: true, siteId: null, entitlement: { source: 'none', quoteRequired: true }, duplicateOf: null });
+    expect(event.data).toMatchObject({ machineKnown: true, siteId: null, entitlement: { source: 'none', quoteRequired: true }, duplicateOf: null, dealerId: null });
     expect(event.data.alarm).toBeUndefined();
     expect(validateEvent(JSON.parse(JSON.stringify(event)))).toMatchObject({ ok: true });
   });
@@ -66,6 +66,10 @@ describe('registerServiceRequest', () => {
     const { record, event } = registerServiceRequest(input({ channel: 'alarm' }), context, assess(machine), alarm);
     expect(record.alarm).toEqual(alarm);
     expect(event.data.alarm).toEqual({ deviceEventId: 'dev-1', alarmCode: 'E-1', severity: 'major' });
+  });
+  it('names the customer\u2019s dealer, so spares can confine a dealer to its own cases', () => {
+    const { event } = registerServiceRequest(input(), context, assess(machine, { ...customer, dealerId: 'DLR-1' }));
+    expect(event.data.dealerId).toBe('DLR-1');
   });
   it('an unknown machine is registered with machineKnown false and the flag', () => {
     const { record, event } = registerServiceRequest(input({ acceptUnknownSerial: true }), context, assess(null));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ConflictError, defineRoute, isDuplicateKeyError, keyedRecord, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
+import { ConflictError, defineRoute, ForbiddenError, isDuplicateKeyError, keyedRecord, NotFoundError, UnprocessableError, type Principal, type RouteSpec } from '@aftersales/platform';
 import { priceQuote, PricingError } from '../domain/pricing';
 import { withEvent } from '../store/events';
 import { defaultPriceListId, loadPriceList, toPriceList } from '../store/prices';
@@ -18,8 +18,24 @@ const priceListBody = z
   })
   .strict();
 
+/** Who answers a quote for the customer; a dealer only for its own customers' cases. */
+const answerers = ['agent', 'spares', 'dealer'] as const;
+
 export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
   const { store, platform } = deps;
+  /**
+   * Whether the caller may act on the request's quotes: anyone answering for the company may; a
+   * dealer only when the case (from intake's registered event) names its dealer; another's is told
+   * 404, not 403, so its quotes are not even confirmed to exist. A dealer token without the claim
+   * is refused as intake refuses it (403): it must never fall back to reaching everything.
+   */
+  const reaches = async (principal: Principal | null, requestId: string): Promise<boolean> => {
+    if (!principal) return false;
+    if (principal.roles.some((role) => role !== 'dealer' && (answerers as readonly string[]).includes(role))) return true;
+    if (!principal.dealerId) throw new ForbiddenError('a dealer token needs a dealerId claim', 'authorization');
+    const owner = await store.cases.findOne({ _id: requestId }, { projection: { dealerId: 1 } });
+    return owner?.dealerId === principal.dealerId;
+  };
   const presentQuote = async (quoteId: string) => {
     const [quote, answer] = await Promise.all([store.quotes.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } }), store.quoteAnswers.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } })]);
     if (!quote) return null;
@@ -131,13 +147,13 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
       path: '/v1/quotes/:id/answer',
       summary: 'The customer accepts or declines the quote (once), before work starts',
       tags: ['prices and quotes'],
-      roles: ['agent', 'spares', 'dealer'],
+      roles: answerers,
       params: z.object({ id }),
       body: z.object({ accepted: z.boolean(), reason: z.string().trim().min(1).max(2000).optional() }).strict(),
       responses: { 200: { description: 'Answered' }, 409: { description: 'Already answered, or expired' } },
       handler: async (ctx) => {
         const quote = await store.quotes.findOne({ _id: ctx.params.id });
-        if (!quote) throw new NotFoundError('quote', ctx.params.id, 'id');
+        if (!quote || !(await reaches(ctx.principal, quote.requestId))) throw new NotFoundError('quote', ctx.params.id, 'id');
         const at = platform.now();
         if (quote.validUntil < at) throw new ConflictError(`quote ${quote._id} expired at ${quote.validUntil.toISOString()}`, 'id');
         const base = { quoteId: quote._id, requestId: quote.requestId, workOrderId: quote.workOrderId };

@@ -26,6 +26,7 @@ export function sparesConsumers(platform: Platform, store: SparesStore, book: Re
         {
           $setOnInsert: {
             customerId: data.customerId,
+            dealerId: data.dealerId ?? null,
             serialNumber: data.serialNumber,
             entitlementSource: data.entitlement?.source ?? null,
             quoteRequired: data.entitlement?.quoteRequired ?? false,

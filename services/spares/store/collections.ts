@@ -93,6 +93,8 @@ export interface BackorderDoc extends OutboxFields {
 export interface CaseDoc {
   _id: string; // service request id
   customerId: string;
+  /** The dealer serving the customer (null: served directly); absent on cases registered before intake sent it. */
+  dealerId?: string | null;
   serialNumber: string;
   entitlementSource: 'contract' | 'warranty' | 'none' | null;
   quoteRequired: boolean;

@@ -66,5 +66,7 @@ export const serviceRequestRegisteredV1 = z.object({
   site: z.object({ city: z.string(), lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).nullable().optional(),
   /** Set for channel alarm: the device alarm that opened the request. */
   alarm: z.object({ deviceEventId: z.string().min(1), alarmCode: z.string().min(1), severity: alarmSeveritySchema }).optional(),
+  /** The dealer serving the customer (null: served directly), so other services can confine a dealer to its own cases. */
+  dealerId: z.string().min(1).nullable().optional(),
 });
 export type ServiceRequestRegisteredV1 = z.infer<typeof serviceRequestRegisteredV1>;

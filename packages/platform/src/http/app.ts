@@ -51,7 +51,8 @@ async function authenticate(req: Request, route: RouteSpec, tokens: TokenSetting
   if (!header?.startsWith('Bearer ')) throw new UnauthorizedError('missing bearer token in the Authorization header');
   const principal = await verifyToken(header.slice('Bearer '.length).trim(), tokens);
   if (!principal.roles.some((role) => (route.roles as readonly string[]).includes(role))) {
-    throw new ForbiddenError(`this operation needs one of the roles: ${route.roles.join(', ')}`);
+    // Named like a 401: it is the token (its roles) that does not suffice, whatever the request says.
+    throw new ForbiddenError(`this operation needs one of the roles: ${route.roles.join(', ')}`, 'authorization');
   }
   return principal;
 }

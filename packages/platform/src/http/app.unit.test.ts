@@ -161,7 +161,7 @@ describe('createHttpApp: auth', () => {
   it('answers 403 for a role the route does not allow', async () => {
     const response = await call('post', '/v1/things', { token: await tokenFor('engineer'), body: goodThing });
     expect(response.status).toBe(403);
-    expect(response.body.error).toMatchObject({ code: 'forbidden', message: expect.stringContaining('agent') });
+    expect(response.body.error).toMatchObject({ code: 'forbidden', field: 'authorization', message: expect.stringContaining('agent') });
   });
 
   it('runs the handler for an allowed role, with the principal and the route headers', async () => {
