@@ -163,6 +163,7 @@ async function test() {
     : [
         ['lint', 'npx', ['eslint', '.']],
         ['dependencies', 'node', ['infra/check-dependencies.mjs']],
+        ['deployment files', 'node', ['infra/check-deploy.mjs']],
         ['type-check', 'npx', ['tsc', '-p', 'tsconfig.json']],
         ...['unit', 'int', 'e2e', 'faults'].map((project) => [`${project} tests`, 'npx', ['vitest', 'run', '--project', project]]),
       ];

@@ -53,6 +53,8 @@ export const platformEnvSchema = z.object({
   KAFKA_CLIENT_ID: z.string().optional(),
   TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'must be host:port').default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Where a build put the prebuilt workflow bundles (one `<taskQueue>.js` each); unset, workers bundle from sources. */
+  WORKFLOW_BUNDLE_DIR: z.string().min(1).optional(),
   /** Prefix for topics, consumer groups, databases and task queues, so test runs share servers safely. */
   PLATFORM_NAMESPACE: z
     .string()

@@ -14,7 +14,7 @@ import { createEventProducer, type EventProducer } from './kafka/producer';
 import { createLogger, type Logger } from './logger';
 import { connectMongo, pingMongo } from './mongo/connection';
 import { createOutboxRelay, type OutboxRelay } from './mongo/outbox';
-import { connectTemporalClient, createTemporalWorker, describeTemporal, installTemporalRuntime } from './temporal';
+import { connectTemporalClient, describeTemporal } from './temporal';
 
 /** What a service's setup receives: configured connections and the names it must use. */
 export interface Platform {
@@ -83,7 +83,9 @@ export async function startService(
   const ns = config.PLATFORM_NAMESPACE;
   const stops: (() => Promise<unknown>)[] = [];
 
-  installTemporalRuntime(logger);
+  // Only a worker loads the SDK's native bridge; an API process stays on the pure-JS client.
+  const temporalWorkers = runsWorker ? await import('./temporal/worker') : null;
+  temporalWorkers?.installTemporalRuntime(logger);
   const mongo = await connectMongo(config.MONGO_URL, config.mongoDb, { maxPoolSize: config.MONGO_MAX_POOL_SIZE });
   stops.push(() => mongo.close());
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? namespaced(ns, definition.name), logger });
@@ -109,7 +111,7 @@ export async function startService(
   let producer: EventProducer | null = null;
   const consumers: EventConsumer[] = [];
   const workers: { worker: Worker; connection: NativeConnection; running: Promise<void> }[] = [];
-  if (runsWorker) {
+  if (temporalWorkers) {
     producer = await createEventProducer(kafka);
     relay = createOutboxRelay({ collections: parts.outboxCollections, leases: mongo.db!.collection('outboxLeases'), producer, logger, pollMs: config.OUTBOX_POLL_MS });
     relay.start();
@@ -126,11 +128,12 @@ export async function startService(
       consumers.push(consumer);
     }
     for (const spec of parts.temporalWorkers) {
-      const { worker, connection } = await createTemporalWorker({
+      const bundle = temporalWorkers.workflowBundlePath(config.WORKFLOW_BUNDLE_DIR, spec.taskQueue);
+      const { worker, connection } = await temporalWorkers.createTemporalWorker({
         address: config.TEMPORAL_ADDRESS,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: platform.taskQueue(spec.taskQueue),
-        ...(spec.workflowsPath ? { workflowsPath: spec.workflowsPath } : {}),
+        ...(bundle ? { workflowBundle: { codePath: bundle } } : spec.workflowsPath ? { workflowsPath: spec.workflowsPath } : {}),
         ...(spec.activities ? { activities: spec.activities } : {}),
       });
       const running = worker.run();
@@ -143,32 +146,29 @@ export async function startService(
   }
 
   const probeKafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${definition.name}-probe`, logger, retries: 0 });
-  let server: Server | null = null;
-  let url: string | null = null;
-  if (runsApi) {
-    const app = createHttpApp({
-      service: definition.name,
-      version: definition.version,
-      description: definition.description,
-      routes: parts.routes,
-      logger,
-      tokens: { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER },
-      bodyLimit: config.HTTP_BODY_LIMIT,
-      readiness: [
-        { name: 'mongo', check: () => pingMongo(mongo) },
-        { name: 'kafka', check: () => describeKafka(probeKafka) },
-        { name: 'temporal', check: () => describeTemporal(temporalConnection as TemporalConnection, config.TEMPORAL_NAMESPACE) },
-        ...(runsWorker
-          ? [{ name: 'consumers', check: async () => assertConsumers(consumers) }]
-          : []),
-      ],
-    });
-    server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(config.port, config.HOST, () => resolve(s));
-      s.once('error', reject);
-    });
-    url = `http://${config.HOST}:${config.port}`;
-  }
+  // A worker serves no routes but answers /healthz and /readyz (consumers running) for its probes.
+  const app = createHttpApp({
+    service: definition.name,
+    version: definition.version,
+    description: definition.description,
+    routes: runsApi ? parts.routes : [],
+    logger,
+    tokens: { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER },
+    bodyLimit: config.HTTP_BODY_LIMIT,
+    readiness: [
+      { name: 'mongo', check: () => pingMongo(mongo) },
+      { name: 'kafka', check: () => describeKafka(probeKafka) },
+      { name: 'temporal', check: () => describeTemporal(temporalConnection as TemporalConnection, config.TEMPORAL_NAMESPACE) },
+      ...(runsWorker
+        ? [{ name: 'consumers', check: async () => assertConsumers(consumers) }]
+        : []),
+    ],
+  });
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  const url = `http://${config.HOST}:${config.port}`;
   logger.info({ role: config.PROCESS_ROLE, url, db: config.mongoDb, namespace: ns || undefined }, `${definition.name} started`);
 
   let stopped = false;
@@ -178,7 +178,7 @@ export async function startService(
     async stop() {
       if (stopped) return;
       stopped = true;
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       for (const consumer of consumers) await consumer.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop'));
       for (const w of workers) {
         if (w.worker.getState() === 'RUNNING') w.worker.shutdown();

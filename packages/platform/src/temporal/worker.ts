@@ -1,0 +1,44 @@
+// The worker side of Temporal: the SDK's native bridge (Rust core) loads with this module, so only
+// a process that runs workers imports it (service.ts, dynamically); an API process never does.
+import fs from 'node:fs';
+import path from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
+
+let runtimeInstalled = false;
+
+/** Routes the Temporal SDK's own logs (worker, core) into pino; once per process. */
+export function installTemporalRuntime(logger: Logger): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  const log = logger.child({ module: 'temporal' });
+  Runtime.install({
+    logger: new DefaultLogger('INFO' as LogLevel, ({ level, message, meta }) => {
+      const fields = { ...(meta ?? {}) };
+      if (level === 'ERROR') log.error(fields, message);
+      else if (level === 'WARN') log.warn(fields, message);
+      else log.debug(fields, message);
+    }),
+  });
+}
+
+/**
+ * The prebuilt workflow bundle of a task queue, when the process runs from a build: the build writes
+ * `<WORKFLOW_BUNDLE_DIR>/<taskQueue>.js` with the SDK's own bundler, so a worker starts without
+ * webpack or TypeScript sources. Unset (development, tests), workers bundle from the sources.
+ */
+export function workflowBundlePath(bundleDir: string | undefined, taskQueue: string): string | null {
+  if (!bundleDir) return null;
+  const codePath = path.join(bundleDir, `${taskQueue}.js`);
+  if (!fs.existsSync(codePath)) throw new Error(`WORKFLOW_BUNDLE_DIR has no bundle for task queue '${taskQueue}': ${codePath} is missing (run npm run build)`);
+  return codePath;
+}
+
+export async function createTemporalWorker(
+  options: { address: string; namespace: string } & Omit<WorkerOptions, 'connection' | 'namespace'>,
+): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const { address, ...workerOptions } = options;
+  const connection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({ connection, ...workerOptions });
+  return { worker, connection };
+}
