@@ -59,6 +59,8 @@ async function ensureStack() {
       TEMPORAL_NAMESPACE: info.temporal.namespace,
       TEMPORAL_TEST_SERVER_PATH: info.temporalTestServer.path,
       TEMPORAL_UI_URL: info.temporal.uiUrl,
+      SMTP_URL: `smtp://${info.mailpit.smtp.host}:${info.mailpit.smtp.port}`,
+      MAIL_UI_URL: info.mailpit.uiUrl,
     },
   };
 }
@@ -147,6 +149,7 @@ async function start() {
   console.log('\nAfter-sales platform is running:');
   urls.forEach(({ name, url }, i) => console.log(`  ${name.padEnd(9)} ${url}  (${ready[i] ? 'ready' : 'NOT READY, see its log lines above'})  ${url}/openapi.json`));
   console.log(`  temporal  ${env.TEMPORAL_UI_URL ?? process.env.TEMPORAL_UI_URL ?? '(external)'}  (Temporal Web UI)`);
+  console.log(`  mail      ${env.MAIL_UI_URL ?? process.env.MAIL_UI_URL ?? '(external)'}  (Mailpit: the e-mail notices sent; API ${env.MAIL_UI_URL ?? ''}/api/v1/messages)`);
   console.log('  token     npm run -s token -- --role agent');
   console.log('Ctrl-C stops everything; data stays.\n');
 }

@@ -1,5 +1,5 @@
 // Types for infra/stack.mjs, so TypeScript tests can import it under `strict`.
-export type ServerName = 'temporal' | 'kafka' | 'mongo';
+export type ServerName = 'temporal' | 'kafka' | 'mongo' | 'mailpit';
 export type Log = (line: string) => void;
 
 export interface StackInfo {
@@ -19,6 +19,8 @@ export interface StackInfo {
   mongo: { url: string; version?: string; ferretdbVersion: string; engine: 'ferretdb' };
   /** pdftotext from Debian's poppler-utils (a wrapper script), null before it was unpacked */
   pdftotext: { path: string; version: string } | null;
+  /** Mailpit: SMTP in, its REST API (GET /api/v1/messages) and web UI out */
+  mailpit: { smtp: { host: string; port: number }; uiUrl: string; apiUrl: string; version: string };
 }
 
 export interface ServerStatus {

