@@ -4,14 +4,26 @@
 //    project's rules: multi-stage, base images pinned to an exact version, a numeric non-root
 //    USER, a HEALTHCHECK, PROCESS_ROLE set, `node services/<name>/dist/main.js` as its command,
 //    and the manifests it copies for `npm ci --omit=dev` are exactly the workspaces the service
-//    depends on (so the image's install has every package the bundle imports, and no more).
-// Node built-ins only, plus the tools infra/lib/tools.mjs installs into .stack.
+//    depends on (so the image's install has every package the bundle imports, and no more);
+//  - the Helm chart: `helm lint` and `helm template` with each service's values, the rendered
+//    manifests valid against Kubernetes' schemas (kubernetes-validate, strict) and holding the
+//    project's rules (api and worker Deployments with probes, limits, non-root, their
+//    PROCESS_ROLE, an autoscaler and a disruption budget each);
+//  - the compose file against the compose specification's JSON schema, an api and a worker per
+//    service.
+// The tools come from package registries into .stack (infra/lib/tools.mjs); run after `npm ci`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { parseDockerfile } from './lib/dockerfile.mjs';
-import { hadolint } from './lib/tools.mjs';
+import { checkJsonschema, composeSchema, hadolint, helm, kubernetesValidate } from './lib/tools.mjs';
+
+/** Kubernetes versions the rendered manifests must be valid for: the oldest supported one we aim at and the newest. */
+const kubernetesVersions = ['1.31.0', '1.37.0'];
+const chart = path.join('infra', 'deploy', 'helm', 'aftersales-service');
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rootPackage = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -62,16 +74,81 @@ function checkDockerfile(service, file, lint) {
   if (out.status !== 0) say(`hadolint:\n${(out.stdout + out.stderr).trim()}`);
 }
 
+function tool(bin, args) {
+  const out = spawnSync(bin, args, { cwd: root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return { ok: out.status === 0, output: `${out.stdout}${out.stderr}`.trim(), stdout: out.stdout };
+}
+
+function checkRelease(service, helmBin, validate, tmp) {
+  const values = path.join('infra', 'deploy', 'values', `${service}.yaml`);
+  const say = (problem) => problems.push(`${values}: ${problem}`);
+  if (!fs.existsSync(path.join(root, values))) return say('missing: every service has a release');
+  const lint = tool(helmBin, ['lint', chart, '-f', values, '--strict']);
+  if (!lint.ok) return say(`helm lint:\n${lint.output}`);
+  const rendered = tool(helmBin, ['template', service, chart, '-f', values]);
+  if (!rendered.ok) return say(`helm template:\n${rendered.output}`);
+  const file = path.join(tmp, `${service}.yaml`);
+  fs.writeFileSync(file, rendered.stdout);
+  for (const version of kubernetesVersions) {
+    const valid = tool(validate, ['--strict', '--quiet', '-k', version, file]);
+    if (!valid.ok) say(`kubernetes-validate ${version}:\n${valid.output}`);
+  }
+  const docs = parseAllDocuments(rendered.stdout).map((d) => d.toJS()).filter(Boolean);
+  const kinds = (kind) => docs.filter((d) => d.kind === kind);
+  for (const role of ['api', 'worker']) {
+    const deployment = kinds('Deployment').find((d) => d.metadata.labels['app.kubernetes.io/component'] === role);
+    if (!deployment) {
+      say(`renders no ${role} Deployment`);
+      continue;
+    }
+    const pod = deployment.spec.template.spec;
+    const container = pod.containers[0];
+    if (!container.readinessProbe?.httpGet || !container.livenessProbe?.httpGet) say(`${role}: needs HTTP readiness and liveness probes`);
+    if (!container.resources?.limits?.memory || !container.resources?.requests?.cpu) say(`${role}: needs resource requests and limits`);
+    if (pod.securityContext?.runAsNonRoot !== true) say(`${role}: must run as non-root`);
+    if (/:latest$|:$/.test(container.image)) say(`${role}: image ${container.image} has no exact tag`);
+    if (container.env?.find((e) => e.name === 'PROCESS_ROLE')?.value !== role) say(`${role}: PROCESS_ROLE must be ${role}`);
+    const name = deployment.metadata.name;
+    if (!kinds('HorizontalPodAutoscaler').some((h) => h.spec.scaleTargetRef.name === name)) say(`${role}: no HorizontalPodAutoscaler for ${name}`);
+    if (!kinds('PodDisruptionBudget').some((b) => b.metadata.name === name)) say(`${role}: no PodDisruptionBudget for ${name}`);
+  }
+  const config = kinds('ConfigMap')[0]?.data ?? {};
+  if (!config[`${service.toUpperCase()}_PORT`]) say(`the ConfigMap does not set ${service.toUpperCase()}_PORT`);
+  return docs.length;
+}
+
+function checkCompose(services, jsonschema, schema) {
+  const file = path.join('infra', 'deploy', 'compose.yaml');
+  const valid = tool(jsonschema, ['--schemafile', schema, file]);
+  if (!valid.ok) problems.push(`${file}: ${valid.output}`);
+  const compose = parseYaml(fs.readFileSync(path.join(root, file), 'utf8'), { merge: true });
+  for (const service of services) {
+    for (const role of ['api', 'worker']) {
+      const entry = compose.services?.[`${service}-${role}`];
+      if (!entry) problems.push(`${file}: no ${service}-${role}`);
+      else if (entry.environment?.PROCESS_ROLE !== role) problems.push(`${file}: ${service}-${role} must set PROCESS_ROLE ${role}`);
+      else if (entry.build?.dockerfile !== `services/${service}/Dockerfile`) problems.push(`${file}: ${service}-${role} must build services/${service}/Dockerfile`);
+    }
+  }
+}
+
 async function main() {
-  const lint = await hadolint();
   const services = rootPackage.workspaces.filter((dir) => dir.startsWith('services/')).map((dir) => dir.slice('services/'.length));
+  const [lint, helmBin, validate, jsonschema, schema] = [await hadolint(), await helm(), await kubernetesValidate(), await checkJsonschema(), await composeSchema()];
   for (const service of services) {
     const file = path.join(root, 'services', service, 'Dockerfile');
     if (!fs.existsSync(file)) problems.push(`services/${service} has no Dockerfile`);
     else checkDockerfile(service, file, lint);
   }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'check-deploy-'));
+  let objects = 0;
+  for (const service of services) objects += checkRelease(service, helmBin, validate, tmp) ?? 0;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  checkCompose(services, jsonschema, schema);
   for (const problem of problems) console.error(problem);
-  if (problems.length === 0) console.log(`deployment files: ${services.length} Dockerfiles pass hadolint and the image rules`);
+  if (problems.length === 0) {
+    console.log(`deployment files: ${services.length} Dockerfiles pass hadolint and the image rules; ${services.length} Helm releases lint, render ${objects} objects valid for Kubernetes ${kubernetesVersions.join(' and ')}; compose.yaml matches the compose specification`);
+  }
   process.exit(problems.length ? 1 : 0);
 }
 
