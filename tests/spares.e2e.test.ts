@@ -65,7 +65,8 @@ describe('spares end to end', () => {
     });
   }
 
-  async function complete(workOrderId: string, requestId: string, partsUsed: { partNumber: string; quantity: number; removedSerial?: string }[], failureMode: string, finishedAt: string) {
+  /** The engineer's report; who pays follows the category decided, the cause is evidence only. */
+  async function complete(workOrderId: string, requestId: string, partsUsed: { partNumber: string; quantity: number; removedSerial?: string }[], failureMode: string, finishedAt: string, category: 'quality-failure' | 'wear' | 'misuse' = 'quality-failure', cause = 'coating delaminated') {
     await publish('dispatch.work-orders.v1', 'work-order.completed@1', workOrderId, {
       workOrderId,
       requestId,
@@ -74,12 +75,13 @@ describe('spares end to end', () => {
       finishedAt,
       effortMinutes: 90,
       travelMinutes: 40,
-      cause: 'coating delaminated',
+      cause,
       fix: 'replaced the part',
       workDone: 'replaced and tested a cut',
       partsUsed,
       firstTimeFix: true,
       failureMode,
+      failureDecision: { category, decidedBy: 'ENG-1', decidedAt: finishedAt },
     });
   }
 
@@ -151,7 +153,8 @@ describe('spares end to end', () => {
     await reader.waitFor(1, 'parts.reserved', eventsOf('parts.reserved', (d) => d.workOrderId === 'WO-W'));
 
     const finishedAt = iso(-60_000);
-    await complete('WO-W', 'SR-W', [{ partNumber: 'P-LENS-B', quantity: 1, removedSerial: 'LENS-SN-9' }], 'lens-crack', finishedAt);
+    // The finding's words name misuse; the engineer's decision says quality failure, and the decision rules.
+    await complete('WO-W', 'SR-W', [{ partNumber: 'P-LENS-B', quantity: 1, removedSerial: 'LENS-SN-9' }], 'lens-crack', finishedAt, 'quality-failure', 'no sign of misuse; porous weld seam');
     const returns = await eventually('the defective return', async () => {
       const r = await call('GET', '/v1/returns?workOrderId=WO-W', spares);
       return (r.body.items as unknown[]).length ? (r.body.items as { id: string; dueAt: string; status: string; removedSerial: string }[]) : undefined;
@@ -257,6 +260,43 @@ describe('spares end to end', () => {
     expect((allocation.entries as { costCentre: string; reason: string }[]).every((e) => e.costCentre === 'customer' && e.reason === 'no contract or warranty')).toBe(true);
     expect(allocation.totals).toEqual([expect.objectContaining({ costCentre: 'customer', amountCents: 2 * 1_200 + 13_500 + 12_000 })]);
     expect((await ok('GET', '/v1/returns?workOrderId=WO-P', spares, undefined, 200)).items).toEqual([]);
+  });
+
+  it('quality\u2019s failure analysis changes the decision after the case was charged: a new event with who and when, the cost moves by new entries', async () => {
+    await openCase('SR-FD', 'WO-FD', 'warranty');
+    await complete('WO-FD', 'SR-FD', [], 'head-crash', iso(-60_000), 'quality-failure', 'head cracked');
+    await close('SR-FD', 'WO-FD', iso());
+    const charged = await eventually('the cost allocation of SR-FD', async () => {
+      const r = await call('GET', '/v1/cost-allocation?caseId=SR-FD', finance);
+      return (r.body.entries as unknown[]).length ? (r.body.entries as { lineId: string; costCentre: string; amountCents: number }[]) : undefined;
+    });
+    expect(new Set(charged.map((e) => e.costCentre))).toEqual(new Set(['factory']));
+    const total = charged.reduce((sum, e) => sum + e.amountCents, 0);
+    const quality = await tokenFor('quality', 'qe-7');
+
+    const before = await ok('GET', '/v1/cases/SR-FD/failure-decision', finance, undefined, 200);
+    expect(before).toMatchObject({ engineer: { category: 'quality-failure', decidedBy: 'ENG-1' }, reviews: [], inForce: { category: 'quality-failure' } });
+    const changed = await ok('POST', '/v1/cases/SR-FD/failure-decision/reviews', quality, { category: 'misuse', reason: 'impact marks on the head; collision in the machine log' }, 201);
+    expect(changed.review).toMatchObject({ revision: 1, category: 'misuse', previousCategory: 'quality-failure', outcome: 'changed', decidedBy: 'qe-7' });
+    const [reviewed] = await reader.waitFor(1, 'failure-decision.reviewed', eventsOf('failure-decision.reviewed', (d) => d.requestId === 'SR-FD'));
+    expect(JSON.parse(reviewed!.value).data).toMatchObject({ revision: 1, category: 'misuse', previousCategory: 'quality-failure', decidedBy: 'qe-7' });
+
+    // Misuse in warranty is the customer's by the default cost rule: the factory's charge moves, booked as new entries.
+    const after = (await ok('GET', '/v1/cost-allocation?caseId=SR-FD', finance, undefined, 200)).entries as { lineId: string; costCentre: string; amountCents: number }[];
+    const net = (centre: string) => after.filter((e) => e.costCentre === centre).reduce((sum, e) => sum + e.amountCents, 0);
+    expect([net('factory'), net('sales-centre'), net('customer')]).toEqual([0, 0, total]);
+    expect(after.filter((e) => e.lineId.endsWith('#review-1')).length).toBeGreaterThan(0);
+
+    // Confirming it books nothing more; a second reviewer is revision 2.
+    const confirmed = await ok('POST', '/v1/cases/SR-FD/failure-decision/reviews', quality, { category: 'misuse', reason: 'confirmed at the lab' }, 201);
+    expect(confirmed.review).toMatchObject({ revision: 2, outcome: 'confirmed', previousCategory: 'misuse' });
+    expect(((await ok('GET', '/v1/cost-allocation?caseId=SR-FD', finance, undefined, 200)).entries as unknown[]).length).toBe(after.length);
+
+    const unknown = await call('POST', '/v1/cases/SR-NONE/failure-decision/reviews', quality, { category: 'wear', reason: 'x' });
+    expect([unknown.status, unknown.body.error?.field]).toEqual([404, 'requestId']);
+    const bad = await call('POST', '/v1/cases/SR-FD/failure-decision/reviews', quality, { category: 'misuse-ish', reason: 'x' });
+    expect([bad.status, bad.body.error?.field]).toEqual([400, 'category']);
+    expect((await call('POST', '/v1/cases/SR-FD/failure-decision/reviews', engineer, { category: 'wear', reason: 'x' })).status).toBe(403);
   });
 
   it('a parts-only warranty, as intake sends its cover: the factory pays the part, the customer labour and travel', async () => {

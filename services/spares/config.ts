@@ -20,6 +20,8 @@ export const sparesEnvSchema = z.object({
   SPARES_SWEEP_MS: positiveInt.default(60_000),
   SPARES_SALES_CENTRE_ID: z.string().min(1).default('SALES-CENTRE'),
   SPARES_FACTORY_ID: z.string().min(1).default('FACTORY'),
+  /** Cost rule: who pays when a machine in warranty was misused, the customer or the sales centre as goodwill. */
+  SPARES_MISUSE_IN_WARRANTY_PAYER: z.enum(['customer', 'sales-centre']).default('customer'),
 });
 
 export type SparesConfig = z.infer<typeof sparesEnvSchema>;

@@ -3,6 +3,7 @@ import { defineRoute, type ServiceDefinition } from '@aftersales/platform';
 import { requisitionApprovalTaskQueue, sparesWorkflowsPath } from '@aftersales/workflows';
 import type { SparesDeps } from './api/common';
 import { costAllocationRoutes } from './api/cost-allocation';
+import { failureDecisionRoutes } from './api/failure-decisions';
 import { partRoutes } from './api/parts';
 import { pricingRoutes } from './api/pricing';
 import { requisitionRoutes } from './api/requisitions';
@@ -13,6 +14,7 @@ import { loadSparesConfig } from './config';
 import { sparesConsumers } from './events/consumers';
 import { sparesStreams } from './events/streams';
 import { createCaseFlow } from './store/case-flow';
+import { validateCostRules } from './domain/cost-allocation';
 import { createSparesStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
 import { createSparesModels } from './store/models';
@@ -35,7 +37,12 @@ export const sparesService: ServiceDefinition = {
     const log = platform.logger;
     const book = createReservationBook(store, platform, log.child({ module: 'reservations' }));
     const returnPolicy = { dueDays: config.SPARES_RETURN_DUE_DAYS, chaseEveryDays: config.SPARES_RETURN_CHASE_EVERY_DAYS, flagAfterDaysOverdue: config.SPARES_RETURN_FLAG_AFTER_DAYS };
-    const flow = createCaseFlow(store, models, book, platform, log.child({ module: 'case-flow' }), { returnPolicy, salesCentreId: config.SPARES_SALES_CENTRE_ID, factoryId: config.SPARES_FACTORY_ID });
+    const flow = createCaseFlow(store, models, book, platform, log.child({ module: 'case-flow' }), {
+      returnPolicy,
+      salesCentreId: config.SPARES_SALES_CENTRE_ID,
+      factoryId: config.SPARES_FACTORY_ID,
+      costRules: validateCostRules({ misuseInWarrantyPayer: config.SPARES_MISUSE_IN_WARRANTY_PAYER }),
+    });
     const sweeps = createSweeps(store, book, platform.now, log.child({ module: 'sweeps' }), returnPolicy, flow);
     if (platform.config.PROCESS_ROLE !== 'api') {
       // Expiry and chasing are idempotent, so several worker processes may sweep at once.
@@ -51,6 +58,7 @@ export const sparesService: ServiceDefinition = {
         ...reservationRoutes(deps),
         ...requisitionRoutes(deps),
         ...returnRoutes(deps),
+        ...failureDecisionRoutes(deps),
         ...pricingRoutes(deps),
         ...costAllocationRoutes(deps),
         defineRoute({

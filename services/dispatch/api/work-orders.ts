@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { resolutionRoutes } from '@aftersales/contracts';
+import { failureCategorySchema, resolutionRoutes } from '@aftersales/contracts';
 import { defineRoute, identifier, NotFoundError, PlatformError, type Principal, type RouteSpec } from '@aftersales/platform';
 import type { WorkOrderStep } from '../domain/work-order';
 import { workOrderStatuses } from '../domain/work-order';
@@ -80,6 +80,8 @@ export function workOrderRoutes(planner: Planner, models: DispatchModels, c: Dis
     partsUsed: z.array(z.object({ partNumber: identifier, quantity: z.number().int().positive(), removedSerial: identifier.nullable().optional() })).max(100),
     firstTimeFix: z.boolean(),
     failureMode: z.string().trim().min(1).max(64).optional(),
+    /** Why it failed, which decides who pays: the engineer's choice, never read from the words of cause or fix. */
+    failureCategory: failureCategorySchema.optional(),
     travelMinutes: z.number().int().nonnegative().max(24 * 60).optional(),
     customerSignOff: z.object({ name: z.string().trim().min(1).max(200), at: instant }).nullable().default(null),
   });
@@ -204,13 +206,14 @@ export function workOrderRoutes(planner: Planner, models: DispatchModels, c: Dis
       responses: { 200: { description: 'The completed work order' }, 409: { description: 'Work is not finished yet (field status)' }, 422: { description: 'Times do not add up (field names which)' } },
       handler: async ({ params: p, body, principal }) => {
         await actingOn(p.id, principal);
-        const { travelMinutes, failureMode, ...rest } = body;
+        const { travelMinutes, failureMode, failureCategory, ...rest } = body;
         const wo = await planner.step(p.id, 'complete', {
           by: by(principal),
           report: {
             ...rest,
             partsUsed: rest.partsUsed.map((x) => ({ partNumber: x.partNumber, quantity: x.quantity, removedSerial: x.removedSerial ?? null })),
             ...(failureMode ? { failureMode } : {}),
+            ...(failureCategory ? { failureCategory } : {}),
             ...(travelMinutes !== undefined ? { travelMinutes } : {}),
           },
         });

@@ -1,6 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { Collection } from 'mongodb';
-import type { ResolutionRoute } from '@aftersales/contracts';
+import type { FailureCategory, ResolutionRoute } from '@aftersales/contracts';
 import type { OutboxFields } from '@aftersales/platform';
 import type { EngineerSkill } from '../domain/assignment';
 import type { ContainmentFlag } from '../domain/containment';
@@ -61,6 +61,8 @@ export interface WorkOrderReport {
   partsUsed: { partNumber: string; quantity: number; removedSerial?: string | null }[];
   firstTimeFix: boolean;
   failureMode?: string;
+  /** The engineer's failure decision (who pays), made with the report. */
+  failureDecision?: { category: FailureCategory; decidedBy: string; decidedAt: Date };
   customerSignOff: { name: string; at: Date } | null;
 }
 

@@ -4,7 +4,7 @@
  * the pure functions in ../domain; this file loads their inputs and stores their outcome.
  */
 import type { Logger } from 'pino';
-import type { ResolutionRoute } from '@aftersales/contracts';
+import type { FailureCategory, ResolutionRoute } from '@aftersales/contracts';
 import { ConflictError, NotFoundError, PlatformError, UnprocessableError, isDuplicateKeyError, type OutgoingEvent, type Platform } from '@aftersales/platform';
 import { haversineKm, rankCandidates, shouldAutoAssign, type CandidateAssessment, type Ranking } from '../domain/assignment';
 import type { ContainmentMatch } from '../domain/containment';
@@ -31,7 +31,7 @@ export interface StepInput {
   by: string;
   reason?: string;
   benchId?: string;
-  report?: Omit<WorkOrderReport, 'customerSignOff'> & { customerSignOff: { name: string; at: Date } | null; travelMinutes?: number };
+  report?: Omit<WorkOrderReport, 'customerSignOff' | 'failureDecision'> & { customerSignOff: { name: string; at: Date } | null; travelMinutes?: number; failureCategory?: FailureCategory };
 }
 
 const ASSIGN_ATTEMPTS = 5;
@@ -287,7 +287,10 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
         if (r.finishedAt <= r.startedAt) throw new UnprocessableError('finishedAt', 'finishedAt must be after startedAt');
         if (r.finishedAt.getTime() > at.getTime() + 60_000) throw new UnprocessableError('finishedAt', 'finishedAt is in the future');
         if (wo.steps.workStartedAt && r.startedAt.getTime() < wo.steps.workStartedAt.getTime() - 24 * 3_600_000) throw new UnprocessableError('startedAt', 'startedAt is more than a day before work started');
-        const report: WorkOrderReport = { ...r };
+        const { failureCategory, ...reported } = r;
+        // The engineer's decision on why it failed: who made it and when travel with it.
+        const failureDecision = failureCategory ? { category: failureCategory, decidedBy: input.by, decidedAt: at } : undefined;
+        const report: WorkOrderReport = { ...reported, ...(failureDecision ? { failureDecision } : {}) };
         delete (report as { travelMinutes?: number }).travelMinutes;
         const engineerId = wo.engineerId ?? input.by;
         const completed = store.event(
@@ -304,6 +307,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
             partsUsed: r.partsUsed.map((p) => ({ partNumber: p.partNumber, quantity: p.quantity, ...(p.removedSerial ? { removedSerial: p.removedSerial } : {}) })),
             firstTimeFix: r.firstTimeFix,
             ...(r.failureMode ? { failureMode: r.failureMode } : {}),
+            ...(failureDecision ? { failureDecision: { ...failureDecision, decidedAt: at.toISOString() } } : {}),
             ...(r.travelMinutes !== undefined ? { travelMinutes: r.travelMinutes } : {}),
             customerSignOff: r.customerSignOff ? { name: r.customerSignOff.name, at: r.customerSignOff.at.toISOString() } : null,
           },

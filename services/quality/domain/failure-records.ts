@@ -17,11 +17,33 @@ export interface RequestContext {
   symptom?: string;
   /** The customer demands a formal (8D) report on this request. */
   formalReportDemanded?: boolean;
+  /** Quality's latest review of the failure decision, kept here when it came before the record. */
+  failureReview?: FailureDecisionOnRecord;
+}
+
+/**
+ * Why it failed, as decided (who pays follows it): by the engineer at the report, then confirmed
+ * or changed by quality's failure analysis (revision 1, 2, ...). The words of cause and fix are
+ * evidence only.
+ */
+export interface FailureDecisionOnRecord {
+  category: 'quality-failure' | 'wear' | 'misuse' | 'no-fault-found' | 'other';
+  decidedBy: string;
+  decidedAt: string;
+  by: 'engineer' | 'quality';
+  /** Quality's review number; absent on the engineer's decision. */
+  revision?: number;
+}
+
+/** The later of two decisions: a review beats the engineer's, a higher revision an earlier review. */
+export function laterDecision(a: FailureDecisionOnRecord | null | undefined, b: FailureDecisionOnRecord | null | undefined): FailureDecisionOnRecord | null {
+  if (!a || !b) return a ?? b ?? null;
+  return (b.revision ?? 0) > (a.revision ?? 0) ? b : a;
 }
 
 /** One fact about a failure, from one of the three streams quality listens to. */
 export type FailureFact =
-  | { source: 'work-order'; requestId: string; at: string; failureMode: string | null; safety: boolean; parts: string[]; cause: string; fix: string }
+  | { source: 'work-order'; requestId: string; at: string; failureMode: string | null; safety: boolean; parts: string[]; cause: string; fix: string; failureDecision?: Omit<FailureDecisionOnRecord, 'by' | 'revision'> | null }
   | { source: 'closure'; requestId: string; at: string; customerId: string; serialNumber: string; tier: Tier; cause: string; fix: string }
   | {
       source: 'defective-return';
@@ -48,7 +70,11 @@ export interface StoredFailureRecord extends Omit<FailureRecord, 'model' | 'prod
   supplierId: string | null;
   finding: string | null;
   sources: FailureFact['source'][];
+  /** The failure decision in force; absent on records of reports made before it was asked. */
+  failureDecision?: FailureDecisionOnRecord | null;
 }
+
+const engineerDecisionOf = (fact: FailureFact): FailureDecisionOnRecord | null => (fact.source === 'work-order' && fact.failureDecision ? { ...fact.failureDecision, by: 'engineer' } : null);
 
 const stopWords = new Set(['a', 'an', 'the', 'of', 'on', 'in', 'at', 'to', 'and', 'or', 'by', 'for', 'with', 'after', 'from', 'due', 'was', 'is', 'are', 'be', 'not', 'no']);
 
@@ -105,6 +131,7 @@ export function newFailureRecord(fact: FailureFact, context: RequestContext | nu
     supplierId: fromReturn?.supplierId ?? null,
     finding: fromReturn?.finding ?? null,
     sources: [fact.source],
+    failureDecision: laterDecision(engineerDecisionOf(fact), context?.failureReview),
   };
 }
 
@@ -117,6 +144,8 @@ export function enrichment(existing: StoredFailureRecord, fact: FailureFact): Pa
   const change: Partial<StoredFailureRecord> = {};
   if (fact.source === 'closure') change.tier = fact.tier;
   if (fact.source === 'work-order' && fact.safety && !existing.safety) change.safety = true;
+  const decision = laterDecision(existing.failureDecision, engineerDecisionOf(fact));
+  if (decision && decision !== existing.failureDecision) change.failureDecision = decision;
   if (fact.source === 'defective-return') {
     change.partNumber = fact.partNumber;
     change.lot = fact.lot;
@@ -145,7 +174,7 @@ export function attributable(record: StoredFailureRecord): record is StoredFailu
 }
 
 export function toRecurrenceRecord(record: StoredFailureRecord & { model: string; productLine: string }, generation: number | undefined): FailureRecord {
-  const { requestId: _r, failureModeSource: _s, lot: _l, supplierId: _su, finding: _f, sources: _so, ...rest } = record;
+  const { requestId: _r, failureModeSource: _s, lot: _l, supplierId: _su, finding: _f, sources: _so, failureDecision: _d, ...rest } = record;
   return { ...rest, ...(generation !== undefined ? { modelGeneration: generation } : {}) };
 }
 

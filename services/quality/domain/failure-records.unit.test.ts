@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultRecurrenceThresholds, detectRecurrence } from './recurrence';
-import { attributable, deriveFailureMode, recheckReason, eightDIdFor, enrichment, newFailureRecord, normaliseFailureMode, openingReason, toRecurrenceRecord, type FailureFact, type RequestContext } from './failure-records';
+import { attributable, deriveFailureMode, laterDecision, recheckReason, eightDIdFor, enrichment, newFailureRecord, normaliseFailureMode, openingReason, toRecurrenceRecord, type FailureFact, type RequestContext } from './failure-records';
 
 const context: RequestContext = { requestId: 'SR-1', customerId: 'CUST-1', serialNumber: 'SN-1', model: 'LC-3015', productLine: 'laser', registeredAt: '2026-11-01T00:00:00Z' };
 const workOrder = (over: Partial<Extract<FailureFact, { source: 'work-order' }>> = {}): FailureFact => ({
@@ -86,5 +86,25 @@ describe('checking a record again', () => {
     expect(recheckReason({ safety: true }, ['P1'])).toBe('safety');
     expect(recheckReason({ partNumber: 'X' }, ['P1'])).toBeNull();
     expect(newFailureRecord(workOrder(), { ...context, formalReportDemanded: true }).formalReportDemanded).toBe(true);
+  });
+});
+
+describe('the failure decision on the record', () => {
+  const engineer = { category: 'quality-failure' as const, decidedBy: 'eng-1', decidedAt: '2026-11-02T00:00:00Z' };
+  const review = (revision: number, category: 'wear' | 'misuse') => ({ category, decidedBy: 'qe-1', decidedAt: `2026-11-0${2 + revision}T00:00:00Z`, by: 'quality' as const, revision });
+
+  it('carries the engineer\u2019s decision with who and when; a report without one leaves it empty', () => {
+    expect(newFailureRecord(workOrder({ failureDecision: engineer, cause: 'no sign of misuse; porous weld seam' }), context).failureDecision).toEqual({ ...engineer, by: 'engineer' });
+    expect(newFailureRecord(workOrder(), context).failureDecision).toBeNull();
+  });
+
+  it('keeps quality\u2019s review over the engineer\u2019s decision, whichever came first', () => {
+    const reviewed = newFailureRecord(workOrder({ failureDecision: engineer }), { ...context, failureReview: review(1, 'wear') });
+    expect(reviewed.failureDecision).toEqual(review(1, 'wear'));
+    expect(enrichment(reviewed, workOrder({ failureDecision: engineer })).failureDecision).toBeUndefined();
+    const fromClosure = newFailureRecord({ source: 'closure', requestId: 'SR-1', at: '2026-11-02T00:00:00Z', customerId: 'CUST-1', serialNumber: 'SN-1', tier: 'P2', cause: 'c', fix: 'f' }, context);
+    expect(enrichment(fromClosure, workOrder({ failureDecision: engineer })).failureDecision).toEqual({ ...engineer, by: 'engineer' });
+    expect(laterDecision(review(2, 'misuse'), review(1, 'wear'))).toEqual(review(2, 'misuse'));
+    expect(laterDecision(review(1, 'wear'), review(2, 'misuse'))).toEqual(review(2, 'misuse'));
   });
 });

@@ -7,7 +7,8 @@ export const failureRecordsConsumer = 'quality-failure-records';
 /**
  * Failure facts from three streams, each applied once per event id: the registration (the
  * machine's model and line, kept per request), the completed work order, the closed request and
- * the returned defective part. Each fact lands on the request's one failure record.
+ * the returned defective part, and quality's reviews of the failure decision. Each fact lands on
+ * the request's one failure record.
  */
 export function failureRecordConsumer(platform: Platform, desk: FailureDesk): ConsumerSpec {
   const once = (event: ConsumedEvent['event'], apply: () => Promise<void>) => applyOnce(platform.mongo, failureRecordsConsumer, event.id, apply).then(() => undefined);
@@ -41,8 +42,13 @@ export function failureRecordConsumer(platform: Platform, desk: FailureDesk): Co
             parts: data.partsUsed.map((p) => p.partNumber),
             cause: data.cause,
             fix: data.fix,
+            failureDecision: data.failureDecision ?? null,
           }),
         );
+      },
+      'failure-decision.reviewed@1': ({ event }) => {
+        const { data } = event as KnownEvent<'failure-decision.reviewed@1'>;
+        return once(event, () => desk.recordReview(data.requestId, { category: data.category, decidedBy: data.decidedBy, decidedAt: data.decidedAt, by: 'quality', revision: data.revision }));
       },
       'service-request.closed@1': ({ event }) => {
         const { data } = event as KnownEvent<'service-request.closed@1'>;

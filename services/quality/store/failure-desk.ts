@@ -9,6 +9,7 @@ import {
   openingReason,
   recheckReason,
   toRecurrenceRecord,
+  type FailureDecisionOnRecord,
   type FailureFact,
   type RequestContext,
   type StoredFailureRecord,
@@ -67,6 +68,23 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
       }
     }
     await check(id);
+  }
+
+  /**
+   * Quality's failure analysis reviewed the decision on why it failed: the request's context keeps
+   * the latest review (a record made later starts from it) and the record, if there is one, takes it.
+   * Only a higher revision replaces a review, so a replayed or late event changes nothing.
+   */
+  async function recordReview(requestId: string, review: FailureDecisionOnRecord & { revision: number }): Promise<void> {
+    const newer = (field: string) => ({ $or: [{ [`${field}.revision`]: { $lt: review.revision } }, { [`${field}.revision`]: { $exists: false } }] });
+    const context = await models.requestContexts.updateOne({ _id: requestId, ...newer('failureReview') }, { $set: { failureReview: review } });
+    if (context.matchedCount === 0 && !(await models.requestContexts.exists({ _id: requestId }))) {
+      await models.requestContexts.collection.insertOne({ _id: requestId as never, failureReview: review }).catch((error: unknown) => {
+        if (!isDuplicateKeyError(error)) throw error;
+      });
+    }
+    const record = await models.failureRecords.updateOne({ _id: failureRecordId(requestId), ...newer('failureDecision') }, { $set: { failureDecision: review } });
+    if (record.modifiedCount > 0) log.info({ requestId, revision: review.revision, category: review.category }, 'failure decision reviewed on the record');
   }
 
   /** A customer demands a formal report on a request: its failure record is checked again with that rule in play. */
@@ -174,7 +192,7 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
     }
   }
 
-  return { rememberRequest, ingest, check, demandFormalReport };
+  return { rememberRequest, ingest, check, demandFormalReport, recordReview };
 }
 
 export type FailureDesk = ReturnType<typeof createFailureDesk>;

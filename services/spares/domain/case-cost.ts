@@ -1,4 +1,5 @@
-import type { AllocationEntry, CaseLine, ClosedCase, EntitlementSnapshot, FailureClassification } from './cost-allocation';
+import type { FailureCategory } from '@aftersales/contracts';
+import type { AllocationEntry, CaseAllocation, CaseLine, ClosedCase, CostCentre, CostRules, EntitlementSnapshot, FailureClassification } from './cost-allocation';
 
 /**
  * Turns what spares knows of a closed case (its entitlement frozen at registration, the work
@@ -13,8 +14,8 @@ export interface CaseFacts {
   cover?: { covers: { parts: boolean; labour: boolean; travel: boolean }; exclusions?: { partNumbers: readonly string[]; categories: readonly string[] }; coversConsumables?: boolean; warrantyEnd: string | null };
   salesCentreId: string;
   factoryId: string;
-  failureMode: string | null;
-  cause: string | null;
+  /** The failure decision in force (see decisionInForce); null when none was ever recorded. */
+  failureDecision: FailureDecisionFact | null;
   effortMinutes: number;
   trips: number;
   parts: readonly { partNumber: string; quantity: number; unitCostCents: number; consumable: boolean; category?: string | null }[];
@@ -22,15 +23,45 @@ export interface CaseFacts {
   travelCentsPerTrip: number;
 }
 
+/** A decision on why the machine failed: the category, who decided and when (ISO instant). */
+export interface FailureDecisionFact {
+  category: FailureCategory;
+  decidedBy: string;
+  decidedAt: string;
+}
+
+/** A review of the decision by quality's failure analysis; revisions count 1, 2, 3 per case. */
+export interface FailureReviewFact extends FailureDecisionFact {
+  revision: number;
+}
+
 /**
- * Wear and misuse are read from the engineer's failure mode or cause; anything else that broke
- * under cover counts as a quality failure (the factory pays) until analysis says otherwise.
+ * The decision that charges the case: quality's latest review (highest revision) when there is
+ * one, else the engineer's decision at the report, else none.
  */
-export function classifyFailure(failureMode: string | null, cause: string | null): FailureClassification {
-  const text = `${failureMode ?? ''} ${cause ?? ''}`.toLowerCase();
-  if (/\bmisuse\b|\bcustomer damage\b/.test(text)) return { qualityFailure: false, misuse: true };
-  if (/\bwear\b|\bworn\b/.test(text)) return { qualityFailure: false };
-  return { qualityFailure: true };
+export function decisionInForce(engineer: FailureDecisionFact | null | undefined, reviews: readonly FailureReviewFact[]): FailureDecisionFact | null {
+  const latest = [...reviews].sort((a, b) => b.revision - a.revision)[0];
+  if (latest) return { category: latest.category, decidedBy: latest.decidedBy, decidedAt: latest.decidedAt };
+  return engineer ?? null;
+}
+
+/**
+ * Who pays follows the decided category, never the words of the finding. A case nobody decided
+ * (reports made before the decision was asked) is charged as a quality failure under cover, the
+ * rule for anything that broke under cover, until quality's analysis decides.
+ */
+export function classificationOf(decision: FailureDecisionFact | null): FailureClassification {
+  if (!decision) return { qualityFailure: true, category: 'undecided' };
+  switch (decision.category) {
+    case 'quality-failure':
+      return { qualityFailure: true, category: decision.category };
+    case 'misuse':
+      return { qualityFailure: false, misuse: true, category: decision.category };
+    case 'wear':
+    case 'no-fault-found':
+    case 'other':
+      return { qualityFailure: false, category: decision.category };
+  }
 }
 
 /**
@@ -63,7 +94,7 @@ export function closedCaseFrom(facts: CaseFacts): ClosedCase {
     factoryId: facts.factoryId,
     customerId: facts.customerId,
     entitlement: entitlementSnapshot(facts.entitlementSource, facts.closedAt, facts.cover),
-    classification: classifyFailure(facts.failureMode, facts.cause),
+    classification: classificationOf(facts.failureDecision),
     lines,
   };
 }
@@ -86,18 +117,20 @@ const movedBy: Partial<Record<string, { costCentre: 'sales-centre' | 'customer';
  * factory and a charge for the payer), never as edits of the closed case's entries, so each
  * month's totals stay as reported and the correction shows where it happened. Applied once per line.
  */
-export function analysisAdjustments(entries: readonly AllocationEntry[], partNumber: string, finding: string, analysedAt: string, payers: Payers): AllocationEntry[] {
-  const move = movedBy[finding];
+export function analysisAdjustments(entries: readonly AllocationEntry[], partNumber: string, finding: string, analysedAt: string, payers: Payers, misuseInWarrantyPayer: CostRules['misuseInWarrantyPayer'] = 'customer'): AllocationEntry[] {
+  const move = finding === 'misuse' && misuseInWarrantyPayer === 'sales-centre' ? { costCentre: 'sales-centre' as const, why: 'misuse, sales centre goodwill by the cost rules' } : movedBy[finding];
   if (!move) return [];
   const adjusted = new Set(entries.filter((e) => e.lineId.endsWith('#analysis')).map((e) => e.lineId.slice(0, -'#analysis'.length)));
+  // What the factory pays for the line now: its first charge and any later correction (a review).
   const byLine = new Map<string, AllocationEntry[]>();
   for (const e of entries) {
-    if (e.costCentre !== 'factory' || !/^part-\d+-/.test(e.lineId) || e.lineId.replace(/^part-\d+-/, '') !== partNumber || adjusted.has(e.lineId)) continue;
-    byLine.set(e.lineId, [...(byLine.get(e.lineId) ?? []), e]);
+    const lineId = baseLineId(e.lineId);
+    if (e.costCentre !== 'factory' || !/^part-\d+-/.test(lineId) || lineId.replace(/^part-\d+-/, '') !== partNumber || adjusted.has(lineId)) continue;
+    byLine.set(lineId, [...(byLine.get(lineId) ?? []), e]);
   }
   return [...byLine.entries()].flatMap(([lineId, charged]) => {
     const amountCents = charged.reduce((sum, e) => sum + e.amountCents, 0);
-    if (amountCents === 0) return [];
+    if (amountCents <= 0) return [];
     const caseId = charged[0]!.caseId;
     const reason = `failure analysis of ${partNumber}: ${move.why}`;
     const payerId = move.costCentre === 'customer' ? payers.customerId : payers.salesCentreId;
@@ -106,4 +139,30 @@ export function analysisAdjustments(entries: readonly AllocationEntry[], partNum
       { caseId, lineId: `${lineId}#analysis`, closedAt: analysedAt, costCentre: move.costCentre, payerId, amountCents, reason },
     ];
   });
+}
+
+/** A line's own id, without the '#...' of the corrections booked against it. */
+export const baseLineId = (lineId: string) => lineId.split('#')[0]!;
+
+/**
+ * A decision changed after the case was charged: what each cost centre pays for each line moves
+ * to what the new allocation says, as new entries on the decision's date (never edits), tagged
+ * `line#tag` so each review books once. Every correction booked before counts, so a line's net
+ * per cost centre afterwards is exactly the target's, and the entries of one line add up to zero.
+ */
+export function decisionAdjustments(entries: readonly AllocationEntry[], target: CaseAllocation, decidedAt: string, tag: string, reason: string): AllocationEntry[] {
+  const key = (lineId: string, centre: CostCentre) => `${lineId}|${centre}`;
+  const net = new Map<string, { lineId: string; costCentre: CostCentre; payerId: string | null; amountCents: number }>();
+  const add = (lineId: string, costCentre: CostCentre, payerId: string | null, amountCents: number) => {
+    const k = key(lineId, costCentre);
+    const row = net.get(k) ?? { lineId, costCentre, payerId, amountCents: 0 };
+    row.amountCents += amountCents;
+    if (payerId !== null) row.payerId = payerId;
+    net.set(k, row);
+  };
+  for (const e of entries) add(baseLineId(e.lineId), e.costCentre, e.payerId, -e.amountCents);
+  for (const line of target.lines) for (const s of line.shares) add(line.lineId, s.costCentre, s.payerId, s.amountCents);
+  return [...net.values()]
+    .filter((r) => r.amountCents !== 0)
+    .map((r) => ({ caseId: target.caseId, lineId: `${r.lineId}#${tag}`, closedAt: decidedAt, costCentre: r.costCentre, payerId: r.payerId, amountCents: r.amountCents, reason }));
 }

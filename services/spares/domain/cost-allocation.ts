@@ -27,8 +27,27 @@ export interface EntitlementSnapshot {
 export interface FailureClassification {
   /** Manufacturing or design defect: the factory's fault. False for wear and misuse. */
   qualityFailure: boolean;
-  /** Damage by the customer: the customer pays everything, whatever the entitlement. */
+  /** Damage by the customer: not covered; in warranty the cost rules say who pays (customer or sales-centre goodwill). */
   misuse?: boolean;
+  /** The decided category it came from ('undecided' when nobody decided); shown in the reasons. */
+  category?: 'quality-failure' | 'wear' | 'misuse' | 'no-fault-found' | 'other' | 'undecided';
+}
+
+/** Rules the business sets, not the code: who pays for misuse of a machine in warranty. */
+export interface CostRules {
+  misuseInWarrantyPayer: 'customer' | 'sales-centre';
+}
+
+export const DEFAULT_COST_RULES: CostRules = { misuseInWarrantyPayer: 'customer' };
+
+/** Reads cost rules from configuration, naming the field that is wrong. */
+export function validateCostRules(input: unknown): CostRules {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new CostAllocationInputError('costRules', 'must be an object');
+  const unknown = Object.keys(input).filter((k) => k !== 'misuseInWarrantyPayer');
+  if (unknown.length > 0) throw new CostAllocationInputError(unknown[0]!, 'is not a cost rule');
+  const payer = (input as { misuseInWarrantyPayer?: unknown }).misuseInWarrantyPayer;
+  if (payer !== 'customer' && payer !== 'sales-centre') throw new CostAllocationInputError('misuseInWarrantyPayer', "must be 'customer' or 'sales-centre'");
+  return { misuseInWarrantyPayer: payer };
 }
 
 export type CaseLine =
@@ -147,7 +166,7 @@ function shareOf(amountCents: number, basisPoints: number): number {
 const KIND_COVER: Record<LineKind, 'parts' | 'labour' | 'travel'> = { part: 'parts', labour: 'labour', travel: 'travel' };
 
 /** Allocates every line of a closed case to one or more cost centres. */
-export function allocateCaseCost(closed: ClosedCase, goodwillRules: readonly GoodwillRule[] = DEFAULT_GOODWILL_RULES): CaseAllocation {
+export function allocateCaseCost(closed: ClosedCase, goodwillRules: readonly GoodwillRule[] = DEFAULT_GOODWILL_RULES, costRules: CostRules = DEFAULT_COST_RULES): CaseAllocation {
   const closedMs = instant(closed.closedAt, 'closedAt');
   const { entitlement: ent, classification } = closed;
   const payerId = (c: CostCentre): string | null => (c === 'factory' ? closed.factoryId : c === 'sales-centre' ? closed.salesCentreId : (closed.customerId ?? null));
@@ -196,7 +215,10 @@ export function allocateCaseCost(closed: ClosedCase, goodwillRules: readonly Goo
         { costCentre: 'customer', payerId: payerId('customer'), amountCents: amountCents - payerShare, reason: `${outOfCover}; remainder after goodwill ${rule.id}` },
       ]);
     }
-    if (classification.misuse) return result(whole('customer', amountCents, 'misuse is not covered'));
+    if (classification.misuse) {
+      if (ent.source === 'warranty' && costRules.misuseInWarrantyPayer === 'sales-centre') return result(whole('sales-centre', amountCents, 'misuse in warranty: sales centre goodwill by the cost rules'));
+      return result(whole('customer', amountCents, 'misuse is not covered'));
+    }
     if (line.kind === 'part') {
       if (excludedParts.has(line.partNumber)) return result(whole('customer', amountCents, `part ${line.partNumber} excluded by the ${ent.source}`));
       if (line.category !== undefined && excludedCategories.has(line.category)) {
@@ -206,8 +228,8 @@ export function allocateCaseCost(closed: ClosedCase, goodwillRules: readonly Goo
     if (!ent.covers[KIND_COVER[line.kind]]) return result(whole('customer', amountCents, `${KIND_COVER[line.kind]} not covered by the ${ent.source}`));
     if (line.kind === 'part' && line.consumable && !ent.coversConsumables) return result(whole('customer', amountCents, `consumable ${line.partNumber} not covered`));
     return classification.qualityFailure
-      ? result(whole('factory', amountCents, `quality failure covered by the ${ent.source}`))
-      : result(whole('sales-centre', amountCents, `covered by the ${ent.source}, not a quality failure`));
+      ? result(whole('factory', amountCents, `quality failure covered by the ${ent.source}${classification.category === 'undecided' ? ' (no failure decision recorded)' : ''}`))
+      : result(whole('sales-centre', amountCents, `covered by the ${ent.source}, not a quality failure${classification.category ? ` (${classification.category})` : ''}`));
   });
 
   const totals: Record<CostCentre, number> = { factory: 0, 'sales-centre': 0, customer: 0 };

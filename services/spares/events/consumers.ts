@@ -99,6 +99,7 @@ export function sparesConsumers(platform: Platform, store: SparesStore, book: Re
         travelMinutes: data.travelMinutes ?? null,
         cause: data.cause,
         failureMode: data.failureMode ?? null,
+        failureDecision: data.failureDecision ? { ...data.failureDecision, decidedAt: new Date(data.failureDecision.decidedAt) } : null,
         partsUsed: data.partsUsed.map((p) => ({ partNumber: p.partNumber, quantity: p.quantity, removedSerial: p.removedSerial ?? null })),
         finishedAt: new Date(data.finishedAt),
       };

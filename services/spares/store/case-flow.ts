@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { insertedOnce } from '@aftersales/platform';
-import { allocateCaseCost, allocationEntries } from '../domain/cost-allocation';
-import { analysisAdjustments, closedCaseFrom } from '../domain/case-cost';
+import { allocateCaseCost, allocationEntries, DEFAULT_COST_RULES, DEFAULT_GOODWILL_RULES, type CostRules } from '../domain/cost-allocation';
+import { analysisAdjustments, classificationOf, closedCaseFrom, decisionAdjustments, decisionInForce, type FailureReviewFact } from '../domain/case-cost';
 import { returnDueAt, type ReturnPolicy } from '../domain/returns';
 import type { ConsumptionDoc, DefectiveReturnDoc, SparesStore, WorkOrderDoc } from './collections';
 import { withEvent, type Cause, type EventContext } from './events';
@@ -13,11 +13,40 @@ export interface CaseFlowOptions {
   returnPolicy: ReturnPolicy;
   salesCentreId: string;
   factoryId: string;
+  /** Rules the business sets (who pays for misuse in warranty); the defaults when not given. */
+  costRules?: CostRules;
 }
 
 /** What happens to parts when a job is done and when its case closes. */
 export function createCaseFlow(store: SparesStore, models: SparesModels, book: ReservationBook, ctx: EventContext, log: Logger, options: CaseFlowOptions) {
+  const costRules = options.costRules ?? DEFAULT_COST_RULES;
   return {
+    /** Quality's reviews of a case's failure decision, revision 1, 2, ... (each an _id lookup; a case has few). */
+    async failureReviews(requestId: string): Promise<FailureReviewFact[]> {
+      const reviews: FailureReviewFact[] = [];
+      for (let revision = 1; ; revision++) {
+        const doc = await store.failureReviews.findOne({ _id: `${requestId}|${revision}` });
+        if (!doc) return reviews;
+        reviews.push({ revision, category: doc.category, decidedBy: doc.decidedBy, decidedAt: doc.decidedAt.toISOString() });
+      }
+    },
+
+    /**
+     * A review changed (or confirmed) the decision of a case already charged: each line moves to
+     * what the new decision makes each cost centre pay, as entries on the review's date. A case
+     * not charged yet takes the review when it is (allocate reads the decision in force).
+     */
+    async applyReview(requestId: string, review: FailureReviewFact): Promise<number> {
+      const caseDoc = await store.cases.findOne({ _id: requestId });
+      if (caseDoc?.status !== 'closed' || !caseDoc.chargedCase) return 0;
+      const target = allocateCaseCost({ ...caseDoc.chargedCase, classification: classificationOf(review) }, DEFAULT_GOODWILL_RULES, costRules);
+      const entries = (await store.allocations.find({ caseId: requestId }).toArray()).map((e) => ({ ...e, closedAt: new Date(e.closedAt).toISOString() }));
+      const adjustments = decisionAdjustments(entries, target, review.decidedAt, `review-${review.revision}`, `failure decision reviewed by ${review.decidedBy}: ${review.category}`);
+      for (const e of adjustments) await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
+      if (adjustments.length > 0) log.info({ serviceRequestId: requestId, revision: review.revision, category: review.category }, 'failure decision review moved the case\'s cost');
+      return adjustments.length;
+    },
+
     /**
      * The engineer reported the parts used: each comes out of the work order's reservation first,
      * then out of the engineer's van (or the nearest stock), and the rest of the reservation goes
@@ -167,8 +196,9 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         parts.push({ partNumber: line.partNumber, quantity: line.quantity, unitCostCents: await unitCostCents(store, models.parts, list, line.partNumber), consumable: part?.consumable ?? false, category: part?.category ?? null });
       }
       const completion = workOrder?.completion ?? null;
-      const allocation = allocateCaseCost(
-        closedCaseFrom({
+      const engineerDecision = completion?.failureDecision ? { ...completion.failureDecision, decidedAt: completion.failureDecision.decidedAt.toISOString() } : null;
+      const reviews = await this.failureReviews(requestId);
+      const closedCase = closedCaseFrom({
           requestId,
           customerId: caseDoc?.customerId ?? 'unknown',
           closedAt: closedAt.toISOString(),
@@ -178,20 +208,22 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
             : {}),
           salesCentreId: options.salesCentreId,
           factoryId: options.factoryId,
-          failureMode: completion?.failureMode ?? null,
-          cause: completion?.cause ?? null,
+          failureDecision: decisionInForce(engineerDecision, reviews),
           effortMinutes: completion?.effortMinutes ?? 0,
           trips: workOrder && (workOrder.route === 'field-visit' || (completion?.travelMinutes ?? 0) > 0) ? 1 : 0,
           parts,
           labourRateCentsPerHour: list?.labourRateCentsPerHour ?? 0,
           travelCentsPerTrip: list?.travelCentsPerTrip ?? 0,
-        }),
-      );
+        });
+      const allocation = allocateCaseCost(closedCase, DEFAULT_GOODWILL_RULES, costRules);
       const entries = allocationEntries(allocation);
       for (const e of entries) {
         await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
       }
-      await store.cases.updateOne({ _id: requestId }, { $set: { status: 'closed', closedAt } });
+      await store.cases.updateOne({ _id: requestId }, { $set: { status: 'closed', closedAt, chargedCase: closedCase } });
+      // A review recorded while this ran found the case not charged yet: it applies now.
+      const later = await this.failureReviews(requestId);
+      if (later.length > reviews.length) await this.applyReview(requestId, later[later.length - 1]!);
       log.info({ serviceRequestId: requestId, totals: allocation.totals }, 'case cost allocated');
       // Parts analysed before the case closed: their findings apply now.
       for (const ret of await store.returns.find({ requestId }).toArray()) {
@@ -216,6 +248,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         finding,
         analysedAt.toISOString(),
         { factoryId: options.factoryId, salesCentreId: options.salesCentreId, customerId: caseDoc?.customerId ?? 'unknown' },
+        costRules.misuseInWarrantyPayer,
       );
       for (const e of adjustments) {
         await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));

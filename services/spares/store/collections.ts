@@ -1,7 +1,8 @@
 import type { Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { OutboxFields } from '@aftersales/platform';
-import type { AllocationEntry } from '../domain/cost-allocation';
+import type { FailureCategory } from '@aftersales/contracts';
+import type { AllocationEntry, ClosedCase } from '../domain/cost-allocation';
 import type { PriceList } from '../domain/pricing';
 import type { LocationKind } from '../domain/stock';
 
@@ -110,6 +111,8 @@ export interface CaseDoc {
   status: 'open' | 'awaiting-report' | 'closed';
   closedAt: Date | null;
   closedWorkOrderId?: string | null;
+  /** What allocation charged (the input, with the decision in force then): a later review re-charges from it. */
+  chargedCase?: ClosedCase;
 }
 
 export interface WorkOrderDoc {
@@ -125,6 +128,8 @@ export interface WorkOrderDoc {
     travelMinutes: number | null;
     cause: string;
     failureMode: string | null;
+    /** The engineer's failure decision; absent on reports made before it was asked. */
+    failureDecision?: { category: FailureCategory; decidedBy: string; decidedAt: Date } | null;
     partsUsed: { partNumber: string; quantity: number; removedSerial: string | null }[];
     finishedAt: Date;
   } | null;
@@ -170,6 +175,19 @@ export interface ReturnAnalysisDoc extends OutboxFields {
   notes: string | null;
   analysedAt: Date;
   by: string;
+}
+
+/** Quality's review of a case's failure decision, once per revision: the unique key settles two reviewers at once. */
+export interface FailureReviewDoc extends OutboxFields {
+  _id: string; // request id|revision
+  requestId: string;
+  revision: number;
+  category: FailureCategory;
+  previousCategory: FailureCategory | null;
+  outcome: 'confirmed' | 'changed';
+  decidedBy: string;
+  decidedAt: Date;
+  reason: string;
 }
 
 export interface SupplierClaimDoc {
@@ -268,6 +286,7 @@ export function createSparesStore(connection: Connection) {
     consumptions: c<ConsumptionDoc>('consumptions'),
     returns: c<DefectiveReturnDoc>('defectiveReturns'),
     returnAnalyses: c<ReturnAnalysisDoc>('returnAnalyses'),
+    failureReviews: c<FailureReviewDoc>('failureReviews'),
     supplierClaims: c<SupplierClaimDoc>('supplierClaims'),
     priceLists: c<PriceListDoc>('priceLists'),
     quotes: c<QuoteDoc>('quotes'),
@@ -280,7 +299,7 @@ export function createSparesStore(connection: Connection) {
   return {
     ...store,
     /** Documents the outbox relay publishes from. */
-    outboxCollections: [store.reservations, store.reservationEnds, store.backorders, store.consumptions, store.returnAnalyses, store.quotes, store.quoteAnswers, store.requisitionDecisions] as unknown as Collection<Document>[],
+    outboxCollections: [store.reservations, store.reservationEnds, store.backorders, store.consumptions, store.returnAnalyses, store.failureReviews, store.quotes, store.quoteAnswers, store.requisitionDecisions] as unknown as Collection<Document>[],
     async init(): Promise<void> {
       await Promise.all([
         store.receipts.createIndex({ partNumber: 1, locationId: 1 }),
@@ -293,7 +312,7 @@ export function createSparesStore(connection: Connection) {
         store.quotes.createIndex({ requestId: 1 }),
         store.requisitions.createIndex({ workOrderId: 1 }),
         store.allocations.createIndex({ closedAt: 1 }),
-        ...[store.reservations, store.reservationEnds, store.backorders, store.consumptions, store.returnAnalyses, store.quotes, store.quoteAnswers, store.requisitionDecisions].map((col) =>
+        ...[store.reservations, store.reservationEnds, store.backorders, store.consumptions, store.returnAnalyses, store.failureReviews, store.quotes, store.quoteAnswers, store.requisitionDecisions].map((col) =>
           (col as unknown as Collection<Document>).createIndex({ outboxDueAt: 1 }, { sparse: true }),
         ),
       ]);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ContractEntry } from '../contract-entry';
 import { topics } from '../topics';
+import { failureCategorySchema } from './work-order';
 
 /**
  * Facts spares publishes. Reservations, consumption, requisition decisions and quotes travel on
@@ -54,6 +55,25 @@ export const defectivePartReturnedV1 = z.object({
   analysedAt: instant,
 });
 
+/**
+ * Quality's failure analysis confirmed or changed the case's failure decision (who pays). Each
+ * review is a new fact with who and when; spares charges by the latest one. Keyed by the request
+ * on spares.returns.v1, the failure-analysis stream quality reads.
+ */
+export const failureDecisionReviewedV1 = z.object({
+  requestId: id,
+  /** 1 for the first review of the case, then 2, 3, ...: the latest review is the highest. */
+  revision: z.number().int().positive(),
+  category: failureCategorySchema,
+  /** The decision it reviewed (the engineer's, or an earlier review's); null when none was recorded. */
+  previousCategory: failureCategorySchema.nullable(),
+  outcome: z.enum(['confirmed', 'changed']),
+  decidedBy: id,
+  decidedAt: instant,
+  /** The analyst's evidence, in words; it decides nothing. */
+  reason: z.string().min(1).max(2000),
+});
+
 export const sparesContracts = {
   'parts.reserved@1': { topic: topics.reservations, schema: partsReservedV1 },
   'parts.backordered@1': { topic: topics.reservations, schema: partsBackorderedV1 },
@@ -64,4 +84,5 @@ export const sparesContracts = {
   'quote.accepted@1': { topic: topics.reservations, schema: quoteAcceptedV1 },
   'quote.declined@1': { topic: topics.reservations, schema: quoteDeclinedV1 },
   'defective-part.returned@1': { topic: topics.returns, schema: defectivePartReturnedV1 },
+  'failure-decision.reviewed@1': { topic: topics.returns, schema: failureDecisionReviewedV1 },
 } as const satisfies Record<string, ContractEntry>;

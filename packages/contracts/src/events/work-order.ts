@@ -37,6 +37,17 @@ export const workOrderArrivedV1 = z.object({ ...base, arrivedAt: instant });
 export const workOrderWorkStartedV1 = z.object({ ...base, startedAt: instant });
 export const workOrderWorkFinishedV1 = z.object({ ...base, finishedAt: instant });
 
+/**
+ * Who pays follows a structured decision about why the machine failed, never the words of the
+ * finding: chosen by the engineer at the report, confirmed or changed by quality's failure
+ * analysis. Each decision says who made it and when; the text of cause and fix is evidence only.
+ */
+export const failureCategories = ['quality-failure', 'wear', 'misuse', 'no-fault-found', 'other'] as const;
+export const failureCategorySchema = z.enum(failureCategories);
+export type FailureCategory = z.infer<typeof failureCategorySchema>;
+export const failureDecisionSchema = z.object({ category: failureCategorySchema, decidedBy: z.string().min(1), decidedAt: instant });
+export type FailureDecision = z.infer<typeof failureDecisionSchema>;
+
 export const usedPartSchema = z.object({ partNumber: z.string().min(1), quantity: z.number().int().positive(), removedSerial: z.string().min(1).nullable().optional() });
 
 /** The engineer's report: the work order is done. */
@@ -52,6 +63,8 @@ export const workOrderCompletedV1 = z.object({
   firstTimeFix: z.boolean(),
   /** A failure-mode code (quality groups failures by it), when the engineer chose one. */
   failureMode: z.string().min(1).optional(),
+  /** The engineer's decision on why it failed (who pays); absent on reports made before it was asked. */
+  failureDecision: failureDecisionSchema.optional(),
   safetyRelated: z.boolean().optional(),
   travelMinutes: z.number().int().nonnegative().optional(),
   customerSignOff: z.object({ name: z.string().min(1), at: instant }).nullable().optional(),
