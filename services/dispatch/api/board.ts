@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, identifier, NotFoundError, type RouteSpec } from '@aftersales/platform';
+import { createBoard } from '../store/board';
 import type { BoardEntryDoc, DispatchModels } from '../store/models';
 
 function present({ _id, ...rest }: BoardEntryDoc) {
@@ -9,6 +10,7 @@ function present({ _id, ...rest }: BoardEntryDoc) {
 const readers = ['dispatcher', 'manager', 'auditor', 'platform'] as const;
 
 export function boardRoutes(models: DispatchModels): RouteSpec[] {
+  const board = createBoard(models);
   return [
     defineRoute({
       method: 'get',
@@ -19,7 +21,7 @@ export function boardRoutes(models: DispatchModels): RouteSpec[] {
       query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
       responses: { 200: { description: 'Board entries ordered by neededBy' } },
       handler: async ({ query }) => {
-        const entries = await models.boardEntries.find({ status: 'awaiting-dispatch' }).sort({ neededBy: 1 }).limit(query.limit).lean();
+        const entries = await board.awaiting(query.limit);
         return { status: 200, body: { items: entries.map(present) } };
       },
     }),
@@ -32,7 +34,7 @@ export function boardRoutes(models: DispatchModels): RouteSpec[] {
       params: z.object({ id: identifier }),
       responses: { 200: { description: 'The board entry' } },
       handler: async ({ params }) => {
-        const entry = await models.boardEntries.findById(params.id).lean();
+        const entry = await board.entry(params.id);
         if (!entry) throw new NotFoundError('service request', params.id, 'id');
         return { status: 200, body: present(entry) };
       },

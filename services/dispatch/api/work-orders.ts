@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { failureCategorySchema, resolutionRoutes } from '@aftersales/contracts';
 import { defineRoute, identifier, NotFoundError, PlatformError, type Principal, type RouteSpec } from '@aftersales/platform';
 import type { WorkOrderStep } from '../domain/work-order';
-import { workOrderStatuses } from '../domain/work-order';
-import type { BoardEntryDoc, DispatchCollections, DispatchModels, WorkOrderDoc } from '../store/models';
+import { isOpen, workOrderStatuses } from '../domain/work-order';
+import type { DispatchCollections, DispatchModels, WorkOrderDoc } from '../store/models';
 import type { Planner } from '../store/planner';
 
 const params = z.object({ id: identifier });
@@ -32,15 +32,15 @@ export function presentWorkOrder({ _id, ...rest }: WorkOrderDoc) {
   return { id: _id, ...rest };
 }
 
-export function workOrderRoutes(planner: Planner, models: DispatchModels, c: DispatchCollections): RouteSpec[] {
+export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: DispatchCollections): RouteSpec[] {
   async function actingOn(id: string, principal: Principal | null): Promise<void> {
-    const wo = await c.workOrders.findOne({ _id: id }, { projection: { _id: 1, engineerId: 1 } });
+    const wo = (await c.workOrders.findOne({ _id: id }, { projection: { _id: 1, engineerId: 1 } })) ?? (await c.closedWorkOrders.findOne({ _id: id }, { projection: { _id: 1, engineerId: 1 } }));
     if (!wo) throw new NotFoundError('work order', id, 'id');
     checkActsFor(principal, wo);
   }
 
   async function view(wo: WorkOrderDoc) {
-    const entry = await models.boardEntries.findById(wo.requestId).lean<BoardEntryDoc>();
+    const entry = await planner.board.entry(wo.requestId);
     const containment = await planner.containmentOf(wo, entry);
     return {
       ...presentWorkOrder(wo),
@@ -97,7 +97,10 @@ export function workOrderRoutes(planner: Planner, models: DispatchModels, c: Dis
       responses: { 200: { description: 'Work orders' } },
       handler: async ({ query }) => {
         const filter = { ...(query.status ? { status: query.status } : {}), ...(query.engineerId ? { engineerId: query.engineerId } : {}), ...(query.requestId ? { requestId: query.requestId } : {}) };
-        const rows = await c.workOrders.find(filter).sort({ createdAt: -1 }).limit(query.limit).toArray();
+        // Open ones and closed ones live apart (store/work-orders.ts): a status names one of them.
+        const wanted = [c.workOrders, c.closedWorkOrders].filter((col, i) => !query.status || (i === 0) === isOpen(query.status));
+        const found = (await Promise.all(wanted.map((col) => col.find(filter).sort({ createdAt: -1 }).limit(query.limit).toArray()))).flat();
+        const rows = [...new Map(found.map((w) => [w._id, w])).values()].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, query.limit);
         return { status: 200, body: { items: rows.map(presentWorkOrder) } };
       },
     }),

@@ -2,6 +2,7 @@ import type { KnownEvent } from '@aftersales/contracts';
 import { applyOnce, type ConsumedEvent, type EventHandler, type Platform } from '@aftersales/platform';
 import { boardEntryFromRegistered } from '../domain/board';
 import type { Tier } from '../domain/work-order';
+import { createBoard } from '../store/board';
 import type { DispatchModels } from '../store/models';
 import type { Planner } from '../store/planner';
 
@@ -13,8 +14,8 @@ export function createRegisteredHandler(platform: Platform, models: DispatchMode
     const { data } = event as KnownEvent<'service-request.registered@1'>;
     const applied = await applyOnce(platform.mongo, boardConsumer, event.id, async () => {
       const entry = boardEntryFromRegistered(data, event.id, platform.now());
-      // $setOnInsert: a second delivery of the same request leaves the first entry as it is.
-      await models.boardEntries.updateOne({ _id: entry._id }, { $setOnInsert: entry }, { upsert: true });
+      // An insert: a second delivery of the same request leaves the first entry as it is.
+      await createBoard(models).record(entry);
     });
     if (applied) platform.logger.info({ serviceRequestId: data.requestId }, 'service request on the dispatch board');
   };

@@ -4,6 +4,7 @@ import type { FailureCategory, ResolutionRoute } from '@aftersales/contracts';
 import type { OutboxFields } from '@aftersales/platform';
 import type { EngineerSkill } from '../domain/assignment';
 import type { ContainmentFlag } from '../domain/containment';
+import type { CalendarDoc, CalendarLockDoc } from './calendars';
 import type { Tier, WorkOrderStatus } from '../domain/work-order';
 
 /** Dispatch's own copy of a service request: the dispatcher's board, fed by intake's events. */
@@ -162,7 +163,8 @@ export function createDispatchModels(connection: Connection) {
     },
     { versionKey: false },
   );
-  return { boardEntries: connection.model('BoardEntry', boardEntries, 'serviceRequestBoard') };
+  // Open requests' entries, and those of completed or cancelled requests (store/board.ts).
+  return { boardEntries: connection.model('BoardEntry', boardEntries, 'serviceRequestBoard'), closedBoardEntries: connection.model('ClosedBoardEntry', boardEntries, 'closedServiceRequestBoard') };
 }
 
 export type DispatchModels = ReturnType<typeof createDispatchModels>;
@@ -171,12 +173,17 @@ export type DispatchModels = ReturnType<typeof createDispatchModels>;
 export interface DispatchCollections {
   engineers: Collection<EngineerDoc>;
   depots: Collection<DepotDoc>;
+  /** Open work orders only; completed and cancelled ones are in closedWorkOrders (store/work-orders.ts). */
   workOrders: Collection<WorkOrderDoc>;
+  closedWorkOrders: Collection<WorkOrderDoc>;
   workOrderChanges: Collection<WorkOrderChangeDoc>;
   bookings: Collection<BookingDoc>;
   slotClaims: Collection<SlotClaimDoc>;
   containmentFlags: Collection<ContainmentFlagDoc>;
   benchTokens: Collection<BenchTokenDoc>;
+  /** One per engineer: the bookings ranking reads (store/calendars.ts). */
+  calendars: Collection<CalendarDoc>;
+  calendarLocks: Collection<CalendarLockDoc>;
 }
 
 export async function createDispatchCollections(connection: Connection): Promise<DispatchCollections> {
@@ -186,15 +193,20 @@ export async function createDispatchCollections(connection: Connection): Promise
     engineers: db.collection<EngineerDoc>('engineers'),
     depots: db.collection<DepotDoc>('depots'),
     workOrders: db.collection<WorkOrderDoc>('workOrders'),
+    closedWorkOrders: db.collection<WorkOrderDoc>('closedWorkOrders'),
     workOrderChanges: db.collection<WorkOrderChangeDoc>('workOrderChanges'),
     bookings: db.collection<BookingDoc>('bookings'),
     slotClaims: db.collection<SlotClaimDoc>('slotClaims'),
     containmentFlags: db.collection<ContainmentFlagDoc>('containmentFlags'),
     benchTokens: db.collection<BenchTokenDoc>('benchTokens'),
+    calendars: db.collection<CalendarDoc>('engineerCalendars'),
+    calendarLocks: db.collection<CalendarLockDoc>('calendarLocks'),
   };
   await Promise.all([
     c.workOrders.createIndex({ requestId: 1 }),
     c.workOrders.createIndex({ engineerId: 1, status: 1 }),
+    c.closedWorkOrders.createIndex({ requestId: 1 }),
+    c.closedWorkOrders.createIndex({ engineerId: 1, status: 1 }),
     c.workOrderChanges.createIndex({ outboxDueAt: 1 }),
     c.bookings.createIndex({ engineerId: 1, start: 1 }),
     c.slotClaims.createIndex({ bookingId: 1 }),

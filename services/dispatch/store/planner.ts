@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, PlatformError, UnprocessableError, isDupl
 import { haversineKm, rankCandidates, shouldAutoAssign, type CandidateAssessment, type Ranking } from '../domain/assignment';
 import type { ContainmentMatch } from '../domain/containment';
 import { canChangeRoute, decideStep, initialRoute, isOpen, isReplannable, type Tier, type WorkOrderStep } from '../domain/work-order';
+import { createBoard, type Board } from './board';
 import { createBookingStore, type BookingStore } from './bookings';
 import { createPlanningInputs } from './planning-inputs';
 import type { BoardEntryDoc, DispatchCollections, DispatchModels, WorkOrderDoc, WorkOrderReport } from './models';
@@ -55,7 +56,8 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
     return wo;
   }
 
-  const { calendarOf, containmentOf, jobOf, candidates } = createPlanningInputs(models, c, bookings);
+  const board: Board = createBoard(models);
+  const { calendarOf, containmentOf, jobOf, candidates } = createPlanningInputs(board, c, bookings);
 
   async function rank(wo: WorkOrderDoc): Promise<{ ranking: Ranking | null; problem: { field: string; reason: string } | null; excluded: string[]; containment: ContainmentMatch[] }> {
     const { job, problem, containment } = await jobOf(wo);
@@ -100,7 +102,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
   }
 
   async function markBoard(requestId: string, status: BoardEntryDoc['status'], workOrderId: string): Promise<void> {
-    await models.boardEntries.updateOne({ _id: requestId }, { $set: { status, workOrderId } });
+    await board.mark(requestId, status, workOrderId);
   }
 
   /**
@@ -144,7 +146,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
       await bookings.release(bookingId);
       throw error;
     }
-    await bookings.confirm(bookingId);
+    await bookings.confirm(bookingId, engineerId);
     await markBoard(wo.requestId, 'dispatched', wo._id);
     log.info({ workOrderId: wo._id, serviceRequestId: wo.requestId, engineerId, bookingId, by, plannedStart: slot.start }, 'work order assigned');
     return stored;
@@ -174,7 +176,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
   }
 
   async function createFromRequest(req: DispatchRequest, causationId: string): Promise<WorkOrderDoc> {
-    const existing = await c.workOrders.find({ requestId: req.requestId }).toArray();
+    const existing = await store.ofRequest(req.requestId);
     const open = existing.find((w) => isOpen(w.status));
     if (open) {
       // A re-run after a crash between creation and auto-assignment finishes the job; otherwise nothing to do.
@@ -353,7 +355,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
         if (!depots.some((d) => d._id === opts.depotId)) throw new UnprocessableError('depotId', `depot ${opts.depotId} not found`);
         depot = { depotId: opts.depotId, benchId: null, rush: opts.rush ?? false, tokenId: null };
       } else {
-        const entry = await models.boardEntries.findById(wo.requestId).lean<BoardEntryDoc>();
+        const entry = await board.entry(wo.requestId);
         const site = entry?.site;
         const nearest = depots
           .map((d) => ({ d, km: site && d.benches.length > 0 ? haversineKm(site, d) : Infinity }))
@@ -375,7 +377,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
   }
 
   async function cancelForRequest(requestId: string, reason: string, causationId: string): Promise<WorkOrderDoc[]> {
-    const open = (await c.workOrders.find({ requestId }).toArray()).filter((w) => isOpen(w.status));
+    const open = (await store.ofRequest(requestId)).filter((w) => isOpen(w.status));
     const cancelled: WorkOrderDoc[] = [];
     for (const { _id } of open) {
       const wo = (await store.load(_id))!;
@@ -391,7 +393,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
       if (wo.depot?.tokenId) await c.benchTokens.deleteOne({ _id: wo.depot.tokenId });
       cancelled.push(stored);
     }
-    await models.boardEntries.updateOne({ _id: requestId }, { $set: { status: 'cancelled' } });
+    await board.mark(requestId, 'cancelled');
     return cancelled;
   }
 
@@ -439,10 +441,10 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
   }
 
   async function openWorkOrdersOf(requestId: string): Promise<string[]> {
-    return (await c.workOrders.find({ requestId }, { projection: { _id: 1, status: 1 } }).toArray()).filter((w) => isOpen(w.status)).map((w) => w._id);
+    return (await store.ofRequest(requestId)).filter((w) => isOpen(w.status)).map((w) => w._id);
   }
 
-  return { store, bookings, reportOverrun, openWorkOrdersOf, rank, assign, autoAssign, createFromRequest, replan, step, chooseRoute, cancelForRequest, reportAbsence, candidates, containmentOf, calendarOf, mustLoad };
+  return { store, bookings, board, reportOverrun, openWorkOrdersOf, rank, assign, autoAssign, createFromRequest, replan, step, chooseRoute, cancelForRequest, reportAbsence, candidates, containmentOf, calendarOf, mustLoad };
 }
 
 export type Planner = ReturnType<typeof createPlanner>;

@@ -5,12 +5,14 @@
 import { defaultCalendars, type ServiceCalendar } from '@aftersales/sla';
 import type { AssignmentJob, CandidateEngineer, Interval } from '../domain/assignment';
 import { containmentFor, type ContainmentMatch } from '../domain/containment';
-import { ceilToSlot, floorToSlot, planningHorizonEnd, workingWindows } from '../domain/schedule';
+import { emptyCalendar, FAIRNESS_WINDOW_MS, heldInterval, loadOf } from '../domain/calendar';
+import { planningHorizonEnd, workingWindows } from '../domain/schedule';
 import { planningJob } from '../domain/work-order';
+import type { Board } from './board';
 import type { BookingStore } from './bookings';
-import type { BoardEntryDoc, DispatchCollections, DispatchModels, EngineerDoc, WorkOrderDoc } from './models';
+import type { BoardEntryDoc, DispatchCollections, EngineerDoc, WorkOrderDoc } from './models';
 
-export function createPlanningInputs(models: DispatchModels, c: DispatchCollections, bookings: BookingStore) {
+export function createPlanningInputs(board: Board, c: DispatchCollections, bookings: BookingStore) {
   function calendarOf(e: Pick<EngineerDoc, 'calendarId'>): ServiceCalendar {
     return defaultCalendars[e.calendarId] ?? defaultCalendars['business-hours']!;
   }
@@ -25,7 +27,7 @@ export function createPlanningInputs(models: DispatchModels, c: DispatchCollecti
   }
 
   async function jobOf(wo: WorkOrderDoc): Promise<{ job: AssignmentJob | null; problem: { field: string; reason: string } | null; containment: ContainmentMatch[] }> {
-    const entry = await models.boardEntries.findById(wo.requestId).lean<BoardEntryDoc>();
+    const entry = await board.entry(wo.requestId);
     const containment = await containmentOf(wo, entry);
     const decision = planningJob({
       productLine: entry?.machine?.productLine ?? null,
@@ -37,9 +39,19 @@ export function createPlanningInputs(models: DispatchModels, c: DispatchCollecti
     return decision.ok ? { job: decision.job, problem: null, containment } : { job: null, problem: { field: decision.field, reason: decision.reason }, containment };
   }
 
-  /** Engineers as the ranking sees them now: free windows of the next two working days, bookings, load. */
+  /**
+   * Engineers as the ranking sees them now: free windows of the next two working days, bookings, load.
+   * Two reads whatever the history: the engineers (one document each, or one `_id` read for a named
+   * engineer) and their calendars (store/calendars.ts), never the bookings collection.
+   */
   async function candidates(engineerIds: readonly string[] | null, now: Date): Promise<CandidateEngineer[]> {
-    const engineers = await c.engineers.find({ active: true, ...(engineerIds ? { _id: { $in: [...engineerIds] } } : {}) }).toArray();
+    const [found, calendars] = engineerIds
+      ? await Promise.all([
+          Promise.all(engineerIds.map((id) => c.engineers.findOne({ _id: id }))),
+          Promise.all(engineerIds.map(async (id) => [id, await bookings.calendars.read(id)] as const)).then((pairs) => new Map(pairs)),
+        ])
+      : await Promise.all([c.engineers.find({}).toArray(), bookings.calendars.readAll()]);
+    const engineers = found.filter((e): e is EngineerDoc => e !== null && e.active);
     if (engineers.length === 0) return [];
     const windowsByCalendar = new Map<string, Interval[]>();
     let horizonEnd = now;
@@ -50,25 +62,23 @@ export function createPlanningInputs(models: DispatchModels, c: DispatchCollecti
       if (end > horizonEnd) horizonEnd = end;
       windowsByCalendar.set(e.calendarId, workingWindows(cal, now, end));
     }
-    const ids = engineers.map((e) => e._id);
-    // Load and fairness come from the bookings, read in the same query as the calendar: FerretDB v1
-    // scans a collection for any filter but _id, and bookings are far smaller than work orders.
-    // Open jobs: bookings not yet over; jobs in the last 30 days: bookings from 30 days ago on.
-    const since = new Date(now.getTime() - 30 * 86_400_000);
-    const booked = await bookings.busyOf(engineerIds ? ids : null, { start: since, end: horizonEnd });
-    return engineers.map((e) => ({
-      engineerId: e._id,
-      skills: e.skills,
-      territories: e.territories,
-      homeBase: { lat: e.homeBase.lat, lon: e.homeBase.lon },
-      openJobs: (booked.get(e._id) ?? []).filter((b) => b.end > now).length,
-      jobsLast30Days: (booked.get(e._id) ?? []).length,
-      // Held at the claims' 15-minute grain: a slot ending 10:20 holds 10:15–10:30, so the next starts 10:30.
-      bookings: (booked.get(e._id) ?? []).map((b) => ({ start: new Date(floorToSlot(b.departAt.getTime())), end: new Date(ceilToSlot(b.end.getTime())) })).filter((b) => b.end > now),
-      absences: (e.absences ?? []).map((a) => ({ start: a.start, end: a.end })),
-      freeWindows: windowsByCalendar.get(e.calendarId) ?? [],
-      vanStock: e.vanStock ?? [],
-    }));
+    // Open jobs: bookings not yet over; jobs in the last 30 days: bookings ending from 30 days ago on.
+    const since = new Date(now.getTime() - FAIRNESS_WINDOW_MS);
+    return engineers.map((e) => {
+      const calendar = calendars.get(e._id) ?? emptyCalendar();
+      return {
+        engineerId: e._id,
+        skills: e.skills,
+        territories: e.territories,
+        homeBase: { lat: e.homeBase.lat, lon: e.homeBase.lon },
+        ...loadOf(calendar, now, since, horizonEnd),
+        // Held at the claims' 15-minute grain: a slot ending 10:20 holds 10:15–10:30, so the next starts 10:30.
+        bookings: calendar.entries.filter((b) => b.departAt < horizonEnd).map(heldInterval).filter((b) => b.end > now),
+        absences: (e.absences ?? []).map((a) => ({ start: a.start, end: a.end })),
+        freeWindows: windowsByCalendar.get(e.calendarId) ?? [],
+        vanStock: e.vanStock ?? [],
+      };
+    });
   }
 
   return { calendarOf, containmentOf, jobOf, candidates };

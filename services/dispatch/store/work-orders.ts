@@ -4,19 +4,31 @@
  * the relay). Two concurrent changes of one version collide on that key and the loser gets 409;
  * the work-order document is then brought up to the change. A process dying between the two writes
  * leaves the change stored; the next load rolls the work order forward to it.
+ *
+ * Open work orders live in `workOrders`, a collection as small as the work under way: FerretDB v1
+ * scans a collection for every update and delete, even by `_id`, so the state that changes must
+ * not share a collection with years of finished jobs. A completed or cancelled work order moves to
+ * `closedWorkOrders` (inserted there, then deleted from the open ones; a load after a crash in
+ * between finishes the move). A request's work orders are found by their ids (`WO-<request>-<n>`,
+ * whose first change always exists), never by a query.
  */
 import { randomUUID } from 'node:crypto';
 import { buildEvent, topics, type EventKey } from '@aftersales/contracts';
 import { ConflictError, isDuplicateKeyError, outboxForInsert, type OutgoingEvent, type Platform } from '@aftersales/platform';
 import type { z } from 'zod';
 import type { eventContracts } from '@aftersales/contracts';
+import { isOpen } from '../domain/work-order';
 import type { DispatchCollections, WorkOrderChangeDoc, WorkOrderDoc } from './models';
 
 export type WorkOrderStoreDeps = Pick<Platform, 'topic' | 'now' | 'nudgeOutbox'>;
 
 type WorkOrderEventKey = Extract<EventKey, `work-order.${string}`>;
 
-export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchCollections, 'workOrders' | 'workOrderChanges'>) {
+const ignoreDuplicate = (error: unknown) => {
+  if (!isDuplicateKeyError(error)) throw error;
+};
+
+export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchCollections, 'workOrders' | 'closedWorkOrders' | 'workOrderChanges'>) {
   function event<K extends WorkOrderEventKey>(key: K, data: z.input<(typeof eventContracts)[K]['schema']>, wo: WorkOrderDoc, causationId: string | null): OutgoingEvent {
     const built = buildEvent(key, data, { id: randomUUID(), occurredAt: deps.now(), source: 'dispatch', subject: wo._id, correlationId: wo.requestId, causationId });
     return { topic: deps.topic(topics.workOrders), event: built };
@@ -27,23 +39,47 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
     return { _id: `${next._id}#${next.version}`, workOrderId: next._id, version: next.version, at, snapshot: next, ...(events.length > 0 ? outboxForInsert(events, at) : {}) };
   }
 
+  /** Brings the stored work order from `from` (null: not stored) to `to`: replaced among the open ones, or moved to the closed. */
+  async function place(to: WorkOrderDoc, from: WorkOrderDoc | null): Promise<void> {
+    if (isOpen(to.status)) {
+      if (from) await c.workOrders.replaceOne({ _id: to._id, version: from.version }, to);
+      else await c.workOrders.insertOne(to).catch(ignoreDuplicate);
+      return;
+    }
+    // A change after closing (rare) replaces the closed copy.
+    await c.closedWorkOrders.insertOne(to).catch(async (error: unknown) => {
+      ignoreDuplicate(error);
+      await c.closedWorkOrders.replaceOne({ _id: to._id }, to);
+    });
+    await c.workOrders.deleteOne({ _id: to._id });
+  }
+
   async function load(id: string): Promise<WorkOrderDoc | null> {
     let wo: WorkOrderDoc | null = await c.workOrders.findOne({ _id: id });
+    if (wo && !isOpen(wo.status)) await place(wo, wo); // a move a dead process left half-done
+    wo ??= await c.closedWorkOrders.findOne({ _id: id });
     if (!wo) {
       const first = await c.workOrderChanges.findOne({ _id: `${id}#1` });
       if (!first) return null;
-      await c.workOrders.insertOne(first.snapshot).catch((error: unknown) => {
-        if (!isDuplicateKeyError(error)) throw error;
-      });
+      await place(first.snapshot, null);
       wo = first.snapshot;
     }
     // Roll forward over changes stored by a process that died before updating the work order.
     for (;;) {
       const ahead: WorkOrderChangeDoc | null = await c.workOrderChanges.findOne({ _id: `${id}#${wo.version + 1}` });
       if (!ahead) return wo;
-      const current: WorkOrderDoc = wo;
-      await c.workOrders.replaceOne({ _id: id, version: current.version }, ahead.snapshot);
+      await place(ahead.snapshot, wo);
       wo = ahead.snapshot;
+    }
+  }
+
+  /** The work orders of a service request, in order, by their ids: `WO-<request>-1`, `-2`, ... while a first change exists. */
+  async function ofRequest(requestId: string): Promise<WorkOrderDoc[]> {
+    const found: WorkOrderDoc[] = [];
+    for (let n = 1; ; n++) {
+      const wo = await load(`WO-${requestId}-${n}`);
+      if (!wo) return found;
+      found.push(wo);
     }
   }
 
@@ -55,9 +91,7 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
       if (!isDuplicateKeyError(error)) throw error;
       return { created: false, workOrder: (await load(wo._id))! };
     }
-    await c.workOrders.insertOne({ ...wo, version: 1 }).catch((error: unknown) => {
-      if (!isDuplicateKeyError(error)) throw error;
-    });
+    await place({ ...wo, version: 1 }, null);
     deps.nudgeOutbox();
     return { created: true, workOrder: { ...wo, version: 1 } };
   }
@@ -71,12 +105,12 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
       if (isDuplicateKeyError(error)) throw new ConflictError(`work order ${current._id} was changed meanwhile (version ${current.version}); reload and try again`, 'version');
       throw error;
     }
-    await c.workOrders.replaceOne({ _id: current._id, version: current.version }, stored);
+    await place(stored, current);
     if (events.length > 0) deps.nudgeOutbox();
     return stored;
   }
 
-  return { load, create, commit, event };
+  return { load, ofRequest, create, commit, event };
 }
 
 export type WorkOrderStore = ReturnType<typeof createWorkOrderStore>;
