@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Client, Connection as TemporalConnection } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { deadLetterTopic, namespacedTopic, type EventKey } from '@aftersales/contracts';
@@ -12,6 +12,7 @@ import { createKafka, describeKafka, ensureTopics } from './kafka/client';
 import { createEventConsumer, type EventConsumer, type EventHandler } from './kafka/consumer';
 import { createEventProducer, type EventProducer } from './kafka/producer';
 import { createLogger, type Logger } from './logger';
+import { createMetrics } from './metrics';
 import { connectMongo, pingMongo } from './mongo/connection';
 import { createOutboxRelay, type OutboxRelay } from './mongo/outbox';
 import { connectTemporalClient, describeTemporal } from './temporal';
@@ -85,12 +86,24 @@ export async function startService(
 
   // Only a worker loads the SDK's native bridge; an API process stays on the pure-JS client.
   const temporalWorkers = runsWorker ? await import('./temporal/worker') : null;
-  temporalWorkers?.installTemporalRuntime(logger);
+  temporalWorkers?.installTemporalRuntime(logger, config.TEMPORAL_METRICS_BIND);
   const mongo = await connectMongo(config.MONGO_URL, config.mongoDb, { maxPoolSize: config.MONGO_MAX_POOL_SIZE });
   stops.push(() => mongo.close());
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? namespaced(ns, definition.name), logger });
   const { client: temporal, connection: temporalConnection } = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   stops.push(() => temporalConnection.close());
+
+  // The consumer-lag gauge asks the broker at scrape time, through one admin client made on first use.
+  let lagAdmin: Promise<Admin> | null = null;
+  const metrics = createMetrics(definition.name, () => {
+    lagAdmin ??= (async () => {
+      const admin = kafka.admin();
+      await admin.connect();
+      stops.push(() => admin.disconnect());
+      return admin;
+    })();
+    return lagAdmin;
+  });
 
   let relay: OutboxRelay | null = null;
   const platform: Platform = {
@@ -123,7 +136,9 @@ export async function startService(
         handlers: spec.handlers,
         producer,
         logger,
+        metrics,
       });
+      metrics.watchConsumerLag(platform.consumerGroup(spec.group), spec.topics.map(platform.topic));
       await consumer.start();
       consumers.push(consumer);
     }
@@ -155,6 +170,7 @@ export async function startService(
     logger,
     tokens: { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER },
     bodyLimit: config.HTTP_BODY_LIMIT,
+    metrics,
     readiness: [
       { name: 'mongo', check: () => pingMongo(mongo) },
       { name: 'kafka', check: () => describeKafka(probeKafka) },

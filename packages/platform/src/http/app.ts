@@ -6,6 +6,7 @@ import { verifyToken, type TokenSettings } from '../auth/tokens';
 import type { Principal } from '../auth/roles';
 import { DependencyUnavailableError, ForbiddenError, PlatformError, UnauthorizedError, ValidationError } from '../errors';
 import { withLogContext } from '../logger';
+import type { Metrics } from '../metrics';
 import { buildOpenApi } from './openapi';
 import type { RouteSpec } from './route';
 
@@ -23,6 +24,8 @@ export interface HttpAppOptions {
   tokens: TokenSettings;
   bodyLimit: string;
   readiness: ReadinessCheck[];
+  /** Served at /metrics; HTTP latency recorded by route template. */
+  metrics?: Metrics;
 }
 
 /** The field the first schema issue names, e.g. "contact.email" or "parts.P-1", and what is wrong with it. */
@@ -86,7 +89,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     res.locals.correlationId = correlationId;
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      if (req.path === '/healthz' || req.path === '/readyz') return;
+      if (req.path === '/healthz' || req.path === '/readyz' || req.path === '/metrics') return;
+      // the route's template, never the raw path: ids in paths would make a series per request
+      const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      options.metrics?.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
       withLogContext({ requestId, correlationId }, () =>
         logger.info(
           { method: req.method, path: req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
@@ -121,6 +127,13 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  const { metrics } = options;
+  if (metrics) {
+    app.get('/metrics', async (_req, res) => {
+      res.setHeader('content-type', metrics.registry.contentType);
+      res.send(await metrics.registry.metrics());
+    });
+  }
 
   for (const route of options.routes) {
     // A query key a route does not know is refused, never ignored: `?requestId[$eq]=x` must not
@@ -154,7 +167,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   // A known path asked in a method it does not declare is 405 with the methods it has, not 404:
   // each path collects what it allows once no route of that method answered.
-  const declared = new Map<string, Set<string>>(['/healthz', '/readyz', '/openapi.json'].map((path) => [path, new Set(['GET'])]));
+  const declared = new Map<string, Set<string>>(['/healthz', '/readyz', '/openapi.json', ...(options.metrics ? ['/metrics'] : [])].map((path) => [path, new Set(['GET'])]));
   for (const route of options.routes) {
     const methods = declared.get(route.path) ?? new Set<string>();
     declared.set(route.path, methods.add(route.method.toUpperCase()));

@@ -3,6 +3,7 @@ import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { deadLetterTopic, validateEvent, type EventEnvelope, type EventKey } from '@aftersales/contracts';
 import { withLogContext } from '../logger';
+import type { Metrics } from '../metrics';
 import { afterFailure, defaultFailurePolicy, type FailurePolicy } from './failure-policy';
 import type { EventProducer } from './producer';
 
@@ -27,6 +28,7 @@ export interface EventConsumerOptions {
   maxBackoffMs?: number;
   /** Attempts before an error that is neither an outage nor a named refusal is dead-lettered. */
   maxAttempts?: number;
+  metrics?: Metrics;
 }
 
 export interface EventConsumer {
@@ -54,8 +56,15 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   let running = false;
   let stopping = false;
 
-  async function deadLetter(topic: string, message: KafkaMessage, partition: number, reason: string, failure?: { error: unknown; attempts: number }): Promise<void> {
+  async function deadLetter(
+    topic: string,
+    message: KafkaMessage,
+    partition: number,
+    reason: string,
+    failure?: { error: unknown; attempts: number; type: string },
+  ): Promise<void> {
     log.warn({ topic, partition, offset: message.offset, reason }, 'event sent to dead-letter topic');
+    options.metrics?.eventsDeadLettered.inc({ group: groupId, type: failure?.type ?? 'unreadable' });
     const stack = failure?.error instanceof Error ? failure.error.stack : undefined;
     await producer.publishRaw(deadLetterTopic(topic), {
       key: message.key?.toString() ?? null,
@@ -86,14 +95,18 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     const handler = options.handlers[`${event.type}@${event.version}` as EventKey];
     if (!handler) return; // a known event meant for other consumers
 
+    const type = `${event.type}@${event.version}`;
+    const started = process.hrtime.bigint();
     await withLogContext({ eventId: event.id, correlationId: event.correlationId, causationId: event.causationId ?? undefined }, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           await handler({ event, topic, partition, offset: message.offset });
+          options.metrics?.eventsApplied.inc({ group: groupId, type });
+          options.metrics?.eventHandleDuration.observe({ group: groupId, type }, Number(process.hrtime.bigint() - started) / 1e9);
           return;
         } catch (error) {
           const next = afterFailure(error, attempt, policy);
-          if (next.action === 'dead-letter') return deadLetter(topic, message, partition, next.reason, { error, attempts: attempt });
+          if (next.action === 'dead-letter') return deadLetter(topic, message, partition, next.reason, { error, attempts: attempt, type });
           if (stopping) throw error; // leave the offset uncommitted; the next member re-delivers
           log.warn({ err: error, attempt, backoff: next.delayMs, type: event.type }, 'handler failed, retrying');
           await sleep(next.delayMs);

@@ -8,11 +8,14 @@ import type { Logger } from 'pino';
 let runtimeInstalled = false;
 
 /** Routes the Temporal SDK's own logs (worker, core) into pino; once per process. */
-export function installTemporalRuntime(logger: Logger): void {
+export function installTemporalRuntime(logger: Logger, metricsBindAddress?: string): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const log = logger.child({ module: 'temporal' });
   Runtime.install({
+    // The SDK's core exports its own metrics (task latencies, schedule-to-start, slots) on a port of
+    // its own: it cannot write into the process's prom-client registry.
+    ...(metricsBindAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsBindAddress } } } } : {}),
     logger: new DefaultLogger('INFO' as LogLevel, ({ level, message, meta }) => {
       const fields = { ...(meta ?? {}) };
       if (level === 'ERROR') log.error(fields, message);
