@@ -1,5 +1,5 @@
 import { topics } from '@aftersales/contracts';
-import type { ServiceDefinition } from '@aftersales/platform';
+import { indexedOutbox, type ServiceDefinition } from '@aftersales/platform';
 import { serviceRequestTaskQueue, workflowsPath } from '@aftersales/workflows';
 import { contractRoutes } from './api/contracts';
 import { customerRoutes } from './api/customers';
@@ -23,6 +23,7 @@ import { createWorkflowStarter } from './events/workflow-starter';
 import { loadDemoData } from './store/demo-data';
 import { createAlarmIntake } from './store/alarms';
 import { createIntakeModels } from './store/models';
+import { buildReadModelsOnce, readModelsOf } from './store/read-models';
 import { createRegistrar } from './store/registrar';
 import { createWorkflowEventModel } from './store/workflow-events';
 import { createServiceRequestActivities } from './worker/activities';
@@ -39,6 +40,8 @@ export const intakeService: ServiceDefinition = {
     const workflowEvents = createWorkflowEventModel(platform.mongo);
     await Promise.all([...Object.values(models), workflowEvents].map((model) => model.init()));
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(models, platform.now());
+    // Once per database: the keyed read models of the hot paths from records stored before them.
+    await buildReadModelsOnce(readModelsOf(models), models.serviceRequests.collection as never, models.contracts.collection as never, platform.now());
     const registrar = createRegistrar(platform, models);
     const alarms = createAlarmIntake(platform, models, registrar);
     return {
@@ -54,9 +57,10 @@ export const intakeService: ServiceDefinition = {
         ...deviceAlarmRoutes(alarms),
         ...proactiveVisitRoutes(platform, models),
         ...kpiRoutes(models),
-        ...slaBoardRoutes(models),
+        ...slaBoardRoutes(readModelsOf(models)),
       ],
-      outboxCollections: [models.serviceRequests.collection, workflowEvents.collection],
+      // Both take their events with their insert: the relay reads their small pending index (see indexedOutbox).
+      outboxCollections: [indexedOutbox(models.serviceRequests.collection as never), indexedOutbox(workflowEvents.collection as never)],
       topics: [topics.serviceRequests, topics.deviceAlarms, topics.articles, topics.workOrders, topics.reservations, topics.eightDs],
       consumers: [
         {

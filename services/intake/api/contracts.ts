@@ -8,6 +8,7 @@ import { findVisibleMachine, loadLineage, visibleCustomerIds } from '../store/in
 import type { ContractDoc, CustomerDoc, IntakeModels, MachineDoc } from '../store/models';
 import { callerScope, conflictField, dateInput, entityId, installedBaseReaders, limitQuery, shortId } from './common';
 import { presentContract } from './views';
+import { linkContract, readModelsOf } from '../store/read-models';
 
 export const contractBody = z
   .strictObject({
@@ -89,6 +90,9 @@ function routesAt(base: string, platform: Platform, models: IntakeModels): Route
         createdAt: platform.now(),
         createdBy: principal!.sub,
       };
+      // The customer's link first: a link whose contract insert is then refused names a contract
+      // that is missing or someone else's, which the readers skip; a contract is never unlinked.
+      await linkContract(readModelsOf(models), customer._id, doc._id);
       try {
         await models.contracts.collection.insertOne(doc as never);
       } catch (error) {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { defineRoute, NotFoundError, type Platform, type RouteSpec } from '@aftersales/platform';
 import { entitlementOf } from '../domain/assessment';
-import { activeContracts, findVisibleMachine, loadLineage } from '../store/installed-base';
-import type { IntakeModels } from '../store/models';
+import { findVisibleMachine, loadLineage } from '../store/installed-base';
+import { activeContracts, readModelsOf } from '../store/read-models';
+import type { ContractDoc, IntakeModels } from '../store/models';
+import type { mongo } from 'mongoose';
 import { callerScope, dateInput, entityId, installedBaseReaders } from './common';
 
 /** What a machine is entitled to at an instant (now by default): the same decision registration freezes onto a request. */
@@ -20,7 +22,7 @@ export function entitlementRoutes(platform: Platform, models: IntakeModels): Rou
         const found = await findVisibleMachine(models, query.serial, callerScope(principal, installedBaseReaders));
         if (!found) throw new NotFoundError('machine', query.serial, 'serial');
         const at = query.at ?? platform.now();
-        const [lineage, contracts] = await Promise.all([loadLineage(models, found.machine), activeContracts(models, found.machine.customerId, at)]);
+        const [lineage, contracts] = await Promise.all([loadLineage(models, found.machine), activeContracts(readModelsOf(models), models.contracts.collection as unknown as mongo.Collection<ContractDoc>, found.machine.customerId, at)]);
         const entitlement = entitlementOf({ customerId: found.machine.customerId, machine: found.machine, lineage, contracts, at });
         return { status: 200, body: { ...entitlement, treeProblem: lineage.problem } };
       },

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '@aftersales/platform';
-import { closedRequestStatuses } from '../domain/installed-base';
 import { slaBoard, type BoardClock, type BoardRequest } from '../domain/sla-board';
-import type { IntakeModels, ServiceRequestDoc } from '../store/models';
+import type { IntakeReadModels } from '../store/read-models';
 import { limitQuery } from './common';
 
 const readers = ['agent', 'dispatcher', 'manager', 'auditor', 'platform'] as const;
@@ -20,10 +19,8 @@ export const slaBoardQuery = z.strictObject({
   limit: limitQuery,
 });
 
-type Stored = ServiceRequestDoc & { tier?: string; sla?: BoardClock[]; escalations?: BoardRequest['escalations'] };
-
 /** Operations' board: open requests by how close each is to breaking a promise, with the last escalation step. */
-export function slaBoardRoutes(models: IntakeModels): RouteSpec[] {
+export function slaBoardRoutes(models: IntakeReadModels): RouteSpec[] {
   return [
     defineRoute({
       method: 'get',
@@ -34,11 +31,20 @@ export function slaBoardRoutes(models: IntakeModels): RouteSpec[] {
       query: slaBoardQuery,
       responses: { 200: { description: '{ items } most urgent first, as of each request\'s last sync from its workflow' } },
       handler: async ({ query }) => {
-        const filter: Record<string, unknown> = { status: { $nin: [...closedRequestStatuses] } };
-        if (query.tier) filter.tier = query.tier;
-        const docs = await models.serviceRequests.find(filter, { _id: 1, customerId: 1, serialNumber: 1, status: 1, tier: 1, owner: 1, sla: 1, escalations: 1 }).lean<Stored[]>();
+        // The board's own collection holds only open requests (kept by the workflow's sync), so it
+        // stays the size of the work in hand however many requests are stored.
+        const docs = (await models.slaBoard.find({}).toArray()).filter((d) => !query.tier || d.tier === query.tier);
         const board = slaBoard(
-          docs.map((d) => ({ id: d._id, customerId: d.customerId, serialNumber: d.serialNumber, status: d.status, tier: d.tier ?? null, owner: d.owner, clocks: d.sla ?? [], escalations: d.escalations ?? [] })),
+          docs.map((d) => ({
+            id: d._id,
+            customerId: d.customerId,
+            serialNumber: d.serialNumber,
+            status: d.status,
+            tier: d.tier,
+            owner: d.owner,
+            clocks: d.sla as BoardClock[],
+            escalations: d.escalations as BoardRequest['escalations'],
+          })),
           query.status ?? [],
         );
         return { status: 200, body: { items: board.slice(0, query.limit) } };

@@ -1,8 +1,8 @@
 import type { DeviceAlarmRaisedV1 } from '@aftersales/contracts';
 import { ConflictError, isDuplicateKeyError, UnprocessableError } from '@aftersales/platform';
 import { alarmIdempotencyKey, alarmIdReused, alarmRegistration } from '../domain/alarms';
-import { closedRequestStatuses } from '../domain/installed-base';
 import type { AlarmDoc, CustomerDoc, IntakeModels, MachineDoc, ServiceRequestDoc } from './models';
+import { openAlarmRequest, readModelsOf } from './read-models';
 import type { Registrar, RegistrarDeps } from './registrar';
 
 export interface AlarmOutcome {
@@ -86,12 +86,10 @@ export function createAlarmIntake(deps: RegistrarDeps, models: IntakeModels, reg
     // Permanent: no machine, no customer to serve. The consumer parks it on the dead-letter topic with this reason.
     if (!machine) throw new UnprocessableError('serialNumber', `serialNumber: no machine with serial ${alarm.serialNumber} in the installed base`);
 
-    const open = await models.serviceRequests
-      .findOne({ serialNumber: alarm.serialNumber, channel: 'alarm', 'alarm.alarmCode': alarm.alarmCode, status: { $nin: [...closedRequestStatuses] } })
-      .sort({ registeredAt: 1 })
-      .lean<ServiceRequestDoc>();
-    if (open) {
-      const linked = await recordAlarm(alarm, receipt, open._id, 'linked');
+    // The machine's open requests by `_id` (a filter on the records would read them all on FerretDB v1).
+    const openId = await openAlarmRequest(readModelsOf(models), alarm.serialNumber, alarm.alarmCode);
+    if (openId) {
+      const linked = await recordAlarm(alarm, receipt, openId, 'linked');
       deps.logger.info({ serviceRequestId: linked.serviceRequestId, deviceEventId: alarm.deviceEventId, alarmCode: alarm.alarmCode }, 'repeated alarm linked to its open request');
       return { outcome: linked.outcome, serviceRequestId: linked.serviceRequestId, replayed: false, record: null };
     }

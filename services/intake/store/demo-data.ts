@@ -1,5 +1,6 @@
 import { upsertKnownFix } from './known-fixes';
 import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, MachineDoc } from './models';
+import { linkContract, readModelsOf } from './read-models';
 
 const by = 'demo-data';
 const DAY = 86_400_000;
@@ -154,6 +155,7 @@ export async function loadDemoData(models: IntakeModels, now: Date): Promise<voi
   await models.customers.bulkWrite(upsert(customers(dates)) as never);
   await models.machines.bulkWrite(upsert(machines(dates)) as never);
   await models.contracts.bulkWrite(upsert(contracts(dates)) as never);
+  for (const contract of contracts(dates)) await linkContract(readModelsOf(models), contract.customerId, contract._id);
   // Records from the first demo data set lack sites and warranties: fill in only what is missing.
   for (const { _id, contacts, sites } of customers(dates)) await models.customers.updateOne({ _id, sites: { $exists: false } }, { $set: { contacts, sites } });
   for (const { _id, warrantyEnd: _legacy, createdAt: _c, createdBy: _b, ...fields } of machines(dates)) {

@@ -1,9 +1,7 @@
 import type { AccessScope } from '../domain/access';
 import { canSee } from '../domain/access';
 import { lineageOf, type Lineage } from '../domain/assessment';
-import { closedRequestStatuses } from '../domain/installed-base';
-import type { OpenRequestSummary } from '../domain/duplicates';
-import type { ContractDoc, CustomerDoc, IntakeModels, MachineDoc } from './models';
+import type { CustomerDoc, IntakeModels, MachineDoc } from './models';
 
 /** Deeper than any real machine (cutting machine > laser source > module); a guard against bad data, not a rule. */
 const maxTreeDepth = 32;
@@ -61,19 +59,4 @@ export async function findVisibleMachine(models: IntakeModels, serial: string, s
   const customer = await models.customers.findById(machine.customerId).lean<CustomerDoc>();
   if (scope.kind === 'dealer' && !canSee(scope, customer?.dealerId)) return null;
   return { machine, customer };
-}
-
-/** Contracts of the customer that could apply at `at` (resolveEntitlement checks coverage and dates itself). */
-export async function activeContracts(models: IntakeModels, customerId: string, at: Date): Promise<ContractDoc[]> {
-  return models.contracts.find({ customerId, status: 'active', start: { $lte: at }, end: { $gt: at } }).lean<ContractDoc[]>();
-}
-
-/** Open requests on a machine, newest first: the candidates a new one may repeat. */
-export async function openRequestsOn(models: IntakeModels, serialNumber: string, limit = 100): Promise<OpenRequestSummary[]> {
-  const docs = await models.serviceRequests
-    .find({ serialNumber, status: { $nin: [...closedRequestStatuses] } }, { _id: 1, serialNumber: 1, symptom: 1, raisedAt: 1 })
-    .sort({ raisedAt: -1 })
-    .limit(limit)
-    .lean<{ _id: string; serialNumber: string; symptom: string; raisedAt: Date }[]>();
-  return docs.map((d) => ({ id: d._id, serialNumber: d.serialNumber, symptom: d.symptom, raisedAt: d.raisedAt }));
 }

@@ -8,6 +8,7 @@ import { createAlarmIntake } from './alarms';
 import { loadDescendants, loadLineage } from './installed-base';
 import { upsertKnownFix } from './known-fixes';
 import { createIntakeModels, type ContractDoc, type CustomerDoc, type IntakeModels, type MachineDoc, type ServiceRequestDoc } from './models';
+import { buildReadModelsOnce, noteOpenRequest, readModelsOf } from './read-models';
 import { createRegistrar, type Registrar } from './registrar';
 import { recordServiceHistory, serviceHistoryOf } from './service-history';
 
@@ -97,6 +98,8 @@ beforeAll(async () => {
   await models.customers.collection.insertOne(customer as never);
   await models.machines.collection.insertMany(machines as never[]);
   await models.contracts.collection.insertOne(contract as never);
+  // The contract was stored as before the read models existed: the service's start builds them.
+  await buildReadModelsOnce(readModelsOf(models), models.serviceRequests.collection as never, models.contracts.collection as never, clock);
   registrar = createRegistrar(deps, models);
 });
 
@@ -164,9 +167,12 @@ describe('registration on FerretDB', () => {
     expect(first.record.duplicateOf).toBeNull();
     expect(second.record.duplicateOf).toBe(first.record._id);
     expect(second.record.duplicateMatch).toMatchObject({ measure: 'overlap', sharedWords: expect.arrayContaining(['laser', 'output']) });
-    // A closed request is no longer a candidate.
-    await models.serviceRequests.updateOne({ _id: first.record._id }, { $set: { status: 'closed' } });
-    await models.serviceRequests.updateOne({ _id: second.record._id }, { $set: { status: 'closed' } });
+    // A closed request is no longer a candidate: the workflow's sync closes the record and takes it
+    // out of its machine's open requests (the keyed read model registration reads).
+    for (const { record } of [first, second]) {
+      await models.serviceRequests.updateOne({ _id: record._id }, { $set: { status: 'closed' } });
+      await noteOpenRequest(readModelsOf(models), { ...record, status: 'closed' });
+    }
     const third = await registrar.register(command(registration({ serialNumber: 'SRC-1', symptom: 'no output from laser source' })));
     expect(third.record.duplicateOf).toBeNull();
   });

@@ -1,13 +1,15 @@
+import type { mongo } from 'mongoose';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { topics } from '@aftersales/contracts';
-import { isDuplicateKeyError, outboxForInsert, PlatformError, type Platform } from '@aftersales/platform';
+import { insertedOnce, insertWithOutbox, isDuplicateKeyError, PlatformError, type Platform } from '@aftersales/platform';
 import { canSee, type AccessScope } from '../domain/access';
 import { assessRegistration, type Lineage } from '../domain/assessment';
 import { checkRegistration, fingerprint, newRequestId, registerServiceRequest, type RegistrationInput } from '../domain/registration';
-import { activeContracts, loadLineage, openRequestsOn } from './installed-base';
+import { loadLineage } from './installed-base';
 import { containmentFor } from './containment';
 import { knownFixCandidates } from './known-fixes';
-import type { CustomerDoc, IntakeModels, MachineDoc, RequestAlarm, ServiceRequestDoc } from './models';
+import type { ContractDoc, CustomerDoc, IntakeModels, MachineDoc, RequestAlarm, ServiceRequestDoc } from './models';
+import { activeContracts, noteOpenRequest, openRequestsOn, readModelsOf } from './read-models';
 
 export type RegistrarDeps = Pick<Platform, 'topic' | 'nudgeOutbox' | 'now' | 'logger'>;
 
@@ -41,8 +43,24 @@ export interface RegisterResult {
  * and its registered event in one single-document insert (the transactional outbox).
  */
 export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idBytes: () => Uint8Array = () => randomBytes(6)) {
-  async function byKey(idempotencyKey: string): Promise<ServiceRequestDoc | null> {
-    return models.serviceRequests.findOne({ idempotencyKey }).lean<ServiceRequestDoc>();
+  const requests = models.serviceRequests.collection as unknown as mongo.Collection<ServiceRequestDoc>;
+  const read = () => readModelsOf(models);
+
+  /**
+   * The request an Idempotency-Key registered: by `_id` in requestKeys. The key's uniqueness itself
+   * rests on the unique index of the record's idempotencyKey; only when that refuses an insert (a
+   * concurrent twin, or a key written before requestKeys) is the record looked up by the key.
+   */
+  async function byKey(idempotencyKey: string, fallback = false): Promise<ServiceRequestDoc | null> {
+    const link = await read().requestKeys.findOne({ _id: idempotencyKey });
+    if (link) {
+      const record = await requests.findOne({ _id: link.requestId });
+      if (record) return record;
+    }
+    if (!fallback) return null;
+    const record = await requests.findOne({ idempotencyKey });
+    if (record) await insertedOnce(read().requestKeys.insertOne({ _id: idempotencyKey, requestId: record._id }));
+    return record;
   }
 
   function replayed(earlier: ServiceRequestDoc, command: RegisterCommand): RegisterResult {
@@ -72,8 +90,8 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idByt
     const noLineage: Lineage = { ancestors: [], problem: null };
     const [lineage, contracts, openRequests, fixes, containment] = await Promise.all([
       machine ? loadLineage(models, machine) : noLineage,
-      machine ? activeContracts(models, customer._id, now) : [],
-      openRequestsOn(models, input.serialNumber),
+      machine ? activeContracts(read(), models.contracts.collection as unknown as mongo.Collection<ContractDoc>, customer._id, now) : [],
+      openRequestsOn(read(), input.serialNumber),
       knownFixCandidates(models, machine?.model ?? null),
       containmentFor(models.containmentFlags, { serialNumber: input.serialNumber, model: machine?.model ?? null, productLine: machine?.productLine ?? null }),
     ]);
@@ -109,19 +127,20 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idByt
       );
       if (command.flags?.length) record.flags = [...new Set([...(record.flags ?? []), ...command.flags])];
       try {
-        await models.serviceRequests.collection.insertOne({
-          ...record,
-          ...outboxForInsert([{ topic: deps.topic(topics.serviceRequests), event }], now),
-        } as never);
+        await insertWithOutbox(requests, record, [{ topic: deps.topic(topics.serviceRequests), event }], now);
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
         // Two concurrent registrations with one key: the loser answers with the winner's request.
-        const winner = idempotencyKey ? await byKey(idempotencyKey) : null;
+        const winner = idempotencyKey ? await byKey(idempotencyKey, true) : null;
         if (winner) return replayed(winner, command);
         if (attempt >= maxIdAttempts) throw error;
         deps.logger.warn({ serviceRequestId: record._id, attempt }, 'request id already taken; drawing another');
         continue;
       }
+      await Promise.all([
+        idempotencyKey ? insertedOnce(read().requestKeys.insertOne({ _id: idempotencyKey, requestId: record._id })) : null,
+        noteOpenRequest(read(), record),
+      ]);
       return stored(record);
     }
   }

@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildEvent, topicOf, type EventKey } from '@aftersales/contracts';
-import { isDuplicateKeyError, outboxForInsert, type Platform } from '@aftersales/platform';
+import { insertWithOutbox, isDuplicateKeyError, type Platform } from '@aftersales/platform';
 import type { ServiceRequestActivities } from '@aftersales/workflows';
-import type { IntakeModels } from '../store/models';
-import type { createWorkflowEventModel } from '../store/workflow-events';
+import { isOpenStatus } from '../domain/installed-base';
+import type { IntakeModels, ServiceRequestDoc } from '../store/models';
+import { boardEntryOf, noteOpenRequest, readModelsOf, syncBoardEntry } from '../store/read-models';
+import type { createWorkflowEventModel, WorkflowEventDoc } from '../store/workflow-events';
 
 export interface ActivityDeps {
   platform: Pick<Platform, 'topic' | 'nudgeOutbox' | 'now'>;
@@ -23,12 +25,12 @@ class RecordNotSettled extends Error {
  * activity writes once the outbox is empty, then reads its write back; if anything still lost it,
  * the activity fails and Temporal retries it. On MongoDB the first check passes at once.
  */
-async function whenOutboxRelayed(serviceRequests: IntakeModels['serviceRequests'], requestId: string, attempts = 50): Promise<boolean> {
+async function whenOutboxRelayed(serviceRequests: IntakeModels['serviceRequests'], requestId: string, attempts = 50): Promise<{ workflowRevision?: number } | null> {
   for (let i = 0; i < attempts; i++) {
-    const record = await serviceRequests.findById(requestId, { outbox: 1 }).lean();
-    if (!record) return false;
-    if (!record.outbox?.length) return true;
-    await sleep(100);
+    const record = await serviceRequests.findById(requestId, { outbox: 1, workflowRevision: 1 }).lean<{ outbox?: unknown[]; workflowRevision?: number }>();
+    if (!record) return null;
+    if (!record.outbox?.length) return record;
+    await sleep(i < 10 ? 20 : 100);
   }
   throw new RecordNotSettled(`service request ${requestId}: its registered event is not relayed yet`);
 }
@@ -59,25 +61,31 @@ export function createServiceRequestActivities({ platform, serviceRequests, work
           causationId: null,
         });
         try {
-          await workflowEvents.collection.insertOne({
-            _id: pending.id,
-            requestId,
-            type: event.type,
-            occurredAt: new Date(pending.occurredAt),
+          await insertWithOutbox(
+            workflowEvents.collection as never,
+            { _id: pending.id, requestId, type: event.type, occurredAt: new Date(pending.occurredAt) } satisfies WorkflowEventDoc,
+            [{ topic: platform.topic(topicOf(key)), event }],
             // Due a millisecond apart: the relay publishes in due order, so these keep the workflow's order.
-            ...outboxForInsert([{ topic: platform.topic(topicOf(key)), event }], new Date(now.getTime() + index)),
-          } as never);
+            new Date(now.getTime() + index),
+          );
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
         }
       }
       // The record mirrors the workflow; an older revision (a late retry) never overwrites a newer one.
-      if (!(await whenOutboxRelayed(serviceRequests, requestId))) {
+      // Checked on the record read by `_id` (FerretDB v1 would read the whole collection for a
+      // filter with the revision in it); the read-back below catches a write that lost a race.
+      const current = await whenOutboxRelayed(serviceRequests, requestId);
+      if (!current) {
+        if (events.length > 0) platform.nudgeOutbox();
+        return;
+      }
+      if ((current.workflowRevision ?? 0) >= revision) {
         if (events.length > 0) platform.nudgeOutbox();
         return;
       }
       await serviceRequests.updateOne(
-        { _id: requestId, $or: [{ workflowRevision: { $lt: revision } }, { workflowRevision: { $exists: false } }] },
+        { _id: requestId },
         {
           $set: {
             workflowRevision: revision,
@@ -99,9 +107,16 @@ export function createServiceRequestActivities({ platform, serviceRequests, work
         },
         { strict: false },
       );
-      const stored = await serviceRequests.findById(requestId, { workflowRevision: 1 }).lean<{ workflowRevision?: number }>();
+      const stored = await serviceRequests.findById(requestId, { workflowRevision: 1, customerId: 1, serialNumber: 1, symptom: 1, raisedAt: 1 }).lean<ServiceRequestDoc & { workflowRevision?: number }>();
       if (stored && (stored.workflowRevision ?? 0) < revision) throw new RecordNotSettled(`service request ${requestId}: revision ${revision} did not stick`);
       if (events.length > 0) platform.nudgeOutbox();
+      if (!stored) return;
+      // The read models that follow the record: the SLA board's entry and the machine's open requests.
+      const models = readModelsOf({ serviceRequests });
+      await Promise.all([
+        syncBoardEntry(models, boardEntryOf({ ...stored, status: view.status, tier: view.tier, owner: view.workOrder?.engineerId ?? null, sla: view.clocks, escalations: view.escalations, workflowRevision: revision })),
+        isOpenStatus(view.status) ? null : noteOpenRequest(models, { ...stored, status: view.status }),
+      ]);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Collection, Document } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 import type { Logger } from 'pino';
 import type { EventEnvelope } from '@aftersales/contracts';
 import type { EventProducer, OutgoingEvent } from '../kafka/producer';
@@ -36,6 +36,59 @@ export function outboxForUpdate(events: OutgoingEvent[], now: Date) {
   };
 }
 
+/**
+ * Pending index for insert-only outboxes. FerretDB v1 pushes down only a filter that is exactly
+ * `{ _id: <string> }`; any other filter (`{ outboxDueAt: { $lte } }`, even `{ _id, outboxDueAt }`)
+ * reads the whole collection, so a relay finding due documents in a collection of a year's records
+ * takes seconds per pass. A collection registered with `indexedOutbox` gets its events through
+ * `insertWithOutbox`: the document with its outbox in one insert (the transactional outbox, as
+ * before), then one small entry in `outboxPending` (keyed by collection and document, carrying the
+ * events). The relay works from that small collection and settles each document by `_id`. A
+ * process that dies between the two inserts leaves a document whose outbox no entry names: the
+ * relay's sweep (at start and every `sweepMs`) scans the indexed collections for those and writes
+ * their entries. Only for collections whose documents take events with their insert, never later.
+ */
+export interface OutboxPendingDoc {
+  _id: string;
+  collection: string;
+  docId: string;
+  entries: OutboxEntry[];
+  dueAt: Date;
+}
+
+export const outboxPendingCollection = 'outboxPending';
+const indexedCollections = new WeakSet<object>();
+
+/** Marks an insert-only outbox collection: its writers use insertWithOutbox, the relay reads its pending index. */
+export function indexedOutbox<T extends Document>(collection: Collection<T>): Collection<T> {
+  indexedCollections.add(collection);
+  return collection;
+}
+
+function pendingOf(collection: Collection<Document>): Collection<OutboxPendingDoc> {
+  // A mongoose collection has no `db`; its connection has.
+  const db = (collection as { db?: Db }).db ?? (collection as unknown as { conn?: { db?: Db } }).conn?.db;
+  if (!db) throw new Error(`outbox: no database for collection ${collection.collectionName}`);
+  return db.collection<OutboxPendingDoc>(outboxPendingCollection);
+}
+
+const pendingKey = (collectionName: string, docId: unknown) => `${collectionName}|${String(docId)}`;
+
+/** Records a stored document's events in the pending index; an entry already there stands. */
+async function notePending(collection: Collection<Document>, docId: unknown, entries: OutboxEntry[], dueAt: Date): Promise<void> {
+  await insertedOnce(pendingOf(collection).insertOne({ _id: pendingKey(collection.collectionName, docId), collection: collection.collectionName, docId: String(docId), entries, dueAt }));
+}
+
+/**
+ * Inserts a document together with its events (one single-document insert), then its entry in the
+ * pending index. Throws what the document's insert throws (a duplicate key is the caller's to judge).
+ */
+export async function insertWithOutbox<T extends Document & { _id: string }>(collection: Collection<T>, doc: T, events: OutgoingEvent[], now: Date): Promise<void> {
+  const fields = outboxForInsert(events, now);
+  await collection.insertOne({ ...doc, ...fields } as never);
+  await notePending(collection as unknown as Collection<Document>, doc._id, fields.outbox, now);
+}
+
 export interface OutboxRelay {
   start(): void;
   /** Wakes the relay now (after a local write) instead of at its next poll. */
@@ -43,6 +96,8 @@ export interface OutboxRelay {
   stop(): Promise<void>;
   /** Publishes what is due once; returns how many events went out. For tests and shutdown. */
   drain(): Promise<number>;
+  /** Writes the missing pending entries of indexed collections (see indexedOutbox); returns how many. Runs by itself at start and every sweepMs. */
+  sweep(): Promise<number>;
 }
 
 export interface OutboxRelayOptions {
@@ -56,6 +111,8 @@ export interface OutboxRelayOptions {
   leaseMs?: number;
   /** Documents claimed and published per pass. */
   batchSize?: number;
+  /** How often indexed collections are scanned for documents their pending entry missed (default 5 minutes; also at start). */
+  sweepMs?: number;
   now?: () => Date;
 }
 
@@ -143,6 +200,83 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return count;
   }
 
+  const indexed = collections.filter((c) => indexedCollections.has(c));
+  const scanned = collections.filter((c) => !indexedCollections.has(c));
+  const byName = new Map(indexed.map((c) => [c.collectionName, c]));
+  const pending = indexed[0] ? pendingOf(indexed[0]) : null;
+
+  /**
+   * One pass over up to `batchSize` due entries of the pending index, every step by `_id` or in one
+   * command per batch: claims (one unique lease per entry and due instant, inserted together), the
+   * entries pushed a lease ahead, one publish, then the documents' outboxes unset and the entries
+   * deleted. A relay that dies holding leases leaves entries that fall due again after `leaseMs`.
+   */
+  async function relayPending(index: Collection<OutboxPendingDoc>): Promise<number> {
+    const claimedAt = now();
+    const due = await index.find({ dueAt: { $lte: claimedAt } }).sort({ dueAt: 1, _id: 1 }).limit(batchSize).toArray();
+    if (due.length === 0) return -1;
+    const leaseKeys = due.map((p) => `${p._id}|${p.dueAt.getTime()}`);
+    const lost = new Set<number>();
+    try {
+      await leases.insertMany(leaseKeys.map((_id) => ({ _id: _id as never, claimedAt })), { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }).writeErrors;
+      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : null;
+      if (!list || list.some((e) => e.code !== 11000)) throw error;
+      for (const e of list) lost.add(e.index);
+    }
+    // An entry due for longer than a lease whose key is taken was claimed by a relay that died
+    // before it moved the entry on: moved to now, it gets a fresh key on the next pass.
+    const stale = due.filter((p, i) => lost.has(i) && p.dueAt.getTime() < claimedAt.getTime() - leaseMs);
+    if (stale.length > 0) await index.bulkWrite(stale.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: claimedAt } } } })), { ordered: false });
+    const claimed = due.filter((_, i) => !lost.has(i));
+    // Nothing claimed: another relay holds them; this pass ends rather than spinning on them.
+    if (claimed.length === 0) return -1;
+    const leaseUntil = new Date(claimedAt.getTime() + leaseMs);
+    await index.bulkWrite(claimed.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: leaseUntil } } } })), { ordered: false });
+    await producer.publish(claimed.flatMap((p) => p.entries));
+    const perCollection = new Map<string, OutboxPendingDoc[]>();
+    for (const p of claimed) perCollection.set(p.collection, [...(perCollection.get(p.collection) ?? []), p]);
+    for (const [name, entries] of perCollection) {
+      const collection = byName.get(name);
+      if (!collection) continue;
+      await collection.bulkWrite(entries.map((p) => ({ updateOne: { filter: { _id: p.docId as never }, update: { $unset: { outbox: '', outboxDueAt: '' } } } })), { ordered: false });
+    }
+    await index.bulkWrite(claimed.map((p) => ({ deleteOne: { filter: { _id: p._id } } })), { ordered: false });
+    const count = claimed.reduce((sum, p) => sum + p.entries.length, 0);
+    log.debug({ count, documents: claimed.length }, 'events published from the pending index');
+    return count;
+  }
+
+  /** Writes the pending entry of every due document of the indexed collections that has none (a writer died between its two inserts). */
+  async function sweep(): Promise<number> {
+    let noted = 0;
+    for (const collection of indexed) {
+      const cutoff = new Date(now().getTime() - 10_000);
+      const docs = await collection.find({ outboxDueAt: { $lte: cutoff } }, { projection: { _id: 1, outbox: 1, outboxDueAt: 1 } }).toArray();
+      for (const doc of docs) {
+        const entries = (doc.outbox ?? []) as OutboxEntry[];
+        if (entries.length === 0) continue;
+        await notePending(collection, doc._id, entries, doc.outboxDueAt instanceof Date ? doc.outboxDueAt : cutoff);
+        noted++;
+      }
+    }
+    if (noted > 0) log.warn({ documents: noted }, 'outbox sweep found documents without a pending entry');
+    return noted;
+  }
+
+  const sweepMs = options.sweepMs ?? 5 * 60_000;
+  let sweptAt = 0;
+  let sweeping: Promise<unknown> | null = null;
+  /** Starts a sweep in the background when one is due: on FerretDB it reads the whole collections, so never inside a pass. */
+  function sweepWhenDue(): void {
+    if (indexed.length === 0 || sweeping || now().getTime() - sweptAt < sweepMs) return;
+    sweptAt = now().getTime();
+    sweeping = sweep()
+      .catch((error: unknown) => log.warn({ err: error }, 'outbox sweep failed; will retry'))
+      .finally(() => (sweeping = null));
+  }
+
   let leasesPurgedAt = 0;
   /** Leases far older than any claim still in flight are dropped, at most once a minute. */
   async function purgeLeases(): Promise<void> {
@@ -156,7 +290,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function drain(): Promise<number> {
     await purgeLeases();
     let total = 0;
-    for (const collection of collections) {
+    if (pending) {
+      for (;;) {
+        const count = await relayPending(pending);
+        if (count < 0) break;
+        total += count;
+      }
+    }
+    for (const collection of scanned) {
       for (;;) {
         const count = await relayBatch(collection);
         if (count < 0) break;
@@ -168,6 +309,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function run(): Promise<void> {
     while (running) {
+      sweepWhenDue();
       try {
         await drain();
       } catch (error) {
@@ -192,7 +334,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       running = false;
       wake?.();
       await loop;
+      await sweeping;
     },
     drain,
+    sweep,
   };
 }

@@ -1,0 +1,215 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { CommandStartedEvent } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { namespacedTopic, topics } from '@aftersales/contracts';
+import { createEventProducer, createKafka, createOutboxRelay, ensureTopics, indexedOutbox, type EventProducer, type OutboxRelay } from '@aftersales/platform';
+import { deleteTopics, startTopicReader, testLogger, uniqueName, type TopicReader } from '@aftersales/platform/testing';
+import type { RegistrationInput } from '../domain/registration';
+import { createIntakeModels, type ContractDoc, type IntakeModels, type ServiceRequestDoc } from './models';
+import { linkContract, readModelsOf } from './read-models';
+import { createRegistrar, type Registrar } from './registrar';
+
+/**
+ * FerretDB v1 pushes down only a filter that is exactly `{ _id: <string> }`; anything else reads
+ * the whole collection. This counts, through the driver's command monitoring, the Mongo commands
+ * of a registration and of the relay publishing it, and holds every read and write of a collection
+ * that grows with the requests to an `_id` filter, so the path stays as fast with a year's data.
+ */
+const stack = inject('stack');
+const ns = uniqueName('intake-hot');
+const logger = testLogger();
+const day = 86_400_000;
+/** Collections that grow with requests (or with the installed base): `_id` filters only. */
+const keyed = new Set(['serviceRequests', 'serviceRequestEvents', 'customers', 'machines', 'serviceContracts', 'machineOpenRequests', 'customerContractLinks', 'requestKeys', 'slaBoard']);
+/** Small by construction: the pending index (what is not yet relayed), leases, quality's active flags, the knowledge base. */
+const small = new Set(['outboxPending', 'outboxLeases', 'containmentFlags', 'knownFixes']);
+
+let mongo: Connection;
+let models: IntakeModels;
+let registrar: Registrar;
+let producer: EventProducer;
+let relay: OutboxRelay;
+let reader: TopicReader;
+const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: ns, logger });
+const topic = namespacedTopic(ns, topics.serviceRequests);
+const seen: CommandStartedEvent[] = [];
+let recording = false;
+
+async function recorded<T>(fn: () => Promise<T>): Promise<{ result: T; commands: CommandStartedEvent[] }> {
+  seen.length = 0;
+  recording = true;
+  try {
+    const result = await fn();
+    return { result, commands: [...seen] };
+  } finally {
+    recording = false;
+  }
+}
+
+/** The filters a command applies, with the collection they read: find's filter, each update's and delete's q, findAndModify's query. */
+function filtersOf(event: CommandStartedEvent): { collection: string; filter: Record<string, unknown> }[] {
+  const c = event.command as Record<string, unknown>;
+  const collection = String(c[event.commandName]);
+  switch (event.commandName) {
+    case 'find':
+      return [{ collection, filter: (c.filter ?? {}) as Record<string, unknown> }];
+    case 'findAndModify':
+      return [{ collection, filter: (c.query ?? {}) as Record<string, unknown> }];
+    case 'update':
+      return (c.updates as { q: Record<string, unknown> }[]).map((u) => ({ collection, filter: u.q }));
+    case 'delete':
+      return (c.deletes as { q: Record<string, unknown> }[]).map((d) => ({ collection, filter: d.q }));
+    case 'count':
+    case 'aggregate':
+    case 'distinct':
+      return [{ collection, filter: { [event.commandName]: 'not by _id' } }];
+    default:
+      return [];
+  }
+}
+
+/** Filters on a keyed collection that FerretDB v1 would not push down (anything but exactly { _id: string }). */
+function scans(commands: CommandStartedEvent[]): string[] {
+  return commands
+    .flatMap(filtersOf)
+    .filter(({ collection, filter }) => !small.has(collection) && !(Object.keys(filter).length === 1 && typeof filter._id === 'string'))
+    .map(({ collection, filter }) => `${collection} ${JSON.stringify(filter)}${keyed.has(collection) ? '' : ' (unlisted collection)'}`);
+}
+
+const registration = (over: Partial<RegistrationInput> = {}): RegistrationInput => ({
+  customerId: 'C-1',
+  contact: { name: 'Ada', phone: '+86 21 5555 0101' },
+  channel: 'phone',
+  serialNumber: 'CUT-1',
+  symptom: 'Laser source gives no output, alarm 1023',
+  neededBy: new Date(Date.now() + 2 * day),
+  ...over,
+});
+
+const command = (input: RegistrationInput, key: string | null) => ({
+  input,
+  idempotencyKey: key,
+  checkFingerprint: true,
+  registeredBy: 'agent-1',
+  correlationId: 'corr',
+  causationId: 'req',
+  scope: { kind: 'all' } as const,
+});
+
+/** Stored requests, as a year of them would be: most closed, on many machines. */
+async function storeRequests(count: number, from: number): Promise<void> {
+  const now = Date.now();
+  const docs = Array.from({ length: count }, (_, i) => ({
+    _id: `SR-OLD-${from + i}`,
+    customerId: 'C-1',
+    contact: { name: 'Ada', phone: '+86 21 5555 0101' },
+    channel: 'phone',
+    serialNumber: i % 3 === 0 ? 'CUT-1' : `OTHER-${i % 50}`,
+    symptom: `Old fault ${i}`,
+    raisedAt: new Date(now - (i + 1) * 3_600_000),
+    neededBy: new Date(now - i * 3_600_000),
+    status: 'closed',
+    registeredAt: new Date(now - (i + 1) * 3_600_000),
+    registeredBy: 'agent-1',
+    correlationId: `c-${from + i}`,
+    idempotencyKey: `SR-OLD-${from + i}`,
+    requestFingerprint: 'x',
+    workflow: null,
+    dispatchedAt: null,
+    owner: null,
+    solvedAt: null,
+    acceptedAt: null,
+  }));
+  await models.serviceRequests.collection.insertMany(docs as never[]);
+}
+
+beforeAll(async () => {
+  await ensureTopics(kafka, [topic]);
+  mongo = mongoose.createConnection(stack.mongoUrl, { dbName: ns, maxPoolSize: 8, monitorCommands: true });
+  await mongo.asPromise();
+  mongo.getClient().on('commandStarted', (event: CommandStartedEvent) => {
+    if (recording) seen.push(event);
+  });
+  models = createIntakeModels(mongo);
+  await Promise.all(Object.values(models).map((m) => m.init()));
+  const start = new Date(Date.now() - 30 * day);
+  await models.customers.collection.insertOne({ _id: 'C-1', name: 'Acme', class: 'key_account', dealerId: null, contacts: [{ name: 'Ada', phone: '+86 21 5555 0101' }], sites: [] } as never);
+  await models.machines.collection.insertOne({ _id: 'CUT-1', customerId: 'C-1', model: 'FL-3015', productLine: 'laser', status: 'active', parentSerial: null, warranty: null } as never);
+  const contract: ContractDoc = {
+    _id: 'SC-1', customerId: 'C-1', name: 'Full service', type: 'premium', status: 'active', coveredSerials: 'all', start, end: new Date(Date.now() + 300 * day),
+    responseMode: 'on-site', slaPolicyId: 'contract-premium', calendarId: '24x7', covers: { parts: true, labour: true, travel: true }, createdAt: start, createdBy: 'test',
+  };
+  await linkContract(readModelsOf(models), 'C-1', 'SC-1');
+  await models.contracts.collection.insertOne(contract as never);
+  await storeRequests(60, 0);
+  const deps = { topic: (name: string) => namespacedTopic(ns, name), nudgeOutbox: () => undefined, now: () => new Date(), logger };
+  registrar = createRegistrar(deps, models);
+  producer = await createEventProducer(kafka);
+  relay = createOutboxRelay({
+    collections: [indexedOutbox(models.serviceRequests.collection as never)],
+    leases: mongo.db!.collection('outboxLeases'),
+    producer,
+    logger,
+    pollMs: 60_000,
+  });
+  reader = await startTopicReader(kafka, [topic]);
+});
+
+afterAll(async () => {
+  await reader?.stop();
+  await producer?.disconnect();
+  await mongo?.dropDatabase();
+  await mongo?.close();
+  await deleteTopics(kafka, [topic]).catch(() => undefined);
+});
+
+describe('registration reads and writes by _id only', () => {
+  it('registers in a bounded number of commands, none a filter FerretDB would scan, the same with more stored', async () => {
+    const first = await recorded(() => registrar.register(command(registration(), 'hot-key-0001')));
+    expect(first.result.created).toBe(true);
+    expect(first.result.record.entitlement).toMatchObject({ source: { kind: 'contract', contractId: 'SC-1' } });
+    expect(scans(first.commands)).toEqual([]);
+    // Idempotency key, customer, machine, 4 contract links and the contract, the machine's open
+    // requests, known fixes, containment flags, the record, its pending entry, the key, the
+    // machine's open requests written and read back.
+    expect(first.commands.length).toBeLessThanOrEqual(17);
+    process.stdout.write(`registration: ${first.commands.length} Mongo commands: ${first.commands.map((c) => `${c.commandName} ${String((c.command as Record<string, unknown>)[c.commandName])}`).join(', ')}\n`);
+
+    await storeRequests(300, 1000);
+    const second = await recorded(() => registrar.register(command(registration({ symptom: 'No laser output again, alarm 1023' }), 'hot-key-0002')));
+    expect(second.result.record.duplicateOf).toBe(first.result.record._id);
+    expect(scans(second.commands)).toEqual([]);
+    expect(second.commands.length).toBe(first.commands.length);
+  });
+
+  it('answers a repeated Idempotency-Key with two _id reads', async () => {
+    const input = registration({ symptom: 'Chiller alarm' });
+    const original = await registrar.register(command(input, 'hot-key-0003'));
+    const replay = await recorded(() => registrar.register(command(input, 'hot-key-0003')));
+    expect(replay.result).toMatchObject({ created: false, record: { _id: original.record._id } });
+    expect(replay.commands.map((c) => `${c.commandName} ${String((c.command as Record<string, unknown>)[c.commandName])}`)).toEqual(['find requestKeys', 'find serviceRequests']);
+  });
+
+  it('relays the registered events from the pending index, touching the records by _id only', async () => {
+    const { result: published, commands } = await recorded(() => relay.drain());
+    expect(published).toBeGreaterThanOrEqual(3);
+    expect(scans(commands)).toEqual([]);
+    const records = await models.serviceRequests.collection.find({ outbox: { $exists: true } }).toArray();
+    expect(records).toEqual([]);
+    expect(await mongo.db!.collection('outboxPending').countDocuments()).toBe(0);
+    const ids = (await models.serviceRequests.collection.find({ _id: { $not: /^SR-OLD/ } as never }).toArray()).map((d) => (d as unknown as ServiceRequestDoc)._id);
+    const found = await reader.waitFor(ids.length, 'registered events of the new requests', (m) => ids.includes(m.key ?? ''));
+    expect(new Set(found.map((m) => m.key))).toEqual(new Set(ids));
+  });
+
+  it('finds a record whose pending entry was never written (a writer died between its inserts) by the sweep', async () => {
+    const { record } = await registrar.register(command(registration({ symptom: 'Nozzle crash' }), 'hot-key-0004'));
+    await mongo.db!.collection('outboxPending').deleteMany({});
+    expect(await relay.drain()).toBe(0);
+    // The sweep leaves documents younger than its grace period to their writers.
+    await models.serviceRequests.collection.updateOne({ _id: record._id as never }, { $set: { outboxDueAt: new Date(Date.now() - 60_000) } });
+    expect(await relay.sweep()).toBe(1);
+    expect(await relay.drain()).toBe(1);
+    await reader.waitFor(1, 'the swept request\'s event', (m) => m.key === record._id);
+  });
+});

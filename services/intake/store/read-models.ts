@@ -1,0 +1,213 @@
+import type { mongo } from 'mongoose';
+
+type Collection<T extends mongo.Document> = mongo.Collection<T>;
+type Db = mongo.Db;
+import { insertedOnce } from '@aftersales/platform';
+import type { OpenRequestSummary } from '../domain/duplicates';
+import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
+import type { ContractDoc, ServiceRequestDoc } from './models';
+
+/**
+ * Keyed read models for intake's hot paths. FerretDB v1 pushes down only a filter that is exactly
+ * `{ _id: <string> }`; every other filter reads the whole collection, so a registration that looked
+ * up open requests by serial, contracts by customer or a request by its idempotency key took longer
+ * with every stored request. Each model here is read by `_id` (or is small by construction) and is
+ * written with the write it follows. On MongoDB the same documents serve; ordinary indexes would too.
+ */
+
+/** An open request as its machine's entry holds it; the alarm code when a device alarm opened it. */
+export interface OpenEntry {
+  symptom: string;
+  raisedAt: Date;
+  registeredAt?: Date;
+  alarmCode?: string;
+}
+
+/** Open requests on one machine (`_id` = serial): the duplicate candidates of its next registration. */
+export interface MachineOpenRequestsDoc {
+  _id: string;
+  open: Record<string, OpenEntry>;
+}
+
+/** One link of a customer to a contract, `_id` = `<customer>#<n>`: claimed by a unique insert, so concurrent contracts never lose one. */
+export interface CustomerContractLinkDoc {
+  _id: string;
+  customerId: string;
+  contractId: string;
+}
+
+/** An open request as the SLA board shows it (`_id` = request id); removed when the request closes. */
+export interface SlaBoardDoc {
+  _id: string;
+  customerId: string;
+  serialNumber: string;
+  status: string;
+  tier: string | null;
+  owner: string | null;
+  sla: unknown[];
+  escalations: unknown[];
+  revision: number;
+}
+
+/** An Idempotency-Key (as scoped by the caller) to the request it registered. */
+export interface RequestKeyDoc {
+  _id: string;
+  requestId: string;
+}
+
+export function intakeReadModels(db: Db) {
+  return {
+    machineOpenRequests: db.collection<MachineOpenRequestsDoc>('machineOpenRequests'),
+    customerContractLinks: db.collection<CustomerContractLinkDoc>('customerContractLinks'),
+    slaBoard: db.collection<SlaBoardDoc>('slaBoard'),
+    requestKeys: db.collection<RequestKeyDoc>('requestKeys'),
+    builds: db.collection<{ _id: string; builtAt: Date }>('readModelBuilds'),
+  };
+}
+
+export type IntakeReadModels = ReturnType<typeof intakeReadModels>;
+
+const ofConnection = new WeakMap<object, IntakeReadModels>();
+
+/** The read models in the database of intake's models (the connection must be open). */
+export function readModelsOf(models: { serviceRequests: { db: { db?: Db } } }): IntakeReadModels {
+  const connection = models.serviceRequests.db;
+  let found = ofConnection.get(connection);
+  if (!found) {
+    if (!connection.db) throw new Error('intake read models: the Mongo connection is not open');
+    found = intakeReadModels(connection.db);
+    ofConnection.set(connection, found);
+  }
+  return found;
+}
+
+/** Open requests on a machine, newest first (an `_id` read). */
+export async function openRequestsOn(models: IntakeReadModels, serialNumber: string, limit = 100): Promise<OpenRequestSummary[]> {
+  const doc = await models.machineOpenRequests.findOne({ _id: serialNumber });
+  return Object.entries(doc?.open ?? {})
+    .map(([id, r]) => ({ id, serialNumber, symptom: r.symptom, raisedAt: new Date(r.raisedAt) }))
+    .sort((a, b) => b.raisedAt.getTime() - a.raisedAt.getTime() || (a.id < b.id ? -1 : 1))
+    .slice(0, limit);
+}
+
+/**
+ * Adds or removes one request in its machine's entry, each a write of its own field by `_id`. On
+ * FerretDB v1 two writes to one machine's entry at the same instant can lose one (it does not
+ * serialise updates of a document), so the write is read back and repeated until it shows: a lost
+ * entry costs a missed duplicate suggestion (screening decides duplicates), never a record.
+ */
+export async function noteOpenRequest(
+  models: IntakeReadModels,
+  request: Pick<ServiceRequestDoc, '_id' | 'serialNumber' | 'symptom' | 'raisedAt' | 'status'> & Partial<Pick<ServiceRequestDoc, 'registeredAt' | 'alarm'>>,
+): Promise<void> {
+  const open = isOpenStatus(request.status);
+  const field = `open.${request._id}`;
+  const entry: OpenEntry = {
+    symptom: request.symptom,
+    raisedAt: request.raisedAt,
+    ...(request.registeredAt ? { registeredAt: request.registeredAt } : {}),
+    ...(request.alarm ? { alarmCode: request.alarm.alarmCode } : {}),
+  };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await models.machineOpenRequests.updateOne(
+      { _id: request.serialNumber },
+      open ? { $set: { [field]: entry } } : { $unset: { [field]: '' } },
+      { upsert: open },
+    );
+    const stored = await models.machineOpenRequests.findOne({ _id: request.serialNumber }, { projection: { [field]: 1 } });
+    if ((stored?.open?.[request._id] !== undefined) === open) return;
+  }
+}
+
+/** The open request a device alarm of this code opened on the machine, earliest first (an `_id` read). */
+export async function openAlarmRequest(models: IntakeReadModels, serialNumber: string, alarmCode: string): Promise<string | null> {
+  const doc = await models.machineOpenRequests.findOne({ _id: serialNumber });
+  const time = (e: OpenEntry) => new Date(e.registeredAt ?? e.raisedAt).getTime();
+  const matching = Object.entries(doc?.open ?? {})
+    .filter(([, e]) => e.alarmCode === alarmCode)
+    .sort(([a, x], [b, y]) => time(x) - time(y) || (a < b ? -1 : 1));
+  return matching[0]?.[0] ?? null;
+}
+
+/** Links a contract to its customer: the next free `<customer>#<n>`, or nothing when it is already linked. */
+export async function linkContract(models: IntakeReadModels, customerId: string, contractId: string): Promise<void> {
+  for (let n = 0; n < 10_000; n++) {
+    const _id = `${customerId}#${n}`;
+    if (await insertedOnce(models.customerContractLinks.insertOne({ _id, customerId, contractId }))) return;
+    const taken = await models.customerContractLinks.findOne({ _id });
+    if (taken?.contractId === contractId) return;
+  }
+  throw new Error(`customer ${customerId}: no free contract link`);
+}
+
+/**
+ * A customer's contracts, by `_id` reads only: links in parallel batches of four until one is
+ * missing, then the contracts they name. A link is written before its contract, so a link whose
+ * contract is missing or belongs to someone else (a refused insert) is skipped.
+ */
+export async function contractsOf(models: IntakeReadModels, contracts: Collection<ContractDoc>, customerId: string): Promise<ContractDoc[]> {
+  const ids: string[] = [];
+  for (let from = 0; ; from += 4) {
+    const batch = await Promise.all([0, 1, 2, 3].map((i) => models.customerContractLinks.findOne({ _id: `${customerId}#${from + i}` })));
+    const present = batch.filter((l) => l !== null);
+    ids.push(...present.map((l) => l.contractId));
+    if (present.length < 4) break;
+  }
+  const docs = await Promise.all([...new Set(ids)].map((id) => contracts.findOne({ _id: id })));
+  return docs.filter((d): d is ContractDoc => d !== null && d.customerId === customerId);
+}
+
+/** Contracts of the customer that could apply at `at` (resolveEntitlement checks coverage and dates itself). */
+export async function activeContracts(models: IntakeReadModels, contracts: Collection<ContractDoc>, customerId: string, at: Date): Promise<ContractDoc[]> {
+  const all = await contractsOf(models, contracts, customerId);
+  return all.filter((c) => c.status === 'active' && c.start.getTime() <= at.getTime() && c.end.getTime() > at.getTime());
+}
+
+/** Keeps the board's entry of a request in step with the record: written while open, removed once closed; an older revision never overwrites a newer one. */
+export async function syncBoardEntry(models: IntakeReadModels, entry: SlaBoardDoc): Promise<void> {
+  if (!isOpenStatus(entry.status)) {
+    await models.slaBoard.deleteOne({ _id: entry._id });
+    return;
+  }
+  const stored = await models.slaBoard.findOne({ _id: entry._id }, { projection: { revision: 1 } });
+  if (stored && stored.revision > entry.revision) return;
+  const { _id, ...fields } = entry;
+  await models.slaBoard.updateOne({ _id }, { $set: fields }, { upsert: true });
+}
+
+type StoredRequest = ServiceRequestDoc & { tier?: string | null; sla?: unknown[]; escalations?: unknown[]; workflowRevision?: number };
+
+export function boardEntryOf(doc: StoredRequest): SlaBoardDoc {
+  return {
+    _id: doc._id,
+    customerId: doc.customerId,
+    serialNumber: doc.serialNumber,
+    status: doc.status,
+    tier: doc.tier ?? null,
+    owner: doc.owner ?? null,
+    sla: doc.sla ?? [],
+    escalations: doc.escalations ?? [],
+    revision: doc.workflowRevision ?? 0,
+  };
+}
+
+const buildId = 'open-requests-board-contracts-keys@1';
+
+/**
+ * Builds the read models once from what is stored (records and contracts from before they
+ * existed): one pass over the collections, then a marker so later starts skip it.
+ */
+export async function buildReadModelsOnce(models: IntakeReadModels, requests: Collection<StoredRequest>, contracts: Collection<ContractDoc>, now: Date): Promise<boolean> {
+  if (await models.builds.findOne({ _id: buildId })) return false;
+  const open = await requests.find({ status: { $nin: [...closedRequestStatuses] } }).toArray();
+  for (const doc of open) {
+    await noteOpenRequest(models, doc);
+    if (doc.sla?.length) await syncBoardEntry(models, boardEntryOf(doc));
+  }
+  for await (const doc of requests.find({}, { projection: { _id: 1, idempotencyKey: 1 } })) {
+    if (doc.idempotencyKey && doc.idempotencyKey !== doc._id) await insertedOnce(models.requestKeys.insertOne({ _id: doc.idempotencyKey, requestId: doc._id }));
+  }
+  for await (const contract of contracts.find({}, { projection: { _id: 1, customerId: 1 } })) await linkContract(models, contract.customerId, contract._id);
+  await insertedOnce(models.builds.insertOne({ _id: buildId, builtAt: now }));
+  return true;
+}
