@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The two README commands: `npm start` and `npm test`.
-//   start: install what is missing, bring the local stack up, run the four services (API and
+//   start: install what is missing, bring the local stack up, run the five services (API and
 //          worker in one process each) with demo data, print the URLs; Ctrl-C stops it all.
 //   test:  install what is missing, bring the stack up, then lint, check each workspace's declared
 //          dependencies, type-check and run every vitest project against the real servers; a
@@ -19,6 +19,7 @@ const services = [
   { name: 'dispatch', port: 8082 },
   { name: 'spares', port: 8083 },
   { name: 'quality', port: 8084 },
+  { name: 'notifications', port: 8085 },
 ];
 
 function run(cmd, args, options = {}) {
@@ -65,7 +66,7 @@ async function ensureStack() {
   };
 }
 
-const colours = { intake: 36, dispatch: 35, spares: 33, quality: 32 };
+const colours = { intake: 36, dispatch: 35, spares: 33, quality: 32, notifications: 34 };
 const levels = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 /** One readable line per pino record: time, service, level, message, ids. */

@@ -36,6 +36,7 @@ export default async function setup(project: TestProject): Promise<void> {
     `kafka     ${stack.kafkaBrokers}  ${stack.kafkaVersion ? `Apache Kafka ${stack.kafkaVersion}, ` : ''}cluster ${cluster.clusterId}, ${cluster.brokers.length} broker(s)`,
     `mongo     ${stack.mongoUrl}  MongoDB protocol ${String(build.version)}${ferret}`,
     `pdftotext ${stack.pdftotextPath ?? '(none: the PDF report test fails, naming it)'}`,
+    `smtp      ${stack.smtpUrl ?? '(none: the notifications test fails, naming it)'}${stack.mailApiUrl ? `  read back through ${stack.mailApiUrl}` : ''}`,
   ];
   process.stdout.write(`\nReal servers under test (${project.name}):\n${lines.map((l) => `  ${l}`).join('\n')}\n\n`);
   project.provide('stack', stack);

@@ -11,6 +11,9 @@ export interface StackEndpoints {
   kafkaVersion: string | null;
   /** pdftotext (poppler-utils) the stack unpacked; null before `up` unpacked it (the PDF report test then fails, naming it). */
   pdftotextPath: string | null;
+  /** SMTP server the notifications service sends through, and its REST API to read what arrived (Mailpit). */
+  smtpUrl: string | null;
+  mailApiUrl: string | null;
 }
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,6 +24,7 @@ interface StackJson {
   kafka?: { brokers?: string[]; version?: string };
   mongo?: { url?: string };
   pdftotext?: { path?: string } | null;
+  mailpit?: { smtp?: { host?: string; port?: number }; apiUrl?: string };
 }
 
 /** The environment wins (real clusters); otherwise what infra/stack.mjs wrote when it started the local stack. */
@@ -39,6 +43,8 @@ export function stackEndpoints(env: NodeJS.ProcessEnv = process.env): StackEndpo
     // The broker does not say its version over the protocol; the local stack knows which jars it runs.
     kafkaVersion: kafkaBrokers === localBrokers ? (local.kafka?.version ?? null) : null,
     pdftotextPath: env.PDFTOTEXT_PATH ?? local.pdftotext?.path ?? null,
+    smtpUrl: env.SMTP_URL ?? (local.mailpit?.smtp ? `smtp://${local.mailpit.smtp.host}:${local.mailpit.smtp.port}` : null),
+    mailApiUrl: env.MAIL_API_URL ?? local.mailpit?.apiUrl ?? null,
   };
 }
 

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { loadConfig } from '@aftersales/platform';
+
+const positiveInt = z.coerce.number().int().positive();
+const url = z.url();
+
+/** Notifications' own settings; like the platform's, wrong values stop the process and are named. */
+export const notificationsEnvSchema = z.object({
+  /** Where e-mail goes: smtp://host:port (the local stack's Mailpit by default). */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'smtp://host:port or smtps://host:port').default('smtp://127.0.0.1:1025'),
+  /** The sender every notice comes from. */
+  NOTIFY_FROM: z.email().default('after-sales@notify.example.com'),
+  /** Base URLs of the services whose items notices link to. */
+  NOTIFY_INTAKE_URL: url.default('http://127.0.0.1:8081'),
+  NOTIFY_QUALITY_URL: url.default('http://127.0.0.1:8084'),
+  /** How often the worker looks for e-mail due (a new notice also wakes it). */
+  NOTIFY_MAIL_POLL_MS: positiveInt.default(1000),
+  /** A claimed send not finished after this long (its process died) is tried again. */
+  NOTIFY_MAIL_LEASE_SECONDS: positiveInt.default(60),
+});
+
+export type NotificationsConfig = z.infer<typeof notificationsEnvSchema>;
+
+export function loadNotificationsConfig(env: NodeJS.ProcessEnv = process.env): NotificationsConfig {
+  return loadConfig(notificationsEnvSchema, env);
+}

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import type { Language } from './duty';
+
+/**
+ * Which facts call for a person, whom (by duty role) and what they are told. Pure: the
+ * consumer hands in the event's data, this answers the roles and the words in each language.
+ */
+
+export type NoticeKind = 'sla-warning' | 'sla-breached' | 'sla-escalation' | 'eight-d-opened' | 'eight-d-escalated';
+
+export type Call =
+  | { kind: 'sla-warning' | 'sla-breached'; requestId: string; clock: string; tier: string; dueAt: string }
+  | { kind: 'sla-escalation'; requestId: string; clock: string; tier: string; action: string; step: number; newTier: string; breachedAt: string }
+  | { kind: 'eight-d-opened'; eightDId: string; model: string; failureMode: string; reason: string }
+  | { kind: 'eight-d-escalated'; eightDId: string; discipline: string; level: number; to: string; dueAt: string };
+
+/** Duty roles an SLA escalation step goes to (data: a ladder's action names no person). */
+export const escalationRoles: Record<string, string[]> = {
+  'notify-supervisor': ['supervisor'],
+  reassign: ['supervisor'],
+  'tell-customer': ['service-manager'],
+  'raise-tier': ['service-manager'],
+};
+
+/** The duty roles a call goes to. An 8D escalation names its level's role itself. */
+export function rolesFor(call: Call): string[] {
+  switch (call.kind) {
+    case 'sla-warning':
+    case 'sla-breached':
+      return ['supervisor'];
+    case 'sla-escalation':
+      return escalationRoles[call.action] ?? ['supervisor'];
+    case 'eight-d-opened':
+      return ['quality-owner'];
+    case 'eight-d-escalated':
+      return [call.to];
+  }
+}
+
+export const subjectOf = (call: Call): string => ('requestId' in call ? call.requestId : call.eightDId);
+
+/** Urgent notices go out at once and wait for acknowledgement: P1 breaches and every escalation. */
+export function isUrgent(call: Call): boolean {
+  if (call.kind === 'sla-breached') return call.tier === 'P1' || call.tier === 'P2';
+  return call.kind === 'sla-escalation' || call.kind === 'eight-d-escalated';
+}
+
+const clockNames: Record<Language, Record<string, string>> = {
+  en: { 'first-response': 'first response', 'on-site': 'on site', resolution: 'resolution' },
+  'zh-CN': { 'first-response': '首次响应', 'on-site': '到场', resolution: '解决' },
+};
+const actionNames: Record<Language, Record<string, string>> = {
+  en: { 'notify-supervisor': 'supervisor notified', reassign: 're-assign the engineer', 'tell-customer': 'tell the customer', 'raise-tier': 'raise the tier' },
+  'zh-CN': { 'notify-supervisor': '通知主管', reassign: '重新指派工程师', 'tell-customer': '告知客户', 'raise-tier': '提升优先级' },
+};
+
+/** An instant as the person reads it, in their zone and language. */
+export function localTime(iso: string, timeZone: string, language: Language): string {
+  const f = new Intl.DateTimeFormat(language, { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false, timeZoneName: 'short' });
+  return f.format(new Date(iso));
+}
+
+export interface Rendered {
+  title: string;
+  body: string;
+}
+
+/** The notice's words in the person's language, with the link to the item. */
+export function render(call: Call, language: Language, timeZone: string, link: string): Rendered {
+  const zh = language === 'zh-CN';
+  const at = (iso: string) => localTime(iso, timeZone, language);
+  const clock = 'clock' in call ? (clockNames[language][call.clock] ?? call.clock) : '';
+  let title: string;
+  let lines: string[];
+  switch (call.kind) {
+    case 'sla-warning':
+      title = zh ? `【${call.tier}】SLA 预警：${call.requestId} 的${clock}即将超时` : `[${call.tier}] SLA warning: ${clock} on ${call.requestId} is close to its due time`;
+      lines = [zh ? `到期时间：${at(call.dueAt)}` : `Due: ${at(call.dueAt)}`];
+      break;
+    case 'sla-breached':
+      title = zh ? `【${call.tier}】SLA 已超时：${call.requestId} 的${clock}` : `[${call.tier}] SLA breached: ${clock} on ${call.requestId}`;
+      lines = [zh ? `到期时间：${at(call.dueAt)}` : `It was due ${at(call.dueAt)}`];
+      break;
+    case 'sla-escalation': {
+      const action = actionNames[language][call.action] ?? call.action;
+      title = zh ? `【${call.tier}】升级第 ${call.step} 步：${call.requestId}（${action}）` : `[${call.tier}] Escalation step ${call.step} on ${call.requestId}: ${action}`;
+      lines = [zh ? `${clock}超时于 ${at(call.breachedAt)}` : `The ${clock} clock breached ${at(call.breachedAt)}`];
+      if (call.newTier !== call.tier) lines.push(zh ? `优先级提升为 ${call.newTier}` : `Tier raised to ${call.newTier}`);
+      break;
+    }
+    case 'eight-d-opened':
+      title = zh ? `新 8D：${call.eightDId}（${call.model}，${call.failureMode}）` : `New 8D ${call.eightDId} (${call.model}, ${call.failureMode})`;
+      lines = [call.reason];
+      break;
+    case 'eight-d-escalated':
+      title = zh ? `8D ${call.eightDId} 的 ${call.discipline} 已逾期（第 ${call.level} 级升级）` : `8D ${call.eightDId}: ${call.discipline} overdue (escalation level ${call.level})`;
+      lines = [zh ? `原定完成时间：${at(call.dueAt)}` : `It was due ${at(call.dueAt)}`];
+      break;
+  }
+  lines.push(zh ? `查看：${link}` : `Open: ${link}`);
+  if (isUrgent(call)) lines.push(zh ? '请在收件箱中确认收到。' : 'Please acknowledge it in your inbox.');
+  return { title, body: lines.join('\n') };
+}
+
+/** One notice per event and person: its id is derived from both, so a re-delivery finds it taken. */
+export function noticeId(eventId: string, personId: string): string {
+  return `NTC-${createHash('sha256').update(`${eventId}\u0000${personId}`).digest('hex').slice(0, 24)}`;
+}
+
+export const deliveryId = (notice: string, channel: 'inbox' | 'email'): string => `${notice}.${channel}`;
+
+/** Seconds to wait before the next e-mail attempt: 2, 4, 8 ... capped at five minutes. */
+export function retryDelaySeconds(attempt: number): number {
+  return Math.min(300, 2 ** Math.max(1, attempt));
+}

@@ -1,0 +1,73 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { deliveryId, isUrgent, noticeId, render, retryDelaySeconds, rolesFor, type Call } from './notices';
+
+const breach: Call = { kind: 'sla-breached', requestId: 'SR-20260310-AAAAAA', clock: 'first-response', tier: 'P1', dueAt: '2026-03-10T02:00:00Z' };
+const link = 'http://127.0.0.1:8081/v1/service-requests/SR-20260310-AAAAAA';
+
+describe('who a fact calls for', () => {
+  it('SLA facts go to the supervisor, customer and tier steps to the service manager, an 8D level to the role it names', () => {
+    expect(rolesFor(breach)).toEqual(['supervisor']);
+    expect(rolesFor({ ...breach, kind: 'sla-warning' })).toEqual(['supervisor']);
+    const step = { kind: 'sla-escalation', requestId: 'SR-1', clock: 'on-site', tier: 'P1', step: 3, newTier: 'P1', breachedAt: breach.dueAt } as const;
+    expect(rolesFor({ ...step, action: 'notify-supervisor' })).toEqual(['supervisor']);
+    expect(rolesFor({ ...step, action: 'tell-customer' })).toEqual(['service-manager']);
+    expect(rolesFor({ ...step, action: 'raise-tier' })).toEqual(['service-manager']);
+    expect(rolesFor({ kind: 'eight-d-escalated', eightDId: '8D-X-FM-1', discipline: 'D3', level: 2, to: 'quality-manager', dueAt: breach.dueAt })).toEqual(['quality-manager']);
+    expect(rolesFor({ kind: 'eight-d-opened', eightDId: '8D-X-FM-1', model: 'X', failureMode: 'FM', reason: 'r' })).toEqual(['quality-owner']);
+  });
+
+  it('a P1 breach and every escalation are urgent; a warning and a P3 breach are not', () => {
+    expect(isUrgent(breach)).toBe(true);
+    expect(isUrgent({ ...breach, tier: 'P3' })).toBe(false);
+    expect(isUrgent({ ...breach, kind: 'sla-warning' })).toBe(false);
+  });
+});
+
+describe('the words', () => {
+  it('in Chinese for a zh-CN reader, with the due time in their zone and the link', () => {
+    const r = render(breach, 'zh-CN', 'Asia/Shanghai', link);
+    expect(r.title).toBe('【P1】SLA 已超时：SR-20260310-AAAAAA 的首次响应');
+    expect(r.body).toContain('10:00'); // 02:00Z is 10:00 in Shanghai
+    expect(r.body).toContain(`查看：${link}`);
+    expect(r.body).toContain('请在收件箱中确认收到');
+  });
+
+  it('in English for an en reader in Berlin', () => {
+    const r = render(breach, 'en', 'Europe/Berlin', link);
+    expect(r.title).toBe('[P1] SLA breached: first response on SR-20260310-AAAAAA');
+    expect(r.body).toContain('03:00'); // CET
+    expect(r.body).toContain(`Open: ${link}`);
+  });
+
+  it('an escalation that raised the tier says so', () => {
+    const r = render({ kind: 'sla-escalation', requestId: 'SR-1', clock: 'resolution', tier: 'P2', action: 'raise-tier', step: 4, newTier: 'P1', breachedAt: breach.dueAt }, 'en', 'UTC', link);
+    expect(r.title).toBe('[P2] Escalation step 4 on SR-1: raise the tier');
+    expect(r.body).toContain('Tier raised to P1');
+  });
+});
+
+describe('keys and retries', () => {
+  it('a notice id is the same for the same event and person, and differs otherwise', () => {
+    fc.assert(
+      fc.property(fc.uuid(), fc.uuid(), fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (e1, e2, p1, p2) => {
+        expect(noticeId(e1, p1)).toBe(noticeId(e1, p1));
+        if (e1 !== e2 || p1 !== p2) expect(noticeId(e1, p1)).not.toBe(noticeId(e2, p2));
+        expect(noticeId(e1, p1)).toMatch(/^NTC-[0-9a-f]{24}$/);
+      }),
+    );
+    expect(deliveryId('NTC-1', 'email')).toBe('NTC-1.email');
+  });
+
+  it('retry delays double from 2 s and never exceed five minutes', () => {
+    expect([1, 2, 3, 4].map(retryDelaySeconds)).toEqual([2, 4, 8, 16]);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), (n) => {
+        const d = retryDelaySeconds(n);
+        expect(d).toBeGreaterThanOrEqual(2);
+        expect(d).toBeLessThanOrEqual(300);
+        expect(retryDelaySeconds(n + 1)).toBeGreaterThanOrEqual(d);
+      }),
+    );
+  });
+});

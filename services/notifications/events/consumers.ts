@@ -1,0 +1,95 @@
+import { topics, type KnownEvent } from '@aftersales/contracts';
+import { applyOnce, type ConsumedEvent, type ConsumerSpec, type Platform } from '@aftersales/platform';
+import type { Call } from '../domain/notices';
+import type { NotificationsStore } from '../store/collections';
+import { tell } from '../store/notifier';
+
+export const notificationsConsumer = 'notifications';
+
+export interface Links {
+  intakeUrl: string;
+  qualityUrl: string;
+}
+
+/**
+ * The facts that call for a person: SLA warnings, breaches and escalation steps of requests, 8Ds
+ * opened and disciplines overdue. The registration and the 8D's opening are kept (by `_id`) for
+ * the region and product line the rosters are chosen by; they come first on their streams, which
+ * are keyed by the request and the 8D. Each event is applied once per id; the writes of a fact
+ * are unique-key inserts, so a fact applied again after a crash adds only what was missing.
+ */
+export function notificationsConsumers(platform: Platform, store: NotificationsStore, links: Links, onTold: () => void): ConsumerSpec[] {
+  const log = platform.logger.child({ module: 'notify' });
+  const once = (event: ConsumedEvent['event'], apply: () => Promise<void>) => applyOnce(platform.mongo, notificationsConsumer, event.id, apply).then(() => undefined);
+
+  async function requestFact(event: ConsumedEvent['event'], requestId: string, call: Call): Promise<void> {
+    const context = await store.requestContexts.findOne({ _id: requestId });
+    const outcome = await tell(store, {
+      eventId: event.id,
+      eventType: event.type,
+      occurredAt: new Date(event.occurredAt),
+      call,
+      region: context?.region ?? null,
+      productLine: context?.productLine ?? null,
+      link: `${links.intakeUrl}/v1/service-requests/${requestId}`,
+    }, platform.now, log);
+    log.info({ eventId: event.id, subject: requestId, told: outcome.told.map((t) => t.personId), unresolved: outcome.unresolved }, 'fact told');
+    onTold();
+  }
+
+  async function eightDFact(event: ConsumedEvent['event'], eightDId: string, call: Call): Promise<void> {
+    const context = await store.eightDContexts.findOne({ _id: eightDId });
+    const outcome = await tell(store, {
+      eventId: event.id,
+      eventType: event.type,
+      occurredAt: new Date(event.occurredAt),
+      call,
+      region: null,
+      productLine: context?.productLine ?? null,
+      link: `${links.qualityUrl}/v1/eight-ds/${eightDId}`,
+    }, platform.now, log);
+    log.info({ eventId: event.id, subject: eightDId, told: outcome.told.map((t) => t.personId), unresolved: outcome.unresolved }, 'fact told');
+    onTold();
+  }
+
+  return [
+    {
+      group: notificationsConsumer,
+      topics: [topics.serviceRequests, topics.eightDs],
+      handlers: {
+        'service-request.registered@1': ({ event }) => {
+          const { data } = event as KnownEvent<'service-request.registered@1'>;
+          return once(event, async () => {
+            const context = { region: data.site?.city ?? null, productLine: data.machine?.productLine ?? null, model: data.machine?.model ?? null, customerId: data.customerId };
+            await store.requestContexts.updateOne({ _id: data.requestId }, { $set: context }, { upsert: true });
+          });
+        },
+        'service-request.sla-warning@1': ({ event }) => {
+          const { data } = event as KnownEvent<'service-request.sla-warning@1'>;
+          return once(event, () => requestFact(event, data.requestId, { kind: 'sla-warning', requestId: data.requestId, clock: data.clock, tier: data.tier, dueAt: data.dueAt }));
+        },
+        'service-request.sla-breached@1': ({ event }) => {
+          const { data } = event as KnownEvent<'service-request.sla-breached@1'>;
+          return once(event, () => requestFact(event, data.requestId, { kind: 'sla-breached', requestId: data.requestId, clock: data.clock, tier: data.tier, dueAt: data.dueAt }));
+        },
+        'service-request.escalated@1': ({ event }) => {
+          const { data } = event as KnownEvent<'service-request.escalated@1'>;
+          return once(event, () =>
+            requestFact(event, data.requestId, { kind: 'sla-escalation', requestId: data.requestId, clock: data.clock, tier: data.tier, action: data.action, step: data.step, newTier: data.newTier, breachedAt: data.breachedAt }),
+          );
+        },
+        'eight-d.opened@1': ({ event }) => {
+          const { data } = event as KnownEvent<'eight-d.opened@1'>;
+          return once(event, async () => {
+            await store.eightDContexts.updateOne({ _id: data.eightDId }, { $set: { productLine: data.problem.productLine, model: data.problem.model } }, { upsert: true });
+            await eightDFact(event, data.eightDId, { kind: 'eight-d-opened', eightDId: data.eightDId, model: data.problem.model, failureMode: data.problem.failureMode, reason: data.reason });
+          });
+        },
+        'eight-d.escalated@1': ({ event }) => {
+          const { data } = event as KnownEvent<'eight-d.escalated@1'>;
+          return once(event, () => eightDFact(event, data.eightDId, { kind: 'eight-d-escalated', eightDId: data.eightDId, discipline: data.discipline, level: data.level, to: data.to, dueAt: data.dueAt }));
+        },
+      },
+    },
+  ];
+}

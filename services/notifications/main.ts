@@ -1,0 +1,4 @@
+import { runServiceMain } from '@aftersales/platform';
+import { notificationsService } from './service';
+
+await runServiceMain(notificationsService);

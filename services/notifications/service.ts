@@ -1,0 +1,42 @@
+import { topics } from '@aftersales/contracts';
+import type { ServiceDefinition } from '@aftersales/platform';
+import { directoryRoutes } from './api/directory';
+import { inboxRoutes } from './api/inbox';
+import { loadNotificationsConfig } from './config';
+import { notificationsConsumers } from './events/consumers';
+import { createNotificationsStore } from './store/collections';
+import { loadDemoData } from './store/demo-data';
+import { createMailSender } from './worker/mail-sender';
+
+/** Notifications: the facts that call for a person reach the people on duty, in their inbox and by e-mail. */
+export const notificationsService: ServiceDefinition = {
+  name: 'notifications',
+  defaultPort: 8085,
+  version: '0.1.0',
+  description: 'People and duty rosters; SLA and 8D facts told to the people on duty by inbox and e-mail, with acknowledgement and the evidence of every delivery.',
+  async setup(platform) {
+    const config = loadNotificationsConfig();
+    const store = createNotificationsStore(platform.mongo);
+    await store.init();
+    if (platform.config.SEED_DEMO_DATA) await loadDemoData(store, platform.now());
+    const runsWorker = platform.config.PROCESS_ROLE !== 'api';
+    const mail = runsWorker
+      ? createMailSender(store, {
+          smtpUrl: config.SMTP_URL,
+          from: config.NOTIFY_FROM,
+          pollMs: config.NOTIFY_MAIL_POLL_MS,
+          leaseSeconds: config.NOTIFY_MAIL_LEASE_SECONDS,
+          now: platform.now,
+          log: platform.logger.child({ module: 'mail' }),
+        })
+      : null;
+    mail?.start();
+    return {
+      routes: [...directoryRoutes(store, platform.now), ...inboxRoutes(store, platform.now)],
+      outboxCollections: [],
+      topics: [topics.serviceRequests, topics.eightDs],
+      consumers: notificationsConsumers(platform, store, { intakeUrl: config.NOTIFY_INTAKE_URL, qualityUrl: config.NOTIFY_QUALITY_URL }, () => mail?.nudge()),
+      temporalWorkers: [],
+    };
+  },
+};

@@ -1,0 +1,128 @@
+import type { Collection } from 'mongodb';
+import type { Connection } from 'mongoose';
+import type { Language, Person, Roster } from '../domain/duty';
+import type { NoticeKind } from '../domain/notices';
+
+/**
+ * Notifications' collections. "Once" rests on unique keys: a notice is `_id`-keyed by event and
+ * person, a delivery by notice and channel, a send attempt's claim by delivery and attempt, so
+ * re-deliveries and racing workers collide on an insert instead of telling someone twice.
+ * People, rosters and the mail queue stay small (the queue holds only e-mail not yet sent); the
+ * context read models are read by `_id` only.
+ */
+export type PersonDoc = Omit<Person, 'id'> & { _id: string; updatedAt: Date };
+export type RosterDoc = Omit<Roster, 'id'> & { _id: string; updatedAt: Date };
+
+/** What notices need of a request: where it stands and what machine, from service-request.registered. */
+export interface RequestContextDoc {
+  _id: string;
+  region: string | null;
+  productLine: string | null;
+  model: string | null;
+  customerId: string;
+}
+
+/** What notices need of an 8D, from eight-d.opened. */
+export interface EightDContextDoc {
+  _id: string;
+  productLine: string;
+  model: string;
+}
+
+/** One person's copy of one fact: the inbox entry. Only the person's own actions change it. */
+export interface NoticeDoc {
+  _id: string;
+  personId: string;
+  eventId: string;
+  eventType: string;
+  kind: NoticeKind;
+  /** The request or 8D it is about. */
+  subject: string;
+  role: string;
+  rosterId: string;
+  because: 'on-duty' | 'stand-in';
+  urgent: boolean;
+  language: Language;
+  title: string;
+  body: string;
+  link: string;
+  occurredAt: Date;
+  createdAt: Date;
+  readAt: Date | null;
+  acknowledgedAt: Date | null;
+  acknowledgedBy: string | null;
+}
+
+export interface DeliveryAttempt {
+  at: Date;
+  outcome: 'delivered' | 'sent' | 'failed';
+  error?: string;
+}
+
+/** One channel's delivery of one notice, with every attempt. Only the sender that holds the attempt's claim writes it. */
+export interface DeliveryDoc {
+  _id: string;
+  noticeId: string;
+  personId: string;
+  subject: string;
+  channel: 'inbox' | 'email';
+  address: string | null;
+  status: 'delivered' | 'pending' | 'sent';
+  createdAt: Date;
+  deliveredAt: Date | null;
+  attempts: DeliveryAttempt[];
+}
+
+/** The durable record of an e-mail not yet accepted by the SMTP server; removed once it is. */
+export interface MailQueueDoc {
+  _id: string; // the delivery id
+  to: string;
+  subject: string;
+  text: string;
+  language: Language;
+  attempt: number;
+  dueAt: Date;
+}
+
+/** Claim on one send attempt of one e-mail: two workers never send the same attempt. */
+export interface MailClaimDoc {
+  _id: string; // delivery id#attempt
+  claimedAt: Date;
+}
+
+export interface NotificationsStore {
+  people: Collection<PersonDoc>;
+  rosters: Collection<RosterDoc>;
+  requestContexts: Collection<RequestContextDoc>;
+  eightDContexts: Collection<EightDContextDoc>;
+  notices: Collection<NoticeDoc>;
+  deliveries: Collection<DeliveryDoc>;
+  mailQueue: Collection<MailQueueDoc>;
+  mailClaims: Collection<MailClaimDoc>;
+  init(): Promise<void>;
+}
+
+export function createNotificationsStore(connection: Connection): NotificationsStore {
+  const db = connection.db;
+  if (!db) throw new Error('the Mongo connection has no database yet');
+  const store = {
+    people: db.collection<PersonDoc>('people'),
+    rosters: db.collection<RosterDoc>('rosters'),
+    requestContexts: db.collection<RequestContextDoc>('requestContexts'),
+    eightDContexts: db.collection<EightDContextDoc>('eightDContexts'),
+    notices: db.collection<NoticeDoc>('notices'),
+    deliveries: db.collection<DeliveryDoc>('deliveries'),
+    mailQueue: db.collection<MailQueueDoc>('mailQueue'),
+    mailClaims: db.collection<MailClaimDoc>('mailClaims'),
+  };
+  return {
+    ...store,
+    async init() {
+      // Indexes help on MongoDB; FerretDB v1 scans these filters anyway (README: the inbox and
+      // deliveries lists are scans there).
+      await store.notices.createIndex({ personId: 1, createdAt: -1 });
+      await store.notices.createIndex({ subject: 1 });
+      await store.deliveries.createIndex({ subject: 1 });
+    },
+  };
+}

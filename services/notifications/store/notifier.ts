@@ -1,0 +1,112 @@
+import { insertedOnce, type Logger } from '@aftersales/platform';
+import { resolveDuty, type Person, type Roster } from '../domain/duty';
+import { deliveryId, isUrgent, noticeId, render, rolesFor, subjectOf, type Call } from '../domain/notices';
+import type { DeliveryDoc, NotificationsStore, NoticeDoc, PersonDoc, RosterDoc } from './collections';
+
+export const toPerson = ({ _id, updatedAt: _u, ...rest }: PersonDoc): Person => ({ id: _id, ...rest });
+export const toRoster = ({ _id, updatedAt: _u, ...rest }: RosterDoc): Roster => ({ id: _id, ...rest });
+
+export interface Directory {
+  people: Map<string, Person>;
+  rosters: Roster[];
+}
+
+/** People and rosters are small collections: read whole, resolved in memory. */
+export async function readDirectory(store: NotificationsStore): Promise<Directory> {
+  const [people, rosters] = await Promise.all([store.people.find({}).toArray(), store.rosters.find({}).toArray()]);
+  return { people: new Map(people.map((p) => [p._id, toPerson(p)])), rosters: rosters.map(toRoster) };
+}
+
+export interface FactToTell {
+  eventId: string;
+  eventType: string;
+  occurredAt: Date;
+  call: Call;
+  region: string | null;
+  productLine: string | null;
+  link: string;
+}
+
+export interface TellOutcome {
+  told: { personId: string; noticeId: string; role: string; because: string; created: boolean }[];
+  unresolved: string[];
+}
+
+/**
+ * Tells the people on duty for a fact: for each role the fact calls for, the holders at the
+ * fact's instant each get one notice (inbox) and one e-mail queued for sending. Every write is a
+ * unique-key insert, so a re-delivered fact (or a retry after a crash half-way) adds nothing that
+ * exists and completes what is missing; an e-mail is queued only while its delivery is pending.
+ */
+export async function tell(store: NotificationsStore, fact: FactToTell, now: () => Date, log: Logger): Promise<TellOutcome> {
+  const directory = await readDirectory(store);
+  const outcome: TellOutcome = { told: [], unresolved: [] };
+  const subject = subjectOf(fact.call);
+  for (const role of rolesFor(fact.call)) {
+    const duty = resolveDuty(directory.rosters, directory.people, { role, region: fact.region, productLine: fact.productLine, at: fact.occurredAt });
+    if (duty.holders.length === 0) {
+      log.warn({ subject, role, reason: duty.unresolved }, 'a fact that calls for a person reached nobody');
+      outcome.unresolved.push(`${role}: ${duty.unresolved ?? 'nobody'}`);
+      continue;
+    }
+    for (const holder of duty.holders) {
+      const person = directory.people.get(holder.personId)!;
+      const id = noticeId(fact.eventId, person.id);
+      const words = render(fact.call, person.language, person.timeZone, fact.link);
+      const at = now();
+      const notice: NoticeDoc = {
+        _id: id,
+        personId: person.id,
+        eventId: fact.eventId,
+        eventType: fact.eventType,
+        kind: fact.call.kind,
+        subject,
+        role,
+        rosterId: holder.rosterId,
+        because: holder.because,
+        urgent: isUrgent(fact.call),
+        language: person.language,
+        title: words.title,
+        body: words.body,
+        link: fact.link,
+        occurredAt: fact.occurredAt,
+        createdAt: at,
+        readAt: null,
+        acknowledgedAt: null,
+        acknowledgedBy: null,
+      };
+      const created = await insertedOnce(store.notices.insertOne(notice));
+      await insertedOnce(store.deliveries.insertOne(delivery(notice, 'inbox', null, at)));
+      await queueEmail(store, notice, person, words, at);
+      outcome.told.push({ personId: person.id, noticeId: id, role, because: holder.because, created });
+    }
+  }
+  return outcome;
+}
+
+function delivery(notice: NoticeDoc, channel: 'inbox' | 'email', address: string | null, at: Date): DeliveryDoc {
+  const inbox = channel === 'inbox';
+  return {
+    _id: deliveryId(notice._id, channel),
+    noticeId: notice._id,
+    personId: notice.personId,
+    subject: notice.subject,
+    channel,
+    address,
+    status: inbox ? 'delivered' : 'pending',
+    createdAt: at,
+    deliveredAt: inbox ? at : null,
+    attempts: inbox ? [{ at, outcome: 'delivered' }] : [],
+  };
+}
+
+async function queueEmail(store: NotificationsStore, notice: NoticeDoc, person: Person, words: { title: string; body: string }, at: Date): Promise<void> {
+  const id = deliveryId(notice._id, 'email');
+  if (!(await insertedOnce(store.deliveries.insertOne(delivery(notice, 'email', person.email, at))))) {
+    // Seen before: queue it only if it is still pending (the sender marks it sent before it
+    // removes its queue entry, so pending without an entry means it was never queued).
+    const existing = await store.deliveries.findOne({ _id: id }, { projection: { status: 1 } });
+    if (existing?.status !== 'pending') return;
+  }
+  await insertedOnce(store.mailQueue.insertOne({ _id: id, to: person.email, subject: words.title, text: words.body, language: person.language, attempt: 1, dueAt: at }));
+}

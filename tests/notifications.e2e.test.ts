@@ -1,0 +1,168 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildEvent, topicOf, topics, type EventKey } from '@aftersales/contracts';
+import type { EscalationStep, SlaPolicy, TierTargets } from '@aftersales/sla';
+import { serviceRequestTaskQueue, type ServiceRequestInput, type serviceRequest } from '@aftersales/workflows';
+import { readTopic } from './support/kafka';
+import { api, tokenFor } from './support/services';
+import { withTemporal } from './support/temporal';
+import { useTestBed } from './support/testbed';
+import { eventually } from './support/wait';
+
+const second = 1_000;
+/** Seconds instead of hours: warning at 4 s, breach at 8 s, the supervisor step at once. */
+const quickTargets: TierTargets = { firstResponseMs: 8 * second, onSite: { kind: 'duration', defaultMs: 600 * second }, resolutionMs: 900 * second };
+const quickLadder: EscalationStep[] = [{ action: 'notify-supervisor', afterBreachMs: 0 }];
+const quickPolicy: SlaPolicy = {
+  id: 'test-quick-notify',
+  name: 'Seconds-long targets for the notifications test',
+  warnAtRatio: 0.5,
+  provisionalTier: 'P1',
+  tiers: { P1: quickTargets, P2: quickTargets, P3: quickTargets, P4: quickTargets },
+  escalation: { P1: quickLadder, P2: quickLadder, P3: quickLadder, P4: quickLadder },
+};
+
+interface Notice { id: string; kind: string; title: string; body: string; subject: string; readAt: string | null; acknowledgedAt: string | null; acknowledgedBy: string | null; eventId: string }
+interface MailMessage { ID: string; Subject: string; To: { Address: string }[]; MessageID: string }
+
+/**
+ * A P1 nobody answers on the real stack: intake's workflow breaches on the dev server's timers,
+ * its facts reach the notifications service through Kafka, which resolves the supervisor on duty
+ * for the request's region and tells them in their inbox and by e-mail through Mailpit (read back
+ * through Mailpit's REST API). Acknowledgement is recorded; a re-delivered fact tells nobody twice.
+ */
+describe('notifications: escalations reach the person on duty', () => {
+  const { smtpUrl } = inject('stack');
+  const bed = useTestBed('notify', {
+    intake: { PROCESS_ROLE: 'all' },
+    notifications: { NOTIFY_MAIL_POLL_MS: '300', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}) },
+  });
+  const tag = randomUUID().slice(0, 8);
+  const supervisor = `SUP-${tag}`;
+  const standIn = `STB-${tag}`;
+  const email = `sup-${tag}@e2e.example.com`;
+  const requestId = `SR-N-${tag}`;
+  let producer: Producer;
+  let mailApi: string;
+
+  beforeAll(async () => {
+    if (!bed.stack.mailApiUrl || !bed.stack.smtpUrl) throw new Error('no Mailpit in .stack/run/stack.json: run node infra/stack.mjs up');
+    mailApi = bed.stack.mailApiUrl;
+    producer = new Kafka({ brokers: bed.stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+  });
+  afterAll(async () => producer?.disconnect());
+
+  const notifications = () => bed.service('notifications');
+  async function publish(key: EventKey, subject: string, data: Record<string, unknown>): Promise<string> {
+    const event = buildEvent(key, data as never, { id: randomUUID(), occurredAt: new Date(), source: 'test', subject, correlationId: subject, causationId: null });
+    await producer.send({ topic: `${bed.ns}.${topicOf(key)}`, messages: [{ key: subject, value: JSON.stringify(event) }] });
+    return event.id;
+  }
+  async function inbox(token: string): Promise<Notice[]> {
+    const res = await api(notifications(), 'GET', `/v1/people/${supervisor}/notices`, { token });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.items as Notice[];
+  }
+  async function mails(): Promise<MailMessage[]> {
+    const res = await fetch(`${mailApi}/search?query=${encodeURIComponent(`to:${email}`)}&limit=200`);
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { messages: MailMessage[] }).messages;
+  }
+
+  it('a P1 breach reaches the named supervisor by inbox and e-mail, acknowledgement is recorded, re-delivery tells nobody twice', async () => {
+    const manager = bed.token('manager');
+    const supervisorToken = await tokenFor('dispatcher', supervisor);
+
+    // The directory, through the API: a supervisor for Shanghai in Chinese, a stand-in; bad input named.
+    const bad = await api(notifications(), 'PUT', `/v1/people/${supervisor}`, { token: manager, body: { name: 'x', email, timeZone: 'Mars/Olympus', language: 'zh-CN' } });
+    expect([bad.status, bad.body.error?.field]).toEqual([400, 'timeZone']);
+    for (const [id, name, language, mail] of [[standIn, 'Stand-in', 'en', `stb-${tag}@e2e.example.com`], [supervisor, '王芳', 'zh-CN', email]] as const) {
+      const put = await api(notifications(), 'PUT', `/v1/people/${id}`, { token: manager, body: { name, roles: ['supervisor'], email: mail, timeZone: 'Asia/Shanghai', language, regions: ['Shanghai'] } });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+    }
+    const unknownOnShift = await api(notifications(), 'PUT', '/v1/rosters/sup-sh', { token: manager, body: { role: 'supervisor', region: 'Shanghai', shifts: [{ personId: `NOBODY-${tag}` }] } });
+    expect([unknownOnShift.status, unknownOnShift.body.error?.field]).toEqual([422, 'shifts.0.personId']);
+    const roster = await api(notifications(), 'PUT', '/v1/rosters/sup-sh', { token: manager, body: { role: 'supervisor', region: 'Shanghai', shifts: [{ personId: supervisor }], standIn, acknowledgeWithinMinutes: 5 } });
+    expect(roster.status, JSON.stringify(roster.body)).toBe(200);
+    const duty = await api(notifications(), 'GET', '/v1/duty?role=supervisor&region=Shanghai', { token: manager });
+    expect(duty.body.holders).toEqual([{ personId: supervisor, because: 'on-duty', rosterId: 'sup-sh', name: '王芳' }]);
+
+    // The request's workflow with seconds-long clocks, then its registration in Shanghai (its region;
+    // intake's own start from that event finds the workflow running and leaves it).
+    const registeredAt = new Date();
+    await withTemporal(bed.stack, async (client) => {
+      const input: ServiceRequestInput = {
+        requestId, customerId: 'CUST-N', serialNumber: `SN-${tag}`, channel: 'phone', registeredAt: registeredAt.toISOString(), correlationId: requestId,
+        sla: { policy: quickPolicy, calendar: { kind: '24x7' }, responseMode: 'remote', locationClass: null },
+      };
+      await client.workflow.start<typeof serviceRequest>('serviceRequest', { workflowId: requestId, taskQueue: `${bed.ns}-${serviceRequestTaskQueue}`, args: [input] });
+      bed.started.push(requestId);
+    });
+
+    await publish('service-request.registered@1', requestId, {
+      requestId, customerId: 'CUST-N', contact: { name: 'N' }, channel: 'phone', serialNumber: `SN-${tag}`, symptom: 'no beam', raisedAt: new Date().toISOString(),
+      neededBy: new Date(Date.now() + 86_400_000).toISOString(), machine: { model: 'FL-3015', productLine: 'fiber-laser-cutting' }, site: { city: 'Shanghai', lat: 31.03, lon: 121.22 },
+    });
+    // Warning, breach and the supervisor step: each in the supervisor's inbox, in Chinese, with the link.
+    const told = await eventually('warning, breach and escalation in the inbox', async () => {
+      const items = await inbox(supervisorToken);
+      return items.length >= 3 ? items : undefined;
+    }, { timeoutMs: 90_000, intervalMs: 500 });
+    expect(told.map((n) => n.kind).sort()).toEqual(['sla-breached', 'sla-escalation', 'sla-warning']);
+    const breach = told.find((n) => n.kind === 'sla-breached')!;
+    expect(breach.title).toBe(`【P1】SLA 已超时：${requestId} 的首次响应`);
+    expect(breach.body).toContain(`/v1/service-requests/${requestId}`);
+    expect((await api(notifications(), 'GET', `/v1/people/${supervisor}/notices/unread-count`, { token: supervisorToken })).body.unread).toBe(3);
+
+    // The same three in Mailpit, one e-mail each, addressed to the supervisor.
+    const sent = await eventually('three e-mails in Mailpit', async () => {
+      const found = await mails();
+      return found.length >= 3 ? found : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(sent.map((m) => m.Subject).sort()).toEqual(told.map((n) => n.title).sort());
+    const message = await (await fetch(`${mailApi}/message/${sent.find((m) => m.Subject === breach.title)!.ID}`)).json() as { Text: string };
+    expect(message.Text).toContain(`查看：`);
+    expect(message.Text).toContain(`/v1/service-requests/${requestId}`);
+
+    // Someone else may not acknowledge it; the supervisor does, once.
+    const stranger = await api(notifications(), 'POST', `/v1/notices/${breach.id}/acknowledgement`, { token: await tokenFor('dispatcher', standIn) });
+    expect([stranger.status, stranger.body.error?.field]).toEqual([403, 'personId']);
+    const ack = await api(notifications(), 'POST', `/v1/notices/${breach.id}/acknowledgement`, { token: supervisorToken });
+    expect(ack.status, JSON.stringify(ack.body)).toBe(200);
+    expect(ack.body).toMatchObject({ acknowledgedBy: supervisor });
+    expect(ack.body.acknowledgedAt).toEqual(ack.body.readAt);
+    expect((await api(notifications(), 'GET', `/v1/people/${supervisor}/notices/unread-count`, { token: supervisorToken })).body.unread).toBe(2);
+
+    // The evidence: every notice, both channels, the e-mail sent, the acknowledgement.
+    const evidence = await api(notifications(), 'GET', `/v1/notifications/deliveries?subject=${requestId}`, { token: bed.token('auditor') });
+    expect(evidence.status).toBe(200);
+    const items = evidence.body.items as (Notice & { personId: string; deliveries: { channel: string; status: string; address: string | null; attempts: unknown[] }[] })[];
+    expect(items).toHaveLength(3);
+    for (const item of items) {
+      expect(item.personId).toBe(supervisor);
+      expect(item.deliveries.map((d) => [d.channel, d.status])).toEqual([['email', 'sent'], ['inbox', 'delivered']]);
+      expect(item.deliveries[0]!.address).toBe(email);
+    }
+    expect(items.find((i) => i.id === breach.id)).toMatchObject({ acknowledgedBy: supervisor });
+
+    // Re-delivery: the breach event itself published again, then a fresh fact on the same request
+    // (same partition, so once it is told the re-delivered one has been consumed before it).
+    const onTopic = await readTopic(bed.stack.kafkaBrokers, `${bed.ns}.${topics.serviceRequests}`, { atLeast: 4 });
+    const breachMessage = onTopic.find((m) => (JSON.parse(m.value) as { id: string }).id === breach.eventId);
+    expect(breachMessage, 'the breach event on the topic').toBeDefined();
+    await producer.send({ topic: `${bed.ns}.${topics.serviceRequests}`, messages: [{ key: requestId, value: breachMessage!.value }] });
+    await publish('service-request.escalated@1', requestId, { requestId, clock: 'first-response', action: 'notify-supervisor', step: 9, tier: 'P1', breachedAt: registeredAt.toISOString(), newTier: 'P1' });
+    const after = await eventually('the fresh fact told', async () => {
+      const list = await inbox(supervisorToken);
+      return list.length >= 4 ? list : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+    await eventually('its e-mail sent', async () => ((await mails()).length >= 4 ? true : undefined), { timeoutMs: 30_000, intervalMs: 500 });
+    expect(after).toHaveLength(4);
+    expect(after.filter((n) => n.kind === 'sla-breached')).toHaveLength(1);
+    const finalMails = await mails();
+    expect(finalMails).toHaveLength(4);
+    expect(finalMails.filter((m) => m.Subject === breach.title)).toHaveLength(1);
+  });
+});
