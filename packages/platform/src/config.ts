@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { devJwtSecret, securityEnvSchema, securityProblems } from './security';
 
 /** Fails fast at start-up, naming every variable that is wrong and why. */
 export class ConfigError extends Error {
@@ -62,13 +63,13 @@ export const platformEnvSchema = z.object({
     .string()
     .regex(/^[a-z0-9-]*$/, 'lower-case letters, digits and dashes only')
     .default(''),
-  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default('dev-only-secret-change-me-in-any-real-deployment'),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(devJwtSecret),
   AUTH_ISSUER: z.string().default('aftersales-dev'),
   OUTBOX_POLL_MS: positiveInt.default(500),
   /** Load the small demo data set at start (npm start sets it); upserts, never overwrites. */
   SEED_DEMO_DATA: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   HTTP_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'like 100kb or 1mb').default('100kb'),
-});
+}).extend(securityEnvSchema.shape);
 export type PlatformEnv = z.infer<typeof platformEnvSchema>;
 
 export interface ServiceConfig extends PlatformEnv {
@@ -95,7 +96,8 @@ export function loadServiceConfig(service: string, defaultPort: number, env: Nod
     ),
   );
   const platform = collectProblems(problems, () => loadConfig(platformEnvSchema, env));
-  if (!own || !platform) throw new ConfigError(problems);
+  if (platform) problems.push(...securityProblems(platform));
+  if (!own || !platform || problems.length > 0) throw new ConfigError(problems);
   return {
     ...platform,
     service,

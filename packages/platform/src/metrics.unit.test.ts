@@ -26,7 +26,7 @@ describe('the Grafana dashboard', () => {
     const exported = new Set<string>();
     for (const m of await metrics.registry.getMetricsAsJSON()) {
       exported.add(m.name);
-      if (m.type === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exported.add(`${m.name}${suffix}`);
+      if (String(m.type) === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exported.add(`${m.name}${suffix}`);
     }
     const dashboard = readFileSync(new URL('../../../infra/observability/grafana-dashboard.json', import.meta.url), 'utf8');
     const used = [...new Set([...dashboard.matchAll(/\b((?:aftersales|process|nodejs)_[a-z0-9_]+)/g)].map((m) => m[1]!))];

@@ -13,6 +13,7 @@ import { createEventConsumer, type EventConsumer, type EventHandler } from './ka
 import { createEventProducer, type EventProducer } from './kafka/producer';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
+import { kafkaSecurity, temporalSecurity } from './security';
 import { connectMongo, pingMongo } from './mongo/connection';
 import { createOutboxRelay, type OutboxRelay } from './mongo/outbox';
 import { connectTemporalClient, describeTemporal } from './temporal';
@@ -89,8 +90,10 @@ export async function startService(
   temporalWorkers?.installTemporalRuntime(logger, config.TEMPORAL_METRICS_BIND);
   const mongo = await connectMongo(config.MONGO_URL, config.mongoDb, { maxPoolSize: config.MONGO_MAX_POOL_SIZE });
   stops.push(() => mongo.close());
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? namespaced(ns, definition.name), logger });
-  const { client: temporal, connection: temporalConnection } = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const kafkaTls = kafkaSecurity(config);
+  const temporalTls = temporalSecurity(config);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? namespaced(ns, definition.name), logger, security: kafkaTls });
+  const { client: temporal, connection: temporalConnection } = await connectTemporalClient(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, temporalTls);
   stops.push(() => temporalConnection.close());
 
   // The consumer-lag gauge asks the broker at scrape time, through one admin client made on first use.
@@ -148,6 +151,7 @@ export async function startService(
         address: config.TEMPORAL_ADDRESS,
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: platform.taskQueue(spec.taskQueue),
+        security: temporalTls,
         ...(bundle ? { workflowBundle: { codePath: bundle } } : spec.workflowsPath ? { workflowsPath: spec.workflowsPath } : {}),
         ...(spec.activities ? { activities: spec.activities } : {}),
       });
@@ -160,7 +164,7 @@ export async function startService(
     }
   }
 
-  const probeKafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${definition.name}-probe`, logger, retries: 0 });
+  const probeKafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${definition.name}-probe`, logger, retries: 0, security: kafkaTls });
   // A worker serves no routes but answers /healthz and /readyz (consumers running) for its probes.
   const app = createHttpApp({
     service: definition.name,
@@ -168,7 +172,13 @@ export async function startService(
     description: definition.description,
     routes: runsApi ? parts.routes : [],
     logger,
-    tokens: { secret: config.AUTH_JWT_SECRET, issuer: config.AUTH_ISSUER },
+    tokens: {
+      secret: config.AUTH_JWT_SECRET,
+      issuer: config.AUTH_ISSUER,
+      ...(config.AUTH_OIDC_ISSUER
+        ? { oidc: { issuer: config.AUTH_OIDC_ISSUER, audience: config.AUTH_OIDC_AUDIENCE, rolesClaim: config.AUTH_OIDC_ROLES_CLAIM, ...(config.AUTH_OIDC_JWKS_URL ? { jwksUrl: config.AUTH_OIDC_JWKS_URL } : {}) } }
+        : {}),
+    },
     bodyLimit: config.HTTP_BODY_LIMIT,
     metrics,
     readiness: [

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
 import type { Logger } from 'pino';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -18,8 +18,9 @@ function pinoLogCreator(logger: Logger) {
 }
 
 /** `retries: 0` makes a client for probes, which report the broker's state now instead of waiting for it. */
-export function createKafka(options: { brokers: string; clientId: string; logger: Logger; retries?: number }): Kafka {
+export function createKafka(options: { brokers: string; clientId: string; logger: Logger; retries?: number; security?: Pick<KafkaConfig, 'ssl' | 'sasl'> }): Kafka {
   return new Kafka({
+    ...options.security,
     clientId: options.clientId,
     brokers: options.brokers.split(','),
     logLevel: logLevel.INFO,

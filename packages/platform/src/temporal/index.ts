@@ -1,7 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
+import type { TemporalSecurity } from '../security';
 
-export async function connectTemporalClient(address: string, namespace: string): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({ address, connectTimeout: '10s' });
+export async function connectTemporalClient(address: string, namespace: string, security: TemporalSecurity = {}): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect({ address, connectTimeout: '10s', ...security });
   return { client: new Client({ connection, namespace }), connection };
 }
 

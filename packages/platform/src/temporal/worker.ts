@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import type { TemporalSecurity } from '../security';
 
 let runtimeInstalled = false;
 
@@ -38,10 +39,10 @@ export function workflowBundlePath(bundleDir: string | undefined, taskQueue: str
 }
 
 export async function createTemporalWorker(
-  options: { address: string; namespace: string } & Omit<WorkerOptions, 'connection' | 'namespace'>,
+  options: { address: string; namespace: string; security?: TemporalSecurity } & Omit<WorkerOptions, 'connection' | 'namespace'>,
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const { address, ...workerOptions } = options;
-  const connection = await NativeConnection.connect({ address });
+  const { address, security, ...workerOptions } = options;
+  const connection = await NativeConnection.connect({ address, ...security });
   const worker = await Worker.create({ connection, ...workerOptions });
   return { worker, connection };
 }
