@@ -1,7 +1,11 @@
 /**
  * bench:dispatch — how fast dispatch ranks engineers, and how many assignments per second hold
- * under contention on the real store, beside a raw ceiling of the same server in the same run.
+ * under contention on the real store, beside a raw ceiling of the same server in the same run,
+ * at each stored-history size (a database of its own per size, seeded with bulk inserts: past
+ * bookings with their slot claims, closed work orders with their change documents, closed board
+ * entries and the calendars' job counts), so growth with the data shows.
  *
+ *   BENCH_SIZES (1000,100000) stored bookings per run
  *   BENCH_ENGINEERS (1000)   engineers in the pool
  *   BENCH_REQUESTS (200)     open requests ranked
  *   BENCH_CONCURRENCY (8)    clients in the contention loop (each on its own connection)
@@ -9,15 +13,19 @@
  *   BENCH_HOT_ENGINEERS (10) engineers every contended assignment aims at
  */
 import pino from 'pino';
+import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { connectMongo, PlatformError } from '@aftersales/platform';
 import { rankCandidates, type Interval } from '../services/dispatch/domain/assignment';
 import { overlaps } from '../services/dispatch/domain/schedule';
 import { planningJob, type Tier } from '../services/dispatch/domain/work-order';
 import { createBookingStore } from '../services/dispatch/store/bookings';
+import { serialiseShard, shardOf } from '../services/dispatch/store/calendars';
+import type { EngineerCalendar } from '../services/dispatch/domain/calendar';
+import { slotClaimKeys } from '../services/dispatch/domain/schedule';
 import { createDispatchCollections, createDispatchModels, type BoardEntryDoc, type DispatchCollections, type EngineerDoc, type WorkOrderDoc } from '../services/dispatch/store/models';
 import { createPlanner, type Planner } from '../services/dispatch/store/planner';
-import { benchNamespace, cleanup, closedLoop, envInt, fmt, log, percentile, pool, stackEndpoints, table } from './lib';
+import { benchNamespace, cleanup, closedLoop, envInt, fmt, log, percentile, pool, stackEndpoints, table, type LoopResult } from './lib';
 
 const engineersN = envInt('BENCH_ENGINEERS', 1000);
 const requestsN = envInt('BENCH_REQUESTS', 200);
@@ -26,7 +34,8 @@ const seconds = envInt('BENCH_SECONDS', 15);
 const hotN = envInt('BENCH_HOT_ENGINEERS', 10);
 const stack = stackEndpoints();
 const ns = benchNamespace('bench-dispatch');
-const dbName = `${ns}_dispatch`;
+const sizes = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map((v) => Number(v.trim()));
+if (sizes.some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`BENCH_SIZES must be whole numbers, got ${process.env.BENCH_SIZES}`);
 const logger = pino({ level: 'silent' });
 
 const productLines = ['fiber-laser-cutting', 'press-brake', 'laser-source', 'co2-laser', 'bending-cell'];
@@ -70,137 +79,188 @@ function boardEntry(requestId: string, productLine: string, site: { lat: number;
   return { _id: requestId, customerId: 'CUST-B', serialNumber: `SN-${requestId}`, channel: 'phone', symptom: 'bench', raisedAt: now, neededBy: now, status: 'awaiting-dispatch', receivedAt: now, sourceEventId: requestId, machine: { model: 'M-B', productLine }, site: { city: pick(cities), ...site } };
 }
 
+/**
+ * A year's history in bulk: `size` bookings that ended over the last 60 days on random engineers, each
+ * with its slot claims, its completed work order and that one's change document, and its request's
+ * closed board entry; the calendars get the end instants of those within the fairness window.
+ */
+async function seedHistory(c: DispatchCollections, closedBoard: Collection<BoardEntryDoc>, size: number, now: Date): Promise<void> {
+  const batch = 2000;
+  const pastEnds = new Map<string, number[]>();
+  for (let from = 0; from < size; from += batch) {
+    const n = Math.min(batch, size - from);
+    const rows = Array.from({ length: n }, (_, k) => {
+      const i = from + k;
+      const engineerId = `ENG-${String(i % engineersN).padStart(4, '0')}`;
+      const departAt = new Date(Math.floor((now.getTime() - 60 * 86_400_000 + rnd() * 59 * 86_400_000) / 900_000) * 900_000);
+      const end = new Date(departAt.getTime() + 60 * 60_000);
+      const requestId = `SR-H-${i}`;
+      const wo: WorkOrderDoc = { ...workOrder(`WO-${requestId}-1`, requestId, 'P3', departAt), status: 'completed', engineerId, bookingId: `WO-${requestId}-1:r1`, plannedDepartAt: departAt, plannedStart: departAt, plannedEnd: end, version: 7 };
+      if (end.getTime() > now.getTime() - 30 * 86_400_000) pastEnds.set(engineerId, [...(pastEnds.get(engineerId) ?? []), end.getTime()]);
+      return { engineerId, departAt, end, requestId, wo };
+    });
+    await Promise.all([
+      c.bookings.insertMany(rows.map((r) => ({ _id: r.wo.bookingId!, engineerId: r.engineerId, workOrderId: r.wo._id, departAt: r.departAt, start: r.departAt, end: r.end, state: 'confirmed' as const, createdAt: r.departAt })), { ordered: false }),
+      c.slotClaims.insertMany(rows.flatMap((r) => slotClaimKeys(r.engineerId, { start: r.departAt, end: r.end }).map((key) => ({ _id: `${key}|${r.requestId}`, bookingId: r.wo.bookingId!, engineerId: r.engineerId, slotStart: r.departAt }))), { ordered: false }),
+      c.closedWorkOrders.insertMany(rows.map((r) => r.wo), { ordered: false }),
+      c.workOrderChanges.insertMany(rows.map((r) => ({ _id: `${r.wo._id}#${r.wo.version}`, workOrderId: r.wo._id, version: r.wo.version, at: r.end, snapshot: r.wo })), { ordered: false }),
+      closedBoard.insertMany(rows.map((r) => ({ ...boardEntry(r.requestId, pick(productLines), point(), r.departAt), status: 'completed' as const, workOrderId: r.wo._id })), { ordered: false }),
+    ]);
+  }
+  const shards = new Map<string, Map<string, EngineerCalendar>>();
+  for (const [id, ends] of pastEnds) shards.set(shardOf(id), (shards.get(shardOf(id)) ?? new Map()).set(id, { entries: [], pastEnds: ends.sort((x, y) => x - y) }));
+  if (shards.size > 0) await c.calendars.insertMany([...shards].map(([shard, cals]) => ({ _id: shard, calendars: serialiseShard(cals), updatedAt: now })), { ordered: false });
+}
+
+interface SizeFigures {
+  size: number;
+  seedMs: number;
+  poolSize: number;
+  loadMs: number;
+  eligible: number;
+  pure: number[];
+  withLoad: number[];
+  assignments: LoopResult;
+  clashes: number;
+  raw: LoopResult;
+  booked: number;
+  overlapsFound: number;
+  assigned: number;
+}
+
+async function runAt(size: number, connections: Connection[]): Promise<SizeFigures> {
+  const dbName = `${ns}-s${size}`;
+  const planners: Planner[] = [];
+  const collections: DispatchCollections[] = [];
+  const deps = { topic: (name: string) => `${ns}.${name}`, now: () => new Date(), nudgeOutbox: () => undefined, logger };
+  for (let i = 0; i < concurrency; i++) {
+    const conn = await connectMongo(stack.mongoUrl, dbName);
+    connections.push(conn);
+    const models = createDispatchModels(conn);
+    await Promise.all(Object.values(models).map((m) => m.init()));
+    const cols = await createDispatchCollections(conn);
+    collections.push(cols);
+    planners.push(createPlanner(deps, models, cols, { autoAssignTiers: new Set() }));
+  }
+  const c = collections[0]!;
+  const models = createDispatchModels(connections[connections.length - concurrency]!);
+  const now = new Date();
+  seed = 42;
+
+  log(`[${size}] seeding ${engineersN} engineers, ${size} stored bookings with their work orders, claims and board entries, ${requestsN} open requests in ${dbName}`);
+  const seedStarted = performance.now();
+  await c.engineers.insertMany(Array.from({ length: engineersN }, (_, i) => engineer(`ENG-${String(i).padStart(4, '0')}`)));
+  await seedHistory(c, connections[connections.length - concurrency]!.db!.collection<BoardEntryDoc>('closedServiceRequestBoard'), Math.max(0, size - engineersN), now);
+  const requests = Array.from({ length: requestsN }, (_, i) => ({ requestId: `SR-B-${i}`, productLine: pick(productLines), site: point(), tier: pick(['P1', 'P2', 'P3', 'P4'] as const) }));
+  await models.boardEntries.insertMany(requests.map((r) => boardEntry(r.requestId, r.productLine, r.site, now)));
+  await c.workOrders.insertMany(requests.map((r) => workOrder(`WO-${r.requestId}`, r.requestId, r.tier, now)));
+  const bookingStore = createBookingStore({ collections: c, now: () => new Date(), logger });
+  await pool(Array.from({ length: Math.min(engineersN, size) }, (_, i) => i), 8, async (i) => {
+    // About one booking per engineer over the next two days, as a busy pool has.
+    const depart = new Date(now.getTime() + Math.floor(rnd() * 192) * 15 * 60_000);
+    await bookingStore.book({ bookingId: `SEED-${i}:r1`, engineerId: `ENG-${String(i).padStart(4, '0')}`, workOrderId: `SEED-${i}`, departAt: depart, start: new Date(depart.getTime() + 30 * 60_000), end: new Date(depart.getTime() + 150 * 60_000) });
+  });
+  const seedMs = performance.now() - seedStarted;
+
+  // 1. Ranking: the pure function over the whole pool, and with the store loads a dispatcher's request does.
+  log(`[${size}] ranking`);
+  const loadStarted = performance.now();
+  const pool1000 = await planners[0]!.candidates(null, new Date());
+  const loadMs = performance.now() - loadStarted;
+  const pure: number[] = [];
+  const withLoad: number[] = [];
+  let eligible = 0;
+  for (const r of requests) {
+    const job = planningJob({ productLine: r.productLine, site: { city: 'x', ...r.site }, tier: r.tier, onSiteDueAt: new Date(now.getTime() + 8 * 3_600_000), neededParts: [pick(parts)] });
+    if (!job.ok) throw new Error(job.reason);
+    const began = performance.now();
+    const ranking = rankCandidates(job.job, pool1000, new Date());
+    pure.push(performance.now() - began);
+    eligible += ranking.ranked.length;
+  }
+  for (const r of requests) {
+    const wo = (await planners[0]!.store.load(`WO-${r.requestId}`))!;
+    const began = performance.now();
+    await planners[0]!.rank(wo);
+    withLoad.push(performance.now() - began);
+  }
+
+  // 2. Contention: concurrent assignments aimed at a few engineers at random times, in the same database.
+  log(`[${size}] contention: ${concurrency} clients, ${hotN} hot engineers, ${seconds} s`);
+  const hub = { lat: 31.2, lon: 121.4 };
+  const hot = Array.from({ length: hotN }, (_, i) => engineer(`HOT-${i}`, { skills: [{ productLine: 'pl-bench', skill: 'repair', level: 5 }], calendarId: '24x7', absences: [], homeBase: { city: 'Shanghai', ...hub } }));
+  await c.engineers.insertMany(hot);
+  const contendedN = envInt('BENCH_CONTENDED_ORDERS', 3000);
+  await models.boardEntries.insertMany(Array.from({ length: contendedN }, (_, i) => boardEntry(`SR-C-${i}`, 'pl-bench', hub, now)));
+  await c.workOrders.insertMany(Array.from({ length: contendedN }, (_, i) => workOrder(`WO-C-${i}`, `SR-C-${i}`, 'P3', now)));
+  // Arrivals on the quarter hour over the next 20 h (inside every 24x7 engineer's planning horizon).
+  const hourGrid = 20;
+  const baseStart = Math.ceil((Date.now() + 3_600_000) / 900_000) * 900_000;
+  let next = 0;
+  let clashes = 0;
+  const assignments = await closedLoop(concurrency, seconds * 1000, async (client) => {
+    const i = next++;
+    if (i >= contendedN) throw new Error('ran out of prepared work orders: raise BENCH_CONTENDED_ORDERS');
+    const planner = planners[client]!;
+    const wo = (await planner.store.load(`WO-C-${i}`))!;
+    const start = new Date(baseStart + Math.floor(rnd() * hourGrid * 4) * 900_000);
+    try {
+      await planner.assign(wo, `HOT-${Math.floor(rnd() * hotN)}`, 'bench', { start });
+      return true;
+    } catch (error) {
+      if (error instanceof PlatformError && error.status === 409) {
+        clashes++;
+        return false;
+      }
+      throw error;
+    }
+  });
+
+  // 3. The raw ceiling on the same server, same database, same concurrency: plain unique-key inserts into the claims.
+  log(`[${size}] raw ceiling`);
+  let rawSeq = 0;
+  const raw = await closedLoop(concurrency, seconds * 1000, async (client) => {
+    await collections[client]!.slotClaims.insertOne({ _id: `RAW|${rawSeq++}`, bookingId: 'raw', engineerId: 'RAW', slotStart: new Date() });
+    return true;
+  });
+
+  // 4. Did every assignment hold? No two bookings of one engineer overlap, and each booking is its work order's.
+  const booked = await c.bookings.find({ engineerId: { $in: hot.map((e) => e._id) } }).toArray();
+  let overlapsFound = 0;
+  const byEngineer = new Map<string, Interval[]>();
+  for (const b of booked) byEngineer.set(b.engineerId, [...(byEngineer.get(b.engineerId) ?? []), { start: b.departAt, end: b.end }]);
+  for (const list of byEngineer.values()) for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) if (overlaps(list[i]!, list[j]!)) overlapsFound++;
+  const assigned = await c.workOrders.countDocuments({ status: 'assigned', engineerId: { $in: hot.map((e) => e._id) } });
+  return { size, seedMs, poolSize: pool1000.length, loadMs, eligible, pure, withLoad, assignments, clashes, raw, booked: booked.length, overlapsFound, assigned };
+}
+
 async function main(): Promise<void> {
   const connections: Connection[] = [];
-  const collections: DispatchCollections[] = [];
-  const planners: Planner[] = [];
-  const deps = { topic: (name: string) => `${ns}.${name}`, now: () => new Date(), nudgeOutbox: () => undefined, logger };
+  const figures: SizeFigures[] = [];
   try {
-    for (let i = 0; i < concurrency; i++) {
-      const conn = await connectMongo(stack.mongoUrl, dbName);
-      connections.push(conn);
-      const models = createDispatchModels(conn);
-      await Promise.all(Object.values(models).map((m) => m.init()));
-      const cols = await createDispatchCollections(conn);
-      collections.push(cols);
-      planners.push(createPlanner(deps, models, cols, { autoAssignTiers: new Set() }));
+    for (const size of sizes) {
+      const first = connections.length;
+      figures.push(await runAt(size, connections));
+      await connections[first]?.db?.dropDatabase();
     }
-    const c = collections[0]!;
-    const models = createDispatchModels(connections[0]!);
-    const now = new Date();
-
-    log(`seeding ${engineersN} engineers, ${requestsN} open requests and existing bookings in ${dbName}`);
-    await c.engineers.insertMany(Array.from({ length: engineersN }, (_, i) => engineer(`ENG-${String(i).padStart(4, '0')}`)));
-    const requests = Array.from({ length: requestsN }, (_, i) => ({ requestId: `SR-B-${i}`, productLine: pick(productLines), site: point(), tier: pick(['P1', 'P2', 'P3', 'P4'] as const) }));
-    await models.boardEntries.insertMany(requests.map((r) => boardEntry(r.requestId, r.productLine, r.site, now)));
-    await c.workOrders.insertMany(requests.map((r) => workOrder(`WO-${r.requestId}`, r.requestId, r.tier, now)));
-    const bookingStore = createBookingStore({ collections: c, now: () => new Date(), logger });
-    await pool(Array.from({ length: engineersN }, (_, i) => i), 8, async (i) => {
-      // About one booking per engineer over the next two days, as a busy pool has.
-      const depart = new Date(now.getTime() + Math.floor(rnd() * 192) * 15 * 60_000);
-      await bookingStore.book({ bookingId: `SEED-${i}:r1`, engineerId: `ENG-${String(i).padStart(4, '0')}`, workOrderId: `SEED-${i}`, departAt: depart, start: new Date(depart.getTime() + 30 * 60_000), end: new Date(depart.getTime() + 150 * 60_000) });
-    });
-
-    // 1. Ranking: the pure function over the whole pool, and with the store loads a dispatcher's request does.
-    log('ranking');
-    const loadStarted = performance.now();
-    const pool1000 = await planners[0]!.candidates(null, new Date());
-    const loadMs = performance.now() - loadStarted;
-    const pure: number[] = [];
-    const withLoad: number[] = [];
-    let eligible = 0;
-    for (const r of requests) {
-      const job = planningJob({ productLine: r.productLine, site: { city: 'x', ...r.site }, tier: r.tier, onSiteDueAt: new Date(now.getTime() + 8 * 3_600_000), neededParts: [pick(parts)] });
-      if (!job.ok) throw new Error(job.reason);
-      const began = performance.now();
-      const ranking = rankCandidates(job.job, pool1000, new Date());
-      pure.push(performance.now() - began);
-      eligible += ranking.ranked.length;
-    }
-    for (const r of requests) {
-      const wo = (await planners[0]!.store.load(`WO-${r.requestId}`))!;
-      const began = performance.now();
-      await planners[0]!.rank(wo);
-      withLoad.push(performance.now() - began);
-    }
-
-    // 2. Contention: concurrent assignments aimed at a few engineers at random times, on a database of
-    //    their own (FerretDB v1 scans collections, so the ranking data above would only slow it down).
-    log(`contention: ${concurrency} clients, ${hotN} hot engineers, ${seconds} s`);
-    const hotPlanners: Planner[] = [];
-    const hotCollections: DispatchCollections[] = [];
-    for (let i = 0; i < concurrency; i++) {
-      const conn = await connectMongo(stack.mongoUrl, `${dbName}-contention`);
-      connections.push(conn);
-      const m = createDispatchModels(conn);
-      await Promise.all(Object.values(m).map((x) => x.init()));
-      const cols = await createDispatchCollections(conn);
-      hotCollections.push(cols);
-      hotPlanners.push(createPlanner(deps, m, cols, { autoAssignTiers: new Set() }));
-    }
-    const h = hotCollections[0]!;
-    const hotModels = createDispatchModels(connections[connections.length - 1]!);
-    const hub = { lat: 31.2, lon: 121.4 };
-    const hot = Array.from({ length: hotN }, (_, i) => engineer(`HOT-${i}`, { skills: [{ productLine: 'pl-bench', skill: 'repair', level: 5 }], calendarId: '24x7', absences: [], homeBase: { city: 'Shanghai', ...hub } }));
-    await h.engineers.insertMany(hot);
-    const contendedN = envInt('BENCH_CONTENDED_ORDERS', 1500);
-    await hotModels.boardEntries.insertMany(Array.from({ length: contendedN }, (_, i) => boardEntry(`SR-C-${i}`, 'pl-bench', hub, now)));
-    await h.workOrders.insertMany(Array.from({ length: contendedN }, (_, i) => workOrder(`WO-C-${i}`, `SR-C-${i}`, 'P3', now)));
-    // Arrivals on the quarter hour over the next 20 h (inside every 24x7 engineer's planning horizon).
-    const hourGrid = 20;
-    const baseStart = Math.ceil((Date.now() + 3_600_000) / 900_000) * 900_000;
-    let next = 0;
-    let clashes = 0;
-    const assignments = await closedLoop(concurrency, seconds * 1000, async (client) => {
-      const i = next++;
-      if (i >= contendedN) throw new Error('ran out of prepared work orders: raise BENCH_CONTENDED_ORDERS');
-      const planner = hotPlanners[client]!;
-      const wo = (await planner.store.load(`WO-C-${i}`))!;
-      const start = new Date(baseStart + Math.floor(rnd() * hourGrid * 4) * 900_000);
-      try {
-        await planner.assign(wo, `HOT-${Math.floor(rnd() * hotN)}`, 'bench', { start });
-        return true;
-      } catch (error) {
-        if (error instanceof PlatformError && error.status === 409) {
-          clashes++;
-          return false;
-        }
-        throw error;
-      }
-    });
-
-    // 3. The raw ceiling on the same server, same concurrency: plain unique-key inserts.
-    log('raw ceiling');
-    let rawSeq = 0;
-    const raw = await closedLoop(concurrency, seconds * 1000, async (client) => {
-      await hotCollections[client]!.slotClaims.insertOne({ _id: `RAW|${rawSeq++}`, bookingId: 'raw', engineerId: 'RAW', slotStart: new Date() });
-      return true;
-    });
-
-    // 4. Did every assignment hold? No two bookings of one engineer overlap, and each booking is its work order's.
-    const booked = await h.bookings.find({}).toArray();
-    let overlapsFound = 0;
-    const byEngineer = new Map<string, Interval[]>();
-    for (const b of booked) byEngineer.set(b.engineerId, [...(byEngineer.get(b.engineerId) ?? []), { start: b.departAt, end: b.end }]);
-    for (const list of byEngineer.values()) for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) if (overlaps(list[i]!, list[j]!)) overlapsFound++;
-    const assigned = await h.workOrders.countDocuments({ status: 'assigned' });
-
-    const attempts = assignments.ok + assignments.failed;
-    process.stdout.write(`\nbench:dispatch on ${stack.mongoUrl} — ${engineersN} engineers, ${requestsN} open requests, ${concurrency} clients, ${seconds} s\n\n`);
-    process.stdout.write(`${table(['ranking', 'p50', 'p99', 'notes'], [
-      ['pure rankCandidates, whole pool', fmt.ms(percentile(pure, 50)), fmt.ms(percentile(pure, 99)), `${requestsN} requests, avg ${fmt.n(eligible / requestsN, 0)} eligible of ${pool1000.length}`],
-      ['planner.rank (store loads + ranking)', fmt.ms(percentile(withLoad, 50)), fmt.ms(percentile(withLoad, 99)), `loading the pool alone took ${fmt.ms(loadMs)}`],
-    ])}\n\n`);
-    process.stdout.write(`${table(['under contention', 'per second', 'of raw ceiling', 'latency p50 / p99', 'notes'], [
-      ['assignments that held', fmt.n(assignments.perSecond), fmt.share(assignments.perSecond, raw.perSecond), `${fmt.ms(percentile(assignments.latencies, 50))} / ${fmt.ms(percentile(assignments.latencies, 99))}`, `${assignments.ok} held of ${attempts} attempts, ${clashes} refused as clashes${assignments.firstError ? `, first error: ${assignments.firstError}` : ''}`],
-      ['attempts (held + refused)', fmt.n((attempts * 1000) / assignments.elapsedMs), fmt.share((attempts * 1000) / assignments.elapsedMs, raw.perSecond), '', `${hotN} engineers, starts over ${hourGrid} h on the quarter hour`],
-      ['raw unique inserts (ceiling)', fmt.n(raw.perSecond), '100%', `${fmt.ms(percentile(raw.latencies, 50))} / ${fmt.ms(percentile(raw.latencies, 99))}`, 'one insertOne per op, same server, same concurrency'],
-    ])}\n\n`);
-    process.stdout.write(`held: ${overlapsFound === 0 && assigned === booked.length ? 'yes' : 'NO'} — ${booked.length} bookings on the hot engineers, ${overlapsFound} overlapping pairs, ${assigned} work orders assigned to them\n`);
-    if (overlapsFound > 0 || assigned !== booked.length) process.exitCode = 1;
+    process.stdout.write(`\nbench:dispatch on ${stack.mongoUrl} — ${engineersN} engineers, ${requestsN} open requests, ${concurrency} clients, ${seconds} s; stored bookings ${sizes.join(' and ')}\n\n`);
+    process.stdout.write(`${table(['stored bookings', 'seeded in', 'pure ranking p50 / p99', 'candidates with store reads p50 / p99', 'pool load', 'avg eligible'], figures.map((f) => [
+      String(f.size), `${fmt.n(f.seedMs / 1000, 0)} s`, `${fmt.ms(percentile(f.pure, 50))} / ${fmt.ms(percentile(f.pure, 99))}`, `${fmt.ms(percentile(f.withLoad, 50))} / ${fmt.ms(percentile(f.withLoad, 99))}`, fmt.ms(f.loadMs), `${fmt.n(f.eligible / requestsN, 0)} of ${f.poolSize}`,
+    ]))}\n\n`);
+    process.stdout.write(`${table(['stored bookings', 'assignments held/s', 'of raw ceiling', 'attempts/s', 'latency p50 / p99', 'raw unique inserts/s (ceiling)', 'raw p50 / p99', 'held', 'notes'], figures.map((f) => {
+      const attempts = f.assignments.ok + f.assignments.failed;
+      return [
+        String(f.size), fmt.n(f.assignments.perSecond), fmt.share(f.assignments.perSecond, f.raw.perSecond), fmt.n((attempts * 1000) / f.assignments.elapsedMs),
+        `${fmt.ms(percentile(f.assignments.latencies, 50))} / ${fmt.ms(percentile(f.assignments.latencies, 99))}`, fmt.n(f.raw.perSecond), `${fmt.ms(percentile(f.raw.latencies, 50))} / ${fmt.ms(percentile(f.raw.latencies, 99))}`,
+        f.overlapsFound === 0 && f.assigned === f.booked ? 'yes' : 'NO',
+        `${f.assignments.ok} held of ${attempts}, ${f.clashes} refused as clashes; ${f.booked} bookings on ${hotN} engineers, ${f.overlapsFound} overlapping pairs, ${f.assigned} work orders assigned${f.assignments.firstError ? `; first error: ${f.assignments.firstError}` : ''}`,
+      ];
+    }))}\n\n`);
+    process.stdout.write('Assignments: starts over 20 h on the quarter hour; raw ceiling = one insertOne per op into the same database\'s slot claims, same concurrency.\n');
+    if (figures.some((f) => f.overlapsFound > 0 || f.assigned !== f.booked)) process.exitCode = 1;
   } finally {
     await cleanup([
-      ['drop bench databases', async () => Promise.all([connections[0]?.db?.dropDatabase(), connections[connections.length - 1]?.db?.dropDatabase()])],
+      ['drop bench databases', async () => Promise.all(sizes.map((size) => connections[0]?.useDb(`${ns}-s${size}`).db?.dropDatabase()))],
       ['close connections', async () => Promise.all(connections.map((conn) => conn.close()))],
     ]);
   }

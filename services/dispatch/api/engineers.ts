@@ -4,6 +4,7 @@ import { defaultCalendars } from '@aftersales/sla';
 import { planningHorizonEnd, subtract, workingWindows } from '../domain/schedule';
 import type { DispatchCollections, EngineerDoc } from '../store/models';
 import type { Planner } from '../store/planner';
+import { touchRoster } from '../store/planning-inputs';
 
 const params = z.object({ id: identifier });
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -69,6 +70,7 @@ export function engineerRoutes(planner: Planner, c: DispatchCollections): RouteS
         // Absences are kept across a replace; they change only through POST …/absences.
         const existing = await c.engineers.findOne({ _id: p.id }, { projection: { absences: 1 } });
         await c.engineers.replaceOne({ _id: p.id }, { ...body, absences: existing?.absences ?? [] }, { upsert: true });
+        await touchRoster(c);
         return { status: 200, body: present(await mustFind(p.id)) };
       },
     }),

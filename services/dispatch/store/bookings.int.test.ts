@@ -98,14 +98,14 @@ describe('engineer bookings under concurrent assignment', () => {
     await c.workOrders.insertOne({ _id: 'WO-LIVE', bookingId: 'WO-LIVE:r1' } as never);
     // Both had reached the engineer's calendar, pending.
     const entry = (bookingId: string, from: number, to: number) => ({ bookingId, workOrderId: bookingId.split(':')[0]!, departAt: minutes(from), start: minutes(from), end: minutes(to), state: 'pending' as const, createdAt: old });
-    await c.calendars.insertOne({ _id: engineerId, entries: [entry('WO-DEAD:r1', 0, 30), entry('WO-LIVE:r1', 60, 90)], pastEnds: [], updatedAt: old });
+    await stores[3]!.calendars.change(engineerId, async () => ({ calendar: { entries: [entry('WO-DEAD:r1', 0, 30), entry('WO-LIVE:r1', 60, 90)], pastEnds: [] }, result: undefined }));
 
     const retry = await stores[0]!.book({ bookingId: 'WO-NEW:r1', workOrderId: 'WO-NEW', engineerId, departAt: minutes(0), start: minutes(10), end: minutes(30) });
     expect(retry.ok).toBe(true);
     expect(await c.bookings.findOne({ _id: 'WO-DEAD:r1' })).toBeNull();
-    const calendar = await c.calendars.findOne({ _id: engineerId });
-    expect(calendar?.entries.find((e) => e.bookingId === 'WO-LIVE:r1')).toMatchObject({ state: 'confirmed' });
-    expect(calendar?.entries.some((e) => e.bookingId === 'WO-DEAD:r1')).toBe(false);
+    const calendar = await stores[0]!.calendars.read(engineerId);
+    expect(calendar.entries.find((e) => e.bookingId === 'WO-LIVE:r1')).toMatchObject({ state: 'confirmed' });
+    expect(calendar.entries.some((e) => e.bookingId === 'WO-DEAD:r1')).toBe(false);
     const blocked = await stores[1]!.book({ bookingId: 'WO-NEW2:r1', workOrderId: 'WO-NEW2', engineerId, departAt: minutes(70), start: minutes(70), end: minutes(80) });
     expect(blocked).toMatchObject({ ok: false, reason: 'clash', clashWith: 'WO-LIVE:r1' });
   });

@@ -4,7 +4,7 @@
  * 15-minute slot it covers, `_id = engineerId|slotStart`, in time order. A duplicate key means
  * another booking holds that slot: the loser deletes the claims it inserted and reports the clash.
  *
- * The engineer's calendar (store/calendars.ts, one document per engineer) is kept with the claims
+ * The engineer's calendar (store/calendars.ts, in a few shard documents) is kept with the claims
  * under the engineer's lock: a booking first looks there and refuses a clash without writing
  * anything; ranking and schedules read it instead of querying the bookings, which grow for ever
  * (FerretDB v1 scans a collection for any filter but `_id`, and updates and deletes scan it too).

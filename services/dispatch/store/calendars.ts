@@ -1,91 +1,131 @@
 /**
- * Engineers' calendars (domain/calendar.ts), one document per engineer in a collection as small as
- * the workforce: ranking reads them all at once, an assignment reads one, and neither depends on
- * how many bookings were stored over the years.
+ * Engineers' calendars (domain/calendar.ts), kept in a handful of shard documents
+ * (`calendarShards`, `_id = shard-<k>`, each engineer in shard hash(id) mod 8) whose calendars are
+ * one JSON string: ranking reads the whole pool's calendars in eight `_id` reads, an assignment
+ * one, and neither depends on how many bookings were stored over the years.
+ *
+ * Why this shape, measured on FerretDB 1.24.2 (SQLite): every update and delete scans its
+ * collection, even by `_id`, and reading costs per field converted, so 1,000 engineer documents
+ * take about 280 ms to read while one document holding the same data as a string takes about 25 ms.
+ * A shard collection of eight string documents is cheap to read and to update.
  *
  * FerretDB v1 does not serialise concurrent updates of one document (two writers read, both
- * write, one write is lost), so a calendar changes only under its engineer's lock: a unique-key
- * insert into `calendarLocks` (`_id = engineerId`), deleted when done. A lock left by a process
- * that died is taken over once it has expired. The slot claims stay the guard against overlapping
- * bookings; the lock keeps the calendar a true copy of them.
+ * write, one write is lost), so a shard changes only under its lock: a unique-key insert into
+ * `calendarLocks` (`_id = shard-<k>`), deleted when done. A lock left by a process that died is
+ * taken over once it has expired. The slot claims stay the guard against overlapping bookings;
+ * the lock keeps the calendars a true copy of them.
  */
 import { isDuplicateKeyError } from '@aftersales/platform';
 import { compact, emptyCalendar, type CalendarEntry, type EngineerCalendar } from '../domain/calendar';
 import type { DispatchCollections } from './models';
 
 export const LOCK_LEASE_MS = 15_000;
+export const CALENDAR_SHARDS = 8;
 const LOCK_WAIT_MS = 20_000;
 
-export interface CalendarDoc extends EngineerCalendar {
-  _id: string; // engineer id
+export interface CalendarShardDoc {
+  _id: string; // shard-<k>
+  /** JSON of { [engineerId]: { entries, pastEnds } }, instants as ISO strings. */
+  calendars: string;
   updatedAt: Date;
 }
 
 export interface CalendarLockDoc {
-  _id: string; // engineer id
+  _id: string; // shard-<k>
   owner: string;
   until: Date;
 }
 
+interface StoredEntry extends Omit<CalendarEntry, 'departAt' | 'start' | 'end' | 'createdAt'> {
+  departAt: string;
+  start: string;
+  end: string;
+  createdAt: string;
+}
+type StoredShard = Record<string, { entries: StoredEntry[]; pastEnds: number[] }>;
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The shard of an engineer: a stable string hash, so every process agrees. */
+export function shardOf(engineerId: string): string {
+  let h = 0;
+  for (let i = 0; i < engineerId.length; i++) h = (h * 31 + engineerId.charCodeAt(i)) | 0;
+  return `shard-${Math.abs(h) % CALENDAR_SHARDS}`;
+}
+
+function parse(doc: Pick<CalendarShardDoc, 'calendars'> | null): Map<string, EngineerCalendar> {
+  const stored = doc ? (JSON.parse(doc.calendars) as StoredShard) : {};
+  return new Map(
+    Object.entries(stored).map(([id, cal]) => [
+      id,
+      { entries: cal.entries.map((e) => ({ ...e, departAt: new Date(e.departAt), start: new Date(e.start), end: new Date(e.end), createdAt: new Date(e.createdAt) })), pastEnds: cal.pastEnds },
+    ]),
+  );
+}
+
+/** The shard document's string for these calendars (also used to seed benchmarks). */
+export function serialiseShard(calendars: ReadonlyMap<string, EngineerCalendar>): string {
+  const out: StoredShard = {};
+  for (const [id, cal] of calendars) {
+    if (cal.entries.length === 0 && cal.pastEnds.length === 0) continue;
+    out[id] = { entries: cal.entries.map((e) => ({ ...e, departAt: e.departAt.toISOString(), start: e.start.toISOString(), end: e.end.toISOString(), createdAt: e.createdAt.toISOString() })), pastEnds: cal.pastEnds };
+  }
+  return JSON.stringify(out);
+}
 
 export function createCalendars(c: Pick<DispatchCollections, 'calendars' | 'calendarLocks'>, now: () => Date) {
   let seq = 0;
   const processTag = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
-  async function lock(engineerId: string): Promise<string> {
+  async function lock(shard: string): Promise<string> {
     const owner = `${processTag}-${++seq}`;
     const gaveUpAt = Date.now() + LOCK_WAIT_MS;
     for (let attempt = 0; ; attempt++) {
       try {
-        await c.calendarLocks.insertOne({ _id: engineerId, owner, until: new Date(now().getTime() + LOCK_LEASE_MS) });
+        await c.calendarLocks.insertOne({ _id: shard, owner, until: new Date(now().getTime() + LOCK_LEASE_MS) });
         return owner;
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
       }
-      const held = await c.calendarLocks.findOne({ _id: engineerId });
+      const held = await c.calendarLocks.findOne({ _id: shard });
       // Expired: its holder died. Deleting by owner too, so two takers cannot both remove a fresh lock.
-      if (held && held.until.getTime() < now().getTime()) await c.calendarLocks.deleteOne({ _id: engineerId, owner: held.owner });
-      else if (Date.now() > gaveUpAt) throw new Error(`calendar of ${engineerId} stayed locked for ${LOCK_WAIT_MS} ms`);
-      else await sleep(Math.min(50, 2 + attempt * 2) * (0.5 + Math.random()));
+      if (held && held.until.getTime() < now().getTime()) await c.calendarLocks.deleteOne({ _id: shard, owner: held.owner });
+      else if (Date.now() > gaveUpAt) throw new Error(`calendar ${shard} stayed locked for ${LOCK_WAIT_MS} ms`);
+      else await sleep(Math.min(20, 1 + attempt) * (0.5 + Math.random()));
     }
   }
 
-  async function unlock(engineerId: string, owner: string): Promise<void> {
-    await c.calendarLocks.deleteOne({ _id: engineerId, owner });
-  }
-
-  function fromDoc(doc: CalendarDoc | null): EngineerCalendar {
-    return doc ? { entries: doc.entries ?? [], pastEnds: doc.pastEnds ?? [] } : emptyCalendar();
+  async function unlock(shard: string, owner: string): Promise<void> {
+    await c.calendarLocks.deleteOne({ _id: shard, owner });
   }
 
   async function read(engineerId: string): Promise<EngineerCalendar> {
-    return fromDoc(await c.calendars.findOne({ _id: engineerId }));
+    return parse(await c.calendars.findOne({ _id: shardOf(engineerId) })).get(engineerId) ?? emptyCalendar();
   }
 
-  /** Every engineer's calendar: one read of a collection with a document per engineer. */
+  /** Every engineer's calendar: one `_id` read per shard. */
   async function readAll(): Promise<Map<string, EngineerCalendar>> {
-    const docs = await c.calendars.find({}).toArray();
-    return new Map(docs.map((d) => [d._id, fromDoc(d)]));
-  }
-
-  async function write(engineerId: string, calendar: EngineerCalendar): Promise<void> {
-    const next = compact(calendar, now());
-    await c.calendars.replaceOne({ _id: engineerId }, { entries: next.entries, pastEnds: next.pastEnds, updatedAt: now() }, { upsert: true });
+    const shards = await Promise.all(Array.from({ length: CALENDAR_SHARDS }, (_, k) => c.calendars.findOne({ _id: `shard-${k}` })));
+    return new Map(shards.flatMap((doc) => [...parse(doc)]));
   }
 
   /**
-   * Runs `change` on the engineer's calendar under the lock and stores what it returns (null: no
-   * change). `change` may do other writes first (the booking, its claims); they happen under the lock too.
+   * Runs `fn` on the engineer's calendar under its shard's lock and stores what it returns (null: no
+   * change). `fn` may do other writes first (the booking, its claims); they happen under the lock too.
    */
   async function change<T>(engineerId: string, fn: (calendar: EngineerCalendar) => Promise<{ calendar: EngineerCalendar | null; result: T }>): Promise<T> {
-    const owner = await lock(engineerId);
+    const shard = shardOf(engineerId);
+    const owner = await lock(shard);
     try {
-      const { calendar, result } = await fn(await read(engineerId));
-      if (calendar) await write(engineerId, calendar);
+      const all = parse(await c.calendars.findOne({ _id: shard }));
+      const { calendar, result } = await fn(all.get(engineerId) ?? emptyCalendar());
+      if (calendar) {
+        all.set(engineerId, compact(calendar, now()));
+        await c.calendars.replaceOne({ _id: shard }, { calendars: serialiseShard(all), updatedAt: now() }, { upsert: true });
+      }
       return result;
     } finally {
-      await unlock(engineerId, owner);
+      await unlock(shard, owner);
     }
   }
 

@@ -1,5 +1,6 @@
 import { isDuplicateKeyError } from '@aftersales/platform';
 import type { DepotDoc, DispatchCollections, EngineerDoc } from './models';
+import { touchRoster } from './planning-inputs';
 
 /**
  * The demo engineers and depots `npm start` loads. The demo request (CUST-0001 / SN-0001, a
@@ -47,11 +48,12 @@ export const demoDepots: DepotDoc[] = [
 ];
 
 /** Upserts by id: loading twice changes nothing and never overwrites what dispatchers changed. */
-export async function loadDemoData(c: Pick<DispatchCollections, 'engineers' | 'depots'>): Promise<void> {
+export async function loadDemoData(c: Pick<DispatchCollections, 'engineers' | 'depots' | 'roster'>): Promise<void> {
   const keep = (error: unknown) => {
     if (!isDuplicateKeyError(error)) throw error;
   };
   // Plain inserts: FerretDB v1 drops empty arrays from an upsert's $setOnInsert, and a present document stays as it is.
   for (const e of demoEngineers) await c.engineers.insertOne({ ...e }).catch(keep);
+  await touchRoster(c);
   for (const d of demoDepots) await c.depots.insertOne({ ...d }).catch(keep);
 }

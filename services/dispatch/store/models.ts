@@ -4,7 +4,7 @@ import type { FailureCategory, ResolutionRoute } from '@aftersales/contracts';
 import type { OutboxFields } from '@aftersales/platform';
 import type { EngineerSkill } from '../domain/assignment';
 import type { ContainmentFlag } from '../domain/containment';
-import type { CalendarDoc, CalendarLockDoc } from './calendars';
+import type { CalendarLockDoc, CalendarShardDoc } from './calendars';
 import type { Tier, WorkOrderStatus } from '../domain/work-order';
 
 /** Dispatch's own copy of a service request: the dispatcher's board, fed by intake's events. */
@@ -181,9 +181,11 @@ export interface DispatchCollections {
   slotClaims: Collection<SlotClaimDoc>;
   containmentFlags: Collection<ContainmentFlagDoc>;
   benchTokens: Collection<BenchTokenDoc>;
-  /** One per engineer: the bookings ranking reads (store/calendars.ts). */
-  calendars: Collection<CalendarDoc>;
+  /** Engineers' calendars in a few shard documents: the bookings ranking reads (store/calendars.ts). */
+  calendars: Collection<CalendarShardDoc>;
   calendarLocks: Collection<CalendarLockDoc>;
+  /** One document: a token every change of an engineer replaces, so a cached roster knows it is stale. */
+  roster: Collection<{ _id: string; token: string }>;
 }
 
 export async function createDispatchCollections(connection: Connection): Promise<DispatchCollections> {
@@ -199,8 +201,9 @@ export async function createDispatchCollections(connection: Connection): Promise
     slotClaims: db.collection<SlotClaimDoc>('slotClaims'),
     containmentFlags: db.collection<ContainmentFlagDoc>('containmentFlags'),
     benchTokens: db.collection<BenchTokenDoc>('benchTokens'),
-    calendars: db.collection<CalendarDoc>('engineerCalendars'),
+    calendars: db.collection<CalendarShardDoc>('calendarShards'),
     calendarLocks: db.collection<CalendarLockDoc>('calendarLocks'),
+    roster: db.collection<{ _id: string; token: string }>('engineerRoster'),
   };
   await Promise.all([
     c.workOrders.createIndex({ requestId: 1 }),

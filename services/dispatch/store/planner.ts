@@ -11,7 +11,7 @@ import type { ContainmentMatch } from '../domain/containment';
 import { canChangeRoute, decideStep, initialRoute, isOpen, isReplannable, type Tier, type WorkOrderStep } from '../domain/work-order';
 import { createBoard, type Board } from './board';
 import { createBookingStore, type BookingStore } from './bookings';
-import { createPlanningInputs } from './planning-inputs';
+import { createPlanningInputs, touchRoster } from './planning-inputs';
 import type { BoardEntryDoc, DispatchCollections, DispatchModels, WorkOrderDoc, WorkOrderReport } from './models';
 import { createWorkOrderStore, type WorkOrderStore } from './work-orders';
 
@@ -402,6 +402,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
     const engineer = await c.engineers.findOne({ _id: engineerId });
     if (!engineer) throw new NotFoundError('engineer', engineerId, 'id');
     await c.engineers.updateOne({ _id: engineerId }, { $push: { absences: absence } });
+    await touchRoster(c);
     const affected = (await bookings.busyOf([engineerId], absence)).get(engineerId) ?? [];
     const moved: { workOrderId: string; to: string | null; plannedStart: Date | null }[] = [];
     const kept: string[] = [];

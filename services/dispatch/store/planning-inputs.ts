@@ -2,6 +2,7 @@
  * What the ranking needs, read from the store: the job (machine, site, tier, containment parts) and
  * the engineers as candidates (working windows of the next two working days, bookings, load).
  */
+import { randomUUID } from 'node:crypto';
 import { defaultCalendars, type ServiceCalendar } from '@aftersales/sla';
 import type { AssignmentJob, CandidateEngineer, Interval } from '../domain/assignment';
 import { containmentFor, type ContainmentMatch } from '../domain/containment';
@@ -12,7 +13,27 @@ import type { Board } from './board';
 import type { BookingStore } from './bookings';
 import type { BoardEntryDoc, DispatchCollections, EngineerDoc, WorkOrderDoc } from './models';
 
+/** How long a cached roster is trusted without its token changing (a write that skipped touchRoster). */
+const ROSTER_MAX_AGE_MS = 30_000;
+
+/** Marks the engineers changed: a cached roster in any process reloads on its next read. */
+export async function touchRoster(c: Pick<DispatchCollections, 'roster'>): Promise<void> {
+  await c.roster.replaceOne({ _id: 'roster' }, { token: randomUUID() }, { upsert: true });
+}
+
 export function createPlanningInputs(board: Board, c: DispatchCollections, bookings: BookingStore) {
+  // The whole pool, read again only when its token changed: a token read first, then the engineers,
+  // so a change that lands meanwhile leaves a token the next read does not know.
+  let cached: { token: string | null; at: number; engineers: EngineerDoc[] } | null = null;
+  async function roster(): Promise<EngineerDoc[]> {
+    const token = (await c.roster.findOne({ _id: 'roster' }))?.token ?? null;
+    if (cached && cached.token === token && Date.now() - cached.at < ROSTER_MAX_AGE_MS) return cached.engineers;
+    const at = Date.now();
+    const engineers = await c.engineers.find({}).toArray();
+    cached = { token, at, engineers };
+    return engineers;
+  }
+
   function calendarOf(e: Pick<EngineerDoc, 'calendarId'>): ServiceCalendar {
     return defaultCalendars[e.calendarId] ?? defaultCalendars['business-hours']!;
   }
@@ -50,7 +71,7 @@ export function createPlanningInputs(board: Board, c: DispatchCollections, booki
           Promise.all(engineerIds.map((id) => c.engineers.findOne({ _id: id }))),
           Promise.all(engineerIds.map(async (id) => [id, await bookings.calendars.read(id)] as const)).then((pairs) => new Map(pairs)),
         ])
-      : await Promise.all([c.engineers.find({}).toArray(), bookings.calendars.readAll()]);
+      : await Promise.all([roster(), bookings.calendars.readAll()]);
     const engineers = found.filter((e): e is EngineerDoc => e !== null && e.active);
     if (engineers.length === 0) return [];
     const windowsByCalendar = new Map<string, Interval[]>();

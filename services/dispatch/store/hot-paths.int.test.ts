@@ -1,0 +1,115 @@
+import mongoose, { type Connection } from 'mongoose';
+import type { CommandStartedEvent } from 'mongodb';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { uniqueName } from '@aftersales/platform/testing';
+import { createDispatchCollections, createDispatchModels, type BoardEntryDoc, type DispatchCollections, type EngineerDoc, type WorkOrderDoc } from './models';
+import { createPlanner, type Planner } from './planner';
+import { touchRoster } from './planning-inputs';
+
+/**
+ * Every Mongo command the hot operations send, seen through the driver's command monitoring on the
+ * real FerretDB: ranking a work order and assigning it send a bounded number of commands, and
+ * none of them filters the collections that grow with history (bookings, claims, work-order
+ * changes, closed work orders and board entries) by anything but `_id`, nor updates or deletes
+ * there (FerretDB v1 scans a collection for those, even by `_id`).
+ */
+const stack = inject('stack');
+const db = uniqueName('dispatch-hot-paths');
+const growing = ['bookings', 'slotClaims', 'workOrderChanges', 'closedWorkOrders', 'closedServiceRequestBoard', 'inbox'];
+let connection: Connection;
+let c: DispatchCollections;
+let planner: Planner;
+const seen: CommandStartedEvent[] = [];
+
+const now = new Date();
+const site = { city: 'Shanghai', lat: 31.2, lon: 121.4 };
+const engineer = (i: number): EngineerDoc => ({
+  _id: `ENG-H${i}`, name: `ENG-H${i}`, skills: [{ productLine: 'pl-hot', skill: 'repair', level: 1 + (i % 5) }], territories: ['Shanghai'], homeBase: { ...site, lat: site.lat + i / 100 },
+  calendarId: '24x7', absences: [], vanStock: [], active: true,
+});
+const workOrder = (id: string, requestId: string): WorkOrderDoc => ({
+  _id: id, requestId, version: 1, status: 'proposed', route: 'field-visit', tier: 'P3', onSiteDueAt: new Date(now.getTime() + 30 * 3_600_000), customerId: 'C', serialNumber: `SN-${requestId}`, createdAt: now, updatedAt: now,
+  engineerId: null, bookingId: null, round: 1, plannedDepartAt: null, plannedStart: null, plannedEnd: null, assignedAt: null, assignedBy: null, excludedEngineers: [], planningNote: null, steps: {}, report: null, depot: null, cancelReason: null, history: [],
+});
+const entry = (requestId: string): BoardEntryDoc => ({ _id: requestId, customerId: 'C', serialNumber: `SN-${requestId}`, channel: 'phone', symptom: 'x', raisedAt: now, neededBy: now, status: 'awaiting-dispatch', receivedAt: now, sourceEventId: requestId, machine: { model: 'M', productLine: 'pl-hot' }, site });
+
+/** The filter a command applies, or null when it has none (inserts). */
+function filtersOf(e: CommandStartedEvent): { kind: string; filter: Record<string, unknown> }[] {
+  const cmd = e.command as Record<string, unknown>;
+  if (cmd.find) return [{ kind: 'find', filter: (cmd.filter as Record<string, unknown>) ?? {} }];
+  if (cmd.update) return ((cmd.updates as { q: Record<string, unknown> }[]) ?? []).map((u) => ({ kind: 'update', filter: u.q }));
+  if (cmd.delete) return ((cmd.deletes as { q: Record<string, unknown> }[]) ?? []).map((d) => ({ kind: 'delete', filter: d.q }));
+  if (cmd.count || cmd.aggregate || cmd.findAndModify || cmd.distinct) return [{ kind: e.commandName, filter: { unknown: true } }];
+  return [];
+}
+const collectionOf = (e: CommandStartedEvent) => String((e.command as Record<string, unknown>)[e.commandName]);
+const byIdOnly = (filter: Record<string, unknown>) => Object.keys(filter).length === 1 && typeof filter._id === 'string';
+
+async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; commands: CommandStartedEvent[] }> {
+  seen.length = 0;
+  const result = await fn();
+  return { result, commands: seen.filter((e) => e.commandName !== 'endSessions') };
+}
+
+function expectNoScanOfGrowing(commands: CommandStartedEvent[]) {
+  for (const e of commands.filter((x) => growing.includes(collectionOf(x)))) {
+    for (const { kind, filter } of filtersOf(e)) {
+      expect({ collection: collectionOf(e), kind, filter }).toEqual({ collection: collectionOf(e), kind: 'find', filter: { _id: expect.any(String) } });
+      expect(byIdOnly(filter)).toBe(true);
+    }
+  }
+}
+
+beforeAll(async () => {
+  connection = mongoose.createConnection(stack.mongoUrl, { dbName: db, monitorCommands: true });
+  await connection.asPromise();
+  connection.getClient().on('commandStarted', (e: CommandStartedEvent) => seen.push(e));
+  const models = createDispatchModels(connection);
+  await Promise.all(Object.values(models).map((m) => m.init()));
+  c = await createDispatchCollections(connection);
+  planner = createPlanner({ topic: (t) => `${db}.${t}`, now: () => new Date(), nudgeOutbox: () => undefined, logger: pino({ level: 'silent' }) }, models, c, { autoAssignTiers: new Set() });
+  await c.engineers.insertMany(Array.from({ length: 30 }, (_, i) => engineer(i)));
+  await touchRoster(c);
+  await models.boardEntries.insertMany([entry('SR-HOT-1'), entry('SR-HOT-2')]);
+  await c.workOrders.insertMany([workOrder('WO-HOT-1', 'SR-HOT-1'), workOrder('WO-HOT-2', 'SR-HOT-2')]);
+  // History that must not be read: stored bookings with claims, closed work orders.
+  await c.bookings.insertMany(Array.from({ length: 300 }, (_, i) => ({ _id: `WO-OLD-${i}:r1`, engineerId: `ENG-H${i % 30}`, workOrderId: `WO-OLD-${i}`, departAt: new Date(now.getTime() - (i + 2) * 86_400_000), start: new Date(now.getTime() - (i + 2) * 86_400_000), end: new Date(now.getTime() - (i + 2) * 86_400_000 + 3_600_000), state: 'confirmed' as const, createdAt: now })));
+  await c.closedWorkOrders.insertMany(Array.from({ length: 300 }, (_, i) => ({ ...workOrder(`WO-OLD-${i}`, `SR-OLD-${i}`), status: 'completed' as const })));
+});
+
+afterAll(async () => {
+  await connection?.db?.dropDatabase();
+  await connection?.close();
+});
+
+describe('dispatch hot paths on FerretDB', () => {
+  it('ranks a work order among the pool with a bounded number of commands, none scanning what grows', async () => {
+    const wo = (await planner.store.load('WO-HOT-1'))!;
+    await planner.rank(wo); // warms the roster cache
+    const { result, commands } = await measured(() => planner.rank(wo));
+    expect(result.ranking?.ranked.length).toBeGreaterThan(0);
+    // The roster's token, eight calendar shards, the board entry, the active containment flags.
+    expect(commands.length).toBeLessThanOrEqual(12);
+    expectNoScanOfGrowing(commands);
+    expect(commands.some((e) => collectionOf(e) === 'engineers')).toBe(false);
+  });
+
+  it('assigns with a bounded number of commands, reading what grows only by _id and only inserting into it', async () => {
+    const wo = (await planner.store.load('WO-HOT-2'))!;
+    const { result, commands } = await measured(() => planner.assign(wo, 'ENG-H4', 'test'));
+    expect(result).toMatchObject({ status: 'assigned', engineerId: 'ENG-H4' });
+    expect(commands.length).toBeLessThanOrEqual(30);
+    for (const e of commands.filter((x) => growing.includes(collectionOf(x)))) {
+      if (e.commandName === 'insert') continue;
+      for (const { kind, filter } of filtersOf(e)) expect({ collection: collectionOf(e), kind, byIdOnly: byIdOnly(filter) }).toEqual({ collection: collectionOf(e), kind: 'find', byIdOnly: true });
+    }
+  });
+
+  it('a candidate read for one engineer is three _id reads (engineer, calendar shard, containment aside)', async () => {
+    const { result, commands } = await measured(() => planner.candidates(['ENG-H7'], new Date()));
+    expect(result.map((r) => r.engineerId)).toEqual(['ENG-H7']);
+    expectNoScanOfGrowing(commands);
+    expect(commands.map((e) => `${e.commandName} ${collectionOf(e)}`).sort()).toEqual(['find calendarShards', 'find engineers']);
+  });
+});
