@@ -50,6 +50,12 @@ describe('metrics', () => {
     // never the raw path: a series per request id would grow without bound
     expect(http.some((s) => s.labels.includes(id))).toBe(false);
     expect(intakePage.some((s) => s.name === 'process_resident_memory_bytes' && s.labels.includes('service="intake"'))).toBe(true);
+    // the relay reports each pass; the registration's event went out, so nothing is left waiting
+    const backlog = await eventually('the outbox relay reported serviceRequests', async () => {
+      const page = samples(await scrape('intake'));
+      return page.find((s) => s.name === 'aftersales_outbox_backlog' && s.labels.includes('collection="serviceRequests"'));
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(backlog.value).toBe(0);
 
     const applied = await eventually('dispatch applied the registration', async () => {
       const page = samples(await scrape('dispatch'));

@@ -62,7 +62,7 @@ export function createMetrics(service: string, kafkaAdmin: () => Promise<Admin>)
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
     registers: [registry],
   });
-  const outboxBacklog = new Gauge({ name: metricNames.outboxBacklog, help: 'Events waiting in the outbox at the last relay pass', labelNames: ['collection'] as const, registers: [registry] });
+  const outboxBacklog = new Gauge({ name: metricNames.outboxBacklog, help: 'Documents with events due in the outbox at the last relay pass (counted up to the relay batch size)', labelNames: ['collection'] as const, registers: [registry] });
   const outboxOldestAge = new Gauge({
     name: metricNames.outboxOldestAge,
     help: 'Age of the oldest event waiting in the outbox at the last relay pass',

@@ -129,7 +129,17 @@ export async function startService(
   const workers: { worker: Worker; connection: NativeConnection; running: Promise<void> }[] = [];
   if (temporalWorkers) {
     producer = await createEventProducer(kafka);
-    relay = createOutboxRelay({ collections: parts.outboxCollections, leases: mongo.db!.collection('outboxLeases'), producer, logger, pollMs: config.OUTBOX_POLL_MS });
+    relay = createOutboxRelay({
+      collections: parts.outboxCollections,
+      leases: mongo.db!.collection('outboxLeases'),
+      producer,
+      logger,
+      pollMs: config.OUTBOX_POLL_MS,
+      onPass: (collection, due, oldestDueAt) => {
+        metrics.outboxBacklog.set({ collection }, due);
+        metrics.outboxOldestAge.set({ collection }, oldestDueAt ? Math.max(0, (Date.now() - oldestDueAt.getTime()) / 1000) : 0);
+      },
+    });
     relay.start();
     for (const spec of parts.consumers) {
       const consumer = createEventConsumer({

@@ -114,6 +114,8 @@ export interface OutboxRelayOptions {
   /** How often indexed collections are scanned for documents their pending entry missed (default 5 minutes; also at start). */
   sweepMs?: number;
   now?: () => Date;
+  /** Told after each pass what was due per collection (counted up to the batch size) and since when the oldest waited. */
+  onPass?: (collection: string, due: number, oldestDueAt: Date | null) => void;
 }
 
 /**
@@ -187,7 +189,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
    */
   async function relayBatch(collection: Collection<Document>): Promise<number> {
     const claimedAt = now();
-    const due = await collection.find({ outboxDueAt: { $lte: claimedAt } }, { projection: { _id: 1 } }).sort({ outboxDueAt: 1, _id: 1 }).limit(batchSize).toArray();
+    const due = await collection.find({ outboxDueAt: { $lte: claimedAt } }, { projection: { _id: 1, outboxDueAt: 1 } }).sort({ outboxDueAt: 1, _id: 1 }).limit(batchSize).toArray();
+    options.onPass?.(collection.collectionName, due.length, due[0]?.outboxDueAt instanceof Date ? due[0].outboxDueAt : null);
     if (due.length === 0) return -1;
     const claimed = (await Promise.all(due.map((d) => claim(collection, d._id, claimedAt)))).filter((d): d is Document => d !== null);
     const perDocument = claimed.map((doc) => ({ doc, entries: (doc.outbox ?? []) as OutboxEntry[] }));
@@ -214,6 +217,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function relayPending(index: Collection<OutboxPendingDoc>): Promise<number> {
     const claimedAt = now();
     const due = await index.find({ dueAt: { $lte: claimedAt } }).sort({ dueAt: 1, _id: 1 }).limit(batchSize).toArray();
+    for (const name of byName.keys()) {
+      const mine = due.filter((p) => p.collection === name);
+      options.onPass?.(name, mine.length, mine[0]?.dueAt ?? null);
+    }
     if (due.length === 0) return -1;
     const leaseKeys = due.map((p) => `${p._id}|${p.dueAt.getTime()}`);
     const lost = new Set<number>();
