@@ -26,7 +26,7 @@ export const workflowBundles = {
   dispatch: {},
   spares: { 'spares-requisitions': 'workflows/src/spares-workflows.ts' },
   quality: { 'quality-eight-ds': 'workflows/src/quality-workflows.ts' },
-  notifications: {},
+  notifications: { 'notifications-acknowledgements': 'workflows/src/notifications-workflows.ts' },
 };
 
 /** Registry packages stay imports; only the project's own workspaces are bundled. */

@@ -3,7 +3,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildEvent, topicOf, topics, type EventKey } from '@aftersales/contracts';
 import type { EscalationStep, SlaPolicy, TierTargets } from '@aftersales/sla';
-import { serviceRequestTaskQueue, type ServiceRequestInput, type serviceRequest } from '@aftersales/workflows';
+import { acknowledgementChainId, getAcknowledgementStateQuery, serviceRequestTaskQueue, type ServiceRequestInput, type serviceRequest } from '@aftersales/workflows';
 import { readTopic } from './support/kafka';
 import { api, tokenFor } from './support/services';
 import { withTemporal } from './support/temporal';
@@ -23,7 +23,7 @@ const quickPolicy: SlaPolicy = {
   escalation: { P1: quickLadder, P2: quickLadder, P3: quickLadder, P4: quickLadder },
 };
 
-interface Notice { id: string; kind: string; title: string; body: string; subject: string; readAt: string | null; acknowledgedAt: string | null; acknowledgedBy: string | null; eventId: string }
+interface Notice { id: string; kind: string; title: string; body: string; subject: string; readAt: string | null; acknowledgedAt: string | null; acknowledgedBy: string | null; eventId: string; because: string; urgent: boolean; chainId: string | null }
 interface MailMessage { ID: string; Subject: string; To: { Address: string }[]; MessageID: string }
 
 /**
@@ -41,7 +41,9 @@ describe('notifications: escalations reach the person on duty', () => {
   const tag = randomUUID().slice(0, 8);
   const supervisor = `SUP-${tag}`;
   const standIn = `STB-${tag}`;
+  const manager = `MGR-${tag}`;
   const email = `sup-${tag}@e2e.example.com`;
+  const standInEmail = `stb-${tag}@e2e.example.com`;
   const requestId = `SR-N-${tag}`;
   let producer: Producer;
   let mailApi: string;
@@ -60,33 +62,35 @@ describe('notifications: escalations reach the person on duty', () => {
     await producer.send({ topic: `${bed.ns}.${topicOf(key)}`, messages: [{ key: subject, value: JSON.stringify(event) }] });
     return event.id;
   }
-  async function inbox(token: string): Promise<Notice[]> {
-    const res = await api(notifications(), 'GET', `/v1/people/${supervisor}/notices`, { token });
+  async function inbox(token: string, person = supervisor): Promise<Notice[]> {
+    const res = await api(notifications(), 'GET', `/v1/people/${person}/notices`, { token });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body.items as Notice[];
   }
-  async function mails(): Promise<MailMessage[]> {
-    const res = await fetch(`${mailApi}/search?query=${encodeURIComponent(`to:${email}`)}&limit=200`);
+  async function mails(to = email): Promise<MailMessage[]> {
+    const res = await fetch(`${mailApi}/search?query=${encodeURIComponent(`to:${to}`)}&limit=200`);
     expect(res.status).toBe(200);
     return ((await res.json()) as { messages: MailMessage[] }).messages;
   }
 
-  it('a P1 breach reaches the named supervisor by inbox and e-mail, acknowledgement is recorded, re-delivery tells nobody twice', async () => {
-    const manager = bed.token('manager');
+  it('a P1 breach reaches the named supervisor by inbox and e-mail; acknowledgement stops its chain, an unacknowledged step goes to the stand-in; re-delivery tells nobody twice', async () => {
+    const managerToken = bed.token('manager');
     const supervisorToken = await tokenFor('dispatcher', supervisor);
 
     // The directory, through the API: a supervisor for Shanghai in Chinese, a stand-in; bad input named.
-    const bad = await api(notifications(), 'PUT', `/v1/people/${supervisor}`, { token: manager, body: { name: 'x', email, timeZone: 'Mars/Olympus', language: 'zh-CN' } });
+    const bad = await api(notifications(), 'PUT', `/v1/people/${supervisor}`, { token: managerToken, body: { name: 'x', email, timeZone: 'Mars/Olympus', language: 'zh-CN' } });
     expect([bad.status, bad.body.error?.field]).toEqual([400, 'timeZone']);
-    for (const [id, name, language, mail] of [[standIn, 'Stand-in', 'en', `stb-${tag}@e2e.example.com`], [supervisor, '王芳', 'zh-CN', email]] as const) {
-      const put = await api(notifications(), 'PUT', `/v1/people/${id}`, { token: manager, body: { name, roles: ['supervisor'], email: mail, timeZone: 'Asia/Shanghai', language, regions: ['Shanghai'] } });
+    const people = [[manager, 'Manager', 'en', `mgr-${tag}@e2e.example.com`, null], [standIn, 'Stand-in', 'en', standInEmail, manager], [supervisor, '王芳', 'zh-CN', email, manager]] as const;
+    for (const [id, name, language, mail, boss] of people) {
+      const put = await api(notifications(), 'PUT', `/v1/people/${id}`, { token: managerToken, body: { name, roles: ['supervisor'], email: mail, timeZone: 'Asia/Shanghai', language, regions: ['Shanghai'], manager: boss } });
       expect(put.status, JSON.stringify(put.body)).toBe(200);
     }
-    const unknownOnShift = await api(notifications(), 'PUT', '/v1/rosters/sup-sh', { token: manager, body: { role: 'supervisor', region: 'Shanghai', shifts: [{ personId: `NOBODY-${tag}` }] } });
+    const unknownOnShift = await api(notifications(), 'PUT', '/v1/rosters/sup-sh', { token: managerToken, body: { role: 'supervisor', region: 'Shanghai', shifts: [{ personId: `NOBODY-${tag}` }] } });
     expect([unknownOnShift.status, unknownOnShift.body.error?.field]).toEqual([422, 'shifts.0.personId']);
-    const roster = await api(notifications(), 'PUT', '/v1/rosters/sup-sh', { token: manager, body: { role: 'supervisor', region: 'Shanghai', shifts: [{ personId: supervisor }], standIn, acknowledgeWithinMinutes: 5 } });
+    // 30 s to acknowledge an urgent notice before it goes to the stand-in, then the manager.
+    const roster = await api(notifications(), 'PUT', '/v1/rosters/sup-sh', { token: managerToken, body: { role: 'supervisor', region: 'Shanghai', shifts: [{ personId: supervisor }], standIn, acknowledgeWithinMinutes: 0.5 } });
     expect(roster.status, JSON.stringify(roster.body)).toBe(200);
-    const duty = await api(notifications(), 'GET', '/v1/duty?role=supervisor&region=Shanghai', { token: manager });
+    const duty = await api(notifications(), 'GET', '/v1/duty?role=supervisor&region=Shanghai', { token: managerToken });
     expect(duty.body.holders).toEqual([{ personId: supervisor, because: 'on-duty', rosterId: 'sup-sh', name: '王芳' }]);
 
     // The request's workflow with seconds-long clocks, then its registration in Shanghai (its region;
@@ -147,6 +151,29 @@ describe('notifications: escalations reach the person on duty', () => {
     }
     expect(items.find((i) => i.id === breach.id)).toMatchObject({ acknowledgedBy: supervisor });
 
+    // The escalation step nobody acknowledges: after the roster's 30 s it goes to the stand-in (in
+    // English, saying who did not acknowledge), whose acknowledgement ends the chain before the manager.
+    const escalation = told.find((n) => n.kind === 'sla-escalation')!;
+    expect([escalation.urgent, escalation.chainId]).toEqual([true, escalation.id]);
+    const standInToken = await tokenFor('dispatcher', standIn);
+    const passed = await eventually('the escalation passed on to the stand-in', async () => (await inbox(standInToken, standIn)).find((n) => n.chainId === escalation.id), { timeoutMs: 90_000, intervalMs: 1000 });
+    expect(passed).toMatchObject({ kind: 'sla-escalation', because: 'passed-on', subject: requestId });
+    expect(passed.body).toContain('Passed on to you: 王芳 did not acknowledge this within 0.5 min.');
+    await eventually('the stand-in e-mailed', async () => ((await mails(standInEmail)).length === 1 ? true : undefined), { timeoutMs: 30_000, intervalMs: 500 });
+    const standInAck = await api(notifications(), 'POST', `/v1/notices/${passed.id}/acknowledgement`, { token: standInToken });
+    expect(standInAck.status, JSON.stringify(standInAck.body)).toBe(200);
+    await withTemporal(bed.stack, async (client) => {
+      for (const n of told.filter((x) => x.urgent)) bed.started.push(acknowledgementChainId(n.id));
+      const chain = await eventually('the escalation chain acknowledged', async () => {
+        const state = await client.workflow.getHandle(acknowledgementChainId(escalation.id)).query(getAcknowledgementStateQuery);
+        return state.status === 'acknowledged' ? state : undefined;
+      });
+      expect(chain.acknowledged).toMatchObject({ noticeId: passed.id, by: standIn });
+      expect(chain.passedOn.map((p) => [p.from, p.to])).toEqual([[supervisor, standIn]]);
+      const breachChain = await client.workflow.getHandle(acknowledgementChainId(breach.id)).query(getAcknowledgementStateQuery);
+      expect([breachChain.status, breachChain.acknowledged?.by, breachChain.passedOn]).toEqual(['acknowledged', supervisor, []]);
+    });
+
     // Re-delivery: the breach event itself published again, then a fresh fact on the same request
     // (same partition, so once it is told the re-delivered one has been consumed before it).
     const onTopic = await readTopic(bed.stack.kafkaBrokers, `${bed.ns}.${topics.serviceRequests}`, { atLeast: 4 });
@@ -164,5 +191,9 @@ describe('notifications: escalations reach the person on duty', () => {
     const finalMails = await mails();
     expect(finalMails).toHaveLength(4);
     expect(finalMails.filter((m) => m.Subject === breach.title)).toHaveLength(1);
+    // Chains that ended told nobody further: the manager's inbox is empty, the stand-in has only the one.
+    expect(await inbox(managerToken, manager)).toEqual([]);
+    expect((await inbox(standInToken, standIn)).map((n) => n.id)).toEqual([passed.id]);
+    for (const n of after.filter((x) => x.urgent)) bed.started.push(acknowledgementChainId(n.id));
   });
 });

@@ -1,11 +1,13 @@
 import { topics } from '@aftersales/contracts';
 import type { ServiceDefinition } from '@aftersales/platform';
+import { acknowledgementTaskQueue, notificationsWorkflowsPath } from '@aftersales/workflows';
 import { directoryRoutes } from './api/directory';
 import { inboxRoutes } from './api/inbox';
 import { loadNotificationsConfig } from './config';
 import { notificationsConsumers } from './events/consumers';
 import { createNotificationsStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
+import { createAcknowledgementActivities } from './worker/acknowledgement-activities';
 import { createMailSender } from './worker/mail-sender';
 
 /** Notifications: the facts that call for a person reach the people on duty, in their inbox and by e-mail. */
@@ -32,11 +34,11 @@ export const notificationsService: ServiceDefinition = {
       : null;
     mail?.start();
     return {
-      routes: [...directoryRoutes(store, platform.now), ...inboxRoutes(store, platform.now)],
+      routes: [...directoryRoutes(store, platform.now), ...inboxRoutes(store, platform)],
       outboxCollections: [],
       topics: [topics.serviceRequests, topics.eightDs],
       consumers: notificationsConsumers(platform, store, { intakeUrl: config.NOTIFY_INTAKE_URL, qualityUrl: config.NOTIFY_QUALITY_URL }, () => mail?.nudge()),
-      temporalWorkers: [],
+      temporalWorkers: [{ taskQueue: acknowledgementTaskQueue, workflowsPath: notificationsWorkflowsPath, activities: createAcknowledgementActivities(store, platform.now) }],
     };
   },
 };

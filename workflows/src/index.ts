@@ -15,3 +15,7 @@ export type { eightD } from './eight-d/workflow';
 export { knowledgeArticleFor, defaultEscalationChain, defaultDueHours } from './eight-d/engine';
 /** Absolute path of quality's workflow bundle entry (the eightD workflow), for its own worker. */
 export const qualityWorkflowsPath = new URL('./quality-workflows.ts', import.meta.url).pathname;
+export * from './acknowledgement/messages';
+export type { acknowledgementChain } from './acknowledgement/workflow';
+/** Bundle entry of the notifications worker (acknowledgement chains), for Worker.create({ workflowsPath }). */
+export const notificationsWorkflowsPath = new URL('./notifications-workflows.ts', import.meta.url).pathname;

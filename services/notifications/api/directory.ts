@@ -36,7 +36,8 @@ const rosterBody = z.strictObject({
   productLine: identifier.nullable().default(null),
   shifts: z.array(z.strictObject({ personId: identifier, from: instant.nullable().default(null), until: instant.nullable().default(null) })).min(1).max(500),
   standIn: identifier.nullable().default(null),
-  acknowledgeWithinMinutes: z.number().int().min(1).max(7 * 24 * 60).default(30),
+  /** Fractions allowed (0.1 = 6 s) for drills and tests; at most a week. */
+  acknowledgeWithinMinutes: z.number().min(0.05).max(7 * 24 * 60).default(30),
 });
 
 async function mustExist(store: NotificationsStore, personId: string, field: string): Promise<void> {

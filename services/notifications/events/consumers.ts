@@ -1,8 +1,10 @@
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import { topics, type KnownEvent } from '@aftersales/contracts';
 import { applyOnce, type ConsumedEvent, type ConsumerSpec, type Platform } from '@aftersales/platform';
+import { acknowledgementChainId, acknowledgementTaskQueue, type acknowledgementChain } from '@aftersales/workflows';
 import type { Call } from '../domain/notices';
 import type { NotificationsStore } from '../store/collections';
-import { tell } from '../store/notifier';
+import { tell, type TellOutcome } from '../store/notifier';
 
 export const notificationsConsumer = 'notifications';
 
@@ -22,6 +24,22 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
   const log = platform.logger.child({ module: 'notify' });
   const once = (event: ConsumedEvent['event'], apply: () => Promise<void>) => applyOnce(platform.mongo, notificationsConsumer, event.id, apply).then(() => undefined);
 
+  /** Every urgent notice waits for acknowledgement in its own workflow; a second start is refused, so a re-applied fact starts none. */
+  async function startChains(outcome: TellOutcome): Promise<void> {
+    for (const { noticeId, chain, windowMs } of outcome.chains) {
+      try {
+        await platform.temporal.workflow.start<typeof acknowledgementChain>('acknowledgementChain', {
+          workflowId: acknowledgementChainId(noticeId),
+          taskQueue: platform.taskQueue(acknowledgementTaskQueue),
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          args: [{ noticeId, chain, windowMs }],
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+    }
+  }
+
   async function requestFact(event: ConsumedEvent['event'], requestId: string, call: Call): Promise<void> {
     const context = await store.requestContexts.findOne({ _id: requestId });
     const outcome = await tell(store, {
@@ -33,6 +51,7 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
       productLine: context?.productLine ?? null,
       link: `${links.intakeUrl}/v1/service-requests/${requestId}`,
     }, platform.now, log);
+    await startChains(outcome);
     log.info({ eventId: event.id, subject: requestId, told: outcome.told.map((t) => t.personId), unresolved: outcome.unresolved }, 'fact told');
     onTold();
   }
@@ -48,6 +67,7 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
       productLine: context?.productLine ?? null,
       link: `${links.qualityUrl}/v1/eight-ds/${eightDId}`,
     }, platform.now, log);
+    await startChains(outcome);
     log.info({ eventId: event.id, subject: eightDId, told: outcome.told.map((t) => t.personId), unresolved: outcome.unresolved }, 'fact told');
     onTold();
   }

@@ -1,7 +1,7 @@
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import type { Language, Person, Roster } from '../domain/duty';
-import type { NoticeKind } from '../domain/notices';
+import type { Call, NoticeKind } from '../domain/notices';
 
 /**
  * Notifications' collections. "Once" rests on unique keys: a notice is `_id`-keyed by event and
@@ -40,12 +40,17 @@ export interface NoticeDoc {
   subject: string;
   role: string;
   rosterId: string;
-  because: 'on-duty' | 'stand-in';
+  because: 'on-duty' | 'stand-in' | 'passed-on';
   urgent: boolean;
   language: Language;
   title: string;
   body: string;
   link: string;
+  /** The fact as the words were made from it, so a notice passed on can be worded for its next reader. */
+  call: Call;
+  /** Urgent notices wait for acknowledgement in a chain named by its first notice; 0 = the person on duty, then stand-in, manager. */
+  chainId: string | null;
+  level: number;
   occurredAt: Date;
   createdAt: Date;
   readAt: Date | null;

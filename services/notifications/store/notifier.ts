@@ -30,17 +30,74 @@ export interface FactToTell {
 export interface TellOutcome {
   told: { personId: string; noticeId: string; role: string; because: string; created: boolean }[];
   unresolved: string[];
+  /** Urgent notices and who is told next if nobody acknowledges: the person on duty, the roster's stand-in, their manager. */
+  chains: { noticeId: string; chain: string[]; windowMs: number }[];
+}
+
+export interface NoticeTarget {
+  eventId: string;
+  eventType: string;
+  occurredAt: Date;
+  call: Call;
+  link: string;
+  role: string;
+  rosterId: string;
+  because: 'on-duty' | 'stand-in' | 'passed-on';
+  chainId: string | null;
+  level: number;
+  /** Words put before the notice's own, e.g. why it was passed on. */
+  preface?: { 'zh-CN': string; en: string };
+}
+
+/**
+ * Gives one person one notice: the inbox entry, its inbox delivery and its e-mail, each a unique-key
+ * insert (the notice by event x person), so doing it again completes what is missing and adds nothing.
+ */
+export async function deliverNotice(store: NotificationsStore, person: Person, target: NoticeTarget, now: () => Date): Promise<{ noticeId: string; created: boolean }> {
+  const id = noticeId(target.eventId, person.id);
+  const words = render(target.call, person.language, person.timeZone, target.link);
+  const preface = target.preface?.[person.language];
+  if (preface) words.body = `${preface}\n\n${words.body}`;
+  const at = now();
+  const notice: NoticeDoc = {
+    _id: id,
+    personId: person.id,
+    eventId: target.eventId,
+    eventType: target.eventType,
+    kind: target.call.kind,
+    subject: subjectOf(target.call),
+    role: target.role,
+    rosterId: target.rosterId,
+    because: target.because,
+    urgent: isUrgent(target.call),
+    language: person.language,
+    title: words.title,
+    body: words.body,
+    link: target.link,
+    call: target.call,
+    chainId: target.chainId ?? (isUrgent(target.call) ? id : null),
+    level: target.level,
+    occurredAt: target.occurredAt,
+    createdAt: at,
+    readAt: null,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+  };
+  const created = await insertedOnce(store.notices.insertOne(notice));
+  await insertedOnce(store.deliveries.insertOne(delivery(notice, 'inbox', null, at)));
+  await queueEmail(store, notice, person, words, at);
+  return { noticeId: id, created };
 }
 
 /**
  * Tells the people on duty for a fact: for each role the fact calls for, the holders at the
- * fact's instant each get one notice (inbox) and one e-mail queued for sending. Every write is a
- * unique-key insert, so a re-delivered fact (or a retry after a crash half-way) adds nothing that
- * exists and completes what is missing; an e-mail is queued only while its delivery is pending.
+ * fact's instant each get one notice (inbox) and one e-mail queued for sending. A re-delivered
+ * fact (or a retry after a crash half-way) adds nothing that exists and completes what is missing;
+ * an e-mail is queued only while its delivery is pending.
  */
 export async function tell(store: NotificationsStore, fact: FactToTell, now: () => Date, log: Logger): Promise<TellOutcome> {
   const directory = await readDirectory(store);
-  const outcome: TellOutcome = { told: [], unresolved: [] };
+  const outcome: TellOutcome = { told: [], unresolved: [], chains: [] };
   const subject = subjectOf(fact.call);
   for (const role of rolesFor(fact.call)) {
     const duty = resolveDuty(directory.rosters, directory.people, { role, region: fact.region, productLine: fact.productLine, at: fact.occurredAt });
@@ -51,34 +108,13 @@ export async function tell(store: NotificationsStore, fact: FactToTell, now: () 
     }
     for (const holder of duty.holders) {
       const person = directory.people.get(holder.personId)!;
-      const id = noticeId(fact.eventId, person.id);
-      const words = render(fact.call, person.language, person.timeZone, fact.link);
-      const at = now();
-      const notice: NoticeDoc = {
-        _id: id,
-        personId: person.id,
-        eventId: fact.eventId,
-        eventType: fact.eventType,
-        kind: fact.call.kind,
-        subject,
-        role,
-        rosterId: holder.rosterId,
-        because: holder.because,
-        urgent: isUrgent(fact.call),
-        language: person.language,
-        title: words.title,
-        body: words.body,
-        link: fact.link,
-        occurredAt: fact.occurredAt,
-        createdAt: at,
-        readAt: null,
-        acknowledgedAt: null,
-        acknowledgedBy: null,
-      };
-      const created = await insertedOnce(store.notices.insertOne(notice));
-      await insertedOnce(store.deliveries.insertOne(delivery(notice, 'inbox', null, at)));
-      await queueEmail(store, notice, person, words, at);
-      outcome.told.push({ personId: person.id, noticeId: id, role, because: holder.because, created });
+      const told = await deliverNotice(store, person, { ...fact, role, rosterId: holder.rosterId, because: holder.because, chainId: null, level: 0 }, now);
+      outcome.told.push({ personId: person.id, noticeId: told.noticeId, role, because: holder.because, created: told.created });
+      if (isUrgent(fact.call)) {
+        const roster = directory.rosters.find((r) => r.id === holder.rosterId);
+        const chain = [...new Set([person.id, roster?.standIn, person.manager].filter((id): id is string => !!id && directory.people.has(id)))];
+        outcome.chains.push({ noticeId: told.noticeId, chain, windowMs: Math.round((roster?.acknowledgeWithinMinutes ?? 30) * 60_000) });
+      }
     }
   }
   return outcome;
