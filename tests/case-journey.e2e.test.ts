@@ -72,12 +72,14 @@ describe('a case from first contact to closed, paid and learned from', () => {
       startedAt,
       finishedAt: new Date().toISOString(),
       effortMinutes: 60,
-      cause: 'Focus lens coating burnt',
+      // The words mention misuse; the engineer's decision is a quality failure, and the decision rules.
+      cause: 'No sign of misuse; porous weld seam',
       fix: 'Replaced the focus lens',
       workDone: 'Fitted a coated lens, recalibrated focus, test cut clean',
       partsUsed: [{ partNumber: 'P-LENS-B', quantity: 1, removedSerial: 'LENS-OLD-1' }],
       firstTimeFix: true,
       failureMode: 'FM-LENS-BURN',
+      failureCategory: 'quality-failure',
       travelMinutes: 30,
       customerSignOff: { name: 'Li Wei', at: new Date().toISOString() },
     });
@@ -100,8 +102,10 @@ describe('a case from first contact to closed, paid and learned from', () => {
       const mine = body.entries?.filter((e) => e.caseId === id) ?? [];
       return mine.length > 0 ? mine : undefined;
     });
-    // In warranty, a quality failure (neither wear nor misuse): the factory pays every line.
+    // In warranty, decided a quality failure at the report: the factory pays every line.
     expect(new Set(allocation.map((e) => e.costCentre))).toEqual(new Set(['factory']));
+    const decision = (await get('spares', `/v1/cases/${id}/failure-decision`, 'finance')).body as { inForce: { category: string; decidedBy: string } | null };
+    expect(decision.inForce).toMatchObject({ category: 'quality-failure', decidedBy: workOrder.engineerId });
 
     // The defective lens comes back; analysis finds wear: what the factory paid for it moves to the
     // sales centre as adjusting entries, and quality learns the finding.
@@ -120,7 +124,7 @@ describe('a case from first contact to closed, paid and learned from', () => {
       const items = (await get('quality', '/v1/failure-records?model=FL-3015', 'quality')).body.items as { requestId: string; failureMode: string; model: string }[] | undefined;
       return items?.find((r) => r.requestId === id);
     });
-    expect(record).toMatchObject({ model: 'FL-3015', failureMode: 'FM-LENS-BURN' });
+    expect(record).toMatchObject({ model: 'FL-3015', failureMode: 'FM-LENS-BURN', failureDecision: { category: 'quality-failure', by: 'engineer', decidedBy: workOrder.engineerId } });
 
     // Dispatch assigned it exactly once, across its restart.
     const all = (await get('dispatch', `/v1/work-orders?requestId=${id}`, 'dispatcher')).body.items as WorkOrderView[];

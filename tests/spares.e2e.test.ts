@@ -229,6 +229,11 @@ describe('spares end to end', () => {
 
   it('paid work: a quote the customer accepts, then consumption charged to the customer; no return expected', async () => {
     await openCase('SR-P', 'WO-P', 'none');
+    // Paid work: nothing is reserved or requisitioned before the customer accepts the quote.
+    for (const path of ['/v1/reservations', '/v1/requisitions']) {
+      const early = await call('POST', path, engineer, { workOrderId: 'WO-P', lines: [{ partNumber: 'P-NOZZLE-15', quantity: 1 }] });
+      expect([early.status, early.body.error?.field], `${path}: ${JSON.stringify(early.body)}`).toEqual([409, 'workOrderId']);
+    }
     const quote = await ok('POST', '/v1/quotes', agent, { requestId: 'SR-P', workOrderId: 'WO-P', parts: [{ partNumber: 'P-NOZZLE-15', quantity: 2 }], labourHours: 1.5, trips: 1 }, 201);
     // Two nozzles at 10 % off (1,080 each), 1.5 h labour, one trip.
     expect(quote).toMatchObject({ status: 'issued', totalCents: 2 * 1_080 + 13_500 + 12_000, currency: 'EUR' });

@@ -17,6 +17,7 @@ import { priorityTiers } from '@aftersales/sla';
 import {
   acceptanceUpdate,
   cancelUpdate,
+  overrideQuoteUpdate,
   recordFirstResponseUpdate,
   reopenUpdate,
   resolveUpdate,
@@ -147,6 +148,7 @@ export function serviceRequestActionRoutes(platform: Platform, models: IntakeMod
     step({ path: 'acceptance', summary: 'The customer accepts (closes) or rejects (reopens) the work', roles: ['agent', 'manager'], body: z.object({ accepted: z.boolean(), note }), def: acceptanceUpdate, args: (b, pr) => [{ accepted: b.accepted, by: by(pr), ...(b.note ? { note: b.note } : {}) }] }),
     step({ path: 'survey', summary: 'Satisfaction survey after closure, score 1 to 5', roles: ['agent', 'manager', 'platform'], body: z.object({ score: z.number().int().min(1).max(5), comment: z.string().trim().max(2000).optional() }), def: surveyUpdate, args: (b) => [{ score: b.score, ...(b.comment ? { comment: b.comment } : {}) }] }),
     step({ path: 'reopening', summary: 'The fault came back after closure: work the request again, with a new resolution clock', roles: ['agent', 'manager'], body: z.object({ reason: z.string().trim().min(3).max(2000) }), def: reopenUpdate, args: (b, pr) => [{ by: by(pr), reason: b.reason }] }),
+    step({ path: 'quote-override', summary: 'Paid work goes ahead without an accepted quote: who decided it and why are recorded, and the request goes to dispatch', roles: ['manager'], body: z.object({ reason: z.string().trim().min(3).max(2000) }), def: overrideQuoteUpdate, args: (b, pr) => [{ by: by(pr), reason: b.reason }] }),
     step({ path: 'cancellation', summary: 'Cancel an open request with a reason', roles: ['agent', 'manager'], body: z.object({ reason: z.string().trim().min(3).max(2000) }), def: cancelUpdate, args: (b, pr) => [{ by: by(pr), reason: b.reason }] }),
   ];
 }

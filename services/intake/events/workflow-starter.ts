@@ -35,6 +35,8 @@ export function createWorkflowStarter(platform: Platform) {
             correlationId: event.correlationId,
             sla,
             ...(data.complaint ? { initialTier: data.complaint.tier } : {}),
+            // Paid work: the workflow holds dispatch until the quote is accepted or the wait overridden.
+            ...(data.entitlement?.quoteRequired ? { quoteRequired: true } : {}),
           },
         ],
         memo: { causationId: event.id },

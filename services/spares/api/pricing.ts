@@ -168,6 +168,8 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
           throw error;
         }
         platform.nudgeOutbox();
+        // Paid work may go ahead from here: parts can be reserved for the case.
+        if (ctx.body.accepted) await store.cases.updateOne({ _id: quote.requestId, paidWork: { $exists: false } }, { $set: { paidWork: { basis: 'quote-accepted', quoteId: quote._id, at } } });
         return { status: 200, body: await presentQuote(quote._id) };
       },
     }),

@@ -11,6 +11,9 @@ export async function openWorkOrder(store: SparesStore, workOrderId: string) {
   const workOrder = await store.workOrders.findOne({ _id: workOrderId });
   if (!workOrder) throw new UnprocessableError('workOrderId', `work order ${workOrderId} is not known to spares (yet)`);
   if (workOrder.status === 'completed' || workOrder.status === 'cancelled') throw new UnprocessableError('workOrderId', `work order ${workOrderId} is ${workOrder.status}`);
+  // Paid work waits for the customer's accepted quote, or an override recorded at intake.
+  const caseDoc = await store.cases.findOne({ _id: workOrder.requestId }, { projection: { quoteRequired: 1, paidWork: 1 } });
+  if (caseDoc?.quoteRequired && !caseDoc.paidWork) throw new ConflictError(`request ${workOrder.requestId} is paid work: nothing is reserved for work order ${workOrderId} before its quote is accepted or the wait is overridden`, 'workOrderId');
   return workOrder;
 }
 

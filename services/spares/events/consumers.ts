@@ -47,6 +47,16 @@ export function sparesConsumers(platform: Platform, store: SparesStore, book: Re
     });
   };
 
+  /** Dispatch was asked for: for paid work, on an accepted quote or an override (who, why), which parts may now be reserved on. */
+  const dispatchRequested = async ({ event }: ConsumedEvent) => {
+    const { data } = event as KnownEvent<'service-request.dispatch-requested@1'>;
+    await once(casesConsumer, event, async () => {
+      const p = data.paidWork;
+      const paidWork = !p ? { basis: 'before-the-quote-rule' as const } : p.basis === 'override' ? { ...p, at: new Date(p.at) } : { basis: p.basis, quoteId: p.quoteId, at: new Date(p.acceptedAt) };
+      await store.cases.updateOne({ _id: data.requestId, quoteRequired: true, paidWork: { $exists: false } }, { $set: { paidWork } });
+    });
+  };
+
   const closed = async ({ event }: ConsumedEvent) => {
     const { data } = event as KnownEvent<'service-request.closed@1'>;
     await once(casesConsumer, event, async () => {
@@ -118,7 +128,7 @@ export function sparesConsumers(platform: Platform, store: SparesStore, book: Re
   };
 
   return [
-    { group: casesConsumer, topics: [topics.serviceRequests], handlers: { 'service-request.registered@1': registered, 'service-request.closed@1': closed } },
+    { group: casesConsumer, topics: [topics.serviceRequests], handlers: { 'service-request.registered@1': registered, 'service-request.dispatch-requested@1': dispatchRequested, 'service-request.closed@1': closed } },
     {
       group: workOrdersConsumer,
       topics: [topics.workOrders],

@@ -111,6 +111,11 @@ export interface CaseDoc {
   status: 'open' | 'awaiting-report' | 'closed';
   closedAt: Date | null;
   closedWorkOrderId?: string | null;
+  /**
+   * What paid work (quoteRequired) rests on: the customer's accepted quote, or an override at
+   * intake (who, why). 'before-the-quote-rule': dispatched by a workflow started before the wait existed.
+   */
+  paidWork?: { basis: 'quote-accepted'; quoteId: string; at: Date } | { basis: 'override'; by: string; reason: string; at: Date } | { basis: 'before-the-quote-rule' };
   /** What allocation charged (the input, with the decision in force then): a later review re-charges from it. */
   chargedCase?: ClosedCase;
 }

@@ -20,14 +20,15 @@ export type Transition =
   | 'workOrderStep'
   | 'route'
   | 'quote'
+  | 'quoteOverride'
   | 'parts';
 
-const open: ServiceRequestStatus[] = ['registered', 'awaiting-dispatch', 'dispatched', 'on-site'];
+const open: ServiceRequestStatus[] = ['registered', 'awaiting-quote', 'awaiting-dispatch', 'dispatched', 'on-site'];
 
 const allowedFrom: Record<Transition, readonly ServiceRequestStatus[]> = {
   firstResponse: [...open, 'resolved'],
   screen: ['registered'],
-  retriage: ['awaiting-dispatch', 'dispatched', 'on-site'],
+  retriage: ['awaiting-quote', 'awaiting-dispatch', 'dispatched', 'on-site'],
   waitOnCustomer: open,
   resume: open,
   workOrderAssigned: ['awaiting-dispatch', 'dispatched'],
@@ -41,6 +42,8 @@ const allowedFrom: Record<Transition, readonly ServiceRequestStatus[]> = {
   workOrderStep: ['awaiting-dispatch', 'dispatched', 'on-site'],
   route: open,
   quote: open,
+  // Before screening (then screening does not wait) or while the request waits for the quote.
+  quoteOverride: ['registered', 'awaiting-quote'],
   // A part used is reported with the work, which may come after the resolution.
   parts: [...open, 'resolved'],
 };

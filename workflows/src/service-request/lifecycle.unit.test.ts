@@ -11,6 +11,7 @@ import { startSla } from './sla-engine';
 const statuses = [
   'registered',
   'screened-invalid',
+  'awaiting-quote',
   'awaiting-dispatch',
   'dispatched',
   'on-site',
@@ -36,6 +37,7 @@ const transitions = [
   'workOrderStep',
   'route',
   'quote',
+  'quoteOverride',
   'parts',
 ] as const satisfies readonly Transition[];
 
@@ -48,29 +50,30 @@ type Row = Record<(typeof statuses)[number], 0 | 1>;
 
 /**
  * The expected table, written out by hand (1 = allowed). Columns: registered, screened-invalid,
- * awaiting-dispatch, dispatched, on-site, resolved, closed, followed-up, cancelled.
+ * awaiting-quote, awaiting-dispatch, dispatched, on-site, resolved, closed, followed-up, cancelled.
  * waitOnCustomer and resume also depend on the waiting flag; their rows say where the status
  * allows them (see the waiting rules below).
  */
 const row = (...cells: (0 | 1)[]): Row => Object.fromEntries(statuses.map((s, i) => [s, cells[i]])) as Row;
-//                                reg inv  aw dis on res clo fol can
+//                                reg inv  aq aw dis on res clo fol can
 const expected: Record<Transition, Row> = {
-  firstResponse: /*           */ row(1, 0, 1, 1, 1, 1, 0, 0, 0),
-  screen: /*                  */ row(1, 0, 0, 0, 0, 0, 0, 0, 0),
-  retriage: /*                */ row(0, 0, 1, 1, 1, 0, 0, 0, 0),
-  waitOnCustomer: /*          */ row(1, 0, 1, 1, 1, 0, 0, 0, 0),
-  resume: /*                  */ row(1, 0, 1, 1, 1, 0, 0, 0, 0),
-  workOrderAssigned: /*       */ row(0, 0, 1, 1, 0, 0, 0, 0, 0),
-  engineerArrived: /*         */ row(0, 0, 0, 1, 0, 0, 0, 0, 0),
-  resolve: /*                 */ row(0, 0, 1, 1, 1, 0, 0, 0, 0),
-  acceptance: /*              */ row(0, 0, 0, 0, 0, 1, 0, 0, 0),
-  survey: /*                  */ row(0, 0, 0, 0, 0, 0, 1, 0, 0),
-  cancel: /*                  */ row(1, 0, 1, 1, 1, 0, 0, 0, 0),
-  reopen: /*                  */ row(0, 0, 0, 0, 0, 0, 1, 0, 0),
-  workOrderStep: /*           */ row(0, 0, 1, 1, 1, 0, 0, 0, 0),
-  route: /*                   */ row(1, 0, 1, 1, 1, 0, 0, 0, 0),
-  quote: /*                   */ row(1, 0, 1, 1, 1, 0, 0, 0, 0),
-  parts: /*                   */ row(1, 0, 1, 1, 1, 1, 0, 0, 0),
+  firstResponse: /*           */ row(1, 0, 1, 1, 1, 1, 1, 0, 0, 0),
+  screen: /*                  */ row(1, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+  retriage: /*                */ row(0, 0, 1, 1, 1, 1, 0, 0, 0, 0),
+  waitOnCustomer: /*          */ row(1, 0, 1, 1, 1, 1, 0, 0, 0, 0),
+  resume: /*                  */ row(1, 0, 1, 1, 1, 1, 0, 0, 0, 0),
+  workOrderAssigned: /*       */ row(0, 0, 0, 1, 1, 0, 0, 0, 0, 0),
+  engineerArrived: /*         */ row(0, 0, 0, 0, 1, 0, 0, 0, 0, 0),
+  resolve: /*                 */ row(0, 0, 0, 1, 1, 1, 0, 0, 0, 0),
+  acceptance: /*              */ row(0, 0, 0, 0, 0, 0, 1, 0, 0, 0),
+  survey: /*                  */ row(0, 0, 0, 0, 0, 0, 0, 1, 0, 0),
+  cancel: /*                  */ row(1, 0, 1, 1, 1, 1, 0, 0, 0, 0),
+  reopen: /*                  */ row(0, 0, 0, 0, 0, 0, 0, 1, 0, 0),
+  workOrderStep: /*           */ row(0, 0, 0, 1, 1, 1, 0, 0, 0, 0),
+  route: /*                   */ row(1, 0, 1, 1, 1, 1, 0, 0, 0, 0),
+  quote: /*                   */ row(1, 0, 1, 1, 1, 1, 0, 0, 0, 0),
+  quoteOverride: /*           */ row(1, 0, 1, 0, 0, 0, 0, 0, 0, 0),
+  parts: /*                   */ row(1, 0, 1, 1, 1, 1, 1, 0, 0, 0),
 };
 
 const allowedFrom = (transition: Transition) => statuses.filter((s) => expected[transition][s] === 1);
@@ -108,7 +111,7 @@ const cases = transitions.flatMap((transition) => statuses.map((status) => ({ tr
 describe('the lifecycle table', () => {
   it('lists every status and every transition', () => {
     expect(everyStatusListed && everyTransitionListed).toBe(true);
-    expect(cases).toHaveLength(9 * 16);
+    expect(cases).toHaveLength(10 * 17);
   });
 
   it.each(cases.filter((c) => c.allowed))('allows $transition while $status', ({ transition, status }) => {
@@ -146,7 +149,7 @@ describe('the lifecycle table', () => {
 });
 
 describe('waiting on the customer', () => {
-  const open = ['registered', 'awaiting-dispatch', 'dispatched', 'on-site'] as const;
+  const open = ['registered', 'awaiting-quote', 'awaiting-dispatch', 'dispatched', 'on-site'] as const;
 
   it.each(open)('while %s: waitOnCustomer only when not waiting yet, resume only when waiting', (status) => {
     expect(isAllowed(stateOf(status, false), 'waitOnCustomer')).toBe(true);
@@ -160,10 +163,10 @@ describe('waiting on the customer', () => {
 
   it('checks the status first: a closed request that still says waiting is refused for its status', () => {
     expect(() => assertAllowed(stateOf('closed', true), 'resume')).toThrow(
-      'resume is not allowed while the request is closed (allowed from: registered, awaiting-dispatch, dispatched, on-site)',
+      'resume is not allowed while the request is closed (allowed from: registered, awaiting-quote, awaiting-dispatch, dispatched, on-site)',
     );
     expect(() => assertAllowed(stateOf('resolved', false), 'waitOnCustomer')).toThrow(
-      'waitOnCustomer is not allowed while the request is resolved (allowed from: registered, awaiting-dispatch, dispatched, on-site)',
+      'waitOnCustomer is not allowed while the request is resolved (allowed from: registered, awaiting-quote, awaiting-dispatch, dispatched, on-site)',
     );
   });
 
@@ -178,6 +181,7 @@ describe('isFinal', () => {
   it.each([
     ['registered', false],
     ['screened-invalid', true],
+    ['awaiting-quote', false],
     ['awaiting-dispatch', false],
     ['dispatched', false],
     ['on-site', false],

@@ -32,11 +32,15 @@ export interface ServiceRequestInput {
   initialTier?: PriorityTier;
   /** History events after which a run continues as new (default 10,000; the server may suggest it earlier). */
   historyLimit?: number;
+  /** The entitlement says paid work: nothing is dispatched before a quote is accepted or the wait overridden. Absent in runs started before. */
+  quoteRequired?: boolean;
 }
 
 export const requestStatuses = [
   'registered',
   'screened-invalid',
+  /** Valid paid work waiting for the customer's accepted quote (or an override) before dispatch. */
+  'awaiting-quote',
   'awaiting-dispatch',
   'dispatched',
   'on-site',
@@ -94,6 +98,8 @@ export interface ServiceRequestState {
   route?: ResolutionRoute | null;
   /** The quote for paid work, while one is out or after it was answered. */
   quote?: { id: string; status: 'issued' | 'accepted' | 'declined'; totalCents: number | null; currency: string | null; at: string } | null;
+  /** Paid work went ahead without an accepted quote: who decided it, why and when. */
+  quoteOverride?: { by: string; reason: string; at: string } | null;
   /** Parts the case waits for (backordered), by part number; emptied as they are reserved. */
   partsAwaited?: { partNumber: string; quantity: number; expectedAt: string | null }[];
   resolution: { cause: string; fix: string; firstTimeFix: boolean; by: string; at: string } | null;
@@ -144,6 +150,8 @@ export const resolveUpdate = defineUpdate<ServiceRequestView, [ResolutionInput]>
 export const acceptanceUpdate = defineUpdate<ServiceRequestView, [{ accepted: boolean; by: string; note?: string }]>('acceptance');
 export const surveyUpdate = defineUpdate<ServiceRequestView, [{ score: number; comment?: string }]>('survey');
 export const cancelUpdate = defineUpdate<ServiceRequestView, [{ by: string; reason: string }]>('cancelRequest');
+/** Paid work goes ahead without an accepted quote: a person decides it, with the reason, and it is recorded. */
+export const overrideQuoteUpdate = defineUpdate<ServiceRequestView, [{ by: string; reason: string }]>('overrideQuote');
 /** The fault came back after closure: the request is worked again, with a new resolution clock. */
 export const reopenUpdate = defineUpdate<ServiceRequestView, [{ by: string; reason: string }]>('reopen');
 

@@ -17,6 +17,7 @@ import {
   cancelUpdate,
   engineerArrivedSignal,
   getStateQuery,
+  overrideQuoteUpdate,
   partsSignal,
   quoteSignal,
   recordFirstResponseUpdate,
@@ -155,6 +156,39 @@ class ServiceRequestProcess {
     apply();
   }
 
+  private paidWorkWaits(): boolean {
+    return this.input.quoteRequired === true && this.state.quote?.status !== 'accepted' && !this.state.quoteOverride;
+  }
+
+  /** The request needs a person or a part: dispatch plans it from this event, which says what paid work rests on. */
+  private requestDispatch(): void {
+    const s = this.state;
+    const onSite = engine.views(s.sla, this.now()).find((c) => c.name === 'on-site');
+    const paidWork = !this.input.quoteRequired
+      ? undefined
+      : s.quote?.status === 'accepted'
+        ? { basis: 'quote-accepted', quoteId: s.quote.id, acceptedAt: s.quote.at }
+        : s.quoteOverride
+          ? { basis: 'override', ...s.quoteOverride }
+          : undefined;
+    this.emit('service-request.dispatch-requested@1', {
+      customerId: this.input.customerId,
+      serialNumber: this.input.serialNumber,
+      tier: s.sla.tier,
+      responseMode: s.sla.terms.responseMode,
+      locationClass: s.sla.terms.locationClass,
+      onSiteDueAt: onSite?.dueAt ?? null,
+      ...(paidWork ? { paidWork } : {}),
+    });
+  }
+
+  /** The wait for the quote is over (accepted or overridden): the request goes to dispatch. */
+  private releasePaidWork(): void {
+    if (this.state.status !== 'awaiting-quote') return;
+    this.move('awaiting-dispatch');
+    this.requestDispatch();
+  }
+
   private registerHandlers(): void {
     const s = () => this.state;
     setHandler(getStateQuery, () => this.view());
@@ -180,17 +214,11 @@ class ServiceRequestProcess {
       s().screening = { outcome: 'valid', faultCategory: screening.faultCategory, severity: screening.severity, by: screening.by, at: at.toISOString() };
       s().sla = engine.setTier(s().sla, moreUrgent(screening.tier, this.input.initialTier), at);
       this.record('screened', screening.by, screening.note);
-      this.move('awaiting-dispatch');
+      // Paid work is not dispatched before the customer accepts its quote, or someone overrides the wait.
+      const waits = this.paidWorkWaits();
+      this.move(waits ? 'awaiting-quote' : 'awaiting-dispatch', undefined, waits ? 'paid work waits for an accepted quote or an override' : undefined);
       this.emit('service-request.screened@1', { outcome: 'valid', faultCategory: screening.faultCategory, severity: screening.severity, tier: s().sla.tier });
-      const onSite = engine.views(s().sla, at).find((c) => c.name === 'on-site');
-      this.emit('service-request.dispatch-requested@1', {
-        customerId: this.input.customerId,
-        serialNumber: this.input.serialNumber,
-        tier: s().sla.tier,
-        responseMode: s().sla.terms.responseMode,
-        locationClass: s().sla.terms.locationClass,
-        onSiteDueAt: onSite?.dueAt ?? null,
-      });
+      if (!waits) this.requestDispatch();
     }, (screening) => {
       if (screening.outcome === 'valid' && !priorityTiers.includes(screening.tier)) throw new TransitionRefused(`tier must be one of ${priorityTiers.join(', ')}`);
       if (screening.outcome === 'invalid' && screening.reason === 'duplicate' && !screening.duplicateOf) throw new TransitionRefused('duplicateOf is required for a duplicate');
@@ -280,6 +308,7 @@ class ServiceRequestProcess {
           s().sla = engine.resumeAll(s().sla, at);
           s().waitingOnCustomer = false;
           this.record('quote-accepted', by, `quote ${quoteId}`);
+          this.releasePaidWork();
         } else {
           s().sla = engine.stopAll(s().sla, at);
           s().waitingOnCustomer = false;
@@ -289,6 +318,23 @@ class ServiceRequestProcess {
         }
       }),
     );
+
+    this.update(overrideQuoteUpdate, 'quoteOverride', ({ by, reason }) => {
+      const at = this.now();
+      s().quoteOverride = { by, reason, at: at.toISOString() };
+      // A quote still out paused the clocks for the customer's answer: the work goes ahead now.
+      if (s().quote?.status === 'issued' && s().waitingOnCustomer) {
+        s().sla = engine.resumeAll(s().sla, at);
+        s().waitingOnCustomer = false;
+      }
+      this.record('quote-overridden', by, reason);
+      this.releasePaidWork();
+    }, ({ reason }) => {
+      if (this.input.quoteRequired !== true) throw new TransitionRefused('this request needs no quote: there is nothing to override');
+      if (s().quote?.status === 'accepted') throw new TransitionRefused(`quote ${s().quote!.id} was already accepted`);
+      if (s().quoteOverride) throw new TransitionRefused(`the quote was already overridden by ${s().quoteOverride!.by}`);
+      if (!reason.trim()) throw new TransitionRefused('reason is required');
+    });
 
     setHandler(partsSignal, ({ eventId, workOrderId, outcome, lines, expectedAt }) =>
       this.fromEvent(eventId, 'parts', () => {

@@ -28,6 +28,16 @@ export const serviceRequestDispatchRequestedV1 = z.object({
   responseMode: z.enum(['on-site', 'nbd', 'remote']),
   locationClass: z.string().min(1).nullable(),
   onSiteDueAt: instant.nullable(),
+  /**
+   * Paid work (the entitlement required a quote) goes ahead on the customer's accepted quote or on
+   * a recorded override (who, why, when); absent when no quote was required and on earlier events.
+   */
+  paidWork: z
+    .discriminatedUnion('basis', [
+      z.object({ basis: z.literal('quote-accepted'), quoteId: z.string().min(1), acceptedAt: instant }),
+      z.object({ basis: z.literal('override'), by: z.string().min(1), reason: z.string().min(1), at: instant }),
+    ])
+    .optional(),
 });
 
 const slaFacts = { ...base, clock, tier, targetMs: z.number().int().nonnegative(), warnAt: instant, dueAt: instant, elapsedMs: z.number().int().nonnegative() };
