@@ -17,6 +17,10 @@ export const notificationsEnvSchema = z.object({
   NOTIFY_MAIL_POLL_MS: positiveInt.default(1000),
   /** A claimed send not finished after this long (its process died) is tried again. */
   NOTIFY_MAIL_LEASE_SECONDS: positiveInt.default(60),
+  /** Attempts of one webhook delivery before it is parked as dead (replayable). */
+  NOTIFY_WEBHOOK_MAX_ATTEMPTS: positiveInt.default(6),
+  /** How long a subscriber may take to answer one POST. */
+  NOTIFY_WEBHOOK_TIMEOUT_MS: positiveInt.default(5000),
 });
 
 export type NotificationsConfig = z.infer<typeof notificationsEnvSchema>;

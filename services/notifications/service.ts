@@ -3,12 +3,14 @@ import type { ServiceDefinition } from '@aftersales/platform';
 import { acknowledgementTaskQueue, notificationsWorkflowsPath } from '@aftersales/workflows';
 import { directoryRoutes } from './api/directory';
 import { inboxRoutes } from './api/inbox';
+import { webhookRoutes } from './api/webhooks';
 import { loadNotificationsConfig } from './config';
 import { notificationsConsumers } from './events/consumers';
 import { createNotificationsStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
 import { createAcknowledgementActivities } from './worker/acknowledgement-activities';
 import { createMailSender } from './worker/mail-sender';
+import { createWebhookSender } from './worker/webhooks';
 
 /** Notifications: the facts that call for a person reach the people on duty, in their inbox and by e-mail. */
 export const notificationsService: ServiceDefinition = {
@@ -33,11 +35,18 @@ export const notificationsService: ServiceDefinition = {
         })
       : null;
     mail?.start();
+    const hooks = runsWorker
+      ? createWebhookSender(store, { maxAttempts: config.NOTIFY_WEBHOOK_MAX_ATTEMPTS, pollMs: config.NOTIFY_MAIL_POLL_MS, timeoutMs: config.NOTIFY_WEBHOOK_TIMEOUT_MS, now: platform.now, log: platform.logger.child({ module: 'webhooks' }) })
+      : null;
+    hooks?.start();
     return {
-      routes: [...directoryRoutes(store, platform.now), ...inboxRoutes(store, platform)],
+      routes: [...directoryRoutes(store, platform.now), ...inboxRoutes(store, platform), ...webhookRoutes(store, platform.now, () => hooks?.nudge())],
       outboxCollections: [],
       topics: [topics.serviceRequests, topics.eightDs],
-      consumers: notificationsConsumers(platform, store, { intakeUrl: config.NOTIFY_INTAKE_URL, qualityUrl: config.NOTIFY_QUALITY_URL }, () => mail?.nudge()),
+      consumers: notificationsConsumers(platform, store, { intakeUrl: config.NOTIFY_INTAKE_URL, qualityUrl: config.NOTIFY_QUALITY_URL }, () => {
+        mail?.nudge();
+        hooks?.nudge();
+      }),
       temporalWorkers: [{ taskQueue: acknowledgementTaskQueue, workflowsPath: notificationsWorkflowsPath, activities: createAcknowledgementActivities(store, platform.now) }],
     };
   },

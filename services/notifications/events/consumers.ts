@@ -4,7 +4,8 @@ import { applyOnce, type ConsumedEvent, type ConsumerSpec, type Platform } from 
 import { acknowledgementChainId, acknowledgementTaskQueue, type acknowledgementChain } from '@aftersales/workflows';
 import type { Call } from '../domain/notices';
 import type { NotificationsStore } from '../store/collections';
-import { tell, type TellOutcome } from '../store/notifier';
+import { tell, type FactToTell, type TellOutcome } from '../store/notifier';
+import { queueWebhooks } from '../worker/webhooks';
 
 export const notificationsConsumer = 'notifications';
 
@@ -40,9 +41,17 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
     }
   }
 
+  /** The people on duty (inbox, e-mail, their acknowledgement chains) and the webhook subscribers. */
+  async function tellEveryone(fact: FactToTell): Promise<TellOutcome> {
+    const outcome = await tell(store, fact, platform.now, log);
+    await startChains(outcome);
+    await queueWebhooks(store, fact, platform.now);
+    return outcome;
+  }
+
   async function requestFact(event: ConsumedEvent['event'], requestId: string, call: Call): Promise<void> {
     const context = await store.requestContexts.findOne({ _id: requestId });
-    const outcome = await tell(store, {
+    const outcome = await tellEveryone({
       eventId: event.id,
       eventType: event.type,
       occurredAt: new Date(event.occurredAt),
@@ -50,15 +59,14 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
       region: context?.region ?? null,
       productLine: context?.productLine ?? null,
       link: `${links.intakeUrl}/v1/service-requests/${requestId}`,
-    }, platform.now, log);
-    await startChains(outcome);
+    });
     log.info({ eventId: event.id, subject: requestId, told: outcome.told.map((t) => t.personId), unresolved: outcome.unresolved }, 'fact told');
     onTold();
   }
 
   async function eightDFact(event: ConsumedEvent['event'], eightDId: string, call: Call): Promise<void> {
     const context = await store.eightDContexts.findOne({ _id: eightDId });
-    const outcome = await tell(store, {
+    const outcome = await tellEveryone({
       eventId: event.id,
       eventType: event.type,
       occurredAt: new Date(event.occurredAt),
@@ -66,8 +74,7 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
       region: null,
       productLine: context?.productLine ?? null,
       link: `${links.qualityUrl}/v1/eight-ds/${eightDId}`,
-    }, platform.now, log);
-    await startChains(outcome);
+    });
     log.info({ eventId: event.id, subject: eightDId, told: outcome.told.map((t) => t.personId), unresolved: outcome.unresolved }, 'fact told');
     onTold();
   }

@@ -95,6 +95,36 @@ export interface MailClaimDoc {
   claimedAt: Date;
 }
 
+/** A chat-tool subscriber: where facts are POSTed, the secret they are signed with, which kinds it takes (none = all). */
+export interface WebhookDoc {
+  _id: string;
+  url: string;
+  secret: string;
+  kinds: NoticeKind[];
+  updatedAt: Date;
+}
+
+/** One fact to one subscriber: its body as sent, every attempt, and whether it was accepted or parked (dead). */
+export interface WebhookDeliveryDoc {
+  _id: string;
+  subscriberId: string;
+  eventId: string;
+  subject: string;
+  kind: NoticeKind;
+  body: string;
+  status: 'pending' | 'delivered' | 'dead';
+  createdAt: Date;
+  deliveredAt: Date | null;
+  attempts: { at: Date; outcome: 'delivered' | 'failed'; httpStatus: number | null; error?: string }[];
+}
+
+/** Webhook deliveries waiting for their next attempt (small: removed when delivered or parked). */
+export interface WebhookQueueDoc {
+  _id: string;
+  attempt: number;
+  dueAt: Date;
+}
+
 export interface NotificationsStore {
   people: Collection<PersonDoc>;
   rosters: Collection<RosterDoc>;
@@ -104,6 +134,10 @@ export interface NotificationsStore {
   deliveries: Collection<DeliveryDoc>;
   mailQueue: Collection<MailQueueDoc>;
   mailClaims: Collection<MailClaimDoc>;
+  webhooks: Collection<WebhookDoc>;
+  webhookDeliveries: Collection<WebhookDeliveryDoc>;
+  webhookQueue: Collection<WebhookQueueDoc>;
+  webhookClaims: Collection<MailClaimDoc>;
   init(): Promise<void>;
 }
 
@@ -119,6 +153,10 @@ export function createNotificationsStore(connection: Connection): NotificationsS
     deliveries: db.collection<DeliveryDoc>('deliveries'),
     mailQueue: db.collection<MailQueueDoc>('mailQueue'),
     mailClaims: db.collection<MailClaimDoc>('mailClaims'),
+    webhooks: db.collection<WebhookDoc>('webhooks'),
+    webhookDeliveries: db.collection<WebhookDeliveryDoc>('webhookDeliveries'),
+    webhookQueue: db.collection<WebhookQueueDoc>('webhookQueue'),
+    webhookClaims: db.collection<MailClaimDoc>('webhookClaims'),
   };
   return {
     ...store,
