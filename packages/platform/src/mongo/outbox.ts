@@ -203,6 +203,18 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return count;
   }
 
+  /** A write tried again a few times when it fails (FerretDB on SQLite answers SQLITE_BUSY under write contention). */
+  async function persist<T>(write: () => Promise<T>, attempts = 4): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (error) {
+        if (attempt >= attempts) throw error;
+        await sleep(20 * attempt);
+      }
+    }
+  }
+
   const indexed = collections.filter((c) => indexedCollections.has(c));
   const scanned = collections.filter((c) => !indexedCollections.has(c));
   const byName = new Map(indexed.map((c) => [c.collectionName, c]));
@@ -241,15 +253,22 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (claimed.length === 0) return -1;
     const leaseUntil = new Date(claimedAt.getTime() + leaseMs);
     await index.bulkWrite(claimed.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: leaseUntil } } } })), { ordered: false });
-    await producer.publish(claimed.flatMap((p) => p.entries));
-    const perCollection = new Map<string, OutboxPendingDoc[]>();
-    for (const p of claimed) perCollection.set(p.collection, [...(perCollection.get(p.collection) ?? []), p]);
-    for (const [name, entries] of perCollection) {
-      const collection = byName.get(name);
-      if (!collection) continue;
-      await collection.bulkWrite(entries.map((p) => ({ updateOne: { filter: { _id: p.docId as never }, update: { $unset: { outbox: '', outboxDueAt: '' } } } })), { ordered: false });
+    try {
+      await producer.publish(claimed.flatMap((p) => p.entries));
+      const perCollection = new Map<string, OutboxPendingDoc[]>();
+      for (const p of claimed) perCollection.set(p.collection, [...(perCollection.get(p.collection) ?? []), p]);
+      for (const [name, entries] of perCollection) {
+        const collection = byName.get(name);
+        if (!collection) continue;
+        await persist(() => collection.bulkWrite(entries.map((p) => ({ updateOne: { filter: { _id: p.docId as never }, update: { $unset: { outbox: '', outboxDueAt: '' } } } })), { ordered: false }));
+      }
+      await persist(() => index.bulkWrite(claimed.map((p) => ({ deleteOne: { filter: { _id: p._id } } })), { ordered: false }));
+    } catch (error) {
+      // Due again at once under a fresh lease key rather than after the lease: a failed pass
+      // (a busy database) must not hold its events back for leaseMs. At least once, as ever.
+      await index.bulkWrite(claimed.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: now() } } } })), { ordered: false }).catch(() => undefined);
+      throw error;
     }
-    await index.bulkWrite(claimed.map((p) => ({ deleteOne: { filter: { _id: p._id } } })), { ordered: false });
     const count = claimed.reduce((sum, p) => sum + p.entries.length, 0);
     log.debug({ count, documents: claimed.length }, 'events published from the pending index');
     return count;
