@@ -56,6 +56,8 @@ export const platformEnvSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   /** Where a build put the prebuilt workflow bundles (one `<taskQueue>.js` each); unset, workers bundle from sources. */
   WORKFLOW_BUNDLE_DIR: z.string().min(1).optional(),
+  /** Where spans go over OTLP/HTTP (e.g. http://collector:4318/v1/traces); unset, they are not exported. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url().optional(),
   /** host:port where a worker's Temporal SDK serves its own Prometheus metrics (unset: not exported). */
   TEMPORAL_METRICS_BIND: z.string().regex(/^[^:\s]*:\d+$/, 'must be host:port').optional(),
   /** Prefix for topics, consumer groups, databases and task queues, so test runs share servers safely. */

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pino, { type Logger } from 'pino';
+import { activeTraceIds } from './tracing';
 
 /** The ids that follow one unit of work through every log line it causes. */
 export interface LogContext {
@@ -27,7 +28,7 @@ export function createLogger(service: string, level: string = process.env.LOG_LE
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     // The mixin adds the ids of the work in progress to every line, from any module.
-    mixin: () => ({ ...contextStore.getStore() }),
+    mixin: () => ({ ...contextStore.getStore(), ...activeTraceIds() }),
     redact: { paths: ['req.headers.authorization', 'authorization'], remove: true },
   });
 }

@@ -14,6 +14,7 @@ import { createEventProducer, type EventProducer } from './kafka/producer';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
 import { kafkaSecurity, temporalSecurity } from './security';
+import { startTracing } from './tracing';
 import { connectMongo, pingMongo } from './mongo/connection';
 import { createOutboxRelay, type OutboxRelay } from './mongo/outbox';
 import { connectTemporalClient, describeTemporal } from './temporal';
@@ -90,6 +91,8 @@ export async function startService(
   temporalWorkers?.installTemporalRuntime(logger, config.TEMPORAL_METRICS_BIND);
   const mongo = await connectMongo(config.MONGO_URL, config.mongoDb, { maxPoolSize: config.MONGO_MAX_POOL_SIZE });
   stops.push(() => mongo.close());
+  const tracing = startTracing(definition.name, config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+  stops.push(() => tracing.spanProcessor.forceFlush());
   const kafkaTls = kafkaSecurity(config);
   const temporalTls = temporalSecurity(config);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? namespaced(ns, definition.name), logger, security: kafkaTls });
@@ -162,6 +165,7 @@ export async function startService(
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: platform.taskQueue(spec.taskQueue),
         security: temporalTls,
+        tracing,
         ...(bundle ? { workflowBundle: { codePath: bundle } } : spec.workflowsPath ? { workflowsPath: spec.workflowsPath } : {}),
         ...(spec.activities ? { activities: spec.activities } : {}),
       });

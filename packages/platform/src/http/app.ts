@@ -7,6 +7,7 @@ import type { Principal } from '../auth/roles';
 import { DependencyUnavailableError, ForbiddenError, PlatformError, UnauthorizedError, ValidationError } from '../errors';
 import { withLogContext } from '../logger';
 import type { Metrics } from '../metrics';
+import { otelContext, startServerSpan } from '../tracing';
 import { buildOpenApi } from './openapi';
 import type { RouteSpec } from './route';
 
@@ -88,10 +89,16 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     res.locals.requestId = requestId;
     res.locals.correlationId = correlationId;
     const started = process.hrtime.bigint();
+    const probe = req.path === '/healthz' || req.path === '/readyz' || req.path === '/metrics';
+    // a server span per request (probes aside), child of the caller's traceparent if it sent one
+    const server = probe ? null : startServerSpan(req.method, req.headers);
     res.on('finish', () => {
-      if (req.path === '/healthz' || req.path === '/readyz' || req.path === '/metrics') return;
+      if (probe) return;
       // the route's template, never the raw path: ids in paths would make a series per request
       const route = (req.route as { path?: string } | undefined)?.path ?? 'unmatched';
+      server?.span.updateName(`${req.method} ${route}`);
+      server?.span.setAttributes({ 'http.route': route, 'http.response.status_code': res.statusCode });
+      server?.span.end();
       options.metrics?.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
       withLogContext({ requestId, correlationId }, () =>
         logger.info(
@@ -100,7 +107,9 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         ),
       );
     });
-    withLogContext({ requestId, correlationId }, next);
+    const run = () => withLogContext({ requestId, correlationId }, next);
+    if (server) otelContext.with(server.context, run);
+    else run();
   });
   app.use(express.json({ limit: options.bodyLimit }));
 

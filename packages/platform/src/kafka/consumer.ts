@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { deadLetterTopic, validateEvent, type EventEnvelope, type EventKey } from '@aftersales/contracts';
 import { withLogContext } from '../logger';
 import type { Metrics } from '../metrics';
+import { contextFrom, inSpan, SpanKind } from '../tracing';
 import { afterFailure, defaultFailurePolicy, type FailurePolicy } from './failure-policy';
 import type { EventProducer } from './producer';
 
@@ -100,7 +101,9 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     await withLogContext({ eventId: event.id, correlationId: event.correlationId, causationId: event.causationId ?? undefined }, async () => {
       for (let attempt = 1; ; attempt++) {
         try {
-          await handler({ event, topic, partition, offset: message.offset });
+          await inSpan(`consume ${type}`, SpanKind.CONSUMER, contextFrom(message.headers), { 'messaging.destination.name': topic, 'messaging.consumer.group.name': groupId, 'event.id': event.id }, () =>
+            handler({ event, topic, partition, offset: message.offset }),
+          );
           options.metrics?.eventsApplied.inc({ group: groupId, type });
           options.metrics?.eventHandleDuration.observe({ group: groupId, type }, Number(process.hrtime.bigint() - started) / 1e9);
           return;

@@ -4,6 +4,8 @@ import type { EventEnvelope } from '@aftersales/contracts';
 export interface OutgoingEvent {
   topic: string;
   event: EventEnvelope;
+  /** Trace context headers (`traceparent`) of the work that caused it. */
+  trace?: Record<string, string>;
 }
 
 export interface EventProducer {
@@ -13,7 +15,7 @@ export interface EventProducer {
   disconnect(): Promise<void>;
 }
 
-export function toKafkaMessage(event: EventEnvelope) {
+export function toKafkaMessage(event: EventEnvelope, trace: Record<string, string> = {}) {
   return {
     // The aggregate id as key keeps one aggregate's events in one partition, in order.
     key: event.subject,
@@ -23,6 +25,7 @@ export function toKafkaMessage(event: EventEnvelope) {
       'event-type': event.type,
       'event-version': String(event.version),
       'correlation-id': event.correlationId,
+      ...trace,
     },
   };
 }
@@ -41,12 +44,12 @@ export async function createEventProducer(kafka: Kafka): Promise<EventProducer> 
   return {
     async publish(events) {
       if (events.length === 0) return;
-      const byTopic = new Map<string, EventEnvelope[]>();
-      for (const { topic, event } of events) byTopic.set(topic, [...(byTopic.get(topic) ?? []), event]);
+      const byTopic = new Map<string, OutgoingEvent[]>();
+      for (const outgoing of events) byTopic.set(outgoing.topic, [...(byTopic.get(outgoing.topic) ?? []), outgoing]);
       await producer.sendBatch({
         acks: -1,
         compression: CompressionTypes.None,
-        topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map(toKafkaMessage) })),
+        topicMessages: [...byTopic].map(([topic, list]) => ({ topic, messages: list.map((o) => toKafkaMessage(o.event, o.trace)) })),
       });
     },
     async publishRaw(topic, message) {

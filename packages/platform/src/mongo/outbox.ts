@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { EventEnvelope } from '@aftersales/contracts';
 import type { EventProducer, OutgoingEvent } from '../kafka/producer';
 import { insertedOnce } from './connection';
+import { traceHeaders } from '../tracing';
 
 /**
  * Transactional outbox inside the aggregate's own document. FerretDB v1 (and any Mongo without a
@@ -16,6 +17,14 @@ import { insertedOnce } from './connection';
 export interface OutboxEntry {
   topic: string;
   event: EventEnvelope;
+  /** The W3C trace context of the write that stored it, sent as Kafka headers (see tracing.ts). */
+  trace?: Record<string, string>;
+}
+
+/** The entries of a write, each with the trace context the write runs in. */
+function entriesOf(events: OutgoingEvent[]): OutboxEntry[] {
+  const trace = traceHeaders();
+  return events.map(({ topic, event }) => ({ topic, event, ...(Object.keys(trace).length > 0 ? { trace } : {}) }));
 }
 
 export interface OutboxFields {
@@ -25,13 +34,13 @@ export interface OutboxFields {
 
 /** Fields to include in an insert so the document is stored together with its events. */
 export function outboxForInsert(events: OutgoingEvent[], now: Date): Required<OutboxFields> {
-  return { outbox: events.map(({ topic, event }) => ({ topic, event })), outboxDueAt: now };
+  return { outbox: entriesOf(events), outboxDueAt: now };
 }
 
 /** Update operators that append events to a document in the same update as its state change. */
 export function outboxForUpdate(events: OutgoingEvent[], now: Date) {
   return {
-    $push: { outbox: { $each: events.map(({ topic, event }) => ({ topic, event })) } },
+    $push: { outbox: { $each: entriesOf(events) } },
     $min: { outboxDueAt: now },
   };
 }

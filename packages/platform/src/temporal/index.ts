@@ -1,9 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
+// the client part only: the package's root also loads its worker part, and with it the SDK's worker
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
 import type { TemporalSecurity } from '../security';
 
 export async function connectTemporalClient(address: string, namespace: string, security: TemporalSecurity = {}): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ address, connectTimeout: '10s', ...security });
-  return { client: new Client({ connection, namespace }), connection };
+  // starts and signals carry the caller's trace context into the workflow
+  return { client: new Client({ connection, namespace, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } }), connection };
 }
 
 /** A readiness probe: describes the namespace and reports the server's version. */

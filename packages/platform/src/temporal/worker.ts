@@ -4,7 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
+import { createRequire } from 'node:module';
+import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/worker';
 import type { TemporalSecurity } from '../security';
+import type { Tracing } from '../tracing';
+
+/** Workflow-side OpenTelemetry interceptors; a build bundles them into the workflow code (infra/build.mjs). */
+export const workflowTracingModule = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
 
 let runtimeInstalled = false;
 
@@ -39,10 +45,20 @@ export function workflowBundlePath(bundleDir: string | undefined, taskQueue: str
 }
 
 export async function createTemporalWorker(
-  options: { address: string; namespace: string; security?: TemporalSecurity } & Omit<WorkerOptions, 'connection' | 'namespace'>,
+  options: { address: string; namespace: string; security?: TemporalSecurity; tracing?: Tracing } & Omit<WorkerOptions, 'connection' | 'namespace'>,
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const { address, security, ...workerOptions } = options;
+  const { address, security, tracing, ...workerOptions } = options;
   const connection = await NativeConnection.connect({ address, ...security });
-  const worker = await Worker.create({ connection, ...workerOptions });
+  // Workflows and activities continue the trace their start carried; workflow spans leave the sandbox through a sink.
+  const traced: Partial<WorkerOptions> = tracing
+    ? {
+        interceptors: {
+          ...(workerOptions.workflowsPath ? { workflowModules: [workflowTracingModule] } : {}),
+          activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
+        },
+        sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
+      }
+    : {};
+  const worker = await Worker.create({ connection, ...workerOptions, ...traced });
   return { worker, connection };
 }

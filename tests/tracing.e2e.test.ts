@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { registrationBody } from './support/demo';
+import { api } from './support/services';
+import { useTestBed } from './support/testbed';
+import { eventually } from './support/wait';
+
+interface CollectedSpan {
+  service: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  name: string;
+}
+
+/** A loopback OTLP/HTTP (JSON) receiver, standing in for the OpenTelemetry Collector. */
+const spans: CollectedSpan[] = [];
+const collector: Server = createServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+  req.on('end', () => {
+    const payload = JSON.parse(body || '{}') as {
+      resourceSpans?: { resource?: { attributes?: { key: string; value: { stringValue?: string } }[] }; scopeSpans?: { spans?: Omit<CollectedSpan, 'service'>[] }[] }[];
+    };
+    for (const rs of payload.resourceSpans ?? []) {
+      const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
+      for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ service, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', name: s.name });
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+});
+await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/v1/traces`;
+const tracingEnv = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '200' };
+
+/**
+ * One trace from the caller to the other service: the agent's traceparent on POST at intake, the
+ * event stored with it and sent as a Kafka header, intake's own consumer starting the workflow,
+ * the workflow and its activities on intake's worker, and dispatch applying the event.
+ */
+describe('a trace across services', () => {
+  const bed = useTestBed('trace', { intake: { SEED_DEMO_DATA: 'true', ...tracingEnv }, dispatch: tracingEnv });
+  afterAll(() => new Promise<void>((resolve) => collector.close(() => resolve())));
+
+  it('runs from the HTTP request through Kafka into the workflow, its activities and dispatch', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const callerSpan = randomBytes(8).toString('hex');
+    const created = await api(bed.service('intake'), 'POST', '/v1/service-requests', {
+      token: bed.token('agent'),
+      body: registrationBody(),
+      headers: { 'idempotency-key': `trace-${bed.ns}`, traceparent: `00-${traceId}-${callerSpan}-01` },
+    });
+    expect(created.status).toBe(201);
+    bed.started.push(created.body.id as string);
+
+    const wanted: [string, RegExp][] = [
+      ['intake', /^POST \/v1\/service-requests$/],
+      ['intake', /^consume service-request\.registered@1$/],
+      ['intake', /^StartWorkflow:serviceRequest$/],
+      // made inside the workflow and exported through its sink (RunWorkflow ends only when the request closes)
+      ['intake', /^StartActivity:/],
+      ['intake', /^RunActivity:/],
+      ['dispatch', /^consume service-request\.registered@1$/],
+    ];
+    const inTrace = await eventually('every span of the trace collected', async () => {
+      const mine = spans.filter((s) => s.traceId === traceId);
+      return wanted.every(([service, name]) => mine.some((s) => s.service === service && name.test(s.name))) ? mine : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 }).catch(() => spans.filter((s) => s.traceId === traceId));
+    const seen = inTrace.map((s) => `${s.service} ${s.name}`);
+    for (const [service, name] of wanted) expect(seen.some((s) => s.startsWith(`${service} `) && name.test(s.slice(service.length + 1))), `${service} ${name}; saw ${seen.join(', ')}`).toBe(true);
+
+    // the HTTP span is the child of the caller's, and every other span descends from it
+    const http = inTrace.find((s) => s.name === 'POST /v1/service-requests')!;
+    expect(http.parentSpanId).toBe(callerSpan);
+    const byId = new Map(inTrace.map((s) => [s.spanId, s]));
+    const descendsFromHttp = (s: CollectedSpan): boolean => s.spanId === http.spanId || (byId.has(s.parentSpanId) && descendsFromHttp(byId.get(s.parentSpanId)!));
+    const dispatchConsume = inTrace.find((s) => s.service === 'dispatch' && s.name.startsWith('consume'))!;
+    expect(descendsFromHttp(dispatchConsume)).toBe(true);
+  });
+});
