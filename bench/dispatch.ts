@@ -190,7 +190,7 @@ async function runAt(size: number, connections: Connection[]): Promise<SizeFigur
   const hub = { lat: 31.2, lon: 121.4 };
   const hot = Array.from({ length: hotN }, (_, i) => engineer(`HOT-${i}`, { skills: [{ productLine: 'pl-bench', skill: 'repair', level: 5 }], calendarId: '24x7', absences: [], homeBase: { city: 'Shanghai', ...hub } }));
   await c.engineers.insertMany(hot);
-  const contendedN = envInt('BENCH_CONTENDED_ORDERS', 3000);
+  const contendedN = envInt('BENCH_CONTENDED_ORDERS', 800);
   await models.boardEntries.insertMany(Array.from({ length: contendedN }, (_, i) => boardEntry(`SR-C-${i}`, 'pl-bench', hub, now)));
   await c.workOrders.insertMany(Array.from({ length: contendedN }, (_, i) => workOrder(`WO-C-${i}`, `SR-C-${i}`, 'P3', now)));
   // Arrivals on the quarter hour over the next 20 h (inside every 24x7 engineer's planning horizon).
@@ -242,8 +242,21 @@ async function main(): Promise<void> {
       const first = connections.length;
       figures.push(await runAt(size, connections));
       await connections[first]?.db?.dropDatabase();
+      print(figures.slice(-1));
     }
-    process.stdout.write(`\nbench:dispatch on ${stack.mongoUrl} — ${engineersN} engineers, ${requestsN} open requests, ${concurrency} clients, ${seconds} s; stored bookings ${sizes.join(' and ')}\n\n`);
+    if (figures.length > 1) print(figures);
+    if (figures.some((f) => f.overlapsFound > 0 || f.assigned !== f.booked)) process.exitCode = 1;
+  } finally {
+    await cleanup([
+      ['drop bench databases', async () => Promise.all(sizes.map((size) => connections[0]?.useDb(`${ns}-s${size}`).db?.dropDatabase()))],
+      ['close connections', async () => Promise.all(connections.map((conn) => conn.close()))],
+    ]);
+  }
+}
+
+function print(figures: SizeFigures[]): void {
+  {
+    process.stdout.write(`\nbench:dispatch on ${stack.mongoUrl} — ${engineersN} engineers, ${requestsN} open requests, ${concurrency} clients, ${seconds} s; stored bookings ${figures.map((f) => f.size).join(' and ')}\n\n`);
     process.stdout.write(`${table(['stored bookings', 'seeded in', 'pure ranking p50 / p99', 'candidates with store reads p50 / p99', 'pool load', 'avg eligible'], figures.map((f) => [
       String(f.size), `${fmt.n(f.seedMs / 1000, 0)} s`, `${fmt.ms(percentile(f.pure, 50))} / ${fmt.ms(percentile(f.pure, 99))}`, `${fmt.ms(percentile(f.withLoad, 50))} / ${fmt.ms(percentile(f.withLoad, 99))}`, fmt.ms(f.loadMs), `${fmt.n(f.eligible / requestsN, 0)} of ${f.poolSize}`,
     ]))}\n\n`);
@@ -257,12 +270,6 @@ async function main(): Promise<void> {
       ];
     }))}\n\n`);
     process.stdout.write('Assignments: starts over 20 h on the quarter hour; raw ceiling = one insertOne per op into the same database\'s slot claims, same concurrency.\n');
-    if (figures.some((f) => f.overlapsFound > 0 || f.assigned !== f.booked)) process.exitCode = 1;
-  } finally {
-    await cleanup([
-      ['drop bench databases', async () => Promise.all(sizes.map((size) => connections[0]?.useDb(`${ns}-s${size}`).db?.dropDatabase()))],
-      ['close connections', async () => Promise.all(connections.map((conn) => conn.close()))],
-    ]);
   }
 }
 

@@ -10,9 +10,11 @@ import { touchRoster } from './planning-inputs';
 /**
  * Every Mongo command the hot operations send, seen through the driver's command monitoring on the
  * real FerretDB: ranking a work order and assigning it send a bounded number of commands, and
- * none of them filters the collections that grow with history (bookings, claims, work-order
- * changes, closed work orders and board entries) by anything but `_id`, nor updates or deletes
- * there (FerretDB v1 scans a collection for those, even by `_id`).
+ * neither reads, updates nor deletes in the collections that grow with history (bookings, claims,
+ * work-order changes, closed work orders and board entries, the inbox): only inserts go there.
+ * FerretDB 1.24.2 on SQLite scans a collection for every read, even by `_id` (up to the match; a
+ * miss reads all of it), and for every update and delete; only the unique-key check of an insert
+ * uses an index.
  */
 const stack = inject('stack');
 const db = uniqueName('dispatch-hot-paths');
@@ -52,13 +54,11 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; commands:
   return { result, commands: seen.filter((e) => e.commandName !== 'endSessions') };
 }
 
-function expectNoScanOfGrowing(commands: CommandStartedEvent[]) {
-  for (const e of commands.filter((x) => growing.includes(collectionOf(x)))) {
-    for (const { kind, filter } of filtersOf(e)) {
-      expect({ collection: collectionOf(e), kind, filter }).toEqual({ collection: collectionOf(e), kind: 'find', filter: { _id: expect.any(String) } });
-      expect(byIdOnly(filter)).toBe(true);
-    }
-  }
+function expectOnlyInsertsIntoGrowing(commands: CommandStartedEvent[]) {
+  const touching = commands.filter((x) => growing.includes(collectionOf(x)));
+  expect(touching.filter((e) => e.commandName !== 'insert').map((e) => ({ command: e.commandName, collection: collectionOf(e), filters: filtersOf(e) }))).toEqual([]);
+  // Everything else is an `_id` read or a write of a small collection (engineers, shards, locks, open work).
+  for (const e of commands.filter((x) => x.commandName === 'find')) for (const { filter } of filtersOf(e)) if (!['containmentFlags', 'engineers'].includes(collectionOf(e))) expect(byIdOnly(filter)).toBe(true);
 }
 
 beforeAll(async () => {
@@ -91,7 +91,7 @@ describe('dispatch hot paths on FerretDB', () => {
     expect(result.ranking?.ranked.length).toBeGreaterThan(0);
     // The roster's token, eight calendar shards, the board entry, the active containment flags.
     expect(commands.length).toBeLessThanOrEqual(12);
-    expectNoScanOfGrowing(commands);
+    expectOnlyInsertsIntoGrowing(commands);
     expect(commands.some((e) => collectionOf(e) === 'engineers')).toBe(false);
   });
 
@@ -100,16 +100,14 @@ describe('dispatch hot paths on FerretDB', () => {
     const { result, commands } = await measured(() => planner.assign(wo, 'ENG-H4', 'test'));
     expect(result).toMatchObject({ status: 'assigned', engineerId: 'ENG-H4' });
     expect(commands.length).toBeLessThanOrEqual(30);
-    for (const e of commands.filter((x) => growing.includes(collectionOf(x)))) {
-      if (e.commandName === 'insert') continue;
-      for (const { kind, filter } of filtersOf(e)) expect({ collection: collectionOf(e), kind, byIdOnly: byIdOnly(filter) }).toEqual({ collection: collectionOf(e), kind: 'find', byIdOnly: true });
-    }
+    expectOnlyInsertsIntoGrowing(commands);
+    expect(commands.filter((e) => growing.includes(collectionOf(e))).map((e) => collectionOf(e)).sort()).toEqual(['bookings', 'slotClaims', 'workOrderChanges']);
   });
 
-  it('a candidate read for one engineer is three _id reads (engineer, calendar shard, containment aside)', async () => {
+  it('a candidate read for one engineer is two _id reads: the engineer and its calendar shard', async () => {
     const { result, commands } = await measured(() => planner.candidates(['ENG-H7'], new Date()));
     expect(result.map((r) => r.engineerId)).toEqual(['ENG-H7']);
-    expectNoScanOfGrowing(commands);
+    expectOnlyInsertsIntoGrowing(commands);
     expect(commands.map((e) => `${e.commandName} ${collectionOf(e)}`).sort()).toEqual(['find calendarShards', 'find engineers']);
   });
 });

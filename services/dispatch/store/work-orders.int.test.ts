@@ -56,13 +56,14 @@ describe('work-order changes', () => {
     expect(await stores[1]!.load('WO-RACE')).toMatchObject({ version: 2, status: 'accepted' });
   });
 
-  it('rolls a work order forward to a change a dead process stored but did not apply', async () => {
+  it('rolls a work order forward to a change a dead process stored but did not apply, on the next commit', async () => {
     const { workOrder: wo } = await stores[0]!.create(workOrder('WO-CRASH'), []);
     // The change insert happened; the update of the work order never did.
     await c.workOrderChanges.insertOne({ _id: 'WO-CRASH#2', workOrderId: 'WO-CRASH', version: 2, at: new Date(), snapshot: { ...wo, version: 2, status: 'travelling' } });
+    // The next commit collides with it, answers 409 and brings the work order up to the change.
+    await expect(stores[3]!.commit(wo, { ...wo, status: 'accepted' }, [])).rejects.toMatchObject({ status: 409 });
     expect(await stores[2]!.load('WO-CRASH')).toMatchObject({ version: 2, status: 'travelling' });
     expect(await c.workOrders.findOne({ _id: 'WO-CRASH' })).toMatchObject({ version: 2, status: 'travelling' });
-    await expect(stores[3]!.commit(wo, { ...wo, status: 'accepted' }, [])).rejects.toMatchObject({ status: 409 });
   });
 
   it('creating the same work order twice keeps the first', async () => {

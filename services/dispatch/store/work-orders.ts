@@ -3,7 +3,7 @@
  * `${workOrderId}#${version}` holding the state after it and its events (the outbox, published by
  * the relay). Two concurrent changes of one version collide on that key and the loser gets 409;
  * the work-order document is then brought up to the change. A process dying between the two writes
- * leaves the change stored; the next load rolls the work order forward to it.
+ * leaves the change stored; the next commit collides with it and rolls the work order forward.
  *
  * Open work orders live in `workOrders`, a collection as small as the work under way: FerretDB v1
  * scans a collection for every update and delete, even by `_id`, so the state that changes must
@@ -54,19 +54,31 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
     await c.workOrders.deleteOne({ _id: to._id });
   }
 
+  /**
+   * The stored work order. A change a dead process stored without updating the work order is
+   * applied by the next commit, whose insert collides with it (see commit), not by every read: on
+   * FerretDB v1 even an `_id` read scans the collection up to the match, and a miss scans all of
+   * it, so probing the change log for the next version would cost a scan of all history per read.
+   */
   async function load(id: string): Promise<WorkOrderDoc | null> {
-    let wo: WorkOrderDoc | null = await c.workOrders.findOne({ _id: id });
-    if (wo && !isOpen(wo.status)) await place(wo, wo); // a move a dead process left half-done
-    wo ??= await c.closedWorkOrders.findOne({ _id: id });
-    if (!wo) {
-      const first = await c.workOrderChanges.findOne({ _id: `${id}#1` });
-      if (!first) return null;
-      await place(first.snapshot, null);
-      wo = first.snapshot;
+    const wo: WorkOrderDoc | null = await c.workOrders.findOne({ _id: id });
+    if (wo) {
+      if (!isOpen(wo.status)) await place(wo, wo); // a move a dead process left half-done
+      return wo;
     }
-    // Roll forward over changes stored by a process that died before updating the work order.
+    const closed = await c.closedWorkOrders.findOne({ _id: id });
+    if (closed) return closed;
+    const first = await c.workOrderChanges.findOne({ _id: `${id}#1` });
+    if (!first) return null;
+    await place(first.snapshot, null);
+    return rollForward(first.snapshot);
+  }
+
+  /** Applies the changes stored after `wo` (by a process that died before updating the work order). */
+  async function rollForward(from: WorkOrderDoc): Promise<WorkOrderDoc> {
+    let wo = from;
     for (;;) {
-      const ahead: WorkOrderChangeDoc | null = await c.workOrderChanges.findOne({ _id: `${id}#${wo.version + 1}` });
+      const ahead: WorkOrderChangeDoc | null = await c.workOrderChanges.findOne({ _id: `${wo._id}#${wo.version + 1}` });
       if (!ahead) return wo;
       await place(ahead.snapshot, wo);
       wo = ahead.snapshot;
@@ -102,7 +114,12 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
     try {
       await c.workOrderChanges.insertOne(changeDoc(stored, events));
     } catch (error) {
-      if (isDuplicateKeyError(error)) throw new ConflictError(`work order ${current._id} was changed meanwhile (version ${current.version}); reload and try again`, 'version');
+      if (isDuplicateKeyError(error)) {
+        // Someone stored this version first, or a dead process did without updating the work order: bring it up to date.
+        const stored = (await c.workOrders.findOne({ _id: current._id })) ?? (await c.closedWorkOrders.findOne({ _id: current._id }));
+        if (stored) await rollForward(stored);
+        throw new ConflictError(`work order ${current._id} was changed meanwhile (version ${current.version}); reload and try again`, 'version');
+      }
       throw error;
     }
     await place(stored, current);
