@@ -95,8 +95,30 @@ async function waitReady(url, deadlineMs) {
   return false;
 }
 
+/** The newest modification time under a folder (files only). */
+function newestUnder(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestUnder(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds the web console (vite) when its bundle is missing or older than its sources. */
+function ensureConsoleBuilt() {
+  const web = path.join(root, 'console', 'web');
+  const built = path.join(web, 'dist', 'index.html');
+  const sources = Math.max(newestUnder(path.join(web, 'src')), fs.statSync(path.join(web, 'index.html')).mtimeMs);
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= sources) return;
+  const t = Date.now();
+  if (run('npx', ['vite', 'build', 'console/web', '--logLevel', 'warn']) !== 0) throw new Error('the web console did not build (npm run console:build)');
+  console.log(`web console built in ${((Date.now() - t) / 1000).toFixed(1)}s`);
+}
+
 async function start() {
   ensureDependencies();
+  ensureConsoleBuilt();
   const { env, stack, startedHere } = await ensureStack();
   const children = services.map(({ name }) => {
     const child = spawn(process.execPath, ['--import', 'tsx', `services/${name}/main.ts`], {
@@ -118,6 +140,14 @@ async function start() {
     });
     return { name, child };
   });
+  // The web console: serves the built app and proxies /api/<service>/ to the services above.
+  const consolePort = process.env.CONSOLE_PORT ?? '8080';
+  const consoleChild = spawn(process.execPath, ['--import', 'tsx', 'console/server/main.ts'], {
+    cwd: root,
+    env: { ...env, ...process.env, CONSOLE_PORT: consolePort },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.push({ name: 'console', child: consoleChild });
 
   let stopping = false;
   const stop = async () => {
@@ -148,6 +178,7 @@ async function start() {
   const urls = services.map(({ name, port }) => ({ name, url: `http://127.0.0.1:${process.env[`${name.toUpperCase()}_PORT`] ?? port}` }));
   const ready = await Promise.all(urls.map(({ url }) => waitReady(url, 180_000)));
   console.log('\nAfter-sales platform is running:');
+  console.log(`  console   http://127.0.0.1:${consolePort}  (the web console: sign in with a role; ${consoleChild.exitCode === null ? 'running' : 'NOT RUNNING, see above'})`);
   urls.forEach(({ name, url }, i) => console.log(`  ${name.padEnd(9)} ${url}  (${ready[i] ? 'ready' : 'NOT READY, see its log lines above'})  ${url}/openapi.json`));
   console.log(`  temporal  ${env.TEMPORAL_UI_URL ?? process.env.TEMPORAL_UI_URL ?? '(external)'}  (Temporal Web UI)`);
   console.log(`  mail      ${env.MAIL_UI_URL ?? process.env.MAIL_UI_URL ?? '(external)'}  (Mailpit: the e-mail notices sent; API ${env.MAIL_UI_URL ?? ''}/api/v1/messages)`);

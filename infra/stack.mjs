@@ -19,6 +19,7 @@ import { mailpit } from './lib/mailpit.mjs';
 import { HOST, dirs, logFile, pidFile, rel } from './lib/paths.mjs';
 import { isOurProcess, readPid, seconds, signal, spawnDetached, stopProcess, tcpOpen, waitFor, waitForExit, withLock } from './lib/proc.mjs';
 import { poppler } from './lib/poppler.mjs';
+import { chromium } from './lib/chromium.mjs';
 import { temporal, testServerInfo } from './lib/temporal.mjs';
 
 const SERVERS = { temporal, kafka, mongo: ferretdb, mailpit };
@@ -128,6 +129,7 @@ async function collectInfo() {
     kafka: kafka.info(),
     mongo,
     pdftotext: poppler.info(),
+    chromium: chromium.info(),
     mailpit: mailpit.info(),
   };
 }
@@ -141,6 +143,8 @@ export async function up({ log = defaultLog } = {}) {
     for (const s of Object.values(SERVERS)) await s.install(log);
     // not a server: a tool the PDF tests read documents back with; a machine without apt still runs the stack
     await poppler.install(log).catch((e) => log(`poppler: not installed (${e.message.split('\n')[0]}); the PDF report test will say so`));
+    // the console's browser tests drive Debian's chromium
+    await chromium.install(log).catch((e) => log(`chromium: not installed (${e.message.split('\n')[0]}); the console browser test will say so`));
     // ... starts in parallel, since the JVM and the Temporal server each take seconds
     const results = await Promise.allSettled(SERVER_NAMES.map((name) => startServer(name, { log })));
     const failed = results.filter((r) => r.status === 'rejected');

@@ -1,0 +1,94 @@
+import { useState } from 'react';
+import { Login } from '../features/auth/components/login';
+import type { Session } from '../features/auth/api/session';
+import { Board } from '../features/sla-board/components/board';
+import { RegistrationScreen } from '../features/registration/components/registration-screen';
+import { setBearer } from '../lib/api';
+import { screensFor, type Screen } from '../lib/access';
+import { LangProvider, useLang, useMessages } from '../lib/i18n';
+import { appMessages } from './messages';
+
+function restore(): Session | null {
+  try {
+    const saved = sessionStorage.getItem('console.session');
+    const session = saved ? (JSON.parse(saved) as Session) : null;
+    setBearer(session?.token ?? null);
+    return session;
+  } catch {
+    return null;
+  }
+}
+
+function LanguageSwitch() {
+  const { lang, setLang } = useLang();
+  const t = useMessages(appMessages);
+  return (
+    <label className="lang">
+      {t.language}
+      <select name="lang" value={lang} onChange={(e) => setLang(e.target.value === 'zh' ? 'zh' : 'en')}>
+        <option value="en">English</option>
+        <option value="zh">中文</option>
+      </select>
+    </label>
+  );
+}
+
+function Shell() {
+  const t = useMessages(appMessages);
+  const [session, setSession] = useState<Session | null>(restore);
+  const screens = session ? screensFor(session.roles) : [];
+  const [chosen, setChosen] = useState<Screen | null>(null);
+  const screen = chosen && screens.includes(chosen) ? chosen : (screens[0] ?? null);
+
+  const signIn = (next: Session) => {
+    setBearer(next.token);
+    sessionStorage.setItem('console.session', JSON.stringify(next));
+    setSession(next);
+    setChosen(null);
+  };
+  const signOut = () => {
+    setBearer(null);
+    sessionStorage.removeItem('console.session');
+    setSession(null);
+  };
+
+  return (
+    <>
+      <header>
+        <strong>{t.product}</strong>
+        {session && (
+          <nav aria-label={t.product}>
+            {screens.map((s) => (
+              <button key={s} type="button" aria-current={s === screen ? 'page' : undefined} onClick={() => setChosen(s)} data-screen={s}>
+                {t[s]}
+              </button>
+            ))}
+          </nav>
+        )}
+        <LanguageSwitch />
+        {session && (
+          <span className="who" data-testid="who">
+            {session.sub} ({session.roles.join(', ')}{session.dealerId ? ` · ${session.dealerId}` : ''}) <button type="button" onClick={signOut}>{t.signOut}</button>
+          </span>
+        )}
+      </header>
+      {!session ? (
+        <Login onSession={signIn} />
+      ) : (
+        <main>
+          {screen === 'registration' && <RegistrationScreen />}
+          {screen === 'board' && <Board />}
+          {!screen && <p>{t.nothing}</p>}
+        </main>
+      )}
+    </>
+  );
+}
+
+export function App() {
+  return (
+    <LangProvider>
+      <Shell />
+    </LangProvider>
+  );
+}

@@ -1,0 +1,61 @@
+import { apiCall, useResource } from '../../../lib/api';
+
+export interface MachineView {
+  serialNumber: string;
+  model: string;
+  productLine: string;
+  customer: { id: string; name: string; class: string; dealerId: string | null } | null;
+  site: { id?: string; name?: string; city?: string } | null;
+  warranty: { type?: string; start?: string; end?: string } | null;
+  ancestors: { serialNumber: string; model: string }[];
+  children: { serialNumber: string; model: string }[];
+  entitlementNow: { source: string; reason: string; quoteRequired: boolean; responseMode: string; slaPolicyId: string; contract: { id?: string; end?: string } | null; warranty: { end?: string } | null };
+  contracts: { id: string; level?: string; end?: string }[];
+  containment: { instruction?: string; eightDId?: string }[] | null;
+}
+
+export interface RequestSummary {
+  id: string;
+  status: string;
+  symptom: string;
+  tier?: string | null;
+  duplicate?: { duplicateOf: string; score: number } | null;
+}
+
+export interface KnownFix {
+  id: string;
+  title?: string;
+  fix?: string;
+  score: number | null;
+}
+
+const openStatuses = new Set(['closed', 'followed-up', 'cancelled', 'screened-invalid']);
+
+/** The machine as the agent types its serial: null path while the serial is too short. */
+export function useMachine(serial: string | null) {
+  return useResource<MachineView>('intake', serial ? `/v1/machines/${encodeURIComponent(serial)}` : null);
+}
+
+export function useOpenRequests(serial: string | null) {
+  const resource = useResource<{ items: RequestSummary[] }>('intake', serial ? `/v1/service-requests?${new URLSearchParams({ serial, limit: '20' })}` : null);
+  const items = resource.data?.status === 200 ? resource.data.body.items.filter((r) => !openStatuses.has(r.status)) : [];
+  return { ...resource, items };
+}
+
+export function useKnownFixes(model: string | null, symptom: string) {
+  const query = model ? new URLSearchParams({ model, ...(symptom.trim().length >= 3 ? { q: symptom.trim() } : {}), limit: '5' }) : null;
+  return useResource<{ items: KnownFix[] }>('intake', query ? `/v1/known-fixes?${query}` : null);
+}
+
+export interface Registration {
+  customerId: string;
+  contact: { name: string; phone: string };
+  channel: 'phone';
+  serialNumber: string;
+  symptom: string;
+  neededBy: string;
+}
+
+export function registerRequest(body: Registration, idempotencyKey: string) {
+  return apiCall<RequestSummary>('intake', '/v1/service-requests', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } });
+}
