@@ -1,5 +1,4 @@
-import mongoose, { type Connection } from 'mongoose';
-import type { CommandStartedEvent } from 'mongodb';
+import mongoose, { type Connection, type mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic, topics } from '@aftersales/contracts';
 import { createEventProducer, createKafka, createOutboxRelay, ensureTopics, indexedOutbox, type EventProducer, type OutboxRelay } from '@aftersales/platform';
@@ -32,10 +31,10 @@ let relay: OutboxRelay;
 let reader: TopicReader;
 const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: ns, logger });
 const topic = namespacedTopic(ns, topics.serviceRequests);
-const seen: CommandStartedEvent[] = [];
+const seen: driver.CommandStartedEvent[] = [];
 let recording = false;
 
-async function recorded<T>(fn: () => Promise<T>): Promise<{ result: T; commands: CommandStartedEvent[] }> {
+async function recorded<T>(fn: () => Promise<T>): Promise<{ result: T; commands: driver.CommandStartedEvent[] }> {
   seen.length = 0;
   recording = true;
   try {
@@ -47,7 +46,7 @@ async function recorded<T>(fn: () => Promise<T>): Promise<{ result: T; commands:
 }
 
 /** The filters a command applies, with the collection they read: find's filter, each update's and delete's q, findAndModify's query. */
-function filtersOf(event: CommandStartedEvent): { collection: string; filter: Record<string, unknown> }[] {
+function filtersOf(event: driver.CommandStartedEvent): { collection: string; filter: Record<string, unknown> }[] {
   const c = event.command as Record<string, unknown>;
   const collection = String(c[event.commandName]);
   switch (event.commandName) {
@@ -69,7 +68,7 @@ function filtersOf(event: CommandStartedEvent): { collection: string; filter: Re
 }
 
 /** Filters on a keyed collection that FerretDB v1 would not push down (anything but exactly { _id: string }). */
-function scans(commands: CommandStartedEvent[]): string[] {
+function scans(commands: driver.CommandStartedEvent[]): string[] {
   return commands
     .flatMap(filtersOf)
     .filter(({ collection, filter }) => !small.has(collection) && !(Object.keys(filter).length === 1 && typeof filter._id === 'string'))
@@ -127,7 +126,7 @@ beforeAll(async () => {
   await ensureTopics(kafka, [topic]);
   mongo = mongoose.createConnection(stack.mongoUrl, { dbName: ns, maxPoolSize: 8, monitorCommands: true });
   await mongo.asPromise();
-  mongo.getClient().on('commandStarted', (event: CommandStartedEvent) => {
+  mongo.getClient().on('commandStarted', (event: driver.CommandStartedEvent) => {
     if (recording) seen.push(event);
   });
   models = createIntakeModels(mongo);
