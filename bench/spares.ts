@@ -9,12 +9,15 @@
  *   BENCH_ROUNDS (5)        drain rounds: BENCH_ATTEMPTS concurrent reservations at BENCH_UNITS fresh units
  *   BENCH_ATTEMPTS (100)
  *   BENCH_HOLD_MS (10)      how long a client holds its unit before giving it back
+ *   BENCH_SIZES (1000,100000) stock units stored besides the contended part, per run: a database of
+ *                           its own per size, seeded in bulk (receipts of 10 units of 500 parts over
+ *                           21 locations, half of the units consumed as claims), so growth shows
  */
 import { MongoClient, type Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
 import pino from 'pino';
 import { connectMongo } from '@aftersales/platform';
-import { createSparesStore } from '../services/spares/store/collections';
+import { createSparesStore, type SparesStore } from '../services/spares/store/collections';
 import { createReservationBook, InsufficientStock, type ReservationBook } from '../services/spares/store/reservations';
 import { benchNamespace, cleanup, closedLoop, envInt, fmt, log, percentile, sleep, stackEndpoints, table, type LoopResult } from './lib';
 
@@ -56,19 +59,43 @@ function holders() {
   };
 }
 
-async function main(): Promise<void> {
+const sizes = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map((v) => Number(v.trim()));
+if (sizes.some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`BENCH_SIZES must be whole numbers, got ${process.env.BENCH_SIZES}`);
+
+/** A year's stock in bulk: `size` units in receipts of 10 over 500 parts and 21 locations, half of them consumed. */
+async function seedStock(store: SparesStore, size: number): Promise<void> {
+  const locations = [...Array.from({ length: 4 }, (_, i) => ({ _id: `REG-${i}`, kind: 'regional' as const, name: `Regional ${i}`, engineerId: null })), ...Array.from({ length: 16 }, (_, i) => ({ _id: `VAN-${i}`, kind: 'van' as const, name: `Van ${i}`, engineerId: `ENG-${i}` }))];
+  await store.locations.insertMany(locations);
+  const at = new Date();
+  const receipts = Array.from({ length: Math.ceil(size / 10) }, (_, i) => ({ partNumber: `P-S-${i % 500}`, locationId: i % 21 === 20 ? 'CENTRAL' : locations[i % 20]!._id, seq: Math.floor(i / 500) + 1 }));
+  for (let from = 0; from < receipts.length; from += 2000) {
+    const batch = receipts.slice(from, from + 2000);
+    await Promise.all([
+      store.receipts.insertMany(batch.map((r) => ({ _id: `${r.partNumber}|${r.locationId}|${r.seq}`, partNumber: r.partNumber, locationId: r.locationId, quantity: 10, receivedAt: at, by: 'seed' })), { ordered: false }),
+      store.claims.insertMany(batch.flatMap((r) => Array.from({ length: 5 }, (_, k) => {
+        const unitNo = (r.seq - 1) * 10 + k + 1;
+        return { _id: `${r.partNumber}|${r.locationId}|${unitNo}`, partNumber: r.partNumber, locationId: r.locationId, unitNo, state: 'consumed' as const, reservationId: null, workOrderId: `WO-SEED-${r.seq}`, claimedAt: at };
+      })), { ordered: false }),
+    ]);
+  }
+}
+
+async function runAt(size: number): Promise<{ size: number; rows: string[][] }> {
+  const dbName = `${ns}_s${size}`;
   const connections: Connection[] = [];
   const clients: MongoClient[] = [];
   try {
-    for (let i = 0; i < connectionsCount; i++) connections.push(await connectMongo(stack.mongoUrl, ns));
+    for (let i = 0; i < connectionsCount; i++) connections.push(await connectMongo(stack.mongoUrl, dbName));
     for (let i = 0; i < connectionsCount; i++) clients.push(await MongoClient.connect(stack.mongoUrl));
     const quiet = pino({ level: 'silent' });
     const stores = connections.map((c) => createSparesStore(c));
     await stores[0]!.init();
     const books: ReservationBook[] = stores.map((s) => createReservationBook(s, ctx, quiet));
-    const raws: Collection<StockDoc>[] = clients.map((c) => c.db(ns).collection<StockDoc>('rawStock'));
+    const raws: Collection<StockDoc>[] = clients.map((c) => c.db(dbName).collection<StockDoc>('rawStock'));
     await stores[0]!.locations.insertOne({ _id: 'CENTRAL', kind: 'central', name: 'Central', engineerId: null });
-    log(`namespace ${ns}; ${concurrency} clients over ${connectionsCount} connections; ${units} units; ${seconds} s per loop`);
+    const seeding = performance.now();
+    if (size > 0) await seedStock(stores[0]!, size);
+    log(`[${size}] database ${dbName}: ${size} stock units seeded in ${fmt.n((performance.now() - seeding) / 1000, 0)} s; ${concurrency} clients over ${connectionsCount} connections; ${units} units; ${seconds} s per loop`);
 
     // 1. Throughput under contention: reserve one unit, release it, again; everyone on one part.
     await books[0]!.receive('P-HOT', 'CENTRAL', units, 'bench');
@@ -134,25 +161,30 @@ async function main(): Promise<void> {
       String(oversold(drainWins) + Math.max(0, maxHeld - units)),
       extra,
     ];
-    process.stdout.write(
-      `\nbench:spares — one part, ${units} units, ${concurrency} clients, ${seconds} s per loop, each unit held ${holdMs} ms, ${rounds} drain rounds of ${attempts} concurrent attempts; Mongo ${stack.mongoUrl}\n\n` +
-        table(
-          ['store', 'reservations/s (reserve+release)', 'p50', 'p99', 'refused (out of stock)', 'max held at once / stock', 'drain winners per round', 'oversells', 'after the loop'],
-          [
-            row('unit claims (unique-key insert)', claimLoop, claimHolders.max, drain.claims, `${claimsAfter} claims left`),
-            row('raw conditional $inc', rawLoop, rawHolders.max, drain.raw, `available ${rawAfter} (should be ${units}); drain left ${drain.rawLeft.join(' ')}`),
-          ],
-        ) +
-        '\n\nOversells = winners above the stock in the drain rounds plus any moment more units were held than exist.\n',
-    );
-    if (claimLoop.firstError) process.stdout.write(`claims first error: ${claimLoop.firstError}\n`);
-    if (rawLoop.firstError) process.stdout.write(`raw first error: ${rawLoop.firstError}\n`);
+    const rows = [
+      [String(size), ...row('unit claims (unique-key insert)', claimLoop, claimHolders.max, drain.claims, `${claimsAfter} claims of P-HOT left${claimLoop.firstError ? `; first error: ${claimLoop.firstError}` : ''}`)],
+      [String(size), ...row('raw conditional $inc', rawLoop, rawHolders.max, drain.raw, `available ${rawAfter} (should be ${units}); drain left ${drain.rawLeft.join(' ')}${rawLoop.firstError ? `; first error: ${rawLoop.firstError}` : ''}`)],
+    ];
+    return { size, rows };
   } finally {
     await cleanup([
       ['drop database', () => connections[0]?.dropDatabase() ?? Promise.resolve()],
       ['close connections', () => Promise.all([...connections.map((c) => c.close()), ...clients.map((c) => c.close())])],
     ]);
   }
+}
+
+async function main(): Promise<void> {
+  const results = [];
+  for (const size of sizes) results.push(await runAt(size));
+  process.stdout.write(
+    `\nbench:spares — one part, ${units} units, ${concurrency} clients, ${seconds} s per loop, each unit held ${holdMs} ms, ${rounds} drain rounds of ${attempts} concurrent attempts; stored stock units ${sizes.join(' and ')}; Mongo ${stack.mongoUrl}\n\n` +
+      table(
+        ['stock units stored', 'store', 'reservations/s (reserve+release)', 'p50', 'p99', 'refused (out of stock)', 'max held at once / stock', 'drain winners per round', 'oversells', 'after the loop'],
+        results.flatMap((r) => r.rows),
+      ) +
+      '\n\nOversells = winners above the stock in the drain rounds plus any moment more units were held than exist.\n',
+  );
 }
 
 await main();
