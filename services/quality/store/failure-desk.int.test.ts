@@ -136,4 +136,24 @@ describe('failure desk on FerretDB', () => {
     // Three failures per model: each model opened exactly one 8D.
     for (let m = 0; m < 4; m++) expect(await models.eightDs.countDocuments({ 'problem.model': `LC-RACE-${m}` })).toBe(1);
   });
+
+  it('keeps quality\u2019s latest review of the failure decision over the engineer\u2019s, whichever arrives first; an older revision changes nothing', async () => {
+    const engineer = { category: 'quality-failure' as const, decidedBy: 'ENG-1', decidedAt: now.toISOString() };
+    const review = (revision: number, category: 'wear' | 'misuse') => ({ category, decidedBy: 'qe-1', decidedAt: new Date(now.getTime() + revision * day).toISOString(), by: 'quality' as const, revision });
+    const decisionOf = async (requestId: string) => (await models.failureRecords.findById(`FR-${requestId}`).lean())?.failureDecision;
+
+    // The report first, then two reviews, the second delivered before the first.
+    await registered('SR-DEC-1', 'LC-DEC');
+    await desk.ingest({ ...(workOrder('SR-DEC-1', 'FM-DEC', 1) as Extract<FailureFact, { source: 'work-order' }>), failureDecision: engineer });
+    expect(await decisionOf('SR-DEC-1')).toEqual({ ...engineer, by: 'engineer' });
+    await desk.recordReview('SR-DEC-1', review(2, 'misuse'));
+    await desk.recordReview('SR-DEC-1', review(1, 'wear'));
+    expect(await decisionOf('SR-DEC-1')).toEqual(review(2, 'misuse'));
+
+    // A review that overtook the report and the registration: the record starts from it.
+    await desk.recordReview('SR-DEC-2', review(1, 'wear'));
+    await registered('SR-DEC-2', 'LC-DEC');
+    await desk.ingest({ ...(workOrder('SR-DEC-2', 'FM-DEC', 1) as Extract<FailureFact, { source: 'work-order' }>), failureDecision: engineer });
+    expect(await decisionOf('SR-DEC-2')).toEqual(review(1, 'wear'));
+  });
 });
