@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 // the client part only: the package's root also loads its worker part, and with it the SDK's worker
-import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry/lib/client/index.js';
 import type { TemporalSecurity } from '../security';
 
 export async function connectTemporalClient(address: string, namespace: string, security: TemporalSecurity = {}): Promise<{ client: Client; connection: Connection }> {
