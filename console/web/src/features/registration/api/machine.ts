@@ -9,9 +9,18 @@ export interface MachineView {
   warranty: { type?: string; start?: string; end?: string } | null;
   ancestors: { serialNumber: string; model: string }[];
   children: { serialNumber: string; model: string }[];
-  entitlementNow: { source: string; reason: string; quoteRequired: boolean; responseMode: string; slaPolicyId: string; contract: { id?: string; end?: string } | null; warranty: { end?: string } | null };
+  entitlementNow: { source: EntitlementSource; reason: string; quoteRequired: boolean; responseMode: string; slaPolicyId: string; contract: { id?: string; end?: string } | null; warranty: { end?: string } | null };
   contracts: { id: string; level?: string; end?: string }[];
   containment: { instruction?: string; eightDId?: string }[] | null;
+}
+
+export type EntitlementSource = { kind: 'contract'; contractId: string } | { kind: 'warranty'; warrantyType: string; fromSerial: string } | { kind: 'none' };
+
+/** The entitlement's source in a few words: "contract CT-1", "warranty standard (SN-1)", "none". */
+export function sourceText(source: EntitlementSource): string {
+  if (source.kind === 'contract') return `contract ${source.contractId}`;
+  if (source.kind === 'warranty') return `warranty ${source.warrantyType} (${source.fromSerial})`;
+  return 'none';
 }
 
 export interface RequestSummary {

@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useFormatInstant, useMessages } from '../../../lib/i18n';
-import { registerRequest, useKnownFixes, useMachine, useOpenRequests, type RequestSummary } from '../api/machine';
+import { registerRequest, sourceText, useKnownFixes, useMachine, useOpenRequests, type RequestSummary } from '../api/machine';
 import { registrationMessages } from '../messages';
 
 const serialPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{3,127}$/;
@@ -91,7 +91,7 @@ export function RegistrationScreen() {
             </dl>
             {entitlement && (
               <div className={`entitlement ${entitlement.quoteRequired ? 'paid' : 'covered'}`} data-testid="entitlement">
-                <h3>{t.entitlement}: {entitlement.source}</h3>
+                <h3>{t.entitlement}: {sourceText(entitlement.source)}</h3>
                 <p>{entitlement.reason}</p>
                 <p>{entitlement.quoteRequired ? t.quoteRequired : t.noQuote} · {entitlement.responseMode} · {entitlement.slaPolicyId}</p>
               </div>
