@@ -16,7 +16,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { createRequire } from 'node:module';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -62,7 +61,7 @@ export async function buildService(name, { log = console.log } = {}) {
   const bundles = workflowBundles[name];
   if (!bundles) throw new Error(`unknown service '${name}'; expected one of ${Object.keys(workflowBundles).join(', ')}`);
   for (const [taskQueue, entry] of Object.entries(bundles)) {
-    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, entry), workflowInterceptorModules: [workflowTracing], logger: quietLogger });
+    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, entry), logger: quietLogger });
     fs.mkdirSync(path.join(out, 'workflow-bundles'), { recursive: true });
     fs.writeFileSync(path.join(out, 'workflow-bundles', `${taskQueue}.js`), code);
   }
@@ -70,9 +69,6 @@ export async function buildService(name, { log = console.log } = {}) {
   log(`build: ${name} -> ${path.relative(root, out)}/main.js (${kib} KiB)${Object.keys(bundles).length ? `, workflow bundles ${Object.keys(bundles).join(', ')}` : ''} in ${((Date.now() - t) / 1000).toFixed(1)}s`);
   return out;
 }
-
-// the workflow side of the OpenTelemetry interceptors, as packages/platform's worker adds it when bundling from sources
-const workflowTracing = createRequire(path.join(root, 'packages', 'platform', 'package.json')).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
 
 const quietLogger = { trace() {}, debug() {}, info() {}, warn: (m) => console.warn(m), error: (m) => console.error(m), log() {} };
 

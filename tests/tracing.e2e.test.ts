@@ -37,14 +37,15 @@ const tracingEnv = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint, OTEL_BSP_SCHE
 
 /**
  * One trace from the caller to the other service: the agent's traceparent on POST at intake, the
- * event stored with it and sent as a Kafka header, intake's own consumer starting the workflow,
- * the workflow and its activities on intake's worker, and dispatch applying the event.
+ * event stored with it and sent as a Kafka header, intake's own consumer starting the workflow
+ * (the start carries the context in its headers), and dispatch applying the event. The trace stops
+ * at the workflow: Temporal's workflow-side interceptors broke replay (see temporal/worker.ts).
  */
 describe('a trace across services', () => {
   const bed = useTestBed('trace', { intake: { SEED_DEMO_DATA: 'true', ...tracingEnv }, dispatch: tracingEnv });
   afterAll(() => new Promise<void>((resolve) => collector.close(() => resolve())));
 
-  it('runs from the HTTP request through Kafka into the workflow, its activities and dispatch', async () => {
+  it('runs from the HTTP request through Kafka to the workflow start and to dispatch', async () => {
     const traceId = randomBytes(16).toString('hex');
     const callerSpan = randomBytes(8).toString('hex');
     const created = await api(bed.service('intake'), 'POST', '/v1/service-requests', {
@@ -59,9 +60,6 @@ describe('a trace across services', () => {
       ['intake', /^POST \/v1\/service-requests$/],
       ['intake', /^consume service-request\.registered@1$/],
       ['intake', /^StartWorkflow:serviceRequest$/],
-      // made inside the workflow and exported through its sink (RunWorkflow ends only when the request closes)
-      ['intake', /^StartActivity:/],
-      ['intake', /^RunActivity:/],
       ['dispatch', /^consume service-request\.registered@1$/],
     ];
     const inTrace = await eventually('every span of the trace collected', async () => {

@@ -4,13 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { createRequire } from 'node:module';
-import { makeWorkflowExporter, OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
+import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
 import type { TemporalSecurity } from '../security';
 import type { Tracing } from '../tracing';
 
-/** Workflow-side OpenTelemetry interceptors; a build bundles them into the workflow code (infra/build.mjs). */
-export const workflowTracingModule = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
 
 let runtimeInstalled = false;
 
@@ -49,15 +46,12 @@ export async function createTemporalWorker(
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
   const { address, security, tracing, ...workerOptions } = options;
   const connection = await NativeConnection.connect({ address, ...security });
-  // Workflows and activities continue the trace their start carried; workflow spans leave the sandbox through a sink.
+  // Activities get spans (and the trace ids on their log lines). The workflow-side interceptors are
+  // left out on purpose: with them, a workflow that answered a query or an update replayed
+  // differently after a worker restart (TMPRL1100 on the 8D workflow; sdk-typescript issue #2023),
+  // so the trace stops at the workflow start and activities begin traces of their own.
   const traced: Partial<WorkerOptions> = tracing
-    ? {
-        interceptors: {
-          ...(workerOptions.workflowsPath ? { workflowModules: [workflowTracingModule] } : {}),
-          activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })],
-        },
-        sinks: { exporter: makeWorkflowExporter(tracing.spanProcessor, tracing.resource) },
-      }
+    ? { interceptors: { activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })] } }
     : {};
   const worker = await Worker.create({ connection, ...workerOptions, ...traced });
   return { worker, connection };
