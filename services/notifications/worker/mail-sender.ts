@@ -2,6 +2,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { insertedOnce, type Logger } from '@aftersales/platform';
 import { retryDelaySeconds } from '../domain/notices';
 import type { MailQueueDoc, NotificationsStore } from '../store/collections';
+import { pollRounds } from './rounds';
 
 export interface MailSender {
   /** Sends what is due once; answers how many were sent and how many failed (to be retried). */
@@ -31,9 +32,6 @@ export interface MailSenderOptions {
 export function createMailSender(store: NotificationsStore, options: MailSenderOptions): MailSender {
   const { log, now } = options;
   const transport: Transporter = nodemailer.createTransport(options.smtpUrl);
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> | null = null;
-  let again = false;
 
   async function sendOne(entry: MailQueueDoc): Promise<'sent' | 'failed' | 'skipped'> {
     const claim = `${entry._id}#${entry.attempt}`;
@@ -81,31 +79,13 @@ export function createMailSender(store: NotificationsStore, options: MailSenderO
     return { sent, failed };
   }
 
-  function tick() {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = runOnce()
-      .catch((err: unknown) => log.warn({ err }, 'mail round failed; the next one retries'))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          tick();
-        }
-      });
-  }
-
+  const rounds = pollRounds(runOnce, options.pollMs, log, 'mail');
   return {
     runOnce,
-    start() {
-      timer = setInterval(tick, options.pollMs);
-      timer.unref();
-    },
-    nudge: tick,
+    start: rounds.start,
+    nudge: rounds.nudge,
     stop() {
-      if (timer) clearInterval(timer);
+      rounds.stop();
       transport.close();
     },
   };

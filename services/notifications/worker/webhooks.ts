@@ -3,6 +3,7 @@ import { render, retryDelaySeconds, subjectOf } from '../domain/notices';
 import { signWebhook, wants, webhookDeliveryId } from '../domain/webhooks';
 import type { NotificationsStore, WebhookDeliveryDoc } from '../store/collections';
 import type { FactToTell } from '../store/notifier';
+import { pollRounds } from './rounds';
 
 /**
  * Queues a fact for every subscriber that takes its kind: one delivery per fact and subscriber (a
@@ -48,9 +49,6 @@ export interface WebhookSender {
  */
 export function createWebhookSender(store: NotificationsStore, options: { maxAttempts: number; pollMs: number; timeoutMs: number; now: () => Date; log: Logger }): WebhookSender {
   const { now, log } = options;
-  let timer: NodeJS.Timeout | null = null;
-  let running: Promise<unknown> | null = null;
-  let again = false;
 
   async function post(url: string, secret: string, body: string): Promise<{ ok: boolean; httpStatus: number | null; error?: string }> {
     const timestamp = Math.floor(now().getTime() / 1000);
@@ -106,31 +104,13 @@ export function createWebhookSender(store: NotificationsStore, options: { maxAtt
     return tally;
   }
 
-  function tick() {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = runOnce()
-      .catch((err: unknown) => log.warn({ err }, 'webhook round failed; the next one retries'))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          tick();
-        }
-      });
-  }
-
+  const rounds = pollRounds(runOnce, options.pollMs, log, 'webhook');
   return {
     runOnce,
-    start() {
-      timer = setInterval(tick, options.pollMs);
-      timer.unref();
-    },
-    nudge: tick,
+    start: rounds.start,
+    nudge: rounds.nudge,
     stop() {
-      if (timer) clearInterval(timer);
+      rounds.stop();
     },
   };
 }
