@@ -92,7 +92,7 @@ export async function startService(
   const mongo = await connectMongo(config.MONGO_URL, config.mongoDb, { maxPoolSize: config.MONGO_MAX_POOL_SIZE });
   stops.push(() => mongo.close());
   const tracing = startTracing(definition.name, config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
-  stops.push(() => tracing.spanProcessor.forceFlush());
+  stops.push(() => tracing.flush());
   const kafkaTls = kafkaSecurity(config);
   const temporalTls = temporalSecurity(config);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID ?? namespaced(ns, definition.name), logger, security: kafkaTls });
@@ -165,7 +165,7 @@ export async function startService(
         namespace: config.TEMPORAL_NAMESPACE,
         taskQueue: platform.taskQueue(spec.taskQueue),
         security: temporalTls,
-        tracing,
+        traceActivities: true,
         ...(bundle ? { workflowBundle: { codePath: bundle } } : spec.workflowsPath ? { workflowsPath: spec.workflowsPath } : {}),
         ...(spec.activities ? { activities: spec.activities } : {}),
       });

@@ -15,9 +15,8 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
  * The 1.x SDK line, because Temporal's interceptors package (1.24) is built on it.
  */
 export interface Tracing {
-  /** For Temporal's workflow span sink, which exports the spans workflows report. */
-  spanProcessor: SpanProcessor;
-  resource: Resource;
+  /** Sends the spans still buffered (at a process's stop). */
+  flush(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -34,7 +33,7 @@ export function startTracing(service: string, endpoint: string | undefined): Tra
     : { onStart: () => undefined, onEnd: () => undefined, forceFlush: async () => undefined, shutdown: async () => undefined };
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
   provider.register();
-  installed = { spanProcessor, resource, shutdown: () => provider.shutdown() };
+  installed = { flush: () => spanProcessor.forceFlush(), shutdown: () => provider.shutdown() };
   return installed;
 }
 

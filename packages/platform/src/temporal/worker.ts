@@ -6,7 +6,6 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type W
 import type { Logger } from 'pino';
 import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
 import type { TemporalSecurity } from '../security';
-import type { Tracing } from '../tracing';
 
 
 let runtimeInstalled = false;
@@ -42,15 +41,15 @@ export function workflowBundlePath(bundleDir: string | undefined, taskQueue: str
 }
 
 export async function createTemporalWorker(
-  options: { address: string; namespace: string; security?: TemporalSecurity; tracing?: Tracing } & Omit<WorkerOptions, 'connection' | 'namespace'>,
+  options: { address: string; namespace: string; security?: TemporalSecurity; traceActivities?: boolean } & Omit<WorkerOptions, 'connection' | 'namespace'>,
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const { address, security, tracing, ...workerOptions } = options;
+  const { address, security, traceActivities, ...workerOptions } = options;
   const connection = await NativeConnection.connect({ address, ...security });
   // Activities get spans (and the trace ids on their log lines). The workflow-side interceptors are
   // left out on purpose: with them, a workflow that answered a query or an update replayed
   // differently after a worker restart (TMPRL1100 on the 8D workflow; sdk-typescript issue #2023),
   // so the trace stops at the workflow start and activities begin traces of their own.
-  const traced: Partial<WorkerOptions> = tracing
+  const traced: Partial<WorkerOptions> = traceActivities
     ? { interceptors: { activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })] } }
     : {};
   const worker = await Worker.create({ connection, ...workerOptions, ...traced });
