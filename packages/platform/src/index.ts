@@ -15,5 +15,6 @@ export * from './kafka/failure-policy';
 export * from './mongo/connection';
 export * from './mongo/outbox';
 export * from './mongo/inbox';
+export * from './mongo/key-locks';
 export * from './service';
 export { connectTemporalClient, describeTemporal } from './temporal';

@@ -10,18 +10,16 @@
  * A shard collection of eight string documents is cheap to read and to update.
  *
  * FerretDB v1 does not serialise concurrent updates of one document (two writers read, both
- * write, one write is lost), so a shard changes only under its lock: a unique-key insert into
- * `calendarLocks` (`_id = shard-<k>`), deleted when done. A lock left by a process that died is
- * taken over once it has expired. The slot claims stay the guard against overlapping bookings;
- * the lock keeps the calendars a true copy of them.
+ * write, one write is lost), so a shard changes only under its lock in `calendarLocks`
+ * (`_id = shard-<k>`, see the platform's key locks). The slot claims stay the guard against
+ * overlapping bookings; the lock keeps the calendars a true copy of them.
  */
-import { isDuplicateKeyError } from '@aftersales/platform';
+import { createKeyLocks, type KeyLockDoc } from '@aftersales/platform';
 import { compact, emptyCalendar, type CalendarEntry, type EngineerCalendar } from '../domain/calendar';
 import type { DispatchCollections } from './models';
 
 export const LOCK_LEASE_MS = 15_000;
 export const CALENDAR_SHARDS = 8;
-const LOCK_WAIT_MS = 20_000;
 
 export interface CalendarShardDoc {
   _id: string; // shard-<k>
@@ -30,11 +28,7 @@ export interface CalendarShardDoc {
   updatedAt: Date;
 }
 
-export interface CalendarLockDoc {
-  _id: string; // shard-<k>
-  owner: string;
-  until: Date;
-}
+export type CalendarLockDoc = KeyLockDoc;
 
 interface StoredEntry extends Omit<CalendarEntry, 'departAt' | 'start' | 'end' | 'createdAt'> {
   departAt: string;
@@ -43,8 +37,6 @@ interface StoredEntry extends Omit<CalendarEntry, 'departAt' | 'start' | 'end' |
   createdAt: string;
 }
 type StoredShard = Record<string, { entries: StoredEntry[]; pastEnds: number[] }>;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The shard of an engineer: a stable string hash, so every process agrees. */
 export function shardOf(engineerId: string): string {
@@ -74,30 +66,7 @@ export function serialiseShard(calendars: ReadonlyMap<string, EngineerCalendar>)
 }
 
 export function createCalendars(c: Pick<DispatchCollections, 'calendars' | 'calendarLocks'>, now: () => Date) {
-  let seq = 0;
-  const processTag = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-
-  async function lock(shard: string): Promise<string> {
-    const owner = `${processTag}-${++seq}`;
-    const gaveUpAt = Date.now() + LOCK_WAIT_MS;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await c.calendarLocks.insertOne({ _id: shard, owner, until: new Date(now().getTime() + LOCK_LEASE_MS) });
-        return owner;
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
-      const held = await c.calendarLocks.findOne({ _id: shard });
-      // Expired: its holder died. Deleting by owner too, so two takers cannot both remove a fresh lock.
-      if (held && held.until.getTime() < now().getTime()) await c.calendarLocks.deleteOne({ _id: shard, owner: held.owner });
-      else if (Date.now() > gaveUpAt) throw new Error(`calendar ${shard} stayed locked for ${LOCK_WAIT_MS} ms`);
-      else await sleep(Math.min(20, 1 + attempt) * (0.5 + Math.random()));
-    }
-  }
-
-  async function unlock(shard: string, owner: string): Promise<void> {
-    await c.calendarLocks.deleteOne({ _id: shard, owner });
-  }
+  const locks = createKeyLocks(c.calendarLocks, { what: 'calendar', now, leaseMs: LOCK_LEASE_MS });
 
   async function read(engineerId: string): Promise<EngineerCalendar> {
     return parse(await c.calendars.findOne({ _id: shardOf(engineerId) })).get(engineerId) ?? emptyCalendar();
@@ -115,8 +84,7 @@ export function createCalendars(c: Pick<DispatchCollections, 'calendars' | 'cale
    */
   async function change<T>(engineerId: string, fn: (calendar: EngineerCalendar) => Promise<{ calendar: EngineerCalendar | null; result: T }>): Promise<T> {
     const shard = shardOf(engineerId);
-    const owner = await lock(shard);
-    try {
+    return locks.holding(shard, async () => {
       const all = parse(await c.calendars.findOne({ _id: shard }));
       const { calendar, result } = await fn(all.get(engineerId) ?? emptyCalendar());
       if (calendar) {
@@ -124,9 +92,7 @@ export function createCalendars(c: Pick<DispatchCollections, 'calendars' | 'cale
         await c.calendars.replaceOne({ _id: shard }, { calendars: serialiseShard(all), updatedAt: now() }, { upsert: true });
       }
       return result;
-    } finally {
-      await unlock(shard, owner);
-    }
+    });
   }
 
   const withEntry = (calendar: EngineerCalendar, entry: CalendarEntry): EngineerCalendar => ({ ...calendar, entries: [...calendar.entries.filter((e) => e.bookingId !== entry.bookingId), entry] });

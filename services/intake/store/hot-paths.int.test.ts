@@ -5,7 +5,7 @@ import { createEventProducer, createKafka, createOutboxRelay, ensureTopics, inde
 import { deleteTopics, startTopicReader, testLogger, uniqueName, type TopicReader } from '@aftersales/platform/testing';
 import type { RegistrationInput } from '../domain/registration';
 import { createIntakeModels, type ContractDoc, type IntakeModels, type ServiceRequestDoc } from './models';
-import { linkContract, readModelsOf } from './read-models';
+import { linkContract, openRequestsOn, readModelsOf } from './read-models';
 import { createRegistrar, type Registrar } from './registrar';
 
 /**
@@ -20,8 +20,8 @@ const logger = testLogger();
 const day = 86_400_000;
 /** Collections that grow with requests (or with the installed base): `_id` filters only. */
 const keyed = new Set(['serviceRequests', 'serviceRequestEvents', 'customers', 'machines', 'serviceContracts', 'machineOpenRequests', 'customerContractLinks', 'requestKeys', 'slaBoard']);
-/** Small by construction: the pending index (what is not yet relayed), leases, quality's active flags, the knowledge base. */
-const small = new Set(['outboxPending', 'outboxLeases', 'containmentFlags', 'knownFixes']);
+/** Small by construction: the pending index (what is not yet relayed), leases and locks in use, quality's active flags, the knowledge base. */
+const small = new Set(['outboxPending', 'outboxLeases', 'machineOpenRequestLocks', 'containmentFlags', 'knownFixes']);
 
 let mongo: Connection;
 let models: IntakeModels;
@@ -170,8 +170,8 @@ describe('registration reads and writes by _id only', () => {
     expect(scans(first.commands)).toEqual([]);
     // Idempotency key, customer, machine, 4 contract links and the contract, the machine's open
     // requests, known fixes, containment flags, the record, its pending entry, the key, the
-    // machine's open requests written and read back.
-    expect(first.commands.length).toBeLessThanOrEqual(17);
+    // machine's lock taken, its open requests written, the lock released.
+    expect(first.commands.length).toBeLessThanOrEqual(18);
     process.stdout.write(`registration: ${first.commands.length} Mongo commands: ${first.commands.map((c) => `${c.commandName} ${String((c.command as Record<string, unknown>)[c.commandName])}`).join(', ')}\n`);
 
     await storeRequests(300, 1000);
@@ -210,5 +210,13 @@ describe('registration reads and writes by _id only', () => {
     expect(await relay.sweep()).toBe(1);
     expect(await relay.drain()).toBe(1);
     await reader.waitFor(1, 'the swept request\'s event', (m) => m.key === record._id);
+  });
+
+  it('registers first requests on a new machine at once, each listed on the machine (its entry is inserted by one, updated by the rest)', async () => {
+    await models.machines.collection.insertOne({ _id: 'CUT-2', customerId: 'C-1', model: 'FL-3015', productLine: 'laser', status: 'active', parentSerial: null, warranty: null } as never);
+    const symptoms = ['Chiller flow low', 'Door interlock open', 'Axis Y drifts', 'Gas pressure alarm', 'Cut edge burr', 'Nozzle sensor fault'];
+    const results = await Promise.all(symptoms.map((symptom, i) => registrar.register(command(registration({ serialNumber: 'CUT-2', symptom }), `hot-race-${i}`))));
+    const open = await openRequestsOn(readModelsOf(models), 'CUT-2');
+    expect(new Set(open.map((r) => r.id))).toEqual(new Set(results.map((r) => r.record._id)));
   });
 });

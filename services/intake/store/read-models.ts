@@ -2,7 +2,7 @@ import type { mongo } from 'mongoose';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
 type Db = mongo.Db;
-import { insertedOnce } from '@aftersales/platform';
+import { createKeyLocks, insertedOnce, upsertRacing, type KeyLockDoc } from '@aftersales/platform';
 import type { OpenRequestSummary } from '../domain/duplicates';
 import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
 import type { ContractDoc, ServiceRequestDoc } from './models';
@@ -62,6 +62,11 @@ export function intakeReadModels(db: Db) {
     slaBoard: db.collection<SlaBoardDoc>('slaBoard'),
     requestKeys: db.collection<RequestKeyDoc>('requestKeys'),
     builds: db.collection<{ _id: string; builtAt: Date }>('readModelBuilds'),
+    /**
+     * A machine's entry changes only under its lock. The lease is measured on the wall clock: it is
+     * about a process that died holding it, not about domain time.
+     */
+    machineLocks: createKeyLocks(db.collection<KeyLockDoc>('machineOpenRequestLocks'), { what: 'machine open requests', now: () => new Date() }),
   };
 }
 
@@ -91,10 +96,9 @@ export async function openRequestsOn(models: IntakeReadModels, serialNumber: str
 }
 
 /**
- * Adds or removes one request in its machine's entry, each a write of its own field by `_id`. On
- * FerretDB v1 two writes to one machine's entry at the same instant can lose one (it does not
- * serialise updates of a document), so the write is read back and repeated until it shows: a lost
- * entry costs a missed duplicate suggestion (screening decides duplicates), never a record.
+ * Adds or removes one request in its machine's entry, under the machine's lock: FerretDB v1 does
+ * not serialise updates of one document, and two registrations on one machine at once would each
+ * write the entry as they read it, losing the other's request.
  */
 export async function noteOpenRequest(
   models: IntakeReadModels,
@@ -108,15 +112,9 @@ export async function noteOpenRequest(
     ...(request.registeredAt ? { registeredAt: request.registeredAt } : {}),
     ...(request.alarm ? { alarmCode: request.alarm.alarmCode } : {}),
   };
-  for (let attempt = 0; attempt < 5; attempt++) {
-    await models.machineOpenRequests.updateOne(
-      { _id: request.serialNumber },
-      open ? { $set: { [field]: entry } } : { $unset: { [field]: '' } },
-      { upsert: open },
-    );
-    const stored = await models.machineOpenRequests.findOne({ _id: request.serialNumber }, { projection: { [field]: 1 } });
-    if ((stored?.open?.[request._id] !== undefined) === open) return;
-  }
+  await models.machineLocks.holding(request.serialNumber, () =>
+    models.machineOpenRequests.updateOne({ _id: request.serialNumber }, open ? { $set: { [field]: entry } } : { $unset: { [field]: '' } }, { upsert: open }),
+  );
 }
 
 /** The open request a device alarm of this code opened on the machine, earliest first (an `_id` read). */
@@ -172,7 +170,7 @@ export async function syncBoardEntry(models: IntakeReadModels, entry: SlaBoardDo
   const stored = await models.slaBoard.findOne({ _id: entry._id }, { projection: { revision: 1 } });
   if (stored && stored.revision > entry.revision) return;
   const { _id, ...fields } = entry;
-  await models.slaBoard.updateOne({ _id }, { $set: fields }, { upsert: true });
+  await upsertRacing(() => models.slaBoard.updateOne({ _id }, { $set: fields }, { upsert: true }));
 }
 
 type StoredRequest = ServiceRequestDoc & { tier?: string | null; sla?: unknown[]; escalations?: unknown[]; workflowRevision?: number };

@@ -1,3 +1,4 @@
+import { insertedOnce } from '@aftersales/platform';
 import type { IntakeModels, ServiceHistoryDoc } from './models';
 
 export type ServiceHistoryEntry = Omit<ServiceHistoryDoc, 'recordedAt'>;
@@ -10,8 +11,9 @@ export type ServiceHistoryEntry = Omit<ServiceHistoryDoc, 'recordedAt'>;
  */
 export async function recordServiceHistory(models: IntakeModels, entry: ServiceHistoryEntry, now: Date): Promise<{ stored: boolean }> {
   const { _id, ...fields } = entry;
-  const result = await models.serviceHistory.collection.updateOne({ _id: _id as never }, { $setOnInsert: { ...fields, recordedAt: now } }, { upsert: true });
-  return { stored: result.upsertedCount > 0 };
+  // A duplicate key is the same entry written at the same instant by another consumer: already stored.
+  const stored = await insertedOnce(models.serviceHistory.collection.insertOne({ _id, ...fields, recordedAt: now } as never));
+  return { stored };
 }
 
 /** A machine's history, newest first. */
