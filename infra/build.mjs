@@ -61,7 +61,7 @@ export async function buildService(name, { log = console.log } = {}) {
   const bundles = workflowBundles[name];
   if (!bundles) throw new Error(`unknown service '${name}'; expected one of ${Object.keys(workflowBundles).join(', ')}`);
   for (const [taskQueue, entry] of Object.entries(bundles)) {
-    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, entry), logger: quietLogger });
+    const { code } = await bundleWorkflowCode({ workflowsPath: path.join(root, entry), workflowInterceptorModules: [path.join(root, 'workflows/src/trace-context.ts')], logger: quietLogger });
     fs.mkdirSync(path.join(out, 'workflow-bundles'), { recursive: true });
     fs.writeFileSync(path.join(out, 'workflow-bundles', `${taskQueue}.js`), code);
   }

@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { registrationBody } from './support/demo';
+import { requestStep } from './support/requests';
 import { api } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
@@ -38,14 +39,16 @@ const tracingEnv = { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: endpoint, OTEL_BSP_SCHE
 /**
  * One trace from the caller to the other service: the agent's traceparent on POST at intake, the
  * event stored with it and sent as a Kafka header, intake's own consumer starting the workflow
- * (the start carries the context in its headers), and dispatch applying the event. The trace stops
- * at the workflow: Temporal's workflow-side interceptors broke replay (see temporal/worker.ts).
+ * (the start carries the context in its headers), the workflow's activities (its start header
+ * copied onto each, workflows/src/trace-context.ts), the events an activity stores, and dispatch
+ * applying both the registration and the workflow's request for dispatch, which follows a
+ * screening sent in a call of its own: a workflow's activities stay in the trace it started in.
  */
 describe('a trace across services', () => {
   const bed = useTestBed('trace', { intake: { SEED_DEMO_DATA: 'true', ...tracingEnv }, dispatch: tracingEnv });
   afterAll(() => new Promise<void>((resolve) => collector.close(() => resolve())));
 
-  it('runs from the HTTP request through Kafka to the workflow start and to dispatch', async () => {
+  it('runs from the HTTP request through Kafka to the workflow, its activities and to dispatch', async () => {
     const traceId = randomBytes(16).toString('hex');
     const callerSpan = randomBytes(8).toString('hex');
     const created = await api(bed.service('intake'), 'POST', '/v1/service-requests', {
@@ -54,13 +57,23 @@ describe('a trace across services', () => {
       headers: { 'idempotency-key': `trace-${bed.ns}`, traceparent: `00-${traceId}-${callerSpan}-01` },
     });
     expect(created.status).toBe(201);
-    bed.started.push(created.body.id as string);
+    const id = created.body.id as string;
+    bed.started.push(id);
+    // The agent screens it in a call of its own (a trace of its own); the workflow's activities
+    // stay in the trace it was started in, so the dispatch request it emits does too.
+    await eventually(`${id}'s workflow`, async () => {
+      const read = await api(bed.service('intake'), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
+      return (read.body.workflow as { available?: boolean } | null)?.available ? true : undefined;
+    });
+    expect((await requestStep(bed, id, 'screening', { outcome: 'valid', faultCategory: 'optical', severity: 'critical' })).status).toBe(200);
 
     const wanted: [string, RegExp][] = [
       ['intake', /^POST \/v1\/service-requests$/],
       ['intake', /^consume service-request\.registered@1$/],
       ['intake', /^StartWorkflow:serviceRequest$/],
       ['dispatch', /^consume service-request\.registered@1$/],
+      ['intake', /^RunActivity:syncServiceRequest$/],
+      ['dispatch', /^consume service-request\.dispatch-requested@1$/],
     ];
     const inTrace = await eventually('every span of the trace collected', async () => {
       const mine = spans.filter((s) => s.traceId === traceId);
@@ -74,7 +87,13 @@ describe('a trace across services', () => {
     expect(http.parentSpanId).toBe(callerSpan);
     const byId = new Map(inTrace.map((s) => [s.spanId, s]));
     const descendsFromHttp = (s: CollectedSpan): boolean => s.spanId === http.spanId || (byId.has(s.parentSpanId) && descendsFromHttp(byId.get(s.parentSpanId)!));
-    const dispatchConsume = inTrace.find((s) => s.service === 'dispatch' && s.name.startsWith('consume'))!;
-    expect(descendsFromHttp(dispatchConsume)).toBe(true);
+    for (const [service, name] of wanted) {
+      const span = inTrace.find((s) => s.service === service && name.test(s.name))!;
+      expect(descendsFromHttp(span), `${service} ${span.name} descends from the HTTP span`).toBe(true);
+    }
+    // the activity is a child of the workflow's start
+    const start = inTrace.find((s) => s.name === 'StartWorkflow:serviceRequest')!;
+    const activity = inTrace.find((s) => s.name === 'RunActivity:syncServiceRequest')!;
+    expect(activity.parentSpanId).toBe(start.spanId);
   });
 });

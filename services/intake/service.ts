@@ -1,6 +1,6 @@
 import { topics } from '@aftersales/contracts';
 import { indexedOutbox, type ServiceDefinition } from '@aftersales/platform';
-import { serviceRequestTaskQueue, workflowsPath } from '@aftersales/workflows';
+import { serviceRequestTaskQueue, workflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
 import { contractRoutes } from './api/contracts';
 import { customerRoutes } from './api/customers';
 import { dealerRoutes } from './api/dealers';
@@ -81,6 +81,7 @@ export const intakeService: ServiceDefinition = {
         {
           taskQueue: serviceRequestTaskQueue,
           workflowsPath,
+          workflowInterceptorModules,
           // proactiveVisit runs here too: its runs are short, and it shares the bundle and the registrar's data.
           activities: { ...createServiceRequestActivities({ platform, serviceRequests: models.serviceRequests, workflowEvents }), ...proactiveVisitActivitiesFor(platform, models) },
         },

@@ -1,6 +1,6 @@
 import { topics } from '@aftersales/contracts';
 import type { ServiceDefinition } from '@aftersales/platform';
-import { acknowledgementTaskQueue, notificationsWorkflowsPath } from '@aftersales/workflows';
+import { acknowledgementTaskQueue, notificationsWorkflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
 import { directoryRoutes } from './api/directory';
 import { inboxRoutes } from './api/inbox';
 import { webhookRoutes } from './api/webhooks';
@@ -47,7 +47,7 @@ export const notificationsService: ServiceDefinition = {
         mail?.nudge();
         hooks?.nudge();
       }),
-      temporalWorkers: [{ taskQueue: acknowledgementTaskQueue, workflowsPath: notificationsWorkflowsPath, activities: createAcknowledgementActivities(store, platform.now) }],
+      temporalWorkers: [{ taskQueue: acknowledgementTaskQueue, workflowsPath: notificationsWorkflowsPath, workflowInterceptorModules, activities: createAcknowledgementActivities(store, platform.now) }],
     };
   },
 };

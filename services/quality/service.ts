@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@aftersales/platform';
-import { eightDTaskQueue, qualityWorkflowsPath } from '@aftersales/workflows';
+import { eightDTaskQueue, qualityWorkflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
 import { articleRoutes } from './api/articles';
 import { eightDRoutes } from './api/eight-ds';
 import { recurrenceRoutes } from './api/recurrences';
@@ -27,7 +27,7 @@ export const qualityService: ServiceDefinition = {
       outboxCollections: [models.eightDs.collection, models.eightDEvents.collection, models.articleVersions.collection],
       topics: qualityStreams,
       consumers: [failureRecordConsumer(platform, desk), eightDStarter(platform)],
-      temporalWorkers: [{ taskQueue: eightDTaskQueue, workflowsPath: qualityWorkflowsPath, activities: createEightDActivities(platform, models) }],
+      temporalWorkers: [{ taskQueue: eightDTaskQueue, workflowsPath: qualityWorkflowsPath, workflowInterceptorModules, activities: createEightDActivities(platform, models) }],
     };
   },
 };

@@ -1,6 +1,6 @@
 import { topics } from '@aftersales/contracts';
 import { defineRoute, type ServiceDefinition } from '@aftersales/platform';
-import { requisitionApprovalTaskQueue, sparesWorkflowsPath } from '@aftersales/workflows';
+import { requisitionApprovalTaskQueue, sparesWorkflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
 import type { SparesDeps } from './api/common';
 import { costAllocationRoutes } from './api/cost-allocation';
 import { failureDecisionRoutes } from './api/failure-decisions';
@@ -78,7 +78,7 @@ export const sparesService: ServiceDefinition = {
       outboxCollections: store.outboxCollections,
       topics: [...sparesStreams, topics.serviceRequests, topics.workOrders],
       consumers: sparesConsumers(platform, store, book, flow),
-      temporalWorkers: [{ taskQueue: requisitionApprovalTaskQueue, workflowsPath: sparesWorkflowsPath, activities: createRequisitionActivities(platform, store) }],
+      temporalWorkers: [{ taskQueue: requisitionApprovalTaskQueue, workflowsPath: sparesWorkflowsPath, workflowInterceptorModules, activities: createRequisitionActivities(platform, store) }],
     };
   },
 };

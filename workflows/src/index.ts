@@ -19,3 +19,5 @@ export * from './acknowledgement/messages';
 export type { acknowledgementChain } from './acknowledgement/workflow';
 /** Bundle entry of the notifications worker (acknowledgement chains), for Worker.create({ workflowsPath }). */
 export const notificationsWorkflowsPath = new URL('./notifications-workflows.ts', import.meta.url).pathname;
+/** Workflow interceptor modules every worker bundles: the start's trace context carried into activities. */
+export const workflowInterceptorModules = [new URL('./trace-context.ts', import.meta.url).pathname];

@@ -44,6 +44,8 @@ export interface ConsumerSpec {
 
 export interface TemporalWorkerSpec extends Pick<WorkerOptions, 'workflowsPath' | 'activities'> {
   taskQueue: string;
+  /** Workflow interceptor modules bundled with `workflowsPath` (a prebuilt bundle has them inside). */
+  workflowInterceptorModules?: string[];
 }
 
 export interface ServiceParts {
@@ -166,7 +168,7 @@ export async function startService(
         taskQueue: platform.taskQueue(spec.taskQueue),
         security: temporalTls,
         traceActivities: true,
-        ...(bundle ? { workflowBundle: { codePath: bundle } } : spec.workflowsPath ? { workflowsPath: spec.workflowsPath } : {}),
+        ...(bundle ? { workflowBundle: { codePath: bundle } } : spec.workflowsPath ? { workflowsPath: spec.workflowsPath, workflowInterceptorModules: spec.workflowInterceptorModules ?? [] } : {}),
         ...(spec.activities ? { activities: spec.activities } : {}),
       });
       const running = worker.run();

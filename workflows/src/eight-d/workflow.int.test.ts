@@ -8,6 +8,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from '
 import { eventually } from '@aftersales/platform/testing';
 import type { EightDActivities, EightDFact, KnowledgeArticleInput, RecordEightDInput } from './activities';
 import { defaultEscalationChain } from './engine';
+import { workflowInterceptorModules } from '../index';
 import {
   approveDisciplineUpdate,
   assignDisciplineUpdate,
@@ -78,7 +79,7 @@ describe.skipIf(!testServer)('eightD workflow on the time-skipping server', () =
   async function run(options: { historyLimit?: number; history?: string }, script: (handle: WorkflowHandleWithFirstExecutionRunId<typeof eightD>, input: EightDInput) => Promise<void>) {
     const eightDId = `8D-TEST-${++seq}-${Date.now()}`;
     const taskQueue = `q-${eightDId}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities });
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath, activities, interceptors: { workflowModules: workflowInterceptorModules } });
     const input: EightDInput = {
       eightDId,
       problem: { productLine: 'laser-cutting', model: 'LC-3015', failureMode: 'FM-NOZZLE-CRACK' },

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { workflowInterceptorModules } from '../index';
 
 const historiesDir = new URL('./histories/', import.meta.url);
 const workflowsPath = new URL('../workflows.ts', import.meta.url).pathname;
@@ -23,6 +24,6 @@ describe('serviceRequest replays the histories of earlier versions', () => {
 
   it.each(files)('%s', async (file) => {
     const history = JSON.parse(readFileSync(new URL(file, historiesDir), 'utf8'));
-    await expect(Worker.runReplayHistory({ workflowsPath }, history, file)).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowsPath, interceptors: { workflowModules: workflowInterceptorModules } }, history, file)).resolves.toBeUndefined();
   });
 });

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/worker/index.js';
+import { withLogContext } from '../logger';
 import type { TemporalSecurity } from '../security';
-
 
 let runtimeInstalled = false;
 
@@ -40,18 +40,25 @@ export function workflowBundlePath(bundleDir: string | undefined, taskQueue: str
   return codePath;
 }
 
+function withActivitySpans(ctx: ConstructorParameters<typeof OpenTelemetryActivityInboundInterceptor>[0]) {
+  return { inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) };
+}
+
 export async function createTemporalWorker(
-  options: { address: string; namespace: string; security?: TemporalSecurity; traceActivities?: boolean } & Omit<WorkerOptions, 'connection' | 'namespace'>,
+  options: { address: string; namespace: string; security?: TemporalSecurity; traceActivities?: boolean; workflowInterceptorModules?: string[] } & Omit<WorkerOptions, 'connection' | 'namespace'>,
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const { address, security, traceActivities, ...workerOptions } = options;
+  const { address, security, traceActivities, workflowInterceptorModules, ...workerOptions } = options;
   const connection = await NativeConnection.connect({ address, ...security });
-  // Activities get spans (and the trace ids on their log lines). The workflow-side interceptors are
-  // left out on purpose: with them, a workflow that answered a query or an update replayed
-  // differently after a worker restart (TMPRL1100 on the 8D workflow; sdk-typescript issue #2023),
-  // so the trace stops at the workflow start and activities begin traces of their own.
-  const traced: Partial<WorkerOptions> = traceActivities
-    ? { interceptors: { activity: [(ctx) => ({ inbound: new OpenTelemetryActivityInboundInterceptor(ctx), outbound: new OpenTelemetryActivityOutboundInterceptor(ctx) })] } }
-    : {};
-  const worker = await Worker.create({ connection, ...workerOptions, ...traced });
+  // Activities get spans (and the trace ids on their log lines), children of the workflow's start:
+  // the project's own workflow interceptor (workflows/src/trace-context.ts) copies the start's trace
+  // header onto each activity. The SDK's workflow-side OpenTelemetry interceptors stay out: with
+  // them, a workflow that answered a query replayed differently after a worker restart (TMPRL1100
+  // on the 8D workflow; sdk-typescript issue #2023).
+  const activity: NonNullable<WorkerOptions['interceptors']>['activity'] = [
+    // Every log line an activity writes through the service's logger names its workflow.
+    (ctx) => ({ inbound: { execute: (input, next) => withLogContext(ctx.info.workflowExecution ? { workflowId: ctx.info.workflowExecution.workflowId } : {}, () => next(input)) } }),
+    ...(traceActivities ? [(ctx: Parameters<typeof withActivitySpans>[0]) => withActivitySpans(ctx)] : []),
+  ];
+  const worker = await Worker.create({ connection, ...workerOptions, interceptors: { activity, workflowModules: workerOptions.workflowBundle ? [] : (workflowInterceptorModules ?? []) } });
   return { worker, connection };
 }
