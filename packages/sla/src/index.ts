@@ -66,3 +66,4 @@ export {
   type TierTargets,
 } from './policy';
 export { alwaysOpenCalendar, businessHoursCalendar, defaultCalendars, defaultPolicies } from './default-policies';
+export { dayEndIn, dayStartIn, isKnownTimeZone } from './local-time';

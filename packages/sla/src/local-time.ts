@@ -148,3 +148,15 @@ export function dayToInstants(date: LocalDate, timeZone: string): (minuteOfDay: 
   if (first === last) return (minuteOfDay) => dayStart + minuteOfDay * MINUTE_MS - first;
   return (minuteOfDay) => firstInstantAtOrAfter(dayStart + minuteOfDay * MINUTE_MS, timeZone);
 }
+
+/** The first instant of a calendar day ('YYYY-MM-DD') as people in `timeZone` live it; null for a date that does not exist. */
+export function dayStartIn(date: string, timeZone: string): Date | null {
+  const local = parseLocalDate(date);
+  return local ? new Date(firstInstantAtOrAfter(wallOf(local), timeZone)) : null;
+}
+
+/** The first instant after a calendar day in `timeZone`: where a period whose last day is `date` ends. */
+export function dayEndIn(date: string, timeZone: string): Date | null {
+  const local = parseLocalDate(date);
+  return local ? new Date(firstInstantAtOrAfter(wallOf(addDays(local, 1)), timeZone)) : null;
+}

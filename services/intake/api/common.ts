@@ -1,3 +1,4 @@
+import { dayEndIn, dayStartIn } from '@aftersales/sla';
 import { z } from 'zod';
 import { contactSchema } from '@aftersales/contracts';
 import { ForbiddenError, identifier, PlatformError, type Principal, type Role } from '@aftersales/platform';
@@ -8,6 +9,20 @@ export const entityId = identifier;
 
 /** An instant with its offset, or a calendar day (taken as 00:00 UTC). */
 export const dateInput = z.union([z.iso.datetime({ offset: true }), z.iso.date()]).transform((s) => new Date(s));
+
+/** A calendar day kept as a day, to be read in a zone (a contract's, a site's), or an instant with its offset. */
+export const dayOrInstant = z.union([z.iso.datetime({ offset: true }).transform((s) => ({ instant: new Date(s) })), z.iso.date().transform((day) => ({ day }))]);
+export type DayOrInstant = z.infer<typeof dayOrInstant>;
+
+/** The first instant of the day (or the instant itself). */
+export function startOf(value: DayOrInstant, timeZone: string): Date {
+  return 'instant' in value ? value.instant : dayStartIn(value.day, timeZone)!;
+}
+
+/** Where a period whose last day this is ends: the first instant after the day (or the instant itself). */
+export function endOfLastDay(value: DayOrInstant, timeZone: string): Date {
+  return 'instant' in value ? value.instant : dayEndIn(value.day, timeZone)!;
+}
 
 export const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
 

@@ -6,8 +6,10 @@ import { contractCoverage, isContractActive, responseModes, serviceContractStatu
 import { toEntitlementMachine, toServiceContract } from '../domain/installed-base';
 import { findVisibleMachine, loadLineage, visibleCustomerIds } from '../store/installed-base';
 import type { ContractDoc, CustomerDoc, IntakeModels, MachineDoc } from '../store/models';
-import { callerScope, conflictField, dateInput, entityId, installedBaseReaders, limitQuery, shortId } from './common';
-import { presentContract } from './views';
+import { isKnownTimeZone } from '@aftersales/sla';
+import { contractInForce } from '../domain/contract-lifecycle';
+import { callerScope, conflictField, dateInput, dayOrInstant, endOfLastDay, entityId, installedBaseReaders, limitQuery, shortId, startOf } from './common';
+import { contractChangeRoutes, presentContractNow } from './contract-changes';
 import { linkContract, readModelsOf } from '../store/read-models';
 
 export const contractBody = z
@@ -19,8 +21,11 @@ export const contractBody = z
     status: z.enum(serviceContractStatuses).default('active'),
     /** "all": every machine the customer owns, now and later; a list: those machines and the components inside them. */
     coveredSerials: z.union([z.literal('all'), z.array(entityId).min(1).max(5000)]),
-    start: dateInput,
-    end: dateInput,
+    /** A day is read in the contract's zone: `start` from its first instant, `end` the last covered day, inclusive. */
+    start: dayOrInstant,
+    end: dayOrInstant,
+    /** The zone of the contract's days; the customer's first site's when not given. */
+    timeZone: z.string().trim().refine(isKnownTimeZone, 'an IANA time zone such as Asia/Shanghai').optional(),
     responseMode: z.enum(responseModes),
     slaPolicyId: entityId,
     calendarId: entityId,
@@ -31,7 +36,8 @@ export const contractBody = z
     coversConsumables: z.boolean().default(false),
   })
   .superRefine((c, ctx) => {
-    if (c.end.getTime() <= c.start.getTime()) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+    // Both read in one zone, so UTC gives their order (the handler checks again in the contract's zone).
+    if (endOfLastDay(c.end, 'UTC').getTime() <= startOf(c.start, 'UTC').getTime()) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
     if (Array.isArray(c.coveredSerials)) {
       const seen = new Set<string>();
       c.coveredSerials.forEach((serial, i) => {
@@ -63,6 +69,10 @@ function routesAt(base: string, platform: Platform, models: IntakeModels): Route
     handler: async ({ body, principal }) => {
       const customer = await models.customers.findById(body.customerId).lean<CustomerDoc>();
       if (!customer) throw new UnprocessableError('customerId', `customerId: no customer ${body.customerId}`);
+      const timeZone = body.timeZone ?? customer.sites?.find((site) => site.timeZone)?.timeZone ?? 'UTC';
+      const start = startOf(body.start, timeZone);
+      const end = endOfLastDay(body.end, timeZone);
+      if (end.getTime() <= start.getTime()) throw new UnprocessableError('end', 'end: must be after start');
       if (Array.isArray(body.coveredSerials)) {
         const machines = await models.machines.find({ _id: { $in: body.coveredSerials } }, { _id: 1, customerId: 1 }).lean<Pick<MachineDoc, '_id' | 'customerId'>[]>();
         const owner = new Map(machines.map((m) => [m._id, m.customerId]));
@@ -79,8 +89,9 @@ function routesAt(base: string, platform: Platform, models: IntakeModels): Route
         type: body.type,
         status: body.status,
         coveredSerials: body.coveredSerials,
-        start: body.start,
-        end: body.end,
+        start,
+        end,
+        timeZone,
         responseMode: body.responseMode,
         slaPolicyId: body.slaPolicyId,
         calendarId: body.calendarId,
@@ -99,7 +110,7 @@ function routesAt(base: string, platform: Platform, models: IntakeModels): Route
         if (isDuplicateKeyError(error)) throw conflictField('id', `a contract ${doc._id} already exists`);
         throw error;
       }
-      return { status: 201, body: presentContract(doc), headers: { location: `${base}/${doc._id}` } };
+      return { status: 201, body: presentContractNow(doc, platform.now()), headers: { location: `${base}/${doc._id}` } };
     },
   });
 
@@ -128,7 +139,7 @@ function routesAt(base: string, platform: Platform, models: IntakeModels): Route
         const node = toEntitlementMachine(found.machine);
         const ancestors = lineage.ancestors.map(toEntitlementMachine);
         filter.customerId = found.machine.customerId;
-        coverage = (c) => contractCoverage(toServiceContract(c), { id: found.machine.customerId }, node, ancestors) !== null;
+        coverage = (c) => contractCoverage(toServiceContract(contractInForce(c, query.activeAt ?? platform.now())), { id: found.machine.customerId }, node, ancestors) !== null;
       }
       if (query.customerId) {
         if (filter.customerId && filter.customerId !== query.customerId) return { status: 200, body: { items: [] } };
@@ -142,8 +153,9 @@ function routesAt(base: string, platform: Platform, models: IntakeModels): Route
       if (query.status) filter.status = query.status;
       let docs = await models.contracts.find(filter).sort({ start: -1, _id: 1 }).limit(coverage || query.activeAt ? 5000 : query.limit).lean<ContractDoc[]>();
       if (coverage) docs = docs.filter(coverage);
-      if (query.activeAt) docs = docs.filter((c) => isContractActive(toServiceContract(c), query.activeAt!));
-      return { status: 200, body: { items: docs.slice(0, query.limit).map(presentContract) } };
+      if (query.activeAt) docs = docs.filter((c) => isContractActive(toServiceContract(contractInForce(c, query.activeAt!)), query.activeAt!));
+      const now = platform.now();
+      return { status: 200, body: { items: docs.slice(0, query.limit).map((doc) => presentContractNow(doc, now)) } };
     },
   });
 
@@ -160,9 +172,9 @@ function routesAt(base: string, platform: Platform, models: IntakeModels): Route
       const doc = await models.contracts.findById(params.id).lean<ContractDoc>();
       const owner = doc && scope.kind === 'dealer' ? await models.customers.findById(doc.customerId, { dealerId: 1 }).lean<Pick<CustomerDoc, 'dealerId'>>() : null;
       if (!doc || (scope.kind === 'dealer' && !canSee(scope, owner?.dealerId))) throw new NotFoundError('service contract', params.id, 'id');
-      return { status: 200, body: presentContract(doc) };
+      return { status: 200, body: presentContractNow(doc, platform.now()) };
     },
   });
 
-  return [create, list, read];
+  return [create, list, read, ...contractChangeRoutes(base, platform, models)];
 }

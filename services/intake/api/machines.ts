@@ -9,7 +9,7 @@ import { assertCanAttach, MachineTreeError } from '../domain/machine-tree';
 import { findVisibleMachine, loadDescendants, loadLineage, visibleCustomerIds } from '../store/installed-base';
 import { machineStatuses, type ContractDoc, type CustomerDoc, type IntakeModels, type MachineDoc } from '../store/models';
 import { recordServiceHistory, serviceHistoryOf } from '../store/service-history';
-import { callerScope, conflictField, dateInput, entityId, forbiddenField, installedBaseReaders, limitQuery } from './common';
+import { callerScope, conflictField, dateInput, dayOrInstant, endOfLastDay, entityId, forbiddenField, installedBaseReaders, limitQuery, startOf } from './common';
 import { nestChildren, presentContract, presentHistory, presentMachine } from './views';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -24,12 +24,14 @@ export const machineBody = z
     status: z.enum(machineStatuses).default('active'),
     installDate: dateInput.nullable().optional(),
     commissioningDate: dateInput.nullable().optional(),
-    warranty: z.strictObject({ type: text(40), start: dateInput.nullable().optional(), end: dateInput }).nullable().optional(),
+    /** Days are read in the machine's site's zone: `start` from its first instant, `end` the last covered day, inclusive. */
+    warranty: z.strictObject({ type: text(40), start: dayOrInstant.nullable().optional(), end: dayOrInstant }).nullable().optional(),
     supplierOrDealer: text(100).nullable().optional(),
     parentSerial: entityId.nullable().optional(),
   })
   .superRefine((m, ctx) => {
-    const warranty = m.warranty ? { start: m.warranty.start ?? null, end: m.warranty.end } : null;
+    // Read in UTC here for the order of the dates; the handler reads the warranty in the site's zone.
+    const warranty = m.warranty ? { start: m.warranty.start ? startOf(m.warranty.start, 'UTC') : null, end: endOfLastDay(m.warranty.end, 'UTC') } : null;
     for (const problem of machineDateProblems({ installDate: m.installDate ?? null, commissioningDate: m.commissioningDate ?? null, warranty })) {
       ctx.addIssue({ code: 'custom', path: problem.field.split('.'), message: problem.message.slice(problem.field.length + 2) });
     }
@@ -85,6 +87,7 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
       if (siteId && !(customer.sites ?? []).some((s) => s.id === siteId)) {
         throw new UnprocessableError('siteId', `siteId: customer ${customer._id} has no site ${siteId}`);
       }
+      const zone = (customer.sites ?? []).find((s) => s.id === siteId)?.timeZone ?? customer.sites?.find((s) => s.timeZone)?.timeZone ?? 'UTC';
       const doc: MachineDoc = {
         _id: body.serialNumber,
         customerId: customer._id,
@@ -94,7 +97,7 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
         status: body.status,
         installDate: body.installDate ?? null,
         commissioningDate: body.commissioningDate ?? null,
-        warranty: body.warranty ? { type: body.warranty.type, start: body.warranty.start ?? null, end: body.warranty.end } : null,
+        warranty: body.warranty ? { type: body.warranty.type, start: body.warranty.start ? startOf(body.warranty.start, zone) : null, end: endOfLastDay(body.warranty.end, zone) } : null,
         supplierOrDealer: body.supplierOrDealer ?? (scope.kind === 'dealer' ? scope.dealerId : null),
         parentSerial: parent?._id ?? null,
         createdAt: platform.now(),

@@ -11,7 +11,7 @@ export type ResponseMode = (typeof responseModes)[number];
 export const serviceContractTypes = ['premium', 'standard', 'basic'] as const;
 export type ServiceContractType = (typeof serviceContractTypes)[number];
 
-export const serviceContractStatuses = ['draft', 'active', 'suspended', 'expired', 'cancelled'] as const;
+export const serviceContractStatuses = ['draft', 'active', 'suspended', 'expired', 'cancelled', 'terminated'] as const;
 export type ServiceContractStatus = (typeof serviceContractStatuses)[number];
 
 export interface Coverage {
@@ -55,6 +55,8 @@ export interface ServiceContract {
   /** Parts and part categories the contract does not pay for, and whether it pays for consumables. */
   exclusions?: ContractExclusions;
   coversConsumables?: boolean;
+  /** The contract's version whose terms these are (1: as signed). */
+  version?: number;
 }
 
 export interface ContractExclusions {
@@ -95,6 +97,8 @@ export type EntitlementSource =
 
 export interface ContractSnapshot {
   id: string;
+  /** The version of the contract whose terms the request was registered under. */
+  version: number;
   name: string;
   type: ServiceContractType;
   start: Date;
@@ -181,6 +185,8 @@ export function compareContracts(a: ServiceContract, b: ServiceContract): number
 export function resolveEntitlement(query: EntitlementQuery, policy: EntitlementPolicy = defaultEntitlementPolicy): Entitlement {
   const { customer, machine, machineAncestors, contracts, at } = query;
   const day = localDay(query.timeZone ?? 'UTC');
+  // `end` is the first instant no longer covered: people read the day before it as the last one.
+  const lastDay = (end: Date) => day(new Date(end.getTime() - 1));
   if (Number.isNaN(at.getTime())) throw new RangeError('entitlement: `at` is not a valid date');
   const base = { serial: machine.serial, customerId: customer.id, at: new Date(at) };
 
@@ -199,9 +205,10 @@ export function resolveEntitlement(query: EntitlementQuery, policy: EntitlementP
       source: { kind: 'contract', contractId: c.id },
       ...copyTerms(c),
       quoteRequired: !coversAll(c.covers),
-      reason: `service contract ${c.id} "${c.name}" (${c.type}) covers ${machine.serial}${through} from ${day(c.start)} to ${day(c.end)}${over}`,
+      reason: `service contract ${c.id}${(c.version ?? 1) > 1 ? ` (version ${c.version})` : ''} "${c.name}" (${c.type}) covers ${machine.serial}${through} from ${day(c.start)} to ${lastDay(c.end)}${over}`,
       contract: {
         id: c.id,
+        version: c.version ?? 1,
         name: c.name,
         type: c.type,
         start: new Date(c.start),
@@ -234,14 +241,14 @@ export function resolveEntitlement(query: EntitlementQuery, policy: EntitlementP
         source: { kind: 'warranty', warrantyType: w.type, fromSerial: holder.serial },
         ...terms,
         quoteRequired: !coversAll(terms.covers),
-        reason: `${noContract}; ${w.type} warranty ${whose} runs until ${day(w.end)}${unknownNote}`,
+        reason: `${noContract}; ${w.type} warranty ${whose} runs until ${lastDay(w.end)}${unknownNote}`,
         contract: null,
         warranty: { type: w.type, start: w.start ? new Date(w.start) : null, end: new Date(w.end), fromSerial: holder.serial, inherited },
         passedOver: [],
       });
     }
     const notYet = w.start !== null && at.getTime() < w.start.getTime();
-    const when = notYet ? `only starts ${day(w.start!)}` : `ended ${day(w.end)}`;
+    const when = notYet ? `only starts ${day(w.start!)}` : `ended ${lastDay(w.end)}`;
     const lapsed = notYet ? {} : { lapsedWarrantyEnd: new Date(w.end) };
     return paid({ ...base, ...lapsed }, policy, `${noContract}; ${w.type} warranty ${whose} ${when}; paid service, quote required`);
   }

@@ -153,10 +153,16 @@ describe('resolveEntitlement: overlapping contracts', () => {
 
 describe('resolveEntitlement: dates in the reason', () => {
   it('are the days of the site’s zone, not UTC’s', () => {
-    // Ends at 2026-12-31T16:00Z: midnight of New Year's Day in Shanghai, still New Year's Eve in UTC.
-    const shanghaiMidnight = { ...cutter, warranty: { type: 'standard', start: null, end: new Date('2026-12-31T16:00:00Z') } };
-    expect(resolveEntitlement(query({ machine: shanghaiMidnight })).reason).toMatch(/runs until 2026-12-31/);
-    expect(resolveEntitlement(query({ machine: shanghaiMidnight, timeZone: 'Asia/Shanghai' })).reason).toMatch(/runs until 2027-01-01/);
+    // Ends at UTC midnight of New Year's Day: the last covered day is New Year's Eve in UTC, but in
+    // Shanghai (UTC+8) the cover runs to 08:00 on New Year's Day, so that is its last day there.
+    const utcMidnight = { ...cutter, warranty: { type: 'standard', start: null, end: new Date('2027-01-01T00:00:00Z') } };
+    expect(resolveEntitlement(query({ machine: utcMidnight })).reason).toMatch(/runs until 2026-12-31/);
+    expect(resolveEntitlement(query({ machine: utcMidnight, timeZone: 'Asia/Shanghai' })).reason).toMatch(/runs until 2027-01-01/);
+  });
+
+  it('name the last covered day: a period ending at the first instant of a day ended the day before', () => {
+    const endsAtShanghaiMidnight = { ...cutter, warranty: { type: 'standard', start: null, end: new Date('2026-12-31T16:00:00Z') } };
+    expect(resolveEntitlement(query({ machine: endsAtShanghaiMidnight, timeZone: 'Asia/Shanghai' })).reason).toMatch(/runs until 2026-12-31/);
   });
 });
 
@@ -166,7 +172,7 @@ describe('resolveEntitlement: warranty', () => {
     expect(e.source).toEqual({ kind: 'warranty', warrantyType: 'standard', fromSerial: 'CUT-1' });
     expect(e).toMatchObject({ ...defaultEntitlementPolicy.warrantyTerms.standard, quoteRequired: false, contract: null });
     expect(e.warranty).toMatchObject({ type: 'standard', fromSerial: 'CUT-1', inherited: false });
-    expect(e.reason).toMatch(/no active service contract.*standard warranty of CUT-1 runs until 2027-01-01/);
+    expect(e.reason).toMatch(/no active service contract.*standard warranty of CUT-1 runs until 2026-12-31/);
   });
 
   it('a component without its own warranty inherits its parent\'s', () => {
@@ -191,7 +197,7 @@ describe('resolveEntitlement: warranty', () => {
     const expired = { ...source, warranty: { type: 'supplier', start: null, end: new Date('2026-01-01T00:00:00Z') } };
     const e = resolveEntitlement(query({ machine: expired, machineAncestors: [cutter] }));
     expect(e.source.kind).toBe('none');
-    expect(e.reason).toMatch(/supplier warranty of SRC-1 ended 2026-01-01/);
+    expect(e.reason).toMatch(/supplier warranty of SRC-1 ended 2025-12-31/);
   });
 
   it('a warranty ends at its end instant and starts at its start instant', () => {

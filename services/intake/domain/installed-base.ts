@@ -30,6 +30,7 @@ export function toServiceContract(doc: ContractDoc): ServiceContract {
     covers: { ...doc.covers },
     ...(doc.exclusions ? { exclusions: { partNumbers: [...doc.exclusions.partNumbers], categories: [...doc.exclusions.categories] } } : {}),
     ...(doc.coversConsumables !== undefined ? { coversConsumables: doc.coversConsumables } : {}),
+    ...(doc.version !== undefined ? { version: doc.version } : {}),
   };
 }
 

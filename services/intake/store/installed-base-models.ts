@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { LocationClass } from '@aftersales/contracts';
+import type { ContractChange, Suspension } from '../domain/contract-lifecycle';
 import type { Coverage, ResponseMode, ServiceContractStatus, ServiceContractType } from '../domain/entitlement';
 
 /**
@@ -100,6 +101,13 @@ export interface ContractDoc {
   /** Parts and part categories the contract does not pay for; consumables only when it says so. */
   exclusions?: { partNumbers: string[]; categories: string[] };
   coversConsumables?: boolean;
+  /** The zone whose days a date-only start, end or change date was read in (the customer's site). */
+  timeZone?: string;
+  /** Lifecycle (domain/contract-lifecycle.ts): the current version, every change, suspensions, a termination. */
+  version?: number;
+  history?: ContractChange[];
+  suspensions?: Suspension[];
+  terminatedFrom?: Date | null;
   createdAt: Date;
   createdBy: string;
 }

@@ -4,6 +4,7 @@ type Collection<T extends mongo.Document> = mongo.Collection<T>;
 type Db = mongo.Db;
 import { createKeyLocks, insertedOnce, upsertRacing, type KeyLockDoc } from '@aftersales/platform';
 import type { OpenRequestSummary } from '../domain/duplicates';
+import { contractInForce } from '../domain/contract-lifecycle';
 import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
 import type { ContractDoc, ServiceRequestDoc } from './models';
 
@@ -155,10 +156,10 @@ export async function contractsOf(models: IntakeReadModels, contracts: Collectio
   return docs.filter((d): d is ContractDoc => d !== null && d.customerId === customerId);
 }
 
-/** Contracts of the customer that could apply at `at` (resolveEntitlement checks coverage and dates itself). */
+/** Contracts of the customer in force at `at`, each with the terms and version of that instant (resolveEntitlement checks coverage itself). */
 export async function activeContracts(models: IntakeReadModels, contracts: Collection<ContractDoc>, customerId: string, at: Date): Promise<ContractDoc[]> {
   const all = await contractsOf(models, contracts, customerId);
-  return all.filter((c) => c.status === 'active' && c.start.getTime() <= at.getTime() && c.end.getTime() > at.getTime());
+  return all.map((c) => contractInForce(c, at)).filter((c) => c.status === 'active' && c.start.getTime() <= at.getTime() && c.end.getTime() > at.getTime());
 }
 
 /** Keeps the board's entry of a request in step with the record: written while open, removed once closed; an older revision never overwrites a newer one. */

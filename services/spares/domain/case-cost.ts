@@ -72,13 +72,16 @@ export function classificationOf(decision: FailureDecisionFact | null): FailureC
  * cover keeps the old reading: covered in full.
  */
 export function entitlementSnapshot(source: CaseFacts['entitlementSource'], closedAt: string, cover?: CaseFacts['cover']): EntitlementSnapshot {
-  if (!cover) return { source, covers: { parts: true, labour: true, travel: true }, warrantyEnd: source === 'warranty' ? closedAt : null };
+  // An end is the first instant no longer covered (as intake resolves it): covered to the close
+  // means an end just after it.
+  const coveredToClose = new Date(new Date(closedAt).getTime() + 1).toISOString();
+  if (!cover) return { source, covers: { parts: true, labour: true, travel: true }, warrantyEnd: source === 'warranty' ? coveredToClose : null };
   const terms = {
     covers: { ...cover.covers },
     ...(cover.exclusions ? { exclusions: { partNumbers: [...cover.exclusions.partNumbers], categories: [...cover.exclusions.categories] } } : {}),
     ...(cover.coversConsumables !== undefined ? { coversConsumables: cover.coversConsumables } : {}),
   };
-  if (source === 'warranty') return { source, ...terms, warrantyEnd: cover.warrantyEnd !== null && cover.warrantyEnd > closedAt ? cover.warrantyEnd : closedAt };
+  if (source === 'warranty') return { source, ...terms, warrantyEnd: cover.warrantyEnd !== null && cover.warrantyEnd > coveredToClose ? cover.warrantyEnd : coveredToClose };
   if (source === 'none' && cover.warrantyEnd !== null) return { source: 'warranty', ...terms, warrantyEnd: cover.warrantyEnd };
   return { source, ...terms, warrantyEnd: null };
 }

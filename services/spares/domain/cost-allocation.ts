@@ -177,8 +177,9 @@ export function allocateCaseCost(closed: ClosedCase, goodwillRules: readonly Goo
   let daysAfterEnd: number | null = null;
   if (ent.source === 'none') outOfCover = 'no contract or warranty';
   else if (ent.source === 'warranty') {
+    // `warrantyEnd` is the first instant no longer covered, as intake resolves it: closing at it is out.
     const endMs = instant(ent.warrantyEnd, 'entitlement.warrantyEnd');
-    if (closedMs > endMs) {
+    if (closedMs >= endMs) {
       outOfCover = `out of warranty (ended ${new Date(endMs).toISOString()})`;
       daysAfterEnd = (closedMs - endMs) / DAY_MS;
     }

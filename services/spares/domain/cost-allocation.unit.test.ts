@@ -55,9 +55,12 @@ describe('allocateCaseCost: worked examples', () => {
     expect(a.lines[1]!.shares[0]).toMatchObject({ payerId: 'SC-EAST', reason: 'covered by the warranty, not a quality failure' });
   });
 
-  it('counts the warranty end instant itself as in warranty', () => {
-    const a = allocateCaseCost(closedCase({ entitlement: warranty('2024-03-15T10:00:00Z') }));
-    expect(a.totals.factory).toBe(41_690);
+  it('counts the warranty end instant itself as out of warranty (the first instant no longer covered), the millisecond before as in', () => {
+    expect(allocateCaseCost(closedCase({ entitlement: warranty('2024-03-15T10:00:00.001Z') })).totals.factory).toBe(41_690);
+    // At the end instant: out of warranty by 0 days, so the nearest goodwill rule shares it, no longer the warranty.
+    const atEnd = allocateCaseCost(closedCase({ entitlement: warranty('2024-03-15T10:00:00Z') }));
+    expect(atEnd.totals.factory).toBeLessThan(41_690);
+    expect(atEnd.lines[0]!.shares[0]!.reason).toMatch(/^goodwill .* 0 days after/);
   });
 
   it('charges out-of-warranty and unentitled work to the customer', () => {
