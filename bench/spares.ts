@@ -11,7 +11,10 @@
  *   BENCH_HOLD_MS (10)      how long a client holds its unit before giving it back
  *   BENCH_SIZES (1000,100000) stock units stored besides the contended part, per run: a database of
  *                           its own per size, seeded in bulk (receipts of 10 units of 500 parts over
- *                           21 locations, half of the units consumed as claims), so growth shows
+ *                           21 locations with their stock cards, half of the units consumed as
+ *                           claims), so growth shows
+ *
+ * Each reservation is for a work order of its own, as in the field (a work order has a few).
  */
 import { MongoClient, type Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
@@ -19,6 +22,7 @@ import pino from 'pino';
 import { connectMongo } from '@aftersales/platform';
 import { createSparesStore, type SparesStore } from '../services/spares/store/collections';
 import { createReservationBook, InsufficientStock, type ReservationBook } from '../services/spares/store/reservations';
+import type { StockCardDoc } from '../services/spares/store/stock-cards';
 import { benchNamespace, cleanup, closedLoop, envInt, fmt, log, percentile, sleep, stackEndpoints, table, type LoopResult } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 16);
@@ -62,7 +66,7 @@ function holders() {
 const sizes = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map((v) => Number(v.trim()));
 if (sizes.some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`BENCH_SIZES must be whole numbers, got ${process.env.BENCH_SIZES}`);
 
-/** A year's stock in bulk: `size` units in receipts of 10 over 500 parts and 21 locations, half of them consumed. */
+/** A year's stock in bulk: `size` units in receipts of 10 over 500 parts and 21 locations, half of them consumed, with the stock cards a receive writes. */
 async function seedStock(store: SparesStore, size: number): Promise<void> {
   const locations = [...Array.from({ length: 4 }, (_, i) => ({ _id: `REG-${i}`, kind: 'regional' as const, name: `Regional ${i}`, engineerId: null })), ...Array.from({ length: 16 }, (_, i) => ({ _id: `VAN-${i}`, kind: 'van' as const, name: `Van ${i}`, engineerId: `ENG-${i}` }))];
   await store.locations.insertMany(locations);
@@ -78,6 +82,16 @@ async function seedStock(store: SparesStore, size: number): Promise<void> {
       })), { ordered: false }),
     ]);
   }
+  const cards = new Map<string, StockCardDoc>();
+  for (const r of receipts) {
+    const key = `${r.partNumber}|${r.locationId}`;
+    const card = cards.get(key) ?? { _id: key, partNumber: r.partNumber, locationId: r.locationId, received: 0, receipts: [], goneBelow: 6, updatedAt: at };
+    card.receipts.push({ id: `${key}|${r.seq}`, quantity: 10 });
+    card.received += 10;
+    cards.set(key, card);
+  }
+  const all = [...cards.values()];
+  for (let from = 0; from < all.length; from += 2000) await store.stockCards.insertMany(all.slice(from, from + 2000), { ordered: false });
 }
 
 async function runAt(size: number): Promise<{ size: number; rows: string[][] }> {
@@ -104,7 +118,7 @@ async function runAt(size: number): Promise<{ size: number; rows: string[][] }> 
     const claimLoop = await closedLoop(concurrency, seconds * 1000, async (client, seq) => {
       const book = books[client % connectionsCount]!;
       try {
-        const reservation = await book.reserve({ reservationId: `R-${client}-${seq}`, workOrderId: `WO-${client}`, requestId: 'SR-BENCH', engineerId: null, lines: [{ partNumber: 'P-HOT', quantity: 1 }], ttlMs: 3_600_000, by: 'bench' }, cause);
+        const reservation = await book.reserve({ reservationId: `R-${client}-${seq}`, workOrderId: `WO-${client}-${seq}`, requestId: 'SR-BENCH', engineerId: null, lines: [{ partNumber: 'P-HOT', quantity: 1 }], ttlMs: 3_600_000, by: 'bench' }, cause);
         claimHolders.take();
         await sleep(holdMs);
         claimHolders.give();
@@ -139,7 +153,7 @@ async function runAt(size: number): Promise<{ size: number; rows: string[][] }> 
       await books[0]!.receive(part, 'CENTRAL', units, 'bench');
       const claimWins = await Promise.allSettled(
         Array.from({ length: attempts }, (_, i) =>
-          books[i % connectionsCount]!.reserve({ reservationId: `D-${round}-${i}`, workOrderId: `WO-D-${i}`, requestId: 'SR-BENCH', engineerId: null, lines: [{ partNumber: part, quantity: 1 }], ttlMs: 3_600_000, by: 'bench' }, cause),
+          books[i % connectionsCount]!.reserve({ reservationId: `D-${round}-${i}`, workOrderId: `WO-D-${round}-${i}`, requestId: 'SR-BENCH', engineerId: null, lines: [{ partNumber: part, quantity: 1 }], ttlMs: 3_600_000, by: 'bench' }, cause),
         ),
       );
       drain.claims.push(claimWins.filter((r) => r.status === 'fulfilled').length);

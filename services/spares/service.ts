@@ -45,6 +45,8 @@ export const sparesService: ServiceDefinition = {
     });
     const sweeps = createSweeps(store, book, platform.now, log.child({ module: 'sweeps' }), returnPolicy, flow);
     if (platform.config.PROCESS_ROLE !== 'api') {
+      // Receipts stored before stock cards existed (or a card a crash left behind) are counted at once, not a sweep later.
+      sweeps.reconcileStockCards().catch((err: unknown) => log.warn({ err }, 'stock cards not reconciled at start; the sweep retries'));
       // Expiry and chasing are idempotent, so several worker processes may sweep at once.
       setInterval(() => {
         sweeps.runOnce().catch((err: unknown) => log.warn({ err }, 'sweep failed; next one retries'));

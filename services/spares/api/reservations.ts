@@ -46,7 +46,7 @@ export async function currentParts(models: SparesModels, lines: { partNumber: st
 export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
   const { store, book, config } = deps;
   const present = async (id: string) => {
-    const [reservation, end] = await Promise.all([store.reservations.findOne({ _id: id }, { projection: { outbox: 0, outboxDueAt: 0 } }), store.reservationEnds.findOne({ _id: id }, { projection: { outbox: 0, outboxDueAt: 0 } })]);
+    const [reservation, end] = await Promise.all([store.reservations.findOne({ _id: id }, { projection: { outbox: 0, outboxDueAt: 0, claimIds: 0 } }), store.reservationEnds.findOne({ _id: id }, { projection: { outbox: 0, outboxDueAt: 0 } })]);
     if (!reservation) return null;
     const { _id, ...rest } = reservation;
     const units = end?.usedUnits === undefined ? {} : { usedUnits: end.usedUnits, returnedUnits: end.returnedUnits ?? 0 };
@@ -65,7 +65,7 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
         const workOrder = await store.workOrders.findOne({ _id: params.id });
         if (!workOrder) throw new NotFoundError('work order', params.id, 'id');
         const { _id, ...rest } = workOrder;
-        const reservations = (await store.reservations.find({ workOrderId: _id }, { projection: { _id: 1 } }).toArray()).map((r) => r._id);
+        const reservations = (await book.reservationsOf(_id)).map((r) => r._id);
         return { status: 200, body: { id: _id, ...rest, reservations } };
       },
     }),
@@ -99,7 +99,7 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
       query: z.object({ workOrderId: id }),
       responses: { 200: { description: 'Reservations, active and ended' } },
       handler: async ({ query }) => {
-        const ids = (await store.reservations.find({ workOrderId: query.workOrderId }, { projection: { _id: 1 } }).sort({ reservedAt: 1 }).toArray()).map((r) => r._id);
+        const ids = (await book.reservationsOf(query.workOrderId)).map((r) => r._id);
         return { status: 200, body: { items: await Promise.all(ids.map(present)) } };
       },
     }),

@@ -31,12 +31,39 @@ export function claimKey(partNumber: string, locationId: string, unitNo: number)
   return `${partNumber}|${locationId}|${unitNo}`;
 }
 
-/** Unit numbers 1..received not yet claimed, lowest first. */
-export function freeUnitNumbers(received: number, claimed: Iterable<number>): number[] {
+/** Unit numbers from..received (from 1 unless a stock card says lower ones are gone) not yet claimed, lowest first. */
+export function freeUnitNumbers(received: number, claimed: Iterable<number>, from = 1): number[] {
   const taken = new Set(claimed);
   const free: number[] = [];
-  for (let n = 1; n <= received; n++) if (!taken.has(n)) free.push(n);
+  for (let n = Math.max(1, from); n <= received; n++) if (!taken.has(n)) free.push(n);
   return free;
+}
+
+/** The stock card of a part at a location: `part|location`. */
+export function cardKey(partNumber: string, locationId: string): string {
+  return `${partNumber}|${locationId}`;
+}
+
+export interface CountedReceipt {
+  id: string;
+  quantity: number;
+}
+
+/**
+ * A stock card's receipts with more counted: each receipt id once, whatever is counted again (a
+ * retried write, a repair by the sweep), so `received` is the sum of distinct receipts.
+ */
+export function countReceipts(counted: readonly CountedReceipt[], more: readonly CountedReceipt[]): { receipts: CountedReceipt[]; received: number; added: number } {
+  const receipts = [...counted];
+  const ids = new Set(counted.map((r) => r.id));
+  let added = 0;
+  for (const r of more) {
+    if (ids.has(r.id)) continue;
+    ids.add(r.id);
+    receipts.push({ id: r.id, quantity: r.quantity });
+    added++;
+  }
+  return { receipts, received: receipts.reduce((sum, r) => sum + r.quantity, 0), added };
 }
 
 export interface StockLevel {

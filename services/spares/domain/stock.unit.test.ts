@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { claimKey, freeUnitNumbers, linesFromClaims, reservationOrder, stockLevel, type StockLocation } from './stock';
+import { cardKey, claimKey, countReceipts, freeUnitNumbers, linesFromClaims, reservationOrder, stockLevel, type StockLocation } from './stock';
 
 const locations: StockLocation[] = [
   { id: 'CENTRAL', kind: 'central' },
@@ -23,6 +23,31 @@ describe('numbered units', () => {
   it('lists free unit numbers lowest first', () => {
     expect(freeUnitNumbers(5, [2, 4])).toEqual([1, 3, 5]);
     expect(freeUnitNumbers(0, [])).toEqual([]);
+  });
+  it('starts above the units a stock card says are gone', () => {
+    expect(freeUnitNumbers(6, [5], 4)).toEqual([4, 6]);
+    expect(freeUnitNumbers(3, [], 0)).toEqual([1, 2, 3]);
+    expect(freeUnitNumbers(3, [], 4)).toEqual([]);
+  });
+  it('keys a stock card by part and location', () => {
+    expect(cardKey('P-LENS-B', 'CENTRAL')).toBe('P-LENS-B|CENTRAL');
+  });
+  it('counts each receipt on a stock card once, however often it is counted (property)', () => {
+    const receipt = fc.record({ id: fc.constantFrom('r1', 'r2', 'r3', 'r4', 'r5', 'r6'), quantity: fc.integer({ min: 1, max: 50 }) });
+    fc.assert(
+      fc.property(fc.array(fc.array(receipt, { maxLength: 6 }), { maxLength: 5 }), (writes) => {
+        // The first quantity seen for an id is the receipt's (a receipt is never edited).
+        const truth = new Map<string, number>();
+        for (const r of writes.flat()) if (!truth.has(r.id)) truth.set(r.id, r.quantity);
+        let card = countReceipts([], []);
+        for (const batch of writes) card = countReceipts(card.receipts, batch);
+        const again = countReceipts(card.receipts, writes.flat());
+        expect(again.added).toBe(0);
+        expect(again.received).toBe(card.received);
+        expect(card.received).toBe([...truth.values()].reduce((a, b) => a + b, 0));
+        expect(card.receipts.map((r) => r.id).sort()).toEqual([...truth.keys()].sort());
+      }),
+    );
   });
   it('keys a claim by part, location and unit number', () => {
     expect(claimKey('P-LENS-B', 'CENTRAL', 3)).toBe('P-LENS-B|CENTRAL|3');

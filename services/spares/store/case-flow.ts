@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
-import { insertedOnce } from '@aftersales/platform';
+import { createKeyLocks, insertedOnce } from '@aftersales/platform';
 import { allocateCaseCost, allocationEntries, DEFAULT_COST_RULES, DEFAULT_GOODWILL_RULES, type CostRules } from '../domain/cost-allocation';
 import { analysisAdjustments, classificationOf, closedCaseFrom, decisionAdjustments, decisionInForce, type FailureReviewFact } from '../domain/case-cost';
 import { returnDueAt, type ReturnPolicy } from '../domain/returns';
-import type { ConsumptionDoc, DefectiveReturnDoc, SparesStore, WorkOrderDoc } from './collections';
+import type { ConsumptionDoc, DefectiveReturnDoc, SparesStore, UnitClaimDoc, WorkOrderDoc } from './collections';
 import { withEvent, type Cause, type EventContext } from './events';
 import type { SparesModels } from './models';
 import { loadPriceList, unitCostCents } from './prices';
@@ -20,6 +20,7 @@ export interface CaseFlowOptions {
 /** What happens to parts when a job is done and when its case closes. */
 export function createCaseFlow(store: SparesStore, models: SparesModels, book: ReservationBook, ctx: EventContext, log: Logger, options: CaseFlowOptions) {
   const costRules = options.costRules ?? DEFAULT_COST_RULES;
+  const consuming = createKeyLocks(store.locks, { what: 'work order consumption', now: () => ctx.now(), leaseMs: 60_000 });
   return {
     /** Quality's reviews of a case's failure decision, revision 1, 2, ... (each an _id lookup; a case has few). */
     async failureReviews(requestId: string): Promise<FailureReviewFact[]> {
@@ -51,10 +52,16 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
      * The engineer reported the parts used: each comes out of the work order's reservation first,
      * then out of the engineer's van (or the nearest stock), and the rest of the reservation goes
      * back. Written once per work order; a later, different report is a red flag, not an edit.
+     * One consumption of a work order at a time (its lock): it reads the reservations' claims and
+     * then changes or gives them back by `_id`, which two runs at once could not do safely.
      */
     async consume(workOrder: WorkOrderDoc, machineSerial: string, eventId: string, cause: Cause): Promise<ConsumptionDoc | null> {
       const completion = workOrder.completion;
       if (!completion) return null;
+      return consuming.holding(`consume|${workOrder._id}`, () => this.consumeHeld(workOrder, completion, machineSerial, eventId, cause));
+    },
+
+    async consumeHeld(workOrder: WorkOrderDoc, completion: NonNullable<WorkOrderDoc['completion']>, machineSerial: string, eventId: string, cause: Cause): Promise<ConsumptionDoc> {
       const earlier = await store.consumptions.findOne({ _id: workOrder._id });
       if (earlier) {
         if (earlier.sourceEventId !== eventId && !samePartsUsed(earlier, completion.partsUsed)) {
@@ -63,14 +70,15 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         }
         return earlier;
       }
+      // A second start is a retry after a crash: only then are the units an earlier run consumed looked for.
+      const firstRun = await insertedOnce(store.consumptionAttempts.insertOne({ _id: workOrder._id, at: ctx.now() }));
       const open = await book.openFor(workOrder._id);
       const owned = [] as typeof open;
       for (const reservation of open) if (await book.markConsumed(reservation)) owned.push(reservation);
-      const ownedIds = owned.map((r) => r._id);
       const nearest = (await book.locationsFor(workOrder.engineerId)).map((l) => l.id);
       const rank = (locationId: string) => (nearest.includes(locationId) ? nearest.indexOf(locationId) : nearest.length);
       // The units nearest the job (the engineer's van) are the ones used; the rest go back.
-      const reservedClaims = (ownedIds.length ? await store.claims.find({ reservationId: { $in: ownedIds }, state: 'reserved' }).toArray() : []).sort((a, b) => rank(a.locationId) - rank(b.locationId) || a.unitNo - b.unitNo);
+      const reservedClaims = (await Promise.all(owned.map((r) => book.claimsOf(r)))).flat().filter((c) => c.state === 'reserved').sort((a, b) => rank(a.locationId) - rank(b.locationId) || a.unitNo - b.unitNo);
       const lines: ConsumptionDoc['lines'] = [];
       const usedOf = new Map<string, number>();
       const countUse = (reservationId: string | null) => {
@@ -84,8 +92,9 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
           line.writtenOff += writtenOff;
         } else lines.push({ partNumber, locationId, quantity: fromReservation + writtenOff, fromReservation, writtenOff });
       };
-      // Units a crashed earlier attempt already consumed for this work order count first, so a retry writes nothing off twice.
-      const prior = await store.claims.find({ workOrderId: workOrder._id, state: 'consumed' }).toArray();
+      // Units a crashed earlier run already consumed for this work order count first, so a retry
+      // writes nothing off twice. Found by filter: a scan, only on a retry after a crash.
+      const prior: UnitClaimDoc[] = firstRun ? [] : await store.claims.find({ workOrderId: workOrder._id, state: 'consumed' }).toArray();
       for (const used of completion.partsUsed) {
         let need = used.quantity;
         for (const claim of prior.filter((c) => c.partNumber === used.partNumber)) {
@@ -97,7 +106,8 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         }
         for (const claim of reservedClaims.filter((c) => c.partNumber === used.partNumber && c.state === 'reserved')) {
           if (need === 0) break;
-          await store.claims.updateOne({ _id: claim._id, state: 'reserved' }, { $set: { state: 'consumed' } });
+          // Ours alone: its reservation ended as consumed by this run, under the work order's lock.
+          await store.claims.updateOne({ _id: claim._id }, { $set: { state: 'consumed' } });
           claim.state = 'consumed';
           countUse(claim.reservationId);
           add(claim.partNumber, claim.locationId, 1, 0);
@@ -115,7 +125,9 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         }
       }
       // What was reserved and not used goes back to stock.
-      if (ownedIds.length) await store.claims.deleteMany({ reservationId: { $in: ownedIds }, state: 'reserved' });
+      await Promise.all(reservedClaims.filter((c) => c.state === 'reserved').map((c) => store.claims.deleteOne({ _id: c._id })));
+      // The stock cards' hints move past the units now gone for good, so reservations do not try them.
+      for (const line of lines) if (line.locationId !== 'unrecorded') await book.cards.passConsumed(line.partNumber, line.locationId);
       // Each reservation's end says what became of it: used (in part), or not used at all and given back.
       for (const reservation of owned) {
         const usedUnits = usedOf.get(reservation._id) ?? 0;

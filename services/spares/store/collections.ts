@@ -5,6 +5,7 @@ import type { FailureCategory } from '@aftersales/contracts';
 import type { AllocationEntry, ClosedCase } from '../domain/cost-allocation';
 import type { PriceList } from '../domain/pricing';
 import type { LocationKind } from '../domain/stock';
+import type { SparesLockDoc, StockCardDoc } from './stock-cards';
 
 /**
  * Spares' collections. Every document that carries an outbox is inserted once with its event and
@@ -65,9 +66,24 @@ export interface ReservationDoc extends OutboxFields {
   workOrderId: string;
   requestId: string;
   lines: ReservationLine[];
+  /** Its unit claims' ids, so its end gives them back by `_id`; absent on reservations stored before. */
+  claimIds?: string[];
   reservedAt: Date;
   expiresAt: Date;
   by: string;
+}
+
+/** A work order's reservations, findable by `_id`: entry n of a work order names its n-th reservation (inserted before its claims). */
+export interface WorkOrderReservationDoc {
+  _id: string; // work order|n
+  workOrderId: string;
+  reservationId: string;
+}
+
+/** A work order's consumption started: a second start is a retry after a crash (see CaseFlow.consume). */
+export interface ConsumptionAttemptDoc {
+  _id: string; // work order id
+  at: Date;
 }
 
 /** The end of a reservation, once: consumed by the job, or released (cancelled, expired, not used by the job). */
@@ -281,7 +297,11 @@ export function createSparesStore(connection: Connection) {
   const store = {
     locations: c<LocationDoc>('locations'),
     receipts: c<StockReceiptDoc>('stockReceipts'),
+    stockCards: c<StockCardDoc>('stockCards'),
     claims: c<UnitClaimDoc>('unitClaims'),
+    workOrderReservations: c<WorkOrderReservationDoc>('workOrderReservations'),
+    consumptionAttempts: c<ConsumptionAttemptDoc>('consumptionAttempts'),
+    locks: c<SparesLockDoc>('sparesKeyLocks'),
     transfers: c<TransferDoc>('stockTransfers'),
     reservations: c<ReservationDoc>('reservations'),
     reservationEnds: c<ReservationEndDoc>('reservationEnds'),

@@ -1,6 +1,7 @@
 import { isDuplicateKeyError } from '@aftersales/platform';
 import type { SparesStore } from './collections';
 import type { SparesModels } from './models';
+import { createStockCards } from './stock-cards';
 
 export async function loadDemoData(models: SparesModels, store?: SparesStore): Promise<void> {
   const parts = [
@@ -32,7 +33,8 @@ export async function loadDemoData(models: SparesModels, store?: SparesStore): P
     },
     { upsert: true },
   );
-  // Receipt number 1 per part and location: seeding again adds nothing.
+  // Receipt number 1 per part and location, counted on its stock card: seeding again adds nothing.
+  const cards = createStockCards(store, () => new Date());
   const receipts = [
     ['P-NOZZLE-15', 'CENTRAL', 200],
     ['P-LENS-B', 'CENTRAL', 20],
@@ -43,5 +45,6 @@ export async function loadDemoData(models: SparesModels, store?: SparesStore): P
     await store.receipts.insertOne({ _id: `${partNumber}|${locationId}|1`, partNumber, locationId, quantity, receivedAt: new Date(), by: 'demo-data' }).catch((error: unknown) => {
       if (!isDuplicateKeyError(error)) throw error;
     });
+    await cards.count(partNumber, locationId, [{ id: `${partNumber}|${locationId}|1`, quantity }]);
   }
 }

@@ -1,11 +1,12 @@
-import { isDuplicateKeyError, PlatformError, UnprocessableError } from '@aftersales/platform';
+import { insertedOnce, isDuplicateKeyError, PlatformError, UnprocessableError } from '@aftersales/platform';
 import type { Logger } from 'pino';
 import { claimKey, freeUnitNumbers, linesFromClaims, reservationOrder, stockLevel, type StockLevel } from '../domain/stock';
 import type { ReservationDoc, ReservationLine, SparesStore, UnitClaimDoc } from './collections';
 import { withEvent, type Cause, type EventContext } from './events';
+import { createStockCards, type StockCardDoc } from './stock-cards';
 
-/** How often one location is looked at again after losing races for its units. */
-const claimPasses = 3;
+/** How often one location's units are tried again after losing races for them (a unit taken may be given back meanwhile). */
+const claimPasses = 2;
 
 export interface ReserveInput {
   reservationId: string;
@@ -31,29 +32,31 @@ export class InsufficientStock extends PlatformError {
  * Reservations that never oversell, on any Mongo: each reserved unit is an insert into its unit
  * number's unique key, so two reservations can never hold the same unit, whatever the
  * interleaving. A duplicate key means someone else took that unit: move on to the next number.
+ *
+ * Every read and write here is by `_id` or a unique insert (FerretDB v1 scans any other filter,
+ * so a path that filtered by part and location cost more with every unit ever received or
+ * consumed): what a location holds comes from its stock card, the units are tried by inserting
+ * their claims from the card's hint up, a reservation keeps its claims' ids to give them back,
+ * and a work order's reservations are listed in entries `work order|n`.
  */
 export function createReservationBook(store: SparesStore, ctx: EventContext, log: Logger) {
-  async function received(partNumber: string, locationId: string): Promise<number> {
-    const receipts = await store.receipts.find({ partNumber, locationId }, { projection: { quantity: 1 } }).toArray();
-    return receipts.reduce((sum, r) => sum + r.quantity, 0);
-  }
+  const cards = createStockCards(store, () => ctx.now());
 
-  async function claimedNumbers(partNumber: string, locationId: string): Promise<number[]> {
-    const claims = await store.claims.find({ partNumber, locationId }, { projection: { unitNo: 1 } }).toArray();
-    return claims.map((c) => c.unitNo);
-  }
-
-  /** Claims up to `wanted` free units of a part at one location; returns the claims it won. */
-  async function claimUnits(partNumber: string, locationId: string, wanted: number, owner: Pick<UnitClaimDoc, 'state' | 'reservationId' | 'workOrderId'>): Promise<UnitClaimDoc[]> {
+  /**
+   * Claims up to `wanted` free units of a part at one location, lowest number first from the
+   * card's hint; returns the claims it won. `card` when the caller has read it already.
+   */
+  async function claimUnits(partNumber: string, locationId: string, wanted: number, owner: Pick<UnitClaimDoc, 'state' | 'reservationId' | 'workOrderId'>, card?: StockCardDoc | null): Promise<UnitClaimDoc[]> {
     const won: UnitClaimDoc[] = [];
-    const total = await received(partNumber, locationId);
-    if (total === 0) return won;
-    // Units seen free may be taken by the time we insert, and taken ones given back meanwhile:
-    // after losing races, look again (a few times) before calling the location short.
+    if (wanted <= 0) return won;
+    const known = card === undefined ? await cards.read(partNumber, locationId) : card;
+    if (!known?.received) return won;
+    // A unit held now may be given back by the time the last number was tried: after losing
+    // races, try once more before calling the location short.
     for (let pass = 0, lost = true; pass < claimPasses && lost && won.length < wanted; pass++) {
       lost = false;
       const mine = won.map((c) => c.unitNo);
-      for (const unitNo of freeUnitNumbers(total, [...(await claimedNumbers(partNumber, locationId)), ...mine])) {
+      for (const unitNo of freeUnitNumbers(known.received, mine, known.goneBelow)) {
         if (won.length === wanted) break;
         const claim: UnitClaimDoc = { _id: claimKey(partNumber, locationId, unitNo), partNumber, locationId, unitNo, claimedAt: ctx.now(), ...owner };
         try {
@@ -73,8 +76,39 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     return reservationOrder(all.map((l) => ({ id: l._id, kind: l.kind, engineerId: l.engineerId })), engineerId);
   }
 
+  /** Claims this process won and nobody else deletes (see release), given back by `_id`. */
   async function dropClaims(ids: string[]): Promise<void> {
-    if (ids.length) await store.claims.deleteMany({ _id: { $in: ids }, state: 'reserved' });
+    await Promise.all(ids.map((_id) => store.claims.deleteOne({ _id })));
+  }
+
+  /** Lists a reservation under its work order: the first free entry `work order|n`. A work order has few. */
+  async function listReservation(workOrderId: string, reservationId: string): Promise<void> {
+    for (let n = 1; !(await insertedOnce(store.workOrderReservations.insertOne({ _id: `${workOrderId}|${n}`, workOrderId, reservationId }))); n++);
+  }
+
+  /** A work order's stored reservations, in the order they were made (entries of failed attempts name none). */
+  async function reservationsOf(workOrderId: string): Promise<ReservationDoc[]> {
+    const ids: string[] = [];
+    for (let n = 1; ; n++) {
+      const entry = await store.workOrderReservations.findOne({ _id: `${workOrderId}|${n}` });
+      if (!entry) break;
+      if (!ids.includes(entry.reservationId)) ids.push(entry.reservationId);
+    }
+    const found = await Promise.all(ids.map((_id) => store.reservations.findOne({ _id })));
+    return found.flatMap((r) => (r ? [r] : [])).sort((a, b) => a.reservedAt.getTime() - b.reservedAt.getTime());
+  }
+
+  /** A reservation's claims as they stand (by `_id`); reservations stored before claim ids were kept are looked up by filter. */
+  async function claimsOf(reservation: ReservationDoc): Promise<UnitClaimDoc[]> {
+    if (!reservation.claimIds) return store.claims.find({ reservationId: reservation._id }).toArray();
+    const claims = await Promise.all(reservation.claimIds.map((_id) => store.claims.findOne({ _id })));
+    return claims.flatMap((c) => (c?.reservationId === reservation._id ? [c] : []));
+  }
+
+  /** Gives back a reservation's units still reserved, after its end was stored by this caller (so nobody else gives them back or consumes them). */
+  async function giveBack(reservation: ReservationDoc): Promise<void> {
+    if (reservation.claimIds) await dropClaims(reservation.claimIds);
+    else await store.claims.deleteMany({ reservationId: reservation._id, state: 'reserved' });
   }
 
   return {
@@ -85,6 +119,8 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
      */
     async reserve(input: ReserveInput, cause: Cause): Promise<ReservationDoc> {
       const locations = await locationsFor(input.engineerId);
+      // Listed first, so a reservation stored is always found from its work order (cancel, report).
+      await listReservation(input.workOrderId, input.reservationId);
       const taken: UnitClaimDoc[] = [];
       try {
         for (const [i, line] of input.lines.entries()) {
@@ -120,6 +156,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
           workOrderId: input.workOrderId,
           requestId: input.requestId,
           lines,
+          claimIds: taken.map((c) => c._id),
           reservedAt,
           expiresAt,
           by: input.by,
@@ -136,7 +173,9 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
 
     /**
      * Ends a reservation once (the unique key on its end settles a release racing a consumption)
-     * and gives its still-reserved units back. Returns false when it had already ended.
+     * and gives its units back by `_id`. Returns false when it had already ended. A crash between
+     * the end and the give-back leaves claims that the sweep gives back (dropOrphanClaims): giving
+     * them back here again could delete a unit another reservation claimed meanwhile.
      */
     async release(reservationId: string, reason: 'cancelled' | 'expired' | 'replaced', cause: Cause): Promise<boolean> {
       const reservation = await store.reservations.findOne({ _id: reservationId });
@@ -152,22 +191,23 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
         });
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
-        // Ended before; a crash may have left its units claimed, so the give-back is repeated.
-        const end = await store.reservationEnds.findOne({ _id: reservationId });
-        if (end?.kind === 'released') await store.claims.deleteMany({ reservationId, state: 'reserved' });
         return false;
       }
-      await store.claims.deleteMany({ reservationId, state: 'reserved' });
+      await giveBack(reservation);
       log.info({ reservationId, workOrderId: reservation.workOrderId, reason }, 'reservation released');
       return true;
     },
 
     /** Open reservations of a work order (not yet consumed or released). */
     async openFor(workOrderId: string): Promise<ReservationDoc[]> {
-      const reservations = await store.reservations.find({ workOrderId }).toArray();
-      const ended = new Set((await store.reservationEnds.find({ _id: { $in: reservations.map((r) => r._id) } }, { projection: { _id: 1 } }).toArray()).map((e) => e._id));
-      return reservations.filter((r) => !ended.has(r._id));
+      const reservations = await reservationsOf(workOrderId);
+      const ends = await Promise.all(reservations.map((r) => store.reservationEnds.findOne({ _id: r._id }, { projection: { _id: 1 } })));
+      return reservations.filter((_, i) => !ends[i]);
     },
+
+    reservationsOf,
+    claimsOf,
+    cards,
 
     /** Marks a reservation consumed, once; false when it had ended already (expired or released). */
     async markConsumed(reservation: ReservationDoc): Promise<boolean> {
@@ -184,39 +224,30 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     claimUnits,
     locationsFor,
 
+    /** A receipt is stored and counted on its stock card, under the card's lock. */
     async receive(partNumber: string, locationId: string, quantity: number, by: string): Promise<void> {
-      // A receipt number is claimed like a unit: concurrent receipts never overwrite each other.
-      for (let seq = (await store.receipts.countDocuments({ partNumber, locationId })) + 1; ; seq++) {
-        try {
-          await store.receipts.insertOne({ _id: `${partNumber}|${locationId}|${seq}`, partNumber, locationId, quantity, receivedAt: ctx.now(), by });
-          return;
-        } catch (error) {
-          if (!isDuplicateKeyError(error)) throw error;
-        }
-      }
+      await cards.receive(partNumber, locationId, quantity, by);
     },
 
     /** Ships units to another location: claimed at the origin now (all or nothing), received at the destination on arrival. */
     async ship(transferId: string, partNumber: string, fromLocationId: string, toLocationId: string, quantity: number, by: string): Promise<void> {
       const won = await claimUnits(partNumber, fromLocationId, quantity, { state: 'shipped', reservationId: null, workOrderId: transferId });
       if (won.length < quantity) {
-        await store.claims.deleteMany({ _id: { $in: won.map((c) => c._id) }, state: 'shipped' });
+        await dropClaims(won.map((c) => c._id));
         throw new InsufficientStock('quantity', partNumber, quantity - won.length);
       }
       await store.transfers.insertOne({ _id: transferId, partNumber, fromLocationId, toLocationId, quantity, shippedAt: ctx.now(), by });
     },
 
-    /** The transfer arrived: its units become receipts at the destination, once (the receipt is keyed by the transfer). */
+    /** The transfer arrived: its units become receipts at the destination, once (the receipt is keyed by the transfer), counted on its card. */
     async arrive(transferId: string, by: string): Promise<boolean> {
       const transfer = await store.transfers.findOne({ _id: transferId });
       if (!transfer) throw new UnprocessableError('id', `transfer ${transferId} not found`);
-      try {
-        await store.receipts.insertOne({ _id: `${transfer.partNumber}|${transfer.toLocationId}|transfer:${transferId}`, partNumber: transfer.partNumber, locationId: transfer.toLocationId, quantity: transfer.quantity, receivedAt: ctx.now(), by, transferId });
-        return true;
-      } catch (error) {
-        if (isDuplicateKeyError(error)) return false;
-        throw error;
-      }
+      const id = `${transfer.partNumber}|${transfer.toLocationId}|transfer:${transferId}`;
+      const first = await insertedOnce(store.receipts.insertOne({ _id: id, partNumber: transfer.partNumber, locationId: transfer.toLocationId, quantity: transfer.quantity, receivedAt: ctx.now(), by, transferId }));
+      // Counted on the card either way: an earlier arrival may have died before counting it.
+      await cards.count(transfer.partNumber, transfer.toLocationId, [{ id, quantity: transfer.quantity }]);
+      return first;
     },
 
     async levels(filter: { partNumber?: string; locationId?: string }): Promise<StockLevel[]> {

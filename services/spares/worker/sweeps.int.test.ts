@@ -69,4 +69,32 @@ describe('spares sweep', () => {
     expect(await sweeps.dropOrphanClaims()).toBe(1);
     expect((await book.levels({ partNumber: 'P-FILTER' }))[0]).toMatchObject({ available: 2 });
   });
+
+  it('gives back the claims of a release that died after storing its end', async () => {
+    const reservation = await book.reserve({ reservationId: 'RES-HALF', workOrderId: 'WO-HALF', requestId: 'SR-HALF', engineerId: null, lines: [{ partNumber: 'P-FILTER', quantity: 1 }], ttlMs: day, by: 'test' }, { correlationId: 'c', causationId: null });
+    await store.reservationEnds.insertOne({ _id: reservation._id, workOrderId: 'WO-HALF', kind: 'released', reason: 'cancelled', at: now });
+    // A repeated release answers "ended before" and leaves the units to the sweep.
+    expect(await book.release(reservation._id, 'cancelled', { correlationId: 'c', causationId: null })).toBe(false);
+    const sweeps = createSweeps(store, book, () => now, testLogger(), DEFAULT_RETURN_POLICY);
+    expect(await sweeps.dropOrphanClaims()).toBe(0);
+    expect((await book.levels({ partNumber: 'P-FILTER' }))[0]).toMatchObject({ reserved: 1 });
+    now = new Date(now.getTime() + 11 * 60_000);
+    expect(await sweeps.dropOrphanClaims()).toBe(1);
+    expect((await book.levels({ partNumber: 'P-FILTER' }))[0]).toMatchObject({ reserved: 0, available: 2 });
+  });
+
+  it('counts receipts their stock card missed, so their units can be reserved', async () => {
+    // A receipt stored by a process that died before counting it (or stored before stock cards existed).
+    await store.receipts.insertOne({ _id: 'P-GASKET|CENTRAL|1', partNumber: 'P-GASKET', locationId: 'CENTRAL', quantity: 3, receivedAt: now, by: 'test' });
+    const reserve = (id: string) => book.reserve({ reservationId: id, workOrderId: `WO-${id}`, requestId: 'SR-G', engineerId: null, lines: [{ partNumber: 'P-GASKET', quantity: 3 }], ttlMs: day, by: 'test' }, { correlationId: 'c', causationId: null });
+    await expect(reserve('RES-G1')).rejects.toMatchObject({ status: 409 });
+    const sweeps = createSweeps(store, book, () => now, testLogger(), DEFAULT_RETURN_POLICY);
+    expect(await sweeps.reconcileStockCards()).toBe(1);
+    expect(await sweeps.reconcileStockCards()).toBe(0);
+    expect(await store.stockCards.findOne({ _id: 'P-GASKET|CENTRAL' })).toMatchObject({ received: 3 });
+    expect((await reserve('RES-G2')).lines).toEqual([{ partNumber: 'P-GASKET', locationId: 'CENTRAL', quantity: 3 }]);
+    // The next receipt there is numbered past the one the card missed, and both count.
+    await book.receive('P-GASKET', 'CENTRAL', 2, 'test');
+    expect(await store.stockCards.findOne({ _id: 'P-GASKET|CENTRAL' })).toMatchObject({ received: 5 });
+  });
 });

@@ -4,14 +4,21 @@ import type { SparesStore } from '../store/collections';
 import type { CaseFlow } from '../store/case-flow';
 import type { ReservationBook } from '../store/reservations';
 
-/** A reservation stores its claims first and itself last; older claims without it come from a crash. */
+/**
+ * A reservation stores its claims first and itself last, and a release its end first and gives the
+ * claims back last: reserved claims older than this whose reservation was never stored, or ended
+ * longer ago than this, were left by a crash.
+ */
 const orphanGraceMs = 10 * 60_000;
 /** How long a closed case waits for its work order's report before it is charged without one. */
 export const reportGraceMs = 60 * 60_000;
 
 /**
- * The worker's periodic chores: reservations not consumed by their expiry go back to stock, and
- * defective parts not returned by their due date are chased and, past the limit, flagged.
+ * The worker's periodic chores: reservations not consumed by their expiry go back to stock, claims
+ * and stock cards a crash left behind are put right, and defective parts not returned by their
+ * due date are chased and, past the limit, flagged. Unlike the request paths these filter by
+ * more than `_id` (expiry, state and age, every receipt), so on FerretDB v1 each reads its whole
+ * collection once per sweep (every SPARES_SWEEP_MS), not once per reservation.
  */
 export function createSweeps(store: SparesStore, book: ReservationBook, now: () => Date, log: Logger, policy: ReturnPolicy, flow?: Pick<CaseFlow, 'allocate'>) {
   async function expireReservations(): Promise<number> {
@@ -24,12 +31,14 @@ export function createSweeps(store: SparesStore, book: ReservationBook, now: () 
     return expired;
   }
 
-  /** Claims a crashed reservation left behind (claimed, but its reservation never stored) go back after a grace period. */
+  /** Claims a crash left behind (its reservation never stored, or ended without giving them back) go back after a grace period. */
   async function dropOrphanClaims(): Promise<number> {
-    const old = await store.claims.find({ state: 'reserved', claimedAt: { $lt: new Date(now().getTime() - orphanGraceMs) } }, { projection: { reservationId: 1 } }).limit(1000).toArray();
+    const before = new Date(now().getTime() - orphanGraceMs);
+    const old = await store.claims.find({ state: 'reserved', claimedAt: { $lt: before } }, { projection: { reservationId: 1 } }).limit(1000).toArray();
     const ids = [...new Set(old.flatMap((c) => (c.reservationId ? [c.reservationId] : [])))];
     const stored = new Set((await store.reservations.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map((r) => r._id));
-    const orphans = ids.filter((id) => !stored.has(id));
+    const ended = new Set((await store.reservationEnds.find({ _id: { $in: [...stored] }, at: { $lt: before } }, { projection: { _id: 1 } }).toArray()).map((e) => e._id));
+    const orphans = ids.filter((id) => !stored.has(id) || ended.has(id));
     if (orphans.length === 0) return 0;
     const { deletedCount } = await store.claims.deleteMany({ reservationId: { $in: orphans }, state: 'reserved' });
     log.warn({ reservations: orphans.length, claims: deletedCount }, 'orphaned claims given back');
@@ -71,12 +80,21 @@ export function createSweeps(store: SparesStore, book: ReservationBook, now: () 
     return waiting.length;
   }
 
+  /** Receipts their stock card missed (a crash between the two writes, receipts older than cards) are counted on it. */
+  async function reconcileStockCards(): Promise<number> {
+    const counted = await book.cards.reconcile();
+    if (counted) log.warn({ receipts: counted }, 'receipts counted on their stock cards by the sweep');
+    return counted;
+  }
+
   return {
     expireReservations,
     chaseReturns,
     dropOrphanClaims,
+    reconcileStockCards,
     settleUnreportedCases,
     async runOnce() {
+      await reconcileStockCards();
       const expired = await expireReservations();
       await dropOrphanClaims();
       await settleUnreportedCases();

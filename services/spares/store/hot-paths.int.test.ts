@@ -1,0 +1,157 @@
+import mongoose, { type Connection, type mongo as driver } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { testLogger, uniqueName } from '@aftersales/platform/testing';
+import { DEFAULT_RETURN_POLICY } from '../domain/returns';
+import { createCaseFlow, type CaseFlow } from './case-flow';
+import { createSparesStore, type SparesStore, type WorkOrderDoc } from './collections';
+import { createSparesModels } from './models';
+import { createReservationBook, type ReservationBook } from './reservations';
+
+/**
+ * FerretDB v1 pushes down only a filter that is exactly `{ _id: <string> }`; anything else reads
+ * the whole collection. This counts, through the driver's command monitoring, the Mongo commands of
+ * a reservation, its release and a work order's consumption, holds every read and write of a
+ * collection that grows with stock history to an `_id` filter, and checks that the count stays the
+ * same when ten times more stock has been received and consumed.
+ */
+const stack = inject('stack');
+const dbName = uniqueName('spares-hot').replace(/-/g, '_');
+const cause = { correlationId: 'c', causationId: null };
+/** Collections that grow with stock received, reserved and consumed, or with work orders: `_id` filters only. */
+const keyed = new Set(['stockReceipts', 'stockCards', 'unitClaims', 'stockTransfers', 'reservations', 'reservationEnds', 'workOrderReservations', 'backorders', 'consumptions', 'consumptionAttempts', 'redFlags', 'workOrders', 'cases']);
+/** Small by construction: the stock locations (warehouses and vans), and locks in use. */
+const small = new Set(['locations', 'sparesKeyLocks']);
+
+let connection: Connection;
+let store: SparesStore;
+let book: ReservationBook;
+let flow: CaseFlow;
+const seen: driver.CommandStartedEvent[] = [];
+let recording = false;
+
+async function recorded<T>(fn: () => Promise<T>): Promise<{ result: T; commands: driver.CommandStartedEvent[] }> {
+  seen.length = 0;
+  recording = true;
+  try {
+    const result = await fn();
+    return { result, commands: [...seen] };
+  } finally {
+    recording = false;
+  }
+}
+
+/** The filters a command applies, with the collection they read: find's filter, each update's and delete's q, findAndModify's query. */
+function filtersOf(event: driver.CommandStartedEvent): { collection: string; filter: Record<string, unknown> }[] {
+  const c = event.command as Record<string, unknown>;
+  const collection = String(c[event.commandName]);
+  switch (event.commandName) {
+    case 'find':
+      return [{ collection, filter: (c.filter ?? {}) as Record<string, unknown> }];
+    case 'findAndModify':
+      return [{ collection, filter: (c.query ?? {}) as Record<string, unknown> }];
+    case 'update':
+      return (c.updates as { q: Record<string, unknown> }[]).map((u) => ({ collection, filter: u.q }));
+    case 'delete':
+      return (c.deletes as { q: Record<string, unknown> }[]).map((d) => ({ collection, filter: d.q }));
+    case 'count':
+    case 'aggregate':
+    case 'distinct':
+      return [{ collection, filter: { [event.commandName]: 'not by _id' } }];
+    default:
+      return [];
+  }
+}
+
+/** Filters FerretDB v1 would not push down (anything but exactly { _id: string }) on a collection not small by construction. */
+function scans(commands: driver.CommandStartedEvent[]): string[] {
+  return commands
+    .flatMap(filtersOf)
+    .filter(({ collection, filter }) => !small.has(collection) && !(Object.keys(filter).length === 1 && typeof filter._id === 'string'))
+    .map(({ collection, filter }) => `${collection} ${JSON.stringify(filter)}${keyed.has(collection) ? '' : ' (unlisted collection)'}`);
+}
+
+const names = (commands: driver.CommandStartedEvent[]) => commands.map((c) => `${c.commandName} ${String((c.command as Record<string, unknown>)[c.commandName])}`);
+
+/** Stock history of other parts at the same locations: receipts of 10 units, half of them consumed, as a year of work leaves it. */
+async function storeHistory(units: number, from: number): Promise<void> {
+  const at = new Date();
+  const locations = ['VAN-ENG-1', 'REG-EAST', 'CENTRAL'];
+  for (let i = 0; i < units / 10; i++) {
+    const partNumber = `P-OLD-${from + i}`;
+    const locationId = locations[i % 3]!;
+    await book.receive(partNumber, locationId, 10, 'history');
+    await book.claimUnits(partNumber, locationId, 5, { state: 'consumed', reservationId: null, workOrderId: `WO-OLD-${from + i}` });
+  }
+  // Bulk: consumed claims of the hot part's own locations under other parts, and receipts without a card (kept by the sweep).
+  await store.claims.insertMany(Array.from({ length: units }, (_, i) => ({ _id: `P-BULK-${from + i}|CENTRAL|1`, partNumber: `P-BULK-${from + i}`, locationId: 'CENTRAL', unitNo: 1, state: 'consumed' as const, reservationId: null, workOrderId: `WO-BULK-${from + i}`, claimedAt: at })));
+}
+
+function workOrder(id: string, used: number): WorkOrderDoc {
+  return {
+    _id: id, requestId: `SR-${id}`, engineerId: 'ENG-1', status: 'completed', route: 'field-visit', updatedAt: new Date(),
+    completion: { eventId: `E-${id}`, effortMinutes: 30, travelMinutes: 10, cause: 'worn', failureMode: null, partsUsed: [{ partNumber: 'P-HOT', quantity: used, removedSerial: null }], finishedAt: new Date() },
+  };
+}
+
+beforeAll(async () => {
+  connection = mongoose.createConnection(stack.mongoUrl, { dbName, maxPoolSize: 8, monitorCommands: true });
+  await connection.asPromise();
+  connection.getClient().on('commandStarted', (event: driver.CommandStartedEvent) => {
+    if (recording) seen.push(event);
+  });
+  store = createSparesStore(connection);
+  await store.init();
+  const models = createSparesModels(connection);
+  await Promise.all(Object.values(models).map((m) => m.init()));
+  book = createReservationBook(store, { topic: (name) => `${dbName}.${name}`, now: () => new Date() }, testLogger());
+  flow = createCaseFlow(store, models, book, { topic: (name) => `${dbName}.${name}`, now: () => new Date() }, testLogger(), { returnPolicy: DEFAULT_RETURN_POLICY, salesCentreId: 'SC', factoryId: 'F' });
+  await store.locations.insertMany([
+    { _id: 'VAN-ENG-1', kind: 'van', name: 'Van of ENG-1', engineerId: 'ENG-1' },
+    { _id: 'REG-EAST', kind: 'regional', name: 'Regional east', engineerId: null },
+    { _id: 'CENTRAL', kind: 'central', name: 'Central', engineerId: null },
+  ]);
+  await book.receive('P-HOT', 'VAN-ENG-1', 1, 'test');
+  await book.receive('P-HOT', 'CENTRAL', 40, 'test');
+  await storeHistory(300, 0);
+});
+
+afterAll(async () => {
+  await connection?.dropDatabase();
+  await connection?.close();
+});
+
+/** One reservation (the van's unit and one from central), its release, another reservation and the work order's consumption of it. */
+async function cycle(round: string) {
+  const reserve = await recorded(() => book.reserve({ reservationId: `RES-${round}-A`, workOrderId: `WO-${round}-A`, requestId: `SR-${round}`, engineerId: 'ENG-1', lines: [{ partNumber: 'P-HOT', quantity: 2 }], ttlMs: 3_600_000, by: 'test' }, cause));
+  expect(reserve.result.lines).toEqual([
+    { partNumber: 'P-HOT', locationId: 'VAN-ENG-1', quantity: 1 },
+    { partNumber: 'P-HOT', locationId: 'CENTRAL', quantity: 1 },
+  ]);
+  const release = await recorded(() => book.release(`RES-${round}-A`, 'cancelled', cause));
+  expect(release.result).toBe(true);
+  await book.reserve({ reservationId: `RES-${round}-B`, workOrderId: `WO-${round}-B`, requestId: `SR-${round}`, engineerId: 'ENG-1', lines: [{ partNumber: 'P-HOT', quantity: 2 }], ttlMs: 3_600_000, by: 'test' }, cause);
+  const consume = await recorded(() => flow.consume(workOrder(`WO-${round}-B`, 1), 'SN-1', `E-${round}`, cause));
+  expect(consume.result?.lines).toEqual([{ partNumber: 'P-HOT', locationId: 'VAN-ENG-1', quantity: 1, fromReservation: 1, writtenOff: 0 }]);
+  // The van's unit is gone for good: put one back for the next round.
+  await book.receive('P-HOT', 'VAN-ENG-1', 1, 'test');
+  for (const [what, run] of Object.entries({ reserve, release, consume })) {
+    process.stdout.write(`${round} ${what}: ${run.commands.length} Mongo commands: ${names(run.commands).join(', ')}\n`);
+  }
+  return { reserve, release, consume };
+}
+
+describe('reservations read and write by _id only', () => {
+  it('reserves, releases and consumes in a bounded number of commands, none a filter FerretDB would scan, the same with ten times the stock history', async () => {
+    const first = await cycle('small');
+    await storeHistory(3000, 1000);
+    const second = await cycle('large');
+    for (const run of [first, second]) {
+      expect(scans(run.reserve.commands)).toEqual([]);
+      expect(scans(run.release.commands)).toEqual([]);
+      expect(scans(run.consume.commands)).toEqual([]);
+    }
+    expect(second.reserve.commands.length).toBe(first.reserve.commands.length);
+    expect(second.release.commands.length).toBe(first.release.commands.length);
+    expect(second.consume.commands.length).toBe(first.consume.commands.length);
+  });
+});
