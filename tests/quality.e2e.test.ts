@@ -273,6 +273,39 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
     expect([undeclared.status, undeclared.headers.get('allow'), undeclared.body.error?.code]).toEqual([405, 'GET, HEAD', 'method_not_allowed']);
   });
 
+  it('a quality engineer opens an 8D by hand for the cases, parts and supplier claims it concerns, and its workflow starts', async () => {
+    const model = `LC-${suffix}-H`;
+    const leak = failure(model, 'FM-SEAL-LEAK', new Date());
+    await producer.publish([{ topic: topic('intake.service-requests.v1'), event: leak.registered }]);
+    await producer.publish([{ topic: topic('dispatch.work-orders.v1'), event: leak.completed }]);
+    await eventually('the failure record of the leaking seal', async () => {
+      const r = await api(quality(), 'GET', `/v1/failure-records?model=${model}`, { token: champion });
+      return (r.body.items as { requestId: string }[] | undefined)?.some((f) => f.requestId === leak.requestId) ? true : undefined;
+    });
+    const problem = { productLine: line, model, failureMode: 'FM-SEAL-LEAK' };
+    const body = { problem, reason: 'Customer escalation: coolant seal leaks at two sites', concerns: { requestIds: [leak.requestId], partNumbers: ['SEAL-22'], supplierClaimIds: ['SCL-0001'] } };
+    const opened = await api(quality(), 'POST', '/v1/eight-ds', { token: champion, body });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const id = opened.body.id as string;
+    expect(opened.body).toMatchObject({ status: 'open', openedBy: 'qe-on-duty', concerns: body.concerns });
+    bed.started.push(id);
+    const read = await eventually(`${id}'s workflow`, async () => {
+      const r = await api(quality(), 'GET', `/v1/eight-ds/${id}`, { token: champion });
+      return (r.body.state as { disciplines?: unknown[] } | null)?.disciplines?.length ? r.body : undefined;
+    });
+    expect(read).toMatchObject({ rules: [], openedBy: 'qe-on-duty', concerns: { partNumbers: ['SEAL-22'], supplierClaimIds: ['SCL-0001'] } });
+    expect((read.failureRecords as { id: string }[]).map((r) => r.id)).toEqual([`FR-${leak.requestId}`]);
+
+    const again = await api(quality(), 'POST', '/v1/eight-ds', { token: champion, body });
+    expect([again.status, again.body.error?.field]).toEqual([409, 'problem']);
+    const unknownCase = await api(quality(), 'POST', '/v1/eight-ds', { token: champion, body: { ...body, problem: { ...problem, failureMode: 'FM-OTHER' }, concerns: { requestIds: ['SR-NOBODY'] } } });
+    expect([unknownCase.status, unknownCase.body.error?.field]).toEqual([422, 'concerns.requestIds.0']);
+    const badModel = await api(quality(), 'POST', '/v1/eight-ds', { token: champion, body: { ...body, problem: { ...problem, model: 'LC 1' } } });
+    expect([badModel.status, badModel.body.error?.field]).toEqual([400, 'problem.model']);
+    const agent = await api(quality(), 'POST', '/v1/eight-ds', { token: await tokenFor('agent'), body });
+    expect(agent.status).toBe(403);
+  });
+
   it("a closed case's fix becomes a knowledge-base article, once, from what the case recorded", async () => {
     const single = failure('FL-9999', 'FM-LENS-FOG', new Date());
     single.registered.data.symptom = 'Cut quality drops after an hour, lens fogged';

@@ -1,6 +1,7 @@
 import type { ServiceDefinition } from '@aftersales/platform';
 import { eightDTaskQueue, qualityWorkflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
 import { articleRoutes } from './api/articles';
+import { eightDOpeningRoutes } from './api/eight-d-opening';
 import { eightDRoutes } from './api/eight-ds';
 import { recurrenceRoutes } from './api/recurrences';
 import { eightDStarter } from './events/eight-d-starter';
@@ -23,7 +24,7 @@ export const qualityService: ServiceDefinition = {
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(models);
     const desk = createFailureDesk(platform, models);
     return {
-      routes: [...articleRoutes(platform, models), ...eightDRoutes(platform, models), ...recurrenceRoutes(models, desk)],
+      routes: [...articleRoutes(platform, models), ...eightDOpeningRoutes(platform, models), ...eightDRoutes(platform, models), ...recurrenceRoutes(models, desk)],
       outboxCollections: [models.eightDs.collection, models.eightDEvents.collection, models.articleVersions.collection],
       topics: qualityStreams,
       consumers: [failureRecordConsumer(platform, desk), eightDStarter(platform)],

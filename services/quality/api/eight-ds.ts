@@ -55,6 +55,7 @@ function listItem(doc: EightDDoc) {
     linkedTo: doc.linkedTo,
     openedAt: doc.openedAt,
     closedAt: doc.closedAt,
+    ...(doc.openedBy ? { openedBy: doc.openedBy, concerns: doc.concerns } : {}),
     current: open ? { discipline: open.discipline, owner: open.owner, dueAt: open.dueAt, status: open.status, escalations: open.escalations.length } : null,
   };
 }

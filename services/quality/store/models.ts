@@ -71,8 +71,18 @@ export interface EightDDoc {
   closedAt: Date | null;
   revision: number;
   state: EightDState | null;
+  /** Opened by a person (POST /v1/eight-ds) rather than a recurrence rule: who, and what it concerns. */
+  openedBy?: string;
+  concerns?: EightDConcerns;
   outbox?: OutboxEntry[];
   outboxDueAt?: Date;
+}
+
+/** What a hand-opened 8D is about: field cases (by request), parts, and spares' supplier claims (ids, as spares names them). */
+export interface EightDConcerns {
+  requestIds: string[];
+  partNumbers: string[];
+  supplierClaimIds: string[];
 }
 
 /** One fact the eightD workflow published, as its own document: inserted once (the fact id is the key), relayed from its outbox. */

@@ -1,0 +1,78 @@
+import { buildEvent, topics } from '@aftersales/contracts';
+import { isDuplicateKeyError, outboxForInsert, PlatformError, UnprocessableError, type Platform } from '@aftersales/platform';
+import { eightDIdFor, failureRecordId } from '../domain/failure-records';
+import { problemKeyOf, type EightDConcerns, type EightDDoc, type FailureRecordDoc, type QualityModels } from './models';
+
+export interface EightDByHand {
+  problem: { productLine: string; model: string; failureMode: string };
+  reason: string;
+  concerns: EightDConcerns;
+  linkedTo: string | null;
+  by: string;
+}
+
+/** How many numbered ids of one problem are tried before giving up (8Ds of one problem are few). */
+const maxNumber = 1000;
+
+/**
+ * Opens an 8D by hand, for a problem no recurrence rule caught yet (a customer escalation, an audit
+ * finding, a supplier's warning). Like a rule-opened one it is one document with its opened event in
+ * its outbox, so the workflow starts from the event (events/eight-d-starter.ts), and its id is the
+ * problem's next free number, claimed by a unique insert. One open 8D per problem: a second is
+ * refused naming the open one. The failure records of the cases it concerns join it unless another
+ * 8D has taken them (records belong to the 8D that took them). Parts and supplier claims are kept as
+ * references: quality does not own them, so it cannot check them.
+ */
+export async function openEightDByHand(platform: Platform, models: QualityModels, input: EightDByHand): Promise<EightDDoc> {
+  // 8Ds are few (one per recurring problem), so reading them by problem stays small.
+  const sameProblem = await models.eightDs.find({ problemKey: problemKeyOf(input.problem) }, { _id: 1, status: 1 }).lean<Pick<EightDDoc, '_id' | 'status'>[]>();
+  const open = sameProblem.find((d) => d.status === 'open');
+  if (open) throw new PlatformError(`problem: 8D ${open._id} is open for this problem; add to it`, { status: 409, code: 'conflict', field: 'problem' });
+  if (input.linkedTo && !(await models.eightDs.exists({ _id: input.linkedTo }))) throw new UnprocessableError('linkedTo', `linkedTo: no 8D ${input.linkedTo}`);
+
+  const records = await Promise.all(input.concerns.requestIds.map((requestId) => models.failureRecords.findById(failureRecordId(requestId)).lean<FailureRecordDoc>()));
+  records.forEach((record, i) => {
+    const field = `concerns.requestIds.${i}`;
+    if (!record) throw new UnprocessableError(field, `${field}: no failure record of request ${input.concerns.requestIds[i]} (quality keeps one per registered request)`);
+  });
+  const taken = records.filter((r) => r!.eightDId === null).map((r) => r!._id);
+
+  const openedAt = platform.now();
+  for (let n = sameProblem.length; n < sameProblem.length + maxNumber; n++) {
+    const eightDId = eightDIdFor(input.problem, n);
+    const event = buildEvent(
+      'eight-d.opened@1',
+      { eightDId, problem: input.problem, rule: 'manual', rules: ['manual'], reason: input.reason, linkedTo: input.linkedTo, failureRecordIds: taken, openedAt: openedAt.toISOString() },
+      { id: `${eightDId}:opened`, occurredAt: openedAt, source: 'quality', subject: eightDId, correlationId: eightDId, causationId: null },
+    );
+    const doc: EightDDoc = {
+      _id: eightDId,
+      status: 'open',
+      problem: input.problem,
+      problemKey: problemKeyOf(input.problem),
+      rules: [],
+      reason: input.reason,
+      linkedTo: input.linkedTo,
+      openedAt,
+      closedAt: null,
+      revision: 0,
+      state: null,
+      openedBy: input.by,
+      concerns: input.concerns,
+      ...outboxForInsert([{ topic: platform.topic(topics.eightDs), event }], openedAt),
+    };
+    try {
+      await models.eightDs.collection.insertOne(doc as never);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) continue;
+      throw error;
+    }
+    platform.nudgeOutbox();
+    // Only while no 8D has it: a rule that took it meanwhile keeps it. A filter beyond `_id` reads
+    // the collection on FerretDB; a hand-opened 8D is rare enough for that.
+    for (const id of taken) await models.failureRecords.updateOne({ _id: id, eightDId: null }, { $set: { eightDId } });
+    platform.logger.info({ eightDId, problem: input.problem, by: input.by, records: taken.length }, '8D opened by hand');
+    return doc;
+  }
+  throw new Error(`no free 8D number for ${problemKeyOf(input.problem)}`);
+}
