@@ -22,7 +22,7 @@ import pino from 'pino';
 import { connectMongo } from '@aftersales/platform';
 import { createSparesStore, type SparesStore } from '../services/spares/store/collections';
 import { createReservationBook, InsufficientStock, type ReservationBook } from '../services/spares/store/reservations';
-import type { StockCardDoc } from '../services/spares/store/stock-cards';
+import type { PartStockDoc, StockCardDoc } from '../services/spares/store/stock-cards';
 import { benchNamespace, cleanup, closedLoop, envInt, fmt, log, percentile, sleep, stackEndpoints, table, type LoopResult } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 16);
@@ -92,6 +92,13 @@ async function seedStock(store: SparesStore, size: number): Promise<void> {
   }
   const all = [...cards.values()];
   for (let from = 0; from < all.length; from += 2000) await store.stockCards.insertMany(all.slice(from, from + 2000), { ordered: false });
+  const parts = new Map<string, PartStockDoc>();
+  for (const card of all) {
+    const part = parts.get(card.partNumber) ?? { _id: card.partNumber, locations: [], updatedAt: at };
+    part.locations.push({ locationId: card.locationId, received: card.received, goneBelow: card.goneBelow });
+    parts.set(card.partNumber, part);
+  }
+  await store.partStock.insertMany([...parts.values()], { ordered: false });
 }
 
 async function runAt(size: number): Promise<{ size: number; rows: string[][] }> {
@@ -122,7 +129,7 @@ async function runAt(size: number): Promise<{ size: number; rows: string[][] }> 
         claimHolders.take();
         await sleep(holdMs);
         claimHolders.give();
-        await book.release(reservation._id, 'cancelled', cause);
+        await book.release(reservation._id, 'cancelled', cause, reservation);
         return true;
       } catch (error) {
         if (error instanceof InsufficientStock) return false;

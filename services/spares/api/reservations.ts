@@ -126,8 +126,9 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
       params: z.object({ id }),
       responses: { 200: { description: 'Released (or it had been released already)' }, 409: { description: 'The job consumed it: its units are gone from stock' } },
       handler: async (ctx) => {
-        if (!(await store.reservations.findOne({ _id: ctx.params.id }, { projection: { _id: 1 } }))) throw new NotFoundError('reservation', ctx.params.id, 'id');
-        if (!(await book.release(ctx.params.id, 'cancelled', causeFrom(ctx)))) {
+        const reservation = await store.reservations.findOne({ _id: ctx.params.id });
+        if (!reservation) throw new NotFoundError('reservation', ctx.params.id, 'id');
+        if (!(await book.release(ctx.params.id, 'cancelled', causeFrom(ctx), reservation))) {
           const end = await store.reservationEnds.findOne({ _id: ctx.params.id });
           if (end?.kind === 'consumed') {
             throw new ConflictError(`reservation ${ctx.params.id} was consumed by work order ${end.workOrderId} at ${end.at.toISOString()}; its used units are gone from stock and the rest went back then`, 'id');

@@ -96,7 +96,7 @@ export function sparesConsumers(platform: Platform, store: SparesStore, book: Re
     const { data } = event as KnownEvent<'work-order.cancelled@1'>;
     await once(workOrdersConsumer, event, async () => {
       await upsertWorkOrder(data.workOrderId, data.requestId, { status: 'cancelled' }, new Date(data.cancelledAt));
-      for (const reservation of await book.openFor(data.workOrderId)) await book.release(reservation._id, 'cancelled', causeOf(event));
+      for (const reservation of await book.openFor(data.workOrderId)) await book.release(reservation._id, 'cancelled', causeOf(event), reservation);
     });
   };
 

@@ -5,7 +5,7 @@ import type { FailureCategory } from '@aftersales/contracts';
 import type { AllocationEntry, ClosedCase } from '../domain/cost-allocation';
 import type { PriceList } from '../domain/pricing';
 import type { LocationKind } from '../domain/stock';
-import type { SparesLockDoc, StockCardDoc } from './stock-cards';
+import type { PartStockDoc, SparesLockDoc, StockCardDoc } from './stock-cards';
 
 /**
  * Spares' collections. Every document that carries an outbox is inserted once with its event and
@@ -298,6 +298,7 @@ export function createSparesStore(connection: Connection) {
     locations: c<LocationDoc>('locations'),
     receipts: c<StockReceiptDoc>('stockReceipts'),
     stockCards: c<StockCardDoc>('stockCards'),
+    partStock: c<PartStockDoc>('partStock'),
     claims: c<UnitClaimDoc>('unitClaims'),
     workOrderReservations: c<WorkOrderReservationDoc>('workOrderReservations'),
     consumptionAttempts: c<ConsumptionAttemptDoc>('consumptionAttempts'),

@@ -18,7 +18,7 @@ const stack = inject('stack');
 const dbName = uniqueName('spares-hot').replace(/-/g, '_');
 const cause = { correlationId: 'c', causationId: null };
 /** Collections that grow with stock received, reserved and consumed, or with work orders: `_id` filters only. */
-const keyed = new Set(['stockReceipts', 'stockCards', 'unitClaims', 'stockTransfers', 'reservations', 'reservationEnds', 'workOrderReservations', 'backorders', 'consumptions', 'consumptionAttempts', 'redFlags', 'workOrders', 'cases']);
+const keyed = new Set(['stockReceipts', 'stockCards', 'partStock', 'unitClaims', 'stockTransfers', 'reservations', 'reservationEnds', 'workOrderReservations', 'backorders', 'consumptions', 'consumptionAttempts', 'redFlags', 'workOrders', 'cases']);
 /** Small by construction: the stock locations (warehouses and vans), and locks in use. */
 const small = new Set(['locations', 'sparesKeyLocks']);
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { claimKey, freeUnitNumbers, linesFromClaims, reservationOrder, stockLevel, type StockLevel } from '../domain/stock';
 import type { ReservationDoc, ReservationLine, SparesStore, UnitClaimDoc } from './collections';
 import { withEvent, type Cause, type EventContext } from './events';
-import { createStockCards, type StockCardDoc } from './stock-cards';
+import { createStockCards } from './stock-cards';
 
 /** How often one location's units are tried again after losing races for them (a unit taken may be given back meanwhile). */
 const claimPasses = 2;
@@ -46,7 +46,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
    * Claims up to `wanted` free units of a part at one location, lowest number first from the
    * card's hint; returns the claims it won. `card` when the caller has read it already.
    */
-  async function claimUnits(partNumber: string, locationId: string, wanted: number, owner: Pick<UnitClaimDoc, 'state' | 'reservationId' | 'workOrderId'>, card?: StockCardDoc | null): Promise<UnitClaimDoc[]> {
+  async function claimUnits(partNumber: string, locationId: string, wanted: number, owner: Pick<UnitClaimDoc, 'state' | 'reservationId' | 'workOrderId'>, card?: { received: number; goneBelow: number } | null): Promise<UnitClaimDoc[]> {
     const won: UnitClaimDoc[] = [];
     if (wanted <= 0) return won;
     const known = card === undefined ? await cards.read(partNumber, locationId) : card;
@@ -125,9 +125,12 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
       try {
         for (const [i, line] of input.lines.entries()) {
           let need = line.quantity;
+          const stock = await cards.stockOf(line.partNumber);
           for (const location of locations) {
             if (need === 0) break;
-            const won = await claimUnits(line.partNumber, location.id, need, { state: 'reserved', reservationId: input.reservationId, workOrderId: input.workOrderId });
+            const card = stock.get(location.id);
+            if (!card) continue;
+            const won = await claimUnits(line.partNumber, location.id, need, { state: 'reserved', reservationId: input.reservationId, workOrderId: input.workOrderId }, card);
             taken.push(...won);
             need -= won.length;
           }
@@ -177,8 +180,9 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
      * the end and the give-back leaves claims that the sweep gives back (dropOrphanClaims): giving
      * them back here again could delete a unit another reservation claimed meanwhile.
      */
-    async release(reservationId: string, reason: 'cancelled' | 'expired' | 'replaced', cause: Cause): Promise<boolean> {
-      const reservation = await store.reservations.findOne({ _id: reservationId });
+    async release(reservationId: string, reason: 'cancelled' | 'expired' | 'replaced', cause: Cause, read?: ReservationDoc): Promise<boolean> {
+      // `read`: the reservation as the caller has just read it (a stored reservation never changes but for its outbox).
+      const reservation = read ?? (await store.reservations.findOne({ _id: reservationId }));
       if (!reservation) throw new UnprocessableError('reservationId', `reservation ${reservationId} not found`);
       try {
         await store.reservationEnds.insertOne({

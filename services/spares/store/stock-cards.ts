@@ -19,6 +19,16 @@ export interface StockCardDoc {
   updatedAt: Date;
 }
 
+/**
+ * What a reservation reads of a part, in one `_id` read whatever the number of locations in reach:
+ * each location's card in short (no receipts), written with the card under the part's lock.
+ */
+export interface PartStockDoc {
+  _id: string; // part number
+  locations: { locationId: string; received: number; goneBelow: number }[];
+  updatedAt: Date;
+}
+
 /** Locks in use (stock cards while they change, work orders while they are consumed): small by construction. */
 export interface SparesLockDoc {
   _id: string;
@@ -27,24 +37,41 @@ export interface SparesLockDoc {
 }
 
 /**
- * Stock cards change under a key lock: FerretDB v1 does not serialise concurrent updates of one
- * document, and a receipt lost from a card would hide units from every reservation. A receipt is
- * stored first and counted on its card second; a crash between leaves the card behind, which the
- * next receipt at that card or the sweep's `reconcile` repairs (a card is never ahead of its
- * receipts, so a late card only refuses units, never oversells).
+ * Stock cards change under their part's lock: FerretDB v1 does not serialise concurrent updates of
+ * one document, and a receipt lost from a card would hide units from every reservation. A receipt
+ * is stored first, counted on its card second and on the part's stock third; a crash between
+ * leaves the later ones behind, which the next change of that card or the sweep's `reconcile`
+ * repairs (neither is ever ahead of the receipts, so a late one only refuses units, never oversells).
  */
 export function createStockCards(store: SparesStore, now: () => Date) {
   const locks = createKeyLocks(store.locks, { what: 'stock card', now, leaseMs: 15_000 });
 
   const read = (partNumber: string, locationId: string) => store.stockCards.findOne({ _id: cardKey(partNumber, locationId) });
 
-  /** Changes one card under its lock: `change` gets the card (or a blank one) and returns the new one, or null to leave it. */
+  /** Each location's received units and hint for a part, by location id (a location without a card is absent). */
+  async function stockOf(partNumber: string): Promise<Map<string, { received: number; goneBelow: number }>> {
+    const doc = await store.partStock.findOne({ _id: partNumber });
+    return new Map((doc?.locations ?? []).map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow }]));
+  }
+
+  /**
+   * Changes one card under its part's lock: `change` gets the card (or a blank one) and returns the
+   * new one, or null to leave it; the part's stock is brought in line with the card either way.
+   */
   async function changing(partNumber: string, locationId: string, change: (card: StockCardDoc) => Promise<StockCardDoc | null>): Promise<void> {
     const key = cardKey(partNumber, locationId);
-    await locks.holding(`card|${key}`, async () => {
-      const card = (await store.stockCards.findOne({ _id: key })) ?? { _id: key, partNumber, locationId, received: 0, receipts: [], goneBelow: 1, updatedAt: now() };
+    await locks.holding(`part-stock|${partNumber}`, async () => {
+      const stored = await store.stockCards.findOne({ _id: key });
+      const card = stored ?? { _id: key, partNumber, locationId, received: 0, receipts: [], goneBelow: 1, updatedAt: now() };
       const next = await change(card);
       if (next) await store.stockCards.replaceOne({ _id: key }, { ...next, updatedAt: now() }, { upsert: true });
+      const final = next ?? stored;
+      if (!final) return;
+      const part = await store.partStock.findOne({ _id: partNumber });
+      const entry = part?.locations.find((l) => l.locationId === locationId);
+      if (entry?.received === final.received && entry.goneBelow === final.goneBelow) return;
+      const locations = [...(part?.locations ?? []).filter((l) => l.locationId !== locationId), { locationId, received: final.received, goneBelow: final.goneBelow }];
+      await store.partStock.replaceOne({ _id: partNumber }, { locations, updatedAt: now() }, { upsert: true });
     });
   }
 
@@ -55,6 +82,7 @@ export function createStockCards(store: SparesStore, now: () => Date) {
 
   return {
     read,
+    stockOf,
 
     /** Counts receipts already stored on their card (a transfer's arrival, a repair); counting one twice changes nothing. */
     async count(partNumber: string, locationId: string, receipts: CountedReceipt[]): Promise<void> {
@@ -93,12 +121,18 @@ export function createStockCards(store: SparesStore, now: () => Date) {
 
     /**
      * The sweep: counts every stored receipt its card missed (a crash between the two writes, or
-     * receipts stored before cards existed). Reads all receipts and cards: a periodic scan, off the
-     * reservation path.
+     * receipts stored before cards existed), and brings a part's stock in line with a card it
+     * missed. Reads all receipts, cards and parts' stock: a periodic scan, off the reservation path.
      */
     async reconcile(): Promise<number> {
       const receipts = await store.receipts.find({}, { projection: { partNumber: 1, locationId: 1, quantity: 1 } }).toArray();
-      const cards = new Map((await store.stockCards.find({}, { projection: { receipts: 1 } }).toArray()).map((c) => [c._id, new Set(c.receipts.map((r) => r.id))]));
+      const stored = await store.stockCards.find({}, { projection: { partNumber: 1, locationId: 1, received: 1, goneBelow: 1, receipts: 1 } }).toArray();
+      const cards = new Map(stored.map((c) => [c._id, new Set(c.receipts.map((r) => r.id))]));
+      const summaries = new Map((await store.partStock.find({}).toArray()).flatMap((p) => p.locations.map((l) => [cardKey(p._id, l.locationId), l] as const)));
+      for (const c of stored) {
+        const entry = summaries.get(c._id);
+        if (entry?.received !== c.received || entry.goneBelow !== c.goneBelow) await changing(c.partNumber, c.locationId, async () => null);
+      }
       const missed = new Map<string, { partNumber: string; locationId: string; receipts: CountedReceipt[] }>();
       for (const r of receipts) {
         const key = cardKey(r.partNumber, r.locationId);
