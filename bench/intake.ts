@@ -19,6 +19,7 @@ import { deleteTopicsWithPrefix } from '../tests/support/kafka';
 import { dropNamespaceDatabases } from '../tests/support/mongo';
 import { ServiceProcess, tokenFor } from '../tests/support/services';
 import { openLoop, seedMachines, seedRequests, timedReads } from './intake-data';
+import { boardEntries, intakeReadModels } from '../services/intake/store/read-models';
 import {
   benchNamespace, cleanup, closedLoop, connectTemporal, deleteGroupsWithPrefix, envInt, fmt, kafkaClient, log, percentile,
   pool, sleep, stackEndpoints, table, terminateAll, type LoopResult,
@@ -204,7 +205,7 @@ async function main(): Promise<void> {
       log(`request page and SLA board at ${size}: 4 clients, 10 s each`);
       const page = await timedReads(4, 10, (seq) => `${service.url}/v1/service-requests/${accepted[seq % accepted.length]}`, readToken);
       const board = await timedReads(4, 10, () => `${service.url}/v1/sla-board`, readToken);
-      const boardSize = await db.collection('slaBoard').countDocuments();
+      const boardSize = (await boardEntries(intakeReadModels(db))).length;
       phases.push({
         size,
         load,

@@ -14,7 +14,7 @@
  * (`_id = shard-<k>`, see the platform's key locks). The slot claims stay the guard against
  * overlapping bookings; the lock keeps the calendars a true copy of them.
  */
-import { createKeyLocks, type KeyLockDoc } from '@aftersales/platform';
+import { createKeyLocks, shardOf as shardKey, type KeyLockDoc } from '@aftersales/platform';
 import { compact, emptyCalendar, type CalendarEntry, type EngineerCalendar } from '../domain/calendar';
 import type { DispatchCollections } from './models';
 
@@ -38,11 +38,9 @@ interface StoredEntry extends Omit<CalendarEntry, 'departAt' | 'start' | 'end' |
 }
 type StoredShard = Record<string, { entries: StoredEntry[]; pastEnds: number[] }>;
 
-/** The shard of an engineer: a stable string hash, so every process agrees. */
+/** The shard of an engineer (the platform's stable hash, so every process agrees). */
 export function shardOf(engineerId: string): string {
-  let h = 0;
-  for (let i = 0; i < engineerId.length; i++) h = (h * 31 + engineerId.charCodeAt(i)) | 0;
-  return `shard-${Math.abs(h) % CALENDAR_SHARDS}`;
+  return shardKey(engineerId, CALENDAR_SHARDS);
 }
 
 function parse(doc: Pick<CalendarShardDoc, 'calendars'> | null): Map<string, EngineerCalendar> {

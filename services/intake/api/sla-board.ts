@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '@aftersales/platform';
 import { slaBoard, type BoardClock, type BoardRequest } from '../domain/sla-board';
-import type { IntakeReadModels } from '../store/read-models';
+import { boardEntries, type IntakeReadModels } from '../store/read-models';
 import { limitQuery } from './common';
 
 const readers = ['agent', 'dispatcher', 'manager', 'auditor', 'platform'] as const;
@@ -31,9 +31,9 @@ export function slaBoardRoutes(models: IntakeReadModels): RouteSpec[] {
       query: slaBoardQuery,
       responses: { 200: { description: '{ items } most urgent first, as of each request\'s last sync from its workflow' } },
       handler: async ({ query }) => {
-        // The board's own collection holds only open requests (kept by the workflow's sync), so it
-        // stays the size of the work in hand however many requests are stored.
-        const docs = (await models.slaBoard.find({}).toArray()).filter((d) => !query.tier || d.tier === query.tier);
+        // The board holds only open requests (kept by the workflow's sync) in a few shard documents,
+        // so it stays the size of the work in hand however many requests are stored.
+        const docs = (await boardEntries(models)).filter((d) => !query.tier || d.tier === query.tier);
         const board = slaBoard(
           docs.map((d) => ({
             id: d._id,

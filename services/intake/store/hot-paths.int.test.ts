@@ -5,7 +5,7 @@ import { createEventProducer, createKafka, createOutboxRelay, ensureTopics, inde
 import { deleteTopics, startTopicReader, testLogger, uniqueName, type TopicReader } from '@aftersales/platform/testing';
 import type { RegistrationInput } from '../domain/registration';
 import { createIntakeModels, type ContractDoc, type IntakeModels, type ServiceRequestDoc } from './models';
-import { linkContract, openRequestsOn, readModelsOf } from './read-models';
+import { boardEntries, linkContract, openRequestsOn, readModelsOf, syncBoardEntry } from './read-models';
 import { createRegistrar, type Registrar } from './registrar';
 
 /**
@@ -19,9 +19,9 @@ const ns = uniqueName('intake-hot');
 const logger = testLogger();
 const day = 86_400_000;
 /** Collections that grow with requests (or with the installed base): `_id` filters only. */
-const keyed = new Set(['serviceRequests', 'serviceRequestEvents', 'customers', 'machines', 'serviceContracts', 'machineOpenRequests', 'customerContractLinks', 'requestKeys', 'slaBoard']);
+const keyed = new Set(['serviceRequests', 'serviceRequestEvents', 'customers', 'machines', 'serviceContracts', 'machineOpenRequests', 'customerContractLinks', 'requestKeys']);
 /** Small by construction: the pending index (what is not yet relayed), leases and locks in use, quality's active flags, the knowledge base. */
-const small = new Set(['outboxPending', 'outboxLeases', 'machineOpenRequestLocks', 'containmentFlags', 'knownFixes']);
+const small = new Set(['outboxPending', 'outboxLeases', 'machineOpenRequestLocks', 'slaBoardShards', 'slaBoardLocks', 'containmentFlags', 'knownFixes']);
 
 let mongo: Connection;
 let models: IntakeModels;
@@ -218,5 +218,19 @@ describe('registration reads and writes by _id only', () => {
     const results = await Promise.all(symptoms.map((symptom, i) => registrar.register(command(registration({ serialNumber: 'CUT-2', symptom }), `hot-race-${i}`))));
     const open = await openRequestsOn(readModelsOf(models), 'CUT-2');
     expect(new Set(open.map((r) => r.id))).toEqual(new Set(results.map((r) => r.record._id)));
+  });
+
+  it('keeps the SLA board in shard documents: concurrent syncs all land, an older revision never overwrites, a closed request leaves', async () => {
+    const read = readModelsOf(models);
+    const entry = (i: number, revision: number, status = 'registered') => ({ _id: `SR-BOARD-${i}`, customerId: 'C-1', serialNumber: 'CUT-1', status, tier: 'P2', owner: null, sla: [], escalations: [], revision });
+    await Promise.all(Array.from({ length: 24 }, (_, i) => syncBoardEntry(read, entry(i, 2))));
+    await syncBoardEntry(read, { ...entry(0, 1), tier: 'P4' });
+    await syncBoardEntry(read, entry(1, 3, 'closed'));
+    const { result: board, commands } = await recorded(() => boardEntries(read));
+    const mine = board.filter((e) => e._id.startsWith('SR-BOARD-'));
+    expect(mine.map((e) => e._id).sort()).toEqual(Array.from({ length: 24 }, (_, i) => `SR-BOARD-${i}`).filter((id) => id !== 'SR-BOARD-1').sort());
+    expect(mine.find((e) => e._id === 'SR-BOARD-0')?.tier).toBe('P2');
+    expect(commands.map((c) => c.commandName)).toEqual(Array(8).fill('find'));
+    expect(scans(commands)).toEqual([]);
   });
 });

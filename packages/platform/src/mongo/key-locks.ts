@@ -68,3 +68,15 @@ export function createKeyLocks(locks: mongo.Collection<KeyLockDoc>, options: Key
     },
   };
 }
+
+/**
+ * The shard of a key among `count` shard documents (`shard-<k>`): a stable string hash, so every
+ * process agrees. A read model kept as a few shard documents (each a JSON string, changed under its
+ * shard's lock) reads whole in `count` `_id` lookups, which FerretDB serves far faster than as many
+ * documents as it has entries.
+ */
+export function shardOf(key: string, count: number): string {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+  return `shard-${Math.abs(h) % count}`;
+}
