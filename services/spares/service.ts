@@ -47,6 +47,7 @@ export const sparesService: ServiceDefinition = {
     if (platform.config.PROCESS_ROLE !== 'api') {
       // Receipts stored before stock cards existed (or a card a crash left behind) are counted at once, not a sweep later.
       sweeps.reconcileStockCards().catch((err: unknown) => log.warn({ err }, 'stock cards not reconciled at start; the sweep retries'));
+      book.listEarlierReservations().catch((err: unknown) => log.warn({ err }, 'earlier reservations not listed under their work orders; the next start retries'));
       // Expiry and chasing are idempotent, so several worker processes may sweep at once.
       setInterval(() => {
         sweeps.runOnce().catch((err: unknown) => log.warn({ err }, 'sweep failed; next one retries'));

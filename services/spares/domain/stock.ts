@@ -39,6 +39,16 @@ export function freeUnitNumbers(received: number, claimed: Iterable<number>, fro
   return free;
 }
 
+/**
+ * The order to try free units in: from the `offset`-th free number on, then the lower ones.
+ * Contenders that start at different low numbers collide less than all starting at the lowest,
+ * while units stay taken near the bottom, where a stock card's hint can pass consumed ones.
+ */
+export function probeOrder(free: readonly number[], offset: number): number[] {
+  const k = free.length ? ((Math.floor(offset) % free.length) + free.length) % free.length : 0;
+  return [...free.slice(k), ...free.slice(0, k)];
+}
+
 /** The stock card of a part at a location: `part|location`. */
 export function cardKey(partNumber: string, locationId: string): string {
   return `${partNumber}|${locationId}`;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cardKey, claimKey, countReceipts, freeUnitNumbers, linesFromClaims, reservationOrder, stockLevel, type StockLocation } from './stock';
+import { cardKey, claimKey, countReceipts, freeUnitNumbers, probeOrder, linesFromClaims, reservationOrder, stockLevel, type StockLocation } from './stock';
 
 const locations: StockLocation[] = [
   { id: 'CENTRAL', kind: 'central' },
@@ -28,6 +28,17 @@ describe('numbered units', () => {
     expect(freeUnitNumbers(6, [5], 4)).toEqual([4, 6]);
     expect(freeUnitNumbers(3, [], 0)).toEqual([1, 2, 3]);
     expect(freeUnitNumbers(3, [], 4)).toEqual([]);
+  });
+  it('tries every free unit once, from the offset on and then the lower ones (property)', () => {
+    expect(probeOrder([2, 3, 5, 8], 2)).toEqual([5, 8, 2, 3]);
+    expect(probeOrder([], 3)).toEqual([]);
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 100 })), fc.integer({ min: 0, max: 1000 }), (free, offset) => {
+        const order = probeOrder(free, offset);
+        expect([...order].sort((a, b) => a - b)).toEqual([...free].sort((a, b) => a - b));
+        if (free.length) expect(order[0]).toBe(free[offset % free.length]);
+      }),
+    );
   });
   it('keys a stock card by part and location', () => {
     expect(cardKey('P-LENS-B', 'CENTRAL')).toBe('P-LENS-B|CENTRAL');

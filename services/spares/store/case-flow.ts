@@ -21,6 +21,99 @@ export interface CaseFlowOptions {
 export function createCaseFlow(store: SparesStore, models: SparesModels, book: ReservationBook, ctx: EventContext, log: Logger, options: CaseFlowOptions) {
   const costRules = options.costRules ?? DEFAULT_COST_RULES;
   const consuming = createKeyLocks(store.locks, { what: 'work order consumption', now: () => ctx.now(), leaseMs: 60_000 });
+  /** CaseFlow.consume, holding the work order's lock. */
+  async function consumeHeld(workOrder: WorkOrderDoc, completion: NonNullable<WorkOrderDoc['completion']>, machineSerial: string, eventId: string, cause: Cause): Promise<ConsumptionDoc> {
+    const earlier = await store.consumptions.findOne({ _id: workOrder._id });
+    if (earlier) {
+      if (earlier.sourceEventId !== eventId && !samePartsUsed(earlier, completion.partsUsed)) {
+        await insertedOnce(store.redFlags.insertOne({ _id: `consumption-edited|${workOrder._id}|${eventId}`, kind: 'consumption-edited', subject: workOrder._id, detail: `parts used reported again with different parts after consumption was written off (event ${eventId})`, engineerId: workOrder.engineerId, raisedAt: ctx.now() }));
+        log.warn({ workOrderId: workOrder._id, eventId }, 'consumption edited after the fact: flagged, not applied');
+      }
+      return earlier;
+    }
+    // A second start is a retry after a crash: only then are the units an earlier run consumed looked for.
+    const firstRun = await insertedOnce(store.consumptionAttempts.insertOne({ _id: workOrder._id, at: ctx.now() }));
+    const open = await book.openFor(workOrder._id);
+    const owned = [] as typeof open;
+    for (const reservation of open) if (await book.markConsumed(reservation)) owned.push(reservation);
+    const nearest = (await book.locationsFor(workOrder.engineerId)).map((l) => l.id);
+    const rank = (locationId: string) => (nearest.includes(locationId) ? nearest.indexOf(locationId) : nearest.length);
+    // The units nearest the job (the engineer's van) are the ones used; the rest go back.
+    const reservedClaims = (await Promise.all(owned.map((r) => book.claimsOf(r)))).flat().filter((c) => c.state === 'reserved').sort((a, b) => rank(a.locationId) - rank(b.locationId) || a.unitNo - b.unitNo);
+    const lines: ConsumptionDoc['lines'] = [];
+    const usedOf = new Map<string, number>();
+    const countUse = (reservationId: string | null) => {
+      if (reservationId) usedOf.set(reservationId, (usedOf.get(reservationId) ?? 0) + 1);
+    };
+    const add = (partNumber: string, locationId: string, fromReservation: number, writtenOff: number) => {
+      const line = lines.find((l) => l.partNumber === partNumber && l.locationId === locationId);
+      if (line) {
+        line.quantity += fromReservation + writtenOff;
+        line.fromReservation += fromReservation;
+        line.writtenOff += writtenOff;
+      } else lines.push({ partNumber, locationId, quantity: fromReservation + writtenOff, fromReservation, writtenOff });
+    };
+    // Units a crashed earlier run already consumed for this work order count first, so a retry
+    // writes nothing off twice. Found by filter: a scan, only on a retry after a crash.
+    const prior: UnitClaimDoc[] = firstRun ? [] : await store.claims.find({ workOrderId: workOrder._id, state: 'consumed' }).toArray();
+    for (const used of completion.partsUsed) {
+      let need = used.quantity;
+      for (const claim of prior.filter((c) => c.partNumber === used.partNumber)) {
+        if (need === 0) break;
+        prior.splice(prior.indexOf(claim), 1);
+        countUse(claim.reservationId);
+        add(claim.partNumber, claim.locationId, claim.reservationId ? 1 : 0, claim.reservationId ? 0 : 1);
+        need--;
+      }
+      for (const claim of reservedClaims.filter((c) => c.partNumber === used.partNumber && c.state === 'reserved')) {
+        if (need === 0) break;
+        // Ours alone: its reservation ended as consumed by this run, under the work order's lock.
+        await store.claims.updateOne({ _id: claim._id }, { $set: { state: 'consumed' } });
+        claim.state = 'consumed';
+        countUse(claim.reservationId);
+        add(claim.partNumber, claim.locationId, 1, 0);
+        need--;
+      }
+      for (const location of need > 0 ? nearest : []) {
+        if (need === 0) break;
+        const won = await book.claimUnits(used.partNumber, location, need, { state: 'consumed', reservationId: null, workOrderId: workOrder._id });
+        for (const c of won) add(c.partNumber, c.locationId, 0, 1);
+        need -= won.length;
+      }
+      if (need > 0) {
+        add(used.partNumber, 'unrecorded', 0, need);
+        await insertedOnce(store.redFlags.insertOne({ _id: `consumed-without-stock|${workOrder._id}|${used.partNumber}`, kind: 'consumed-without-stock', subject: workOrder._id, detail: `${need} x ${used.partNumber} used with no unit in stock to write off`, engineerId: workOrder.engineerId, raisedAt: ctx.now() }));
+      }
+    }
+    // What was reserved and not used goes back to stock.
+    await Promise.all(reservedClaims.filter((c) => c.state === 'reserved').map((c) => store.claims.deleteOne({ _id: c._id })));
+    // The stock cards' hints move past the units now gone for good, so reservations do not try them.
+    for (const line of lines) if (line.locationId !== 'unrecorded') await book.cards.passConsumed(line.partNumber, line.locationId);
+    // Each reservation's end says what became of it: used (in part), or not used at all and given back.
+    for (const reservation of owned) {
+      const usedUnits = usedOf.get(reservation._id) ?? 0;
+      const returnedUnits = reservation.lines.reduce((sum, l) => sum + l.quantity, 0) - usedUnits;
+      const outcome = usedUnits === 0 ? { kind: 'released' as const, reason: 'not-used' as const } : {};
+      await store.reservationEnds.updateOne({ _id: reservation._id }, { $set: { ...outcome, usedUnits, returnedUnits } });
+    }
+    const consumedAt = completion.finishedAt;
+    const doc: ConsumptionDoc = {
+      _id: workOrder._id,
+      workOrderId: workOrder._id,
+      requestId: workOrder.requestId,
+      engineerId: workOrder.engineerId,
+      lines,
+      consumedAt,
+      sourceEventId: eventId,
+      ...(lines.length
+        ? withEvent(ctx, 'parts.consumed@1', workOrder._id, { workOrderId: workOrder._id, requestId: workOrder.requestId, machineSerial, lines: lines.map(({ partNumber, quantity, locationId }) => ({ partNumber, quantity, locationId })), consumedAt: consumedAt.toISOString() }, cause)
+        : {}),
+    };
+    await insertedOnce(store.consumptions.insertOne(doc));
+    log.info({ workOrderId: workOrder._id, lines }, 'parts consumed and written off');
+    return doc;
+  }
+
   return {
     /** Quality's reviews of a case's failure decision, revision 1, 2, ... (each an _id lookup; a case has few). */
     async failureReviews(requestId: string): Promise<FailureReviewFact[]> {
@@ -58,99 +151,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
     async consume(workOrder: WorkOrderDoc, machineSerial: string, eventId: string, cause: Cause): Promise<ConsumptionDoc | null> {
       const completion = workOrder.completion;
       if (!completion) return null;
-      return consuming.holding(`consume|${workOrder._id}`, () => this.consumeHeld(workOrder, completion, machineSerial, eventId, cause));
-    },
-
-    async consumeHeld(workOrder: WorkOrderDoc, completion: NonNullable<WorkOrderDoc['completion']>, machineSerial: string, eventId: string, cause: Cause): Promise<ConsumptionDoc> {
-      const earlier = await store.consumptions.findOne({ _id: workOrder._id });
-      if (earlier) {
-        if (earlier.sourceEventId !== eventId && !samePartsUsed(earlier, completion.partsUsed)) {
-          await insertedOnce(store.redFlags.insertOne({ _id: `consumption-edited|${workOrder._id}|${eventId}`, kind: 'consumption-edited', subject: workOrder._id, detail: `parts used reported again with different parts after consumption was written off (event ${eventId})`, engineerId: workOrder.engineerId, raisedAt: ctx.now() }));
-          log.warn({ workOrderId: workOrder._id, eventId }, 'consumption edited after the fact: flagged, not applied');
-        }
-        return earlier;
-      }
-      // A second start is a retry after a crash: only then are the units an earlier run consumed looked for.
-      const firstRun = await insertedOnce(store.consumptionAttempts.insertOne({ _id: workOrder._id, at: ctx.now() }));
-      const open = await book.openFor(workOrder._id);
-      const owned = [] as typeof open;
-      for (const reservation of open) if (await book.markConsumed(reservation)) owned.push(reservation);
-      const nearest = (await book.locationsFor(workOrder.engineerId)).map((l) => l.id);
-      const rank = (locationId: string) => (nearest.includes(locationId) ? nearest.indexOf(locationId) : nearest.length);
-      // The units nearest the job (the engineer's van) are the ones used; the rest go back.
-      const reservedClaims = (await Promise.all(owned.map((r) => book.claimsOf(r)))).flat().filter((c) => c.state === 'reserved').sort((a, b) => rank(a.locationId) - rank(b.locationId) || a.unitNo - b.unitNo);
-      const lines: ConsumptionDoc['lines'] = [];
-      const usedOf = new Map<string, number>();
-      const countUse = (reservationId: string | null) => {
-        if (reservationId) usedOf.set(reservationId, (usedOf.get(reservationId) ?? 0) + 1);
-      };
-      const add = (partNumber: string, locationId: string, fromReservation: number, writtenOff: number) => {
-        const line = lines.find((l) => l.partNumber === partNumber && l.locationId === locationId);
-        if (line) {
-          line.quantity += fromReservation + writtenOff;
-          line.fromReservation += fromReservation;
-          line.writtenOff += writtenOff;
-        } else lines.push({ partNumber, locationId, quantity: fromReservation + writtenOff, fromReservation, writtenOff });
-      };
-      // Units a crashed earlier run already consumed for this work order count first, so a retry
-      // writes nothing off twice. Found by filter: a scan, only on a retry after a crash.
-      const prior: UnitClaimDoc[] = firstRun ? [] : await store.claims.find({ workOrderId: workOrder._id, state: 'consumed' }).toArray();
-      for (const used of completion.partsUsed) {
-        let need = used.quantity;
-        for (const claim of prior.filter((c) => c.partNumber === used.partNumber)) {
-          if (need === 0) break;
-          prior.splice(prior.indexOf(claim), 1);
-          countUse(claim.reservationId);
-          add(claim.partNumber, claim.locationId, claim.reservationId ? 1 : 0, claim.reservationId ? 0 : 1);
-          need--;
-        }
-        for (const claim of reservedClaims.filter((c) => c.partNumber === used.partNumber && c.state === 'reserved')) {
-          if (need === 0) break;
-          // Ours alone: its reservation ended as consumed by this run, under the work order's lock.
-          await store.claims.updateOne({ _id: claim._id }, { $set: { state: 'consumed' } });
-          claim.state = 'consumed';
-          countUse(claim.reservationId);
-          add(claim.partNumber, claim.locationId, 1, 0);
-          need--;
-        }
-        for (const location of need > 0 ? nearest : []) {
-          if (need === 0) break;
-          const won = await book.claimUnits(used.partNumber, location, need, { state: 'consumed', reservationId: null, workOrderId: workOrder._id });
-          for (const c of won) add(c.partNumber, c.locationId, 0, 1);
-          need -= won.length;
-        }
-        if (need > 0) {
-          add(used.partNumber, 'unrecorded', 0, need);
-          await insertedOnce(store.redFlags.insertOne({ _id: `consumed-without-stock|${workOrder._id}|${used.partNumber}`, kind: 'consumed-without-stock', subject: workOrder._id, detail: `${need} x ${used.partNumber} used with no unit in stock to write off`, engineerId: workOrder.engineerId, raisedAt: ctx.now() }));
-        }
-      }
-      // What was reserved and not used goes back to stock.
-      await Promise.all(reservedClaims.filter((c) => c.state === 'reserved').map((c) => store.claims.deleteOne({ _id: c._id })));
-      // The stock cards' hints move past the units now gone for good, so reservations do not try them.
-      for (const line of lines) if (line.locationId !== 'unrecorded') await book.cards.passConsumed(line.partNumber, line.locationId);
-      // Each reservation's end says what became of it: used (in part), or not used at all and given back.
-      for (const reservation of owned) {
-        const usedUnits = usedOf.get(reservation._id) ?? 0;
-        const returnedUnits = reservation.lines.reduce((sum, l) => sum + l.quantity, 0) - usedUnits;
-        const outcome = usedUnits === 0 ? { kind: 'released' as const, reason: 'not-used' as const } : {};
-        await store.reservationEnds.updateOne({ _id: reservation._id }, { $set: { ...outcome, usedUnits, returnedUnits } });
-      }
-      const consumedAt = completion.finishedAt;
-      const doc: ConsumptionDoc = {
-        _id: workOrder._id,
-        workOrderId: workOrder._id,
-        requestId: workOrder.requestId,
-        engineerId: workOrder.engineerId,
-        lines,
-        consumedAt,
-        sourceEventId: eventId,
-        ...(lines.length
-          ? withEvent(ctx, 'parts.consumed@1', workOrder._id, { workOrderId: workOrder._id, requestId: workOrder.requestId, machineSerial, lines: lines.map(({ partNumber, quantity, locationId }) => ({ partNumber, quantity, locationId })), consumedAt: consumedAt.toISOString() }, cause)
-          : {}),
-      };
-      await insertedOnce(store.consumptions.insertOne(doc));
-      log.info({ workOrderId: workOrder._id, lines }, 'parts consumed and written off');
-      return doc;
+      return consuming.holding(`consume|${workOrder._id}`, () => consumeHeld(workOrder, completion, machineSerial, eventId, cause));
     },
 
     /** Every part replaced under warranty or contract must come back for failure analysis. */

@@ -108,6 +108,19 @@ describe('reservations under contention on the real Mongo server', () => {
     expect(await stores[0]!.backorders.findOne({ _id: 'RES-BIG|P-LENS-B' })).toMatchObject({ quantity: 1 });
   });
 
+  it('a reservation stored before work orders listed theirs is listed at start and released with its claims', async () => {
+    await books[0]!.receive('P-SEAL', 'CENTRAL', 2, 'test');
+    // As an earlier version stored it: its claim, then itself without claim ids, and no work order entry.
+    await stores[0]!.claims.insertOne({ _id: 'P-SEAL|CENTRAL|1', partNumber: 'P-SEAL', locationId: 'CENTRAL', unitNo: 1, state: 'reserved', reservationId: 'RES-EARLIER', workOrderId: 'WO-EARLIER', claimedAt: new Date() });
+    await stores[0]!.reservations.insertOne({ _id: 'RES-EARLIER', workOrderId: 'WO-EARLIER', requestId: 'SR-EARLIER', lines: [{ partNumber: 'P-SEAL', locationId: 'CENTRAL', quantity: 1 }], reservedAt: new Date(), expiresAt: new Date(Date.now() + 60_000), by: 'test' });
+    expect(await books[0]!.openFor('WO-EARLIER')).toEqual([]);
+    expect(await books[0]!.listEarlierReservations()).toBe(1);
+    expect(await books[1]!.listEarlierReservations()).toBe(0);
+    expect((await books[0]!.openFor('WO-EARLIER')).map((r) => r._id)).toEqual(['RES-EARLIER']);
+    expect(await books[0]!.release('RES-EARLIER', 'cancelled', { correlationId: 'c', causationId: null })).toBe(true);
+    expect((await books[0]!.levels({ partNumber: 'P-SEAL' }))[0]).toMatchObject({ reserved: 0, available: 2 });
+  });
+
   it('a transfer leaves the origin at once, is in transit at the destination, and arrives once', async () => {
     await books[0]!.receive('P-NOZZLE-15', 'CENTRAL', 5, 'test');
     await books[0]!.ship('TRF-1', 'P-NOZZLE-15', 'CENTRAL', 'VAN-ENG-1', 2, 'test');

@@ -1,12 +1,14 @@
 import { insertedOnce, isDuplicateKeyError, PlatformError, UnprocessableError } from '@aftersales/platform';
 import type { Logger } from 'pino';
-import { claimKey, freeUnitNumbers, linesFromClaims, reservationOrder, stockLevel, type StockLevel } from '../domain/stock';
+import { claimKey, freeUnitNumbers, linesFromClaims, probeOrder, reservationOrder, stockLevel, type StockLevel } from '../domain/stock';
 import type { ReservationDoc, ReservationLine, SparesStore, UnitClaimDoc } from './collections';
 import { withEvent, type Cause, type EventContext } from './events';
 import { createStockCards } from './stock-cards';
 
 /** How often one location's units are tried again after losing races for them (a unit taken may be given back meanwhile). */
 const claimPasses = 2;
+/** Contenders start at one of the lowest this many free numbers (at random), so they collide less. */
+const spread = 8;
 
 export interface ReserveInput {
   reservationId: string;
@@ -43,7 +45,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
   const cards = createStockCards(store, () => ctx.now());
 
   /**
-   * Claims up to `wanted` free units of a part at one location, lowest number first from the
+   * Claims up to `wanted` free units of a part at one location, near the lowest numbers above the
    * card's hint; returns the claims it won. `card` when the caller has read it already.
    */
   async function claimUnits(partNumber: string, locationId: string, wanted: number, owner: Pick<UnitClaimDoc, 'state' | 'reservationId' | 'workOrderId'>, card?: { received: number; goneBelow: number } | null): Promise<UnitClaimDoc[]> {
@@ -56,7 +58,8 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     for (let pass = 0, lost = true; pass < claimPasses && lost && won.length < wanted; pass++) {
       lost = false;
       const mine = won.map((c) => c.unitNo);
-      for (const unitNo of freeUnitNumbers(known.received, mine, known.goneBelow)) {
+      const free = freeUnitNumbers(known.received, mine, known.goneBelow);
+      for (const unitNo of probeOrder(free, Math.random() * Math.min(free.length, spread))) {
         if (won.length === wanted) break;
         const claim: UnitClaimDoc = { _id: claimKey(partNumber, locationId, unitNo), partNumber, locationId, unitNo, claimedAt: ctx.now(), ...owner };
         try {
@@ -212,6 +215,20 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     reservationsOf,
     claimsOf,
     cards,
+
+    /**
+     * Lists reservations stored before work orders listed theirs (they are the ones without claim
+     * ids) under their work orders, once; reads every such reservation by filter: run at start.
+     */
+    async listEarlierReservations(): Promise<number> {
+      let listed = 0;
+      for (const r of await store.reservations.find({ claimIds: { $exists: false } }, { projection: { workOrderId: 1 } }).toArray()) {
+        if ((await reservationsOf(r.workOrderId)).some((known) => known._id === r._id)) continue;
+        await listReservation(r.workOrderId, r._id);
+        listed++;
+      }
+      return listed;
+    },
 
     /** Marks a reservation consumed, once; false when it had ended already (expired or released). */
     async markConsumed(reservation: ReservationDoc): Promise<boolean> {

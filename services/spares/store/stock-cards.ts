@@ -141,8 +141,15 @@ export function createStockCards(store: SparesStore, now: () => Date) {
         entry.receipts.push({ id: r._id, quantity: r.quantity });
         missed.set(key, entry);
       }
-      for (const m of missed.values()) await changing(m.partNumber, m.locationId, async (card) => withReceipts(card, m.receipts));
-      return [...missed.values()].reduce((sum, m) => sum + m.receipts.length, 0);
+      // Counted again under the lock: a receipt being received right now is counted by its writer.
+      let counted = 0;
+      for (const m of missed.values()) {
+        await changing(m.partNumber, m.locationId, async (card) => {
+          counted += countReceipts(card.receipts, m.receipts).added;
+          return withReceipts(card, m.receipts);
+        });
+      }
+      return counted;
     },
   };
 }
