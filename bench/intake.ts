@@ -226,12 +226,20 @@ async function main(): Promise<void> {
     }
 
     // The record's own link to its run: counted once it stops changing.
-    const runIdSet = { _id: { $in: allAccepted }, 'workflow.runId': { $exists: true } };
-    let withRunId = await requests.countDocuments(runIdSet);
+    // Read by _id: a filter on the records reads all 100,000 of them on FerretDB (minutes per pass).
+    const linked = async () => {
+      let count = 0;
+      for (let i = 0; i < allAccepted.length; i += 50) {
+        const docs = await Promise.all(allAccepted.slice(i, i + 50).map((id) => requests.findOne({ _id: id as never }, { projection: { 'workflow.runId': 1 } })));
+        count += docs.filter((d) => (d as { workflow?: { runId?: string } } | null)?.workflow?.runId).length;
+      }
+      return count;
+    };
+    let withRunId = await linked();
     for (let previous = -1; withRunId !== previous; ) {
       await sleep(2000);
       previous = withRunId;
-      withRunId = await requests.countDocuments(runIdSet);
+      withRunId = await linked();
     }
     await clock.stop();
     clock = null;

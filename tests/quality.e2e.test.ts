@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -229,6 +229,9 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
     const published = await readTopic(bed.stack.kafkaBrokers, topic('quality.articles.v1'), { atLeast: 2 });
     const ofThis = published.map((m) => JSON.parse(m.value) as { data: { articleId: string; version: number } }).filter((e) => e.data.articleId === `KB-${id}`);
     expect([...new Set(ofThis.map((e) => e.data.version))].sort()).toEqual([1, 2]);
+    // The activity that published it logged with its workflow's id (the worker's log context).
+    const logged = readFileSync(`${repoRoot}.stack/logs/tests/${bed.ns}-quality.log`, 'utf8').split('\n').filter((l) => l.includes('closed 8D published as a knowledge-base article'));
+    expect(logged.map((l) => (JSON.parse(l) as { workflowId?: string }).workflowId)).toContain(id);
   });
 
   it('the same mode on a newer model after the 8D closed opens a new 8D linked to the old one', async () => {
