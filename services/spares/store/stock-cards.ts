@@ -153,5 +153,3 @@ export function createStockCards(store: SparesStore, now: () => Date) {
     },
   };
 }
-
-export type StockCards = ReturnType<typeof createStockCards>;
