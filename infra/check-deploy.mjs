@@ -5,6 +5,8 @@
 //    USER, a HEALTHCHECK, PROCESS_ROLE set, `node services/<name>/dist/main.js` as its command,
 //    and the manifests it copies for `npm ci --omit=dev` are exactly the workspaces the service
 //    depends on (so the image's install has every package the bundle imports, and no more);
+//  - console/Dockerfile, the web console's image, by the same rules except that it has one process
+//    (no PROCESS_ROLE) and `node console/dist/server.js` as its command;
 //  - the Helm chart: `helm lint` and `helm template` with each service's values, the rendered
 //    manifests valid against Kubernetes' schemas (kubernetes-validate, strict) and holding the
 //    project's rules (api and worker Deployments with probes, limits, non-root, their
@@ -45,7 +47,15 @@ function runtimeWorkspaces(dir, seen = new Set()) {
   return seen;
 }
 
-function checkDockerfile(service, file, lint) {
+/** The images `npm test` checks: each service's (api and worker by PROCESS_ROLE) and the web console's. */
+function images(services) {
+  return [
+    ...services.map((service) => ({ workspace: `services/${service}`, entry: `services/${service}/dist/main.js`, roles: true })),
+    { workspace: 'console', entry: 'console/dist/server.js', roles: false },
+  ];
+}
+
+function checkDockerfile({ workspace, entry, roles }, file, lint) {
   const where = path.relative(root, file);
   const stages = parseDockerfile(fs.readFileSync(file, 'utf8'));
   const say = (problem) => problems.push(`${where}: ${problem}`);
@@ -59,17 +69,19 @@ function checkDockerfile(service, file, lint) {
   const user = all('USER').at(-1)?.args;
   if (!user || !/^[1-9]\d*(:\d+)?$/.test(user)) say(`the run stage must end as a numeric non-root USER (found ${user ?? 'none'})`);
   if (all('HEALTHCHECK').length !== 1) say('the run stage needs one HEALTHCHECK');
-  if (!all('ENV').some((i) => /\bPROCESS_ROLE=(api|worker|all)\b/.test(i.args))) say('the run stage must set PROCESS_ROLE');
+  const setsRole = all('ENV').some((i) => /\bPROCESS_ROLE=(api|worker|all)\b/.test(i.args));
+  if (roles && !setsRole) say('the run stage must set PROCESS_ROLE');
+  if (!roles && setsRole) say(`sets PROCESS_ROLE, which ${workspace} does not read`);
   const cmd = all('CMD').at(-1)?.args;
-  if (cmd !== `["node", "services/${service}/dist/main.js"]`) say(`CMD must start the build output with node (found ${cmd ?? 'none'})`);
+  if (cmd !== `["node", "${entry}"]`) say(`CMD must start the build output with node (found ${cmd ?? 'none'})`);
   const copied = new Set(
     all('COPY')
       .map((i) => /\/src\/(\S+)\/package\.json\s/.exec(i.args)?.[1])
       .filter(Boolean),
   );
-  const needed = runtimeWorkspaces(`services/${service}`);
-  for (const dir of needed) if (!copied.has(dir)) say(`does not copy ${dir}/package.json, which services/${service} depends on`);
-  for (const dir of copied) if (!needed.has(dir)) say(`copies ${dir}/package.json, which services/${service} does not depend on`);
+  const needed = runtimeWorkspaces(workspace);
+  for (const dir of needed) if (!copied.has(dir)) say(`does not copy ${dir}/package.json, which ${workspace} depends on`);
+  for (const dir of copied) if (!needed.has(dir)) say(`copies ${dir}/package.json, which ${workspace} does not depend on`);
   const out = spawnSync(lint, ['--no-color', file], { encoding: 'utf8' });
   if (out.status !== 0) say(`hadolint:\n${(out.stdout + out.stderr).trim()}`);
 }
@@ -135,10 +147,11 @@ function checkCompose(services, jsonschema, schema) {
 async function main() {
   const services = rootPackage.workspaces.filter((dir) => dir.startsWith('services/')).map((dir) => dir.slice('services/'.length));
   const [lint, helmBin, validate, jsonschema, schema] = [await hadolint(), await helm(), await kubernetesValidate(), await checkJsonschema(), await composeSchema()];
-  for (const service of services) {
-    const file = path.join(root, 'services', service, 'Dockerfile');
-    if (!fs.existsSync(file)) problems.push(`services/${service} has no Dockerfile`);
-    else checkDockerfile(service, file, lint);
+  const checked = images(services);
+  for (const image of checked) {
+    const file = path.join(root, image.workspace, 'Dockerfile');
+    if (!fs.existsSync(file)) problems.push(`${image.workspace} has no Dockerfile`);
+    else checkDockerfile(image, file, lint);
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'check-deploy-'));
   let objects = 0;
@@ -147,7 +160,7 @@ async function main() {
   checkCompose(services, jsonschema, schema);
   for (const problem of problems) console.error(problem);
   if (problems.length === 0) {
-    console.log(`deployment files: ${services.length} Dockerfiles pass hadolint and the image rules; ${services.length} Helm releases lint, render ${objects} objects valid for Kubernetes ${kubernetesVersions.join(' and ')}; compose.yaml matches the compose specification`);
+    console.log(`deployment files: ${checked.length} Dockerfiles (${services.length} services and the console) pass hadolint and the image rules; ${services.length} Helm releases lint, render ${objects} objects valid for Kubernetes ${kubernetesVersions.join(' and ')}; compose.yaml matches the compose specification`);
   }
   process.exit(problems.length ? 1 : 0);
 }

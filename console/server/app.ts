@@ -1,5 +1,6 @@
 /**
  * The web console's own process: one origin for the single-page app and the services' APIs.
+ *   GET  /healthz           the process answers (the image's HEALTHCHECK); asks no service
  *   GET  /auth/config       what login the console offers (dev roles, an OIDC issuer)
  *   POST /auth/dev-login    { role, dealerId? } -> { token }: a platform token, development only
  *   GET  /auth/session      the caller's bearer verified as the services verify it -> { sub, roles, dealerId }
@@ -43,6 +44,10 @@ function bearerOf(req: Request): string | null {
 export function createConsoleApp(options: ConsoleOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
 
   app.get('/auth/config', (_req, res) => {
     res.json({ devLogin: options.devLogin, roles: options.devLogin ? roles : [], oidc: options.tokens.oidc ? { issuer: options.tokens.oidc.issuer, audience: options.tokens.oidc.audience } : null, services: Object.keys(options.services) });

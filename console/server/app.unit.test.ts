@@ -60,6 +60,15 @@ describe('the console process', () => {
     expect((await fetch(`${base}/api/intake/v1/refused`)).status).toBe(403);
   });
 
+  it('answers /healthz itself, before any static fallback, whatever the services do', async () => {
+    const response = await fetch(`${offBase}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok' });
+    // the proxy's namespace stays the services': /api/intake/healthz is intake's, not the console's
+    await fetch(`${base}/api/intake/healthz`);
+    expect(seen.at(-1)?.url).toBe('/healthz');
+  });
+
   it('answers 404 naming the service for a service it does not know', async () => {
     const response = await fetch(`${base}/api/billing/v1/x`);
     expect(response.status).toBe(404);

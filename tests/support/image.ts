@@ -6,7 +6,7 @@ import { envOf, parseDockerfile, runCommand, type Instruction } from '../../infr
 import { repoRoot } from './stack';
 
 /**
- * A service's image without Docker: runs the build (as the Dockerfile's build stage does), then
+ * An image without Docker (a service's, or the console's with its Dockerfile named): runs the build (as the Dockerfile's build stage does), then
  * makes a clean folder of exactly what the run stage copies from that build, and runs the run
  * stage's RUN commands in it (`npm ci --omit=dev`). What starts from it starts as the image would.
  */
@@ -19,14 +19,14 @@ export interface StagedImage {
   remove(): void;
 }
 
-export function stageImage(service: string): StagedImage {
-  const dockerfile = path.join(repoRoot, 'services', service, 'Dockerfile');
-  const stages = parseDockerfile(readFileSync(dockerfile, 'utf8'));
+/** `name` is what the build stage passes to infra/build.mjs; `dockerfile` is relative to the repository. */
+export function stageImage(name: string, dockerfile = path.join('services', name, 'Dockerfile')): StagedImage {
+  const stages = parseDockerfile(readFileSync(path.join(repoRoot, dockerfile), 'utf8'));
   const runStage = stages.at(-1) ?? [];
-  const build = spawnSync(process.execPath, ['infra/build.mjs', service], { cwd: repoRoot, encoding: 'utf8' });
-  if (build.status !== 0) throw new Error(`build of ${service} failed: ${build.stderr}`);
+  const build = spawnSync(process.execPath, ['infra/build.mjs', name], { cwd: repoRoot, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`build of ${name} failed: ${build.stderr}`);
 
-  const dir = mkdtempSync(path.join(tmpdir(), `image-${service}-`));
+  const dir = mkdtempSync(path.join(tmpdir(), `image-${name}-`));
   for (const { args } of of(runStage, 'COPY')) {
     const parts = args.split(/\s+/).filter((p) => !p.startsWith('--'));
     const target = parts.pop()!;
