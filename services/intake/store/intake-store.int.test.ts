@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic, topics, validateEvent, type DeviceAlarmRaisedV1 } from '@aftersales/contracts';
 import { connectMongo, PlatformError, UnprocessableError } from '@aftersales/platform';
-import { testLogger, uniqueName } from '@aftersales/platform/testing';
+import { testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import type { RegistrationInput } from '../domain/registration';
 import { createAlarmIntake } from './alarms';
 import { loadDescendants, loadLineage } from './installed-base';
@@ -15,7 +15,10 @@ import { recordServiceHistory, serviceHistoryOf } from './service-history';
 const stack = inject('stack');
 const ns = uniqueName('intake-store');
 const day = 86_400_000;
-let clock = new Date('2026-06-15T10:00:00Z');
+// Instants as offsets from today at 10:00 UTC (hours before or after it).
+const anchor = utcDayAt(0, '10:00');
+const at = (hours: number) => new Date(anchor.getTime() + hours * 3_600_000);
+let clock = anchor;
 
 let mongo: Connection;
 let models: IntakeModels;
@@ -42,12 +45,12 @@ const machine = (serial: string, overrides: Partial<MachineDoc> = {}): MachineDo
   ...overrides,
 });
 const machines: MachineDoc[] = [
-  machine('CUT-1', { warranty: { type: 'standard', start: new Date('2026-01-01T00:00:00Z'), end: new Date('2027-01-01T00:00:00Z') } }),
+  machine('CUT-1', { warranty: { type: 'standard', start: at(-165 * 24 - 10), end: at(200 * 24 - 10) } }),
   machine('SRC-1', { parentSerial: 'CUT-1', model: 'LS-6000' }),
   machine('DIODE-1', { parentSerial: 'SRC-1', model: 'D-1' }),
   machine('DIODE-2', { parentSerial: 'SRC-1', model: 'D-1' }),
   // Not under the contract: its laser source inherits its warranty.
-  machine('CUT-2', { warranty: { type: 'extended', start: null, end: new Date('2027-01-01T00:00:00Z') } }),
+  machine('CUT-2', { warranty: { type: 'extended', start: null, end: at(200 * 24 - 10) } }),
   machine('SRC-2', { parentSerial: 'CUT-2', model: 'LS-6000' }),
   machine('ORPHAN-1', { parentSerial: 'GONE-1' }),
   machine('OLD-1'),
@@ -59,8 +62,8 @@ const contract: ContractDoc = {
   type: 'premium',
   status: 'active',
   coveredSerials: ['CUT-1'],
-  start: new Date('2026-01-01T00:00:00Z'),
-  end: new Date('2026-07-01T00:00:00Z'),
+  start: at(-165 * 24 - 10),
+  end: at(16 * 24 - 10),
   responseMode: 'on-site',
   slaPolicyId: 'contract-premium',
   calendarId: '24x7',
@@ -246,7 +249,7 @@ describe('known fixes and service history on FerretDB', () => {
     cause: 'nozzle',
     fix: 'centre the nozzle',
     parts: [],
-    publishedAt: '2026-06-01T00:00:00Z',
+    publishedAt: at(-14 * 24 - 10).toISOString(),
   });
 
   it('keeps the highest version, whatever the order and the repeats', async () => {
@@ -271,9 +274,9 @@ describe('known fixes and service history on FerretDB', () => {
       workOrderId: null,
       source: { service: 'dispatch', eventId: id, reportedBy: null },
     });
-    expect(await recordServiceHistory(models, entry('h1', '2026-05-01T00:00:00Z'), clock)).toEqual({ stored: true });
-    expect(await recordServiceHistory(models, { ...entry('h1', '2026-05-01T00:00:00Z'), summary: 'again' }, clock)).toEqual({ stored: false });
-    await recordServiceHistory(models, entry('h2', '2026-06-01T00:00:00Z'), clock);
+    expect(await recordServiceHistory(models, entry('h1', at(-45 * 24 - 10).toISOString()), clock)).toEqual({ stored: true });
+    expect(await recordServiceHistory(models, { ...entry('h1', at(-45 * 24 - 10).toISOString()), summary: 'again' }, clock)).toEqual({ stored: false });
+    await recordServiceHistory(models, entry('h2', at(-14 * 24 - 10).toISOString()), clock);
     const history = await serviceHistoryOf(models, 'CUT-1');
     expect(history.map((h) => [h._id, h.summary])).toEqual([
       ['h2', 'repair h2'],

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic, validateEvent } from '@aftersales/contracts';
 import { connectMongo, type OutboxEntry, type Platform } from '@aftersales/platform';
-import { testLogger, uniqueName } from '@aftersales/platform/testing';
+import { testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import type { FailureFact } from '../domain/failure-records';
 import { createFailureDesk, type FailureDesk } from './failure-desk';
 import { createQualityModels, type EightDDoc, type QualityModels } from './models';
@@ -10,7 +10,7 @@ import { createQualityModels, type EightDDoc, type QualityModels } from './model
 const stack = inject('stack');
 const ns = uniqueName('quality-desk');
 const day = 86_400_000;
-const now = new Date('2026-12-01T00:00:00Z');
+const now = utcDayAt(0, '00:00');
 
 let mongo: Connection;
 let models: QualityModels;

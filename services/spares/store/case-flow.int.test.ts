@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectMongo } from '@aftersales/platform';
-import { testLogger, uniqueName } from '@aftersales/platform/testing';
+import { testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import { DEFAULT_RETURN_POLICY } from '../domain/returns';
 import { createSweeps, reportGraceMs } from '../worker/sweeps';
 import { createCaseFlow, type CaseFlow } from './case-flow';
@@ -11,7 +11,8 @@ import { createReservationBook, type ReservationBook } from './reservations';
 
 const stack = inject('stack');
 const dbName = uniqueName('spares-flow').replace(/-/g, '_');
-const ctx = { topic: (name: string) => `${dbName}.${name}`, now: () => new Date('2026-06-01T08:00:00Z') };
+const anchor = utcDayAt(0, '08:00');
+const ctx = { topic: (name: string) => `${dbName}.${name}`, now: () => anchor };
 const cause = { correlationId: 'c', causationId: null };
 
 /** Consumption on the real Mongo server: reservation first, van next, and a retry after a crash writes nothing off twice. */

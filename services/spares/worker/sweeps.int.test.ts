@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectMongo } from '@aftersales/platform';
-import { testLogger, uniqueName } from '@aftersales/platform/testing';
+import { testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import { DEFAULT_RETURN_POLICY } from '../domain/returns';
 import { createSparesStore, type DefectiveReturnDoc, type SparesStore } from '../store/collections';
 import { createReservationBook, type ReservationBook } from '../store/reservations';
@@ -16,7 +16,7 @@ describe('spares sweep', () => {
   let connection: Connection;
   let store: SparesStore;
   let book: ReservationBook;
-  let now = new Date('2026-06-01T08:00:00Z');
+  let now = utcDayAt(0, '08:00');
   const ctx = { topic: (name: string) => `${dbName}.${name}`, now: () => now };
 
   beforeAll(async () => {

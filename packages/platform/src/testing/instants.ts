@@ -49,3 +49,12 @@ export function weekInstant(mondayMs: number, spec: string): string {
 export function weekDate(mondayMs: number, weekday: string): string {
   return weekInstant(mondayMs, `${weekday} 00:00`).slice(0, 10);
 }
+
+/**
+ * `hh:mm` UTC on the day `offsetDays` from today: an anchor for tests that inject their own clock,
+ * so their instants move with the calendar instead of passing one day.
+ */
+export function utcDayAt(offsetDays: number, time: string, nowMs = Date.now()): Date {
+  const [hours, minutes] = time.split(':').map(Number) as [number, number];
+  return new Date(Math.floor(nowMs / 86_400_000) * 86_400_000 + offsetDays * 86_400_000 + (hours * 60 + minutes) * 60_000);
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { quietMondayAhead, weekDate, weekInstant } from './instants';
+import { quietMondayAhead, utcDayAt, weekDate, weekInstant } from './instants';
 
 const DAY = 86_400_000;
 
@@ -49,5 +49,13 @@ describe('weekInstant', () => {
   it('refuses what it cannot read', () => {
     expect(() => weekInstant(monday, 'Monday 08:30')).toThrow(/Ddd\[2\] HH:MM/);
     expect(() => weekInstant(monday, 'Tue 24:00')).toThrow();
+  });
+});
+
+describe('utcDayAt', () => {
+  it('is the given UTC time on the day so many days from now', () => {
+    const now = Date.parse('2031-02-28T17:45:10Z');
+    expect(utcDayAt(0, '08:00', now).toISOString()).toBe('2031-02-28T08:00:00.000Z');
+    expect(utcDayAt(1, '00:30', now).toISOString()).toBe('2031-03-01T00:30:00.000Z');
   });
 });
