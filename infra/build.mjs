@@ -42,23 +42,20 @@ const registryPackagesExternal = {
   },
 };
 
+/** How a Node process is bundled, a service or the console's server: ESM for node 20, registry packages left as imports. */
+const serverBundle = { bundle: true, format: 'esm', platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', plugins: [registryPackagesExternal] };
+
 export async function buildService(name, { log = console.log } = {}) {
   const t = Date.now();
   const dir = path.join(root, 'services', name);
   const out = path.join(dir, 'dist');
   fs.rmSync(out, { recursive: true, force: true });
   await build({
+    ...serverBundle,
     entryPoints: [path.join(dir, 'main.ts')],
     outdir: out,
-    bundle: true,
     // a chunk per dynamic import: the worker side (and the SDK's native bridge) loads only in a worker
     splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: true,
-    logLevel: 'warning',
-    plugins: [registryPackagesExternal],
     banner: {
       js: "process.env.WORKFLOW_BUNDLE_DIR ??= new URL('./workflow-bundles/', import.meta.url).pathname;",
     },
@@ -80,17 +77,7 @@ export async function buildConsole({ log = console.log } = {}) {
   const t = Date.now();
   const out = path.join(root, 'console', 'dist');
   fs.rmSync(out, { recursive: true, force: true });
-  await build({
-    entryPoints: { server: path.join(root, 'console', 'server', 'main.ts') },
-    outdir: out,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    sourcemap: true,
-    logLevel: 'warning',
-    plugins: [registryPackagesExternal],
-  });
+  await build({ ...serverBundle, entryPoints: { server: path.join(root, 'console', 'server', 'main.ts') }, outdir: out });
   // the workspace's own script, so the app is built exactly as `npm run console:build` builds it
   const vite = spawnSync('npm', ['run', '-s', '-w', 'console', 'build'], { cwd: root, encoding: 'utf8' });
   if (vite.status !== 0) throw new Error(`vite build of console/web failed:\n${vite.stdout}${vite.stderr}`);
