@@ -30,21 +30,6 @@ export function isDuplicateKeyError(error: unknown): boolean {
 }
 
 /**
- * Runs an upsert by `_id`, again when it lost a race: two upserts of one new `_id` at once both
- * try to insert and one fails with a duplicate key. The document exists by then, so the second try
- * updates it. MongoDB retries some of these itself; FerretDB never does.
- */
-export async function upsertRacing<T>(write: () => Promise<T>, attempts = 3): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      if (!isDuplicateKeyError(error) || attempt >= attempts) throw error;
-    }
-  }
-}
-
-/**
  * Awaits a unique-key insert: true when it stored, false when the key was already taken (a retry,
  * or the loser of a race). The "happens once" primitive on a server that serialises nothing else.
  */
