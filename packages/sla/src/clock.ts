@@ -8,7 +8,8 @@
  * through JSON); functions take `Date`s.
  */
 import { assertValidCalendar, type ServiceCalendar } from './calendar-model';
-import { addExcludingMs, betweenExcludingMs, mergePauses, timelineOf, toDurationMs, toInstantMs } from './calendar';
+import { addExcludingMs, betweenExcludingMs, mergePauses, toDurationMs, toInstantMs } from './calendar';
+import { piecewiseTimeline, type CalendarChange } from './calendar-changes';
 import { ClockTransitionError, SlaArgumentError, type ClockState, type ClockTransition } from './errors';
 
 export const DEFAULT_WARN_AT_RATIO = 0.75;
@@ -31,6 +32,8 @@ export interface SlaClock {
   readonly pauses: readonly ClockPause[];
   /** When the target was met or the clock otherwise ended; null while it runs or is paused. */
   readonly stoppedAt: string | null;
+  /** Calendars that replaced `calendar` while the clock was open, in order; absent when none did. */
+  readonly calendarChanges?: readonly CalendarChange[];
 }
 
 export interface StartClockInput {
@@ -99,6 +102,7 @@ export function clockState(clock: SlaClock): ClockState {
 function lastEventMs(clock: SlaClock): number {
   let last = Date.parse(clock.startedAt);
   for (const p of clock.pauses) last = Math.max(last, Date.parse(p.from), p.to === null ? last : Date.parse(p.to));
+  for (const c of clock.calendarChanges ?? []) last = Math.max(last, Date.parse(c.at));
   return clock.stoppedAt === null ? last : Math.max(last, Date.parse(clock.stoppedAt));
 }
 
@@ -169,13 +173,30 @@ export function retarget(clock: SlaClock, newTargetMs: number, warnAtRatio: numb
 }
 
 /**
+ * The clock counts on `calendar` from `at` on; the working time it counted before stays as it was,
+ * and what is left of the target is measured on the new calendar (so due and warning instants
+ * move by the working time the change adds or removes ahead of them).
+ */
+export function changeCalendar(clock: SlaClock, calendar: ServiceCalendar, at: Date, label?: string): SlaClock {
+  const atMs = guard(clock, 'change-calendar', ['running', 'paused'], at);
+  assertValidCalendar(calendar);
+  const change: CalendarChange = { at: iso(atMs), calendar, ...(label ? { label } : {}) };
+  return { ...clock, calendarChanges: [...(clock.calendarChanges ?? []), change] };
+}
+
+/** The calendar the clock counts on now: its last change's, else the one it started on. */
+export function calendarInForce(clock: SlaClock): ServiceCalendar {
+  return clock.calendarChanges?.[clock.calendarChanges.length - 1]?.calendar ?? clock.calendar;
+}
+
+/**
  * The clock as of `now`. A `now` before the clock's last recorded event is read as that event
  * (workflow time never goes back; a stale `now` must not un-pause history). A stopped clock is
  * viewed at its stop.
  */
 export function clockView(clock: SlaClock, now: Date): ClockView {
   const nowMs = toInstantMs('now', now);
-  const timeline = timelineOf(clock.calendar);
+  const timeline = piecewiseTimeline(clock.calendar, clock.calendarChanges ?? []);
   const startMs = Date.parse(clock.startedAt);
   const endMs = clock.stoppedAt === null ? Math.max(nowMs, lastEventMs(clock)) : Date.parse(clock.stoppedAt);
   // The open pause counts up to `endMs`; due and warning are then projected as if the clock resumed there.

@@ -47,7 +47,7 @@ export class SlaArgumentError extends SlaError {
 }
 
 export type ClockState = 'running' | 'paused' | 'stopped';
-export type ClockTransition = 'pause' | 'resume' | 'stop' | 'retarget';
+export type ClockTransition = 'pause' | 'resume' | 'stop' | 'retarget' | 'change-calendar';
 
 /** A transition the clock's current state does not allow (pause a paused clock, act on a stopped one, go back in time). */
 export class ClockTransitionError extends SlaError {

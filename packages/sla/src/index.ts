@@ -18,8 +18,11 @@ export {
   type WorkingInterval,
   type WorkingWeek,
 } from './calendar';
+export { piecewiseTimeline, type CalendarChange } from './calendar-changes';
 export {
   DEFAULT_WARN_AT_RATIO,
+  calendarInForce,
+  changeCalendar,
   clockState,
   clockView,
   nextDeadline,

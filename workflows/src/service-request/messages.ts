@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ClockView, PriorityTier } from '@aftersales/sla';
-import type { ClockMarks, SlaState, SlaTerms } from './sla-engine';
+import type { CalendarVersion, ClockMarks, SlaState, SlaTerms } from './sla-engine';
 
 /** Task queue served by intake's worker, which owns the service-request record. */
 export const serviceRequestTaskQueue = 'service-requests';
@@ -174,6 +174,12 @@ export const routeChosenSignal = defineSignal<[FromEvent & { workOrderId: string
 export const quoteSignal = defineSignal<[FromEvent & { quoteId: string; outcome: 'issued' | 'accepted' | 'declined'; totalCents?: number; currency?: string; by?: string; reason?: string }]>('quote');
 /** Spares facts about the case's parts. */
 export const partsSignal = defineSignal<[FromEvent & { workOrderId: string; outcome: 'reserved' | 'backordered' | 'released' | 'consumed'; lines: { partNumber: string; quantity: number }[]; expectedAt?: string | null }]>('parts');
+/**
+ * A new version of the managed calendar the request runs on: its open clocks count on it from
+ * now. A version the request already has (or an older one) changes nothing, so a rollout may
+ * send it again.
+ */
+export const calendarChangedSignal = defineSignal<[CalendarVersion & { reason: string; changedBy: string }]>('calendarChanged');
 
 /** The first version's cancel signal; kept so its histories replay. */
 export const cancelSignal = defineSignal<[{ by: string; reason: string }]>('cancel');

@@ -4,6 +4,7 @@
  * applies what this returns; nothing here reads the time or does I/O, so it replays exactly.
  */
 import {
+  changeCalendar as changeClockCalendar,
   clockState,
   clockTargets,
   clockView,
@@ -30,6 +31,24 @@ export interface SlaTerms {
   calendar: ServiceCalendar;
   responseMode: ResponseMode;
   locationClass: string | null;
+  /** Which managed calendar and policy, and which versions, the terms were taken from (absent before they were managed). */
+  calendarId?: string;
+  calendarVersion?: number;
+  policyVersion?: number;
+}
+
+/** A new version of the managed calendar a request's clocks run on. */
+export interface CalendarVersion {
+  calendarId: string;
+  version: number;
+  calendar: ServiceCalendar;
+}
+
+/** A due instant a calendar change moved, for the request's history. */
+export interface DueMove {
+  clock: string;
+  from: string;
+  to: string;
 }
 
 export interface ClockMarks {
@@ -91,6 +110,38 @@ function notBefore(clock: SlaClock, at: Date): Date {
 }
 const isOpen = (clock: SlaClock) => clockState(clock) !== 'stopped';
 
+/** A warning re-armed when the due moved past `now`; a breach un-done when the clock no longer is. */
+function rearmed(mark: ClockMarks, view: ClockView, now: Date): ClockMarks {
+  if (mark.breachedAt && view.status !== 'breached') return noMarks();
+  if (mark.warnedAt && Date.parse(view.warnAt) > now.getTime()) return { ...mark, warnedAt: null };
+  return mark;
+}
+
+/**
+ * The request's calendar changed (holidays published, a closure, a make-up day): every open clock,
+ * waived ones included, counts on the new calendar from `now`. Working time already counted stays;
+ * the site's time zone is kept. Returns the due instants that moved.
+ */
+export function changeCalendar(sla: SlaState, change: CalendarVersion, now: Date): { sla: SlaState; moved: DueMove[] } {
+  const zone = sla.terms.calendar.timeZone;
+  const calendar = zone && change.calendar.timeZone !== zone ? { ...change.calendar, timeZone: zone } : change.calendar;
+  const label = `${change.calendarId} version ${change.version}`;
+  const moved: DueMove[] = [];
+  const marks = { ...sla.marks };
+  const change1 = (clock: SlaClock) => (isOpen(clock) ? changeClockCalendar(clock, calendar, notBefore(clock, now), label) : clock);
+  const clocks = sla.clocks.map((clock) => {
+    const next = change1(clock);
+    if (next === clock) return clock;
+    const [before, after] = [clockView(clock, now), clockView(next, now)];
+    if (before.dueAt !== after.dueAt) moved.push({ clock: clock.name, from: before.dueAt, to: after.dueAt });
+    const mark = marks[clock.name];
+    if (mark) marks[clock.name] = rearmed(mark, after, now);
+    return next;
+  });
+  const terms = { ...sla.terms, calendar, calendarId: change.calendarId, calendarVersion: change.version };
+  return { sla: { ...sla, terms, clocks, marks, ...onWaived(sla, change1) }, moved };
+}
+
 /**
  * A tier change recomputes every open clock's target from its original start, keeping its pauses:
  * nothing restarts. A warning is re-armed when the new target moves it into the future.
@@ -102,11 +153,8 @@ export function setTier(sla: SlaState, tier: PriorityTier, now: Date): SlaState 
     const target = clockTargets(sla.terms.policy, tier, { ...sla.terms, startedAt: new Date(clock.startedAt) }).find((t) => t.name === clock.name);
     if (!target) return clock;
     const next = retarget(clock, target.targetMs);
-    const view = clockView(next, now);
-    const mark = marks[clock.name] ?? noMarks();
-    if (mark.warnedAt && Date.parse(view.warnAt) > now.getTime()) marks[clock.name] = { ...mark, warnedAt: null };
     // A longer target that un-breaches a clock ends its ladder; a shorter one may breach it now.
-    if (mark.breachedAt && view.status !== 'breached') marks[clock.name] = noMarks();
+    marks[clock.name] = rearmed(marks[clock.name] ?? noMarks(), clockView(next, now), now);
     return next;
   });
   return { ...sla, tier, tierProvisional: false, clocks, marks };

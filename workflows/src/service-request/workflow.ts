@@ -14,6 +14,7 @@ import { legacyServiceRequest } from './legacy-v1';
 import { assertAllowed, isAllowed, isFinal, TransitionRefused, type Transition } from './lifecycle';
 import {
   acceptanceUpdate,
+  calendarChangedSignal,
   cancelUpdate,
   engineerArrivedSignal,
   getStateQuery,
@@ -418,6 +419,17 @@ class ServiceRequestProcess {
       s().sla = engine.reopenResolution(s().sla, this.now(), s().reopened);
       this.record('reopened', by, reason);
       this.move(s().workOrder ? 'dispatched' : 'awaiting-dispatch');
+    });
+
+    setHandler(calendarChangedSignal, ({ reason, changedBy, ...change }) => {
+      const terms = s().sla.terms;
+      if (isFinal(s().status)) return;
+      if (terms.calendarId !== undefined && terms.calendarId !== change.calendarId) return;
+      if (terms.calendarVersion !== undefined && change.version <= terms.calendarVersion) return;
+      const { sla, moved } = engine.changeCalendar(s().sla, change, this.now());
+      s().sla = sla;
+      const moves = moved.map((m) => `${m.clock} due ${m.from} -> ${m.to}`).join('; ');
+      this.record('calendar-changed', changedBy, `${change.calendarId} version ${change.version} (${reason}): ${moves || 'no due instant moved'}`);
     });
 
     this.update(cancelUpdate, 'cancel', ({ by, reason }) => {
