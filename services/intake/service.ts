@@ -27,6 +27,7 @@ import { buildReadModelsOnce, readModelsOf } from './store/read-models';
 import { createRegistrar } from './store/registrar';
 import { createWorkflowEventModel } from './store/workflow-events';
 import { createServiceRequestActivities } from './worker/activities';
+import { calendarRolloutActivitiesFor } from './worker/calendar-rollout-activities';
 import { proactiveVisitActivitiesFor } from './worker/proactive-visit-activities';
 
 /** Intake: customers, machines and the service-request record; runs the serviceRequest workflow's worker. */
@@ -82,8 +83,12 @@ export const intakeService: ServiceDefinition = {
           taskQueue: serviceRequestTaskQueue,
           workflowsPath,
           workflowInterceptorModules,
-          // proactiveVisit runs here too: its runs are short, and it shares the bundle and the registrar's data.
-          activities: { ...createServiceRequestActivities({ platform, serviceRequests: models.serviceRequests, workflowEvents }), ...proactiveVisitActivitiesFor(platform, models) },
+          // proactiveVisit and calendarRollout run here too: short runs that share the bundle and intake's data.
+          activities: {
+            ...createServiceRequestActivities({ platform, serviceRequests: models.serviceRequests, workflowEvents }),
+            ...proactiveVisitActivitiesFor(platform, models),
+            ...calendarRolloutActivitiesFor(platform, models),
+          },
         },
       ],
     };

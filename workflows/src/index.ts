@@ -2,6 +2,8 @@ export * from './service-request/messages';
 export type * from './service-request/activities';
 export type { CalendarVersion, DueMove, SlaTerms, SlaState, ClockMarks } from './service-request/sla-engine';
 export type { serviceRequest } from './service-request/workflow';
+export type * from './calendar-rollout/activities';
+export type { calendarRollout, CalendarRolloutResult } from './calendar-rollout/workflow';
 /** Absolute path of the workflow bundle entry, for Worker.create({ workflowsPath }). */
 export const workflowsPath = new URL('./workflows.ts', import.meta.url).pathname;
 export * from './proactive-visit/messages';

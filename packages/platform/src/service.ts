@@ -6,7 +6,7 @@ import type { Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { deadLetterTopic, namespacedTopic, type EventKey } from '@aftersales/contracts';
 import { loadServiceConfig, namespaced, type ServiceConfig } from './config';
-import { createHttpApp } from './http/app';
+import { createHttpApp, type HealthWarning } from './http/app';
 import type { RouteSpec } from './http/route';
 import { createKafka, describeKafka, ensureTopics } from './kafka/client';
 import { createEventConsumer, type EventConsumer, type EventHandler } from './kafka/consumer';
@@ -56,6 +56,8 @@ export interface ServiceParts {
   topics: string[];
   consumers: ConsumerSpec[];
   temporalWorkers: TemporalWorkerSpec[];
+  /** Shown by /healthz (see HttpAppOptions.healthWarnings). */
+  healthWarnings?: () => Promise<HealthWarning[]>;
 }
 
 export interface ServiceDefinition {
@@ -197,6 +199,7 @@ export async function startService(
     },
     bodyLimit: config.HTTP_BODY_LIMIT,
     metrics,
+    ...(parts.healthWarnings ? { healthWarnings: parts.healthWarnings } : {}),
     readiness: [
       { name: 'mongo', check: () => pingMongo(mongo) },
       { name: 'kafka', check: () => describeKafka(probeKafka) },

@@ -12,7 +12,7 @@ export interface TermsFacts {
 
 /** Paid work without any entitlement still gets the published standard promises. */
 const fallbackPolicyId = 'paid-standard';
-const fallbackCalendarId = 'business-hours';
+export const fallbackCalendarId = 'business-hours';
 
 /**
  * The SLA terms a request's workflow runs under, by value: the policy and calendar named by its

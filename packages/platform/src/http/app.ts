@@ -16,6 +16,13 @@ export interface ReadinessCheck {
   check: () => Promise<string>;
 }
 
+export interface HealthWarning {
+  code: string;
+  message: string;
+  /** What the warning is about, e.g. 'calendars/business-hours'. */
+  subject: string;
+}
+
 export interface HttpAppOptions {
   service: string;
   version: string;
@@ -25,6 +32,11 @@ export interface HttpAppOptions {
   tokens: TokenSettings;
   bodyLimit: string;
   readiness: ReadinessCheck[];
+  /**
+   * Conditions people must act on that do not make the service unready (a calendar whose holidays
+   * run out soon): listed by /healthz, which stays 200 so no orchestrator restarts for them.
+   */
+  healthWarnings?: () => Promise<HealthWarning[]>;
   /** Served at /metrics; HTTP latency recorded by route template. */
   metrics?: Metrics;
 }
@@ -113,8 +125,14 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   });
   app.use(express.json({ limit: options.bodyLimit }));
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', service: options.service, version: options.version });
+  app.get('/healthz', async (_req, res) => {
+    let warnings: HealthWarning[] = [];
+    try {
+      warnings = options.healthWarnings ? await withTimeout(options.healthWarnings(), readinessTimeoutMs, 'health warnings did not answer in time') : [];
+    } catch (error) {
+      warnings = [{ code: 'health-warnings-unavailable', message: (error as Error).message, subject: options.service }];
+    }
+    res.json({ status: 'ok', service: options.service, version: options.version, ...(warnings.length > 0 ? { warnings } : {}) });
   });
   app.get('/readyz', async (_req, res) => {
     const results = await Promise.all(
