@@ -4,6 +4,7 @@ export * from './registry';
 export * from './events/service-request';
 export * from './events/device-alarm';
 export * from './events/article';
+export * from './events/calendar';
 export * from './events/service-request-lifecycle';
 export * from './events/work-order';
 export * from './events/spares';

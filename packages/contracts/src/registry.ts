@@ -4,6 +4,7 @@ import { eventEnvelopeSchema, type EventEnvelope } from './envelope';
 import { serviceRequestRegisteredV1 } from './events/service-request';
 import { deviceAlarmRaisedV1 } from './events/device-alarm';
 import { articlePublishedV1 } from './events/article';
+import { calendarHorizonShortV1, calendarVersionPublishedV1 } from './events/calendar';
 import {
   serviceRequestCancelledV1,
   serviceRequestClosedV1,
@@ -38,6 +39,8 @@ export const eventContracts = {
   ...eightDContracts,
   'device.alarm-raised@1': { topic: topics.deviceAlarms, schema: deviceAlarmRaisedV1 },
   'article.published@1': { topic: topics.articles, schema: articlePublishedV1 },
+  'calendar.version-published@1': { topic: topics.calendars, schema: calendarVersionPublishedV1 },
+  'calendar.horizon-short@1': { topic: topics.calendars, schema: calendarHorizonShortV1 },
 } as const satisfies Record<string, ContractEntry>;
 
 export type EventKey = keyof typeof eventContracts;

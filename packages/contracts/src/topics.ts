@@ -11,6 +11,7 @@ export const topics = {
   returns: 'spares.returns.v1',
   eightDs: 'quality.eight-ds.v1',
   articles: 'quality.articles.v1',
+  calendars: 'intake.calendars.v1',
 } as const;
 
 export type TopicName = (typeof topics)[keyof typeof topics];
