@@ -42,7 +42,7 @@ export const notificationsService: ServiceDefinition = {
     return {
       routes: [...directoryRoutes(store, platform.now), ...inboxRoutes(store, platform), ...webhookRoutes(store, platform.now, () => hooks?.nudge())],
       outboxCollections: [],
-      topics: [topics.serviceRequests, topics.eightDs],
+      topics: [topics.serviceRequests, topics.eightDs, topics.calendars],
       consumers: notificationsConsumers(platform, store, { intakeUrl: config.NOTIFY_INTAKE_URL, qualityUrl: config.NOTIFY_QUALITY_URL }, () => {
         mail?.nudge();
         hooks?.nudge();

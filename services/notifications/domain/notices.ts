@@ -6,13 +6,14 @@ import type { Language } from './duty';
  * consumer hands in the event's data, this answers the roles and the words in each language.
  */
 
-export type NoticeKind = 'sla-warning' | 'sla-breached' | 'sla-escalation' | 'eight-d-opened' | 'eight-d-escalated';
+export type NoticeKind = 'sla-warning' | 'sla-breached' | 'sla-escalation' | 'eight-d-opened' | 'eight-d-escalated' | 'calendar-horizon-short';
 
 export type Call =
   | { kind: 'sla-warning' | 'sla-breached'; requestId: string; clock: string; tier: string; dueAt: string }
   | { kind: 'sla-escalation'; requestId: string; clock: string; tier: string; action: string; step: number; newTier: string; breachedAt: string }
   | { kind: 'eight-d-opened'; eightDId: string; model: string; failureMode: string; reason: string }
-  | { kind: 'eight-d-escalated'; eightDId: string; discipline: string; level: number; to: string; dueAt: string };
+  | { kind: 'eight-d-escalated'; eightDId: string; discipline: string; level: number; to: string; dueAt: string }
+  | { kind: 'calendar-horizon-short'; calendarId: string; knownThrough: string; neededThrough: string };
 
 /** Duty roles an SLA escalation step goes to (data: a ladder's action names no person). */
 export const escalationRoles: Record<string, string[]> = {
@@ -34,10 +35,12 @@ export function rolesFor(call: Call): string[] {
       return ['quality-owner'];
     case 'eight-d-escalated':
       return [call.to];
+    case 'calendar-horizon-short':
+      return ['calendar-owner'];
   }
 }
 
-export const subjectOf = (call: Call): string => ('requestId' in call ? call.requestId : call.eightDId);
+export const subjectOf = (call: Call): string => ('requestId' in call ? call.requestId : 'eightDId' in call ? call.eightDId : `calendar ${call.calendarId}`);
 
 /** Urgent notices go out at once and wait for acknowledgement: P1 breaches and every escalation. */
 export function isUrgent(call: Call): boolean {
@@ -95,6 +98,14 @@ export function render(call: Call, language: Language, timeZone: string, link: s
     case 'eight-d-escalated':
       title = zh ? `8D ${call.eightDId} 的 ${call.discipline} 已逾期（第 ${call.level} 级升级）` : `8D ${call.eightDId}: ${call.discipline} overdue (escalation level ${call.level})`;
       lines = [zh ? `原定完成时间：${at(call.dueAt)}` : `It was due ${at(call.dueAt)}`];
+      break;
+    case 'calendar-horizon-short':
+      title = zh ? `服务日历 ${call.calendarId} 的节假日只维护到 ${call.knownThrough}` : `Calendar ${call.calendarId}: holidays are known only through ${call.knownThrough}`;
+      lines = [
+        zh
+          ? `请在 ${call.knownThrough} 之前导入之后的节假日和调休安排（至少到 ${call.neededThrough}），否则 SLA 时钟会把节假日算作工作日。`
+          : `Import the public holidays and make-up days after it (at least through ${call.neededThrough}) before ${call.knownThrough}; past it, SLA clocks count holidays as working days.`,
+      ];
       break;
   }
   lines.push(zh ? `查看：${link}` : `Open: ${link}`);

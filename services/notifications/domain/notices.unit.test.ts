@@ -4,6 +4,7 @@ import { deliveryId, isUrgent, noticeId, render, retryDelaySeconds, rolesFor, ty
 
 const breach: Call = { kind: 'sla-breached', requestId: 'SR-20260310-AAAAAA', clock: 'first-response', tier: 'P1', dueAt: '2026-03-10T02:00:00Z' };
 const link = 'http://127.0.0.1:8081/v1/service-requests/SR-20260310-AAAAAA';
+const horizon: Call = { kind: 'calendar-horizon-short', calendarId: 'business-hours', knownThrough: '2026-12-31', neededThrough: '2027-03-02' };
 
 describe('who a fact calls for', () => {
   it('SLA facts go to the supervisor, customer and tier steps to the service manager, an 8D level to the role it names', () => {
@@ -15,6 +16,8 @@ describe('who a fact calls for', () => {
     expect(rolesFor({ ...step, action: 'raise-tier' })).toEqual(['service-manager']);
     expect(rolesFor({ kind: 'eight-d-escalated', eightDId: '8D-X-FM-1', discipline: 'D3', level: 2, to: 'quality-manager', dueAt: breach.dueAt })).toEqual(['quality-manager']);
     expect(rolesFor({ kind: 'eight-d-opened', eightDId: '8D-X-FM-1', model: 'X', failureMode: 'FM', reason: 'r' })).toEqual(['quality-owner']);
+    expect(rolesFor(horizon)).toEqual(['calendar-owner']);
+    expect(isUrgent(horizon)).toBe(false);
   });
 
   it('a P1 breach and every escalation are urgent; a warning and a P3 breach are not', () => {
@@ -38,6 +41,13 @@ describe('the words', () => {
     expect(r.title).toBe('[P1] SLA breached: first response on SR-20260310-AAAAAA');
     expect(r.body).toContain('03:00'); // CET
     expect(r.body).toContain(`Open: ${link}`);
+  });
+
+  it('a calendar running out of known holidays tells its owner what to import, by when', () => {
+    const r = render(horizon, 'en', 'Asia/Shanghai', 'http://127.0.0.1:8081/v1/calendars/business-hours');
+    expect(r.title).toBe('Calendar business-hours: holidays are known only through 2026-12-31');
+    expect(r.body).toContain('at least through 2027-03-02');
+    expect(render(horizon, 'zh-CN', 'Asia/Shanghai', '').title).toBe('服务日历 business-hours 的节假日只维护到 2026-12-31');
   });
 
   it('an escalation that raised the tier says so', () => {

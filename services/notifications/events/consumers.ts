@@ -82,7 +82,7 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
   return [
     {
       group: notificationsConsumer,
-      topics: [topics.serviceRequests, topics.eightDs],
+      topics: [topics.serviceRequests, topics.eightDs, topics.calendars],
       handlers: {
         'service-request.registered@1': ({ event }) => {
           const { data } = event as KnownEvent<'service-request.registered@1'>;
@@ -115,6 +115,15 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
         'eight-d.escalated@1': ({ event }) => {
           const { data } = event as KnownEvent<'eight-d.escalated@1'>;
           return once(event, () => eightDFact(event, data.eightDId, { kind: 'eight-d-escalated', eightDId: data.eightDId, discipline: data.discipline, level: data.level, to: data.to, dueAt: data.dueAt }));
+        },
+        'calendar.horizon-short@1': ({ event }) => {
+          const { data } = event as KnownEvent<'calendar.horizon-short@1'>;
+          return once(event, async () => {
+            const call: Call = { kind: 'calendar-horizon-short', calendarId: data.calendarId, knownThrough: data.knownThrough, neededThrough: data.neededThrough };
+            const outcome = await tellEveryone({ eventId: event.id, eventType: event.type, occurredAt: new Date(event.occurredAt), call, region: null, productLine: null, link: `${links.intakeUrl}/v1/calendars/${data.calendarId}` });
+            log.info({ eventId: event.id, subject: data.calendarId, told: outcome.told.map((t) => t.personId), unresolved: outcome.unresolved }, 'fact told');
+            onTold();
+          });
         },
       },
     },

@@ -8,7 +8,7 @@ const people: DemoPerson[] = [
   { id: 'P-SH-SUP', name: '王芳 Wang Fang', roles: ['supervisor'], email: 'wang.fang@service.example.com', phone: '+86 21 5555 0201', timeZone: 'Asia/Shanghai', language: 'zh-CN', regions: ['Shanghai', 'Suzhou'], manager: 'P-SVC-MGR' },
   { id: 'P-HB-SUP', name: '刘洋 Liu Yang', roles: ['supervisor'], email: 'liu.yang@service.example.com', timeZone: 'Asia/Shanghai', language: 'zh-CN', regions: ['Harbin'], manager: 'P-SVC-MGR' },
   { id: 'P-SUP-DUTY', name: 'Chen Jie', roles: ['supervisor'], email: 'chen.jie@service.example.com', timeZone: 'Asia/Shanghai', language: 'en', manager: 'P-SVC-MGR' },
-  { id: 'P-SVC-MGR', name: '李娜 Li Na', roles: ['service-manager'], email: 'li.na@service.example.com', timeZone: 'Asia/Shanghai', language: 'zh-CN', manager: 'P-BIZ-HEAD' },
+  { id: 'P-SVC-MGR', name: '李娜 Li Na', roles: ['service-manager', 'calendar-owner'], email: 'li.na@service.example.com', timeZone: 'Asia/Shanghai', language: 'zh-CN', manager: 'P-BIZ-HEAD' },
   { id: 'P-QA-OWNER', name: '张伟 Zhang Wei', roles: ['quality-owner', 'quality-engineer'], email: 'zhang.wei@quality.example.com', timeZone: 'Asia/Shanghai', language: 'zh-CN', productLines: ['fiber-laser-cutting', 'laser-source'], manager: 'P-QE-LEAD' },
   { id: 'P-QE-LEAD', name: 'Maria Keller', roles: ['quality-engineering-lead'], email: 'maria.keller@quality.example.com', timeZone: 'Europe/Berlin', language: 'en', manager: 'P-QA-MGR' },
   { id: 'P-QA-MGR', name: '赵敏 Zhao Min', roles: ['quality-manager'], email: 'zhao.min@quality.example.com', timeZone: 'Asia/Shanghai', language: 'zh-CN', manager: 'P-PQ-DIR' },
@@ -27,6 +27,8 @@ const rosters: Roster[] = [
   { id: 'quality-engineering-lead-all', role: 'quality-engineering-lead', region: null, productLine: null, shifts: always('P-QE-LEAD'), standIn: 'P-QA-MGR', acknowledgeWithinMinutes: 240 },
   { id: 'quality-manager-all', role: 'quality-manager', region: null, productLine: null, shifts: always('P-QA-MGR'), standIn: 'P-PQ-DIR', acknowledgeWithinMinutes: 480 },
   { id: 'plant-quality-director-all', role: 'plant-quality-director', region: null, productLine: null, shifts: always('P-PQ-DIR'), standIn: 'P-BIZ-HEAD', acknowledgeWithinMinutes: 480 },
+  // Service calendars are operations' to keep: the service manager imports next year's holidays.
+  { id: 'calendar-owner-all', role: 'calendar-owner', region: null, productLine: null, shifts: always('P-SVC-MGR'), standIn: 'P-BIZ-HEAD', acknowledgeWithinMinutes: 1440 },
   { id: 'business-head-quality-all', role: 'business-head-quality', region: null, productLine: null, shifts: always('P-BIZ-HEAD'), standIn: null, acknowledgeWithinMinutes: 1440 },
   { id: 'business-head-all', role: 'business-head', region: null, productLine: null, shifts: always('P-BIZ-HEAD'), standIn: null, acknowledgeWithinMinutes: 1440 },
   { id: 'spares-approver-all', role: 'spares-approver', region: null, productLine: null, shifts: always('P-SPARES-APP'), standIn: 'P-SVC-MGR', acknowledgeWithinMinutes: 480 },

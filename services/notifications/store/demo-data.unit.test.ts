@@ -7,7 +7,7 @@ import { demoPeople, demoRosters } from './demo-data';
 /** The demo directory tells someone of every demo escalation: every role a ladder step or 8D level names, in every demo region. */
 describe('demo directory', () => {
   const people = new Map(demoPeople.map((p) => [p.id, p]));
-  const roles = [...new Set([...Object.values(escalationRoles).flat(), 'supervisor', 'quality-owner', ...defaultEscalationChain.map((step) => step.to)])];
+  const roles = [...new Set([...Object.values(escalationRoles).flat(), 'supervisor', 'quality-owner', 'calendar-owner', ...defaultEscalationChain.map((step) => step.to)])];
 
   it.each(roles)('%s resolves to a named person in every demo region', (role) => {
     for (const region of ['Shanghai', 'Harbin', 'Suzhou', null]) {
