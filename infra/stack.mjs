@@ -78,13 +78,36 @@ export async function startServer(name, { log = defaultLog } = {}) {
     await s.prepare?.(log);
     const t = Date.now();
     const { cmd, args, env } = s.command();
-    const pid = spawnDetached(cmd, args, { cwd: dirs.stack, env, logFile: logFile(name), pidFile: pidFile(name) });
-    await waitFor(name, s.probe, {
-      timeoutMs: s.startTimeoutMs, stillAlive: () => isOurProcess(pid, s.marker), logFile: logFile(name),
-    });
-    log(`${name}: started (pid ${pid}) and healthy in ${seconds(t)}`);
-    return { name, pid, started: true };
+    // One more try when the process dies at once: right after a kill, the system can still hold
+    // what the old process had (a port, a file lock) for a moment.
+    for (let attempt = 1; ; attempt += 1) {
+      const pid = spawnDetached(cmd, args, { cwd: dirs.stack, env, logFile: logFile(name), pidFile: pidFile(name) });
+      try {
+        await waitFor(name, s.probe, {
+          timeoutMs: s.startTimeoutMs, stillAlive: () => isOurProcess(pid, s.marker), logFile: logFile(name),
+        });
+        log(`${name}: started (pid ${pid}) and healthy in ${seconds(t)}`);
+        return { name, pid, started: true };
+      } catch (error) {
+        if (attempt > 1 || isOurProcess(pid, s.marker)) throw error;
+        log(`${name}: exited during start-up; starting it once more`);
+        await portReleased(s);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
   });
+}
+
+/**
+ * The thread-group leader of a multi-threaded server (Go, the JVM) shows as a zombie while its
+ * other threads are still exiting and holding the listening socket; a start in that window finds
+ * the port taken. So a stop or kill ends when the port is free too.
+ */
+async function portReleased(s) {
+  const deadline = Date.now() + 10_000;
+  for (const port of s.ports?.() ?? [s.port()]) {
+    while (Date.now() < deadline && (await tcpOpen(HOST, port, 200))) await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** SIGKILL one server (tests use it to prove nothing is lost when a server dies). */
@@ -97,6 +120,7 @@ export async function killServer(name, { log = defaultLog } = {}) {
   }
   signal(pid, 'SIGKILL');
   await waitForExit(pid, s.marker, 10_000);
+  await portReleased(s);
   fs.rmSync(pidFile(name), { force: true });
   log(`${name}: killed (pid ${pid})`);
   return true;
@@ -112,6 +136,7 @@ export async function stopServer(name, { log = defaultLog } = {}) {
   }
   const t = Date.now();
   const how = await stopProcess(pid, s.marker, s.stopTimeoutMs);
+  await portReleased(s);
   fs.rmSync(pidFile(name), { force: true });
   log(`${name}: ${how === 'stopped' ? 'stopped' : `did not stop within ${s.stopTimeoutMs / 1000}s, killed`} (pid ${pid}) in ${seconds(t)}`);
   return true;

@@ -125,6 +125,8 @@ export const ferretdb = {
   marker: 'ferretdb',
   startTimeoutMs: 30_000,
   stopTimeoutMs: 20_000,
+  /** Every port it listens on: a restart waits for all of them to be free. */
+  ports: () => [ports().mongo, ports().mongoDebug],
   install,
   prepare,
   command,
