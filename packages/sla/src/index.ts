@@ -70,3 +70,12 @@ export {
 } from './policy';
 export { alwaysOpenCalendar, businessHoursCalendar, defaultCalendars, defaultPolicies } from './default-policies';
 export { dayEndIn, dayStartIn, isKnownTimeZone } from './local-time';
+export {
+  holidayHorizonShort,
+  holidaysKnownThrough,
+  importHolidayYear,
+  parseHolidayFile,
+  type HolidayFileProblem,
+  type HolidayHorizon,
+  type HolidayYear,
+} from './holiday-file';
