@@ -58,6 +58,14 @@ export interface ServiceParts {
   temporalWorkers: TemporalWorkerSpec[];
   /** Shown by /healthz (see HttpAppOptions.healthWarnings). */
   healthWarnings?: () => Promise<HealthWarning[]>;
+  /** Periodic jobs the worker role runs: at start, then every `everyMs`; a failed run is logged and tried at the next. */
+  tasks?: PeriodicTask[];
+}
+
+export interface PeriodicTask {
+  name: string;
+  everyMs: number;
+  run: () => Promise<void>;
 }
 
 export interface ServiceDefinition {
@@ -179,6 +187,22 @@ export async function startService(
         onFatal(err);
       });
       workers.push({ worker, connection, running });
+    }
+  }
+
+  if (temporalWorkers) {
+    for (const task of parts.tasks ?? []) {
+      let running: Promise<void> | null = null;
+      const tick = () => {
+        running ??= task.run().catch((err: unknown) => logger.warn({ err, task: task.name }, 'periodic task failed; tried again at its next run')).finally(() => { running = null; });
+      };
+      tick();
+      const timer = setInterval(tick, task.everyMs);
+      timer.unref();
+      stops.push(async () => {
+        clearInterval(timer);
+        await running;
+      });
     }
   }
 
