@@ -22,7 +22,7 @@ export function calendarRolloutActivitiesFor(platform: Platform, models: IntakeM
       return { requestIds: onCalendar, next: ids.length > limit ? page[page.length - 1]! : null };
     },
     async sendCalendarChange({ requestIds, change }) {
-      const { effectiveFrom: _from, ...signal } = change;
+      const { effectiveFrom: _from, catchUpAfterMs: _wait, ...signal } = change;
       const took = await Promise.all(
         requestIds.map(async (id) => {
           try {

@@ -6,6 +6,8 @@ export interface CalendarRolloutInput extends CalendarVersion {
   changedBy: string;
   /** From when the version counts; the rollout waits for it. */
   effectiveFrom: string;
+  /** How long to wait before the catch-up pass (default a minute). */
+  catchUpAfterMs?: number;
 }
 
 /**

@@ -12,7 +12,7 @@ const pageSize = 200;
  * (intake caches calendar heads for a few seconds): a second pass after this catches it. Requests
  * already on the version ignore the repeat, so each recomputes once.
  */
-const catchUpAfterMs = 60_000;
+const defaultCatchUpAfterMs = 60_000;
 
 export interface CalendarRolloutResult {
   signalled: number;
@@ -29,7 +29,7 @@ export async function calendarRollout(input: CalendarRolloutInput): Promise<Cale
   if (wait > 0) await sleep(wait);
   let signalled = 0;
   for (let pass = 1; pass <= 2; pass += 1) {
-    if (pass === 2) await sleep(catchUpAfterMs);
+    if (pass === 2) await sleep(input.catchUpAfterMs ?? defaultCatchUpAfterMs);
     let after: string | null = null;
     do {
       const page: { requestIds: string[]; next: string | null } = await activities.openRequestsOnCalendar({ calendarId: input.calendarId, after, limit: pageSize });

@@ -120,6 +120,8 @@ export interface ServiceRequestView extends Omit<ServiceRequestState, 'appliedEv
   tier: PriorityTier;
   tierProvisional: boolean;
   clocks: (ClockView & { marks: ClockMarks })[];
+  /** The managed terms the clocks run on (versions absent for requests from before they were managed). */
+  terms?: { policyId: string; policyVersion: number | null; calendarId: string | null; calendarVersion: number | null };
 }
 
 export const getStateQuery = defineQuery<ServiceRequestView>('getState');

@@ -106,7 +106,9 @@ class ServiceRequestProcess {
 
   view(): ServiceRequestView {
     const { appliedEventIds: _ids, syncRevision: _rev, sla, ...rest } = this.state;
-    return { ...rest, tier: sla.tier, tierProvisional: sla.tierProvisional, clocks: engine.views(sla, this.now()) };
+    const { policy, policyVersion, calendarId, calendarVersion } = sla.terms;
+    const terms = { policyId: policy.id, policyVersion: policyVersion ?? null, calendarId: calendarId ?? null, calendarVersion: calendarVersion ?? null };
+    return { ...rest, tier: sla.tier, tierProvisional: sla.tierProvisional, clocks: engine.views(sla, this.now()), terms };
   }
 
   private emit(key: WorkflowEvent['key'], data: Record<string, unknown>): void {
