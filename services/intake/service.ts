@@ -9,6 +9,8 @@ import { entitlementRoutes } from './api/entitlements';
 import { knownFixRoutes } from './api/known-fixes';
 import { kpiRoutes } from './api/kpis';
 import { slaBoardRoutes } from './api/sla-board';
+import { slaReferenceRoutes } from './api/sla-reference';
+import { loadIntakeConfig } from './config';
 import { machineRoutes } from './api/machines';
 import { proactiveVisitRoutes } from './api/proactive-visits';
 import { serviceRequestActionRoutes } from './api/service-request-actions';
@@ -25,6 +27,7 @@ import { createAlarmIntake } from './store/alarms';
 import { createIntakeModels } from './store/models';
 import { buildReadModelsOnce, readModelsOf } from './store/read-models';
 import { createRegistrar } from './store/registrar';
+import { createSlaReference } from './store/sla-reference';
 import { createWorkflowEventModel } from './store/workflow-events';
 import { createServiceRequestActivities } from './worker/activities';
 import { calendarRolloutActivitiesFor } from './worker/calendar-rollout-activities';
@@ -41,6 +44,10 @@ export const intakeService: ServiceDefinition = {
     const workflowEvents = createWorkflowEventModel(platform.mongo);
     await Promise.all([...Object.values(models), workflowEvents].map((model) => model.init()));
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(models, platform.now());
+    const config = loadIntakeConfig();
+    const reference = createSlaReference(platform, config);
+    // The shipped calendars and policies, always: every request needs terms to start its clocks.
+    await reference.seed(platform.now());
     // Once per database: the keyed read models of the hot paths from records stored before them.
     await buildReadModelsOnce(readModelsOf(models), models.serviceRequests.collection as never, models.contracts.collection as never, platform.now());
     const registrar = createRegistrar(platform, models);
@@ -59,16 +66,19 @@ export const intakeService: ServiceDefinition = {
         ...proactiveVisitRoutes(platform, models),
         ...kpiRoutes(models),
         ...slaBoardRoutes(readModelsOf(models)),
+        ...slaReferenceRoutes(reference),
       ],
+      healthWarnings: () => reference.horizonWarnings(),
+      tasks: [{ name: 'calendar-check', everyMs: config.INTAKE_CALENDAR_CHECK_MS, run: () => reference.check() }],
       // Both take their events with their insert: the relay reads their small pending index (see indexedOutbox).
-      outboxCollections: [indexedOutbox(models.serviceRequests.collection as never), indexedOutbox(workflowEvents.collection as never)],
-      topics: [topics.serviceRequests, topics.deviceAlarms, topics.articles, topics.workOrders, topics.reservations, topics.eightDs],
+      outboxCollections: [indexedOutbox(models.serviceRequests.collection as never), indexedOutbox(workflowEvents.collection as never), ...reference.outboxCollections],
+      topics: [topics.serviceRequests, topics.calendars, topics.deviceAlarms, topics.articles, topics.workOrders, topics.reservations, topics.eightDs],
       consumers: [
         {
           group: 'intake-workflow-starter',
           topics: [topics.serviceRequests],
           handlers: {
-            'service-request.registered@1': createWorkflowStarter(platform),
+            'service-request.registered@1': createWorkflowStarter(platform, reference),
           },
         },
         { group: complaintConsumer, topics: [topics.serviceRequests], handlers: { 'service-request.complaint-raised@1': createComplaintHandler(platform, models, registrar) } },

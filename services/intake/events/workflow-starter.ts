@@ -2,7 +2,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import type { KnownEvent } from '@aftersales/contracts';
 import type { ConsumedEvent, Platform } from '@aftersales/platform';
 import { serviceRequestTaskQueue, type serviceRequest } from '@aftersales/workflows';
-import { slaTermsFor } from '../domain/sla-terms';
+import type { SlaReference } from '../store/sla-reference';
 
 /**
  * Starts the serviceRequest workflow from the registered event, not from the HTTP handler: the
@@ -10,16 +10,18 @@ import { slaTermsFor } from '../domain/sla-terms';
  * The request id is the workflow id, and a duplicate id is refused, so a re-delivered event never
  * starts a second process (not even after the first one closed).
  */
-export function createWorkflowStarter(platform: Platform) {
+export function createWorkflowStarter(platform: Platform, reference: SlaReference) {
   return async ({ event }: ConsumedEvent): Promise<void> => {
     const { data } = event as KnownEvent<'service-request.registered@1'>;
-    const sla = slaTermsFor({
+    // The policy in force when the request was registered; the calendar in force now (a newer
+    // calendar version would reach the running request anyway, through its rollout).
+    const sla = await reference.termsFor({
       slaPolicyId: data.entitlement?.slaPolicyId ?? null,
       calendarId: data.entitlement?.calendarId ?? null,
       responseMode: data.entitlement?.responseMode ?? null,
       locationClass: data.locationClass ?? null,
       timeZone: data.timeZone ?? null,
-    });
+    }, new Date(event.occurredAt), platform.now());
     try {
       await platform.temporal.workflow.start<typeof serviceRequest>('serviceRequest', {
         workflowId: data.requestId,
