@@ -1,13 +1,12 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Collection, Document } from 'mongodb';
 import { buildEvent, topics } from '@aftersales/contracts';
-import { indexedOutbox, insertWithOutbox, isDuplicateKeyError, type HealthWarning, type Platform } from '@aftersales/platform';
+import { indexedOutbox, insertWithOutbox, isDuplicateKeyError, managedRecords, type HeadDoc, type HealthWarning, type Platform, type VersionDoc } from '@aftersales/platform';
 import { defaultCalendars, defaultPolicies, holidayHorizonShort, holidaysKnownThrough, type HolidayHorizon, type ServiceCalendar, type SlaPolicy } from '@aftersales/sla';
 import { serviceRequestTaskQueue, type calendarRollout, type CalendarRolloutInput, type SlaTerms } from '@aftersales/workflows';
 import { checkCalendar, checkPolicy } from '../domain/managed-terms';
 import { fallbackCalendarId, fallbackPolicyId, slaTermsFor, termIds, type TermsFacts } from '../domain/sla-terms';
 import type { IntakeConfig } from '../config';
-import { managedRecords, type HeadDoc, type VersionDoc } from './managed-records';
 
 /**
  * The SLA reference data as managed versions: calendars and SLA policies. A request takes the

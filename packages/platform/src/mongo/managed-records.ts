@@ -1,10 +1,17 @@
 import type { Collection } from 'mongodb';
-import { ConflictError, insertWithOutbox, isDuplicateKeyError, NotFoundError, UnprocessableError, type OutgoingEvent } from '@aftersales/platform';
-import type { Problem } from '../domain/managed-terms';
-import type { Versioned } from '../domain/sla-terms';
+import { ConflictError, NotFoundError, UnprocessableError } from '../errors';
+import type { OutgoingEvent } from '../kafka/producer';
+import { isDuplicateKeyError } from './connection';
+import { insertWithOutbox } from './outbox';
+
+/** A problem with a body, named to its field. */
+export interface RecordProblem {
+  field: string;
+  message: string;
+}
 
 /**
- * Managed reference data (calendars, SLA policies) as versions: every change is a new immutable
+ * Managed reference data (calendars, SLA policies, business rules) as versions: every change is a new immutable
  * version document, `<id>@<n>`, with who, when, why and from when it counts. Two writers amending
  * the same version race on that `_id`, so one gets 409 and nothing is lost (the unique-key rule).
  * A small head document per id lists the versions; it is written after the version, and a reader
@@ -45,7 +52,7 @@ export interface ManagedKind<T> {
   heads: Collection<HeadDoc>;
   versions: Collection<VersionDoc<T>>;
   /** Problems with a body, each naming its field (relative to the body). */
-  check(body: unknown, id: string): Problem[];
+  check(body: unknown, id: string): RecordProblem[];
   /** Events stored with a new version (through the version collection's outbox). */
   eventsFor?(version: VersionDoc<T>): OutgoingEvent[];
 }
@@ -99,7 +106,7 @@ export function managedRecords<T>(kind: ManagedKind<T>, now: () => Date) {
   }
 
   /** The version in force at an instant: the newest one whose effectiveFrom has come. */
-  async function inForce(id: string, at: Date): Promise<(Versioned<T> & VersionSummary) | null> {
+  async function inForce(id: string, at: Date): Promise<(VersionSummary & { id: string; body: T }) | null> {
     const h = await head(id);
     const summary = [...(h?.versions ?? [])].reverse().find((v) => v.effectiveFrom.getTime() <= at.getTime());
     if (!summary) return null;

@@ -1,7 +1,7 @@
-import mongoose, { type Connection } from 'mongoose';
+import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ConflictError, UnprocessableError } from '@aftersales/platform';
-import { uniqueName } from '@aftersales/platform/testing';
+import { ConflictError, UnprocessableError } from '../errors';
+import { uniqueName } from '../testing';
 import { managedRecords, type HeadDoc, type ManagedKind, type VersionDoc } from './managed-records';
 
 interface Rule {
@@ -10,23 +10,25 @@ interface Rule {
 
 /** Versioned records on the real MongoDB-protocol server: racing writers, a writer dying half-way, reads at an instant. */
 const stack = inject('stack');
-let mongo: Connection;
+let client: MongoClient;
+let mongo: Db;
 
-function kindIn(db: Connection, name: string): ManagedKind<Rule> {
+function kindIn(db: Db, name: string): ManagedKind<Rule> {
   return {
     what: 'rule',
-    heads: db.db!.collection<HeadDoc>(`${name}Heads`),
-    versions: db.db!.collection<VersionDoc<Rule>>(`${name}Versions`),
+    heads: db.collection<HeadDoc>(`${name}Heads`),
+    versions: db.collection<VersionDoc<Rule>>(`${name}Versions`),
     check: (body) => (typeof (body as Rule | null)?.threshold === 'number' && (body as Rule).threshold > 0 ? [] : [{ field: 'threshold', message: 'must be a positive number' }]),
   };
 }
 
 beforeAll(async () => {
-  mongo = await mongoose.createConnection(stack.mongoUrl, { dbName: uniqueName('managed') }).asPromise();
+  client = await MongoClient.connect(stack.mongoUrl);
+  mongo = client.db(uniqueName('managed'));
 });
 afterAll(async () => {
   await mongo?.dropDatabase();
-  await mongo?.close();
+  await client?.close();
 });
 
 describe('managed records', () => {
