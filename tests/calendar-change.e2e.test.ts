@@ -35,6 +35,7 @@ describe('a calendar amended while 50 requests are open on it', () => {
   const stack = inject('stack');
   const ns = uniqueNamespace('calendar-change');
   let intake: ServiceProcess;
+  let notifications: ServiceProcess;
   let manager: string;
   let agent: string;
   const ids: string[] = [];
@@ -44,7 +45,11 @@ describe('a calendar amended while 50 requests are open on it', () => {
 
   beforeAll(async () => {
     // The rollout's catch-up pass waits seconds here instead of a minute.
-    intake = await ServiceProcess.start('intake', ns, stack, { INTAKE_CALENDAR_CATCH_UP_SECONDS: '2' });
+    [intake, notifications] = await Promise.all([
+      ServiceProcess.start('intake', ns, stack, { INTAKE_CALENDAR_CATCH_UP_SECONDS: '2' }),
+      // Its demo roster names the calendar owner (P-SVC-MGR), who hears of a calendar running short.
+      ServiceProcess.start('notifications', ns, stack, { SEED_DEMO_DATA: 'true' }),
+    ]);
     [manager, agent] = await Promise.all([tokenFor('manager'), tokenFor('agent')]);
     const site = { id: 'SITE-CAL', name: 'Pudong plant', address: '1 Zhangjiang Road', city: 'Shanghai', locationClass: 'provincial-capital', coordinates: { lat: 31.2, lon: 121.6 }, timeZone: zone };
     expect((await api(intake, 'POST', '/v1/customers', { token: agent, body: { id: 'CUST-CAL', name: 'Pudong Sheet Metal', class: 'standard', sites: [site] } })).status).toBe(201);
@@ -66,7 +71,7 @@ describe('a calendar amended while 50 requests are open on it', () => {
     }, { timeoutMs: 120_000 });
   }, 240_000);
   afterAll(async () => {
-    await intake?.stop();
+    await Promise.all([intake?.stop(), notifications?.stop()]);
   });
 
   it('rolls the new version out to every request once, each history naming it, due instants later by the closed day', async () => {
@@ -136,6 +141,10 @@ describe('a calendar amended while 50 requests are open on it', () => {
     const warnings = async () => ((await api(intake, 'GET', '/healthz')).body as { warnings?: { subject: string; message: string }[] }).warnings ?? [];
     await eventually('the horizon warning on /healthz', async () => ((await warnings()).find((w) => w.subject === 'calendars/plant-berlin') ? true : undefined));
     expect((await warnings()).find((w) => w.subject === 'calendars/plant-berlin')!.message).toContain(`known through ${thisYear - 1}-12-31`);
+    // ... and its owner is told, in the inbox, once.
+    const owner = await tokenFor('manager', 'P-SVC-MGR');
+    const told = async () => ((await api(notifications, 'GET', '/v1/people/P-SVC-MGR/notices', { token: owner })).body.items as { kind: string }[]).filter((n) => n.kind === 'calendar-horizon-short' && JSON.stringify(n).includes('plant-berlin'));
+    await eventually('the calendar owner told', async () => ((await told()).length > 0 ? true : undefined), { timeoutMs: 60_000 });
 
     const year = thisYear + 1;
     const bad = await api(intake, 'POST', '/v1/calendars/plant-berlin/holiday-imports', { token: manager, body: { file: `year ${year}\n${year}-13-01 closed x`, reason: 'typo' } });
@@ -150,5 +159,6 @@ describe('a calendar amended while 50 requests are open on it', () => {
     expect(read.body.holidays).toEqual([`${thisYear - 1}-12-25`, `${year}-01-01`, `${year}-12-25`, `${year}-12-26`]);
     expect(read.body.exceptions.map((e) => e.date)).toEqual([`${year}-12-24`]);
     await eventually('the warning gone', async () => ((await warnings()).some((w) => w.subject === 'calendars/plant-berlin') ? undefined : true));
+    expect(await told()).toHaveLength(1);
   });
 });

@@ -81,6 +81,16 @@ export function createSlaReference(platform: Platform, config: Pick<IntakeConfig
     return found;
   }
 
+  /** One notice per calendar and known-through date (a unique key), with its event to the calendar's owner. */
+  async function tellOwners(found: Awaited<ReturnType<typeof shortHorizons>>, now: Date): Promise<void> {
+    for (const { calendarId, version, short } of found) {
+      const event = buildEvent('calendar.horizon-short@1', { calendarId, version, ...short }, meta(calendarId, now));
+      await insertWithOutbox(horizonNotices as never, { _id: `${calendarId}:${short.knownThrough}`, calendarId, raisedAt: now }, [{ topic: platform.topic(topics.calendars), event }], now).catch((error: unknown) => {
+        if (!isDuplicateKeyError(error)) throw error;
+      });
+    }
+  }
+
   /** Starts the rollout of a calendar version once (a marker per version; Temporal refuses a second start). */
   async function startRollout(v: { id: string; version: number; body: ServiceCalendar; reason: string; changedBy: string; effectiveFrom: Date }): Promise<void> {
     const key = `${v.id}@${v.version}`;
@@ -129,6 +139,10 @@ export function createSlaReference(platform: Platform, config: Pick<IntakeConfig
     async amendCalendar(id: string, change: Parameters<typeof calendars.amend>[1], by: string) {
       const doc = await calendars.amend(id, change, by);
       horizons = { at: 0, found: [] };
+      // A version whose holidays already run short is told at once, not at the next hourly check.
+      await shortHorizons(platform.now())
+        .then((found) => tellOwners(found.filter((f) => f.calendarId === id), platform.now()))
+        .catch((err: unknown) => platform.logger.warn({ err, calendarId: id }, 'horizon notice not raised yet; the periodic check will'));
       // A crash before the start leaves the marker missing; the worker's periodic check starts it.
       if (doc.version > 1) await startRollout({ id, ...doc }).catch((err: unknown) => platform.logger.warn({ err, calendarId: id, version: doc.version }, 'calendar rollout not started yet; the periodic check will'));
       return doc;
@@ -154,12 +168,7 @@ export function createSlaReference(platform: Platform, config: Pick<IntakeConfig
       const now = platform.now();
       const found = await shortHorizons(now);
       horizons = { at: Date.now(), found };
-      for (const { calendarId, version, short } of found) {
-        const event = buildEvent('calendar.horizon-short@1', { calendarId, version, ...short }, meta(calendarId, now));
-        await insertWithOutbox(horizonNotices as never, { _id: `${calendarId}:${short.knownThrough}`, calendarId, raisedAt: now }, [{ topic: platform.topic(topics.calendars), event }], now).catch((error: unknown) => {
-          if (!isDuplicateKeyError(error)) throw error;
-        });
-      }
+      await tellOwners(found, now);
     },
   };
 }
