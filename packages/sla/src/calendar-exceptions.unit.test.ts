@@ -74,6 +74,25 @@ describe('dated exceptions, properties over random calendars and zones', () => {
   });
 });
 
+describe('dated exceptions across DST', () => {
+  const night = [{ start: '00:00', end: '06:00' }];
+  const berlin = (exceptions: CalendarException[], holidays: string[] = []): BusinessCalendar => ({ ...calendar('Europe/Berlin', weekdays([{ start: '09:00', end: '17:00' }]), holidays), exceptions });
+
+  it('a make-up Sunday on the spring-forward night has five real hours, on the fall-back night seven', () => {
+    const spring = berlin([{ date: '2026-03-29', hours: night }]);
+    expect(businessTimeBetween(spring, t('2026-03-28T12:00+01:00'), t('2026-03-29T12:00+02:00'))).toBe(5 * HOUR);
+    expect(addBusinessTime(spring, t('2026-03-29T00:00+01:00'), 5 * HOUR)).toEqual(t('2026-03-29T06:00+02:00'));
+    const autumn = berlin([{ date: '2026-10-25', hours: night }]);
+    expect(businessTimeBetween(autumn, t('2026-10-24T12:00+02:00'), t('2026-10-25T12:00+01:00'))).toBe(7 * HOUR);
+  });
+
+  it('a weekday holiday right after the clocks change is skipped whole', () => {
+    const newYork = { ...calendar('America/New_York', weekdays([{ start: '09:00', end: '17:00' }]), ['2026-03-09']), exceptions: [] };
+    // Friday 16:00 EST plus two hours: Monday 9 March (EDT since Sunday) is closed, so Tuesday 10:00 EDT.
+    expect(addBusinessTime(newYork, t('2026-03-06T16:00-05:00'), 2 * HOUR)).toEqual(t('2026-03-10T10:00-04:00'));
+  });
+});
+
 describe('validating exceptions', () => {
   const fields = (c: unknown) => validateCalendar(c).map((p) => p.field);
   it('names a bad date, bad hours and a date listed twice', () => {
