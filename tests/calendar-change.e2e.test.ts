@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { withMongo } from './support/mongo';
 import { api, ServiceProcess, tokenFor } from './support/services';
 import { eventually, uniqueNamespace } from './support/wait';
 
@@ -117,6 +118,31 @@ describe('a calendar amended while 50 requests are open on it', () => {
     const then = (await api(intake, 'GET', `/v1/calendars/business-hours?at=${encodeURIComponent(new Date(Date.parse(amendedAt) - 60_000).toISOString())}`, { token: agent })).body as unknown as CalendarVersionAnswer;
     expect(then.version).toBe(current.version);
   }, 300_000);
+
+  it('a version stored by an intake that died before its head update and rollout still reaches every open request', async () => {
+    const current = (await api(intake, 'GET', '/v1/calendars/business-hours', { token: agent })).body as unknown as CalendarVersionAnswer;
+    let closure = '';
+    for (let d = 3; !closure; d += 1) {
+      const date = localDate(Date.now() + d * day);
+      if (weekday(date) !== 0 && weekday(date) !== 6 && !current.body.holidays.includes(date)) closure = date;
+    }
+    await intake.kill();
+    // Where the writer died: its version document stored, nothing after it.
+    const now = new Date();
+    await withMongo(stack.mongoUrl, (client) =>
+      client.db(`${ns}_intake`).collection('calendarVersions').insertOne({
+        _id: `business-hours@${current.version + 1}` as never, recordId: 'business-hours', version: current.version + 1,
+        body: { ...current.body, holidays: [...current.body.holidays, closure] }, effectiveFrom: now, changedAt: now, changedBy: 'test-manager', reason: 'stored just before the crash',
+      }),
+    );
+    await intake.start();
+    await eventually('the orphaned version in every request', async () => {
+      const views = await Promise.all(ids.map(request));
+      for (const v of views) expect(changes(v).map((c) => c.note?.includes(`business-hours version ${current.version + 1}`)), v.id).toContain(true);
+      return true;
+    }, { timeoutMs: 120_000 });
+    expect((await api(intake, 'GET', '/v1/calendars/business-hours', { token: agent })).body).toMatchObject({ version: current.version + 1, reason: 'stored just before the crash' });
+  }, 240_000);
 
   it('refuses a calendar that cannot work, naming the field, and a stale expected version', async () => {
     const current = (await api(intake, 'GET', '/v1/calendars/business-hours', { token: agent })).body as unknown as CalendarVersionAnswer;

@@ -159,7 +159,9 @@ export function createSlaReference(platform: Platform, config: Pick<IntakeConfig
      * version and starting it), and one notice to the calendar's owner per calendar and known-through date.
      */
     async check(): Promise<void> {
-      for (const head of await calendars.list()) {
+      for (const listed of await calendars.list()) {
+        // Read fresh: that rolls the head forward over a version whose writer died before its head update.
+        const head = (await calendars.head(listed._id, true)) ?? listed;
         for (const { version } of head.versions.filter((v) => v.version > 1)) {
           const doc = (await rollouts.findOne({ _id: `${head._id}@${version}` })) ? null : await calendars.version(head._id, version);
           if (doc) await startRollout({ id: head._id, ...doc });
