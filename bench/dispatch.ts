@@ -25,6 +25,7 @@ import type { EngineerCalendar } from '../services/dispatch/domain/calendar';
 import { slotClaimKeys } from '../services/dispatch/domain/schedule';
 import { createDispatchCollections, createDispatchModels, type BoardEntryDoc, type DispatchCollections, type EngineerDoc, type WorkOrderDoc } from '../services/dispatch/store/models';
 import { createPlanner, type Planner } from '../services/dispatch/store/planner';
+import { createServiceCalendars } from '../services/dispatch/store/service-calendars';
 import { benchNamespace, cleanup, closedLoop, envInt, fmt, log, percentile, pool, stackEndpoints, table, type LoopResult } from './lib';
 
 const engineersN = envInt('BENCH_ENGINEERS', 1000);
@@ -140,7 +141,7 @@ async function runAt(size: number, connections: Connection[]): Promise<SizeFigur
     await Promise.all(Object.values(models).map((m) => m.init()));
     const cols = await createDispatchCollections(conn);
     collections.push(cols);
-    planners.push(createPlanner(deps, models, cols, { autoAssignTiers: new Set() }));
+    planners.push(createPlanner(deps, models, cols, { autoAssignTiers: new Set(), calendars: createServiceCalendars(cols.serviceCalendars) }));
   }
   const c = collections[0]!;
   const models = createDispatchModels(connections[connections.length - concurrency]!);

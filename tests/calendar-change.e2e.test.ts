@@ -37,6 +37,7 @@ describe('a calendar amended while 50 requests are open on it', () => {
   const ns = uniqueNamespace('calendar-change');
   let intake: ServiceProcess;
   let notifications: ServiceProcess;
+  let dispatch: ServiceProcess;
   let manager: string;
   let agent: string;
   const ids: string[] = [];
@@ -46,10 +47,12 @@ describe('a calendar amended while 50 requests are open on it', () => {
 
   beforeAll(async () => {
     // The rollout's catch-up pass waits seconds here instead of a minute.
-    [intake, notifications] = await Promise.all([
+    [intake, notifications, dispatch] = await Promise.all([
       ServiceProcess.start('intake', ns, stack, { INTAKE_CALENDAR_CATCH_UP_SECONDS: '2' }),
       // Its demo roster names the calendar owner (P-SVC-MGR), who hears of a calendar running short.
       ServiceProcess.start('notifications', ns, stack, { SEED_DEMO_DATA: 'true' }),
+      // Plans engineers' working time on its copy of intake's calendars.
+      ServiceProcess.start('dispatch', ns, stack),
     ]);
     [manager, agent] = await Promise.all([tokenFor('manager'), tokenFor('agent')]);
     const site = { id: 'SITE-CAL', name: 'Pudong plant', address: '1 Zhangjiang Road', city: 'Shanghai', locationClass: 'provincial-capital', coordinates: { lat: 31.2, lon: 121.6 }, timeZone: zone };
@@ -72,7 +75,7 @@ describe('a calendar amended while 50 requests are open on it', () => {
     }, { timeoutMs: 120_000 });
   }, 240_000);
   afterAll(async () => {
-    await Promise.all([intake?.stop(), notifications?.stop()]);
+    await Promise.all([intake?.stop(), notifications?.stop(), dispatch?.stop()]);
   });
 
   it('rolls the new version out to every request once, each history naming it, due instants later by the closed day', async () => {
@@ -143,6 +146,27 @@ describe('a calendar amended while 50 requests are open on it', () => {
     }, { timeoutMs: 120_000 });
     expect((await api(intake, 'GET', '/v1/calendars/business-hours', { token: agent })).body).toMatchObject({ version: current.version + 1, reason: 'stored just before the crash' });
   }, 240_000);
+
+  it("dispatch plans engineers' working time on the published version: a closure leaves the day without working time", async () => {
+    const dispatcher = await tokenFor('dispatcher');
+    const engineer = { name: 'Zhao Min', skills: [{ productLine: 'fiber-laser-cutting', skill: 'repair', level: 3 }], territories: ['Shanghai'], homeBase: { city: 'Shanghai', lat: 31.2, lon: 121.5 }, calendarId: 'business-hours' };
+    expect((await api(dispatch, 'PUT', '/v1/engineers/E-CAL', { token: dispatcher, body: engineer })).status).toBe(200);
+    const current = (await api(intake, 'GET', '/v1/calendars/business-hours', { token: agent })).body as unknown as CalendarVersionAnswer;
+    let closure = '';
+    for (let d = 4; !closure; d += 1) {
+      const date = localDate(Date.now() + d * day);
+      if (weekday(date) !== 0 && weekday(date) !== 6 && !current.body.holidays.includes(date)) closure = date;
+    }
+    const working = async () =>
+      ((await api(dispatch, 'GET', `/v1/engineers/E-CAL/schedule?from=${encodeURIComponent(`${closure}T00:00:00+08:00`)}&to=${encodeURIComponent(`${closure}T23:59:00+08:00`)}`, { token: dispatcher })).body as { working: unknown[] }).working;
+    expect((await working()).length).toBeGreaterThan(0);
+    const amended = await api(intake, 'POST', '/v1/calendars/business-hours/versions', {
+      token: manager,
+      body: { body: { ...current.body, holidays: [...current.body.holidays, closure] }, reason: `plant closed on ${closure}`, expectedVersion: current.version },
+    });
+    expect(amended.status, JSON.stringify(amended.body)).toBe(201);
+    await eventually("the closed day in dispatch's plan", async () => ((await working()).length === 0 ? true : undefined), { timeoutMs: 60_000 });
+  });
 
   it('refuses a calendar that cannot work, naming the field, and a stale expected version', async () => {
     const current = (await api(intake, 'GET', '/v1/calendars/business-hours', { token: agent })).body as unknown as CalendarVersionAnswer;

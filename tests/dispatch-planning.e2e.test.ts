@@ -245,7 +245,7 @@ describe('dispatch planning', () => {
       [put('/v1/depots/DEP-FUZZ', { ...depot, benches: [{ benchId: 'B1', wipLimit: 1 }, { benchId: 'B2', wipLimit: 1 }, { benchId: 'B1', wipLimit: 2 }] }), 400, 'benches.2.benchId'],
       [put('/v1/depots/DEP-FUZZ', { ...depot, benches: [{ benchId: 'B\u0000', wipLimit: 1 }] }), 400, 'benches.0.benchId'],
       [put('/v1/engineers/E-FUZZ', { name: 'x', skills: [{ productLine: 'p\u0001', skill: 'repair', level: 1 }], territories: [], homeBase: { city: 'x', lat: 0, lon: 0 } }), 400, 'skills.0.productLine'],
-      [put('/v1/engineers/E-FUZZ', { name: 'x', skills: [{ productLine: 'p', skill: 'repair', level: 1 }], territories: [], homeBase: { city: 'x', lat: 0, lon: 0 }, calendarId: 'constructor' }), 400, 'calendarId'],
+      [put('/v1/engineers/E-FUZZ', { name: 'x', skills: [{ productLine: 'p', skill: 'repair', level: 1 }], territories: [], homeBase: { city: 'x', lat: 0, lon: 0 }, calendarId: 'constructor' }), 422, 'calendarId'], // a well-formed id of no calendar (calendars are managed data now)
       [api(dispatch(), 'GET', '/v1/depot-queue?depotId=DEP%20T', { token: bed.token('depot') }), 400, 'depotId'],
     ];
     for (const [response, status, field] of cases) {

@@ -10,6 +10,8 @@ import { boardConsumer, createLifecycleHandlers, createRegisteredHandler } from 
 import { loadDemoData } from './store/demo-data';
 import { createDispatchCollections, createDispatchModels } from './store/models';
 import { createPlanner } from './store/planner';
+import { createServiceCalendars } from './store/service-calendars';
+import { calendarConsumer, createCalendarHandler } from './events/calendars';
 
 /** Dispatch: the board, engineers and their calendars, work orders from assignment to report, and the depot queue. */
 export const dispatchService: ServiceDefinition = {
@@ -23,12 +25,14 @@ export const dispatchService: ServiceDefinition = {
     await Promise.all(Object.values(models).map((model) => model.init()));
     const collections = await createDispatchCollections(platform.mongo);
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(collections);
-    const planner = createPlanner(platform, models, collections, config);
+    const calendars = createServiceCalendars(collections.serviceCalendars);
+    await calendars.load();
+    const planner = createPlanner(platform, models, collections, { ...config, calendars });
     return {
       routes: [...boardRoutes(models), ...engineerRoutes(planner, collections), ...workOrderRoutes(planner, models, collections), ...depotRoutes(models, collections)],
       // The work-order change log carries the events; the relay publishes them to dispatch.work-orders.v1.
       outboxCollections: [collections.workOrderChanges as never],
-      topics: [topics.serviceRequests, topics.workOrders, topics.eightDs],
+      topics: [topics.serviceRequests, topics.workOrders, topics.eightDs, topics.calendars],
       consumers: [
         {
           group: boardConsumer,
@@ -36,6 +40,7 @@ export const dispatchService: ServiceDefinition = {
           handlers: { 'service-request.registered@1': createRegisteredHandler(platform, models), ...createLifecycleHandlers(platform, planner) },
         },
         { group: containmentConsumer, topics: [topics.eightDs], handlers: createContainmentHandlers(platform, collections) },
+        { group: calendarConsumer, topics: [topics.calendars], handlers: { 'calendar.version-published@1': createCalendarHandler(platform, calendars) } },
       ],
       temporalWorkers: [],
     };

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { defineRoute, identifier, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
-import { defaultCalendars } from '@aftersales/sla';
 import { planningHorizonEnd, subtract, workingWindows } from '../domain/schedule';
 import type { DispatchCollections, EngineerDoc } from '../store/models';
 import type { Planner } from '../store/planner';
@@ -16,8 +15,8 @@ const engineerBody = z.object({
   skills: z.array(z.object({ productLine: identifier, skill: z.string().trim().min(1).max(64), level: z.number().int().min(1).max(5) })).min(1).max(50),
   territories: z.array(z.string().trim().min(1).max(64)).max(50),
   homeBase: z.object({ city: z.string().trim().min(1).max(100), lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
-  // Own keys only: `in` would also accept a prototype's names such as "constructor".
-  calendarId: z.string().refine((id) => Object.hasOwn(defaultCalendars, id), { message: `one of ${Object.keys(defaultCalendars).join(', ')}` }).default('business-hours'),
+  // One of intake's managed calendars (checked in the handler: the set changes as calendars are published).
+  calendarId: identifier.default('business-hours'),
   vanStock: z.array(identifier).max(500).default([]),
   active: z.boolean().default(true),
 });
@@ -65,8 +64,10 @@ export function engineerRoutes(planner: Planner, c: DispatchCollections): RouteS
       roles: editors,
       params,
       body: engineerBody,
-      responses: { 200: { description: 'The engineer as stored' } },
+      responses: { 200: { description: 'The engineer as stored' }, 422: { description: 'calendarId names no calendar dispatch knows' } },
       handler: async ({ params: p, body }) => {
+        const known = planner.calendarIds();
+        if (!known.includes(body.calendarId)) throw new UnprocessableError('calendarId', `calendarId: one of ${known.join(', ')}`);
         // Absences are kept across a replace; they change only through POST …/absences.
         const existing = await c.engineers.findOne({ _id: p.id }, { projection: { absences: 1 } });
         await c.engineers.replaceOne({ _id: p.id }, { ...body, absences: existing?.absences ?? [] }, { upsert: true });
@@ -100,7 +101,7 @@ export function engineerRoutes(planner: Planner, c: DispatchCollections): RouteS
       responses: { 200: { description: 'The schedule' }, 422: { description: 'to is not after from, or the span is over 31 days (field to)' } },
       handler: async ({ params: p, query }) => {
         const engineer = await mustFind(p.id);
-        const calendar = planner.calendarOf(engineer);
+        const calendar = planner.calendarOf(engineer, query.from ?? new Date());
         const from = query.from ?? new Date();
         const to = query.to ?? planningHorizonEnd(calendar, from, 2);
         if (to <= from) throw new UnprocessableError('to', 'to must be after from');

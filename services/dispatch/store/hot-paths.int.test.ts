@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniqueName } from '@aftersales/platform/testing';
 import { createDispatchCollections, createDispatchModels, type BoardEntryDoc, type DispatchCollections, type EngineerDoc, type WorkOrderDoc } from './models';
 import { createPlanner, type Planner } from './planner';
+import { createServiceCalendars } from './service-calendars';
 import { touchRoster } from './planning-inputs';
 
 /**
@@ -57,8 +58,9 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ result: T; commands:
 function expectOnlyInsertsIntoGrowing(commands: CommandStartedEvent[]) {
   const touching = commands.filter((x) => growing.includes(collectionOf(x)));
   expect(touching.filter((e) => e.commandName !== 'insert').map((e) => ({ command: e.commandName, collection: collectionOf(e), filters: filtersOf(e) }))).toEqual([]);
-  // Everything else is an `_id` read or a write of a small collection (engineers, shards, locks, open work).
-  for (const e of commands.filter((x) => x.commandName === 'find')) for (const { filter } of filtersOf(e)) if (!['containmentFlags', 'engineers'].includes(collectionOf(e))) expect(byIdOnly(filter)).toBe(true);
+  // Everything else is an `_id` read or a write of a small collection (engineers, shards, locks, open work,
+  // the calendar copies: one document per calendar, re-read every 15 s).
+  for (const e of commands.filter((x) => x.commandName === 'find')) for (const { filter } of filtersOf(e)) if (!['containmentFlags', 'engineers', 'serviceCalendars'].includes(collectionOf(e))) expect(byIdOnly(filter)).toBe(true);
 }
 
 beforeAll(async () => {
@@ -68,7 +70,7 @@ beforeAll(async () => {
   const models = createDispatchModels(connection);
   await Promise.all(Object.values(models).map((m) => m.init()));
   c = await createDispatchCollections(connection);
-  planner = createPlanner({ topic: (t) => `${db}.${t}`, now: () => new Date(), nudgeOutbox: () => undefined, logger: pino({ level: 'silent' }) }, models, c, { autoAssignTiers: new Set() });
+  planner = createPlanner({ topic: (t) => `${db}.${t}`, now: () => new Date(), nudgeOutbox: () => undefined, logger: pino({ level: 'silent' }) }, models, c, { autoAssignTiers: new Set(), calendars: createServiceCalendars(c.serviceCalendars) });
   await c.engineers.insertMany(Array.from({ length: 30 }, (_, i) => engineer(i)));
   await touchRoster(c);
   await models.boardEntries.insertMany([entry('SR-HOT-1'), entry('SR-HOT-2')]);

@@ -1,5 +1,6 @@
 import { Schema, type Connection } from 'mongoose';
 import type { Collection } from 'mongodb';
+import type { ServiceCalendarDoc } from './service-calendars';
 import type { FailureCategory, ResolutionRoute } from '@aftersales/contracts';
 import type { OutboxFields } from '@aftersales/platform';
 import type { EngineerSkill } from '../domain/assignment';
@@ -186,6 +187,8 @@ export interface DispatchCollections {
   calendarLocks: Collection<CalendarLockDoc>;
   /** One document: a token every change of an engineer replaces, so a cached roster knows it is stale. */
   roster: Collection<{ _id: string; token: string }>;
+  /** Intake's managed calendars, as published (a document per calendar). */
+  serviceCalendars: Collection<ServiceCalendarDoc>;
 }
 
 export async function createDispatchCollections(connection: Connection): Promise<DispatchCollections> {
@@ -204,6 +207,7 @@ export async function createDispatchCollections(connection: Connection): Promise
     calendars: db.collection<CalendarShardDoc>('calendarShards'),
     calendarLocks: db.collection<CalendarLockDoc>('calendarLocks'),
     roster: db.collection<{ _id: string; token: string }>('engineerRoster'),
+    serviceCalendars: db.collection<ServiceCalendarDoc>('serviceCalendars'),
   };
   await Promise.all([
     c.workOrders.createIndex({ requestId: 1 }),

@@ -12,6 +12,7 @@ import { canChangeRoute, decideStep, initialRoute, isOpen, isReplannable, type T
 import { createBoard, type Board } from './board';
 import { createBookingStore, type BookingStore } from './bookings';
 import { createPlanningInputs, touchRoster } from './planning-inputs';
+import type { ServiceCalendars } from './service-calendars';
 import type { BoardEntryDoc, DispatchCollections, DispatchModels, WorkOrderDoc, WorkOrderReport } from './models';
 import { createWorkOrderStore, type WorkOrderStore } from './work-orders';
 
@@ -45,7 +46,7 @@ function iso(d: Date | null): string | null {
   return d ? d.toISOString() : null;
 }
 
-export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: DispatchCollections, options: { autoAssignTiers: ReadonlySet<string> }) {
+export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: DispatchCollections, options: { autoAssignTiers: ReadonlySet<string>; calendars: ServiceCalendars }) {
   const log: Logger = deps.logger.child({ module: 'planner' });
   const store: WorkOrderStore = createWorkOrderStore(deps, c);
   const bookings: BookingStore = createBookingStore({ collections: c, now: deps.now, logger: deps.logger });
@@ -57,7 +58,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
   }
 
   const board: Board = createBoard(models);
-  const { calendarOf, containmentOf, jobOf, candidates } = createPlanningInputs(board, c, bookings);
+  const { calendarOf, calendarIds, containmentOf, jobOf, candidates } = createPlanningInputs(board, c, bookings, options.calendars);
 
   async function rank(wo: WorkOrderDoc): Promise<{ ranking: Ranking | null; problem: { field: string; reason: string } | null; excluded: string[]; containment: ContainmentMatch[] }> {
     const { job, problem, containment } = await jobOf(wo);
@@ -445,7 +446,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
     return (await store.ofRequest(requestId)).filter((w) => isOpen(w.status)).map((w) => w._id);
   }
 
-  return { store, bookings, board, reportOverrun, openWorkOrdersOf, rank, assign, autoAssign, createFromRequest, replan, step, chooseRoute, cancelForRequest, reportAbsence, candidates, containmentOf, calendarOf, mustLoad };
+  return { store, bookings, board, reportOverrun, openWorkOrdersOf, rank, assign, autoAssign, createFromRequest, replan, step, chooseRoute, cancelForRequest, reportAbsence, candidates, containmentOf, calendarOf, calendarIds, mustLoad };
 }
 
 export type Planner = ReturnType<typeof createPlanner>;

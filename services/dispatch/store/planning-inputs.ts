@@ -3,7 +3,7 @@
  * the engineers as candidates (working windows of the next two working days, bookings, load).
  */
 import { randomUUID } from 'node:crypto';
-import { defaultCalendars, type ServiceCalendar } from '@aftersales/sla';
+import type { ServiceCalendar } from '@aftersales/sla';
 import type { AssignmentJob, CandidateEngineer, Interval } from '../domain/assignment';
 import { containmentFor, type ContainmentMatch } from '../domain/containment';
 import { emptyCalendar, FAIRNESS_WINDOW_MS, heldInterval, loadOf } from '../domain/calendar';
@@ -11,6 +11,7 @@ import { planningHorizonEnd, workingWindows } from '../domain/schedule';
 import { planningJob } from '../domain/work-order';
 import type { Board } from './board';
 import type { BookingStore } from './bookings';
+import type { ServiceCalendars } from './service-calendars';
 import type { BoardEntryDoc, DispatchCollections, EngineerDoc, WorkOrderDoc } from './models';
 
 /** How long a cached roster is trusted without its token changing (a write that skipped touchRoster). */
@@ -21,7 +22,7 @@ export async function touchRoster(c: Pick<DispatchCollections, 'roster'>): Promi
   await c.roster.replaceOne({ _id: 'roster' }, { token: randomUUID() }, { upsert: true });
 }
 
-export function createPlanningInputs(board: Board, c: DispatchCollections, bookings: BookingStore) {
+export function createPlanningInputs(board: Board, c: DispatchCollections, bookings: BookingStore, serviceCalendars: ServiceCalendars) {
   // The whole pool, read again only when its token changed: a token read first, then the engineers,
   // so a change that lands meanwhile leaves a token the next read does not know.
   let cached: { token: string | null; at: number; engineers: EngineerDoc[] } | null = null;
@@ -34,8 +35,10 @@ export function createPlanningInputs(board: Board, c: DispatchCollections, booki
     return engineers;
   }
 
-  function calendarOf(e: Pick<EngineerDoc, 'calendarId'>): ServiceCalendar {
-    return defaultCalendars[e.calendarId] ?? defaultCalendars['business-hours']!;
+  /** The engineer's calendar in force at an instant (intake's managed versions, as published). */
+  function calendarOf(e: Pick<EngineerDoc, 'calendarId'>, at: Date = new Date()): ServiceCalendar {
+    serviceCalendars.freshen();
+    return serviceCalendars.calendarAt(e.calendarId, at) ?? serviceCalendars.calendarAt('business-hours', at)!;
   }
 
   async function activeFlags() {
@@ -78,7 +81,7 @@ export function createPlanningInputs(board: Board, c: DispatchCollections, booki
     let horizonEnd = now;
     for (const e of engineers) {
       if (windowsByCalendar.has(e.calendarId)) continue;
-      const cal = calendarOf(e);
+      const cal = calendarOf(e, now);
       const end = planningHorizonEnd(cal, now, 2);
       if (end > horizonEnd) horizonEnd = end;
       windowsByCalendar.set(e.calendarId, workingWindows(cal, now, end));
@@ -102,5 +105,5 @@ export function createPlanningInputs(board: Board, c: DispatchCollections, booki
     });
   }
 
-  return { calendarOf, containmentOf, jobOf, candidates };
+  return { calendarOf, calendarIds: () => serviceCalendars.ids(), containmentOf, jobOf, candidates };
 }

@@ -35,7 +35,7 @@ export function createSlaReference(platform: Platform, config: Pick<IntakeConfig
         {
           topic: platform.topic(topics.calendars),
           event: buildEvent('calendar.version-published@1', {
-            calendarId: v.recordId, version: v.version, effectiveFrom: v.effectiveFrom.toISOString(), changedBy: v.changedBy, reason: v.reason, holidaysKnownThrough: knownThroughOf(v.body),
+            calendarId: v.recordId, version: v.version, effectiveFrom: v.effectiveFrom.toISOString(), changedBy: v.changedBy, reason: v.reason, holidaysKnownThrough: knownThroughOf(v.body), calendar: { ...v.body },
           }, meta(v.recordId, v.changedAt)),
         },
       ],

@@ -15,6 +15,13 @@ export const calendarVersionPublishedV1 = z.object({
   reason: z.string().min(1).max(2000),
   /** How far the calendar's holidays are known (null for an always-open calendar). */
   holidaysKnownThrough: localDate.nullable(),
+  /**
+   * The calendar itself (weekly hours, holidays, dated days), for services that keep their own copy
+   * (dispatch plans engineers' working time on it). Its shape is the SLA package's calendar.
+   */
+  calendar: z
+    .looseObject({ kind: z.enum(['business', '24x7']), timeZone: z.string().min(1).max(64).optional() })
+    .optional(),
 });
 export type CalendarVersionPublishedV1 = z.infer<typeof calendarVersionPublishedV1>;
 
