@@ -179,6 +179,14 @@ describe('a calendar amended while 50 requests are open on it', () => {
     const stale = await api(intake, 'POST', '/v1/calendars/business-hours/versions', { token: manager, body: { body: current.body, reason: 'again', expectedVersion: current.version - 1 } });
     expect(stale.status).toBe(409);
     expect((await api(intake, 'POST', '/v1/calendars/business-hours/versions', { token: agent, body: { body: current.body, reason: 'not mine' } })).status).toBe(403);
+    // A contract naming a policy or calendar that does not exist is refused, not silently given the standard terms.
+    const today = localDate(Date.now());
+    const contract = { customerId: 'CUST-CAL', name: 'Typo contract', type: 'standard', coveredSerials: 'all', start: today, end: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}`, responseMode: 'on-site', slaPolicyId: 'contract-premium', calendarId: 'business-hours', covers: { parts: true, labour: true, travel: true } };
+    for (const [field, typo] of [['slaPolicyId', 'contract-premuim'], ['calendarId', 'business-hour']] as const) {
+      const refused = await api(intake, 'POST', '/v1/service-contracts', { token: manager, body: { ...contract, [field]: typo } });
+      expect([refused.status, refused.body.error?.field], JSON.stringify(refused.body)).toEqual([422, field]);
+    }
+    expect((await api(intake, 'POST', '/v1/service-contracts', { token: manager, body: contract })).status).toBe(201);
   });
 
   it('warns while a calendar\'s holidays run out, and an imported holiday file for the next year ends the warning', async () => {

@@ -59,7 +59,7 @@ export const intakeService: ServiceDefinition = {
         ...customerRoutes(platform, models),
         ...dealerRoutes(platform, models),
         ...machineRoutes(platform, models),
-        ...contractRoutes(platform, models),
+        ...contractRoutes(platform, models, reference),
         ...entitlementRoutes(platform, models),
         ...knownFixRoutes(models),
         ...deviceAlarmRoutes(alarms),

@@ -14,6 +14,7 @@ import {
 } from '../domain/contract-lifecycle';
 import { responseModes, serviceContractTypes } from '../domain/entitlement';
 import type { ContractDoc, IntakeModels } from '../store/models';
+import type { SlaReference } from '../store/sla-reference';
 import { dayOrInstant, endOfLastDay, entityId, startOf } from './common';
 import { presentContract } from './views';
 
@@ -49,7 +50,7 @@ function termsView(c: ContractTerms) {
  * numbered version with who and why (domain/contract-lifecycle.ts). A change reads and writes the
  * contract document under the contract's key lock, so two at once never lose one.
  */
-export function contractChangeRoutes(base: string, platform: Platform, models: IntakeModels): RouteSpec[] {
+export function contractChangeRoutes(base: string, platform: Platform, models: IntakeModels, reference: Pick<SlaReference, 'assertTermsExist'>): RouteSpec[] {
   const locks = createKeyLocks(models.contracts.db.db!.collection<KeyLockDoc>('contractLocks'), { what: 'contract', now: () => new Date() });
 
   function change<B>(path: string, summary: string, body: z.ZodType<B>, decide: (doc: ContractDoc & ContractRecord, body: B, zone: string, by: { reason: string; by: string; now: Date }) => ContractUpdate): RouteSpec {
@@ -62,8 +63,10 @@ export function contractChangeRoutes(base: string, platform: Platform, models: I
       params: z.object({ id: entityId }),
       body: body as z.ZodType<B & { reason: string }>,
       responses: { 200: { description: 'The contract with the change in its history and what holds now' } },
-      handler: async ({ params, body: input, principal }) =>
-        locks.holding(params.id, async () => {
+      handler: async ({ params, body: input, principal }) => {
+        // An amendment's new terms name managed records: refused here, before the lock, when they name none.
+        await reference.assertTermsExist((input as { changes?: { slaPolicyId?: string; calendarId?: string } }).changes ?? {});
+        return locks.holding(params.id, async () => {
           const doc = await models.contracts.findById(params.id).lean<ContractDoc>();
           if (!doc) throw new NotFoundError('service contract', params.id, 'id');
           const now = platform.now();
@@ -79,7 +82,8 @@ export function contractChangeRoutes(base: string, platform: Platform, models: I
           const stored = await models.contracts.findById(params.id).lean<ContractDoc>();
           platform.logger.info({ contractId: doc._id, version: update.version, change: path, by: principal!.sub }, 'service contract changed');
           return { status: 200, body: presentContractNow(stored!, now) };
-        }),
+        });
+      },
     });
   }
 

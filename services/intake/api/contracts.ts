@@ -10,6 +10,7 @@ import { isKnownTimeZone } from '@aftersales/sla';
 import { contractInForce } from '../domain/contract-lifecycle';
 import { callerScope, conflictField, dateInput, dayOrInstant, endOfLastDay, entityId, installedBaseReaders, limitQuery, shortId, startOf } from './common';
 import { contractChangeRoutes, presentContractNow } from './contract-changes';
+import type { SlaReference } from '../store/sla-reference';
 import { linkContract, readModelsOf } from '../store/read-models';
 
 export const contractBody = z
@@ -53,11 +54,11 @@ const writers = ['manager', 'platform'] as const satisfies readonly Role[];
  * Service contracts. Served at /v1/service-contracts and, as the issue names them, at
  * /v1/contracts: the same operations under both paths.
  */
-export function contractRoutes(platform: Platform, models: IntakeModels): RouteSpec[] {
-  return ['/v1/service-contracts', '/v1/contracts'].flatMap((base) => routesAt(base, platform, models));
+export function contractRoutes(platform: Platform, models: IntakeModels, reference: Pick<SlaReference, 'assertTermsExist'>): RouteSpec[] {
+  return ['/v1/service-contracts', '/v1/contracts'].flatMap((base) => routesAt(base, platform, models, reference));
 }
 
-function routesAt(base: string, platform: Platform, models: IntakeModels): RouteSpec[] {
+function routesAt(base: string, platform: Platform, models: IntakeModels, reference: Pick<SlaReference, 'assertTermsExist'>): RouteSpec[] {
   const create = defineRoute({
     method: 'post',
     path: base,
@@ -69,6 +70,7 @@ function routesAt(base: string, platform: Platform, models: IntakeModels): Route
     handler: async ({ body, principal }) => {
       const customer = await models.customers.findById(body.customerId).lean<CustomerDoc>();
       if (!customer) throw new UnprocessableError('customerId', `customerId: no customer ${body.customerId}`);
+      await reference.assertTermsExist(body);
       const timeZone = body.timeZone ?? customer.sites?.find((site) => site.timeZone)?.timeZone ?? 'UTC';
       const start = startOf(body.start, timeZone);
       const end = endOfLastDay(body.end, timeZone);
@@ -176,5 +178,5 @@ function routesAt(base: string, platform: Platform, models: IntakeModels): Route
     },
   });
 
-  return [create, list, read, ...contractChangeRoutes(base, platform, models)];
+  return [create, list, read, ...contractChangeRoutes(base, platform, models, reference)];
 }

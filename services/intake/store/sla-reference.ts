@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { Collection, Document } from 'mongodb';
 import { buildEvent, topics } from '@aftersales/contracts';
-import { indexedOutbox, insertWithOutbox, isDuplicateKeyError, managedRecords, type HeadDoc, type HealthWarning, type Platform, type VersionDoc } from '@aftersales/platform';
+import { indexedOutbox, insertWithOutbox, isDuplicateKeyError, managedRecords, UnprocessableError, type HeadDoc, type HealthWarning, type Platform, type VersionDoc } from '@aftersales/platform';
 import { defaultCalendars, defaultPolicies, holidayHorizonShort, holidaysKnownThrough, type HolidayHorizon, type ServiceCalendar, type SlaPolicy } from '@aftersales/sla';
 import { serviceRequestTaskQueue, type calendarRollout, type CalendarRolloutInput, type SlaTerms } from '@aftersales/workflows';
 import { checkCalendar, checkPolicy } from '../domain/managed-terms';
@@ -133,6 +133,12 @@ export function createSlaReference(platform: Platform, config: Pick<IntakeConfig
       const calendar = (await calendars.inForce(ids.calendarId, now)) ?? (await calendars.inForce(fallbackCalendarId, now));
       if (!policy || !calendar) throw new Error(`the standard SLA terms (${fallbackPolicyId}, ${fallbackCalendarId}) are not stored; intake seeds them at start-up`);
       return slaTermsFor(facts, policy, calendar);
+    },
+
+    /** Refuses a contract's terms that name no managed policy or calendar (a typo would fall back to the standard terms unseen). */
+    async assertTermsExist(ids: { slaPolicyId?: string | undefined; calendarId?: string | undefined }): Promise<void> {
+      if (ids.slaPolicyId !== undefined && !(await policies.head(ids.slaPolicyId))) throw new UnprocessableError('slaPolicyId', `slaPolicyId: no SLA policy ${ids.slaPolicyId} (GET /v1/sla-policies lists them)`);
+      if (ids.calendarId !== undefined && !(await calendars.head(ids.calendarId))) throw new UnprocessableError('calendarId', `calendarId: no calendar ${ids.calendarId} (GET /v1/calendars lists them)`);
     },
 
     /** A new calendar version: stored (with its event), then its rollout started. */
