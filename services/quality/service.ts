@@ -10,6 +10,7 @@ import { qualityStreams } from './events/streams';
 import { loadDemoData } from './store/demo-data';
 import { createFailureDesk } from './store/failure-desk';
 import { createQualityModels } from './store/models';
+import { createQualityRules } from './store/rules';
 import { createEightDActivities } from './worker/activities';
 
 /** Quality: failure records and recurrence detection, the eightD workflow's worker, the customer report and the knowledge base. */
@@ -22,12 +23,15 @@ export const qualityService: ServiceDefinition = {
     const models = createQualityModels(platform.mongo);
     await Promise.all(Object.values(models).map((model) => model.init()));
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(models);
-    const desk = createFailureDesk(platform, models);
+    const rules = createQualityRules(platform);
+    // Today's values as version 1 of each rule, always: recurrence and every 8D need them.
+    await rules.seed(platform.now());
+    const desk = createFailureDesk(platform, models, (at) => rules.thresholdsAt(at));
     return {
-      routes: [...articleRoutes(platform, models), ...eightDOpeningRoutes(platform, models), ...eightDRoutes(platform, models), ...recurrenceRoutes(models, desk)],
+      routes: [...articleRoutes(platform, models), ...eightDOpeningRoutes(platform, models), ...eightDRoutes(platform, models), ...recurrenceRoutes(models, desk, rules)],
       outboxCollections: [models.eightDs.collection, models.eightDEvents.collection, models.articleVersions.collection],
       topics: qualityStreams,
-      consumers: [failureRecordConsumer(platform, desk), eightDStarter(platform)],
+      consumers: [failureRecordConsumer(platform, desk), eightDStarter(platform, rules)],
       temporalWorkers: [{ taskQueue: eightDTaskQueue, workflowsPath: qualityWorkflowsPath, workflowInterceptorModules, activities: createEightDActivities(platform, models) }],
     };
   },

@@ -1,14 +1,20 @@
 import { z } from 'zod';
-import { defineRoute, identifier, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, identifier, managedRecordRoutes, type RouteSpec } from '@aftersales/platform';
 import type { FailureDesk } from '../store/failure-desk';
-import { defaultRecurrenceThresholds } from '../domain/recurrence';
+import type { QualityRules } from '../store/rules';
 import type { QualityModels, RecurrenceDoc } from '../store/models';
 
 const readers = ['quality', 'manager', 'auditor', 'platform'] as const;
 
 /** What recurrence detection decided, record by record, and the model generations it compares. */
-export function recurrenceRoutes(models: QualityModels, desk: FailureDesk): RouteSpec[] {
+/** Quality engineers and managers set the rules; the platform team loads them. */
+const ruleWriters = ['quality', 'manager', 'platform'] as const;
+const ruleReaders = ['quality', 'manager', 'auditor', 'platform', 'dispatcher', 'agent'] as const;
+
+export function recurrenceRoutes(models: QualityModels, desk: FailureDesk, rules: QualityRules): RouteSpec[] {
   return [
+    ...managedRecordRoutes({ path: '/v1/recurrence-rules', tag: 'rules', what: 'recurrence rule', records: rules.recurrence, readers: ruleReaders, writers: ruleWriters }),
+    ...managedRecordRoutes({ path: '/v1/eight-d-rules', tag: 'rules', what: '8D rules', records: rules.eightD, readers: ruleReaders, writers: ruleWriters }),
     defineRoute({
       method: 'get',
       path: '/v1/recurrences',
@@ -23,7 +29,7 @@ export function recurrenceRoutes(models: QualityModels, desk: FailureDesk): Rout
         if (query.eightDId) filter['hits.eightDId'] = query.eightDId;
         const docs = await models.recurrences.find(filter).sort({ checkedAt: -1 }).limit(500).lean<RecurrenceDoc[]>();
         const items = docs.flatMap((d) => d.hits.map((h) => ({ failureRecordId: d.failureRecordId, checkedAt: d.checkedAt, problem: { productLine: d.productLine, model: d.model, failureMode: d.failureMode }, ...h })));
-        return { status: 200, body: { items, thresholds: defaultRecurrenceThresholds } };
+        return { status: 200, body: { items, thresholds: await rules.thresholdsAt(new Date()) } };
       },
     }),
     defineRoute({

@@ -1,8 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import { topics, type KnownEvent } from '@aftersales/contracts';
 import type { ConsumerSpec, Platform } from '@aftersales/platform';
-import { defaultDueHours, defaultEscalationChain, eightDTaskQueue, eightDWorkflowType, type eightD } from '@aftersales/workflows';
+import { eightDTaskQueue, eightDWorkflowType, type eightD } from '@aftersales/workflows';
 import { championFor } from '../domain/assignment';
+import type { QualityRules } from '../store/rules';
 
 export const eightDStarterConsumer = 'quality-eight-d-starter';
 
@@ -11,13 +12,14 @@ export const eightDStarterConsumer = 'quality-eight-d-starter';
  * is stored with the 8D, so a crash in between still reaches the workflow. The 8D id is the
  * workflow id and a duplicate is refused, so a re-delivered event never starts a second process.
  */
-export function eightDStarter(platform: Platform): ConsumerSpec {
+export function eightDStarter(platform: Platform, rules: Pick<QualityRules, 'eightDRulesAt'>): ConsumerSpec {
   return {
     group: eightDStarterConsumer,
     topics: [topics.eightDs],
     handlers: {
       'eight-d.opened@1': async ({ event }) => {
         const { data } = event as KnownEvent<'eight-d.opened@1'>;
+        const terms = await rules.eightDRulesAt(data.problem.productLine, new Date(data.openedAt));
         try {
           await platform.temporal.workflow.start<typeof eightD>(eightDWorkflowType, {
             workflowId: data.eightDId,
@@ -33,10 +35,11 @@ export function eightDStarter(platform: Platform): ConsumerSpec {
                 failureRecordIds: data.failureRecordIds,
                 openedAt: data.openedAt,
                 champion: championFor(data.problem.productLine),
-                // Passed as input, so they sit in the run's history: a later change of the defaults
-                // applies to new 8Ds and never rewrites (or breaks the replay of) a running one.
-                escalationChain: [...defaultEscalationChain],
-                dueHours: { ...defaultDueHours },
+                // The managed 8D rules in force when it opened, passed as input so they sit in the
+                // run's history: a later version applies to new 8Ds and never rewrites (or breaks the
+                // replay of) a running one.
+                escalationChain: terms.escalationChain,
+                dueHours: terms.dueHours,
               },
             ],
             memo: { causationId: event.id },

@@ -24,7 +24,10 @@ export const fromDoc = ({ _id, eightDId: _e, receivedAt: _r, ...rest }: FailureR
  * rests on a unique-key insert, the one write FerretDB serialises: one record per request, one
  * check per record, and one 8D per problem and occurrence (its id is derived from the problem).
  */
-export function createFailureDesk(platform: Platform, models: QualityModels, thresholds: RecurrenceThresholdTable = defaultRecurrenceThresholds) {
+/** The recurrence thresholds in force at an instant (managed data; the shipped table in tests that need no more). */
+export type ThresholdsAt = (at: Date) => Promise<RecurrenceThresholdTable>;
+
+export function createFailureDesk(platform: Platform, models: QualityModels, thresholdsAt: ThresholdsAt = async () => defaultRecurrenceThresholds) {
   const log = platform.logger.child({ module: 'failure-desk' });
 
   /**
@@ -63,6 +66,7 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
       if (existing) {
         const change = enrichment(fromDoc(existing), fact);
         if (Object.keys(change).length > 0) await models.failureRecords.updateOne({ _id: id }, { $set: change });
+        const thresholds = await thresholdsAt(platform.now());
         const reason = recheckReason(change, thresholdsFor(thresholds, existing.productLine ?? '').severeTiers);
         if (reason) await check(id, reason);
       }
@@ -103,7 +107,7 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
   }
 
   /** Opens the 8D for a hit; when another record opened it first, attaches to that one. */
-  async function open(hit: RecurrenceHit, earlier: number): Promise<{ eightDId: string; outcome: 'opened' | 'attached' }> {
+  async function open(hit: RecurrenceHit, earlier: number, thresholds: RecurrenceThresholdTable): Promise<{ eightDId: string; outcome: 'opened' | 'attached' }> {
     const eightDId = eightDIdFor(hit.problem, earlier);
     const openedAt = platform.now();
     const th = thresholdsFor(thresholds, hit.problem.productLine);
@@ -175,10 +179,13 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
         const r = fromDoc(doc);
         return attributable(r) ? [{ ...toRecurrenceRecord(r, lineage[r.model]), eightDId: doc.eightDId ?? null }] : [];
       });
+      // Judged by the thresholds in force now: records of one problem arrive in any order, and only
+      // the rules of the moment they are checked give every order the same outcome.
+      const thresholds = await thresholdsAt(platform.now());
       const hits = detectRecurrence({ record: toRecurrenceRecord(record, lineage[record.model]), history, eightDs: cases, thresholds, lineage });
       const outcomes: RecurrenceDoc['hits'] = [];
       for (const hit of hits) {
-        const result = hit.decision.kind === 'attach-to' ? { eightDId: hit.decision.eightDId, outcome: 'attached' as const } : await open(hit, cases.filter((c) => c.problem.model === hit.problem.model).length);
+        const result = hit.decision.kind === 'attach-to' ? { eightDId: hit.decision.eightDId, outcome: 'attached' as const } : await open(hit, cases.filter((c) => c.problem.model === hit.problem.model).length, thresholds);
         // The 8D's records are found by their own field, never by a list in the 8D's document (two concurrent appends could lose one).
         await models.failureRecords.updateMany({ _id: { $in: hit.recordIds }, eightDId: null }, { $set: { eightDId: result.eightDId } });
         outcomes.push({ rules: hit.rules, recordIds: hit.recordIds, linkedEightDIds: hit.linkedEightDIds, ...result });

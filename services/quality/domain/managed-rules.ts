@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { defaultDueHours, defaultEscalationChain, eightDDisciplines, type Discipline, type EscalationLevel } from '@aftersales/workflows';
+import { defaultRecurrenceThresholds, type RecurrenceThresholds } from './recurrence';
+
+export interface Problem {
+  field: string;
+  message: string;
+}
+
+/** The 8D terms an 8D opens with: how long each discipline may take, and who hears when one is overdue. */
+export interface EightDRules {
+  dueHours: Record<Discipline, number>;
+  escalationChain: EscalationLevel[];
+}
+
+const hours = z.number().int().positive().max(24 * 365);
+const days = z.number().int().positive().max(3650);
+const tiers = z.array(z.enum(['P1', 'P2', 'P3', 'P4'])).max(4);
+
+const thresholdFields = {
+  sameModelCount: z.number().int().min(2).max(1000),
+  sameModelWindowDays: days,
+  newerModelAfterClosure: z.boolean(),
+  severeTiers: tiers,
+  safetyIsSevere: z.boolean(),
+  formalReportOpens: z.boolean(),
+};
+/** `default` holds every threshold; a product line's record only what differs from it. */
+const defaultThresholds = z.strictObject(thresholdFields);
+const productLineThresholds = z.strictObject(thresholdFields).partial();
+
+const eightDRules = z.strictObject({
+  dueHours: z.strictObject(Object.fromEntries(eightDDisciplines.map((d) => [d, hours])) as Record<Discipline, typeof hours>),
+  escalationChain: z
+    .array(z.strictObject({ to: z.string().trim().min(1).max(64), afterHours: z.number().int().nonnegative().max(24 * 365) }))
+    .min(1)
+    .max(10)
+    .refine((chain) => chain.every((level, i) => i === 0 || level.afterHours > chain[i - 1]!.afterHours), 'each level comes later than the one before'),
+});
+
+const pathOf = (path: readonly PropertyKey[]) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+const problemsOf = (schema: z.ZodType, body: unknown, whole: string): Problem[] => {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return [];
+  // A misspelt key is named itself, not the object holding it.
+  return parsed.error.issues.map((issue) => ({ field: pathOf(issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path) || whole, message: issue.message }));
+};
+
+/** The record `default` must hold every threshold; another (a product line) overrides some. */
+export function checkRecurrenceRule(body: unknown, id: string): Problem[] {
+  return problemsOf(id === 'default' ? defaultThresholds : productLineThresholds, body, 'thresholds');
+}
+
+export function checkEightDRules(body: unknown): Problem[] {
+  return problemsOf(eightDRules, body, 'rules');
+}
+
+/** What version 1 of each is seeded with: today's values. */
+export const shippedRecurrenceRules: Record<string, Partial<RecurrenceThresholds>> = {
+  default: defaultRecurrenceThresholds.default,
+  ...defaultRecurrenceThresholds.byProductLine,
+};
+export const shippedEightDRules: Record<string, EightDRules> = {
+  default: { dueHours: { ...defaultDueHours }, escalationChain: [...defaultEscalationChain] },
+};
