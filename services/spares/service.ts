@@ -3,6 +3,7 @@ import { defineRoute, type ServiceDefinition } from '@aftersales/platform';
 import { requisitionApprovalTaskQueue, sparesWorkflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
 import type { SparesDeps } from './api/common';
 import { costAllocationRoutes } from './api/cost-allocation';
+import { sparesRuleRoutes } from './api/rules';
 import { failureDecisionRoutes } from './api/failure-decisions';
 import { partRoutes } from './api/parts';
 import { pricingRoutes } from './api/pricing';
@@ -14,11 +15,11 @@ import { loadSparesConfig } from './config';
 import { sparesConsumers } from './events/consumers';
 import { sparesStreams } from './events/streams';
 import { createCaseFlow } from './store/case-flow';
-import { validateCostRules } from './domain/cost-allocation';
 import { createSparesStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
 import { createSparesModels } from './store/models';
 import { createReservationBook } from './store/reservations';
+import { createSparesRules } from './store/rules';
 import { createRequisitionActivities } from './worker/requisition-activities';
 import { createSweeps } from './worker/sweeps';
 
@@ -37,11 +38,14 @@ export const sparesService: ServiceDefinition = {
     const log = platform.logger;
     const book = createReservationBook(store, platform, log.child({ module: 'reservations' }));
     const returnPolicy = { dueDays: config.SPARES_RETURN_DUE_DAYS, chaseEveryDays: config.SPARES_RETURN_CHASE_EVERY_DAYS, flagAfterDaysOverdue: config.SPARES_RETURN_FLAG_AFTER_DAYS };
+    const rules = createSparesRules(platform, { budgetCents: config.SPARES_REQUISITION_BUDGET_CENTS, misuseInWarrantyPayer: config.SPARES_MISUSE_IN_WARRANTY_PAYER });
+    // The deployment's settings and the shipped goodwill as version 1, unless versions exist.
+    await rules.seed(platform.now());
     const flow = createCaseFlow(store, models, book, platform, log.child({ module: 'case-flow' }), {
       returnPolicy,
       salesCentreId: config.SPARES_SALES_CENTRE_ID,
       factoryId: config.SPARES_FACTORY_ID,
-      costRules: validateCostRules({ misuseInWarrantyPayer: config.SPARES_MISUSE_IN_WARRANTY_PAYER }),
+      costRulesAt: (at) => rules.costRulesAt(at),
     });
     const sweeps = createSweeps(store, book, platform.now, log.child({ module: 'sweeps' }), returnPolicy, flow);
     if (platform.config.PROCESS_ROLE !== 'api') {
@@ -53,7 +57,7 @@ export const sparesService: ServiceDefinition = {
         sweeps.runOnce().catch((err: unknown) => log.warn({ err }, 'sweep failed; next one retries'));
       }, config.SPARES_SWEEP_MS).unref();
     }
-    const deps: SparesDeps = { platform, config, store, models, book, flow };
+    const deps: SparesDeps = { platform, config, store, models, book, flow, rules };
     return {
       routes: [
         ...partRoutes(models),
@@ -64,6 +68,7 @@ export const sparesService: ServiceDefinition = {
         ...failureDecisionRoutes(deps),
         ...pricingRoutes(deps),
         ...costAllocationRoutes(deps),
+        ...sparesRuleRoutes(rules),
         defineRoute({
           method: 'post',
           path: '/v1/sweeps',

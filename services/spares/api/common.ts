@@ -6,6 +6,7 @@ import type { CaseFlow } from '../store/case-flow';
 import type { SparesStore } from '../store/collections';
 import type { SparesModels } from '../store/models';
 import type { ReservationBook } from '../store/reservations';
+import type { SparesRules } from '../store/rules';
 
 export interface SparesDeps {
   platform: Platform;
@@ -14,6 +15,7 @@ export interface SparesDeps {
   models: SparesModels;
   book: ReservationBook;
   flow: CaseFlow;
+  rules: SparesRules;
 }
 
 export const readers = ['spares', 'engineer', 'dispatcher', 'agent', 'finance', 'manager', 'auditor', 'platform'] as const;

@@ -83,7 +83,8 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
         const reasons = approvalReasons(
           { requisitionId, engineerId: requesterId, model, lines, entitlementSource: caseDoc?.entitlementSource ?? null, quoteAccepted },
           history,
-          { budgetCents: config.SPARES_REQUISITION_BUDGET_CENTS, outliers: { k: 3, madFloor: 1, minSamples: 5 } },
+          // The managed rules in force as the requisition is raised.
+          await deps.rules.approvalRulesAt(platform.now()),
         );
         const approvers = config.SPARES_APPROVERS.filter((a) => a !== requesterId);
         const doc: RequisitionDoc = {

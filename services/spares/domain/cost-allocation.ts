@@ -40,16 +40,6 @@ export interface CostRules {
 
 export const DEFAULT_COST_RULES: CostRules = { misuseInWarrantyPayer: 'customer' };
 
-/** Reads cost rules from configuration, naming the field that is wrong. */
-export function validateCostRules(input: unknown): CostRules {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new CostAllocationInputError('costRules', 'must be an object');
-  const unknown = Object.keys(input).filter((k) => k !== 'misuseInWarrantyPayer');
-  if (unknown.length > 0) throw new CostAllocationInputError(unknown[0]!, 'is not a cost rule');
-  const payer = (input as { misuseInWarrantyPayer?: unknown }).misuseInWarrantyPayer;
-  if (payer !== 'customer' && payer !== 'sales-centre') throw new CostAllocationInputError('misuseInWarrantyPayer', "must be 'customer' or 'sales-centre'");
-  return { misuseInWarrantyPayer: payer };
-}
-
 export type CaseLine =
   | { kind: 'part'; lineId: string; partNumber: string; category?: string; quantity: number; unitCostCents: number; consumable: boolean }
   | { kind: 'labour'; lineId: string; minutes: number; rateCentsPerHour: number }

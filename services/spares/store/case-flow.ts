@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createKeyLocks, insertedOnce } from '@aftersales/platform';
-import { allocateCaseCost, allocationEntries, DEFAULT_COST_RULES, DEFAULT_GOODWILL_RULES, type CostRules } from '../domain/cost-allocation';
+import { allocateCaseCost, allocationEntries, DEFAULT_COST_RULES, DEFAULT_GOODWILL_RULES } from '../domain/cost-allocation';
+import type { CaseCostRules } from '../domain/managed-rules';
 import { analysisAdjustments, classificationOf, closedCaseFrom, decisionAdjustments, decisionInForce, type FailureReviewFact } from '../domain/case-cost';
 import { returnDueAt, type ReturnPolicy } from '../domain/returns';
 import type { ConsumptionDoc, DefectiveReturnDoc, SparesStore, UnitClaimDoc, WorkOrderDoc } from './collections';
@@ -13,13 +14,14 @@ export interface CaseFlowOptions {
   returnPolicy: ReturnPolicy;
   salesCentreId: string;
   factoryId: string;
-  /** Rules the business sets (who pays for misuse in warranty); the defaults when not given. */
-  costRules?: CostRules;
+  /** The cost rules in force at an instant (managed data); the shipped ones when not given. */
+  costRulesAt?: (at: Date) => Promise<CaseCostRules>;
 }
 
 /** What happens to parts when a job is done and when its case closes. */
 export function createCaseFlow(store: SparesStore, models: SparesModels, book: ReservationBook, ctx: EventContext, log: Logger, options: CaseFlowOptions) {
-  const costRules = options.costRules ?? DEFAULT_COST_RULES;
+  // A case is split by the rules in force when it closed: a later change never re-splits a closed case.
+  const costRulesAt = options.costRulesAt ?? (async () => ({ ...DEFAULT_COST_RULES, goodwill: [...DEFAULT_GOODWILL_RULES] }));
   const consuming = createKeyLocks(store.locks, { what: 'work order consumption', now: () => ctx.now(), leaseMs: 60_000 });
   /** CaseFlow.consume, holding the work order's lock. */
   async function consumeHeld(workOrder: WorkOrderDoc, completion: NonNullable<WorkOrderDoc['completion']>, machineSerial: string, eventId: string, cause: Cause): Promise<ConsumptionDoc> {
@@ -133,7 +135,8 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
     async applyReview(requestId: string, review: FailureReviewFact): Promise<number> {
       const caseDoc = await store.cases.findOne({ _id: requestId });
       if (caseDoc?.status !== 'closed' || !caseDoc.chargedCase) return 0;
-      const target = allocateCaseCost({ ...caseDoc.chargedCase, classification: classificationOf(review) }, DEFAULT_GOODWILL_RULES, costRules);
+      const rules = await costRulesAt(new Date(caseDoc.chargedCase.closedAt));
+      const target = allocateCaseCost({ ...caseDoc.chargedCase, classification: classificationOf(review) }, rules.goodwill, rules);
       const entries = (await store.allocations.find({ caseId: requestId }).toArray()).map((e) => ({ ...e, closedAt: new Date(e.closedAt).toISOString() }));
       const adjustments = decisionAdjustments(entries, target, review.decidedAt, `review-${review.revision}`, `failure decision reviewed by ${review.decidedBy}: ${review.category}`);
       for (const e of adjustments) await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
@@ -228,7 +231,8 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
           labourRateCentsPerHour: list?.labourRateCentsPerHour ?? 0,
           travelCentsPerTrip: list?.travelCentsPerTrip ?? 0,
         });
-      const allocation = allocateCaseCost(closedCase, DEFAULT_GOODWILL_RULES, costRules);
+      const rules = await costRulesAt(new Date(closedCase.closedAt));
+      const allocation = allocateCaseCost(closedCase, rules.goodwill, rules);
       const entries = allocationEntries(allocation);
       for (const e of entries) {
         await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
@@ -261,7 +265,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         finding,
         analysedAt.toISOString(),
         { factoryId: options.factoryId, salesCentreId: options.salesCentreId, customerId: caseDoc?.customerId ?? 'unknown' },
-        costRules.misuseInWarrantyPayer,
+        (await costRulesAt(new Date(entries[0]!.closedAt))).misuseInWarrantyPayer,
       );
       for (const e of adjustments) {
         await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
