@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { problemsAgainst } from '@aftersales/platform';
 import { escalationActions, priorityTiers, validateCalendar, validatePolicy, type SlaPolicy } from '@aftersales/sla';
 
 export interface Problem {
@@ -28,13 +29,11 @@ const policySchema = z.strictObject({
   escalation: byTier(ladder),
 });
 
-const pathOf = (path: readonly PropertyKey[]) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
 
 /** Problems with a policy body, each naming its field; the shape first, then what the clocks need of it. */
 export function checkPolicy(body: unknown): Problem[] {
-  const parsed = policySchema.safeParse(body);
-  if (!parsed.success) return parsed.error.issues.map((issue) => ({ field: pathOf(issue.path) || 'policy', message: issue.message }));
-  return validatePolicy(parsed.data as SlaPolicy);
+  const problems = problemsAgainst(policySchema, body, 'policy');
+  return problems.length > 0 ? problems : validatePolicy(body as SlaPolicy);
 }
 
 /** Problems with a calendar body (the SLA package's own check, which names each field). */

@@ -1,11 +1,9 @@
 import { z } from 'zod';
+import { problemsAgainst, type RecordProblem } from '@aftersales/platform';
 import { defaultDueHours, defaultEscalationChain, eightDDisciplines, type Discipline, type EscalationLevel } from '@aftersales/workflows';
 import { defaultRecurrenceThresholds, type RecurrenceThresholds } from './recurrence';
 
-export interface Problem {
-  field: string;
-  message: string;
-}
+export type Problem = RecordProblem;
 
 /** The 8D terms an 8D opens with: how long each discipline may take, and who hears when one is overdue. */
 export interface EightDRules {
@@ -38,21 +36,13 @@ const eightDRules = z.strictObject({
     .refine((chain) => chain.every((level, i) => i === 0 || level.afterHours > chain[i - 1]!.afterHours), 'each level comes later than the one before'),
 });
 
-const pathOf = (path: readonly PropertyKey[]) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
-const problemsOf = (schema: z.ZodType, body: unknown, whole: string): Problem[] => {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return [];
-  // A misspelt key is named itself, not the object holding it.
-  return parsed.error.issues.map((issue) => ({ field: pathOf(issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path) || whole, message: issue.message }));
-};
-
 /** The record `default` must hold every threshold; another (a product line) overrides some. */
 export function checkRecurrenceRule(body: unknown, id: string): Problem[] {
-  return problemsOf(id === 'default' ? defaultThresholds : productLineThresholds, body, 'thresholds');
+  return problemsAgainst(id === 'default' ? defaultThresholds : productLineThresholds, body, 'thresholds');
 }
 
 export function checkEightDRules(body: unknown): Problem[] {
-  return problemsOf(eightDRules, body, 'rules');
+  return problemsAgainst(eightDRules, body, 'rules');
 }
 
 /** What version 1 of each is seeded with: today's values. */

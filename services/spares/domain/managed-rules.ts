@@ -1,11 +1,9 @@
 import { z } from 'zod';
+import { problemsAgainst, type RecordProblem } from '@aftersales/platform';
 import type { ApprovalRules } from './approval';
 import type { CostRules, GoodwillRule } from './cost-allocation';
 
-export interface Problem {
-  field: string;
-  message: string;
-}
+export type Problem = RecordProblem;
 
 /** Who pays what the entitlement leaves open: misuse in warranty, and goodwill shortly after it ended. */
 export interface CaseCostRules extends CostRules {
@@ -45,15 +43,7 @@ const costRules = z.strictObject({
     }),
 });
 
-const pathOf = (path: readonly PropertyKey[]) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
-function problemsOf(schema: z.ZodType, body: unknown, whole: string): Problem[] {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return [];
-  // A misspelt key is named itself, not the object holding it.
-  return parsed.error.issues.map((issue) => ({ field: pathOf(issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path) || whole, message: issue.message }));
-}
-
-export const checkApprovalRules = (body: unknown): Problem[] => problemsOf(approvalRules, body, 'rules');
-export const checkCostRules = (body: unknown): Problem[] => problemsOf(costRules, body, 'rules');
+export const checkApprovalRules = (body: unknown): Problem[] => problemsAgainst(approvalRules, body, 'rules');
+export const checkCostRules = (body: unknown): Problem[] => problemsAgainst(costRules, body, 'rules');
 
 export type { ApprovalRules };

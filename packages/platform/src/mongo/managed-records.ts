@@ -1,4 +1,5 @@
 import type { Collection } from 'mongodb';
+import type { z } from 'zod';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors';
 import type { OutgoingEvent } from '../kafka/producer';
 import { isDuplicateKeyError } from './connection';
@@ -8,6 +9,15 @@ import { insertWithOutbox } from './outbox';
 export interface RecordProblem {
   field: string;
   message: string;
+}
+
+const pathOf = (path: readonly PropertyKey[]) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+
+/** A body's problems against a schema, each named by its path (`week.1[0].start`); a misspelt key is named itself. */
+export function problemsAgainst(schema: z.ZodType, body: unknown, whole: string): RecordProblem[] {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return [];
+  return parsed.error.issues.map((issue) => ({ field: pathOf(issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path) || whole, message: issue.message }));
 }
 
 /**
