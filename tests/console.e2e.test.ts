@@ -104,6 +104,27 @@ describe('web console in a browser', () => {
     await page.getByLabel('语言').selectOption('en');
   });
 
+  it('a manager keeps the service calendars: a bad holiday file is named by line, next year imported moves the horizon', async () => {
+    await signIn('manager');
+    await page.locator('nav button[data-screen=calendars]').click();
+    const row = page.locator('tr[data-calendar="business-hours"]');
+    await row.waitFor({ timeout: 15_000 });
+    await row.getByRole('button', { name: 'business-hours' }).click();
+    await page.getByTestId('calendar-versions').waitFor();
+    const year = new Date().getFullYear() + 1;
+    await page.getByLabel('Holiday file').fill(`year ${year}\n${year}-02-30 closed Spring Festival`);
+    await page.getByLabel('Reason').fill('State Council notice');
+    await page.getByRole('button', { name: 'Import' }).click();
+    await expect.poll(() => page.getByTestId('import-error').textContent()).toContain('file line 2');
+    await page.getByLabel('Holiday file').fill([`year ${year}`, `${year}-01-01 closed 元旦`, `${year}-02-06 working 春节调休`].join('\n'));
+    await page.getByRole('button', { name: 'Import' }).click();
+    await expect.poll(() => page.getByTestId('import-outcome').textContent(), { timeout: 15_000 }).toMatch(new RegExp(`version \\d+; holidays known through ${year}-12-31`));
+    await expect.poll(() => page.getByTestId('known-through').textContent()).toContain(`${year}-12-31`);
+    // Holidays now known past the horizon: no warning on the calendar's row.
+    await expect.poll(() => row.getByTestId('horizon-warning').count(), { timeout: 15_000 }).toBe(0);
+    await page.screenshot({ path: `${screens}/manager-calendars.png`, fullPage: true });
+  });
+
   it('a dealer is offered no board, cannot see another customer\'s machine, and the API agrees', async () => {
     await signIn('dealer', 'DLR-0001');
     expect(await page.locator('nav button[data-screen]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-screen')))).toEqual(['registration']);

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Login } from '../features/auth/components/login';
 import type { Session } from '../features/auth/api/session';
 import { Board } from '../features/sla-board/components/board';
+import { CalendarsScreen } from '../features/calendars/components/calendars-screen';
 import { RegistrationScreen } from '../features/registration/components/registration-screen';
 import { setBearer } from '../lib/api';
 import { screensFor, type Screen } from '../lib/access';
@@ -78,6 +79,7 @@ function Shell() {
         <main>
           {screen === 'registration' && <RegistrationScreen />}
           {screen === 'board' && <Board />}
+          {screen === 'calendars' && <CalendarsScreen />}
           {!screen && <p>{t.nothing}</p>}
         </main>
       )}

@@ -4,12 +4,15 @@
  *   registration: POST /v1/service-requests (agent, manager, platform, dealer) and
  *                 GET /v1/machines/:serial, which every one of them may read
  *   board:        GET /v1/sla-board (agent, dispatcher, manager, auditor, platform)
+ *   calendars:    POST /v1/calendars/:id/holiday-imports (manager, platform); others may read
+ *                 calendars through the API but keep none
  */
-export type Screen = 'registration' | 'board';
+export type Screen = 'registration' | 'board' | 'calendars';
 
 export const screenRoles: Record<Screen, readonly string[]> = {
   registration: ['agent', 'manager', 'platform', 'dealer'],
   board: ['agent', 'dispatcher', 'manager', 'auditor', 'platform'],
+  calendars: ['manager', 'platform'],
 };
 
 export function screensFor(roles: readonly string[]): Screen[] {

@@ -7,5 +7,6 @@ describe('screens by role', () => {
     expect(screensFor(['dispatcher'])).toEqual(['board']);
     expect(screensFor(['dealer'])).toEqual(['registration']);
     expect(screensFor(['finance'])).toEqual([]);
+    expect(screensFor(['manager'])).toEqual(['registration', 'board', 'calendars']);
   });
 });
