@@ -48,12 +48,12 @@ export function CalendarsScreen() {
           ))}
         </tbody>
       </table>
-      {chosen && <CalendarDetail key={chosen} id={chosen} onChanged={refresh} />}
+      {chosen && <CalendarDetail key={chosen} id={chosen} newest={items.find((c) => c.id === chosen)?.version ?? null} onChanged={refresh} />}
     </section>
   );
 }
 
-function CalendarDetail({ id, onChanged }: { id: string; onChanged: () => void }) {
+function CalendarDetail({ id, newest, onChanged }: { id: string; newest: number | null; onChanged: () => void }) {
   const t = useMessages(calendarMessages);
   const when = useFormatInstant();
   const calendar = useCalendar(id);
@@ -124,7 +124,8 @@ function CalendarDetail({ id, onChanged }: { id: string; onChanged: () => void }
               </tbody>
             </table>
           )}
-          {current && <HolidayImport id={id} expectedVersion={current.version} onStored={reload} />}
+          {/* An import builds on the newest version, not the one in force while a later one waits for its effectiveFrom. */}
+          {current && newest !== null && <HolidayImport id={id} expectedVersion={newest} onStored={reload} />}
         </>
       )}
     </article>
