@@ -33,20 +33,24 @@ afterAll(async () => {
 
 describe('managed records', () => {
   it('keeps every version with who, when and why, and answers the version in force at an instant', async () => {
-    let clock = new Date('2026-01-10T00:00:00Z');
+    // Instants from the wall clock's day, so the test reads the same on any date.
+    const day = 86_400_000;
+    const t0 = Math.floor(Date.now() / day) * day;
+    const at = (days: number) => new Date(t0 + days * day);
+    let clock = at(0);
     const rules = managedRecords(kindIn(mongo, 'history'), () => clock);
     await rules.seed({ 'repeat-failures': { threshold: 3 } }, clock);
     await rules.seed({ 'repeat-failures': { threshold: 99 } }, clock); // a second start changes nothing
-    clock = new Date('2026-02-01T00:00:00Z');
-    await rules.amend('repeat-failures', { body: { threshold: 2 }, reason: 'tighter for the new model', effectiveFrom: new Date('2026-03-01T00:00:00Z') }, 'P-QUALITY');
+    clock = at(22);
+    await rules.amend('repeat-failures', { body: { threshold: 2 }, reason: 'tighter for the new model', effectiveFrom: at(50) }, 'P-QUALITY');
     expect((await rules.history('repeat-failures')).map((v) => [v.version, v.changedBy, v.reason])).toEqual([
       [1, 'seed', 'the values the platform ships with'],
       [2, 'P-QUALITY', 'tighter for the new model'],
     ]);
-    expect((await rules.inForce('repeat-failures', new Date('2026-02-15T00:00:00Z')))).toMatchObject({ version: 1, body: { threshold: 3 } });
-    expect((await rules.inForce('repeat-failures', new Date('2026-03-01T00:00:00Z')))).toMatchObject({ version: 2, body: { threshold: 2 } });
+    expect((await rules.inForce('repeat-failures', at(36)))).toMatchObject({ version: 1, body: { threshold: 3 } });
+    expect((await rules.inForce('repeat-failures', at(50)))).toMatchObject({ version: 2, body: { threshold: 2 } });
     await expect(rules.amend('repeat-failures', { body: { threshold: 0 }, reason: 'zero' }, 'P-QUALITY')).rejects.toMatchObject({ status: 422, field: 'body.threshold' });
-    await expect(rules.amend('repeat-failures', { body: { threshold: 4 }, reason: 'back', effectiveFrom: new Date('2026-01-01T00:00:00Z') }, 'P-QUALITY')).rejects.toBeInstanceOf(UnprocessableError);
+    await expect(rules.amend('repeat-failures', { body: { threshold: 4 }, reason: 'back', effectiveFrom: at(-9) }, 'P-QUALITY')).rejects.toBeInstanceOf(UnprocessableError);
   });
 
   it('two writers amending the same version: one is stored, the other gets 409, nothing is half-written', async () => {
