@@ -208,6 +208,13 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
     await eventually('the 8D closed', async () => ((await eightDsFor(olderModel)).find((e) => e.id === id)?.status === 'closed' ? true : undefined));
     const afterClosure = await api(quality(), 'POST', `/v1/eight-ds/${id}/disciplines/D8/approval`, { token: champion });
     expect(afterClosure.status, JSON.stringify(afterClosure.body)).toBe(409);
+    // Each discipline told its owner as it opened (notifications puts it in their inbox), D1's plan included.
+    const assigned = await eventually('eight D1..D8 assignments on Kafka', async () => {
+      const events = (await readTopic(bed.stack.kafkaBrokers, topic('quality.eight-ds.v1'))).map((m) => JSON.parse(m.value) as { id: string; type: string; data: { eightDId: string; discipline: string; owner: string } });
+      const mine = [...new Map(events.filter((e) => e.type === 'eight-d.discipline-assigned' && e.data.eightDId === id).map((e) => [e.id, e.data])).values()];
+      return mine.length >= 8 ? mine : undefined;
+    });
+    expect(assigned.map((d) => `${d.discipline} ${d.owner}`).sort()).toEqual(['D1 qe-on-duty', 'D2 qe-on-duty', 'D3 sc-zhao', 'D4 de-chen', 'D5 de-chen', 'D6 pe-sun', 'D7 de-chen', 'D8 qe-on-duty']);
     // The closed 8D became a knowledge-base article intake can find.
     const article = await eventually('the 8D as an article', async () => {
       const r = await api(quality(), 'GET', `/v1/articles?q=nozzle%20cracks&model=${olderModel}`, { token: champion });

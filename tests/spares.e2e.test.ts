@@ -342,6 +342,15 @@ describe('spares end to end', () => {
     ]);
     expect(lapsed).toMatchObject({ status: 'rejected', decision: { decision: 'rejected', by: 'system', lapsed: true } });
     await reader.waitFor(1, 'requisition.decided', eventsOf('requisition.decided', (d) => d.requisitionId === requisition.id && d.decision === 'rejected'));
+    // Each approver was asked as their turn began (the notifications service tells them), once each.
+    const asked = await reader.waitFor(3, 'requisition.approval-requested x3', eventsOf('requisition.approval-requested', (d) => d.requisitionId === requisition.id));
+    const askedData = asked.map((m) => (JSON.parse(m.value) as { data: { level: number; approver: string; requesterId: string; reasons: string[] } }).data).sort((a, b) => a.level - b.level);
+    expect(askedData.map((d) => [d.level, d.approver])).toEqual([
+      [0, 'spares-lead'],
+      [1, 'spares-manager'],
+      [2, 'service-head'],
+    ]);
+    expect(askedData[0]).toMatchObject({ reasons: ['value 63000 cents over budget 50000'] });
   });
 
   it('nobody approves their own requisition; another approver partially approves', async () => {

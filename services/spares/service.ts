@@ -47,7 +47,7 @@ export const sparesService: ServiceDefinition = {
       factoryId: config.SPARES_FACTORY_ID,
       costRulesAt: (at) => rules.costRulesAt(at),
     });
-    const sweeps = createSweeps(store, book, platform.now, log.child({ module: 'sweeps' }), returnPolicy, flow);
+    const sweeps = createSweeps(store, book, platform.now, log.child({ module: 'sweeps' }), returnPolicy, flow, platform);
     if (platform.config.PROCESS_ROLE !== 'api') {
       // Receipts stored before stock cards existed (or a card a crash left behind) are counted at once, not a sweep later.
       sweeps.reconcileStockCards().catch((err: unknown) => log.warn({ err }, 'stock cards not reconciled at start; the sweep retries'));

@@ -10,7 +10,7 @@ class RecordNotSettled extends Error {
 }
 
 /** The contract event for one of the workflow's facts; buildEvent checks it against its schema. */
-export function eightDEventFor(state: EightDState, fact: EightDFact): KnownEvent<'eight-d.containment-flagged@1' | 'eight-d.containment-lifted@1' | 'eight-d.escalated@1' | 'eight-d.closed@1'> {
+export function eightDEventFor(state: EightDState, fact: EightDFact): KnownEvent<'eight-d.containment-flagged@1' | 'eight-d.containment-lifted@1' | 'eight-d.escalated@1' | 'eight-d.discipline-assigned@1' | 'eight-d.closed@1'> {
   const meta = { id: fact.id, occurredAt: new Date(fact.occurredAt), source: 'quality', subject: state.eightDId, correlationId: state.eightDId, causationId: null };
   const eightDId = state.eightDId;
   switch (fact.kind) {
@@ -21,7 +21,9 @@ export function eightDEventFor(state: EightDState, fact: EightDFact): KnownEvent
     case 'containment-lifted':
       return buildEvent('eight-d.containment-lifted@1', { eightDId, flagId: fact.flagId, liftedAt: fact.occurredAt }, meta);
     case 'escalated':
-      return buildEvent('eight-d.escalated@1', { eightDId, discipline: fact.discipline, level: fact.level, to: fact.to, dueAt: fact.dueAt, escalatedAt: fact.occurredAt }, meta);
+      return buildEvent('eight-d.escalated@1', { eightDId, discipline: fact.discipline, level: fact.level, to: fact.to, dueAt: fact.dueAt, escalatedAt: fact.occurredAt, ...(fact.owner ? { owner: fact.owner } : {}) }, meta);
+    case 'discipline-assigned':
+      return buildEvent('eight-d.discipline-assigned@1', { eightDId, discipline: fact.discipline, owner: fact.owner, dueAt: fact.dueAt, assignedAt: fact.occurredAt }, meta);
     case 'closed':
       return buildEvent('eight-d.closed@1', { eightDId, problem: state.problem, rootCause: fact.rootCause, closedAt: fact.occurredAt }, meta);
     default: {

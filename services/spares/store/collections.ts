@@ -278,6 +278,21 @@ export interface RequisitionDecisionDoc extends OutboxFields {
   decidedAt: Date;
 }
 
+/** One approver asked to decide one requisition (`<requisition>#<level>`): carries requisition.approval-requested. */
+export interface ApprovalRequestDoc extends OutboxFields {
+  _id: string;
+  requisitionId: string;
+  approver: string;
+  askedAt: Date;
+}
+
+/** One chase of a defective part not returned (`<return>#<chase>`): carries defective-part.return-overdue. */
+export interface ReturnChaseDoc extends OutboxFields {
+  _id: string;
+  returnId: string;
+  chasedAt: Date;
+}
+
 export interface AllocationEntryDoc extends Omit<AllocationEntry, 'closedAt'> {
   _id: string; // case|line|cost centre
   closedAt: Date;
@@ -319,13 +334,15 @@ export function createSparesStore(connection: Connection) {
     quoteAnswers: c<QuoteAnswerDoc>('quoteAnswers'),
     requisitions: c<RequisitionDoc>('requisitions'),
     requisitionDecisions: c<RequisitionDecisionDoc>('requisitionDecisions'),
+    approvalRequests: c<ApprovalRequestDoc>('approvalRequests'),
+    returnChases: c<ReturnChaseDoc>('returnChases'),
     allocations: c<AllocationEntryDoc>('costAllocations'),
     redFlags: c<RedFlagDoc>('redFlags'),
   };
   return {
     ...store,
     /** Documents the outbox relay publishes from. */
-    outboxCollections: [store.reservations, store.reservationEnds, store.backorders, store.consumptions, store.returnAnalyses, store.failureReviews, store.quotes, store.quoteAnswers, store.requisitionDecisions] as unknown as Collection<Document>[],
+    outboxCollections: [store.reservations, store.reservationEnds, store.backorders, store.consumptions, store.returnAnalyses, store.failureReviews, store.quotes, store.quoteAnswers, store.requisitionDecisions, store.approvalRequests, store.returnChases] as unknown as Collection<Document>[],
     async init(): Promise<void> {
       await Promise.all([
         store.receipts.createIndex({ partNumber: 1, locationId: 1 }),
@@ -338,7 +355,7 @@ export function createSparesStore(connection: Connection) {
         store.quotes.createIndex({ requestId: 1 }),
         store.requisitions.createIndex({ workOrderId: 1 }),
         store.allocations.createIndex({ closedAt: 1 }),
-        ...[store.reservations, store.reservationEnds, store.backorders, store.consumptions, store.returnAnalyses, store.failureReviews, store.quotes, store.quoteAnswers, store.requisitionDecisions].map((col) =>
+        ...[store.reservations, store.reservationEnds, store.backorders, store.consumptions, store.returnAnalyses, store.failureReviews, store.quotes, store.quoteAnswers, store.requisitionDecisions, store.approvalRequests, store.returnChases].map((col) =>
           (col as unknown as Collection<Document>).createIndex({ outboxDueAt: 1 }, { sparse: true }),
         ),
       ]);

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
+import { isDuplicateKeyError } from '@aftersales/platform';
 import { returnAction, type ReturnPolicy } from '../domain/returns';
 import type { SparesStore } from '../store/collections';
 import type { CaseFlow } from '../store/case-flow';
+import { withEvent, type EventContext } from '../store/events';
 import type { ReservationBook } from '../store/reservations';
 
 /**
@@ -20,7 +22,7 @@ export const reportGraceMs = 60 * 60_000;
  * more than `_id` (expiry, state and age, every receipt), so on FerretDB v1 each reads its whole
  * collection once per sweep (every SPARES_SWEEP_MS), not once per reservation.
  */
-export function createSweeps(store: SparesStore, book: ReservationBook, now: () => Date, log: Logger, policy: ReturnPolicy, flow?: Pick<CaseFlow, 'allocate'>) {
+export function createSweeps(store: SparesStore, book: ReservationBook, now: () => Date, log: Logger, policy: ReturnPolicy, flow?: Pick<CaseFlow, 'allocate'>, events?: EventContext) {
   async function expireReservations(): Promise<number> {
     const due = await store.reservations.find({ expiresAt: { $lte: now() } }, { projection: { _id: 1, requestId: 1 } }).limit(500).toArray();
     const ended = new Set((await store.reservationEnds.find({ _id: { $in: due.map((r) => r._id) } }, { projection: { _id: 1 } }).toArray()).map((e) => e._id));
@@ -53,6 +55,16 @@ export function createSweeps(store: SparesStore, book: ReservationBook, now: () 
     for (const r of open) {
       const action = returnAction(r, at, policy);
       if (action === 'none') continue;
+      // The chase's fact first, keyed by its number: a sweep that dies before the count moves tells nobody twice.
+      const chase = r.chaseCount + 1;
+      if (events) {
+        const data = { returnId: r._id, partNumber: r.partNumber, workOrderId: r.workOrderId, requestId: r.requestId, engineerId: r.engineerId, dueAt: r.dueAt.toISOString(), chase, flagged: action === 'chase-and-flag', chasedAt: at.toISOString() };
+        await store.returnChases
+          .insertOne({ _id: `${r._id}#${chase}`, returnId: r._id, chasedAt: at, ...withEvent(events, 'defective-part.return-overdue@1', r._id, data, { correlationId: r.requestId, causationId: null }) })
+          .catch((error: unknown) => {
+            if (!isDuplicateKeyError(error)) throw error;
+          });
+      }
       await store.returns.updateOne({ _id: r._id, status: 'awaiting-return' }, { $set: { lastChasedAt: at, ...(action === 'chase-and-flag' ? { flaggedAt: at } : {}) }, $inc: { chaseCount: 1 } });
       chased++;
       log.info({ returnId: r._id, engineerId: r.engineerId, workOrderId: r.workOrderId, dueAt: r.dueAt }, 'defective part overdue: engineer chased');

@@ -4,7 +4,8 @@ import type { ContainmentFlag, Discipline, EightDState } from './messages';
 export type EightDFact = { id: string; occurredAt: string } & (
   | { kind: 'containment-flagged'; flag: ContainmentFlag }
   | { kind: 'containment-lifted'; flagId: string }
-  | { kind: 'escalated'; discipline: Discipline; level: number; to: string; dueAt: string }
+  | { kind: 'escalated'; discipline: Discipline; level: number; to: string; dueAt: string; owner?: string }
+  | { kind: 'discipline-assigned'; discipline: Discipline; owner: string; dueAt: string }
   | { kind: 'closed'; rootCause: string }
 );
 

@@ -211,8 +211,13 @@ export function sendBack(state: EightDState, input: SendBackInput, now: number):
   return { state: next, facts: [] };
 }
 
-export function assign(state: EightDState, input: AssignInput): Transition {
-  return { state: withDiscipline(state, input.discipline, (x) => ({ ...x, owner: input.owner, dueAt: input.dueAt })), facts: [] };
+/** A planned assignment is told when its discipline opens; one that waits on its owner now is told at once. */
+export function assign(state: EightDState, input: AssignInput, now: number): Transition {
+  const next = withDiscipline(state, input.discipline, (x) => ({ ...x, owner: input.owner, dueAt: input.dueAt }));
+  const x = disciplineOf(next, input.discipline);
+  if (!awaitsOwner(x) || x.dueAt === null) return { state: next, facts: [] };
+  const r = fact(next, now, { kind: 'discipline-assigned', discipline: input.discipline, owner: x.owner, dueAt: x.dueAt });
+  return { state: r.state, facts: [r.fact] };
 }
 
 function flagsFrom(state: EightDState, d: 'D3' | 'D7', content: DisciplineContent, now: number): ContainmentFlag[] {
@@ -265,6 +270,8 @@ export function approve(state: EightDState, input: DecisionInput, now: number): 
     // A due date planned earlier (an assignment) stands; otherwise the default from now.
     dueAt: x.dueAt ?? iso(now + next.dueHours[following] * hourMs),
   }));
+  const opened = disciplineOf(next, following);
+  emit({ kind: 'discipline-assigned', discipline: following, owner: opened.owner, dueAt: opened.dueAt! });
   return { state: next, facts };
 }
 
@@ -295,7 +302,7 @@ export function escalateOverdue(state: EightDState, now: number): Transition {
       if (!step || step.at > now) break;
       const escalation = { level: step.level, to: step.to, dueAt: x.dueAt!, at: iso(now) };
       next = withDiscipline(next, d, (y) => ({ ...y, escalations: [...y.escalations, escalation] }));
-      const r = fact(next, now, { kind: 'escalated', discipline: d, level: step.level, to: step.to, dueAt: x.dueAt! });
+      const r = fact(next, now, { kind: 'escalated', discipline: d, level: step.level, to: step.to, dueAt: x.dueAt!, owner: x.owner });
       next = r.state;
       facts.push(r.fact);
     }

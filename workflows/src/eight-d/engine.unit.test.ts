@@ -66,7 +66,7 @@ describe('8D disciplines', () => {
     expect(checkAssign(s, { discipline: 'D4', owner: 'ghost', dueAt: new Date(t0 + hour).toISOString(), by: 'qe-li' }, t0)).toMatchObject({ field: 'owner' });
     expect(checkAssign(s, { discipline: 'D4', owner: 'sc-zhao', dueAt: new Date(t0 - 1).toISOString(), by: 'qe-li' }, t0)).toMatchObject({ field: 'dueAt' });
     expect(checkAssign(s, { discipline: 'D0', owner: 'sc-zhao', dueAt: new Date(t0 + hour).toISOString(), by: 'qe-li' }, t0)).toMatchObject({ field: 'discipline' });
-    s = assign(s, { discipline: 'D2', owner: 'sc-zhao', dueAt: new Date(t0 + hour).toISOString(), by: 'qe-li' }).state;
+    s = assign(s, { discipline: 'D2', owner: 'sc-zhao', dueAt: new Date(t0 + hour).toISOString(), by: 'qe-li' }, t0).state;
     expect(checkSubmit(s, { by: 'someone', content: { discipline: 'D2', statement: 's', what: 'w', where: 'w', when: 'w', howMany: '1', isNot: 'n' } }, t0)).toMatchObject({ field: 'by' });
   });
 
@@ -102,6 +102,21 @@ describe('8D escalation', () => {
     expect(nextEscalationAt(all.state)).toBeNull();
   });
 
+  it('tells each discipline\'s owner when it opens, and again when a waiting discipline changes hands; a planned assignment waits for the opening', () => {
+    let s = submit(initialEightDState(input), { by: 'qe-li', content: { discipline: 'D0', actions: 'a' } }, t0).state;
+    const opened = approve(s, { discipline: 'D0', by: 'qm' }, t0);
+    expect(opened.facts).toMatchObject([{ kind: 'discipline-assigned', discipline: 'D1', owner: 'qe-li', dueAt: disciplineOf(opened.state, 'D1').dueAt }]);
+    s = opened.state;
+    const planned = assign(s, { discipline: 'D4', owner: 'qe-li', dueAt: new Date(t0 + 300 * hour).toISOString(), by: 'qe-li' }, t0);
+    expect(planned.facts).toEqual([]);
+    const moved = assign(planned.state, { discipline: 'D1', owner: 'qe-li', dueAt: new Date(t0 + 5 * hour).toISOString(), by: 'qe-li' }, t0 + 1);
+    expect(moved.facts).toMatchObject([{ kind: 'discipline-assigned', discipline: 'D1', dueAt: new Date(t0 + 5 * hour).toISOString() }]);
+    // Fact ids stay unique per 8D.
+    expect(new Set([...opened.facts, ...moved.facts].map((f) => f.id)).size).toBe(2);
+    const overdue = escalateOverdue(moved.state, t0 + 1000 * hour);
+    expect(overdue.facts[0]).toMatchObject({ kind: 'escalated', discipline: 'D1', owner: 'qe-li', level: 1 });
+  });
+
   it('stops escalating once the discipline is submitted', () => {
     const s = submit(initialEightDState(input), { by: 'qe-li', content: { discipline: 'D0', actions: 'a' } }, t0).state;
     expect(nextEscalationAt(s)).toBeNull();
@@ -132,11 +147,11 @@ describe('8D containment and closure', () => {
     let s = through(initialEightDState(input), [['qe-li', { discipline: 'D0', actions: 'a' }], ['qe-li', d1], ['qe-li', { discipline: 'D2', statement: 'Nozzle cracks', what: 'w', where: 'w', when: 'w', howMany: '3', isNot: 'n' }]], t0);
     s = submit(s, { by: 'sc-zhao', content: { discipline: 'D3', actions: 'inspect', flags: [{ scope: { model: 'LC-3015' }, instruction: 'inspect nozzle', carryParts: ['NZ-R'] }] } }, t0).state;
     const flagged = approve(s, { discipline: 'D3', by: 'qm' }, t0);
-    expect(flagged.facts).toMatchObject([{ kind: 'containment-flagged', flag: { flagId: '8D-LC-NOZZLE-1-D3-1', discipline: 'D3', carryParts: ['NZ-R'] } }]);
+    expect(flagged.facts).toMatchObject([{ kind: 'containment-flagged', flag: { flagId: '8D-LC-NOZZLE-1-D3-1', discipline: 'D3', carryParts: ['NZ-R'] } }, { kind: 'discipline-assigned', discipline: 'D4' }]);
     s = through(flagged.state, [['qe-li', { discipline: 'D4', rootCause: 'soft alloy', fiveWhys: ['why'], fishbone: { material: ['alloy'] }, escapePoint: 'incoming' }], ['qe-li', { discipline: 'D5', actions: [{ action: 'test hardness', owner: 'sc-zhao', dueAt: new Date(t0 + 100 * hour).toISOString() }] }]], t0);
     s = submit(s, { by: 'qe-li', content: { discipline: 'D6', implemented: 'i', validation: 'v', effective: true } }, t0).state;
     const lifted = approve(s, { discipline: 'D6', by: 'qm' }, t0);
-    expect(lifted.facts).toMatchObject([{ kind: 'containment-lifted', flagId: '8D-LC-NOZZLE-1-D3-1' }]);
+    expect(lifted.facts).toMatchObject([{ kind: 'containment-lifted', flagId: '8D-LC-NOZZLE-1-D3-1' }, { kind: 'discipline-assigned', discipline: 'D7' }]);
     s = through(lifted.state, [['qe-li', { discipline: 'D7', standards: [], designRules: [], otherModels: ['LC-4020'], flags: [] }]], t0);
     s = submit(s, { by: 'qe-li', content: { discipline: 'D8', summary: 'done', recognition: 'thanks' } }, t0).state;
     const closed = approve(s, { discipline: 'D8', by: 'qm' }, t0);

@@ -72,7 +72,7 @@ export async function eightD(input: EightDInput): Promise<EightDState> {
   setHandler(
     assignDisciplineUpdate,
     (step) => {
-      apply(assign(state, step));
+      apply(assign(state, step, now()));
       return state;
     },
     { validator: (step) => refuse(checkAssign(state, step, now())) },

@@ -4,7 +4,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { EscalationInput, RequisitionApprovalActivities } from './activities';
+import type { ApprovalRequest, EscalationInput, RequisitionApprovalActivities } from './activities';
 import { decideRequisitionUpdate, getRequisitionStateQuery, type RequisitionApprovalInput, type RequisitionDecision } from './messages';
 import { requisitionApproval } from './workflow';
 
@@ -20,8 +20,12 @@ const workflowsPath = new URL('../spares-workflows.ts', import.meta.url).pathnam
 describe.skipIf(!testServer)('requisitionApproval on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
   let escalations: EscalationInput[] = [];
+  let asked: ApprovalRequest[] = [];
   let decisions: (RequisitionDecision & { requisitionId: string })[] = [];
   const activities: RequisitionApprovalActivities = {
+    async askApprover(input) {
+      asked.push(input);
+    },
     async recordEscalation(input) {
       escalations.push(input);
     },
@@ -36,6 +40,7 @@ describe.skipIf(!testServer)('requisitionApproval on the time-skipping server', 
   });
   beforeEach(async () => {
     escalations = [];
+    asked = [];
     decisions = [];
     env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer! } } });
   });
@@ -83,6 +88,12 @@ describe.skipIf(!testServer)('requisitionApproval on the time-skipping server', 
       expect(final.escalations.map((e) => Math.round((Date.parse(e.at) - startedAt) / hour))).toEqual([4, 8]);
       expect(Math.round((Date.parse(final.decision!.at) - startedAt) / hour)).toBe(12);
       expect(escalations.map((e) => e.toApprover)).toEqual(['manager', 'head']);
+      // Each approver is asked as their turn starts, with their own deadline.
+      expect(asked.map((a) => [a.level, a.approver, Math.round((Date.parse(a.deadlineAt) - startedAt) / hour)])).toEqual([
+        [0, 'lead', 4],
+        [1, 'manager', 8],
+        [2, 'head', 12],
+      ]);
       expect(decisions).toEqual([expect.objectContaining({ requisitionId: args.requisitionId, decision: 'rejected', by: 'system', lapsed: true })]);
       if (process.env.REQUISITION_HISTORY_OUT) writeFileSync(process.env.REQUISITION_HISTORY_OUT, historyToJSON(await handle.fetchHistory()));
     });

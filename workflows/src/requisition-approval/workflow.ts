@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { RequisitionApprovalActivities } from './activities';
 import { checkDecision, decisionOf, lapsedDecision } from './decision';
 import { decideRequisitionUpdate, getRequisitionStateQuery, type RequisitionApprovalInput, type RequisitionApprovalState } from './messages';
@@ -43,7 +43,10 @@ export async function requisitionApproval(input: RequisitionApprovalInput): Prom
     },
   );
 
+  // Requisitions raised before approvers were told replay without asking; the others ask each approver in turn.
+  const asks = patched('ask-each-approver');
   for (let level = 0; level < input.approvers.length; level++) {
+    if (asks) await activities.askApprover({ requisitionId: input.requisitionId, level, approver: state.currentApprover, deadlineAt: state.deadlineAt, at: now() });
     if (await condition(() => state.decision !== null, input.deadlineMs)) break;
     const next = input.approvers[level + 1];
     if (next === undefined) {

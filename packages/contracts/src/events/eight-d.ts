@@ -46,8 +46,11 @@ export const eightDContainmentFlaggedV1 = z.object({
 });
 export const eightDContainmentLiftedV1 = z.object({ eightDId: id, flagId: id, liftedAt: instant });
 
-/** A discipline is overdue and went one level up the chain. */
-export const eightDEscalatedV1 = z.object({ eightDId: id, discipline: disciplineSchema, level: z.number().int().positive(), to: id, dueAt: instant, escalatedAt: instant });
+/** A discipline is overdue and went one level up the chain. `owner` (added later, optional) is who still owes it. */
+export const eightDEscalatedV1 = z.object({ eightDId: id, discipline: disciplineSchema, level: z.number().int().positive(), to: id, dueAt: instant, escalatedAt: instant, owner: id.nullable().optional() });
+
+/** A discipline now waits on its owner (it opened, or was given to someone else or a new due date). */
+export const eightDDisciplineAssignedV1 = z.object({ eightDId: id, discipline: disciplineSchema, owner: id, dueAt: instant, assignedAt: instant });
 
 export const eightDClosedV1 = z.object({ eightDId: id, problem: problemSchema, rootCause: z.string().min(1), closedAt: instant });
 
@@ -56,6 +59,7 @@ export const eightDContracts = {
   'eight-d.containment-flagged@1': { topic: topics.eightDs, schema: eightDContainmentFlaggedV1 },
   'eight-d.containment-lifted@1': { topic: topics.eightDs, schema: eightDContainmentLiftedV1 },
   'eight-d.escalated@1': { topic: topics.eightDs, schema: eightDEscalatedV1 },
+  'eight-d.discipline-assigned@1': { topic: topics.eightDs, schema: eightDDisciplineAssignedV1 },
   'eight-d.closed@1': { topic: topics.eightDs, schema: eightDClosedV1 },
 } as const satisfies Record<string, ContractEntry>;
 

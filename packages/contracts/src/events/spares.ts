@@ -28,6 +28,35 @@ export const requisitionDecidedV1 = z.object({
   decidedAt: instant,
 });
 
+/** A requisition waits on an approver: the first on raising, the next each time the previous one let the deadline pass. */
+export const requisitionApprovalRequestedV1 = z.object({
+  requisitionId: id,
+  workOrderId: id,
+  requestId: id,
+  requesterId: id,
+  /** A person id or a duty role, as spares' approver chain names it. */
+  approver: id,
+  /** 0 for the first approver asked. */
+  level: z.number().int().nonnegative(),
+  deadlineAt: instant,
+  reasons: z.array(z.string()),
+  lines: z.array(z.object({ partNumber: id, quantity: z.number().int().positive() })).min(1),
+  askedAt: instant,
+});
+
+/** A defective part was not returned by its due date: the engineer is chased (again); `flagged` once past the limit. */
+export const defectivePartReturnOverdueV1 = z.object({
+  returnId: id,
+  partNumber: id,
+  workOrderId: id,
+  requestId: id,
+  engineerId: id.nullable(),
+  dueAt: instant,
+  chase: z.number().int().positive(),
+  flagged: z.boolean(),
+  chasedAt: instant,
+});
+
 const quoteBase = { quoteId: id, requestId: id, workOrderId: id.nullable() };
 /** Paid work waits for the customer's yes: the request's clocks pause until the quote is answered. */
 export const quoteIssuedV1 = z.object({ ...quoteBase, totalCents: z.number().int().nonnegative(), currency: z.string().length(3), validUntil: instant, issuedAt: instant });
@@ -80,9 +109,11 @@ export const sparesContracts = {
   'parts.released@1': { topic: topics.reservations, schema: partsReleasedV1 },
   'parts.consumed@1': { topic: topics.reservations, schema: partsConsumedV1 },
   'requisition.decided@1': { topic: topics.reservations, schema: requisitionDecidedV1 },
+  'requisition.approval-requested@1': { topic: topics.reservations, schema: requisitionApprovalRequestedV1 },
   'quote.issued@1': { topic: topics.reservations, schema: quoteIssuedV1 },
   'quote.accepted@1': { topic: topics.reservations, schema: quoteAcceptedV1 },
   'quote.declined@1': { topic: topics.reservations, schema: quoteDeclinedV1 },
   'defective-part.returned@1': { topic: topics.returns, schema: defectivePartReturnedV1 },
   'failure-decision.reviewed@1': { topic: topics.returns, schema: failureDecisionReviewedV1 },
+  'defective-part.return-overdue@1': { topic: topics.returns, schema: defectivePartReturnOverdueV1 },
 } as const satisfies Record<string, ContractEntry>;
