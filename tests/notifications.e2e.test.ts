@@ -23,7 +23,7 @@ const quickPolicy: SlaPolicy = {
   escalation: { P1: quickLadder, P2: quickLadder, P3: quickLadder, P4: quickLadder },
 };
 
-interface Notice { id: string; kind: string; title: string; body: string; subject: string; readAt: string | null; acknowledgedAt: string | null; acknowledgedBy: string | null; eventId: string; because: string; urgent: boolean; chainId: string | null }
+interface Notice { id: string; kind: string; title: string; body: string; subject: string; readAt: string | null; acknowledgedAt: string | null; acknowledgedBy: string | null; acknowledgedVia?: string; eventId: string; because: string; urgent: boolean; chainId: string | null }
 interface MailMessage { ID: string; Subject: string; To: { Address: string }[]; MessageID: string }
 
 /**
@@ -36,7 +36,7 @@ describe('notifications: escalations reach the person on duty', () => {
   const { smtpUrl } = inject('stack');
   const bed = useTestBed('notify', {
     intake: { PROCESS_ROLE: 'all' },
-    notifications: { NOTIFY_MAIL_POLL_MS: '300', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}) },
+    notifications: { NOTIFY_MAIL_POLL_MS: '300', NOTIFY_PUBLIC_URL: 'https://notify.e2e.example', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}) },
   });
   const tag = randomUUID().slice(0, 8);
   const supervisor = `SUP-${tag}`;
@@ -159,9 +159,26 @@ describe('notifications: escalations reach the person on duty', () => {
     const passed = await eventually('the escalation passed on to the stand-in', async () => (await inbox(standInToken, standIn)).find((n) => n.chainId === escalation.id), { timeoutMs: 90_000, intervalMs: 1000 });
     expect(passed).toMatchObject({ kind: 'sla-escalation', because: 'passed-on', subject: requestId });
     expect(passed.body).toContain('Passed on to you: 王芳 did not acknowledge this within 0.5 min.');
-    await eventually('the stand-in e-mailed', async () => ((await mails(standInEmail)).length === 1 ? true : undefined), { timeoutMs: 30_000, intervalMs: 500 });
-    const standInAck = await api(notifications(), 'POST', `/v1/notices/${passed.id}/acknowledgement`, { token: standInToken });
-    expect(standInAck.status, JSON.stringify(standInAck.body)).toBe(200);
+    const [standInMail] = await eventually('the stand-in e-mailed', async () => {
+      const found = await mails(standInEmail);
+      return found.length === 1 ? found : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    // The stand-in acknowledges from the e-mail, without logging in: the link opens the notice
+    // (opening changes nothing: mail scanners open links too), its button acknowledges.
+    const standInText = ((await (await fetch(`${mailApi}/message/${standInMail!.ID}`)).json()) as { Text: string }).Text;
+    const link = /Acknowledge it \(no login needed\): (https:\/\/notify\.e2e\.example(\/v1\/acknowledgements\/\S+))/.exec(standInText);
+    expect(link, standInText).not.toBeNull();
+    const linkPath = link![2]!;
+    const opened = await fetch(`${notifications().url}${linkPath}`);
+    expect([opened.status, opened.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await opened.text()).toContain('<button type="submit">Acknowledge</button>');
+    expect((await inbox(standInToken, standIn)).find((n) => n.id === passed.id)?.acknowledgedAt).toBeNull();
+    const forged = await fetch(`${notifications().url}${linkPath.slice(0, -3)}abc`, { method: 'POST' });
+    expect(forged.status).toBe(404);
+    const pressed = await fetch(`${notifications().url}${linkPath}`, { method: 'POST' });
+    expect(pressed.status).toBe(200);
+    expect(await pressed.text()).toContain('Acknowledged: ' + standIn);
+    expect((await inbox(standInToken, standIn)).find((n) => n.id === passed.id)).toMatchObject({ acknowledgedBy: standIn, acknowledgedVia: 'email-link' });
     await withTemporal(bed.stack, async (client) => {
       for (const n of told.filter((x) => x.urgent)) bed.started.push(acknowledgementChainId(n.id));
       const chain = await eventually('the escalation chain acknowledged', async () => {

@@ -12,7 +12,15 @@ export const notificationsEnvSchema = z.object({
   NOTIFY_FROM: z.email().default('after-sales@notify.example.com'),
   /** Base URLs of the services whose items notices link to. */
   NOTIFY_INTAKE_URL: url.default('http://127.0.0.1:8081'),
+  NOTIFY_DISPATCH_URL: url.default('http://127.0.0.1:8082'),
+  NOTIFY_SPARES_URL: url.default('http://127.0.0.1:8083'),
   NOTIFY_QUALITY_URL: url.default('http://127.0.0.1:8084'),
+  /** Where people's browsers reach this service: the base of the acknowledgement links in e-mails. */
+  NOTIFY_PUBLIC_URL: url.default('http://127.0.0.1:8085'),
+  /** Signs acknowledgement links (HMAC); set your own in every real deployment, and keep it when you scale out. */
+  NOTIFY_LINK_SECRET: z.string().min(16).default('local-stack-only-acknowledgement-link-secret'),
+  /** Facts older than this when they are read (a stream read from its beginning) are recorded as seen and tell nobody. */
+  NOTIFY_MAX_FACT_AGE_HOURS: positiveInt.default(72),
   /** How often the worker looks for e-mail due (a new notice also wakes it). */
   NOTIFY_MAIL_POLL_MS: positiveInt.default(1000),
   /** A claimed send not finished after this long (its process died) is tried again. */

@@ -1,11 +1,12 @@
-import { topics } from '@aftersales/contracts';
 import type { ServiceDefinition } from '@aftersales/platform';
 import { acknowledgementTaskQueue, notificationsWorkflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
+import { acknowledgementLinkRoutes } from './api/acknowledgement-links';
 import { directoryRoutes } from './api/directory';
 import { inboxRoutes } from './api/inbox';
 import { webhookRoutes } from './api/webhooks';
 import { loadNotificationsConfig } from './config';
-import { notificationsConsumers } from './events/consumers';
+import { ackToken } from './domain/ack-link';
+import { notificationsConsumers, notificationsTopics } from './events/consumers';
 import { createNotificationsStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
 import { createAcknowledgementActivities } from './worker/acknowledgement-activities';
@@ -24,6 +25,7 @@ export const notificationsService: ServiceDefinition = {
     await store.init();
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(store, platform.now());
     const runsWorker = platform.config.PROCESS_ROLE !== 'api';
+    const ackLinkFor = (noticeId: string) => `${config.NOTIFY_PUBLIC_URL.replace(/\/$/, '')}/v1/acknowledgements/${ackToken(noticeId, config.NOTIFY_LINK_SECRET)}`;
     const mail = runsWorker
       ? createMailSender(store, {
           smtpUrl: config.SMTP_URL,
@@ -40,14 +42,14 @@ export const notificationsService: ServiceDefinition = {
       : null;
     hooks?.start();
     return {
-      routes: [...directoryRoutes(store, platform.now), ...inboxRoutes(store, platform), ...webhookRoutes(store, platform.now, () => hooks?.nudge())],
+      routes: [...directoryRoutes(store, platform.now), ...inboxRoutes(store, platform), ...acknowledgementLinkRoutes(store, platform, config.NOTIFY_LINK_SECRET), ...webhookRoutes(store, platform.now, () => hooks?.nudge())],
       outboxCollections: [],
-      topics: [topics.serviceRequests, topics.eightDs, topics.calendars],
-      consumers: notificationsConsumers(platform, store, { intakeUrl: config.NOTIFY_INTAKE_URL, qualityUrl: config.NOTIFY_QUALITY_URL }, () => {
+      topics: notificationsTopics,
+      consumers: notificationsConsumers(platform, store, { intakeUrl: config.NOTIFY_INTAKE_URL, dispatchUrl: config.NOTIFY_DISPATCH_URL, sparesUrl: config.NOTIFY_SPARES_URL, qualityUrl: config.NOTIFY_QUALITY_URL }, { maxFactAgeHours: config.NOTIFY_MAX_FACT_AGE_HOURS, ackLinkFor }, () => {
         mail?.nudge();
         hooks?.nudge();
       }),
-      temporalWorkers: [{ taskQueue: acknowledgementTaskQueue, workflowsPath: notificationsWorkflowsPath, workflowInterceptorModules, activities: createAcknowledgementActivities(store, platform.now) }],
+      temporalWorkers: [{ taskQueue: acknowledgementTaskQueue, workflowsPath: notificationsWorkflowsPath, workflowInterceptorModules, activities: createAcknowledgementActivities(store, platform.now, ackLinkFor) }],
     };
   },
 };

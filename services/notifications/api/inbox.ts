@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, ForbiddenError, identifier, NotFoundError, type Platform, type Principal, type RouteSpec } from '@aftersales/platform';
-import { acknowledgedSignal, acknowledgementChainId } from '@aftersales/workflows';
+import { acknowledgeNotice } from '../store/acknowledge';
 import type { DeliveryDoc, NoticeDoc, NotificationsStore } from '../store/collections';
 
 /** Staff read their own inbox; managers and the platform may act for anyone, auditors read anyone's. */
@@ -25,18 +25,6 @@ const deliveryView = ({ _id, ...d }: DeliveryDoc) => ({ id: _id, ...d });
 /** A person's inbox: list, unread count, mark read, acknowledge; and the evidence per request or 8D. */
 export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 'now' | 'temporal' | 'logger'>): RouteSpec[] {
   const { now } = platform;
-  /**
-   * Stops the notice's chain. The acknowledgement is stored first; if the signal is lost the chain
-   * finds it recorded before it tells the next person.
-   */
-  async function stopChain(doc: NoticeDoc, by: string, at: Date): Promise<void> {
-    if (!doc.chainId) return;
-    try {
-      await platform.temporal.workflow.getHandle(acknowledgementChainId(doc.chainId)).signal(acknowledgedSignal, { noticeId: doc._id, by, at: at.toISOString() });
-    } catch (err) {
-      platform.logger.warn({ err, noticeId: doc._id, chainId: doc.chainId }, 'acknowledgement not signalled to its chain (ended, or Temporal unreachable); the chain reads it before passing on');
-    }
-  }
   /** Unknown people are 404 before anyone's right to their inbox is judged. */
   async function person(id: string): Promise<void> {
     if (!(await store.people.findOne({ _id: id }, { projection: { _id: 1 } }))) throw new NotFoundError('person', id, 'id');
@@ -107,12 +95,7 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       handler: async ({ params, principal }) => {
         const doc = await notice(params.id);
         mayAct(principal, doc.personId);
-        if (!doc.acknowledgedAt) {
-          const at = now();
-          const by = principal?.sub ?? doc.personId;
-          await store.notices.updateOne({ _id: doc._id, acknowledgedAt: null }, { $set: { acknowledgedAt: at, acknowledgedBy: by, readAt: doc.readAt ?? at } });
-          await stopChain(doc, by, at);
-        }
+        await acknowledgeNotice(store, platform, doc, principal?.sub ?? doc.personId, 'inbox');
         return { status: 200, body: noticeView(await notice(params.id)) };
       },
     }),

@@ -6,13 +6,29 @@ import type { Language } from './duty';
  * consumer hands in the event's data, this answers the roles and the words in each language.
  */
 
-export type NoticeKind = 'sla-warning' | 'sla-breached' | 'sla-escalation' | 'eight-d-opened' | 'eight-d-escalated' | 'calendar-horizon-short';
+export type NoticeKind =
+  | 'sla-warning'
+  | 'sla-breached'
+  | 'sla-escalation'
+  | 'work-assigned'
+  | 'requisition-approval'
+  | 'return-overdue'
+  | 'eight-d-opened'
+  | 'eight-d-assigned'
+  | 'eight-d-escalated'
+  | 'eight-d-closed'
+  | 'calendar-horizon-short';
 
 export type Call =
   | { kind: 'sla-warning' | 'sla-breached'; requestId: string; clock: string; tier: string; dueAt: string }
   | { kind: 'sla-escalation'; requestId: string; clock: string; tier: string; action: string; step: number; newTier: string; breachedAt: string }
+  | { kind: 'work-assigned'; requestId: string; workOrderId: string; engineerId: string; plannedStart: string | null }
+  | { kind: 'requisition-approval'; requestId: string; requisitionId: string; requesterId: string; approver: string; level: number; deadlineAt: string; reasons: string[]; lines: { partNumber: string; quantity: number }[] }
+  | { kind: 'return-overdue'; requestId: string; returnId: string; partNumber: string; engineerId: string | null; dueAt: string; chase: number; flagged: boolean }
   | { kind: 'eight-d-opened'; eightDId: string; model: string; failureMode: string; reason: string }
-  | { kind: 'eight-d-escalated'; eightDId: string; discipline: string; level: number; to: string; dueAt: string }
+  | { kind: 'eight-d-assigned'; eightDId: string; discipline: string; owner: string; dueAt: string }
+  | { kind: 'eight-d-escalated'; eightDId: string; discipline: string; level: number; to: string; dueAt: string; owner?: string | null }
+  | { kind: 'eight-d-closed'; eightDId: string; rootCause: string }
   | { kind: 'calendar-horizon-short'; calendarId: string; knownThrough: string; neededThrough: string };
 
 /** Duty roles an SLA escalation step goes to (data: a ladder's action names no person). */
@@ -23,23 +39,40 @@ export const escalationRoles: Record<string, string[]> = {
   'raise-tier': ['service-manager'],
 };
 
-/** The duty roles a call goes to. An 8D escalation names its level's role itself. */
-export function rolesFor(call: Call): string[] {
+/** Spares gets a person to chase when a part is long overdue (flagged), besides the engineer. */
+export const returnFlaggedRole = 'spares-manager';
+
+/**
+ * Whom a call goes to: duty roles, or names the fact itself gives (an engineer, an approver, an 8D
+ * owner), which are a person in the directory or else a duty role. An overdue discipline tells its
+ * owner at the first level and the level's role every time.
+ */
+export function recipientsFor(call: Call): string[] {
   switch (call.kind) {
     case 'sla-warning':
     case 'sla-breached':
       return ['supervisor'];
     case 'sla-escalation':
       return escalationRoles[call.action] ?? ['supervisor'];
+    case 'work-assigned':
+      return [call.engineerId];
+    case 'requisition-approval':
+      return [call.approver];
+    case 'return-overdue':
+      return [...(call.engineerId ? [call.engineerId] : []), ...(call.flagged ? [returnFlaggedRole] : [])];
     case 'eight-d-opened':
+    case 'eight-d-closed':
       return ['quality-owner'];
+    case 'eight-d-assigned':
+      return [call.owner];
     case 'eight-d-escalated':
-      return [call.to];
+      return [...new Set([call.to, ...(call.level === 1 && call.owner ? [call.owner] : [])])];
     case 'calendar-horizon-short':
       return ['calendar-owner'];
   }
 }
 
+/** The request or 8D the notice is filed under (a requisition or a return belongs to its request). */
 export const subjectOf = (call: Call): string => ('requestId' in call ? call.requestId : 'eightDId' in call ? call.eightDId : `calendar ${call.calendarId}`);
 
 /** Urgent notices go out at once and wait for acknowledgement: P1 breaches and every escalation. */
@@ -91,9 +124,37 @@ export function render(call: Call, language: Language, timeZone: string, link: s
       if (call.newTier !== call.tier) lines.push(zh ? `优先级提升为 ${call.newTier}` : `Tier raised to ${call.newTier}`);
       break;
     }
+    case 'work-assigned':
+      title = zh ? `新工单：${call.workOrderId}（服务请求 ${call.requestId}）` : `Work order ${call.workOrderId} assigned to you (request ${call.requestId})`;
+      lines = [call.plannedStart ? (zh ? `计划开始：${at(call.plannedStart)}` : `Planned start: ${at(call.plannedStart)}`) : zh ? '尚未排定开始时间' : 'No start planned yet'];
+      break;
+    case 'requisition-approval': {
+      const parts = call.lines.map((l) => `${l.partNumber} × ${l.quantity}`).join(', ');
+      title = zh ? `领料单 ${call.requisitionId} 待您审批` : `Requisition ${call.requisitionId} waits for your approval`;
+      lines = [
+        zh ? `申请人：${call.requesterId}；备件：${parts}` : `Requested by ${call.requesterId}: ${parts}`,
+        zh ? `需审批原因：${call.reasons.join('；')}` : `Why it needs approval: ${call.reasons.join('; ')}`,
+        zh ? `请在 ${at(call.deadlineAt)} 前审批，否则将转给下一位审批人。` : `Decide by ${at(call.deadlineAt)}; after that it moves to the next approver.`,
+      ];
+      if (call.level > 0) lines.unshift(zh ? `上一位审批人未在期限内处理（第 ${call.level} 次升级）。` : `The previous approver did not decide in time (escalation ${call.level}).`);
+      break;
+    }
+    case 'return-overdue':
+      title = zh ? `故障件 ${call.partNumber} 未按期返还（${call.returnId}）` : `Defective ${call.partNumber} not returned (${call.returnId})`;
+      lines = [zh ? `应于 ${at(call.dueAt)} 前返还；第 ${call.chase} 次催还。` : `It was due back ${at(call.dueAt)}; reminder ${call.chase}.`];
+      if (call.flagged) lines.push(zh ? '已超过期限，已记录为异常。' : 'Past the limit: it is now a red flag.');
+      break;
     case 'eight-d-opened':
       title = zh ? `新 8D：${call.eightDId}（${call.model}，${call.failureMode}）` : `New 8D ${call.eightDId} (${call.model}, ${call.failureMode})`;
       lines = [call.reason];
+      break;
+    case 'eight-d-assigned':
+      title = zh ? `8D ${call.eightDId} 的 ${call.discipline} 由您负责` : `8D ${call.eightDId}: ${call.discipline} is yours`;
+      lines = [zh ? `完成期限：${at(call.dueAt)}` : `Due: ${at(call.dueAt)}`];
+      break;
+    case 'eight-d-closed':
+      title = zh ? `8D ${call.eightDId} 已关闭，客户报告已生成` : `8D ${call.eightDId} closed: the customer report is ready`;
+      lines = [zh ? `根本原因：${call.rootCause}` : `Root cause: ${call.rootCause}`];
       break;
     case 'eight-d-escalated':
       title = zh ? `8D ${call.eightDId} 的 ${call.discipline} 已逾期（第 ${call.level} 级升级）` : `8D ${call.eightDId}: ${call.discipline} overdue (escalation level ${call.level})`;
@@ -113,12 +174,26 @@ export function render(call: Call, language: Language, timeZone: string, link: s
   return { title, body: lines.join('\n') };
 }
 
+/** The e-mail's text: the notice's words and, for one that waits for acknowledgement, the link that acknowledges it. */
+export function emailText(body: string, language: Language, ackUrl: string | null): string {
+  if (!ackUrl) return body;
+  return `${body}\n\n${language === 'zh-CN' ? `确认收到（无需登录）：${ackUrl}` : `Acknowledge it (no login needed): ${ackUrl}`}`;
+}
+
 /** One notice per event and person: its id is derived from both, so a re-delivery finds it taken. */
 export function noticeId(eventId: string, personId: string): string {
   return `NTC-${createHash('sha256').update(`${eventId}\u0000${personId}`).digest('hex').slice(0, 24)}`;
 }
 
 export const deliveryId = (notice: string, channel: 'inbox' | 'email'): string => `${notice}.${channel}`;
+
+/**
+ * Whether a fact is too old to tell anyone: a consumer group reading a stream from its beginning
+ * (a new deployment, or a topic newly subscribed) would otherwise page people about last year.
+ */
+export function tooOldToTell(occurredAt: Date, now: Date, maxAgeHours: number): boolean {
+  return now.getTime() - occurredAt.getTime() > maxAgeHours * 3_600_000;
+}
 
 /** Seconds to wait before the next e-mail attempt: 2, 4, 8 ... capped at five minutes. */
 export function retryDelaySeconds(attempt: number): number {

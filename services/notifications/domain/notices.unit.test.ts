@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { deliveryId, isUrgent, noticeId, render, retryDelaySeconds, rolesFor, type Call } from './notices';
+import { deliveryId, isUrgent, noticeId, recipientsFor, render, retryDelaySeconds, tooOldToTell, type Call } from './notices';
 
 const breach: Call = { kind: 'sla-breached', requestId: 'SR-20260310-AAAAAA', clock: 'first-response', tier: 'P1', dueAt: '2026-03-10T02:00:00Z' };
 const link = 'http://127.0.0.1:8081/v1/service-requests/SR-20260310-AAAAAA';
@@ -8,16 +8,40 @@ const horizon: Call = { kind: 'calendar-horizon-short', calendarId: 'business-ho
 
 describe('who a fact calls for', () => {
   it('SLA facts go to the supervisor, customer and tier steps to the service manager, an 8D level to the role it names', () => {
-    expect(rolesFor(breach)).toEqual(['supervisor']);
-    expect(rolesFor({ ...breach, kind: 'sla-warning' })).toEqual(['supervisor']);
+    expect(recipientsFor(breach)).toEqual(['supervisor']);
+    expect(recipientsFor({ ...breach, kind: 'sla-warning' })).toEqual(['supervisor']);
     const step = { kind: 'sla-escalation', requestId: 'SR-1', clock: 'on-site', tier: 'P1', step: 3, newTier: 'P1', breachedAt: breach.dueAt } as const;
-    expect(rolesFor({ ...step, action: 'notify-supervisor' })).toEqual(['supervisor']);
-    expect(rolesFor({ ...step, action: 'tell-customer' })).toEqual(['service-manager']);
-    expect(rolesFor({ ...step, action: 'raise-tier' })).toEqual(['service-manager']);
-    expect(rolesFor({ kind: 'eight-d-escalated', eightDId: '8D-X-FM-1', discipline: 'D3', level: 2, to: 'quality-manager', dueAt: breach.dueAt })).toEqual(['quality-manager']);
-    expect(rolesFor({ kind: 'eight-d-opened', eightDId: '8D-X-FM-1', model: 'X', failureMode: 'FM', reason: 'r' })).toEqual(['quality-owner']);
-    expect(rolesFor(horizon)).toEqual(['calendar-owner']);
+    expect(recipientsFor({ ...step, action: 'notify-supervisor' })).toEqual(['supervisor']);
+    expect(recipientsFor({ ...step, action: 'tell-customer' })).toEqual(['service-manager']);
+    expect(recipientsFor({ ...step, action: 'raise-tier' })).toEqual(['service-manager']);
+    expect(recipientsFor({ kind: 'eight-d-escalated', eightDId: '8D-X-FM-1', discipline: 'D3', level: 2, to: 'quality-manager', dueAt: breach.dueAt })).toEqual(['quality-manager']);
+    expect(recipientsFor({ kind: 'eight-d-opened', eightDId: '8D-X-FM-1', model: 'X', failureMode: 'FM', reason: 'r' })).toEqual(['quality-owner']);
+    expect(recipientsFor(horizon)).toEqual(['calendar-owner']);
     expect(isUrgent(horizon)).toBe(false);
+  });
+
+  it('tasks go to the person the fact names: the engineer, the approver asked, the 8D owner; an overdue discipline tells its owner at the first level only', () => {
+    expect(recipientsFor({ kind: 'work-assigned', requestId: 'SR-1', workOrderId: 'WO-1', engineerId: 'ENG-SH-01', plannedStart: null })).toEqual(['ENG-SH-01']);
+    const asked: Call = { kind: 'requisition-approval', requestId: 'SR-1', requisitionId: 'REQ-1', requesterId: 'ENG-SH-01', approver: 'spares-manager', level: 1, deadlineAt: breach.dueAt, reasons: ['over budget'], lines: [{ partNumber: 'P-LENS', quantity: 4 }] };
+    expect(recipientsFor(asked)).toEqual(['spares-manager']);
+    const overdue = { kind: 'return-overdue', requestId: 'SR-1', returnId: 'RET-1', partNumber: 'P-LENS', engineerId: 'ENG-SH-01', dueAt: breach.dueAt, chase: 1, flagged: false } as const;
+    expect(recipientsFor(overdue)).toEqual(['ENG-SH-01']);
+    expect(recipientsFor({ ...overdue, flagged: true, engineerId: null })).toEqual(['spares-manager']);
+    expect(recipientsFor({ kind: 'eight-d-assigned', eightDId: '8D-1', discipline: 'D3', owner: 'qe-li', dueAt: breach.dueAt })).toEqual(['qe-li']);
+    const late = { kind: 'eight-d-escalated', eightDId: '8D-1', discipline: 'D3', level: 1, to: 'quality-engineering-lead', dueAt: breach.dueAt, owner: 'qe-li' } as const;
+    expect(recipientsFor(late)).toEqual(['quality-engineering-lead', 'qe-li']);
+    expect(recipientsFor({ ...late, level: 2, to: 'quality-manager' })).toEqual(['quality-manager']);
+    expect(recipientsFor({ kind: 'eight-d-closed', eightDId: '8D-1', rootCause: 'soft alloy' })).toEqual(['quality-owner']);
+    // Tasks are not escalations: the requisition's own chain moves it on, so nobody is asked to acknowledge.
+    expect(isUrgent(asked)).toBe(false);
+    expect(render(asked, 'en', 'Asia/Shanghai', link).body).toContain('escalation 1');
+    expect(render(asked, 'zh-CN', 'Asia/Shanghai', link).title).toBe('领料单 REQ-1 待您审批');
+  });
+
+  it('a fact older than the limit when read tells nobody; one just inside does', () => {
+    const now = new Date('2026-03-10T12:00:00Z');
+    expect(tooOldToTell(new Date(now.getTime() - 72 * 3_600_000), now, 72)).toBe(false);
+    expect(tooOldToTell(new Date(now.getTime() - 72 * 3_600_000 - 1), now, 72)).toBe(true);
   });
 
   it('a P1 breach and every escalation are urgent; a warning and a P3 breach are not', () => {

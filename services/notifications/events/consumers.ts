@@ -2,15 +2,27 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@te
 import { topics, type KnownEvent } from '@aftersales/contracts';
 import { applyOnce, type ConsumedEvent, type ConsumerSpec, type Platform } from '@aftersales/platform';
 import { acknowledgementChainId, acknowledgementTaskQueue, type acknowledgementChain } from '@aftersales/workflows';
-import type { Call } from '../domain/notices';
+import { tooOldToTell, type Call } from '../domain/notices';
 import type { NotificationsStore } from '../store/collections';
-import { tell, type FactToTell, type TellOutcome } from '../store/notifier';
+import { tell, type AckLinkFor, type FactToTell, type TellOutcome } from '../store/notifier';
 import { queueWebhooks } from '../worker/webhooks';
 
 export const notificationsConsumer = 'notifications';
 
+/** Every stream with a fact that calls for a person. */
+export const notificationsTopics = [topics.serviceRequests, topics.workOrders, topics.reservations, topics.returns, topics.eightDs, topics.calendars];
+
+const pick = <T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> => Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+
+export interface ConsumerOptions {
+  maxFactAgeHours: number;
+  ackLinkFor?: AckLinkFor;
+}
+
 export interface Links {
   intakeUrl: string;
+  dispatchUrl: string;
+  sparesUrl: string;
   qualityUrl: string;
 }
 
@@ -21,7 +33,7 @@ export interface Links {
  * are keyed by the request and the 8D. Each event is applied once per id; the writes of a fact
  * are unique-key inserts, so a fact applied again after a crash adds only what was missing.
  */
-export function notificationsConsumers(platform: Platform, store: NotificationsStore, links: Links, onTold: () => void): ConsumerSpec[] {
+export function notificationsConsumers(platform: Platform, store: NotificationsStore, links: Links, options: ConsumerOptions, onTold: () => void): ConsumerSpec[] {
   const log = platform.logger.child({ module: 'notify' });
   const once = (event: ConsumedEvent['event'], apply: () => Promise<void>) => applyOnce(platform.mongo, notificationsConsumer, event.id, apply).then(() => undefined);
 
@@ -43,46 +55,37 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
 
   /** The people on duty (inbox, e-mail, their acknowledgement chains) and the webhook subscribers. */
   async function tellEveryone(fact: FactToTell): Promise<TellOutcome> {
-    const outcome = await tell(store, fact, platform.now, log);
+    const outcome = await tell(store, fact, platform.now, log, options.ackLinkFor);
     await startChains(outcome);
     await queueWebhooks(store, fact, platform.now);
     return outcome;
   }
 
-  async function requestFact(event: ConsumedEvent['event'], requestId: string, call: Call): Promise<void> {
-    const context = await store.requestContexts.findOne({ _id: requestId });
-    const outcome = await tellEveryone({
-      eventId: event.id,
-      eventType: event.type,
-      occurredAt: new Date(event.occurredAt),
-      call,
-      region: context?.region ?? null,
-      productLine: context?.productLine ?? null,
-      link: `${links.intakeUrl}/v1/service-requests/${requestId}`,
-    });
-    log.info({ eventId: event.id, subject: requestId, told: outcome.told.map((t) => t.personId), unresolved: outcome.unresolved }, 'fact told');
+  /** Tells the people a fact calls for, in the request's region and product line (kept from its registration). */
+  async function tellFor(event: ConsumedEvent['event'], call: Call, where: { region: string | null; productLine: string | null }, link: string): Promise<void> {
+    if (tooOldToTell(new Date(event.occurredAt), platform.now(), options.maxFactAgeHours)) {
+      log.info({ eventId: event.id, kind: call.kind, occurredAt: event.occurredAt }, 'fact too old to tell anyone (stream read from its beginning)');
+      return;
+    }
+    const outcome = await tellEveryone({ eventId: event.id, eventType: event.type, occurredAt: new Date(event.occurredAt), call, ...where, link });
+    log.info({ eventId: event.id, kind: call.kind, told: outcome.told.map((t) => t.personId), unresolved: outcome.unresolved }, 'fact told');
     onTold();
+  }
+
+  async function requestFact(event: ConsumedEvent['event'], requestId: string, call: Call, link = `${links.intakeUrl}/v1/service-requests/${requestId}`): Promise<void> {
+    const context = await store.requestContexts.findOne({ _id: requestId });
+    await tellFor(event, call, { region: context?.region ?? null, productLine: context?.productLine ?? null }, link);
   }
 
   async function eightDFact(event: ConsumedEvent['event'], eightDId: string, call: Call): Promise<void> {
     const context = await store.eightDContexts.findOne({ _id: eightDId });
-    const outcome = await tellEveryone({
-      eventId: event.id,
-      eventType: event.type,
-      occurredAt: new Date(event.occurredAt),
-      call,
-      region: null,
-      productLine: context?.productLine ?? null,
-      link: `${links.qualityUrl}/v1/eight-ds/${eightDId}`,
-    });
-    log.info({ eventId: event.id, subject: eightDId, told: outcome.told.map((t) => t.personId), unresolved: outcome.unresolved }, 'fact told');
-    onTold();
+    await tellFor(event, call, { region: null, productLine: context?.productLine ?? null }, `${links.qualityUrl}/v1/eight-ds/${eightDId}`);
   }
 
   return [
     {
       group: notificationsConsumer,
-      topics: [topics.serviceRequests, topics.eightDs, topics.calendars],
+      topics: notificationsTopics,
       handlers: {
         'service-request.registered@1': ({ event }) => {
           const { data } = event as KnownEvent<'service-request.registered@1'>;
@@ -105,6 +108,24 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
             requestFact(event, data.requestId, { kind: 'sla-escalation', requestId: data.requestId, clock: data.clock, tier: data.tier, action: data.action, step: data.step, newTier: data.newTier, breachedAt: data.breachedAt }),
           );
         },
+        'work-order.assigned@1': ({ event }) => {
+          const { data } = event as KnownEvent<'work-order.assigned@1'>;
+          if (!data.engineerId) return Promise.resolve();
+          const engineerId = data.engineerId;
+          return once(event, () =>
+            requestFact(event, data.requestId, { kind: 'work-assigned', requestId: data.requestId, workOrderId: data.workOrderId, engineerId, plannedStart: data.plannedStart }, `${links.dispatchUrl}/v1/work-orders/${data.workOrderId}`),
+          );
+        },
+        'requisition.approval-requested@1': ({ event }) => {
+          const { data } = event as KnownEvent<'requisition.approval-requested@1'>;
+          const call: Call = { kind: 'requisition-approval', ...pick(data, ['requestId', 'requisitionId', 'requesterId', 'approver', 'level', 'deadlineAt', 'reasons', 'lines']) };
+          return once(event, () => requestFact(event, data.requestId, call, `${links.sparesUrl}/v1/requisitions/${data.requisitionId}`));
+        },
+        'defective-part.return-overdue@1': ({ event }) => {
+          const { data } = event as KnownEvent<'defective-part.return-overdue@1'>;
+          const call: Call = { kind: 'return-overdue', ...pick(data, ['requestId', 'returnId', 'partNumber', 'engineerId', 'dueAt', 'chase', 'flagged']) };
+          return once(event, () => requestFact(event, data.requestId, call, `${links.sparesUrl}/v1/returns?status=awaiting-return`));
+        },
         'eight-d.opened@1': ({ event }) => {
           const { data } = event as KnownEvent<'eight-d.opened@1'>;
           return once(event, async () => {
@@ -114,15 +135,21 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
         },
         'eight-d.escalated@1': ({ event }) => {
           const { data } = event as KnownEvent<'eight-d.escalated@1'>;
-          return once(event, () => eightDFact(event, data.eightDId, { kind: 'eight-d-escalated', eightDId: data.eightDId, discipline: data.discipline, level: data.level, to: data.to, dueAt: data.dueAt }));
+          return once(event, () => eightDFact(event, data.eightDId, { kind: 'eight-d-escalated', eightDId: data.eightDId, discipline: data.discipline, level: data.level, to: data.to, dueAt: data.dueAt, owner: data.owner ?? null }));
+        },
+        'eight-d.discipline-assigned@1': ({ event }) => {
+          const { data } = event as KnownEvent<'eight-d.discipline-assigned@1'>;
+          return once(event, () => eightDFact(event, data.eightDId, { kind: 'eight-d-assigned', eightDId: data.eightDId, discipline: data.discipline, owner: data.owner, dueAt: data.dueAt }));
+        },
+        'eight-d.closed@1': ({ event }) => {
+          const { data } = event as KnownEvent<'eight-d.closed@1'>;
+          return once(event, () => eightDFact(event, data.eightDId, { kind: 'eight-d-closed', eightDId: data.eightDId, rootCause: data.rootCause }));
         },
         'calendar.horizon-short@1': ({ event }) => {
           const { data } = event as KnownEvent<'calendar.horizon-short@1'>;
           return once(event, async () => {
             const call: Call = { kind: 'calendar-horizon-short', calendarId: data.calendarId, knownThrough: data.knownThrough, neededThrough: data.neededThrough };
-            const outcome = await tellEveryone({ eventId: event.id, eventType: event.type, occurredAt: new Date(event.occurredAt), call, region: null, productLine: null, link: `${links.intakeUrl}/v1/calendars/${data.calendarId}` });
-            log.info({ eventId: event.id, subject: data.calendarId, told: outcome.told.map((t) => t.personId), unresolved: outcome.unresolved }, 'fact told');
-            onTold();
+            await tellFor(event, call, { region: null, productLine: null }, `${links.intakeUrl}/v1/calendars/${data.calendarId}`);
           });
         },
       },

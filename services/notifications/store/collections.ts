@@ -39,8 +39,9 @@ export interface NoticeDoc {
   /** The request or 8D it is about. */
   subject: string;
   role: string;
-  rosterId: string;
-  because: 'on-duty' | 'stand-in' | 'passed-on';
+  /** null when the fact named the person itself (an engineer, an approver, an 8D owner). */
+  rosterId: string | null;
+  because: 'on-duty' | 'stand-in' | 'passed-on' | 'named';
   urgent: boolean;
   language: Language;
   title: string;
@@ -56,6 +57,8 @@ export interface NoticeDoc {
   readAt: Date | null;
   acknowledgedAt: Date | null;
   acknowledgedBy: string | null;
+  /** How it was acknowledged (absent on notices acknowledged before links existed). */
+  acknowledgedVia?: 'inbox' | 'email-link';
 }
 
 export interface DeliveryAttempt {

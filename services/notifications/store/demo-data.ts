@@ -14,6 +14,10 @@ const people: DemoPerson[] = [
   { id: 'P-QA-MGR', name: '赵敏 Zhao Min', roles: ['quality-manager'], email: 'zhao.min@quality.example.com', timeZone: 'Asia/Shanghai', language: 'zh-CN', manager: 'P-PQ-DIR' },
   { id: 'P-PQ-DIR', name: 'Thomas Brandt', roles: ['plant-quality-director'], email: 'thomas.brandt@quality.example.com', timeZone: 'Europe/Berlin', language: 'en', manager: 'P-BIZ-HEAD' },
   { id: 'P-SPARES-APP', name: '孙丽 Sun Li', roles: ['spares-approver'], email: 'sun.li@spares.example.com', timeZone: 'Asia/Shanghai', language: 'zh-CN', manager: 'P-SVC-MGR' },
+  // Dispatch's demo engineers, by their engineer ids: work assigned and parts to return reach them.
+  { id: 'ENG-SH-01', name: '陈浩 Chen Hao', roles: ['engineer'], email: 'chen.hao@service.example.com', timeZone: 'Asia/Shanghai', language: 'zh-CN', regions: ['Shanghai', 'Suzhou'], manager: 'P-SH-SUP' },
+  { id: 'ENG-SZ-02', name: 'Xu Lan', roles: ['engineer'], email: 'xu.lan@service.example.com', timeZone: 'Asia/Shanghai', language: 'en', regions: ['Suzhou'], manager: 'P-SH-SUP' },
+  { id: 'ENG-HB-03', name: '孙强 Sun Qiang', roles: ['engineer'], email: 'sun.qiang@service.example.com', timeZone: 'Asia/Shanghai', language: 'zh-CN', regions: ['Harbin'], manager: 'P-HB-SUP' },
   { id: 'P-BIZ-HEAD', name: '周强 Zhou Qiang', roles: ['business-head', 'business-head-quality'], email: 'zhou.qiang@example.com', timeZone: 'Asia/Shanghai', language: 'zh-CN', manager: null },
 ];
 
@@ -31,6 +35,11 @@ const rosters: Roster[] = [
   { id: 'calendar-owner-all', role: 'calendar-owner', region: null, productLine: null, shifts: always('P-SVC-MGR'), standIn: 'P-BIZ-HEAD', acknowledgeWithinMinutes: 1440 },
   { id: 'business-head-quality-all', role: 'business-head-quality', region: null, productLine: null, shifts: always('P-BIZ-HEAD'), standIn: null, acknowledgeWithinMinutes: 1440 },
   { id: 'business-head-all', role: 'business-head', region: null, productLine: null, shifts: always('P-BIZ-HEAD'), standIn: null, acknowledgeWithinMinutes: 1440 },
+  // Spares' approver chain (SPARES_APPROVERS) and quality's champion on duty name duty roles.
+  { id: 'spares-lead-all', role: 'spares-lead', region: null, productLine: null, shifts: always('P-SPARES-APP'), standIn: 'P-SVC-MGR', acknowledgeWithinMinutes: 480 },
+  { id: 'spares-manager-all', role: 'spares-manager', region: null, productLine: null, shifts: always('P-SVC-MGR'), standIn: 'P-BIZ-HEAD', acknowledgeWithinMinutes: 480 },
+  { id: 'service-head-all', role: 'service-head', region: null, productLine: null, shifts: always('P-BIZ-HEAD'), standIn: null, acknowledgeWithinMinutes: 1440 },
+  { id: 'qe-on-duty-all', role: 'qe-on-duty', region: null, productLine: null, shifts: always('P-QA-OWNER'), standIn: 'P-QE-LEAD', acknowledgeWithinMinutes: 240 },
   { id: 'spares-approver-all', role: 'spares-approver', region: null, productLine: null, shifts: always('P-SPARES-APP'), standIn: 'P-SVC-MGR', acknowledgeWithinMinutes: 480 },
 ];
 

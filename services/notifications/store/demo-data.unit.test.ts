@@ -7,7 +7,9 @@ import { demoPeople, demoRosters } from './demo-data';
 /** The demo directory tells someone of every demo escalation: every role a ladder step or 8D level names, in every demo region. */
 describe('demo directory', () => {
   const people = new Map(demoPeople.map((p) => [p.id, p]));
-  const roles = [...new Set([...Object.values(escalationRoles).flat(), 'supervisor', 'quality-owner', 'calendar-owner', ...defaultEscalationChain.map((step) => step.to)])];
+  // Spares' default approver chain (SPARES_APPROVERS) and quality's champion on duty are roles too.
+  const named = ['spares-lead', 'spares-manager', 'service-head', 'qe-on-duty'];
+  const roles = [...new Set([...Object.values(escalationRoles).flat(), 'supervisor', 'quality-owner', 'calendar-owner', ...named, ...defaultEscalationChain.map((step) => step.to)])];
 
   it.each(roles)('%s resolves to a named person in every demo region', (role) => {
     for (const region of ['Shanghai', 'Harbin', 'Suzhou', null]) {

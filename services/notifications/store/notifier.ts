@@ -1,6 +1,6 @@
 import { insertedOnce, type Logger } from '@aftersales/platform';
 import { resolveDuty, type Person, type Roster } from '../domain/duty';
-import { deliveryId, isUrgent, noticeId, render, rolesFor, subjectOf, type Call } from '../domain/notices';
+import { deliveryId, emailText, isUrgent, noticeId, recipientsFor, render, subjectOf, type Call } from '../domain/notices';
 import type { DeliveryDoc, NotificationsStore, NoticeDoc, PersonDoc, RosterDoc } from './collections';
 
 export const toPerson = ({ _id, updatedAt: _u, ...rest }: PersonDoc): Person => ({ id: _id, ...rest });
@@ -41,8 +41,9 @@ export interface NoticeTarget {
   call: Call;
   link: string;
   role: string;
-  rosterId: string;
-  because: 'on-duty' | 'stand-in' | 'passed-on';
+  /** The roster that named the person; null when the fact named them itself. */
+  rosterId: string | null;
+  because: 'on-duty' | 'stand-in' | 'passed-on' | 'named';
   chainId: string | null;
   level: number;
   /** Words put before the notice's own, e.g. why it was passed on. */
@@ -53,7 +54,9 @@ export interface NoticeTarget {
  * Gives one person one notice: the inbox entry, its inbox delivery and its e-mail, each a unique-key
  * insert (the notice by event x person), so doing it again completes what is missing and adds nothing.
  */
-export async function deliverNotice(store: NotificationsStore, person: Person, target: NoticeTarget, now: () => Date): Promise<{ noticeId: string; created: boolean }> {
+export type AckLinkFor = (noticeId: string) => string;
+
+export async function deliverNotice(store: NotificationsStore, person: Person, target: NoticeTarget, now: () => Date, ackLinkFor?: AckLinkFor): Promise<{ noticeId: string; created: boolean }> {
   const id = noticeId(target.eventId, person.id);
   const words = render(target.call, person.language, person.timeZone, target.link);
   const preface = target.preface?.[person.language];
@@ -85,7 +88,8 @@ export async function deliverNotice(store: NotificationsStore, person: Person, t
   };
   const created = await insertedOnce(store.notices.insertOne(notice));
   await insertedOnce(store.deliveries.insertOne(delivery(notice, 'inbox', null, at)));
-  await queueEmail(store, notice, person, words, at);
+  const ackUrl = notice.urgent && ackLinkFor ? ackLinkFor(id) : null;
+  await queueEmail(store, notice, person, { title: words.title, body: emailText(words.body, person.language, ackUrl) }, at);
   return { noticeId: id, created };
 }
 
@@ -95,12 +99,15 @@ export async function deliverNotice(store: NotificationsStore, person: Person, t
  * fact (or a retry after a crash half-way) adds nothing that exists and completes what is missing;
  * an e-mail is queued only while its delivery is pending.
  */
-export async function tell(store: NotificationsStore, fact: FactToTell, now: () => Date, log: Logger): Promise<TellOutcome> {
+export async function tell(store: NotificationsStore, fact: FactToTell, now: () => Date, log: Logger, ackLinkFor?: AckLinkFor): Promise<TellOutcome> {
   const directory = await readDirectory(store);
   const outcome: TellOutcome = { told: [], unresolved: [], chains: [] };
   const subject = subjectOf(fact.call);
-  for (const role of rolesFor(fact.call)) {
-    const duty = resolveDuty(directory.rosters, directory.people, { role, region: fact.region, productLine: fact.productLine, at: fact.occurredAt });
+  for (const role of recipientsFor(fact.call)) {
+    // A name the fact gives that is a person (an engineer, an approver) is that person; any other is a duty role.
+    const duty = directory.people.has(role)
+      ? { holders: [{ personId: role, rosterId: null, because: 'named' as const }], unresolved: null }
+      : resolveDuty(directory.rosters, directory.people, { role, region: fact.region, productLine: fact.productLine, at: fact.occurredAt });
     if (duty.holders.length === 0) {
       log.warn({ subject, role, reason: duty.unresolved }, 'a fact that calls for a person reached nobody');
       outcome.unresolved.push(`${role}: ${duty.unresolved ?? 'nobody'}`);
@@ -108,7 +115,7 @@ export async function tell(store: NotificationsStore, fact: FactToTell, now: () 
     }
     for (const holder of duty.holders) {
       const person = directory.people.get(holder.personId)!;
-      const told = await deliverNotice(store, person, { ...fact, role, rosterId: holder.rosterId, because: holder.because, chainId: null, level: 0 }, now);
+      const told = await deliverNotice(store, person, { ...fact, role, rosterId: holder.rosterId, because: holder.because, chainId: null, level: 0 }, now, ackLinkFor);
       outcome.told.push({ personId: person.id, noticeId: told.noticeId, role, because: holder.because, created: told.created });
       if (isUrgent(fact.call)) {
         const roster = directory.rosters.find((r) => r.id === holder.rosterId);

@@ -1,0 +1,22 @@
+import type { Platform } from '@aftersales/platform';
+import { acknowledgedSignal, acknowledgementChainId } from '@aftersales/workflows';
+import type { NoticeDoc, NotificationsStore } from './collections';
+
+export type AcknowledgedVia = 'inbox' | 'email-link';
+
+/**
+ * Records that a person took a notice on (once: a second acknowledgement leaves the first) and
+ * stops its chain. The acknowledgement is stored first; if the signal is lost the chain finds it
+ * recorded before it tells the next person.
+ */
+export async function acknowledgeNotice(store: NotificationsStore, platform: Pick<Platform, 'now' | 'temporal' | 'logger'>, doc: NoticeDoc, by: string, via: AcknowledgedVia): Promise<void> {
+  if (doc.acknowledgedAt) return;
+  const at = platform.now();
+  await store.notices.updateOne({ _id: doc._id, acknowledgedAt: null }, { $set: { acknowledgedAt: at, acknowledgedBy: by, acknowledgedVia: via, readAt: doc.readAt ?? at } });
+  if (!doc.chainId) return;
+  try {
+    await platform.temporal.workflow.getHandle(acknowledgementChainId(doc.chainId)).signal(acknowledgedSignal, { noticeId: doc._id, by, at: at.toISOString() });
+  } catch (err) {
+    platform.logger.warn({ err, noticeId: doc._id, chainId: doc.chainId }, 'acknowledgement not signalled to its chain (ended, or Temporal unreachable); the chain reads it before passing on');
+  }
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildEvent, topicOf, type EventKey } from '@aftersales/contracts';
+import { api } from './support/services';
+import { useTestBed } from './support/testbed';
+import { eventually } from './support/wait';
+
+interface Notice { id: string; kind: string; title: string; body: string; subject: string; link: string; because: string; rosterId: string | null; urgent: boolean; eventId: string }
+interface MailMessage { ID: string; Subject: string; To: { Address: string }[] }
+
+const hour = 3_600_000;
+
+/**
+ * Tasks, not only escalations, reach a named person: the engineer given a work order or chased for
+ * a defective part, the approver a requisition waits on, an 8D discipline's owner and the next level
+ * when it is overdue, the quality owner when the report is ready. The facts go through Kafka to the
+ * notifications service on the real stack, with the demo directory (SEED_DEMO_DATA); names that are
+ * people are told directly, names that are duty roles through the rosters. A fact read long after
+ * it happened (a stream read from its beginning) tells nobody.
+ */
+describe('notifications: tasks reach the person they name', () => {
+  const { smtpUrl } = inject('stack');
+  const bed = useTestBed('notify-tasks', {
+    notifications: { SEED_DEMO_DATA: 'true', NOTIFY_MAIL_POLL_MS: '300', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}) },
+  });
+  const tag = randomUUID().slice(0, 8);
+  const requestId = `SR-T-${tag}`;
+  const workOrderId = `WO-T-${tag}`;
+  const eightDId = `8D-T-${tag}`;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    producer = new Kafka({ brokers: bed.stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+  });
+  afterAll(async () => producer?.disconnect());
+
+  const notifications = () => bed.service('notifications');
+  async function publish(key: EventKey, subject: string, data: Record<string, unknown>, occurredAt = new Date()): Promise<string> {
+    const event = buildEvent(key, data as never, { id: randomUUID(), occurredAt, source: 'test', subject, correlationId: subject, causationId: null });
+    await producer.send({ topic: `${bed.ns}.${topicOf(key)}`, messages: [{ key: subject, value: JSON.stringify(event) }] });
+    return event.id;
+  }
+  async function inbox(person: string): Promise<Notice[]> {
+    const res = await api(notifications(), 'GET', `/v1/people/${person}/notices`, { token: bed.token('manager') });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return (res.body.items as Notice[]).filter((n) => n.subject === requestId || n.subject === eightDId);
+  }
+  async function told(person: string, kinds: string[]): Promise<Notice[]> {
+    return eventually(`${kinds.join(', ')} for ${person}`, async () => {
+      const items = await inbox(person);
+      return kinds.every((k) => items.some((n) => n.kind === k)) ? items : undefined;
+    }, { timeoutMs: 60_000, intervalMs: 500 });
+  }
+
+  it('the engineer, the approver, the spares manager, the 8D owner and the next level each get their task, by inbox and e-mail; a stale fact tells nobody', async () => {
+    const now = Date.now();
+    await publish('service-request.registered@1', requestId, {
+      requestId, customerId: 'CUST-T', contact: { name: 'T' }, channel: 'phone', serialNumber: `SN-${tag}`, symptom: 'no beam', raisedAt: new Date(now).toISOString(),
+      neededBy: new Date(now + 24 * hour).toISOString(), machine: { model: 'FL-3015', productLine: 'fiber-laser-cutting' }, site: { city: 'Shanghai', lat: 31.03, lon: 121.22 },
+    });
+    const assignment = { workOrderId, requestId, engineerId: 'ENG-SH-01', plannedStart: new Date(now + 2 * hour).toISOString() };
+    // Four days old when read: the notifications group reading dispatch's stream from its beginning must not page anyone.
+    const staleId = await publish('work-order.assigned@1', workOrderId, { ...assignment, assignedAt: new Date(now - 96 * hour).toISOString() }, new Date(now - 96 * hour));
+    await publish('work-order.assigned@1', workOrderId, { ...assignment, assignedAt: new Date(now).toISOString() });
+    await publish('requisition.approval-requested@1', workOrderId, {
+      requisitionId: `REQ-${tag}`, workOrderId, requestId, requesterId: 'ENG-SH-01', approver: 'spares-lead', level: 0, deadlineAt: new Date(now + 8 * hour).toISOString(),
+      reasons: ['value 63000 cents over budget 50000'], lines: [{ partNumber: 'P-LENS-B', quantity: 3 }], askedAt: new Date(now).toISOString(),
+    });
+    await publish('defective-part.return-overdue@1', `RET-${tag}`, {
+      returnId: `RET-${tag}`, partNumber: 'P-LENS-B', workOrderId, requestId, engineerId: 'ENG-SH-01', dueAt: new Date(now - 48 * hour).toISOString(), chase: 3, flagged: true, chasedAt: new Date(now).toISOString(),
+    });
+    await publish('eight-d.opened@1', eightDId, {
+      eightDId, problem: { productLine: 'fiber-laser-cutting', model: 'FL-3015', failureMode: 'FM-T' }, rule: 'same-model-repeat', reason: 'three failures', linkedTo: null, failureRecordIds: [], openedAt: new Date(now).toISOString(),
+    });
+    await publish('eight-d.discipline-assigned@1', eightDId, { eightDId, discipline: 'D3', owner: 'qe-on-duty', dueAt: new Date(now + 24 * hour).toISOString(), assignedAt: new Date(now).toISOString() });
+    await publish('eight-d.escalated@1', eightDId, { eightDId, discipline: 'D3', level: 1, to: 'quality-engineering-lead', dueAt: new Date(now - hour).toISOString(), escalatedAt: new Date(now).toISOString(), owner: 'qe-on-duty' });
+    await publish('eight-d.closed@1', eightDId, { eightDId, problem: { productLine: 'fiber-laser-cutting', model: 'FL-3015', failureMode: 'FM-T' }, rootCause: 'soft alloy', closedAt: new Date(now).toISOString() });
+
+    // The engineer, named by the fact: the work order (in Chinese, linked to dispatch) and the chase, and nothing for the stale assignment.
+    const engineer = await told('ENG-SH-01', ['work-assigned', 'return-overdue']);
+    expect(engineer.filter((n) => n.kind === 'work-assigned')).toHaveLength(1);
+    expect(engineer.some((n) => n.eventId === staleId)).toBe(false);
+    const work = engineer.find((n) => n.kind === 'work-assigned')!;
+    expect(work).toMatchObject({ because: 'named', rosterId: null, urgent: false, title: `新工单：${workOrderId}（服务请求 ${requestId}）` });
+    expect(work.link).toContain(`/v1/work-orders/${workOrderId}`);
+    // The approver chain names a duty role: the spares lead on duty is told, with the reasons and the deadline.
+    const [approval] = await told('P-SPARES-APP', ['requisition-approval']);
+    expect(approval).toMatchObject({ because: 'on-duty', rosterId: 'spares-lead-all', title: `领料单 REQ-${tag} 待您审批` });
+    expect(approval!.body).toContain('value 63000 cents over budget 50000');
+    // Flagged: the spares manager hears of the part too.
+    await told('P-SVC-MGR', ['return-overdue']);
+    // 8D: the owner (a role here, the champion on duty) gets the discipline, then its overdue mark beside the lead; the quality owner the report.
+    const owner = await told('P-QA-OWNER', ['eight-d-assigned', 'eight-d-escalated', 'eight-d-closed']);
+    expect(owner.find((n) => n.kind === 'eight-d-assigned')!.title).toBe(`8D ${eightDId} 的 D3 由您负责`);
+    const [lead] = await told('P-QE-LEAD', ['eight-d-escalated']);
+    expect(lead).toMatchObject({ urgent: true, title: `8D ${eightDId}: D3 overdue (escalation level 1)` });
+
+    // Every task went by e-mail too, once each, to the address in the directory.
+    const mail = await eventually('the engineer\u2019s two e-mails in Mailpit', async () => {
+      const res = await fetch(`${bed.stack.mailApiUrl}/search?query=${encodeURIComponent(`to:chen.hao@service.example.com ${tag}`)}&limit=50`);
+      const found = ((await res.json()) as { messages: MailMessage[] }).messages;
+      return found.length >= 2 ? found : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(mail.map((m) => m.Subject).sort()).toEqual(engineer.filter((n) => n.subject === requestId).map((n) => n.title).sort());
+
+    // The request's evidence lists each task with whom it reached and why.
+    const evidence = await api(notifications(), 'GET', `/v1/notifications/deliveries?subject=${requestId}`, { token: bed.token('auditor') });
+    const rows = (evidence.body.items as (Notice & { personId: string; deliveries: { channel: string }[] })[]).map((n) => `${n.kind} ${n.personId} ${n.because}`).sort();
+    expect(rows).toEqual(['requisition-approval P-SPARES-APP on-duty', 'return-overdue ENG-SH-01 named', 'return-overdue P-SVC-MGR on-duty', 'work-assigned ENG-SH-01 named']);
+  });
+});
