@@ -52,12 +52,18 @@ describe('spares sweep', () => {
       createdAt: due, dueAt: due, status: 'awaiting-return', returnedAt: null, lastChasedAt: null, chaseCount: 0, flaggedAt: null,
     };
     await store.returns.insertOne(doc);
-    const sweeps = createSweeps(store, book, () => now, testLogger(), DEFAULT_RETURN_POLICY);
+    const sweeps = createSweeps(store, book, () => now, testLogger(), DEFAULT_RETURN_POLICY, undefined, { topic: (t) => t, now: () => now });
     expect(await sweeps.chaseReturns()).toEqual({ chased: 1, flagged: 0 });
     expect(await sweeps.chaseReturns()).toEqual({ chased: 0, flagged: 0 });
     now = new Date(due.getTime() + 31 * day);
     expect(await sweeps.chaseReturns()).toEqual({ chased: 1, flagged: 1 });
     expect(await store.returns.findOne({ _id: doc._id })).toMatchObject({ chaseCount: 2, flaggedAt: now });
+    // Each chase is a fact for the notifications service, keyed by its number: told once each, the second flagged.
+    const chases = await Promise.all([1, 2].map((n) => store.returnChases.findOne({ _id: `${doc._id}#${n}` })));
+    expect(chases.map((c) => c?.outbox?.map((o) => [o.topic, o.event.type, (o.event.data as { chase: number; flagged: boolean; engineerId: string }).chase, (o.event.data as { flagged: boolean }).flagged]))).toEqual([
+      [['spares.returns.v1', 'defective-part.return-overdue', 1, false]],
+      [['spares.returns.v1', 'defective-part.return-overdue', 2, true]],
+    ]);
     expect(await store.redFlags.findOne({ _id: `defective-part-not-returned|${doc._id}` })).toMatchObject({ kind: 'defective-part-not-returned', engineerId: 'ENG-9' });
   });
 
