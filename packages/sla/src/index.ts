@@ -69,7 +69,7 @@ export {
   type TierTargets,
 } from './policy';
 export { alwaysOpenCalendar, businessHoursCalendar, defaultCalendars, defaultPolicies } from './default-policies';
-export { dayEndIn, dayStartIn, isKnownTimeZone } from './local-time';
+export { addDays, dayEndIn, dayStartIn, firstInstantAtOrAfter, isKnownTimeZone, localDateAt, wallAt, wallOf, type LocalDate } from './local-time';
 export {
   holidayHorizonShort,
   holidaysKnownThrough,

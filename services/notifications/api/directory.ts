@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, identifier, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
 import { resolveDuty } from '../domain/duty';
+import { hhmm } from '../domain/quiet-hours';
 import type { NotificationsStore, PersonDoc, RosterDoc } from '../store/collections';
 import { readDirectory, toPerson, toRoster } from '../store/notifier';
 
@@ -17,6 +18,12 @@ const timeZone = z.string().min(1).max(64).refine((zone) => {
   }
 }, 'an IANA time zone such as Asia/Shanghai');
 
+const quietHours = z
+  .strictObject({ from: z.string().regex(hhmm, 'HH:MM, 24-hour'), until: z.string().regex(hhmm, 'HH:MM, 24-hour') })
+  .refine((q) => q.from !== q.until, { message: 'until must differ from from', path: ['until'] })
+  .nullable()
+  .default(null);
+
 const personBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   roles: z.array(identifier).max(20).default([]),
@@ -28,6 +35,7 @@ const personBody = z.strictObject({
   productLines: z.array(identifier).max(50).default([]),
   manager: identifier.nullable().default(null),
   absences: z.array(z.strictObject({ from: instant, until: instant }).refine((a) => Date.parse(a.from) < Date.parse(a.until), { message: 'until must come after from', path: ['until'] })).max(100).default([]),
+  quietHours,
 });
 
 const rosterBody = z.strictObject({
@@ -38,6 +46,7 @@ const rosterBody = z.strictObject({
   standIn: identifier.nullable().default(null),
   /** Fractions allowed (0.1 = 6 s) for drills and tests; at most a week. */
   acknowledgeWithinMinutes: z.number().min(0.05).max(7 * 24 * 60).default(30),
+  quietHours,
 });
 
 async function mustExist(store: NotificationsStore, personId: string, field: string): Promise<void> {

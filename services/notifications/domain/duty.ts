@@ -4,6 +4,8 @@
  * this turns them into someone who can be told.
  */
 
+import type { QuietHours } from './quiet-hours';
+
 export type Language = 'zh-CN' | 'en';
 
 export interface Absence {
@@ -26,6 +28,8 @@ export interface Person {
   /** Who is told when this person does not acknowledge (the chain's last step). */
   manager: string | null;
   absences: Absence[];
+  /** Non-urgent e-mail waits through these, for a morning digest (a roster's own quiet hours come first). */
+  quietHours?: QuietHours | null;
 }
 
 export interface Shift {
@@ -49,6 +53,8 @@ export interface Roster {
   standIn: string | null;
   /** How long an escalation notice waits for acknowledgement before it moves on. */
   acknowledgeWithinMinutes: number;
+  /** Quiet hours for the notices this duty brings, in each holder's zone; null = the holder's own. */
+  quietHours?: QuietHours | null;
 }
 
 export interface DutyQuery {

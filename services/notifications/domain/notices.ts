@@ -180,6 +180,14 @@ export function emailText(body: string, language: Language, ackUrl: string | nul
   return `${body}\n\n${language === 'zh-CN' ? `确认收到（无需登录）：${ackUrl}` : `Acknowledge it (no login needed): ${ackUrl}`}`;
 }
 
+/** The morning digest: every notice held through the reader's quiet hours, in one e-mail. */
+export function digestOf(notices: readonly { subject: string; text: string }[], language: Language): { subject: string; text: string } {
+  const zh = language === 'zh-CN';
+  const subject = zh ? `【摘要】静默时段内的 ${notices.length} 条通知` : `Digest: ${notices.length} notice${notices.length === 1 ? '' : 's'} from your quiet hours`;
+  const text = notices.map((n) => `${n.subject}\n${n.text}`).join('\n\n———\n\n');
+  return { subject, text };
+}
+
 /** One notice per event and person: its id is derived from both, so a re-delivery finds it taken. */
 export function noticeId(eventId: string, personId: string): string {
   return `NTC-${createHash('sha256').update(`${eventId}\u0000${personId}`).digest('hex').slice(0, 24)}`;

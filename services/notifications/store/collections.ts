@@ -65,6 +65,8 @@ export interface DeliveryAttempt {
   at: Date;
   outcome: 'delivered' | 'sent' | 'failed';
   error?: string;
+  /** The digest message it went out in. */
+  digest?: string;
 }
 
 /** One channel's delivery of one notice, with every attempt. Only the sender that holds the attempt's claim writes it. */
@@ -78,6 +80,8 @@ export interface DeliveryDoc {
   status: 'delivered' | 'pending' | 'sent';
   createdAt: Date;
   deliveredAt: Date | null;
+  /** Not sent before this instant: the reader's quiet hours (absent or null = at once). */
+  heldUntil?: Date | null;
   attempts: DeliveryAttempt[];
 }
 
@@ -90,6 +94,8 @@ export interface MailQueueDoc {
   language: Language;
   attempt: number;
   dueAt: Date;
+  /** Held through the reader's quiet hours: sent with the others of the same key as one digest (`<person>@<instant>`). */
+  digest?: string;
 }
 
 /** Claim on one send attempt of one e-mail: two workers never send the same attempt. */

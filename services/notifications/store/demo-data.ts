@@ -27,7 +27,8 @@ const rosters: Roster[] = [
   { id: 'supervisor-harbin', role: 'supervisor', region: 'Harbin', productLine: null, shifts: always('P-HB-SUP'), standIn: 'P-SUP-DUTY', acknowledgeWithinMinutes: 15 },
   { id: 'supervisor-all', role: 'supervisor', region: null, productLine: null, shifts: always('P-SUP-DUTY'), standIn: 'P-SVC-MGR', acknowledgeWithinMinutes: 15 },
   { id: 'service-manager-all', role: 'service-manager', region: null, productLine: null, shifts: always('P-SVC-MGR'), standIn: 'P-BIZ-HEAD', acknowledgeWithinMinutes: 30 },
-  { id: 'quality-owner-all', role: 'quality-owner', region: null, productLine: null, shifts: always('P-QA-OWNER'), standIn: 'P-QE-LEAD', acknowledgeWithinMinutes: 240 },
+  // New 8Ds and reports can wait for the morning; escalations never wait.
+  { id: 'quality-owner-all', role: 'quality-owner', region: null, productLine: null, shifts: always('P-QA-OWNER'), standIn: 'P-QE-LEAD', acknowledgeWithinMinutes: 240, quietHours: { from: '22:00', until: '07:00' } },
   { id: 'quality-engineering-lead-all', role: 'quality-engineering-lead', region: null, productLine: null, shifts: always('P-QE-LEAD'), standIn: 'P-QA-MGR', acknowledgeWithinMinutes: 240 },
   { id: 'quality-manager-all', role: 'quality-manager', region: null, productLine: null, shifts: always('P-QA-MGR'), standIn: 'P-PQ-DIR', acknowledgeWithinMinutes: 480 },
   { id: 'plant-quality-director-all', role: 'plant-quality-director', region: null, productLine: null, shifts: always('P-PQ-DIR'), standIn: 'P-BIZ-HEAD', acknowledgeWithinMinutes: 480 },

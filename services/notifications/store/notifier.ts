@@ -1,5 +1,6 @@
 import { insertedOnce, type Logger } from '@aftersales/platform';
 import { resolveDuty, type Person, type Roster } from '../domain/duty';
+import { emailSendAt, type QuietHours } from '../domain/quiet-hours';
 import { deliveryId, emailText, isUrgent, noticeId, recipientsFor, render, subjectOf, type Call } from '../domain/notices';
 import type { DeliveryDoc, NotificationsStore, NoticeDoc, PersonDoc, RosterDoc } from './collections';
 
@@ -46,6 +47,8 @@ export interface NoticeTarget {
   because: 'on-duty' | 'stand-in' | 'passed-on' | 'named';
   chainId: string | null;
   level: number;
+  /** The roster's quiet hours for this duty (the person's own apply when it has none). */
+  quietHours?: QuietHours | null;
   /** Words put before the notice's own, e.g. why it was passed on. */
   preface?: { 'zh-CN': string; en: string };
 }
@@ -89,7 +92,8 @@ export async function deliverNotice(store: NotificationsStore, person: Person, t
   const created = await insertedOnce(store.notices.insertOne(notice));
   await insertedOnce(store.deliveries.insertOne(delivery(notice, 'inbox', null, at)));
   const ackUrl = notice.urgent && ackLinkFor ? ackLinkFor(id) : null;
-  await queueEmail(store, notice, person, { title: words.title, body: emailText(words.body, person.language, ackUrl) }, at);
+  const sendAt = emailSendAt(at, notice.urgent, target.quietHours ?? person.quietHours, person.timeZone);
+  await queueEmail(store, notice, person, { title: words.title, body: emailText(words.body, person.language, ackUrl) }, at, sendAt);
   return { noticeId: id, created };
 }
 
@@ -115,10 +119,10 @@ export async function tell(store: NotificationsStore, fact: FactToTell, now: () 
     }
     for (const holder of duty.holders) {
       const person = directory.people.get(holder.personId)!;
-      const told = await deliverNotice(store, person, { ...fact, role, rosterId: holder.rosterId, because: holder.because, chainId: null, level: 0 }, now, ackLinkFor);
+      const roster = holder.rosterId ? directory.rosters.find((r) => r.id === holder.rosterId) : undefined;
+      const told = await deliverNotice(store, person, { ...fact, role, rosterId: holder.rosterId, because: holder.because, chainId: null, level: 0, quietHours: roster?.quietHours ?? null }, now, ackLinkFor);
       outcome.told.push({ personId: person.id, noticeId: told.noticeId, role, because: holder.because, created: told.created });
       if (isUrgent(fact.call)) {
-        const roster = directory.rosters.find((r) => r.id === holder.rosterId);
         const chain = [...new Set([person.id, roster?.standIn, person.manager].filter((id): id is string => !!id && directory.people.has(id)))];
         outcome.chains.push({ noticeId: told.noticeId, chain, windowMs: Math.round((roster?.acknowledgeWithinMinutes ?? 30) * 60_000) });
       }
@@ -143,13 +147,14 @@ function delivery(notice: NoticeDoc, channel: 'inbox' | 'email', address: string
   };
 }
 
-async function queueEmail(store: NotificationsStore, notice: NoticeDoc, person: Person, words: { title: string; body: string }, at: Date): Promise<void> {
+async function queueEmail(store: NotificationsStore, notice: NoticeDoc, person: Person, words: { title: string; body: string }, at: Date, sendAt: Date): Promise<void> {
   const id = deliveryId(notice._id, 'email');
-  if (!(await insertedOnce(store.deliveries.insertOne(delivery(notice, 'email', person.email, at))))) {
+  const held = sendAt.getTime() > at.getTime();
+  if (!(await insertedOnce(store.deliveries.insertOne({ ...delivery(notice, 'email', person.email, at), heldUntil: held ? sendAt : null })))) {
     // Seen before: queue it only if it is still pending (the sender marks it sent before it
     // removes its queue entry, so pending without an entry means it was never queued).
     const existing = await store.deliveries.findOne({ _id: id }, { projection: { status: 1 } });
     if (existing?.status !== 'pending') return;
   }
-  await insertedOnce(store.mailQueue.insertOne({ _id: id, to: person.email, subject: words.title, text: words.body, language: person.language, attempt: 1, dueAt: at }));
+  await insertedOnce(store.mailQueue.insertOne({ _id: id, to: person.email, subject: words.title, text: words.body, language: person.language, attempt: 1, dueAt: sendAt, ...(held ? { digest: `${person.id}@${sendAt.toISOString()}` } : {}) }));
 }

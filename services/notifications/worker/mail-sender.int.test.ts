@@ -107,4 +107,45 @@ describe('mail sender on the real servers', () => {
     expect(await store.mailQueue.countDocuments({})).toBe(0);
     expect(await store.notices.countDocuments({ subject: { $in: ids } })).toBe(5);
   });
+
+  it('quiet hours: warnings wait for the morning and go as one digest; a P1 breach goes at once', async () => {
+    // Quiet from the current hour in Shanghai until two hours later: "now" falls inside, whatever the date.
+    const hourNow = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+    const hh = (h: number) => `${String(h % 24).padStart(2, '0')}:00`;
+    const quietEmail = `quiet-${tag}@int.example.com`;
+    await store.people.insertOne({ _id: 'P-Q', name: 'Quiet', roles: [], email: quietEmail, phone: null, timeZone: 'Asia/Shanghai', language: 'zh-CN', regions: [], productLines: [], manager: null, absences: [], updatedAt: new Date() });
+    await store.rosters.insertOne({ _id: 'quiet-sup', role: 'supervisor', region: 'Quietville', productLine: null, shifts: [{ personId: 'P-Q', from: null, until: null }], standIn: null, acknowledgeWithinMinutes: 5, quietHours: { from: hh(hourNow), until: hh(hourNow + 2) }, updatedAt: new Date() });
+    let clock = new Date();
+    const tellAt = (call: Parameters<typeof tell>[1]['call']) =>
+      tell(store, { eventId: randomUUID(), eventType: `service-request.${call.kind}`, occurredAt: clock, call, region: 'Quietville', productLine: null, link: 'http://example.com/q' }, () => clock, testLogger());
+    const requests = [1, 2, 3].map((i) => `SR-QUIET-${i}-${tag}`);
+    for (const requestId of requests) await tellAt({ kind: 'sla-warning', requestId, clock: 'resolution', tier: 'P3', dueAt: new Date(clock.getTime() + 3_600_000).toISOString() });
+    await tellAt({ kind: 'sla-breached', requestId: `SR-QUIET-P1-${tag}`, clock: 'first-response', tier: 'P1', dueAt: clock.toISOString() });
+    const quietSender = createMailSender(store, { smtpUrl: stack.smtpUrl!, from: 'int@example.com', pollMs: 60_000, leaseSeconds: 60, now: () => clock, log: testLogger() });
+    senders.push(quietSender);
+    const mine = async () => (await (await fetch(`${stack.mailApiUrl}/search?query=${encodeURIComponent(`to:${quietEmail}`)}`)).json() as MailpitList).messages;
+
+    // Inside the quiet hours only the breach goes; the warnings are held until the hours end.
+    expect(await quietSender.runOnce()).toEqual({ sent: 1, failed: 0 });
+    expect((await mine()).map((m) => m.Subject)).toEqual([`【P1】SLA 已超时：SR-QUIET-P1-${tag} 的首次响应`]);
+    const held = await store.deliveries.find({ subject: { $in: requests }, channel: 'email' }).toArray();
+    expect(held.map((d) => d.status)).toEqual(['pending', 'pending', 'pending']);
+    const until = held[0]!.heldUntil!;
+    expect(held.every((d) => d.heldUntil?.getTime() === until.getTime())).toBe(true);
+    expect(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(until)).toBe(hh(hourNow + 2));
+    // The inbox did not wait.
+    expect(await store.notices.countDocuments({ subject: { $in: requests } })).toBe(3);
+
+    // The morning: one digest with all three, each delivery sent in it.
+    clock = new Date(until.getTime() + 1000);
+    expect(await quietSender.runOnce()).toEqual({ sent: 1, failed: 0 });
+    expect(await quietSender.runOnce()).toEqual({ sent: 0, failed: 0 });
+    const messages = await mine();
+    expect(messages.map((m) => m.Subject).sort()).toEqual(['【摘要】静默时段内的 3 条通知', `【P1】SLA 已超时：SR-QUIET-P1-${tag} 的首次响应`].sort());
+    const digest = messages.find((m) => m.Subject.startsWith('【摘要】'))!;
+    const text = ((await (await fetch(`${stack.mailApiUrl}/message/${digest.ID}`)).json()) as { Text: string }).Text;
+    for (const requestId of requests) expect(text).toContain(requestId);
+    const sent = await store.deliveries.find({ subject: { $in: requests }, channel: 'email' }).toArray();
+    expect(sent.map((d) => [d.status, d.attempts.at(-1)?.digest])).toEqual(requests.map(() => ['sent', digest.MessageID.replace('@aftersales.notifications', '')]));
+  });
 });

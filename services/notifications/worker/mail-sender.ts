@@ -1,6 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { insertedOnce, type Logger } from '@aftersales/platform';
-import { retryDelaySeconds } from '../domain/notices';
+import { createHash } from 'node:crypto';
+import { digestOf, retryDelaySeconds } from '../domain/notices';
 import type { MailQueueDoc, NotificationsStore } from '../store/collections';
 import { pollRounds } from './rounds';
 
@@ -33,48 +34,69 @@ export function createMailSender(store: NotificationsStore, options: MailSenderO
   const { log, now } = options;
   const transport: Transporter = nodemailer.createTransport(options.smtpUrl);
 
-  async function sendOne(entry: MailQueueDoc): Promise<'sent' | 'failed' | 'skipped'> {
-    const claim = `${entry._id}#${entry.attempt}`;
+  /**
+   * Sends one message for queue entries (one e-mail, or a person's digest), claimed by a unique
+   * insert per attempt. Every entry is marked sent (its delivery first, then its queue entry gone)
+   * or has its failure recorded and its next attempt set with backoff.
+   */
+  async function sendMessage(entries: MailQueueDoc[], message: { to: string; subject: string; text: string; language: string; id: string }): Promise<'sent' | 'failed' | 'skipped'> {
+    const attempt = Math.min(...entries.map((e) => e.attempt));
+    const claim = `${message.id}#${attempt}`;
     if (!(await insertedOnce(store.mailClaims.insertOne({ _id: claim, claimedAt: now() })))) {
       const held = await store.mailClaims.findOne({ _id: claim });
       if (held && now().getTime() - held.claimedAt.getTime() > options.leaseSeconds * 1000) {
-        await store.mailQueue.updateOne({ _id: entry._id, attempt: entry.attempt }, { $set: { attempt: entry.attempt + 1, dueAt: now() } });
+        for (const e of entries) await store.mailQueue.updateOne({ _id: e._id, attempt: e.attempt }, { $set: { attempt: attempt + 1, dueAt: now() } });
       }
       return 'skipped';
     }
     try {
       const info = await transport.sendMail({
         from: options.from,
-        to: entry.to,
-        subject: entry.subject,
-        text: entry.text,
-        messageId: `<${entry._id}@aftersales.notifications>`,
-        headers: { 'Content-Language': entry.language },
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        messageId: `<${message.id}@aftersales.notifications>`,
+        headers: { 'Content-Language': message.language },
       });
       const at = now();
-      await store.deliveries.updateOne({ _id: entry._id }, { $set: { status: 'sent', deliveredAt: at }, $push: { attempts: { at, outcome: 'sent' } } });
-      await store.mailQueue.deleteOne({ _id: entry._id });
-      log.info({ deliveryId: entry._id, to: entry.to, response: info.response }, 'e-mail accepted by the SMTP server');
+      const digest = entries.length > 1 || entries[0]?.digest ? { digest: message.id } : {};
+      for (const e of entries) {
+        await store.deliveries.updateOne({ _id: e._id }, { $set: { status: 'sent', deliveredAt: at }, $push: { attempts: { at, outcome: 'sent', ...digest } } });
+        await store.mailQueue.deleteOne({ _id: e._id });
+      }
+      log.info({ message: message.id, deliveries: entries.length, to: message.to, response: info.response }, 'e-mail accepted by the SMTP server');
       return 'sent';
     } catch (err) {
       const at = now();
       const error = err instanceof Error ? err.message : String(err);
-      const delay = retryDelaySeconds(entry.attempt);
-      await store.deliveries.updateOne({ _id: entry._id }, { $push: { attempts: { at, outcome: 'failed', error: error.slice(0, 500) } } });
-      await store.mailQueue.updateOne({ _id: entry._id, attempt: entry.attempt }, { $set: { attempt: entry.attempt + 1, dueAt: new Date(at.getTime() + delay * 1000) } });
-      log.warn({ deliveryId: entry._id, attempt: entry.attempt, error, retryInSeconds: delay }, 'e-mail not sent; retried from its queue entry');
+      const delay = retryDelaySeconds(attempt);
+      for (const e of entries) {
+        await store.deliveries.updateOne({ _id: e._id }, { $push: { attempts: { at, outcome: 'failed', error: error.slice(0, 500) } } });
+        await store.mailQueue.updateOne({ _id: e._id, attempt: e.attempt }, { $set: { attempt: e.attempt + 1, dueAt: new Date(at.getTime() + delay * 1000) } });
+      }
+      log.warn({ message: message.id, attempt, error, retryInSeconds: delay }, 'e-mail not sent; retried from its queue entry');
       return 'failed';
     }
   }
 
   async function runOnce() {
     const due = await store.mailQueue.find({ dueAt: { $lte: now() } }).sort({ dueAt: 1 }).limit(100).toArray();
+    const digests = new Map<string, MailQueueDoc[]>();
+    const single: MailQueueDoc[] = [];
+    for (const entry of due) {
+      if (entry.digest) digests.set(entry.digest, [...(digests.get(entry.digest) ?? []), entry]);
+      else single.push(entry);
+    }
     let sent = 0;
     let failed = 0;
-    for (const entry of due) {
-      const result = await sendOne(entry);
+    const count = (result: 'sent' | 'failed' | 'skipped') => {
       if (result === 'sent') sent++;
       if (result === 'failed') failed++;
+    };
+    for (const entry of single) count(await sendMessage([entry], { to: entry.to, subject: entry.subject, text: entry.text, language: entry.language, id: entry._id }));
+    for (const [key, entries] of digests) {
+      const words = digestOf(entries.map((e) => ({ subject: e.subject, text: e.text })), entries[0]!.language);
+      count(await sendMessage(entries, { to: entries[0]!.to, ...words, language: entries[0]!.language, id: `digest.${createHash('sha256').update(key).digest('hex').slice(0, 24)}` }));
     }
     return { sent, failed };
   }
