@@ -64,6 +64,9 @@ function command() {
       '--disable-version-check',
       // enough for a test run's notices; older messages are pruned first
       '--max=20000',
+      // A sender that dies after the server accepted a message and before it recorded so sends it
+      // again with the same Message-ID; the mailbox keeps one, as a receiving MTA that de-duplicates does.
+      '--ignore-duplicate-ids',
     ],
   };
 }

@@ -13,6 +13,10 @@ export interface MailSender {
   stop(): void;
 }
 
+/** A digest's Message-ID: its person and morning, and the deliveries in it (a resend of the same digest keeps it). */
+const digestId = (key: string, entries: MailQueueDoc[]) =>
+  `digest.${createHash('sha256').update([key, ...entries.map((e) => e._id).sort()].join('\u0000')).digest('hex').slice(0, 24)}`;
+
 export interface MailSenderOptions {
   smtpUrl: string;
   from: string;
@@ -39,7 +43,16 @@ export function createMailSender(store: NotificationsStore, options: MailSenderO
    * insert per attempt. Every entry is marked sent (its delivery first, then its queue entry gone)
    * or has its failure recorded and its next attempt set with backoff.
    */
-  async function sendMessage(entries: MailQueueDoc[], message: { to: string; subject: string; text: string; language: string; id: string }): Promise<'sent' | 'failed' | 'skipped'> {
+  async function sendMessage(queued: MailQueueDoc[], message: { to: string; subject: string; text: string; language: string; id: string }): Promise<'sent' | 'failed' | 'skipped'> {
+    // A sender that died between marking a delivery sent and removing its queue entry left the
+    // entry behind: it is done, not due again.
+    const entries: MailQueueDoc[] = [];
+    for (const e of queued) {
+      const delivery = await store.deliveries.findOne({ _id: e._id }, { projection: { status: 1 } });
+      if (delivery?.status === 'sent') await store.mailQueue.deleteOne({ _id: e._id });
+      else entries.push(e);
+    }
+    if (entries.length === 0) return 'skipped';
     const attempt = Math.min(...entries.map((e) => e.attempt));
     const claim = `${message.id}#${attempt}`;
     if (!(await insertedOnce(store.mailClaims.insertOne({ _id: claim, claimedAt: now() })))) {
@@ -96,7 +109,7 @@ export function createMailSender(store: NotificationsStore, options: MailSenderO
     for (const entry of single) count(await sendMessage([entry], { to: entry.to, subject: entry.subject, text: entry.text, language: entry.language, id: entry._id }));
     for (const [key, entries] of digests) {
       const words = digestOf(entries.map((e) => ({ subject: e.subject, text: e.text })), entries[0]!.language);
-      count(await sendMessage(entries, { to: entries[0]!.to, ...words, language: entries[0]!.language, id: `digest.${createHash('sha256').update(key).digest('hex').slice(0, 24)}` }));
+      count(await sendMessage(entries, { to: entries[0]!.to, ...words, language: entries[0]!.language, id: digestId(key, entries) }));
     }
     return { sent, failed };
   }
