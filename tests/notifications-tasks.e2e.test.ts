@@ -54,7 +54,33 @@ describe('notifications: tasks reach the person they name', () => {
     }, { timeoutMs: 60_000, intervalMs: 500 });
   }
 
+  /** Reads a person's live inbox (server-sent events) in the background, as an open console does. */
+  async function openStream(person: string) {
+    const abort = new AbortController();
+    const res = await fetch(`${notifications().url}/v1/people/${person}/notices/stream`, { headers: { authorization: `Bearer ${bed.token('manager')}` }, signal: abort.signal });
+    expect([res.status, res.headers.get('content-type')]).toEqual([200, 'text/event-stream; charset=utf-8']);
+    const events: { unread: number; added: Notice[] }[] = [];
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      for await (const chunk of res.body! as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^event: inbox\ndata: (.*)$/m.exec(block);
+          if (data) events.push(JSON.parse(data[1]!) as { unread: number; added: Notice[] });
+        }
+      }
+    })().catch(() => undefined);
+    return { events, close: async () => (abort.abort(), await reading) };
+  }
+
   it('the engineer, the approver, the spares manager, the 8D owner and the next level each get their task, by inbox and e-mail; a stale fact tells nobody', async () => {
+    // The engineer's console is open before anything happens: its stream says when the work arrives.
+    const live = await openStream('ENG-SH-01');
+    await eventually('the stream\u2019s first event', async () => (live.events.length > 0 ? true : undefined), { timeoutMs: 10_000, intervalMs: 100 });
     const now = Date.now();
     await publish('service-request.registered@1', requestId, {
       requestId, customerId: 'CUST-T', contact: { name: 'T' }, channel: 'phone', serialNumber: `SN-${tag}`, symptom: 'no beam', raisedAt: new Date(now).toISOString(),
@@ -85,6 +111,14 @@ describe('notifications: tasks reach the person they name', () => {
     const work = engineer.find((n) => n.kind === 'work-assigned')!;
     expect(work).toMatchObject({ because: 'named', rosterId: null, urgent: false, title: `新工单：${workOrderId}（服务请求 ${requestId}）` });
     expect(work.link).toContain(`/v1/work-orders/${workOrderId}`);
+    // Pushed to the open stream without asking again: the work order and the chase, with the unread count.
+    const pushed = await eventually('both tasks pushed to the open stream', async () => {
+      const added = live.events.flatMap((e) => e.added);
+      return added.some((n) => n.kind === 'work-assigned') && added.some((n) => n.kind === 'return-overdue') ? added : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 200 });
+    expect(pushed.filter((n) => n.subject === requestId).map((n) => n.kind).sort()).toEqual(['return-overdue', 'work-assigned']);
+    expect(live.events.at(-1)!.unread).toBeGreaterThanOrEqual(2);
+    await live.close();
     // The approver chain names a duty role: the spares lead on duty is told, with the reasons and the deadline.
     const [approval] = await told('P-SPARES-APP', ['requisition-approval']);
     expect(approval).toMatchObject({ because: 'on-duty', rosterId: 'spares-lead-all', title: `领料单 REQ-${tag} 待您审批` });

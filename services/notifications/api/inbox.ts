@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { defineRoute, ForbiddenError, identifier, NotFoundError, type Platform, type Principal, type RouteSpec } from '@aftersales/platform';
+import { listed, unreadCount } from '../domain/inbox';
 import { acknowledgeNotice } from '../store/acknowledge';
+import { createInboxes } from '../store/inboxes';
 import type { DeliveryDoc, NoticeDoc, NotificationsStore } from '../store/collections';
 
 /** Staff read their own inbox; managers and the platform may act for anyone, auditors read anyone's. */
@@ -19,12 +21,21 @@ function mayAct(principal: Principal | null, personId: string): void {
   throw new ForbiddenError(`this notice was sent to ${personId}`, 'personId');
 }
 
+/** How often an open stream looks at its inbox document (one `_id` read). */
+const streamPollMs = 1000;
+
 export const noticeView = ({ _id, ...n }: NoticeDoc) => ({ id: _id, ...n });
 const deliveryView = ({ _id, ...d }: DeliveryDoc) => ({ id: _id, ...d });
 
 /** A person's inbox: list, unread count, mark read, acknowledge; and the evidence per request or 8D. */
 export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 'now' | 'temporal' | 'logger'>): RouteSpec[] {
   const { now } = platform;
+  const inboxes = createInboxes(store, now);
+  /** Notices by `_id`, in the order given (each a pushed-down lookup on FerretDB). */
+  async function noticesOf(ids: string[]) {
+    const docs = await Promise.all(ids.map((id) => store.notices.findOne({ _id: id })));
+    return docs.filter((d): d is NoticeDoc => d !== null).map(noticeView);
+  }
   /** Unknown people are 404 before anyone's right to their inbox is judged. */
   async function person(id: string): Promise<void> {
     if (!(await store.people.findOne({ _id: id }, { projection: { _id: 1 } }))) throw new NotFoundError('person', id, 'id');
@@ -47,11 +58,8 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       handler: async ({ params, query, principal }) => {
         await person(params.id);
         mayRead(principal, params.id);
-        const filter: Record<string, unknown> = { personId: params.id };
-        if (query.status === 'unread') filter.readAt = null;
-        if (query.status === 'unacknowledged') Object.assign(filter, { urgent: true, acknowledgedAt: null });
-        const docs = await store.notices.find(filter).sort({ createdAt: -1, _id: 1 }).limit(query.limit).toArray();
-        return { status: 200, body: { personId: params.id, items: docs.map(noticeView) } };
+        const box = await inboxes.read(params.id);
+        return { status: 200, body: { personId: params.id, items: await noticesOf(listed(box.entries, query.status, query.limit).map((e) => e.id)) } };
       },
     }),
     defineRoute({
@@ -65,8 +73,48 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       handler: async ({ params, principal }) => {
         await person(params.id);
         mayRead(principal, params.id);
-        const unread = await store.notices.countDocuments({ personId: params.id, readAt: null });
-        return { status: 200, body: { personId: params.id, unread } };
+        return { status: 200, body: { personId: params.id, unread: unreadCount((await inboxes.read(params.id)).entries) } };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/people/:id/notices/stream',
+      summary: "The person's inbox live (server-sent events): `inbox` with the unread count and the notices new since the last event",
+      tags: ['inbox'],
+      roles: staff,
+      params: z.object({ id: identifier }),
+      responses: { 200: { description: 'text/event-stream' } },
+      handler: async ({ params, principal }) => {
+        await person(params.id);
+        mayRead(principal, params.id);
+        const personId = params.id;
+        return {
+          status: 200,
+          events: {
+            start(send, closed) {
+              let open = true;
+              void closed.then(() => (open = false));
+              void (async () => {
+                let revision = -1;
+                let seen = new Set<string>();
+                while (open) {
+                  try {
+                    const box = await inboxes.read(personId);
+                    if (box.revision !== revision) {
+                      const fresh = revision === -1 ? [] : box.entries.filter((e) => !seen.has(e.id)).slice(0, 50);
+                      send('inbox', { personId, revision: box.revision, unread: unreadCount(box.entries), added: await noticesOf(fresh.map((e) => e.id)) });
+                      revision = box.revision;
+                      seen = new Set(box.entries.map((e) => e.id));
+                    }
+                  } catch (err) {
+                    platform.logger.warn({ err, personId }, 'inbox stream could not read the inbox; tries again');
+                  }
+                  await new Promise((resolve) => setTimeout(resolve, streamPollMs));
+                }
+              })();
+            },
+          },
+        };
       },
     }),
     defineRoute({
@@ -81,6 +129,7 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
         const doc = await notice(params.id);
         mayAct(principal, doc.personId);
         if (!doc.readAt) await store.notices.updateOne({ _id: doc._id, readAt: null }, { $set: { readAt: now() } });
+        await inboxes.mark(doc.personId, doc._id, { read: true });
         return { status: 200, body: noticeView(await notice(params.id)) };
       },
     }),

@@ -92,8 +92,11 @@ const actionNames: Record<Language, Record<string, string>> = {
 
 /** An instant as the person reads it, in their zone and language. */
 export function localTime(iso: string, timeZone: string, language: Language): string {
-  const f = new Intl.DateTimeFormat(language, { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false, timeZoneName: 'short' });
-  return f.format(new Date(iso));
+  const date = new Date(iso);
+  const when = new Intl.DateTimeFormat(language, { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).format(date);
+  // The zone's short name after the time ('GMT+8', 'CET'); some locales would put it between date and time.
+  const zone = new Intl.DateTimeFormat('en', { timeZone, timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  return `${when} ${zone}`;
 }
 
 export interface Rendered {

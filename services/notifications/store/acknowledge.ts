@@ -1,6 +1,7 @@
 import type { Platform } from '@aftersales/platform';
 import { acknowledgedSignal, acknowledgementChainId } from '@aftersales/workflows';
 import type { NoticeDoc, NotificationsStore } from './collections';
+import { createInboxes } from './inboxes';
 
 export type AcknowledgedVia = 'inbox' | 'email-link';
 
@@ -10,9 +11,11 @@ export type AcknowledgedVia = 'inbox' | 'email-link';
  * recorded before it tells the next person.
  */
 export async function acknowledgeNotice(store: NotificationsStore, platform: Pick<Platform, 'now' | 'temporal' | 'logger'>, doc: NoticeDoc, by: string, via: AcknowledgedVia): Promise<void> {
-  if (doc.acknowledgedAt) return;
+  // The inbox is marked every time: a crash after the notice's write is put right by the next try.
+  if (doc.acknowledgedAt) return createInboxes(store, platform.now).mark(doc.personId, doc._id, { acknowledged: true });
   const at = platform.now();
   await store.notices.updateOne({ _id: doc._id, acknowledgedAt: null }, { $set: { acknowledgedAt: at, acknowledgedBy: by, acknowledgedVia: via, readAt: doc.readAt ?? at } });
+  await createInboxes(store, platform.now).mark(doc.personId, doc._id, { acknowledged: true });
   if (!doc.chainId) return;
   try {
     await platform.temporal.workflow.getHandle(acknowledgementChainId(doc.chainId)).signal(acknowledgedSignal, { noticeId: doc._id, by, at: at.toISOString() });

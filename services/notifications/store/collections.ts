@@ -1,6 +1,8 @@
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
+import type { KeyLockDoc } from '@aftersales/platform';
 import type { Language, Person, Roster } from '../domain/duty';
+import type { InboxEntry } from '../domain/inbox';
 import type { Call, NoticeKind } from '../domain/notices';
 
 /**
@@ -134,12 +136,22 @@ export interface WebhookQueueDoc {
   dueAt: Date;
 }
 
+/** A person's inbox: their newest notices with what the lists filter by (domain/inbox.ts). */
+export interface InboxDoc {
+  _id: string; // person id
+  revision: number;
+  entries: InboxEntry[];
+  updatedAt: Date;
+}
+
 export interface NotificationsStore {
   people: Collection<PersonDoc>;
   rosters: Collection<RosterDoc>;
   requestContexts: Collection<RequestContextDoc>;
   eightDContexts: Collection<EightDContextDoc>;
   notices: Collection<NoticeDoc>;
+  inboxes: Collection<InboxDoc>;
+  inboxLocks: Collection<KeyLockDoc>;
   deliveries: Collection<DeliveryDoc>;
   mailQueue: Collection<MailQueueDoc>;
   mailClaims: Collection<MailClaimDoc>;
@@ -159,6 +171,8 @@ export function createNotificationsStore(connection: Connection): NotificationsS
     requestContexts: db.collection<RequestContextDoc>('requestContexts'),
     eightDContexts: db.collection<EightDContextDoc>('eightDContexts'),
     notices: db.collection<NoticeDoc>('notices'),
+    inboxes: db.collection<InboxDoc>('inboxes'),
+    inboxLocks: db.collection<KeyLockDoc>('inboxLocks'),
     deliveries: db.collection<DeliveryDoc>('deliveries'),
     mailQueue: db.collection<MailQueueDoc>('mailQueue'),
     mailClaims: db.collection<MailClaimDoc>('mailClaims'),

@@ -3,6 +3,7 @@ import { resolveDuty, type Person, type Roster } from '../domain/duty';
 import { emailSendAt, type QuietHours } from '../domain/quiet-hours';
 import { deliveryId, emailText, isUrgent, noticeId, recipientsFor, render, subjectOf, type Call } from '../domain/notices';
 import type { DeliveryDoc, NotificationsStore, NoticeDoc, PersonDoc, RosterDoc } from './collections';
+import { createInboxes } from './inboxes';
 
 export const toPerson = ({ _id, updatedAt: _u, ...rest }: PersonDoc): Person => ({ id: _id, ...rest });
 export const toRoster = ({ _id, updatedAt: _u, ...rest }: RosterDoc): Roster => ({ id: _id, ...rest });
@@ -90,6 +91,8 @@ export async function deliverNotice(store: NotificationsStore, person: Person, t
     acknowledgedBy: null,
   };
   const created = await insertedOnce(store.notices.insertOne(notice));
+  // Seen before (a retry after a crash): the inbox gets the notice as stored, read or not.
+  await createInboxes(store, now).add(created ? notice : ((await store.notices.findOne({ _id: id })) ?? notice));
   await insertedOnce(store.deliveries.insertOne(delivery(notice, 'inbox', null, at)));
   const ackUrl = notice.urgent && ackLinkFor ? ackLinkFor(id) : null;
   const sendAt = emailSendAt(at, notice.urgent, target.quietHours ?? person.quietHours, person.timeZone);

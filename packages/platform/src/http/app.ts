@@ -9,7 +9,7 @@ import { withLogContext } from '../logger';
 import type { Metrics } from '../metrics';
 import { otelContext, startServerSpan } from '../tracing';
 import { buildOpenApi } from './openapi';
-import type { RouteSpec } from './route';
+import type { EventStream, RouteSpec } from './route';
 
 export interface ReadinessCheck {
   name: string;
@@ -182,7 +182,9 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         log: logger,
       });
       for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-      if (result.raw) {
+      if (result.events) {
+        streamEvents(req, res, result.events);
+      } else if (result.raw) {
         res.status(result.status).type(result.raw.contentType).send(result.raw.content);
       } else if (result.body === undefined) {
         res.status(result.status).end();
@@ -245,4 +247,26 @@ function toPlatformError(error: unknown): PlatformError {
     return new PlatformError(e.message ?? 'bad request', { status: e.status, code: 'bad_request' });
   }
   return new PlatformError('internal error', { status: 500, code: 'internal', cause: error });
+}
+
+/** Heartbeat comments keep idle proxies from closing a quiet stream. */
+const streamHeartbeatMs = 15_000;
+
+function streamEvents(req: Request, res: Response, stream: EventStream): void {
+  res.status(200);
+  res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+  res.setHeader('cache-control', 'no-cache, no-transform');
+  res.setHeader('x-accel-buffering', 'no');
+  res.flushHeaders();
+  res.write(': open\n\n');
+  const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), streamHeartbeatMs);
+  const closed = new Promise<void>((resolve) => {
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      resolve();
+    });
+  });
+  stream.start((event, data) => {
+    if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }, closed);
 }

@@ -15,8 +15,18 @@ export interface RouteContext<B, Q, P> {
   log: Logger;
 }
 
+/**
+ * A server-sent event stream (text/event-stream): `start` pushes events with `send` until the
+ * client goes away, when `closed` resolves and the route must stop its work.
+ */
+export interface EventStream {
+  start(send: (event: string, data: unknown) => void, closed: Promise<void>): void;
+}
+
 export interface RouteResult {
   status: number;
+  /** Answer with a server-sent event stream instead of a body. */
+  events?: EventStream;
   body?: unknown;
   headers?: Record<string, string>;
   /** For documents that are not JSON (a PDF report, an HTML page). */
