@@ -2,13 +2,17 @@
  * The web console's own process: one origin for the single-page app and the services' APIs.
  *   GET  /healthz           the process answers (the image's HEALTHCHECK); asks no service
  *   GET  /auth/config       what login the console offers (dev roles, an OIDC issuer)
- *   POST /auth/dev-login    { role, dealerId? } -> { token }: a platform token, development only
+ *   POST /auth/dev-login    { role, dealerId?, person? } -> { token }: a platform token, development only
+ *                           (person: the directory id the token speaks for, so its inbox opens)
  *   GET  /auth/session      the caller's bearer verified as the services verify it -> { sub, roles, dealerId }
  *   ANY  /api/<service>/... forwarded to that service with the caller's bearer, answered as it answered
+ *                           (an event stream is passed through as it comes)
  *   GET  /*                 the built app (index.html for any other path)
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
 import { roles, signToken, verifyToken, type TokenSettings } from '@aftersales/platform';
@@ -24,7 +28,11 @@ export interface ConsoleOptions {
 }
 
 const devLoginBody = z
-  .strictObject({ role: z.enum(roles), dealerId: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,126}[A-Za-z0-9])?$/).optional() })
+  .strictObject({
+    role: z.enum(roles),
+    dealerId: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,126}[A-Za-z0-9])?$/).optional(),
+    person: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,126}[A-Za-z0-9])?$/, 'a directory id such as P-SH-SUP').optional(),
+  })
   .refine((b) => b.role !== 'dealer' || b.dealerId, { path: ['dealerId'], message: 'a dealer login names its dealer' });
 
 /** Request headers passed on to a service; everything else (cookies, host) stays here. */
@@ -61,8 +69,8 @@ export function createConsoleApp(options: ConsoleOptions): express.Express {
       const field = issue.path.join('.') || 'body';
       return fail(res, 400, 'invalid_input', `${field}: ${issue.message}`, field);
     }
-    const { role, dealerId } = parsed.data;
-    const token = await signToken({ sub: `console-${role}${dealerId ? `-${dealerId}` : ''}`, roles: [role], ...(dealerId ? { dealerId } : {}) }, options.tokens, '8h');
+    const { role, dealerId, person } = parsed.data;
+    const token = await signToken({ sub: person ?? `console-${role}${dealerId ? `-${dealerId}` : ''}`, roles: [role], ...(dealerId ? { dealerId } : {}) }, options.tokens, '8h');
     res.json({ token });
   });
 
@@ -97,6 +105,16 @@ export function createConsoleApp(options: ConsoleOptions): express.Express {
     for (const name of forwardedResponseHeaders) {
       const value = upstream.headers.get(name);
       if (value !== null) res.setHeader(name, value);
+    }
+    if (upstream.body && (upstream.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+      // A live stream: passed on as it comes, and closed upstream when the browser goes.
+      res.setHeader('cache-control', 'no-cache, no-transform');
+      res.flushHeaders();
+      const body = Readable.fromWeb(upstream.body as WebReadableStream<Uint8Array>);
+      req.on('close', () => body.destroy());
+      body.on('error', () => res.end());
+      body.pipe(res);
+      return;
     }
     res.send(Buffer.from(await upstream.arrayBuffer()));
   });

@@ -3,6 +3,8 @@ import { Login } from '../features/auth/components/login';
 import type { Session } from '../features/auth/api/session';
 import { Board } from '../features/sla-board/components/board';
 import { CalendarsScreen } from '../features/calendars/components/calendars-screen';
+import { useInbox } from '../features/inbox/api/inbox';
+import { InboxScreen, UnreadBadge } from '../features/inbox/components/inbox';
 import { RegistrationScreen } from '../features/registration/components/registration-screen';
 import { setBearer } from '../lib/api';
 import { screensFor, type Screen } from '../lib/access';
@@ -31,6 +33,17 @@ function LanguageSwitch() {
         <option value="zh">中文</option>
       </select>
     </label>
+  );
+}
+
+/** The signed-in person's inbox, live in the header on every screen. */
+function Inbox({ personId, open, onOpen }: { personId: string; open: boolean; onOpen: () => void }) {
+  const inbox = useInbox(personId);
+  return (
+    <>
+      {inbox.state === 'ready' && <UnreadBadge unread={inbox.unread} onOpen={onOpen} />}
+      {open && <main>{<InboxScreen items={inbox.items} state={inbox.state} act={inbox.act} />}</main>}
+    </>
   );
 }
 
@@ -76,12 +89,17 @@ function Shell() {
       {!session ? (
         <Login onSession={signIn} />
       ) : (
-        <main>
-          {screen === 'registration' && <RegistrationScreen />}
-          {screen === 'board' && <Board />}
-          {screen === 'calendars' && <CalendarsScreen />}
-          {!screen && <p>{t.nothing}</p>}
-        </main>
+        <>
+          {screens.includes('inbox') && <Inbox personId={session.sub} open={screen === 'inbox'} onOpen={() => setChosen('inbox')} />}
+          {screen !== 'inbox' && (
+            <main>
+              {screen === 'registration' && <RegistrationScreen />}
+              {screen === 'board' && <Board />}
+              {screen === 'calendars' && <CalendarsScreen />}
+              {!screen && <p>{t.nothing}</p>}
+            </main>
+          )}
+        </>
       )}
     </>
   );

@@ -6,13 +6,15 @@
  *   board:        GET /v1/sla-board (agent, dispatcher, manager, auditor, platform)
  *   calendars:    POST /v1/calendars/:id/holiday-imports (manager, platform); others may read
  *                 calendars through the API but keep none
+ *   inbox:        notifications' GET /v1/people/:id/notices (every staff role; dealers have none)
  */
-export type Screen = 'registration' | 'board' | 'calendars';
+export type Screen = 'registration' | 'board' | 'calendars' | 'inbox';
 
 export const screenRoles: Record<Screen, readonly string[]> = {
   registration: ['agent', 'manager', 'platform', 'dealer'],
   board: ['agent', 'dispatcher', 'manager', 'auditor', 'platform'],
   calendars: ['manager', 'platform'],
+  inbox: ['agent', 'dispatcher', 'engineer', 'depot', 'spares', 'quality', 'finance', 'manager', 'auditor', 'platform'],
 };
 
 export function screensFor(roles: readonly string[]): Screen[] {

@@ -3,10 +3,11 @@ import { screensFor } from './access';
 
 describe('screens by role', () => {
   it('offers each role only the screens its token may use', () => {
-    expect(screensFor(['agent'])).toEqual(['registration', 'board']);
-    expect(screensFor(['dispatcher'])).toEqual(['board']);
+    expect(screensFor(['agent'])).toEqual(['registration', 'board', 'inbox']);
+    expect(screensFor(['dispatcher'])).toEqual(['board', 'inbox']);
     expect(screensFor(['dealer'])).toEqual(['registration']);
-    expect(screensFor(['finance'])).toEqual([]);
-    expect(screensFor(['manager'])).toEqual(['registration', 'board', 'calendars']);
+    expect(screensFor(['finance'])).toEqual(['inbox']);
+    expect(screensFor(['engineer'])).toEqual(['inbox']);
+    expect(screensFor(['manager'])).toEqual(['registration', 'board', 'calendars', 'inbox']);
   });
 });

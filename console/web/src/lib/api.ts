@@ -15,6 +15,10 @@ let bearer: string | null = null;
 export function setBearer(token: string | null): void {
   bearer = token;
 }
+/** For calls that read a response as a stream (an event stream) rather than through apiCall. */
+export function bearerToken(): string | null {
+  return bearer;
+}
 
 /** A call to one service through the console's own origin (/api/<service>/...). */
 export async function apiCall<T>(service: ServiceName, path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiAnswer<T & ApiError>> {

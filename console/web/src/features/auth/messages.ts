@@ -1,10 +1,11 @@
 import type { Catalogue } from '../../lib/i18n';
 
-export const authMessages: Catalogue<'title' | 'role' | 'dealerId' | 'signIn' | 'token' | 'useToken' | 'oidcHint' | 'signOut' | 'signedInAs' | 'failed'> = {
+export const authMessages: Catalogue<'title' | 'role' | 'dealerId' | 'person' | 'signIn' | 'token' | 'useToken' | 'oidcHint' | 'signOut' | 'signedInAs' | 'failed'> = {
   en: {
     title: 'Sign in',
     role: 'Role',
     dealerId: 'Dealer id',
+    person: 'Person in the directory (for the inbox; optional)',
     signIn: 'Sign in (development)',
     token: 'Bearer token from your identity provider',
     useToken: 'Use this token',
@@ -17,6 +18,7 @@ export const authMessages: Catalogue<'title' | 'role' | 'dealerId' | 'signIn' | 
     title: '登录',
     role: '角色',
     dealerId: '经销商编号',
+    person: '通讯录人员编号（用于收件箱，可选）',
     signIn: '登录（开发环境）',
     token: '身份提供方签发的令牌',
     useToken: '使用此令牌',

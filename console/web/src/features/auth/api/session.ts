@@ -27,9 +27,9 @@ export async function openSession(token: string): Promise<Session> {
   return { token, ...who };
 }
 
-export async function devLogin(role: string, dealerId?: string): Promise<Session> {
+export async function devLogin(role: string, dealerId?: string, person?: string): Promise<Session> {
   const { token } = await json<{ token: string }>(
-    await fetch('/auth/dev-login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role, ...(dealerId ? { dealerId } : {}) }) }),
+    await fetch('/auth/dev-login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role, ...(dealerId ? { dealerId } : {}), ...(person ? { person } : {}) }) }),
   );
   return openSession(token);
 }

@@ -9,6 +9,7 @@ export function Login({ onSession }: { onSession: (session: Session) => void }) 
   const [config, setConfig] = useState<ConsoleConfig | null>(null);
   const [role, setRole] = useState('agent');
   const [dealerId, setDealerId] = useState('DLR-0001');
+  const [person, setPerson] = useState('');
   const [token, setToken] = useState('');
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -21,7 +22,7 @@ export function Login({ onSession }: { onSession: (session: Session) => void }) 
   };
   const onDev = (event: FormEvent) => {
     event.preventDefault();
-    attempt(devLogin(role, role === 'dealer' ? dealerId : undefined));
+    attempt(devLogin(role, role === 'dealer' ? dealerId : undefined, person.trim() || undefined));
   };
   const onToken = (event: FormEvent) => {
     event.preventDefault();
@@ -49,6 +50,10 @@ export function Login({ onSession }: { onSession: (session: Session) => void }) 
               <input name="dealerId" value={dealerId} onChange={(e) => setDealerId(e.target.value)} />
             </label>
           )}
+          <label>
+            {t.person}
+            <input name="person" value={person} placeholder="P-SH-SUP" onChange={(e) => setPerson(e.target.value)} />
+          </label>
           <button type="submit">{t.signIn}</button>
         </form>
       )}
