@@ -5,6 +5,7 @@ import { buildEvent, topicOf, topics, type EventKey } from '@aftersales/contract
 import type { EscalationStep, SlaPolicy, TierTargets } from '@aftersales/sla';
 import { acknowledgementChainId, getAcknowledgementStateQuery, serviceRequestTaskQueue, type ServiceRequestInput, type serviceRequest } from '@aftersales/workflows';
 import { readTopic } from './support/kafka';
+import { withMongo } from './support/mongo';
 import { api, tokenFor } from './support/services';
 import { withTemporal } from './support/temporal';
 import { useTestBed } from './support/testbed';
@@ -212,5 +213,22 @@ describe('notifications: escalations reach the person on duty', () => {
     expect(await inbox(managerToken, manager)).toEqual([]);
     expect((await inbox(standInToken, standIn)).map((n) => n.id)).toEqual([passed.id]);
     for (const n of after.filter((x) => x.urgent)) bed.started.push(acknowledgementChainId(n.id));
+
+    // The request's history in intake (its own copy, from notifications' notice.told / notice.acknowledged
+    // on Kafka; GET /v1/service-requests/{id} shows it as `notices`): who was told, why, and who acknowledged how.
+    const history = await eventually('the request\u2019s notices in intake', async () => {
+      const doc = await withMongo(bed.stack.mongoUrl, (client) => client.db(`${bed.ns}_intake`).collection<{ _id: string; notices: { noticeId: string; kind: string; personId: string; because: string; acknowledgedBy: string | null; via: string | null }[] }>('requestNotices').findOne({ _id: requestId }));
+      const notices = doc?.notices ?? [];
+      return notices.length >= 5 && notices.filter((n) => n.acknowledgedBy).length >= 2 ? notices : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(history.map((n) => `${n.kind} ${n.personId} ${n.because} ${n.acknowledgedBy ?? '-'} ${n.via ?? '-'}`).sort()).toEqual(
+      [
+        `sla-breached ${supervisor} on-duty ${supervisor} inbox`,
+        `sla-escalation ${supervisor} on-duty - -`,
+        `sla-escalation ${standIn} passed-on ${standIn} email-link`,
+        `sla-escalation ${supervisor} on-duty - -`,
+        `sla-warning ${supervisor} on-duty - -`,
+      ].sort(),
+    );
   });
 });

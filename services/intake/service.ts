@@ -17,6 +17,7 @@ import { serviceRequestActionRoutes } from './api/service-request-actions';
 import { serviceRequestRoutes } from './api/service-requests';
 import { createArticleHandler, knownFixConsumer } from './events/articles';
 import { complaintConsumer, createComplaintHandler } from './events/complaints';
+import { noticesConsumerSpec } from './events/notices';
 import { createDeviceAlarmHandler, deviceAlarmConsumer } from './events/device-alarms';
 import { containmentConsumer, createContainmentHandlers } from './events/containment';
 import { createDispatchFactHandlers, dispatchFactsConsumer } from './events/dispatch-facts';
@@ -72,7 +73,7 @@ export const intakeService: ServiceDefinition = {
       tasks: [{ name: 'calendar-check', everyMs: config.INTAKE_CALENDAR_CHECK_MS, run: () => reference.check() }],
       // Both take their events with their insert: the relay reads their small pending index (see indexedOutbox).
       outboxCollections: [indexedOutbox(models.serviceRequests.collection as never), indexedOutbox(workflowEvents.collection as never), ...reference.outboxCollections],
-      topics: [topics.serviceRequests, topics.calendars, topics.deviceAlarms, topics.articles, topics.workOrders, topics.reservations, topics.eightDs],
+      topics: [topics.serviceRequests, topics.calendars, topics.deviceAlarms, topics.articles, topics.workOrders, topics.reservations, topics.eightDs, topics.notices],
       consumers: [
         {
           group: 'intake-workflow-starter',
@@ -87,6 +88,7 @@ export const intakeService: ServiceDefinition = {
         { group: containmentConsumer, topics: [topics.eightDs], handlers: createContainmentHandlers(platform, models.containmentFlags) },
         { group: deviceAlarmConsumer, topics: [topics.deviceAlarms], handlers: { 'device.alarm-raised@1': createDeviceAlarmHandler(platform, alarms) } },
         { group: knownFixConsumer, topics: [topics.articles], handlers: { 'article.published@1': createArticleHandler(platform, models) } },
+        noticesConsumerSpec(platform),
       ],
       temporalWorkers: [
         {

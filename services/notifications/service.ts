@@ -1,3 +1,5 @@
+import type { Collection, Document } from 'mongodb';
+import { topics } from '@aftersales/contracts';
 import type { ServiceDefinition } from '@aftersales/platform';
 import { acknowledgementTaskQueue, notificationsWorkflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
 import { acknowledgementLinkRoutes } from './api/acknowledgement-links';
@@ -26,6 +28,7 @@ export const notificationsService: ServiceDefinition = {
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(store, platform.now());
     const runsWorker = platform.config.PROCESS_ROLE !== 'api';
     const ackLinkFor = (noticeId: string) => `${config.NOTIFY_PUBLIC_URL.replace(/\/$/, '')}/v1/acknowledgements/${ackToken(noticeId, config.NOTIFY_LINK_SECRET)}`;
+    const notices = { ackLinkFor, topic: platform.topic };
     const mail = runsWorker
       ? createMailSender(store, {
           smtpUrl: config.SMTP_URL,
@@ -43,13 +46,14 @@ export const notificationsService: ServiceDefinition = {
     hooks?.start();
     return {
       routes: [...directoryRoutes(store, platform.now), ...inboxRoutes(store, platform), ...acknowledgementLinkRoutes(store, platform, config.NOTIFY_LINK_SECRET), ...webhookRoutes(store, platform.now, () => hooks?.nudge())],
-      outboxCollections: [],
-      topics: notificationsTopics,
-      consumers: notificationsConsumers(platform, store, { intakeUrl: config.NOTIFY_INTAKE_URL, dispatchUrl: config.NOTIFY_DISPATCH_URL, sparesUrl: config.NOTIFY_SPARES_URL, qualityUrl: config.NOTIFY_QUALITY_URL }, { maxFactAgeHours: config.NOTIFY_MAX_FACT_AGE_HOURS, ackLinkFor }, () => {
+      // Facts about notices (told, acknowledged) for the request's history.
+      outboxCollections: [store.noticeFacts as unknown as Collection<Document>],
+      topics: [...notificationsTopics, topics.notices],
+      consumers: notificationsConsumers(platform, store, { intakeUrl: config.NOTIFY_INTAKE_URL, dispatchUrl: config.NOTIFY_DISPATCH_URL, sparesUrl: config.NOTIFY_SPARES_URL, qualityUrl: config.NOTIFY_QUALITY_URL }, { maxFactAgeHours: config.NOTIFY_MAX_FACT_AGE_HOURS, notices }, () => {
         mail?.nudge();
         hooks?.nudge();
       }),
-      temporalWorkers: [{ taskQueue: acknowledgementTaskQueue, workflowsPath: notificationsWorkflowsPath, workflowInterceptorModules, activities: createAcknowledgementActivities(store, platform.now, ackLinkFor) }],
+      temporalWorkers: [{ taskQueue: acknowledgementTaskQueue, workflowsPath: notificationsWorkflowsPath, workflowInterceptorModules, activities: createAcknowledgementActivities(store, platform.now, notices) }],
     };
   },
 };

@@ -18,6 +18,7 @@ import {
 import { workOrderContracts } from './events/work-order';
 import { sparesContracts } from './events/spares';
 import { eightDContracts } from './events/eight-d';
+import { noticeContracts } from './events/notice';
 import { topics, type TopicName } from './topics';
 
 /**
@@ -37,6 +38,7 @@ export const eventContracts = {
   ...workOrderContracts,
   ...sparesContracts,
   ...eightDContracts,
+  ...noticeContracts,
   'device.alarm-raised@1': { topic: topics.deviceAlarms, schema: deviceAlarmRaisedV1 },
   'article.published@1': { topic: topics.articles, schema: articlePublishedV1 },
   'calendar.version-published@1': { topic: topics.calendars, schema: calendarVersionPublishedV1 },

@@ -12,6 +12,7 @@ export const topics = {
   eightDs: 'quality.eight-ds.v1',
   articles: 'quality.articles.v1',
   calendars: 'intake.calendars.v1',
+  notices: 'notifications.notices.v1',
 } as const;
 
 export type TopicName = (typeof topics)[keyof typeof topics];

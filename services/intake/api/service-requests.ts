@@ -1,3 +1,4 @@
+import { requestNoticesOf } from '../events/notices';
 import { z } from 'zod';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { channelSchema, contactSchema } from '@aftersales/contracts';
@@ -119,9 +120,11 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
       const owner = doc && scope.kind === 'dealer' ? await models.customers.findById(doc.customerId, { dealerId: 1 }).lean<Pick<CustomerDoc, 'dealerId'>>() : null;
       if (!doc || (scope.kind === 'dealer' && !canSee(scope, owner?.dealerId))) throw new NotFoundError('service request', params.id, 'id');
       const alarms = doc.channel === 'alarm' ? await models.alarms.find({ serviceRequestId: doc._id }).sort({ raisedAt: 1 }).lean<AlarmDoc[]>() : null;
+      // Who was told and who acknowledged, from the notifications service's facts.
+      const told = await requestNoticesOf(platform).findOne({ _id: doc._id });
       return {
         status: 200,
-        body: { ...presentRequest(doc), ...(alarms ? { alarms: alarms.map(presentAlarm) } : {}), workflow: await liveWorkflow(platform.temporal, doc) },
+        body: { ...presentRequest(doc), ...(alarms ? { alarms: alarms.map(presentAlarm) } : {}), notices: told?.notices ?? [], workflow: await liveWorkflow(platform.temporal, doc) },
       };
     },
   });

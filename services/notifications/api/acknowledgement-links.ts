@@ -24,7 +24,7 @@ function page(doc: NoticeDoc, action: string, timeZone: string): string {
  * nothing, since scanners and previews fetch links), its button acknowledges it as the person it
  * was sent to (POST). A link for another notice or with a wrong signature is 404.
  */
-export function acknowledgementLinkRoutes(store: NotificationsStore, platform: Pick<Platform, 'now' | 'temporal' | 'logger'>, secret: string): RouteSpec[] {
+export function acknowledgementLinkRoutes(store: NotificationsStore, platform: Pick<Platform, 'now' | 'temporal' | 'logger' | 'topic' | 'nudgeOutbox'>, secret: string): RouteSpec[] {
   async function noticeOf(value: string): Promise<NoticeDoc> {
     const id = noticeOfAckToken(value, secret);
     const doc = id ? await store.notices.findOne({ _id: id }) : null;

@@ -28,7 +28,7 @@ export const noticeView = ({ _id, ...n }: NoticeDoc) => ({ id: _id, ...n });
 const deliveryView = ({ _id, ...d }: DeliveryDoc) => ({ id: _id, ...d });
 
 /** A person's inbox: list, unread count, mark read, acknowledge; and the evidence per request or 8D. */
-export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 'now' | 'temporal' | 'logger'>): RouteSpec[] {
+export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 'now' | 'temporal' | 'logger' | 'topic' | 'nudgeOutbox'>): RouteSpec[] {
   const { now } = platform;
   const inboxes = createInboxes(store, now);
   /** Notices by `_id`, in the order given (each a pushed-down lookup on FerretDB). */

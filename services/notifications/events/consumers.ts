@@ -4,7 +4,7 @@ import { applyOnce, type ConsumedEvent, type ConsumerSpec, type Platform } from 
 import { acknowledgementChainId, acknowledgementTaskQueue, type acknowledgementChain } from '@aftersales/workflows';
 import { tooOldToTell, type Call } from '../domain/notices';
 import type { NotificationsStore } from '../store/collections';
-import { tell, type AckLinkFor, type FactToTell, type TellOutcome } from '../store/notifier';
+import { tell, type FactToTell, type NoticeOptions, type TellOutcome } from '../store/notifier';
 import { queueWebhooks } from '../worker/webhooks';
 
 export const notificationsConsumer = 'notifications';
@@ -16,7 +16,7 @@ const pick = <T extends object, K extends keyof T>(o: T, keys: K[]): Pick<T, K> 
 
 export interface ConsumerOptions {
   maxFactAgeHours: number;
-  ackLinkFor?: AckLinkFor;
+  notices?: NoticeOptions;
 }
 
 export interface Links {
@@ -55,7 +55,8 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
 
   /** The people on duty (inbox, e-mail, their acknowledgement chains) and the webhook subscribers. */
   async function tellEveryone(fact: FactToTell): Promise<TellOutcome> {
-    const outcome = await tell(store, fact, platform.now, log, options.ackLinkFor);
+    const outcome = await tell(store, fact, platform.now, log, options.notices);
+    platform.nudgeOutbox();
     await startChains(outcome);
     await queueWebhooks(store, fact, platform.now);
     return outcome;

@@ -1,6 +1,6 @@
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import type { KeyLockDoc } from '@aftersales/platform';
+import type { KeyLockDoc, OutboxFields } from '@aftersales/platform';
 import type { Language, Person, Roster } from '../domain/duty';
 import type { InboxEntry } from '../domain/inbox';
 import type { Call, NoticeKind } from '../domain/notices';
@@ -144,6 +144,12 @@ export interface InboxDoc {
   updatedAt: Date;
 }
 
+/** A fact about a notice (`<notice>:told`, `<notice>:acknowledged`), inserted once with its event in the outbox. */
+export interface NoticeFactDoc extends OutboxFields {
+  _id: string;
+  subject: string;
+}
+
 export interface NotificationsStore {
   people: Collection<PersonDoc>;
   rosters: Collection<RosterDoc>;
@@ -152,6 +158,7 @@ export interface NotificationsStore {
   notices: Collection<NoticeDoc>;
   inboxes: Collection<InboxDoc>;
   inboxLocks: Collection<KeyLockDoc>;
+  noticeFacts: Collection<NoticeFactDoc>;
   deliveries: Collection<DeliveryDoc>;
   mailQueue: Collection<MailQueueDoc>;
   mailClaims: Collection<MailClaimDoc>;
@@ -173,6 +180,7 @@ export function createNotificationsStore(connection: Connection): NotificationsS
     notices: db.collection<NoticeDoc>('notices'),
     inboxes: db.collection<InboxDoc>('inboxes'),
     inboxLocks: db.collection<KeyLockDoc>('inboxLocks'),
+    noticeFacts: db.collection<NoticeFactDoc>('noticeFacts'),
     deliveries: db.collection<DeliveryDoc>('deliveries'),
     mailQueue: db.collection<MailQueueDoc>('mailQueue'),
     mailClaims: db.collection<MailClaimDoc>('mailClaims'),
@@ -189,6 +197,7 @@ export function createNotificationsStore(connection: Connection): NotificationsS
       await store.notices.createIndex({ personId: 1, createdAt: -1 });
       await store.notices.createIndex({ subject: 1 });
       await store.deliveries.createIndex({ subject: 1 });
+      await store.noticeFacts.createIndex({ outboxDueAt: 1 }, { sparse: true });
     },
   };
 }

@@ -1,4 +1,7 @@
-import { insertedOnce, type Logger } from '@aftersales/platform';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { buildEvent, topicOf, type eventContracts } from '@aftersales/contracts';
+import { insertedOnce, outboxForInsert, type Logger } from '@aftersales/platform';
 import { resolveDuty, type Person, type Roster } from '../domain/duty';
 import { emailSendAt, type QuietHours } from '../domain/quiet-hours';
 import { deliveryId, emailText, isUrgent, noticeId, recipientsFor, render, subjectOf, type Call } from '../domain/notices';
@@ -60,7 +63,15 @@ export interface NoticeTarget {
  */
 export type AckLinkFor = (noticeId: string) => string;
 
-export async function deliverNotice(store: NotificationsStore, person: Person, target: NoticeTarget, now: () => Date, ackLinkFor?: AckLinkFor): Promise<{ noticeId: string; created: boolean }> {
+/** What a deployment adds to a notice: the acknowledgement link, and the topic its told-fact goes to. */
+export interface NoticeOptions {
+  ackLinkFor?: AckLinkFor;
+  /** The deployment's name of a topic; without it no notice.told fact is published (unit and int tests). */
+  topic?: (name: string) => string;
+}
+
+export async function deliverNotice(store: NotificationsStore, person: Person, target: NoticeTarget, now: () => Date, options: NoticeOptions = {}): Promise<{ noticeId: string; created: boolean }> {
+  const { ackLinkFor } = options;
   const id = noticeId(target.eventId, person.id);
   const words = render(target.call, person.language, person.timeZone, target.link);
   const preface = target.preface?.[person.language];
@@ -93,6 +104,10 @@ export async function deliverNotice(store: NotificationsStore, person: Person, t
   const created = await insertedOnce(store.notices.insertOne(notice));
   // Seen before (a retry after a crash): the inbox gets the notice as stored, read or not.
   await createInboxes(store, now).add(created ? notice : ((await store.notices.findOne({ _id: id })) ?? notice));
+  if (options.topic) {
+    const data = { noticeId: id, subject: notice.subject, kind: notice.kind, personId: person.id, personName: person.name, role: notice.role, because: notice.because, urgent: notice.urgent, toldAt: notice.createdAt.toISOString() };
+    await publishNoticeFact(store, `${id}:told`, 'notice.told@1', data, options.topic, at);
+  }
   await insertedOnce(store.deliveries.insertOne(delivery(notice, 'inbox', null, at)));
   const ackUrl = notice.urgent && ackLinkFor ? ackLinkFor(id) : null;
   const sendAt = emailSendAt(at, notice.urgent, target.quietHours ?? person.quietHours, person.timeZone);
@@ -106,7 +121,7 @@ export async function deliverNotice(store: NotificationsStore, person: Person, t
  * fact (or a retry after a crash half-way) adds nothing that exists and completes what is missing;
  * an e-mail is queued only while its delivery is pending.
  */
-export async function tell(store: NotificationsStore, fact: FactToTell, now: () => Date, log: Logger, ackLinkFor?: AckLinkFor): Promise<TellOutcome> {
+export async function tell(store: NotificationsStore, fact: FactToTell, now: () => Date, log: Logger, options: NoticeOptions = {}): Promise<TellOutcome> {
   const directory = await readDirectory(store);
   const outcome: TellOutcome = { told: [], unresolved: [], chains: [] };
   const subject = subjectOf(fact.call);
@@ -123,7 +138,7 @@ export async function tell(store: NotificationsStore, fact: FactToTell, now: () 
     for (const holder of duty.holders) {
       const person = directory.people.get(holder.personId)!;
       const roster = holder.rosterId ? directory.rosters.find((r) => r.id === holder.rosterId) : undefined;
-      const told = await deliverNotice(store, person, { ...fact, role, rosterId: holder.rosterId, because: holder.because, chainId: null, level: 0, quietHours: roster?.quietHours ?? null }, now, ackLinkFor);
+      const told = await deliverNotice(store, person, { ...fact, role, rosterId: holder.rosterId, because: holder.because, chainId: null, level: 0, quietHours: roster?.quietHours ?? null }, now, options);
       outcome.told.push({ personId: person.id, noticeId: told.noticeId, role, because: holder.because, created: told.created });
       if (isUrgent(fact.call)) {
         const chain = [...new Set([person.id, roster?.standIn, person.manager].filter((id): id is string => !!id && directory.people.has(id)))];
@@ -160,4 +175,17 @@ async function queueEmail(store: NotificationsStore, notice: NoticeDoc, person: 
     if (existing?.status !== 'pending') return;
   }
   await insertedOnce(store.mailQueue.insertOne({ _id: id, to: person.email, subject: words.title, text: words.body, language: person.language, attempt: 1, dueAt: sendAt, ...(held ? { digest: `${person.id}@${sendAt.toISOString()}` } : {}) }));
+}
+
+/** A fact about a notice (told, acknowledged) in the outbox, once by its id. */
+export async function publishNoticeFact<K extends 'notice.told@1' | 'notice.acknowledged@1'>(
+  store: NotificationsStore,
+  factId: string,
+  key: K,
+  data: z.input<(typeof eventContracts)[K]['schema']>,
+  topic: (name: string) => string,
+  at: Date,
+): Promise<void> {
+  const event = buildEvent(key, data, { id: randomUUID(), occurredAt: at, source: 'notifications', subject: data.subject, correlationId: data.subject, causationId: null });
+  await insertedOnce(store.noticeFacts.insertOne({ _id: factId, subject: data.subject, ...outboxForInsert([{ topic: topic(topicOf(key)), event }], at) }));
 }

@@ -1,13 +1,13 @@
 import type { AcknowledgementActivities } from '@aftersales/workflows';
 import type { NotificationsStore } from '../store/collections';
-import { deliverNotice, toPerson, type AckLinkFor } from '../store/notifier';
+import { deliverNotice, toPerson, type NoticeOptions } from '../store/notifier';
 
 /**
  * The acknowledgement chain's one step: the next person gets the notice, worded for them, saying
  * who did not acknowledge it in time. Keyed by the chain's first notice and the level, so a retried
  * activity tells nobody twice.
  */
-export function createAcknowledgementActivities(store: NotificationsStore, now: () => Date, ackLinkFor?: AckLinkFor): AcknowledgementActivities {
+export function createAcknowledgementActivities(store: NotificationsStore, now: () => Date, options: NoticeOptions = {}): AcknowledgementActivities {
   return {
     async passOn({ noticeId, level, from, to, windowMs }) {
       const [root, next, previous] = await Promise.all([store.notices.findOne({ _id: noticeId }), store.people.findOne({ _id: to }), store.people.findOne({ _id: from })]);
@@ -29,7 +29,7 @@ export function createAcknowledgementActivities(store: NotificationsStore, now: 
         chainId: root._id,
         level,
         preface: { en: `Passed on to you: ${who} did not acknowledge this within ${minutes} min.`, 'zh-CN': `转交给您：${who} 未在 ${minutes} 分钟内确认。` },
-      }, now, ackLinkFor);
+      }, now, options);
       return { told: told.noticeId };
     },
   };
