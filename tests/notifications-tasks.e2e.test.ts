@@ -22,7 +22,7 @@ const hour = 3_600_000;
 describe('notifications: tasks reach the person they name', () => {
   const { smtpUrl } = inject('stack');
   const bed = useTestBed('notify-tasks', {
-    notifications: { SEED_DEMO_DATA: 'true', NOTIFY_MAIL_POLL_MS: '300', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}) },
+    notifications: { SEED_DEMO_DATA: 'true', NOTIFY_MAIL_POLL_MS: '300', NOTIFY_REMINDER_POLL_MS: '500', ...(smtpUrl ? { SMTP_URL: smtpUrl } : {}) },
   });
   const tag = randomUUID().slice(0, 8);
   const requestId = `SR-T-${tag}`;
@@ -143,5 +143,22 @@ describe('notifications: tasks reach the person they name', () => {
     const evidence = await api(notifications(), 'GET', `/v1/notifications/deliveries?subject=${requestId}`, { token: bed.token('auditor') });
     const rows = (evidence.body.items as (Notice & { personId: string; deliveries: { channel: string }[] })[]).map((n) => `${n.kind} ${n.personId} ${n.because}`).sort();
     expect(rows).toEqual(['requisition-approval P-SPARES-APP on-duty', 'return-overdue ENG-SH-01 named', 'return-overdue P-SVC-MGR on-duty', 'work-assigned ENG-SH-01 named']);
+  });
+
+  it('a quote the customer has not answered is chased halfway to its lapse; one answered in time is not', async () => {
+    const issuedAt = new Date();
+    const quote = (quoteId: string) => ({ quoteId, requestId, workOrderId, totalCents: 125_000, currency: 'CNY', validUntil: new Date(issuedAt.getTime() + 4_000).toISOString(), issuedAt: issuedAt.toISOString() });
+    await publish('quote.issued@1', requestId, quote(`Q-OPEN-${tag}`));
+    await publish('quote.issued@1', requestId, quote(`Q-ANSWERED-${tag}`));
+    await publish('quote.accepted@1', requestId, { quoteId: `Q-ANSWERED-${tag}`, requestId, workOrderId, acceptedAt: new Date().toISOString(), by: 'CUST-T' });
+    const [chase] = await eventually('the open quote chased', async () => {
+      const items = (await inbox('P-SVC-MGR')).filter((n) => n.kind === 'quote-answer-due');
+      return items.length > 0 ? items : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(chase!.title).toBe(`报价 Q-OPEN-${tag} 尚未得到客户答复（服务请求 ${requestId}）`);
+    expect(chase!.body).toContain('1250.00 CNY');
+    // Both were due at the same instant: by now the answered one would have been told too.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await inbox('P-SVC-MGR')).filter((n) => n.kind === 'quote-answer-due').map((n) => n.title.includes('Q-OPEN-'))).toEqual([true]);
   });
 });

@@ -21,6 +21,8 @@ export const notificationsEnvSchema = z.object({
   NOTIFY_LINK_SECRET: z.string().min(16).default('local-stack-only-acknowledgement-link-secret'),
   /** Facts older than this when they are read (a stream read from its beginning) are recorded as seen and tell nobody. */
   NOTIFY_MAX_FACT_AGE_HOURS: positiveInt.default(72),
+  /** How often the worker looks for reminders due (a quote the customer has not answered). */
+  NOTIFY_REMINDER_POLL_MS: positiveInt.default(60_000),
   /** How often the worker looks for e-mail due (a new notice also wakes it). */
   NOTIFY_MAIL_POLL_MS: positiveInt.default(1000),
   /** A claimed send not finished after this long (its process died) is tried again. */

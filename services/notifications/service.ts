@@ -13,6 +13,7 @@ import { createNotificationsStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
 import { createAcknowledgementActivities } from './worker/acknowledgement-activities';
 import { createMailSender } from './worker/mail-sender';
+import { tellDueReminders } from './worker/reminders';
 import { createWebhookSender } from './worker/webhooks';
 
 /** Notifications: the facts that call for a person reach the people on duty, in their inbox and by e-mail. */
@@ -53,6 +54,7 @@ export const notificationsService: ServiceDefinition = {
         mail?.nudge();
         hooks?.nudge();
       }),
+      tasks: [{ name: 'reminders', everyMs: config.NOTIFY_REMINDER_POLL_MS, run: () => tellDueReminders(store, platform.now, platform.logger.child({ module: 'reminders' }), notices, () => { mail?.nudge(); platform.nudgeOutbox(); }).then(() => undefined) }],
       temporalWorkers: [{ taskQueue: acknowledgementTaskQueue, workflowsPath: notificationsWorkflowsPath, workflowInterceptorModules, activities: createAcknowledgementActivities(store, platform.now, notices) }],
     };
   },

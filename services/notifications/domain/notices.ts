@@ -13,6 +13,7 @@ export type NoticeKind =
   | 'work-assigned'
   | 'requisition-approval'
   | 'return-overdue'
+  | 'quote-answer-due'
   | 'eight-d-opened'
   | 'eight-d-assigned'
   | 'eight-d-escalated'
@@ -25,6 +26,7 @@ export type Call =
   | { kind: 'work-assigned'; requestId: string; workOrderId: string; engineerId: string; plannedStart: string | null }
   | { kind: 'requisition-approval'; requestId: string; requisitionId: string; requesterId: string; approver: string; level: number; deadlineAt: string; reasons: string[]; lines: { partNumber: string; quantity: number }[] }
   | { kind: 'return-overdue'; requestId: string; returnId: string; partNumber: string; engineerId: string | null; dueAt: string; chase: number; flagged: boolean }
+  | { kind: 'quote-answer-due'; requestId: string; quoteId: string; totalCents: number; currency: string; validUntil: string }
   | { kind: 'eight-d-opened'; eightDId: string; model: string; failureMode: string; reason: string }
   | { kind: 'eight-d-assigned'; eightDId: string; discipline: string; owner: string; dueAt: string }
   | { kind: 'eight-d-escalated'; eightDId: string; discipline: string; level: number; to: string; dueAt: string; owner?: string | null }
@@ -58,6 +60,8 @@ export function recipientsFor(call: Call): string[] {
       return [call.engineerId];
     case 'requisition-approval':
       return [call.approver];
+    case 'quote-answer-due':
+      return ['service-manager'];
     case 'return-overdue':
       return [...(call.engineerId ? [call.engineerId] : []), ...(call.flagged ? [returnFlaggedRole] : [])];
     case 'eight-d-opened':
@@ -147,6 +151,12 @@ export function render(call: Call, language: Language, timeZone: string, link: s
       lines = [zh ? `应于 ${at(call.dueAt)} 前返还；第 ${call.chase} 次催还。` : `It was due back ${at(call.dueAt)}; reminder ${call.chase}.`];
       if (call.flagged) lines.push(zh ? '已超过期限，已记录为异常。' : 'Past the limit: it is now a red flag.');
       break;
+    case 'quote-answer-due': {
+      const amount = `${(call.totalCents / 100).toFixed(2)} ${call.currency}`;
+      title = zh ? `报价 ${call.quoteId} 尚未得到客户答复（服务请求 ${call.requestId}）` : `Quote ${call.quoteId} not yet answered by the customer (request ${call.requestId})`;
+      lines = [zh ? `金额 ${amount}，有效期至 ${at(call.validUntil)}；请跟进客户。` : `${amount}, valid until ${at(call.validUntil)}: follow up with the customer.`];
+      break;
+    }
     case 'eight-d-opened':
       title = zh ? `新 8D：${call.eightDId}（${call.model}，${call.failureMode}）` : `New 8D ${call.eightDId} (${call.model}, ${call.failureMode})`;
       lines = [call.reason];

@@ -32,6 +32,9 @@ describe('who a fact calls for', () => {
     expect(recipientsFor(late)).toEqual(['quality-engineering-lead', 'qe-li']);
     expect(recipientsFor({ ...late, level: 2, to: 'quality-manager' })).toEqual(['quality-manager']);
     expect(recipientsFor({ kind: 'eight-d-closed', eightDId: '8D-1', rootCause: 'soft alloy' })).toEqual(['quality-owner']);
+    const quote: Call = { kind: 'quote-answer-due', requestId: 'SR-1', quoteId: 'Q-1', totalCents: 125_000, currency: 'CNY', validUntil: breach.dueAt };
+    expect([recipientsFor(quote), isUrgent(quote)]).toEqual([['service-manager'], false]);
+    expect(render(quote, 'en', 'Asia/Shanghai', link).body).toContain('1250.00 CNY, valid until 03/10/2026, 10:00 GMT+8');
     // Tasks are not escalations: the requisition's own chain moves it on, so nobody is asked to acknowledge.
     expect(isUrgent(asked)).toBe(false);
     expect(render(asked, 'en', 'Asia/Shanghai', link).body).toContain('escalation 1');

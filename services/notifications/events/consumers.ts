@@ -3,6 +3,7 @@ import { topics, type KnownEvent } from '@aftersales/contracts';
 import { applyOnce, type ConsumedEvent, type ConsumerSpec, type Platform } from '@aftersales/platform';
 import { acknowledgementChainId, acknowledgementTaskQueue, type acknowledgementChain } from '@aftersales/workflows';
 import { tooOldToTell, type Call } from '../domain/notices';
+import { quoteReminderAt, quoteReminderId } from '../domain/reminders';
 import type { NotificationsStore } from '../store/collections';
 import { tell, type FactToTell, type NoticeOptions, type TellOutcome } from '../store/notifier';
 import { queueWebhooks } from '../worker/webhooks';
@@ -126,6 +127,23 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
           const { data } = event as KnownEvent<'defective-part.return-overdue@1'>;
           const call: Call = { kind: 'return-overdue', ...pick(data, ['requestId', 'returnId', 'partNumber', 'engineerId', 'dueAt', 'chase', 'flagged']) };
           return once(event, () => requestFact(event, data.requestId, call, `${links.sparesUrl}/v1/returns?status=awaiting-return`));
+        },
+        'quote.issued@1': ({ event }) => {
+          const { data } = event as KnownEvent<'quote.issued@1'>;
+          return once(event, async () => {
+            const call: Call = { kind: 'quote-answer-due', requestId: data.requestId, quoteId: data.quoteId, totalCents: data.totalCents, currency: data.currency, validUntil: data.validUntil };
+            const dueAt = quoteReminderAt(new Date(data.issuedAt), new Date(data.validUntil));
+            await store.reminders.updateOne({ _id: quoteReminderId(data.quoteId) }, { $setOnInsert: { dueAt, requestId: data.requestId, call, link: `${links.sparesUrl}/v1/quotes/${data.quoteId}` } }, { upsert: true });
+          });
+        },
+        // An answer, either way, means nobody needs reminding.
+        'quote.accepted@1': ({ event }) => {
+          const { data } = event as KnownEvent<'quote.accepted@1'>;
+          return once(event, () => store.reminders.deleteOne({ _id: quoteReminderId(data.quoteId) }).then(() => undefined));
+        },
+        'quote.declined@1': ({ event }) => {
+          const { data } = event as KnownEvent<'quote.declined@1'>;
+          return once(event, () => store.reminders.deleteOne({ _id: quoteReminderId(data.quoteId) }).then(() => undefined));
         },
         'eight-d.opened@1': ({ event }) => {
           const { data } = event as KnownEvent<'eight-d.opened@1'>;

@@ -150,6 +150,15 @@ export interface NoticeFactDoc extends OutboxFields {
   subject: string;
 }
 
+/** An answer that is due (a quote waiting for the customer): told at `dueAt` unless removed first. Small: only pending ones. */
+export interface ReminderDoc {
+  _id: string;
+  dueAt: Date;
+  requestId: string;
+  call: Call;
+  link: string;
+}
+
 export interface NotificationsStore {
   people: Collection<PersonDoc>;
   rosters: Collection<RosterDoc>;
@@ -159,6 +168,7 @@ export interface NotificationsStore {
   inboxes: Collection<InboxDoc>;
   inboxLocks: Collection<KeyLockDoc>;
   noticeFacts: Collection<NoticeFactDoc>;
+  reminders: Collection<ReminderDoc>;
   deliveries: Collection<DeliveryDoc>;
   mailQueue: Collection<MailQueueDoc>;
   mailClaims: Collection<MailClaimDoc>;
@@ -181,6 +191,7 @@ export function createNotificationsStore(connection: Connection): NotificationsS
     inboxes: db.collection<InboxDoc>('inboxes'),
     inboxLocks: db.collection<KeyLockDoc>('inboxLocks'),
     noticeFacts: db.collection<NoticeFactDoc>('noticeFacts'),
+    reminders: db.collection<ReminderDoc>('reminders'),
     deliveries: db.collection<DeliveryDoc>('deliveries'),
     mailQueue: db.collection<MailQueueDoc>('mailQueue'),
     mailClaims: db.collection<MailClaimDoc>('mailClaims'),
