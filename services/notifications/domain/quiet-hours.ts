@@ -30,5 +30,10 @@ export function emailSendAt(at: Date, urgent: boolean, quiet: QuietHours | null 
     if (minute >= until && minute < from) return at;
     endDay = minute >= from ? addDays(today, 1) : today;
   }
-  return new Date(firstInstantAtOrAfter(wallOf(endDay, until), timeZone));
+  const endWall = wallOf(endDay, until);
+  const end = firstInstantAtOrAfter(endWall, timeZone);
+  if (end > at.getTime()) return new Date(end);
+  // In the hour a fall-back repeats, the end's first occurrence has passed: its second, on the clock now in force.
+  const again = endWall - (wall - at.getTime());
+  return new Date(Math.max(again, at.getTime()));
 }
