@@ -40,6 +40,8 @@ export interface ConsumerSpec {
   group: string;
   topics: string[];
   handlers: Partial<Record<EventKey, EventHandler>>;
+  /** Partitions handled at once (order within each is kept); 1 unless the handlers are safe side by side. */
+  concurrentPartitions?: number;
 }
 
 export interface TemporalWorkerSpec extends Pick<WorkerOptions, 'workflowsPath' | 'activities'> {
@@ -165,6 +167,7 @@ export async function startService(
         producer,
         logger,
         metrics,
+        ...(spec.concurrentPartitions ? { concurrentPartitions: spec.concurrentPartitions } : {}),
       });
       metrics.watchConsumerLag(platform.consumerGroup(spec.group), spec.topics.map(platform.topic));
       await consumer.start();

@@ -3,7 +3,7 @@ import { defineRoute, identifier, NotFoundError, UnprocessableError, type RouteS
 import { resolveDuty } from '../domain/duty';
 import { hhmm } from '../domain/quiet-hours';
 import type { NotificationsStore, PersonDoc, RosterDoc } from '../store/collections';
-import { readDirectory, toPerson, toRoster } from '../store/notifier';
+import { forgetDirectory, readDirectory, toPerson, toRoster } from '../store/notifier';
 
 const readers = ['dispatcher', 'quality', 'spares', 'manager', 'auditor', 'platform'] as const;
 const editors = ['manager', 'platform'] as const;
@@ -93,6 +93,7 @@ export function directoryRoutes(store: NotificationsStore, now: () => Date): Rou
         if (body.manager) await mustExist(store, body.manager, 'manager');
         const doc: PersonDoc = { _id: params.id, ...body, updatedAt: now() };
         await store.people.replaceOne({ _id: params.id }, doc, { upsert: true });
+        forgetDirectory(store);
         return { status: 200, body: toPerson(doc) };
       },
     }),
@@ -122,6 +123,7 @@ export function directoryRoutes(store: NotificationsStore, now: () => Date): Rou
         if (body.standIn) await mustExist(store, body.standIn, 'standIn');
         const doc: RosterDoc = { _id: params.id, ...body, updatedAt: now() };
         await store.rosters.replaceOne({ _id: params.id }, doc, { upsert: true });
+        forgetDirectory(store);
         return { status: 200, body: toRoster(doc) };
       },
     }),

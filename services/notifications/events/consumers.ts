@@ -88,6 +88,9 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
     {
       group: notificationsConsumer,
       topics: notificationsTopics,
+      // A fact's writes are unique-key inserts and the inbox changes under its person's lock, so
+      // partitions may be told side by side; each request's or 8D's facts stay in order in theirs.
+      concurrentPartitions: 4,
       handlers: {
         'service-request.registered@1': ({ event }) => {
           const { data } = event as KnownEvent<'service-request.registered@1'>;

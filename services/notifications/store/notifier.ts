@@ -22,6 +22,27 @@ export async function readDirectory(store: NotificationsStore): Promise<Director
   return { people: new Map(people.map((p) => [p._id, toPerson(p)])), rosters: rosters.map(toRoster) };
 }
 
+/**
+ * The directory as facts are told: read again at most every 5 s rather than for every fact (a
+ * burst of facts would read it thousands of times). A change through this process's API is seen
+ * at once; one made through another process within 5 s.
+ */
+export const directoryCacheMs = 5_000;
+const directoryCache = new WeakMap<NotificationsStore, { at: number; value: Promise<Directory> }>();
+
+export function cachedDirectory(store: NotificationsStore): Promise<Directory> {
+  const hit = directoryCache.get(store);
+  if (hit && Date.now() - hit.at < directoryCacheMs) return hit.value;
+  const value = readDirectory(store);
+  directoryCache.set(store, { at: Date.now(), value });
+  value.catch(() => directoryCache.delete(store));
+  return value;
+}
+
+export function forgetDirectory(store: NotificationsStore): void {
+  directoryCache.delete(store);
+}
+
 export interface FactToTell {
   eventId: string;
   eventType: string;
@@ -122,7 +143,7 @@ export async function deliverNotice(store: NotificationsStore, person: Person, t
  * an e-mail is queued only while its delivery is pending.
  */
 export async function tell(store: NotificationsStore, fact: FactToTell, now: () => Date, log: Logger, options: NoticeOptions = {}): Promise<TellOutcome> {
-  const directory = await readDirectory(store);
+  const directory = await cachedDirectory(store);
   const outcome: TellOutcome = { told: [], unresolved: [], chains: [] };
   const subject = subjectOf(fact.call);
   for (const role of recipientsFor(fact.call)) {

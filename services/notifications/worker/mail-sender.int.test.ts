@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { connectMongo } from '@aftersales/platform';
 import { testLogger, uniqueName } from '@aftersales/platform/testing';
 import { createNotificationsStore, type NotificationsStore } from '../store/collections';
-import { tell } from '../store/notifier';
+import { forgetDirectory, tell } from '../store/notifier';
 import { createMailSender, type MailSender } from './mail-sender';
 
 const stack = inject('stack');
@@ -115,6 +115,7 @@ describe('mail sender on the real servers', () => {
     const quietEmail = `quiet-${tag}@int.example.com`;
     await store.people.insertOne({ _id: 'P-Q', name: 'Quiet', roles: [], email: quietEmail, phone: null, timeZone: 'Asia/Shanghai', language: 'zh-CN', regions: [], productLines: [], manager: null, absences: [], updatedAt: new Date() });
     await store.rosters.insertOne({ _id: 'quiet-sup', role: 'supervisor', region: 'Quietville', productLine: null, shifts: [{ personId: 'P-Q', from: null, until: null }], standIn: null, acknowledgeWithinMinutes: 5, quietHours: { from: hh(hourNow), until: hh(hourNow + 2) }, updatedAt: new Date() });
+    forgetDirectory(store);
     let clock = new Date();
     const tellAt = (call: Parameters<typeof tell>[1]['call']) =>
       tell(store, { eventId: randomUUID(), eventType: `service-request.${call.kind}`, occurredAt: clock, call, region: 'Quietville', productLine: null, link: 'http://example.com/q' }, () => clock, testLogger());

@@ -25,6 +25,8 @@ export interface EventConsumerOptions {
   handlers: Partial<Record<EventKey, EventHandler>>;
   producer: EventProducer;
   logger: Logger;
+  /** Partitions handled at once; each partition's messages still one after another. */
+  concurrentPartitions?: number;
   /** Upper bound of the pause between attempts while a handler fails with a retriable error. */
   maxBackoffMs?: number;
   /** Attempts before an error that is neither an outage nor a named refusal is dead-lettered. */
@@ -145,6 +147,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     await consumer.subscribe({ topics: options.topics, fromBeginning: true });
     await consumer.run({
       autoCommit: true,
+      partitionsConsumedConcurrently: options.concurrentPartitions ?? 1,
       eachMessage: async ({ topic, partition, message, heartbeat }) => handleMessage(topic, partition, message, heartbeat),
     });
     running = true;
