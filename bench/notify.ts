@@ -140,7 +140,11 @@ async function main(): Promise<void> {
     service = await ServiceProcess.start('notifications', ns, stack, { SEED_DEMO_DATA: 'true', LOG_LEVEL: 'warn', SMTP_URL: smtpUrl });
     const url = service.url;
     const token = await tokenFor('manager');
-    const unread = async () => {
+    // The inbox lists the newest 200 only, so the notices that reached it are counted by their inbox
+    // deliveries (written after the inbox document took the notice); the API's count must agree up to the cap.
+    const inboxDeliveries = db.collection('deliveries');
+    const unread = async () => inboxDeliveries.countDocuments({ channel: 'inbox', personId: supervisor });
+    const apiUnread = async () => {
       const response = await fetch(`${url}/v1/people/${supervisor}/notices/unread-count`, { headers: { authorization: `Bearer ${token}` } });
       if (!response.ok) throw new Error(`unread-count answered ${response.status}`);
       return ((await response.json()) as { unread: number }).unread;
@@ -188,6 +192,8 @@ async function main(): Promise<void> {
       until('e-mails in Mailpit', count, () => mailpitCount(`${tag} -subject:raw`), deadline),
     ]);
     const notices = await unread();
+    const listed = await apiUnread();
+    if (listed !== Math.min(notices, 200)) throw new Error(`the inbox API counts ${listed} unread, the deliveries ${notices}`);
     const mails = await mailpitCount(`${tag} -subject:raw`);
     const deliveries = db.collection('deliveries');
     const sent = await deliveries.countDocuments({ channel: 'email', status: 'sent' });

@@ -1,6 +1,6 @@
 import type { Collection, Document } from 'mongodb';
 import { topics } from '@aftersales/contracts';
-import type { ServiceDefinition } from '@aftersales/platform';
+import { indexedOutbox, type ServiceDefinition } from '@aftersales/platform';
 import { acknowledgementTaskQueue, notificationsWorkflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
 import { acknowledgementLinkRoutes } from './api/acknowledgement-links';
 import { directoryRoutes } from './api/directory';
@@ -48,7 +48,7 @@ export const notificationsService: ServiceDefinition = {
     return {
       routes: [...directoryRoutes(store, platform.now), ...inboxRoutes(store, platform), ...acknowledgementLinkRoutes(store, platform, config.NOTIFY_LINK_SECRET), ...webhookRoutes(store, platform.now, () => hooks?.nudge())],
       // Facts about notices (told, acknowledged) for the request's history.
-      outboxCollections: [store.noticeFacts as unknown as Collection<Document>],
+      outboxCollections: [indexedOutbox(store.noticeFacts) as unknown as Collection<Document>],
       topics: [...notificationsTopics, topics.notices],
       consumers: notificationsConsumers(platform, store, { intakeUrl: config.NOTIFY_INTAKE_URL, dispatchUrl: config.NOTIFY_DISPATCH_URL, sparesUrl: config.NOTIFY_SPARES_URL, qualityUrl: config.NOTIFY_QUALITY_URL }, { maxFactAgeHours: config.NOTIFY_MAX_FACT_AGE_HOURS, notices }, () => {
         mail?.nudge();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, ForbiddenError, identifier, NotFoundError, type Platform, type Principal, type RouteSpec } from '@aftersales/platform';
-import { listed, unreadCount } from '../domain/inbox';
+import { inboxCap, listed, unreadCount } from '../domain/inbox';
 import { acknowledgeNotice } from '../store/acknowledge';
 import { createInboxes } from '../store/inboxes';
 import type { DeliveryDoc, NoticeDoc, NotificationsStore } from '../store/collections';
@@ -53,7 +53,7 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       tags: ['inbox'],
       roles: staff,
       params: z.object({ id: identifier }),
-      query: z.object({ status: z.enum(['all', 'unread', 'unacknowledged']).default('all'), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+      query: z.object({ status: z.enum(['all', 'unread', 'unacknowledged']).default('all'), limit: z.coerce.number().int().min(1).max(inboxCap).default(100) }),
       responses: { 200: { description: 'The notices' } },
       handler: async ({ params, query, principal }) => {
         await person(params.id);

@@ -208,7 +208,6 @@ export function createNotificationsStore(connection: Connection): NotificationsS
       await store.notices.createIndex({ personId: 1, createdAt: -1 });
       await store.notices.createIndex({ subject: 1 });
       await store.deliveries.createIndex({ subject: 1 });
-      await store.noticeFacts.createIndex({ outboxDueAt: 1 }, { sparse: true });
     },
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { buildEvent, topicOf, type eventContracts } from '@aftersales/contracts';
-import { insertedOnce, outboxForInsert, type Logger } from '@aftersales/platform';
+import { insertedOnce, insertWithOutbox, isDuplicateKeyError, type Logger } from '@aftersales/platform';
 import { resolveDuty, type Person, type Roster } from '../domain/duty';
 import { emailSendAt, type QuietHours } from '../domain/quiet-hours';
 import { deliveryId, emailText, isUrgent, noticeId, recipientsFor, render, subjectOf, type Call } from '../domain/notices';
@@ -208,5 +208,9 @@ export async function publishNoticeFact<K extends 'notice.told@1' | 'notice.ackn
   at: Date,
 ): Promise<void> {
   const event = buildEvent(key, data, { id: randomUUID(), occurredAt: at, source: 'notifications', subject: data.subject, correlationId: data.subject, causationId: null });
-  await insertedOnce(store.noticeFacts.insertOne({ _id: factId, subject: data.subject, ...outboxForInsert([{ topic: topic(topicOf(key)), event }], at) }));
+  // Through the relay's small pending index: the facts collection grows with every notice, and a
+  // relay that filtered it by due date would read all of it on every pass (FerretDB v1 scans).
+  await insertWithOutbox(store.noticeFacts, { _id: factId, subject: data.subject }, [{ topic: topic(topicOf(key)), event }], at).catch((error: unknown) => {
+    if (!isDuplicateKeyError(error)) throw error;
+  });
 }
