@@ -145,8 +145,10 @@ describe('notifications: tasks reach the person they name', () => {
     expect(rows).toEqual(['requisition-approval P-SPARES-APP on-duty', 'return-overdue ENG-SH-01 named', 'return-overdue P-SVC-MGR on-duty', 'work-assigned ENG-SH-01 named']);
   });
 
-  it('a quote the customer has not answered is chased halfway to its lapse; one answered in time is not', async () => {
+  it('a quote the customer has not answered is chased halfway to its lapse, one answered in time is not; a discipline close to its due date reminds its owner', async () => {
     const issuedAt = new Date();
+    // D4 opens with four seconds to go: its owner (the champion on duty) is reminded halfway.
+    await publish('eight-d.discipline-assigned@1', eightDId, { eightDId, discipline: 'D4', owner: 'qe-on-duty', dueAt: new Date(issuedAt.getTime() + 4_000).toISOString(), assignedAt: issuedAt.toISOString() });
     const quote = (quoteId: string) => ({ quoteId, requestId, workOrderId, totalCents: 125_000, currency: 'CNY', validUntil: new Date(issuedAt.getTime() + 4_000).toISOString(), issuedAt: issuedAt.toISOString() });
     await publish('quote.issued@1', requestId, quote(`Q-OPEN-${tag}`));
     await publish('quote.issued@1', requestId, quote(`Q-ANSWERED-${tag}`));
@@ -160,5 +162,10 @@ describe('notifications: tasks reach the person they name', () => {
     // Both were due at the same instant: by now the answered one would have been told too.
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect((await inbox('P-SVC-MGR')).filter((n) => n.kind === 'quote-answer-due').map((n) => n.title.includes('Q-OPEN-'))).toEqual([true]);
+    const dueSoon = await eventually('D4 due soon', async () => {
+      const items = (await inbox('P-QA-OWNER')).filter((n) => n.kind === 'eight-d-due-soon');
+      return items.length > 0 ? items : undefined;
+    }, { timeoutMs: 15_000, intervalMs: 500 });
+    expect(dueSoon.map((n) => n.title)).toEqual([`8D ${eightDId} 的 D4 即将到期`]);
   });
 });

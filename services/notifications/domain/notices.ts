@@ -16,6 +16,7 @@ export type NoticeKind =
   | 'quote-answer-due'
   | 'eight-d-opened'
   | 'eight-d-assigned'
+  | 'eight-d-due-soon'
   | 'eight-d-escalated'
   | 'eight-d-closed'
   | 'calendar-horizon-short';
@@ -28,7 +29,7 @@ export type Call =
   | { kind: 'return-overdue'; requestId: string; returnId: string; partNumber: string; engineerId: string | null; dueAt: string; chase: number; flagged: boolean }
   | { kind: 'quote-answer-due'; requestId: string; quoteId: string; totalCents: number; currency: string; validUntil: string }
   | { kind: 'eight-d-opened'; eightDId: string; model: string; failureMode: string; reason: string }
-  | { kind: 'eight-d-assigned'; eightDId: string; discipline: string; owner: string; dueAt: string }
+  | { kind: 'eight-d-assigned' | 'eight-d-due-soon'; eightDId: string; discipline: string; owner: string; dueAt: string }
   | { kind: 'eight-d-escalated'; eightDId: string; discipline: string; level: number; to: string; dueAt: string; owner?: string | null }
   | { kind: 'eight-d-closed'; eightDId: string; rootCause: string }
   | { kind: 'calendar-horizon-short'; calendarId: string; knownThrough: string; neededThrough: string };
@@ -68,6 +69,7 @@ export function recipientsFor(call: Call): string[] {
     case 'eight-d-closed':
       return ['quality-owner'];
     case 'eight-d-assigned':
+    case 'eight-d-due-soon':
       return [call.owner];
     case 'eight-d-escalated':
       return [...new Set([call.to, ...(call.level === 1 && call.owner ? [call.owner] : [])])];
@@ -164,6 +166,10 @@ export function render(call: Call, language: Language, timeZone: string, link: s
     case 'eight-d-assigned':
       title = zh ? `8D ${call.eightDId} 的 ${call.discipline} 由您负责` : `8D ${call.eightDId}: ${call.discipline} is yours`;
       lines = [zh ? `完成期限：${at(call.dueAt)}` : `Due: ${at(call.dueAt)}`];
+      break;
+    case 'eight-d-due-soon':
+      title = zh ? `8D ${call.eightDId} 的 ${call.discipline} 即将到期` : `8D ${call.eightDId}: ${call.discipline} is due soon`;
+      lines = [zh ? `完成期限：${at(call.dueAt)}；逾期将逐级升级。` : `Due ${at(call.dueAt)}; past it, it escalates level by level.`];
       break;
     case 'eight-d-closed':
       title = zh ? `8D ${call.eightDId} 已关闭，客户报告已生成` : `8D ${call.eightDId} closed: the customer report is ready`;

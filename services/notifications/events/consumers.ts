@@ -3,7 +3,7 @@ import { topics, type KnownEvent } from '@aftersales/contracts';
 import { applyOnce, type ConsumedEvent, type ConsumerSpec, type Platform } from '@aftersales/platform';
 import { acknowledgementChainId, acknowledgementTaskQueue, type acknowledgementChain } from '@aftersales/workflows';
 import { tooOldToTell, type Call } from '../domain/notices';
-import { quoteReminderAt, quoteReminderId } from '../domain/reminders';
+import { allDisciplines, disciplineReminderId, disciplinesBefore, dueSoonAt, quoteReminderId } from '../domain/reminders';
 import type { NotificationsStore } from '../store/collections';
 import { tell, type FactToTell, type NoticeOptions, type TellOutcome } from '../store/notifier';
 import { queueWebhooks } from '../worker/webhooks';
@@ -135,8 +135,10 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
           const { data } = event as KnownEvent<'quote.issued@1'>;
           return once(event, async () => {
             const call: Call = { kind: 'quote-answer-due', requestId: data.requestId, quoteId: data.quoteId, totalCents: data.totalCents, currency: data.currency, validUntil: data.validUntil };
-            const dueAt = quoteReminderAt(new Date(data.issuedAt), new Date(data.validUntil));
-            await store.reminders.updateOne({ _id: quoteReminderId(data.quoteId) }, { $setOnInsert: { dueAt, requestId: data.requestId, call, link: `${links.sparesUrl}/v1/quotes/${data.quoteId}` } }, { upsert: true });
+            const dueAt = dueSoonAt(new Date(data.issuedAt), new Date(data.validUntil));
+            const context = await store.requestContexts.findOne({ _id: data.requestId });
+            const where = { region: context?.region ?? null, productLine: context?.productLine ?? null };
+            await store.reminders.updateOne({ _id: quoteReminderId(data.quoteId) }, { $setOnInsert: { dueAt, call, link: `${links.sparesUrl}/v1/quotes/${data.quoteId}`, ...where } }, { upsert: true });
           });
         },
         // An answer, either way, means nobody needs reminding.
@@ -157,15 +159,29 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
         },
         'eight-d.escalated@1': ({ event }) => {
           const { data } = event as KnownEvent<'eight-d.escalated@1'>;
-          return once(event, () => eightDFact(event, data.eightDId, { kind: 'eight-d-escalated', eightDId: data.eightDId, discipline: data.discipline, level: data.level, to: data.to, dueAt: data.dueAt, owner: data.owner ?? null }));
+          return once(event, async () => {
+            await store.reminders.deleteOne({ _id: disciplineReminderId(data.eightDId, data.discipline) });
+            await eightDFact(event, data.eightDId, { kind: 'eight-d-escalated', eightDId: data.eightDId, discipline: data.discipline, level: data.level, to: data.to, dueAt: data.dueAt, owner: data.owner ?? null });
+          });
         },
         'eight-d.discipline-assigned@1': ({ event }) => {
           const { data } = event as KnownEvent<'eight-d.discipline-assigned@1'>;
-          return once(event, () => eightDFact(event, data.eightDId, { kind: 'eight-d-assigned', eightDId: data.eightDId, discipline: data.discipline, owner: data.owner, dueAt: data.dueAt }));
+          return once(event, async () => {
+            // The disciplines before it were approved: nothing of theirs is due any more. This one is, soon.
+            await store.reminders.deleteMany({ _id: { $in: disciplinesBefore(data.discipline).map((d) => disciplineReminderId(data.eightDId, d)) } });
+            const context = await store.eightDContexts.findOne({ _id: data.eightDId });
+            const call: Call = { kind: 'eight-d-due-soon', eightDId: data.eightDId, discipline: data.discipline, owner: data.owner, dueAt: data.dueAt };
+            const reminder = { dueAt: dueSoonAt(new Date(data.assignedAt), new Date(data.dueAt)), call, link: `${links.qualityUrl}/v1/eight-ds/${data.eightDId}`, region: null, productLine: context?.productLine ?? null };
+            await store.reminders.replaceOne({ _id: disciplineReminderId(data.eightDId, data.discipline) }, reminder, { upsert: true });
+            await eightDFact(event, data.eightDId, { kind: 'eight-d-assigned', eightDId: data.eightDId, discipline: data.discipline, owner: data.owner, dueAt: data.dueAt });
+          });
         },
         'eight-d.closed@1': ({ event }) => {
           const { data } = event as KnownEvent<'eight-d.closed@1'>;
-          return once(event, () => eightDFact(event, data.eightDId, { kind: 'eight-d-closed', eightDId: data.eightDId, rootCause: data.rootCause }));
+          return once(event, async () => {
+            await store.reminders.deleteMany({ _id: { $in: allDisciplines.map((d) => disciplineReminderId(data.eightDId, d)) } });
+            await eightDFact(event, data.eightDId, { kind: 'eight-d-closed', eightDId: data.eightDId, rootCause: data.rootCause });
+          });
         },
         'calendar.horizon-short@1': ({ event }) => {
           const { data } = event as KnownEvent<'calendar.horizon-short@1'>;

@@ -154,9 +154,11 @@ export interface NoticeFactDoc extends OutboxFields {
 export interface ReminderDoc {
   _id: string;
   dueAt: Date;
-  requestId: string;
   call: Call;
   link: string;
+  /** Where the rosters are chosen (the request's region, the 8D's product line), kept when it was set. */
+  region: string | null;
+  productLine: string | null;
 }
 
 export interface NotificationsStore {
