@@ -64,6 +64,9 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
   }
 
   /** Tells the people a fact calls for, in the request's region and product line (kept from its registration). */
+  /** A stream read from its beginning sets no reminders for last year's quotes and disciplines. */
+  const stale = (event: ConsumedEvent['event']) => tooOldToTell(new Date(event.occurredAt), platform.now(), options.maxFactAgeHours);
+
   async function tellFor(event: ConsumedEvent['event'], call: Call, where: { region: string | null; productLine: string | null }, link: string): Promise<void> {
     if (tooOldToTell(new Date(event.occurredAt), platform.now(), options.maxFactAgeHours)) {
       log.info({ eventId: event.id, kind: call.kind, occurredAt: event.occurredAt }, 'fact too old to tell anyone (stream read from its beginning)');
@@ -135,6 +138,7 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
           const { data } = event as KnownEvent<'quote.issued@1'>;
           return once(event, async () => {
             const call: Call = { kind: 'quote-answer-due', requestId: data.requestId, quoteId: data.quoteId, totalCents: data.totalCents, currency: data.currency, validUntil: data.validUntil };
+            if (stale(event)) return;
             const dueAt = dueSoonAt(new Date(data.issuedAt), new Date(data.validUntil));
             const context = await store.requestContexts.findOne({ _id: data.requestId });
             const where = { region: context?.region ?? null, productLine: context?.productLine ?? null };
@@ -170,6 +174,7 @@ export function notificationsConsumers(platform: Platform, store: NotificationsS
             // The disciplines before it were approved: nothing of theirs is due any more. This one is, soon.
             await store.reminders.deleteMany({ _id: { $in: disciplinesBefore(data.discipline).map((d) => disciplineReminderId(data.eightDId, d)) } });
             const context = await store.eightDContexts.findOne({ _id: data.eightDId });
+            if (stale(event)) return;
             const call: Call = { kind: 'eight-d-due-soon', eightDId: data.eightDId, discipline: data.discipline, owner: data.owner, dueAt: data.dueAt };
             const reminder = { dueAt: dueSoonAt(new Date(data.assignedAt), new Date(data.dueAt)), call, link: `${links.qualityUrl}/v1/eight-ds/${data.eightDId}`, region: null, productLine: context?.productLine ?? null };
             await store.reminders.replaceOne({ _id: disciplineReminderId(data.eightDId, data.discipline) }, reminder, { upsert: true });
