@@ -78,10 +78,6 @@ export interface NoticeTarget {
   preface?: { 'zh-CN': string; en: string };
 }
 
-/**
- * Gives one person one notice: the inbox entry, its inbox delivery and its e-mail, each a unique-key
- * insert (the notice by event x person), so doing it again completes what is missing and adds nothing.
- */
 export type AckLinkFor = (noticeId: string) => string;
 
 /** What a deployment adds to a notice: the acknowledgement link, and the topic its told-fact goes to. */
@@ -91,6 +87,11 @@ export interface NoticeOptions {
   topic?: (name: string) => string;
 }
 
+/**
+ * Gives one person one notice: the inbox entry, its inbox delivery and its e-mail, each a unique-key
+ * insert (the notice by event x person), and the told fact, so doing it again completes what is
+ * missing and adds nothing.
+ */
 export async function deliverNotice(store: NotificationsStore, person: Person, target: NoticeTarget, now: () => Date, options: NoticeOptions = {}): Promise<{ noticeId: string; created: boolean }> {
   const { ackLinkFor } = options;
   const id = noticeId(target.eventId, person.id);
