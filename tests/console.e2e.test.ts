@@ -89,7 +89,7 @@ describe('web console in a browser', () => {
 
   it('the dispatcher sees it on the board with a clock counting down, in either language', async () => {
     await signIn('dispatcher');
-    expect(await page.locator('nav button[data-screen]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-screen')))).toEqual(['board']);
+    expect(await page.locator('nav button[data-screen]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-screen')))).toEqual(['board', 'inbox']);
     const row = page.locator(`tr[data-request="${requestId}"]`);
     await row.waitFor({ timeout: 60_000 });
     const clock = row.getByTestId('clock');
