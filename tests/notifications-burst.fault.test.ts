@@ -115,7 +115,7 @@ describe.skipIf(!local)('notifications killed during a burst, and with the SMTP 
       told.push(notice);
     }
     // The supervisor's inbox: one notice per fact, none twice.
-    const inbox = await api(notifications(), 'GET', `/v1/people/${supervisor}/notices?limit=500`, { token: bed.token('manager') });
+    const inbox = await api(notifications(), 'GET', `/v1/people/${supervisor}/notices?limit=200`, { token: bed.token('manager') });
     expect(inbox.status).toBe(200);
     const mine = (inbox.body.items as Evidence[]).filter((n) => requestIds.includes(n.subject));
     expect(mine.map((n) => n.subject).sort()).toEqual([...requestIds].sort());
