@@ -1,15 +1,13 @@
 import { useState } from 'react';
 import { Login } from '../features/auth/components/login';
 import type { Session } from '../features/auth/api/session';
-import { Board } from '../features/sla-board/components/board';
-import { CalendarsScreen } from '../features/calendars/components/calendars-screen';
 import { useInbox } from '../features/inbox/api/inbox';
 import { InboxScreen, UnreadBadge } from '../features/inbox/components/inbox';
-import { RegistrationScreen } from '../features/registration/components/registration-screen';
 import { setBearer } from '../lib/api';
 import { screensFor, type Screen } from '../lib/access';
 import { LangProvider, useLang, useMessages } from '../lib/i18n';
 import { appMessages } from './messages';
+import { screenViews } from './screens';
 
 function restore(): Session | null {
   try {
@@ -45,6 +43,11 @@ function Inbox({ personId, open, onOpen }: { personId: string; open: boolean; on
       {open && <main>{<InboxScreen items={inbox.items} state={inbox.state} act={inbox.act} />}</main>}
     </>
   );
+}
+
+function ScreenView({ screen, session }: { screen: Exclude<Screen, 'inbox'>; session: Session }) {
+  const View = screenViews[screen];
+  return <View session={session} />;
 }
 
 function Shell() {
@@ -91,14 +94,7 @@ function Shell() {
       ) : (
         <>
           {screens.includes('inbox') && <Inbox personId={session.sub} open={screen === 'inbox'} onOpen={() => setChosen('inbox')} />}
-          {screen !== 'inbox' && (
-            <main>
-              {screen === 'registration' && <RegistrationScreen />}
-              {screen === 'board' && <Board />}
-              {screen === 'calendars' && <CalendarsScreen />}
-              {!screen && <p>{t.nothing}</p>}
-            </main>
-          )}
+          {screen !== 'inbox' && <main data-screen-view={screen ?? 'none'}>{screen ? <ScreenView screen={screen} session={session} /> : <p>{t.nothing}</p>}</main>}
         </>
       )}
     </>

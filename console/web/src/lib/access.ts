@@ -1,18 +1,32 @@
 /**
- * Which screens a role may open: each screen lists the roles intake's routes name (x-roles in its
- * OpenAPI document), so the console offers only what the API would answer.
- *   registration: POST /v1/service-requests (agent, manager, platform, dealer) and
+ * Which screens a role may open: each screen lists the roles its services' routes name (x-roles in
+ * their OpenAPI documents), so the console offers only what the API would answer.
+ *   registration: intake POST /v1/service-requests (agent, manager, platform, dealer) and
  *                 GET /v1/machines/:serial, which every one of them may read
- *   board:        GET /v1/sla-board (agent, dispatcher, manager, auditor, platform)
- *   calendars:    POST /v1/calendars/:id/holiday-imports (manager, platform); others may read
- *                 calendars through the API but keep none
+ *   customers:    intake GET /v1/customers/:id and the machines, contracts and requests behind it
+ *   board:        intake GET /v1/sla-board (agent, dispatcher, manager, auditor, platform)
+ *   dispatch:     dispatch's work orders, candidates, assignment, engineers' schedules, depot queue
+ *   jobs:         dispatch's work orders assigned to the signed-in engineer
+ *   spares:       spares' stock, reservations, requisitions, returns, supplier claims, quotes
+ *   eight-d:      quality's 8D board, discipline forms, recurrences and failure records
+ *   finance:      spares' cost allocation (who pays)
+ *   kpis:         intake's KPIs over time and the escalations that are stuck
+ *   calendars:    intake POST /v1/calendars/:id/holiday-imports (manager, platform)
  *   inbox:        notifications' GET /v1/people/:id/notices (every staff role; dealers have none)
+ * Each feature checks its own line against its routes' x-roles.
  */
-export type Screen = 'registration' | 'board' | 'calendars' | 'inbox';
+export type Screen = 'registration' | 'customers' | 'board' | 'dispatch' | 'jobs' | 'spares' | 'eight-d' | 'finance' | 'kpis' | 'calendars' | 'inbox';
 
 export const screenRoles: Record<Screen, readonly string[]> = {
   registration: ['agent', 'manager', 'platform', 'dealer'],
+  customers: ['agent', 'manager', 'auditor', 'platform', 'dealer'],
   board: ['agent', 'dispatcher', 'manager', 'auditor', 'platform'],
+  dispatch: ['dispatcher', 'manager', 'platform'],
+  jobs: ['engineer'],
+  spares: ['spares', 'depot', 'manager', 'platform'],
+  'eight-d': ['quality', 'manager', 'auditor', 'platform'],
+  finance: ['finance', 'manager', 'auditor', 'platform'],
+  kpis: ['manager', 'auditor', 'platform'],
   calendars: ['manager', 'platform'],
   inbox: ['agent', 'dispatcher', 'engineer', 'depot', 'spares', 'quality', 'finance', 'manager', 'auditor', 'platform'],
 };

@@ -3,11 +3,13 @@ import { screensFor } from './access';
 
 describe('screens by role', () => {
   it('offers each role only the screens its token may use', () => {
-    expect(screensFor(['agent'])).toEqual(['registration', 'board', 'inbox']);
-    expect(screensFor(['dispatcher'])).toEqual(['board', 'inbox']);
-    expect(screensFor(['dealer'])).toEqual(['registration']);
-    expect(screensFor(['finance'])).toEqual(['inbox']);
-    expect(screensFor(['engineer'])).toEqual(['inbox']);
-    expect(screensFor(['manager'])).toEqual(['registration', 'board', 'calendars', 'inbox']);
+    expect(screensFor(['agent'])).toEqual(['registration', 'customers', 'board', 'inbox']);
+    expect(screensFor(['dispatcher'])).toEqual(['board', 'dispatch', 'inbox']);
+    expect(screensFor(['dealer'])).toEqual(['registration', 'customers']);
+    expect(screensFor(['finance'])).toEqual(['finance', 'inbox']);
+    expect(screensFor(['engineer'])).toEqual(['jobs', 'inbox']);
+    expect(screensFor(['quality'])).toEqual(['eight-d', 'inbox']);
+    expect(screensFor(['spares'])).toEqual(['spares', 'inbox']);
+    expect(screensFor(['manager'])).toEqual(['registration', 'customers', 'board', 'dispatch', 'spares', 'eight-d', 'finance', 'kpis', 'calendars', 'inbox']);
   });
 });
