@@ -89,7 +89,7 @@ describe('web console in a browser', () => {
 
   it('the dispatcher sees it on the board with a clock counting down, in either language', async () => {
     await signIn('dispatcher');
-    expect(await page.locator('nav button[data-screen]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-screen')))).toEqual(['board', 'inbox']);
+    expect(await page.locator('nav button[data-screen]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-screen')))).toEqual(['board', 'dispatch', 'inbox']);
     const row = page.locator(`tr[data-request="${requestId}"]`);
     await row.waitFor({ timeout: 60_000 });
     const clock = row.getByTestId('clock');
@@ -127,7 +127,7 @@ describe('web console in a browser', () => {
 
   it('a dealer is offered no board, cannot see another customer\'s machine, and the API agrees', async () => {
     await signIn('dealer', 'DLR-0001');
-    expect(await page.locator('nav button[data-screen]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-screen')))).toEqual(['registration']);
+    expect(await page.locator('nav button[data-screen]').evaluateAll((buttons) => buttons.map((b) => b.getAttribute('data-screen')))).toEqual(['registration', 'customers']);
     await page.getByLabel('Serial number').fill('SN-0001');
     await page.getByTestId('machine-missing').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('entitlement').count()).toBe(0);
