@@ -23,12 +23,16 @@ function demoDates(loadedAt: Date) {
     sn2WarrantyEnd: daysFrom(-1035 + 730),
     contractStart: daysFrom(-150),
     contractEnd: daysFrom(-150 + 3 * 365),
+    sn3Installed: daysFrom(-400),
+    sn3WarrantyEnd: daysFrom(-400 + 730),
   };
 }
 type DemoDates = ReturnType<typeof demoDates>;
 
 const dealers = ({ loadedAt }: DemoDates): DealerDoc[] => [
   { _id: 'DLR-0001', name: 'Songhua Machine Tools Trading', region: 'Heilongjiang', contacts: [{ name: 'Zhao Min', phone: '+86 451 5555 0300' }], createdAt: loadedAt, createdBy: by },
+  // A second dealer, so a dealer's console shows that another dealer's customers stay out of sight.
+  { _id: 'DLR-0002', name: 'Liaohe Industrial Equipment', region: 'Liaoning', contacts: [{ name: 'Sun Jie', phone: '+86 24 5555 0400' }], createdAt: loadedAt, createdBy: by },
 ];
 
 const customers = (d: DemoDates): Required<CustomerDoc>[] => [
@@ -66,6 +70,26 @@ const customers = (d: DemoDates): Required<CustomerDoc>[] => [
         city: 'Harbin',
         locationClass: 'elsewhere',
         coordinates: { lat: 45.5382, lon: 126.9584 },
+        timeZone: 'Asia/Shanghai',
+      },
+    ],
+    createdAt: d.loadedAt,
+    createdBy: by,
+  },
+  {
+    _id: 'CUST-0003',
+    name: 'Shenyang Fabrication Co.',
+    class: 'indirect',
+    dealerId: 'DLR-0002',
+    contacts: [{ name: 'Zhou Lei', phone: '+86 24 5555 0303', siteId: 'CUST-0003-S1' }],
+    sites: [
+      {
+        id: 'CUST-0003-S1',
+        name: 'Tiexi works',
+        address: '5 Beiyi Road, Tiexi District',
+        city: 'Shenyang',
+        locationClass: 'provincial-capital',
+        coordinates: { lat: 41.7968, lon: 123.3508 },
         timeZone: 'Asia/Shanghai',
       },
     ],
@@ -121,6 +145,21 @@ const machines = (d: DemoDates): MachineDoc[] => [
     createdAt: d.loadedAt,
     createdBy: by,
   },
+  {
+    _id: 'SN-0003',
+    customerId: 'CUST-0003',
+    siteId: 'CUST-0003-S1',
+    model: 'PB-1303',
+    productLine: 'press-brake',
+    status: 'active',
+    installDate: d.sn3Installed,
+    commissioningDate: d.sn3Installed,
+    warranty: { type: 'standard', start: d.sn3Installed, end: d.sn3WarrantyEnd },
+    supplierOrDealer: 'DLR-0002',
+    parentSerial: null,
+    createdAt: d.loadedAt,
+    createdBy: by,
+  },
 ];
 
 const contracts = (d: DemoDates): ContractDoc[] => [
@@ -145,7 +184,8 @@ const contracts = (d: DemoDates): ContractDoc[] => [
 /**
  * The small data set `npm start` loads, so the README's first example works on a first start:
  * CUST-0001 (key account, one site in Shanghai) with SN-0001 under warranty and contract SC-0001,
- * and SN-0001-LS inside it; CUST-0002, an indirect customer of dealer DLR-0001.
+ * and SN-0001-LS inside it; CUST-0002, an indirect customer of dealer DLR-0001 (SN-0002), and
+ * CUST-0003 of dealer DLR-0002 (SN-0003).
  */
 export async function loadDemoData(models: IntakeModels, now: Date): Promise<void> {
   const dates = demoDates(now);
