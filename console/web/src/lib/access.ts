@@ -9,7 +9,7 @@
  *   jobs:         dispatch's work orders assigned to the signed-in engineer
  *   spares:       spares' stock, reservations, requisitions, returns, supplier claims, quotes
  *   eight-d:      quality's 8D board, discipline forms, recurrences and failure records
- *   finance:      spares' cost allocation (who pays)
+ *   finance:      spares' GET /v1/cost-allocation (finance, spares, manager, auditor: not platform) and cost rules
  *   kpis:         intake's KPIs over time and the escalations that are stuck
  *   calendars:    intake POST /v1/calendars/:id/holiday-imports (manager, platform)
  *   inbox:        notifications' GET /v1/people/:id/notices (every staff role; dealers have none)
@@ -25,7 +25,7 @@ export const screenRoles: Record<Screen, readonly string[]> = {
   jobs: ['engineer'],
   spares: ['spares', 'depot', 'manager', 'platform'],
   'eight-d': ['quality', 'manager', 'auditor', 'platform'],
-  finance: ['finance', 'manager', 'auditor', 'platform'],
+  finance: ['finance', 'manager', 'auditor'],
   kpis: ['manager', 'auditor', 'platform'],
   calendars: ['manager', 'platform'],
   inbox: ['agent', 'dispatcher', 'engineer', 'depot', 'spares', 'quality', 'finance', 'manager', 'auditor', 'platform'],

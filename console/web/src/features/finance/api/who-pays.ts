@@ -1,0 +1,55 @@
+import { useResource } from '../../../lib/api';
+import type { AllocationEntry, CostCentre } from '../who-pays';
+
+export interface CostAllocationAnswer {
+  entries: AllocationEntry[];
+  totals: { month: string; costCentre: CostCentre; amountCents: number; entries: number }[];
+}
+
+/** The most entries spares answers at once (its route's limit): a full page means some may be missing. */
+export const ALLOCATION_PAGE_LIMIT = 5000;
+
+/** Spares' cost allocation booked in [from, to). */
+export function useCostAllocation(range: { from: string; to: string }) {
+  const query = new URLSearchParams(range);
+  return useResource<CostAllocationAnswer>('spares', `/v1/cost-allocation?${query}`);
+}
+
+interface PriceListsAnswer {
+  items: { id: string; currency: string }[];
+}
+
+/** Costs are priced from spares' default price list, so its currency is the costs' currency. */
+export function useCostCurrency(): string | null {
+  const lists = useResource<PriceListsAnswer>('spares', '/v1/price-lists');
+  return lists.data?.status === 200 ? (lists.data.body.items.find((l) => l.id === 'default')?.currency ?? null) : null;
+}
+
+export interface GoodwillRule {
+  id: string;
+  withinDaysAfterWarrantyEnd: number;
+  kinds: ('part' | 'labour' | 'travel')[];
+  payer: 'factory' | 'sales-centre';
+  shareBasisPoints: number;
+  qualityFailureOnly: boolean;
+}
+
+export interface CostRulesVersion {
+  id: string;
+  version: number;
+  effectiveFrom: string;
+  changedAt: string;
+  changedBy: string;
+  reason: string;
+  body: { misuseInWarrantyPayer: 'customer' | 'sales-centre'; goodwill: GoodwillRule[] };
+}
+
+/** The cost rules in force at an instant: a case is split by the rules in force when it closed. */
+export function useCostRulesAt(at: string) {
+  return useResource<CostRulesVersion>('spares', `/v1/cost-rules/default?${new URLSearchParams({ at })}`);
+}
+
+/** When each version of the cost rules took effect, to say whether they changed within a month. */
+export function useCostRuleVersions() {
+  return useResource<{ items: Omit<CostRulesVersion, 'id' | 'body'>[] }>('spares', '/v1/cost-rules/default/versions');
+}
