@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildEvent, topicOf, type EventKey } from '@aftersales/contracts';
+import type { EventKey } from '@aftersales/contracts';
 import { buildConsole, chromiumPath, startConsole } from './support/browser';
+import { useFactPublisher } from './support/kafka';
 import { testJwtSecret } from './support/services';
 import { repoRoot } from './support/stack';
 import { useTestBed } from './support/testbed';
@@ -21,7 +21,7 @@ describe('the inbox in the console, live', () => {
   let consoleProcess: ChildProcess;
   let browser: Browser;
   let page: Page;
-  let producer: Producer;
+  const facts = useFactPublisher(bed);
   let url: string;
   const tag = randomUUID().slice(0, 8);
   const requestId = `SR-CI-${tag}`;
@@ -36,20 +36,14 @@ describe('the inbox in the console, live', () => {
     }));
     browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-    producer = new Kafka({ brokers: bed.stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
   });
 
   afterAll(async () => {
-    await producer?.disconnect();
     await browser?.close();
     consoleProcess?.kill('SIGTERM');
   });
 
-  async function publish(key: EventKey, data: Record<string, unknown>) {
-    const event = buildEvent(key, data as never, { id: randomUUID(), occurredAt: new Date(), source: 'test', subject: requestId, correlationId: requestId, causationId: null });
-    await producer.send({ topic: `${bed.ns}.${topicOf(key)}`, messages: [{ key: requestId, value: JSON.stringify(event) }] });
-  }
+  const publish = (key: EventKey, data: Record<string, unknown>) => facts.publish(key, requestId, data);
 
   it('a P1 breach appears in the open inbox without a reload and is acknowledged from it', async () => {
     await page.goto(url);

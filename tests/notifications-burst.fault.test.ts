@@ -1,8 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildEvent, topicOf, type EventKey } from '@aftersales/contracts';
+import { topicOf } from '@aftersales/contracts';
 import { killServer, startServer } from '../infra/stack.mjs';
+import { factMessage, useFactPublisher } from './support/kafka';
 import { withMongo } from './support/mongo';
 import { api } from './support/services';
 import { useTestBed } from './support/testbed';
@@ -33,43 +33,35 @@ describe.skipIf(!local)('notifications killed during a burst, and with the SMTP 
   });
   const notifications = () => bed.service('notifications');
   const tag = `NB${randomBytes(4).toString('hex')}`;
-  let producer: Producer;
+  const facts = useFactPublisher(bed);
   let mailApi: string;
 
   beforeAll(async () => {
     if (!bed.stack.mailApiUrl || !bed.stack.smtpUrl) throw new Error('no Mailpit in .stack/run/stack.json: run node infra/stack.mjs up');
     mailApi = bed.stack.mailApiUrl;
-    producer = new Kafka({ brokers: bed.stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
   });
   afterAll(async () => {
-    await producer?.disconnect();
     // Whatever happened, leave Mailpit running for the next test run.
     await startServer('mailpit', quiet);
   });
-
-  function envelope(key: EventKey, requestId: string, data: Record<string, unknown>) {
-    const event = buildEvent(key, data as never, { id: randomUUID(), occurredAt: new Date(), source: 'test', subject: requestId, correlationId: requestId, causationId: null });
-    return { id: event.id, message: { key: requestId, value: JSON.stringify(event) } };
-  }
 
   /** For each request, its registration in Shanghai and then an SLA warning (same key, so in order); answers the warnings' event ids. */
   async function publishFacts(requestIds: string[]): Promise<Map<string, string>> {
     const warnings = new Map<string, string>();
     const messages = requestIds.flatMap((requestId) => {
       const now = Date.now();
-      const registered = envelope('service-request.registered@1', requestId, {
+      const registered = factMessage('service-request.registered@1', requestId, {
         requestId, customerId: 'CUST-0001', contact: { name: 'Burst' }, channel: 'phone', serialNumber: `SN-${requestId}`, symptom: 'no beam',
         raisedAt: new Date(now).toISOString(), neededBy: new Date(now + 86_400_000).toISOString(),
         machine: { model: 'FL-3015', productLine: 'fiber-laser-cutting' }, site: { city: 'Shanghai', lat: 31.03, lon: 121.22 },
       });
-      const warning = envelope('service-request.sla-warning@1', requestId, {
+      const warning = factMessage('service-request.sla-warning@1', requestId, {
         requestId, clock: 'first-response', tier: 'P2', targetMs: 4 * 3_600_000, warnAt: new Date(now).toISOString(), dueAt: new Date(now + 3_600_000).toISOString(), elapsedMs: 3 * 3_600_000,
       });
       warnings.set(requestId, warning.id);
       return [registered.message, warning.message];
     });
-    await producer.send({ topic: `${bed.ns}.${topicOf('service-request.registered@1')}`, acks: -1, messages });
+    await facts.producer.send({ topic: `${bed.ns}.${topicOf('service-request.registered@1')}`, acks: -1, messages });
     return warnings;
   }
 

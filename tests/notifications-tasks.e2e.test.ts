@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildEvent, topicOf, type EventKey } from '@aftersales/contracts';
+import { describe, expect, inject, it } from 'vitest';
+import { useFactPublisher } from './support/kafka';
 import { api } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
@@ -28,20 +27,9 @@ describe('notifications: tasks reach the person they name', () => {
   const requestId = `SR-T-${tag}`;
   const workOrderId = `WO-T-${tag}`;
   const eightDId = `8D-T-${tag}`;
-  let producer: Producer;
-
-  beforeAll(async () => {
-    producer = new Kafka({ brokers: bed.stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
-  });
-  afterAll(async () => producer?.disconnect());
+  const { publish } = useFactPublisher(bed);
 
   const notifications = () => bed.service('notifications');
-  async function publish(key: EventKey, subject: string, data: Record<string, unknown>, occurredAt = new Date()): Promise<string> {
-    const event = buildEvent(key, data as never, { id: randomUUID(), occurredAt, source: 'test', subject, correlationId: subject, causationId: null });
-    await producer.send({ topic: `${bed.ns}.${topicOf(key)}`, messages: [{ key: subject, value: JSON.stringify(event) }] });
-    return event.id;
-  }
   async function inbox(person: string): Promise<Notice[]> {
     const res = await api(notifications(), 'GET', `/v1/people/${person}/notices`, { token: bed.token('manager') });
     expect(res.status, JSON.stringify(res.body)).toBe(200);

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Producer } from 'kafkajs';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { buildEvent, topicOf, topics, type EventKey } from '@aftersales/contracts';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { topics } from '@aftersales/contracts';
 import type { EscalationStep, SlaPolicy, TierTargets } from '@aftersales/sla';
 import { acknowledgementChainId, getAcknowledgementStateQuery, serviceRequestTaskQueue, type ServiceRequestInput, type serviceRequest } from '@aftersales/workflows';
-import { readTopic } from './support/kafka';
+import { readTopic, useFactPublisher } from './support/kafka';
 import { withMongo } from './support/mongo';
 import { api, tokenFor } from './support/services';
 import { withTemporal } from './support/temporal';
@@ -46,23 +45,16 @@ describe('notifications: escalations reach the person on duty', () => {
   const email = `sup-${tag}@e2e.example.com`;
   const standInEmail = `stb-${tag}@e2e.example.com`;
   const requestId = `SR-N-${tag}`;
-  let producer: Producer;
+  const facts = useFactPublisher(bed);
+  const publish = facts.publish;
   let mailApi: string;
 
   beforeAll(async () => {
     if (!bed.stack.mailApiUrl || !bed.stack.smtpUrl) throw new Error('no Mailpit in .stack/run/stack.json: run node infra/stack.mjs up');
     mailApi = bed.stack.mailApiUrl;
-    producer = new Kafka({ brokers: bed.stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
   });
-  afterAll(async () => producer?.disconnect());
 
   const notifications = () => bed.service('notifications');
-  async function publish(key: EventKey, subject: string, data: Record<string, unknown>): Promise<string> {
-    const event = buildEvent(key, data as never, { id: randomUUID(), occurredAt: new Date(), source: 'test', subject, correlationId: subject, causationId: null });
-    await producer.send({ topic: `${bed.ns}.${topicOf(key)}`, messages: [{ key: subject, value: JSON.stringify(event) }] });
-    return event.id;
-  }
   async function inbox(token: string, person = supervisor): Promise<Notice[]> {
     const res = await api(notifications(), 'GET', `/v1/people/${person}/notices`, { token });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -197,7 +189,7 @@ describe('notifications: escalations reach the person on duty', () => {
     const onTopic = await readTopic(bed.stack.kafkaBrokers, `${bed.ns}.${topics.serviceRequests}`, { atLeast: 4 });
     const breachMessage = onTopic.find((m) => (JSON.parse(m.value) as { id: string }).id === breach.eventId);
     expect(breachMessage, 'the breach event on the topic').toBeDefined();
-    await producer.send({ topic: `${bed.ns}.${topics.serviceRequests}`, messages: [{ key: requestId, value: breachMessage!.value }] });
+    await facts.producer.send({ topic: `${bed.ns}.${topics.serviceRequests}`, messages: [{ key: requestId, value: breachMessage!.value }] });
     await publish('service-request.escalated@1', requestId, { requestId, clock: 'first-response', action: 'notify-supervisor', step: 9, tier: 'P1', breachedAt: registeredAt.toISOString(), newTier: 'P1' });
     const after = await eventually('the fresh fact told', async () => {
       const list = await inbox(supervisorToken);
