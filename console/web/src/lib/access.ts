@@ -21,7 +21,7 @@ export const screenRoles: Record<Screen, readonly string[]> = {
   registration: ['agent', 'manager', 'platform', 'dealer'],
   customers: ['agent', 'manager', 'auditor', 'platform', 'dealer'],
   board: ['agent', 'dispatcher', 'manager', 'auditor', 'platform'],
-  dispatch: ['dispatcher', 'manager', 'platform'],
+  dispatch: ['dispatcher', 'manager'],
   jobs: ['engineer'],
   spares: ['spares', 'depot', 'manager', 'platform'],
   'eight-d': ['quality', 'manager', 'auditor', 'platform'],
