@@ -10,7 +10,8 @@
  *   spares:       spares' stock, reservations, requisitions, returns, supplier claims, quotes
  *   eight-d:      quality's 8D board, discipline forms, recurrences and failure records
  *   finance:      spares' GET /v1/cost-allocation (finance, spares, manager, auditor: not platform) and cost rules
- *   kpis:         intake's KPIs over time and the escalations that are stuck
+ *   kpis:         intake GET /v1/kpis (manager, auditor, quality, platform), GET /v1/sla-board (not quality)
+ *               and spares GET /v1/cost-allocation (not platform): manager and auditor read all three
  *   calendars:    intake POST /v1/calendars/:id/holiday-imports (manager, platform)
  *   inbox:        notifications' GET /v1/people/:id/notices (every staff role; dealers have none)
  * Each feature checks its own line against its routes' x-roles.
@@ -23,10 +24,10 @@ export const screenRoles: Record<Screen, readonly string[]> = {
   board: ['agent', 'dispatcher', 'manager', 'auditor', 'platform'],
   dispatch: ['dispatcher', 'manager'],
   jobs: ['engineer'],
-  spares: ['spares', 'depot', 'manager', 'platform'],
+  spares: ['spares', 'manager', 'platform'],
   'eight-d': ['quality', 'manager', 'auditor', 'platform'],
   finance: ['finance', 'manager', 'auditor'],
-  kpis: ['manager', 'auditor', 'platform'],
+  kpis: ['manager', 'auditor'],
   calendars: ['manager', 'platform'],
   inbox: ['agent', 'dispatcher', 'engineer', 'depot', 'spares', 'quality', 'finance', 'manager', 'auditor', 'platform'],
 };

@@ -27,3 +27,9 @@ export function formatPoint(unit: Unit, point: FigurePoint, locale: string): str
   if (point.count !== undefined && unit !== 'money') return `${value} (n=${point.count})`;
   return value;
 }
+
+/** A tick on a chart's axis: short, so it fits beside the plot ("50%", "1.5", "12K"). */
+export function axisLabel(unit: Unit, value: number, locale: string): string {
+  if (unit === 'rate') return `${Math.round(value * 100)}%`;
+  return value.toLocaleString(locale, { notation: 'compact', maximumFractionDigits: 1 });
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPoint, formatValue } from './format';
+import { axisLabel, formatPoint, formatValue } from './format';
 
 describe('a figure as text', () => {
   it('reads each unit the way the business says it', () => {
@@ -9,5 +9,8 @@ describe('a figure as text', () => {
     expect(formatPoint('rate', { value: 0.75, numerator: 3, denominator: 4 }, 'en-GB')).toBe('75 % (3/4)');
     expect(formatPoint('minutes', { value: 12, count: 5 }, 'zh-CN')).toBe('12 min (n=5)');
     expect(formatPoint('rate', { value: null, numerator: 0, denominator: 0 }, 'en-GB')).toBeNull();
+    expect(axisLabel('rate', 0.25, 'en-GB')).toBe('25%');
+    expect(axisLabel('money', 12_000, 'en-GB')).toMatch(/^12\s?[kK]$/);
+    expect(axisLabel('hours', 1.5, 'en-GB')).toBe('1.5');
   });
 });

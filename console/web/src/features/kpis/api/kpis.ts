@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { apiCall, useResource } from '../../../lib/api';
 import type { Month } from '../months';
 
@@ -47,11 +47,14 @@ export interface MonthlyKpis {
   /** The first refusal or failure met, shown to the user. */
   problem: { status: number; message: string } | null;
   loading: boolean;
+  reload: () => void;
 }
 
 /** One GET /v1/kpis per month (each month is its own period), all at once. */
 export function useMonthlyKpis(months: readonly Month[]): MonthlyKpis {
-  const [state, setState] = useState<MonthlyKpis>({ reports: months.map(() => null), problem: null, loading: true });
+  const [state, setState] = useState<Omit<MonthlyKpis, 'reload'>>({ reports: months.map(() => null), problem: null, loading: true });
+  const [tick, setTick] = useState(0);
+  const reload = useCallback(() => setTick((n) => n + 1), []);
   const key = months.map((m) => m.key).join(',');
   useEffect(() => {
     let live = true;
@@ -75,9 +78,9 @@ export function useMonthlyKpis(months: readonly Month[]): MonthlyKpis {
     return () => {
       live = false;
     };
-    // Read again only when the months change: their keys say everything about them.
-  }, [key]);
-  return state;
+    // Read again when asked or when the months change: their keys say everything about them.
+  }, [key, tick]);
+  return { ...state, reload };
 }
 
 /** Cost allocation entries of cases closed in [from, to). */
