@@ -10,6 +10,8 @@ describe('screens by role', () => {
     expect(screensFor(['engineer'])).toEqual(['jobs', 'inbox']);
     expect(screensFor(['quality'])).toEqual(['eight-d', 'inbox']);
     expect(screensFor(['spares'])).toEqual(['spares', 'inbox']);
+    // Depot engineers raise requisitions but read none of spares' lists: the desk would be empty for them.
+    expect(screensFor(['depot'])).not.toContain('spares');
     expect(screensFor(['manager'])).toEqual(['registration', 'customers', 'board', 'dispatch', 'spares', 'eight-d', 'finance', 'kpis', 'calendars', 'inbox']);
   });
 });
