@@ -168,6 +168,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     const querySchema = route.query instanceof z.ZodObject ? route.query.strict() : (route.query ?? z.strictObject({}));
     app[route.method](route.path, async (req: Request, res: Response) => {
       const principal = await authenticate(req, route, options.tokens);
+      // A body sent as anything but JSON was never parsed: say so, rather than "body: required".
+      if (route.body && req.headers['content-type'] !== undefined && !req.is('application/json')) {
+        throw new PlatformError(`content-type: send the body as application/json, not ${req.headers['content-type']}`, { status: 415, code: 'unsupported_media_type', field: 'content-type' });
+      }
       const params = validate(route.params, req.params, 'params');
       const query = validate(querySchema, req.query ?? {}, 'query');
       const body = validate(route.body, req.body, 'body');

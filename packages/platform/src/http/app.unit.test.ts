@@ -304,6 +304,14 @@ describe('createHttpApp: probes, request ids and OpenAPI', () => {
     }
   });
 
+  it('answers 415 naming content-type when a body is not sent as JSON', async () => {
+    const response = await call('post', '/v1/things', { token: await tokenFor('agent'), body: JSON.stringify(goodThing), headers: { 'content-type': 'text/plain' } });
+    expect(response.status).toBe(415);
+    expect(response.body.error).toMatchObject({ code: 'unsupported_media_type', field: 'content-type' });
+    const json = await call('post', '/v1/things', { token: await tokenFor('agent'), body: goodThing, headers: { 'content-type': 'application/json; charset=utf-8' } });
+    expect(json.status).toBe(201);
+  });
+
   it('echoes x-request-id, or generates one', async () => {
     const echoed = await call('get', '/healthz', { headers: { 'x-request-id': 'req-42' } });
     expect(echoed.headers.get('x-request-id')).toBe('req-42');
@@ -327,11 +335,16 @@ describe('createHttpApp: probes, request ids and OpenAPI', () => {
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'contact']));
     expect(schema.properties.contact.properties.email).toMatchObject({ type: 'string', format: 'email' });
     expect(register.responses['201'].content['application/json'].schema.properties.id).toEqual({ type: 'string' });
-    expect(register.responses.default.description).toBe('Error');
+    expect(register.operationId).toBe('postThings');
+    expect(register.responses.default).toBeUndefined();
+    expect(Object.keys(register.responses).sort()).toEqual(['201', '400', '401', '403', '413', '415', '503']);
+    expect(register.responses['503'].headers['Retry-After']).toBeDefined();
 
     const read = doc.paths['/v1/things/{thingId}'].get;
     expect(read['x-roles']).toEqual(['agent', 'auditor']);
-    expect(read.parameters).toContainEqual({ name: 'thingId', in: 'path', required: true, schema: { type: 'string' } });
+    expect(read.operationId).toBe('getThingsByThingId');
+    expect(read.parameters).toContainEqual({ name: 'thingId', in: 'path', required: true, schema: { type: 'string', pattern: '^T-\\d+$' } });
     expect(doc.paths['/v1/boom'].get.security).toEqual([]);
+    expect(Object.keys(doc.paths['/v1/boom'].get.responses)).not.toContain('401');
   });
 });

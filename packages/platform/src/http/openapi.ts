@@ -5,23 +5,64 @@ const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
 });
 
-function toJsonSchema(schema: z.ZodType): unknown {
+function toJsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): unknown {
   // io:'input' documents what clients send (defaults optional); unrepresentable types become {}.
-  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 }
 
 function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
+/** get /v1/service-requests/:id/screening -> getServiceRequestsByIdScreening: stable, unique per method and path. */
+export function operationIdOf(method: string, path: string): string {
+  const words = path
+    .split('/')
+    .filter((segment) => segment && !/^v\d+$/.test(segment))
+    .flatMap((segment) => (segment.startsWith(':') ? ['by', segment.slice(1)] : segment.split(/[-_.]/)));
+  return method + words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+const errorContent = { 'application/json': { schema: toJsonSchema(errorBody) } };
+const retryAfter = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'string' } } };
+
+/**
+ * The failures the platform itself answers for a route, so every status a client can see is
+ * documented (no catch-all): input refused, token missing or not allowed, body too large or not
+ * JSON, a dependency down. A route adds its own (404, 409, 422) in its responses.
+ */
+function platformFailures(route: RouteSpec): Record<string, unknown> {
+  const failures: Record<string, unknown> = {};
+  const hasInput = route.body || route.query || route.params || /:/.test(route.path);
+  if (hasInput) failures[400] = { description: 'Input refused: the error names the field', content: errorContent };
+  if (route.roles !== 'public') {
+    failures[401] = { description: 'No valid bearer token', content: errorContent };
+    failures[403] = { description: `The token's roles may not call this (allowed: ${(route.roles as readonly string[]).join(', ')})`, content: errorContent };
+  }
+  if (route.body) {
+    failures[413] = { description: 'Body larger than the limit', content: errorContent };
+    failures[415] = { description: 'Body not sent as application/json', content: errorContent };
+  }
+  if (route.roles !== 'public') failures[503] = { description: 'A dependency (database, broker, workflow engine) is down: nothing was accepted', headers: retryAfter, content: errorContent };
+  return failures;
+}
+
+function pathParameters(route: RouteSpec): unknown[] {
+  const shape = route.params instanceof z.ZodObject ? (route.params.shape as Record<string, z.ZodType>) : {};
+  return [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => {
+    const name = match[1]!;
+    const schema = shape[name] ? toJsonSchema(shape[name]) : { type: 'string' };
+    const { $schema: _, ...rest } = schema as Record<string, unknown>;
+    return { name, in: 'path', required: true, schema: rest };
+  });
+}
+
 /** The OpenAPI 3.1 document of a service, built from the same route specs that validate requests. */
 export function buildOpenApi(info: { title: string; version: string; description?: string }, routes: RouteSpec[]) {
   const paths: Record<string, Record<string, unknown>> = {};
+  const operationIds = new Set<string>();
   for (const route of routes) {
-    const parameters: unknown[] = [];
-    for (const match of route.path.matchAll(/:([A-Za-z0-9_]+)/g)) {
-      parameters.push({ name: match[1], in: 'path', required: true, schema: { type: 'string' } });
-    }
+    const parameters: unknown[] = pathParameters(route);
     if (route.query) {
       const schema = toJsonSchema(route.query) as { properties?: Record<string, unknown>; required?: string[] };
       for (const [name, property] of Object.entries(schema.properties ?? {})) {
@@ -31,17 +72,18 @@ export function buildOpenApi(info: { title: string; version: string; description
     for (const header of route.headerParams ?? []) {
       parameters.push({ name: header.name, in: 'header', required: header.required ?? false, description: header.description, schema: { type: 'string' } });
     }
-    const responses: Record<string, unknown> = {};
+    const responses: Record<string, unknown> = platformFailures(route);
     for (const [status, response] of Object.entries(route.responses)) {
-      responses[status] = {
-        description: response.description,
-        ...(response.schema ? { content: { 'application/json': { schema: toJsonSchema(response.schema) } } } : {}),
-      };
+      const content = response.schema ? { 'application/json': { schema: toJsonSchema(response.schema, 'output') } } : Number(status) >= 400 ? errorContent : undefined;
+      responses[status] = { description: response.description, ...(content ? { content } : {}) };
     }
-    responses.default = { description: 'Error', content: { 'application/json': { schema: toJsonSchema(errorBody) } } };
+    const operationId = route.operationId ?? operationIdOf(route.method, route.path);
+    if (operationIds.has(operationId)) throw new Error(`two routes share the operationId ${operationId}`);
+    operationIds.add(operationId);
     const key = openApiPath(route.path);
     paths[key] ??= {};
     paths[key][route.method] = {
+      operationId,
       summary: route.summary,
       ...(route.tags ? { tags: route.tags } : {}),
       ...(route.roles === 'public' ? { security: [] } : { 'x-roles': route.roles }),

@@ -47,6 +47,8 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   /** Express-style path, e.g. /v1/service-requests/:id */
   path: string;
   summary: string;
+  /** Defaults to the method and path (getServiceRequestsById); set one where that reads badly. */
+  operationId?: string;
   tags?: string[];
   /** Roles allowed; 'public' needs no token. */
   roles: readonly Role[] | 'public';
