@@ -47,4 +47,21 @@ export async function loadDemoData(models: SparesModels, store?: SparesStore): P
     });
     await cards.count(partNumber, locationId, [{ id: `${partNumber}|${locationId}|1`, quantity }]);
   }
+  // Defective parts for the spares desk: one overdue (the sweep chases it), one not yet due, and
+  // one analysed as a supplier defect with its recovery claim open. Dated from the first seeding.
+  const day = 86_400_000;
+  const at = (days: number) => new Date(Date.now() + days * day);
+  const keep = (error: unknown) => {
+    if (!isDuplicateKeyError(error)) throw error;
+  };
+  const defective = { quantity: 1, engineerId: 'ENG-SZ-02', machineSerial: 'SN-0001', model: 'FL-3015', productLine: 'fiber-laser-cutting', lastChasedAt: null, chaseCount: 0, flaggedAt: null };
+  const returns = [
+    { _id: 'RET-DEMO-0001', partNumber: 'P-LENS-B', removedSerial: 'LB-77120', workOrderId: 'WO-DEMO-0001', requestId: 'SR-DEMO-0001', failureMode: 'FM-COATING', createdAt: at(-20), dueAt: at(-6), status: 'awaiting-return' as const, returnedAt: null, ...defective },
+    { _id: 'RET-DEMO-0002', partNumber: 'P-NOZZLE-15', removedSerial: null, workOrderId: 'WO-DEMO-0002', requestId: 'SR-DEMO-0002', failureMode: null, createdAt: at(-5), dueAt: at(9), status: 'awaiting-return' as const, returnedAt: null, ...defective },
+    { _id: 'RET-DEMO-0003', partNumber: 'P-LENS-B', removedSerial: 'LB-76981', workOrderId: 'WO-DEMO-0003', requestId: 'SR-DEMO-0003', failureMode: 'FM-COATING', createdAt: at(-30), dueAt: at(-16), status: 'analysed' as const, returnedAt: at(-18), ...defective },
+  ];
+  for (const r of returns) await store.returns.insertOne(r).catch(keep);
+  await store.supplierClaims
+    .insertOne({ _id: 'SCL-RET-DEMO-0003', returnId: 'RET-DEMO-0003', partNumber: 'P-LENS-B', lot: 'LOT-2317', supplierId: 'SUP-OPTICS', amountCents: 21_000, currency: 'EUR', status: 'open', reason: 'supplier defect in lot LOT-2317', openedAt: at(-15) })
+    .catch(keep);
 }
