@@ -56,17 +56,22 @@ export function niceStep(rough: number): number {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-/**
- * Geometry of `slots` months with the given series. `ceiling` is the top of the scale when the
- * figure has a natural one (1 for a rate, 5 for a score) and no value passes it.
- */
-export function chartGeometry(slots: number, series: readonly ChartSeries[], box: ChartBox, ceiling?: number, tickCount = 4): ChartGeometry {
+export interface ScaleOptions {
+  /** The top of the scale when the figure has a natural one (1 for a rate, 5 for a score) and no value passes it. */
+  ceiling?: number;
+  /** The scale reaches at least this high, so a month of tiny values is not blown up to fill the chart. */
+  floorTop?: number;
+  tickCount?: number;
+}
+
+/** Geometry of `slots` months with the given series. */
+export function chartGeometry(slots: number, series: readonly ChartSeries[], box: ChartBox, { ceiling, floorTop = 0, tickCount = 4 }: ScaleOptions = {}): ChartGeometry {
   const plotLeft = box.left;
   const plotRight = box.width - box.right;
   const plotTop = box.top;
   const plotBottom = box.height - box.bottom;
   const values = series.flatMap((s) => s.values.slice(0, slots).filter((v): v is number => v !== null && Number.isFinite(v)));
-  const highest = Math.max(0, ...values);
+  const highest = Math.max(0, floorTop, ...values);
   const lowest = Math.min(0, ...values);
   const capped = ceiling !== undefined && ceiling > 0 && highest <= ceiling && lowest === 0;
   // Under a natural ceiling the ticks divide it evenly (0, 25, 50, 75, 100 %); otherwise round steps.

@@ -7,7 +7,7 @@ const inside = (x: number, y: number) => x >= box.left && x <= box.width - box.r
 
 describe('a chart\'s scale', () => {
   it('draws a rate against 0–100 % and leaves a gap where a month has no data', () => {
-    const g = chartGeometry(4, [{ key: 'ftf', values: [0.5, null, 1, 0] }], box, 1);
+    const g = chartGeometry(4, [{ key: 'ftf', values: [0.5, null, 1, 0] }], box, { ceiling: 1 });
     expect(g.yMin).toBe(0);
     expect(g.yMax).toBe(1);
     expect(g.ticks.map((t) => t.value)).toEqual([0, 0.25, 0.5, 0.75, 1]);
@@ -21,6 +21,8 @@ describe('a chart\'s scale', () => {
     const g = chartGeometry(2, [{ key: 'mttr', values: [3.2, 17] }], box);
     expect(g.yMax).toBe(20);
     expect(g.ticks.map((t) => t.value)).toEqual([0, 5, 10, 15, 20]);
+    // A month of a few seconds' repair is not drawn as if it were the whole scale.
+    expect(chartGeometry(2, [{ key: 'mttr', values: [0.001, null] }], box, { floorTop: 4 }).ticks.map((t) => t.value)).toEqual([0, 1, 2, 3, 4]);
     expect(niceStep(0.3)).toBe(0.5);
     expect(niceStep(7)).toBe(10);
     expect(niceStep(0)).toBe(1);
@@ -38,9 +40,10 @@ describe('a chart\'s scale', () => {
   it('keeps every point and bar inside the plot, higher values higher, nulls undrawn', () => {
     const value = fc.option(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { nil: null });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 12 }), fc.array(fc.array(value, { maxLength: 12 }), { minLength: 1, maxLength: 4 }), fc.option(fc.constantFrom(1, 5, 100), { nil: undefined }), (slots, valueLists, ceiling) => {
+      fc.property(fc.integer({ min: 1, max: 12 }), fc.array(fc.array(value, { maxLength: 12 }), { minLength: 1, maxLength: 4 }), fc.option(fc.constantFrom(1, 5, 100), { nil: undefined }), fc.constantFrom(0, 1, 4, 10), (slots, valueLists, ceiling, floorTop) => {
         const series = valueLists.map((values, i) => ({ key: `s${i}`, values }));
-        const g = chartGeometry(slots, series, box, ceiling);
+        const g = chartGeometry(slots, series, box, { ceiling, floorTop });
+        expect(g.yMax).toBeGreaterThanOrEqual(floorTop);
         const drawn = series.flatMap((s) => s.values.slice(0, slots).filter((v) => v !== null));
         expect(g.lines.flatMap((l) => l.points)).toHaveLength(drawn.length);
         expect(g.bars).toHaveLength(drawn.length);

@@ -12,6 +12,9 @@ const looks = [
   { colour: '#7c3aed', dash: '8 3 2 3' },
 ];
 
+/** The least top of each unit's scale: small values stay small (four requests, an hour, ten minutes). */
+const floorTops: Record<Figure['unit'], number> = { rate: 0, score: 0, count: 4, hours: 1, minutes: 10, money: 1 };
+
 export interface MonthLabel {
   key: string;
   /** On the axis: "Dec". */
@@ -24,12 +27,19 @@ type Messages = (typeof kpiMessages)['en'];
 
 /** One figure as a small SVG chart with its latest value as text and every value in a table. */
 export function KpiChart({ figure, months, locale, t, problem }: { figure: Figure; months: readonly MonthLabel[]; locale: string; t: Messages; problem?: string | null }) {
-  const geometry = chartGeometry(months.length, figure.series.map((s) => ({ key: s.key, values: s.points.map((p) => p.value) })), box, figure.ceiling, figure.unit === 'score' ? 5 : 4);
+  const geometry = chartGeometry(
+    months.length,
+    figure.series.map((s) => ({ key: s.key, values: s.points.map((p) => p.value) })),
+    box,
+    { ceiling: figure.ceiling, floorTop: floorTops[figure.unit], tickCount: figure.unit === 'score' ? 5 : 4 },
+  );
+  // A tier's series is named even when it is the only one measured.
+  const named = figure.series.length > 1 || figure.series.some((s) => s.key !== 'all');
   const seriesName = (key: string) => (key.startsWith('P') ? key : t[`series.${key}` as keyof Messages] ?? key);
   const latest = figure.series.map((s) => {
     const found = latestPoint(s);
     const text = found ? `${formatPoint(figure.unit, found.point, locale)} ${t.in} ${months[found.index]!.long}` : t.noData;
-    return figure.series.length > 1 ? `${seriesName(s.key)}: ${text}` : text;
+    return named ? `${seriesName(s.key)}: ${text}` : text;
   });
   const titleId = `kpis-${figure.id}-title`;
   // Twelve months leave room for every other label on the axis.
@@ -69,7 +79,7 @@ export function KpiChart({ figure, months, locale, t, problem }: { figure: Figur
             })}
         <line x1={box.left} x2={box.width - box.right} y1={geometry.baseline} y2={geometry.baseline} className="kpis-zero" />
       </svg>
-      {figure.series.length > 1 && (
+      {named && (
         <ul className="kpis-legend">
           {figure.series.map((s, i) => (
             <li key={s.key}>
