@@ -9,7 +9,7 @@ import { CandidatesPanel } from './candidates-panel';
 import { DepotQueue } from './depot-queue';
 import { EngineerTimeline } from './engineer-timeline';
 import { WorkOrderTable } from './work-order-table';
-import './dispatch-desk.css';
+import '../dispatch-desk.css';
 
 /**
  * The dispatcher's and service manager's desk: the work orders, the ranked and explained candidates
