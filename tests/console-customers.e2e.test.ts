@@ -40,6 +40,8 @@ describe('the customers screen in a browser', () => {
   });
 
   afterAll(async () => {
+    // The visit schedule lives on the shared Temporal server: removed while intake still runs.
+    await api(bed.service('intake'), 'DELETE', '/v1/customers/CUST-0001/proactive-visits', { token: bed.token('manager') }).catch(() => undefined);
     await browser?.close();
     consoleProcess?.kill('SIGTERM');
   });
@@ -58,7 +60,7 @@ describe('the customers screen in a browser', () => {
 
   const listed = () => page.locator('[data-testid=customer-list] tbody tr[data-customer]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-customer')));
 
-  it("an agent finds the key account by name and sees its machines, contract and the request just registered", async () => {
+  it("an agent finds the key account by name and sees its machines, contract, proactive visits and the request just registered", async () => {
     const registered = await api(bed.service('intake'), 'POST', '/v1/service-requests', {
       token: bed.token('agent'),
       body: { customerId: 'CUST-0001', serialNumber: 'SN-0001', channel: 'phone', contact: { name: 'Li Wei', phone: '+86 21 5555 0101' }, symptom: `Cut quality drops (${tag})`, neededBy: new Date(Date.now() + 2 * day).toISOString() },
@@ -66,6 +68,8 @@ describe('the customers screen in a browser', () => {
     expect(registered.status, JSON.stringify(registered.body)).toBe(201);
     const requestId = registered.body.id as string;
     bed.started.push(requestId);
+    const visits = await api(bed.service('intake'), 'POST', '/v1/customers/CUST-0001/proactive-visits', { token: bed.token('manager'), body: { every: 'P3M', note: `optics check (${tag})` } });
+    expect(visits.status, JSON.stringify(visits.body)).toBe(201);
 
     await signIn('agent');
     await page.getByLabel('Customer name or id').fill('Jiangnan');
@@ -88,7 +92,7 @@ describe('the customers screen in a browser', () => {
     await request.waitFor({ timeout: 15_000 });
     expect(await request.textContent()).toContain(`Cut quality drops (${tag})`);
     expect((await request.locator('.customers-badge').textContent())?.trim()).toBeTruthy();
-    await page.getByTestId('customer-visits').waitFor();
+    await expect.poll(() => page.getByTestId('customer-visits').textContent(), { timeout: 15_000 }).toMatch(/EveryP3M\s*Next visits\d/);
     await page.screenshot({ path: `${screens}/customers.png`, fullPage: true });
     console.log(`customers: agent's 360° view of CUST-0001 with ${requestId}; screenshot docs/screens/customers.png`);
   });

@@ -8,7 +8,7 @@ type Key =
   | 'entContract' | 'entWarranty' | 'entNone' | 'quote' | 'noQuote'
   | 'contracts' | 'contract' | 'type' | 'period' | 'responseMode' | 'slaPolicy' | 'covers' | 'parts' | 'labour' | 'travel' | 'allMachines'
   | 'openRequests' | 'pastRequests' | 'request' | 'symptom' | 'registeredAt' | 'neededBy'
-  | 'visits' | 'visitsNone' | 'visitsEvery' | 'visitsNext' | 'visitsPaused' | 'visitsPlanned'
+  | 'visits' | 'visitsNone' | 'visitsEvery' | 'visitsNext' | 'visitsPaused' | 'visitsPlanned' | 'visitsNote'
   | 'newMachine' | 'siteNone' | 'installDate' | 'warrantyType' | 'warrantyEnd' | 'registerMachine' | 'registering' | 'machineRegistered' | 'fix'
   | 'newRequest' | 'contactName' | 'registerRequest' | 'requestRegistered';
 
@@ -27,7 +27,7 @@ export const customerMessages: Catalogue<Key> = {
     parts: 'parts', labour: 'labour', travel: 'travel', allMachines: 'all machines',
     openRequests: 'Open requests', pastRequests: 'Past requests', request: 'Request', symptom: 'Symptom', registeredAt: 'Registered', neededBy: 'Needed by',
     visits: 'Proactive visits', visitsNone: 'No proactive visits are scheduled.', visitsEvery: 'Every', visitsNext: 'Next visits', visitsPaused: 'paused',
-    visitsPlanned: 'Planned-maintenance requests',
+    visitsPlanned: 'Planned-maintenance requests', visitsNote: 'Note',
     newMachine: 'Register a machine for this customer', siteNone: '— no site —', installDate: 'Installation date', warrantyType: 'Warranty type',
     warrantyEnd: 'Warranty last day', registerMachine: 'Register machine', registering: 'Registering…', machineRegistered: 'Machine registered', fix: 'Check this field',
     newRequest: 'Register a service request for', contactName: 'Contact name', registerRequest: 'Register request', requestRegistered: 'Request registered',
@@ -46,7 +46,7 @@ export const customerMessages: Catalogue<Key> = {
     parts: '备件', labour: '人工', travel: '差旅', allMachines: '全部设备',
     openRequests: '未结请求', pastRequests: '历史请求', request: '请求', symptom: '故障现象', registeredAt: '登记时间', neededBy: '期望完成时间',
     visits: '主动巡检', visitsNone: '未安排主动巡检。', visitsEvery: '周期', visitsNext: '下次巡检', visitsPaused: '已暂停',
-    visitsPlanned: '计划保养请求',
+    visitsPlanned: '计划保养请求', visitsNote: '备注',
     newMachine: '为该客户登记设备', siteNone: '— 无现场 —', installDate: '安装日期', warrantyType: '保修类型',
     warrantyEnd: '保修最后一天', registerMachine: '登记设备', registering: '登记中…', machineRegistered: '设备已登记', fix: '请检查此项',
     newRequest: '登记服务请求：', contactName: '联系人', registerRequest: '登记请求', requestRegistered: '请求已登记',

@@ -76,6 +76,7 @@ export interface RequestRecord {
 
 export interface ProactiveVisits {
   every: string | null;
+  note: string | null;
   paused: boolean;
   nextActionTimes: string[];
   plannedRequests: { id: string; serialNumber: string; status: string; registeredAt: string | null }[];

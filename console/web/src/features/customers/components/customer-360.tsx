@@ -163,7 +163,13 @@ function Visits({ id }: { id: string }) {
             {answer.body.every ?? '—'} {answer.body.paused && `(${t.visitsPaused})`}
           </dd>
           <dt>{t.visitsNext}</dt>
-          <dd>{answer.body.nextActionTimes.map((at) => when(at)).join(' · ') || '—'}</dd>
+          <dd>{answer.body.nextActionTimes.slice(0, 3).map((at) => when(at)).join(' · ') || '—'}</dd>
+          {answer.body.note && (
+            <>
+              <dt>{t.visitsNote}</dt>
+              <dd>{answer.body.note}</dd>
+            </>
+          )}
           <dt>{t.visitsPlanned}</dt>
           <dd>{answer.body.plannedRequests.map((r) => `${r.id} (${r.serialNumber}, ${r.status})`).join(' · ') || '—'}</dd>
         </dl>

@@ -34,7 +34,7 @@ function CustomerTable({ customers, caption, onOpen, openId }: { customers: Cust
           </tr>
         )}
         {customers.map((c) => (
-          <tr key={c.id} data-customer={c.id} aria-selected={c.id === openId}>
+          <tr key={c.id} data-customer={c.id} className={c.id === openId ? 'customers-open' : undefined}>
             <td>{c.id}</td>
             <td>{c.name}</td>
             <td>{classes[c.class as keyof typeof classes] ?? c.class}</td>
