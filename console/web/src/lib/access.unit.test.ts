@@ -13,5 +13,8 @@ describe('screens by role', () => {
     // Depot engineers raise requisitions but read none of spares' lists: the desk would be empty for them.
     expect(screensFor(['depot'])).not.toContain('spares');
     expect(screensFor(['manager'])).toEqual(['registration', 'customers', 'board', 'dispatch', 'spares', 'eight-d', 'finance', 'kpis', 'calendars', 'inbox']);
+    // The KPI dashboard also reads spares' cost allocation, which platform may not: manager and auditor only.
+    expect(screensFor(['auditor'])).toContain('kpis');
+    expect(screensFor(['platform'])).not.toContain('kpis');
   });
 });
