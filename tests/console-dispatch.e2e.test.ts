@@ -16,7 +16,7 @@ import { eventually } from './support/wait';
  * auto-assign (DISPATCH_AUTO_ASSIGN_TIERS=P1); the dispatcher opens that work order's candidates,
  * sees them ranked with every score part explained and the press-brake engineer out for want of
  * the skill, assigns the first in one click, and sees the engineer on the work order and the
- * booking on that engineer's timeline.
+ * booking on that engineer's timeline; re-planned from the desk, it leaves that engineer for good.
  */
 describe('the dispatch desk in the console', () => {
   const bed = useTestBed('console-dispatch', { intake: { SEED_DEMO_DATA: 'true' }, dispatch: { SEED_DEMO_DATA: 'true', DISPATCH_AUTO_ASSIGN_TIERS: 'P1' } });
@@ -125,6 +125,15 @@ describe('the dispatch desk in the console', () => {
     await page.getByLabel('Days shown').selectOption('5');
     mkdirSync(`${repoRoot}docs/screens`, { recursive: true });
     await page.screenshot({ path: `${repoRoot}docs/screens/dispatch.png`, fullPage: true });
+
+    // Re-planned from the desk: off that engineer for good, to the next best one or back to the dispatcher.
+    await row.getByRole('button', { name: `Re-plan ${workOrderId}` }).click();
+    await expect.poll(() => page.getByTestId('desk-notice').textContent(), { timeout: 15_000 }).toContain(`Re-planned ${workOrderId}`);
+    const replanned = await api(bed.service('dispatch'), 'GET', `/v1/work-orders/${workOrderId}`, { token: bed.token('dispatcher') });
+    expect(replanned.body.excludedEngineers).toContain(first);
+    expect(replanned.body.engineerId).not.toBe(first);
+    await expect.poll(() => row.getByTestId('engineer').textContent()).not.toContain(`(${first})`);
+    await expect.poll(() => lane.locator(`li[data-work-order="${workOrderId}"]`).count(), { timeout: 15_000 }).toBe(0);
     console.log(`console-dispatch: screenshot ${repoRoot}docs/screens/dispatch.png; ${first} assigned ${workOrderId} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 });

@@ -101,3 +101,13 @@ export function scheduleBlocks(schedule: ScheduleAnswer): TimelineBlock[] {
     ]),
   ];
 }
+
+/** Where the local hours fall in a day, in percent: right on a day of a clock change too. */
+export function hourTicks(day: Span, hours: readonly number[]): { hour: number; leftPct: number }[] {
+  const length = day.end - day.start;
+  const midnight = new Date(day.start);
+  return hours
+    .map((hour) => ({ hour, at: new Date(midnight.getFullYear(), midnight.getMonth(), midnight.getDate(), hour).getTime() }))
+    .filter((t) => t.at > day.start && t.at < day.end && length > 0)
+    .map((t) => ({ hour: t.hour, leftPct: ((t.at - day.start) / length) * 100 }));
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { layoutDays, localDays, offDuty, scheduleBlocks, type TimelineBlock } from './timeline';
+import { hourTicks, layoutDays, localDays, offDuty, scheduleBlocks, type TimelineBlock } from './timeline';
 
 const H = 3_600_000;
 const day = (start: number) => ({ start, end: start + 24 * H });
@@ -130,5 +130,14 @@ describe('local days', () => {
     expect(days[1]!.start).toBe(days[0]!.end);
     expect(days.map((d) => (d.end - d.start) / H)).toEqual([24, 23, 24]);
     expect(localDays(new Date('2026-10-25T01:00:00+02:00'), 1).map((d) => (d.end - d.start) / H)).toEqual([25]);
+  });
+
+  it('put the hour lines at the local hours, on a clock change day too', () => {
+    const [plain] = localDays(new Date('2026-03-27T15:00:00+01:00'), 1);
+    expect(hourTicks(plain!, [6, 12, 18])).toEqual([{ hour: 6, leftPct: 25 }, { hour: 12, leftPct: 50 }, { hour: 18, leftPct: 75 }]);
+    // 29 March: 02:00 does not happen, so 12:00 comes 11 hours after midnight, of 23.
+    const [short] = localDays(new Date('2026-03-29T15:00:00+02:00'), 1);
+    expect(hourTicks(short!, [12]).map((t) => t.leftPct)).toEqual([(11 / 23) * 100]);
+    expect(hourTicks(short!, [0, 24])).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useFormatInstant, useLang } from '../../../lib/i18n';
 import { useSchedules, type Engineer } from '../api/engineers';
 import type { DeskMessages } from '../messages';
-import { layoutDays, localDays, scheduleBlocks, type PlacedBlock } from '../timeline';
+import { hourTicks, layoutDays, localDays, scheduleBlocks, type PlacedBlock } from '../timeline';
 
 interface Props {
   t: DeskMessages;
@@ -50,6 +50,7 @@ export function EngineerTimeline({ t, engineers, version, highlight }: Props) {
   const [dayCount, setDayCount] = useState(5);
   const [productLine, setProductLine] = useState('');
   const days = useMemo(() => localDays(new Date(today), dayCount), [today, dayCount]);
+  const ticks = useMemo(() => days.map((d) => hourTicks(d, [6, 12, 18])), [days]);
   const lines = [...new Set(engineers.flatMap((e) => e.skills.map((s) => s.productLine)))].sort();
   const shown = engineers.filter((e) => e.active && (!productLine || e.skills.some((s) => s.productLine === productLine)));
   const schedules = useSchedules(shown.map((e) => e.id), days[0]!.start, days[days.length - 1]!.end, version);
@@ -89,7 +90,14 @@ export function EngineerTimeline({ t, engineers, version, highlight }: Props) {
             <thead>
               <tr>
                 <th scope="col">{t.engineer}</th>
-                {days.map((d) => <th scope="col" key={d.start}>{dayName.format(new Date(d.start))}</th>)}
+                {days.map((d, i) => (
+                  <th scope="col" key={d.start}>
+                    {dayName.format(new Date(d.start))}
+                    <div className="dispatch-desk-hours" aria-hidden="true">
+                      {ticks[i]!.map((tick) => <span key={tick.hour} style={{ left: `${tick.leftPct}%` }}>{String(tick.hour).padStart(2, '0')}</span>)}
+                    </div>
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
@@ -108,6 +116,7 @@ export function EngineerTimeline({ t, engineers, version, highlight }: Props) {
                       return (
                         <td key={day.start} className="dispatch-desk-day">
                           <div className="dispatch-desk-lane">
+                            {ticks[i]!.map((tick) => <div key={tick.hour} className="dispatch-desk-tick" style={{ left: `${tick.leftPct}%` }} aria-hidden="true" />)}
                             {blocks.filter((b) => b.kind === 'off').map((b) => <div key={`off-${b.start}`} className="dispatch-desk-block dispatch-desk-block-off" style={{ left: `${b.leftPct}%`, width: `${b.widthPct}%` }} aria-hidden="true" />)}
                             <ul>
                               {blocks.filter((b) => b.kind !== 'off').map((b) => <BlockItem key={`${b.kind}-${b.ref}-${b.start}`} t={t} block={b} highlight={highlight} when={when} />)}
