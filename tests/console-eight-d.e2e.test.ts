@@ -12,12 +12,12 @@ import { eventually } from './support/wait';
 /**
  * The 8D board in real headless Chromium through the console's origin, on quality's real process,
  * Kafka and Temporal: quality engineer A (the engineer on duty, champion of new 8Ds) opens an 8D by
- * hand; its D0 and D1 are walked over HTTP; A fills and submits D2 on the screen, the board shows it
+ * hand (the demo's closed 8D, its recurrence and records listed beside it); its D0 and D1 are walked over HTTP; A fills and submits D2 on the screen, the board shows it
  * awaiting approval, A is told (and refused by quality) that they cannot approve it themselves;
  * quality engineer B signs in, approves D2, and the 8D moves to D3 on the board.
  */
 describe('the 8D board in the console', () => {
-  const bed = useTestBed('console-eight-d', { quality: {} });
+  const bed = useTestBed('console-eight-d', { quality: { SEED_DEMO_DATA: 'true' } });
   let consoleProcess: ChildProcess;
   let browser: Browser;
   let page: Page;
@@ -62,6 +62,16 @@ describe('the 8D board in the console', () => {
     await signIn('quality', 'qe-on-duty');
     await page.locator('nav button[data-screen="eight-d"]').click();
     await page.getByRole('heading', { name: '8D board', level: 1 }).waitFor();
+
+    // Quality's demo data: a closed 8D, the recurrence that opened it and its failure records.
+    const demo = '8D-FL-3015-BURR-1';
+    await card(demo).waitFor({ timeout: 15_000 });
+    expect(await columnOf(demo)).toBe('closed');
+    await page.getByRole('button', { name: 'Recurrences' }).click();
+    await expect.poll(() => page.getByTestId('eight-d-recurrences').textContent(), { timeout: 15_000 }).toContain('FR-SR-DEMO-BURR-3');
+    expect(await page.getByTestId('eight-d-recurrences').textContent()).toContain(demo);
+    await page.getByRole('button', { name: 'Failure records' }).click();
+    await expect.poll(() => page.locator('[data-testid=eight-d-records] tbody tr[data-record]').count(), { timeout: 15_000 }).toBe(3);
 
     // A opens the 8D by hand on the screen.
     await page.getByRole('button', { name: 'Open an 8D' }).click();

@@ -44,7 +44,7 @@ export function BoardView({ items, onOpen }: { items: EightDSummary[]; onOpen: (
                     <span>{item.problem.model} · {item.problem.failureMode}</span>
                     {item.current ? (
                       <>
-                        <span data-testid="eight-d-step">{t[`st.${item.current.status}`]}</span>
+                        <span data-testid="eight-d-step" className="eight-d-step">{t[`st.${item.current.status}`]}</span>
                         <span>{t.owner}: {item.current.owner}</span>
                         <span>{t.due}: <time dateTime={item.current.dueAt ?? undefined}>{when(item.current.dueAt)}</time></span>
                         {late && <strong className="eight-d-overdue">{t.overdue}</strong>}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useFormatInstant, useMessages } from '../../../lib/i18n';
 import { useEightD, type Discipline } from '../api/eight-ds';
 import { isOverdue } from '../board';
@@ -21,8 +21,10 @@ export function EightDDetail({ id, person, decides, onBack, onChanged }: Props) 
   const t = useMessages(eightDMessages);
   const titles = useMessages(disciplineTitles);
   const when = useFormatInstant();
-  // Read again every few seconds: others submit and approve, and a new 8D's process starts shortly after opening.
-  const eightD = useEightD(id, 4_000);
+  // Read again every few seconds while open: others submit and approve, and a new 8D's process starts
+  // shortly after opening. A closed 8D no longer changes.
+  const [closed, setClosed] = useState(false);
+  const eightD = useEightD(id, closed ? undefined : 4_000);
   const [chosen, setChosen] = useState<Discipline | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const body = eightD.data?.status === 200 ? eightD.data.body : null;
@@ -31,6 +33,7 @@ export function EightDDetail({ id, person, decides, onBack, onChanged }: Props) 
   const shown = chosen ?? current?.discipline ?? 'D8';
   const step = state?.disciplines.find((x) => x.discipline === shown) ?? null;
   const now = Date.now();
+  useEffect(() => setClosed(body?.status === 'closed'), [body?.status]);
   const onOutcome = (next: Outcome) => {
     setOutcome(next);
     if (next.ok) {
