@@ -125,6 +125,12 @@ describe('the KPI dashboard in the console', () => {
     await openDashboard();
     expect(await page.locator('[data-figure]').count()).toBe(12);
     expect(await page.locator('[role=alert]').count()).toBe(0);
+    // In Chinese the same figures, month names and "no data" read in Chinese.
+    await page.getByLabel('Language').selectOption('zh');
+    await expect.poll(() => page.locator('#kpis-title').textContent()).toBe('服务关键指标趋势');
+    expect(await page.locator('[data-figure=firstTimeFix] tbody th').last().textContent()).toMatch(/^\d{4}年\d{1,2}月$/);
+    expect(await page.locator('[data-figure=validToDispatch] [data-testid=latest]').textContent()).toContain('无数据');
+    await page.getByLabel('语言').selectOption('en');
     await signIn('agent');
     expect(await page.locator('nav button[data-screen=kpis]').count()).toBe(0);
     const token = (await page.evaluate("JSON.parse(sessionStorage.getItem('console.session')).token")) as string;
