@@ -138,10 +138,10 @@ export interface DefectiveReturn {
 
 const DAY = 86_400_000;
 
-/** Whole days past the due date (0 while not yet due, 1 from the first moment past it). */
+/** Whole days past the due date: 0 while not yet due, then at least 1 (a part hours late is late). */
 export function daysOverdue(dueAt: string, now: number): number {
   const late = now - Date.parse(dueAt);
-  return late > 0 ? Math.ceil(late / DAY) : 0;
+  return late > 0 ? Math.max(1, Math.floor(late / DAY)) : 0;
 }
 
 /** Parts not yet back, the latest first: flagged, then overdue by most days, then by due date. */

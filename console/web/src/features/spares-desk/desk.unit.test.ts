@@ -112,15 +112,16 @@ describe('returns to chase', () => {
     createdAt: new Date(now - 20 * DAY).toISOString(), dueAt: new Date(now + dueOffsetMs).toISOString(), status: 'awaiting-return', returnedAt: null, lastChasedAt: null, chaseCount: 0, flaggedAt: null, ...over,
   });
 
-  it('counts whole days late, none before the due date', () => {
+  it('counts whole days late, at least one once late, none before the due date', () => {
     expect(daysOverdue(new Date(now + DAY).toISOString(), now)).toBe(0);
     expect(daysOverdue(new Date(now).toISOString(), now)).toBe(0);
     expect(daysOverdue(new Date(now - 1).toISOString(), now)).toBe(1);
     expect(daysOverdue(new Date(now - 3 * DAY).toISOString(), now)).toBe(3);
+    expect(daysOverdue(new Date(now - 3 * DAY - 60_000).toISOString(), now)).toBe(3);
     fc.assert(
       fc.property(fc.integer({ min: -100 * DAY, max: 100 * DAY }), (offset) => {
         const days = daysOverdue(new Date(now - offset).toISOString(), now);
-        expect(days).toBe(offset > 0 ? Math.ceil(offset / DAY) : 0);
+        expect(days).toBe(offset > 0 ? Math.max(1, Math.floor(offset / DAY)) : 0);
         expect(days >= 0 && Number.isInteger(days)).toBe(true);
       }),
     );

@@ -92,9 +92,15 @@ function failure(answer: ApiAnswer<ApiError> | null): string | null {
  * One read per key (a part, a work order, a request): spares lists reservations only per work
  * order and quotes only per request. Keys already read are kept; a failed read is kept as its error.
  */
-function useEach<T>(keys: readonly string[], pathOf: (key: string) => string): Map<string, T | string> {
+function useEach<T>(keys: readonly string[], pathOf: (key: string) => string, refreshMs?: number): Map<string, T | string> {
   const [found, setFound] = useState<Map<string, T | string>>(new Map());
+  const [tick, setTick] = useState(0);
   const joined = keys.join('\n');
+  useEffect(() => {
+    if (!refreshMs) return;
+    const timer = setInterval(() => setTick((n) => n + 1), refreshMs);
+    return () => clearInterval(timer);
+  }, [refreshMs]);
   useEffect(() => {
     let live = true;
     const wanted = joined ? joined.split('\n') : [];
@@ -112,7 +118,7 @@ function useEach<T>(keys: readonly string[], pathOf: (key: string) => string): M
       live = false;
     };
     // pathOf is a fixed route per caller: the keys alone decide what is read.
-  }, [joined]);
+  }, [joined, tick]);
   return found;
 }
 
@@ -121,11 +127,11 @@ export function useParts(partNumbers: readonly string[]): Map<string, Part | str
 }
 
 export function useReservations(workOrderIds: readonly string[]): Map<string, Items<Reservation> | string> {
-  return useEach<Items<Reservation>>(workOrderIds, (w) => `/v1/reservations?workOrderId=${encodeURIComponent(w)}`);
+  return useEach<Items<Reservation>>(workOrderIds, (w) => `/v1/reservations?workOrderId=${encodeURIComponent(w)}`, 30_000);
 }
 
 export function useQuotes(requestIds: readonly string[]): Map<string, Items<Quote> | string> {
-  return useEach<Items<Quote>>(requestIds, (r) => `/v1/quotes?requestId=${encodeURIComponent(r)}`);
+  return useEach<Items<Quote>>(requestIds, (r) => `/v1/quotes?requestId=${encodeURIComponent(r)}`, 30_000);
 }
 
 export type Outcome = 'approve' | 'reject';

@@ -17,6 +17,8 @@ export function ApprovalsTab({ person, requisitions }: Props) {
   const [decidedHere, setDecidedHere] = useState<Map<string, RequisitionStatus>>(new Map());
   const currency = usePriceCurrency();
   const [told, setTold] = useState<string | null>(null);
+  // A refusal stays told here after its card goes (the next read drops a requisition decided elsewhere).
+  const [refusal, setRefusal] = useState<string | null>(null);
   const inbox = approvalInbox(requisitions.items.filter((r) => !decidedHere.has(r.id)), person);
   const decided = requisitions.items
     .filter((r) => r.approvalNeeded && (statusOf(r) !== 'pending-approval' || decidedHere.has(r.id)))
@@ -26,6 +28,7 @@ export function ApprovalsTab({ person, requisitions }: Props) {
   const onDecided = (r: Requisition, status: RequisitionStatus) => {
     setDecidedHere((m) => new Map(m).set(r.id, status));
     setTold(`${r.id}: ${t[status]}`);
+    setRefusal(null);
     requisitions.reload();
   };
 
@@ -34,10 +37,11 @@ export function ApprovalsTab({ person, requisitions }: Props) {
       <h3>{t.approvalsTitle}</h3>
       {requisitions.error && <p role="alert" className="spares-desk-error">{t.readFailed}: {requisitions.error}</p>}
       {told && <p role="status" className="spares-desk-ok" data-testid="decision-outcome">{t.decided} · {told}</p>}
+      {refusal && <p role="alert" className="spares-desk-error" data-testid="last-refusal">{refusal}</p>}
       <h4>{t.waitingForYou}</h4>
       {!requisitions.loaded ? <p>{t.loading}</p> : inbox.yours.length === 0 && <p data-testid="inbox-empty">{t.nothingForYou}</p>}
       <ul className="spares-desk-inbox" data-testid="approval-inbox">
-        {inbox.yours.map((r) => <DecisionCard key={r.id} requisition={r} currency={currency} onDecided={onDecided} />)}
+        {inbox.yours.map((r) => <DecisionCard key={r.id} requisition={r} currency={currency} onDecided={onDecided} onRefused={(text) => setRefusal(`${r.id}: ${text}`)} />)}
       </ul>
       {inbox.own.length > 0 && (
         <>
@@ -54,38 +58,41 @@ export function ApprovalsTab({ person, requisitions }: Props) {
         </>
       )}
       <h4>{t.recentlyDecided}</h4>
-      <table className="spares-desk-table" data-testid="recently-decided">
-        <thead>
-          <tr>
-            <th scope="col">{t.requisition}</th>
-            <th scope="col">{t.workOrder}</th>
-            <th scope="col">{t.requester}</th>
-            <th scope="col">{t.status}</th>
-            <th scope="col">{t.decidedBy}</th>
-            <th scope="col">{t.decidedAt}</th>
-            <th scope="col">{t.note}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {decided.map((r) => {
-            const status = r.decision?.decision ?? (statusOf(r) !== 'pending-approval' ? statusOf(r) : decidedHere.get(r.id) ?? statusOf(r));
-            return (
-              <tr key={r.id} data-requisition={r.id}>
-                <th scope="row">{r.id}</th>
-                <td>{r.workOrderId}</td>
-                <td>{r.requesterId}</td>
-                <td>
-                  <span className={`spares-desk-badge spares-desk-${status}`} data-testid="requisition-status">{t[status]}</span>
-                  {r.decision?.lapsed && ` (${t.lapsed})`}
-                </td>
-                <td>{r.decision?.by ?? (decidedHere.has(r.id) ? person : t.none)}</td>
-                <td>{r.decision ? when(r.decision.decidedAt) : t.none}</td>
-                <td>{r.decision?.note ?? t.none}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      {requisitions.loaded && decided.length === 0 && <p>{t.noneDecided}</p>}
+      {decided.length > 0 && (
+        <table className="spares-desk-table" data-testid="recently-decided">
+          <thead>
+            <tr>
+              <th scope="col">{t.requisition}</th>
+              <th scope="col">{t.workOrder}</th>
+              <th scope="col">{t.requester}</th>
+              <th scope="col">{t.status}</th>
+              <th scope="col">{t.decidedBy}</th>
+              <th scope="col">{t.decidedAt}</th>
+              <th scope="col">{t.note}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {decided.map((r) => {
+              const status = r.decision?.decision ?? (statusOf(r) !== 'pending-approval' ? statusOf(r) : decidedHere.get(r.id) ?? statusOf(r));
+              return (
+                <tr key={r.id} data-requisition={r.id}>
+                  <th scope="row">{r.id}</th>
+                  <td>{r.workOrderId}</td>
+                  <td>{r.requesterId}</td>
+                  <td>
+                    <span className={`spares-desk-badge spares-desk-${status}`} data-testid="requisition-status">{t[status]}</span>
+                    {r.decision?.lapsed && ` (${t.lapsed})`}
+                  </td>
+                  <td>{r.decision?.by ?? (decidedHere.has(r.id) ? person : t.none)}</td>
+                  <td>{r.decision ? when(r.decision.decidedAt) : t.none}</td>
+                  <td>{r.decision?.note ?? t.none}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }
@@ -104,7 +111,7 @@ function Lines({ requisition, currency }: { requisition: Requisition; currency: 
 }
 
 /** One requisition waiting for this approver: approve, or decline with a reason. */
-function DecisionCard({ requisition: r, currency, onDecided }: { requisition: Requisition; currency: string; onDecided: (r: Requisition, status: RequisitionStatus) => void }) {
+function DecisionCard({ requisition: r, currency, onDecided, onRefused }: { requisition: Requisition; currency: string; onDecided: (r: Requisition, status: RequisitionStatus) => void; onRefused: (text: string) => void }) {
   const t = useMessages(sparesMessages);
   const when = useFormatInstant();
   const { lang } = useLang();
@@ -120,7 +127,9 @@ function DecisionCard({ requisition: r, currency, onDecided }: { requisition: Re
     // The answer carries the process's state: decided, though the stored decision may follow a moment later.
     if (answer.status === 200) return onDecided(r, statusOf(answer.body));
     const error = answer.body.error;
-    setProblem(`${t.refused} (${answer.status}${error?.code ? ` ${error.code}` : ''}): ${error?.message ?? ''}`);
+    const text = `${t.refused} (${answer.status}${error?.code ? ` ${error.code}` : ''}): ${error?.message ?? ''}`;
+    setProblem(text);
+    onRefused(text);
   };
 
   return (

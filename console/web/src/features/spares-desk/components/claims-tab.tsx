@@ -34,13 +34,15 @@ export function ClaimsTab({ knownRequests }: { knownRequests: string[] }) {
   return (
     <div className="spares-desk-claims">
       <h3>{t.claimsTitle}</h3>
-      <label className="spares-desk-filters">
-        {t.claimStatus}
-        <select name="claimStatus" value={status} onChange={(e) => setStatus(e.target.value)}>
-          <option value="">{t.all}</option>
-          {claimStatuses.map((s) => <option key={s} value={s}>{claimLabel(s)}</option>)}
-        </select>
-      </label>
+      <div className="spares-desk-filters">
+        <label>
+          {t.claimStatus}
+          <select name="claimStatus" value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">{t.all}</option>
+            {claimStatuses.map((s) => <option key={s} value={s}>{claimLabel(s)}</option>)}
+          </select>
+        </label>
+      </div>
       {claims.error && <p role="alert" className="spares-desk-error">{t.readFailed}: {claims.error}</p>}
       {!claims.loaded ? <p>{t.loading}</p> : claims.items.length === 0 && <p>{t.noClaims}</p>}
       {claims.items.length > 0 && (

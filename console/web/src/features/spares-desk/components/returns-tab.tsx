@@ -46,8 +46,8 @@ export function ReturnsTab({ returns }: { returns: { items: DefectiveReturn[]; e
                 <td>{r.machineSerial}{r.model ? ` · ${r.model}` : ''}</td>
                 <td>{when(r.dueAt)}</td>
                 <td data-testid="overdue">
-                  {r.flaggedAt && <span className="spares-desk-badge spares-desk-out">{t.flagged}</span>}{' '}
-                  {r.overdueDays > 0 ? <span className="spares-desk-badge spares-desk-low">{r.overdueDays} {t.daysOverdue}</span> : t.notYetDue}
+                  {r.flaggedAt && <><span className="spares-desk-badge spares-desk-out">{t.flagged}</span> </>}
+                  {r.overdueDays > 0 ? <span className="spares-desk-badge spares-desk-low">{t.daysOverdue.replace('{n}', String(r.overdueDays))}</span> : t.notYetDue}
                 </td>
                 <td>{r.chaseCount > 0 ? `${r.chaseCount} × · ${when(r.lastChasedAt)}` : t.none}</td>
               </tr>
