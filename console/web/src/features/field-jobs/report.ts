@@ -45,9 +45,11 @@ export function reportDefaults(stamps: Partial<Record<StepStamp, string>>, reser
   const started = stamps.workStartedAt ? new Date(stamps.workStartedAt) : now;
   const finished = stamps.workFinishedAt ? new Date(stamps.workFinishedAt) : now;
   const travel = stamps.travelStartedAt && stamps.arrivedAt ? String(minutesBetween(new Date(stamps.travelStartedAt), new Date(stamps.arrivedAt))) : '';
+  // The inputs hold whole minutes: the start rounds down and the end up, so a short job still ends after it began.
+  const finishedUp = new Date(Math.ceil(finished.getTime() / 60_000) * 60_000);
   return {
     startedAt: toLocalInput(started),
-    finishedAt: toLocalInput(finished),
+    finishedAt: toLocalInput(finishedUp),
     effortMinutes: String(minutesBetween(started, finished)),
     travelMinutes: travel,
     cause: '',

@@ -12,6 +12,11 @@ describe('the report form', () => {
     expect(form.partsUsed).toEqual([{ partNumber: 'P-LENS-B', quantity: '1', removedSerial: '' }]);
   });
 
+  it('a job started and finished within one minute still ends after it began', () => {
+    const form = reportDefaults({ workStartedAt: new Date(2030, 5, 10, 9, 45, 10).toISOString(), workFinishedAt: new Date(2030, 5, 10, 9, 45, 40).toISOString() }, [], now);
+    expect([form.startedAt, form.finishedAt, form.effortMinutes]).toEqual(['2030-06-10T09:45', '2030-06-10T09:46', '1']);
+  });
+
   it('sends instants, whole numbers, drops empty part rows, and signs off only with a name', () => {
     const form = { ...reportDefaults(stamps, [], now), cause: 'lens', fix: 'replaced', workDone: 'fitted', partsUsed: [{ partNumber: 'P-1', quantity: '2', removedSerial: 'OLD-1' }, { partNumber: '', quantity: '', removedSerial: '' }] };
     const body = reportBody(form, now);

@@ -20,7 +20,9 @@ export function JobDetail({ id, engineerId, onBack }: { id: string; engineerId: 
   const requestView = request.data?.status === 200 ? request.data.body : null;
   const latest = requestView ? requestStatus(requestView) : null;
 
-  const carry = partsToCarry(reservations.data?.status === 200 ? reservations.data.body.items : [], view?.partsToCarry ?? [], van.data?.status === 200 ? van.data.body.vanStock : []);
+  // Containment's parts as dispatch matched them on the job and as intake flags them on the machine.
+  const containmentParts = [...(view?.partsToCarry ?? []), ...(machine?.containment ?? []).flatMap((f) => f.carryParts)];
+  const carry = partsToCarry(reservations.data?.status === 200 ? reservations.data.body.items : [], containmentParts, van.data?.status === 200 ? van.data.body.vanStock : []);
   const nameOf = new Map((names.data?.status === 200 ? names.data.body.items : []).map((p) => [p.partNumber, p.description ?? '']));
 
   return (

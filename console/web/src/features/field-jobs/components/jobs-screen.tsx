@@ -68,7 +68,7 @@ function JobCard({ job, order, onOpen }: { job: JobSummary; order: number; onOpe
         {machine?.customer?.name ?? job.customerId}
         {(machine?.site?.city ?? detail?.site?.city) ? ` · ${machine?.site?.city ?? detail?.site?.city}` : ''}
       </span>
-      {detail && detail.containment.length > 0 && <span className="field-jobs-card-flag">{t.containmentFlag}</span>}
+      {((detail?.containment.length ?? 0) > 0 || (machine?.containment?.length ?? 0) > 0) && <span className="field-jobs-card-flag">{t.containmentFlag}</span>}
     </button>
   );
 }
