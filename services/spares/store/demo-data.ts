@@ -1,4 +1,5 @@
 import { isDuplicateKeyError } from '@aftersales/platform';
+import { allocateCaseCost, allocationEntries, type ClosedCase } from '../domain/cost-allocation';
 import type { SparesStore } from './collections';
 import type { SparesModels } from './models';
 import { createStockCards } from './stock-cards';
@@ -64,4 +65,50 @@ export async function loadDemoData(models: SparesModels, store?: SparesStore): P
   await store.supplierClaims
     .insertOne({ _id: 'SCL-RET-DEMO-0003', returnId: 'RET-DEMO-0003', partNumber: 'P-LENS-B', lot: 'LOT-2317', supplierId: 'SUP-OPTICS', amountCents: 21_000, currency: 'EUR', status: 'open', reason: 'supplier defect in lot LOT-2317', openedAt: at(-15) })
     .catch(keep);
+  await loadDemoCharges(store, new Date());
+}
+
+const DAY = 86_400_000;
+
+/**
+ * Three closed cases already charged, so finance's who-pays screen shows real splits on a first
+ * start: a quality failure under contract (the factory; the consumable nozzles the customer's), a
+ * quality failure three weeks after warranty end (goodwill: the factory half the lens, the
+ * customer the rest, labour and travel), and wear in warranty (the sales centre; the nozzles the
+ * customer's). Split by the shipped rules, as the case flow would; payers are the default
+ * SPARES_FACTORY_ID and SPARES_SALES_CENTRE_ID. Dated from the first load and keyed by case, line
+ * and cost centre: loading again adds nothing.
+ */
+async function loadDemoCharges(store: SparesStore, loadedAt: Date): Promise<void> {
+  const ago = (days: number) => new Date(loadedAt.getTime() - days * DAY).toISOString();
+  const payers = { salesCentreId: 'SALES-CENTRE', factoryId: 'FACTORY' };
+  const lens = { kind: 'part' as const, lineId: 'part-1-P-LENS-B', partNumber: 'P-LENS-B', quantity: 1, unitCostCents: 21_000, consumable: false };
+  const nozzle = { kind: 'part' as const, lineId: 'part-2-P-NOZZLE-15', partNumber: 'P-NOZZLE-15', quantity: 2, unitCostCents: 1_200, consumable: true };
+  const labour = (minutes: number) => ({ kind: 'labour' as const, lineId: 'labour', minutes, rateCentsPerHour: 9_000 });
+  const travel = { kind: 'travel' as const, lineId: 'travel', trips: 1, costCentsPerTrip: 12_000 };
+  const cases: ClosedCase[] = [
+    {
+      caseId: 'SR-DEMO-0101', closedAt: ago(2), ...payers, customerId: 'CUST-0001',
+      entitlement: { source: 'contract', covers: { parts: true, labour: true, travel: true } },
+      classification: { qualityFailure: true, category: 'quality-failure' },
+      lines: [lens, nozzle, labour(75), travel],
+    },
+    {
+      caseId: 'SR-DEMO-0102', closedAt: ago(9), ...payers, customerId: 'CUST-0002',
+      entitlement: { source: 'warranty', covers: { parts: true, labour: true, travel: true }, warrantyEnd: ago(30) },
+      classification: { qualityFailure: true, category: 'quality-failure' },
+      lines: [lens, labour(50), travel],
+    },
+    {
+      caseId: 'SR-DEMO-0103', closedAt: ago(40), ...payers, customerId: 'CUST-0001',
+      entitlement: { source: 'warranty', covers: { parts: true, labour: true, travel: true }, warrantyEnd: ago(-400) },
+      classification: { qualityFailure: false, category: 'wear' },
+      lines: [nozzle, labour(40)],
+    },
+  ];
+  for (const closed of cases) {
+    for (const e of allocationEntries(allocateCaseCost(closed))) {
+      await store.allocations.updateOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}` }, { $setOnInsert: { ...e, closedAt: new Date(e.closedAt) } }, { upsert: true });
+    }
+  }
 }

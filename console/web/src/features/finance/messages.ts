@@ -3,7 +3,7 @@ import type { Catalogue } from '../../lib/i18n';
 type Key =
   | 'title' | 'intro' | 'month' | 'previous' | 'next' | 'thisMonth' | 'currency' | 'noCurrency' | 'loading' | 'truncated' | 'failed'
   | 'factory' | 'sales-centre' | 'customer' | 'all' | 'total' | 'factoryHint' | 'salesHint' | 'customerHint'
-  | 'overviewCaption' | 'monthCol' | 'cases' | 'lines' | 'chosenCell' | 'caseCol' | 'booked' | 'amount' | 'showLines' | 'hideLines' | 'noCases'
+  | 'overviewCaption' | 'monthCol' | 'cases' | 'oneCase' | 'lines' | 'oneLine' | 'linesCol' | 'parts' | 'labourKind' | 'travelKind' | 'chosenCell' | 'caseCol' | 'booked' | 'amount' | 'showLines' | 'hideLines' | 'noCases'
   | 'linesOf' | 'line' | 'costCentre' | 'payer' | 'reason' | 'part' | 'labour' | 'travel' | 'other' | 'analysis' | 'review' | 'correction'
   | 'rulesTitle' | 'misusePayer' | 'goodwill' | 'goodwillRule' | 'qualityOnly' | 'noGoodwill' | 'rulesVersion' | 'rulesChanged' | 'noRules';
 
@@ -18,13 +18,13 @@ export const financeMessages: Catalogue<Key> = {
     salesHint: 'covered but not a quality failure; misuse goodwill by the cost rules',
     customerHint: 'out of cover, not covered, excluded, consumables, misuse',
     overviewCaption: 'Totals per month and cost centre. Choose an amount to see its cases.',
-    monthCol: 'Month', cases: 'cases', lines: 'lines', chosenCell: '{centre}, {month}', caseCol: 'Case', booked: 'Booked', amount: 'Amount',
+    monthCol: 'Month', cases: 'cases', oneCase: 'case', lines: 'lines', oneLine: 'line', linesCol: 'Lines', parts: 'parts', labourKind: 'labour', travelKind: 'travel', chosenCell: '{centre}, {month}', caseCol: 'Case', booked: 'Booked', amount: 'Amount',
     showLines: 'Show the lines of {case}', hideLines: 'Hide the lines of {case}', noCases: 'Nothing booked here.',
     linesOf: 'Lines of {case}', line: 'Line', costCentre: 'Cost centre', payer: 'Payer', reason: 'Reason',
     part: 'Part', labour: 'Labour', travel: 'Travel', other: 'Other', analysis: 'correction after failure analysis', review: 'correction after review', correction: 'correction',
     rulesTitle: 'Cost rules in force at the end of the month', misusePayer: 'Misuse in warranty is paid by', goodwill: 'Goodwill after warranty end',
-    goodwillRule: '{id}: the {payer} pays {share} of {kinds} within {days} days', qualityOnly: ' (quality failures only)', noGoodwill: 'none',
-    rulesVersion: 'Version {version} by {by} ({when}): {reason}', rulesChanged: 'The rules changed during this month: each case was split by the version in force when it closed.',
+    goodwillRule: '{id}: {payer} pays {share} of {kinds} within {days} days', qualityOnly: ' (quality failures only)', noGoodwill: 'none',
+    rulesVersion: 'Version {version}, stored {when} by {by}: {reason}', rulesChanged: 'The rules changed during this month: each case was split by the version in force when it closed.',
     noRules: 'No cost rules in force then.',
   },
   zh: {
@@ -37,13 +37,13 @@ export const financeMessages: Catalogue<Key> = {
     salesHint: '在保但非质量故障；按费用规则的误用商誉补偿',
     customerHint: '不在保、不承保、除外、耗材、误用',
     overviewCaption: '按月份和成本中心的合计。选择金额查看其案件。',
-    monthCol: '月份', cases: '个案件', lines: '行', chosenCell: '{centre}，{month}', caseCol: '案件', booked: '记账时间', amount: '金额',
+    monthCol: '月份', cases: '个案件', oneCase: '个案件', lines: '行', oneLine: '行', linesCol: '行数', parts: '备件', labourKind: '工时', travelKind: '差旅', chosenCell: '{centre}，{month}', caseCol: '案件', booked: '记账时间', amount: '金额',
     showLines: '显示 {case} 的明细', hideLines: '隐藏 {case} 的明细', noCases: '此处没有记账。',
     linesOf: '{case} 的明细', line: '明细', costCentre: '成本中心', payer: '付款方', reason: '原因',
     part: '备件', labour: '工时', travel: '差旅', other: '其他', analysis: '故障分析后的更正', review: '复核后的更正', correction: '更正',
     rulesTitle: '月末生效的费用规则', misusePayer: '保修期内误用的费用由谁承担', goodwill: '保修期结束后的商誉补偿',
     goodwillRule: '{id}：保修结束后 {days} 天内，{payer}承担{kinds}的 {share}', qualityOnly: '（仅限质量故障）', noGoodwill: '无',
-    rulesVersion: '第 {version} 版，{by}（{when}）：{reason}', rulesChanged: '费用规则在本月内有变更：每个案件按其关闭时生效的版本分摊。',
+    rulesVersion: '第 {version} 版，{when} 由 {by} 保存：{reason}', rulesChanged: '费用规则在本月内有变更：每个案件按其关闭时生效的版本分摊。',
     noRules: '当时没有生效的费用规则。',
   },
 };

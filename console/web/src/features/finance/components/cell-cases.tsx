@@ -41,7 +41,7 @@ export function CellCases({ entries, month, scope, money }: Props) {
               <th scope="col">{t.caseCol}</th>
               <th scope="col">{t.booked}</th>
               <th scope="col" className="finance-num">
-                {t.lines}
+                {t.linesCol}
               </th>
               <th scope="col" className="finance-num">
                 {t.amount}

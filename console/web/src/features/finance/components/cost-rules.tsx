@@ -20,7 +20,7 @@ export function CostRules({ month }: { month: string }) {
   const version = rules.data?.status === 200 ? rules.data.body : null;
   const changedWithin = versions.data?.status === 200 && versions.data.body.items.some((v) => v.version > 1 && v.effectiveFrom >= from && v.effectiveFrom < to);
   const centre = (payer: 'factory' | 'sales-centre' | 'customer') => t[payer];
-  const kind = (k: 'part' | 'labour' | 'travel') => t[k];
+  const kind = (k: 'part' | 'labour' | 'travel') => (k === 'part' ? t.parts : k === 'labour' ? t.labourKind : t.travelKind);
 
   return (
     <section className="finance-rules" aria-labelledby="finance-rules-title" data-testid="finance-rules">
@@ -47,7 +47,7 @@ export function CostRules({ month }: { month: string }) {
               )}
             </dd>
           </dl>
-          <p className="finance-hint">{fill(t.rulesVersion, { version: version.version, by: version.changedBy, when: when(version.effectiveFrom), reason: version.reason })}</p>
+          <p className="finance-hint">{fill(t.rulesVersion, { version: version.version, by: version.changedBy, when: when(version.changedAt), reason: version.reason })}</p>
         </>
       )}
       {changedWithin && <p className="finance-warning">{t.rulesChanged}</p>}

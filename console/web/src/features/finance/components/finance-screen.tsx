@@ -73,7 +73,7 @@ export function FinanceScreen(_props: ScreenProps) {
         </p>
       )}
       {answer && <MonthTable rows={rows} chosen={month} cell={cell} onPick={setPicked} money={money} locale={locale} />}
-      {answer && <CellCases entries={answer.entries} month={cell.month} scope={cell.scope} money={money} />}
+      {answer && <CellCases key={`${cell.month}|${cell.scope}`} entries={answer.entries} month={cell.month} scope={cell.scope} money={money} />}
       <CostRules month={month} />
     </section>
   );
@@ -122,7 +122,7 @@ function MonthTable({ rows, chosen, cell, onPick, money, locale }: MonthTablePro
                   <button type="button" className="finance-cell" aria-pressed={pressed} aria-label={`${name}: ${money(total.amountCents)}`} onClick={() => onPick({ month: row.month, scope })}>
                     <span data-testid="amount">{money(total.amountCents)}</span>
                     <span className="finance-count">
-                      {total.cases} {t.cases} · {total.entries} {t.lines}
+                      {total.cases} {total.cases === 1 ? t.oneCase : t.cases} · {total.entries} {total.entries === 1 ? t.oneLine : t.lines}
                     </span>
                   </button>
                 </td>
