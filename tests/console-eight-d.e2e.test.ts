@@ -127,6 +127,10 @@ describe('the 8D board in the console', () => {
     mkdirSync(`${repoRoot}docs/screens`, { recursive: true });
     await page.screenshot({ path: `${repoRoot}docs/screens/eight-d.png`, fullPage: true });
     console.log('console-eight-d: screenshot docs/screens/eight-d.png');
+    await page.getByLabel('Language').selectOption('zh');
+    await expect.poll(() => card(id).getByTestId('eight-d-step').textContent()).toBe('待批准');
+    expect(await page.getByTestId('eight-d-counts').textContent()).toBe('进行中 1 · 待批准 1 · 逾期 0');
+    await page.getByLabel('语言').selectOption('en');
 
     // B, another quality engineer, approves D2 from the opened 8D.
     await signIn('quality', 'qe-li');

@@ -6,7 +6,7 @@ type Key =
   | 'st.waiting' | 'st.open' | 'st.submitted' | 'st.approved' | 'st.returned' | 'awaitingApproval'
   | 'problem' | 'reason' | 'rules' | 'openedBy' | 'champion' | 'team' | 'fromRecord' | 'discipline' | 'submitted' | 'approved' | 'returns' | 'select'
   | 'content' | 'noContent' | 'form' | 'submit' | 'approve' | 'sendBack' | 'returnReason' | 'done' | 'refused'
-  | 'why.read-only' | 'why.own-submission' | 'why.not-owner' | 'why.closed' | 'why.waiting'
+  | 'why.read-only' | 'why.own-submission' | 'why.not-owner' | 'or' | 'why.closed' | 'why.waiting'
   | 'report' | 'reportHtml' | 'reportPdf' | 'reportHide' | 'reportFrame' | 'failureRecords'
   | 'openTitle' | 'productLine' | 'model' | 'failureMode' | 'requestIds' | 'partNumbers' | 'supplierClaimIds' | 'linkedTo' | 'listHint' | 'open' | 'openedOk'
   | 'filterModel' | 'checkedAt' | 'record' | 'outcome' | 'eightD' | 'records' | 'linked' | 'out.opened' | 'out.attached' | 'thresholds'
@@ -27,7 +27,7 @@ export const eightDMessages: Catalogue<Key> = {
     fromRecord: 'The workflow did not answer; this is the last recorded copy.', discipline: 'Discipline', submitted: 'Submitted', approved: 'Approved', returns: 'Sent back', select: 'Show',
     content: 'Submitted content', noContent: 'Nothing submitted yet.', form: 'Fill in {d}', submit: 'Submit {d} for approval', approve: 'Approve {d}', sendBack: 'Send {d} back', returnReason: 'Reason for sending it back',
     done: 'Done: {d} is {status}.', refused: 'Refused', 'why.read-only': 'Your role reads 8Ds; quality engineers and managers decide.',
-    'why.own-submission': 'You submitted {d}: four eyes — another person must approve it.', 'why.not-owner': 'Only {owner} (the owner) or the champion {champion} may submit {d}.',
+    'why.own-submission': 'You submitted {d}: four eyes — another person must approve it.', 'why.not-owner': 'Only {who} (owner or champion) may submit {d}.', or: 'or',
     'why.closed': 'This 8D is closed.', 'why.waiting': '{d} opens when the discipline before it is approved.',
     report: 'Customer report', reportHtml: 'Show report (HTML)', reportPdf: 'Download report (PDF)', reportHide: 'Hide report', reportFrame: 'Customer report of {id}', failureRecords: 'Failure records of this 8D',
     openTitle: 'Open an 8D by hand', productLine: 'Product line', model: 'Model', failureMode: 'Failure mode code', requestIds: 'Service requests it concerns', partNumbers: 'Part numbers',
@@ -53,7 +53,7 @@ export const eightDMessages: Catalogue<Key> = {
     fromRecord: '工作流未响应；以下为最近一次记录的副本。', discipline: '步骤', submitted: '提交', approved: '批准', returns: '退回', select: '查看',
     content: '已提交内容', noContent: '尚未提交。', form: '填写 {d}', submit: '提交 {d} 待批准', approve: '批准 {d}', sendBack: '退回 {d}', returnReason: '退回原因',
     done: '完成：{d} 当前为「{status}」。', refused: '被拒绝', 'why.read-only': '您的角色只能查看 8D；由质量工程师和经理决定。',
-    'why.own-submission': '{d} 由您提交：四眼原则——须由他人批准。', 'why.not-owner': '只有负责人 {owner} 或倡导者 {champion} 可以提交 {d}。',
+    'why.own-submission': '{d} 由您提交：四眼原则——须由他人批准。', 'why.not-owner': '只有 {who}（负责人或倡导者）可以提交 {d}。', or: '或',
     'why.closed': '此 8D 已关闭。', 'why.waiting': '{d} 在前一步骤批准后开始。',
     report: '客户报告', reportHtml: '查看报告（HTML）', reportPdf: '下载报告（PDF）', reportHide: '隐藏报告', reportFrame: '{id} 的客户报告', failureRecords: '此 8D 的故障记录',
     openTitle: '手动发起 8D', productLine: '产品线', model: '型号', failureMode: '故障模式代码', requestIds: '相关服务请求', partNumbers: '零件号',

@@ -17,12 +17,14 @@ interface Props {
   step: DisciplineState;
   person: string;
   decides: boolean;
+  /** What quality answered to the last step, shown beside the buttons (kept by the 8D as the panel moves on). */
+  outcome: Outcome | null;
   /** Told what quality answered to a step (the 8D is read again after an accepted one). */
   onOutcome: (outcome: Outcome) => void;
 }
 
 /** One discipline: what was submitted, its form while it waits on its owner, and the decision once submitted. */
-export function DisciplinePanel({ eightDId, state, step, person, decides, onOutcome }: Props) {
+export function DisciplinePanel({ eightDId, state, step, person, decides, outcome, onOutcome }: Props) {
   const t = useMessages(eightDMessages);
   const titles = useMessages(disciplineTitles);
   const fishbone = useMessages(fishboneNames);
@@ -96,7 +98,7 @@ export function DisciplinePanel({ eightDId, state, step, person, decides, onOutc
         </form>
       ) : (
         ['read-only', 'not-owner', 'closed', 'waiting'].includes(submission.why) && step.status !== 'approved' && step.status !== 'submitted' && (
-          <p className="eight-d-note">{fill(t[`why.${submission.why}` as 'why.closed'], { d, owner: step.owner, champion: state.champion })}</p>
+          <p className="eight-d-note">{fill(t[`why.${submission.why}` as 'why.closed'], { d, who: [...new Set([step.owner, state.champion])].join(` ${t.or} `) })}</p>
         )
       )}
 
@@ -119,6 +121,11 @@ export function DisciplinePanel({ eightDId, state, step, person, decides, onOutc
         </div>
       )}
       {step.status === 'submitted' && !decides && <p className="eight-d-note">{t['why.read-only']}</p>}
+      {outcome && (
+        <p role={outcome.ok ? 'status' : 'alert'} className={outcome.ok ? 'eight-d-ok' : 'eight-d-error'} data-testid="eight-d-outcome">
+          {outcome.text}
+        </p>
+      )}
     </section>
   );
 }

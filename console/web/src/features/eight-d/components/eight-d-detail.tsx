@@ -106,12 +106,7 @@ export function EightDDetail({ id, person, decides, onBack, onChanged }: Props) 
           </tbody>
         </table>
       )}
-      {outcome && (
-        <p role={outcome.ok ? 'status' : 'alert'} className={outcome.ok ? 'eight-d-ok' : 'eight-d-error'} data-testid="eight-d-outcome">
-          {outcome.text}
-        </p>
-      )}
-      {state && step && <DisciplinePanel key={`${step.discipline}:${step.status}`} eightDId={id} state={state} step={step} person={person} decides={decides} onOutcome={onOutcome} />}
+      {state && step && <DisciplinePanel key={`${step.discipline}:${step.status}`} eightDId={id} state={state} step={step} person={person} decides={decides} outcome={outcome} onOutcome={onOutcome} />}
       {state && <ReportLinks eightDId={id} />}
       {body && <RecordsTable records={body.failureRecords} caption={t.failureRecords} />}
     </section>
