@@ -27,6 +27,24 @@ async function pipTool(spec, binary, log) {
   return bin;
 }
 
+/**
+ * Schemathesis, the OpenAPI fuzzer the API contract test runs, in a venv of its own: its
+ * dependencies (hypothesis, jsonschema) must not move under the other Python tools.
+ */
+export const SCHEMATHESIS_PIP = 'schemathesis==4.32.5';
+export async function schemathesis(log = console.log) {
+  const venv = path.join(dirs.stack, 'schemathesis');
+  const bin = path.join(venv, 'bin', 'st');
+  const stamp = path.join(venv, 'st.version');
+  if (fs.existsSync(bin) && fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === SCHEMATHESIS_PIP) return bin;
+  requireTool('python3', ['--version'], `needed to install ${SCHEMATHESIS_PIP} from PyPI`);
+  if (!fs.existsSync(path.join(venv, 'bin', 'pip'))) await run('python3', ['-m', 'venv', venv]);
+  log(`st: pip install ${SCHEMATHESIS_PIP}`);
+  await run(path.join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', SCHEMATHESIS_PIP], { logFile: logFile('install-schemathesis') });
+  fs.writeFileSync(stamp, `${SCHEMATHESIS_PIP}\n`);
+  return bin;
+}
+
 export const hadolint = (log = console.log) => pipTool(HADOLINT_PIP, 'hadolint', log);
 export const kubernetesValidate = (log = console.log) => pipTool(KUBERNETES_VALIDATE_PIP, 'kubernetes-validate', log);
 export const checkJsonschema = (log = console.log) => pipTool(CHECK_JSONSCHEMA_PIP, 'check-jsonschema', log);

@@ -1,3 +1,4 @@
+import { timeZonesNames } from '@vvo/tzdb';
 import { z } from 'zod';
 
 /**
@@ -48,3 +49,29 @@ export function withoutReservedKeys<S extends z.ZodType>(schema: S) {
 export function keyedRecord<V extends z.ZodType>(value: V) {
   return withoutReservedKeys(z.record(recordKey, value));
 }
+
+/**
+ * The IANA time zones a caller may name: the database's current names (@vvo/tzdb, kept up to date
+ * with each tzdata release), the names this runtime's ICU lists (some older, e.g. Asia/Calcutta),
+ * and UTC; each one the runtime can use. One enum, so the API document lists exactly what is
+ * accepted; a zone the runtime cannot use would move every local deadline.
+ */
+function usable(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+export const timeZoneNames: readonly [string, ...string[]] = ['UTC', ...[...new Set([...timeZonesNames, ...Intl.supportedValuesOf('timeZone')])].filter((zone) => zone !== 'UTC' && usable(zone)).sort()];
+export const timeZone = z.enum(timeZoneNames, { message: 'an IANA time zone such as Asia/Shanghai' });
+
+/**
+ * An e-mail address a caller sends: the shape zod checks, at most 254 characters, and at most 64
+ * before the "@" (RFC 5321), which a mail server would refuse later, after the record was kept.
+ */
+export const emailAddress = z
+  .email()
+  .max(254)
+  .refine((address) => address.slice(0, address.lastIndexOf('@')).length <= 64, 'at most 64 characters before the "@"');

@@ -1,7 +1,7 @@
 import { dayEndIn, dayStartIn } from '@aftersales/sla';
 import { z } from 'zod';
 import { contactSchema } from '@aftersales/contracts';
-import { ForbiddenError, identifier, PlatformError, type Principal, type Role } from '@aftersales/platform';
+import { emailAddress, ForbiddenError, identifier, PlatformError, type Principal, type Role } from '@aftersales/platform';
 import { AccessDenied, scopeOf, type AccessScope } from '../domain/access';
 
 /** Ids of customers, sites, machines, contracts: the platform's one identifier rule (CUST-0001, SN-0001-LS). */
@@ -30,6 +30,7 @@ export const limitQuery = z.coerce.number().int().min(1).max(500).default(100);
 
 /** A contact of a customer or a dealer: the registration's contact plus a role and the site the person is at. */
 export const customerContactSchema = contactSchema.extend({
+  email: emailAddress.optional(),
   role: z.string().trim().min(1).max(100).optional(),
   siteId: entityId.optional(),
 });

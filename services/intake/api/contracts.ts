@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { defineRoute, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, isDuplicateKeyError, timeZone, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import { canSee } from '../domain/access';
 import { contractCoverage, isContractActive, responseModes, serviceContractStatuses, serviceContractTypes } from '../domain/entitlement';
 import { toEntitlementMachine, toServiceContract } from '../domain/installed-base';
 import { findVisibleMachine, loadLineage, visibleCustomerIds } from '../store/installed-base';
 import type { ContractDoc, CustomerDoc, IntakeModels, MachineDoc } from '../store/models';
-import { isKnownTimeZone } from '@aftersales/sla';
 import { contractInForce } from '../domain/contract-lifecycle';
 import { callerScope, conflictField, dateInput, dayOrInstant, endOfLastDay, entityId, installedBaseReaders, limitQuery, shortId, startOf } from './common';
 import { contractChangeRoutes, presentContractNow } from './contract-changes';
@@ -26,7 +25,7 @@ export const contractBody = z
     start: dayOrInstant,
     end: dayOrInstant,
     /** The zone of the contract's days; the customer's first site's when not given. */
-    timeZone: z.string().trim().refine(isKnownTimeZone, 'an IANA time zone such as Asia/Shanghai').optional(),
+    timeZone: timeZone.optional(),
     responseMode: z.enum(responseModes),
     slaPolicyId: entityId,
     calendarId: entityId,

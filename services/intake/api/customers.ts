@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { locationClassSchema } from '@aftersales/contracts';
-import { defineRoute, DependencyUnavailableError, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, DependencyUnavailableError, timeZone, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import { entitlementOf, lineageOf } from '../domain/assessment';
 import { customerClasses } from '../domain/priority';
 import { closedRequestStatuses } from '../domain/installed-base';
@@ -10,15 +10,6 @@ import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, MachineDoc, Ser
 import { callerScope, conflictField, customerContactSchema, entityId, escapeRegex, forbiddenField, installedBaseReaders, limitQuery, shortId } from './common';
 import { entitlementBrief, presentContract, presentCustomer, presentDealer, presentMachine } from './views';
 
-export function isIanaTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone.includes('/') || zone === 'UTC';
-  } catch {
-    return false;
-  }
-}
-
 export const siteBody = z.strictObject({
   id: entityId.optional(),
   name: z.string().trim().min(1).max(200),
@@ -26,7 +17,7 @@ export const siteBody = z.strictObject({
   city: z.string().trim().min(1).max(100),
   locationClass: locationClassSchema,
   coordinates: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }).nullable().optional(),
-  timeZone: z.string().trim().refine(isIanaTimeZone, 'an IANA time zone such as Asia/Shanghai'),
+  timeZone,
 });
 
 export const customerBody = z

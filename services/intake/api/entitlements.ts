@@ -17,7 +17,7 @@ export function entitlementRoutes(platform: Platform, models: IntakeModels): Rou
       tags: ['entitlements'],
       roles: installedBaseReaders,
       query: z.strictObject({ serial: entityId, at: dateInput.optional() }),
-      responses: { 200: { description: 'The entitlement, naming its source and why' } },
+      responses: { 200: { description: 'The entitlement, naming its source and why' }, 404: { description: 'No machine with that serial (or not one the caller may see)' } },
       handler: async ({ query, principal }) => {
         const found = await findVisibleMachine(models, query.serial, callerScope(principal, installedBaseReaders));
         if (!found) throw new NotFoundError('machine', query.serial, 'serial');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '@aftersales/platform';
+import { dateInput } from './common';
 import { computeKpis, defaultKpiOptions, type RequestFacts } from '../domain/kpis';
 import type { IntakeModels, ServiceRequestDoc } from '../store/models';
 
@@ -8,8 +9,8 @@ const day = 86_400_000;
 
 export const kpiQuery = z
   .strictObject({
-    from: z.coerce.date({ message: 'from: an ISO date or instant' }),
-    to: z.coerce.date({ message: 'to: an ISO date or instant' }),
+    from: dateInput,
+    to: dateInput,
     repeatWindowDays: z.coerce.number().int().min(1).max(365).default(defaultKpiOptions.repeatWindowDays),
   })
   .refine((q) => q.to.getTime() > q.from.getTime(), { path: ['to'], message: 'to must be after from' })

@@ -2,7 +2,7 @@ import { requestNoticesOf } from '../events/notices';
 import { z } from 'zod';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { channelSchema, contactSchema } from '@aftersales/contracts';
-import { defineRoute, NotFoundError, PlatformError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, emailAddress, NotFoundError, PlatformError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import { getStateQuery, type ServiceRequestView } from '@aftersales/workflows';
 import { canSee } from '../domain/access';
 import { visibleCustomerIds } from '../store/installed-base';
@@ -13,7 +13,10 @@ import { presentAlarm, presentRequest } from './views';
 
 export const registrationBody = z.strictObject({
   customerId: entityId,
-  contact: contactSchema.refine((c) => c.phone || c.email, { message: 'give a phone or an e-mail', path: ['phone'] }),
+  contact: contactSchema
+    .extend({ email: emailAddress.optional() })
+    .refine((c) => c.phone || c.email, { message: 'give a phone or an e-mail', path: ['phone'] })
+    .meta({ anyOf: [{ required: ['phone'] }, { required: ['email'] }] }),
   channel: channelSchema,
   serialNumber: entityId,
   symptom: z.string().trim().min(3).max(4000),
@@ -23,7 +26,7 @@ export const registrationBody = z.strictObject({
   acceptUnknownSerial: z.boolean().optional(),
 });
 
-const idempotencyKeyHeader = z.string().trim().min(8).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
+const idempotencyKeyHeader = z.string().min(8).max(200).regex(/^[\x21-\x7e]+$/, 'printable ASCII, no spaces');
 
 const registrars = ['agent', 'manager', 'platform', 'dealer'] as const satisfies readonly Role[];
 const readers = ['agent', 'dispatcher', 'manager', 'auditor', 'engineer', 'quality', 'platform', 'dealer'] as const satisfies readonly Role[];
@@ -55,7 +58,7 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
     tags: ['service-requests'],
     roles: registrars,
     body: registrationBody,
-    headerParams: [{ name: 'Idempotency-Key', description: 'Repeat a POST safely: the same key and body answer the same request, and start nothing new.' }],
+    headerParams: [{ name: 'Idempotency-Key', description: 'Repeat a POST safely: the same key and body answer the same request, and start nothing new.', schema: idempotencyKeyHeader }],
     responses: { 201: { description: 'Registered (or the earlier registration with this Idempotency-Key)' } },
     handler: async ({ body, headers, principal, requestId, correlationId }) => {
       const scope = callerScope(principal, registrars);

@@ -11,9 +11,8 @@ export const slaBoardQuery = z.strictObject({
   /** Comma-separated clock statuses, e.g. breached,warning. */
   status: z
     .string()
-    .trim()
-    .transform((text) => text.split(',').map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(z.enum(clockStatuses, { message: `each status one of ${clockStatuses.join(', ')}` })))
+    .regex(new RegExp(`^(${clockStatuses.join('|')})(,(${clockStatuses.join('|')}))*$`), `comma-separated, each one of ${clockStatuses.join(', ')}`)
+    .transform((text) => text.split(',') as (typeof clockStatuses)[number][])
     .optional(),
   tier: z.enum(['P1', 'P2', 'P3', 'P4']).optional(),
   limit: limitQuery,

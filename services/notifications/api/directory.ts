@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, identifier, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, emailAddress, identifier, timeZone, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
 import { resolveDuty } from '../domain/duty';
 import { hhmm } from '../domain/quiet-hours';
 import type { NotificationsStore, PersonDoc, RosterDoc } from '../store/collections';
@@ -9,14 +9,6 @@ const readers = ['dispatcher', 'quality', 'spares', 'manager', 'auditor', 'platf
 const editors = ['manager', 'platform'] as const;
 
 const instant = z.iso.datetime({ offset: true });
-const timeZone = z.string().min(1).max(64).refine((zone) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'an IANA time zone such as Asia/Shanghai');
 
 const quietHours = z
   .strictObject({ from: z.string().regex(hhmm, 'HH:MM, 24-hour'), until: z.string().regex(hhmm, 'HH:MM, 24-hour') })
@@ -27,7 +19,7 @@ const quietHours = z
 const personBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   roles: z.array(identifier).max(20).default([]),
-  email: z.email(),
+  email: emailAddress,
   phone: z.string().trim().min(3).max(40).nullable().default(null),
   timeZone,
   language: z.enum(['zh-CN', 'en']),

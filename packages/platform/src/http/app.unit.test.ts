@@ -337,12 +337,13 @@ describe('createHttpApp: probes, request ids and OpenAPI', () => {
     expect(register.responses['201'].content['application/json'].schema.properties.id).toEqual({ type: 'string' });
     expect(register.operationId).toBe('postThings');
     expect(register.responses.default).toBeUndefined();
-    expect(Object.keys(register.responses).sort()).toEqual(['201', '400', '401', '403', '413', '415', '503']);
+    expect(Object.keys(register.responses).sort()).toEqual(['201', '400', '401', '403', '409', '413', '415', '422', '503']);
     expect(register.responses['503'].headers['Retry-After']).toBeDefined();
 
     const read = doc.paths['/v1/things/{thingId}'].get;
     expect(read['x-roles']).toEqual(['agent', 'auditor']);
     expect(read.operationId).toBe('getThingsByThingId');
+    expect(read.responses['404'].content['application/json']).toBeDefined();
     expect(read.parameters).toContainEqual({ name: 'thingId', in: 'path', required: true, schema: { type: 'string', pattern: '^T-\\d+$' } });
     expect(doc.paths['/v1/boom'].get.security).toEqual([]);
     expect(Object.keys(doc.paths['/v1/boom'].get.responses)).not.toContain('401');

@@ -29,7 +29,8 @@ const retryAfter = { 'Retry-After': { description: 'Seconds to wait before tryin
 /**
  * The failures the platform itself answers for a route, so every status a client can see is
  * documented (no catch-all): input refused, token missing or not allowed, body too large or not
- * JSON, a dependency down. A route adds its own (404, 409, 422) in its responses.
+ * JSON, a dependency down, and for writes a conflict (409) or a reference that does not hold (422).
+ * A route adds its own others (a 404 from a query's reference) in its responses.
  */
 function platformFailures(route: RouteSpec): Record<string, unknown> {
   const failures: Record<string, unknown> = {};
@@ -39,10 +40,14 @@ function platformFailures(route: RouteSpec): Record<string, unknown> {
     failures[401] = { description: 'No valid bearer token', content: errorContent };
     failures[403] = { description: `The token's roles may not call this (allowed: ${(route.roles as readonly string[]).join(', ')})`, content: errorContent };
   }
+  if (route.method !== 'get') failures[409] = { description: 'Conflicts with the current state (already exists, changed meanwhile, not allowed in this state)', content: errorContent };
   if (route.body) {
+    failures[422] = { description: 'Well-formed, but refers to something that does not exist or does not allow it: the error names the field', content: errorContent };
     failures[413] = { description: 'Body larger than the limit', content: errorContent };
     failures[415] = { description: 'Body not sent as application/json', content: errorContent };
   }
+  const pathNames = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
+  if (pathNames.length > 0) failures[404] = { description: `No such ${pathNames.join(' / ')}, or not one the caller may see`, content: errorContent };
   if (route.roles !== 'public') failures[503] = { description: 'A dependency (database, broker, workflow engine) is down: nothing was accepted', headers: retryAfter, content: errorContent };
   return failures;
 }
@@ -70,7 +75,8 @@ export function buildOpenApi(info: { title: string; version: string; description
       }
     }
     for (const header of route.headerParams ?? []) {
-      parameters.push({ name: header.name, in: 'header', required: header.required ?? false, description: header.description, schema: { type: 'string' } });
+      const { $schema: _, ...schema } = (header.schema ? toJsonSchema(header.schema) : { type: 'string' }) as Record<string, unknown>;
+      parameters.push({ name: header.name, in: 'header', required: header.required ?? false, description: header.description, schema });
     }
     const responses: Record<string, unknown> = platformFailures(route);
     for (const [status, response] of Object.entries(route.responses)) {

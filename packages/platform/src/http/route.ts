@@ -56,7 +56,7 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   /** Request headers the operation reads, documented as parameters. */
-  headerParams?: { name: string; description: string; required?: boolean }[];
+  headerParams?: { name: string; description: string; required?: boolean; schema?: z.ZodType }[];
   responses: Record<number, ResponseSpec>;
   handler: (ctx: RouteContext<B, Q, P>) => Promise<RouteResult>;
 }
