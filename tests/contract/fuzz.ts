@@ -12,6 +12,7 @@ import { dropNamespaceDatabases } from '../support/mongo';
 import { fuzzService, type FuzzRun } from '../support/schemathesis';
 import { ServiceProcess, testJwtSecret, type ServiceName } from '../support/services';
 import { stackEndpoints } from '../support/stack';
+import { terminateNamespaceWorkflows } from '../support/temporal';
 import { uniqueNamespace } from '../support/wait';
 
 export const fuzzedServices: ServiceName[] = ['intake', 'dispatch', 'spares', 'quality', 'notifications'];
@@ -38,11 +39,12 @@ async function main() {
     for (const [i, name] of names.entries()) {
       const run = await fuzzService({ service: name, url: processes[i]!.url, token, maxExamples: Number(values.examples), seed: Number(values.seed) });
       runs.push(run);
-      if (run.failures || run.errors) console.log(run.output.slice(run.output.indexOf('=== FAILURES') >= 0 ? run.output.indexOf('=== FAILURES') - 40 : 0));
+      if (run.failures || run.errors) console.log(run.output.slice(Math.max(0, run.output.search(/=+ (ERRORS|FAILURES) =+/))));
       console.log(report([run]));
     }
   } finally {
     await Promise.all(processes.map((p) => p.stop()));
+    await terminateNamespaceWorkflows(stack, ns);
     await dropNamespaceDatabases(stack.mongoUrl, ns);
     await deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`);
   }

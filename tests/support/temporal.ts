@@ -18,3 +18,19 @@ export async function terminateWorkflows(stack: StackEndpoints, workflowIds: str
     }
   });
 }
+
+/**
+ * Ends every running workflow on a namespace's task queues (`<ns>-...`): for runs that start
+ * workflows they cannot list themselves, such as the fuzzer opening 8Ds.
+ */
+export async function terminateNamespaceWorkflows(stack: StackEndpoints, ns: string): Promise<number> {
+  return withTemporal(stack, async (client) => {
+    let ended = 0;
+    for await (const run of client.workflow.list({ query: "ExecutionStatus = 'Running'" })) {
+      if (!run.taskQueue.startsWith(`${ns}-`)) continue;
+      await client.workflow.getHandle(run.workflowId, run.runId).terminate('namespace finished').catch(() => undefined);
+      ended += 1;
+    }
+    return ended;
+  });
+}

@@ -3,7 +3,7 @@ import { roles, type Role } from '@aftersales/platform';
 import { deleteTopicsWithPrefix } from './kafka';
 import { dropNamespaceDatabases } from './mongo';
 import { ServiceProcess, tokenFor, type ServiceName } from './services';
-import { terminateWorkflows } from './temporal';
+import { terminateNamespaceWorkflows, terminateWorkflows } from './temporal';
 import { uniqueNamespace } from './wait';
 
 export interface TestBed {
@@ -36,6 +36,8 @@ export function useTestBed(label: string, services: Partial<Record<ServiceName, 
   afterAll(async () => {
     await Promise.all([...running.values()].map((p) => p.stop()));
     await terminateWorkflows(stack, started);
+    // And any the services started on their own (an 8D opened by a rule, a request's workflow).
+    await terminateNamespaceWorkflows(stack, ns);
     await dropNamespaceDatabases(stack.mongoUrl, ns);
     await deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`);
   });

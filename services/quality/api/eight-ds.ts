@@ -42,6 +42,15 @@ const contentSchemas = {
   D8: z.object({ summary: text(), recognition: text() }),
 } as const;
 
+/** The content's shapes in the API document, one per discipline (the path's discipline picks which applies). */
+const contentDocumentation = {
+  description: 'The shape of the discipline in the path: D0 actions; D1 team and owners; D2 problem description; D3 containment; D4 root cause; D5 corrective actions; D6 validation; D7 prevention; D8 closure',
+  anyOf: Object.entries(contentSchemas).map(([discipline, schema]) => {
+    const { $schema: _, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    return { title: discipline, ...json };
+  }),
+};
+
 const by = (principal: Principal | null) => principal?.sub ?? 'unknown';
 
 function listItem(doc: EightDDoc) {
@@ -79,12 +88,17 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
     return docs.map(({ _id, ...r }) => ({ id: _id, ...r }));
   }
 
+  /** Opened, but its process has not started yet: a moment's wait; 409 with Retry-After, the service itself is up. */
+  function notReadyYet(message: string): PlatformError {
+    return new PlatformError(message, { status: 409, code: 'not_started', field: 'id', retriable: true });
+  }
+
   /** No running process for the step: no such 8D (404), a closed one (409 for good), or one whose process has not started yet. */
   async function withoutProcess(id: string): Promise<PlatformError> {
     const doc = await models.eightDs.findById(id, { status: 1 }).lean<Pick<EightDDoc, 'status'>>();
     if (!doc) return new NotFoundError('8D', id, 'id');
     if (doc.status === 'closed') return new PlatformError(`status: 8D ${id} is closed; no step applies to it any more`, { status: 409, code: 'step_refused', field: 'status' });
-    return new ConflictError(`8D ${id} has no running process yet; try again shortly`, 'id');
+    return notReadyYet(`8D ${id} has no running process yet; try again shortly`);
   }
 
   async function update<A extends [unknown]>(id: string, def: UpdateDefinition<EightDState, A>, args: A): Promise<EightDState> {
@@ -145,7 +159,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       tags: ['8D'],
       roles: deciders,
       params: stepParams,
-      body: z.object({ content: z.record(z.string(), z.unknown()) }),
+      body: z.object({ content: z.record(z.string(), z.unknown()).meta(contentDocumentation) }),
       responses: { 200: { description: "The 8D's state after the step" }, 404: { description: 'No such 8D' }, 409: { description: 'Out of order, already submitted, or the 8D is closed' }, 422: { description: 'An owner not on the team, a due date in the past, a submitter who does not own it' } },
       handler: async ({ params, body, principal }) => {
         const parsed = contentSchemas[params.discipline].safeParse(body.content);
@@ -197,10 +211,10 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       tags: ['8D'],
       roles: readers,
       params: idParams,
-      responses: { 200: { description: 'text/html' } },
+      responses: { 200: { description: 'text/html' }, 409: { description: 'The 8D was opened but its process has not started yet: try again shortly (Retry-After)' } },
       handler: async ({ params }) => {
         const { state } = await current(params.id);
-        if (!state) throw new ConflictError(`8D ${params.id} has no state yet; try again shortly`, 'id');
+        if (!state) throw notReadyYet(`8D ${params.id} has no state yet; try again shortly`);
         return { status: 200, raw: { contentType: 'text/html; charset=utf-8', content: renderReportHtml(reportOf(state, await records(params.id))) } };
       },
     }),
@@ -211,10 +225,10 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       tags: ['8D'],
       roles: readers,
       params: idParams,
-      responses: { 200: { description: 'application/pdf' } },
+      responses: { 200: { description: 'application/pdf' }, 409: { description: 'The 8D was opened but its process has not started yet: try again shortly (Retry-After)' } },
       handler: async ({ params }) => {
         const { state } = await current(params.id);
-        if (!state) throw new ConflictError(`8D ${params.id} has no state yet; try again shortly`, 'id');
+        if (!state) throw notReadyYet(`8D ${params.id} has no state yet; try again shortly`);
         const pdf = await renderPdf(reportOf(state, await records(params.id)));
         return { status: 200, headers: { 'content-disposition': `inline; filename="${params.id}.pdf"` }, raw: { contentType: 'application/pdf', content: Buffer.from(pdf) } };
       },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { identifier, type Platform, type Principal } from '@aftersales/platform';
 import type { SparesConfig } from '../config';
-import { isCurrencyCode, maxMoneyCents } from '../domain/money';
+import { currencyCodes, maxMoneyCents } from '../domain/money';
 import type { CaseFlow } from '../store/case-flow';
 import type { SparesStore } from '../store/collections';
 import type { SparesModels } from '../store/models';
@@ -23,7 +23,7 @@ export const readers = ['spares', 'engineer', 'dispatcher', 'agent', 'finance', 
 export const id = identifier;
 /** Integer cents, from zero to a plausible ceiling. */
 export const cents = z.number().int().nonnegative().max(maxMoneyCents);
-export const currency = z.string().refine(isCurrencyCode, { message: 'an ISO 4217 currency code such as EUR or CNY' });
+export const currency = z.enum([...currencyCodes] as [string, ...string[]], { message: 'an ISO 4217 currency code such as EUR or CNY' });
 export const quantity = z.number().int().positive().max(100_000);
 export const partLines = z.array(z.object({ partNumber: id, quantity })).min(1).max(50);
 

@@ -1,4 +1,4 @@
-import { insertedOnce, isDuplicateKeyError, PlatformError, UnprocessableError } from '@aftersales/platform';
+import { insertedOnce, isDuplicateKeyError, NotFoundError, PlatformError, UnprocessableError } from '@aftersales/platform';
 import type { Logger } from 'pino';
 import { claimKey, freeUnitNumbers, linesFromClaims, probeOrder, reservationOrder, stockLevel, type StockLevel } from '../domain/stock';
 import type { ReservationDoc, ReservationLine, SparesStore, UnitClaimDoc } from './collections';
@@ -263,7 +263,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     /** The transfer arrived: its units become receipts at the destination, once (the receipt is keyed by the transfer), counted on its card. */
     async arrive(transferId: string, by: string): Promise<boolean> {
       const transfer = await store.transfers.findOne({ _id: transferId });
-      if (!transfer) throw new UnprocessableError('id', `transfer ${transferId} not found`);
+      if (!transfer) throw new NotFoundError('transfer', transferId, 'id');
       const id = `${transfer.partNumber}|${transfer.toLocationId}|transfer:${transferId}`;
       const first = await insertedOnce(store.receipts.insertOne({ _id: id, partNumber: transfer.partNumber, locationId: transfer.toLocationId, quantity: transfer.quantity, receivedAt: ctx.now(), by, transferId }));
       // Counted on the card either way: an earlier arrival may have died before counting it.

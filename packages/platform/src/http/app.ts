@@ -205,8 +205,12 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     const methods = declared.get(route.path) ?? new Set<string>();
     declared.set(route.path, methods.add(route.method.toUpperCase()));
   }
+  // A literal path (/v1/articles/from-case) is its own resource: a parameter path that also
+  // matches it (/v1/articles/:id) adds nothing to what it allows.
+  const literals = new Set([...declared.keys()].filter((path) => !path.includes(':')));
   for (const [path, methods] of declared) {
-    app.all(path, (_req, res, next) => {
+    app.all(path, (req, res, next) => {
+      if (path.includes(':') && literals.has(req.path)) return next();
       res.locals.allowed = [...((res.locals.allowed as string[] | undefined) ?? []), ...methods];
       next();
     });
