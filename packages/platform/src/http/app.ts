@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -154,6 +156,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
   });
+  serveApiDocs(app, `${options.service} service API`);
   const { metrics } = options;
   if (metrics) {
     app.get('/metrics', async (_req, res) => {
@@ -200,7 +203,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   // A known path asked in a method it does not declare is 405 with the methods it has, not 404:
   // each path collects what it allows once no route of that method answered.
-  const declared = new Map<string, Set<string>>(['/healthz', '/readyz', '/openapi.json', ...(options.metrics ? ['/metrics'] : [])].map((path) => [path, new Set(['GET'])]));
+  const declared = new Map<string, Set<string>>(['/healthz', '/readyz', '/openapi.json', '/docs', ...(options.metrics ? ['/metrics'] : [])].map((path) => [path, new Set(['GET'])]));
   for (const route of options.routes) {
     const methods = declared.get(route.path) ?? new Set<string>();
     declared.set(route.path, methods.add(route.method.toUpperCase()));
@@ -277,4 +280,18 @@ function streamEvents(req: Request, res: Response, stream: EventStream): void {
   stream.start((event, data) => {
     if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   }, closed);
+}
+
+/**
+ * GET /docs: the OpenAPI document read in Swagger UI (swagger-ui-dist, served from this process, so
+ * it works without the internet). Every path is relative, so it also works behind the console's
+ * /api/<service>/ prefix.
+ */
+function serveApiDocs(app: express.Express, title: string): void {
+  const assets = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title><link rel="stylesheet" href="docs/assets/swagger-ui.css"></head><body><div id="docs"></div><script src="docs/assets/swagger-ui-bundle.js"></script><script src="docs/start.js"></script></body></html>`;
+  const start = "SwaggerUIBundle({ url: new URL('openapi.json', location.href).href, dom_id: '#docs', deepLinking: true });";
+  app.get('/docs', (_req, res) => void res.type('html').send(page));
+  app.get('/docs/start.js', (_req, res) => void res.type('js').send(start));
+  app.use('/docs/assets', express.static(assets, { index: false, maxAge: '1h' }));
 }

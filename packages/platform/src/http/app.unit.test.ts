@@ -312,6 +312,18 @@ describe('createHttpApp: probes, request ids and OpenAPI', () => {
     expect(json.status).toBe(201);
   });
 
+  it('serves the API document in Swagger UI at /docs, by relative paths, without a token', async () => {
+    const page = await fetch(`${base}/docs`);
+    const html = await page.text();
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(html).toContain('src="docs/assets/swagger-ui-bundle.js"');
+    const start = await (await fetch(`${base}/docs/start.js`)).text();
+    expect(start).toContain("new URL('openapi.json', location.href)");
+    const bundle = await fetch(`${base}/docs/assets/swagger-ui-bundle.js`);
+    expect([bundle.status, (await bundle.arrayBuffer()).byteLength > 100_000]).toEqual([200, true]);
+    expect((await fetch(`${base}/docs/assets/nothing.js`)).status).toBe(404);
+  });
+
   it('echoes x-request-id, or generates one', async () => {
     const echoed = await call('get', '/healthz', { headers: { 'x-request-id': 'req-42' } });
     expect(echoed.headers.get('x-request-id')).toBe('req-42');
