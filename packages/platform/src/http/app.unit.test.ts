@@ -14,7 +14,7 @@ const tokens = { secret: 'http-unit-test-secret-0123456789-abcdef', issuer: 'aft
 const secretText = 'password=hunter2 in a driver error';
 
 const thingBody = z.object({
-  name: z.string().min(1),
+  name: z.string().trim().min(1),
   contact: z.object({ name: z.string().min(1), email: z.email() }),
 });
 
@@ -346,6 +346,10 @@ describe('createHttpApp: probes, request ids and OpenAPI', () => {
     const schema = register.requestBody.content['application/json'].schema;
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'contact']));
     expect(schema.properties.contact.properties.email).toMatchObject({ type: 'string', format: 'email' });
+    // Trimmed and non-empty: one character trim keeps is needed, so "\u00a0" is not schema-valid; untrimmed stays plain.
+    expect(new RegExp(schema.properties.name.pattern).test('\u00a0 ')).toBe(false);
+    expect(new RegExp(schema.properties.name.pattern).test(' Ada ')).toBe(true);
+    expect(schema.properties.contact.properties.name.pattern).toBeUndefined();
     expect(register.responses['201'].content['application/json'].schema.properties.id).toEqual({ type: 'string' });
     expect(register.operationId).toBe('postThings');
     expect(register.responses.default).toBeUndefined();

@@ -5,9 +5,22 @@ const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
 });
 
+/** A character String.prototype.trim keeps: what a trimmed, non-empty string must contain. */
+const notBlank = '[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]';
+
+/**
+ * A trimmed string with a minimum length refuses one of only spaces, which JSON Schema's minLength
+ * alone would let through: such a string also gets a pattern needing one character trim keeps.
+ */
+function documentTrim(ctx: { zodSchema: z.core.$ZodType; jsonSchema: Record<string, unknown> }): void {
+  const checks = (ctx.zodSchema._zod.def as { checks?: { _zod: { def: { check: string; tx?: (v: string) => string } } }[] }).checks ?? [];
+  const trims = checks.some(({ _zod: { def } }) => def.check === 'overwrite' && def.tx?.(' x ') === 'x');
+  if (trims && Number(ctx.jsonSchema.minLength ?? 0) >= 1 && ctx.jsonSchema.pattern === undefined) ctx.jsonSchema.pattern = notBlank;
+}
+
 function toJsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): unknown {
   // io:'input' documents what clients send (defaults optional); unrepresentable types become {}.
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return z.toJSONSchema(schema, { io, unrepresentable: 'any', override: documentTrim });
 }
 
 function openApiPath(path: string): string {
