@@ -98,6 +98,17 @@ describe('web console in a browser', () => {
     await expect.poll(() => clock.textContent(), { timeout: 5_000 }).not.toBe(first);
     console.log(`console: board clock for ${requestId}: "${first}" then "${await clock.textContent()}"`);
     await page.screenshot({ path: `${screens}/dispatcher-board.png`, fullPage: true });
+    // Product line and site city filter on the server; the row is SN-0001's, a Shanghai laser.
+    expect(await row.locator('td').nth(1).textContent()).toContain('fiber-laser-cutting · Shanghai');
+    await page.getByLabel('Product line').selectOption('fiber-laser-cutting');
+    await page.getByLabel('Site city').selectOption('Shanghai');
+    await row.waitFor();
+    await page.getByLabel('Product line').selectOption('');
+    await page.getByLabel('Tier').selectOption('P4');
+    await row.waitFor({ state: 'detached' });
+    await page.getByLabel('Tier').selectOption('');
+    await page.getByLabel('Site city').selectOption('');
+    await row.waitFor();
     await page.getByLabel('Language').selectOption('zh');
     await expect.poll(() => page.locator('#board-title').textContent()).toBe('未结请求及其服务时限');
     await page.screenshot({ path: `${screens}/dispatcher-board-zh.png`, fullPage: true });

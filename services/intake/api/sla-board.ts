@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRoute, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, identifier, type RouteSpec } from '@aftersales/platform';
 import { slaBoard, type BoardClock, type BoardRequest } from '../domain/sla-board';
 import { boardEntries, type IntakeReadModels } from '../store/read-models';
 import { limitQuery } from './common';
@@ -15,6 +15,8 @@ export const slaBoardQuery = z.strictObject({
     .transform((text) => text.split(',') as (typeof clockStatuses)[number][])
     .optional(),
   tier: z.enum(['P1', 'P2', 'P3', 'P4']).optional(),
+  productLine: identifier.optional(),
+  city: z.string().min(1).max(100).optional(),
   limit: limitQuery,
 });
 
@@ -32,7 +34,9 @@ export function slaBoardRoutes(models: IntakeReadModels): RouteSpec[] {
       handler: async ({ query }) => {
         // The board holds only open requests (kept by the workflow's sync) in a few shard documents,
         // so it stays the size of the work in hand however many requests are stored.
-        const docs = (await boardEntries(models)).filter((d) => !query.tier || d.tier === query.tier);
+        const docs = (await boardEntries(models)).filter(
+          (d) => (!query.tier || d.tier === query.tier) && (!query.productLine || d.productLine === query.productLine) && (!query.city || d.city === query.city),
+        );
         const board = slaBoard(
           docs.map((d) => ({
             id: d._id,
@@ -41,6 +45,8 @@ export function slaBoardRoutes(models: IntakeReadModels): RouteSpec[] {
             status: d.status,
             tier: d.tier,
             owner: d.owner,
+            productLine: d.productLine ?? null,
+            city: d.city ?? null,
             clocks: d.sla as BoardClock[],
             escalations: d.escalations as BoardRequest['escalations'],
           })),

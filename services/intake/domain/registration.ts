@@ -115,6 +115,7 @@ export function registerServiceRequest(
     siteId: site?.siteId ?? null,
     locationClass: site?.locationClass ?? null,
     timeZone: site?.timeZone ?? null,
+    city: site?.city ?? null,
     entitlement: assessment.entitlement,
     duplicateOf: duplicate?.duplicateOf ?? null,
     duplicateMatch: duplicate ? { score: duplicate.score, sharedWords: duplicate.sharedWords, measure: duplicate.measure } : null,

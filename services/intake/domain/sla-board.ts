@@ -18,6 +18,8 @@ export interface BoardRequest {
   status: string;
   tier: string | null;
   owner: string | null;
+  productLine: string | null;
+  city: string | null;
   clocks: readonly BoardClock[];
   escalations: readonly { clock: string; action: string; step: number; at: string }[];
 }

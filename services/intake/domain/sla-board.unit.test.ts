@@ -9,6 +9,8 @@ const request = (id: string, clocks: BoardClock[], over: Partial<BoardRequest> =
   status: 'dispatched',
   tier: 'P2',
   owner: null,
+  productLine: 'fiber-laser-cutting',
+  city: 'Shanghai',
   clocks,
   escalations: [],
   ...over,

@@ -58,6 +58,8 @@ export interface ServiceRequestDoc extends OutboxFields {
   siteId?: string | null;
   locationClass?: LocationClass | null;
   timeZone?: string | null;
+  /** The site's city at registration: the region the boards filter by. */
+  city?: string | null;
   /** Frozen at the registration instant: later edits of a contract or a warranty do not rewrite it. */
   entitlement?: Entitlement;
   /** The open request this one probably repeats; screening confirms or overrules it. */
@@ -138,6 +140,7 @@ export function createIntakeModels(connection: Connection) {
       siteId: String,
       locationClass: String,
       timeZone: String,
+      city: String,
       entitlement: Schema.Types.Mixed,
       duplicateOf: { type: String, index: true },
       duplicateMatch: Schema.Types.Mixed,

@@ -45,6 +45,9 @@ export interface SlaBoardEntry {
   status: string;
   tier: string | null;
   owner: string | null;
+  /** Absent on entries synced before they were added. */
+  productLine?: string | null;
+  city?: string | null;
   sla: unknown[];
   escalations: unknown[];
   revision: number;
@@ -225,6 +228,8 @@ export function boardEntryOf(doc: StoredRequest): SlaBoardEntry {
     status: doc.status,
     tier: doc.tier ?? null,
     owner: doc.owner ?? null,
+    productLine: doc.machine?.productLine ?? null,
+    city: doc.city ?? null,
     sla: doc.sla ?? [],
     escalations: doc.escalations ?? [],
     revision: doc.workflowRevision ?? 0,

@@ -107,7 +107,7 @@ export function createServiceRequestActivities({ platform, serviceRequests, work
         },
         { strict: false },
       );
-      const stored = await serviceRequests.findById(requestId, { workflowRevision: 1, customerId: 1, serialNumber: 1, symptom: 1, raisedAt: 1 }).lean<ServiceRequestDoc & { workflowRevision?: number }>();
+      const stored = await serviceRequests.findById(requestId, { workflowRevision: 1, customerId: 1, serialNumber: 1, symptom: 1, raisedAt: 1, machine: 1, city: 1 }).lean<ServiceRequestDoc & { workflowRevision?: number }>();
       if (stored && (stored.workflowRevision ?? 0) < revision) throw new RecordNotSettled(`service request ${requestId}: revision ${revision} did not stick`);
       if (events.length > 0) platform.nudgeOutbox();
       if (!stored) return;

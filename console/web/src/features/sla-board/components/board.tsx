@@ -19,10 +19,21 @@ export function Board() {
   const [tier, setTier] = useState('');
   const [status, setStatus] = useState('');
   const [search, setSearch] = useState('');
-  const board = useBoard({ tier, status });
+  const [productLine, setProductLine] = useState('');
+  const [city, setCity] = useState('');
+  const board = useBoard({ tier, status, productLine, city });
   const now = useNow();
   const items = board.data?.status === 200 ? board.data.body.items : [];
   const needle = search.trim().toLowerCase();
+  // The choices are what the board has shown so far, so a filter never hides its own options.
+  const [seen, setSeen] = useState<{ productLines: string[]; cities: string[] }>({ productLines: [], cities: [] });
+  useEffect(() => {
+    setSeen((before) => {
+      const add = (list: string[], values: (string | null)[]) => [...new Set([...list, ...values.filter((v): v is string => Boolean(v))])].sort();
+      const next = { productLines: add(before.productLines, items.map((i) => i.productLine)), cities: add(before.cities, items.map((i) => i.city)) };
+      return next.productLines.length === before.productLines.length && next.cities.length === before.cities.length ? before : next;
+    });
+  }, [items]);
   const shown = needle ? items.filter((i) => [i.id, i.customerId, i.serialNumber].some((v) => v.toLowerCase().includes(needle))) : items;
 
   return (
@@ -41,6 +52,20 @@ export function Board() {
           <select name="clockStatus" value={status} onChange={(e) => setStatus(e.target.value)}>
             <option value="">{t.all}</option>
             {(['breached', 'warning', 'on-track'] as const).map((s) => <option key={s} value={s}>{t[s]}</option>)}
+          </select>
+        </label>
+        <label>
+          {t.productLine}
+          <select name="productLine" value={productLine} onChange={(e) => setProductLine(e.target.value)}>
+            <option value="">{t.all}</option>
+            {seen.productLines.map((p) => <option key={p} value={p}>{p}</option>)}
+          </select>
+        </label>
+        <label>
+          {t.city}
+          <select name="city" value={city} onChange={(e) => setCity(e.target.value)}>
+            <option value="">{t.all}</option>
+            {seen.cities.map((c) => <option key={c} value={c}>{c}</option>)}
           </select>
         </label>
         <label>
@@ -70,7 +95,7 @@ export function Board() {
               <tr key={item.id} data-request={item.id} className={`clock-${clock.status}`}>
                 <th scope="row">{item.id}</th>
                 <td>{item.tier ?? '—'}</td>
-                <td>{item.serialNumber} · {item.customerId}</td>
+                <td>{item.serialNumber} · {item.customerId}{item.productLine ? ` · ${item.productLine}` : ''}{item.city ? ` · ${item.city}` : ''}</td>
                 <td>{item.status}</td>
                 <td>{item.clock.name}</td>
                 <td>{when(item.clock.dueAt)}</td>
