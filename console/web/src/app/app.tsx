@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Suspense, useState } from 'react';
 import { Login } from '../features/auth/components/login';
 import type { Session } from '../features/auth/api/session';
 import { useInbox } from '../features/inbox/api/inbox';
@@ -47,7 +47,11 @@ function Inbox({ personId, open, onOpen }: { personId: string; open: boolean; on
 
 function ScreenView({ screen, session }: { screen: Exclude<Screen, 'inbox'>; session: Session }) {
   const View = screenViews[screen];
-  return <View session={session} />;
+  return (
+    <Suspense fallback={<p aria-busy="true">…</p>}>
+      <View session={session} />
+    </Suspense>
+  );
 }
 
 function Shell() {
