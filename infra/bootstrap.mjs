@@ -177,6 +177,8 @@ async function start() {
 
   const urls = services.map(({ name, port }) => ({ name, url: `http://127.0.0.1:${process.env[`${name.toUpperCase()}_PORT`] ?? port}` }));
   const ready = await Promise.all(urls.map(({ url }) => waitReady(url, 180_000)));
+  const intake = urls.find((u) => u.name === 'intake');
+  if (intake && ready[urls.indexOf(intake)] && (process.env.SEED_DEMO_DATA ?? 'true') === 'true') await openDemoCases(intake.url, { ...env, ...process.env });
   console.log('\nAfter-sales platform is running:');
   console.log(`  console   http://127.0.0.1:${consolePort}  (the web console: sign in with a role; ${consoleChild.exitCode === null ? 'running' : 'NOT RUNNING, see above'})`);
   urls.forEach(({ name, url }, i) => console.log(`  ${name.padEnd(9)} ${url}  (${ready[i] ? 'ready' : 'NOT READY, see its log lines above'})  ${url}/openapi.json`));
@@ -184,6 +186,49 @@ async function start() {
   console.log(`  mail      ${env.MAIL_UI_URL ?? process.env.MAIL_UI_URL ?? '(external)'}  (Mailpit: the e-mail notices sent; API ${env.MAIL_UI_URL ?? ''}/api/v1/messages)`);
   console.log('  token     npm run -s token -- --role agent');
   console.log('Ctrl-C stops everything; data stays.\n');
+}
+
+/**
+ * Two demo service requests through the real flow, so the dispatcher, the engineer, spares and the
+ * boards have work on the first start: a critical fault on SN-0001 (P1, assigned at once to the
+ * Shanghai engineer, parts reserved) and a minor one on SN-0002 (proposed, for the dispatcher to
+ * assign). Fixed Idempotency-Keys: a later start finds the same requests and opens nothing new.
+ */
+async function openDemoCases(intakeUrl, env) {
+  const token = spawnSync(process.execPath, ['--import', 'tsx', 'packages/platform/src/auth/token-cli.ts', '--role', 'agent', '--sub', 'demo-agent'], { cwd: root, env, encoding: 'utf8' }).stdout.trim();
+  const cases = [
+    { key: 'demo-case-0001', serialNumber: 'SN-0001', customerId: 'CUST-0001', symptom: 'No beam after the nozzle change; the line is stopped', severity: 'critical', faultCategory: 'optical' },
+    { key: 'demo-case-0002', serialNumber: 'SN-0002', customerId: 'CUST-0002', symptom: 'Back gauge drifts 0.2 mm over a shift', severity: 'minor', faultCategory: 'mechanical' },
+  ];
+  for (const c of cases) {
+    try {
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': c.key };
+      const body = { customerId: c.customerId, serialNumber: c.serialNumber, symptom: c.symptom, channel: 'phone', contact: { name: 'Demo caller', phone: '+86 21 5555 0100' }, neededBy: new Date(Date.now() + 2 * 86_400_000).toISOString() };
+      const registered = await fetch(`${intakeUrl}/v1/service-requests`, { method: 'POST', headers, body: JSON.stringify(body) });
+      let { id } = await registered.json();
+      if (registered.status === 422) {
+        // Opened on an earlier start (its neededBy differed, so the key refuses the new body): find it.
+        const list = await (await fetch(`${intakeUrl}/v1/service-requests?${new URLSearchParams({ serial: c.serialNumber, limit: '50' })}`, { headers: { authorization: headers.authorization } })).json();
+        id = list.items?.find((r) => r.symptom === c.symptom)?.id;
+      }
+      if (!id) continue;
+      // The request's process starts a moment after the 201 ("no running process yet": 409 conflict,
+      // try again); a request screened on an earlier start answers transition_refused, and is left.
+      let screened = null;
+      for (let attempt = 0; attempt < 30; attempt += 1) {
+        const answer = await fetch(`${intakeUrl}/v1/service-requests/${id}/screening`, { method: 'POST', headers: { authorization: headers.authorization, 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'valid', faultCategory: c.faultCategory, severity: c.severity }) });
+        const body = await answer.json().catch(() => ({}));
+        if (answer.ok || body.error?.code === 'transition_refused') {
+          screened = answer.ok ? body.tier ?? body.state?.tier ?? 'screened' : 'screened earlier';
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+      console.log(`demo case ${id} (${c.serialNumber}, ${c.severity}): ${screened ?? 'registered, NOT screened (see intake\'s log)'}`);
+    } catch (error) {
+      console.log(`demo case ${c.key} not opened: ${error.message}`);
+    }
+  }
 }
 
 async function test() {
