@@ -8,10 +8,6 @@ export const maxMoneyCents = 10_000_000_000;
 /** ISO 4217 codes in use, as the runtime's ICU knows them (EUR, CNY, USD; not test or historic codes). */
 export const currencyCodes: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
 
-export function isCurrencyCode(code: string): boolean {
-  return currencyCodes.has(code);
-}
-
 export function isPlausibleCents(amount: number): boolean {
   return Number.isSafeInteger(amount) && amount >= 0 && amount <= maxMoneyCents;
 }
