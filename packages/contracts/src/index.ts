@@ -9,4 +9,5 @@ export * from './events/service-request-lifecycle';
 export * from './events/work-order';
 export * from './events/spares';
 export * from './events/eight-d';
+export * from './events/machine';
 export type * from './contract-entry';

@@ -14,11 +14,13 @@ import {
   serviceRequestScreenedV1,
   serviceRequestSlaBreachedV1,
   serviceRequestSlaWarningV1,
+  serviceRequestSurveyedV1,
 } from './events/service-request-lifecycle';
 import { workOrderContracts } from './events/work-order';
 import { sparesContracts } from './events/spares';
 import { eightDContracts } from './events/eight-d';
 import { noticeContracts } from './events/notice';
+import { machineContracts } from './events/machine';
 import { topics, type TopicName } from './topics';
 
 /**
@@ -35,10 +37,12 @@ export const eventContracts = {
   'service-request.closed@1': { topic: topics.serviceRequests, schema: serviceRequestClosedV1 },
   'service-request.cancelled@1': { topic: topics.serviceRequests, schema: serviceRequestCancelledV1 },
   'service-request.complaint-raised@1': { topic: topics.serviceRequests, schema: serviceRequestComplaintRaisedV1 },
+  'service-request.surveyed@1': { topic: topics.serviceRequests, schema: serviceRequestSurveyedV1 },
   ...workOrderContracts,
   ...sparesContracts,
   ...eightDContracts,
   ...noticeContracts,
+  ...machineContracts,
   'device.alarm-raised@1': { topic: topics.deviceAlarms, schema: deviceAlarmRaisedV1 },
   'article.published@1': { topic: topics.articles, schema: articlePublishedV1 },
   'calendar.version-published@1': { topic: topics.calendars, schema: calendarVersionPublishedV1 },

@@ -82,3 +82,15 @@ export const serviceRequestComplaintRaisedV1 = z.object({
   tier,
   complaintTier: tier,
 });
+
+/**
+ * A closed request's satisfaction survey came back: the score (1 worst, 5 best) and the comment,
+ * published once per survey whatever the score (a low one also raises a complaint).
+ */
+export const serviceRequestSurveyedV1 = z.object({
+  ...base,
+  customerId: z.string().min(1),
+  score: z.number().int().min(1).max(5),
+  comment: z.string().nullable(),
+  answeredAt: instant,
+});

@@ -12,6 +12,11 @@ export const contactSchema = z.object({
 });
 export type Contact = z.infer<typeof contactSchema>;
 
+/** How the business ranks a customer: its own VIPs and key accounts, the rest, and those served through a dealer. */
+export const customerClasses = ['vip', 'key_account', 'standard', 'indirect'] as const;
+export const customerClassSchema = z.enum(customerClasses);
+export type CustomerClass = z.infer<typeof customerClassSchema>;
+
 /** Where on-site targets differ: a provincial capital or elsewhere (DOMAIN.md: 4 h against 12 h). */
 export const locationClasses = ['provincial-capital', 'elsewhere'] as const;
 export const locationClassSchema = z.enum(locationClasses);
@@ -68,5 +73,7 @@ export const serviceRequestRegisteredV1 = z.object({
   alarm: z.object({ deviceEventId: z.string().min(1), alarmCode: z.string().min(1), severity: alarmSeveritySchema }).optional(),
   /** The dealer serving the customer (null: served directly), so other services can confine a dealer to its own cases. */
   dealerId: z.string().min(1).nullable().optional(),
+  /** The customer's class on its record at registration, for reporting by segment; absent on earlier events. */
+  customerClass: customerClassSchema.optional(),
 });
 export type ServiceRequestRegisteredV1 = z.infer<typeof serviceRequestRegisteredV1>;

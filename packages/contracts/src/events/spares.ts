@@ -103,6 +103,33 @@ export const failureDecisionReviewedV1 = z.object({
   reason: z.string().min(1).max(2000),
 });
 
+/**
+ * Who pays for a case, as spares allocates it now: on close, and again whenever a failure-decision
+ * review or a part's failure analysis moves the cost. Each allocation is a new revision carrying the
+ * whole allocation in force (not a delta); the highest revision wins. One entry per line and cost
+ * centre, so a line split between payers (goodwill) appears once per payer. Keyed by the request.
+ */
+export const caseCostAllocatedV1 = z.object({
+  requestId: id,
+  /** 1 for the first allocation of the case, then 2, 3, ...: the latest is the highest. */
+  revision: z.number().int().positive(),
+  allocatedAt: instant,
+  /** ISO 4217 code of every amount below. */
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY'),
+  lines: z.array(
+    z.object({
+      lineId: id,
+      kind: z.enum(['part', 'labour', 'travel']),
+      costCentre: z.enum(['factory', 'sales-centre', 'customer']),
+      amountCents: z.number().int().nonnegative(),
+      /** Whether the case was under warranty or contract cover for this line's kind of cost. */
+      inWarranty: z.boolean(),
+      /** Why this cost centre pays, in words. */
+      reason: z.string().min(1),
+    }),
+  ),
+});
+
 export const sparesContracts = {
   'parts.reserved@1': { topic: topics.reservations, schema: partsReservedV1 },
   'parts.backordered@1': { topic: topics.reservations, schema: partsBackorderedV1 },
@@ -113,6 +140,7 @@ export const sparesContracts = {
   'quote.issued@1': { topic: topics.reservations, schema: quoteIssuedV1 },
   'quote.accepted@1': { topic: topics.reservations, schema: quoteAcceptedV1 },
   'quote.declined@1': { topic: topics.reservations, schema: quoteDeclinedV1 },
+  'case-cost.allocated@1': { topic: topics.reservations, schema: caseCostAllocatedV1 },
   'defective-part.returned@1': { topic: topics.returns, schema: defectivePartReturnedV1 },
   'failure-decision.reviewed@1': { topic: topics.returns, schema: failureDecisionReviewedV1 },
   'defective-part.return-overdue@1': { topic: topics.returns, schema: defectivePartReturnOverdueV1 },
