@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RouteSpec } from './route';
+import type { ResponseSpec, RouteSpec } from './route';
 
 const errorBody = z.object({
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }),
@@ -65,6 +65,20 @@ function platformFailures(route: RouteSpec): Record<string, unknown> {
   return failures;
 }
 
+/**
+ * A response's content: its JSON schema; a raw document's media type (a PDF as binary, text as a
+ * string; an event stream's frames are not JSON either); the error body for a failure without one.
+ */
+function responseContent(status: number, response: ResponseSpec): { content?: Record<string, unknown> } {
+  if (response.contentType) {
+    const binary = !/^text\//.test(response.contentType) && !/json|xml/.test(response.contentType);
+    const schema = response.schema ? toJsonSchema(response.schema, 'output') : binary ? { type: 'string', contentMediaType: response.contentType } : { type: 'string' };
+    return { content: { [response.contentType]: { schema } } };
+  }
+  if (response.schema) return { content: { 'application/json': { schema: toJsonSchema(response.schema, 'output') } } };
+  return status >= 400 ? { content: errorContent } : {};
+}
+
 function pathParameters(route: RouteSpec): unknown[] {
   const shape = route.params instanceof z.ZodObject ? (route.params.shape as Record<string, z.ZodType>) : {};
   return [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((match) => {
@@ -93,8 +107,11 @@ export function buildOpenApi(info: { title: string; version: string; description
     }
     const responses: Record<string, unknown> = platformFailures(route);
     for (const [status, response] of Object.entries(route.responses)) {
-      const content = response.schema ? { 'application/json': { schema: toJsonSchema(response.schema, 'output') } } : Number(status) >= 400 ? errorContent : undefined;
-      responses[status] = { description: response.description, ...(content ? { content } : {}) };
+      responses[status] = {
+        description: response.description,
+        ...responseContent(Number(status), response),
+        ...(response.links ? { links: response.links } : {}),
+      };
     }
     const operationId = route.operationId ?? operationIdOf(route.method, route.path);
     if (operationIds.has(operationId)) throw new Error(`two routes share the operationId ${operationId}`);
@@ -107,7 +124,7 @@ export function buildOpenApi(info: { title: string; version: string; description
       ...(route.tags ? { tags: route.tags } : {}),
       ...(route.roles === 'public' ? { security: [] } : { 'x-roles': route.roles }),
       parameters,
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(route.body) } } } } : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(route.body), ...(route.example !== undefined ? { example: route.example } : {}) } } } } : {}),
       responses,
     };
   }

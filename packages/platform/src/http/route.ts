@@ -33,9 +33,31 @@ export interface RouteResult {
   raw?: { contentType: string; content: Buffer | string };
 }
 
+/**
+ * An OpenAPI Link: the operation a client naturally calls next with values from this response,
+ * e.g. `{ operationId: 'getServiceRequestsById', parameters: { id: '$response.body#/id' } }`.
+ * Schemathesis's stateful phase follows them.
+ */
+export interface ResponseLink {
+  operationId: string;
+  /** Parameter name -> runtime expression ($response.body#/..., $request.path.id, ...). */
+  parameters?: Record<string, string>;
+  /** A request body built from runtime expressions, where the next operation needs one. */
+  requestBody?: unknown;
+  description?: string;
+}
+
 export interface ResponseSpec {
   description: string;
+  /** The JSON body; a 2xx answer with a JSON body must have one, so clients and the fuzzer can check it. */
   schema?: z.ZodType;
+  /**
+   * For a document that is not JSON (application/pdf, text/html, text/csv, text/event-stream):
+   * its media type, documented instead of a schema.
+   */
+  contentType?: string;
+  /** Keyed by a name for the link, e.g. getServiceRequest. */
+  links?: Record<string, ResponseLink>;
 }
 
 /**
@@ -53,6 +75,12 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   /** Roles allowed; 'public' needs no token. */
   roles: readonly Role[] | 'public';
   body?: z.ZodType<B>;
+  /**
+   * A request body that works, documented as the media type's example (Schemathesis's examples
+   * phase sends it). A zod `.meta({ examples: [...] })` on the body schema is carried too, inside
+   * the JSON Schema.
+   */
+  example?: B;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   /** Request headers the operation reads, documented as parameters. */
