@@ -44,7 +44,7 @@ export const intakeService: ServiceDefinition = {
     const models = createIntakeModels(platform.mongo);
     const workflowEvents = createWorkflowEventModel(platform.mongo);
     await Promise.all([...Object.values(models), workflowEvents].map((model) => model.init()));
-    if (platform.config.SEED_DEMO_DATA) await loadDemoData(models, platform.now());
+    if (platform.config.SEED_DEMO_DATA) await loadDemoData(models, platform.now(), platform);
     const config = loadIntakeConfig();
     const reference = createSlaReference(platform, config);
     // The shipped calendars and policies, always: every request needs terms to start its clocks.
@@ -71,9 +71,14 @@ export const intakeService: ServiceDefinition = {
       ],
       healthWarnings: () => reference.horizonWarnings(),
       tasks: [{ name: 'calendar-check', everyMs: config.INTAKE_CALENDAR_CHECK_MS, run: () => reference.check() }],
-      // Both take their events with their insert: the relay reads their small pending index (see indexedOutbox).
-      outboxCollections: [indexedOutbox(models.serviceRequests.collection as never), indexedOutbox(workflowEvents.collection as never), ...reference.outboxCollections],
-      topics: [topics.serviceRequests, topics.calendars, topics.deviceAlarms, topics.articles, topics.workOrders, topics.reservations, topics.eightDs, topics.notices],
+      // These take their events with their insert: the relay reads their small pending index (see indexedOutbox).
+      outboxCollections: [
+        indexedOutbox(models.serviceRequests.collection as never),
+        indexedOutbox(workflowEvents.collection as never),
+        indexedOutbox(models.machines.collection as never),
+        ...reference.outboxCollections,
+      ],
+      topics: [topics.serviceRequests, topics.machines, topics.calendars, topics.deviceAlarms, topics.articles, topics.workOrders, topics.reservations, topics.eightDs, topics.notices],
       consumers: [
         {
           group: 'intake-workflow-starter',

@@ -147,6 +147,7 @@ export function registerServiceRequest(
       ...(alarm ? { alarm: { deviceEventId: alarm.deviceEventId, alarmCode: alarm.alarmCode, severity: alarm.severity } } : {}),
       ...(complaint ? { complaint } : {}),
       dealerId: assessment.customer.dealerId,
+      customerClass: assessment.customer.class,
     },
     {
       id: context.eventId,

@@ -57,7 +57,7 @@ describe('registerServiceRequest', () => {
   it('stores the snapshot on the record and announces it in a valid registered event', () => {
     const { record, event } = registerServiceRequest(input(), context, assess(machine));
     expect(record).toMatchObject({ machineKnown: true, duplicateOf: null, entitlement: { source: { kind: 'none' } }, customer: { class: 'vip' }, flags: ['no-site'], alarm: null });
-    expect(event.data).toMatchObject({ machineKnown: true, siteId: null, entitlement: { source: 'none', quoteRequired: true }, duplicateOf: null, dealerId: null });
+    expect(event.data).toMatchObject({ machineKnown: true, siteId: null, entitlement: { source: 'none', quoteRequired: true }, duplicateOf: null, dealerId: null, customerClass: 'vip' });
     expect(event.data.alarm).toBeUndefined();
     expect(validateEvent(JSON.parse(JSON.stringify(event)))).toMatchObject({ ok: true });
   });

@@ -1,3 +1,5 @@
+import { insertedOnce, type Platform } from '@aftersales/platform';
+import { insertMachine } from './installed-base';
 import { upsertKnownFix } from './known-fixes';
 import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, MachineDoc } from './models';
 import { linkContract, readModelsOf } from './read-models';
@@ -187,13 +189,17 @@ const contracts = (d: DemoDates): ContractDoc[] => [
  * and SN-0001-LS inside it; CUST-0002, an indirect customer of dealer DLR-0001 (SN-0002), and
  * CUST-0003 of dealer DLR-0002 (SN-0003).
  */
-export async function loadDemoData(models: IntakeModels, now: Date): Promise<void> {
+export async function loadDemoData(models: IntakeModels, now: Date, deps: Pick<Platform, 'topic' | 'now'>): Promise<void> {
   const dates = demoDates(now);
   const upsert = <T extends { _id: string }>(docs: T[]) => docs.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $setOnInsert: d }, upsert: true } }));
   // Upserts by id: loading twice changes nothing, and never overwrites what users changed since.
   await models.dealers.bulkWrite(upsert(dealers(dates)) as never);
   await models.customers.bulkWrite(upsert(customers(dates)) as never);
-  await models.machines.bulkWrite(upsert(machines(dates)) as never);
+  // Each new machine announces itself (machine.registered) with its insert, as one added over the API does.
+  const dealerOf = new Map(customers(dates).map((c) => [c._id, c.dealerId ?? null]));
+  for (const machine of machines(dates)) {
+    await insertedOnce(insertMachine(deps, models, machine, { dealerId: dealerOf.get(machine.customerId) ?? null }, 'demo-data'));
+  }
   await models.contracts.bulkWrite(upsert(contracts(dates)) as never);
   for (const contract of contracts(dates)) await linkContract(readModelsOf(models), contract.customerId, contract._id);
   // Records from the first demo data set lack sites and warranties: fill in only what is missing.

@@ -1,6 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { topics } from '@aftersales/contracts';
+import { insertWithOutbox, type Platform } from '@aftersales/platform';
 import type { AccessScope } from '../domain/access';
 import { canSee } from '../domain/access';
 import { lineageOf, type Lineage } from '../domain/assessment';
+import { machineRegisteredEvent } from '../domain/machine-registration';
 import type { CustomerDoc, IntakeModels, MachineDoc } from './models';
 
 /** Deeper than any real machine (cutting machine > laser source > module); a guard against bad data, not a rule. */
@@ -59,4 +63,15 @@ export async function findVisibleMachine(models: IntakeModels, serial: string, s
   const customer = await models.customers.findById(machine.customerId).lean<CustomerDoc>();
   if (scope.kind === 'dealer' && !canSee(scope, customer?.dealerId)) return null;
   return { machine, customer };
+}
+
+/**
+ * Stores a new machine with its machine.registered fact in one insert (the machines collection is
+ * an insert-only outbox, see service.ts). Throws the insert's duplicate-key error for a serial
+ * already in the installed base: the caller judges it (409 at the API, nothing new for the seed).
+ */
+export async function insertMachine(deps: Pick<Platform, 'topic' | 'now'>, models: IntakeModels, machine: MachineDoc, customer: Pick<CustomerDoc, 'dealerId'>, correlationId: string): Promise<void> {
+  const now = machine.createdAt ?? deps.now();
+  const event = machineRegisteredEvent(machine, customer, { eventId: randomUUID(), now, correlationId });
+  await insertWithOutbox(models.machines.collection as never, machine as MachineDoc & { _id: string }, [{ topic: deps.topic(topics.machines), event }], now);
 }

@@ -12,7 +12,8 @@ export interface WorkflowEvent {
     | 'service-request.escalated@1'
     | 'service-request.closed@1'
     | 'service-request.cancelled@1'
-    | 'service-request.complaint-raised@1';
+    | 'service-request.complaint-raised@1'
+    | 'service-request.surveyed@1';
   occurredAt: string;
   data: Record<string, unknown>;
 }

@@ -239,6 +239,10 @@ describe.skipIf(!testServer)('serviceRequest workflow on the time-skipping serve
       const closed = events(requestId).find((e) => e.key === 'service-request.closed@1')!;
       // Rejected once: not a first-time fix, whatever the engineer reported.
       expect(closed.data).toMatchObject({ cause: 'lens cracked', fix: 'replaced lens', firstTimeFix: false, workOrderId: 'WO-1', engineerId: 'ENG-7' });
+      // The survey is a fact of its own, published once with the customer's words.
+      const surveyed = events(requestId).filter((e) => e.key === 'service-request.surveyed@1');
+      expect(surveyed).toHaveLength(1);
+      expect(surveyed[0]!.data).toMatchObject({ requestId, score: 4, comment: 'quick', answeredAt: final.survey!.at });
       const keys = events(requestId).map((e) => e.key);
       expect(keys.slice(0, 2)).toEqual(['service-request.screened@1', 'service-request.dispatch-requested@1']);
       expect(new Set(events(requestId).map((e) => e.id)).size).toBe(keys.length);

@@ -397,8 +397,14 @@ class ServiceRequestProcess {
     });
 
     this.update(surveyUpdate, 'survey', ({ score, comment }) => {
-      s().survey = { score, comment: comment ?? null, at: this.now().toISOString() };
+      const survey = { score, comment: comment ?? null, at: this.now().toISOString() };
+      s().survey = survey;
       this.move('followed-up', undefined, `satisfaction ${score}/5`);
+      // Every answer is a fact for reporting, published once: the lifecycle admits one survey per request.
+      // Behind a patch: runs that recorded a survey before this change replay without the event.
+      if (patched('surveyed-event')) {
+        this.emit('service-request.surveyed@1', { customerId: this.input.customerId, score, comment: comment ?? null, answeredAt: survey.at });
+      }
       // Behind a patch: runs that recorded a low score before this change replay without the event.
       if (score <= lowSatisfaction && patched('complaint-on-low-score')) {
         // An unhappy customer is a complaint, handled one tier more urgently than the request was.
