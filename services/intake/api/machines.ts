@@ -6,7 +6,7 @@ import { contractCoverage } from '../domain/entitlement';
 import { containmentFor } from '../store/containment';
 import { machineDateProblems, siteOf, toEntitlementMachine, toServiceContract } from '../domain/installed-base';
 import { assertCanAttach, MachineTreeError } from '../domain/machine-tree';
-import { findVisibleMachine, loadDescendants, loadLineage, visibleCustomerIds } from '../store/installed-base';
+import { findVisibleMachine, insertMachine, loadDescendants, loadLineage, visibleCustomerIds } from '../store/installed-base';
 import { machineStatuses, type ContractDoc, type CustomerDoc, type IntakeModels, type MachineDoc } from '../store/models';
 import { recordServiceHistory, serviceHistoryOf } from '../store/service-history';
 import { callerScope, conflictField, dateInput, dayOrInstant, endOfLastDay, entityId, forbiddenField, installedBaseReaders, limitQuery, startOf } from './common';
@@ -63,7 +63,7 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
     roles: writers,
     body: machineBody,
     responses: { 201: { description: 'The machine' } },
-    handler: async ({ body, principal }) => {
+    handler: async ({ body, principal, correlationId }) => {
       const scope = callerScope(principal, writers);
       const customer = await models.customers.findById(body.customerId).lean<CustomerDoc>();
       if (!customer) throw new UnprocessableError('customerId', `customerId: no customer ${body.customerId}`);
@@ -104,7 +104,8 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
         createdBy: principal!.sub,
       };
       try {
-        await models.machines.collection.insertOne(doc as never);
+        await insertMachine(platform, models, doc, customer, correlationId);
+        platform.nudgeOutbox();
       } catch (error) {
         if (isDuplicateKeyError(error)) throw conflictField('serialNumber', `a machine with serial ${doc._id} is already in the installed base`);
         throw error;
