@@ -16,6 +16,7 @@ import { responseModes, serviceContractTypes } from '../domain/entitlement';
 import type { ContractDoc, IntakeModels } from '../store/models';
 import type { SlaReference } from '../store/sla-reference';
 import { dayOrInstant, endOfLastDay, entityId, startOf } from './common';
+import { contractNowView } from './responses';
 import { presentContract } from './views';
 
 const termChanges = z
@@ -62,7 +63,7 @@ export function contractChangeRoutes(base: string, platform: Platform, models: I
       roles: writers,
       params: z.object({ id: entityId }),
       body: body as z.ZodType<B & { reason: string }>,
-      responses: { 200: { description: 'The contract with the change in its history and what holds now' } },
+      responses: { 200: { description: 'The contract with the change in its history and what holds now', schema: contractNowView } },
       handler: async ({ params, body: input, principal }) => {
         // An amendment's new terms name managed records: refused here, before the lock, when they name none.
         await reference.assertTermsExist((input as { changes?: { slaPolicyId?: string; calendarId?: string } }).changes ?? {});

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { defineRoute, isDuplicateKeyError, timeZone, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, isDuplicateKeyError, operationIdOf, timeZone, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import { canSee } from '../domain/access';
 import { contractCoverage, isContractActive, responseModes, serviceContractStatuses, serviceContractTypes } from '../domain/entitlement';
 import { toEntitlementMachine, toServiceContract } from '../domain/installed-base';
@@ -11,6 +11,7 @@ import { callerScope, conflictField, dateInput, dayOrInstant, endOfLastDay, enti
 import { contractChangeRoutes, presentContractNow } from './contract-changes';
 import type { SlaReference } from '../store/sla-reference';
 import { linkContract, readModelsOf } from '../store/read-models';
+import { contractNowView, itemsOf } from './responses';
 
 export const contractBody = z
   .strictObject({
@@ -58,6 +59,8 @@ export function contractRoutes(platform: Platform, models: IntakeModels, referen
 }
 
 function routesAt(base: string, platform: Platform, models: IntakeModels, reference: Pick<SlaReference, 'assertTermsExist'>): RouteSpec[] {
+  const byId = { id: '$response.body#/id' };
+  const follow = (method: string, path: string) => ({ operationId: operationIdOf(method, `${base}/:id${path}`), parameters: byId });
   const create = defineRoute({
     method: 'post',
     path: base,
@@ -65,7 +68,13 @@ function routesAt(base: string, platform: Platform, models: IntakeModels, refere
     tags: ['service-contracts'],
     roles: writers,
     body: contractBody,
-    responses: { 201: { description: 'The contract' } },
+    responses: {
+      201: {
+        description: 'The contract',
+        schema: contractNowView,
+        links: { getContract: follow('get', ''), amend: follow('post', '/amendments'), renew: follow('post', '/renewals'), suspend: follow('post', '/suspensions'), terminate: follow('post', '/terminations') },
+      },
+    },
     handler: async ({ body, principal }) => {
       const customer = await models.customers.findById(body.customerId).lean<CustomerDoc>();
       if (!customer) throw new UnprocessableError('customerId', `customerId: no customer ${body.customerId}`);
@@ -128,7 +137,7 @@ function routesAt(base: string, platform: Platform, models: IntakeModels, refere
       activeAt: dateInput.optional(),
       limit: limitQuery,
     }),
-    responses: { 200: { description: '{ items }' } },
+    responses: { 200: { description: '{ items }', schema: itemsOf(contractNowView) } },
     handler: async ({ query, principal }) => {
       const scope = callerScope(principal, installedBaseReaders);
       const filter: Record<string, unknown> = {};
@@ -167,7 +176,7 @@ function routesAt(base: string, platform: Platform, models: IntakeModels, refere
     tags: ['service-contracts'],
     roles: installedBaseReaders,
     params: z.object({ id: entityId }),
-    responses: { 200: { description: 'The contract' } },
+    responses: { 200: { description: 'The contract', schema: contractNowView } },
     handler: async ({ params, principal }) => {
       const scope = callerScope(principal, installedBaseReaders);
       const doc = await models.contracts.findById(params.id).lean<ContractDoc>();

@@ -8,6 +8,7 @@ import { closedRequestStatuses } from '../domain/installed-base';
 import { findVisibleCustomer } from '../store/installed-base';
 import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, MachineDoc, ServiceRequestDoc, SiteDoc } from '../store/models';
 import { callerScope, conflictField, customerContactSchema, entityId, escapeRegex, forbiddenField, installedBaseReaders, limitQuery, shortId } from './common';
+import { customerOverview, customerView, itemsOf } from './responses';
 import { entitlementBrief, presentContract, presentCustomer, presentDealer, presentMachine } from './views';
 
 export const siteBody = z.strictObject({
@@ -56,7 +57,19 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
     tags: ['customers'],
     roles: writers,
     body: customerBody,
-    responses: { 201: { description: 'The customer' } },
+    responses: {
+      201: {
+        description: 'The customer',
+        schema: customerView,
+        links: {
+          getCustomer: { operationId: 'getCustomersById', parameters: { id: '$response.body#/id' } },
+          addSite: { operationId: 'postCustomersByIdSites', parameters: { id: '$response.body#/id' } },
+          listMachines: { operationId: 'getMachines', parameters: { customerId: '$response.body#/id' } },
+          listRequests: { operationId: 'getServiceRequests', parameters: { customerId: '$response.body#/id' } },
+          listContracts: { operationId: 'getServiceContracts', parameters: { customerId: '$response.body#/id' } },
+        },
+      },
+    },
     handler: async ({ body, principal }) => {
       const scope = callerScope(principal, writers);
       const dealerId = body.dealerId ?? null;
@@ -95,7 +108,7 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
     tags: ['customers'],
     roles: installedBaseReaders,
     query: z.strictObject({ q: z.string().trim().min(1).max(100).optional(), class: z.enum(customerClasses).optional(), dealerId: entityId.optional(), limit: limitQuery }),
-    responses: { 200: { description: '{ items }' } },
+    responses: { 200: { description: '{ items }', schema: itemsOf(customerView) } },
     handler: async ({ query, principal }) => {
       const scope = callerScope(principal, installedBaseReaders);
       const filter: Record<string, unknown> = {};
@@ -118,7 +131,7 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
     tags: ['customers'],
     roles: installedBaseReaders,
     params: z.object({ id: entityId }),
-    responses: { 200: { description: 'The customer overview' } },
+    responses: { 200: { description: 'The customer overview', schema: customerOverview } },
     handler: async ({ params, principal }) => {
       const customer = await findVisibleCustomer(models, params.id, callerScope(principal, installedBaseReaders));
       if (!customer) throw new NotFoundError('customer', params.id, 'id');
@@ -161,7 +174,7 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
     roles: writers,
     params: z.object({ id: entityId }),
     body: siteBody,
-    responses: { 201: { description: 'The customer with the new site' } },
+    responses: { 201: { description: 'The customer with the new site', schema: customerView, links: { getCustomer: { operationId: 'getCustomersById', parameters: { id: '$response.body#/id' } } } } },
     handler: async ({ params, body, principal }) => {
       const customer = await findVisibleCustomer(models, params.id, callerScope(principal, writers));
       if (!customer) throw new NotFoundError('customer', params.id, 'id');

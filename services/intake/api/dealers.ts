@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { defineRoute, isDuplicateKeyError, NotFoundError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import type { DealerDoc, IntakeModels } from '../store/models';
 import { callerScope, conflictField, customerContactSchema, entityId, limitQuery, shortId } from './common';
+import { dealerView, itemsOf } from './responses';
 import { presentDealer } from './views';
 
 export const dealerBody = z.strictObject({
@@ -25,7 +26,7 @@ export function dealerRoutes(platform: Platform, models: IntakeModels): RouteSpe
       tags: ['dealers'],
       roles: writers,
       body: dealerBody,
-      responses: { 201: { description: 'The dealer' } },
+      responses: { 201: { description: 'The dealer', schema: dealerView, links: { getDealer: { operationId: 'getDealersById', parameters: { id: '$response.body#/id' } }, listCustomers: { operationId: 'getCustomers', parameters: { dealerId: '$response.body#/id' } } } } },
       handler: async ({ body, principal }) => {
         const doc: DealerDoc = {
           _id: body.id ?? shortId('DLR', randomBytes(8)),
@@ -51,7 +52,7 @@ export function dealerRoutes(platform: Platform, models: IntakeModels): RouteSpe
       tags: ['dealers'],
       roles: readers,
       query: z.strictObject({ limit: limitQuery }),
-      responses: { 200: { description: '{ items }' } },
+      responses: { 200: { description: '{ items }', schema: itemsOf(dealerView) } },
       handler: async ({ query, principal }) => {
         const scope = callerScope(principal, readers);
         const filter = scope.kind === 'dealer' ? { _id: scope.dealerId } : {};
@@ -66,7 +67,7 @@ export function dealerRoutes(platform: Platform, models: IntakeModels): RouteSpe
       tags: ['dealers'],
       roles: readers,
       params: z.object({ id: entityId }),
-      responses: { 200: { description: 'The dealer' } },
+      responses: { 200: { description: 'The dealer', schema: dealerView } },
       handler: async ({ params, principal }) => {
         const scope = callerScope(principal, readers);
         const doc = scope.kind === 'dealer' && scope.dealerId !== params.id ? null : await models.dealers.findById(params.id).lean<DealerDoc>();

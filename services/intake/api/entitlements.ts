@@ -6,6 +6,7 @@ import { activeContracts, readModelsOf } from '../store/read-models';
 import type { ContractDoc, IntakeModels } from '../store/models';
 import type { mongo } from 'mongoose';
 import { callerScope, dateInput, entityId, installedBaseReaders } from './common';
+import { entitlementView } from './responses';
 
 /** What a machine is entitled to at an instant (now by default): the same decision registration freezes onto a request. */
 export function entitlementRoutes(platform: Platform, models: IntakeModels): RouteSpec[] {
@@ -17,7 +18,7 @@ export function entitlementRoutes(platform: Platform, models: IntakeModels): Rou
       tags: ['entitlements'],
       roles: installedBaseReaders,
       query: z.strictObject({ serial: entityId, at: dateInput.optional() }),
-      responses: { 200: { description: 'The entitlement, naming its source and why' }, 404: { description: 'No machine with that serial (or not one the caller may see)' } },
+      responses: { 200: { description: 'The entitlement, naming its source and why', schema: entitlementView.extend({ treeProblem: z.string().nullable() }) }, 404: { description: 'No machine with that serial (or not one the caller may see)' } },
       handler: async ({ query, principal }) => {
         const found = await findVisibleMachine(models, query.serial, callerScope(principal, installedBaseReaders));
         if (!found) throw new NotFoundError('machine', query.serial, 'serial');

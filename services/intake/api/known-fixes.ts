@@ -4,6 +4,7 @@ import { rankKnownFixes } from '../domain/known-fixes';
 import { knownFixCandidates } from '../store/known-fixes';
 import type { IntakeModels, KnownFixDoc } from '../store/models';
 import { entityId } from './common';
+import { knownFixView } from './responses';
 import { presentKnownFix } from './views';
 
 const readers = ['agent', 'engineer', 'dispatcher', 'depot', 'manager', 'quality', 'auditor', 'dealer', 'platform'] as const;
@@ -26,7 +27,7 @@ export function knownFixRoutes(models: IntakeModels): RouteSpec[] {
       tags: ['known-fixes'],
       roles: readers,
       query: knownFixQuery,
-      responses: { 200: { description: '{ items } with each score and the words that matched' } },
+      responses: { 200: { description: '{ items } with each score and the words that matched', schema: z.object({ items: z.array(knownFixView.extend({ score: z.number().nullable(), matched: z.array(z.string()) })) }) } },
       handler: async ({ query }) => {
         const candidates = await knownFixCandidates(models, query.model ?? null);
         if (!query.q) {
@@ -45,7 +46,7 @@ export function knownFixRoutes(models: IntakeModels): RouteSpec[] {
       tags: ['known-fixes'],
       roles: readers,
       params: z.object({ id: entityId }),
-      responses: { 200: { description: 'The article' } },
+      responses: { 200: { description: 'The article', schema: knownFixView } },
       handler: async ({ params }) => {
         const doc = await models.knownFixes.findById(params.id).lean<KnownFixDoc>();
         if (!doc) throw new NotFoundError('known fix', params.id, 'id');

@@ -7,6 +7,26 @@ import type { IntakeModels, ServiceRequestDoc } from '../store/models';
 const readers = ['manager', 'auditor', 'quality', 'platform'] as const;
 const day = 86_400_000;
 
+const rate = z.object({ numerator: z.number().int(), denominator: z.number().int(), rate: z.number().nullable() });
+const summary = z.object({ count: z.number().int(), meanMinutes: z.number().nullable(), medianMinutes: z.number().nullable() });
+/** The KpiReport of the period, with its bounds. */
+const kpiReport = z.object({
+  from: z.iso.datetime(),
+  to: z.iso.datetime(),
+  requests: z.number().int(),
+  valid: z.number().int(),
+  responseTime: summary,
+  validToDispatch: summary,
+  dispatchedShare: rate,
+  firstTimeFix: rate,
+  repairSuccess: rate,
+  repeatFailure: rate,
+  meanTimeToRepair: summary,
+  slaAttainment: z.record(z.string(), z.record(z.string(), rate)),
+  complaintRate: z.record(z.string(), rate),
+  satisfaction: z.object({ answers: z.number().int(), mean: z.number().nullable(), lowShare: rate }),
+});
+
 export const kpiQuery = z
   .strictObject({
     from: dateInput,
@@ -60,7 +80,7 @@ export function kpiRoutes(models: IntakeModels): RouteSpec[] {
       tags: ['kpis'],
       roles: readers,
       query: kpiQuery,
-      responses: { 200: { description: 'The figures, each rate with its numerator and denominator' } },
+      responses: { 200: { description: 'The figures, each rate with its numerator and denominator', schema: kpiReport } },
       handler: async ({ query }) => {
         // Repeat failures and complaints look past the period's end by the repeat window.
         const until = new Date(query.to.getTime() + query.repeatWindowDays * day);

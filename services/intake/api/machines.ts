@@ -10,6 +10,7 @@ import { findVisibleMachine, insertMachine, loadDescendants, loadLineage, visibl
 import { machineStatuses, type ContractDoc, type CustomerDoc, type IntakeModels, type MachineDoc } from '../store/models';
 import { recordServiceHistory, serviceHistoryOf } from '../store/service-history';
 import { callerScope, conflictField, dateInput, dayOrInstant, endOfLastDay, entityId, forbiddenField, installedBaseReaders, limitQuery, startOf } from './common';
+import { historyView, itemsOf, machineDetail, machineView } from './responses';
 import { nestChildren, presentContract, presentHistory, presentMachine } from './views';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -62,7 +63,19 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
     tags: ['machines'],
     roles: writers,
     body: machineBody,
-    responses: { 201: { description: 'The machine' } },
+    responses: {
+      201: {
+        description: 'The machine',
+        schema: machineView,
+        links: {
+          getMachine: { operationId: 'getMachinesBySerial', parameters: { serial: '$response.body#/serialNumber' } },
+          getServiceHistory: { operationId: 'getMachinesBySerialServiceHistory', parameters: { serial: '$response.body#/serialNumber' } },
+          reportPartReplacement: { operationId: 'postMachinesBySerialPartReplacements', parameters: { serial: '$response.body#/serialNumber' } },
+          getEntitlement: { operationId: 'getEntitlements', parameters: { serial: '$response.body#/serialNumber' } },
+          getCustomer: { operationId: 'getCustomersById', parameters: { id: '$response.body#/customerId' } },
+        },
+      },
+    },
     handler: async ({ body, principal, correlationId }) => {
       const scope = callerScope(principal, writers);
       const customer = await models.customers.findById(body.customerId).lean<CustomerDoc>();
@@ -121,7 +134,7 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
     tags: ['machines'],
     roles: installedBaseReaders,
     query: z.strictObject({ customerId: entityId.optional(), model: entityId.optional(), status: z.enum(machineStatuses).optional(), parentSerial: entityId.optional(), limit: limitQuery }),
-    responses: { 200: { description: '{ items }' } },
+    responses: { 200: { description: '{ items }', schema: itemsOf(machineView) } },
     handler: async ({ query, principal }) => {
       const visible = await visibleCustomerIds(models, callerScope(principal, installedBaseReaders));
       const filter: Record<string, unknown> = {};
@@ -142,7 +155,7 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
     tags: ['machines'],
     roles: installedBaseReaders,
     params: serialParams,
-    responses: { 200: { description: 'The machine' } },
+    responses: { 200: { description: 'The machine', schema: machineDetail } },
     handler: async ({ params, principal }) => {
       const found = await findVisibleMachine(models, params.serial, callerScope(principal, installedBaseReaders));
       if (!found) throw new NotFoundError('machine', params.serial, 'serial');
@@ -185,7 +198,7 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
     roles: installedBaseReaders,
     params: serialParams,
     query: z.strictObject({ limit: limitQuery }),
-    responses: { 200: { description: '{ items }' } },
+    responses: { 200: { description: '{ items }', schema: z.object({ serialNumber: z.string(), items: z.array(historyView) }) } },
     handler: async ({ params, query, principal }) => {
       const found = await findVisibleMachine(models, params.serial, callerScope(principal, installedBaseReaders));
       if (!found) throw new NotFoundError('machine', params.serial, 'serial');
@@ -202,7 +215,10 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
     roles: reporters,
     params: serialParams,
     body: partReplacementBody,
-    responses: { 201: { description: 'The history entry' }, 200: { description: 'The entry stored by an earlier report with this reportId' } },
+    responses: {
+      201: { description: 'The history entry', schema: historyView, links: { getServiceHistory: { operationId: 'getMachinesBySerialServiceHistory', parameters: { serial: '$response.body#/serialNumber' } } } },
+      200: { description: 'The entry stored by an earlier report with this reportId', schema: historyView },
+    },
     handler: async ({ params, body, principal }) => {
       const scope = callerScope(principal, reporters);
       const found = await findVisibleMachine(models, params.serial, scope);

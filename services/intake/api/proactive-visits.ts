@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
 import { defineRoute, DependencyUnavailableError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
-import { plannedMaintenanceFlag, proactiveVisitWorkflowType, serviceRequestTaskQueue, type ProactiveVisitInput } from '@aftersales/workflows';
+import { plannedMaintenanceFlag, proactiveVisitWorkflowType, requestStatuses, serviceRequestTaskQueue, type ProactiveVisitInput } from '@aftersales/workflows';
 import { eligibleForProactiveVisits, firstVisitAt, machinesForVisits, parseVisitInterval, proactiveVisitClasses, serialsProblem, visitScheduleSpec, type VisitInterval } from '../domain/proactive-visits';
 import type { CustomerDoc, IntakeModels, MachineDoc, ServiceRequestDoc } from '../store/models';
 import { callerScope, conflictField, entityId, instant } from './common';
@@ -26,6 +26,32 @@ export const proactiveVisitBody = z.strictObject({
 });
 
 const params = z.object({ id: entityId });
+
+const at = z.iso.datetime();
+const workflowRun = { workflowId: z.string(), runId: z.string() };
+/** The schedule as `present` answers it; the spec's intervals and calendars are Temporal's own descriptions. */
+const scheduleView = z.object({
+  scheduleId: z.string(),
+  customerId: z.string(),
+  every: z.string().nullable(),
+  serialNumbers: z.array(z.string()).nullable(),
+  note: z.string().nullable(),
+  workflowType: z.string(),
+  taskQueue: z.string(),
+  spec: z.object({ intervals: z.array(z.looseObject({})), calendars: z.array(z.looseObject({})), startAt: at.nullable(), timezone: z.string() }),
+  paused: z.boolean(),
+  createdAt: at,
+  createdBy: z.string().nullable(),
+  nextActionTimes: z.array(at),
+  numActionsTaken: z.number().int(),
+  recentActions: z.array(z.object({ scheduledAt: at, takenAt: at, ...workflowRun })),
+  runningActions: z.array(z.object(workflowRun)),
+  plannedRequests: z.array(z.object({ id: z.string(), serialNumber: z.string(), status: z.enum(requestStatuses), registeredAt: at, neededBy: at })),
+});
+const scheduleLinks = {
+  getSchedule: { operationId: 'getCustomersByIdProactiveVisits', parameters: { id: '$response.body#/customerId' } },
+  trigger: { operationId: 'postCustomersByIdProactiveVisitsTrigger', parameters: { id: '$response.body#/customerId' } },
+};
 
 /** Memo kept on the schedule: what the caller asked, as they wrote it. */
 interface VisitMemo {
@@ -98,7 +124,7 @@ export function proactiveVisitRoutes(platform: Platform, models: IntakeModels): 
     roles: writers,
     params,
     body: proactiveVisitBody,
-    responses: { 201: { description: 'The schedule, with its next visits' }, 409: { description: 'The customer already has a schedule' }, 422: { description: 'Not a vip or key-account customer, or machines that cannot be visited' } },
+    responses: { 201: { description: 'The schedule, with its next visits', schema: scheduleView, links: scheduleLinks }, 409: { description: 'The customer already has a schedule' }, 422: { description: 'Not a vip or key-account customer, or machines that cannot be visited' } },
     handler: async ({ params: { id }, body, principal }) => {
       callerScope(principal, writers);
       const customer = await customerOrThrow(id);
@@ -150,7 +176,7 @@ export function proactiveVisitRoutes(platform: Platform, models: IntakeModels): 
     tags: ['proactive-visits'],
     roles: readers,
     params,
-    responses: { 200: { description: 'The schedule' }, 404: { description: 'No such customer, or no schedule' } },
+    responses: { 200: { description: 'The schedule', schema: scheduleView }, 404: { description: 'No such customer, or no schedule' } },
     handler: async ({ params: { id }, principal }) => {
       callerScope(principal, readers);
       await customerOrThrow(id);
@@ -181,7 +207,7 @@ export function proactiveVisitRoutes(platform: Platform, models: IntakeModels): 
     tags: ['proactive-visits'],
     roles: writers,
     params,
-    responses: { 202: { description: 'Triggered; the run shows in recentActions' }, 404: { description: 'No schedule' } },
+    responses: { 202: { description: 'Triggered; the run shows in recentActions', schema: z.object({ scheduleId: z.string(), customerId: z.string(), triggeredAt: at }), links: { getSchedule: scheduleLinks.getSchedule } }, 404: { description: 'No schedule' } },
     handler: async ({ params: { id }, principal }) => {
       callerScope(principal, writers);
       const triggeredAt = platform.now();

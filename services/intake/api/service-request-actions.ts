@@ -14,6 +14,7 @@ import {
   type RouteSpec,
 } from '@aftersales/platform';
 import { priorityTiers } from '@aftersales/sla';
+import { screeningView, workflowStateView } from './responses';
 import {
   acceptanceUpdate,
   cancelUpdate,
@@ -90,7 +91,7 @@ export function serviceRequestActionRoutes(platform: Platform, models: IntakeMod
       roles: spec.roles,
       params,
       body: spec.body,
-      responses: { 200: { description: "The workflow's state after the step" }, 409: { description: 'The step is not allowed in the current status' } },
+      responses: { 200: { description: "The workflow's state after the step", schema: workflowStateView }, 409: { description: 'The step is not allowed in the current status' } },
       handler: async ({ params: p, body, principal }) => ({ status: 200, body: await runUpdate(platform, models, p.id, spec.def, spec.args(body, principal)) }),
     });
 
@@ -109,7 +110,7 @@ export function serviceRequestActionRoutes(platform: Platform, models: IntakeMod
       duplicateOf: entityId.optional(),
       note,
     }),
-    responses: { 200: { description: "The workflow's state after screening, with the priority decision explained" } },
+    responses: { 200: { description: "The workflow's state after screening, with the priority decision explained", schema: screeningView } },
     handler: async ({ params: p, body, principal }) => {
       const record = await models.serviceRequests.findById(p.id).lean();
       if (!record) throw new NotFoundError('service request', p.id, 'id');

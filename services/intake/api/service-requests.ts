@@ -9,6 +9,7 @@ import { visibleCustomerIds } from '../store/installed-base';
 import type { AlarmDoc, CustomerDoc, IntakeModels, ServiceRequestDoc } from '../store/models';
 import type { Registrar } from '../store/registrar';
 import { callerScope, entityId, instant, limitQuery } from './common';
+import { itemsOf, requestDetailView, requestRecordView } from './responses';
 import { presentAlarm, presentRequest } from './views';
 
 export const registrationBody = z.strictObject({
@@ -59,7 +60,20 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
     roles: registrars,
     body: registrationBody,
     headerParams: [{ name: 'Idempotency-Key', description: 'Repeat a POST safely: the same key and body answer the same request, and start nothing new.', schema: idempotencyKeyHeader }],
-    responses: { 201: { description: 'Registered (or the earlier registration with this Idempotency-Key)' } },
+    responses: {
+      201: {
+        description: 'Registered (or the earlier registration with this Idempotency-Key)',
+        schema: requestRecordView,
+        links: {
+          getServiceRequest: { operationId: 'getServiceRequestsById', parameters: { id: '$response.body#/id' } },
+          screen: { operationId: 'postServiceRequestsByIdScreening', parameters: { id: '$response.body#/id' } },
+          firstResponse: { operationId: 'postServiceRequestsByIdFirstResponse', parameters: { id: '$response.body#/id' } },
+          cancel: { operationId: 'postServiceRequestsByIdCancellation', parameters: { id: '$response.body#/id' } },
+          getMachine: { operationId: 'getMachinesBySerial', parameters: { serial: '$response.body#/serialNumber' } },
+          getCustomer: { operationId: 'getCustomersById', parameters: { id: '$response.body#/customerId' } },
+        },
+      },
+    },
     handler: async ({ body, headers, principal, requestId, correlationId }) => {
       const scope = callerScope(principal, registrars);
       const rawKey = headers['idempotency-key'];
@@ -96,7 +110,7 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
     tags: ['service-requests'],
     roles: readers,
     query: z.strictObject({ status: z.string().trim().min(1).max(40).optional(), customerId: entityId.optional(), serial: entityId.optional(), limit: limitQuery }),
-    responses: { 200: { description: '{ items }' } },
+    responses: { 200: { description: '{ items }', schema: itemsOf(requestRecordView) } },
     handler: async ({ query, principal }) => {
       const visible = await visibleCustomerIds(models, callerScope(principal, readers));
       const filter: Record<string, unknown> = {};
@@ -116,7 +130,7 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
     tags: ['service-requests'],
     roles: readers,
     params: z.object({ id: entityId }),
-    responses: { 200: { description: 'The record and a `workflow` object (null until the workflow has started)' } },
+    responses: { 200: { description: 'The record and a `workflow` object (null until the workflow has started)', schema: requestDetailView } },
     handler: async ({ params, principal }) => {
       const scope = callerScope(principal, readers);
       const doc = await models.serviceRequests.findById(params.id).lean<ServiceRequestDoc>();

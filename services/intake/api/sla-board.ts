@@ -7,6 +7,20 @@ import { limitQuery } from './common';
 const readers = ['agent', 'dispatcher', 'manager', 'auditor', 'platform'] as const;
 const clockStatuses = ['breached', 'warning', 'on-track'] as const;
 
+/** A BoardEntry: the deciding clock is the workflow's stored clock, which carries more than the board reads. */
+const boardEntry = z.object({
+  id: z.string(),
+  customerId: z.string(),
+  serialNumber: z.string(),
+  status: z.string(),
+  tier: z.enum(['P1', 'P2', 'P3', 'P4']).nullable(),
+  owner: z.string().nullable(),
+  productLine: z.string().nullable(),
+  city: z.string().nullable(),
+  clock: z.looseObject({ name: z.string(), status: z.string(), dueAt: z.string(), paused: z.boolean(), stoppedAt: z.null() }),
+  lastEscalation: z.looseObject({ clock: z.string(), action: z.string(), step: z.number().int(), at: z.string() }).nullable(),
+});
+
 export const slaBoardQuery = z.strictObject({
   /** Comma-separated clock statuses, e.g. breached,warning. */
   status: z
@@ -30,7 +44,7 @@ export function slaBoardRoutes(models: IntakeReadModels): RouteSpec[] {
       tags: ['service-requests'],
       roles: readers,
       query: slaBoardQuery,
-      responses: { 200: { description: '{ items } most urgent first, as of each request\'s last sync from its workflow' } },
+      responses: { 200: { description: '{ items } most urgent first, as of each request\'s last sync from its workflow', schema: z.object({ items: z.array(boardEntry) }) } },
       handler: async ({ query }) => {
         // The board holds only open requests (kept by the workflow's sync) in a few shard documents,
         // so it stays the size of the work in hand however many requests are stored.

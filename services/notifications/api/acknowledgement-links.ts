@@ -44,7 +44,7 @@ export function acknowledgementLinkRoutes(store: NotificationsStore, platform: P
       tags: ['inbox'],
       roles: 'public',
       params: z.object({ token }),
-      responses: { 200: { description: 'An HTML page' }, 404: { description: 'Not a link this service signed' } },
+      responses: { 200: { description: 'An HTML page', contentType: 'text/html' }, 404: { description: 'Not a link this service signed' } },
       handler: async ({ params }) => html(await noticeOf(params.token), params.token),
     }),
     defineRoute({
@@ -54,7 +54,7 @@ export function acknowledgementLinkRoutes(store: NotificationsStore, platform: P
       tags: ['inbox'],
       roles: 'public',
       params: z.object({ token }),
-      responses: { 200: { description: 'An HTML page saying who acknowledged when' }, 404: { description: 'Not a link this service signed' } },
+      responses: { 200: { description: 'An HTML page saying who acknowledged when', contentType: 'text/html' }, 404: { description: 'Not a link this service signed' } },
       handler: async ({ params, log }) => {
         const doc = await noticeOf(params.token);
         await acknowledgeNotice(store, platform, doc, doc.personId, 'email-link');

@@ -4,6 +4,15 @@ import { resolveDuty } from '../domain/duty';
 import { hhmm } from '../domain/quiet-hours';
 import type { NotificationsStore, PersonDoc, RosterDoc } from '../store/collections';
 import { forgetDirectory, readDirectory, toPerson, toRoster } from '../store/notifier';
+import { dutySchema, personSchema, rosterSchema } from './responses';
+
+const byPersonId = { id: '$response.body#/id' };
+/** From a person to what a client reads next about them. */
+const personLinks = {
+  getPerson: { operationId: 'getPeopleById', parameters: byPersonId },
+  getNotices: { operationId: 'getPeopleByIdNotices', parameters: byPersonId },
+  getUnreadCount: { operationId: 'getPeopleByIdNoticesUnreadCount', parameters: byPersonId },
+};
 
 const readers = ['dispatcher', 'quality', 'spares', 'manager', 'auditor', 'platform'] as const;
 const editors = ['manager', 'platform'] as const;
@@ -54,7 +63,7 @@ export function directoryRoutes(store: NotificationsStore, now: () => Date): Rou
       summary: 'Everyone in the directory',
       tags: ['directory'],
       roles: readers,
-      responses: { 200: { description: 'The people, by id' } },
+      responses: { 200: { description: 'The people, by id', schema: z.object({ items: z.array(personSchema) }) } },
       handler: async () => ({ status: 200, body: { items: (await store.people.find({}).sort({ _id: 1 }).toArray()).map(toPerson) } }),
     }),
     defineRoute({
@@ -64,7 +73,7 @@ export function directoryRoutes(store: NotificationsStore, now: () => Date): Rou
       tags: ['directory'],
       roles: readers,
       params: z.object({ id: identifier }),
-      responses: { 200: { description: 'The person' }, 404: { description: 'Not in the directory' } },
+      responses: { 200: { description: 'The person', schema: personSchema, links: personLinks }, 404: { description: 'Not in the directory' } },
       handler: async ({ params }) => {
         const doc = await store.people.findOne({ _id: params.id });
         if (!doc) throw new NotFoundError('person', params.id, 'id');
@@ -79,7 +88,7 @@ export function directoryRoutes(store: NotificationsStore, now: () => Date): Rou
       roles: editors,
       params: z.object({ id: identifier }),
       body: personBody,
-      responses: { 200: { description: 'Stored' }, 422: { description: 'The manager is not in the directory, or is the person' } },
+      responses: { 200: { description: 'Stored', schema: personSchema, links: personLinks }, 422: { description: 'The manager is not in the directory, or is the person' } },
       handler: async ({ params, body }) => {
         if (body.manager === params.id) throw new UnprocessableError('manager', 'a person cannot be their own manager');
         if (body.manager) await mustExist(store, body.manager, 'manager');
@@ -95,7 +104,7 @@ export function directoryRoutes(store: NotificationsStore, now: () => Date): Rou
       summary: 'Every duty roster',
       tags: ['directory'],
       roles: readers,
-      responses: { 200: { description: 'The rosters, by id' } },
+      responses: { 200: { description: 'The rosters, by id', schema: z.object({ items: z.array(rosterSchema) }) } },
       handler: async () => ({ status: 200, body: { items: (await store.rosters.find({}).sort({ _id: 1 }).toArray()).map(toRoster) } }),
     }),
     defineRoute({
@@ -106,7 +115,7 @@ export function directoryRoutes(store: NotificationsStore, now: () => Date): Rou
       roles: editors,
       params: z.object({ id: identifier }),
       body: rosterBody,
-      responses: { 200: { description: 'Stored' }, 422: { description: 'A person named is not in the directory' } },
+      responses: { 200: { description: 'Stored', schema: rosterSchema, links: { getDuty: { operationId: 'getDuty', parameters: { role: '$response.body#/role' } } } }, 422: { description: 'A person named is not in the directory' } },
       handler: async ({ params, body }) => {
         for (const [i, shift] of body.shifts.entries()) {
           if (shift.from && shift.until && Date.parse(shift.from) >= Date.parse(shift.until)) throw new UnprocessableError(`shifts.${i}.until`, 'until must come after from');
@@ -126,7 +135,7 @@ export function directoryRoutes(store: NotificationsStore, now: () => Date): Rou
       tags: ['directory'],
       roles: readers,
       query: z.object({ role: identifier, region: identifier.optional(), productLine: identifier.optional(), at: instant.optional() }),
-      responses: { 200: { description: 'The holders, or why there are none' } },
+      responses: { 200: { description: 'The holders, or why there are none', schema: dutySchema } },
       handler: async ({ query }) => {
         const directory = await readDirectory(store);
         const at = query.at ? new Date(query.at) : now();

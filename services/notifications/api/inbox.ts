@@ -4,6 +4,7 @@ import { inboxCap, listed, unreadCount } from '../domain/inbox';
 import { acknowledgeNotice } from '../store/acknowledge';
 import { createInboxes } from '../store/inboxes';
 import type { DeliveryDoc, NoticeDoc, NotificationsStore } from '../store/collections';
+import { deliverySchema, noticeSchema } from './responses';
 
 /** Staff read their own inbox; managers and the platform may act for anyone, auditors read anyone's. */
 const staff = ['agent', 'dispatcher', 'engineer', 'depot', 'spares', 'quality', 'finance', 'manager', 'auditor', 'platform'] as const;
@@ -23,6 +24,13 @@ function mayAct(principal: Principal | null, personId: string): void {
 
 /** How often an open stream looks at its inbox document (one `_id` read). */
 const streamPollMs = 1000;
+
+/** From a notice to its reader's inbox and to the evidence about its subject. */
+const noticeLinks = {
+  getInbox: { operationId: 'getPeopleByIdNotices', parameters: { id: '$response.body#/personId' } },
+  acknowledge: { operationId: 'postNoticesByIdAcknowledgement', parameters: { id: '$response.body#/id' } },
+  getDeliveries: { operationId: 'getNotificationsDeliveries', parameters: { subject: '$response.body#/subject' } },
+};
 
 export const noticeView = ({ _id, ...n }: NoticeDoc) => ({ id: _id, ...n });
 const deliveryView = ({ _id, ...d }: DeliveryDoc) => ({ id: _id, ...d });
@@ -54,7 +62,7 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       roles: staff,
       params: z.object({ id: identifier }),
       query: z.object({ status: z.enum(['all', 'unread', 'unacknowledged']).default('all'), limit: z.coerce.number().int().min(1).max(inboxCap).default(100) }),
-      responses: { 200: { description: 'The notices' } },
+      responses: { 200: { description: 'The notices', schema: z.object({ personId: z.string(), items: z.array(noticeSchema) }) } },
       handler: async ({ params, query, principal }) => {
         await person(params.id);
         mayRead(principal, params.id);
@@ -69,7 +77,7 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       tags: ['inbox'],
       roles: staff,
       params: z.object({ id: identifier }),
-      responses: { 200: { description: '{ personId, unread }' } },
+      responses: { 200: { description: '{ personId, unread }', schema: z.object({ personId: z.string(), unread: z.number().int().nonnegative() }) } },
       handler: async ({ params, principal }) => {
         await person(params.id);
         mayRead(principal, params.id);
@@ -83,7 +91,7 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       tags: ['inbox'],
       roles: staff,
       params: z.object({ id: identifier }),
-      responses: { 200: { description: 'text/event-stream' } },
+      responses: { 200: { description: '`inbox` events: { personId, revision, unread, added: notices }', contentType: 'text/event-stream' } },
       handler: async ({ params, principal }) => {
         await person(params.id);
         mayRead(principal, params.id);
@@ -124,7 +132,7 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       tags: ['inbox'],
       roles: staff,
       params: z.object({ id: identifier }),
-      responses: { 200: { description: 'The notice' }, 404: { description: 'No such notice' } },
+      responses: { 200: { description: 'The notice', schema: noticeSchema, links: noticeLinks }, 404: { description: 'No such notice' } },
       handler: async ({ params, principal }) => {
         const doc = await notice(params.id);
         mayAct(principal, doc.personId);
@@ -140,7 +148,7 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       tags: ['inbox'],
       roles: staff,
       params: z.object({ id: identifier }),
-      responses: { 200: { description: 'The notice with who acknowledged and when' }, 404: { description: 'No such notice' } },
+      responses: { 200: { description: 'The notice with who acknowledged and when', schema: noticeSchema, links: noticeLinks }, 404: { description: 'No such notice' } },
       handler: async ({ params, principal }) => {
         const doc = await notice(params.id);
         mayAct(principal, doc.personId);
@@ -155,7 +163,7 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       tags: ['evidence'],
       roles: evidenceReaders,
       query: z.object({ subject: identifier }),
-      responses: { 200: { description: 'The notices with their deliveries, oldest first' } },
+      responses: { 200: { description: 'The notices with their deliveries, oldest first', schema: z.object({ subject: z.string(), items: z.array(noticeSchema.extend({ deliveries: z.array(deliverySchema) })) }) } },
       handler: async ({ query }) => {
         const [notices, deliveries] = await Promise.all([
           store.notices.find({ subject: query.subject }).sort({ occurredAt: 1, _id: 1 }).toArray(),

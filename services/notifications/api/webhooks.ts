@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { ConflictError, defineRoute, identifier, NotFoundError, type RouteSpec } from '@aftersales/platform';
 import type { NotificationsStore, WebhookDeliveryDoc, WebhookDoc } from '../store/collections';
 import { replayWebhook } from '../worker/webhooks';
+import { subscriberSchema, webhookDeliverySchema, webhookKinds } from './responses';
 
 const admins = ['manager', 'platform'] as const;
-const kinds = z.enum(['sla-warning', 'sla-breached', 'sla-escalation', 'eight-d-opened', 'eight-d-escalated']);
+const kinds = webhookKinds;
 
 const subscriberView = ({ _id, secret: _secret, ...w }: WebhookDoc) => ({ id: _id, ...w });
 const deliveryView = ({ _id, ...d }: WebhookDeliveryDoc) => ({ id: _id, ...d });
@@ -20,7 +21,7 @@ export function webhookRoutes(store: NotificationsStore, now: () => Date, nudge:
       roles: admins,
       params: z.object({ id: identifier }),
       body: z.strictObject({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(16).max(256), kinds: z.array(kinds).max(10).default([]) }),
-      responses: { 200: { description: 'Stored (the secret is never shown again)' } },
+      responses: { 200: { description: 'Stored (the secret is never shown again)', schema: subscriberSchema, links: { getDeliveries: { operationId: 'getWebhooksByIdDeliveries', parameters: { id: '$response.body#/id' } } } } },
       handler: async ({ params, body }) => {
         const doc: WebhookDoc = { _id: params.id, ...body, updatedAt: now() };
         await store.webhooks.replaceOne({ _id: params.id }, doc, { upsert: true });
@@ -33,7 +34,7 @@ export function webhookRoutes(store: NotificationsStore, now: () => Date, nudge:
       summary: 'Every subscriber (without secrets)',
       tags: ['webhooks'],
       roles: [...admins, 'auditor'],
-      responses: { 200: { description: 'The subscribers' } },
+      responses: { 200: { description: 'The subscribers', schema: z.object({ items: z.array(subscriberSchema) }) } },
       handler: async () => ({ status: 200, body: { items: (await store.webhooks.find({}).sort({ _id: 1 }).toArray()).map(subscriberView) } }),
     }),
     defineRoute({
@@ -44,7 +45,7 @@ export function webhookRoutes(store: NotificationsStore, now: () => Date, nudge:
       roles: [...admins, 'auditor'],
       params: z.object({ id: identifier }),
       query: z.object({ status: z.enum(['pending', 'delivered', 'dead']).optional() }),
-      responses: { 200: { description: 'The deliveries, newest first' }, 404: { description: 'No such subscriber' } },
+      responses: { 200: { description: 'The deliveries, newest first', schema: z.object({ subscriberId: z.string(), items: z.array(webhookDeliverySchema) }) }, 404: { description: 'No such subscriber' } },
       handler: async ({ params, query }) => {
         if (!(await store.webhooks.findOne({ _id: params.id }, { projection: { _id: 1 } }))) throw new NotFoundError('webhook', params.id, 'id');
         const docs = await store.webhookDeliveries.find({ subscriberId: params.id, ...(query.status ? { status: query.status } : {}) }).sort({ createdAt: -1 }).limit(500).toArray();
@@ -58,7 +59,7 @@ export function webhookRoutes(store: NotificationsStore, now: () => Date, nudge:
       tags: ['webhooks'],
       roles: admins,
       params: z.object({ id: identifier }),
-      responses: { 202: { description: 'Queued again' }, 404: { description: 'No such delivery' }, 409: { description: 'Not parked' } },
+      responses: { 202: { description: 'Queued again', schema: z.object({ id: z.string(), status: z.literal('pending') }) }, 404: { description: 'No such delivery' }, 409: { description: 'Not parked' } },
       handler: async ({ params }) => {
         const doc = await store.webhookDeliveries.findOne({ _id: params.id }, { projection: { status: 1 } });
         if (!doc) throw new NotFoundError('webhook delivery', params.id, 'id');
