@@ -1,5 +1,5 @@
 import type { FailureCategory } from '@aftersales/contracts';
-import type { AllocationEntry, CaseAllocation, CaseLine, ClosedCase, CostCentre, CostRules, EntitlementSnapshot, FailureClassification } from './cost-allocation';
+import type { AllocationEntry, CaseAllocation, CaseLine, ClosedCase, CostCentre, CostRules, EntitlementSnapshot, FailureClassification, LineKind } from './cost-allocation';
 
 /**
  * Turns what spares knows of a closed case (its entitlement frozen at registration, the work
@@ -138,8 +138,8 @@ export function analysisAdjustments(entries: readonly AllocationEntry[], partNum
     const reason = `failure analysis of ${partNumber}: ${move.why}`;
     const payerId = move.costCentre === 'customer' ? payers.customerId : payers.salesCentreId;
     return [
-      { caseId, lineId: `${lineId}#analysis`, closedAt: analysedAt, costCentre: 'factory' as const, payerId: payers.factoryId, amountCents: -amountCents, reason },
-      { caseId, lineId: `${lineId}#analysis`, closedAt: analysedAt, costCentre: move.costCentre, payerId, amountCents, reason },
+      { caseId, lineId: `${lineId}#analysis`, kind: 'part' as const, closedAt: analysedAt, costCentre: 'factory' as const, payerId: payers.factoryId, amountCents: -amountCents, reason },
+      { caseId, lineId: `${lineId}#analysis`, kind: 'part' as const, closedAt: analysedAt, costCentre: move.costCentre, payerId, amountCents, reason },
     ];
   });
 }
@@ -155,17 +155,18 @@ export const baseLineId = (lineId: string) => lineId.split('#')[0]!;
  */
 export function decisionAdjustments(entries: readonly AllocationEntry[], target: CaseAllocation, decidedAt: string, tag: string, reason: string): AllocationEntry[] {
   const key = (lineId: string, centre: CostCentre) => `${lineId}|${centre}`;
-  const net = new Map<string, { lineId: string; costCentre: CostCentre; payerId: string | null; amountCents: number }>();
-  const add = (lineId: string, costCentre: CostCentre, payerId: string | null, amountCents: number) => {
+  const net = new Map<string, { lineId: string; kind: LineKind | undefined; costCentre: CostCentre; payerId: string | null; amountCents: number }>();
+  const add = (lineId: string, kind: LineKind | undefined, costCentre: CostCentre, payerId: string | null, amountCents: number) => {
     const k = key(lineId, costCentre);
-    const row = net.get(k) ?? { lineId, costCentre, payerId, amountCents: 0 };
+    const row = net.get(k) ?? { lineId, kind, costCentre, payerId, amountCents: 0 };
+    row.kind ??= kind;
     row.amountCents += amountCents;
     if (payerId !== null) row.payerId = payerId;
     net.set(k, row);
   };
-  for (const e of entries) add(baseLineId(e.lineId), e.costCentre, e.payerId, -e.amountCents);
-  for (const line of target.lines) for (const s of line.shares) add(line.lineId, s.costCentre, s.payerId, s.amountCents);
+  for (const e of entries) add(baseLineId(e.lineId), e.kind, e.costCentre, e.payerId, -e.amountCents);
+  for (const line of target.lines) for (const s of line.shares) add(line.lineId, line.kind, s.costCentre, s.payerId, s.amountCents);
   return [...net.values()]
     .filter((r) => r.amountCents !== 0)
-    .map((r) => ({ caseId: target.caseId, lineId: `${r.lineId}#${tag}`, closedAt: decidedAt, costCentre: r.costCentre, payerId: r.payerId, amountCents: r.amountCents, reason }));
+    .map((r) => ({ caseId: target.caseId, lineId: `${r.lineId}#${tag}`, ...(r.kind ? { kind: r.kind } : {}), closedAt: decidedAt, costCentre: r.costCentre, payerId: r.payerId, amountCents: r.amountCents, reason }));
 }

@@ -96,8 +96,8 @@ describe('analysisAdjustments', () => {
 
   it('moves the analysed part from the factory to the sales centre for wear, booked on the analysis date', () => {
     expect(analysisAdjustments(charged, 'P-LENS-B', 'wear', '2026-12-10T08:00:00.000Z', payers)).toEqual([
-      { caseId: 'SR-1', lineId: 'part-1-P-LENS-B#analysis', closedAt: '2026-12-10T08:00:00.000Z', costCentre: 'factory', payerId: 'F', amountCents: -21_000, reason: 'failure analysis of P-LENS-B: wear, not a quality failure' },
-      { caseId: 'SR-1', lineId: 'part-1-P-LENS-B#analysis', closedAt: '2026-12-10T08:00:00.000Z', costCentre: 'sales-centre', payerId: 'SC', amountCents: 21_000, reason: 'failure analysis of P-LENS-B: wear, not a quality failure' },
+      { caseId: 'SR-1', lineId: 'part-1-P-LENS-B#analysis', kind: 'part', closedAt: '2026-12-10T08:00:00.000Z', costCentre: 'factory', payerId: 'F', amountCents: -21_000, reason: 'failure analysis of P-LENS-B: wear, not a quality failure' },
+      { caseId: 'SR-1', lineId: 'part-1-P-LENS-B#analysis', kind: 'part', closedAt: '2026-12-10T08:00:00.000Z', costCentre: 'sales-centre', payerId: 'SC', amountCents: 21_000, reason: 'failure analysis of P-LENS-B: wear, not a quality failure' },
     ]);
   });
 

@@ -236,6 +236,8 @@ export function allocateCaseCost(closed: ClosedCase, goodwillRules: readonly Goo
 export interface AllocationEntry {
   caseId: string;
   lineId: string;
+  /** What the line is; absent on entries stored before entries carried it (see kindOfLine). */
+  kind?: LineKind;
   closedAt: string;
   costCentre: CostCentre;
   payerId: string | null;
@@ -245,7 +247,7 @@ export interface AllocationEntry {
 
 export function allocationEntries(allocation: CaseAllocation): AllocationEntry[] {
   return allocation.lines.flatMap((l) =>
-    l.shares.map((s) => ({ caseId: allocation.caseId, lineId: l.lineId, closedAt: allocation.closedAt, costCentre: s.costCentre, payerId: s.payerId, amountCents: s.amountCents, reason: s.reason })),
+    l.shares.map((s) => ({ caseId: allocation.caseId, lineId: l.lineId, kind: l.kind, closedAt: allocation.closedAt, costCentre: s.costCentre, payerId: s.payerId, amountCents: s.amountCents, reason: s.reason })),
   );
 }
 

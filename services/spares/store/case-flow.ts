@@ -5,6 +5,7 @@ import type { CaseCostRules } from '../domain/managed-rules';
 import { analysisAdjustments, classificationOf, closedCaseFrom, decisionAdjustments, decisionInForce, type FailureReviewFact } from '../domain/case-cost';
 import { returnDueAt, type ReturnPolicy } from '../domain/returns';
 import type { ConsumptionDoc, DefectiveReturnDoc, SparesStore, UnitClaimDoc, WorkOrderDoc } from './collections';
+import { createCaseCostPublisher } from './case-cost-revisions';
 import { withEvent, type Cause, type EventContext } from './events';
 import type { SparesModels } from './models';
 import { loadPriceList, unitCostCents } from './prices';
@@ -22,6 +23,9 @@ export interface CaseFlowOptions {
 export function createCaseFlow(store: SparesStore, models: SparesModels, book: ReservationBook, ctx: EventContext, log: Logger, options: CaseFlowOptions) {
   // A case is split by the rules in force when it closed: a later change never re-splits a closed case.
   const costRulesAt = options.costRulesAt ?? (async () => ({ ...DEFAULT_COST_RULES, goodwill: [...DEFAULT_GOODWILL_RULES] }));
+  const costRevisions = createCaseCostPublisher(store, ctx);
+  /** What an allocation is priced in when its entries do not say (stored before they carried it). */
+  const currencyOfList = async () => (await loadPriceList(store))?.currency ?? fallbackCurrency;
   const consuming = createKeyLocks(store.locks, { what: 'work order consumption', now: () => ctx.now(), leaseMs: 60_000 });
   /** CaseFlow.consume, holding the work order's lock. */
   async function consumeHeld(workOrder: WorkOrderDoc, completion: NonNullable<WorkOrderDoc['completion']>, machineSerial: string, eventId: string, cause: Cause): Promise<ConsumptionDoc> {
@@ -132,15 +136,19 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
      * what the new decision makes each cost centre pay, as entries on the review's date. A case
      * not charged yet takes the review when it is (allocate reads the decision in force).
      */
-    async applyReview(requestId: string, review: FailureReviewFact): Promise<number> {
+    async applyReview(requestId: string, review: FailureReviewFact, publish = true): Promise<number> {
       const caseDoc = await store.cases.findOne({ _id: requestId });
       if (caseDoc?.status !== 'closed' || !caseDoc.chargedCase) return 0;
       const rules = await costRulesAt(new Date(caseDoc.chargedCase.closedAt));
       const target = allocateCaseCost({ ...caseDoc.chargedCase, classification: classificationOf(review) }, rules.goodwill, rules);
-      const entries = (await store.allocations.find({ caseId: requestId }).toArray()).map((e) => ({ ...e, closedAt: new Date(e.closedAt).toISOString() }));
+      const stored = await store.allocations.find({ caseId: requestId }).toArray();
+      const currency = stored.find((e) => e.currency)?.currency ?? (await currencyOfList());
+      const entries = stored.map((e) => ({ ...e, closedAt: new Date(e.closedAt).toISOString() }));
       const adjustments = decisionAdjustments(entries, target, review.decidedAt, `review-${review.revision}`, `failure decision reviewed by ${review.decidedBy}: ${review.category}`);
-      for (const e of adjustments) await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
+      for (const e of adjustments) await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt), currency }));
       if (adjustments.length > 0) log.info({ serviceRequestId: requestId, revision: review.revision, category: review.category }, 'failure decision review moved the case\'s cost');
+      // Published even when nothing moved now: a retry after a crash publishes what the crash left unpublished.
+      if (publish) await costRevisions.publish(requestId, caseDoc.chargedCase, currency);
       return adjustments.length;
     },
 
@@ -207,8 +215,10 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       const consumption = workOrderId ? await store.consumptions.findOne({ _id: workOrderId }) : null;
       const list = await loadPriceList(store);
       const parts = [];
+      const partCurrencies: string[] = [];
       for (const line of consumption?.lines ?? []) {
         const part = await models.parts.findById(line.partNumber).lean();
+        if (part?.currency) partCurrencies.push(part.currency);
         parts.push({ partNumber: line.partNumber, quantity: line.quantity, unitCostCents: await unitCostCents(store, models.parts, list, line.partNumber), consumable: part?.consumable ?? false, category: part?.category ?? null });
       }
       const completion = workOrder?.completion ?? null;
@@ -234,19 +244,23 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       const rules = await costRulesAt(new Date(closedCase.closedAt));
       const allocation = allocateCaseCost(closedCase, rules.goodwill, rules);
       const entries = allocationEntries(allocation);
+      // The price list's currency; without a list, the catalogue's of the parts used (as supplier claims read it).
+      const currency = list?.currency ?? partCurrencies[0] ?? fallbackCurrency;
       for (const e of entries) {
-        await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
+        await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt), currency }));
       }
       await store.cases.updateOne({ _id: requestId }, { $set: { status: 'closed', closedAt, chargedCase: closedCase } });
       // A review recorded while this ran found the case not charged yet: it applies now.
       const later = await this.failureReviews(requestId);
-      if (later.length > reviews.length) await this.applyReview(requestId, later[later.length - 1]!);
+      if (later.length > reviews.length) await this.applyReview(requestId, later[later.length - 1]!, false);
       log.info({ serviceRequestId: requestId, totals: allocation.totals }, 'case cost allocated');
       // Parts analysed before the case closed: their findings apply now.
       for (const ret of await store.returns.find({ requestId }).toArray()) {
         const analysis = await store.returnAnalyses.findOne({ _id: ret._id });
-        if (analysis) await this.adjustForAnalysis(requestId, ret.partNumber, analysis.finding, analysis.analysedAt);
+        if (analysis) await this.adjustForAnalysis(requestId, ret.partNumber, analysis.finding, analysis.analysedAt, false);
       }
+      // One revision for the charge and whatever reviews and analyses it took in.
+      await costRevisions.publish(requestId, closedCase, currency);
       return entries.length;
     },
 
@@ -255,7 +269,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
      * the customer), as adjusting entries on the analysis date. Before the case is charged there
      * is nothing to move; allocation applies the finding then.
      */
-    async adjustForAnalysis(requestId: string, partNumber: string, finding: string, analysedAt: Date): Promise<number> {
+    async adjustForAnalysis(requestId: string, partNumber: string, finding: string, analysedAt: Date, publish = true): Promise<number> {
       const entries = await store.allocations.find({ caseId: requestId }).toArray();
       if (entries.length === 0) return 0;
       const caseDoc = await store.cases.findOne({ _id: requestId });
@@ -267,14 +281,19 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         { factoryId: options.factoryId, salesCentreId: options.salesCentreId, customerId: caseDoc?.customerId ?? 'unknown' },
         (await costRulesAt(new Date(entries[0]!.closedAt))).misuseInWarrantyPayer,
       );
+      const currency = entries.find((e) => e.currency)?.currency ?? (await currencyOfList());
       for (const e of adjustments) {
-        await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt) }));
+        await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt), currency }));
       }
       if (adjustments.length > 0) log.info({ serviceRequestId: requestId, partNumber, finding }, 'failure analysis moved a part\'s cost');
+      if (publish && caseDoc?.chargedCase) await costRevisions.publish(requestId, caseDoc.chargedCase, currency);
       return adjustments.length;
     },
   };
 }
+
+/** The currency of a case priced from neither a price list nor a catalogue part (amounts are then 0); as supplier claims fall back. */
+const fallbackCurrency = 'EUR';
 
 function samePartsUsed(consumption: ConsumptionDoc, used: { partNumber: string; quantity: number }[]): boolean {
   const sum = (pairs: { partNumber: string; quantity: number }[]) => {

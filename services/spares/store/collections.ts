@@ -1,7 +1,8 @@
 import type { Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
-import type { OutboxFields } from '@aftersales/platform';
+import { indexedOutbox, type OutboxFields } from '@aftersales/platform';
 import type { FailureCategory } from '@aftersales/contracts';
+import type { CaseCostLine } from '../domain/case-cost-revision';
 import type { AllocationEntry, ClosedCase } from '../domain/cost-allocation';
 import type { PriceList } from '../domain/pricing';
 import type { LocationKind } from '../domain/stock';
@@ -296,6 +297,18 @@ export interface ReturnChaseDoc extends OutboxFields {
 export interface AllocationEntryDoc extends Omit<AllocationEntry, 'closedAt'> {
   _id: string; // case|line|cost centre
   closedAt: Date;
+  /** ISO 4217 code of the amount; absent on entries stored before entries carried it. */
+  currency?: string;
+}
+
+/** One published revision of a case's allocation (case-cost.allocated), inserted once with its event. */
+export interface CaseCostRevisionDoc extends OutboxFields {
+  _id: string; // request|revision
+  requestId: string;
+  revision: number;
+  allocatedAt: Date;
+  currency: string;
+  lines: CaseCostLine[];
 }
 
 export interface RedFlagDoc {
@@ -337,12 +350,13 @@ export function createSparesStore(connection: Connection) {
     approvalRequests: c<ApprovalRequestDoc>('approvalRequests'),
     returnChases: c<ReturnChaseDoc>('returnChases'),
     allocations: c<AllocationEntryDoc>('costAllocations'),
+    caseCostRevisions: c<CaseCostRevisionDoc>('caseCostRevisions'),
     redFlags: c<RedFlagDoc>('redFlags'),
   };
   return {
     ...store,
     /** Documents the outbox relay publishes from. */
-    outboxCollections: [store.reservations, store.reservationEnds, store.backorders, store.consumptions, store.returnAnalyses, store.failureReviews, store.quotes, store.quoteAnswers, store.requisitionDecisions, store.approvalRequests, store.returnChases] as unknown as Collection<Document>[],
+    outboxCollections: [store.reservations, store.reservationEnds, store.backorders, store.consumptions, store.returnAnalyses, store.failureReviews, store.quotes, store.quoteAnswers, store.requisitionDecisions, store.approvalRequests, store.returnChases, indexedOutbox(store.caseCostRevisions)] as unknown as Collection<Document>[],
     async init(): Promise<void> {
       await Promise.all([
         store.receipts.createIndex({ partNumber: 1, locationId: 1 }),

@@ -108,7 +108,7 @@ async function loadDemoCharges(store: SparesStore, loadedAt: Date): Promise<void
   ];
   for (const closed of cases) {
     for (const e of allocationEntries(allocateCaseCost(closed))) {
-      await store.allocations.updateOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}` }, { $setOnInsert: { ...e, closedAt: new Date(e.closedAt) } }, { upsert: true });
+      await store.allocations.updateOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}` }, { $setOnInsert: { ...e, closedAt: new Date(e.closedAt), currency: 'EUR' } }, { upsert: true });
     }
   }
 }

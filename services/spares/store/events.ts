@@ -7,6 +7,8 @@ export interface EventContext {
   /** The topic's name in this deployment (namespaced in tests). */
   topic(name: string): string;
   now(): Date;
+  /** Wakes the outbox relay after a write (the platform's); without it the relay's poll finds the event. */
+  nudgeOutbox?(): void;
 }
 
 export interface Cause {
