@@ -23,6 +23,26 @@ function toJsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): unkn
   return z.toJSONSchema(schema, { io, unrepresentable: 'any', override: documentTrim });
 }
 
+/**
+ * A recursive schema (z.lazy) converts with its definitions under its own `$defs`, referred to as
+ * `#/$defs/...`; inside an OpenAPI document such a reference resolves against the document's root
+ * and names nothing. Moves them to components.schemas under a name unique in the document and
+ * points the references there.
+ */
+function hoistDefinitions(schema: unknown, components: Record<string, unknown>): unknown {
+  const { $defs, ...rest } = schema as { $defs?: Record<string, unknown> };
+  if (!$defs) return schema;
+  const renamed = new Map<string, string>();
+  for (const name of Object.keys($defs)) renamed.set(`#/$defs/${name}`, `#/components/schemas/Schema${Object.keys(components).length + renamed.size + 1}`);
+  const rewrite = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rewrite);
+    if (value === null || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, key === '$ref' && typeof inner === 'string' ? (renamed.get(inner) ?? inner) : rewrite(inner)]));
+  };
+  for (const [name, definition] of Object.entries($defs)) components[renamed.get(`#/$defs/${name}`)!.slice('#/components/schemas/'.length)] = rewrite(definition);
+  return rewrite(rest);
+}
+
 function openApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
@@ -69,13 +89,13 @@ function platformFailures(route: RouteSpec): Record<string, unknown> {
  * A response's content: its JSON schema; a raw document's media type (a PDF as binary, text as a
  * string; an event stream's frames are not JSON either); the error body for a failure without one.
  */
-function responseContent(status: number, response: ResponseSpec): { content?: Record<string, unknown> } {
+function responseContent(status: number, response: ResponseSpec, components: Record<string, unknown>): { content?: Record<string, unknown> } {
   if (response.contentType) {
     const binary = !/^text\//.test(response.contentType) && !/json|xml/.test(response.contentType);
-    const schema = response.schema ? toJsonSchema(response.schema, 'output') : binary ? { type: 'string', contentMediaType: response.contentType } : { type: 'string' };
+    const schema = response.schema ? hoistDefinitions(toJsonSchema(response.schema, 'output'), components) : binary ? { type: 'string', contentMediaType: response.contentType } : { type: 'string' };
     return { content: { [response.contentType]: { schema } } };
   }
-  if (response.schema) return { content: { 'application/json': { schema: toJsonSchema(response.schema, 'output') } } };
+  if (response.schema) return { content: { 'application/json': { schema: hoistDefinitions(toJsonSchema(response.schema, 'output'), components) } } };
   return status >= 400 ? { content: errorContent } : {};
 }
 
@@ -93,6 +113,7 @@ function pathParameters(route: RouteSpec): unknown[] {
 export function buildOpenApi(info: { title: string; version: string; description?: string }, routes: RouteSpec[]) {
   const paths: Record<string, Record<string, unknown>> = {};
   const operationIds = new Set<string>();
+  const schemas: Record<string, unknown> = {};
   for (const route of routes) {
     const parameters: unknown[] = pathParameters(route);
     if (route.query) {
@@ -109,7 +130,7 @@ export function buildOpenApi(info: { title: string; version: string; description
     for (const [status, response] of Object.entries(route.responses)) {
       responses[status] = {
         description: response.description,
-        ...responseContent(Number(status), response),
+        ...responseContent(Number(status), response, schemas),
         ...(response.links ? { links: response.links } : {}),
       };
     }
@@ -124,14 +145,14 @@ export function buildOpenApi(info: { title: string; version: string; description
       ...(route.tags ? { tags: route.tags } : {}),
       ...(route.roles === 'public' ? { security: [] } : { 'x-roles': route.roles }),
       parameters,
-      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: toJsonSchema(route.body), ...(route.example !== undefined ? { example: route.example } : {}) } } } } : {}),
+      ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: hoistDefinitions(toJsonSchema(route.body), schemas), ...(route.example !== undefined ? { example: route.example } : {}) } } } } : {}),
       responses,
     };
   }
   return {
     openapi: '3.1.0',
     info,
-    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    components: { ...(Object.keys(schemas).length ? { schemas } : {}), securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
     security: [{ bearer: [] }],
     paths,
   };

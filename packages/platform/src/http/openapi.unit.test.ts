@@ -62,4 +62,17 @@ describe('buildOpenApi', () => {
     expect(responses['204']!.content).toBeUndefined();
     expect(Object.keys(responses['422']!.content!)).toEqual(['application/json']);
   });
+
+  it('moves a recursive schema\'s definitions to components, so its references resolve inside the document', () => {
+    type Node = { name: string; children: Node[] };
+    const node: z.ZodType<Node> = z.object({ name: z.string(), children: z.array(z.lazy(() => node)) });
+    const tree = buildOpenApi(info, [defineRoute({ method: 'get', path: '/v1/trees', roles: ['manager'], summary: 'A tree', responses: { 200: { description: 'The tree', schema: z.object({ root: node }) } }, handler })]);
+    const schema = operation(tree, '/v1/trees', 'get').responses['200']!.content!['application/json']!.schema;
+    const text = JSON.stringify(schema);
+    expect(text).not.toContain('#/$defs/');
+    expect(schema.$defs).toBeUndefined();
+    const refs = [...JSON.stringify(tree).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]!);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const name of refs) expect((tree.components as { schemas?: Record<string, unknown> }).schemas?.[name], name).toBeDefined();
+  });
 });
