@@ -65,6 +65,40 @@ describe('service-request steps over HTTP', () => {
     expect(mine.map((e) => e.type)).toEqual(expect.arrayContaining(['service-request.registered', 'service-request.screened', 'service-request.dispatch-requested', 'service-request.closed']));
     const closed = mine.find((e) => e.type === 'service-request.closed') as unknown as { data: { firstTimeFix: boolean } };
     expect(closed.data.firstTimeFix).toBe(false);
+    // Reporting's facts: the customer's class at registration (CUST-0001 is a key account), and the survey once.
+    const registeredEvent = mine.find((e) => e.type === 'service-request.registered') as unknown as { data: { customerClass?: string } };
+    expect(registeredEvent.data.customerClass).toBe('key_account');
+    const surveyed = await eventually('the survey on Kafka', async () => {
+      const all = await readTopic(stack.kafkaBrokers, `${ns}.intake.service-requests.v1`, { atLeast: mine.length });
+      const found = all.map((m) => ({ key: m.key, event: JSON.parse(m.value) as { type: string; subject: string; data: Record<string, unknown> } })).filter((m) => m.event.subject === id && m.event.type === 'service-request.surveyed');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(surveyed).toHaveLength(1);
+    expect(surveyed[0]!.key).toBe(id);
+    expect(validateEvent(surveyed[0]!.event)).toMatchObject({ ok: true });
+    expect(surveyed[0]!.event.data).toMatchObject({ requestId: id, customerId: 'CUST-0001', score: 5, comment: 'good' });
+    expect(Math.abs(Date.parse(surveyed[0]!.event.data.answeredAt as string) - Date.now())).toBeLessThan(5 * 60_000);
+  });
+
+  it('the installed base reaches Kafka: each machine the demo data loaded, and one added over the API, as machine.registered', async () => {
+    const serial = `SN-E2E-${randomUUID().slice(0, 8)}`;
+    const installDate = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const created = await api(intake(), 'POST', '/v1/machines', { token: bed.token('agent'), body: { serialNumber: serial, customerId: 'CUST-0002', siteId: 'CUST-0002-S1', model: 'PB-1303', productLine: 'press-brake', installDate } });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // A second add of the serial is refused and announces nothing more.
+    expect((await api(intake(), 'POST', '/v1/machines', { token: bed.token('agent'), body: { serialNumber: serial, customerId: 'CUST-0002', model: 'PB-1303', productLine: 'press-brake' } })).status).toBe(409);
+    type Registered = { key: string | null; event: { type: string; subject: string; data: Record<string, unknown> } };
+    const registered = await eventually('the machines on Kafka', async () => {
+      const all: Registered[] = (await readTopic(stack.kafkaBrokers, `${ns}.intake.machines.v1`, { atLeast: 5 })).map((m) => ({ key: m.key, event: JSON.parse(m.value) as Registered['event'] }));
+      return all.some((m) => m.event.subject === serial) ? all : undefined;
+    });
+    for (const m of registered) expect(validateEvent(m.event)).toMatchObject({ ok: true });
+    expect(registered.every((m) => m.event.type === 'machine.registered' && m.key === m.event.data.serialNumber)).toBe(true);
+    const serials = registered.map((m) => m.event.data.serialNumber);
+    expect(serials.filter((s) => s === serial)).toHaveLength(1);
+    expect(serials).toEqual(expect.arrayContaining(['SN-0001', 'SN-0001-LS', 'SN-0002', 'SN-0003']));
+    expect(registered.find((m) => m.key === serial)!.event.data).toMatchObject({ customerId: 'CUST-0002', siteId: 'CUST-0002-S1', model: 'PB-1303', productLine: 'press-brake', installedAt: installDate, dealerId: 'DLR-0001' });
+    expect(registered.find((m) => m.key === 'SN-0001')!.event.data).toMatchObject({ customerId: 'CUST-0001', siteId: 'CUST-0001-S1', model: 'FL-3015', dealerId: null });
   });
 
   it("applies dispatch's work-order facts from Kafka once each, and the machine's history gains the repair", async () => {
