@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent, type EventKey } from '@aftersales/contracts';
 import { createEventProducer, createKafka, type EventProducer } from '@aftersales/platform';
 import { startTopicReader, testLogger, type ReadMessage, type TopicReader } from '@aftersales/platform/testing';
+import { withMongo } from './support/mongo';
 import { api, tokenFor } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
@@ -277,6 +278,12 @@ describe('spares end to end', () => {
     });
     expect(new Set(charged.map((e) => e.costCentre))).toEqual(new Set(['factory']));
     const total = charged.reduce((sum, e) => sum + e.amountCents, 0);
+    // Reporting's fact: revision 1, every line the factory's, in the price list's currency (no parts: labour and travel, each kind its line id).
+    const allocated = (revision: number) => eventsOf('case-cost.allocated', (d) => d.requestId === 'SR-FD' && d.revision === revision);
+    const [first] = await reader.waitFor(1, 'case-cost.allocated revision 1', allocated(1));
+    const firstData = JSON.parse(first!.value).data as { currency: string; lines: { lineId: string; kind: string; costCentre: string; amountCents: number; inWarranty: boolean }[] };
+    expect(firstData.currency).toBe('EUR');
+    expect(firstData.lines.map((l) => [l.lineId, l.kind, l.costCentre, l.amountCents, l.inWarranty]).sort()).toEqual(charged.map((e) => [e.lineId, e.lineId, 'factory', e.amountCents, true]).sort());
     const quality = await tokenFor('quality', 'qe-7');
 
     const before = await ok('GET', '/v1/cases/SR-FD/failure-decision', finance, undefined, 200);
@@ -291,11 +298,19 @@ describe('spares end to end', () => {
     const net = (centre: string) => after.filter((e) => e.costCentre === centre).reduce((sum, e) => sum + e.amountCents, 0);
     expect([net('factory'), net('sales-centre'), net('customer')]).toEqual([0, 0, total]);
     expect(after.filter((e) => e.lineId.endsWith('#review-1')).length).toBeGreaterThan(0);
+    // The review that moved the cost is revision 2: every line the customer's now, still in warranty.
+    const [second] = await reader.waitFor(1, 'case-cost.allocated revision 2', allocated(2));
+    const secondData = JSON.parse(second!.value).data as typeof firstData;
+    expect(secondData.lines.map((l) => [l.costCentre, l.inWarranty])).toEqual(firstData.lines.map(() => ['customer', true]));
+    expect(secondData.lines.reduce((sum, l) => sum + l.amountCents, 0)).toBe(total);
 
     // Confirming it books nothing more; a second reviewer is revision 2.
     const confirmed = await ok('POST', '/v1/cases/SR-FD/failure-decision/reviews', quality, { category: 'misuse', reason: 'confirmed at the lab' }, 201);
     expect(confirmed.review).toMatchObject({ revision: 2, outcome: 'confirmed', previousCategory: 'misuse' });
     expect(((await ok('GET', '/v1/cost-allocation?caseId=SR-FD', finance, undefined, 200)).entries as unknown[]).length).toBe(after.length);
+    // ...and publishes no revision: the allocation did not change (stored before the answer, so absent now is absent).
+    const revisions = await withMongo(bed.stack.mongoUrl, (client) => client.db(`${bed.ns}_spares`).collection('caseCostRevisions').find({ requestId: 'SR-FD' }).project({ revision: 1 }).toArray());
+    expect(revisions.map((r) => r.revision as number).sort()).toEqual([1, 2]);
 
     const unknown = await call('POST', '/v1/cases/SR-NONE/failure-decision/reviews', quality, { category: 'wear', reason: 'x' });
     expect([unknown.status, unknown.body.error?.field]).toEqual([404, 'requestId']);
