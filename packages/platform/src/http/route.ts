@@ -76,11 +76,11 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   roles: readonly Role[] | 'public';
   body?: z.ZodType<B>;
   /**
-   * A request body that works, documented as the media type's example (Schemathesis's examples
-   * phase sends it). A zod `.meta({ examples: [...] })` on the body schema is carried too, inside
-   * the JSON Schema.
+   * A request body that works, as JSON (before the schema's transforms), documented as the media
+   * type's example: Schemathesis's examples phase sends it. A zod `.meta({ examples: [...] })` on
+   * the body schema is carried too, inside the JSON Schema.
    */
-  example?: B;
+  example?: unknown;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   /** Request headers the operation reads, documented as parameters. */
