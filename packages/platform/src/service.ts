@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, Connection as TemporalConnection } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Admin, Kafka } from 'kafkajs';
@@ -6,6 +7,7 @@ import type { Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
 import { deadLetterTopic, namespacedTopic, type EventKey } from '@aftersales/contracts';
 import { loadServiceConfig, namespaced, type ServiceConfig } from './config';
+import { createDependencyHealth } from './dependency-health';
 import { createHttpApp, type HealthWarning } from './http/app';
 import type { RouteSpec } from './http/route';
 import { createKafka, describeKafka, ensureTopics } from './kafka/client';
@@ -99,6 +101,8 @@ export async function startService(
   const runsWorker = config.PROCESS_ROLE !== 'api';
   const ns = config.PLATFORM_NAMESPACE;
   const stops: (() => Promise<unknown>)[] = [];
+  // Periodic jobs stop with the consumers, before the relay's last flush: they may store events.
+  const taskStops: (() => Promise<unknown>)[] = [];
 
   // Only a worker loads the SDK's native bridge; an API process stays on the pure-JS client.
   const temporalWorkers = runsWorker ? await import('./temporal/worker') : null;
@@ -202,13 +206,28 @@ export async function startService(
       tick();
       const timer = setInterval(tick, task.everyMs);
       timer.unref();
-      stops.push(async () => {
+      taskStops.push(async () => {
         clearInterval(timer);
         await running;
       });
     }
   }
 
+  // Back-pressure: writes are refused with 503 while the database is unreachable. A broker outage
+  // refuses nothing: every write leaves its events in the database's outbox, which the relay
+  // publishes once the broker is back (kept, not lost). Temporal is not gated here: most writes do
+  // not touch it (a request's workflow is started by a consumer, later), and those that start,
+  // signal or update a workflow answer 503 themselves when it is down (and any gRPC outage that
+  // reaches the app is mapped to 503).
+  const database = 'the database';
+  const health = createDependencyHealth({
+    probes: { [database]: () => mongo.db!.admin().command({ ping: 1 }) },
+    logger,
+    everyMs: 1_000,
+    timeoutMs: 2_000,
+  });
+  if (runsApi) health.start();
+  let draining = false;
   const probeKafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${definition.name}-probe`, logger, retries: 0, security: kafkaTls });
   // A worker serves no routes but answers /healthz and /readyz (consumers running) for its probes.
   const app = createHttpApp({
@@ -226,6 +245,14 @@ export async function startService(
     },
     bodyLimit: config.HTTP_BODY_LIMIT,
     metrics,
+    refuseWritesFor: () => health.down()[0] ?? null,
+    onOutage: (dependency) => {
+      if (dependency !== database) return;
+      // Refuse the next writes at once, and look again now: an ECONNREFUSED may have come from elsewhere.
+      health.markDown(dependency, 'a request met the outage');
+      void health.probeAll();
+    },
+    draining: () => draining,
     ...(parts.healthWarnings ? { healthWarnings: parts.healthWarnings } : {}),
     readiness: [
       { name: 'mongo', check: () => pingMongo(mongo) },
@@ -240,6 +267,17 @@ export async function startService(
     const s = app.listen(config.port, config.HOST, () => resolve(s));
     s.once('error', reject);
   });
+  // In-flight requests, so a shutdown waits for them (and only them).
+  let inFlight = 0;
+  let allAnswered: (() => void) | null = null;
+  server.on('request', (_req, res) => {
+    inFlight++;
+    res.once('close', () => {
+      inFlight--;
+      if (draining) server.closeIdleConnections();
+      if (inFlight === 0) allAnswered?.();
+    });
+  });
   const url = `http://${config.HOST}:${config.port}`;
   logger.info({ role: config.PROCESS_ROLE, url, db: config.mongoDb, namespace: ns || undefined }, `${definition.name} started`);
 
@@ -247,23 +285,66 @@ export async function startService(
   return {
     platform,
     url,
+    /**
+     * Drains, then closes: no new connection or request is taken (a request arriving on an open
+     * connection is answered 503), in-flight requests finish (up to httpGraceMs, then their
+     * connections are closed), the Temporal workers let running activities finish or hand them back
+     * (their grace time, worker.ts), consumers commit what they applied and leave the group, the
+     * relay publishes what is due once more, and only then the connections close.
+     */
     async stop() {
       if (stopped) return;
       stopped = true;
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const consumer of consumers) await consumer.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop'));
-      for (const w of workers) {
-        if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
-        await w.running.catch(() => undefined);
-        await w.connection.close();
+      draining = true;
+      const started = Date.now();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const httpDrained = (async () => {
+        const answered = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allAnswered = resolve));
+        const inTime = await Promise.race([answered.then(() => true), sleep(httpGraceMs, false, { ref: false })]);
+        if (!inTime) logger.warn({ inFlight }, `requests still open after ${httpGraceMs} ms (event streams?); closing their connections`);
+        server.closeAllConnections();
+        await closed;
+      })();
+      const consumersStopped = Promise.all([
+        ...consumers.map((consumer) => consumer.stop().catch((err: unknown) => logger.warn({ err }, 'consumer stop'))),
+        ...taskStops.map((stop) => stop().catch(() => undefined)),
+      ]);
+      // An in-flight request may wait on a workflow update, which needs the workers: they go after HTTP.
+      const workersStopped = httpDrained.then(() =>
+        Promise.all(
+          workers.map(async (w) => {
+            if (w.worker.getState() === 'RUNNING') w.worker.shutdown();
+            await w.running.catch(() => undefined);
+            await w.connection.close().catch(() => undefined);
+          }),
+        ),
+      );
+      await Promise.all([httpDrained, consumersStopped, workersStopped]);
+      if (relay) {
+        await relay.stop();
+        // What the last requests, activities and events stored leaves now; what cannot (broker down) stays in the outbox for the next start.
+        const flushed = await Promise.race([relay.drain(), sleep(relayFlushMs, null, { ref: false })]).catch((err: unknown) => {
+          logger.warn({ err }, 'outbox flush at shutdown failed; the events stay in the outbox');
+          return null;
+        });
+        if (flushed === null) logger.warn(`outbox flush did not finish within ${relayFlushMs} ms; the rest stays in the outbox`);
+        else logger.info({ published: flushed }, 'outbox flushed');
       }
-      await relay?.stop();
       await producer?.disconnect().catch(() => undefined);
+      health.stop();
       for (const stop of stops.reverse()) await stop().catch(() => undefined);
-      logger.info(`${definition.name} stopped`);
+      logger.info({ ms: Date.now() - started }, `${definition.name} stopped`);
     },
   };
 }
+
+/** How long a shutdown waits for in-flight HTTP requests before closing their connections. */
+const httpGraceMs = 10_000;
+/** How long a shutdown waits for the outbox relay's last pass. */
+const relayFlushMs = 5_000;
+/** The whole shutdown's bound; past it the process exits 1 (an orchestrator's default grace is 30 s). */
+const shutdownBoundMs = 28_000;
 
 function assertConsumers(consumers: EventConsumer[]): string {
   const down = consumers.filter((c) => !c.isRunning()).length;
@@ -285,9 +366,9 @@ export async function runServiceMain(definition: ServiceDefinition): Promise<voi
     service.platform.logger.info({ signal }, 'shutting down');
     // A connection that will not close must not keep a stopped service alive (and its port taken).
     setTimeout(() => {
-      service.platform.logger.error({ signal }, 'shutdown did not finish within 20 s; exiting');
+      service.platform.logger.error({ signal }, `shutdown did not finish within ${shutdownBoundMs} ms; exiting`);
       process.exit(1);
-    }, 20_000).unref();
+    }, shutdownBoundMs).unref();
     service.stop().then(
       () => process.exit(0),
       (err: unknown) => {

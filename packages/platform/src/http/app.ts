@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { verifyToken, type TokenSettings } from '../auth/tokens';
 import type { Principal } from '../auth/roles';
 import { DependencyUnavailableError, ForbiddenError, PlatformError, UnauthorizedError, ValidationError } from '../errors';
+import { isOutage } from '../kafka/failure-policy';
 import { withLogContext } from '../logger';
 import type { Metrics } from '../metrics';
 import { otelContext, startServerSpan } from '../tracing';
@@ -41,7 +42,21 @@ export interface HttpAppOptions {
   healthWarnings?: () => Promise<HealthWarning[]>;
   /** Served at /metrics; HTTP latency recorded by route template. */
   metrics?: Metrics;
+  /**
+   * Back-pressure: the dependency (e.g. 'the database') whose outage refuses writes now, or null.
+   * A write (POST/PUT/PATCH/DELETE) is then answered 503 with Retry-After before its handler runs,
+   * so nothing is half-done and no caller waits out a driver timeout.
+   */
+  refuseWritesFor?: () => string | null;
+  /** Told when a request met an outage (e.g. the driver could not reach the database), so the next write is refused at once. */
+  onOutage?: (dependency: string, error: unknown) => void;
+  /** True once the process is shutting down: a request that arrives then is answered 503 (in-flight ones finish). */
+  draining?: () => boolean;
 }
+
+/** Seconds a refused caller is told to wait (Retry-After): about a probe round plus a reconnect. */
+export const retryAfterSeconds = 5;
+const writeMethods = new Set(['post', 'put', 'patch', 'delete']);
 
 /** The field the first schema issue names, e.g. "contact.email" or "parts.P-1", and what is wrong with it. */
 export function firstIssue(error: z.ZodError): { path: string; message: string } {
@@ -121,6 +136,13 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
         ),
       );
     });
+    // Checked on arrival only: a request that came in before the shutdown began is served to the end.
+    if (options.draining?.() && req.path !== '/healthz') {
+      res.setHeader('connection', 'close');
+      res.setHeader('retry-after', String(retryAfterSeconds));
+      res.status(503).json(errorBody(new PlatformError(`${options.service} is shutting down; send the request again`, { status: 503, code: 'shutting_down', retriable: true })));
+      return;
+    }
     const run = () => withLogContext({ requestId, correlationId }, next);
     if (server) otelContext.with(server.context, run);
     else run();
@@ -171,6 +193,9 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     const querySchema = route.query instanceof z.ZodObject ? route.query.strict() : (route.query ?? z.strictObject({}));
     app[route.method](route.path, async (req: Request, res: Response) => {
       const principal = await authenticate(req, route, options.tokens);
+      // Before the body is even read: nothing is accepted that cannot be kept.
+      const down = writeMethods.has(route.method) ? (options.refuseWritesFor?.() ?? null) : null;
+      if (down) throw new DependencyUnavailableError(down);
       // A body sent as anything but JSON was never parsed: say so, rather than "body: required".
       if (route.body && req.headers['content-type'] !== undefined && !req.is('application/json')) {
         throw new PlatformError(`content-type: send the body as application/json, not ${req.headers['content-type']}`, { status: 415, code: 'unsupported_media_type', field: 'content-type' });
@@ -230,16 +255,20 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   // Every failure leaves as the same body; unknown errors are logged with their stack and answered 500.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const known = toPlatformError(error);
+    const outage = error instanceof PlatformError ? null : outageOf(error);
+    if (outage) options.onOutage?.(outage, error);
     if (known.status >= 500) logger.error({ err: error }, 'request failed');
-    if (known.retriable) res.setHeader('retry-after', '5');
+    if (known.retriable) res.setHeader('retry-after', String(retryAfterSeconds));
     res.status(known.status).json(errorBody(known));
   });
   return app;
 }
 
-function toPlatformError(error: unknown): PlatformError {
-  if (error instanceof PlatformError) return error;
-  const e = error as { type?: string; status?: number; message?: string; name?: string; code?: unknown };
+type ErrorLike = { type?: string; status?: number; message?: string; name?: string; code?: unknown };
+
+/** The dependency an unknown error says is unreachable, or null when it is no outage. */
+function outageOf(error: unknown): string | null {
+  const e = (error ?? {}) as ErrorLike;
   // The database is down or unreachable: nothing was accepted, and the caller may try again. The
   // driver mostly wraps this in its own errors, but a write on a socket the server just closed
   // surfaces as a plain Node socket error.
@@ -248,8 +277,21 @@ function toPlatformError(error: unknown): PlatformError {
     /buffering timed out|socket has been ended/.test(e.message ?? '') ||
     (typeof e.code === 'string' && ['EPIPE', 'ECONNRESET', 'ECONNREFUSED'].includes(e.code))
   ) {
-    return new DependencyUnavailableError('the database', error);
+    return 'the database';
   }
+  // Any other outage the consumers' failure policy knows (Temporal's gRPC UNAVAILABLE or
+  // DEADLINE_EXCEEDED, a retriable broker error) is a 503 the caller may retry, not a 500.
+  if (!isOutage(error)) return null;
+  if ((e.name ?? '').startsWith('KafkaJS')) return 'the broker';
+  if (e.name === 'ServiceError' || e.name === 'TransportError') return 'the workflow engine';
+  return 'the database';
+}
+
+function toPlatformError(error: unknown): PlatformError {
+  if (error instanceof PlatformError) return error;
+  const e = error as ErrorLike;
+  const outage = outageOf(error);
+  if (outage) return new DependencyUnavailableError(outage, error);
   if (e.type === 'entity.parse.failed') return new ValidationError('body', `body: not valid JSON (${e.message})`);
   if (e.type === 'entity.too.large') {
     return new PlatformError('body: request body is larger than the limit', { status: 413, code: 'too_large', field: 'body' });

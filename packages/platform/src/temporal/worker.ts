@@ -59,6 +59,9 @@ export async function createTemporalWorker(
     (ctx) => ({ inbound: { execute: (input, next) => withLogContext(ctx.info.workflowExecution ? { workflowId: ctx.info.workflowExecution.workflowId } : {}, () => next(input)) } }),
     ...(traceActivities ? [(ctx: Parameters<typeof withActivitySpans>[0]) => withActivitySpans(ctx)] : []),
   ];
-  const worker = await Worker.create({ connection, ...workerOptions, interceptors: { activity, workflowModules: workerOptions.workflowBundle ? [] : (workflowInterceptorModules ?? []) } });
+  // On shutdown, in-flight activities get a grace period to finish; after it they are cancelled and
+  // their attempt fails, so the server hands them to another worker (or this one after a restart).
+  // The force time bounds the whole shutdown, within the process's own exit bound (service.ts).
+  const worker = await Worker.create({ connection, shutdownGraceTime: '10s', shutdownForceTime: '15s', ...workerOptions, interceptors: { activity, workflowModules: workerOptions.workflowBundle ? [] : (workflowInterceptorModules ?? []) } });
   return { worker, connection };
 }
