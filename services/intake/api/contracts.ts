@@ -72,7 +72,7 @@ function routesAt(base: string, platform: Platform, models: IntakeModels, refere
       201: {
         description: 'The contract',
         schema: contractNowView,
-        links: { getContract: follow('get', ''), amend: follow('post', '/amendments'), renew: follow('post', '/renewals'), suspend: follow('post', '/suspensions'), terminate: follow('post', '/terminations') },
+        links: { getContract: follow('get', ''), amend: follow('post', '/amendments'), renew: follow('post', '/renewals'), suspend: follow('post', '/suspensions'), resume: follow('post', '/resumptions'), terminate: follow('post', '/terminations') },
       },
     },
     handler: async ({ body, principal }) => {

@@ -57,6 +57,12 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
     tags: ['customers'],
     roles: writers,
     body: customerBody,
+    example: {
+      name: 'Example Machining Co.',
+      class: 'standard',
+      contacts: [{ name: 'Wang Fang', phone: '+86 21 5555 0199', siteId: 'EXAMPLE-S1' }],
+      sites: [{ id: 'EXAMPLE-S1', name: 'Main plant', address: '1 Example Road', city: 'Shanghai', locationClass: 'provincial-capital', timeZone: 'Asia/Shanghai' }],
+    },
     responses: {
       201: {
         description: 'The customer',
@@ -67,6 +73,9 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
           listMachines: { operationId: 'getMachines', parameters: { customerId: '$response.body#/id' } },
           listRequests: { operationId: 'getServiceRequests', parameters: { customerId: '$response.body#/id' } },
           listContracts: { operationId: 'getServiceContracts', parameters: { customerId: '$response.body#/id' } },
+          scheduleVisits: { operationId: 'postCustomersByIdProactiveVisits', parameters: { id: '$response.body#/id' } },
+          getVisits: { operationId: 'getCustomersByIdProactiveVisits', parameters: { id: '$response.body#/id' } },
+          stopVisits: { operationId: 'deleteCustomersByIdProactiveVisits', parameters: { id: '$response.body#/id' } },
         },
       },
     },

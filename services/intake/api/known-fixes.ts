@@ -27,7 +27,7 @@ export function knownFixRoutes(models: IntakeModels): RouteSpec[] {
       tags: ['known-fixes'],
       roles: readers,
       query: knownFixQuery,
-      responses: { 200: { description: '{ items } with each score and the words that matched', schema: z.object({ items: z.array(knownFixView.extend({ score: z.number().nullable(), matched: z.array(z.string()) })) }) } },
+      responses: { 200: { description: '{ items } with each score and the words that matched', links: { getFirst: { operationId: 'getKnownFixesById', parameters: { id: '$response.body#/items/0/id' } } }, schema: z.object({ items: z.array(knownFixView.extend({ score: z.number().nullable(), matched: z.array(z.string()) })) }) } },
       handler: async ({ query }) => {
         const candidates = await knownFixCandidates(models, query.model ?? null);
         if (!query.q) {

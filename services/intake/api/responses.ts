@@ -19,8 +19,8 @@ const exclusions = z.object({ partNumbers: z.array(z.string()), categories: z.ar
 const coveredSerials = z.union([z.literal('all'), z.array(z.string())]);
 const tier = z.enum(priorityTiers);
 
-export const contactView = z.object({ name: z.string(), phone: z.string().optional(), email: z.string().optional(), role: z.string().optional(), siteId: z.string().optional() });
-export const siteView = z.object({
+const contactView = z.object({ name: z.string(), phone: z.string().optional(), email: z.string().optional(), role: z.string().optional(), siteId: z.string().optional() });
+const siteView = z.object({
   id: z.string(),
   name: z.string(),
   address: z.string(),
@@ -82,7 +82,7 @@ const contractChange = z.object({
   endAfter: instant.optional(),
 });
 /** A stored contract answered whole (presentContract). */
-export const contractView = z.looseObject({
+const contractView = z.looseObject({
   ...contractTerms.shape,
   id: z.string(),
   customerId: z.string(),
@@ -159,7 +159,7 @@ export const entitlementView = z.object({
   lapsedWarrantyEnd: instant.optional(),
 });
 
-export const entitlementBriefView = z.object({
+const entitlementBriefView = z.object({
   source: entitlementView.shape.source,
   quoteRequired: z.boolean(),
   responseMode: z.enum(responseModes),
@@ -181,7 +181,7 @@ export const knownFixView = z.looseObject({
   publishedAt: instant,
 });
 
-export const alarmView = z.looseObject({
+const alarmView = z.looseObject({
   deviceEventId: z.string(),
   serialNumber: z.string(),
   alarmCode: z.string(),

@@ -59,6 +59,8 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
     tags: ['service-requests'],
     roles: registrars,
     body: registrationBody,
+    // The demo data's key-account customer and its laser cutter (SEED_DEMO_DATA); needed in two days.
+    example: { customerId: 'CUST-0001', contact: { name: 'Li Wei', phone: '+86 21 5555 0101' }, channel: 'phone', serialNumber: 'SN-0001', symptom: 'Cutting head collides with the sheet after the nozzle change', neededBy: new Date(Date.now() + 2 * 86_400_000).toISOString() },
     headerParams: [{ name: 'Idempotency-Key', description: 'Repeat a POST safely: the same key and body answer the same request, and start nothing new.', schema: idempotencyKeyHeader }],
     responses: {
       201: {
@@ -68,7 +70,9 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
           getServiceRequest: { operationId: 'getServiceRequestsById', parameters: { id: '$response.body#/id' } },
           screen: { operationId: 'postServiceRequestsByIdScreening', parameters: { id: '$response.body#/id' } },
           firstResponse: { operationId: 'postServiceRequestsByIdFirstResponse', parameters: { id: '$response.body#/id' } },
-          cancel: { operationId: 'postServiceRequestsByIdCancellation', parameters: { id: '$response.body#/id' } },
+          ...Object.fromEntries(
+            ['Cancellation', 'WaitingOnCustomer', 'Resume', 'Retriage', 'Resolution', 'Acceptance', 'Survey', 'Reopening', 'QuoteOverride'].map((step) => [step.charAt(0).toLowerCase() + step.slice(1), { operationId: `postServiceRequestsById${step}`, parameters: { id: '$response.body#/id' } }]),
+          ),
           getMachine: { operationId: 'getMachinesBySerial', parameters: { serial: '$response.body#/serialNumber' } },
           getCustomer: { operationId: 'getCustomersById', parameters: { id: '$response.body#/customerId' } },
         },
