@@ -18,5 +18,6 @@ export * from './mongo/outbox';
 export * from './mongo/inbox';
 export * from './mongo/key-locks';
 export * from './mongo/managed-records';
+export * from './audit';
 export * from './service';
 export { connectTemporalClient, describeTemporal } from './temporal';

@@ -18,7 +18,8 @@ import { createMetrics } from './metrics';
 import { kafkaSecurity, temporalSecurity } from './security';
 import { startTracing } from './tracing';
 import { connectMongo, pingMongo } from './mongo/connection';
-import { createOutboxRelay, type OutboxRelay } from './mongo/outbox';
+import { createOutboxRelay, outboxPendingCollection, type OutboxRelay } from './mongo/outbox';
+import { auditRoutes, createAuditChain, createEventChain, withAuditTrail } from './audit';
 import { connectTemporalClient, describeTemporal } from './temporal';
 
 /** What a service's setup receives: configured connections and the names it must use. */
@@ -143,6 +144,8 @@ export async function startService(
     now: () => new Date(),
   };
   const parts = await definition.setup(platform);
+  // Every service keeps its audit chain in its own database: what changed (appended by the relay, once per event) and who asked.
+  const auditChain = createAuditChain(mongo.db!);
   await ensureTopics(kafka, parts.topics.flatMap((t) => [platform.topic(t), deadLetterTopic(platform.topic(t))]));
 
   let producer: EventProducer | null = null;
@@ -150,9 +153,12 @@ export async function startService(
   const workers: { worker: Worker; connection: NativeConnection; running: Promise<void> }[] = [];
   if (temporalWorkers) {
     producer = await createEventProducer(kafka);
+    const eventChain = createEventChain(mongo.db!, auditChain, { now: platform.now });
     relay = createOutboxRelay({
       collections: parts.outboxCollections,
       leases: mongo.db!.collection('outboxLeases'),
+      pending: mongo.db!.collection(outboxPendingCollection),
+      record: (entries) => eventChain.record(entries),
       producer,
       logger,
       pollMs: config.OUTBOX_POLL_MS,
@@ -234,7 +240,7 @@ export async function startService(
     service: definition.name,
     version: definition.version,
     description: definition.description,
-    routes: runsApi ? parts.routes : [],
+    routes: runsApi ? withAuditTrail([...parts.routes, ...auditRoutes(auditChain)], auditChain, platform.now) : [],
     logger,
     tokens: {
       secret: config.AUTH_JWT_SECRET,

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors';
 import type { OutgoingEvent } from '../kafka/producer';
 import { isDuplicateKeyError } from './connection';
-import { insertWithOutbox } from './outbox';
+import { insertWithOutbox, type StoredEvent } from './outbox';
 
 /** A problem with a body, named to its field. */
 export interface RecordProblem {
@@ -65,6 +65,21 @@ export interface ManagedKind<T> {
   check(body: unknown, id: string): RecordProblem[];
   /** Events stored with a new version (through the version collection's outbox). */
   eventsFor?(version: VersionDoc<T>): OutgoingEvent[];
+}
+
+/**
+ * A version's line in the audit chain, stored with it (chain-only: never published): who changed
+ * the record, the previous version's fields as the before and the new one's as the after.
+ */
+function chainedVersion<T>(what: string, collection: string, doc: VersionDoc<T>, previous: VersionDoc<T> | null, action: string): StoredEvent {
+  const fields = (v: VersionDoc<T>) => ({ version: v.version, body: v.body, effectiveFrom: v.effectiveFrom, changedAt: v.changedAt, changedBy: v.changedBy, reason: v.reason });
+  return {
+    topic: '',
+    chainOnly: true,
+    actor: doc.changedBy,
+    change: { action: `${action} ${what}`, before: previous ? fields(previous) : null, after: fields(doc) },
+    event: { id: `${collection}/${doc._id}`, type: 'managed-record.versioned', version: 1, source: collection, occurredAt: doc.changedAt.toISOString(), subject: doc.recordId, correlationId: doc._id, causationId: null, data: null },
+  };
 }
 
 /** Heads are cached this long; a reader on another process sees a new version within it. */
@@ -141,8 +156,10 @@ export function managedRecords<T>(kind: ManagedKind<T>, now: () => Date) {
       throw new ConflictError(`${kind.what} ${id} is at version ${version - 1}, not ${change.expectedVersion}; read it again and repeat the change on top`, 'expectedVersion');
     }
     const doc: VersionDoc<T> = { _id: `${id}@${version}`, recordId: id, version, body: change.body, effectiveFrom, changedAt: at, changedBy: by, reason: change.reason };
+    const previous = version > 1 ? await readVersion(id, version - 1) : null;
+    const events = [...(kind.eventsFor?.(doc) ?? []), chainedVersion(kind.what, kind.versions.collectionName, doc, previous, 'amend')];
     try {
-      await insertWithOutbox(kind.versions as never, doc, kind.eventsFor?.(doc) ?? [], at);
+      await insertWithOutbox(kind.versions as never, doc, events, at);
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new ConflictError(`${kind.what} ${id} was changed meanwhile (version ${version}); read it again and repeat the change on top`, 'expectedVersion');
       throw error;
@@ -174,7 +191,7 @@ export function managedRecords<T>(kind: ManagedKind<T>, now: () => Date) {
         if (await head(id, true)) continue;
         const doc: VersionDoc<T> = { _id: `${id}@1`, recordId: id, version: 1, body, effectiveFrom: epoch, changedAt: at, changedBy: 'seed', reason: 'the values the platform ships with' };
         try {
-          await insertWithOutbox(kind.versions as never, doc, kind.eventsFor?.(doc) ?? [], at);
+          await insertWithOutbox(kind.versions as never, doc, [...(kind.eventsFor?.(doc) ?? []), chainedVersion(kind.what, kind.versions.collectionName, doc, null, 'seed')], at);
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
         }

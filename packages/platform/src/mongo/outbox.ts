@@ -5,6 +5,7 @@ import type { EventEnvelope } from '@aftersales/contracts';
 import type { EventProducer, OutgoingEvent } from '../kafka/producer';
 import { insertedOnce } from './connection';
 import { traceHeaders } from '../tracing';
+import { currentActor } from '../audit/actor';
 
 /**
  * Transactional outbox inside the aggregate's own document. FerretDB v1 (and any Mongo without a
@@ -19,13 +20,33 @@ export interface OutboxEntry {
   event: EventEnvelope;
   /** The W3C trace context of the write that stored it, sent as Kafka headers (see tracing.ts). */
   trace?: Record<string, string>;
+  /** Who made the change (the caller's user id, see audit/actor.ts); absent for the service's own work. */
+  actor?: string;
+  /** What the audit chain records of the change when the writer knows more than the event: the fields before and after. */
+  change?: { action?: string; before: unknown; after: unknown };
+  /** Recorded in the audit chain only, never published: a change that has no event of its own. */
+  chainOnly?: true;
 }
 
-/** The entries of a write, each with the trace context the write runs in. */
-function entriesOf(events: OutgoingEvent[]): OutboxEntry[] {
+/** An event as a write stores it: what the producer sends, and what the audit chain should know of the change. */
+export type StoredEvent = OutgoingEvent & Pick<OutboxEntry, 'change' | 'chainOnly' | 'actor'>;
+
+/** The entries of a write, each with the trace context the write runs in and who it is done for. */
+function entriesOf(events: StoredEvent[]): OutboxEntry[] {
   const trace = traceHeaders();
-  return events.map(({ topic, event }) => ({ topic, event, ...(Object.keys(trace).length > 0 ? { trace } : {}) }));
+  const caller = currentActor();
+  return events.map(({ topic, event, change, chainOnly, actor = caller }) => ({
+    topic,
+    event,
+    ...(Object.keys(trace).length > 0 ? { trace } : {}),
+    ...(actor !== undefined ? { actor } : {}),
+    ...(change ? { change } : {}),
+    ...(chainOnly ? { chainOnly } : {}),
+  }));
 }
+
+/** What the relay sends: the entries that are events (chain-only ones are not). */
+const published = (entries: OutboxEntry[]) => entries.filter((e) => !e.chainOnly);
 
 export interface OutboxFields {
   outbox?: OutboxEntry[];
@@ -33,12 +54,12 @@ export interface OutboxFields {
 }
 
 /** Fields to include in an insert so the document is stored together with its events. */
-export function outboxForInsert(events: OutgoingEvent[], now: Date): Required<OutboxFields> {
+export function outboxForInsert(events: StoredEvent[], now: Date): Required<OutboxFields> {
   return { outbox: entriesOf(events), outboxDueAt: now };
 }
 
 /** Update operators that append events to a document in the same update as its state change. */
-export function outboxForUpdate(events: OutgoingEvent[], now: Date) {
+export function outboxForUpdate(events: StoredEvent[], now: Date) {
   return {
     $push: { outbox: { $each: entriesOf(events) } },
     $min: { outboxDueAt: now },
@@ -92,7 +113,7 @@ async function notePending(collection: Collection<Document>, docId: unknown, ent
  * Inserts a document together with its events (one single-document insert), then its entry in the
  * pending index. Throws what the document's insert throws (a duplicate key is the caller's to judge).
  */
-export async function insertWithOutbox<T extends Document & { _id: string }>(collection: Collection<T>, doc: T, events: OutgoingEvent[], now: Date): Promise<void> {
+export async function insertWithOutbox<T extends Document & { _id: string }>(collection: Collection<T>, doc: T, events: StoredEvent[], now: Date): Promise<void> {
   const fields = outboxForInsert(events, now);
   await collection.insertOne({ ...doc, ...fields } as never);
   await notePending(collection as unknown as Collection<Document>, doc._id, fields.outbox, now);
@@ -125,6 +146,13 @@ export interface OutboxRelayOptions {
   now?: () => Date;
   /** Told after each pass what was due per collection (counted up to the batch size) and since when the oldest waited. */
   onPass?: (collection: string, due: number, oldestDueAt: Date | null) => void;
+  /**
+   * Told every claimed entry before it is published and marked sent (the audit chain appends
+   * them): a crash in between leaves them due, so they are told again, and it must dedupe by event id.
+   */
+  record?: (entries: OutboxEntry[]) => Promise<unknown>;
+  /** The pending index to relay even when no collection here is indexed (managed records write to it). */
+  pending?: Collection<OutboxPendingDoc>;
 }
 
 /**
@@ -203,7 +231,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (due.length === 0) return -1;
     const claimed = (await Promise.all(due.map((d) => claim(collection, d._id, claimedAt)))).filter((d): d is Document => d !== null);
     const perDocument = claimed.map((doc) => ({ doc, entries: (doc.outbox ?? []) as OutboxEntry[] }));
-    await producer.publish(perDocument.flatMap((p) => p.entries));
+    await options.record?.(perDocument.flatMap((p) => p.entries));
+    await producer.publish(published(perDocument.flatMap((p) => p.entries)));
     await Promise.all(perDocument.map((p) => settle(collection, p.doc, p.entries)));
     // Leases stay a while: a losing claim that read the document just before ours may try its insert
     // only after we settled, and must still find the key taken. Old ones go in purgeLeases.
@@ -227,7 +256,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const indexed = collections.filter((c) => indexedCollections.has(c));
   const scanned = collections.filter((c) => !indexedCollections.has(c));
   const byName = new Map(indexed.map((c) => [c.collectionName, c]));
-  const pending = indexed[0] ? pendingOf(indexed[0]) : null;
+  const pending = options.pending ?? (indexed[0] ? pendingOf(indexed[0]) : null);
 
   /**
    * One pass over up to `batchSize` due entries of the pending index, every step by `_id` or in one
@@ -263,7 +292,8 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     const leaseUntil = new Date(claimedAt.getTime() + leaseMs);
     await index.bulkWrite(claimed.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: leaseUntil } } } })), { ordered: false });
     try {
-      await producer.publish(claimed.flatMap((p) => p.entries));
+      await options.record?.(claimed.flatMap((p) => p.entries));
+      await producer.publish(published(claimed.flatMap((p) => p.entries)));
       const perCollection = new Map<string, OutboxPendingDoc[]>();
       for (const p of claimed) perCollection.set(p.collection, [...(perCollection.get(p.collection) ?? []), p]);
       for (const [name, entries] of perCollection) {
