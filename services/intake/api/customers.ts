@@ -74,8 +74,6 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
           listRequests: { operationId: 'getServiceRequests', parameters: { customerId: '$response.body#/id' } },
           listContracts: { operationId: 'getServiceContracts', parameters: { customerId: '$response.body#/id' } },
           scheduleVisits: { operationId: 'postCustomersByIdProactiveVisits', parameters: { id: '$response.body#/id' } },
-          getVisits: { operationId: 'getCustomersByIdProactiveVisits', parameters: { id: '$response.body#/id' } },
-          stopVisits: { operationId: 'deleteCustomersByIdProactiveVisits', parameters: { id: '$response.body#/id' } },
         },
       },
     },

@@ -51,6 +51,7 @@ const scheduleView = z.object({
 const scheduleLinks = {
   getSchedule: { operationId: 'getCustomersByIdProactiveVisits', parameters: { id: '$response.body#/customerId' } },
   trigger: { operationId: 'postCustomersByIdProactiveVisitsTrigger', parameters: { id: '$response.body#/customerId' } },
+  stop: { operationId: 'deleteCustomersByIdProactiveVisits', parameters: { id: '$response.body#/customerId' } },
 };
 
 /** Memo kept on the schedule: what the caller asked, as they wrote it. */
