@@ -104,6 +104,23 @@ export class ServiceProcess {
     await this.exited;
   }
 
+  /**
+   * SIGTERM, as an orchestrator stops a service: answers how the process exited and how long it
+   * took. A process still running after `killAfterMs` is killed (and answers its signal), so a
+   * broken shutdown fails the test instead of outliving it.
+   */
+  async terminate(killAfterMs = 60_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) throw new Error(`${this.name} is not running`);
+    const started = Date.now();
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    const signal = await exited;
+    clearTimeout(timer);
+    return { code: child.exitCode, signal, ms: Date.now() - started };
+  }
+
   async stop(): Promise<void> {
     if (!this.child || this.child.exitCode !== null) return;
     this.child.kill('SIGTERM');
