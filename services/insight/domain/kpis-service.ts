@@ -119,7 +119,7 @@ const clockKpi: Record<SlaClock, KpiId> = {
 export function slaClockAttainment(cases: readonly CaseRecord[], period: Period): KpiValue[] {
   return (Object.keys(clockKpi) as SlaClock[]).map((clock) => {
     const breached = (c: CaseRecord) => c.breaches.some((b) => b.clock === clock);
-    const decided = cases.filter((c) => inPeriod(c.registeredAt, period) && c.tier !== null && (breached(c) || clockStopped[clock](c)));
+    const decided = cases.filter((c) => inPeriod(c.registeredAt, period) && (breached(c) || clockStopped[clock](c)));
     const kept = (c: CaseRecord) => !breached(c);
     const breakdown: KpiBreakdown[] = [...groupBy(decided, tierOf)].map(([tier, group]) => shareBreakdown(tier, group, kept));
     return { ...share(clockKpi[clock], decided, kept), breakdown };
