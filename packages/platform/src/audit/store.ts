@@ -22,8 +22,14 @@ export interface Tip {
 }
 
 export interface AuditChainOptions {
-  /** Head hint written every this many entries (a stale hint costs a few `_id` lookups). */
+  /**
+   * The head hint is written after an append that crosses a multiple of this (1: every append).
+   * A stale hint costs a few `_id` lookups, but a process starting below a deleted entry would
+   * see the hole as the tip; every append keeps that window to the appends in flight.
+   */
   headEvery?: number;
+  /** Missing seqs looked past at the end of a walk (a deleted entry is stepped over, not filled). */
+  holeProbe?: number;
 }
 
 export interface AuditPage {
@@ -37,7 +43,8 @@ export type AuditChain = ReturnType<typeof createAuditChain>;
 export function createAuditChain(db: Db, options: AuditChainOptions = {}) {
   const entries: Collection<AuditEntry> = db.collection<AuditEntry>(auditCollections.entries);
   const heads = db.collection<HeadDoc>(auditCollections.head);
-  const headEvery = options.headEvery ?? 32;
+  const headEvery = options.headEvery ?? 1;
+  const holeProbe = options.holeProbe ?? 1;
   /** The last entry this process wrote or saw: the next append tries the seq after it first. */
   let known: Tip | null = null;
   /** Appends of one process run one at a time: they would only take each other's seq. */
@@ -47,13 +54,19 @@ export function createAuditChain(db: Db, options: AuditChainOptions = {}) {
     return entries.findOne({ _id: seqId(seq) });
   }
 
-  /** Moves from a known entry over everything appended after it, by `_id` lookups. */
+  /**
+   * Moves from a known entry over everything appended after it, by `_id` lookups. A missing seq
+   * with entries after it is a deleted entry (tampering): stepped over, never filled, so the
+   * deletion stays visible to verification. Looking `holeProbe` seqs past the end finds it.
+   */
   async function walkForward(from: Tip): Promise<Tip> {
     let tip = from;
     for (;;) {
-      const next = await entryAt(tip.seq + 1);
+      let step = 1;
+      let next = await entryAt(tip.seq + 1);
+      while (!next && step <= holeProbe) next = await entryAt(tip.seq + 1 + step++);
       if (!next) return tip;
-      tip = { seq: tip.seq + 1, hash: next.hash };
+      tip = { seq: seqOf(next._id), hash: next.hash };
     }
   }
 
