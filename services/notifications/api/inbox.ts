@@ -25,11 +25,13 @@ function mayAct(principal: Principal | null, personId: string): void {
 /** How often an open stream looks at its inbox document (one `_id` read). */
 const streamPollMs = 1000;
 
-/** From a notice to its reader's inbox and to the evidence about its subject. */
+/**
+ * From a notice to its reader's inbox and to acknowledging it. Not to the evidence by its subject:
+ * a calendar's notice is about "calendar business-hours", which is no request or 8D id.
+ */
 const noticeLinks = {
   getInbox: { operationId: 'getPeopleByIdNotices', parameters: { id: '$response.body#/personId' } },
   acknowledge: { operationId: 'postNoticesByIdAcknowledgement', parameters: { id: '$response.body#/id' } },
-  getDeliveries: { operationId: 'getNotificationsDeliveries', parameters: { subject: '$response.body#/subject' } },
 };
 
 export const noticeView = ({ _id, ...n }: NoticeDoc) => ({ id: _id, ...n });
