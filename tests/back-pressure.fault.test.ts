@@ -26,14 +26,15 @@ interface Answer {
  * Back-pressure (issue 18): while the database is down every write endpoint of every service
  * answers 503 with Retry-After at once, so nothing is accepted that cannot be kept, and nothing
  * refused is half-stored. While the broker is down writes are still accepted: they are kept in the
- * database's outbox and their events leave when it is back. The endpoints come from each running
+ * database's outbox and their events leave when it is back. While Temporal is down, a step that
+ * updates a workflow is refused with 503 and changes nothing. The endpoints come from each running
  * service's own route table, so a route added later is covered without touching this file.
  */
 describe.skipIf(!local)('back-pressure: writes while a server is down', () => {
   const bed = useTestBed('backpressure', { intake: { SEED_DEMO_DATA: 'true' }, dispatch: { SEED_DEMO_DATA: 'true' } });
   const writes = new Map<ServiceName, RouteEntry[]>();
   afterAll(async () => {
-    for (const name of ['mongo', 'kafka'] as ServerName[]) await startServer(name, quiet);
+    for (const name of ['mongo', 'kafka', 'temporal'] as ServerName[]) await startServer(name, quiet);
   });
 
   beforeAll(async () => {
@@ -125,6 +126,39 @@ describe.skipIf(!local)('back-pressure: writes while a server is down', () => {
       return found;
     });
     expect(traces).toEqual([]);
+  });
+
+  it('Temporal dies: a step that updates a workflow answers 503 with Retry-After within its deadline and changes nothing; once it is back the step is taken', async () => {
+    const created = await api(bed.service('intake'), 'POST', '/v1/service-requests', { token: bed.token('agent'), body: registrationBody({ channel: 'app' }) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const id = created.body.id as string;
+    bed.started.push(id);
+    const workflowUp = async () =>
+      eventually(`${id}'s workflow`, async () => {
+        const read = await api(bed.service('intake'), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
+        return (read.body.workflow as { available?: boolean } | null)?.available ? read.body : undefined;
+      }, { timeoutMs: 120_000 });
+    await workflowUp();
+    const screening = { outcome: 'valid', faultCategory: 'optical', severity: 'critical' };
+    await killServer('temporal', quiet);
+    try {
+      const started = Date.now();
+      const refused = await api(bed.service('intake'), 'POST', `/v1/service-requests/${id}/screening`, { token: bed.token('agent'), body: screening });
+      expect(refused.status, JSON.stringify(refused.body)).toBe(503);
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(refused.body.error?.code).toBe('dependency_unavailable');
+      // The route's own deadline on the update is 15 s.
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await startServer('temporal', quiet);
+    }
+    const after = await workflowUp();
+    expect(after).toMatchObject({ id, status: 'registered' });
+    const taken = await eventually('the screening taken', async () => {
+      const answer = await api(bed.service('intake'), 'POST', `/v1/service-requests/${id}/screening`, { token: bed.token('agent'), body: screening });
+      return answer.status === 200 ? answer : undefined;
+    }, { timeoutMs: 60_000 });
+    expect(taken.status).toBe(200);
   });
 
   it('the broker dies: writes are still accepted (kept in the outbox), none is refused or fails, and their events leave once it is back', async () => {

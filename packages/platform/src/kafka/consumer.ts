@@ -47,6 +47,9 @@ export interface EventConsumer {
  * jittered backoff (blocking the partition, so order holds and nothing is skipped) until it ends or
  * the consumer stops; any other error gets a bounded number of attempts (see failure-policy.ts).
  */
+/** How long stop() waits for the consumer to commit and leave its group. */
+const stopBoundMs = 10_000;
+
 export function createEventConsumer(options: EventConsumerOptions): EventConsumer {
   const { kafka, groupId, logger, producer } = options;
   const log = logger.child({ module: 'consumer', groupId });
@@ -156,10 +159,17 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
 
   return {
     start,
+    /**
+     * Waits for the message in hand (a failing handler gives up at once), commits the offsets of
+     * what was applied and leaves the group. Bounded: with the broker gone, leaving would retry for
+     * long; the offsets not committed then are delivered again and absorbed by the inbox.
+     */
     async stop() {
       stopping = true;
       running = false;
-      await consumer?.disconnect();
+      const left = consumer?.disconnect();
+      const inTime = await Promise.race([left?.then(() => true), sleep(stopBoundMs, false, { ref: false })]);
+      if (inTime === false) log.warn(`consumer did not leave its group within ${stopBoundMs} ms; what it applied since its last commit will be delivered again`);
     },
     isRunning: () => running,
   };
