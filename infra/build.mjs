@@ -32,6 +32,7 @@ export const workflowBundles = {
   spares: { 'spares-requisitions': 'workflows/src/spares-workflows.ts' },
   quality: { 'quality-eight-ds': 'workflows/src/quality-workflows.ts' },
   notifications: { 'notifications-acknowledgements': 'workflows/src/notifications-workflows.ts' },
+  insight: {},
 };
 
 /** Registry packages stay imports; only the project's own workspaces are bundled. */

@@ -53,7 +53,7 @@ export interface CaseRecord {
   breaches: { clock: SlaClock; at: string }[];
   escalations: { clock: SlaClock; action: string; step: number; at: string }[];
   // parts and money
-  partsRequested: { partNumber: string; requested: number; approved: number; requesterId: string | null; approverId: string | null }[];
+  partsRequested: { partNumber: string; requested: number; approved: number; requesterId: string | null; approverId: string | null; requisitionId?: string }[];
   partsConsumed: { partNumber: string; quantity: number }[];
   /** Defective returns chased past their due date; `flagged` once past the limit. */
   overdueReturns: { returnId: string; partNumber: string; flagged: boolean }[];
@@ -66,6 +66,32 @@ export interface CaseRecord {
   complaintRaised: boolean;
   /** Facts about the case that arrived after it closed (a record changed after the fact). */
   changedAfterClose: { type: string; at: string; by: string | null }[];
+  // What the fold keeps to stay idempotent and order-insensitive (optional: the KPIs never read them).
+  /** True while only other services' facts are known: the registration has not arrived yet. */
+  awaitingRegistration?: boolean;
+  /** Every fact applied, by event id: a fact applied again changes nothing. */
+  facts?: CaseFact[];
+  /** Quotes issued for paid work; the accepted ones are the case's revenue. */
+  quotes?: { quoteId: string; totalCents: number; currency: string; state: 'issued' | 'accepted' | 'declined' }[];
+  /** Which fact set a field last, so a later fact wins whatever order the topics deliver them in. */
+  stamps?: CaseStamps;
+}
+
+export interface CaseFact {
+  id: string;
+  type: string;
+  at: string;
+  by: string | null;
+  /** False for the follow-up facts that belong after a close (survey, complaint, first cost allocation, returns). */
+  changes: boolean;
+}
+
+export interface CaseStamps {
+  finalTierAt?: string;
+  engineerAt?: string;
+  resolutionAt?: string;
+  failureRevision?: number;
+  costRevision?: number;
 }
 
 /** A machine in the installed base, for failure rates per model. */

@@ -1,0 +1,4 @@
+import { runServiceMain } from '@aftersales/platform';
+import { insightService } from './service';
+
+await runServiceMain(insightService);
