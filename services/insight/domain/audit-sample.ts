@@ -154,27 +154,23 @@ const stratumOf = (c: CaseRecord) => ({ tier: c.tier ?? 'none', channel: c.chann
 const stratumKey = (c: CaseRecord) => `${c.tier ?? 'none'}|${c.channel}`;
 
 /**
- * How many to draw from each stratum: proportional to its size (largest remainders fill up to
- * `size`), at least one from each so no stratum goes unseen — so with more strata than `size`
- * the sample is larger than asked — and never more than the stratum holds.
+ * How many to draw from each stratum: one from each first, so no stratum goes unseen (with more
+ * strata than `size` the sample is larger than asked), then each further draw to the stratum
+ * furthest below its proportional share (`size` × its part of the population; ties to the first),
+ * never more than a stratum holds.
  */
 export function allocate(sizes: readonly number[], size: number): number[] {
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total === 0) return sizes.map(() => 0);
   const quotas = sizes.map((n) => (size * n) / total);
-  const counts = sizes.map((n, i) => Math.min(n, Math.max(n > 0 ? 1 : 0, Math.floor(quotas[i]!))));
-  let left = Math.min(size, total) - counts.reduce((a, b) => a + b, 0);
-  const byRemainder = sizes.map((_, i) => i).sort((a, b) => quotas[b]! - Math.floor(quotas[b]!) - (quotas[a]! - Math.floor(quotas[a]!)) || a - b);
-  while (left > 0) {
-    const before = left;
-    for (const i of byRemainder) {
-      if (left === 0) break;
-      if (counts[i]! < sizes[i]!) {
-        counts[i]! += 1;
-        left -= 1;
-      }
+  const counts = sizes.map((n) => (n > 0 ? 1 : 0));
+  const wanted = Math.max(counts.reduce((a, b) => a + b, 0), Math.min(size, total));
+  for (let drawn = counts.reduce((a, b) => a + b, 0); drawn < wanted; drawn += 1) {
+    let best = -1;
+    for (let i = 0; i < sizes.length; i += 1) {
+      if (counts[i]! < sizes[i]! && (best < 0 || quotas[i]! - counts[i]! > quotas[best]! - counts[best]!)) best = i;
     }
-    if (left === before) break;
+    counts[best]! += 1;
   }
   return counts;
 }

@@ -25,12 +25,12 @@ describe('seededRandom', () => {
 });
 
 describe('allocate', () => {
-  it('proportional, largest remainders, at least one per stratum', () => {
-    // 10 of 100: quotas 5, 3, 1.5, 0.5 → 5, 3, 1, and the smallest stratum its one.
+  it('one per stratum, then proportional: each further draw to the stratum furthest below its share', () => {
+    // 10 of 100: shares 5, 3, 1.5, 0.5. One each, then the 6 left go where the shortfall is largest: 5, 3, 1, 1.
     expect(allocate([50, 30, 15, 5], 10)).toEqual([5, 3, 1, 1]);
-    // 4 of 10: quotas 2.4, 1.2, 0.4 → 2, 1, 1.
+    // 4 of 10: shares 2.4, 1.2, 0.4. One each, then the first (1.4 short): 2, 1, 1.
     expect(allocate([6, 3, 1], 4)).toEqual([2, 1, 1]);
-    // 5 of 12: quotas 2.5, 2.5, 0 → 2, 2, then the first largest remainder: 3, 2.
+    // 5 of 12: shares 2.5, 2.5, 0. One each of the two, then alternately, the first on a tie: 3, 2.
     expect(allocate([6, 6, 0], 5)).toEqual([3, 2, 0]);
     // More strata than asked for: one each, more than asked.
     expect(allocate([2, 2, 2, 2, 2], 3)).toEqual([1, 1, 1, 1, 1]);
@@ -68,16 +68,17 @@ describe('drawAuditSample', () => {
 
   it('stratifies by tier and channel over the requests registered in the period', () => {
     const sample = drawAuditSample(population, { ...period, size: 8 }, seededRandom(7));
-    // 8 of 56: quotas 40 → 5.71, 10 → 1.43, 6 → 0.86: 5, 1, 1 (one each at least), then the largest remainder (0.86, the alarms): 5, 1, 2.
+    // 8 of 56: shares alarm 0.86, phone 5.71, portal 1.43. One each (the alarms already above their share), then the 5 left
+    // all go to phone, always furthest below its share (4.71, 3.71, 2.71, 1.71, then 0.71 against portal's 0.43): 1, 6, 1.
     expect(sample.population).toBe(56);
     expect(sample.strata).toEqual([
-      { tier: 'P1', channel: 'alarm', population: 6, sampled: 2 },
-      { tier: 'P2', channel: 'phone', population: 40, sampled: 5 },
+      { tier: 'P1', channel: 'alarm', population: 6, sampled: 1 },
+      { tier: 'P2', channel: 'phone', population: 40, sampled: 6 },
       { tier: 'P2', channel: 'portal', population: 10, sampled: 1 },
     ]);
     const ids = sample.cases.map((c) => c.requestId);
     expect(new Set(ids).size).toBe(8);
-    expect(ids.filter((id) => id.startsWith('AL-'))).toHaveLength(2);
+    expect(ids.filter((id) => id.startsWith('AL-'))).toHaveLength(1);
     expect(ids.some((id) => id.startsWith('OCT-'))).toBe(false);
   });
 
@@ -132,7 +133,7 @@ describe('auditCase', () => {
     expect(gaps(complete({ survey: null }))).toEqual(['never-followed-up']);
     expect(gaps(complete({ survey: null }), '2026-11-05T00:00:00.000Z')).toEqual([]);
     expect(gaps(openCase({ screenedAt: '2026-11-02T08:30:00.000Z', screening: 'valid', cancelledAt: '2026-11-02T09:00:00.000Z' }))).toEqual(['cancelled-without-reason']);
-    expect(gaps(openCase({ screenedAt: '2026-11-02T08:30:00.000Z', screening: 'valid', cancelledAt: '2026-11-02T09:00:00.000Z', cancellationReason: 'customer fixed it' }))).toEqual([]);
+    expect(gaps({ ...openCase({ screenedAt: '2026-11-02T08:30:00.000Z', screening: 'valid', cancelledAt: '2026-11-02T09:00:00.000Z' }), cancellationReason: 'customer fixed it' })).toEqual([]);
     expect(gaps(complete({ firstAssignedAt: '2026-11-02T08:00:00.000Z', screenedAt: '2026-11-02T08:30:00.000Z' }))).toEqual(['steps-out-of-order']);
   });
 

@@ -71,7 +71,7 @@ export const kpiDefinitions: readonly KpiDefinition[] = [
   def('valid-to-dispatch-median-hours', 'Valid to dispatch (median)', 'hours', 'lower',
     'Median hours from screening a request valid to the first assignment of an engineer, over requests registered in the period, screened valid and assigned.'),
   def('valid-to-dispatch-p90-hours', 'Valid to dispatch (90th percentile)', 'hours', 'lower',
-    'The 90th percentile (nearest rank) of hours from screening a request valid to the first assignment of an engineer, over the same requests as the median.'),
+    'The 90th percentile (nearest rank) of hours from screening a request valid to the first assignment of an engineer, over requests registered in the period, screened valid and assigned.'),
   def('valid-dispatched-share', 'Valid requests dispatched', 'percent', 'higher',
     'Of the requests registered in the period and screened valid, the share that had an engineer assigned. A request cancelled before any assignment is left out (the customer withdrew it); one still waiting counts against the figure. It should be 100 %.'),
   def('first-time-fix', 'First-time fix', 'percent', 'higher',

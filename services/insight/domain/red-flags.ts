@@ -196,3 +196,18 @@ export function findRedFlags(cases: readonly CaseRecord[], options: RedFlagOptio
     .filter((f) => f.caseIds.some((id) => inScope.has(id)))
     .sort((a, b) => order.indexOf(a.rule) - order.indexOf(b.rule));
 }
+
+/** Each rule in plain words with its thresholds, for the auditor's documentation. */
+export const redFlagRuleDescriptions: Record<RedFlagRule, (t: RedFlagThresholds) => string> = {
+  'parts-above-peers': (t) =>
+    `A request drew (approved quantity) more than ${t.peerMultiple}× the median that other engineers' requests on the same model drew of the same part, counted only when at least ${t.minPeerCases} such other requests exist.`,
+  'parts-above-own-history': (t) =>
+    `A request drew more than ${t.historyMultiple}× the median the same engineer drew of the same part on the same model in their earlier requests, counted only with at least ${t.minHistoryCases} earlier requests.`,
+  'defective-part-not-returned': () => 'A defective part that should have come back is overdue past the return limit (spares flagged the overdue return).',
+  'changed-after-close': () => 'A fact about the request (a report, a cost, a decision) arrived after the request was closed: the record was changed after the fact. Surveys, complaints, first cost allocations and returns that belong after a close do not count.',
+  'requester-approved-own-parts': () => 'The same person requested and approved a parts requisition.',
+  'effort-longer-than-visit': (t) => `The engineer reported more effort than the time between arriving and resolving, by more than ${t.effortSlackMinutes} minutes of rounding slack.`,
+  'non-positive-visit-span': () => 'The resolution is at or before the arrival, or negative effort or travel minutes were reported.',
+  'more-than-a-day-in-a-day': (t) =>
+    `One engineer reported more than ${t.maxMinutesPerDay / 60} hours (effort plus travel) in one calendar day (UTC): requests assigned and resolved the same day add up on that day; a request spanning several days may report at most ${t.maxMinutesPerDay / 60} hours for each day it spans.`,
+};
