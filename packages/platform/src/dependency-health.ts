@@ -14,7 +14,7 @@ export interface DependencyHealth {
   isDown(name: string): boolean;
   /** A request or handler met an outage of `name`: down until a probe reaches it again. */
   markDown(name: string, reason: string): void;
-  /** Runs every probe once now (tests, and the first look at start). */
+  /** Runs every probe once now, or joins the round already running. */
   probeAll(): Promise<void>;
 }
 
@@ -63,8 +63,11 @@ export function createDependencyHealth(options: DependencyHealthOptions): Depend
     }
   }
 
-  const probeAll = async () => {
-    await Promise.all(names.map(probe));
+  // One round at a time: a burst of failing requests asks for a look, not for one probe each.
+  let round: Promise<void> | null = null;
+  const probeAll = () => {
+    round ??= Promise.all(names.map(probe)).then(() => undefined).finally(() => { round = null; });
+    return round;
   };
 
   function schedule(): void {

@@ -31,6 +31,15 @@ describe('createDependencyHealth', () => {
     expect(health.down()).toEqual([]);
   });
 
+  it('joins a round already running instead of starting another', async () => {
+    let calls = 0;
+    const health = createDependencyHealth({ probes: { db: async () => { calls++; await new Promise((resolve) => setTimeout(resolve, 10)); } }, logger: quiet });
+    await Promise.all([health.probeAll(), health.probeAll(), health.probeAll()]);
+    expect(calls).toBe(1);
+    await health.probeAll();
+    expect(calls).toBe(2);
+  });
+
   it('probes by itself every everyMs once started, and stops when told', async () => {
     let calls = 0;
     const health = createDependencyHealth({ probes: { db: async () => { calls++; } }, logger: quiet, everyMs: 10 });
