@@ -69,11 +69,16 @@ export function foldCase(current: CaseRecord | null, event: EventEnvelope): Case
   if (!parsed.success) throw new TypeError(`${key} data does not match its contract: ${parsed.error.message}`);
   const data = parsed.data as Record<string, unknown>;
   const next: CaseRecord = structuredClone(base);
-  next.facts = [...(base.facts ?? []), { id: event.id, type: event.type, at: event.occurredAt, by: actorOf(data), changes: !followUps.has(event.type) }];
+  next.facts = [...(base.facts ?? []), { id: event.id, type: event.type, at: event.occurredAt, by: actorOf(data), changes: changesTheCase(event.type, data) }];
   next.stamps ??= {};
   applyFact(next, { ...event, type: key, data } as AnyFact);
   next.changedAfterClose = changesAfterClose(next);
   return next;
+}
+
+/** The first cost allocation is made on closing: only a later revision changes the closed case. */
+function changesTheCase(type: string, data: Record<string, unknown>): boolean {
+  return !followUps.has(type) && !(type === 'case-cost.allocated' && data.revision === 1);
 }
 
 /** Facts that arrived (by their own time) after the close, other than the follow-ups that belong there. */
@@ -81,7 +86,7 @@ function changesAfterClose(c: CaseRecord): CaseRecord['changedAfterClose'] {
   if (c.closedAt === null) return [];
   const closedAt = c.closedAt;
   return (c.facts ?? [])
-    .filter((f: CaseFact) => f.changes && f.at > closedAt && !(f.type === 'case-cost.allocated' && c.stamps?.costRevision === 1) && f.type !== 'service-request.closed')
+    .filter((f: CaseFact) => f.changes && f.at > closedAt && f.type !== 'service-request.closed')
     .map((f) => ({ type: f.type, at: f.at, by: f.by }));
 }
 
