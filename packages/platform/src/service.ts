@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client, Connection as TemporalConnection } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
@@ -274,14 +274,14 @@ export async function startService(
     s.once('error', reject);
   });
   // In-flight requests, so a shutdown waits for them (and only them).
-  let inFlight = 0;
+  const inFlight = new Set<ServerResponse>();
   let allAnswered: (() => void) | null = null;
-  server.on('request', (_req, res) => {
-    inFlight++;
+  server.on('request', (_req, res: ServerResponse) => {
+    inFlight.add(res);
     res.once('close', () => {
-      inFlight--;
+      inFlight.delete(res);
       if (draining) server.closeIdleConnections();
-      if (inFlight === 0) allAnswered?.();
+      if (inFlight.size === 0) allAnswered?.();
     });
   });
   const url = `http://${config.HOST}:${config.port}`;
@@ -306,9 +306,11 @@ export async function startService(
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const httpDrained = (async () => {
-        const answered = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allAnswered = resolve));
+        // An event stream never finishes by itself: it ends now, and its client reconnects to another instance.
+        for (const res of inFlight) if (String(res.getHeader('content-type') ?? '').startsWith('text/event-stream')) res.end();
+        const answered = inFlight.size === 0 ? Promise.resolve() : new Promise<void>((resolve) => (allAnswered = resolve));
         const inTime = await Promise.race([answered.then(() => true), sleep(httpGraceMs, false, { ref: false })]);
-        if (!inTime) logger.warn({ inFlight }, `requests still open after ${httpGraceMs} ms (event streams?); closing their connections`);
+        if (!inTime) logger.warn({ inFlight: inFlight.size }, `requests still open after ${httpGraceMs} ms; closing their connections`);
         server.closeAllConnections();
         await closed;
       })();
