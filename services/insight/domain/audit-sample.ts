@@ -163,7 +163,7 @@ export function allocate(sizes: readonly number[], size: number): number[] {
   const total = sizes.reduce((a, b) => a + b, 0);
   if (total === 0) return sizes.map(() => 0);
   const quotas = sizes.map((n) => (size * n) / total);
-  const counts = sizes.map((n) => (n > 0 ? 1 : 0));
+  const counts: number[] = sizes.map((n) => (n > 0 ? 1 : 0));
   const wanted = Math.max(counts.reduce((a, b) => a + b, 0), Math.min(size, total));
   for (let drawn = counts.reduce((a, b) => a + b, 0); drawn < wanted; drawn += 1) {
     let best = -1;
