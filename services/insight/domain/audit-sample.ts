@@ -13,7 +13,7 @@ import type { CaseRecord } from './case-record';
  * counts as missing, which is what the auditor must be told).
  */
 export interface AuditFacts {
-  /** The registration named a contact person with a phone or an e-mail. */
+  /** The registration named a contact person with a phone or an e-mail (a name alone reaches nobody). */
   hasContact?: boolean;
   symptom?: string | null;
   /** Who owns the request (the coordinator who took it); else the assigned engineer is its owner. */
@@ -143,7 +143,8 @@ export function missingAtRegistration(c: AuditableCase): RegistrationField[] {
     ['raisedAt', present(c.raisedAt)],
     ['neededBy', present(c.neededBy)],
     ['dispatchedAt', c.screening !== 'valid' || c.cancelledAt !== null || c.firstAssignedAt !== null],
-    ['owner', present(c.ownerId ?? c.engineerId)],
+    // An invalid request's owner is its screener, whom no event names: the owner is due once the request is valid.
+    ['owner', c.screening !== 'valid' || present(c.ownerId ?? c.engineerId)],
     ['solvedAt', !closed || c.resolvedAt !== null],
     ['acceptedAt', !closed || c.acceptedAt !== null],
   ];

@@ -151,6 +151,8 @@ describe('missingAtRegistration', () => {
   it('names the missing fields, the later ones only once they are due', () => {
     // The plain case record carries no contact, symptom or owner facts: they count as missing.
     expect(missingAtRegistration(closedCase({ engineerId: null, acceptedAt: null }))).toEqual(['contact', 'symptom', 'owner', 'acceptedAt']);
+    // Screened invalid: no dispatch and no owner are due.
+    expect(missingAtRegistration(complete({ screening: 'invalid', engineerId: null, ownerId: null, firstAssignedAt: null, closedAt: null }))).toEqual([]);
     // Valid and never dispatched; not closed, so solved and accepted are not due yet.
     expect(missingAtRegistration(complete({ firstAssignedAt: null, closedAt: null, resolvedAt: null, acceptedAt: null, symptom: '  ' }))).toEqual(['symptom', 'dispatchedAt']);
   });

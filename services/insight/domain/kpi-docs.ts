@@ -99,7 +99,9 @@ export function renderInsightKpisDoc(): string {
     '   - steps recorded out of order.',
     '   A request screened invalid ends at its answer. An open request before its needed-by date is in progress.',
     '6. Registration completeness: which of customer, contact, channel, machine, symptom, raised at, needed by,',
-    '   dispatched at, owner, solved at and accepted at are missing (the last three only once they are due).',
+    '   dispatched at, owner, solved at and accepted at are missing. Dispatched at and owner (the request\'s owner,',
+    '   else its assigned engineer) are due once the request is screened valid; solved and accepted at once it is',
+    '   closed. Contact means a phone number or an e-mail address to reach the person.',
     '',
   );
   return lines.join('\n');

@@ -42,6 +42,7 @@ export interface KpiContext {
 export function computeKpis(cases: readonly CaseRecord[], ctx: KpiContext): KpiValue[] {
   const period: Period = { fromMs: ms(ctx.from), toMs: ms(ctx.to), nowMs: ms(ctx.now) };
   if ([period.fromMs, period.toMs, period.nowMs].some(Number.isNaN)) throw new RangeError('from, to and now must be ISO instants');
+  if (period.toMs <= period.fromMs) throw new RangeError('to must be after from');
   const options: KpiOptions = { ...defaultKpiOptions, ...ctx.options };
   return [
     ...firstResponse(cases, period),

@@ -92,6 +92,7 @@ describe('computeKpis', () => {
 
   it('refuses a period that is not made of instants', () => {
     expect(() => computeKpis([], { ...ctx, from: 'last month' })).toThrow(RangeError);
+    expect(() => computeKpis([], { ...ctx, from: ctx.to })).toThrow('to must be after from');
   });
 
   it('on no cases: no data is null, not 0 %', () => {
