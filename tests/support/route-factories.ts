@@ -8,7 +8,7 @@ const servicesDir = path.resolve(import.meta.dirname, '../../services');
  * Stands in for every dependency a route factory is given (models, stores, platform, clocks): a
  * factory only closes over them in its handlers, which a unit test over route tables never calls.
  * Anything read from it is itself, anything called returns itself; it is not a promise, and
- * iterates as empty. (The same stand-in as tests/route-responses.unit.test.ts keeps for itself.)
+ * iterates as empty.
  */
 export function standIn(): unknown {
   const handler: ProxyHandler<() => void> = {
