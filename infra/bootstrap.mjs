@@ -20,6 +20,7 @@ const services = [
   { name: 'spares', port: 8083 },
   { name: 'quality', port: 8084 },
   { name: 'notifications', port: 8085 },
+  { name: 'insight', port: 8086 },
 ];
 
 function run(cmd, args, options = {}) {
@@ -66,7 +67,7 @@ async function ensureStack() {
   };
 }
 
-const colours = { intake: 36, dispatch: 35, spares: 33, quality: 32, notifications: 34 };
+const colours = { intake: 36, dispatch: 35, spares: 33, quality: 32, notifications: 34, insight: 31 };
 const levels = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
 
 /** One readable line per pino record: time, service, level, message, ids. */

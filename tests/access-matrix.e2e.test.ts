@@ -8,7 +8,7 @@ import { api, testJwtSecret, type ServiceName } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
 
-const serviceNames: ServiceName[] = ['intake', 'dispatch', 'spares', 'quality', 'notifications'];
+const serviceNames: ServiceName[] = ['intake', 'dispatch', 'spares', 'quality', 'notifications', 'insight'];
 const claims = { issuer: 'aftersales-test', audience: 'aftersales-api' };
 const day = 86_400_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
@@ -57,7 +57,7 @@ const isErrorBody = (body: unknown, field: string) => {
  */
 describe('access matrix', () => {
   const seeded = { SEED_DEMO_DATA: 'true' };
-  const bed = useTestBed('access-matrix', { intake: seeded, dispatch: seeded, spares: seeded, quality: seeded, notifications: seeded });
+  const bed = useTestBed('access-matrix', { intake: seeded, dispatch: seeded, spares: seeded, quality: seeded, notifications: seeded, insight: {} });
   const tables = new Map<ServiceName, RouteEntry[]>();
 
   async function tableOf(name: ServiceName): Promise<RouteEntry[]> {

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { roles, signToken, verifyToken, type TokenSettings } from '@aftersales/platform';
 
 export interface ConsoleOptions {
-  /** Service name -> base URL (intake, dispatch, spares, quality, notifications). */
+  /** Service name -> base URL (intake, dispatch, spares, quality, notifications, insight). */
   services: Record<string, string>;
   tokens: TokenSettings;
   /** Issue role tokens on request: development and tests only. */

@@ -1,7 +1,7 @@
 /**
  * The web console process (npm run console:web): serves console/web/dist and proxies
  * /api/<service>/... to the services. CONSOLE_PORT (8080); INTAKE_URL, DISPATCH_URL, SPARES_URL,
- * QUALITY_URL, NOTIFICATIONS_URL; AUTH_JWT_SECRET / AUTH_ISSUER and AUTH_OIDC_* as the services
+ * QUALITY_URL, NOTIFICATIONS_URL, INSIGHT_URL; AUTH_JWT_SECRET / AUTH_ISSUER and AUTH_OIDC_* as the services
  * read them; CONSOLE_DEV_LOGIN (true unless NODE_ENV=production) issues role tokens on request.
  */
 import path from 'node:path';
@@ -20,12 +20,13 @@ const consoleEnv = platformEnvSchema.extend({
   SPARES_URL: z.url().default('http://127.0.0.1:8083'),
   QUALITY_URL: z.url().default('http://127.0.0.1:8084'),
   NOTIFICATIONS_URL: z.url().default('http://127.0.0.1:8085'),
+  INSIGHT_URL: z.url().default('http://127.0.0.1:8086'),
 });
 
 const env = loadConfig(consoleEnv);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const app = createConsoleApp({
-  services: { intake: env.INTAKE_URL, dispatch: env.DISPATCH_URL, spares: env.SPARES_URL, quality: env.QUALITY_URL, notifications: env.NOTIFICATIONS_URL },
+  services: { intake: env.INTAKE_URL, dispatch: env.DISPATCH_URL, spares: env.SPARES_URL, quality: env.QUALITY_URL, notifications: env.NOTIFICATIONS_URL, insight: env.INSIGHT_URL },
   tokens: {
     secret: env.AUTH_JWT_SECRET,
     issuer: env.AUTH_ISSUER,

@@ -5,7 +5,7 @@ import { signToken, type Role } from '@aftersales/platform';
 import { repoRoot, serviceEnv, type StackEndpoints } from './stack';
 import { eventually } from './wait';
 
-export type ServiceName = 'intake' | 'dispatch' | 'spares' | 'quality' | 'notifications';
+export type ServiceName = 'intake' | 'dispatch' | 'spares' | 'quality' | 'notifications' | 'insight';
 
 export const testJwtSecret = 'test-secret-for-end-to-end-runs-only-0123456789';
 const issuer = 'aftersales-test';
