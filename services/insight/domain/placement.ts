@@ -1,7 +1,8 @@
 /**
  * Where a case's compact row is kept so a period's report reads a bounded number of documents:
  * in each month one of its reported instants falls in (registered, resolved, closed, surveyed),
- * and in the open set while it is neither closed nor cancelled (stuck escalations are judged now).
+ * and in the open set while it is neither closed, cancelled nor screened invalid (stuck escalations
+ * are judged now).
  * Each place is split into shards by request id so no document grows past a few hundred rows.
  */
 import { shardOf } from '@aftersales/platform';
@@ -29,7 +30,8 @@ export function placesOf(c: CaseRecord): string[] {
   const months = new Set<string>();
   for (const at of [c.registeredAt, c.resolvedAt, c.closedAt, c.survey?.at ?? null]) if (at) months.add(`month:${monthOf(at)}`);
   const places = [...months].sort();
-  if (c.closedAt === null && c.cancelledAt === null) places.push('open');
+  // Screened invalid ends a request as surely as a close: it leaves the open set.
+  if (c.closedAt === null && c.cancelledAt === null && c.screening !== 'invalid') places.push('open');
   return places;
 }
 

@@ -11,6 +11,7 @@ describe('placesOf', () => {
     expect(placesOf(c)).toEqual(['month:2026-10', 'month:2026-11', 'month:2026-12']);
     expect(placesOf(openCase({ registeredAt: '2026-11-02T08:00:00.000Z' }))).toEqual(['month:2026-11', 'open']);
     expect(placesOf({ ...closedCase(), awaitingRegistration: true })).toEqual([]);
+    expect(placesOf(openCase({ registeredAt: '2026-11-02T08:00:00.000Z', screening: 'invalid' }))).toEqual(['month:2026-11']);
   });
 
   it('keeps the fold\'s bookkeeping out of the compact row', () => {
