@@ -81,7 +81,7 @@ function platformFailures(route: RouteSpec): Record<string, unknown> {
   }
   const pathNames = [...route.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1]);
   if (pathNames.length > 0) failures[404] = { description: `No such ${pathNames.join(' / ')}, or not one the caller may see`, content: errorContent };
-  if (route.roles !== 'public') failures[503] = { description: 'A dependency (database, broker, workflow engine) is down: nothing was accepted', headers: retryAfter, content: errorContent };
+  failures[503] = { description: 'A dependency (database, broker, workflow engine) is down: nothing was accepted', headers: retryAfter, content: errorContent };
   return failures;
 }
 
