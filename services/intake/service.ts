@@ -24,6 +24,7 @@ import { createDispatchFactHandlers, dispatchFactsConsumer } from './events/disp
 import { createSparesFactHandlers, sparesFactsConsumer } from './events/spares-facts';
 import { createWorkflowStarter } from './events/workflow-starter';
 import { loadDemoData } from './store/demo-data';
+import { announceInstalledBaseOnce, machineAnnouncements } from './store/machine-announcements';
 import { createAlarmIntake } from './store/alarms';
 import { createIntakeModels } from './store/models';
 import { buildReadModelsOnce, readModelsOf } from './store/read-models';
@@ -51,6 +52,10 @@ export const intakeService: ServiceDefinition = {
     await reference.seed(platform.now());
     // Once per database: the keyed read models of the hot paths from records stored before them.
     await buildReadModelsOnce(readModelsOf(models), models.serviceRequests.collection as never, models.contracts.collection as never, platform.now());
+    // Once per database: machines stored before they announced themselves get their machine.registered.
+    if (!platform.mongo.db) throw new Error('intake: the Mongo connection is not open');
+    const announcements = indexedOutbox(machineAnnouncements(platform.mongo.db));
+    await announceInstalledBaseOnce(platform, models, readModelsOf(models).builds, announcements);
     const registrar = createRegistrar(platform, models);
     const alarms = createAlarmIntake(platform, models, registrar);
     return {
@@ -76,6 +81,7 @@ export const intakeService: ServiceDefinition = {
         indexedOutbox(models.serviceRequests.collection as never),
         indexedOutbox(workflowEvents.collection as never),
         indexedOutbox(models.machines.collection as never),
+        announcements as never,
         ...reference.outboxCollections,
       ],
       topics: [topics.serviceRequests, topics.machines, topics.calendars, topics.deviceAlarms, topics.articles, topics.workOrders, topics.reservations, topics.eightDs, topics.notices],

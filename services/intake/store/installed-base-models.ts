@@ -83,6 +83,8 @@ export interface MachineDoc {
   warrantyEnd?: Date | null;
   createdAt?: Date;
   createdBy?: string;
+  /** The machine.registered that announced it; absent on machines stored before (see announceInstalledBaseOnce). */
+  registeredEventId?: string;
 }
 
 export interface ContractDoc {

@@ -73,5 +73,6 @@ export async function findVisibleMachine(models: IntakeModels, serial: string, s
 export async function insertMachine(deps: Pick<Platform, 'topic' | 'now'>, models: IntakeModels, machine: MachineDoc, customer: Pick<CustomerDoc, 'dealerId'>, correlationId: string): Promise<void> {
   const now = machine.createdAt ?? deps.now();
   const event = machineRegisteredEvent(machine, customer, { eventId: randomUUID(), now, correlationId });
-  await insertWithOutbox(models.machines.collection as never, machine as MachineDoc & { _id: string }, [{ topic: deps.topic(topics.machines), event }], now);
+  const announced: MachineDoc = { ...machine, registeredEventId: event.id };
+  await insertWithOutbox(models.machines.collection as never, announced as MachineDoc & { _id: string }, [{ topic: deps.topic(topics.machines), event }], now);
 }
