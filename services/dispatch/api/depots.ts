@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute, identifier, NotFoundError, type RouteSpec } from '@aftersales/platform';
 import { depotQueue, repeatedBenchIndex, type DepotJob } from '../domain/depot-queue';
 import type { BoardEntryDoc, DispatchCollections, DispatchModels, DepotDoc } from '../store/models';
+import { depotQueueView, depotView, itemsOf } from './responses';
 
 const readers = ['dispatcher', 'manager', 'depot', 'engineer', 'auditor', 'platform'] as const;
 
@@ -23,7 +24,7 @@ export function depotRoutes(models: DispatchModels, c: DispatchCollections): Rou
       summary: 'Depots with their repair benches and WIP limits',
       tags: ['depots'],
       roles: readers,
-      responses: { 200: { description: 'Depots' } },
+      responses: { 200: { description: 'Depots', schema: itemsOf(depotView) } },
       handler: async () => ({ status: 200, body: { items: (await c.depots.find({}).sort({ _id: 1 }).toArray()).map(present) } }),
     }),
     defineRoute({
@@ -40,7 +41,7 @@ export function depotRoutes(models: DispatchModels, c: DispatchCollections): Rou
         lon: z.number().min(-180).max(180),
         benches: z.array(z.object({ benchId: identifier, wipLimit: z.number().int().min(1).max(10) })).min(1).max(100).superRefine(refuseRepeatedBenches),
       }),
-      responses: { 200: { description: 'The depot as stored' } },
+      responses: { 200: { description: 'The depot as stored', schema: depotView, links: { getQueue: { operationId: 'getDepotQueue', parameters: { depotId: '$response.body#/id' } } } } },
       handler: async ({ params, body }) => {
         await c.depots.replaceOne({ _id: params.id }, body, { upsert: true });
         return { status: 200, body: { id: params.id, ...body } };
@@ -53,7 +54,7 @@ export function depotRoutes(models: DispatchModels, c: DispatchCollections): Rou
       tags: ['depots'],
       roles: readers,
       query: z.object({ depotId: identifier }),
-      responses: { 200: { description: 'The queue' }, 404: { description: 'Unknown depot (field depotId)' } },
+      responses: { 200: { description: 'The queue', schema: depotQueueView }, 404: { description: 'Unknown depot (field depotId)' } },
       handler: async ({ query }) => {
         const depot = await c.depots.findOne({ _id: query.depotId });
         if (!depot) throw new NotFoundError('depot', query.depotId, 'depotId');

@@ -4,6 +4,12 @@ import { planningHorizonEnd, subtract, workingWindows } from '../domain/schedule
 import type { DispatchCollections, EngineerDoc } from '../store/models';
 import type { Planner } from '../store/planner';
 import { touchRoster } from '../store/planning-inputs';
+import { engineerView, itemsOf, replanned, scheduleView } from './responses';
+
+const toEngineer = (id: string) => ({
+  getEngineer: { operationId: 'getEngineersById', parameters: { id } },
+  getSchedule: { operationId: 'getEngineersByIdSchedule', parameters: { id } },
+});
 
 const params = z.object({ id: identifier });
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -40,7 +46,7 @@ export function engineerRoutes(planner: Planner, c: DispatchCollections): RouteS
       tags: ['engineers'],
       roles: readers,
       query: z.object({ productLine: identifier.optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
-      responses: { 200: { description: 'Engineers' } },
+      responses: { 200: { description: 'Engineers', schema: itemsOf(engineerView) } },
       handler: async ({ query }) => {
         const rows = await c.engineers.find(query.productLine ? { 'skills.productLine': query.productLine } : {}).sort({ _id: 1 }).limit(query.limit).toArray();
         return { status: 200, body: { items: rows.map(present) } };
@@ -53,7 +59,7 @@ export function engineerRoutes(planner: Planner, c: DispatchCollections): RouteS
       tags: ['engineers'],
       roles: readers,
       params,
-      responses: { 200: { description: 'The engineer' }, 404: { description: 'Unknown engineer' } },
+      responses: { 200: { description: 'The engineer', schema: engineerView, links: toEngineer('$response.body#/id') }, 404: { description: 'Unknown engineer' } },
       handler: async ({ params: p }) => ({ status: 200, body: present(await mustFind(p.id)) }),
     }),
     defineRoute({
@@ -64,7 +70,7 @@ export function engineerRoutes(planner: Planner, c: DispatchCollections): RouteS
       roles: editors,
       params,
       body: engineerBody,
-      responses: { 200: { description: 'The engineer as stored' }, 422: { description: 'calendarId names no calendar dispatch knows' } },
+      responses: { 200: { description: 'The engineer as stored', schema: engineerView, links: toEngineer('$response.body#/id') }, 422: { description: 'calendarId names no calendar dispatch knows' } },
       handler: async ({ params: p, body }) => {
         const known = planner.calendarIds();
         if (!known.includes(body.calendarId)) throw new UnprocessableError('calendarId', `calendarId: one of ${known.join(', ')}`);
@@ -83,7 +89,7 @@ export function engineerRoutes(planner: Planner, c: DispatchCollections): RouteS
       roles: editors,
       params,
       body: z.object({ start: instant, end: instant, reason: z.string().trim().min(1).max(500) }),
-      responses: { 200: { description: 'What moved and what stayed' }, 422: { description: 'end is not after start (field end)' } },
+      responses: { 200: { description: 'What moved and what stayed', schema: replanned, links: toEngineer('$request.path.id') }, 422: { description: 'end is not after start (field end)' } },
       handler: async ({ params: p, body, principal }) => {
         if (body.end <= body.start) throw new UnprocessableError('end', 'end must be after start');
         const result = await planner.reportAbsence(p.id, body, principal?.sub ?? 'unknown');
@@ -98,7 +104,7 @@ export function engineerRoutes(planner: Planner, c: DispatchCollections): RouteS
       roles: readers,
       params,
       query: z.object({ from: instant.optional(), to: instant.optional() }),
-      responses: { 200: { description: 'The schedule' }, 422: { description: 'to is not after from, or the span is over 31 days (field to)' } },
+      responses: { 200: { description: 'The schedule', schema: scheduleView }, 422: { description: 'to is not after from, or the span is over 31 days (field to)' } },
       handler: async ({ params: p, query }) => {
         const engineer = await mustFind(p.id);
         const calendar = planner.calendarOf(engineer, query.from ?? new Date());

@@ -7,6 +7,7 @@ import { rankArticles } from '../domain/known-fix-search';
 import { publishFirstVersion } from '../store/articles';
 import { fromDoc } from '../store/failure-desk';
 import type { ArticleDoc, ArticleVersionDoc, FailureRecordDoc, QualityModels } from '../store/models';
+import { articleHitView, articleVersionView, articleView, caseArticleView, editedArticleView, itemsOf } from './responses';
 
 function present({ _id, outbox: _o, outboxDueAt: _d, ...rest }: ArticleDoc) {
   return { id: _id, ...rest };
@@ -24,6 +25,13 @@ const articleEdit = z.object({
   baseVersion: z.number().int().positive(),
 });
 
+/** From an article to reading it, its versions, and editing it. */
+const toArticle = {
+  getArticle: { operationId: 'getArticlesById', parameters: { id: '$response.body#/id' } },
+  getVersions: { operationId: 'getArticlesByIdVersions', parameters: { id: '$response.body#/id' } },
+  edit: { operationId: 'putArticlesById', parameters: { id: '$response.body#/id' }, requestBody: { title: '$response.body#/title', models: '$response.body#/models', symptom: '$response.body#/symptom', cause: '$response.body#/cause', fix: '$response.body#/fix', parts: '$response.body#/parts', baseVersion: '$response.body#/version' } },
+};
+
 const readers = ['quality', 'agent', 'engineer', 'dispatcher', 'manager', 'auditor', 'dealer', 'platform'] as const;
 
 export function articleRoutes(platform: Platform, models: QualityModels): RouteSpec[] {
@@ -35,7 +43,7 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
       tags: ['knowledge-base'],
       roles: readers,
       query: z.object({ q: z.string().trim().min(2).max(500), model: identifier.optional() }),
-      responses: { 200: { description: 'Matching articles, best first, with the words that matched' } },
+      responses: { 200: { description: 'Matching articles, best first, with the words that matched', schema: itemsOf(articleHitView), links: { getFirst: { operationId: 'getArticlesById', parameters: { id: '$response.body#/items/0/id' } } } } },
       handler: async ({ query }) => {
         // The knowledge base is small next to the requests it serves; rank in memory on the candidate set.
         const candidates = await models.articles.find(query.model ? { models: query.model } : {}).limit(2000).lean();
@@ -50,7 +58,7 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
       tags: ['knowledge-base'],
       roles: readers,
       params: z.object({ id: identifier }),
-      responses: { 200: { description: 'The article' } },
+      responses: { 200: { description: 'The article', schema: articleView, links: toArticle } },
       handler: async ({ params }) => {
         const article = await models.articles.findById(params.id).lean();
         if (!article) throw new NotFoundError('article', params.id, 'id');
@@ -64,7 +72,7 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
       tags: ['knowledge-base'],
       roles: readers,
       params: z.object({ id: identifier }),
-      responses: { 200: { description: 'The versions' } },
+      responses: { 200: { description: 'The versions', schema: itemsOf(articleVersionView) } },
       handler: async ({ params }) => {
         const versions = await models.articleVersions.find({ articleId: params.id }).sort({ version: -1 }).lean<ArticleVersionDoc[]>();
         if (versions.length === 0 && !(await models.articles.exists({ _id: params.id }))) throw new NotFoundError('article', params.id, 'id');
@@ -78,7 +86,7 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
       tags: ['knowledge-base'],
       roles: ['quality'],
       body: z.strictObject({ requestId: identifier, title: field(500).optional() }),
-      responses: { 201: { description: 'Version 1 of the article KB-<requestId>' }, 409: { description: 'The case already has its article' }, 422: { description: 'Quality has no fixed case of that id' } },
+      responses: { 201: { description: 'Version 1 of the article KB-<requestId>', schema: caseArticleView, links: toArticle }, 409: { description: 'The case already has its article' }, 422: { description: 'Quality has no fixed case of that id' } },
       handler: async ({ body, principal }) => {
         const [record, context] = await Promise.all([
           models.failureRecords.findById(failureRecordId(body.requestId)).lean<FailureRecordDoc>(),
@@ -100,7 +108,7 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
       roles: ['quality'],
       params: z.object({ id: identifier }),
       body: articleEdit,
-      responses: { 200: { description: 'The new version' }, 409: { description: 'Someone published a newer version first' } },
+      responses: { 200: { description: 'The new version', schema: editedArticleView, links: toArticle }, 409: { description: 'Someone published a newer version first' } },
       handler: async ({ params, body, principal }) => {
         const current = await models.articles.findById(params.id).lean<ArticleDoc>();
         if (!current) throw new NotFoundError('article', params.id, 'id');

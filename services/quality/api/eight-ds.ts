@@ -15,6 +15,7 @@ import {
 import { renderReportHtml, reportOf } from '../domain/report';
 import { renderPdf } from '../domain/pdf';
 import type { EightDDoc, FailureRecordDoc, QualityModels } from '../store/models';
+import { eightDStateView, eightDSummaryView, eightDView, itemsOf } from './responses';
 
 const readers = ['quality', 'manager', 'auditor', 'platform'] as const;
 const deciders = ['quality', 'manager'] as const;
@@ -50,6 +51,23 @@ const contentDocumentation = {
     return { title: discipline, ...json };
   }),
 };
+
+/** From an 8D to reading it, its failure records and its reports. */
+export const toEightD = (id: string) => ({
+  getEightD: { operationId: 'getEightDsById', parameters: { id } },
+  getFailureRecords: { operationId: 'getFailureRecords', parameters: { eightDId: id } },
+  getReportHtml: { operationId: 'getEightDsByIdReportHtml', parameters: { id } },
+  getReportPdf: { operationId: 'getEightDsByIdReportPdf', parameters: { id } },
+});
+/** From an 8D to the steps of the discipline it is at. */
+const atDiscipline = (id: string, discipline: string) => ({
+  submit: { operationId: 'postEightDsByIdDisciplinesByDisciplineSubmission', parameters: { id, discipline } },
+  approve: { operationId: 'postEightDsByIdDisciplinesByDisciplineApproval', parameters: { id, discipline } },
+  sendBack: { operationId: 'postEightDsByIdDisciplinesByDisciplineReturn', parameters: { id, discipline } },
+  assign: { operationId: 'putEightDsByIdDisciplinesByDisciplineAssignment', parameters: { id, discipline } },
+});
+/** After a step: the same discipline's next step, and the 8D. */
+const afterStep = { ...toEightD('$response.body#/eightDId'), ...atDiscipline('$response.body#/eightDId', '$request.path.discipline') };
 
 const by = (principal: Principal | null) => principal?.sub ?? 'unknown';
 
@@ -129,7 +147,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       tags: ['8D'],
       roles: readers,
       query: z.object({ status: z.enum(['open', 'closed']).optional(), model: identifier.optional(), productLine: identifier.optional() }),
-      responses: { 200: { description: 'The 8Ds with the discipline each is at' } },
+      responses: { 200: { description: 'The 8Ds with the discipline each is at', schema: itemsOf(eightDSummaryView), links: { getFirst: { operationId: 'getEightDsById', parameters: { id: '$response.body#/items/0/id' } } } } },
       handler: async ({ query }) => {
         const filter: Record<string, unknown> = {};
         if (query.status) filter.status = query.status;
@@ -146,7 +164,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       tags: ['8D'],
       roles: readers,
       params: idParams,
-      responses: { 200: { description: 'The 8D' }, 404: { description: 'No such 8D' } },
+      responses: { 200: { description: 'The 8D', schema: eightDView, links: { ...toEightD('$response.body#/id'), ...atDiscipline('$response.body#/id', '$response.body#/current/discipline') } }, 404: { description: 'No such 8D' } },
       handler: async ({ params }) => {
         const { doc, state, source } = await current(params.id);
         return { status: 200, body: { ...listItem(doc), source, state, failureRecords: await records(params.id) } };
@@ -160,7 +178,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       roles: deciders,
       params: stepParams,
       body: z.object({ content: z.record(z.string(), z.unknown()).meta(contentDocumentation) }),
-      responses: { 200: { description: "The 8D's state after the step" }, 404: { description: 'No such 8D' }, 409: { description: 'Out of order, already submitted, or the 8D is closed' }, 422: { description: 'An owner not on the team, a due date in the past, a submitter who does not own it' } },
+      responses: { 200: { description: "The 8D's state after the step", schema: eightDStateView, links: afterStep }, 404: { description: 'No such 8D' }, 409: { description: 'Out of order, already submitted, or the 8D is closed' }, 422: { description: 'An owner not on the team, a due date in the past, a submitter who does not own it' } },
       handler: async ({ params, body, principal }) => {
         const parsed = contentSchemas[params.discipline].safeParse(body.content);
         if (!parsed.success) {
@@ -179,7 +197,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       tags: ['8D'],
       roles: deciders,
       params: stepParams,
-      responses: { 200: { description: "The 8D's state after the step" }, 409: { description: 'Nothing submitted to approve' } },
+      responses: { 200: { description: "The 8D's state after the step", schema: eightDStateView, links: afterStep }, 409: { description: 'Nothing submitted to approve' } },
       handler: async ({ params, principal }) => ({ status: 200, body: await update(params.id, approveDisciplineUpdate, [{ discipline: params.discipline, by: by(principal) }]) }),
     }),
     defineRoute({
@@ -190,7 +208,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       roles: deciders,
       params: stepParams,
       body: z.object({ reason: text(2000) }),
-      responses: { 200: { description: "The 8D's state after the step" }, 409: { description: 'Nothing submitted to send back' } },
+      responses: { 200: { description: "The 8D's state after the step", schema: eightDStateView, links: afterStep }, 409: { description: 'Nothing submitted to send back' } },
       handler: async ({ params, body, principal }) => ({ status: 200, body: await update(params.id, sendBackDisciplineUpdate, [{ discipline: params.discipline, by: by(principal), reason: body.reason }]) }),
     }),
     defineRoute({
@@ -201,7 +219,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       roles: deciders,
       params: stepParams,
       body: z.object({ owner: text(64), dueAt: instant }),
-      responses: { 200: { description: "The 8D's state after the step" }, 422: { description: 'Owner not on the team, or due date in the past' } },
+      responses: { 200: { description: "The 8D's state after the step", schema: eightDStateView, links: afterStep }, 422: { description: 'Owner not on the team, or due date in the past' } },
       handler: async ({ params, body, principal }) => ({ status: 200, body: await update(params.id, assignDisciplineUpdate, [{ discipline: params.discipline, owner: body.owner, dueAt: new Date(body.dueAt).toISOString(), by: by(principal) }]) }),
     }),
     defineRoute({
@@ -211,7 +229,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       tags: ['8D'],
       roles: readers,
       params: idParams,
-      responses: { 200: { description: 'text/html' }, 409: { description: 'The 8D was opened but its process has not started yet: try again shortly (Retry-After)' } },
+      responses: { 200: { description: 'The report as an HTML page', contentType: 'text/html' }, 409: { description: 'The 8D was opened but its process has not started yet: try again shortly (Retry-After)' } },
       handler: async ({ params }) => {
         const { state } = await current(params.id);
         if (!state) throw notReadyYet(`8D ${params.id} has no state yet; try again shortly`);
@@ -225,7 +243,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       tags: ['8D'],
       roles: readers,
       params: idParams,
-      responses: { 200: { description: 'application/pdf' }, 409: { description: 'The 8D was opened but its process has not started yet: try again shortly (Retry-After)' } },
+      responses: { 200: { description: 'The report as a PDF document', contentType: 'application/pdf' }, 409: { description: 'The 8D was opened but its process has not started yet: try again shortly (Retry-After)' } },
       handler: async ({ params }) => {
         const { state } = await current(params.id);
         if (!state) throw notReadyYet(`8D ${params.id} has no state yet; try again shortly`);

@@ -3,6 +3,7 @@ import { defineRoute, identifier, managedRecordRoutes, type RouteSpec } from '@a
 import type { FailureDesk } from '../store/failure-desk';
 import type { QualityRules } from '../store/rules';
 import type { QualityModels, RecurrenceDoc } from '../store/models';
+import { failureRecordView, formalReportDemandView, itemsOf, modelGenerationView, recurrencesView } from './responses';
 
 const readers = ['quality', 'manager', 'auditor', 'platform'] as const;
 
@@ -22,7 +23,7 @@ export function recurrenceRoutes(models: QualityModels, desk: FailureDesk, rules
       tags: ['recurrence'],
       roles: readers,
       query: z.object({ model: identifier.optional(), eightDId: identifier.optional() }),
-      responses: { 200: { description: 'The hits and the thresholds in force' } },
+      responses: { 200: { description: 'The hits and the thresholds in force', schema: recurrencesView, links: { getEightD: { operationId: 'getEightDsById', parameters: { id: '$response.body#/items/0/eightDId' } } } } },
       handler: async ({ query }) => {
         const filter: Record<string, unknown> = { status: 'done', 'hits.0': { $exists: true } };
         if (query.model) filter.model = query.model;
@@ -39,7 +40,7 @@ export function recurrenceRoutes(models: QualityModels, desk: FailureDesk, rules
       tags: ['recurrence'],
       roles: readers,
       query: z.object({ model: identifier.optional(), eightDId: identifier.optional() }),
-      responses: { 200: { description: 'The records, oldest first' } },
+      responses: { 200: { description: 'The records, oldest first', schema: itemsOf(failureRecordView), links: { getEightD: { operationId: 'getEightDsById', parameters: { id: '$response.body#/items/0/eightDId' } } } } },
       handler: async ({ query }) => {
         const filter: Record<string, unknown> = {};
         if (query.model) filter.model = query.model;
@@ -55,7 +56,7 @@ export function recurrenceRoutes(models: QualityModels, desk: FailureDesk, rules
       tags: ['recurrence'],
       roles: ['quality', 'manager', 'agent'],
       body: z.object({ requestId: identifier }),
-      responses: { 202: { description: 'Noted; checked now if the failure record exists, else when it arrives' } },
+      responses: { 202: { description: 'Noted; checked now if the failure record exists, else when it arrives', schema: formalReportDemandView, links: { getRecurrences: { operationId: 'getRecurrences', parameters: {} } } } },
       handler: async ({ body }) => ({ status: 202, body: { requestId: body.requestId, ...(await desk.demandFormalReport(body.requestId)) } }),
     }),
     defineRoute({
@@ -66,7 +67,7 @@ export function recurrenceRoutes(models: QualityModels, desk: FailureDesk, rules
       roles: ['quality', 'manager'],
       params: z.object({ model: identifier }),
       body: z.object({ productLine: identifier, generation: z.number().int().min(0).max(1000) }),
-      responses: { 200: { description: 'Stored' } },
+      responses: { 200: { description: 'Stored', schema: modelGenerationView, links: { getFailureRecords: { operationId: 'getFailureRecords', parameters: { model: '$response.body#/model' } } } } },
       handler: async ({ params, body }) => {
         await models.modelGenerations.updateOne({ _id: params.model }, { $set: body }, { upsert: true });
         return { status: 200, body: { model: params.model, ...body } };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '@aftersales/platform';
 import { COST_CENTRES, monthlyTotals } from '../domain/cost-allocation';
 import { id, type SparesDeps } from './common';
+import { costAllocationView } from './responses';
 
 export function costAllocationRoutes({ store }: SparesDeps): RouteSpec[] {
   return [
@@ -12,7 +13,7 @@ export function costAllocationRoutes({ store }: SparesDeps): RouteSpec[] {
       tags: ['cost allocation'],
       roles: ['finance', 'spares', 'manager', 'auditor'],
       query: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), costCentre: z.enum(COST_CENTRES as [string, ...string[]]).optional(), caseId: id.optional() }),
-      responses: { 200: { description: 'Entries (closedAt in [from, to)) and monthly totals' } },
+      responses: { 200: { description: 'Entries (closedAt in [from, to)) and monthly totals', schema: costAllocationView } },
       handler: async ({ query }) => {
         const closedAt = { ...(query.from ? { $gte: new Date(query.from) } : {}), ...(query.to ? { $lt: new Date(query.to) } : {}) };
         const q = { ...(Object.keys(closedAt).length ? { closedAt } : {}), ...(query.costCentre ? { costCentre: query.costCentre as (typeof COST_CENTRES)[number] } : {}), ...(query.caseId ? { caseId: query.caseId } : {}) };

@@ -5,6 +5,7 @@ import { decisionInForce, type FailureDecisionFact } from '../domain/case-cost';
 import type { SparesStore } from '../store/collections';
 import { withEvent } from '../store/events';
 import { by, causeFrom, id, readers, type SparesDeps } from './common';
+import { failureDecisionView, failureReviewView } from './responses';
 
 /** The engineer's decision at the report: the latest report of the case's work orders that made one. */
 async function engineerDecision(store: SparesStore, requestId: string): Promise<FailureDecisionFact | null> {
@@ -34,7 +35,7 @@ export function failureDecisionRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['cost allocation'],
       roles: [...readers, 'quality'],
       params,
-      responses: { 200: { description: 'The decisions' }, 404: { description: 'No such case (field requestId)' } },
+      responses: { 200: { description: 'The decisions', schema: failureDecisionView, links: { review: { operationId: 'postCasesByRequestIdFailureDecisionReviews', parameters: { requestId: '$response.body#/requestId' } } } }, 404: { description: 'No such case (field requestId)' } },
       handler: async ({ params: p }) => {
         if (!(await store.cases.findOne({ _id: p.requestId }))) throw new NotFoundError('case', p.requestId, 'requestId');
         return { status: 200, body: await view(p.requestId) };
@@ -48,7 +49,7 @@ export function failureDecisionRoutes(deps: SparesDeps): RouteSpec[] {
       roles: ['quality'],
       params,
       body: z.object({ category: z.enum(failureCategories), reason: z.string().trim().min(1).max(2000) }).strict(),
-      responses: { 201: { description: 'The review, and the decision now in force' }, 404: { description: 'No such case (field requestId)' }, 409: { description: 'Another review was recorded meanwhile (field requestId)' } },
+      responses: { 201: { description: 'The review, and the decision now in force', schema: failureReviewView, links: { getFailureDecision: { operationId: 'getCasesByRequestIdFailureDecision', parameters: { requestId: '$response.body#/requestId' } } } }, 404: { description: 'No such case (field requestId)' }, 409: { description: 'Another review was recorded meanwhile (field requestId)' } },
       handler: async (ctx) => {
         const requestId = ctx.params.requestId;
         if (!(await store.cases.findOne({ _id: requestId }))) throw new NotFoundError('case', requestId, 'requestId');

@@ -5,6 +5,7 @@ import { currentPartNumber } from '../domain/supersession';
 import { maxMoneyCents } from '../domain/money';
 import type { PartDoc, SparesModels } from '../store/models';
 import { currency } from './common';
+import { bomView, itemsOf, partView, partWithCurrent } from './responses';
 
 function present({ _id, ...rest }: PartDoc) {
   return { partNumber: _id, ...rest };
@@ -35,7 +36,7 @@ export function partRoutes(models: SparesModels): RouteSpec[] {
           parentParts: z.array(identifier).max(20).default([]),
         })
         .strict(),
-      responses: { 200: { description: 'The part' } },
+      responses: { 200: { description: 'The part', schema: partView, links: { getPart: { operationId: 'getPartsByPartNumber', parameters: { partNumber: '$response.body#/partNumber' } }, getFittingParts: { operationId: 'getParts', parameters: { model: '$response.body#/fitsModels/0' } } } } },
       handler: async ({ params, body }) => {
         if (body.supersededBy === params.partNumber) throw new UnprocessableError('supersededBy', 'a part cannot supersede itself');
         if (body.supersededBy && !(await models.parts.exists({ _id: body.supersededBy }))) throw new UnprocessableError('supersededBy', `unknown part ${body.supersededBy}`);
@@ -50,7 +51,7 @@ export function partRoutes(models: SparesModels): RouteSpec[] {
       tags: ['parts'],
       roles: readers,
       query: z.object({ model: identifier }),
-      responses: { 200: { description: 'Parts fitting the model' } },
+      responses: { 200: { description: 'Parts fitting the model', schema: itemsOf(partView) } },
       handler: async ({ query }) => {
         const parts = await models.parts.find({ fitsModels: query.model }).sort({ _id: 1 }).lean();
         return { status: 200, body: { items: parts.map(present) } };
@@ -63,7 +64,7 @@ export function partRoutes(models: SparesModels): RouteSpec[] {
       tags: ['parts'],
       roles: readers,
       query: z.object({ model: identifier }),
-      responses: { 200: { description: 'The BOM tree' } },
+      responses: { 200: { description: 'The BOM tree', schema: bomView } },
       handler: async ({ query }) => {
         const parts = await models.parts.find({ fitsModels: query.model }).lean();
         const tree = bomTree(parts.map((p) => ({ partNumber: p._id, description: p.description, parentParts: p.parentParts ?? [] })));
@@ -77,7 +78,7 @@ export function partRoutes(models: SparesModels): RouteSpec[] {
       tags: ['parts'],
       roles: readers,
       params: z.object({ partNumber: identifier }),
-      responses: { 200: { description: 'The part and its current replacement' } },
+      responses: { 200: { description: 'The part and its current replacement', schema: partWithCurrent } },
       handler: async ({ params }) => {
         const part = await models.parts.findById(params.partNumber).lean();
         if (!part) throw new NotFoundError('part', params.partNumber, 'partNumber');

@@ -5,6 +5,7 @@ import { priceQuote, PricingError } from '../domain/pricing';
 import { withEvent } from '../store/events';
 import { defaultPriceListId, loadPriceList, toPriceList } from '../store/prices';
 import { by, causeFrom, cents, currency, id, partLines, readers, type SparesDeps } from './common';
+import { itemsOf, priceListView, quoteView } from './responses';
 
 const priceListBody = z
   .object({
@@ -17,6 +18,12 @@ const priceListBody = z
     ),
   })
   .strict();
+
+/** From a quote to reading and answering it. */
+const toQuote = {
+  getQuote: { operationId: 'getQuotesById', parameters: { id: '$response.body#/id' } },
+  answer: { operationId: 'postQuotesByIdAnswer', parameters: { id: '$response.body#/id' } },
+};
 
 /** Who answers a quote for the customer; a dealer only for its own customers' cases. */
 const answerers = ['agent', 'spares', 'dealer'] as const;
@@ -52,7 +59,7 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
       roles: ['spares', 'finance'],
       params: z.object({ id }),
       body: priceListBody,
-      responses: { 200: { description: 'The price list' } },
+      responses: { 200: { description: 'The price list', schema: priceListView } },
       handler: async ({ params, body }) => {
         for (const [partNumber, price] of Object.entries(body.parts)) {
           if (price.minimumPriceCents > price.listPriceCents) throw new UnprocessableError(`parts.${partNumber}.minimumPriceCents`, 'must not exceed the list price');
@@ -68,7 +75,7 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
       summary: 'Price lists',
       tags: ['prices and quotes'],
       roles: readers,
-      responses: { 200: { description: 'All price lists' } },
+      responses: { 200: { description: 'All price lists', schema: itemsOf(priceListView) } },
       handler: async () => ({ status: 200, body: { items: (await store.priceLists.find({}).sort({ _id: 1 }).toArray()).map(toPriceList) } }),
     }),
     defineRoute({
@@ -80,7 +87,7 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
       body: z
         .object({ requestId: id, workOrderId: id.nullable().optional(), priceListId: id.optional(), parts: partLines.or(z.array(z.never()).length(0)), labourHours: z.number().min(0).max(1000), trips: z.number().int().min(0).max(100), validDays: z.number().int().positive().max(365).default(30) })
         .strict(),
-      responses: { 201: { description: 'Issued' }, 422: { description: 'Unknown request or part without a price' } },
+      responses: { 201: { description: 'Issued', schema: quoteView, links: toQuote }, 422: { description: 'Unknown request or part without a price' } },
       handler: async (ctx) => {
         const { body, principal } = ctx;
         if (!(await store.cases.findOne({ _id: body.requestId }, { projection: { _id: 1 } }))) throw new UnprocessableError('requestId', `service request ${body.requestId} is not known to spares (yet)`);
@@ -122,7 +129,7 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['prices and quotes'],
       roles: readers,
       query: z.object({ requestId: id }),
-      responses: { 200: { description: 'Quotes with their answers' } },
+      responses: { 200: { description: 'Quotes with their answers', schema: itemsOf(quoteView) } },
       handler: async ({ query }) => {
         const ids = (await store.quotes.find({ requestId: query.requestId }, { projection: { _id: 1 } }).sort({ issuedAt: 1 }).toArray()).map((q) => q._id);
         return { status: 200, body: { items: await Promise.all(ids.map(presentQuote)) } };
@@ -135,7 +142,7 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['prices and quotes'],
       roles: readers,
       params: z.object({ id }),
-      responses: { 200: { description: 'The quote' } },
+      responses: { 200: { description: 'The quote', schema: quoteView, links: toQuote } },
       handler: async ({ params }) => {
         const quote = await presentQuote(params.id);
         if (!quote) throw new NotFoundError('quote', params.id, 'id');
@@ -150,7 +157,7 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
       roles: answerers,
       params: z.object({ id }),
       body: z.object({ accepted: z.boolean(), reason: z.string().trim().min(1).max(2000).optional() }).strict(),
-      responses: { 200: { description: 'Answered' }, 409: { description: 'Already answered, or expired' } },
+      responses: { 200: { description: 'Answered', schema: quoteView, links: { getQuote: toQuote.getQuote } }, 409: { description: 'Already answered, or expired' } },
       handler: async (ctx) => {
         const quote = await store.quotes.findOne({ _id: ctx.params.id });
         if (!quote || !(await reaches(ctx.principal, quote.requestId))) throw new NotFoundError('quote', ctx.params.id, 'id');

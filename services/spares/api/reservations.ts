@@ -5,6 +5,7 @@ import { currentPartNumber } from '../domain/supersession';
 import type { SparesStore } from '../store/collections';
 import type { SparesModels } from '../store/models';
 import { by, causeFrom, id, partLines, readers, type SparesDeps } from './common';
+import { itemsOf, newReservationView, reservationView, sparesWorkOrderView } from './responses';
 
 /** A work order spares may reserve or requisition for: known from dispatch's events and still open. */
 export async function openWorkOrder(store: SparesStore, workOrderId: string) {
@@ -43,6 +44,12 @@ export async function currentParts(models: SparesModels, lines: { partNumber: st
   return { lines: resolved, substitutions };
 }
 
+/** From a reservation to reading and releasing it. */
+const toReservation = {
+  getReservation: { operationId: 'getReservationsById', parameters: { id: '$response.body#/id' } },
+  release: { operationId: 'postReservationsByIdRelease', parameters: { id: '$response.body#/id' } },
+};
+
 export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
   const { store, book, config } = deps;
   const present = async (id: string) => {
@@ -60,7 +67,7 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['reservations'],
       roles: readers,
       params: z.object({ id }),
-      responses: { 200: { description: 'The work order as spares knows it' } },
+      responses: { 200: { description: 'The work order as spares knows it', schema: sparesWorkOrderView, links: { getReservations: { operationId: 'getReservations', parameters: { workOrderId: '$response.body#/id' } }, getRequisitions: { operationId: 'getRequisitions', parameters: { workOrderId: '$response.body#/id' } } } } },
       handler: async ({ params }) => {
         const workOrder = await store.workOrders.findOne({ _id: params.id });
         if (!workOrder) throw new NotFoundError('work order', params.id, 'id');
@@ -76,7 +83,7 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['reservations'],
       roles: ['spares', 'engineer', 'dispatcher'],
       body: z.object({ workOrderId: id, lines: partLines }).strict(),
-      responses: { 201: { description: 'Reserved' }, 409: { description: 'Not enough stock in reach: backordered' }, 422: { description: 'Unknown part, or the work order is closed' } },
+      responses: { 201: { description: 'Reserved', schema: newReservationView, links: toReservation }, 409: { description: 'Not enough stock in reach: backordered' }, 422: { description: 'Unknown part, or the work order is closed' } },
       handler: async (ctx) => {
         const { body, principal } = ctx;
         const workOrder = await openWorkOrder(store, body.workOrderId);
@@ -97,7 +104,7 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['reservations'],
       roles: readers,
       query: z.object({ workOrderId: id }),
-      responses: { 200: { description: 'Reservations, active and ended' } },
+      responses: { 200: { description: 'Reservations, active and ended', schema: itemsOf(reservationView) } },
       handler: async ({ query }) => {
         const ids = (await book.reservationsOf(query.workOrderId)).map((r) => r._id);
         return { status: 200, body: { items: await Promise.all(ids.map(present)) } };
@@ -110,7 +117,7 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['reservations'],
       roles: readers,
       params: z.object({ id }),
-      responses: { 200: { description: 'The reservation' } },
+      responses: { 200: { description: 'The reservation', schema: reservationView, links: toReservation } },
       handler: async ({ params }) => {
         const found = await present(params.id);
         if (!found) throw new NotFoundError('reservation', params.id, 'id');
@@ -124,7 +131,7 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['reservations'],
       roles: ['spares', 'dispatcher'],
       params: z.object({ id }),
-      responses: { 200: { description: 'Released (or it had been released already)' }, 409: { description: 'The job consumed it: its units are gone from stock' } },
+      responses: { 200: { description: 'Released (or it had been released already)', schema: reservationView, links: { getReservation: toReservation.getReservation } }, 409: { description: 'The job consumed it: its units are gone from stock' } },
       handler: async (ctx) => {
         const reservation = await store.reservations.findOne({ _id: ctx.params.id });
         if (!reservation) throw new NotFoundError('reservation', ctx.params.id, 'id');

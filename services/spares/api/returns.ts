@@ -5,6 +5,7 @@ import { supplierClaimFor } from '../domain/returns';
 import { withEvent } from '../store/events';
 import { loadPriceList, unitCostCents } from '../store/prices';
 import { by, causeFrom, id, readers, type SparesDeps } from './common';
+import { analysedReturnView, itemsOf, redFlagView, returnView, supplierClaimView } from './responses';
 
 const strip = <T extends { _id: string }>({ _id, ...rest }: T) => ({ id: _id, ...rest });
 
@@ -18,7 +19,7 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['returns'],
       roles: [...readers, 'quality'],
       query: z.object({ workOrderId: id.optional(), status: z.enum(['awaiting-return', 'returned', 'analysed']).optional(), engineerId: id.optional() }),
-      responses: { 200: { description: 'Returns' } },
+      responses: { 200: { description: 'Returns', schema: itemsOf(returnView), links: { receive: { operationId: 'postReturnsByIdReceipt', parameters: { id: '$response.body#/items/0/id' } } } } },
       handler: async ({ query }) => {
         const q = { ...(query.workOrderId ? { workOrderId: query.workOrderId } : {}), ...(query.status ? { status: query.status } : {}), ...(query.engineerId ? { engineerId: query.engineerId } : {}) };
         return { status: 200, body: { items: (await store.returns.find(q).sort({ dueAt: 1 }).limit(500).toArray()).map(strip) } };
@@ -31,7 +32,7 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['returns'],
       roles: ['spares', 'quality'],
       params: z.object({ id }),
-      responses: { 200: { description: 'Marked returned' } },
+      responses: { 200: { description: 'Marked returned (or as it was, when it came back before)', schema: returnView, links: { analyse: { operationId: 'postReturnsByIdAnalysis', parameters: { id: '$response.body#/id' } } } } },
       handler: async ({ params }) => {
         const found = await store.returns.findOne({ _id: params.id });
         if (!found) throw new NotFoundError('return', params.id, 'id');
@@ -57,7 +58,7 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
           notes: z.string().max(4000).optional(),
         })
         .strict(),
-      responses: { 200: { description: 'Analysed' }, 409: { description: 'Analysed before' }, 422: { description: 'The part has not come back' } },
+      responses: { 200: { description: 'Analysed', schema: analysedReturnView, links: { moveSupplierClaim: { operationId: 'postSupplierClaimsByIdStatus', parameters: { id: '$response.body#/supplierClaimId' } }, getFailureDecision: { operationId: 'getCasesByRequestIdFailureDecision', parameters: { requestId: '$response.body#/requestId' } } } }, 409: { description: 'Analysed before' }, 422: { description: 'The part has not come back' } },
       handler: async (ctx) => {
         const ret = await store.returns.findOne({ _id: ctx.params.id });
         if (!ret) throw new NotFoundError('return', ctx.params.id, 'id');
@@ -128,7 +129,7 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['returns'],
       roles: [...readers, 'quality'],
       query: z.object({ supplierId: id.optional(), status: z.enum(['open', 'submitted', 'accepted', 'rejected', 'settled']).optional() }),
-      responses: { 200: { description: 'Claims' } },
+      responses: { 200: { description: 'Claims', schema: itemsOf(supplierClaimView) } },
       handler: async ({ query }) => {
         const q = { ...(query.supplierId ? { supplierId: query.supplierId } : {}), ...(query.status ? { status: query.status } : {}) };
         return { status: 200, body: { items: (await store.supplierClaims.find(q).sort({ openedAt: 1 }).limit(500).toArray()).map(strip) } };
@@ -142,7 +143,7 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
       roles: ['spares', 'finance'],
       params: z.object({ id }),
       body: z.object({ status: z.enum(['submitted', 'accepted', 'rejected', 'settled']) }).strict(),
-      responses: { 200: { description: 'The claim' } },
+      responses: { 200: { description: 'The claim', schema: supplierClaimView } },
       handler: async ({ params, body }) => {
         const result = await store.supplierClaims.updateOne({ _id: params.id }, { $set: { status: body.status } });
         if (result.matchedCount === 0) throw new NotFoundError('supplier claim', params.id, 'id');
@@ -156,7 +157,7 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['returns'],
       roles: ['spares', 'manager', 'auditor', 'finance'],
       query: z.object({ kind: z.enum(['requisition-outlier', 'defective-part-not-returned', 'consumption-edited', 'consumed-without-stock', 'no-completion-report']).optional() }),
-      responses: { 200: { description: 'Flags' } },
+      responses: { 200: { description: 'Flags', schema: itemsOf(redFlagView) } },
       handler: async ({ query }) => ({ status: 200, body: { items: (await store.redFlags.find(query.kind ? { kind: query.kind } : {}).sort({ raisedAt: 1 }).limit(1000).toArray()).map(strip) } }),
     }),
   ];

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConflictError, defineRoute, UnprocessableError, type RouteSpec } from '@aftersales/platform';
 import { locationKinds } from '../domain/stock';
 import { by, id, quantity, readers, type SparesDeps } from './common';
+import { arrivalView, itemsOf, locationView, stockLevelView, transferView } from './responses';
 
 export function stockRoutes({ store, models, book }: SparesDeps): RouteSpec[] {
   return [
@@ -14,7 +15,7 @@ export function stockRoutes({ store, models, book }: SparesDeps): RouteSpec[] {
       roles: ['spares', 'platform'],
       params: z.object({ id }),
       body: z.object({ kind: z.enum(locationKinds), name: z.string().trim().min(1).max(200), engineerId: id.nullable().optional() }).strict(),
-      responses: { 200: { description: 'The location' } },
+      responses: { 200: { description: 'The location', schema: locationView, links: { getStock: { operationId: 'getStock', parameters: { location: '$response.body#/id' } } } } },
       handler: async ({ params, body }) => {
         // Spares learns engineers only from the work orders dispatch assigns them, so it cannot tell
         // whether an engineer exists: the id is held to the identifier rule, and only a van has one.
@@ -31,7 +32,7 @@ export function stockRoutes({ store, models, book }: SparesDeps): RouteSpec[] {
       summary: 'Stock locations',
       tags: ['stock'],
       roles: readers,
-      responses: { 200: { description: 'All locations' } },
+      responses: { 200: { description: 'All locations', schema: itemsOf(locationView) } },
       handler: async () => ({ status: 200, body: { items: (await store.locations.find({}).sort({ _id: 1 }).toArray()).map(({ _id, ...l }) => ({ id: _id, ...l })) } }),
     }),
     defineRoute({
@@ -41,7 +42,7 @@ export function stockRoutes({ store, models, book }: SparesDeps): RouteSpec[] {
       tags: ['stock'],
       roles: ['spares', 'platform'],
       body: z.object({ partNumber: id, locationId: id, quantity }).strict(),
-      responses: { 201: { description: 'Received' } },
+      responses: { 201: { description: 'The stock level of the part at the location after the receipt', schema: stockLevelView } },
       handler: async ({ body, principal }) => {
         if (!(await models.parts.exists({ _id: body.partNumber }))) throw new UnprocessableError('partNumber', `unknown part ${body.partNumber}`);
         if (!(await store.locations.findOne({ _id: body.locationId }))) throw new UnprocessableError('locationId', `unknown location ${body.locationId}`);
@@ -57,7 +58,7 @@ export function stockRoutes({ store, models, book }: SparesDeps): RouteSpec[] {
       tags: ['stock'],
       roles: ['spares', 'platform'],
       body: z.object({ partNumber: id, fromLocationId: id, toLocationId: id, quantity }).strict(),
-      responses: { 201: { description: 'Shipped' }, 409: { description: 'Not enough available at the origin' } },
+      responses: { 201: { description: 'Shipped', schema: transferView, links: { arrive: { operationId: 'postStockTransfersByIdArrival', parameters: { id: '$response.body#/id' } } } }, 409: { description: 'Not enough available at the origin' } },
       handler: async ({ body, principal }) => {
         if (!(await models.parts.exists({ _id: body.partNumber }))) throw new UnprocessableError('partNumber', `unknown part ${body.partNumber}`);
         for (const field of ['fromLocationId', 'toLocationId'] as const) {
@@ -76,7 +77,7 @@ export function stockRoutes({ store, models, book }: SparesDeps): RouteSpec[] {
       tags: ['stock'],
       roles: ['spares', 'engineer', 'platform'],
       params: z.object({ id }),
-      responses: { 200: { description: 'Received' }, 409: { description: 'Arrived before' } },
+      responses: { 200: { description: 'Received', schema: arrivalView }, 409: { description: 'Arrived before' } },
       handler: async ({ params, principal }) => {
         if (!(await book.arrive(params.id, by(principal)))) throw new ConflictError(`transfer ${params.id} arrived before`, 'id');
         return { status: 200, body: { id: params.id, arrived: true } };
@@ -89,7 +90,7 @@ export function stockRoutes({ store, models, book }: SparesDeps): RouteSpec[] {
       tags: ['stock'],
       roles: readers,
       query: z.object({ part: id.optional(), location: id.optional() }),
-      responses: { 200: { description: 'Stock levels' } },
+      responses: { 200: { description: 'Stock levels', schema: itemsOf(stockLevelView) } },
       handler: async ({ query }) => {
         const items = await book.levels({ ...(query.part ? { partNumber: query.part } : {}), ...(query.location ? { locationId: query.location } : {}) });
         return { status: 200, body: { items } };
