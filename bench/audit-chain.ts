@@ -12,6 +12,13 @@ import { benchNamespace, envInt, log, stackEndpoints } from './lib';
  * the outbox relay's throughput over BENCH_EVENTS events with the chain and without it.
  *
  *   node --import tsx bench/audit-chain.ts      (BENCH_ENTRIES=30000, BENCH_EVENTS=2000)
+ *
+ * Measured here (2026-12-04, FerretDB 1.24.2 patched, 2 shared CPUs): 380 entries/s one at a time,
+ * 8,048 entries/s in batches of 100; the tip at 30,000 entries in 4.2 ms by the head hint against
+ * 2,901 ms by a sort on `_id` (a scan); a page of 100 in 63 ms; a whole verification in 4.3 s.
+ * The relay figures are missing: both runs stalled in the first drain of the relay *without* the
+ * chain (1,000 and 2,000 pending entries due at the epoch), right after its first writes; not
+ * diagnosed yet.
  */
 const entries = envInt('BENCH_ENTRIES', 30_000);
 const events = envInt('BENCH_EVENTS', 2_000);
