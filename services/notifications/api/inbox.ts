@@ -8,6 +8,8 @@ import { deliverySchema, noticeSchema } from './responses';
 
 /** Staff read their own inbox; managers and the platform may act for anyone, auditors read anyone's. */
 const staff = ['agent', 'dispatcher', 'engineer', 'depot', 'spares', 'quality', 'finance', 'manager', 'auditor', 'platform'] as const;
+/** Who may mark read or acknowledge: staff but the auditor, whose role is read-only everywhere. */
+const actors = staff.filter((role) => role !== 'auditor');
 const evidenceReaders = ['manager', 'auditor', 'quality', 'platform'] as const;
 
 function mayRead(principal: Principal | null, personId: string): void {
@@ -132,7 +134,7 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       path: '/v1/notices/:id/read',
       summary: 'Marks a notice read (once; later calls answer the first reading)',
       tags: ['inbox'],
-      roles: staff,
+      roles: actors,
       params: z.object({ id: identifier }),
       responses: { 200: { description: 'The notice', schema: noticeSchema, links: noticeLinks }, 404: { description: 'No such notice' } },
       handler: async ({ params, principal }) => {
@@ -148,7 +150,7 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       path: '/v1/notices/:id/acknowledgement',
       summary: 'Acknowledges a notice: the person has taken it on (also marks it read); once',
       tags: ['inbox'],
-      roles: staff,
+      roles: actors,
       params: z.object({ id: identifier }),
       responses: { 200: { description: 'The notice with who acknowledged and when', schema: noticeSchema, links: noticeLinks }, 404: { description: 'No such notice' } },
       handler: async ({ params, principal }) => {
