@@ -35,12 +35,12 @@ function LanguageSwitch() {
 }
 
 /** The signed-in person's inbox, live in the header on every screen. */
-function Inbox({ personId, open, onOpen }: { personId: string; open: boolean; onOpen: () => void }) {
+function Inbox({ personId, open, onOpen, readOnly }: { personId: string; open: boolean; onOpen: () => void; readOnly: boolean }) {
   const inbox = useInbox(personId);
   return (
     <>
       {inbox.state === 'ready' && <UnreadBadge unread={inbox.unread} onOpen={onOpen} />}
-      {open && <main>{<InboxScreen items={inbox.items} state={inbox.state} act={inbox.act} />}</main>}
+      {open && <main>{<InboxScreen items={inbox.items} state={inbox.state} act={inbox.act} readOnly={readOnly} />}</main>}
     </>
   );
 }
@@ -97,7 +97,7 @@ function Shell() {
         <Login onSession={signIn} />
       ) : (
         <>
-          {screens.includes('inbox') && <Inbox personId={session.sub} open={screen === 'inbox'} onOpen={() => setChosen('inbox')} />}
+          {screens.includes('inbox') && <Inbox personId={session.sub} open={screen === 'inbox'} onOpen={() => setChosen('inbox')} readOnly={session.roles.every((r) => r === 'auditor')} />}
           {screen !== 'inbox' && <main data-screen-view={screen ?? 'none'}>{screen ? <ScreenView screen={screen} session={session} /> : <p>{t.nothing}</p>}</main>}
         </>
       )}

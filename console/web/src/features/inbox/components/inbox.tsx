@@ -12,8 +12,8 @@ export function UnreadBadge({ unread, onOpen }: { unread: number; onOpen: () => 
   );
 }
 
-/** The person's notices, newest first, each with what they can do about it. */
-export function InboxScreen({ items, state, act }: { items: Notice[]; state: string; act: (n: Notice, a: 'read' | 'acknowledgement') => Promise<unknown> }) {
+/** The person's notices, newest first, each with what they can do about it (an auditor only reads). */
+export function InboxScreen({ items, state, act, readOnly = false }: { items: Notice[]; state: string; act: (n: Notice, a: 'read' | 'acknowledgement') => Promise<unknown>; readOnly?: boolean }) {
   const t = useMessages(inboxMessages);
   const at = useFormatInstant();
   if (state === 'none') return <p>{t.none}</p>;
@@ -33,12 +33,12 @@ export function InboxScreen({ items, state, act }: { items: Notice[]; state: str
               {n.acknowledgedAt && ` · ${t.acknowledged}: ${n.acknowledgedBy ?? ''} ${at(n.acknowledgedAt)}`}
             </p>
             <pre>{n.body}</pre>
-            {!n.readAt && (
+            {!readOnly && !n.readAt && (
               <button type="button" onClick={() => void act(n, 'read')}>
                 {t.markRead}
               </button>
             )}
-            {n.urgent && !n.acknowledgedAt && (
+            {!readOnly && n.urgent && !n.acknowledgedAt && (
               <button type="button" onClick={() => void act(n, 'acknowledgement')}>
                 {t.acknowledge}
               </button>
