@@ -69,6 +69,11 @@ const atDiscipline = (id: string, discipline: string) => ({
 /** After a step: the same discipline's next step, and the 8D. */
 const afterStep = { ...toEightD('$response.body#/eightDId'), ...atDiscipline('$response.body#/eightDId', '$request.path.discipline') };
 
+/** A failure record as answered: nulls an upsert's $setOnInsert stored (FerretDB v1 drops them: the demo records) answered as null. */
+export function presentFailureRecord({ _id, ...r }: FailureRecordDoc) {
+  return { id: _id, ...r, partNumber: r.partNumber ?? null, lot: r.lot ?? null, supplierId: r.supplierId ?? null, finding: r.finding ?? null, eightDId: r.eightDId ?? null };
+}
+
 const by = (principal: Principal | null) => principal?.sub ?? 'unknown';
 
 function listItem(doc: EightDDoc) {
@@ -79,9 +84,10 @@ function listItem(doc: EightDDoc) {
     problem: doc.problem,
     rules: doc.rules,
     reason: doc.reason,
-    linkedTo: doc.linkedTo,
+    // A null stored by an upsert's $setOnInsert comes back missing on FerretDB v1 (the demo 8D).
+    linkedTo: doc.linkedTo ?? null,
     openedAt: doc.openedAt,
-    closedAt: doc.closedAt,
+    closedAt: doc.closedAt ?? null,
     ...(doc.openedBy ? { openedBy: doc.openedBy, concerns: doc.concerns } : {}),
     current: open ? { discipline: open.discipline, owner: open.owner, dueAt: open.dueAt, status: open.status, escalations: open.escalations.length } : null,
   };
@@ -103,7 +109,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
 
   async function records(id: string) {
     const docs = await models.failureRecords.find({ eightDId: id }).sort({ occurredAt: 1 }).lean<FailureRecordDoc[]>();
-    return docs.map(({ _id, ...r }) => ({ id: _id, ...r }));
+    return docs.map(presentFailureRecord);
   }
 
   /** Opened, but its process has not started yet: a moment's wait; 409 with Retry-After, the service itself is up. */

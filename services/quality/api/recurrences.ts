@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { defineRoute, identifier, managedRecordRoutes, type RouteSpec } from '@aftersales/platform';
 import type { FailureDesk } from '../store/failure-desk';
 import type { QualityRules } from '../store/rules';
-import type { QualityModels, RecurrenceDoc } from '../store/models';
+import type { FailureRecordDoc, QualityModels, RecurrenceDoc } from '../store/models';
+import { presentFailureRecord } from './eight-ds';
 import { failureRecordView, formalReportDemandView, itemsOf, modelGenerationView, recurrencesView } from './responses';
 
 const readers = ['quality', 'manager', 'auditor', 'platform'] as const;
@@ -45,8 +46,8 @@ export function recurrenceRoutes(models: QualityModels, desk: FailureDesk, rules
         const filter: Record<string, unknown> = {};
         if (query.model) filter.model = query.model;
         if (query.eightDId) filter.eightDId = query.eightDId;
-        const docs = await models.failureRecords.find(filter).sort({ occurredAt: 1 }).limit(1000).lean();
-        return { status: 200, body: { items: docs.map(({ _id, ...r }) => ({ id: _id, ...r })) } };
+        const docs = await models.failureRecords.find(filter).sort({ occurredAt: 1 }).limit(1000).lean<FailureRecordDoc[]>();
+        return { status: 200, body: { items: docs.map(presentFailureRecord) } };
       },
     }),
     defineRoute({

@@ -18,7 +18,8 @@ export function costAllocationRoutes({ store }: SparesDeps): RouteSpec[] {
         const closedAt = { ...(query.from ? { $gte: new Date(query.from) } : {}), ...(query.to ? { $lt: new Date(query.to) } : {}) };
         const q = { ...(Object.keys(closedAt).length ? { closedAt } : {}), ...(query.costCentre ? { costCentre: query.costCentre as (typeof COST_CENTRES)[number] } : {}), ...(query.caseId ? { caseId: query.caseId } : {}) };
         const docs = await store.allocations.find(q).sort({ closedAt: 1, _id: 1 }).limit(5000).toArray();
-        const entries = docs.map(({ _id: _ignored, ...e }) => ({ ...e, closedAt: e.closedAt.toISOString() }));
+        // payerId null comes back missing from an upsert's $setOnInsert on FerretDB v1 (the demo entries).
+        const entries = docs.map(({ _id: _ignored, ...e }) => ({ ...e, payerId: e.payerId ?? null, closedAt: e.closedAt.toISOString() }));
         return { status: 200, body: { entries, totals: monthlyTotals(entries) } };
       },
     }),

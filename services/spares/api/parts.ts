@@ -7,8 +7,12 @@ import type { PartDoc, SparesModels } from '../store/models';
 import { currency } from './common';
 import { bomView, itemsOf, partView, partWithCurrent } from './responses';
 
+/**
+ * A part as answered: fields older parts lack, and nulls an upsert's $setOnInsert stored (FerretDB
+ * v1 drops them: the demo parts), answered as their defaults.
+ */
 function present({ _id, ...rest }: PartDoc) {
-  return { partNumber: _id, ...rest };
+  return { partNumber: _id, ...rest, supersededBy: rest.supersededBy ?? null, consumable: rest.consumable ?? false, category: rest.category ?? null, parentParts: rest.parentParts ?? [], supplierId: rest.supplierId ?? null };
 }
 
 const readers = ['spares', 'engineer', 'dispatcher', 'agent', 'finance', 'manager', 'auditor', 'dealer', 'platform'] as const;

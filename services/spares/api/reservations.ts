@@ -73,7 +73,8 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
         if (!workOrder) throw new NotFoundError('work order', params.id, 'id');
         const { _id, ...rest } = workOrder;
         const reservations = (await book.reservationsOf(_id)).map((r) => r._id);
-        return { status: 200, body: { id: _id, ...rest, reservations } };
+        // Stored by upserts whose $setOnInsert nulls FerretDB v1 drops (events/consumers.ts): answered as null.
+        return { status: 200, body: { id: _id, ...rest, engineerId: rest.engineerId ?? null, route: rest.route ?? null, completion: rest.completion ?? null, reservations } };
       },
     }),
     defineRoute({

@@ -21,10 +21,10 @@ export const partView = z.looseObject({
   supersededBy: z.string().nullable(),
   listPrice: z.number(),
   currency: z.string(),
-  consumable: z.boolean().optional(),
-  category: z.string().nullable().optional(),
-  parentParts: z.array(z.string()).optional(),
-  supplierId: z.string().nullable().optional(),
+  consumable: z.boolean(),
+  category: z.string().nullable(),
+  parentParts: z.array(z.string()),
+  supplierId: z.string().nullable(),
 });
 
 /** The part the field uses now: the end of the supersession chain, and the chain to it. */
