@@ -148,7 +148,7 @@ describe.skipIf(!local)('back-pressure: writes while a server is down', () => {
       expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(refused.body.error?.code).toBe('dependency_unavailable');
       // Bounded, not hung: the route's own deadline on the update is 15 s, and the answer came after
-      // about 20 s in both runs here (more than the deadline: the client retries first); 30 s is an
+      // about 20 s in both runs here (5 s more than the deadline, not yet explained); 30 s is an
       // orchestrator's usual grace.
       expect(Date.now() - started).toBeLessThan(30_000);
     } finally {
