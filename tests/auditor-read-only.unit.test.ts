@@ -20,7 +20,7 @@ describe('the auditor role is read-only', () => {
 
   it('no service has a write route that allows the auditor', async () => {
     const found: string[] = [];
-    for (const service of fuzzedServices) {
+    for (const service of [...fuzzedServices, 'insight']) {
       const { routes, missing } = await routeTableOf(service);
       expect(missing, `${service}: route factories service.ts spreads that no api/ module exports`).toEqual([]);
       expect(routes.length).toBeGreaterThan(3);
