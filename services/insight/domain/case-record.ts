@@ -66,6 +66,11 @@ export interface CaseRecord {
   complaintRaised: boolean;
   /** Facts about the case that arrived after it closed (a record changed after the fact). */
   changedAfterClose: { type: string; at: string; by: string | null }[];
+  // What the auditor's sample reads (optional: records folded before they were kept lack them).
+  /** The registration named a contact with a phone or an e-mail. */
+  hasContact?: boolean;
+  symptom?: string | null;
+  cancellationReason?: string | null;
   // What the fold keeps to stay idempotent and order-insensitive (optional: the KPIs never read them).
   /** True while only other services' facts are known: the registration has not arrived yet. */
   awaitingRegistration?: boolean;

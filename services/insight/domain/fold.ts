@@ -102,6 +102,7 @@ function applyFact(c: CaseRecord, e: AnyFact): void {
         customerId: d.customerId, customerClass: d.customerClass ?? null, dealerId: d.dealerId ?? null, channel: d.channel, serialNumber: d.serialNumber,
         model: d.machine?.model ?? null, productLine: d.machine?.productLine ?? null, region: d.site?.city ?? null, complaintOf: d.complaint?.of ?? null,
         raisedAt: d.raisedAt, registeredAt: at, neededBy: d.neededBy, awaitingRegistration: false,
+        hasContact: Boolean(d.contact.phone || d.contact.email), symptom: d.symptom,
       });
       return;
     }
@@ -141,6 +142,7 @@ function applyFact(c: CaseRecord, e: AnyFact): void {
       return;
     }
     case 'service-request.cancelled@1':
+      if (c.cancelledAt === null || at < c.cancelledAt) c.cancellationReason = e.data.reason;
       c.cancelledAt = earliest(c.cancelledAt, at);
       return;
     case 'service-request.complaint-raised@1':

@@ -68,6 +68,18 @@ describe('foldCase', () => {
     expect(c.changedAfterClose).toEqual([{ type: 'case-cost.allocated', at: t(300), by: null }]);
   });
 
+  it('keeps what the auditor\u2019s sample reads: a contact that reaches someone, the symptom, the first cancellation\u2019s reason', () => {
+    // The journey's contact is a name alone: it reaches nobody.
+    expect(fold(journey)).toMatchObject({ hasContact: false, symptom: 'burr' });
+    const withPhone = ev('service-request.registered@1', 0, { ...(registered.data as Record<string, unknown>), contact: { name: 'Li Wei', phone: '+86 21 5555 0101' } });
+    expect(fold([withPhone])!.hasContact).toBe(true);
+    const later = ev('service-request.cancelled@1', 60, { requestId: req, reason: 'duplicate of SR-0', by: 'agent-2' });
+    const first = ev('service-request.cancelled@1', 30, { requestId: req, reason: 'customer fixed it', by: 'agent-1' });
+    for (const order of [[registered, later, first], [first, registered, later]]) {
+      expect(fold(order)).toMatchObject({ cancelledAt: t(30), cancellationReason: 'customer fixed it' });
+    }
+  });
+
   it('changes nothing when an event id is applied again', () => {
     const once = fold(journey);
     expect(fold(journey, once)).toEqual(once);
