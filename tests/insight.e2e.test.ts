@@ -119,6 +119,33 @@ describe('insight: KPIs from the services\' events', () => {
     expect([bad.status, (bad.body.error as { field: string }).field]).toEqual([400, 'to']);
     expect((await get('insight', `/v1/kpis?${period}&groupBy=colour`, 'manager')).status).toBe(400);
 
+    // The auditor's lists. The engineer reported 30 minutes of effort for a visit of seconds (arrival
+    // to report): both worked cases are flagged for it, and nothing else is.
+    const flags = await get('insight', `/v1/red-flags?${period}`, 'auditor');
+    expect(flags.status, JSON.stringify(flags.body)).toBe(200);
+    const flagged = (flags.body.items as { rule: string; caseIds: string[] }[]).filter((f) => f.caseIds.some((id) => [fixed, notFixed, waiting, invalid].includes(id)));
+    expect(flagged.map((f) => [f.rule, f.caseIds.join()]).sort()).toEqual([['effort-longer-than-visit', fixed], ['effort-longer-than-visit', notFixed]].sort());
+    // The sample: all four when the size exceeds the population, each lifecycle audited; the same seed draws the same two.
+    const sample = await get('insight', `/v1/audit-sample?${period}&size=50&seed=7`, 'auditor');
+    expect(sample.status, JSON.stringify(sample.body)).toBe(200);
+    type Audited = { requestId: string; steps: { step: string; status: string }[]; inProgress: boolean; missingAtRegistration: string[] };
+    const audited = new Map((sample.body.cases as Audited[]).map((c) => [c.requestId, c]));
+    expect([...audited.keys()].sort()).toEqual([fixed, notFixed, waiting, invalid].sort());
+    const status = (id: string, step: string) => audited.get(id)!.steps.find((x) => x.step === step)?.status;
+    expect([status(fixed, 'dispatched'), status(fixed, 'accepted'), status(fixed, 'closed')]).toEqual(['done', 'done', 'done']);
+    expect([status(invalid, 'answered'), audited.get(waiting)!.inProgress]).toEqual(['done', true]);
+    const two = async () => ((await get('insight', `/v1/audit-sample?${period}&size=2&seed=7`, 'auditor')).body.cases as Audited[]).map((c) => c.requestId);
+    expect(await two()).toEqual(await two());
+    // The month's scorecard: first-time fix 50 % against its 85 % target is missed.
+    const month = String(record.closedAt).slice(0, 7);
+    const card = await get('insight', `/v1/scorecard?month=${month}`, 'manager');
+    expect(card.status, JSON.stringify(card.body)).toBe(200);
+    const ftf = (card.body.departments as { owner: string; lines: { kpiId: string; actual: number | null; target: number | null; status: string }[] }[]).find((d) => d.owner === 'service')!.lines.find((l) => l.kpiId === 'first-time-fix');
+    // (Both closes fall in one month unless the test straddles a month's end, when the month holds one.)
+    const otherMonth = String((await get('insight', `/v1/cases/${notFixed}`, 'auditor')).body.closedAt).slice(0, 7);
+    if (otherMonth === month) expect(ftf).toMatchObject({ actual: 50, target: 85, status: 'missed' });
+    else expect(ftf).toMatchObject({ target: 85 });
+    expect((await get('insight', '/v1/scorecard?month=2026-13', 'manager')).status).toBe(400);
     // Rebuild from the topics' beginning: a new generation, switched to once caught up, with the same figures.
     const rebuild = await api(bed.service('insight'), 'POST', '/v1/rebuilds', { token: bed.token('platform'), body: {} });
     expect(rebuild.status, JSON.stringify(rebuild.body)).toBe(202);

@@ -1,4 +1,5 @@
 import type { ServiceDefinition } from '@aftersales/platform';
+import { evidenceRoutes } from './api/audit';
 import { caseRoutes } from './api/cases';
 import { kpiRoutes } from './api/kpis';
 import { rebuildRoutes } from './api/rebuilds';
@@ -27,7 +28,7 @@ export const insightService: ServiceDefinition = {
       if (runsWorker) void rebuilder.tick().catch((err: unknown) => platform.logger.warn({ err }, 'rebuild failed; tried again at its next run'));
     };
     return {
-      routes: [...kpiRoutes(platform, generations), ...caseRoutes(generations), ...rebuildRoutes(generations, nudge)],
+      routes: [...kpiRoutes(platform, generations), ...caseRoutes(generations), ...evidenceRoutes(platform, generations), ...rebuildRoutes(generations, nudge)],
       outboxCollections: [],
       topics: insightTopics,
       consumers: insightConsumers(platform, generations),
