@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { defineRoute, ValidationError, type Platform, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, type Platform, type RouteSpec } from '@aftersales/platform';
 import { drawAuditSample, seededRandom } from '../domain/audit-sample';
 import { computeKpis } from '../domain/kpis';
 import { findRedFlags } from '../domain/red-flags';
 import { defaultTargets, monthlyScorecard } from '../domain/targets';
 import type { Generations } from '../store/generations';
 import { loadPeriod } from '../store/reports';
-import { readers } from './kpis';
+import { readers, spanOf } from './kpis';
 
 const at = z.string();
 const instant = z.iso.datetime({ offset: true });
@@ -19,13 +19,9 @@ const windowQuery = z.object({
   to: instant.optional().describe('End (exclusive); default: now'),
 });
 
-function windowOf(query: { from?: string | undefined; to?: string | undefined }, now: Date, defaultDays: number) {
-  const to = query.to ? new Date(query.to) : now;
-  const from = query.from ? new Date(query.from) : new Date(to.getTime() - defaultDays * dayMs);
-  if (to.getTime() <= from.getTime()) throw new ValidationError(query.to ? 'to' : 'from', 'to must come after from');
-  if (to.getTime() - from.getTime() > maxWindowDays * dayMs) throw new ValidationError('to', `a window spans at most ${maxWindowDays} days`);
-  return { from: from.toISOString(), to: to.toISOString(), now: now.toISOString() };
-}
+/** A window of `defaultDays` up to now unless the query names its ends. */
+const windowOf = (query: { from?: string | undefined; to?: string | undefined }, now: Date, defaultDays: number) =>
+  spanOf(query, now, { defaultFrom: (to) => new Date(to.getTime() - defaultDays * dayMs), maxDays: maxWindowDays, noun: 'window' });
 
 const redFlagsSchema = z.object({
   from: at,

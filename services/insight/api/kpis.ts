@@ -29,19 +29,27 @@ const drillQuery = reportQuery.extend({
   slice: z.string().min(1).max(128).optional().describe("A key of the figure's breakdown, to open only that slice"),
 });
 
-interface Period {
+export interface Period {
   from: string;
   to: string;
   now: string;
 }
 
-function periodOf(query: ReportQuery, now: Date): Period {
-  const from = query.from ? new Date(query.from) : new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+/**
+ * The span [from, to) a query asks for: `to` defaults to now and `from` to `defaultFrom(to)`; a
+ * span must run forwards and stay within `maxDays` (400 naming the field otherwise).
+ */
+export function spanOf(query: { from?: string | undefined; to?: string | undefined }, now: Date, rule: { defaultFrom: (to: Date) => Date; maxDays: number; noun: string }): Period {
   const to = query.to ? new Date(query.to) : now;
+  const from = query.from ? new Date(query.from) : rule.defaultFrom(to);
   if (to.getTime() <= from.getTime()) throw new ValidationError(query.to ? 'to' : 'from', 'to must come after from');
-  if (to.getTime() - from.getTime() > maxPeriodDays * dayMs) throw new ValidationError('to', `a period spans at most ${maxPeriodDays} days`);
+  if (to.getTime() - from.getTime() > rule.maxDays * dayMs) throw new ValidationError('to', `a ${rule.noun} spans at most ${rule.maxDays} days`);
   return { from: from.toISOString(), to: to.toISOString(), now: now.toISOString() };
 }
+
+/** A report's period: by default from the first of this month (UTC) to now. */
+const periodOf = (query: ReportQuery, now: Date): Period =>
+  spanOf(query, now, { defaultFrom: () => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)), maxDays: maxPeriodDays, noun: 'period' });
 
 const filtersOf = (query: ReportQuery): Filters => Object.fromEntries(dimensions.filter((d) => query[d] !== undefined).map((d) => [d, query[d]!]));
 
