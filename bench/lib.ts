@@ -177,3 +177,81 @@ export function table(headers: string[], rows: string[][]): string {
 export function log(message: string): void {
   process.stderr.write(`[${new Date().toISOString().slice(11, 23)}] ${message}\n`);
 }
+
+/**
+ * One scrape of a Prometheus text endpoint. Series of one name are summed over their labels; names
+ * drop the SDK core's `temporal_` prefix and a counter's `_total` suffix, so `sticky_cache_size`
+ * reads the same whichever exporter options a process runs with. Histogram buckets are kept by `le`.
+ */
+export interface MetricsScrape {
+  values: Map<string, number>;
+  buckets: Map<string, Map<number, number>>;
+}
+
+const sampleLine = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/;
+
+export function parsePrometheus(text: string): MetricsScrape {
+  const values = new Map<string, number>();
+  const buckets = new Map<string, Map<number, number>>();
+  for (const line of text.split('\n')) {
+    const match = sampleLine.exec(line);
+    if (!match) continue;
+    const value = Number(match[3]);
+    if (!Number.isFinite(value)) continue;
+    const name = match[1]!.replace(/^temporal_/, '').replace(/_total$/, '');
+    if (name.endsWith('_bucket')) {
+      const le = /le="([^"]+)"/.exec(match[2] ?? '')?.[1];
+      if (le === undefined) continue;
+      const base = name.slice(0, -'_bucket'.length);
+      const byLe = buckets.get(base) ?? new Map<number, number>();
+      const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+      byLe.set(bound, (byLe.get(bound) ?? 0) + value);
+      buckets.set(base, byLe);
+    } else {
+      values.set(name, (values.get(name) ?? 0) + value);
+    }
+  }
+  return { values, buckets };
+}
+
+/** GETs and parses a metrics endpoint; null when it does not answer (the figure then reads n/a). */
+export async function scrapeMetrics(url: string): Promise<MetricsScrape | null> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    return response.ok ? parsePrometheus(await response.text()) : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface Histogram {
+  count: number;
+  sum: number;
+  /** [upper bound, cumulative count], ascending. */
+  buckets: [number, number][];
+}
+
+export function histogramOf(scrape: MetricsScrape | null, name: string): Histogram | null {
+  const byLe = scrape?.buckets.get(name);
+  if (!scrape || !byLe) return null;
+  return {
+    count: scrape.values.get(`${name}_count`) ?? 0,
+    sum: scrape.values.get(`${name}_sum`) ?? 0,
+    buckets: [...byLe.entries()].sort((a, b) => a[0] - b[0]),
+  };
+}
+
+/** What a histogram recorded between two scrapes of one process. */
+export function histogramDelta(after: Histogram | null, before: Histogram | null): Histogram | null {
+  if (!after) return null;
+  if (!before) return after;
+  const earlier = new Map(before.buckets);
+  return { count: after.count - before.count, sum: after.sum - before.sum, buckets: after.buckets.map(([le, n]) => [le, n - (earlier.get(le) ?? 0)]) };
+}
+
+/** Upper bound of the bucket holding quantile q (0..1): an over-estimate by at most one bucket's width. */
+export function histogramQuantile(h: Histogram | null, q: number): number {
+  if (!h || h.count <= 0) return Number.NaN;
+  const rank = q * h.count;
+  return h.buckets.find(([, cumulative]) => cumulative >= rank)?.[0] ?? Number.NaN;
+}
