@@ -1,8 +1,8 @@
 import { topics, type EventKey } from '@aftersales/contracts';
-import { applyOnce, type ConsumerSpec, type EventHandler, type Platform } from '@aftersales/platform';
+import { applyOnce, type ConsumedEvent, type ConsumerSpec, type EventHandler, type Platform } from '@aftersales/platform';
 import { foldedEvents } from '../domain/fold';
 import type { Generations } from '../store/generations';
-import { applyEvent, type Generation } from '../store/read-model';
+import { applyEvent, applyEvents, type Generation } from '../store/read-model';
 
 export const insightConsumer = 'insight';
 
@@ -18,6 +18,19 @@ export function handlersInto(target: () => Promise<Generation>, once?: (eventId:
     await (once ? once(event.id, apply) : apply());
   };
   return Object.fromEntries(insightEvents.map((key) => [key, handler]));
+}
+
+/** Events folded per write: bounds how long a batch holds its case locks (their lease is 15 s). */
+export const batchChunk = 1000;
+
+/**
+ * A fetched batch applied to `target` a chunk at a time: each touched case and row shard written
+ * once per chunk (the rebuild's path; the fold makes a redelivered batch change nothing).
+ */
+export function batchInto(target: Generation): (batch: ConsumedEvent[]) => Promise<void> {
+  return async (batch) => {
+    for (let i = 0; i < batch.length; i += batchChunk) await applyEvents(target, batch.slice(i, i + batchChunk).map((c) => c.event));
+  };
 }
 
 /**

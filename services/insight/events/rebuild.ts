@@ -3,13 +3,13 @@ import type { Admin } from 'kafkajs';
 import { createEventConsumer, createEventProducer, createKeyLocks, type KeyLockDoc, type Platform } from '@aftersales/platform';
 import type { Generations } from '../store/generations';
 import { dropGeneration } from '../store/read-model';
-import { handlersInto, insightTopics } from './consumers';
+import { batchInto, handlersInto, insightTopics } from './consumers';
 
 /**
  * Rebuilds the read model from the topics' beginning into a fresh generation, then switches to it.
  *
- * 1. A new consumer group (`insight-rebuild-g<n>`, which starts at the beginning) folds every event
- *    into generation n's own collections while generation n-1 keeps answering and the live consumer
+ * 1. A new consumer group (`insight-rebuild-g<n>`, which starts at the beginning) folds every event,
+ *    a fetched batch at a time (read-model.ts applyEvents), into generation n's own collections while generation n-1 keeps answering and the live consumer
  *    keeps writing there.
  * 2. Once the group has caught up with the topics' ends, generation n becomes current: readers and
  *    the live consumer move to it within their one-second cache.
@@ -55,7 +55,8 @@ export function createRebuilder(platform: Platform, generations: Generations, op
     const started = Date.now();
     log.info({ generation: n, groupId }, 'rebuild: reading every topic from its beginning');
     const producer = await createEventProducer(platform.kafka);
-    const consumer = createEventConsumer({ kafka: platform.kafka, groupId, topics: insightTopics.map(platform.topic), handlers: handlersInto(async () => target), producer, logger: log });
+    // In batches: each touched case and row shard is written once per batch, not once per event.
+    const consumer = createEventConsumer({ kafka: platform.kafka, groupId, topics: insightTopics.map(platform.topic), handlers: handlersInto(async () => target), batchHandler: batchInto(target), producer, logger: log });
     const admin = platform.kafka.admin();
     await admin.connect();
     try {

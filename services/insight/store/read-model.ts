@@ -2,9 +2,8 @@ import type { mongo } from 'mongoose';
 import { contractFor, type EventEnvelope, type KnownEvent } from '@aftersales/contracts';
 import { createKeyLocks, isDuplicateKeyError, type KeyLockDoc, type KeyLocks } from '@aftersales/platform';
 import type { CaseRecord, MachineRecord } from '../domain/case-record';
-import { caseIdOf, foldCase } from '../domain/fold';
-import { countMachine, machineFrom, type InstalledBase } from '../domain/machines';
-import { compactRow, placesOf, shardKey } from '../domain/placement';
+import { applyShardChange, caseLockKeys, groupByCase, machinesOf, planBatch, planCount, type ShardChange, type StoredCase } from '../domain/batch';
+import { countMachine, type InstalledBase } from '../domain/machines';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
 type Db = mongo.Db;
@@ -22,8 +21,7 @@ type Db = mongo.Db;
  * - machines: one per serial (`_id`), inserted once: the insert is the "count it once" key.
  * - base: the installed base per model in one document (`_id` = 'installed-base').
  *
- * Concurrency: a case changes only under its key lock, a row shard and the installed base under
- * theirs (always taken after the case's, one at a time, so two consumers never deadlock).
+ * Concurrency: see applyEvents.
  */
 export interface CaseDoc extends CaseRecord {
   _id: string;
@@ -41,8 +39,10 @@ interface MachineDoc extends MachineRecord {
 interface BaseDoc extends InstalledBase {
   _id: string;
   version: number;
-  /** The last serial counted: a count interrupted before its machine was marked is not repeated. */
-  lastSerial: string | null;
+  /** The serials the last version counted: a count interrupted before its machines were marked is not repeated. */
+  lastCounted?: string[];
+  /** As older versions kept it: the one serial the last version counted. */
+  lastSerial?: string | null;
 }
 
 export interface Generation {
@@ -72,55 +72,87 @@ export async function dropGeneration(g: Generation): Promise<void> {
 
 const parseRows = (doc: RowsDoc | null): Record<string, CaseRecord> => (doc ? (JSON.parse(doc.rows) as Record<string, CaseRecord>) : {});
 
-async function changeRows(g: Generation, key: string, change: (rows: Record<string, CaseRecord>) => void): Promise<void> {
+/** Runs `fn` on every item at once and waits for all of them (no write left running after a failure), then throws the first error. */
+async function each<T>(items: Iterable<T>, fn: (item: T) => Promise<unknown>): Promise<void> {
+  const outcomes = await Promise.allSettled([...items].map(fn));
+  const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** Holds every lock of `keys`, taken one after another in the order given. */
+function holdingAll<T>(locks: KeyLocks, keys: readonly string[], fn: () => Promise<T>): Promise<T> {
+  return keys.reduceRight<() => Promise<T>>((inner, key) => () => locks.holding(key, inner), fn)();
+}
+
+/** One read and one replace of a row shard, under its lock (a leaf lock: nothing else is awaited while it is held). */
+async function changeRows(g: Generation, key: string, change: ShardChange): Promise<void> {
   await g.locks.holding(key, async () => {
-    const rows = parseRows(await g.rows.findOne({ _id: key }));
-    change(rows);
+    const rows = applyShardChange(parseRows(await g.rows.findOne({ _id: key })), change);
     await g.rows.replaceOne({ _id: key }, { rows: JSON.stringify(rows) }, { upsert: true });
   });
 }
 
-/**
- * Applies one event to this generation: folds it into its case (if it is about one) or counts the
- * machine. Idempotent: the fold skips an event id it has seen and the rows are set, not added.
- */
+/** Applies one event to this generation (the live consumer's path): a batch of one. */
 export async function applyEvent(g: Generation, event: EventEnvelope): Promise<void> {
-  if (event.type === 'machine.registered' && event.version === 1) return countIntoBase(g, event as KnownEvent<'machine.registered@1'>);
-  const requestId = caseIdOf(event);
-  if (requestId === null) return;
-  await g.locks.holding(`case:${requestId}`, async () => {
-    const stored = await g.cases.findOne({ _id: requestId });
-    const { _id: _, places: before = [], ...current } = stored ?? ({} as Partial<CaseDoc>);
-    const next = foldCase(stored ? (current as CaseRecord) : null, event);
-    if (!next || (stored && next.facts?.length === stored.facts?.length)) return;
-    const places = placesOf(next);
-    const row = compactRow(next);
-    // Rows first, then the case: a crash between re-folds the event from the old case and sets the same rows.
-    for (const place of places) await changeRows(g, shardKey(place, requestId), (rows) => { rows[requestId] = row; });
-    for (const place of before.filter((p) => !places.includes(p))) await changeRows(g, shardKey(place, requestId), (rows) => { delete rows[requestId]; });
-    await g.cases.replaceOne({ _id: requestId }, { ...next, places }, { upsert: true });
+  await applyEvents(g, [event]);
+}
+
+/**
+ * Applies a batch of events to this generation: folds each case's events into it and counts the
+ * machines. Each touched case is read once and replaced once, each touched row shard read once and
+ * replaced once. Idempotent: the fold skips an event id it has seen and the rows are set, not
+ * added, so a redelivered batch changes nothing.
+ *
+ * Concurrency: the cases change under their lock buckets (caseLockKeys, taken in key order), the
+ * row shards and the installed base under their own locks, each taken alone while holding no other
+ * leaf lock, so a batch and the live consumer's single events never deadlock.
+ */
+export async function applyEvents(g: Generation, events: readonly EventEnvelope[]): Promise<void> {
+  const { byCase, machines } = groupByCase(events);
+  if (machines.length > 0) await countIntoBase(g, machines);
+  if (byCase.size === 0) return;
+  await holdingAll(g.locks, caseLockKeys(byCase.keys()), async () => {
+    const stored = new Map<string, StoredCase>();
+    await each(byCase.keys(), async (requestId) => {
+      const doc = await g.cases.findOne({ _id: requestId });
+      if (!doc) return;
+      const { _id: _, places = [], ...record } = doc;
+      stored.set(requestId, { record: record as CaseRecord, places });
+    });
+    const plan = planBatch(byCase, stored);
+    // Rows first, then the cases: a crash between re-folds the batch from the old cases and sets the same rows.
+    await each(plan.shards, ([key, change]) => changeRows(g, key, change));
+    await each(plan.cases, ({ requestId, record, places }) => g.cases.replaceOne({ _id: requestId }, { ...record, places }, { upsert: true }));
   });
 }
 
-async function countIntoBase(g: Generation, event: KnownEvent<'machine.registered@1'>): Promise<void> {
-  if (!contractFor(event.type, event.version)!.schema.safeParse(event.data).success) throw new TypeError('machine.registered@1 data does not match its contract');
-  const machine = machineFrom(event);
-  try {
-    await g.machines.insertOne({ _id: machine.serialNumber, ...machine, countedIn: null });
-  } catch (error) {
-    if (!isDuplicateKeyError(error)) throw error;
+async function countIntoBase(g: Generation, events: KnownEvent<'machine.registered@1'>[]): Promise<void> {
+  for (const event of events) {
+    if (!contractFor(event.type, event.version)!.schema.safeParse(event.data).success) throw new TypeError('machine.registered@1 data does not match its contract');
   }
-  await g.locks.holding('installed-base', async () => {
-    const stored = await g.machines.findOne({ _id: machine.serialNumber });
-    if (!stored || stored.countedIn !== null) return;
-    const base = (await g.base.findOne({ _id: 'installed-base' })) ?? { _id: 'installed-base', models: {}, version: 0, lastSerial: null };
-    let version = base.version;
-    if (base.lastSerial !== machine.serialNumber) {
-      version += 1;
-      const counted = countMachine(base, { ...machine, model: stored.model, inServiceFrom: stored.inServiceFrom });
-      await g.base.replaceOne({ _id: 'installed-base' }, { models: counted.models, version, lastSerial: machine.serialNumber }, { upsert: true });
+  const machines = machinesOf(events);
+  // One document per serial, the first registration wins: the insert is the "count it once" key.
+  await each(machines, async (machine) => {
+    try {
+      await g.machines.insertOne({ _id: machine.serialNumber, ...machine, countedIn: null });
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
     }
-    await g.machines.updateOne({ _id: machine.serialNumber }, { $set: { countedIn: version } });
+  });
+  await g.locks.holding('installed-base', async () => {
+    const stored = await Promise.all(machines.map((m) => g.machines.findOne({ _id: m.serialNumber })));
+    const uncounted = stored.filter((m): m is MachineDoc => m !== null && m.countedIn === null).map(({ _id: _, countedIn: _c, ...m }) => m);
+    if (uncounted.length === 0) return;
+    const base = (await g.base.findOne({ _id: 'installed-base' })) ?? { _id: 'installed-base', models: {}, version: 0 };
+    const lastCounted = base.lastCounted ?? (base.lastSerial ? [base.lastSerial] : []);
+    const plan = planCount({ version: base.version, lastCounted }, uncounted);
+    // Counted before a crash cut the marking short: marked before the base forgets which they were.
+    await each(plan.markOnly, (serial) => g.machines.updateOne({ _id: serial }, { $set: { countedIn: base.version } }));
+    if (plan.count.length === 0) return;
+    const version = base.version + 1;
+    const counted = plan.count.reduce<InstalledBase>((b, m) => countMachine(b, m), { models: base.models });
+    await g.base.replaceOne({ _id: 'installed-base' }, { models: counted.models, version, lastCounted: plan.count.map((m) => m.serialNumber) }, { upsert: true });
+    await each(plan.count, (m) => g.machines.updateOne({ _id: m.serialNumber }, { $set: { countedIn: version } }));
   });
 }
 

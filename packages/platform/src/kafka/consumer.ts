@@ -23,6 +23,13 @@ export interface EventConsumerOptions {
   topics: string[];
   /** Event type@version this consumer applies; other known events on its topics are skipped. */
   handlers: Partial<Record<EventKey, EventHandler>>;
+  /**
+   * When set, each fetched batch of a partition is applied at once: its events that `handlers`
+   * names, in order, and the batch's offsets are committed only after this returns. A batch that
+   * fails for good (not an outage) is applied again event by event through `handlers`, so only a
+   * poison event is dead-lettered: both must be idempotent over the same events.
+   */
+  batchHandler?: (batch: ConsumedEvent[]) => Promise<void>;
   producer: EventProducer;
   logger: Logger;
   /** Partitions handled at once; each partition's messages still one after another. */
@@ -88,19 +95,32 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     });
   }
 
-  async function handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+  /** The message's event when this consumer applies it; an unreadable one is dead-lettered (null). */
+  async function readEvent(topic: string, partition: number, message: KafkaMessage): Promise<EventEnvelope | null> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(message.value?.toString() ?? '');
     } catch {
-      return deadLetter(topic, message, partition, 'value is not JSON');
+      await deadLetter(topic, message, partition, 'value is not JSON');
+      return null;
     }
     const validation = validateEvent(parsed);
-    if (!validation.ok) return deadLetter(topic, message, partition, validation.reason);
+    if (!validation.ok) {
+      await deadLetter(topic, message, partition, validation.reason);
+      return null;
+    }
     const event = validation.event;
-    const handler = options.handlers[`${event.type}@${event.version}` as EventKey];
-    if (!handler) return; // a known event meant for other consumers
+    // A known event meant for other consumers is skipped.
+    return options.handlers[`${event.type}@${event.version}` as EventKey] ? event : null;
+  }
 
+  async function handleMessage(topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>) {
+    const event = await readEvent(topic, partition, message);
+    if (event) await applyEvent(topic, partition, message, event, heartbeat);
+  }
+
+  async function applyEvent(topic: string, partition: number, message: KafkaMessage, event: EventEnvelope, heartbeat: () => Promise<void>) {
+    const handler = options.handlers[`${event.type}@${event.version}` as EventKey]!;
     const type = `${event.type}@${event.version}`;
     const started = process.hrtime.bigint();
     await withLogContext({ eventId: event.id, correlationId: event.correlationId, causationId: event.causationId ?? undefined }, async () => {
@@ -122,6 +142,42 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
         }
       }
     });
+  }
+
+  /** One partition's batch through the batch handler, retried like one event; one by one if it fails for good. */
+  async function handleBatch(topic: string, partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>, batchHandler: (batch: ConsumedEvent[]) => Promise<void>) {
+    const read: { message: KafkaMessage; event: EventEnvelope }[] = [];
+    for (const message of messages) {
+      const event = await readEvent(topic, partition, message);
+      if (event) read.push({ message, event });
+    }
+    if (read.length === 0) return;
+    const batch = read.map(({ message, event }) => ({ event, topic, partition, offset: message.offset }));
+    const started = process.hrtime.bigint();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const attributes = { 'messaging.destination.name': topic, 'messaging.consumer.group.name': groupId, 'messaging.batch.message_count': String(batch.length) };
+        await inSpan('consume batch', SpanKind.CONSUMER, contextFrom(read[0]!.message.headers), attributes, () => batchHandler(batch));
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        for (const { event } of read) {
+          const type = `${event.type}@${event.version}`;
+          options.metrics?.eventsApplied.inc({ group: groupId, type });
+          options.metrics?.eventHandleDuration.observe({ group: groupId, type }, seconds / read.length);
+        }
+        return;
+      } catch (error) {
+        const next = afterFailure(error, attempt, policy);
+        if (next.action === 'dead-letter') {
+          log.warn({ err: error, attempt, topic, partition, events: read.length }, 'batch failed for good; applying its events one by one');
+          for (const { message, event } of read) await applyEvent(topic, partition, message, event, heartbeat);
+          return;
+        }
+        if (stopping) throw error; // leave the offsets uncommitted; the next member re-delivers
+        log.warn({ err: error, attempt, backoff: next.delayMs, events: read.length }, 'batch handler failed, retrying');
+        await sleep(next.delayMs);
+        await heartbeat();
+      }
+    }
   }
 
   async function start(): Promise<void> {
@@ -151,7 +207,9 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     await consumer.run({
       autoCommit: true,
       partitionsConsumedConcurrently: options.concurrentPartitions ?? 1,
-      eachMessage: async ({ topic, partition, message, heartbeat }) => handleMessage(topic, partition, message, heartbeat),
+      ...(options.batchHandler
+        ? { eachBatch: async ({ batch, heartbeat }) => handleBatch(batch.topic, batch.partition, batch.messages, heartbeat, options.batchHandler!) }
+        : { eachMessage: async ({ topic, partition, message, heartbeat }) => handleMessage(topic, partition, message, heartbeat) }),
     });
     running = true;
     log.info({ topics: options.topics }, 'consumer started');
