@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineRoute, identifier, type RouteSpec } from '@aftersales/platform';
-import { slaBoard, type BoardClock, type BoardRequest } from '../domain/sla-board';
-import { boardEntries, type IntakeReadModels } from '../store/read-models';
+import { slaBoard, type BoardClock, type BoardEntry, type BoardRequest } from '../domain/sla-board';
+import type { IntakeReadModels } from '../store/read-models';
+import { createBoardCache, type SlaBoardEntry } from '../store/sla-board-store';
 import { limitQuery } from './common';
 
 const readers = ['agent', 'dispatcher', 'manager', 'auditor', 'platform'] as const;
@@ -34,8 +35,43 @@ export const slaBoardQuery = z.strictObject({
   limit: limitQuery,
 });
 
+const asBoardRequest = (d: SlaBoardEntry): BoardRequest => ({
+  id: d._id,
+  customerId: d.customerId,
+  serialNumber: d.serialNumber,
+  status: d.status,
+  tier: d.tier,
+  owner: d.owner,
+  productLine: d.productLine ?? null,
+  city: d.city ?? null,
+  clocks: d.sla as BoardClock[],
+  escalations: d.escalations as BoardRequest['escalations'],
+});
+
+/** Sorted boards kept per filter while the entries stay the same (the console asks the same few every 5 s). */
+const boardsKept = 32;
+
 /** Operations' board: open requests by how close each is to breaking a promise, with the last escalation step. */
 export function slaBoardRoutes(models: IntakeReadModels): RouteSpec[] {
+  const cache = createBoardCache(models);
+  let sorted: { key: string; boards: Map<string, BoardEntry[]> } = { key: '', boards: new Map() };
+
+  /** The board for these filters: sorted once per version of the entries, then served from memory. */
+  async function boardFor(query: z.infer<typeof slaBoardQuery>): Promise<BoardEntry[]> {
+    const snapshot = await cache.read();
+    if (sorted.key !== snapshot.key) sorted = { key: snapshot.key, boards: new Map() };
+    const filterKey = JSON.stringify([query.status ?? [], query.tier ?? null, query.productLine ?? null, query.city ?? null]);
+    const kept = sorted.boards.get(filterKey);
+    if (kept) return kept;
+    const requests = snapshot.entries.filter(
+      (d) => (!query.tier || d.tier === query.tier) && (!query.productLine || d.productLine === query.productLine) && (!query.city || d.city === query.city),
+    );
+    const board = slaBoard(requests.map(asBoardRequest), query.status ?? []);
+    if (sorted.boards.size >= boardsKept) sorted.boards.clear();
+    sorted.boards.set(filterKey, board);
+    return board;
+  }
+
   return [
     defineRoute({
       method: 'get',
@@ -47,25 +83,8 @@ export function slaBoardRoutes(models: IntakeReadModels): RouteSpec[] {
       responses: { 200: { description: '{ items } most urgent first, as of each request\'s last sync from its workflow', schema: z.object({ items: z.array(boardEntry) }) } },
       handler: async ({ query }) => {
         // The board holds only open requests (kept by the workflow's sync) in a few shard documents,
-        // so it stays the size of the work in hand however many requests are stored.
-        const docs = (await boardEntries(models)).filter(
-          (d) => (!query.tier || d.tier === query.tier) && (!query.productLine || d.productLine === query.productLine) && (!query.city || d.city === query.city),
-        );
-        const board = slaBoard(
-          docs.map((d) => ({
-            id: d._id,
-            customerId: d.customerId,
-            serialNumber: d.serialNumber,
-            status: d.status,
-            tier: d.tier,
-            owner: d.owner,
-            productLine: d.productLine ?? null,
-            city: d.city ?? null,
-            clocks: d.sla as BoardClock[],
-            escalations: d.escalations as BoardRequest['escalations'],
-          })),
-          query.status ?? [],
-        );
+        // checked against their versions on each read and parsed again only where one moved.
+        const board = await boardFor(query);
         return { status: 200, body: { items: board.slice(0, query.limit) } };
       },
     }),

@@ -2,11 +2,14 @@ import type { mongo } from 'mongoose';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
 type Db = mongo.Db;
-import { createKeyLocks, insertedOnce, shardOf, type KeyLockDoc } from '@aftersales/platform';
+import { createKeyLocks, insertedOnce, type KeyLockDoc } from '@aftersales/platform';
 import type { OpenRequestSummary } from '../domain/duplicates';
 import { contractInForce } from '../domain/contract-lifecycle';
 import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
 import type { ContractDoc, ServiceRequestDoc } from './models';
+import { syncBoardEntry, type SlaBoardEntry, type SlaBoardShardDoc, type SlaBoardVersionDoc } from './sla-board-store';
+
+export { boardEntries, syncBoardEntry, type SlaBoardEntry } from './sla-board-store';
 
 /**
  * Keyed read models for intake's hot paths. FerretDB v1 pushes down only a filter that is exactly
@@ -37,22 +40,6 @@ export interface CustomerContractLinkDoc {
   contractId: string;
 }
 
-/** An open request as the SLA board shows it (`_id` = request id); removed when the request closes. */
-export interface SlaBoardEntry {
-  _id: string;
-  customerId: string;
-  serialNumber: string;
-  status: string;
-  tier: string | null;
-  owner: string | null;
-  /** Absent on entries synced before they were added. */
-  productLine?: string | null;
-  city?: string | null;
-  sla: unknown[];
-  escalations: unknown[];
-  revision: number;
-}
-
 /** An Idempotency-Key (as scoped by the caller) to the request it registered. */
 export interface RequestKeyDoc {
   _id: string;
@@ -69,6 +56,8 @@ export function intakeReadModels(db: Db) {
      * are open requests (1,362 entries took 2.1 s as documents), and each shard changes under its lock.
      */
     slaBoardShards: db.collection<SlaBoardShardDoc>('slaBoardShards'),
+    /** One tiny document per shard, its stamp moved by every write: what a process's board cache checks (see sla-board-store.ts). */
+    slaBoardVersions: db.collection<SlaBoardVersionDoc>('slaBoardVersions'),
     boardLocks: createKeyLocks(db.collection<KeyLockDoc>('slaBoardLocks'), { what: 'SLA board shard', now: () => new Date() }),
     requestKeys: db.collection<RequestKeyDoc>('requestKeys'),
     builds: db.collection<{ _id: string; builtAt: Date }>('readModelBuilds'),
@@ -149,17 +138,18 @@ export async function linkContract(models: IntakeReadModels, customerId: string,
 }
 
 /**
- * A customer's contracts, by `_id` reads only: links in parallel batches of four until one is
- * missing, then the contracts they name. A link is written before its contract, so a link whose
- * contract is missing or belongs to someone else (a refused insert) is skipped.
+ * A customer's contracts, by `_id` reads only: links in parallel batches until one is missing (two
+ * first, as most customers hold one contract or none; then four at a time), then the contracts they
+ * name. A link is written before its contract, so a link whose contract is missing or belongs to
+ * someone else (a refused insert) is skipped.
  */
 export async function contractsOf(models: IntakeReadModels, contracts: Collection<ContractDoc>, customerId: string): Promise<ContractDoc[]> {
   const ids: string[] = [];
-  for (let from = 0; ; from += 4) {
-    const batch = await Promise.all([0, 1, 2, 3].map((i) => models.customerContractLinks.findOne({ _id: `${customerId}#${from + i}` })));
+  for (let from = 0, size = 2; ; from += size, size = 4) {
+    const batch = await Promise.all(Array.from({ length: size }, (_, i) => models.customerContractLinks.findOne({ _id: `${customerId}#${from + i}` })));
     const present = batch.filter((l) => l !== null);
     ids.push(...present.map((l) => l.contractId));
-    if (present.length < 4) break;
+    if (present.length < size) break;
   }
   const docs = await Promise.all([...new Set(ids)].map((id) => contracts.findOne({ _id: id })));
   return docs.filter((d): d is ContractDoc => d !== null && d.customerId === customerId);
@@ -169,53 +159,6 @@ export async function contractsOf(models: IntakeReadModels, contracts: Collectio
 export async function activeContracts(models: IntakeReadModels, contracts: Collection<ContractDoc>, customerId: string, at: Date): Promise<ContractDoc[]> {
   const all = await contractsOf(models, contracts, customerId);
   return all.map((c) => contractInForce(c, at)).filter((c) => c.status === 'active' && c.start.getTime() <= at.getTime() && c.end.getTime() > at.getTime());
-}
-
-export const BOARD_SHARDS = 8;
-
-export interface SlaBoardShardDoc {
-  _id: string;
-  /** JSON of { [requestId]: entry without its id }. */
-  entries: string;
-  updatedAt: Date;
-}
-
-type StoredBoardEntries = Record<string, Omit<SlaBoardEntry, '_id'>>;
-
-const parseShard = (doc: Pick<SlaBoardShardDoc, 'entries'> | null): StoredBoardEntries => (doc ? (JSON.parse(doc.entries) as StoredBoardEntries) : {});
-
-/** The shard documents holding these entries (also used to seed benchmarks). */
-export function boardShardDocs(entries: readonly SlaBoardEntry[], now: Date): SlaBoardShardDoc[] {
-  const shards = new Map<string, StoredBoardEntries>();
-  for (const { _id, ...entry } of entries) {
-    const shard = shardOf(_id, BOARD_SHARDS);
-    shards.set(shard, { ...(shards.get(shard) ?? {}), [_id]: entry });
-  }
-  return [...shards].map(([_id, stored]) => ({ _id, entries: JSON.stringify(stored), updatedAt: now }));
-}
-
-/** Every entry on the board: one `_id` read per shard. */
-export async function boardEntries(models: IntakeReadModels): Promise<SlaBoardEntry[]> {
-  const shards = await Promise.all(Array.from({ length: BOARD_SHARDS }, (_, k) => models.slaBoardShards.findOne({ _id: `shard-${k}` })));
-  return shards.flatMap((doc) => Object.entries(parseShard(doc)).map(([_id, entry]) => ({ _id, ...entry })));
-}
-
-/** Keeps the board's entry of a request in step with the record: written while open, removed once closed; an older revision never overwrites a newer one. */
-export async function syncBoardEntry(models: IntakeReadModels, entry: SlaBoardEntry): Promise<void> {
-  const shard = shardOf(entry._id, BOARD_SHARDS);
-  await models.boardLocks.holding(shard, async () => {
-    const entries = parseShard(await models.slaBoardShards.findOne({ _id: shard }));
-    const stored = entries[entry._id];
-    const { _id, ...fields } = entry;
-    if (!isOpenStatus(entry.status)) {
-      if (!stored) return;
-      delete entries[_id];
-    } else {
-      if (stored && stored.revision > entry.revision) return;
-      entries[_id] = fields;
-    }
-    await models.slaBoardShards.replaceOne({ _id: shard }, { entries: JSON.stringify(entries), updatedAt: new Date() }, { upsert: true });
-  });
 }
 
 type StoredRequest = ServiceRequestDoc & { tier?: string | null; sla?: unknown[]; escalations?: unknown[]; workflowRevision?: number };
