@@ -89,6 +89,9 @@ export const intakeService: ServiceDefinition = {
         {
           group: 'intake-workflow-starter',
           topics: [topics.serviceRequests],
+          // Starts are independent (the workflow id is the request's); one partition at a time held
+          // the end-to-end rate to one Temporal round trip per registration.
+          concurrentPartitions: 3,
           handlers: {
             'service-request.registered@1': createWorkflowStarter(platform, reference),
           },

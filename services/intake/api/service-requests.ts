@@ -37,17 +37,16 @@ type WorkflowView =
   | { id: string; runId: string | null; startedAt: Date | null; available: true; state: ServiceRequestView }
   | { id: string; runId: string | null; startedAt: Date | null; available: false; reason: string };
 
-/** The workflow's live state from a query; the record still answers when Temporal does not. */
-async function liveWorkflow(temporal: Client, doc: ServiceRequestDoc): Promise<WorkflowView> {
-  const handle = temporal.workflow.getHandle(doc._id);
-  const link = { id: doc._id, runId: doc.workflow?.runId ?? null, startedAt: doc.workflow?.startedAt ?? null };
+/** The workflow's live state from a query (by the request id, the workflow's id); the record's link is added once it is read. The record still answers when Temporal does not. */
+async function liveWorkflow(temporal: Client, requestId: string): Promise<(doc: ServiceRequestDoc) => WorkflowView> {
+  const linkOf = (doc: ServiceRequestDoc) => ({ id: doc._id, runId: doc.workflow?.runId ?? null, startedAt: doc.workflow?.startedAt ?? null });
   try {
-    const state = await temporal.connection.withDeadline(Date.now() + 5_000, () => handle.query(getStateQuery));
-    return { ...link, available: true, state };
+    const state = await temporal.connection.withDeadline(Date.now() + 5_000, () => temporal.workflow.getHandle(requestId).query(getStateQuery));
+    return (doc) => ({ ...linkOf(doc), available: true, state });
   } catch (error) {
     // Not started yet: the registered event is still on its way to the workflow starter.
-    if (error instanceof WorkflowNotFoundError) return null;
-    return { ...link, available: false, reason: (error as Error).message };
+    if (error instanceof WorkflowNotFoundError) return () => null;
+    return (doc) => ({ ...linkOf(doc), available: false, reason: (error as Error).message });
   }
 }
 
@@ -137,15 +136,20 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
     responses: { 200: { description: 'The record and a `workflow` object (null until the workflow has started)', schema: requestDetailView } },
     handler: async ({ params, principal }) => {
       const scope = callerScope(principal, readers);
-      const doc = await models.serviceRequests.findById(params.id).lean<ServiceRequestDoc>();
+      // The record, who was told (from the notifications service's facts) and the workflow's live
+      // state are read at once: the page waits for the slowest, not their sum. What a caller may
+      // not see is read but never shown.
+      const [doc, told, live] = await Promise.all([
+        models.serviceRequests.findById(params.id).lean<ServiceRequestDoc>(),
+        requestNoticesOf(platform).findOne({ _id: params.id }),
+        liveWorkflow(platform.temporal, params.id),
+      ]);
       const owner = doc && scope.kind === 'dealer' ? await models.customers.findById(doc.customerId, { dealerId: 1 }).lean<Pick<CustomerDoc, 'dealerId'>>() : null;
       if (!doc || (scope.kind === 'dealer' && !canSee(scope, owner?.dealerId))) throw new NotFoundError('service request', params.id, 'id');
       const alarms = doc.channel === 'alarm' ? await models.alarms.find({ serviceRequestId: doc._id }).sort({ raisedAt: 1 }).lean<AlarmDoc[]>() : null;
-      // Who was told and who acknowledged, from the notifications service's facts.
-      const told = await requestNoticesOf(platform).findOne({ _id: doc._id });
       return {
         status: 200,
-        body: { ...presentRequest(doc), ...(alarms ? { alarms: alarms.map(presentAlarm) } : {}), notices: told?.notices ?? [], workflow: await liveWorkflow(platform.temporal, doc) },
+        body: { ...presentRequest(doc), ...(alarms ? { alarms: alarms.map(presentAlarm) } : {}), notices: told?.notices ?? [], workflow: live(doc) },
       };
     },
   });

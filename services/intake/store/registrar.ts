@@ -77,6 +77,13 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idByt
       if (earlier) return replayed(earlier, command);
     }
     const now = deps.now();
+    // The reads keyed by the input alone (the customer's contracts, the machine's open requests)
+    // go out with the customer and the machine, not after them: one round trip fewer on every
+    // registration; a refused one (403, 422) wasted a few `_id` reads.
+    const contractsRead = activeContracts(read(), models.contracts.collection as unknown as mongo.Collection<ContractDoc>, input.customerId, now);
+    const openRead = openRequestsOn(read(), input.serialNumber);
+    void contractsRead.catch(() => undefined);
+    void openRead.catch(() => undefined);
     const [customer, machine] = await Promise.all([
       models.customers.findById(input.customerId).lean<CustomerDoc>(),
       models.machines.findById(input.serialNumber).lean<MachineDoc>(),
@@ -90,8 +97,8 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idByt
     const noLineage: Lineage = { ancestors: [], problem: null };
     const [lineage, contracts, openRequests, fixes, containment] = await Promise.all([
       machine ? loadLineage(models, machine) : noLineage,
-      machine ? activeContracts(read(), models.contracts.collection as unknown as mongo.Collection<ContractDoc>, customer._id, now) : [],
-      openRequestsOn(read(), input.serialNumber),
+      machine ? contractsRead : [],
+      openRead,
       knownFixCandidates(models, machine?.model ?? null),
       containmentFor(models.containmentFlags, { serialNumber: input.serialNumber, model: machine?.model ?? null, productLine: machine?.productLine ?? null }),
     ]);
