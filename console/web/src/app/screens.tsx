@@ -16,5 +16,6 @@ export const screenViews: Record<Exclude<Screen, 'inbox'>, ComponentType<ScreenP
   'eight-d': lazy(() => import('../features/eight-d/components/eight-d-screen').then((m) => ({ default: m.EightDScreen }))),
   finance: lazy(() => import('../features/finance/components/finance-screen').then((m) => ({ default: m.FinanceScreen }))),
   kpis: lazy(() => import('../features/kpis/components/kpi-dashboard').then((m) => ({ default: m.KpiDashboard }))),
+  audit: lazy(() => import('../features/audit/components/audit-screen').then((m) => ({ default: m.AuditScreen }))),
   calendars: lazy(() => import('../features/calendars/components/calendars-screen').then((m) => ({ default: m.CalendarsScreen }))),
 };

@@ -10,13 +10,15 @@
  *   spares:       spares' stock, reservations, requisitions, returns, supplier claims, quotes
  *   eight-d:      quality's 8D board, discipline forms, recurrences and failure records
  *   finance:      spares' GET /v1/cost-allocation (finance, spares, manager, auditor: not platform) and cost rules
- *   kpis:         intake GET /v1/kpis (manager, auditor, quality, platform), GET /v1/sla-board (not quality)
- *               and spares GET /v1/cost-allocation (not platform): manager and auditor read all three
+ *   kpis:         insight GET /v1/kpis, its drill-down, exports, definitions and /v1/scorecard (manager,
+ *                 auditor, platform) and intake GET /v1/sla-board: offered to the business head and the auditor
+ *   audit:        insight GET /v1/red-flags, /v1/audit-sample and /v1/cases/:id (manager, auditor, platform),
+ *                 read-only: offered to the auditor and the business head
  *   calendars:    intake POST /v1/calendars/:id/holiday-imports (manager, platform)
  *   inbox:        notifications' GET /v1/people/:id/notices (every staff role; dealers have none)
  * Each feature checks its own line against its routes' x-roles.
  */
-export type Screen = 'registration' | 'customers' | 'board' | 'dispatch' | 'jobs' | 'spares' | 'eight-d' | 'finance' | 'kpis' | 'calendars' | 'inbox';
+export type Screen = 'registration' | 'customers' | 'board' | 'dispatch' | 'jobs' | 'spares' | 'eight-d' | 'finance' | 'kpis' | 'audit' | 'calendars' | 'inbox';
 
 export const screenRoles: Record<Screen, readonly string[]> = {
   registration: ['agent', 'manager', 'platform', 'dealer'],
@@ -28,6 +30,7 @@ export const screenRoles: Record<Screen, readonly string[]> = {
   'eight-d': ['quality', 'manager', 'auditor', 'platform'],
   finance: ['finance', 'manager', 'auditor'],
   kpis: ['manager', 'auditor'],
+  audit: ['manager', 'auditor'],
   calendars: ['manager', 'platform'],
   inbox: ['agent', 'dispatcher', 'engineer', 'depot', 'spares', 'quality', 'finance', 'manager', 'auditor', 'platform'],
 };

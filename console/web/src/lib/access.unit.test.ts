@@ -12,9 +12,10 @@ describe('screens by role', () => {
     expect(screensFor(['spares'])).toEqual(['spares', 'inbox']);
     // Depot engineers raise requisitions but read none of spares' lists: the desk would be empty for them.
     expect(screensFor(['depot'])).not.toContain('spares');
-    expect(screensFor(['manager'])).toEqual(['registration', 'customers', 'board', 'dispatch', 'spares', 'eight-d', 'finance', 'kpis', 'calendars', 'inbox']);
-    // The KPI dashboard also reads spares' cost allocation, which platform may not: manager and auditor only.
-    expect(screensFor(['auditor'])).toContain('kpis');
+    expect(screensFor(['manager'])).toEqual(['registration', 'customers', 'board', 'dispatch', 'spares', 'eight-d', 'finance', 'kpis', 'audit', 'calendars', 'inbox']);
+    // The KPIs and the audit evidence are the business head's and the auditor's screens, not the platform team's.
+    expect(screensFor(['auditor'])).toEqual(['customers', 'board', 'eight-d', 'finance', 'kpis', 'audit', 'inbox']);
     expect(screensFor(['platform'])).not.toContain('kpis');
+    expect(screensFor(['platform'])).not.toContain('audit');
   });
 });

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 
-export type ServiceName = 'intake' | 'dispatch' | 'spares' | 'quality' | 'notifications';
+export type ServiceName = 'intake' | 'dispatch' | 'spares' | 'quality' | 'notifications' | 'insight';
 
 export interface ApiAnswer<T> {
   status: number;

@@ -26,7 +26,7 @@ export interface MonthLabel {
 type Messages = (typeof kpiMessages)['en'];
 
 /** One figure as a small SVG chart with its latest value as text and every value in a table. */
-export function KpiChart({ figure, months, locale, t, problem }: { figure: Figure; months: readonly MonthLabel[]; locale: string; t: Messages; problem?: string | null }) {
+export function KpiChart({ figure, title, about, months, locale, t }: { figure: Figure; title: string; about: string; months: readonly MonthLabel[]; locale: string; t: Messages }) {
   const geometry = chartGeometry(
     months.length,
     figure.series.map((s) => ({ key: s.key, values: s.points.map((p) => p.value) })),
@@ -35,7 +35,7 @@ export function KpiChart({ figure, months, locale, t, problem }: { figure: Figur
   );
   // A tier's series is named even when it is the only one measured.
   const named = figure.series.length > 1 || figure.series.some((s) => s.key !== 'all');
-  const seriesName = (key: string) => (key.startsWith('P') ? key : t[`series.${key}` as keyof Messages] ?? key);
+  const seriesName = (key: string) => (key === 'all' ? t['series.all'] : key);
   const latest = figure.series.map((s) => {
     const found = latestPoint(s);
     const text = found ? `${formatPoint(figure.unit, found.point, locale)} ${t.in} ${months[found.index]!.long}` : t.noData;
@@ -47,9 +47,9 @@ export function KpiChart({ figure, months, locale, t, problem }: { figure: Figur
 
   return (
     <figure className="kpis-card" data-figure={figure.id} aria-labelledby={titleId}>
-      <h3 id={titleId}>{t[figure.id]}</h3>
-      <p className="kpis-about">{t[`${figure.id}.about`]}</p>
-      <svg className="kpis-chart" viewBox={`0 0 ${box.width} ${box.height}`} role="img" aria-label={`${t.chartOf} ${t[figure.id]}. ${t.latest}: ${latest.join('; ')}`}>
+      <h3 id={titleId}>{title}</h3>
+      <p className="kpis-about">{about}</p>
+      <svg className="kpis-chart" viewBox={`0 0 ${box.width} ${box.height}`} role="img" aria-label={`${t.chartOf} ${title}. ${t.latest}: ${latest.join('; ')}`}>
         {geometry.ticks.map((tick) => (
           <g key={tick.value}>
             <line x1={box.left} x2={box.width - box.right} y1={tick.y} y2={tick.y} className="kpis-grid" />
@@ -89,7 +89,6 @@ export function KpiChart({ figure, months, locale, t, problem }: { figure: Figur
           ))}
         </ul>
       )}
-      {problem && <p role="alert" className="kpis-problem">{problem}</p>}
       <p className="kpis-latest" data-testid="latest">{t.latest}: {latest.join('; ')}</p>
       <details>
         <summary>{t.asTable}</summary>

@@ -1,77 +1,85 @@
 import { useMemo, useState } from 'react';
 import type { ScreenProps } from '../../../app/screen-props';
+import { CaseRecordPanel } from '../../audit/components/case-record';
 import { useLang, useMessages } from '../../../lib/i18n';
-import { useCostAllocation, useMonthlyKpis } from '../api/kpis';
-import { kpiFigures, partsCostFigure } from '../figures';
+import { useKpiDefinitions, useKpiReport, useScorecard, type KpiDefinition } from '../api/insight';
 import { kpiMessages } from '../messages';
-import { recentMonths } from '../months';
-import { KpiChart, type MonthLabel } from './kpi-chart';
+import { fileStem as stemOf, monthPeriod, periodProblem, reportParams, targetsByFigure, wholeMonthOf, type Dimension, type Period } from '../report';
+import { DrillDown } from './drill-down';
+import { Downloads } from './downloads';
+import { FigureTable, type DrillTarget } from './figure-table';
+import { GroupAndFilters, PeriodPicker, type Filters } from './report-controls';
+import { Scorecard } from './scorecard';
 import { StuckEscalations } from './stuck-escalations';
+import { Trends } from './trends';
 import '../kpis.css';
 
-/** How far back the dashboard looks: a year of months, the current one last. */
-const MONTHS = 12;
-
-/** The business head's dashboard: intake's KPIs and spares' parts cost month by month, and stuck escalations. */
+/**
+ * The business head's screen over insight: a period's figures (grouped and filtered as asked) with
+ * what each counts, the month's target and verdict beside it, the cases behind any figure, the
+ * exports, the month's scorecard per department, twelve months of the headline figures, and the
+ * breached requests read live from intake. Read-only: managers and auditors.
+ */
 export function KpiDashboard(_props: ScreenProps) {
   const t = useMessages(kpiMessages);
-  const { lang } = useLang();
-  const locale = lang === 'zh' ? 'zh-CN' : 'en-GB';
-  // The months are fixed when the screen opens; a reload of the page moves them on.
-  const [months] = useState(() => recentMonths(Date.now(), MONTHS));
-  const kpis = useMonthlyKpis(months);
-  const costs = useCostAllocation(months[0]!.from, months.at(-1)!.to);
+  const locale = useLang().lang === 'zh' ? 'zh-CN' : 'en-GB';
+  const [period, setPeriod] = useState<Period>(() => monthPeriod(new Date().toISOString().slice(0, 7)));
+  const [groupBy, setGroupBy] = useState<Dimension | null>(null);
+  const [filters, setFilters] = useState<Filters>({});
+  const [drill, setDrill] = useState<DrillTarget | null>(null);
+  const [openCase, setOpenCase] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
 
-  const labels: MonthLabel[] = useMemo(
-    () =>
-      months.map((m) => ({
-        key: m.key,
-        short: new Date(m.from).toLocaleDateString(locale, { month: 'short', timeZone: 'UTC' }),
-        long: new Date(m.from).toLocaleDateString(locale, { month: 'short', year: 'numeric', timeZone: 'UTC' }),
-      })),
-    [months, locale],
-  );
-  const figures = useMemo(() => kpiFigures(kpis.reports), [kpis.reports]);
-  const costEntries = costs.data?.status === 200 ? costs.data.body.entries : null;
-  const partsCost = useMemo(() => partsCostFigure(months, costEntries), [months, costEntries]);
-  const costProblem = costs.data && costs.data.status !== 200 ? `${t.refused} ${costs.data.status} ${costs.data.body.error?.message ?? ''}` : null;
-  const allFailed = kpis.problem !== null && kpis.reports.every((r) => r === null);
+  const query = { period, groupBy, filters };
+  const params = periodProblem(period) ? null : reportParams(query);
+  const report = useKpiReport(params);
+  const definitions = useKpiDefinitions();
+  const month = wholeMonthOf(period);
+  const scorecard = useScorecard(month);
+
+  const defs = useMemo(() => new Map<string, KpiDefinition>(definitions.data?.status === 200 ? definitions.data.body.items.map((d) => [d.id, d]) : []), [definitions.data]);
+  const meanings = useMemo(() => new Map([...defs].map(([id, d]) => [id, d.definition])), [defs]);
+  const card = scorecard.data?.status === 200 ? scorecard.data.body : null;
+  const whole = groupBy === null && Object.values(filters).every((v) => !v?.trim());
+  // The scorecard judges the whole business over a calendar month: only then is it the figure on screen.
+  const targets = useMemo(() => (card && whole ? targetsByFigure(card.departments) : null), [card, whole]);
+  const answer = report.data?.status === 200 ? report.data.body : null;
+  const fileStem = stemOf('insight-kpis', period);
+  const change = (next: () => void) => {
+    next();
+    setDrill(null);
+  };
 
   return (
-    <section aria-labelledby="kpis-title" className="kpis" aria-busy={kpis.loading}>
+    <section aria-labelledby="kpis-title" className="kpis" aria-busy={report.loading}>
       <div className="kpis-head">
         <h2 id="kpis-title">{t.title}</h2>
         <button
           type="button"
           onClick={() => {
-            kpis.reload();
-            costs.reload();
+            report.reload();
+            scorecard.reload();
+            setTick((n) => n + 1);
           }}
         >
           {t.reload}
         </button>
       </div>
-      <p className="kpis-about">
-        {t.intro} {t.months}: {labels[0]!.long} – {labels.at(-1)!.long}.
-      </p>
-      {kpis.loading && <p role="status">{t.loading}</p>}
-      {kpis.problem && <p role="alert" className="kpis-problem">{allFailed ? `${t.refused} ${kpis.problem.status} ${kpis.problem.message}` : t.partial}</p>}
-      <div className="kpis-grid" data-testid="kpi-charts" data-ready={!kpis.loading && costs.data !== null ? 'true' : 'false'}>
-        {figures.map((figure) => <KpiChart key={figure.id} figure={figure} months={labels} locale={locale} t={t} />)}
-        <KpiChart figure={partsCost} months={labels} locale={locale} t={t} problem={costProblem} />
+      <p className="kpis-about">{t.intro}</p>
+      <PeriodPicker period={period} onChange={(p) => change(() => setPeriod(p))} />
+      <GroupAndFilters groupBy={groupBy} filters={filters} onGroupBy={(d) => change(() => setGroupBy(d))} onFilters={(f) => change(() => setFilters(f))} />
+      <Downloads params={params} fileStem={fileStem} />
+      {report.loading && <p role="status">{t.loading}</p>}
+      {report.data && report.data.status !== 200 && <p role="alert" className="kpis-problem">{t.refused} {report.data.status} {report.data.body.error?.message}</p>}
+      {answer && <p className="kpis-about">{!month ? t.targetsPerMonth : !whole ? t.targetsWhole : null}</p>}
+      {openCase && <CaseRecordPanel id={openCase} onClose={() => setOpenCase(null)} />}
+      {drill && <DrillDown key={`${drill.kpiId}|${drill.group}|${drill.slice ?? ''}`} target={drill} params={params && reportParams(query, { group: drill.group, slice: drill.slice })} fileStem={fileStem} onOpen={setOpenCase} onClose={() => setDrill(null)} />}
+      <div className="kpis-groups" data-testid="kpi-report" data-ready={answer && !report.loading && definitions.data && (!month || scorecard.data) ? 'true' : 'false'} data-from={answer?.from ?? ''} data-to={answer?.to ?? ''}>
+        {answer?.groups.map((g) => <FigureTable key={g.key} group={g} definitions={meanings} targets={targets} locale={locale} onDrill={setDrill} />)}
       </div>
+      {card && <Scorecard month={card.month} departments={card.departments} definitions={defs} locale={locale} />}
+      <Trends definitions={defs} locale={locale} tick={tick} />
       <StuckEscalations />
-      <section aria-labelledby="kpis-unmeasured-title" className="kpis-unmeasured" data-testid="not-measured">
-        <h3 id="kpis-unmeasured-title">{t.notMeasured}</h3>
-        <p className="kpis-about">{t.notMeasuredYet}</p>
-        <ul>
-          {(['revenueVsCost', 'partsTurnover', 'engineerUtilisation', 'redFlags'] as const).map((key) => (
-            <li key={key}>
-              {t[key]}: <em>{t.notMeasured.toLowerCase()}</em>
-            </li>
-          ))}
-        </ul>
-      </section>
     </section>
   );
 }

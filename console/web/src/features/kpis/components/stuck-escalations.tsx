@@ -19,7 +19,7 @@ export function StuckEscalations() {
             <tr>
               <th scope="col">{t.request}</th>
               <th scope="col">{t.tier}</th>
-              <th scope="col">{t.machine}</th>
+              <th scope="col">{t.machineCol}</th>
               <th scope="col">{t.state}</th>
               <th scope="col">{t.clock}</th>
               <th scope="col">{t.due}</th>
