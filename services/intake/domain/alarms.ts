@@ -6,7 +6,7 @@
 import type { AlarmSeverity, DeviceAlarmRaisedV1 } from '@aftersales/contracts';
 import type { CustomerDoc, MachineDoc } from '../store/installed-base-models';
 import { contactFor, siteOf } from './installed-base';
-import type { RegistrationInput } from './registration';
+import { earliestRaisedAt, type RegistrationInput } from './registration';
 
 const hour = 60 * 60 * 1000;
 
@@ -34,12 +34,13 @@ export function alarmSymptom(alarm: Pick<DeviceAlarmRaisedV1, 'alarmCode' | 'mes
 
 /**
  * The registration an alarm stands for. A device clock ahead of ours would make `raisedAt` lie in
- * the future, which registration refuses: it is clamped to now, since a machine's alarm is never
- * turned away for its clock (the device's own time stays on the alarm record).
+ * the future, and one never set reads 1970: registration refuses both, so either is taken as now,
+ * since a machine's alarm is never turned away for its clock (the device's own time stays on the
+ * alarm record).
  */
 export function alarmRegistration(alarm: DeviceAlarmRaisedV1, customer: CustomerDoc, machine: MachineDoc, now: Date): RegistrationInput {
   const reported = new Date(alarm.raisedAt);
-  const raisedAt = reported.getTime() > now.getTime() ? new Date(now) : reported;
+  const raisedAt = reported.getTime() > now.getTime() || reported.getTime() < earliestRaisedAt.getTime() ? new Date(now) : reported;
   return {
     customerId: customer._id,
     contact: contactFor(customer, siteOf(customer, machine)?.id ?? null),

@@ -40,6 +40,10 @@ describe('alarmRegistration', () => {
     expect(ahead.raisedAt).toEqual(now);
     expect(ahead.neededBy.getTime()).toBeGreaterThan(now.getTime());
   });
+  it('takes a clock never set (1970) as now too, which registration would refuse', () => {
+    const unset = alarmRegistration({ ...alarm, raisedAt: '1970-01-01T00:00:05Z' }, customer, machine, now);
+    expect(unset.raisedAt).toEqual(now);
+  });
   it('gives less urgent severities more time', () => {
     const order = (['critical', 'major', 'minor', 'warning'] as const).map((severity) => alarmRegistration({ ...alarm, severity }, customer, machine, now).neededBy.getTime());
     expect([...order].sort((a, b) => a - b)).toEqual(order);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { buildEvent, type Channel, type Contact, type KnownEvent } from '@aftersales/contracts';
-import { UnprocessableError } from '@aftersales/platform';
+import { UnprocessableError, ValidationError } from '@aftersales/platform';
 import type { CustomerDoc, MachineDoc, RequestAlarm, ServiceRequestDoc } from '../store/models';
 import { entitlementSummary, type Assessment } from './assessment';
 
@@ -56,8 +56,26 @@ export function newRequestId(now: Date, randomBytes: Uint8Array): string {
   return `SR-${day}-${suffix}`;
 }
 
+/**
+ * The earliest raisedAt taken: an earlier one is a typo or a clock never set (year 0020, 1970),
+ * and would count as years of lateness in every report.
+ */
+export const earliestRaisedAt = new Date('2000-01-01T00:00:00Z');
+/** How far a caller's clock may run ahead of ours. */
+export const raisedAtClockSkewMs = 60_000;
+
+/** Why raisedAt is not a plausible instant for a request raised by now, or null when it is. */
+export function implausibleRaisedAt(raisedAt: Date, now: Date): string | null {
+  if (raisedAt.getTime() < earliestRaisedAt.getTime()) return `must be on or after ${earliestRaisedAt.toISOString()}`;
+  if (raisedAt.getTime() > now.getTime() + raisedAtClockSkewMs) return `must not be more than ${raisedAtClockSkewMs / 1000} s ahead of the server's clock (${now.toISOString()})`;
+  return null;
+}
+
 /** Refuses what cannot be a valid registration, naming the field at fault. */
 export function checkRegistration(input: RegistrationInput, customer: CustomerDoc | null, machine: MachineDoc | null, now: Date): asserts customer is CustomerDoc {
+  // Bad input before what it refers to: an implausible instant is 400 whoever the customer is.
+  const implausible = input.raisedAt ? implausibleRaisedAt(input.raisedAt, now) : null;
+  if (implausible) throw new ValidationError('raisedAt', `raisedAt: ${implausible}`);
   if (!customer) throw new UnprocessableError('customerId', `customerId: no customer ${input.customerId}`);
   if (!machine) {
     if (!input.acceptUnknownSerial) {
@@ -73,7 +91,6 @@ export function checkRegistration(input: RegistrationInput, customer: CustomerDo
     throw new UnprocessableError('serialNumber', `serialNumber: machine ${machine._id} does not belong to customer ${customer._id}`);
   }
   const raisedAt = input.raisedAt ?? now;
-  if (raisedAt.getTime() > now.getTime() + 60_000) throw new UnprocessableError('raisedAt', 'raisedAt: must not be in the future');
   if (input.neededBy.getTime() <= raisedAt.getTime()) {
     throw new UnprocessableError('neededBy', 'neededBy: must be after the time the request was raised');
   }

@@ -3,7 +3,7 @@ import { validateEvent } from '@aftersales/contracts';
 import { UnprocessableError } from '@aftersales/platform';
 import type { CustomerDoc, MachineDoc } from '../store/installed-base-models';
 import { assessRegistration } from './assessment';
-import { checkRegistration, registerServiceRequest, type RegistrationInput } from './registration';
+import { checkRegistration, earliestRaisedAt, implausibleRaisedAt, raisedAtClockSkewMs, registerServiceRequest, type RegistrationInput } from './registration';
 
 const now = new Date('2026-06-15T10:00:00Z');
 const customer: CustomerDoc = { _id: 'C-1', name: 'Acme', class: 'vip', dealerId: null, sites: [] };
@@ -46,6 +46,34 @@ describe('checkRegistration: serial numbers not in the installed base', () => {
   });
   it('still refuses another customer\u2019s machine', () => {
     expect(refusal(() => checkRegistration(input({ acceptUnknownSerial: true }), customer, { ...machine, customerId: 'C-2' }, now)).field).toBe('serialNumber');
+  });
+});
+
+describe('checkRegistration: when the request was raised', () => {
+  const badInput = (fn: () => void) => {
+    try {
+      fn();
+    } catch (error) {
+      expect(error).toMatchObject({ status: 400, code: 'invalid_input', field: 'raisedAt' });
+      return (error as Error).message;
+    }
+    throw new Error('expected a refusal');
+  };
+  it('refuses an instant before 2000 (a typed year 0020, a clock never set) with 400 naming raisedAt, before looking at the customer', () => {
+    expect(badInput(() => checkRegistration(input({ raisedAt: new Date('0020-06-15T10:00:00Z') }), null, null, now))).toMatch(/^raisedAt: .*2000-01-01/);
+    badInput(() => checkRegistration(input({ raisedAt: new Date('1999-12-31T23:59:59Z') }), customer, machine, now));
+  });
+  it('refuses one more than a minute ahead of the server clock, and takes a small skew', () => {
+    badInput(() => checkRegistration(input({ raisedAt: new Date(now.getTime() + 61_000) }), customer, machine, now));
+    expect(() => checkRegistration(input({ raisedAt: new Date(now.getTime() + 30_000) }), customer, machine, now)).not.toThrow();
+  });
+  it('takes any instant from 2000 until now', () => {
+    for (const raisedAt of [earliestRaisedAt, new Date('2013-03-01T08:00:00Z'), now]) expect(() => checkRegistration(input({ raisedAt }), customer, machine, now)).not.toThrow();
+  });
+  it('implausibleRaisedAt says why, or null', () => {
+    expect(implausibleRaisedAt(new Date(earliestRaisedAt.getTime() - 1), now)).toMatch(/on or after/);
+    expect(implausibleRaisedAt(new Date(now.getTime() + raisedAtClockSkewMs + 1), now)).toMatch(/ahead of the server's clock/);
+    expect(implausibleRaisedAt(new Date(now.getTime() + raisedAtClockSkewMs), now)).toBeNull();
   });
 });
 
