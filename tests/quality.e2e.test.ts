@@ -238,7 +238,7 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
     expect([...new Set(ofThis.map((e) => e.data.version))].sort()).toEqual([1, 2]);
     // The activity that published it logged with its workflow's id (the worker's log context).
     const logged = readFileSync(`${repoRoot}.stack/logs/tests/${bed.ns}-quality.log`, 'utf8').split('\n').filter((l) => l.includes('closed 8D published as a knowledge-base article'));
-    expect(logged.map((l) => (JSON.parse(l) as { workflowId?: string }).workflowId)).toContain(id);
+    expect(logged.map((l) => (JSON.parse(l) as { workflowId?: string }).workflowId)).toContain(`${bed.ns}:${id}`);
   });
 
   it('the same mode on a newer model after the 8D closed opens a new 8D linked to the old one', async () => {

@@ -13,6 +13,7 @@ import {
   type EightDState,
 } from '@aftersales/workflows';
 import { renderReportHtml, reportOf } from '../domain/report';
+import { eightDWorkflowId } from '../events/eight-d-starter';
 import { renderPdf } from '../domain/pdf';
 import type { EightDDoc, FailureRecordDoc, QualityModels } from '../store/models';
 import { eightDStateView, eightDSummaryView, eightDView, itemsOf } from './responses';
@@ -99,7 +100,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
     const doc = await models.eightDs.findById(id).lean<EightDDoc>();
     if (!doc) throw new NotFoundError('8D', id, 'id');
     try {
-      const state = await platform.temporal.connection.withDeadline(Date.now() + 5_000, () => platform.temporal.workflow.getHandle(id).query(getEightDQuery));
+      const state = await platform.temporal.connection.withDeadline(Date.now() + 5_000, () => platform.temporal.workflow.getHandle(eightDWorkflowId(platform, id)).query(getEightDQuery));
       return { doc, state, source: 'workflow' };
     } catch (error) {
       platform.logger.warn({ eightDId: id, err: error }, '8D query failed; answering from the record');
@@ -126,7 +127,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
   }
 
   async function update<A extends [unknown]>(id: string, def: UpdateDefinition<EightDState, A>, args: A): Promise<EightDState> {
-    const handle = platform.temporal.workflow.getHandle(id);
+    const handle = platform.temporal.workflow.getHandle(eightDWorkflowId(platform, id));
     try {
       return await platform.temporal.connection.withDeadline(Date.now() + 15_000, () => handle.executeUpdate(def, { args }));
     } catch (error) {

@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import { topics, type KnownEvent } from '@aftersales/contracts';
-import type { ConsumerSpec, Platform } from '@aftersales/platform';
+import { namespaced, type ConsumerSpec, type Platform } from '@aftersales/platform';
 import { eightDTaskQueue, eightDWorkflowType, type eightD } from '@aftersales/workflows';
 import { championFor } from '../domain/assignment';
 import type { QualityRules } from '../store/rules';
@@ -8,9 +8,17 @@ import type { QualityRules } from '../store/rules';
 export const eightDStarterConsumer = 'quality-eight-d-starter';
 
 /**
+ * The 8D's workflow id: its 8D id under the deployment's namespace. 8D ids are made from the model
+ * and failure mode (8D-FL-3015-BURR-1), so two namespaces sharing a Temporal server open the same
+ * ids, and the second's start was refused as a duplicate and its API drove the first's process.
+ * Without a namespace (production) the id is the 8D id itself, so running 8Ds keep theirs.
+ */
+export const eightDWorkflowId = (platform: Pick<Platform, 'config'>, eightDId: string): string => namespaced(platform.config.PLATFORM_NAMESPACE, eightDId, ':');
+
+/**
  * Starts the eightD workflow from the opened event, not from the code that opened it: the event
- * is stored with the 8D, so a crash in between still reaches the workflow. The 8D id is the
- * workflow id and a duplicate is refused, so a re-delivered event never starts a second process.
+ * is stored with the 8D, so a crash in between still reaches the workflow. The workflow id comes
+ * from the 8D id and a duplicate is refused, so a re-delivered event never starts a second process.
  */
 export function eightDStarter(platform: Platform, rules: Pick<QualityRules, 'eightDRulesAt'>): ConsumerSpec {
   return {
@@ -22,7 +30,7 @@ export function eightDStarter(platform: Platform, rules: Pick<QualityRules, 'eig
         const terms = await rules.eightDRulesAt(data.problem.productLine, new Date(data.openedAt));
         try {
           await platform.temporal.workflow.start<typeof eightD>(eightDWorkflowType, {
-            workflowId: data.eightDId,
+            workflowId: eightDWorkflowId(platform, data.eightDId),
             taskQueue: platform.taskQueue(eightDTaskQueue),
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             args: [
@@ -44,7 +52,7 @@ export function eightDStarter(platform: Platform, rules: Pick<QualityRules, 'eig
             ],
             memo: { causationId: event.id },
           });
-          platform.logger.info({ workflowId: data.eightDId, rule: data.rule }, 'eightD workflow started');
+          platform.logger.info({ workflowId: eightDWorkflowId(platform, data.eightDId), rule: data.rule }, 'eightD workflow started');
         } catch (error) {
           if (error instanceof WorkflowExecutionAlreadyStartedError) return;
           throw error;
