@@ -37,9 +37,10 @@ export interface Produced {
   topic: string;
   key: string;
   value: string;
+  at: number;
 }
 
-/** Journeys of whole requests until `count` events are made; the events by topic, in each journey's order. */
+/** Journeys of whole requests until `count` events are made; the events in the order they happened. */
 export function journeys(ns: string, count: number): { messages: Produced[]; cases: { requestId: string; events: number }[] } {
   const messages: Produced[] = [];
   const cases: { requestId: string; events: number }[] = [];
@@ -48,7 +49,7 @@ export function journeys(ns: string, count: number): { messages: Produced[]; cas
   let seq = 0;
   const emit = (key: EventKey, subject: string, at: number, data: Record<string, unknown>) => {
     const event = buildEvent(key, sampleData(key, data) as never, { id: `${ns}-e${++seq}`, occurredAt: new Date(at), source: 'bench', subject, correlationId: subject, causationId: null });
-    messages.push({ topic: namespacedTopic(ns, topicOf(key)), key: subject, value: JSON.stringify(event) });
+    messages.push({ topic: namespacedTopic(ns, topicOf(key)), key: subject, value: JSON.stringify(event), at });
   };
   for (let n = 0; messages.length < count; n++) {
     const requestId = `SR-${ns}-${n}`;
@@ -107,6 +108,8 @@ export function journeys(ns: string, count: number): { messages: Produced[]; cas
     const events = messages.slice(before).filter((m) => !m.topic.endsWith(topicOf('machine.registered@1'))).length;
     cases.push({ requestId, events });
   }
+  // On the topics in the order they happened, as a year of the services would have put them there.
+  messages.sort((a, b) => a.at - b.at);
   return { messages, cases };
 }
 
