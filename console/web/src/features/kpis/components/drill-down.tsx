@@ -1,4 +1,3 @@
-import { stringify } from 'csv-stringify/sync';
 import { CaseLink } from '../../audit/components/case-record';
 import { useFormatInstant, useMessages } from '../../../lib/i18n';
 import { useDrillDown } from '../api/insight';
@@ -14,8 +13,10 @@ export function DrillDown({ target, params, fileStem, onOpen, onClose }: { targe
   const drill = useDrillDown(target.kpiId, params);
   const answer = drill.data?.status === 200 ? drill.data.body : null;
   const yesNo = (b: boolean | null) => (b === null ? '—' : b ? t.yes : t.no);
-  const saveCsv = () => {
+  // The CSV writer is loaded when first asked for: most visits never export.
+  const saveCsv = async () => {
     if (!answer) return;
+    const { stringify } = await import('csv-stringify/sync');
     const csv = stringify(caseRows(answer.cases), { header: true, columns: [...CASE_COLUMNS] });
     saveBlob(new Blob([csv], { type: 'text/csv;charset=utf-8' }), `${fileStem}_${target.kpiId}${target.slice ? `_${target.slice}` : ''}_cases.csv`);
   };
@@ -23,7 +24,7 @@ export function DrillDown({ target, params, fileStem, onOpen, onClose }: { targe
     <section className="kpis-drilldown" aria-labelledby="kpis-drill-title" data-testid="drill-down" data-kpi={target.kpiId} data-group={target.group} data-slice={target.slice ?? ''} data-ready={answer ? 'true' : 'false'}>
       <div className="kpis-head">
         <h3 id="kpis-drill-title">{t.drillTitle} {target.label}{target.group !== 'all' ? ` (${target.group})` : ''}</h3>
-        <button type="button" disabled={!answer || answer.cases.length === 0} onClick={saveCsv}>{t.drillCsv}</button>
+        <button type="button" disabled={!answer || answer.cases.length === 0} onClick={() => void saveCsv()}>{t.drillCsv}</button>
         <button type="button" onClick={onClose}>{t.drillClose}</button>
       </div>
       {drill.data && drill.data.status !== 200 && <p role="alert" className="kpis-problem">{t.refused} {drill.data.status} {drill.data.body.error?.message}</p>}
