@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, managedChange, managedRecordRoutes, managedVersionOf, NotFoundError, presentManagedVersion, UnprocessableError, type RouteSpec } from '@aftersales/platform';
 import { escalationActions, holidaysKnownThrough, importHolidayYear, parseHolidayFile, priorityTiers, type ServiceCalendar } from '@aftersales/sla';
+import { policySchema } from '../domain/managed-terms';
 import type { SlaReference } from '../store/sla-reference';
 import { entityId } from './common';
 
@@ -32,8 +33,8 @@ const writers = ['manager', 'platform'] as const;
 export function slaReferenceRoutes(reference: SlaReference): RouteSpec[] {
   const { calendars, policies } = reference;
   return [
-    ...managedRecordRoutes({ path: '/v1/calendars', tag: 'calendars', what: 'calendar', records: calendars, readers, writers, amend: reference.amendCalendar, extra: (c) => ({ holidaysKnownThrough: knownThrough(c) }), bodySchema: calendarBody, extraShape: calendarExtra }),
-    ...managedRecordRoutes({ path: '/v1/sla-policies', tag: 'sla-policies', what: 'SLA policy', records: policies, readers, writers, bodySchema: policyBody }),
+    ...managedRecordRoutes({ path: '/v1/calendars', tag: 'calendars', what: 'calendar', records: calendars, readers, writers, amend: reference.amendCalendar, extra: (c) => ({ holidaysKnownThrough: knownThrough(c) }), bodySchema: calendarBody, inputSchema: calendarBody, extraShape: calendarExtra }),
+    ...managedRecordRoutes({ path: '/v1/sla-policies', tag: 'sla-policies', what: 'SLA policy', records: policies, readers, writers, bodySchema: policyBody, inputSchema: policySchema }),
     defineRoute({
       method: 'post', path: '/v1/calendars/:id/holiday-imports', tags: ['calendars'], roles: writers, params: z.object({ id: entityId }), body: holidayImport,
       summary: "Import a year's public holidays and make-up working days from a holiday file; stores a new calendar version",

@@ -20,7 +20,7 @@ const ladder = z.array(z.strictObject({ action: z.enum(escalationActions), after
 const byTier = <T extends z.ZodType>(schema: T) => z.strictObject({ P1: schema, P2: schema, P3: schema, P4: schema });
 
 /** An SLA policy as operations write it: tier targets (by location class) and escalation ladders. */
-const policySchema = z.strictObject({
+export const policySchema = z.strictObject({
   id: z.string().min(1).max(64),
   name: z.string().min(1).max(200),
   warnAtRatio: z.number().gt(0).lt(1),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, identifier, managedRecordRoutes, type RouteSpec } from '@aftersales/platform';
+import { eightDRules, productLineThresholds } from '../domain/managed-rules';
 import type { FailureDesk } from '../store/failure-desk';
 import type { QualityRules } from '../store/rules';
 import type { FailureRecordDoc, QualityModels, RecurrenceDoc } from '../store/models';
@@ -15,8 +16,8 @@ const ruleReaders = ['quality', 'manager', 'auditor', 'platform', 'dispatcher', 
 
 export function recurrenceRoutes(models: QualityModels, desk: FailureDesk, rules: QualityRules): RouteSpec[] {
   return [
-    ...managedRecordRoutes({ path: '/v1/recurrence-rules', tag: 'rules', what: 'recurrence rule', records: rules.recurrence, readers: ruleReaders, writers: ruleWriters }),
-    ...managedRecordRoutes({ path: '/v1/eight-d-rules', tag: 'rules', what: '8D rules', records: rules.eightD, readers: ruleReaders, writers: ruleWriters }),
+    ...managedRecordRoutes({ path: '/v1/recurrence-rules', tag: 'rules', what: 'recurrence rule', records: rules.recurrence, readers: ruleReaders, writers: ruleWriters, bodySchema: productLineThresholds, inputSchema: productLineThresholds }),
+    ...managedRecordRoutes({ path: '/v1/eight-d-rules', tag: 'rules', what: '8D rules', records: rules.eightD, readers: ruleReaders, writers: ruleWriters, bodySchema: eightDRules, inputSchema: eightDRules }),
     defineRoute({
       method: 'get',
       path: '/v1/recurrences',

@@ -25,9 +25,10 @@ const thresholdFields = {
 };
 /** `default` holds every threshold; a product line's record only what differs from it. */
 const defaultThresholds = z.strictObject(thresholdFields);
-const productLineThresholds = z.strictObject(thresholdFields).partial();
+/** A product line's record: only what differs from `default` (which holds every field). */
+export const productLineThresholds = z.strictObject(thresholdFields).partial();
 
-const eightDRules = z.strictObject({
+export const eightDRules = z.strictObject({
   dueHours: z.strictObject(Object.fromEntries(eightDDisciplines.map((d) => [d, hours])) as Record<Discipline, typeof hours>),
   escalationChain: z
     .array(z.strictObject({ to: z.string().trim().min(1).max(64), afterHours: z.number().int().nonnegative().max(24 * 365) }))

@@ -10,7 +10,7 @@ export interface CaseCostRules extends CostRules {
   goodwill: GoodwillRule[];
 }
 
-const approvalRules = z.strictObject({
+export const approvalRules = z.strictObject({
   /** A requisition worth more than this (in cents) needs a person. */
   budgetCents: z.number().int().nonnegative().max(1_000_000_000),
   outliers: z.strictObject({
@@ -20,7 +20,7 @@ const approvalRules = z.strictObject({
   }),
 });
 
-const costRules = z.strictObject({
+export const costRules = z.strictObject({
   misuseInWarrantyPayer: z.enum(['customer', 'sales-centre']),
   goodwill: z
     .array(

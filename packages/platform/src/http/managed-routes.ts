@@ -12,7 +12,15 @@ export const managedChange = {
   effectiveFrom: z.iso.datetime({ offset: true }).optional(),
   expectedVersion: z.number().int().nonnegative().optional(),
 };
-const amendment = z.strictObject({ body: z.unknown(), ...managedChange });
+/**
+ * A new version's request. Its body is judged by the records' own check (422 naming the field);
+ * `input` only documents that shape for clients and the fuzzer, any JSON when absent.
+ */
+const amendmentOf = (input?: z.ZodType) => z.strictObject({ body: input ? z.unknown().meta(jsonSchemaOf(input)) : z.unknown(), ...managedChange });
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return json;
+}
 const atQuery = z.strictObject({ at: z.iso.datetime({ offset: true }).optional() });
 
 const presentSummary = (s: VersionSummary) => ({ version: s.version, effectiveFrom: s.effectiveFrom, changedAt: s.changedAt, changedBy: s.changedBy, reason: s.reason });
@@ -32,6 +40,8 @@ export interface ManagedRecordRoutes<T> {
   extra?: (body: T) => Record<string, unknown>;
   /** The body's schema as answered, for the documented responses; any JSON when absent. */
   bodySchema?: z.ZodType;
+  /** The body's schema as written, for the documented request (the records' check still judges it); any JSON when absent. */
+  inputSchema?: z.ZodType;
   /** The schemas of the fields `extra` adds. */
   extraShape?: z.ZodRawShape;
 }
@@ -49,7 +59,7 @@ export const managedVersionSummary = z.object({
 export const managedVersionOf = (body: z.ZodType = z.unknown()) => managedVersionSummary.extend({ id: identifier, body });
 
 /** List, read at an instant, history, and new versions of one kind of managed record. */
-export function managedRecordRoutes<T>({ path, tag, what, records, readers, writers, amend = records.amend, extra = () => ({}), bodySchema, extraShape = {} }: ManagedRecordRoutes<T>): RouteSpec[] {
+export function managedRecordRoutes<T>({ path, tag, what, records, readers, writers, amend = records.amend, extra = () => ({}), bodySchema, inputSchema, extraShape = {} }: ManagedRecordRoutes<T>): RouteSpec[] {
   const params = z.object({ id: identifier });
   const version = managedVersionOf(bodySchema).extend(extraShape);
   const operation = (method: string) => operationIdOf(method, `${path}/:id`);
@@ -81,7 +91,7 @@ export function managedRecordRoutes<T>({ path, tag, what, records, readers, writ
       handler: async ({ params: { id } }) => ({ status: 200, body: { items: (await records.history(id)).map(presentSummary) } }),
     }),
     defineRoute({
-      method: 'post', path: `${path}/:id/versions`, tags: [tag], roles: writers, params, body: amendment,
+      method: 'post', path: `${path}/:id/versions`, tags: [tag], roles: writers, params, body: amendmentOf(inputSchema),
       summary: `Store a new version of a ${what} (the first one creates it)`,
       responses: {
         201: { description: 'The version stored', schema: version, links: readLinks },
