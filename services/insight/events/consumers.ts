@@ -27,9 +27,12 @@ export const batchChunk = 1000;
  * A fetched batch applied to `target` a chunk at a time: each touched case and row shard written
  * once per chunk (the rebuild's path; the fold makes a redelivered batch change nothing).
  */
-export function batchInto(target: Generation): (batch: ConsumedEvent[]) => Promise<void> {
-  return async (batch) => {
-    for (let i = 0; i < batch.length; i += batchChunk) await applyEvents(target, batch.slice(i, i + batchChunk).map((c) => c.event));
+export function batchInto(target: Generation): (batch: ConsumedEvent[], heartbeat: () => Promise<void>) => Promise<void> {
+  return async (batch, heartbeat) => {
+    for (let i = 0; i < batch.length; i += batchChunk) {
+      await applyEvents(target, batch.slice(i, i + batchChunk).map((c) => c.event));
+      await heartbeat();
+    }
   };
 }
 

@@ -27,9 +27,10 @@ export interface EventConsumerOptions {
    * When set, each fetched batch of a partition is applied at once: its events that `handlers`
    * names, in order, and the batch's offsets are committed only after this returns. A batch that
    * fails for good (not an outage) is applied again event by event through `handlers`, so only a
-   * poison event is dead-lettered: both must be idempotent over the same events.
+   * poison event is dead-lettered: both must be idempotent over the same events. A long batch calls
+   * `heartbeat` now and then, or the group takes its partitions away after the session timeout.
    */
-  batchHandler?: (batch: ConsumedEvent[]) => Promise<void>;
+  batchHandler?: (batch: ConsumedEvent[], heartbeat: () => Promise<void>) => Promise<void>;
   producer: EventProducer;
   logger: Logger;
   /** Partitions handled at once; each partition's messages still one after another. */
@@ -145,7 +146,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
   }
 
   /** One partition's batch through the batch handler, retried like one event; one by one if it fails for good. */
-  async function handleBatch(topic: string, partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>, batchHandler: (batch: ConsumedEvent[]) => Promise<void>) {
+  async function handleBatch(topic: string, partition: number, messages: KafkaMessage[], heartbeat: () => Promise<void>, batchHandler: NonNullable<EventConsumerOptions['batchHandler']>) {
     const read: { message: KafkaMessage; event: EventEnvelope }[] = [];
     for (const message of messages) {
       const event = await readEvent(topic, partition, message);
@@ -157,7 +158,7 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
     for (let attempt = 1; ; attempt++) {
       try {
         const attributes = { 'messaging.destination.name': topic, 'messaging.consumer.group.name': groupId, 'messaging.batch.message_count': String(batch.length) };
-        await inSpan('consume batch', SpanKind.CONSUMER, contextFrom(read[0]!.message.headers), attributes, () => batchHandler(batch));
+        await inSpan('consume batch', SpanKind.CONSUMER, contextFrom(read[0]!.message.headers), attributes, () => batchHandler(batch, heartbeat));
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         for (const { event } of read) {
           const type = `${event.type}@${event.version}`;
