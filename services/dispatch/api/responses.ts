@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { failureCategorySchema, resolutionRoutes } from '@aftersales/contracts';
+import type { ResponseLink } from '@aftersales/platform';
 import { scoreKeys } from '../domain/assignment';
-import { workOrderStatuses } from '../domain/work-order';
+import { workOrderStatuses, type WorkOrderStep } from '../domain/work-order';
 
 /**
  * The bodies dispatch answers, as JSON (dates as ISO strings). Objects the handlers build field by
@@ -157,3 +158,52 @@ export const scheduleView = z.object({
 });
 
 export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+/** The operations on one work order, by what a client does. */
+const workOrderMoves = {
+  getWorkOrder: 'getWorkOrdersById',
+  getCandidates: 'getWorkOrdersByIdCandidates',
+  accept: 'postWorkOrdersByIdAcceptance',
+  decline: 'postWorkOrdersByIdDecline',
+  startTravel: 'postWorkOrdersByIdTravelStart',
+  arrive: 'postWorkOrdersByIdArrival',
+  startWork: 'postWorkOrdersByIdWorkStart',
+  finishWork: 'postWorkOrdersByIdWorkFinish',
+  report: 'postWorkOrdersByIdReport',
+  replan: 'postWorkOrdersByIdReplan',
+  route: 'postWorkOrdersByIdRoute',
+  overrun: 'postWorkOrdersByIdOverrun',
+} as const;
+type WorkOrderMove = keyof typeof workOrderMoves;
+
+/**
+ * What a client does next after each answer about a work order: the engineer's day in order
+ * (accept, travel, arrive, work, finish, report), a re-plan where the day turns. Schemathesis's
+ * stateful phase walks these, so it reaches an assigned, travelling, working and reported job.
+ */
+const nextMoves: Record<'read' | 'assign' | 'replan' | 'route' | 'overrun' | Exclude<WorkOrderStep, 'complete'> | 'report', WorkOrderMove[]> = {
+  read: ['getWorkOrder', 'getCandidates', 'accept', 'decline', 'startTravel', 'arrive', 'startWork', 'finishWork', 'route', 'replan'],
+  assign: ['getWorkOrder', 'getCandidates', 'accept', 'decline', 'route', 'replan', 'startWork'],
+  replan: ['getWorkOrder', 'getCandidates', 'accept', 'startWork'],
+  route: ['getWorkOrder', 'getCandidates', 'accept', 'startWork'],
+  accept: ['getWorkOrder', 'getCandidates', 'accept', 'startTravel', 'startWork', 'overrun'],
+  decline: ['getWorkOrder', 'getCandidates', 'accept', 'startWork'],
+  'start-travel': ['getWorkOrder', 'getCandidates', 'accept', 'startWork', 'arrive'],
+  arrive: ['getWorkOrder', 'getCandidates', 'accept', 'startWork', 'overrun'],
+  'start-work': ['getWorkOrder', 'getCandidates', 'accept', 'startWork', 'finishWork', 'overrun'],
+  'finish-work': ['getWorkOrder', 'getCandidates', 'accept', 'startWork', 'report'],
+  overrun: ['getWorkOrder', 'getCandidates', 'accept', 'startWork', 'finishWork'],
+  report: ['getWorkOrder'],
+};
+
+/** The links after `after`, the work order's id at the runtime expression `id`. */
+export function workOrderLinks(after: keyof typeof nextMoves, id: string): Record<string, ResponseLink> {
+  return Object.fromEntries(
+    nextMoves[after].map((move) => {
+      const link: ResponseLink = { operationId: workOrderMoves[move], parameters: { id } };
+      // The report's times from the steps the work order recorded, so they add up.
+      if (move === 'report' && id.startsWith('$response.body#')) link.requestBody = { startedAt: '$response.body#/steps/workStartedAt', finishedAt: '$response.body#/steps/workFinishedAt' };
+      return [move, link];
+    }),
+  );
+}

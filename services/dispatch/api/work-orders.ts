@@ -5,7 +5,7 @@ import type { WorkOrderStep } from '../domain/work-order';
 import { isOpen, workOrderStatuses } from '../domain/work-order';
 import type { DispatchCollections, DispatchModels, WorkOrderDoc } from '../store/models';
 import type { Planner } from '../store/planner';
-import { candidatesView, itemsOf, overrunView, workOrderRecord, workOrderView } from './responses';
+import { candidatesView, itemsOf, overrunView, workOrderLinks, workOrderRecord, workOrderView } from './responses';
 
 const params = z.object({ id: identifier });
 const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
@@ -28,16 +28,6 @@ export function checkActsFor(principal: Principal | null, workOrder: Pick<WorkOr
     throw new PlatformError(`engineerId: work order ${workOrder._id} is assigned to ${workOrder.engineerId ?? 'nobody'}, not to ${principal.sub}`, { status: 403, code: 'forbidden', field: 'engineerId' });
   }
 }
-
-/** From a work order to what a client does with it next. */
-const next = (id: string) => ({
-  getWorkOrder: { operationId: 'getWorkOrdersById', parameters: { id } },
-  getCandidates: { operationId: 'getWorkOrdersByIdCandidates', parameters: { id } },
-  accept: { operationId: 'postWorkOrdersByIdAcceptance', parameters: { id } },
-  startWork: { operationId: 'postWorkOrdersByIdWorkStart', parameters: { id } },
-});
-const fromBody = next('$response.body#/id');
-const fromPath = next('$request.path.id');
 
 export function presentWorkOrder({ _id, ...rest }: WorkOrderDoc) {
   return { id: _id, ...rest };
@@ -73,7 +63,7 @@ export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: Di
       roles: doers,
       params,
       body,
-      responses: { 200: { description: 'The work order after the step', schema: workOrderView, links: fromBody }, 409: { description: 'The step is not allowed in the current status (field status)' } },
+      responses: { 200: { description: 'The work order after the step', schema: workOrderView, links: workOrderLinks(name as Exclude<WorkOrderStep, 'complete'>, '$response.body#/id') }, 409: { description: 'The step is not allowed in the current status (field status)' } },
       handler: async ({ params: p, body: b, principal }) => {
         await actingOn(p.id, principal);
         const wo = await planner.step(p.id, name, { by: by(principal), ...(b.reason ? { reason: b.reason } : {}), ...(b.benchId ? { benchId: b.benchId } : {}) });
@@ -105,7 +95,7 @@ export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: Di
       tags: ['work orders'],
       roles: readers,
       query: z.object({ status: z.enum(workOrderStatuses).optional(), engineerId: identifier.optional(), requestId: identifier.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
-      responses: { 200: { description: 'Work orders', schema: itemsOf(workOrderRecord), links: { getFirst: { operationId: 'getWorkOrdersById', parameters: { id: '$response.body#/items/0/id' } } } } },
+      responses: { 200: { description: 'Work orders', schema: itemsOf(workOrderRecord), links: { getFirst: { operationId: 'getWorkOrdersById', parameters: { id: '$response.body#/items/0/id' } }, ...workOrderLinks('read', '$response.body#/items/0/id') } } },
       handler: async ({ query }) => {
         const filter = { ...(query.status ? { status: query.status } : {}), ...(query.engineerId ? { engineerId: query.engineerId } : {}), ...(query.requestId ? { requestId: query.requestId } : {}) };
         // Open ones and closed ones live apart (store/work-orders.ts): a status names one of them.
@@ -122,7 +112,7 @@ export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: Di
       tags: ['work orders'],
       roles: readers,
       params,
-      responses: { 200: { description: 'The work order', schema: workOrderView, links: fromBody }, 404: { description: 'Unknown work order' } },
+      responses: { 200: { description: 'The work order', schema: workOrderView, links: workOrderLinks('read', '$response.body#/id') }, 404: { description: 'Unknown work order' } },
       handler: async ({ params: p }) => ({ status: 200, body: await view(await planner.mustLoad(p.id)) }),
     }),
     defineRoute({
@@ -147,7 +137,7 @@ export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: Di
       roles: planners,
       params,
       body: z.object({ engineerId: identifier, start: instant.optional() }),
-      responses: { 200: { description: 'The assigned work order', schema: workOrderView, links: fromBody }, 409: { description: 'The engineer is booked then (field start), or the work order is not proposed (field status)' }, 422: { description: 'The engineer lacks the skill or the time (field engineerId or start)' } },
+      responses: { 200: { description: 'The assigned work order', schema: workOrderView, links: workOrderLinks('assign', '$response.body#/id') }, 409: { description: 'The engineer is booked then (field start), or the work order is not proposed (field status)' }, 422: { description: 'The engineer lacks the skill or the time (field engineerId or start)' } },
       handler: async ({ params: p, body, principal }) => {
         const wo = await planner.mustLoad(p.id);
         return { status: 200, body: await view(await planner.assign(wo, body.engineerId, by(principal), { start: body.start ?? null })) };
@@ -161,7 +151,7 @@ export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: Di
       roles: planners,
       params,
       body: z.object({ reason: z.enum(['manual', 'overrun']).default('manual') }),
-      responses: { 200: { description: 'The work order after re-planning', schema: workOrderView, links: fromBody }, 409: { description: 'Already under way' } },
+      responses: { 200: { description: 'The work order after re-planning', schema: workOrderView, links: workOrderLinks('replan', '$response.body#/id') }, 409: { description: 'Already under way' } },
       handler: async ({ params: p, body, principal }) => {
         const after = await planner.replan(p.id, body.reason, by(principal));
         if (!after) {
@@ -179,7 +169,7 @@ export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: Di
       roles: doers,
       params,
       body: z.object({ until: instant }),
-      responses: { 200: { description: 'What moved and what stayed', schema: overrunView, links: fromPath }, 409: { description: 'The job is not under way (field status)' }, 422: { description: 'until is not after the planned end (field until)' } },
+      responses: { 200: { description: 'What moved and what stayed', schema: overrunView, links: workOrderLinks('overrun', '$request.path.id') }, 409: { description: 'The job is not under way (field status)' }, 422: { description: 'until is not after the planned end (field until)' } },
       handler: async ({ params: p, body, principal }) => {
         await actingOn(p.id, principal);
         const { moved, kept, workOrder } = await planner.reportOverrun(p.id, body.until, by(principal));
@@ -197,7 +187,7 @@ export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: Di
         .object({ route: z.enum(resolutionRoutes), reason: note.optional(), depotId: identifier.optional(), rush: z.boolean().optional() })
         // A depot named on another route would be dropped without a word: refuse it instead.
         .refine((b) => b.depotId === undefined || b.route === 'depot', { path: ['depotId'], message: 'only the depot route names a depot' }),
-      responses: { 200: { description: 'The work order on its new route', schema: workOrderView, links: fromBody }, 400: { description: 'A depotId on a route other than depot (field depotId)' }, 409: { description: 'Too late to change the route' } },
+      responses: { 200: { description: 'The work order on its new route', schema: workOrderView, links: workOrderLinks('route', '$response.body#/id') }, 400: { description: 'A depotId on a route other than depot (field depotId)' }, 409: { description: 'Too late to change the route' } },
       handler: async ({ params: p, body, principal }) => {
         const wo = await planner.chooseRoute(p.id, body.route, by(principal), { ...(body.reason ? { reason: body.reason } : {}), ...(body.depotId ? { depotId: body.depotId } : {}), ...(body.rush !== undefined ? { rush: body.rush } : {}) });
         return { status: 200, body: await view(wo) };
@@ -217,7 +207,7 @@ export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: Di
       roles: doers,
       params,
       body: report,
-      responses: { 200: { description: 'The completed work order', schema: workOrderView, links: { getWorkOrder: fromBody.getWorkOrder } }, 409: { description: 'Work is not finished yet (field status)' }, 422: { description: 'Times do not add up (field names which)' } },
+      responses: { 200: { description: 'The completed work order', schema: workOrderView, links: workOrderLinks('report', '$response.body#/id') }, 409: { description: 'Work is not finished yet (field status)' }, 422: { description: 'Times do not add up (field names which)' } },
       handler: async ({ params: p, body, principal }) => {
         await actingOn(p.id, principal);
         const { travelMinutes, failureMode, failureCategory, ...rest } = body;

@@ -10,7 +10,7 @@ import { findVisibleMachine, insertMachine, loadDescendants, loadLineage, visibl
 import { machineStatuses, type ContractDoc, type CustomerDoc, type IntakeModels, type MachineDoc } from '../store/models';
 import { recordServiceHistory, serviceHistoryOf } from '../store/service-history';
 import { callerScope, conflictField, dateInput, dayOrInstant, endOfLastDay, entityId, forbiddenField, installedBaseReaders, limitQuery, startOf } from './common';
-import { historyView, itemsOf, machineDetail, machineView } from './responses';
+import { historyView, itemsOf, machineDetail, machineLinks, machineView } from './responses';
 import { nestChildren, presentContract, presentHistory, presentMachine } from './views';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -73,6 +73,7 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
           reportPartReplacement: { operationId: 'postMachinesBySerialPartReplacements', parameters: { serial: '$response.body#/serialNumber' } },
           getEntitlement: { operationId: 'getEntitlements', parameters: { serial: '$response.body#/serialNumber' } },
           getCustomer: { operationId: 'getCustomersById', parameters: { id: '$response.body#/customerId' } },
+          registerRequest: machineLinks('').registerRequest!,
         },
       },
     },
@@ -134,7 +135,7 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
     tags: ['machines'],
     roles: installedBaseReaders,
     query: z.strictObject({ customerId: entityId.optional(), model: entityId.optional(), status: z.enum(machineStatuses).optional(), parentSerial: entityId.optional(), limit: limitQuery }),
-    responses: { 200: { description: '{ items }', schema: itemsOf(machineView) } },
+    responses: { 200: { description: '{ items }', schema: itemsOf(machineView), links: machineLinks('/items/0') } },
     handler: async ({ query, principal }) => {
       const visible = await visibleCustomerIds(models, callerScope(principal, installedBaseReaders));
       const filter: Record<string, unknown> = {};
@@ -155,7 +156,7 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
     tags: ['machines'],
     roles: installedBaseReaders,
     params: serialParams,
-    responses: { 200: { description: 'The machine', schema: machineDetail } },
+    responses: { 200: { description: 'The machine', schema: machineDetail, links: machineLinks('') } },
     handler: async ({ params, principal }) => {
       const found = await findVisibleMachine(models, params.serial, callerScope(principal, installedBaseReaders));
       if (!found) throw new NotFoundError('machine', params.serial, 'serial');

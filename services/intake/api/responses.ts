@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ResponseLink } from '@aftersales/platform';
 import { alarmSeveritySchema, channelSchema, locationClassSchema } from '@aftersales/contracts';
 import { priorityTiers } from '@aftersales/sla';
 import { requestStatuses } from '@aftersales/workflows';
@@ -303,3 +304,55 @@ export const machineDetail = machineView.extend({
 });
 
 export const itemsOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+
+/** A request's operations by what its handler does. */
+const requestMoves = {
+  getServiceRequest: 'getServiceRequestsById',
+  screen: 'postServiceRequestsByIdScreening',
+  firstResponse: 'postServiceRequestsByIdFirstResponse',
+  retriage: 'postServiceRequestsByIdRetriage',
+  waitingOnCustomer: 'postServiceRequestsByIdWaitingOnCustomer',
+  resume: 'postServiceRequestsByIdResume',
+  resolution: 'postServiceRequestsByIdResolution',
+  acceptance: 'postServiceRequestsByIdAcceptance',
+  survey: 'postServiceRequestsByIdSurvey',
+  reopening: 'postServiceRequestsByIdReopening',
+  quoteOverride: 'postServiceRequestsByIdQuoteOverride',
+  cancellation: 'postServiceRequestsByIdCancellation',
+} as const;
+type RequestMove = keyof typeof requestMoves;
+const everyMove = Object.keys(requestMoves) as RequestMove[];
+
+/**
+ * What a handler commonly does after each answer about a request: screen it, answer the customer,
+ * wait on them, resolve, have it accepted, survey, reopen. Schemathesis's stateful phase walks
+ * these, so it reaches a screened, resolved, accepted and reopened request.
+ */
+const nextRequestMoves: Record<'read' | 'first-response' | 'screening' | 'retriage' | 'waiting-on-customer' | 'resume' | 'resolution' | 'acceptance' | 'survey' | 'reopening' | 'quote-override' | 'cancellation', RequestMove[]> = {
+  read: everyMove,
+  'first-response': ['getServiceRequest', 'screen', 'waitingOnCustomer', 'resolution', 'cancellation'],
+  screening: ['getServiceRequest', 'firstResponse', 'retriage', 'quoteOverride', 'waitingOnCustomer', 'resolution', 'cancellation'],
+  retriage: ['getServiceRequest', 'firstResponse', 'waitingOnCustomer', 'resolution'],
+  'waiting-on-customer': ['getServiceRequest', 'resume', 'cancellation'],
+  resume: ['getServiceRequest', 'waitingOnCustomer', 'resolution'],
+  resolution: ['getServiceRequest', 'acceptance', 'reopening'],
+  acceptance: ['getServiceRequest', 'survey', 'reopening', 'resolution'],
+  survey: ['getServiceRequest', 'reopening'],
+  reopening: ['getServiceRequest', 'firstResponse', 'resolution'],
+  'quote-override': ['getServiceRequest', 'firstResponse', 'resolution'],
+  cancellation: ['getServiceRequest'],
+};
+
+/** The links after `after`, the request's id at the runtime expression `id`. */
+export function requestLinks(after: keyof typeof nextRequestMoves, id: string): Record<string, ResponseLink> {
+  return Object.fromEntries(nextRequestMoves[after].map((move) => [move, { operationId: requestMoves[move], parameters: { id } }]));
+}
+
+/** From a machine (at `at` in the answer) to registering a request on it for its customer, and to reading it. */
+export function machineLinks(at: string): Record<string, ResponseLink> {
+  return {
+    registerRequest: { operationId: 'postServiceRequests', requestBody: { customerId: `$response.body#${at}/customerId`, serialNumber: `$response.body#${at}/serialNumber` } },
+    getMachine: { operationId: 'getMachinesBySerial', parameters: { serial: `$response.body#${at}/serialNumber` } },
+    getEntitlement: { operationId: 'getEntitlements', parameters: { serial: `$response.body#${at}/serialNumber` } },
+  };
+}

@@ -14,7 +14,7 @@ import {
   type RouteSpec,
 } from '@aftersales/platform';
 import { priorityTiers } from '@aftersales/sla';
-import { screeningView, workflowStateView } from './responses';
+import { requestLinks, screeningView, workflowStateView } from './responses';
 import {
   acceptanceUpdate,
   cancelUpdate,
@@ -70,9 +70,6 @@ async function withoutProcess(models: IntakeModels, id: string): Promise<Platfor
   return new ConflictError(`service request ${id} has no running process yet; try again shortly`, 'id');
 }
 
-/** After a step, the record shows what it changed. */
-const backToRequest = { getServiceRequest: { operationId: 'getServiceRequestsById', parameters: { id: '$response.body#/requestId' } } };
-
 function by(principal: Principal | null): string {
   return principal?.sub ?? 'unknown';
 }
@@ -94,7 +91,7 @@ export function serviceRequestActionRoutes(platform: Platform, models: IntakeMod
       roles: spec.roles,
       params,
       body: spec.body,
-      responses: { 200: { description: "The workflow's state after the step", schema: workflowStateView, links: backToRequest }, 409: { description: 'The step is not allowed in the current status' } },
+      responses: { 200: { description: "The workflow's state after the step", schema: workflowStateView, links: requestLinks(spec.path as Parameters<typeof requestLinks>[0], '$response.body#/requestId') }, 409: { description: 'The step is not allowed in the current status' } },
       handler: async ({ params: p, body, principal }) => ({ status: 200, body: await runUpdate(platform, models, p.id, spec.def, spec.args(body, principal)) }),
     });
 
@@ -113,7 +110,7 @@ export function serviceRequestActionRoutes(platform: Platform, models: IntakeMod
       duplicateOf: entityId.optional(),
       note,
     }),
-    responses: { 200: { description: "The workflow's state after screening, with the priority decision explained", schema: screeningView, links: backToRequest } },
+    responses: { 200: { description: "The workflow's state after screening, with the priority decision explained", schema: screeningView, links: requestLinks('screening', '$response.body#/requestId') } },
     handler: async ({ params: p, body, principal }) => {
       const record = await models.serviceRequests.findById(p.id).lean();
       if (!record) throw new NotFoundError('service request', p.id, 'id');

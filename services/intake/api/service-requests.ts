@@ -9,7 +9,7 @@ import { visibleCustomerIds } from '../store/installed-base';
 import type { AlarmDoc, CustomerDoc, IntakeModels, ServiceRequestDoc } from '../store/models';
 import type { Registrar } from '../store/registrar';
 import { callerScope, entityId, instant, limitQuery } from './common';
-import { itemsOf, requestDetailView, requestRecordView } from './responses';
+import { itemsOf, requestDetailView, requestLinks, requestRecordView } from './responses';
 import { presentAlarm, presentRequest } from './views';
 
 export const registrationBody = z.strictObject({
@@ -113,7 +113,7 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
     tags: ['service-requests'],
     roles: readers,
     query: z.strictObject({ status: z.string().trim().min(1).max(40).optional(), customerId: entityId.optional(), serial: entityId.optional(), limit: limitQuery }),
-    responses: { 200: { description: '{ items }', schema: itemsOf(requestRecordView) } },
+    responses: { 200: { description: '{ items }', schema: itemsOf(requestRecordView), links: requestLinks('read', '$response.body#/items/0/id') } },
     handler: async ({ query, principal }) => {
       const visible = await visibleCustomerIds(models, callerScope(principal, readers));
       const filter: Record<string, unknown> = {};
@@ -133,7 +133,7 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
     tags: ['service-requests'],
     roles: readers,
     params: z.object({ id: entityId }),
-    responses: { 200: { description: 'The record and a `workflow` object (null until the workflow has started)', schema: requestDetailView } },
+    responses: { 200: { description: 'The record and a `workflow` object (null until the workflow has started)', schema: requestDetailView, links: requestLinks('read', '$response.body#/id') } },
     handler: async ({ params, principal }) => {
       const scope = callerScope(principal, readers);
       // The record, who was told (from the notifications service's facts) and the workflow's live

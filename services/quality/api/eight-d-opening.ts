@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineRoute, identifier, type Platform, type RouteSpec } from '@aftersales/platform';
 import { openEightDByHand } from '../store/eight-d-opening';
 import type { QualityModels } from '../store/models';
-import { openedEightDView } from './responses';
+import { newEightDLinks, openedEightDView } from './responses';
 import { toEightD } from './eight-ds';
 
 const ids = z.array(identifier).max(200).default([]);
@@ -24,7 +24,7 @@ export function eightDOpeningRoutes(platform: Platform, models: QualityModels): 
       tags: ['8D'],
       roles: ['quality', 'manager'],
       body: eightDOpeningBody,
-      responses: { 201: { description: 'The 8D, open; its disciplines appear once its workflow has started', schema: openedEightDView, links: toEightD('$response.body#/id') } },
+      responses: { 201: { description: 'The 8D, open; its disciplines appear once its workflow has started', schema: openedEightDView, links: { ...toEightD('$response.body#/id'), ...newEightDLinks('$response.body#/id') } } },
       handler: async ({ body, principal }) => {
         const doc = await openEightDByHand(platform, models, { ...body, by: principal!.sub });
         return {

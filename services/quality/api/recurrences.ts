@@ -5,7 +5,7 @@ import type { FailureDesk } from '../store/failure-desk';
 import type { QualityRules } from '../store/rules';
 import type { FailureRecordDoc, QualityModels, RecurrenceDoc } from '../store/models';
 import { presentFailureRecord } from './eight-ds';
-import { failureRecordView, formalReportDemandView, itemsOf, modelGenerationView, recurrencesView } from './responses';
+import { failureRecordLinks, failureRecordView, formalReportDemandView, itemsOf, modelGenerationView, recurrencesView } from './responses';
 
 const readers = ['quality', 'manager', 'auditor', 'platform'] as const;
 
@@ -42,7 +42,7 @@ export function recurrenceRoutes(models: QualityModels, desk: FailureDesk, rules
       tags: ['recurrence'],
       roles: readers,
       query: z.object({ model: identifier.optional(), eightDId: identifier.optional() }),
-      responses: { 200: { description: 'The records, oldest first', schema: itemsOf(failureRecordView), links: { getEightD: { operationId: 'getEightDsById', parameters: { id: '$response.body#/items/0/eightDId' } } } } },
+      responses: { 200: { description: 'The records, oldest first', schema: itemsOf(failureRecordView), links: { getEightD: { operationId: 'getEightDsById', parameters: { id: '$response.body#/items/0/eightDId' } }, ...failureRecordLinks('/items/0') } } },
       handler: async ({ query }) => {
         const filter: Record<string, unknown> = {};
         if (query.model) filter.model = query.model;

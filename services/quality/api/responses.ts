@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ResponseLink } from '@aftersales/platform';
 import { eightDDisciplines } from '@aftersales/workflows';
 import { recurrenceRules } from '../domain/recurrence';
 
@@ -186,3 +187,22 @@ export const recurrencesView = z.object({
 
 export const formalReportDemandView = z.object({ requestId: z.string(), failureRecordId: z.string().nullable() });
 export const modelGenerationView = z.object({ model: z.string(), productLine: z.string(), generation: count });
+
+/** A new 8D starts at D0: its first steps, once its workflow has started (409 not_started before). */
+export function newEightDLinks(id: string): Record<string, ResponseLink> {
+  return {
+    submitD0: { operationId: 'postEightDsByIdDisciplinesByDisciplineSubmission', parameters: { id, discipline: 'D0' } },
+    assignD0: { operationId: 'putEightDsByIdDisciplinesByDisciplineAssignment', parameters: { id, discipline: 'D0' } },
+  };
+}
+
+/** From a failure record (at `at` in the answer) to opening an 8D by hand for its problem and its case. */
+export function failureRecordLinks(at: string): Record<string, ResponseLink> {
+  const field = (name: string) => `$response.body#${at}/${name}`;
+  return {
+    openEightD: {
+      operationId: 'postEightDs',
+      requestBody: { problem: { productLine: field('productLine'), model: field('model'), failureMode: field('failureMode') }, concerns: { requestIds: [field('requestId')], partNumbers: [], supplierClaimIds: [] } },
+    },
+  };
+}

@@ -17,7 +17,7 @@ import { withEvent } from '../store/events';
 import { loadPriceList, unitCostCents } from '../store/prices';
 import { by, causeFrom, id, partLines, readers, type SparesDeps } from './common';
 import { checkParts, openWorkOrder } from './reservations';
-import { approvalStateView, itemsOf, requisitionView } from './responses';
+import { approvalStateView, itemsOf, requisitionLinks, requisitionView, sparesWorkOrderLinks } from './responses';
 
 const decisionBody = z
   .object({
@@ -28,10 +28,7 @@ const decisionBody = z
   .strict();
 
 /** From a requisition to reading and deciding it. */
-const toRequisition = {
-  getRequisition: { operationId: 'getRequisitionsById', parameters: { id: '$response.body#/id' } },
-  decide: { operationId: 'postRequisitionsByIdDecision', parameters: { id: '$response.body#/id' } },
-};
+const toRequisition = requisitionLinks('$response.body#/id');
 
 export function approvalInput(doc: RequisitionDoc): RequisitionApprovalInput {
   return { requisitionId: doc._id, requesterId: doc.requesterId, approvers: doc.approvers, deadlineMs: doc.deadlineMs, lines: doc.lines.map((l) => ({ partNumber: l.partNumber, quantity: l.quantity })), reasons: doc.reasons };
@@ -146,7 +143,7 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['requisitions'],
       roles: readers,
       query: z.object({ workOrderId: id.optional(), status: z.enum(['pending-approval', 'approved', 'partially-approved', 'rejected']).optional() }),
-      responses: { 200: { description: 'Requisitions', schema: itemsOf(requisitionView) } },
+      responses: { 200: { description: 'Requisitions', schema: itemsOf(requisitionView), links: { ...requisitionLinks('$response.body#/items/0/id'), ...sparesWorkOrderLinks('$response.body#/items/0/workOrderId') } } },
       handler: async ({ query }) => {
         const ids = (await store.requisitions.find(query.workOrderId ? { workOrderId: query.workOrderId } : {}, { projection: { _id: 1 } }).sort({ createdAt: -1 }).limit(200).toArray()).map((r) => r._id);
         const items = (await Promise.all(ids.map(present))).filter((r) => r && (!query.status || r.status === query.status));
@@ -175,7 +172,7 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
       roles: ['spares', 'manager'],
       params: z.object({ id }),
       body: decisionBody,
-      responses: { 200: { description: 'Decided: the requisition with the approval process\'s state after the decision', schema: requisitionView.extend({ approval: approvalStateView }), links: { getRequisition: toRequisition.getRequisition } }, 403: { description: 'Own requisition' }, 409: { description: 'Decided before' }, 422: { description: 'Not an approver now, or a quantity above the request' } },
+      responses: { 200: { description: 'Decided: the requisition with the approval process\'s state after the decision', schema: requisitionView.extend({ approval: approvalStateView }), links: { getRequisition: toRequisition.getRequisition! } }, 403: { description: 'Own requisition' }, 409: { description: 'Decided before' }, 422: { description: 'Not an approver now, or a quantity above the request' } },
       handler: async ({ params, body, principal }) => {
         const doc = await store.requisitions.findOne({ _id: params.id });
         if (!doc) throw new NotFoundError('requisition', params.id, 'id');

@@ -5,7 +5,7 @@ import { currentPartNumber } from '../domain/supersession';
 import type { SparesStore } from '../store/collections';
 import type { SparesModels } from '../store/models';
 import { by, causeFrom, id, partLines, readers, type SparesDeps } from './common';
-import { itemsOf, newReservationView, reservationView, sparesWorkOrderView } from './responses';
+import { itemsOf, newReservationView, reservationLinks, reservationView, sparesWorkOrderLinks, sparesWorkOrderView } from './responses';
 
 /** A work order spares may reserve or requisition for: known from dispatch's events and still open. */
 export async function openWorkOrder(store: SparesStore, workOrderId: string) {
@@ -45,10 +45,7 @@ export async function currentParts(models: SparesModels, lines: { partNumber: st
 }
 
 /** From a reservation to reading and releasing it. */
-const toReservation = {
-  getReservation: { operationId: 'getReservationsById', parameters: { id: '$response.body#/id' } },
-  release: { operationId: 'postReservationsByIdRelease', parameters: { id: '$response.body#/id' } },
-};
+const toReservation = reservationLinks('$response.body#/id');
 
 export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
   const { store, book, config } = deps;
@@ -67,7 +64,7 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['reservations'],
       roles: readers,
       params: z.object({ id }),
-      responses: { 200: { description: 'The work order as spares knows it', schema: sparesWorkOrderView, links: { getReservations: { operationId: 'getReservations', parameters: { workOrderId: '$response.body#/id' } }, getRequisitions: { operationId: 'getRequisitions', parameters: { workOrderId: '$response.body#/id' } } } } },
+      responses: { 200: { description: 'The work order as spares knows it', schema: sparesWorkOrderView, links: sparesWorkOrderLinks('$response.body#/id') } },
       handler: async ({ params }) => {
         const workOrder = await store.workOrders.findOne({ _id: params.id });
         if (!workOrder) throw new NotFoundError('work order', params.id, 'id');
@@ -105,7 +102,7 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['reservations'],
       roles: readers,
       query: z.object({ workOrderId: id }),
-      responses: { 200: { description: 'Reservations, active and ended', schema: itemsOf(reservationView) } },
+      responses: { 200: { description: 'Reservations, active and ended', schema: itemsOf(reservationView), links: { ...reservationLinks('$response.body#/items/0/id'), ...sparesWorkOrderLinks('$response.body#/items/0/workOrderId') } } },
       handler: async ({ query }) => {
         const ids = (await book.reservationsOf(query.workOrderId)).map((r) => r._id);
         return { status: 200, body: { items: await Promise.all(ids.map(present)) } };
@@ -132,7 +129,7 @@ export function reservationRoutes(deps: SparesDeps): RouteSpec[] {
       tags: ['reservations'],
       roles: ['spares', 'dispatcher'],
       params: z.object({ id }),
-      responses: { 200: { description: 'Released (or it had been released already)', schema: reservationView, links: { getReservation: toReservation.getReservation } }, 409: { description: 'The job consumed it: its units are gone from stock' } },
+      responses: { 200: { description: 'Released (or it had been released already)', schema: reservationView, links: { getReservation: toReservation.getReservation! } }, 409: { description: 'The job consumed it: its units are gone from stock' } },
       handler: async (ctx) => {
         const reservation = await store.reservations.findOne({ _id: ctx.params.id });
         if (!reservation) throw new NotFoundError('reservation', ctx.params.id, 'id');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ResponseLink } from '@aftersales/platform';
 import { failureCategorySchema, failureFindings } from '@aftersales/contracts';
 import { COST_CENTRES } from '../domain/cost-allocation';
 import { locationKinds } from '../domain/stock';
@@ -234,4 +235,24 @@ export const costAllocationView = z.object({
     }),
   ),
   totals: z.array(z.object({ month: z.string(), costCentre, amountCents: z.number().int(), entries: count })),
+});
+
+/** From a reservation (its id at the runtime expression `id`) to reading and releasing it. */
+export const reservationLinks = (id: string): Record<string, ResponseLink> => ({
+  getReservation: { operationId: 'getReservationsById', parameters: { id } },
+  release: { operationId: 'postReservationsByIdRelease', parameters: { id } },
+});
+
+/** From a requisition (its id at `id`) to reading and deciding it. */
+export const requisitionLinks = (id: string): Record<string, ResponseLink> => ({
+  getRequisition: { operationId: 'getRequisitionsById', parameters: { id } },
+  decide: { operationId: 'postRequisitionsByIdDecision', parameters: { id } },
+});
+
+/** From a work order spares knows (its id at `id`) to its parts: reserve from stock or requisition, and read both. */
+export const sparesWorkOrderLinks = (id: string): Record<string, ResponseLink> => ({
+  getReservations: { operationId: 'getReservations', parameters: { workOrderId: id } },
+  getRequisitions: { operationId: 'getRequisitions', parameters: { workOrderId: id } },
+  reserve: { operationId: 'postReservations', requestBody: { workOrderId: id } },
+  requisition: { operationId: 'postRequisitions', requestBody: { workOrderId: id } },
 });
