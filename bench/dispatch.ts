@@ -10,8 +10,15 @@
  *   BENCH_REQUESTS (200)     open requests ranked
  *   BENCH_CONCURRENCY (8)    clients in the contention loop (each on its own connection)
  *   BENCH_SECONDS (15)       duration of each contention loop and of the raw ceiling
- *   BENCH_HOT_ENGINEERS (10) engineers every contended assignment aims at
+ *   BENCH_HOT_ENGINEERS (200) engineers the contended assignments aim at
+ *   BENCH_CONTENDED_ORDERS (3000) open work orders prepared for the contention loop
+ *
+ * Contention: 8 dispatchers assigning at once over a region's 200 engineers, at random quarter
+ * hours over the next 20 h, so some attempts meet a booking made a moment before. With 10
+ * engineers (the earlier default) the pool is full within seconds (about ten two-hour jobs each
+ * fit in 20 h), so held assignments per second measured the pool's capacity, not the store.
  */
+import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
@@ -32,7 +39,7 @@ const engineersN = envInt('BENCH_ENGINEERS', 1000);
 const requestsN = envInt('BENCH_REQUESTS', 200);
 const concurrency = envInt('BENCH_CONCURRENCY', 8);
 const seconds = envInt('BENCH_SECONDS', 15);
-const hotN = envInt('BENCH_HOT_ENGINEERS', 10);
+const hotN = envInt('BENCH_HOT_ENGINEERS', 200);
 const stack = stackEndpoints();
 const ns = benchNamespace('bench-dispatch');
 const sizes = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map((v) => Number(v.trim()));
@@ -110,7 +117,12 @@ async function seedHistory(c: DispatchCollections, closedBoard: Collection<Board
   }
   const shards = new Map<string, Map<string, EngineerCalendar>>();
   for (const [id, ends] of pastEnds) shards.set(shardOf(id), (shards.get(shardOf(id)) ?? new Map()).set(id, { entries: [], pastEnds: ends.sort((x, y) => x - y) }));
-  if (shards.size > 0) await c.calendars.insertMany([...shards].map(([shard, cals]) => ({ _id: shard, calendars: serialiseShard(cals), updatedAt: now })), { ordered: false });
+  if (shards.size > 0) {
+    // Versioned and stamped as the store writes them (store/calendars.ts), so readers may keep what they parsed.
+    const docs = [...shards].map(([shard, cals]) => ({ _id: shard, calendars: serialiseShard(cals), updatedAt: now, version: randomUUID() }));
+    await c.calendarStamps.insertMany(docs.map((d) => ({ _id: d._id, version: d.version })), { ordered: false });
+    await c.calendars.insertMany(docs, { ordered: false });
+  }
 }
 
 interface SizeFigures {
@@ -191,7 +203,7 @@ async function runAt(size: number, connections: Connection[]): Promise<SizeFigur
   const hub = { lat: 31.2, lon: 121.4 };
   const hot = Array.from({ length: hotN }, (_, i) => engineer(`HOT-${i}`, { skills: [{ productLine: 'pl-bench', skill: 'repair', level: 5 }], calendarId: '24x7', absences: [], homeBase: { city: 'Shanghai', ...hub } }));
   await c.engineers.insertMany(hot);
-  const contendedN = envInt('BENCH_CONTENDED_ORDERS', 800);
+  const contendedN = envInt('BENCH_CONTENDED_ORDERS', 3000);
   await models.boardEntries.insertMany(Array.from({ length: contendedN }, (_, i) => boardEntry(`SR-C-${i}`, 'pl-bench', hub, now)));
   await c.workOrders.insertMany(Array.from({ length: contendedN }, (_, i) => workOrder(`WO-C-${i}`, `SR-C-${i}`, 'P3', now)));
   // Arrivals on the quarter hour over the next 20 h (inside every 24x7 engineer's planning horizon).

@@ -39,6 +39,36 @@ export function workingWindows(calendar: ServiceCalendar, from: Date, to: Date):
   return windows.filter((w) => w.end > w.start);
 }
 
+/**
+ * `workingWindows` remembered per calendar and (first slot, end): the calendar library compiles
+ * the calendar on every instant it is asked about, so a pool's windows cost tens of milliseconds
+ * per call, while they change only when the slot or the horizon moves. A business calendar's
+ * windows depend on `from` only through its slot (`ceilToSlot`), so the result is the same as
+ * computing them afresh; a 24x7 window starts at `from` itself and is cheap, so it is not kept.
+ * A new calendar version is a new object and misses; `limit` keeps the memory bounded.
+ */
+export function createWorkingWindowsCache(limit = 256) {
+  let byCalendar = new WeakMap<ServiceCalendar, Map<string, readonly Interval[]>>();
+  let size = 0;
+  return function windowsOf(calendar: ServiceCalendar, from: Date, to: Date): readonly Interval[] {
+    if (calendar.kind === '24x7') return workingWindows(calendar, from, to);
+    const key = `${ceilToSlot(from.getTime())}|${to.getTime()}`;
+    let known = byCalendar.get(calendar);
+    const hit = known?.get(key);
+    if (hit) return hit;
+    if (size >= limit) {
+      byCalendar = new WeakMap();
+      size = 0;
+      known = undefined;
+    }
+    if (!known) byCalendar.set(calendar, (known = new Map()));
+    const windows = Object.freeze(workingWindows(calendar, from, to));
+    known.set(key, windows);
+    size++;
+    return windows;
+  };
+}
+
 export function floorToSlot(ms: number): number {
   return Math.floor(ms / SLOT_MS) * SLOT_MS;
 }

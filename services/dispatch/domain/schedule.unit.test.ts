@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { alwaysOpenCalendar, businessHoursCalendar } from '@aftersales/sla';
-import { overlaps, planningHorizonEnd, slotClaimKeys, slotStarts, subtract, workingWindows } from './schedule';
+import { createWorkingWindowsCache, overlaps, planningHorizonEnd, slotClaimKeys, slotStarts, subtract, workingWindows } from './schedule';
 
 const at = (s: string) => new Date(s);
 
@@ -57,5 +57,33 @@ describe('subtract', () => {
       { start: at('2026-06-15T08:00:00Z'), end: at('2026-06-15T10:00:00Z') },
       { start: at('2026-06-15T11:00:00Z'), end: at('2026-06-15T17:00:00Z') },
     ]);
+  });
+});
+
+describe('remembered working windows', () => {
+  const hour = 3_600_000;
+  const base = at('2026-11-23T00:00:00Z').getTime(); // a Monday
+
+  it('give what workingWindows gives, for any instant and horizon, asked in any order', () => {
+    const windowsOf = createWorkingWindowsCache(8);
+    fc.assert(
+      // Few slots and horizons, so instants share slots and the remembered windows are reused.
+      fc.property(fc.integer({ min: 0, max: 7 * 96 }), fc.integer({ min: 0, max: 900_000 }), fc.constantFrom(1, 9, 30, 52), fc.boolean(), (slot, jitter, spanHours, alwaysOpen) => {
+        const calendar = alwaysOpen ? alwaysOpenCalendar : businessHoursCalendar;
+        const from = new Date(base + slot * 900_000 + jitter);
+        const to = new Date(base + slot * 900_000 + spanHours * hour);
+        expect(windowsOf(calendar, from, to)).toEqual(workingWindows(calendar, from, to));
+      }),
+      { numRuns: 60 },
+    );
+  }, 60_000);
+
+  it('answer instants in one slot from what the first of them computed', () => {
+    const windowsOf = createWorkingWindowsCache();
+    const to = at('2026-11-25T09:30:00Z');
+    const first = windowsOf(businessHoursCalendar, at('2026-11-24T01:00:01Z'), to);
+    expect(windowsOf(businessHoursCalendar, at('2026-11-24T01:14:59Z'), to)).toBe(first);
+    expect(windowsOf(businessHoursCalendar, at('2026-11-24T01:15:01Z'), to)).not.toBe(first);
+    expect(first[0]!.start).toEqual(at('2026-11-24T01:15:00Z'));
   });
 });

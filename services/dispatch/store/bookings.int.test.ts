@@ -127,4 +127,47 @@ describe('engineer bookings under concurrent assignment', () => {
     expect(result.ok).toBe(true);
     expect(await c.slotClaims.findOne({ _id: `${engineerId}|${minutes(0).toISOString()}` })).toMatchObject({ bookingId: 'WO-OK:r1' });
   });
+
+  it('an assignment commits its work order under the lock and writes its entry confirmed; a commit that fails gives the slots back', async () => {
+    const engineerId = 'ENG-COMMIT';
+    const slot = { departAt: minutes(0), start: minutes(20), end: minutes(80) };
+    const committed: string[] = [];
+    const ok = await stores[0]!.book({ bookingId: 'WO-C1:r1', workOrderId: 'WO-C1', engineerId, slot: () => slot, commit: async (b) => void committed.push(b._id) });
+    expect(ok.ok).toBe(true);
+    expect(committed).toEqual(['WO-C1:r1']);
+    expect((await stores[1]!.calendars.read(engineerId)).entries).toMatchObject([{ bookingId: 'WO-C1:r1', state: 'confirmed' }]);
+
+    const later = { departAt: minutes(120), start: minutes(120), end: minutes(150) };
+    await expect(stores[1]!.book({ bookingId: 'WO-C2:r1', workOrderId: 'WO-C2', engineerId, slot: () => later, commit: async () => Promise.reject(new Error('lost the race')) })).rejects.toThrow('lost the race');
+    expect(await c.bookings.findOne({ _id: 'WO-C2:r1' })).toBeNull();
+    expect(await c.slotClaims.countDocuments({ bookingId: 'WO-C2:r1' })).toBe(0);
+    expect((await stores[2]!.calendars.read(engineerId)).entries.map((e) => e.bookingId)).toEqual(['WO-C1:r1']);
+    expect((await stores[2]!.book({ bookingId: 'WO-C3:r1', workOrderId: 'WO-C3', engineerId, ...later })).ok).toBe(true);
+  });
+
+  it('an accepted booking the calendar never got (a process died after the work order\'s change) still blocks its slots and goes back on the calendar', async () => {
+    const engineerId = 'ENG-LOST';
+    const lost = async (workOrderId: string, from: number) => {
+      const bookingId = `${workOrderId}:r1`;
+      await c.bookings.insertOne({ _id: bookingId, engineerId, workOrderId, departAt: minutes(from), start: minutes(from), end: minutes(from + 30), state: 'pending', createdAt: new Date() });
+      await c.slotClaims.insertMany([from, from + 15].map((m) => ({ _id: `${engineerId}|${minutes(m).toISOString()}`, bookingId, engineerId, slotStart: minutes(m) })));
+      return bookingId;
+    };
+    // Its work order was updated before the process died.
+    const placed = await lost('WO-L1', 0);
+    await c.workOrders.insertOne({ _id: 'WO-L1', version: 2, bookingId: placed } as never);
+    // Only its change was stored: the work order still shows the version before it.
+    const changed = await lost('WO-L2', 60);
+    await c.workOrders.insertOne({ _id: 'WO-L2', version: 1, bookingId: null } as never);
+    await c.workOrderChanges.insertOne({ _id: 'WO-L2#2', workOrderId: 'WO-L2', version: 2, at: new Date(), snapshot: { _id: 'WO-L2', version: 2, bookingId: changed } } as never);
+    // Never accepted: debris, cleared for the next booking.
+    await lost('WO-L3', 120);
+    await c.workOrders.insertOne({ _id: 'WO-L3', version: 1, bookingId: null } as never);
+
+    expect(await stores[0]!.book({ bookingId: 'WO-N1:r1', workOrderId: 'WO-N1', engineerId, departAt: minutes(10), start: minutes(10), end: minutes(20) })).toMatchObject({ ok: false, reason: 'clash', clashWith: placed });
+    expect(await stores[1]!.book({ bookingId: 'WO-N2:r1', workOrderId: 'WO-N2', engineerId, departAt: minutes(70), start: minutes(70), end: minutes(80) })).toMatchObject({ ok: false, reason: 'clash', clashWith: changed });
+    expect((await stores[2]!.book({ bookingId: 'WO-N3:r1', workOrderId: 'WO-N3', engineerId, departAt: minutes(120), start: minutes(120), end: minutes(140) })).ok).toBe(true);
+    const calendar = await stores[3]!.calendars.read(engineerId);
+    expect(calendar.entries.map((e) => [e.bookingId, e.state]).sort()).toEqual([[placed, 'confirmed'], [changed, 'confirmed'], ['WO-N3:r1', 'pending']]);
+  });
 });

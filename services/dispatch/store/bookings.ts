@@ -10,12 +10,16 @@
  * (FerretDB v1 scans a collection for any filter but `_id`, and updates and deletes scan it too).
  * On the booking path only `_id` reads and inserts touch the growing collections.
  *
- * Crash safety: the booking document is inserted in state `pending`, then its claims, then its
- * calendar entry; the work order is committed, then the entry is confirmed. A process dying in
- * between leaves a pending entry; the next booking on that engineer sweeps pending entries older
- * than the orphan age: confirmed if the work order references it, released otherwise. A claim
- * whose booking is not on the calendar (a release that died half-way) is removed when a booking
- * runs into it.
+ * Crash safety: the booking document is inserted in state `pending`, then its claims. An
+ * assignment (a `commit` given) then stores its work order's change under the same lock and only
+ * then writes the calendar entry, already `confirmed`: one lock round, and the calendar never
+ * shows a booking nobody accepted. A process dying after the work order's change but before the
+ * calendar write leaves claims the calendar does not show; a booking that runs into them asks the
+ * work order (its open copy, then its next change) whether it holds them: if so, the entry is put
+ * back on the calendar and the booking refused as a clash, otherwise they are debris and cleared.
+ * A booking without `commit` (seeding, tests) writes a `pending` entry that `confirm` confirms;
+ * the next booking on that engineer sweeps pending entries older than the orphan age: confirmed if
+ * the work order holds them, released otherwise.
  */
 import type { Logger } from 'pino';
 import { isDuplicateKeyError } from '@aftersales/platform';
@@ -36,13 +40,24 @@ export interface BookingRequest {
   end: Date;
 }
 
+/** A booking whose slot is chosen on the calendar as read under the lock, and whose work order is committed there too. */
+export interface PlannedBooking {
+  bookingId: string;
+  engineerId: string;
+  workOrderId: string;
+  /** The slot on the engineer's calendar (read under the lock); a throw refuses the booking before anything is written. */
+  slot: (calendar: EngineerCalendar) => Pick<BookingRequest, 'departAt' | 'start' | 'end'>;
+  /** Stores the work order's side once the slots are held; a throw gives the slots back and is passed on. */
+  commit: (booking: BookingDoc) => Promise<void>;
+}
+
 export type BookingResult =
   | { ok: true; booking: BookingDoc }
-  | { ok: false; reason: 'clash'; clashWith: string | null }
+  | { ok: false; reason: 'clash'; clashWith: string | null; over?: Interval }
   | { ok: false; reason: 'round-taken' };
 
 export interface BookingStoreDeps {
-  collections: Pick<DispatchCollections, 'bookings' | 'slotClaims' | 'workOrders' | 'closedWorkOrders' | 'calendars' | 'calendarLocks'>;
+  collections: Pick<DispatchCollections, 'bookings' | 'slotClaims' | 'workOrders' | 'closedWorkOrders' | 'workOrderChanges' | 'calendars' | 'calendarLocks' | 'calendarStamps'>;
   now: () => Date;
   logger: Logger;
   orphanAgeMs?: number;
@@ -59,9 +74,31 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
   /** Frees a booking's slots: its calendar entry first (the truth ranking reads), then its claims. */
   async function release(bookingId: string): Promise<void> {
     const booking = await c.bookings.findOne({ _id: bookingId }, { projection: { engineerId: 1 } });
-    if (booking) await calendars.change(booking.engineerId, async (cal) => ({ calendar: calendars.without(cal, bookingId), result: undefined }));
+    // The calendar's entry says which slots are the booking's now (a trim moves its end there first).
+    const entry = booking ? await calendars.change(booking.engineerId, async (cal) => ({ calendar: calendars.without(cal, bookingId), result: cal.entries.find((e) => e.bookingId === bookingId) ?? null })) : null;
     await c.bookings.deleteOne({ _id: bookingId });
-    await c.slotClaims.deleteMany({ bookingId });
+    // By key: a filter on bookingId reads every claim ever stored. Claims past the entry's end (an
+    // extension that died before moving it) are debris, cleared when a booking runs into them.
+    if (booking && entry) await unclaim(slotClaimKeys(booking.engineerId, { start: entry.departAt, end: entry.end }));
+    else await c.slotClaims.deleteMany({ bookingId });
+  }
+
+  /** Deletes claims this booking holds by their keys, in one command of `_id` deletes. */
+  async function unclaim(keys: readonly string[]): Promise<void> {
+    if (keys.length > 0) await c.slotClaims.bulkWrite(keys.map((key) => ({ deleteOne: { filter: { _id: key } } })), { ordered: false });
+  }
+
+  /**
+   * Whether a work order holds a booking: its open copy says so, or its next change (stored by a
+   * process that died before updating the work order) does. Reads by `_id` only; recovery paths only.
+   */
+  async function heldByWorkOrder(workOrderId: string, bookingId: string): Promise<boolean> {
+    const open = await c.workOrders.findOne({ _id: workOrderId });
+    const wo = open ?? (await c.closedWorkOrders.findOne({ _id: workOrderId }));
+    if (!wo) return false;
+    if (wo.bookingId === bookingId) return true;
+    const ahead = await c.workOrderChanges.findOne({ _id: `${workOrderId}#${wo.version + 1}` });
+    return ahead?.snapshot.bookingId === bookingId;
   }
 
   /** Pending entries older than the orphan age: confirmed if their work order holds them, released otherwise. Runs under the lock. */
@@ -78,7 +115,7 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
       } else {
         calendar = calendars.without(calendar, e.bookingId);
         await c.bookings.deleteOne({ _id: e.bookingId });
-        await c.slotClaims.deleteMany({ bookingId: e.bookingId });
+        await unclaim(slotClaimKeys(engineerId, { start: e.departAt, end: e.end }));
         released++;
         log.warn({ bookingId: e.bookingId, engineerId, workOrderId: e.workOrderId }, 'orphaned pending booking released');
       }
@@ -94,53 +131,83 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
   }
 
   /** Inserts the claims in order; on the first duplicate removes what it inserted. Null when all are held. */
-  async function claimSlots(req: BookingRequest, keys: string[]): Promise<string | null> {
-    const docs = keys.map((key) => ({ _id: key, bookingId: req.bookingId, engineerId: req.engineerId, slotStart: new Date(key.slice(key.indexOf('|') + 1)) }));
+  async function claimSlots(booking: BookingDoc, keys: string[]): Promise<string | null> {
+    const docs = keys.map((key) => ({ _id: key, bookingId: booking._id, engineerId: booking.engineerId, slotStart: new Date(key.slice(key.indexOf('|') + 1)) }));
     try {
       await c.slotClaims.insertMany(docs, { ordered: true });
       return null;
     } catch (error) {
       if (!isDuplicateKeyError(error) && !hasDuplicateWriteError(error)) throw error;
       const inserted = (error as { insertedCount?: number; result?: { insertedCount?: number } }).insertedCount ?? 0;
-      // The ordered insert stopped at the first slot held by another booking.
+      // The ordered insert stopped at the first slot held by another booking: the ones before it are ours.
       const blocking = await c.slotClaims.findOne({ _id: keys[inserted] ?? keys[0]! });
-      await c.slotClaims.deleteMany({ bookingId: req.bookingId });
-      return blocking && blocking.bookingId !== req.bookingId ? blocking.bookingId : 'unknown';
+      await unclaim(keys.slice(0, inserted));
+      return blocking && blocking.bookingId !== booking._id ? blocking.bookingId : 'unknown';
     }
   }
 
-  async function book(req: BookingRequest): Promise<BookingResult> {
+  /**
+   * A claim whose booking the calendar does not show: accepted (its work order holds it; a process
+   * died before writing the calendar) goes back on the calendar, anything else is debris and is
+   * cleared. Under the lock; a recovery path, so `_id` reads of what grows are fine here.
+   */
+  async function strayClaim(cal: EngineerCalendar, bookingId: string): Promise<{ calendar: EngineerCalendar; accepted: boolean }> {
+    const stray = await c.bookings.findOne({ _id: bookingId });
+    if (stray && (await heldByWorkOrder(stray.workOrderId, bookingId))) {
+      log.warn({ bookingId, engineerId: stray.engineerId }, 'accepted booking missing from the calendar put back');
+      const entry: CalendarEntry = { bookingId, workOrderId: stray.workOrderId, departAt: stray.departAt, start: stray.start, end: stray.end, state: 'confirmed', createdAt: stray.createdAt };
+      return { calendar: calendars.withEntry(cal, entry), accepted: true };
+    }
+    await c.slotClaims.deleteMany({ bookingId });
+    log.warn({ orphanBookingId: bookingId }, 'claims of a missing booking removed');
+    return { calendar: cal, accepted: false };
+  }
+
+  /**
+   * Books the engineer: refuses a clash on the calendar before writing anything, then inserts the
+   * booking (the claim on the work order's round) and its slot claims; with `commit`, stores the
+   * work order's change before the calendar entry is written (confirmed), all under one lock.
+   */
+  async function book(req: BookingRequest | PlannedBooking): Promise<BookingResult> {
     return calendars.change(req.engineerId, async (cal): Promise<{ calendar: EngineerCalendar | null; result: BookingResult }> => {
       const swept = await sweep(req.engineerId, cal);
-      const unchanged = swept.changed ? swept.calendar : null;
+      let calendar = swept.calendar;
+      let changed = swept.changed;
+      const refuse = (result: BookingResult) => ({ calendar: changed ? calendar : null, result });
+      const slot = 'slot' in req ? req.slot(calendar) : req;
       // The calendar is the claims' copy: a clash there is refused before anything is written.
-      const clash = clashIn(swept.calendar, { start: req.departAt, end: req.end });
-      if (clash) return { calendar: unchanged, result: { ok: false, reason: 'clash', clashWith: clash.bookingId } };
-      const booking: BookingDoc = { _id: req.bookingId, engineerId: req.engineerId, workOrderId: req.workOrderId, departAt: req.departAt, start: req.start, end: req.end, state: 'pending', createdAt: now() };
+      const clash = clashIn(calendar, { start: slot.departAt, end: slot.end });
+      if (clash) return refuse({ ok: false, reason: 'clash', clashWith: clash.bookingId, over: { start: slot.departAt, end: slot.end } });
+      const booking: BookingDoc = { _id: req.bookingId, engineerId: req.engineerId, workOrderId: req.workOrderId, departAt: slot.departAt, start: slot.start, end: slot.end, state: 'pending', createdAt: now() };
       try {
         await c.bookings.insertOne(booking);
       } catch (error) {
-        if (isDuplicateKeyError(error)) return { calendar: unchanged, result: { ok: false, reason: 'round-taken' } };
+        if (isDuplicateKeyError(error)) return refuse({ ok: false, reason: 'round-taken' });
         throw error;
       }
-      const keys = slotClaimKeys(req.engineerId, { start: req.departAt, end: req.end });
-      for (let attempt = 0; attempt < 2; attempt++) {
-        const clashWith = await claimSlots(req, keys);
-        if (clashWith === null) {
-          const entry: CalendarEntry = { bookingId: booking._id, workOrderId: booking.workOrderId, departAt: booking.departAt, start: booking.start, end: booking.end, state: 'pending', createdAt: booking.createdAt };
-          return { calendar: calendars.withEntry(swept.calendar, entry), result: { ok: true, booking } };
-        }
-        // A claim of a booking not on the calendar is debris of a release that died half-way: clear it and try once more.
-        const holder = swept.calendar.entries.find((e) => e.bookingId === clashWith) ?? null;
-        if (holder || clashWith === 'unknown' || attempt === 1) {
-          await c.bookings.deleteOne({ _id: req.bookingId });
-          return { calendar: unchanged, result: { ok: false, reason: 'clash', clashWith: holder?.bookingId ?? clashWith } };
-        }
-        await c.slotClaims.deleteMany({ bookingId: clashWith });
-        log.warn({ orphanBookingId: clashWith, engineerId: req.engineerId }, 'claims of a missing booking removed');
+      const keys = slotClaimKeys(req.engineerId, { start: slot.departAt, end: slot.end });
+      let clashWith = await claimSlots(booking, keys);
+      if (clashWith !== null && clashWith !== 'unknown' && !calendar.entries.some((e) => e.bookingId === clashWith)) {
+        const stray = await strayClaim(calendar, clashWith);
+        calendar = stray.calendar;
+        changed ||= stray.accepted;
+        if (!stray.accepted) clashWith = await claimSlots(booking, keys);
       }
-      await c.bookings.deleteOne({ _id: req.bookingId });
-      return { calendar: unchanged, result: { ok: false, reason: 'clash', clashWith: null } };
+      if (clashWith !== null) {
+        await c.bookings.deleteOne({ _id: req.bookingId });
+        return refuse({ ok: false, reason: 'clash', clashWith: clashWith === 'unknown' ? null : clashWith, over: { start: slot.departAt, end: slot.end } });
+      }
+      if ('commit' in req) {
+        try {
+          await req.commit(booking);
+        } catch (error) {
+          await unclaim(keys);
+          await c.bookings.deleteOne({ _id: req.bookingId });
+          throw error;
+        }
+      }
+      const entry: CalendarEntry = { bookingId: booking._id, workOrderId: booking.workOrderId, departAt: booking.departAt, start: booking.start, end: booking.end, state: 'commit' in req ? 'confirmed' : 'pending', createdAt: booking.createdAt };
+      return { calendar: calendars.withEntry(calendar, entry), result: { ok: true, booking } };
     });
   }
 

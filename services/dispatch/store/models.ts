@@ -5,7 +5,7 @@ import type { FailureCategory, ResolutionRoute } from '@aftersales/contracts';
 import type { OutboxFields } from '@aftersales/platform';
 import type { EngineerSkill } from '../domain/assignment';
 import type { ContainmentFlag } from '../domain/containment';
-import type { CalendarLockDoc, CalendarShardDoc } from './calendars';
+import type { CalendarLockDoc, CalendarShardDoc, CalendarStampDoc } from './calendars';
 import type { Tier, WorkOrderStatus } from '../domain/work-order';
 
 /** Dispatch's own copy of a service request: the dispatcher's board, fed by intake's events. */
@@ -185,6 +185,8 @@ export interface DispatchCollections {
   /** Engineers' calendars in a few shard documents: the bookings ranking reads (store/calendars.ts). */
   calendars: Collection<CalendarShardDoc>;
   calendarLocks: Collection<CalendarLockDoc>;
+  /** The version last written to each calendar shard: what a process checks before trusting the shards it holds. */
+  calendarStamps: Collection<CalendarStampDoc>;
   /** One document: a token every change of an engineer replaces, so a cached roster knows it is stale. */
   roster: Collection<{ _id: string; token: string }>;
   /** Intake's managed calendars, as published (a document per calendar). */
@@ -206,6 +208,7 @@ export async function createDispatchCollections(connection: Connection): Promise
     benchTokens: db.collection<BenchTokenDoc>('benchTokens'),
     calendars: db.collection<CalendarShardDoc>('calendarShards'),
     calendarLocks: db.collection<CalendarLockDoc>('calendarLocks'),
+    calendarStamps: db.collection<CalendarStampDoc>('calendarStamps'),
     roster: db.collection<{ _id: string; token: string }>('engineerRoster'),
     serviceCalendars: db.collection<ServiceCalendarDoc>('serviceCalendars'),
   };

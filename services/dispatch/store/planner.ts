@@ -6,14 +6,15 @@
 import type { Logger } from 'pino';
 import type { FailureCategory, ResolutionRoute } from '@aftersales/contracts';
 import { ConflictError, NotFoundError, PlatformError, UnprocessableError, isDuplicateKeyError, type OutgoingEvent, type Platform } from '@aftersales/platform';
-import { haversineKm, rankCandidates, shouldAutoAssign, type CandidateAssessment, type Ranking } from '../domain/assignment';
+import { haversineKm, rankCandidates, shouldAutoAssign, type Ranking } from '../domain/assignment';
+import { chooseSlot } from '../domain/slot-choice';
 import type { ContainmentMatch } from '../domain/containment';
 import { canChangeRoute, decideStep, initialRoute, isOpen, isReplannable, type Tier, type WorkOrderStep } from '../domain/work-order';
 import { createBoard, type Board } from './board';
 import { createBookingStore, type BookingStore } from './bookings';
 import { createPlanningInputs, touchRoster } from './planning-inputs';
 import type { ServiceCalendars } from './service-calendars';
-import type { BoardEntryDoc, DispatchCollections, DispatchModels, WorkOrderDoc, WorkOrderReport } from './models';
+import type { BoardEntryDoc, BookingDoc, DispatchCollections, DispatchModels, WorkOrderDoc, WorkOrderReport } from './models';
 import { createWorkOrderStore, type WorkOrderStore } from './work-orders';
 
 export type PlannerDeps = Pick<Platform, 'topic' | 'now' | 'nudgeOutbox' | 'logger'>;
@@ -58,48 +59,15 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
   }
 
   const board: Board = createBoard(models);
-  const { calendarOf, calendarIds, containmentOf, jobOf, candidates } = createPlanningInputs(board, c, bookings, options.calendars);
+  const { calendarOf, calendarIds, containmentOf, jobOf, candidates, candidateFrom } = createPlanningInputs(board, c, bookings, options.calendars);
 
   async function rank(wo: WorkOrderDoc): Promise<{ ranking: Ranking | null; problem: { field: string; reason: string } | null; excluded: string[]; containment: ContainmentMatch[] }> {
-    const { job, problem, containment } = await jobOf(wo);
+    const now = deps.now();
+    // The job and the pool are read side by side: neither depends on the other.
+    const [{ job, problem, containment }, all] = await Promise.all([jobOf(wo), candidates(null, now)]);
     if (!job) return { ranking: null, problem, excluded: wo.excludedEngineers, containment };
-    const now = deps.now();
-    const pool = (await candidates(null, now)).filter((e) => !wo.excludedEngineers.includes(e.engineerId));
+    const pool = all.filter((e) => !wo.excludedEngineers.includes(e.engineerId));
     return { ranking: rankCandidates(job, pool, now), problem: null, excluded: wo.excludedEngineers, containment };
-  }
-
-  /** The slot for this engineer: the earliest feasible one, or the one the dispatcher asked for (checked). */
-  async function slotFor(wo: WorkOrderDoc, engineerId: string, requestedStart: Date | null): Promise<{ departAt: Date; start: Date; end: Date }> {
-    const { job, problem } = await jobOf(wo);
-    if (!job) throw new UnprocessableError(problem!.field, problem!.reason);
-    const now = deps.now();
-    const [candidate] = await candidates([engineerId], now);
-    if (!candidate) throw new NotFoundError('engineer', engineerId, 'engineerId');
-    const assessment: CandidateAssessment | undefined = (() => {
-      const r = rankCandidates(job, [candidate], now);
-      return r.ranked[0] ?? r.ineligible[0];
-    })();
-    if (!assessment) throw new NotFoundError('engineer', engineerId, 'engineerId');
-    const code = assessment.ineligibility?.code;
-    if (code === 'missing-skill' || code === 'skill-below-minimum') throw new UnprocessableError('engineerId', `engineer ${engineerId}: ${assessment.ineligibility!.explanation}`);
-    if (!requestedStart) {
-      if (!assessment.eligible || !assessment.slot) throw new UnprocessableError('engineerId', `engineer ${engineerId}: ${assessment.ineligibility?.explanation ?? 'no slot'}`);
-      return assessment.slot;
-    }
-    if (requestedStart.getTime() < now.getTime()) throw new UnprocessableError('start', `start ${requestedStart.toISOString()} is in the past`);
-    const travelMs = (assessment.travelMinutes ?? 0) * 60_000;
-    const block = { start: new Date(requestedStart.getTime() - travelMs), end: new Date(requestedStart.getTime() + job.durationMinutes * 60_000) };
-    if (block.start.getTime() < now.getTime()) throw new UnprocessableError('start', `leaving now still arrives after ${requestedStart.toISOString()} (${assessment.travelMinutes} min travel)`);
-    const inWindow = candidate.freeWindows.some((w) => w.start <= block.start && block.end <= w.end);
-    if (!inWindow) {
-      // Past the planning window nothing is known to be free: say so, rather than blame working hours.
-      const planned = candidate.freeWindows.reduce((last, w) => (w.end > last ? w.end : last), now);
-      if (block.end > planned) throw new UnprocessableError('start', `travel and work until ${block.end.toISOString()} end after the planning window, which closes ${planned.toISOString()} (the next two working days); assign it nearer the day`);
-      throw new UnprocessableError('start', `travel and work ${block.start.toISOString()}–${block.end.toISOString()} fall outside engineer ${engineerId}'s working time`);
-    }
-    const absent = candidate.absences.find((a) => a.start < block.end && block.start < a.end);
-    if (absent) throw new UnprocessableError('start', `engineer ${engineerId} is absent ${absent.start.toISOString()}–${absent.end.toISOString()}`);
-    return { departAt: block.start, start: requestedStart, end: block.end };
   }
 
   async function markBoard(requestId: string, status: BoardEntryDoc['status'], workOrderId: string): Promise<void> {
@@ -107,26 +75,52 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
   }
 
   /**
-   * Books the engineer and commits the assignment. A clash answers 409 naming `start`; a booking
-   * whose work order commit lost a race is released again.
+   * Books the engineer and commits the assignment, under the engineer's calendar lock: the slot is
+   * chosen on the calendar read there, then the booking and its claims, then the work order's
+   * change, then the calendar entry (one lock round). A clash answers 409 naming `start`; a lost
+   * race on the work order gives the slots back and answers 409.
    */
   async function assign(wo: WorkOrderDoc, engineerId: string, by: string, opts: { start?: Date | null; replan?: { reason: ReplanReason; fromEngineerId: string | null }; causationId?: string | null } = {}): Promise<WorkOrderDoc> {
     if (wo.route !== 'field-visit') throw new UnprocessableError('route', `work order ${wo._id} is routed ${wo.route}: only a field visit books an engineer's time`);
     if (wo.status !== 'proposed') throw refused(`assignment is not allowed while the work order is ${wo.status} (allowed from proposed)`);
     if (wo.excludedEngineers.includes(engineerId)) throw new UnprocessableError('engineerId', `engineer ${engineerId} declined or was moved off this work order`);
-    const slot = await slotFor(wo, engineerId, opts.start ?? null);
+    const [{ job, problem }, engineer] = await Promise.all([jobOf(wo), c.engineers.findOne({ _id: engineerId })]);
+    if (!job) throw new UnprocessableError(problem!.field, problem!.reason);
+    if (!engineer?.active) throw new NotFoundError('engineer', engineerId, 'engineerId');
     const bookingId = `${wo._id}:r${wo.round}`;
-    const booked = await bookings.book({ bookingId, engineerId, workOrderId: wo._id, ...slot });
+    let stored: WorkOrderDoc | null = null;
+    const booked = await bookings.book({
+      bookingId,
+      engineerId,
+      workOrderId: wo._id,
+      slot: (calendar) => {
+        const now = deps.now();
+        const choice = chooseSlot(job, candidateFrom(engineer, calendar, now), opts.start ?? null, now);
+        if (!choice.ok) throw new UnprocessableError(choice.field, choice.reason);
+        return choice.slot;
+      },
+      commit: async (booking) => {
+        stored = await store.commit(wo, ...assigned(wo, engineerId, by, booking, opts));
+      },
+    });
     if (!booked.ok) {
       if (booked.reason === 'round-taken') throw new ConflictError(`work order ${wo._id} is being assigned by someone else; reload`, 'id');
-      throw new ConflictError(`engineer ${engineerId} is already booked over ${slot.departAt.toISOString()}–${slot.end.toISOString()} (booking ${booked.clashWith ?? 'unknown'})`, 'start');
+      const over = booked.over ? `${booked.over.start.toISOString()}–${booked.over.end.toISOString()}` : 'that time';
+      throw new ConflictError(`engineer ${engineerId} is already booked over ${over} (booking ${booked.clashWith ?? 'unknown'})`, 'start');
     }
+    await markBoard(wo.requestId, 'dispatched', wo._id);
+    log.info({ workOrderId: wo._id, serviceRequestId: wo.requestId, engineerId, bookingId, by, plannedStart: booked.booking.start }, 'work order assigned');
+    return stored!;
+  }
+
+  /** The work order assigned to a booking, and the events that say so. */
+  function assigned(wo: WorkOrderDoc, engineerId: string, by: string, slot: BookingDoc, opts: { replan?: { reason: ReplanReason; fromEngineerId: string | null }; causationId?: string | null }): [WorkOrderDoc, OutgoingEvent[]] {
     const at = deps.now();
     const next: WorkOrderDoc = {
       ...wo,
       status: 'assigned',
       engineerId,
-      bookingId,
+      bookingId: slot._id,
       plannedDepartAt: slot.departAt,
       plannedStart: slot.start,
       plannedEnd: slot.end,
@@ -140,17 +134,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
       events.push(store.event('work-order.replanned@1', { workOrderId: wo._id, requestId: wo.requestId, engineerId, fromEngineerId: opts.replan.fromEngineerId, plannedStart: slot.start.toISOString(), reason: opts.replan.reason, replannedAt: at.toISOString() }, wo, opts.causationId ?? null));
     }
     events.push(store.event('work-order.assigned@1', { workOrderId: wo._id, requestId: wo.requestId, engineerId, assignedAt: at.toISOString(), plannedStart: slot.start.toISOString(), plannedEnd: slot.end.toISOString(), assignedBy: by }, wo, opts.causationId ?? null));
-    let stored: WorkOrderDoc;
-    try {
-      stored = await store.commit(wo, next, events);
-    } catch (error) {
-      await bookings.release(bookingId);
-      throw error;
-    }
-    await bookings.confirm(bookingId, engineerId);
-    await markBoard(wo.requestId, 'dispatched', wo._id);
-    log.info({ workOrderId: wo._id, serviceRequestId: wo.requestId, engineerId, bookingId, by, plannedStart: slot.start }, 'work order assigned');
-    return stored;
+    return [next, events];
   }
 
   /** Tries the ranked candidates best first; a clash with a concurrent booking moves on to the next. */

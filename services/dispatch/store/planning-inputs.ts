@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { ServiceCalendar } from '@aftersales/sla';
 import type { AssignmentJob, CandidateEngineer, Interval } from '../domain/assignment';
 import { containmentFor, type ContainmentMatch } from '../domain/containment';
-import { emptyCalendar, FAIRNESS_WINDOW_MS, heldInterval, loadOf } from '../domain/calendar';
-import { planningHorizonEnd, workingWindows } from '../domain/schedule';
+import { emptyCalendar, FAIRNESS_WINDOW_MS, heldInterval, loadOf, type EngineerCalendar } from '../domain/calendar';
+import { createWorkingWindowsCache, planningHorizonEnd } from '../domain/schedule';
 import { planningJob } from '../domain/work-order';
 import type { Board } from './board';
 import type { BookingStore } from './bookings';
@@ -23,6 +23,7 @@ export async function touchRoster(c: Pick<DispatchCollections, 'roster'>): Promi
 }
 
 export function createPlanningInputs(board: Board, c: DispatchCollections, bookings: BookingStore, serviceCalendars: ServiceCalendars) {
+  const windowsOf = createWorkingWindowsCache();
   // The whole pool, read again only when its token changed: a token read first, then the engineers,
   // so a change that lands meanwhile leaves a token the next read does not know.
   let cached: { token: string | null; at: number; engineers: EngineerDoc[] } | null = null;
@@ -65,8 +66,8 @@ export function createPlanningInputs(board: Board, c: DispatchCollections, booki
 
   /**
    * Engineers as the ranking sees them now: free windows of the next two working days, bookings, load.
-   * Two reads whatever the history: the engineers (one document each, or one `_id` read for a named
-   * engineer) and their calendars (store/calendars.ts), never the bookings collection.
+   * Whatever the history: the engineers (the cached roster, or one `_id` read for a named engineer)
+   * and their calendars (store/calendars.ts, parsed shards kept behind their stamps), never the bookings.
    */
   async function candidates(engineerIds: readonly string[] | null, now: Date): Promise<CandidateEngineer[]> {
     const [found, calendars] = engineerIds
@@ -76,20 +77,29 @@ export function createPlanningInputs(board: Board, c: DispatchCollections, booki
         ])
       : await Promise.all([roster(), bookings.calendars.readAll()]);
     const engineers = found.filter((e): e is EngineerDoc => e !== null && e.active);
+    return asCandidates(engineers, (id) => calendars.get(id) ?? emptyCalendar(), now);
+  }
+
+  /** One engineer as a candidate on a calendar already read (the booking's, under its lock). */
+  function candidateFrom(engineer: EngineerDoc, calendar: EngineerCalendar, now: Date): CandidateEngineer {
+    return asCandidates([engineer], () => calendar, now)[0]!;
+  }
+
+  function asCandidates(engineers: readonly EngineerDoc[], calendarOfEngineer: (id: string) => EngineerCalendar, now: Date): CandidateEngineer[] {
     if (engineers.length === 0) return [];
-    const windowsByCalendar = new Map<string, Interval[]>();
+    const windowsByCalendar = new Map<string, readonly Interval[]>();
     let horizonEnd = now;
     for (const e of engineers) {
       if (windowsByCalendar.has(e.calendarId)) continue;
       const cal = calendarOf(e, now);
       const end = planningHorizonEnd(cal, now, 2);
       if (end > horizonEnd) horizonEnd = end;
-      windowsByCalendar.set(e.calendarId, workingWindows(cal, now, end));
+      windowsByCalendar.set(e.calendarId, windowsOf(cal, now, end));
     }
     // Open jobs: bookings not yet over; jobs in the last 30 days: bookings ending from 30 days ago on.
     const since = new Date(now.getTime() - FAIRNESS_WINDOW_MS);
     return engineers.map((e) => {
-      const calendar = calendars.get(e._id) ?? emptyCalendar();
+      const calendar = calendarOfEngineer(e._id);
       return {
         engineerId: e._id,
         skills: e.skills,
@@ -105,5 +115,5 @@ export function createPlanningInputs(board: Board, c: DispatchCollections, booki
     });
   }
 
-  return { calendarOf, calendarIds: () => serviceCalendars.ids(), containmentOf, jobOf, candidates };
+  return { calendarOf, calendarIds: () => serviceCalendars.ids(), containmentOf, jobOf, candidates, candidateFrom };
 }

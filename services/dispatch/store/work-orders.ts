@@ -42,7 +42,11 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
   /** Brings the stored work order from `from` (null: not stored) to `to`: replaced among the open ones, or moved to the closed. */
   async function place(to: WorkOrderDoc, from: WorkOrderDoc | null): Promise<void> {
     if (isOpen(to.status)) {
-      if (from) await c.workOrders.replaceOne({ _id: to._id, version: from.version }, to);
+      // By `_id` alone: FerretDB v1 reads every open work order for any other filter (and does not
+      // make a conditional write atomic anyway). The change's unique key already decided who stores
+      // this version; a placement that arrives late over a newer one is rolled forward again by the
+      // next commit, whose insert collides with the newer change.
+      if (from) await c.workOrders.replaceOne({ _id: to._id }, to);
       else await c.workOrders.insertOne(to).catch(ignoreDuplicate);
       return;
     }
