@@ -23,6 +23,8 @@ export function stockRoutes({ store, models, book }: SparesDeps): RouteSpec[] {
         if (body.kind !== 'van' && body.engineerId) throw new UnprocessableError('engineerId', `only a van belongs to an engineer, not a ${body.kind} location`);
         const doc = { _id: params.id, kind: body.kind, name: body.name, engineerId: body.engineerId ?? null };
         await store.locations.replaceOne({ _id: params.id }, doc, { upsert: true });
+        // Reservations here go by a copy of the locations: read again at once (other processes' within a second).
+        book.locationsChanged();
         return { status: 200, body: { id: doc._id, kind: doc.kind, name: doc.name, engineerId: doc.engineerId } };
       },
     }),

@@ -1,14 +1,22 @@
 import { insertedOnce, isDuplicateKeyError, NotFoundError, PlatformError, UnprocessableError } from '@aftersales/platform';
 import type { Logger } from 'pino';
-import { claimKey, freeUnitNumbers, linesFromClaims, probeOrder, reservationOrder, stockLevel, type StockLevel } from '../domain/stock';
+import { claimKey, freeUnitNumbers, isFresh, linesFromClaims, probeOrder, reservationOrder, type StockLevel, type StockLocation } from '../domain/stock';
 import type { ReservationDoc, ReservationLine, SparesStore, UnitClaimDoc } from './collections';
 import { withEvent, type Cause, type EventContext } from './events';
-import { createStockCards } from './stock-cards';
+import { createStockCards, type PartStockEntry } from './stock-cards';
+import { stockLevels } from './stock-levels';
 
 /** How often one location's units are tried again after losing races for them (a unit taken may be given back meanwhile). */
 const claimPasses = 2;
 /** Contenders start at one of the lowest this many free numbers (at random), so they collide less. */
 const spread = 8;
+/**
+ * How long a reservation may go by this process's copy of the locations and of a part's stock
+ * before reading them again (changes made through this process update the copy at once).
+ */
+export const defaultStockCopyMaxAgeMs = 1000;
+
+type PartCards = Map<string, { received: number; goneBelow: number }>;
 
 export interface ReserveInput {
   reservationId: string;
@@ -41,14 +49,23 @@ export class InsufficientStock extends PlatformError {
  * their claims from the card's hint up, a reservation keeps its claims' ids to give them back,
  * and a work order's reservations are listed in entries `work order|n`.
  */
-export function createReservationBook(store: SparesStore, ctx: EventContext, log: Logger) {
-  const cards = createStockCards(store, () => ctx.now());
+export function createReservationBook(store: SparesStore, ctx: EventContext, log: Logger, options: { stockCopyMaxAgeMs?: number } = {}) {
+  const maxAgeMs = options.stockCopyMaxAgeMs ?? defaultStockCopyMaxAgeMs;
+  /**
+   * Copies of what a reservation reads besides its own writes, so a reservation is its writes
+   * alone: the locations (rarely changed) and each part's stock (received units and hints only
+   * ever grow, so an old copy can only hide units, never offer one that does not exist: the claim's
+   * unique key still decides every unit). A line short on a copy reads both again before refusing.
+   */
+  const copies = { locations: null as { at: number; all: StockLocation[] } | null, parts: new Map<string, { at: number; cards: PartCards }>() };
+  const asCards = (locations: PartStockEntry[]): PartCards => new Map(locations.map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow }]));
+  const cards = createStockCards(store, () => ctx.now(), (partNumber, locations) => copies.parts.set(partNumber, { at: Date.now(), cards: asCards(locations) }));
 
   /**
    * Claims up to `wanted` free units of a part at one location, near the lowest numbers above the
    * card's hint; returns the claims it won. `card` when the caller has read it already.
    */
-  async function claimUnits(partNumber: string, locationId: string, wanted: number, owner: Pick<UnitClaimDoc, 'state' | 'reservationId' | 'workOrderId'>, card?: { received: number; goneBelow: number } | null): Promise<UnitClaimDoc[]> {
+  async function claimUnits(partNumber: string, locationId: string, wanted: number, owner: Pick<UnitClaimDoc, 'state' | 'reservationId' | 'workOrderId'>, card?: { received: number; goneBelow: number } | null, held: number[] = []): Promise<UnitClaimDoc[]> {
     const won: UnitClaimDoc[] = [];
     if (wanted <= 0) return won;
     const known = card === undefined ? await cards.read(partNumber, locationId) : card;
@@ -57,7 +74,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     // races, try once more before calling the location short.
     for (let pass = 0, lost = true; pass < claimPasses && lost && won.length < wanted; pass++) {
       lost = false;
-      const mine = won.map((c) => c.unitNo);
+      const mine = [...held, ...won.map((c) => c.unitNo)];
       const free = freeUnitNumbers(known.received, mine, known.goneBelow);
       for (const unitNo of probeOrder(free, Math.random() * Math.min(free.length, spread))) {
         if (won.length === wanted) break;
@@ -74,14 +91,62 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     return won;
   }
 
-  async function locationsFor(engineerId: string | null) {
-    const all = await store.locations.find({}).toArray();
-    return reservationOrder(all.map((l) => ({ id: l._id, kind: l.kind, engineerId: l.engineerId })), engineerId);
+  /** The locations: this process's copy while fresh, else read (a small collection). */
+  async function locationCopy(fresh: boolean): Promise<{ all: StockLocation[]; copy: boolean }> {
+    if (!fresh && copies.locations && isFresh(copies.locations.at, Date.now(), maxAgeMs)) return { all: copies.locations.all, copy: true };
+    const at = Date.now();
+    const all = (await store.locations.find({}).toArray()).map((l) => ({ id: l._id, kind: l.kind, engineerId: l.engineerId ?? null }));
+    copies.locations = { at, all };
+    return { all, copy: false };
   }
 
-  /** Claims this process won and nobody else deletes (see release), given back by `_id`. */
+  async function locationsFor(engineerId: string | null) {
+    return reservationOrder((await locationCopy(false)).all, engineerId);
+  }
+
+  /** A part's stock by location: this process's copy while fresh, else read by `_id`. */
+  async function partCards(partNumber: string, fresh: boolean): Promise<{ cards: PartCards; copy: boolean }> {
+    const copy = copies.parts.get(partNumber);
+    if (!fresh && copy && isFresh(copy.at, Date.now(), maxAgeMs)) return { cards: copy.cards, copy: true };
+    const at = Date.now();
+    const read = await cards.stockOf(partNumber);
+    copies.parts.set(partNumber, { at, cards: read });
+    return { cards: read, copy: false };
+  }
+
+  /**
+   * Claims up to `need` units of a part, nearest location first. Went by copies and left short, it
+   * reads the locations and the part's stock again and tries what the copies did not show (units
+   * received since, locations added or now in reach) before the line is short: so a refusal rests
+   * on fresh reads, and every unit is tried as often as before.
+   */
+  async function claimLine(partNumber: string, need: number, engineerId: string | null, owner: Pick<UnitClaimDoc, 'state' | 'reservationId' | 'workOrderId'>): Promise<UnitClaimDoc[]> {
+    const won: UnitClaimDoc[] = [];
+    let tried: PartCards | null = null;
+    let triedIn: Set<string> | null = null;
+    for (let fresh = false; ; fresh = true) {
+      const [stock, where] = await Promise.all([partCards(partNumber, fresh), locationCopy(fresh)]);
+      for (const location of reservationOrder(where.all, engineerId)) {
+        if (won.length === need) break;
+        const card = stock.cards.get(location.id);
+        if (!card) continue;
+        const before = triedIn?.has(location.id) ? tried?.get(location.id) : undefined;
+        // Units a copy offered were tried already (twice over, as any unit): only those beyond it now.
+        const from = before ? Math.max(card.goneBelow, before.received + 1) : card.goneBelow;
+        if (from > card.received) continue;
+        const held = won.filter((c) => c.locationId === location.id).map((c) => c.unitNo);
+        won.push(...(await claimUnits(partNumber, location.id, need - won.length, owner, { received: card.received, goneBelow: from }, held)));
+      }
+      if (won.length === need || fresh || (!stock.copy && !where.copy)) return won;
+      tried = stock.cards;
+      triedIn = new Set(reservationOrder(where.all, engineerId).map((l) => l.id));
+    }
+  }
+
+  /** Claims this process won and nobody else deletes (see release), given back by `_id`, in one command. */
   async function dropClaims(ids: string[]): Promise<void> {
-    await Promise.all(ids.map((_id) => store.claims.deleteOne({ _id })));
+    if (ids.length === 1) await store.claims.deleteOne({ _id: ids[0]! });
+    else if (ids.length > 1) await store.claims.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
   }
 
   /** Lists a reservation under its work order: the first free entry `work order|n`. A work order has few. */
@@ -121,22 +186,12 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
      * answers 409 naming the line.
      */
     async reserve(input: ReserveInput, cause: Cause): Promise<ReservationDoc> {
-      const locations = await locationsFor(input.engineerId);
-      // Listed first, so a reservation stored is always found from its work order (cancel, report).
-      await listReservation(input.workOrderId, input.reservationId);
       const taken: UnitClaimDoc[] = [];
       try {
         for (const [i, line] of input.lines.entries()) {
-          let need = line.quantity;
-          const stock = await cards.stockOf(line.partNumber);
-          for (const location of locations) {
-            if (need === 0) break;
-            const card = stock.get(location.id);
-            if (!card) continue;
-            const won = await claimUnits(line.partNumber, location.id, need, { state: 'reserved', reservationId: input.reservationId, workOrderId: input.workOrderId }, card);
-            taken.push(...won);
-            need -= won.length;
-          }
+          const won = await claimLine(line.partNumber, line.quantity, input.engineerId, { state: 'reserved', reservationId: input.reservationId, workOrderId: input.workOrderId });
+          taken.push(...won);
+          const need = line.quantity - won.length;
           if (need > 0) {
             await dropClaims(taken.map((c) => c._id));
             taken.length = 0;
@@ -154,6 +209,9 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
             throw new InsufficientStock(`lines[${i}].quantity`, line.partNumber, need);
           }
         }
+        // Listed before it is stored, so a reservation stored is always found from its work order
+        // (cancel, report); after its claims, so a refusal writes no entry.
+        await listReservation(input.workOrderId, input.reservationId);
         const reservedAt = ctx.now();
         const expiresAt = new Date(reservedAt.getTime() + input.ttlMs);
         const lines: ReservationLine[] = linesFromClaims(taken);
@@ -245,6 +303,11 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     claimUnits,
     locationsFor,
 
+    /** A location was created or changed through this process: the next reservation reads them all again. */
+    locationsChanged(): void {
+      copies.locations = null;
+    },
+
     /** A receipt is stored and counted on its stock card, under the card's lock. */
     async receive(partNumber: string, locationId: string, quantity: number, by: string): Promise<void> {
       await cards.receive(partNumber, locationId, quantity, by);
@@ -258,6 +321,8 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
         throw new InsufficientStock('quantity', partNumber, quantity - won.length);
       }
       await store.transfers.insertOne({ _id: transferId, partNumber, fromLocationId, toLocationId, quantity, shippedAt: ctx.now(), by });
+      // In transit on the destination's card (a crash before this leaves it to the sweep's reconcile).
+      await cards.expect(partNumber, toLocationId, transferId, quantity);
     },
 
     /** The transfer arrived: its units become receipts at the destination, once (the receipt is keyed by the transfer), counted on its card. */
@@ -271,28 +336,9 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
       return first;
     },
 
+    /** Stock levels from the parts' stock and the claims above each hint, by `_id` (see stockLevels). */
     async levels(filter: { partNumber?: string; locationId?: string }): Promise<StockLevel[]> {
-      const q = { ...(filter.partNumber ? { partNumber: filter.partNumber } : {}), ...(filter.locationId ? { locationId: filter.locationId } : {}) };
-      const tq = { ...(filter.partNumber ? { partNumber: filter.partNumber } : {}), ...(filter.locationId ? { toLocationId: filter.locationId } : {}) };
-      const [receipts, claims, transfers] = await Promise.all([
-        store.receipts.find(q).toArray(),
-        store.claims.find(q, { projection: { partNumber: 1, locationId: 1, state: 1 } }).toArray(),
-        store.transfers.find(tq).toArray(),
-      ]);
-      const keys = new Map<string, { partNumber: string; locationId: string; received: number; reserved: number; consumed: number; shipped: number; inTransit: number }>();
-      const at = (partNumber: string, locationId: string) => {
-        const key = `${partNumber}|${locationId}`;
-        const entry = keys.get(key) ?? { partNumber, locationId, received: 0, reserved: 0, consumed: 0, shipped: 0, inTransit: 0 };
-        keys.set(key, entry);
-        return entry;
-      };
-      for (const r of receipts) at(r.partNumber, r.locationId).received += r.quantity;
-      for (const c of claims) at(c.partNumber, c.locationId)[c.state] += 1;
-      const arrived = new Set(receipts.flatMap((r) => (r.transferId ? [r.transferId] : [])));
-      for (const t of transfers) if (!arrived.has(t._id)) at(t.partNumber, t.toLocationId).inTransit += t.quantity;
-      return [...keys.values()]
-        .sort((a, b) => a.partNumber.localeCompare(b.partNumber) || a.locationId.localeCompare(b.locationId))
-        .map((e) => stockLevel(e.partNumber, e.locationId, e.received, { reserved: e.reserved, consumed: e.consumed + e.shipped }, e.inTransit));
+      return stockLevels(store, filter);
     },
   };
 }

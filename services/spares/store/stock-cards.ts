@@ -16,6 +16,8 @@ export interface StockCardDoc {
   receipts: CountedReceipt[];
   /** Units numbered below this are consumed for good: a reservation starts looking here. */
   goneBelow: number;
+  /** Transfers shipped here and not yet arrived (absent on cards written before). */
+  inTransit?: { transferId: string; quantity: number }[];
   updatedAt: Date;
 }
 
@@ -25,8 +27,16 @@ export interface StockCardDoc {
  */
 export interface PartStockDoc {
   _id: string; // part number
-  locations: { locationId: string; received: number; goneBelow: number }[];
+  locations: PartStockEntry[];
   updatedAt: Date;
+}
+
+export interface PartStockEntry {
+  locationId: string;
+  received: number;
+  goneBelow: number;
+  /** Units shipped here and not yet arrived (absent on entries written before). */
+  inTransit?: number;
 }
 
 /** Locks in use (stock cards while they change, work orders while they are consumed): small by construction. */
@@ -43,7 +53,9 @@ export interface SparesLockDoc {
  * leaves the later ones behind, which the next change of that card or the sweep's `reconcile`
  * repairs (neither is ever ahead of the receipts, so a late one only refuses units, never oversells).
  */
-export function createStockCards(store: SparesStore, now: () => Date) {
+const isGone = (state: string | undefined) => state === 'consumed' || state === 'shipped';
+
+export function createStockCards(store: SparesStore, now: () => Date, onPartStock: (partNumber: string, locations: PartStockEntry[]) => void = () => {}) {
   const locks = createKeyLocks(store.locks, { what: 'stock card', now, leaseMs: 15_000 });
 
   const read = (partNumber: string, locationId: string) => store.stockCards.findOne({ _id: cardKey(partNumber, locationId) });
@@ -53,6 +65,8 @@ export function createStockCards(store: SparesStore, now: () => Date) {
     const doc = await store.partStock.findOne({ _id: partNumber });
     return new Map((doc?.locations ?? []).map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow }]));
   }
+
+  const transit = (card: StockCardDoc) => (card.inTransit ?? []).reduce((sum, t) => sum + t.quantity, 0);
 
   /**
    * Changes one card under its part's lock: `change` gets the card (or a blank one) and returns the
@@ -69,20 +83,35 @@ export function createStockCards(store: SparesStore, now: () => Date) {
       if (!final) return;
       const part = await store.partStock.findOne({ _id: partNumber });
       const entry = part?.locations.find((l) => l.locationId === locationId);
-      if (entry?.received === final.received && entry.goneBelow === final.goneBelow) return;
-      const locations = [...(part?.locations ?? []).filter((l) => l.locationId !== locationId), { locationId, received: final.received, goneBelow: final.goneBelow }];
+      if (entry?.received === final.received && entry.goneBelow === final.goneBelow && (entry.inTransit ?? 0) === transit(final)) return onPartStock(partNumber, part?.locations ?? []);
+      const locations = [...(part?.locations ?? []).filter((l) => l.locationId !== locationId), { locationId, received: final.received, goneBelow: final.goneBelow, inTransit: transit(final) }];
       await store.partStock.replaceOne({ _id: partNumber }, { locations, updatedAt: now() }, { upsert: true });
+      onPartStock(partNumber, locations);
     });
   }
 
+  /** A transfer's units count as received once their receipt (`...|transfer:<id>`) is counted, and are no longer in transit. */
+  const arrivedOn = (receipts: CountedReceipt[]) => new Set(receipts.flatMap((r) => (r.id.includes('|transfer:') ? [r.id.slice(r.id.indexOf('|transfer:') + '|transfer:'.length)] : [])));
+
   const withReceipts = (card: StockCardDoc, more: CountedReceipt[]): StockCardDoc | null => {
     const counted = countReceipts(card.receipts, more);
-    return counted.added ? { ...card, receipts: counted.receipts, received: counted.received } : null;
+    if (!counted.added) return null;
+    const arrived = arrivedOn(counted.receipts);
+    return { ...card, receipts: counted.receipts, received: counted.received, ...(card.inTransit ? { inTransit: card.inTransit.filter((t) => !arrived.has(t.transferId)) } : {}) };
   };
+
+  /** Notes a transfer on its way to a card, unless it arrived or was noted already. */
+  const withTransit = (card: StockCardDoc, transferId: string, quantity: number): StockCardDoc | null =>
+    arrivedOn(card.receipts).has(transferId) || card.inTransit?.some((t) => t.transferId === transferId) ? null : { ...card, inTransit: [...(card.inTransit ?? []), { transferId, quantity }] };
 
   return {
     read,
     stockOf,
+
+    /** Notes a transfer shipped to a location on its card (in transit until its receipt is counted); noting it again changes nothing. */
+    async expect(partNumber: string, locationId: string, transferId: string, quantity: number): Promise<void> {
+      await changing(partNumber, locationId, async (card) => withTransit(card, transferId, quantity));
+    },
 
     /** Counts receipts already stored on their card (a transfer's arrival, a repair); counting one twice changes nothing. */
     async count(partNumber: string, locationId: string, receipts: CountedReceipt[]): Promise<void> {
@@ -108,13 +137,13 @@ export function createStockCards(store: SparesStore, now: () => Date) {
     },
 
     /**
-     * Moves a card's hint past units consumed for good, reading claims by `_id` from where it
-     * stands (consumed claims are never deleted, so the hint stays true).
+     * Moves a card's hint past units gone for good (consumed, or shipped elsewhere), reading claims
+     * by `_id` from where it stands (such claims are never deleted, so the hint stays true).
      */
     async passConsumed(partNumber: string, locationId: string): Promise<void> {
       await changing(partNumber, locationId, async (card) => {
         let from = card.goneBelow;
-        while (from <= card.received && (await store.claims.findOne({ _id: claimKey(partNumber, locationId, from) }, { projection: { state: 1 } }))?.state === 'consumed') from++;
+        while (from <= card.received && isGone((await store.claims.findOne({ _id: claimKey(partNumber, locationId, from) }, { projection: { state: 1 } }))?.state)) from++;
         return from === card.goneBelow ? null : { ...card, goneBelow: from };
       });
     },
@@ -125,13 +154,19 @@ export function createStockCards(store: SparesStore, now: () => Date) {
      * missed. Reads all receipts, cards and parts' stock: a periodic scan, off the reservation path.
      */
     async reconcile(): Promise<number> {
-      const receipts = await store.receipts.find({}, { projection: { partNumber: 1, locationId: 1, quantity: 1 } }).toArray();
-      const stored = await store.stockCards.find({}, { projection: { partNumber: 1, locationId: 1, received: 1, goneBelow: 1, receipts: 1 } }).toArray();
+      const receipts = await store.receipts.find({}, { projection: { partNumber: 1, locationId: 1, quantity: 1, transferId: 1 } }).toArray();
+      const stored = await store.stockCards.find({}, { projection: { partNumber: 1, locationId: 1, received: 1, goneBelow: 1, receipts: 1, inTransit: 1 } }).toArray();
       const cards = new Map(stored.map((c) => [c._id, new Set(c.receipts.map((r) => r.id))]));
       const summaries = new Map((await store.partStock.find({}).toArray()).flatMap((p) => p.locations.map((l) => [cardKey(p._id, l.locationId), l] as const)));
       for (const c of stored) {
         const entry = summaries.get(c._id);
-        if (entry?.received !== c.received || entry.goneBelow !== c.goneBelow) await changing(c.partNumber, c.locationId, async () => null);
+        if (entry?.received !== c.received || entry.goneBelow !== c.goneBelow || (entry.inTransit ?? 0) !== transit(c)) await changing(c.partNumber, c.locationId, async () => null);
+      }
+      // Transfers shipped but missing from their destination's card (a crash after the shipment), not yet arrived.
+      const arrived = new Set(receipts.flatMap((r) => (r.transferId ? [r.transferId] : [])));
+      const noted = new Set(stored.flatMap((c) => (c.inTransit ?? []).map((t) => t.transferId)));
+      for (const t of await store.transfers.find({}).toArray()) {
+        if (!arrived.has(t._id) && !noted.has(t._id)) await changing(t.partNumber, t.toLocationId, async (card) => withTransit(card, t._id, t.quantity));
       }
       const missed = new Map<string, { partNumber: string; locationId: string; receipts: CountedReceipt[] }>();
       for (const r of receipts) {
