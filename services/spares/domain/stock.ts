@@ -141,3 +141,22 @@ export function windowUnits(received: number, goneBelow: number): number[] {
 export function isFresh(readAt: number, now: number, maxAgeMs: number): boolean {
   return now - readAt < maxAgeMs && now >= readAt;
 }
+
+/** What this process last learnt of a unit: it gave it back (likely free) or found it taken (held here, or lost a race for it). */
+export interface UnitHint {
+  state: 'given-back' | 'taken';
+  at: number;
+}
+
+/**
+ * The order to try free units in, helped by what this process last learnt of them: units it just
+ * gave back first (newest first), then units it knows nothing of (in `probeOrder`), then units it
+ * found taken (longest ago first, as the likeliest given back since). Only an order: every unit is
+ * still tried before a location is short, and its claim's unique key still decides who gets it.
+ */
+export function hintedProbeOrder(free: readonly number[], offset: number, hints: ReadonlyMap<number, UnitHint>): number[] {
+  const givenBack = free.filter((n) => hints.get(n)?.state === 'given-back').sort((a, b) => hints.get(b)!.at - hints.get(a)!.at);
+  const taken = free.filter((n) => hints.get(n)?.state === 'taken').sort((a, b) => hints.get(a)!.at - hints.get(b)!.at);
+  const unknown = free.filter((n) => !hints.has(n));
+  return [...givenBack, ...probeOrder(unknown, offset), ...taken];
+}

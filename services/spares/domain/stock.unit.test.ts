@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cardKey, claimKey, countReceipts, freeUnitNumbers, isFresh, levelFromWindow, linesFromClaims, probeOrder, reservationOrder, stockLevel, windowUnits, type StockLocation, type UnitState } from './stock';
+import { cardKey, claimKey, countReceipts, freeUnitNumbers, hintedProbeOrder, isFresh, levelFromWindow, linesFromClaims, probeOrder, reservationOrder, stockLevel, windowUnits, type StockLocation, type UnitHint, type UnitState } from './stock';
 
 const locations: StockLocation[] = [
   { id: 'CENTRAL', kind: 'central' },
@@ -119,5 +119,26 @@ describe('copies kept in memory', () => {
     expect(isFresh(1000, 2000, 1000)).toBe(false);
     expect(isFresh(1000, 900, 1000)).toBe(false);
     expect(isFresh(1000, 1000, 0)).toBe(false);
+  });
+});
+
+describe('units tried in the order this process learnt of them', () => {
+  it('tries units just given back first, unknown ones next, taken ones last (longest taken first)', () => {
+    const hints = new Map<number, UnitHint>([
+      [2, { state: 'taken', at: 30 }],
+      [3, { state: 'given-back', at: 10 }],
+      [5, { state: 'given-back', at: 20 }],
+      [1, { state: 'taken', at: 5 }],
+    ]);
+    expect(hintedProbeOrder([1, 2, 3, 4, 5, 6], 1, hints)).toEqual([5, 3, 6, 4, 1, 2]);
+  });
+  it('is a permutation of the free units whatever the hints', () => {
+    const hint = fc.record({ state: fc.constantFrom<UnitHint['state']>('given-back', 'taken'), at: fc.nat(100) });
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 30 })), fc.nat(10), fc.array(fc.tuple(fc.integer({ min: 1, max: 30 }), hint)), (free, offset, entries) => {
+        const order = hintedProbeOrder(free, offset, new Map(entries));
+        expect([...order].sort((a, b) => a - b)).toEqual([...free].sort((a, b) => a - b));
+      }),
+    );
   });
 });

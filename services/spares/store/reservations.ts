@@ -1,6 +1,6 @@
 import { insertedOnce, isDuplicateKeyError, NotFoundError, PlatformError, UnprocessableError } from '@aftersales/platform';
 import type { Logger } from 'pino';
-import { claimKey, freeUnitNumbers, isFresh, linesFromClaims, probeOrder, reservationOrder, type StockLevel, type StockLocation } from '../domain/stock';
+import { cardKey, claimKey, freeUnitNumbers, hintedProbeOrder, isFresh, linesFromClaims, reservationOrder, type StockLevel, type StockLocation, type UnitHint } from '../domain/stock';
 import type { ReservationDoc, ReservationLine, SparesStore, UnitClaimDoc } from './collections';
 import { withEvent, type Cause, type EventContext } from './events';
 import { createStockCards, type PartStockEntry } from './stock-cards';
@@ -60,6 +60,15 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
   const copies = { locations: null as { at: number; all: StockLocation[] } | null, parts: new Map<string, { at: number; cards: PartCards }>() };
   const asCards = (locations: PartStockEntry[]): PartCards => new Map(locations.map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow }]));
   const cards = createStockCards(store, () => ctx.now(), (partNumber, locations) => copies.parts.set(partNumber, { at: Date.now(), cards: asCards(locations) }));
+  /** What this process last learnt of units (by card): which to try first, never which to skip. */
+  const hints = new Map<string, Map<number, UnitHint>>();
+  const hint = (claimId: string, state: UnitHint['state']) => {
+    const cut = claimId.lastIndexOf('|');
+    const card = claimId.slice(0, cut);
+    const known = hints.get(card) ?? new Map<number, UnitHint>();
+    known.set(Number(claimId.slice(cut + 1)), { state, at: Date.now() });
+    hints.set(card, known);
+  };
 
   /**
    * Claims up to `wanted` free units of a part at one location, near the lowest numbers above the
@@ -76,14 +85,16 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
       lost = false;
       const mine = [...held, ...won.map((c) => c.unitNo)];
       const free = freeUnitNumbers(known.received, mine, known.goneBelow);
-      for (const unitNo of probeOrder(free, Math.random() * Math.min(free.length, spread))) {
+      for (const unitNo of hintedProbeOrder(free, Math.random() * Math.min(free.length, spread), hints.get(cardKey(partNumber, locationId)) ?? new Map())) {
         if (won.length === wanted) break;
         const claim: UnitClaimDoc = { _id: claimKey(partNumber, locationId, unitNo), partNumber, locationId, unitNo, claimedAt: ctx.now(), ...owner };
         try {
           await store.claims.insertOne(claim);
           won.push(claim);
+          hint(claim._id, 'taken');
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
+          hint(claim._id, 'taken');
           lost = true;
         }
       }
@@ -145,6 +156,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
 
   /** Claims this process won and nobody else deletes (see release), given back by `_id`, in one command. */
   async function dropClaims(ids: string[]): Promise<void> {
+    for (const id of ids) hint(id, 'given-back');
     if (ids.length === 1) await store.claims.deleteOne({ _id: ids[0]! });
     else if (ids.length > 1) await store.claims.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
   }
