@@ -178,7 +178,8 @@ async function main(): Promise<void> {
       const running = intake as ServiceProcess;
       const serverPid = findPid('temporal server start-dev') ?? findPid('start-dev');
       // The service's own /metrics reads consumer lag from the broker: scraped less often in the window.
-      const sample = (withService = true) => sampleOf(running.pid, serverPid, `http://127.0.0.1:${metricsPort}/metrics`, withService ? `${running.url}/metrics` : null);
+      const workerPid = running.pid;
+      const sample = (withService = true) => sampleOf(workerPid, serverPid, `http://127.0.0.1:${metricsPort}/metrics`, withService ? `${running.url}/metrics` : null);
       reader = await startEventReader();
       await sleep(3 * second);
       const idle = await sample();
@@ -302,7 +303,7 @@ async function main(): Promise<void> {
       lines.push(
         '',
         `bench:sla  ${open} open serviceRequest workflows, due instants +${dueFromMs / 1000}..+${(dueFromMs + dueSpanMs) / 1000} s (${fmt.n((open * 1000) / Math.max(dueSpanMs, 1))} breaches/s), warnings at 75%, namespace ${ns}`,
-        `one dev server (${stack.temporalAddress}${serverPid ? `, pid ${serverPid}` : ''}) and one intake worker process (pid ${running.pid}, heap limit ${Math.round(heapMiB)} MiB, SDK default workflow cache ${cacheCapacity})`,
+        `one dev server (${stack.temporalAddress}${serverPid ? `, pid ${serverPid}` : ''}) and one intake worker process (pid ${workerPid}, heap limit ${Math.round(heapMiB)} MiB, SDK default workflow cache ${cacheCapacity})`,
         'lateness = event occurredAt (the workflow task that fired) - its warnAt/dueAt/step instant; raw = workflow time after a plain sleep() - due instant; relay = first arrival on Kafka - dueAt',
         ...(service.missing.length ? [`incomplete: ${service.missing.slice(0, 5).join(', ')}${service.missing.length > 5 ? ', ...' : ''}`] : []),
         ...(service.wrongDue.length ? [`breach dueAt other than its start instant + target: ${service.wrongDue.slice(0, 5).join(', ')}`] : []),
