@@ -5,7 +5,7 @@
  * the raw ceiling (same spread of due instants, after the service's run).
  *
  *   BENCH_OPEN (10000)            serviceRequest workflows started, and as many raw sleeps
- *   BENCH_DUE_FROM (240)          seconds from the start until the first due instant (warnings at 75% of each target)
+ *   BENCH_DUE_FROM (300)          seconds from the start until the first due instant (warnings at 75% of each target)
  *   BENCH_DUE_SPAN (300)          seconds over which the due instants are spread evenly
  *   BENCH_START_CONCURRENCY (16)  starts in flight
  *   BENCH_WORKER_HEAP_MIB         the intake process's --max-old-space-size; unset, Node's default. The
@@ -30,7 +30,7 @@ import {
 import type { benchSleep } from './workflows/sleep';
 
 const open = envInt('BENCH_OPEN', 10_000);
-const dueFromMs = envInt('BENCH_DUE_FROM', 240) * 1000;
+const dueFromMs = envInt('BENCH_DUE_FROM', 300) * 1000;
 const dueSpanMs = envInt('BENCH_DUE_SPAN', 300) * 1000;
 const inFlight = envInt('BENCH_START_CONCURRENCY', 16);
 const workerHeapMiB = process.env.BENCH_WORKER_HEAP_MIB ? envInt('BENCH_WORKER_HEAP_MIB', 0) : null;
@@ -177,8 +177,8 @@ async function main(): Promise<void> {
       intake = await ServiceProcess.start('intake', ns, stack, { PROCESS_ROLE: 'all', LOG_LEVEL: 'warn', TEMPORAL_METRICS_BIND: `127.0.0.1:${metricsPort}`, ...heapFlag });
       const running = intake as ServiceProcess;
       const serverPid = findPid('temporal server start-dev') ?? findPid('start-dev');
-      // The service's own /metrics reads consumer lag from the broker: scraped less often in the window.
       const workerPid = running.pid;
+      // The service's own /metrics reads consumer lag from the broker: scraped less often in the window.
       const sample = (withService = true) => sampleOf(workerPid, serverPid, `http://127.0.0.1:${metricsPort}/metrics`, withService ? `${running.url}/metrics` : null);
       reader = await startEventReader();
       await sleep(3 * second);
