@@ -7,7 +7,7 @@
  *   BENCH_E2E_TIMEOUT (600) seconds to wait after the load for every event and workflow
  *   BENCH_SIZES (1000,100000) stored requests at each measurement, seeded in bulk between them
  *   BENCH_OPEN_STORED (300) how many of the stored requests are open (the work in hand stays, history grows)
- *   BENCH_CPU_PROF (unset)  a directory: intake runs with --cpu-prof and writes its profiles there when it stops
+ *   BENCH_CPU_PROF (unset)  a directory: intake samples its CPU (bench/intake-profile.mjs) and writes a .cpuprofile there when it stops
  *
  * At each size: the closed-loop load and its end to end, the 201 at half that end-to-end rate in
  * an open loop, and the request page and the SLA board read by 4 clients for 10 s.
@@ -97,7 +97,8 @@ async function main(): Promise<void> {
     intake = await ServiceProcess.start('intake', ns, stack, {
       SEED_DEMO_DATA: 'true',
       LOG_LEVEL: 'warn',
-      ...(profileDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${profileDir}`.trim() } : {}),
+      // --cpu-prof is refused in NODE_OPTIONS: a preload starts the same sampler through the inspector.
+      ...(profileDir ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${process.cwd()}/bench/intake-profile.mjs`.trim() } : {}),
     });
     clock = await startEventClock(kafka);
     const token = await tokenFor('agent');
