@@ -28,12 +28,17 @@ export interface EngineerCalendar {
 
 export const emptyCalendar = (): EngineerCalendar => ({ entries: [], pastEnds: [] });
 
-/** Moves entries over by `now` into pastEnds and forgets ends older than the fairness window. */
+/**
+ * Moves entries whose held slots are over by `now` into pastEnds and forgets ends older than the
+ * fairness window. An entry stays until its last slot ends, not its own end: the claim of a job's
+ * last, partly used slot lives that long, and a calendar that dropped the entry earlier would offer
+ * a slot its claims refuse.
+ */
 export function compact(calendar: EngineerCalendar, now: Date): EngineerCalendar {
   const t = now.getTime();
-  const over = calendar.entries.filter((e) => e.end.getTime() <= t);
+  const over = calendar.entries.filter((e) => ceilToSlot(e.end.getTime()) <= t);
   return {
-    entries: calendar.entries.filter((e) => e.end.getTime() > t),
+    entries: calendar.entries.filter((e) => ceilToSlot(e.end.getTime()) > t),
     pastEnds: [...calendar.pastEnds, ...over.map((e) => e.end.getTime())].filter((end) => end > t - FAIRNESS_WINDOW_MS).sort((a, b) => a - b),
   };
 }

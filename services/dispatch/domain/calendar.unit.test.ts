@@ -28,6 +28,14 @@ describe('engineer calendar', () => {
     expect(cal.pastEnds).toEqual([T0, at(60).getTime()]);
   });
 
+  it('compaction keeps a job that ended inside a slot until that slot ends: its claim holds the slot that long', () => {
+    const cal = { entries: [entry('ENDED', 0, 20)], pastEnds: [] };
+    expect(compact(cal, at(25)).entries.map((e) => e.bookingId)).toEqual(['ENDED']);
+    expect(clashIn(compact(cal, at(25)), { start: at(25), end: at(40) })?.bookingId).toBe('ENDED');
+    expect(compact(cal, at(30)).entries).toEqual([]);
+    expect(compact(cal, at(30)).pastEnds).toEqual([at(20).getTime()]);
+  });
+
   it('load and fairness count the same before and after compaction (property)', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: -50_000, max: 5_000 }), fc.integer({ min: 15, max: 600 })), { maxLength: 30 }), fc.integer({ min: 0, max: 3_000 }), (spans, nowMin) => {

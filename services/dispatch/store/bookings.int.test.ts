@@ -145,6 +145,27 @@ describe('engineer bookings under concurrent assignment', () => {
     expect((await stores[2]!.book({ bookingId: 'WO-C3:r1', workOrderId: 'WO-C3', engineerId, ...later })).ok).toBe(true);
   });
 
+  it('a job that ended inside a slot keeps that slot until it ends, and a claim past its booking\'s end is debris (the soak saw a dispatcher refused for ever)', async () => {
+    const engineerId = 'ENG-ENDED';
+    let clock = minutes(-60);
+    const at = (m: number) => (clock = minutes(m));
+    const store = createBookingStore({ collections: c, now: () => clock, logger });
+    expect((await store.book({ bookingId: 'WO-X:r1', workOrderId: 'WO-X', engineerId, slot: () => ({ departAt: minutes(0), start: minutes(0), end: minutes(60) }), commit: async () => undefined })).ok).toBe(true);
+    await c.workOrders.insertOne({ _id: 'WO-X', version: 2, bookingId: 'WO-X:r1' } as never);
+    // Finished at 00:20: its claims of 00:00 and 00:15 stay, 00:30 and 00:45 go back.
+    at(20);
+    await store.trim('WO-X:r1', minutes(20));
+    // A trim that died after the calendar and the booking but before its claims: 00:30 is held by nobody's time.
+    await c.slotClaims.insertOne({ _id: `${engineerId}|${minutes(30).toISOString()}`, bookingId: 'WO-X:r1', engineerId, slotStart: minutes(30) });
+    at(25);
+    // 00:15–00:30 is still the job's slot: refused from the calendar, naming it (before, the entry was dropped at 00:20 and the claim refused every try).
+    expect(await store.book({ bookingId: 'WO-Y:r1', workOrderId: 'WO-Y', engineerId, departAt: minutes(25), start: minutes(25), end: minutes(40) })).toMatchObject({ ok: false, reason: 'clash', clashWith: 'WO-X:r1' });
+    const next = await store.book({ bookingId: 'WO-Z:r1', workOrderId: 'WO-Z', engineerId, departAt: minutes(30), start: minutes(30), end: minutes(45) });
+    expect(next.ok).toBe(true);
+    expect(await c.slotClaims.findOne({ _id: `${engineerId}|${minutes(30).toISOString()}` })).toMatchObject({ bookingId: 'WO-Z:r1' });
+    expect((await store.calendars.read(engineerId)).entries.map((e) => e.bookingId).sort()).toEqual(['WO-X:r1', 'WO-Z:r1']);
+  });
+
   it('an accepted booking the calendar never got (a process died after the work order\'s change) still blocks its slots and goes back on the calendar', async () => {
     const engineerId = 'ENG-LOST';
     const lost = async (workOrderId: string, from: number) => {

@@ -131,7 +131,7 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
   }
 
   /** Inserts the claims in order; on the first duplicate removes what it inserted. Null when all are held. */
-  async function claimSlots(booking: BookingDoc, keys: string[]): Promise<string | null> {
+  async function claimSlots(booking: BookingDoc, keys: string[]): Promise<{ bookingId: string; key: string } | 'unknown' | null> {
     const docs = keys.map((key) => ({ _id: key, bookingId: booking._id, engineerId: booking.engineerId, slotStart: new Date(key.slice(key.indexOf('|') + 1)) }));
     try {
       await c.slotClaims.insertMany(docs, { ordered: true });
@@ -140,26 +140,33 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
       if (!isDuplicateKeyError(error) && !hasDuplicateWriteError(error)) throw error;
       const inserted = (error as { insertedCount?: number; result?: { insertedCount?: number } }).insertedCount ?? 0;
       // The ordered insert stopped at the first slot held by another booking: the ones before it are ours.
-      const blocking = await c.slotClaims.findOne({ _id: keys[inserted] ?? keys[0]! });
+      const key = keys[inserted] ?? keys[0]!;
+      const blocking = await c.slotClaims.findOne({ _id: key });
       await unclaim(keys.slice(0, inserted));
-      return blocking && blocking.bookingId !== booking._id ? blocking.bookingId : 'unknown';
+      return blocking && blocking.bookingId !== booking._id ? { bookingId: blocking.bookingId, key } : 'unknown';
     }
   }
 
   /**
-   * A claim whose booking the calendar does not show: accepted (its work order holds it; a process
-   * died before writing the calendar) goes back on the calendar, anything else is debris and is
-   * cleared. Under the lock; a recovery path, so `_id` reads of what grows are fine here.
+   * A claim whose booking the calendar does not show. Its booking accepted (its work order holds it;
+   * a process died before writing the calendar) and still holding that slot: the entry goes back
+   * on the calendar. A claim outside what its booking holds (a trim or release that died half-way,
+   * a job over) or of a booking nobody holds is debris and is cleared. Under the lock; a recovery
+   * path, so `_id` reads of what grows are fine here.
    */
-  async function strayClaim(cal: EngineerCalendar, bookingId: string): Promise<{ calendar: EngineerCalendar; accepted: boolean }> {
+  async function strayClaim(cal: EngineerCalendar, claim: { bookingId: string; key: string }): Promise<{ calendar: EngineerCalendar; accepted: boolean }> {
+    const { bookingId, key } = claim;
     const stray = await c.bookings.findOne({ _id: bookingId });
-    if (stray && (await heldByWorkOrder(stray.workOrderId, bookingId))) {
+    const slotStart = new Date(key.slice(key.indexOf('|') + 1));
+    const holds = stray !== null && slotClaimKeys(stray.engineerId, { start: stray.departAt, end: stray.end }).includes(key) && ceilToSlot(stray.end.getTime()) > now().getTime();
+    if (stray && holds && (await heldByWorkOrder(stray.workOrderId, bookingId))) {
       log.warn({ bookingId, engineerId: stray.engineerId }, 'accepted booking missing from the calendar put back');
       const entry: CalendarEntry = { bookingId, workOrderId: stray.workOrderId, departAt: stray.departAt, start: stray.start, end: stray.end, state: 'confirmed', createdAt: stray.createdAt };
       return { calendar: calendars.withEntry(cal, entry), accepted: true };
     }
-    await c.slotClaims.deleteMany({ bookingId });
-    log.warn({ orphanBookingId: bookingId }, 'claims of a missing booking removed');
+    if (stray) await unclaim([key]);
+    else await c.slotClaims.deleteMany({ bookingId });
+    log.warn({ orphanBookingId: bookingId, slotStart }, stray ? 'claim outside its booking removed' : 'claims of a missing booking removed');
     return { calendar: cal, accepted: false };
   }
 
@@ -186,16 +193,20 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
         throw error;
       }
       const keys = slotClaimKeys(req.engineerId, { start: slot.departAt, end: slot.end });
-      let clashWith = await claimSlots(booking, keys);
-      if (clashWith !== null && clashWith !== 'unknown' && !calendar.entries.some((e) => e.bookingId === clashWith)) {
-        const stray = await strayClaim(calendar, clashWith);
+      let blocked = await claimSlots(booking, keys);
+      // Each stray claim cleared lets the insert go one slot further; a booking holds few slots.
+      for (let tries = 0; blocked !== null && blocked !== 'unknown' && tries < keys.length; tries++) {
+        const holder = blocked.bookingId;
+        if (calendar.entries.some((e) => e.bookingId === holder)) break;
+        const stray = await strayClaim(calendar, blocked);
         calendar = stray.calendar;
         changed ||= stray.accepted;
-        if (!stray.accepted) clashWith = await claimSlots(booking, keys);
+        if (stray.accepted) break;
+        blocked = await claimSlots(booking, keys);
       }
-      if (clashWith !== null) {
+      if (blocked !== null) {
         await c.bookings.deleteOne({ _id: req.bookingId });
-        return refuse({ ok: false, reason: 'clash', clashWith: clashWith === 'unknown' ? null : clashWith, over: { start: slot.departAt, end: slot.end } });
+        return refuse({ ok: false, reason: 'clash', clashWith: blocked === 'unknown' ? null : blocked.bookingId, over: { start: slot.departAt, end: slot.end } });
       }
       if ('commit' in req) {
         try {
