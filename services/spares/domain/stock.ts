@@ -149,14 +149,14 @@ export interface UnitHint {
 }
 
 /**
- * The order to try free units in, helped by what this process last learnt of them: units it just
- * gave back first (newest first), then units it knows nothing of (in `probeOrder`), then units it
- * found taken (longest ago first, as the likeliest given back since). Only an order: every unit is
+ * The order to try free units in, helped by what this process last learnt of them: units it knows
+ * nothing of or gave back (in `probeOrder`) first, then units it found taken (held here, or a race
+ * lost; longest ago first, as the likeliest given back since). Units given back are not tried
+ * first: every contender of the process would chase the same one. Only an order: every unit is
  * still tried before a location is short, and its claim's unique key still decides who gets it.
  */
 export function hintedProbeOrder(free: readonly number[], offset: number, hints: ReadonlyMap<number, UnitHint>): number[] {
-  const givenBack = free.filter((n) => hints.get(n)?.state === 'given-back').sort((a, b) => hints.get(b)!.at - hints.get(a)!.at);
   const taken = free.filter((n) => hints.get(n)?.state === 'taken').sort((a, b) => hints.get(a)!.at - hints.get(b)!.at);
-  const unknown = free.filter((n) => !hints.has(n));
-  return [...givenBack, ...probeOrder(unknown, offset), ...taken];
+  const open = free.filter((n) => hints.get(n)?.state !== 'taken');
+  return [...probeOrder(open, offset), ...taken];
 }
