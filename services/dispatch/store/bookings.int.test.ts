@@ -76,7 +76,7 @@ describe('engineer bookings under concurrent assignment', () => {
     const second = await stores[1]!.book({ bookingId: 'WO-B:r1', workOrderId: 'WO-B', engineerId, departAt: minutes(60), start: minutes(75), end: minutes(120) });
     expect([first.ok, second.ok]).toEqual([true, true]);
     const overlapping = await stores[2]!.book({ bookingId: 'WO-C:r1', workOrderId: 'WO-C', engineerId, departAt: minutes(110), start: minutes(120), end: minutes(150) });
-    expect(overlapping).toEqual({ ok: false, reason: 'clash', clashWith: 'WO-B:r1' });
+    expect(overlapping).toMatchObject({ ok: false, reason: 'clash', clashWith: 'WO-B:r1', over: { start: minutes(110), end: minutes(150) } });
   });
 
   it('one booking per assignment round: a second booking of the same work-order round is refused', async () => {
