@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['fs', 'path', 'os', 'http', 'https', 'net', 'crypto', 'child_process', 'timers', 'worker_threads', 'process', 'dns', 'stream'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.stack/', '.scratch/', '**/dist/', 'infra/**/*.mjs', 'eslint.config.js'] },
+  { ignores: ['node_modules/', '.stack/', '.scratch/', '**/dist/', 'infra/**/*.mjs', 'bench/*.mjs', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
