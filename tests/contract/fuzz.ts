@@ -2,7 +2,8 @@
  * npm run fuzz -- [--examples N] [--seed S] [--steps K] [service ...]: Schemathesis against each
  * service's OpenAPI document, every check on, on a throwaway namespace with the demo data (never
  * the running system's). The stateful phase runs deep by default: K calls per scenario (20; 6 is
- * Schemathesis's own default and the short pass's), following the documents' links from the demo
+ * Schemathesis's own default and the short pass's), following the links the documents declare
+ * (--inferred-links adds those Schemathesis infers from names, as the short pass does) from the demo
  * data into screened requests, assigned and reported work orders, reservations, requisitions and
  * 8Ds. Prints per service the test cases sent, failures, Schemathesis's own errors and the
  * stateful phase's reach, and each failure as Schemathesis reports it. Exit 1 on any failure.
@@ -43,7 +44,7 @@ export function report(runs: FuzzRun[]): string {
 }
 
 async function main() {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { examples: { type: 'string', default: '50' }, seed: { type: 'string', default: '1' }, steps: { type: 'string', default: String(deepStatefulSteps) }, phases: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { examples: { type: 'string', default: '50' }, seed: { type: 'string', default: '1' }, steps: { type: 'string', default: String(deepStatefulSteps) }, phases: { type: 'string' }, 'inferred-links': { type: 'boolean', default: false } } });
   const names = (positionals.length ? positionals : fuzzedServices) as ServiceName[];
   const stack = stackEndpoints();
   const ns = uniqueNamespace('fuzz');
@@ -58,6 +59,7 @@ async function main() {
         maxExamples: Number(values.examples),
         seed: Number(values.seed),
         statefulSteps: Number(values.steps),
+        declaredLinksOnly: !values['inferred-links'],
         ...(values.phases ? { phases: values.phases.split(',') } : {}),
       });
       runs.push(run);

@@ -45,6 +45,11 @@ export interface FuzzOptions {
   phases?: string[];
   /** Calls per stateful scenario (Schemathesis's default is 6): more reach deeper states. */
   statefulSteps?: number;
+  /**
+   * The stateful phase follows only the links the document declares, none Schemathesis infers
+   * from names (most inferred ones fill an id from an unrelated field and end in a 404).
+   */
+  declaredLinksOnly?: boolean;
 }
 
 /** Runs Schemathesis against one service with every check on and the project's config; never throws on findings. */
@@ -54,7 +59,11 @@ export async function fuzzService(options: FuzzOptions): Promise<FuzzRun> {
   const events = path.join(scratch, 'events.ndjson');
   const baseConfig = readFileSync(`${repoRoot}tests/contract/schemathesis.toml`, 'utf8');
   const config = path.join(scratch, 'schemathesis.toml');
-  writeFileSync(config, options.statefulSteps ? `${baseConfig}\n[phases.stateful]\nmax-steps = ${options.statefulSteps}\n` : baseConfig);
+  const stateful = [
+    ...(options.statefulSteps ? [`max-steps = ${options.statefulSteps}`] : []),
+    ...(options.declaredLinksOnly ? ['inference.algorithms = []'] : []),
+  ];
+  writeFileSync(config, stateful.length ? `${baseConfig}\n[phases.stateful]\n${stateful.join('\n')}\n` : baseConfig);
   const args = [
     '--config-file', config,
     'run', `${options.url}/openapi.json`,
@@ -74,17 +83,17 @@ export async function fuzzService(options: FuzzOptions): Promise<FuzzRun> {
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   const seconds = (Date.now() - started) / 1000;
-  let stateful: StatefulReach | null = null;
+  let reach: StatefulReach | null = null;
   try {
     // FUZZ_KEEP_EVENTS=dir keeps Schemathesis's events (NDJSON) per service, to read what a run did.
     if (process.env.FUZZ_KEEP_EVENTS) copyFileSync(events, path.join(process.env.FUZZ_KEEP_EVENTS, `${options.service}.ndjson`));
-    stateful = statefulReachOf(output, readFileSync(events, 'utf8'));
+    reach = statefulReachOf(output, readFileSync(events, 'utf8'));
   } catch {
-    stateful = statefulReachOf(output, '');
+    reach = statefulReachOf(output, '');
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  return { service: options.service, ...summaryOf(output), seconds, exitCode, output, stateful };
+  return { service: options.service, ...summaryOf(output), seconds, exitCode, output, stateful: reach };
 }
 
 /** Reads the figures from Schemathesis's closing summary ("2407 generated, 35 found 35 unique failures", "Runtime Error: 1"). */
