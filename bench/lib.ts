@@ -149,12 +149,19 @@ export async function deleteGroupsWithPrefix(kafka: Kafka, prefix: string): Prom
 }
 
 /** Runs every cleanup step, reporting but not stopping at a failure. */
-export async function cleanup(steps: [string, () => Promise<unknown>][]): Promise<void> {
+/** Runs each step in turn, each bounded (a hung step is reported and left, so a bench never holds the machine). */
+export async function cleanup(steps: [string, () => Promise<unknown>][], stepTimeoutMs = 60_000): Promise<void> {
   for (const [what, step] of steps) {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`still running after ${stepTimeoutMs / 1000} s; left`)), stepTimeoutMs);
+    });
     try {
-      await step();
+      await Promise.race([step(), timeout]);
     } catch (error) {
       process.stderr.write(`cleanup: ${what} failed: ${(error as Error).message}\n`);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
