@@ -196,8 +196,10 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
       let blocked = await claimSlots(booking, keys);
       // Each stray claim cleared lets the insert go one slot further; a booking holds few slots.
       for (let tries = 0; blocked !== null && blocked !== 'unknown' && tries < keys.length; tries++) {
-        const holder = blocked.bookingId;
-        if (calendar.entries.some((e) => e.bookingId === holder)) break;
+        const { bookingId: holder, key } = blocked;
+        const known = calendar.entries.find((e) => e.bookingId === holder);
+        // The calendar shows that booking holding this slot: a true clash (another process's, just written).
+        if (known && slotClaimKeys(req.engineerId, { start: known.departAt, end: known.end }).includes(key)) break;
         const stray = await strayClaim(calendar, blocked);
         calendar = stray.calendar;
         changed ||= stray.accepted;
