@@ -13,10 +13,10 @@ export function DrillDown({ target, params, fileStem, onOpen, onClose }: { targe
   const drill = useDrillDown(target.kpiId, params);
   const answer = drill.data?.status === 200 ? drill.data.body : null;
   const yesNo = (b: boolean | null) => (b === null ? '—' : b ? t.yes : t.no);
-  // The CSV writer is loaded when first asked for: most visits never export.
+  // The CSV writer (its browser build: the default one needs Node's Buffer) loads when first asked for.
   const saveCsv = async () => {
     if (!answer) return;
-    const { stringify } = await import('csv-stringify/sync');
+    const { stringify } = await import('csv-stringify/browser/esm/sync');
     const csv = stringify(caseRows(answer.cases), { header: true, columns: [...CASE_COLUMNS] });
     saveBlob(new Blob([csv], { type: 'text/csv;charset=utf-8' }), `${fileStem}_${target.kpiId}${target.slice ? `_${target.slice}` : ''}_cases.csv`);
   };
