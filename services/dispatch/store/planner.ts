@@ -100,7 +100,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
         return choice.slot;
       },
       commit: async (booking) => {
-        stored = await store.commit(wo, ...assigned(wo, engineerId, by, booking, opts));
+        stored = await store.record(wo, ...assigned(wo, engineerId, by, booking, opts));
       },
     });
     if (!booked.ok) {
@@ -108,6 +108,8 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
       const over = booked.over ? `${booked.over.start.toISOString()}–${booked.over.end.toISOString()}` : 'that time';
       throw new ConflictError(`engineer ${engineerId} is already booked over ${over} (booking ${booked.clashWith ?? 'unknown'})`, 'start');
     }
+    // The change is stored and the calendar shows the booking: now the work order itself.
+    await store.settle(stored!, wo);
     await markBoard(wo.requestId, 'dispatched', wo._id);
     log.info({ workOrderId: wo._id, serviceRequestId: wo.requestId, engineerId, bookingId, by, plannedStart: booked.booking.start }, 'work order assigned');
     return stored!;

@@ -114,6 +114,17 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
 
   /** Stores `next` as the version after `current` with its events, or 409 when someone changed it first. */
   async function commit(current: WorkOrderDoc, next: Omit<WorkOrderDoc, 'version'>, events: OutgoingEvent[]): Promise<WorkOrderDoc> {
+    const stored = await record(current, next, events);
+    await settle(stored, current, events.length > 0);
+    return stored;
+  }
+
+  /**
+   * The first half of a commit: the change and its events are stored (the change is decided here),
+   * the work order itself not yet updated; `settle` does that. An assignment writes the engineer's
+   * calendar in between, so nobody sees the work order assigned before its calendar shows it.
+   */
+  async function record(current: WorkOrderDoc, next: Omit<WorkOrderDoc, 'version'>, events: OutgoingEvent[]): Promise<WorkOrderDoc> {
     const stored: WorkOrderDoc = { ...next, version: current.version + 1, updatedAt: deps.now() };
     try {
       await c.workOrderChanges.insertOne(changeDoc(stored, events));
@@ -126,12 +137,16 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
       }
       throw error;
     }
-    await place(stored, current);
-    if (events.length > 0) deps.nudgeOutbox();
     return stored;
   }
 
-  return { load, ofRequest, create, commit, event };
+  /** The second half: the work order brought up to the recorded change, and the relay nudged. */
+  async function settle(stored: WorkOrderDoc, current: WorkOrderDoc, withEvents = true): Promise<void> {
+    await place(stored, current);
+    if (withEvents) deps.nudgeOutbox();
+  }
+
+  return { load, ofRequest, create, commit, record, settle, event };
 }
 
 export type WorkOrderStore = ReturnType<typeof createWorkOrderStore>;
