@@ -107,8 +107,8 @@ describe('dispatch hot paths on FerretDB', () => {
     const { result, commands } = await measured(() => planner.assign(wo, 'ENG-H4', 'test'));
     expect(result).toMatchObject({ status: 'assigned', engineerId: 'ENG-H4' });
     // The engineer, the board entry and the flags; under the shard's lock (taken and given back): the
-    // shard, the booking, its claims, the work order's change and the work order, the stamp and the
-    // shard; then the board entry.
+    // shard, the booking, its claims, the work order's change, the stamp and the shard; then the work
+    // order and the board entry.
     expect(commands.filter((e) => collectionOf(e) !== 'serviceCalendars').length).toBeLessThanOrEqual(13);
     expect(commands.filter((e) => collectionOf(e) === 'calendarLocks')).toHaveLength(2);
     expectOnlyInsertsIntoGrowing(commands);
