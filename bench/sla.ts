@@ -261,7 +261,8 @@ async function main(): Promise<void> {
       const raw = completed.map((at, i) => at - (r0 + rawOffsets[i]!));
 
       const p = (values: number[], q: number) => percentile(values, q);
-      const maxOf = (values: number[]) => values.reduce((a, b) => Math.max(a, b), Number.NaN);
+      // NaN when there is nothing to take the max of (a reduce seeded with NaN stayed NaN: every max printed n/a).
+      const maxOf = (values: number[]) => (values.length === 0 ? Number.NaN : values.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY));
       const latenessRows = (name: string, values: number[]) => [
         ...[50, 99].map((q) => [`${name} p${q}`, fmt.ms(p(values, q)), fmt.ms(p(raw, q)), fmt.times(p(values, q), p(raw, q))]),
         [`${name} max`, fmt.ms(maxOf(values)), fmt.ms(maxOf(raw)), fmt.times(maxOf(values), maxOf(raw))],
