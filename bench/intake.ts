@@ -8,6 +8,7 @@
  *   BENCH_SIZES (1000,100000) stored requests at each measurement, seeded in bulk between them
  *   BENCH_OPEN_STORED (300) how many of the stored requests are open (the work in hand stays, history grows)
  *   BENCH_CPU_PROF (unset)  a directory: intake samples its CPU (bench/intake-profile.mjs) and writes a .cpuprofile there when it stops
+ *   BENCH_MONGO_COMMANDS (unset) a directory: intake counts its Mongo commands by command and collection (bench/intake-profile.mjs)
  *
  * At each size: the closed-loop load and its end to end, the 201 at half that end-to-end rate in
  * an open loop, and the request page and the SLA board read by 4 clients for 10 s.
@@ -93,7 +94,7 @@ async function main(): Promise<void> {
   let intake: ServiceProcess | null = null;
   let clock: Awaited<ReturnType<typeof startEventClock>> | null = null;
   try {
-    const profileDir = process.env.BENCH_CPU_PROF;
+    const profileDir = process.env.BENCH_CPU_PROF || process.env.BENCH_MONGO_COMMANDS;
     intake = await ServiceProcess.start('intake', ns, stack, {
       SEED_DEMO_DATA: 'true',
       LOG_LEVEL: 'warn',
