@@ -7,6 +7,7 @@ import { failureCategorySchema } from './work-order';
  * Facts spares publishes. Reservations, consumption, requisition decisions and quotes travel on
  * spares.reservations.v1 keyed by the work order (or the request, for a quote), so one case's
  * facts stay in order; defective returns travel on spares.returns.v1 keyed by the return id.
+ * Stock valuations travel on spares.reservations.v1 too (the stock stream), keyed by the location.
  */
 const instant = z.iso.datetime();
 const id = z.string().min(1);
@@ -130,6 +131,50 @@ export const caseCostAllocatedV1 = z.object({
   ),
 });
 
+const count = z.number().int().nonnegative();
+const cents = z.number().int().nonnegative();
+
+/**
+ * A location's stock valued at the end of a valuation run (at least daily, once per location and
+ * UTC day: `valuationId` is `SV-<day>-<location>` and a second run that day publishes nothing):
+ * the units held of every part at its unit cost, and the cost of the units consumed (written off
+ * to jobs) since the location's previous valuation. Unit cost is the cost spares charges cases for
+ * the part (the default price list's list price, else the catalogue's); spares keeps no purchase
+ * cost, so this is stock at standard cost. Units shipped to another location are not consumption;
+ * units in transit count at their destination. Keyed by the location.
+ */
+export const stockValuedV1 = z.object({
+  valuationId: id,
+  locationId: id,
+  /** The UTC day the valuation was taken (YYYY-MM-DD). */
+  day: z.iso.date(),
+  valuedAt: instant,
+  /** The previous valuation of the location; null on its first, whose consumption runs from its first receipt. */
+  previousValuedAt: instant.nullable(),
+  /** ISO 4217 code of every amount below. */
+  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as CNY'),
+  /** The sum of the lines' values: stock held at unit cost. */
+  valueCents: cents,
+  /** The sum of the lines' consumed cost since the previous valuation. */
+  consumedCostCents: cents,
+  lines: z.array(
+    z.object({
+      partNumber: id,
+      /** Units on the shelf (reserved ones included: they are still held). */
+      onHand: count,
+      /** Units shipped here and not arrived yet. */
+      inTransit: count,
+      unitCostCents: cents,
+      /** (onHand + inTransit) x unitCostCents. */
+      valueCents: cents,
+      consumedUnits: count,
+      consumedCostCents: cents,
+    }),
+  ),
+  /** Which jobs consumed the units counted, for drill-down. */
+  consumedBy: z.array(z.object({ requestId: id, workOrderId: id, partNumber: id, quantity: z.number().int().positive() })),
+});
+
 export const sparesContracts = {
   'parts.reserved@1': { topic: topics.reservations, schema: partsReservedV1 },
   'parts.backordered@1': { topic: topics.reservations, schema: partsBackorderedV1 },
@@ -141,6 +186,7 @@ export const sparesContracts = {
   'quote.accepted@1': { topic: topics.reservations, schema: quoteAcceptedV1 },
   'quote.declined@1': { topic: topics.reservations, schema: quoteDeclinedV1 },
   'case-cost.allocated@1': { topic: topics.reservations, schema: caseCostAllocatedV1 },
+  'stock.valued@1': { topic: topics.reservations, schema: stockValuedV1 },
   'defective-part.returned@1': { topic: topics.returns, schema: defectivePartReturnedV1 },
   'failure-decision.reviewed@1': { topic: topics.returns, schema: failureDecisionReviewedV1 },
   'defective-part.return-overdue@1': { topic: topics.returns, schema: defectivePartReturnOverdueV1 },
