@@ -18,6 +18,8 @@ export const sparesEnvSchema = z.object({
   SPARES_RETURN_FLAG_AFTER_DAYS: positiveInt.default(30),
   /** How often the worker expires reservations and chases returns. */
   SPARES_SWEEP_MS: positiveInt.default(60_000),
+  /** How often the worker looks for locations not valued today (each is valued once per UTC day). */
+  SPARES_VALUATION_CHECK_MS: positiveInt.default(3_600_000),
   SPARES_SALES_CENTRE_ID: z.string().min(1).default('SALES-CENTRE'),
   SPARES_FACTORY_ID: z.string().min(1).default('FACTORY'),
   /** Cost rule: who pays when a machine in warranty was misused, the customer or the sales centre as goodwill. */

@@ -11,6 +11,7 @@ import { requisitionRoutes } from './api/requisitions';
 import { reservationRoutes } from './api/reservations';
 import { returnRoutes } from './api/returns';
 import { stockRoutes } from './api/stock';
+import { stockValuationRoutes } from './api/stock-valuations';
 import { loadSparesConfig } from './config';
 import { sparesConsumers } from './events/consumers';
 import { sparesStreams } from './events/streams';
@@ -20,6 +21,7 @@ import { loadDemoData } from './store/demo-data';
 import { createSparesModels } from './store/models';
 import { createReservationBook } from './store/reservations';
 import { createSparesRules } from './store/rules';
+import { createStockValuations } from './store/valuations';
 import { createRequisitionActivities } from './worker/requisition-activities';
 import { createSweeps } from './worker/sweeps';
 
@@ -57,11 +59,13 @@ export const sparesService: ServiceDefinition = {
         sweeps.runOnce().catch((err: unknown) => log.warn({ err }, 'sweep failed; next one retries'));
       }, config.SPARES_SWEEP_MS).unref();
     }
+    const valuations = createStockValuations(platform.mongo, store, models, platform, log.child({ module: 'valuations' }));
     const deps: SparesDeps = { platform, config, store, models, book, flow, rules };
     return {
       routes: [
         ...partRoutes(models),
         ...stockRoutes(deps),
+        ...stockValuationRoutes(deps, valuations),
         ...reservationRoutes(deps),
         ...requisitionRoutes(deps),
         ...returnRoutes(deps),
@@ -83,10 +87,12 @@ export const sparesService: ServiceDefinition = {
           },
         }),
       ],
-      outboxCollections: store.outboxCollections,
+      outboxCollections: [...store.outboxCollections, valuations.collection as unknown as (typeof store.outboxCollections)[number]],
       topics: [...sparesStreams, topics.serviceRequests, topics.workOrders],
       consumers: sparesConsumers(platform, store, book, flow),
       temporalWorkers: [{ taskQueue: requisitionApprovalTaskQueue, workflowsPath: sparesWorkflowsPath, workflowInterceptorModules, activities: createRequisitionActivities(platform, store) }],
+      // Every location's stock valued once per UTC day: at the worker's start, then checked each SPARES_VALUATION_CHECK_MS.
+      tasks: [{ name: 'stock-valuation', everyMs: config.SPARES_VALUATION_CHECK_MS, run: async () => void (await valuations.run()) }],
     };
   },
 };

@@ -237,6 +237,25 @@ export const costAllocationView = z.object({
   totals: z.array(z.object({ month: z.string(), costCentre, amountCents: z.number().int(), entries: count })),
 });
 
+/** A location's stock at unit cost on one day, and the cost consumed since its previous valuation. */
+export const stockValuationView = z.object({
+  id: z.string(),
+  locationId: z.string(),
+  day: z.string(),
+  valuedAt: instant,
+  previousValuedAt: instant.nullable(),
+  currency: z.string(),
+  valueCents: count,
+  consumedCostCents: count,
+  lines: z.array(z.object({ partNumber: z.string(), onHand: count, inTransit: count, unitCostCents: count, valueCents: count, consumedUnits: count, consumedCostCents: count })),
+  consumedBy: z.array(z.object({ requestId: z.string(), workOrderId: z.string(), partNumber: z.string(), quantity: count })),
+});
+
+/** From a valuation (its id at `id`) to reading it again. */
+export const stockValuationLinks = (id: string): Record<string, ResponseLink> => ({
+  getValuation: { operationId: 'getStockValuationsById', parameters: { id } },
+});
+
 /** From a reservation (its id at the runtime expression `id`) to reading and releasing it. */
 export const reservationLinks = (id: string): Record<string, ResponseLink> => ({
   getReservation: { operationId: 'getReservationsById', parameters: { id } },
