@@ -118,8 +118,8 @@ export function evidenceRoutes(platform: Platform, generations: Generations): Ro
         const month = query.month ?? now.toISOString().slice(0, 7);
         const bounds = monthBounds(month);
         const [current, lastYear] = await Promise.all([casesIn(bounds.from, bounds.to), casesIn(bounds.lastYear.from, bounds.lastYear.to)]);
-        const values = computeKpis(current.cases, { from: bounds.from, to: bounds.to, now: now.toISOString(), machines: current.machines });
-        const before = computeKpis(lastYear.cases, { ...bounds.lastYear, now: now.toISOString(), machines: lastYear.machines });
+        const values = computeKpis(current.cases, { from: bounds.from, to: bounds.to, now: now.toISOString(), machines: current.machines, stock: { valuations: current.stock } });
+        const before = computeKpis(lastYear.cases, { ...bounds.lastYear, now: now.toISOString(), machines: lastYear.machines, stock: { valuations: lastYear.stock } });
         return { status: 200, body: { month, departments: monthlyScorecard(values, defaultTargets, before) } };
       },
     }),

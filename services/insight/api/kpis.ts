@@ -76,10 +76,10 @@ export function kpiRoutes(platform: Platform, generations: Generations): RouteSp
   async function report(query: ReportQuery) {
     const period = periodOf(query, platform.now());
     const generation = await generations.current();
-    const { cases, machines, base } = await loadPeriod(generation, period.from, period.to);
+    const { cases, machines, base, stock } = await loadPeriod(generation, period.from, period.to);
     const groupBy = (query.groupBy ?? null) as (typeof dimensions)[number] | null;
     const filters = filtersOf(query);
-    const groups = buildReport(cases, machines, { ...period, groupBy, filters });
+    const groups = buildReport(cases, machines, { ...period, groupBy, filters, stock });
     return { period, generation: generation.number, groupBy, filters, groups, cases, base };
   }
   const fileName = (p: Period, ext: string) => `insight-kpis_${p.from.slice(0, 10)}_${p.to.slice(0, 10)}.${ext}`;

@@ -36,18 +36,24 @@ export interface BatchPlan {
   shards: Map<string, ShardChange>;
 }
 
-/** A batch's events by the case they are about (in arrival order), and its machine registrations. */
+/** A batch's events by the case they are about (in arrival order), its machine registrations and its stock valuations. */
 export interface GroupedBatch {
   byCase: Map<string, EventEnvelope[]>;
   machines: KnownEvent<'machine.registered@1'>[];
+  stock: KnownEvent<'stock.valued@1'>[];
 }
 
 export function groupByCase(events: readonly EventEnvelope[]): GroupedBatch {
   const byCase = new Map<string, EventEnvelope[]>();
   const machines: KnownEvent<'machine.registered@1'>[] = [];
+  const stock: KnownEvent<'stock.valued@1'>[] = [];
   for (const event of events) {
     if (event.type === 'machine.registered' && event.version === 1) {
       machines.push(event as KnownEvent<'machine.registered@1'>);
+      continue;
+    }
+    if (event.type === 'stock.valued' && event.version === 1) {
+      stock.push(event as KnownEvent<'stock.valued@1'>);
       continue;
     }
     const requestId = caseIdOf(event);
@@ -56,7 +62,7 @@ export function groupByCase(events: readonly EventEnvelope[]): GroupedBatch {
     if (list) list.push(event);
     else byCase.set(requestId, [event]);
   }
-  return { byCase, machines };
+  return { byCase, machines, stock };
 }
 
 /** Folds one case's events in order; null when none is about a case. */

@@ -93,13 +93,3 @@ export function costToServe(cases: readonly CaseRecord[], period: Period): KpiVa
     ...(total.total() === null ? { note: mixedNote(total) } : {}),
   };
 }
-
-export function partsTurnover(cases: readonly CaseRecord[], period: Period): KpiValue {
-  const consumed = closedInPeriod(cases, period).filter((c) => c.partsConsumed.length > 0);
-  return {
-    id: 'parts-turnover',
-    value: null,
-    caseIds: ids(consumed),
-    note: 'not computed: turnover needs the average value of parts stock held in the period (stock levels per warehouse over time) and the unit cost of parts consumed; the case record carries only the parts each case consumed',
-  };
-}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseRecord } from './case-record';
 import { closedCase } from './case-fixtures';
 import { ms, type Period } from './kpi-support';
-import { costPerCase, costToServe, inWarrantyPartsCost, partsTurnover, revenueToCost } from './kpis-money';
+import { costPerCase, costToServe, inWarrantyPartsCost, revenueToCost } from './kpis-money';
 
 const november: Period = { fromMs: ms('2026-11-01T00:00:00Z'), toMs: ms('2026-12-01T00:00:00Z'), nowMs: ms('2026-12-04T00:00:00Z') };
 type Line = CaseRecord['costLines'][number];
@@ -72,14 +72,5 @@ describe('cost per case, revenue against cost, cost to serve', () => {
         { key: 'C-1', value: 12_000, caseIds: ['A', 'C'] },
       ],
     });
-  });
-});
-
-describe('parts turnover', () => {
-  it('is not made up: null, and the note names the missing fact', () => {
-    const value = partsTurnover([closedCase({ partsConsumed: [{ partNumber: 'P-1', quantity: 2 }] })], november);
-    expect(value.value).toBeNull();
-    expect(value.caseIds).toEqual(['SR-1']);
-    expect(value.note).toMatch(/average value of parts stock/);
   });
 });

@@ -7,7 +7,8 @@
 import type { CaseRecord, CostCentre, MachineRecord } from './case-record';
 import type { KpiValue } from './kpi-definitions';
 import { defaultKpiOptions, ms, type KpiOptions, type Period } from './kpi-support';
-import { costPerCase, costToServe, inWarrantyPartsCost, partsTurnover, revenueToCost } from './kpis-money';
+import { costPerCase, costToServe, inWarrantyPartsCost, revenueToCost } from './kpis-money';
+import { partsTurnover, type StockContext } from './kpis-stock';
 import { engineerUtilisation, failureRate, resolvedPerEngineer } from './kpis-capacity';
 import {
   complaintRate,
@@ -34,6 +35,8 @@ export interface KpiContext {
   now: string;
   /** The installed base, for failure rates per model. */
   machines: readonly MachineRecord[];
+  /** Spares' stock valuations, for parts turnover (not a case figure); absent: not read. */
+  stock?: StockContext;
   /** Thresholds; the defaults are the ones the definitions state. */
   options?: Partial<KpiOptions>;
 }
@@ -59,7 +62,7 @@ export function computeKpis(cases: readonly CaseRecord[], ctx: KpiContext): KpiV
     costPerCase(cases, period),
     revenueToCost(cases, period),
     costToServe(cases, period),
-    partsTurnover(cases, period),
+    partsTurnover(ctx.stock, period),
     engineerUtilisation(cases, period, options),
     resolvedPerEngineer(cases, period),
     failureRate(cases, ctx.machines, period, options),

@@ -5,6 +5,7 @@
  */
 import type { CaseRecord, MachineRecord } from './case-record';
 import { computeKpis, groupCases, kpiDefinition, type Dimension, type KpiId, type KpiValue } from './kpis';
+import type { StockValuation } from './stock-valuations';
 
 export const dimensions: readonly Dimension[] = ['tier', 'productLine', 'model', 'region', 'customerClass', 'engineer', 'costCentre', 'channel'];
 
@@ -16,6 +17,8 @@ export interface ReportRequest {
   now: string;
   groupBy: Dimension | null;
   filters: Filters;
+  /** Spares' stock valuations read for the period (parts turnover). */
+  stock?: readonly StockValuation[];
 }
 
 export interface ReportGroup {
@@ -37,7 +40,10 @@ export function filterCases(cases: readonly CaseRecord[], filters: Filters): Cas
 
 export function buildReport(cases: readonly CaseRecord[], machines: readonly MachineRecord[], request: ReportRequest): ReportGroup[] {
   const kept = filterCases(cases, request.filters);
-  const ctx = { from: request.from, to: request.to, now: request.now, machines };
+  // Stock is held per location, not per case: split or filtered by a case dimension, turnover says so.
+  const slicedBy = request.groupBy ?? dimensions.find((d) => request.filters[d] !== undefined);
+  const stock = request.stock ? { valuations: request.stock, ...(slicedBy ? { slicedBy } : {}) } : undefined;
+  const ctx = { from: request.from, to: request.to, now: request.now, machines, ...(stock ? { stock } : {}) };
   if (request.groupBy === null) return [{ key: 'all', caseCount: kept.length, kpis: computeKpis(kept, ctx) }];
   const groups = [...groupCases(kept, request.groupBy)].sort(([a], [b]) => a.localeCompare(b));
   return groups.map(([key, group]) => ({ key, caseCount: group.length, kpis: computeKpis(group, ctx) }));

@@ -6,10 +6,10 @@ import { applyEvent, applyEvents, type Generation } from '../store/read-model';
 
 export const insightConsumer = 'insight';
 
-/** Every stream insight folds: the request's own, its work orders, parts and money, returns, and the installed base. */
+/** Every stream insight folds: the request's own, its work orders, parts, stock and money, returns, and the installed base. */
 export const insightTopics = [topics.serviceRequests, topics.workOrders, topics.reservations, topics.returns, topics.machines];
 
-export const insightEvents: readonly EventKey[] = [...foldedEvents, 'machine.registered@1'];
+export const insightEvents: readonly EventKey[] = [...foldedEvents, 'machine.registered@1', 'stock.valued@1'];
 
 /** The same handler for every event insight reads: apply it to the generation(s) `target` names. */
 export function handlersInto(target: () => Promise<Generation>, once?: (eventId: string, apply: () => Promise<void>) => Promise<unknown>): Partial<Record<EventKey, EventHandler>> {

@@ -4,6 +4,7 @@ import { createKeyLocks, isDuplicateKeyError, type KeyLockDoc, type KeyLocks } f
 import type { CaseRecord, MachineRecord } from '../domain/case-record';
 import { applyShardChange, caseLockKeys, groupByCase, machinesOf, planBatch, planCount, type ShardChange, type StoredCase } from '../domain/batch';
 import { countMachine, type InstalledBase } from '../domain/machines';
+import { valuationsByMonth, withValuations, type StockValuation } from '../domain/stock-valuations';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
 type Db = mongo.Db;
@@ -20,6 +21,8 @@ type Db = mongo.Db;
  *   4.6 s for 1,000 of 5,000 cases, 2.2 s as 1,000 parallel `_id` reads).
  * - machines: one per serial (`_id`), inserted once: the insert is the "count it once" key.
  * - base: the installed base per model in one document (`_id` = 'installed-base').
+ * - stock: spares' stock valuations, one document per month (`_id` = `stock:2026-11`), a JSON
+ *   string of valuations by id (a location and day each, so a month holds locations x days).
  *
  * Concurrency: see applyEvents.
  */
@@ -36,6 +39,10 @@ interface MachineDoc extends MachineRecord {
   /** The installed-base version that counted it; null until counted. */
   countedIn: number | null;
 }
+interface StockDoc {
+  _id: string;
+  valuations: string;
+}
 interface BaseDoc extends InstalledBase {
   _id: string;
   version: number;
@@ -51,6 +58,7 @@ export interface Generation {
   rows: Collection<RowsDoc>;
   machines: Collection<MachineDoc>;
   base: Collection<BaseDoc>;
+  stock: Collection<StockDoc>;
   locks: KeyLocks;
 }
 
@@ -62,15 +70,17 @@ export function openGeneration(db: Db, number: number, now: () => Date): Generat
     rows: db.collection<RowsDoc>(name('rows')),
     machines: db.collection<MachineDoc>(name('machines')),
     base: db.collection<BaseDoc>(name('base')),
+    stock: db.collection<StockDoc>(name('stock')),
     locks: createKeyLocks(db.collection<KeyLockDoc>(name('locks')), { what: 'insight document', now }),
   };
 }
 
 export async function dropGeneration(g: Generation): Promise<void> {
-  for (const c of [g.cases, g.rows, g.machines, g.base]) await c.drop().catch(() => undefined);
+  for (const c of [g.cases, g.rows, g.machines, g.base, g.stock]) await c.drop().catch(() => undefined);
 }
 
 const parseRows = (doc: RowsDoc | null): Record<string, CaseRecord> => (doc ? (JSON.parse(doc.rows) as Record<string, CaseRecord>) : {});
+const parseStock = (doc: StockDoc | null): Record<string, StockValuation> => (doc ? (JSON.parse(doc.valuations) as Record<string, StockValuation>) : {});
 
 /** Runs `fn` on every item at once and waits for all of them (no write left running after a failure), then throws the first error. */
 async function each<T>(items: Iterable<T>, fn: (item: T) => Promise<unknown>): Promise<void> {
@@ -108,8 +118,9 @@ export async function applyEvent(g: Generation, event: EventEnvelope): Promise<v
  * leaf lock, so a batch and the live consumer's single events never deadlock.
  */
 export async function applyEvents(g: Generation, events: readonly EventEnvelope[]): Promise<void> {
-  const { byCase, machines } = groupByCase(events);
+  const { byCase, machines, stock } = groupByCase(events);
   if (machines.length > 0) await countIntoBase(g, machines);
+  if (stock.length > 0) await each(valuationsByMonth(stock), ([key, valuations]) => changeStock(g, key, valuations));
   if (byCase.size === 0) return;
   await holdingAll(g.locks, caseLockKeys(byCase.keys()), async () => {
     const stored = new Map<string, StoredCase>();
@@ -123,6 +134,14 @@ export async function applyEvents(g: Generation, events: readonly EventEnvelope[
     // Rows first, then the cases: a crash between re-folds the batch from the old cases and sets the same rows.
     await each(plan.shards, ([key, change]) => changeRows(g, key, change));
     await each(plan.cases, ({ requestId, record, places }) => g.cases.replaceOne({ _id: requestId }, { ...record, places }, { upsert: true }));
+  });
+}
+
+/** One read and one replace of a month's valuations, under its lock (a leaf lock, like a row shard's). */
+async function changeStock(g: Generation, key: string, valuations: readonly StockValuation[]): Promise<void> {
+  await g.locks.holding(key, async () => {
+    const next = withValuations(parseStock(await g.stock.findOne({ _id: key })), valuations);
+    await g.stock.replaceOne({ _id: key }, { valuations: JSON.stringify(next) }, { upsert: true });
   });
 }
 
@@ -162,6 +181,12 @@ export async function readRows(g: Generation, shardIds: string[]): Promise<CaseR
   const byId = new Map<string, CaseRecord>();
   for (const doc of docs) for (const [id, row] of Object.entries(parseRows(doc))) byId.set(id, row);
   return [...byId.values()];
+}
+
+/** The stock valuations filed in the given month documents (`stock:2026-11`). */
+export async function readStock(g: Generation, monthKeys: string[]): Promise<StockValuation[]> {
+  const docs = await Promise.all(monthKeys.map((id) => g.stock.findOne({ _id: id })));
+  return docs.flatMap((doc) => Object.values(parseStock(doc)));
 }
 
 export async function readBase(g: Generation): Promise<InstalledBase> {
