@@ -51,7 +51,7 @@ export interface BoardCollections {
   boardLocks: KeyLocks;
 }
 
-type StoredBoardEntries = Record<string, Omit<SlaBoardEntry, '_id'>>;
+export type StoredBoardEntries = Record<string, Omit<SlaBoardEntry, '_id'>>;
 
 const shardIds = Array.from({ length: BOARD_SHARDS }, (_, k) => `shard-${k}`);
 const parseShard = (doc: Pick<SlaBoardShardDoc, 'entries'> | null): StoredBoardEntries => (doc ? (JSON.parse(doc.entries) as StoredBoardEntries) : {});
@@ -74,30 +74,85 @@ export async function boardEntries(models: Pick<BoardCollections, 'slaBoardShard
 }
 
 /**
- * Keeps the board's entry of a request in step with the record: written while open, removed once
- * closed; an older revision never overwrites a newer one. The version moves first, then the shard:
- * a reader that sees the new version before the shard is written caches the old content under the
- * old stamp and so reads it again next time; a writer that dies in between leaves readers reading
- * that shard each time (correct, slower) until its next write. The other order could leave a
- * reader serving a stale shard for good.
+ * Applies syncs to a shard's stored entries in order: an open entry is written unless a newer
+ * revision is stored, a closed one removed. Returns whether anything changed (nothing to write).
  */
-export async function syncBoardEntry(models: BoardCollections, entry: SlaBoardEntry): Promise<void> {
-  const shard = shardOf(entry._id, BOARD_SHARDS);
-  await models.boardLocks.holding(shard, async () => {
-    const entries = parseShard(await models.slaBoardShards.findOne({ _id: shard }));
-    const stored = entries[entry._id];
-    const { _id, ...fields } = entry;
-    if (!isOpenStatus(entry.status)) {
-      if (!stored) return;
-      delete entries[_id];
+export function applyBoardEntries(stored: StoredBoardEntries, entries: readonly SlaBoardEntry[]): boolean {
+  let changed = false;
+  for (const { _id, ...fields } of entries) {
+    const current = stored[_id];
+    if (!isOpenStatus(fields.status)) {
+      if (!current) continue;
+      delete stored[_id];
     } else {
-      if (stored && stored.revision > entry.revision) return;
-      entries[_id] = fields;
+      if (current && current.revision > fields.revision) continue;
+      stored[_id] = fields;
     }
+    changed = true;
+  }
+  return changed;
+}
+
+/**
+ * One write of a shard with every sync that waited for it, under the shard's lock. The version
+ * moves first, then the shard: a reader that sees the new version before the shard is written
+ * caches the old content under the old stamp and so reads it again next time; a writer that dies
+ * in between leaves readers reading that shard each time (correct, slower) until its next write.
+ * The other order could leave a reader serving a stale shard for good.
+ */
+async function writeShard(models: BoardCollections, shard: string, entries: readonly SlaBoardEntry[]): Promise<void> {
+  await models.boardLocks.holding(shard, async () => {
+    const stored = parseShard(await models.slaBoardShards.findOne({ _id: shard }));
+    if (!applyBoardEntries(stored, entries)) return;
     const stamp = randomUUID();
     await models.slaBoardVersions.replaceOne({ _id: shard }, { stamp }, { upsert: true });
-    await models.slaBoardShards.replaceOne({ _id: shard }, { entries: JSON.stringify(entries), updatedAt: new Date(), stamp }, { upsert: true });
+    await models.slaBoardShards.replaceOne({ _id: shard }, { entries: JSON.stringify(stored), updatedAt: new Date(), stamp }, { upsert: true });
   });
+}
+
+interface WaitingSync {
+  entry: SlaBoardEntry;
+  done: { resolve: () => void; reject: (error: unknown) => void };
+}
+
+/** Per board (a process's read models) and shard: the syncs waiting for the shard's next write, and whether one is under way. */
+const shardQueues = new WeakMap<BoardCollections, Map<string, { waiting: WaitingSync[]; writing: boolean }>>();
+
+/**
+ * Keeps the board's entry of a request in step with the record: written while open, removed once
+ * closed; an older revision never overwrites a newer one. Resolves once a write holding this entry
+ * is stored. Syncs of one shard that arrive while its write is under way (every open request's
+ * workflow syncs, eight shards) go together in the next write: one lock round and one shard write
+ * for all of them instead of one each, queued behind one another on the lock.
+ */
+export function syncBoardEntry(models: BoardCollections, entry: SlaBoardEntry): Promise<void> {
+  const shard = shardOf(entry._id, BOARD_SHARDS);
+  let queues = shardQueues.get(models);
+  if (!queues) shardQueues.set(models, (queues = new Map()));
+  let queue = queues.get(shard);
+  if (!queue) queues.set(shard, (queue = { waiting: [], writing: false }));
+  const mine = queue;
+  return new Promise<void>((resolve, reject) => {
+    mine.waiting.push({ entry, done: { resolve, reject } });
+    if (!mine.writing) void writeWhileWaiting(models, shard, mine);
+  });
+}
+
+async function writeWhileWaiting(models: BoardCollections, shard: string, queue: { waiting: WaitingSync[]; writing: boolean }): Promise<void> {
+  queue.writing = true;
+  try {
+    while (queue.waiting.length > 0) {
+      const batch = queue.waiting.splice(0);
+      try {
+        await writeShard(models, shard, batch.map((w) => w.entry));
+        for (const w of batch) w.done.resolve();
+      } catch (error) {
+        for (const w of batch) w.done.reject(error);
+      }
+    }
+  } finally {
+    queue.writing = false;
+  }
 }
 
 interface CachedShard {
