@@ -170,8 +170,9 @@ describe('registration reads and writes by _id only', () => {
     expect(first.result.record.entitlement).toMatchObject({ source: { kind: 'contract', contractId: 'SC-1' } });
     expect(scans(first.commands)).toEqual([]);
     // Idempotency key, customer, machine, 2 contract links (the second missing) and the contract,
-    // the machine's open requests, known fixes, containment flags, the record, its pending entry,
-    // the key, the machine's lock taken, its open requests written, the lock released.
+    // the machine's open requests, known fixes, containment flags, the record and the machine's
+    // lock taken at once, its pending entry, the key and the machine's open requests written, the
+    // lock released.
     expect(first.commands.length).toBeLessThanOrEqual(15);
     process.stdout.write(`registration: ${first.commands.length} Mongo commands: ${first.commands.map((c) => `${c.commandName} ${String((c.command as Record<string, unknown>)[c.commandName])}`).join(', ')}\n`);
 
@@ -219,6 +220,16 @@ describe('registration reads and writes by _id only', () => {
     const results = await Promise.all(symptoms.map((symptom, i) => registrar.register(command(registration({ serialNumber: 'CUT-2', symptom }), `hot-race-${i}`))));
     const open = await openRequestsOn(readModelsOf(models), 'CUT-2');
     expect(new Set(open.map((r) => r.id))).toEqual(new Set(results.map((r) => r.record._id)));
+  });
+
+  it('answers twin registrations with one key with one request, listed once on its machine, the lock the loser took released', async () => {
+    await models.machines.collection.insertOne({ _id: 'CUT-3', customerId: 'C-1', model: 'FL-3015', productLine: 'laser', status: 'active', parentSerial: null, warranty: null } as never);
+    const input = registration({ serialNumber: 'CUT-3', symptom: 'Cutting head collision' });
+    const [a, b] = await Promise.all([registrar.register(command(input, 'hot-twin')), registrar.register(command(input, 'hot-twin'))]);
+    expect(a.record._id).toBe(b.record._id);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    expect((await openRequestsOn(readModelsOf(models), 'CUT-3')).map((r) => r.id)).toEqual([a.record._id]);
+    expect(await mongo.db!.collection('machineOpenRequestLocks').find({}).toArray()).toEqual([]);
   });
 
   it('keeps the SLA board in shard documents: concurrent syncs all land, an older revision never overwrites, a closed request leaves', async () => {

@@ -94,26 +94,44 @@ export async function openRequestsOn(models: IntakeReadModels, serialNumber: str
     .slice(0, limit);
 }
 
-/**
- * Adds or removes one request in its machine's entry, under the machine's lock: FerretDB v1 does
- * not serialise updates of one document, and two registrations on one machine at once would each
- * write the entry as they read it, losing the other's request.
- */
-export async function noteOpenRequest(
-  models: IntakeReadModels,
-  request: Pick<ServiceRequestDoc, '_id' | 'serialNumber' | 'symptom' | 'raisedAt' | 'status'> & Partial<Pick<ServiceRequestDoc, 'registeredAt' | 'alarm'>>,
-): Promise<void> {
-  const open = isOpenStatus(request.status);
+type NotedRequest = Pick<ServiceRequestDoc, '_id' | 'serialNumber' | 'symptom' | 'raisedAt' | 'status'> & Partial<Pick<ServiceRequestDoc, 'registeredAt' | 'alarm'>>;
+
+/** The update of a machine's entry that adds (open) or removes (closed) one request. */
+function openRequestUpdate(request: NotedRequest): { update: mongo.UpdateFilter<MachineOpenRequestsDoc>; upsert: boolean } {
   const field = `open.${request._id}`;
+  if (!isOpenStatus(request.status)) return { update: { $unset: { [field]: '' } }, upsert: false };
   const entry: OpenEntry = {
     symptom: request.symptom,
     raisedAt: request.raisedAt,
     ...(request.registeredAt ? { registeredAt: request.registeredAt } : {}),
     ...(request.alarm ? { alarmCode: request.alarm.alarmCode } : {}),
   };
-  await models.machineLocks.holding(request.serialNumber, () =>
-    models.machineOpenRequests.updateOne({ _id: request.serialNumber }, open ? { $set: { [field]: entry } } : { $unset: { [field]: '' } }, { upsert: open }),
-  );
+  return { update: { $set: { [field]: entry } }, upsert: true };
+}
+
+/**
+ * Adds or removes one request in its machine's entry, under the machine's lock: FerretDB v1 does
+ * not serialise updates of one document, and two registrations on one machine at once would each
+ * write the entry as they read it, losing the other's request.
+ */
+export async function noteOpenRequest(models: IntakeReadModels, request: NotedRequest): Promise<void> {
+  const { update, upsert } = openRequestUpdate(request);
+  await models.machineLocks.holding(request.serialNumber, () => models.machineOpenRequests.updateOne({ _id: request.serialNumber }, update, { upsert }));
+}
+
+/**
+ * noteOpenRequest for a request still being stored: the machine's lock is taken while `stored`
+ * settles (the record's insert), so the lock's round trip is not added to the registration's; the
+ * entry is written once the record is stored, and nothing when `stored` gives null (not stored:
+ * answered with an earlier request, or refused).
+ */
+export async function noteOpenRequestWhenStored(models: IntakeReadModels, serialNumber: string, stored: Promise<NotedRequest | null>): Promise<void> {
+  await models.machineLocks.holding(serialNumber, async () => {
+    const request = await stored;
+    if (!request) return;
+    const { update, upsert } = openRequestUpdate(request);
+    await models.machineOpenRequests.updateOne({ _id: serialNumber }, update, { upsert });
+  });
 }
 
 /** The open request a device alarm of this code opened on the machine, earliest first (an `_id` read). */

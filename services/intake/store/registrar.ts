@@ -9,7 +9,7 @@ import { loadLineage } from './installed-base';
 import { containmentFor } from './containment';
 import { knownFixCandidates } from './known-fixes';
 import type { ContractDoc, CustomerDoc, IntakeModels, MachineDoc, RequestAlarm, ServiceRequestDoc } from './models';
-import { activeContracts, noteOpenRequest, openRequestsOn, readModelsOf } from './read-models';
+import { activeContracts, noteOpenRequestWhenStored, openRequestsOn, readModelsOf } from './read-models';
 
 export type RegistrarDeps = Pick<Platform, 'topic' | 'nudgeOutbox' | 'now' | 'logger'>;
 
@@ -115,40 +115,49 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idByt
       knownFixCandidates: fixes.map((d) => ({ id: d._id, version: d.version, title: d.title, symptom: d.symptom, models: d.models ?? [] })),
       containment,
     });
-    // An id is 30 random bits under its day: rare collisions draw another id, a few times at most.
-    for (let attempt = 1; ; attempt++) {
-      const { record, event } = registerServiceRequest(
-        input,
-        {
-          requestId: newRequestId(now, idBytes()),
-          now,
-          registeredBy: command.registeredBy,
-          correlationId: command.correlationId,
-          causationId: command.causationId,
-          idempotencyKey,
-          eventId: randomUUID(),
-        },
-        assessment,
-        command.alarm ?? null,
-        command.complaint ?? null,
-      );
-      if (command.flags?.length) record.flags = [...new Set([...(record.flags ?? []), ...command.flags])];
-      try {
-        await insertWithOutbox(requests, record, [{ topic: deps.topic(topics.serviceRequests), event }], now);
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-        // Two concurrent registrations with one key: the loser answers with the winner's request.
-        const winner = idempotencyKey ? await byKey(idempotencyKey, true) : null;
-        if (winner) return replayed(winner, command);
-        if (attempt >= maxIdAttempts) throw error;
-        deps.logger.warn({ serviceRequestId: record._id, attempt }, 'request id already taken; drawing another');
-        continue;
+    // The machine's lock is taken while the record goes in (its open requests are written once the
+    // record is stored): one round trip fewer than taking it after the insert.
+    let settle: (record: ServiceRequestDoc | null) => void = () => undefined;
+    const storedRecord = new Promise<ServiceRequestDoc | null>((resolve) => (settle = resolve));
+    const noted = noteOpenRequestWhenStored(read(), input.serialNumber, storedRecord);
+    void noted.catch(() => undefined);
+    try {
+      // An id is 30 random bits under its day: rare collisions draw another id, a few times at most.
+      for (let attempt = 1; ; attempt++) {
+        const { record, event } = registerServiceRequest(
+          input,
+          {
+            requestId: newRequestId(now, idBytes()),
+            now,
+            registeredBy: command.registeredBy,
+            correlationId: command.correlationId,
+            causationId: command.causationId,
+            idempotencyKey,
+            eventId: randomUUID(),
+          },
+          assessment,
+          command.alarm ?? null,
+          command.complaint ?? null,
+        );
+        if (command.flags?.length) record.flags = [...new Set([...(record.flags ?? []), ...command.flags])];
+        try {
+          await insertWithOutbox(requests, record, [{ topic: deps.topic(topics.serviceRequests), event }], now);
+        } catch (error) {
+          if (!isDuplicateKeyError(error)) throw error;
+          // Two concurrent registrations with one key: the loser answers with the winner's request.
+          const winner = idempotencyKey ? await byKey(idempotencyKey, true) : null;
+          if (winner) return replayed(winner, command);
+          if (attempt >= maxIdAttempts) throw error;
+          deps.logger.warn({ serviceRequestId: record._id, attempt }, 'request id already taken; drawing another');
+          continue;
+        }
+        settle(record);
+        await Promise.all([idempotencyKey ? insertedOnce(read().requestKeys.insertOne({ _id: idempotencyKey, requestId: record._id })) : null, noted]);
+        return stored(record);
       }
-      await Promise.all([
-        idempotencyKey ? insertedOnce(read().requestKeys.insertOne({ _id: idempotencyKey, requestId: record._id })) : null,
-        noteOpenRequest(read(), record),
-      ]);
-      return stored(record);
+    } finally {
+      // Not stored (a replay or a failure): the lock is released without a write.
+      settle(null);
     }
   }
 
