@@ -11,7 +11,9 @@
  *   BENCH_MONGO_COMMANDS (unset) a directory: intake counts its Mongo commands by command and collection (bench/intake-profile.mjs)
  *
  * At each size: the closed-loop load and its end to end, the 201 at half that end-to-end rate in
- * an open loop, and the request page and the SLA board read by 4 clients for 10 s.
+ * an open loop, and the request page and the SLA board read by 4 clients for 10 s. End to end is
+ * the accepted requests over the time from the load's start to the instant the last of them was
+ * both on Kafka and started (Temporal's start time, learnt from its visibility list).
  */
 import { randomBytes } from 'node:crypto';
 import { BSON, MongoClient } from 'mongodb';
@@ -24,7 +26,7 @@ import { openLoop, seedMachines, seedRequests, timedReads } from './intake-data'
 import { boardEntries, intakeReadModels } from '../services/intake/store/read-models';
 import {
   benchNamespace, cleanup, closedLoop, connectTemporal, deleteGroupsWithPrefix, envInt, fmt, kafkaClient, log, percentile,
-  pool, sleep, stackEndpoints, table, terminateAll, type LoopResult,
+  sleep, stackEndpoints, table, terminateAll, type LoopResult,
 } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 8);
@@ -116,29 +118,26 @@ async function main(): Promise<void> {
       return body as { id: string; duplicateOf?: string | null };
     };
 
-    // Workflow start instants read from Temporal (the record's own link is counted at the end).
-    // Only requests already on Kafka (no workflow starts before its event), oldest first, a window
-    // at a time: describing every unconfirmed request 16 at a time on each pass kept Temporal, on
-    // the same two cores, busy answering the bench instead of the starter. The instants are the
-    // server's start times, so the window changes when they are learnt, not what they are.
+    // Workflow start instants read from Temporal's visibility, one list call per pass for the whole
+    // task queue: describing each unconfirmed request (64 at a time, every 200 ms while the starts
+    // lagged) put more load on Temporal, on the same two cores, than the starter's own starts.
+    // The instants are the server's start times, so how late they are learnt changes nothing.
     const started = new Map<string, number>();
-    const confirmWindow = 64;
-    /** Describes the oldest unconfirmed requests; true when the whole window was confirmed (look again at once). */
-    const confirmStarted = async (ids: string[]): Promise<boolean> => {
-      const window = ids.filter((id) => !started.has(id) && clock?.seenAt.has(id)).slice(0, confirmWindow);
-      const found = await pool(window, 8, async (id) => {
-        const description = await temporal.client.workflow.getHandle(id).describe().catch(() => null);
-        if (description) started.set(id, description.startTime.getTime());
-        return description !== null;
-      });
-      return window.length > 0 && found.every(Boolean);
+    const taskQueue = `${ns}-service-requests`;
+    /** Learns the start instants of this run's workflows started since `since` (visibility may lag a start a little). */
+    const confirmStarted = async (since: number): Promise<void> => {
+      const query = `TaskQueue = '${taskQueue}' AND StartTime >= '${new Date(since - 5_000).toISOString()}'`;
+      for await (const info of temporal.client.workflow.list({ query, pageSize: 1000 })) {
+        if (!started.has(info.workflowId)) started.set(info.workflowId, info.startTime.getTime());
+      }
     };
 
     // Warm-up: one request all the way through, which also gives the sizes of a real record, event and workflow input.
+    const warmSentAt = Date.now();
     const warm = await post('phone', 0);
     launched.push(warm.id);
     while (!(clock.seenAt.has(warm.id) && started.has(warm.id))) {
-      await confirmStarted([warm.id]);
+      await confirmStarted(warmSentAt);
       await sleep(200);
     }
     const eventBytes = clock.bytes.get(warm.id)!;
@@ -157,15 +156,19 @@ async function main(): Promise<void> {
     machines = await seedMachines(db, 500);
 
     const unreached: string[] = [];
-    /** Waits until every id is on Kafka and has its workflow; returns the instant it was so (or it stopped waiting, noted in unreached). */
-    const endToEnd = async (ids: string[], what: string) => {
+    /**
+     * Waits until every id is on Kafka and has its workflow; returns the instant the last of them
+     * got there (the later of its Kafka arrival and its workflow's start), or, when it stopped
+     * waiting (noted in unreached), that instant.
+     */
+    const endToEnd = async (ids: string[], since: number, what: string) => {
       const deadline = Date.now() + envInt('BENCH_E2E_TIMEOUT', 600) * 1000;
       let progressAt = Date.now();
       for (;;) {
-        while (await confirmStarted(ids));
+        await confirmStarted(since);
         const onKafka = ids.filter((id) => clock!.seenAt.has(id)).length;
         const withWorkflow = ids.filter((id) => started.has(id)).length;
-        if (onKafka === ids.length && withWorkflow === ids.length) return Date.now();
+        if (onKafka === ids.length && withWorkflow === ids.length) return Math.max(...ids.map((id) => Math.max(clock!.seenAt.get(id)!, started.get(id)!)));
         if (Date.now() - progressAt > 5000) {
           progressAt = Date.now();
           log(`  ${what}: ${onKafka}/${ids.length} on Kafka, ${withWorkflow}/${ids.length} workflows started`);
@@ -174,7 +177,7 @@ async function main(): Promise<void> {
           unreached.push(`${what}: ${onKafka}/${ids.length} on Kafka, ${withWorkflow}/${ids.length} workflows started when the bench stopped waiting`);
           return Date.now();
         }
-        await sleep(200);
+        await sleep(250);
       }
     };
 
@@ -204,7 +207,7 @@ async function main(): Promise<void> {
       allAccepted.push(...accepted);
       launched.push(...accepted);
       log(`load done: ${load.ok} accepted, ${load.failed} failed${load.firstError ? ` (${load.firstError})` : ''}; waiting for Kafka and workflows`);
-      const doneAt = await endToEnd(accepted, `load at ${size}`);
+      const doneAt = await endToEnd(accepted, load.startedAt, `load at ${size}`);
       const rate = (until: number) => (accepted.length * 1000) / (until - load.startedAt);
       const e2e = rate(doneAt);
 
@@ -212,13 +215,14 @@ async function main(): Promise<void> {
       const halfRate = Math.max(1, e2e / 2);
       log(`half load at ${size}: ${fmt.n(halfRate)} registrations/s for ${seconds} s`);
       const halfIds: string[] = [];
+      const halfFrom = Date.now();
       const half = await openLoop(halfRate, seconds * 1000, async (seq) => {
         const created = await post(channels[seq % channels.length]!, seq + 7);
         halfIds.push(created.id);
       });
       allAccepted.push(...halfIds);
       launched.push(...halfIds);
-      await endToEnd(halfIds, `half load at ${size}`);
+      await endToEnd(halfIds, halfFrom, `half load at ${size}`);
 
       log(`request page and SLA board at ${size}: 4 clients, 10 s each`);
       const page = await timedReads(4, 10, (seq) => `${service.url}/v1/service-requests/${accepted[seq % accepted.length]}`, readToken);
