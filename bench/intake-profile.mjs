@@ -1,6 +1,7 @@
 // Preloaded into intake by bench:intake when BENCH_CPU_PROF or BENCH_MONGO_COMMANDS names a
 // directory (`--cpu-prof` is not allowed in NODE_OPTIONS):
-// - BENCH_CPU_PROF: samples the main thread from start to exit and writes a .cpuprofile there.
+// - BENCH_CPU_PROF: samples each thread it runs in (the main one, and the workflow threads of the
+//   Temporal worker, which preload it too) from start to exit and writes a .cpuprofile per thread there.
 // - BENCH_MONGO_COMMANDS: counts every Mongo command the process sends, by command and collection,
 //   with the time each took, and appends the running totals to mongo-commands-<pid>.ndjson there
 //   every 2 s (a line: { at, totals: { "insert serviceRequests": [count, ms] } }); the bench's log
@@ -8,6 +9,7 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { join } from 'node:path';
+import { isMainThread, threadId } from 'node:worker_threads';
 import { MongoClient } from 'mongodb';
 
 const dir = process.env.BENCH_CPU_PROF;
@@ -20,13 +22,14 @@ if (dir) {
   // An in-process session answers synchronously, so the profile is written before the process goes.
   process.once('exit', () => {
     session.post('Profiler.stop', (error, result) => {
-      if (!error) writeFileSync(join(dir, `intake-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+      if (!error) writeFileSync(join(dir, `intake-${process.pid}-${threadId}.cpuprofile`), JSON.stringify(result.profile));
     });
   });
 }
 
 const commandsDir = process.env.BENCH_MONGO_COMMANDS;
-if (commandsDir) {
+// The main thread only: the Mongo clients live there (a worker thread would append empty totals).
+if (commandsDir && isMainThread) {
   /** "command collection" -> [count, total ms]. */
   const totals = {};
   const file = join(commandsDir, `mongo-commands-${process.pid}.ndjson`);
