@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { buildEvent, topics, type KnownEvent } from '@aftersales/contracts';
 import { outboxForInsert, type Platform } from '@aftersales/platform';
 import type { EightDActivities, EightDFact, EightDState } from '@aftersales/workflows';
@@ -33,9 +34,25 @@ export function eightDEventFor(state: EightDState, fact: EightDFact): KnownEvent
   }
 }
 
+/** How long an activity waits by itself for the relay to take the opened event off the 8D, before Temporal's retry takes over. */
+const settleWaitMs = 5_000;
+const settlePollMs = 25;
+
 /** Activities of the eightD workflow that touch quality's data; built with their dependencies. */
 export function createEightDActivities(platform: Pick<Platform, 'topic' | 'nudgeOutbox' | 'now' | 'logger'>, models: QualityModels): EightDActivities {
   const log = platform.logger.child({ module: 'eight-d-activities' });
+
+  /** Waits (reading by `_id`) until the relay has taken the opened event off the 8D; retriable when it has not yet. */
+  async function outboxSettled(eightDId: string): Promise<void> {
+    for (let waited = 0; ; waited += settlePollMs) {
+      const doc = await models.eightDs.findById(eightDId, { outbox: 1, outboxDueAt: 1 }).lean<{ outbox?: unknown; outboxDueAt?: unknown }>();
+      if (!doc) throw new RecordNotSettled(`8D ${eightDId} has no record`);
+      if (doc.outbox === undefined && doc.outboxDueAt === undefined) return;
+      if (waited >= settleWaitMs) throw new RecordNotSettled(`8D ${eightDId}: its opened event is not relayed yet`);
+      await sleep(settlePollMs);
+    }
+  }
+
   return {
     async recordEightD({ state, facts }) {
       // Each fact is its own document keyed by its id: a retried activity inserts nothing twice,
@@ -46,8 +63,14 @@ export function createEightDActivities(platform: Pick<Platform, 'topic' | 'nudge
       }
       if (facts.length > 0) platform.nudgeOutbox();
       const set = { state, revision: state.revision, status: state.status, closedAt: state.closedAt ? new Date(state.closedAt) : null };
-      await models.eightDs.updateOne({ _id: state.eightDId, revision: { $lt: state.revision } }, { $set: set });
-      // The relay may be settling the 8D's opened event in the same instant and undo this $set: read it back.
+      // The 8D's document carries its opened event until the relay has published it and taken it
+      // off, and the workflow starts from that very event, so its first pass comes while the relay
+      // settles. FerretDB does not serialise updates of one document (each reads it and writes it
+      // back whole): a $set racing the relay's $unset wrote the outbox back, and the relay published
+      // the event again a lease later (the soak saw it for most 8Ds). So the 8D is written only once
+      // its outbox is gone; after that the relay never writes it, and this activity is its only writer.
+      await outboxSettled(state.eightDId);
+      await models.eightDs.updateOne({ _id: state.eightDId, revision: { $lt: state.revision }, outbox: { $exists: false }, outboxDueAt: { $exists: false } }, { $set: set });
       const stored = await models.eightDs.findById(state.eightDId, { revision: 1 }).lean();
       if (!stored) throw new RecordNotSettled(`8D ${state.eightDId} has no record`);
       if (stored.revision < state.revision) throw new RecordNotSettled(`8D ${state.eightDId}: revision ${state.revision} did not stick`);
