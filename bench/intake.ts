@@ -120,7 +120,7 @@ async function main(): Promise<void> {
 
     // Workflow start instants read from Temporal's visibility, one list call per pass for the whole
     // task queue: describing each unconfirmed request (64 at a time, every 200 ms while the starts
-    // lagged) put more load on Temporal, on the same two cores, than the starter's own starts.
+    // lagged) made far more calls to Temporal, on the same two cores, than the starter's own starts.
     // The instants are the server's start times, so how late they are learnt changes nothing.
     const started = new Map<string, number>();
     const taskQueue = `${ns}-service-requests`;
