@@ -22,12 +22,14 @@
  * the work order holds them, released otherwise.
  */
 import type { Logger } from 'pino';
-import { isDuplicateKeyError } from '@aftersales/platform';
+import { isDuplicateKeyError, bulkWriteInChunks } from '@aftersales/platform';
 import type { Interval } from '../domain/assignment';
 import { clashIn, type CalendarEntry, type EngineerCalendar } from '../domain/calendar';
+import { recoverRound, type RoundHold } from '../domain/round-recovery';
 import { ceilToSlot, slotClaimKeys } from '../domain/schedule';
 import { createCalendars } from './calendars';
-import type { BookingDoc, DispatchCollections } from './models';
+import type { DispatchFaultPoint } from './fault-points';
+import type { BookingDoc, DispatchCollections, WorkOrderDoc } from './models';
 
 export const DEFAULT_ORPHAN_AGE_MS = 60_000;
 
@@ -56,18 +58,29 @@ export type BookingResult =
   | { ok: false; reason: 'clash'; clashWith: string | null; over?: Interval }
   | { ok: false; reason: 'round-taken' };
 
+/** What `resume` found on a round an earlier attempt claimed (see domain/round-recovery.ts). */
+export type RoundResume =
+  /** No booking holds the round (any more): book it afresh. */
+  | { kind: 'free' }
+  /** Accepted: the calendar shows it confirmed now; `change` is the work order's stored change still to settle (null: settled). */
+  | { kind: 'accepted'; booking: BookingDoc; change: WorkOrderDoc | null }
+  /** Shown pending and held by no work order, not yet stale. */
+  | { kind: 'busy'; retryInMs: number };
+
 export interface BookingStoreDeps {
   collections: Pick<DispatchCollections, 'bookings' | 'slotClaims' | 'workOrders' | 'closedWorkOrders' | 'workOrderChanges' | 'calendars' | 'calendarLocks' | 'calendarStamps'>;
   now: () => Date;
   logger: Logger;
   orphanAgeMs?: number;
+  /** Fault injection (tests only): called at named points of the booking's writes. */
+  fault?: (point: DispatchFaultPoint) => void;
 }
 
 function asBooking(engineerId: string, e: CalendarEntry): BookingDoc {
   return { _id: e.bookingId, engineerId, workOrderId: e.workOrderId, departAt: e.departAt, start: e.start, end: e.end, state: e.state, createdAt: e.createdAt };
 }
 
-export function createBookingStore({ collections: c, now, logger, orphanAgeMs = DEFAULT_ORPHAN_AGE_MS }: BookingStoreDeps) {
+export function createBookingStore({ collections: c, now, logger, orphanAgeMs = DEFAULT_ORPHAN_AGE_MS, fault = () => undefined }: BookingStoreDeps) {
   const log = logger.child({ module: 'bookings' });
   const calendars = createCalendars(c, now);
 
@@ -85,7 +98,7 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
 
   /** Deletes claims this booking holds by their keys, in one command of `_id` deletes. */
   async function unclaim(keys: readonly string[]): Promise<void> {
-    if (keys.length > 0) await c.slotClaims.bulkWrite(keys.map((key) => ({ deleteOne: { filter: { _id: key } } })), { ordered: false });
+    if (keys.length > 0) await bulkWriteInChunks(c.slotClaims, keys.map((key) => ({ deleteOne: { filter: { _id: key } } })), { ordered: false });
   }
 
   /**
@@ -93,12 +106,17 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
    * process that died before updating the work order) does. Reads by `_id` only; recovery paths only.
    */
   async function heldByWorkOrder(workOrderId: string, bookingId: string): Promise<boolean> {
+    return (await holdOf(workOrderId, bookingId)).hold !== 'none';
+  }
+
+  /** How far the work order holds the booking, with the change that names it when the work order does not yet. */
+  async function holdOf(workOrderId: string, bookingId: string): Promise<{ hold: RoundHold; change: WorkOrderDoc | null }> {
     const open = await c.workOrders.findOne({ _id: workOrderId });
     const wo = open ?? (await c.closedWorkOrders.findOne({ _id: workOrderId }));
-    if (!wo) return false;
-    if (wo.bookingId === bookingId) return true;
+    if (!wo) return { hold: 'none', change: null };
+    if (wo.bookingId === bookingId) return { hold: 'settled', change: null };
     const ahead = await c.workOrderChanges.findOne({ _id: `${workOrderId}#${wo.version + 1}` });
-    return ahead?.snapshot.bookingId === bookingId;
+    return ahead?.snapshot.bookingId === bookingId ? { hold: 'recorded', change: ahead.snapshot } : { hold: 'none', change: null };
   }
 
   /** Pending entries older than the orphan age: confirmed if their work order holds them, released otherwise. Runs under the lock. */
@@ -181,9 +199,11 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
       let calendar = swept.calendar;
       let changed = swept.changed;
       const refuse = (result: BookingResult) => ({ calendar: changed ? calendar : null, result });
-      const slot = 'slot' in req ? req.slot(calendar) : req;
+      // An entry of this very round is an earlier attempt's: the booking insert below collides with
+      // it and the caller resumes that attempt (`resume`), so it neither moves the slot nor clashes.
+      const slot = 'slot' in req ? req.slot(calendars.without(calendar, req.bookingId)) : req;
       // The calendar is the claims' copy: a clash there is refused before anything is written.
-      const clash = clashIn(calendar, { start: slot.departAt, end: slot.end });
+      const clash = clashIn(calendar, { start: slot.departAt, end: slot.end }, req.bookingId);
       if (clash) return refuse({ ok: false, reason: 'clash', clashWith: clash.bookingId, over: { start: slot.departAt, end: slot.end } });
       const booking: BookingDoc = { _id: req.bookingId, engineerId: req.engineerId, workOrderId: req.workOrderId, departAt: slot.departAt, start: slot.start, end: slot.end, state: 'pending', createdAt: now() };
       try {
@@ -192,6 +212,7 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
         if (isDuplicateKeyError(error)) return refuse({ ok: false, reason: 'round-taken' });
         throw error;
       }
+      fault('booking-insert');
       const keys = slotClaimKeys(req.engineerId, { start: slot.departAt, end: slot.end });
       let blocked = await claimSlots(booking, keys);
       // Each stray claim cleared lets the insert go one slot further; a booking holds few slots.
@@ -218,10 +239,52 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
           await c.bookings.deleteOne({ _id: req.bookingId });
           throw error;
         }
+        fault('work-order-change');
       }
       const entry: CalendarEntry = { bookingId: booking._id, workOrderId: booking.workOrderId, departAt: booking.departAt, start: booking.start, end: booking.end, state: 'commit' in req ? 'confirmed' : 'pending', createdAt: booking.createdAt };
       return { calendar: calendars.withEntry(calendar, entry), result: { ok: true, booking } };
     });
+  }
+
+  /**
+   * The round's booking left by an earlier attempt (the booking insert collided): decided under its
+   * engineer's lock, where no live attempt can be half-way (domain/round-recovery.ts). Accepted: its
+   * entry goes on the calendar, confirmed, and the caller settles the work order with `change`.
+   * Never accepted: its claims (those still its own), then the booking itself are deleted, the
+   * round's key last, so a crash in between leaves the same decision for the next retry.
+   */
+  async function resume(bookingId: string): Promise<RoundResume> {
+    const found = await c.bookings.findOne({ _id: bookingId }, { projection: { engineerId: 1 } });
+    if (!found) return { kind: 'free' };
+    const outcome = await calendars.change(found.engineerId, async (cal): Promise<{ calendar: EngineerCalendar | null; result: RoundResume | { kind: 'release'; booking: BookingDoc } }> => {
+      const swept = await sweep(found.engineerId, cal);
+      const keep = swept.changed ? swept.calendar : null;
+      const booking = await c.bookings.findOne({ _id: bookingId });
+      if (!booking) return { calendar: keep, result: { kind: 'free' } };
+      const entry = swept.calendar.entries.find((e) => e.bookingId === bookingId) ?? null;
+      const { hold, change } = await holdOf(booking.workOrderId, bookingId);
+      const decision = recoverRound({ hold, entry: entry?.state ?? null, ageMs: now().getTime() - booking.createdAt.getTime() }, orphanAgeMs);
+      log.warn({ bookingId, engineerId: booking.engineerId, hold, entry: entry?.state ?? null, action: decision.action }, 'assignment round resumed');
+      switch (decision.action) {
+        case 'finish': {
+          const confirmed: CalendarEntry = { bookingId, workOrderId: booking.workOrderId, departAt: booking.departAt, start: booking.start, end: booking.end, state: 'confirmed', createdAt: booking.createdAt };
+          return { calendar: decision.writeEntry ? calendars.withEntry(swept.calendar, confirmed) : keep, result: { kind: 'accepted', booking: { ...booking, state: 'confirmed' }, change: decision.settle ? change : null } };
+        }
+        case 'wait':
+          return { calendar: keep, result: { kind: 'busy', retryInMs: decision.retryInMs } };
+        case 'release':
+          // Off the calendar first (written when this returns), then the claims and the round's key.
+          return { calendar: entry ? calendars.without(swept.calendar, bookingId) : keep, result: { kind: 'release', booking } };
+      }
+    });
+    if (outcome.kind !== 'release') return outcome;
+    const { booking } = outcome;
+    // Only claims still this booking's: a stray-claim sweep may have given one to another booking since.
+    const keys = slotClaimKeys(booking.engineerId, { start: booking.departAt, end: booking.end });
+    await bulkWriteInChunks(c.slotClaims, keys.map((key) => ({ deleteOne: { filter: { _id: key, bookingId } } })), { ordered: false });
+    await c.bookings.deleteOne({ _id: bookingId });
+    log.warn({ bookingId, engineerId: booking.engineerId, workOrderId: booking.workOrderId }, 'unaccepted booking of a dead attempt released');
+    return { kind: 'free' };
   }
 
   async function engineerOf(bookingId: string): Promise<BookingDoc> {
@@ -283,7 +346,7 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
     return byEngineer;
   }
 
-  return { book, confirm, trim, extend, release, sweepOrphans, busyOf, calendars };
+  return { book, resume, confirm, trim, extend, release, sweepOrphans, busyOf, calendars };
 }
 
 export type BookingStore = ReturnType<typeof createBookingStore>;

@@ -11,7 +11,8 @@ import { chooseSlot } from '../domain/slot-choice';
 import type { ContainmentMatch } from '../domain/containment';
 import { canChangeRoute, decideStep, initialRoute, isOpen, isReplannable, type Tier, type WorkOrderStep } from '../domain/work-order';
 import { createBoard, type Board } from './board';
-import { createBookingStore, type BookingStore } from './bookings';
+import { createBookingStore, type BookingStore, type PlannedBooking, type RoundResume } from './bookings';
+import { faultInjector, type DispatchFaultPoint } from './fault-points';
 import { createPlanningInputs, touchRoster } from './planning-inputs';
 import type { ServiceCalendars } from './service-calendars';
 import type { BoardEntryDoc, BookingDoc, DispatchCollections, DispatchModels, WorkOrderDoc, WorkOrderReport } from './models';
@@ -38,6 +39,8 @@ export interface StepInput {
 }
 
 const ASSIGN_ATTEMPTS = 5;
+/** Resumes of a taken round before giving up with 409: each frees it or finishes it, so two suffice unless attempts race. */
+const ROUND_RESUMES = 3;
 
 function refused(reason: string): PlatformError {
   return new PlatformError(reason, { status: 409, code: 'transition_refused', field: 'status' });
@@ -47,10 +50,11 @@ function iso(d: Date | null): string | null {
   return d ? d.toISOString() : null;
 }
 
-export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: DispatchCollections, options: { autoAssignTiers: ReadonlySet<string>; calendars: ServiceCalendars }) {
+export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: DispatchCollections, options: { autoAssignTiers: ReadonlySet<string>; calendars: ServiceCalendars; faultKillAfter?: DispatchFaultPoint | null }) {
   const log: Logger = deps.logger.child({ module: 'planner' });
   const store: WorkOrderStore = createWorkOrderStore(deps, c);
-  const bookings: BookingStore = createBookingStore({ collections: c, now: deps.now, logger: deps.logger });
+  const fault = faultInjector(options.faultKillAfter ?? null);
+  const bookings: BookingStore = createBookingStore({ collections: c, now: deps.now, logger: deps.logger, fault });
 
   async function mustLoad(id: string): Promise<WorkOrderDoc> {
     const wo = await store.load(id);
@@ -77,10 +81,12 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
   /**
    * Books the engineer and commits the assignment, under the engineer's calendar lock: the slot is
    * chosen on the calendar read there, then the booking and its claims, then the work order's
-   * change, then the calendar entry (one lock round). A clash answers 409 naming `start`; a lost
-   * race on the work order gives the slots back and answers 409.
+   * change, then the calendar entry (one lock round), then the work order itself. A clash answers
+   * 409 naming `start`; a lost race on the work order gives the slots back and answers 409. A round
+   * already claimed (an earlier attempt, maybe of a process that died part-way) is resumed: finished
+   * if its change is stored, else released and booked afresh (store/bookings.ts `resume`).
    */
-  async function assign(wo: WorkOrderDoc, engineerId: string, by: string, opts: { start?: Date | null; replan?: { reason: ReplanReason; fromEngineerId: string | null }; causationId?: string | null } = {}): Promise<WorkOrderDoc> {
+  async function assign(wo: WorkOrderDoc, engineerId: string, by: string, opts: { start?: Date | null; replan?: { reason: ReplanReason; fromEngineerId: string | null }; causationId?: string | null; anyEngineer?: boolean } = {}): Promise<WorkOrderDoc> {
     if (wo.route !== 'field-visit') throw new UnprocessableError('route', `work order ${wo._id} is routed ${wo.route}: only a field visit books an engineer's time`);
     if (wo.status !== 'proposed') throw refused(`assignment is not allowed while the work order is ${wo.status} (allowed from proposed)`);
     if (wo.excludedEngineers.includes(engineerId)) throw new UnprocessableError('engineerId', `engineer ${engineerId} declined or was moved off this work order`);
@@ -89,7 +95,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
     if (!engineer?.active) throw new NotFoundError('engineer', engineerId, 'engineerId');
     const bookingId = `${wo._id}:r${wo.round}`;
     let stored: WorkOrderDoc | null = null;
-    const booked = await bookings.book({
+    const request: PlannedBooking = {
       bookingId,
       engineerId,
       workOrderId: wo._id,
@@ -102,17 +108,39 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
       commit: async (booking) => {
         stored = await store.record(wo, ...assigned(wo, engineerId, by, booking, opts));
       },
-    });
+    };
+    let booked = await bookings.book(request);
+    for (let tries = 0; !booked.ok && booked.reason === 'round-taken' && tries < ROUND_RESUMES; tries++) {
+      const resumed = await bookings.resume(bookingId);
+      if (resumed.kind === 'accepted') return finishRound(wo, engineerId, resumed, opts.anyEngineer === true);
+      if (resumed.kind === 'busy') throw new ConflictError(`work order ${wo._id} is being assigned by someone else; retry in ${Math.ceil(resumed.retryInMs / 1000)} s`, 'id');
+      booked = await bookings.book(request);
+    }
     if (!booked.ok) {
       if (booked.reason === 'round-taken') throw new ConflictError(`work order ${wo._id} is being assigned by someone else; reload`, 'id');
       const over = booked.over ? `${booked.over.start.toISOString()}–${booked.over.end.toISOString()}` : 'that time';
       throw new ConflictError(`engineer ${engineerId} is already booked over ${over} (booking ${booked.clashWith ?? 'unknown'})`, 'start');
     }
+    fault('calendar-write');
     // The change is stored and the calendar shows the booking: now the work order itself.
     await store.settle(stored!, wo);
     await markBoard(wo.requestId, 'dispatched', wo._id);
     log.info({ workOrderId: wo._id, serviceRequestId: wo.requestId, engineerId, bookingId, by, plannedStart: booked.booking.start }, 'work order assigned');
     return stored!;
+  }
+
+  /**
+   * An earlier attempt of this round whose change is stored (the calendar shows it now): the work
+   * order brought up to that change, whose events the relay publishes; no second change, no second
+   * event. It answers for this call unless it booked another engineer than the one asked for.
+   */
+  async function finishRound(wo: WorkOrderDoc, engineerId: string, resumed: Extract<RoundResume, { kind: 'accepted' }>, anyEngineer: boolean): Promise<WorkOrderDoc> {
+    const done = resumed.change ?? (await mustLoad(wo._id));
+    if (resumed.change) await store.settle(resumed.change, wo);
+    await markBoard(wo.requestId, 'dispatched', wo._id);
+    log.warn({ workOrderId: wo._id, engineerId: done.engineerId, bookingId: resumed.booking._id }, 'half-done assignment finished');
+    if (!anyEngineer && done.engineerId !== engineerId) throw refused(`work order ${wo._id} is assigned to ${done.engineerId ?? 'nobody'} by an earlier attempt (now finished); reload`);
+    return done;
   }
 
   /** The work order assigned to a booking, and the events that say so. */
@@ -145,7 +173,8 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
     const ranked = ranking?.ranked ?? [];
     for (const candidate of ranked.slice(0, ASSIGN_ATTEMPTS)) {
       try {
-        return await assign(wo, candidate.engineerId, 'auto', opts);
+        // A half-done earlier auto-assignment of this round is finished, whichever engineer it chose.
+        return await assign(wo, candidate.engineerId, 'auto', { ...opts, anyEngineer: true });
       } catch (error) {
         if (error instanceof PlatformError && error.status === 409 && error.field === 'start') {
           log.info({ workOrderId: wo._id, engineerId: candidate.engineerId }, 'candidate booked meanwhile; trying the next');
