@@ -14,6 +14,7 @@ export * from './kafka/consumer';
 export * from './kafka/dead-letters';
 export * from './kafka/failure-policy';
 export * from './mongo/connection';
+export * from './mongo/bulk';
 export * from './mongo/outbox';
 export * from './mongo/inbox';
 export * from './mongo/key-locks';

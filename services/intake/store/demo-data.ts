@@ -1,4 +1,4 @@
-import { insertedOnce, type Platform } from '@aftersales/platform';
+import { insertedOnce, type Platform, bulkWriteInChunks } from '@aftersales/platform';
 import { insertMachine } from './installed-base';
 import { upsertKnownFix } from './known-fixes';
 import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, MachineDoc } from './models';
@@ -193,14 +193,14 @@ export async function loadDemoData(models: IntakeModels, now: Date, deps: Pick<P
   const dates = demoDates(now);
   const upsert = <T extends { _id: string }>(docs: T[]) => docs.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $setOnInsert: d }, upsert: true } }));
   // Upserts by id: loading twice changes nothing, and never overwrites what users changed since.
-  await models.dealers.bulkWrite(upsert(dealers(dates)) as never);
-  await models.customers.bulkWrite(upsert(customers(dates)) as never);
+  await bulkWriteInChunks(models.dealers, upsert(dealers(dates)) as never);
+  await bulkWriteInChunks(models.customers, upsert(customers(dates)) as never);
   // Each new machine announces itself (machine.registered) with its insert, as one added over the API does.
   const dealerOf = new Map(customers(dates).map((c) => [c._id, c.dealerId ?? null]));
   for (const machine of machines(dates)) {
     await insertedOnce(insertMachine(deps, models, machine, { dealerId: dealerOf.get(machine.customerId) ?? null }, 'demo-data'));
   }
-  await models.contracts.bulkWrite(upsert(contracts(dates)) as never);
+  await bulkWriteInChunks(models.contracts, upsert(contracts(dates)) as never);
   for (const contract of contracts(dates)) await linkContract(readModelsOf(models), contract.customerId, contract._id);
   // Records from the first demo data set lack sites and warranties: fill in only what is missing.
   for (const { _id, contacts, sites } of customers(dates)) await models.customers.updateOne({ _id, sites: { $exists: false } }, { $set: { contacts, sites } });

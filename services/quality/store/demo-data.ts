@@ -1,5 +1,6 @@
 import { disciplineTitles, eightDDisciplines, type DisciplineContent, type EightDState } from '@aftersales/workflows';
 import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type QualityModels } from './models';
+import { bulkWriteInChunks } from '@aftersales/platform';
 
 export async function loadDemoData(models: QualityModels): Promise<void> {
   const articles = [
@@ -15,13 +16,13 @@ export async function loadDemoData(models: QualityModels): Promise<void> {
       publishedAt: new Date('2026-03-02T00:00:00Z'),
     },
   ];
-  await models.articles.bulkWrite(articles.map((a) => ({ updateOne: { filter: { _id: a._id }, update: { $setOnInsert: a }, upsert: true } })));
+  await bulkWriteInChunks(models.articles, articles.map((a) => ({ updateOne: { filter: { _id: a._id }, update: { $setOnInsert: a }, upsert: true } })));
   // Which cutting model is newer: the newer-model recurrence rule compares these.
   const generations = [
     { _id: 'FL-3015', productLine: 'fiber-laser-cutting', generation: 1 },
     { _id: 'FL-4020', productLine: 'fiber-laser-cutting', generation: 2 },
   ];
-  await models.modelGenerations.bulkWrite(generations.map((g) => ({ updateOne: { filter: { _id: g._id }, update: { $setOnInsert: g }, upsert: true } })));
+  await bulkWriteInChunks(models.modelGenerations, generations.map((g) => ({ updateOne: { filter: { _id: g._id }, update: { $setOnInsert: g }, upsert: true } })));
   await loadDemoEightD(models);
 }
 
@@ -64,7 +65,7 @@ async function loadDemoEightD(models: QualityModels): Promise<void> {
     flags: [], escalationChain: [{ to: 'quality-engineering-lead', afterHours: 0 }], dueHours: { D0: 24, D1: 48, D2: 72, D3: 24, D4: 336, D5: 336, D6: 720, D7: 336, D8: 168 }, eventSeq: 0, revision: 1,
   };
   const doc: EightDDoc = { _id: id, status: 'closed', problem, problemKey: problemKeyOf(problem), rules: ['same-model-repeat'], reason: state.reason, linkedTo: null, openedAt: new Date(at(0)), closedAt: new Date(at(60)), revision: 1, state };
-  await models.failureRecords.bulkWrite(records.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $setOnInsert: r }, upsert: true } })));
+  await bulkWriteInChunks(models.failureRecords, records.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $setOnInsert: r }, upsert: true } })));
   await models.eightDs.updateOne({ _id: id }, { $setOnInsert: doc }, { upsert: true });
   const hit = { rules: ['same-model-repeat' as const], recordIds: records.map((r) => r._id), linkedEightDIds: [], outcome: 'opened' as const, eightDId: id };
   await models.recurrences.updateOne({ _id: records[2]!._id }, { $setOnInsert: { failureRecordId: records[2]!._id, status: 'done', checkedAt: new Date(at(0)), ...problem, hits: [hit] } }, { upsert: true });

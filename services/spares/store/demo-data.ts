@@ -1,4 +1,4 @@
-import { isDuplicateKeyError } from '@aftersales/platform';
+import { isDuplicateKeyError, bulkWriteInChunks } from '@aftersales/platform';
 import { allocateCaseCost, allocationEntries, type ClosedCase } from '../domain/cost-allocation';
 import type { SparesStore } from './collections';
 import type { SparesModels } from './models';
@@ -10,7 +10,7 @@ export async function loadDemoData(models: SparesModels, store?: SparesStore): P
     { _id: 'P-LENS-A', description: 'Focus lens, first generation', fitsModels: ['FL-3015'], supersededBy: 'P-LENS-B', listPrice: 180, currency: 'EUR' },
     { _id: 'P-LENS-B', description: 'Focus lens, coated', fitsModels: ['FL-3015', 'FL-4020'], supersededBy: null, listPrice: 210, currency: 'EUR', supplierId: 'SUP-OPTICS' },
   ];
-  await models.parts.bulkWrite(parts.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $setOnInsert: p }, upsert: true } })));
+  await bulkWriteInChunks(models.parts, parts.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $setOnInsert: p }, upsert: true } })));
   if (!store) return;
   const locations = [
     { _id: 'CENTRAL', kind: 'central' as const, name: 'Central warehouse', engineerId: null },

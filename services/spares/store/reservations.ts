@@ -1,4 +1,4 @@
-import { insertedOnce, isDuplicateKeyError, NotFoundError, PlatformError, UnprocessableError } from '@aftersales/platform';
+import { insertedOnce, isDuplicateKeyError, NotFoundError, PlatformError, UnprocessableError, bulkWriteInChunks } from '@aftersales/platform';
 import type { Logger } from 'pino';
 import { cardKey, claimKey, freeUnitNumbers, hintedProbeOrder, isFresh, linesFromClaims, reservationOrder, type StockLevel, type StockLocation, type UnitHint } from '../domain/stock';
 import type { ReservationDoc, ReservationLine, SparesStore, UnitClaimDoc } from './collections';
@@ -158,7 +158,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
   async function dropClaims(ids: string[]): Promise<void> {
     for (const id of ids) hint(id, 'given-back');
     if (ids.length === 1) await store.claims.deleteOne({ _id: ids[0]! });
-    else if (ids.length > 1) await store.claims.bulkWrite(ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
+    else if (ids.length > 1) await bulkWriteInChunks(store.claims, ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
   }
 
   /** Lists a reservation under its work order: the first free entry `work order|n`. A work order has few. */

@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import type { OutboxEntry } from '../mongo/outbox';
 import { seqOf, type AuditDraft } from './chain';
 import { auditCollections, isDuplicateSeq, writeErrorsOf, type AuditChain } from './store';
+import { bulkWriteInChunks } from '../mongo/bulk';
 
 /**
  * An event's mark: inserted (unique on the event id) before its entry is appended, given the
@@ -96,7 +97,7 @@ export function createEventChain(db: Db, chain: AuditChain, options: EventChainO
       }
       const drafts = ids.filter((id) => mine.has(id)).map((id) => draftOfEvent(byId.get(id)!));
       const written = await chain.append(drafts);
-      if (written.length > 0) await marks.bulkWrite(written.map((e) => ({ updateOne: { filter: { _id: e.ref! }, update: { $set: { seq: seqOf(e._id) } } } })), { ordered: false });
+      if (written.length > 0) await bulkWriteInChunks(marks, written.map((e) => ({ updateOne: { filter: { _id: e.ref! }, update: { $set: { seq: seqOf(e._id) } } } })), { ordered: false });
       return written.length;
     },
   };

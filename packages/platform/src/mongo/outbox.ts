@@ -6,6 +6,7 @@ import type { EventProducer, OutgoingEvent } from '../kafka/producer';
 import { insertedOnce } from './connection';
 import { traceHeaders } from '../tracing';
 import { currentActor } from '../audit/actor';
+import { bulkWriteInChunks } from './bulk';
 
 /**
  * Transactional outbox inside the aggregate's own document. FerretDB v1 (and any Mongo without a
@@ -285,12 +286,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     // An entry due for longer than a lease whose key is taken was claimed by a relay that died
     // before it moved the entry on: moved to now, it gets a fresh key on the next pass.
     const stale = due.filter((p, i) => lost.has(i) && p.dueAt.getTime() < claimedAt.getTime() - leaseMs);
-    if (stale.length > 0) await index.bulkWrite(stale.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: claimedAt } } } })), { ordered: false });
+    if (stale.length > 0) await bulkWriteInChunks(index, stale.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: claimedAt } } } })), { ordered: false });
     const claimed = due.filter((_, i) => !lost.has(i));
     // Nothing claimed: another relay holds them; this pass ends rather than spinning on them.
     if (claimed.length === 0) return -1;
     const leaseUntil = new Date(claimedAt.getTime() + leaseMs);
-    await index.bulkWrite(claimed.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: leaseUntil } } } })), { ordered: false });
+    await bulkWriteInChunks(index, claimed.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: leaseUntil } } } })), { ordered: false });
     try {
       await options.record?.(claimed.flatMap((p) => p.entries));
       await producer.publish(published(claimed.flatMap((p) => p.entries)));
@@ -299,13 +300,13 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       for (const [name, entries] of perCollection) {
         const collection = byName.get(name);
         if (!collection) continue;
-        await persist(() => collection.bulkWrite(entries.map((p) => ({ updateOne: { filter: { _id: p.docId as never }, update: { $unset: { outbox: '', outboxDueAt: '' } } } })), { ordered: false }));
+        await persist(() => bulkWriteInChunks(collection, entries.map((p) => ({ updateOne: { filter: { _id: p.docId as never }, update: { $unset: { outbox: '', outboxDueAt: '' } } } })), { ordered: false }));
       }
-      await persist(() => index.bulkWrite(claimed.map((p) => ({ deleteOne: { filter: { _id: p._id } } })), { ordered: false }));
+      await persist(() => bulkWriteInChunks(index, claimed.map((p) => ({ deleteOne: { filter: { _id: p._id } } })), { ordered: false }));
     } catch (error) {
       // Due again at once under a fresh lease key rather than after the lease: a failed pass
       // (a busy database) must not hold its events back for leaseMs. At least once, as ever.
-      await index.bulkWrite(claimed.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: now() } } } })), { ordered: false }).catch(() => undefined);
+      await bulkWriteInChunks(index, claimed.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: now() } } } })), { ordered: false }).catch(() => undefined);
       throw error;
     }
     const count = claimed.reduce((sum, p) => sum + p.entries.length, 0);
