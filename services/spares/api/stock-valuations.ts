@@ -5,7 +5,7 @@ import { id, readers, type SparesDeps } from './common';
 import { stockValuationLinks, stockValuationView } from './responses';
 
 /** A valuation as answered: the stored document without its counting cursors and outbox. */
-export function valuationOf(doc: StockValuationDoc) {
+function valuationOf(doc: StockValuationDoc) {
   return {
     id: doc._id,
     locationId: doc.locationId,
