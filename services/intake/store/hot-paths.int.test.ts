@@ -2,7 +2,7 @@ import mongoose, { type Connection, type mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic, topics } from '@aftersales/contracts';
 import { createEventProducer, createKafka, createOutboxRelay, ensureTopics, indexedOutbox, type EventProducer, type OutboxRelay } from '@aftersales/platform';
-import { deleteTopics, startTopicReader, testLogger, uniqueName, type TopicReader } from '@aftersales/platform/testing';
+import { deleteTopics, startTopicReader, testLogger, uniqueName, type TopicReader, commandRecorder, scansOf } from '@aftersales/platform/testing';
 import type { RegistrationInput } from '../domain/registration';
 import { createIntakeModels, type ContractDoc, type IntakeModels, type ServiceRequestDoc } from './models';
 import { boardEntries, intakeReadModels, linkContract, openRequestsOn, readModelsOf, syncBoardEntry } from './read-models';
@@ -32,49 +32,8 @@ let relay: OutboxRelay;
 let reader: TopicReader;
 const kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: ns, logger });
 const topic = namespacedTopic(ns, topics.serviceRequests);
-const seen: driver.CommandStartedEvent[] = [];
-let recording = false;
-
-async function recorded<T>(fn: () => Promise<T>): Promise<{ result: T; commands: driver.CommandStartedEvent[] }> {
-  seen.length = 0;
-  recording = true;
-  try {
-    const result = await fn();
-    return { result, commands: [...seen] };
-  } finally {
-    recording = false;
-  }
-}
-
-/** The filters a command applies, with the collection they read: find's filter, each update's and delete's q, findAndModify's query. */
-function filtersOf(event: driver.CommandStartedEvent): { collection: string; filter: Record<string, unknown> }[] {
-  const c = event.command as Record<string, unknown>;
-  const collection = String(c[event.commandName]);
-  switch (event.commandName) {
-    case 'find':
-      return [{ collection, filter: (c.filter ?? {}) as Record<string, unknown> }];
-    case 'findAndModify':
-      return [{ collection, filter: (c.query ?? {}) as Record<string, unknown> }];
-    case 'update':
-      return (c.updates as { q: Record<string, unknown> }[]).map((u) => ({ collection, filter: u.q }));
-    case 'delete':
-      return (c.deletes as { q: Record<string, unknown> }[]).map((d) => ({ collection, filter: d.q }));
-    case 'count':
-    case 'aggregate':
-    case 'distinct':
-      return [{ collection, filter: { [event.commandName]: 'not by _id' } }];
-    default:
-      return [];
-  }
-}
-
-/** Filters on a keyed collection that FerretDB v1 would not push down (anything but exactly { _id: string }). */
-function scans(commands: driver.CommandStartedEvent[]): string[] {
-  return commands
-    .flatMap(filtersOf)
-    .filter(({ collection, filter }) => !small.has(collection) && !(Object.keys(filter).length === 1 && typeof filter._id === 'string'))
-    .map(({ collection, filter }) => `${collection} ${JSON.stringify(filter)}${keyed.has(collection) ? '' : ' (unlisted collection)'}`);
-}
+const { listener, recorded } = commandRecorder();
+const scans = (commands: driver.CommandStartedEvent[]) => scansOf(commands, { keyed, small });
 
 const registration = (over: Partial<RegistrationInput> = {}): RegistrationInput => ({
   customerId: 'C-1',
@@ -127,9 +86,7 @@ beforeAll(async () => {
   await ensureTopics(kafka, [topic]);
   mongo = mongoose.createConnection(stack.mongoUrl, { dbName: ns, maxPoolSize: 8, monitorCommands: true });
   await mongo.asPromise();
-  mongo.getClient().on('commandStarted', (event: driver.CommandStartedEvent) => {
-    if (recording) seen.push(event);
-  });
+  mongo.getClient().on('commandStarted', listener);
   models = createIntakeModels(mongo);
   await Promise.all(Object.values(models).map((m) => m.init()));
   const start = new Date(Date.now() - 30 * day);

@@ -1,6 +1,6 @@
 import mongoose, { type Connection, type mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { testLogger, uniqueName } from '@aftersales/platform/testing';
+import { testLogger, uniqueName, commandNames, commandRecorder, scansOf } from '@aftersales/platform/testing';
 import { DEFAULT_RETURN_POLICY } from '../domain/returns';
 import { createCaseFlow, type CaseFlow } from './case-flow';
 import { createSparesStore, type SparesStore, type WorkOrderDoc } from './collections';
@@ -30,51 +30,10 @@ let book: ReservationBook;
 /** A book that keeps no copies: every reservation reads the locations and the part's stock. */
 let coldBook: ReservationBook;
 let flow: CaseFlow;
-const seen: driver.CommandStartedEvent[] = [];
-let recording = false;
+const { listener, recorded } = commandRecorder();
+const scans = (commands: driver.CommandStartedEvent[]) => scansOf(commands, { keyed, small });
 
-async function recorded<T>(fn: () => Promise<T>): Promise<{ result: T; commands: driver.CommandStartedEvent[] }> {
-  seen.length = 0;
-  recording = true;
-  try {
-    const result = await fn();
-    return { result, commands: [...seen] };
-  } finally {
-    recording = false;
-  }
-}
-
-/** The filters a command applies, with the collection they read: find's filter, each update's and delete's q, findAndModify's query. */
-function filtersOf(event: driver.CommandStartedEvent): { collection: string; filter: Record<string, unknown> }[] {
-  const c = event.command as Record<string, unknown>;
-  const collection = String(c[event.commandName]);
-  switch (event.commandName) {
-    case 'find':
-      return [{ collection, filter: (c.filter ?? {}) as Record<string, unknown> }];
-    case 'findAndModify':
-      return [{ collection, filter: (c.query ?? {}) as Record<string, unknown> }];
-    case 'update':
-      return (c.updates as { q: Record<string, unknown> }[]).map((u) => ({ collection, filter: u.q }));
-    case 'delete':
-      return (c.deletes as { q: Record<string, unknown> }[]).map((d) => ({ collection, filter: d.q }));
-    case 'count':
-    case 'aggregate':
-    case 'distinct':
-      return [{ collection, filter: { [event.commandName]: 'not by _id' } }];
-    default:
-      return [];
-  }
-}
-
-/** Filters FerretDB v1 would not push down (anything but exactly { _id: string }) on a collection not small by construction. */
-function scans(commands: driver.CommandStartedEvent[]): string[] {
-  return commands
-    .flatMap(filtersOf)
-    .filter(({ collection, filter }) => !small.has(collection) && !(Object.keys(filter).length === 1 && typeof filter._id === 'string'))
-    .map(({ collection, filter }) => `${collection} ${JSON.stringify(filter)}${keyed.has(collection) ? '' : ' (unlisted collection)'}`);
-}
-
-const names = (commands: driver.CommandStartedEvent[]) => commands.map((c) => `${c.commandName} ${String((c.command as Record<string, unknown>)[c.commandName])}`);
+const names = commandNames;
 
 /** Stock history of other parts at the same locations: receipts of 10 units, half of them consumed, as a year of work leaves it. */
 async function storeHistory(units: number, from: number): Promise<void> {
@@ -109,9 +68,7 @@ function workOrder(id: string, used: number): WorkOrderDoc {
 beforeAll(async () => {
   connection = mongoose.createConnection(stack.mongoUrl, { dbName, maxPoolSize: 8, monitorCommands: true });
   await connection.asPromise();
-  connection.getClient().on('commandStarted', (event: driver.CommandStartedEvent) => {
-    if (recording) seen.push(event);
-  });
+  connection.getClient().on('commandStarted', listener);
   store = createSparesStore(connection);
   await store.init();
   const models = createSparesModels(connection);

@@ -3,3 +3,4 @@ export * from './names';
 export * from './kafka';
 export * from './events';
 export * from './instants';
+export * from './commands';
