@@ -17,6 +17,10 @@
  * calendar write leaves claims the calendar does not show; a booking that runs into them asks the
  * work order (its open copy, then its next change) whether it holds them: if so, the entry is put
  * back on the calendar and the booking refused as a clash, otherwise they are debris and cleared.
+ * A retry of the assignment collides on the round's booking and calls `resume`, which decides under
+ * that booking's engineer's lock (domain/round-recovery.ts): a booking the work order's change
+ * names is finished (entry confirmed, the caller settles the work order); one nobody holds is its
+ * dead attempt's and is released (claims, then the booking), and the retry books afresh.
  * A booking without `commit` (seeding, tests) writes a `pending` entry that `confirm` confirms;
  * the next booking on that engineer sweeps pending entries older than the orphan age: confirmed if
  * the work order holds them, released otherwise.
