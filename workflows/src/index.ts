@@ -14,7 +14,7 @@ export type { requisitionApproval } from './requisition-approval/workflow';
 export const sparesWorkflowsPath = new URL('./spares-workflows.ts', import.meta.url).pathname;
 export * from './eight-d/messages';
 export type { eightD } from './eight-d/workflow';
-export { knowledgeArticleFor, defaultEscalationChain, defaultDueHours } from './eight-d/engine';
+export { knowledgeArticleFor, defaultEscalationChain, defaultDueHours, initialEightDState } from './eight-d/engine';
 /** Absolute path of quality's workflow bundle entry (the eightD workflow), for its own worker. */
 export const qualityWorkflowsPath = new URL('./quality-workflows.ts', import.meta.url).pathname;
 export * from './acknowledgement/messages';

@@ -1,12 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kafka } from 'kafkajs';
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic, topics, type KnownEvent } from '@aftersales/contracts';
 import { connectMongo, createEventConsumer, createEventProducer, createKafka, createOutboxRelay, ensureTopics, type EventConsumer, type EventProducer, type OutboxRelay, type Platform } from '@aftersales/platform';
 import { deleteTopics, eventually, startTopicReader, testLogger, uniqueName, type TopicReader } from '@aftersales/platform/testing';
-import type { EightDState } from '@aftersales/workflows';
-import { initialEightDState } from '../../../workflows/src/eight-d/engine';
+import { initialEightDState, type EightDState } from '@aftersales/workflows';
 import { openEightDByHand } from '../store/eight-d-opening';
 import { createQualityModels, type QualityModels } from '../store/models';
 import { createEightDActivities } from './activities';
@@ -21,7 +19,7 @@ const champion = { id: 'qe-li', name: 'Li Na', role: 'quality engineer' };
 
 let mongo: Connection;
 let models: QualityModels;
-let kafka: Kafka;
+let kafka: ReturnType<typeof createKafka>;
 let producer: EventProducer;
 let relay: OutboxRelay;
 let starter: EventConsumer;
