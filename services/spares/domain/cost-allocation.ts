@@ -7,6 +7,7 @@
  * a binary fraction), and a split line gives one share the rounded value and
  * the other share the remainder, so allocated amounts always add up exactly to the case's cost.
  */
+import { centsHalfUp, MoneyInputError } from './money';
 
 export type CostCentre = 'factory' | 'sales-centre' | 'customer';
 export const COST_CENTRES: readonly CostCentre[] = ['factory', 'sales-centre', 'customer'];
@@ -100,15 +101,7 @@ export interface CaseAllocation {
 }
 
 /** Bad input, naming the field so the API can answer 4xx. */
-export class CostAllocationInputError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-    this.name = 'CostAllocationInputError';
-  }
-}
+export class CostAllocationInputError extends MoneyInputError {}
 
 const DAY_MS = 86_400_000;
 
@@ -134,23 +127,22 @@ function checkedCents(value: number, field: string): number {
 export function lineCostCents(line: CaseLine, field = 'line'): number {
   switch (line.kind) {
     case 'part':
-      return checkedCents(nonNegative(line.quantity, `${field}.quantity`, true) * nonNegative(line.unitCostCents, `${field}.unitCostCents`, true), field);
+      return checkedCents(centsHalfUp(nonNegative(line.quantity, `${field}.quantity`, true), nonNegative(line.unitCostCents, `${field}.unitCostCents`, true)), field);
     case 'labour':
       return checkedCents(labourCents(nonNegative(line.minutes, `${field}.minutes`, true), nonNegative(line.rateCentsPerHour, `${field}.rateCentsPerHour`, true)), field);
     case 'travel':
-      return checkedCents(nonNegative(line.trips, `${field}.trips`, true) * nonNegative(line.costCentsPerTrip, `${field}.costCentsPerTrip`, true), field);
+      return checkedCents(centsHalfUp(nonNegative(line.trips, `${field}.trips`, true), nonNegative(line.costCentsPerTrip, `${field}.costCentsPerTrip`, true)), field);
   }
 }
 
 /** minutes x cents per hour / 60, half up, in integers: 11 minutes at 100.50/h is 18.43. */
 export function labourCents(minutes: number, rateCentsPerHour: number): number {
-  return Number((BigInt(minutes) * BigInt(rateCentsPerHour) * 2n + 60n) / 120n);
+  return centsHalfUp(minutes, rateCentsPerHour, 60);
 }
 
 /** Rounds amount x bps / 10000 half up, in integers. */
 function shareOf(amountCents: number, basisPoints: number): number {
-  const exact = BigInt(amountCents) * BigInt(basisPoints);
-  return Number((exact + 5000n) / 10000n);
+  return centsHalfUp(amountCents, basisPoints, 10_000);
 }
 
 const KIND_COVER: Record<LineKind, 'parts' | 'labour' | 'travel'> = { part: 'parts', labour: 'labour', travel: 'travel' };

@@ -2,6 +2,7 @@
  * Prices for paid work: list price per part, quantity discounts, a minimum price no discount
  * goes below, labour and travel rates. Money in integer cents.
  */
+import { centsHalfUp, MoneyInputError } from './money';
 
 export interface QuantityBreak {
   /** The discount applies from this quantity on one line. */
@@ -40,21 +41,13 @@ export interface QuoteLine {
   atMinimumPrice?: boolean;
 }
 
-export class PricingError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-    this.name = 'PricingError';
-  }
-}
+export class PricingError extends MoneyInputError {}
 
 /** Unit price of a part at a quantity: the deepest break reached, never below the minimum price. */
 export function unitPrice(price: PartPrice, quantity: number): { unitPriceCents: number; discountBasisPoints: number; atMinimumPrice: boolean } {
   const breaks = [...(price.quantityBreaks ?? [])].filter((b) => quantity >= b.minQuantity).sort((a, b) => b.discountBasisPoints - a.discountBasisPoints);
   const discountBasisPoints = breaks[0]?.discountBasisPoints ?? 0;
-  const discounted = Math.round((price.listPriceCents * (10_000 - discountBasisPoints)) / 10_000);
+  const discounted = centsHalfUp(price.listPriceCents, 10_000 - discountBasisPoints, 10_000);
   const atMinimumPrice = discounted < price.minimumPriceCents;
   return { unitPriceCents: atMinimumPrice ? price.minimumPriceCents : discounted, discountBasisPoints, atMinimumPrice };
 }
@@ -67,9 +60,7 @@ export function decimalHoursTimesRate(hours: number, rateCentsPerHour: number): 
   const match = /^(\d+)(?:\.(\d{1,4}))?$/.exec(String(hours));
   if (!match) throw new PricingError('labourHours', 'at most four decimal places, e.g. 2.25');
   const decimals = match[2] ?? '';
-  const scale = 10n ** BigInt(decimals.length);
-  const exact = BigInt(`${match[1]}${decimals}`) * BigInt(rateCentsPerHour);
-  return Number((exact * 2n + scale) / (2n * scale));
+  return centsHalfUp(BigInt(`${match[1]}${decimals}`), rateCentsPerHour, 10n ** BigInt(decimals.length));
 }
 
 export function priceQuote(list: PriceList, request: QuoteRequest): { lines: QuoteLine[]; totalCents: number; currency: string } {

@@ -10,7 +10,7 @@
  * claims from the cursor up, so each consumed unit is counted by exactly one valuation, and what
  * is read grows with the units still on the shelf, not with the history below them.
  */
-import { isPlausibleCents } from './money';
+import { centsHalfUp, isPlausibleCents, MoneyInputError } from './money';
 import type { UnitState } from './stock';
 
 /** The UTC day a valuation is taken on: its period. */
@@ -104,15 +104,7 @@ export interface ValuedLine extends HeldPart {
   consumedCostCents: number;
 }
 
-export class ValuationError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(`${field}: ${message}`);
-    this.name = 'ValuationError';
-  }
-}
+export class ValuationError extends MoneyInputError {}
 
 /** Every part held at unit cost, in part order; units in transit count where they are going. */
 export function valueParts(parts: readonly HeldPart[]): { lines: ValuedLine[]; valueCents: number; consumedCostCents: number } {
@@ -123,7 +115,7 @@ export function valueParts(parts: readonly HeldPart[]): { lines: ValuedLine[]; v
         if (!Number.isSafeInteger(p[field]) || p[field] < 0) throw new ValuationError(`${p.partNumber}.${field}`, 'must be a whole number of units, not negative');
       }
       if (!isPlausibleCents(p.unitCostCents)) throw new ValuationError(`${p.partNumber}.unitCostCents`, 'must be whole cents within the money ceiling');
-      return { ...p, valueCents: (p.onHand + p.inTransit) * p.unitCostCents, consumedCostCents: p.consumedUnits * p.unitCostCents };
+      return { ...p, valueCents: centsHalfUp(p.onHand + p.inTransit, p.unitCostCents), consumedCostCents: centsHalfUp(p.consumedUnits, p.unitCostCents) };
     });
   const valueCents = lines.reduce((sum, l) => sum + l.valueCents, 0);
   const consumedCostCents = lines.reduce((sum, l) => sum + l.consumedCostCents, 0);
