@@ -1,26 +1,27 @@
 /**
- * The dispatcher's moves over the store: create a work order from a dispatch request, rank and
- * assign engineers (auto for configured tiers), walk the steps, re-plan and cancel. Decisions are
- * the pure functions in ../domain; this file loads their inputs and stores their outcome.
+ * The dispatcher's moves over the store: create a work order from a dispatch request, rank
+ * engineers, walk the steps, re-plan and cancel; the assignment itself (and the resume of a round a
+ * dead attempt left) is store/assignments.ts. Decisions are the pure functions in ../domain; this
+ * file loads their inputs and stores their outcome.
  */
 import type { Logger } from 'pino';
 import type { FailureCategory, ResolutionRoute } from '@aftersales/contracts';
-import { ConflictError, NotFoundError, PlatformError, UnprocessableError, isDuplicateKeyError, type OutgoingEvent, type Platform } from '@aftersales/platform';
+import { ConflictError, NotFoundError, UnprocessableError, isDuplicateKeyError, type Platform } from '@aftersales/platform';
 import { haversineKm, rankCandidates, shouldAutoAssign, type Ranking } from '../domain/assignment';
-import { chooseSlot } from '../domain/slot-choice';
 import type { ContainmentMatch } from '../domain/containment';
 import { canChangeRoute, decideStep, initialRoute, isOpen, isReplannable, type Tier, type WorkOrderStep } from '../domain/work-order';
+import { createAssignments, refused, type ReplanReason } from './assignments';
 import { createBoard, type Board } from './board';
-import { createBookingStore, type BookingStore, type PlannedBooking, type RoundResume } from './bookings';
+import { createBookingStore, type BookingStore } from './bookings';
 import { faultInjector, type DispatchFaultPoint } from './fault-points';
 import { createPlanningInputs, touchRoster } from './planning-inputs';
 import type { ServiceCalendars } from './service-calendars';
-import type { BoardEntryDoc, BookingDoc, DispatchCollections, DispatchModels, WorkOrderDoc, WorkOrderReport } from './models';
+import type { BoardEntryDoc, DispatchCollections, DispatchModels, WorkOrderDoc, WorkOrderReport } from './models';
 import { createWorkOrderStore, type WorkOrderStore } from './work-orders';
 
 export type PlannerDeps = Pick<Platform, 'topic' | 'now' | 'nudgeOutbox' | 'logger'>;
 
-export type ReplanReason = 'absence' | 'overrun' | 'escalation' | 'declined' | 'manual';
+export type { ReplanReason };
 
 export interface DispatchRequest {
   requestId: string;
@@ -36,14 +37,6 @@ export interface StepInput {
   reason?: string;
   benchId?: string;
   report?: Omit<WorkOrderReport, 'customerSignOff' | 'failureDecision'> & { customerSignOff: { name: string; at: Date } | null; travelMinutes?: number; failureCategory?: FailureCategory };
-}
-
-const ASSIGN_ATTEMPTS = 5;
-/** Resumes of a taken round before giving up with 409: each frees it or finishes it, so two suffice unless attempts race. */
-const ROUND_RESUMES = 3;
-
-function refused(reason: string): PlatformError {
-  return new PlatformError(reason, { status: 409, code: 'transition_refused', field: 'status' });
 }
 
 function iso(d: Date | null): string | null {
@@ -63,7 +56,8 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
   }
 
   const board: Board = createBoard(models);
-  const { calendarOf, calendarIds, containmentOf, jobOf, candidates, candidateFrom } = createPlanningInputs(board, c, bookings, options.calendars);
+  const inputs = createPlanningInputs(board, c, bookings, options.calendars);
+  const { calendarOf, calendarIds, containmentOf, jobOf, candidates } = inputs;
 
   async function rank(wo: WorkOrderDoc): Promise<{ ranking: Ranking | null; problem: { field: string; reason: string } | null; excluded: string[]; containment: ContainmentMatch[] }> {
     const now = deps.now();
@@ -74,121 +68,10 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
     return { ranking: rankCandidates(job, pool, now), problem: null, excluded: wo.excludedEngineers, containment };
   }
 
+  const { assign, autoAssign } = createAssignments({ now: deps.now, logger: deps.logger, store, bookings, board, inputs, engineers: c.engineers, fault, rank });
+
   async function markBoard(requestId: string, status: BoardEntryDoc['status'], workOrderId: string): Promise<void> {
     await board.mark(requestId, status, workOrderId);
-  }
-
-  /**
-   * Books the engineer and commits the assignment, under the engineer's calendar lock: the slot is
-   * chosen on the calendar read there, then the booking and its claims, then the work order's
-   * change, then the calendar entry (one lock round), then the work order itself. A clash answers
-   * 409 naming `start`; a lost race on the work order gives the slots back and answers 409. A round
-   * already claimed (an earlier attempt, maybe of a process that died part-way) is resumed: finished
-   * if its change is stored, else released and booked afresh (store/bookings.ts `resume`).
-   */
-  async function assign(wo: WorkOrderDoc, engineerId: string, by: string, opts: { start?: Date | null; replan?: { reason: ReplanReason; fromEngineerId: string | null }; causationId?: string | null; anyEngineer?: boolean } = {}): Promise<WorkOrderDoc> {
-    if (wo.route !== 'field-visit') throw new UnprocessableError('route', `work order ${wo._id} is routed ${wo.route}: only a field visit books an engineer's time`);
-    if (wo.status !== 'proposed') throw refused(`assignment is not allowed while the work order is ${wo.status} (allowed from proposed)`);
-    if (wo.excludedEngineers.includes(engineerId)) throw new UnprocessableError('engineerId', `engineer ${engineerId} declined or was moved off this work order`);
-    const [{ job, problem }, engineer] = await Promise.all([jobOf(wo), c.engineers.findOne({ _id: engineerId })]);
-    if (!job) throw new UnprocessableError(problem!.field, problem!.reason);
-    if (!engineer?.active) throw new NotFoundError('engineer', engineerId, 'engineerId');
-    const bookingId = `${wo._id}:r${wo.round}`;
-    let stored: WorkOrderDoc | null = null;
-    const request: PlannedBooking = {
-      bookingId,
-      engineerId,
-      workOrderId: wo._id,
-      slot: (calendar) => {
-        const now = deps.now();
-        const choice = chooseSlot(job, candidateFrom(engineer, calendar, now), opts.start ?? null, now);
-        if (!choice.ok) throw new UnprocessableError(choice.field, choice.reason);
-        return choice.slot;
-      },
-      commit: async (booking) => {
-        stored = await store.record(wo, ...assigned(wo, engineerId, by, booking, opts));
-      },
-    };
-    let booked = await bookings.book(request);
-    for (let tries = 0; !booked.ok && booked.reason === 'round-taken' && tries < ROUND_RESUMES; tries++) {
-      const resumed = await bookings.resume(bookingId);
-      if (resumed.kind === 'accepted') return finishRound(wo, engineerId, resumed, opts.anyEngineer === true);
-      if (resumed.kind === 'busy') throw new ConflictError(`work order ${wo._id} is being assigned by someone else; retry in ${Math.ceil(resumed.retryInMs / 1000)} s`, 'id');
-      booked = await bookings.book(request);
-    }
-    if (!booked.ok) {
-      if (booked.reason === 'round-taken') throw new ConflictError(`work order ${wo._id} is being assigned by someone else; reload`, 'id');
-      const over = booked.over ? `${booked.over.start.toISOString()}–${booked.over.end.toISOString()}` : 'that time';
-      throw new ConflictError(`engineer ${engineerId} is already booked over ${over} (booking ${booked.clashWith ?? 'unknown'})`, 'start');
-    }
-    fault('calendar-write');
-    // The change is stored and the calendar shows the booking: now the work order itself.
-    await store.settle(stored!, wo);
-    await markBoard(wo.requestId, 'dispatched', wo._id);
-    log.info({ workOrderId: wo._id, serviceRequestId: wo.requestId, engineerId, bookingId, by, plannedStart: booked.booking.start }, 'work order assigned');
-    return stored!;
-  }
-
-  /**
-   * An earlier attempt of this round whose change is stored (the calendar shows it now): the work
-   * order brought up to that change, whose events the relay publishes; no second change, no second
-   * event. It answers for this call unless it booked another engineer than the one asked for.
-   */
-  async function finishRound(wo: WorkOrderDoc, engineerId: string, resumed: Extract<RoundResume, { kind: 'accepted' }>, anyEngineer: boolean): Promise<WorkOrderDoc> {
-    const done = resumed.change ?? (await mustLoad(wo._id));
-    if (resumed.change) await store.settle(resumed.change, wo);
-    await markBoard(wo.requestId, 'dispatched', wo._id);
-    log.warn({ workOrderId: wo._id, engineerId: done.engineerId, bookingId: resumed.booking._id }, 'half-done assignment finished');
-    if (!anyEngineer && done.engineerId !== engineerId) throw refused(`work order ${wo._id} is assigned to ${done.engineerId ?? 'nobody'} by an earlier attempt (now finished); reload`);
-    return done;
-  }
-
-  /** The work order assigned to a booking, and the events that say so. */
-  function assigned(wo: WorkOrderDoc, engineerId: string, by: string, slot: BookingDoc, opts: { replan?: { reason: ReplanReason; fromEngineerId: string | null }; causationId?: string | null }): [WorkOrderDoc, OutgoingEvent[]] {
-    const at = deps.now();
-    const next: WorkOrderDoc = {
-      ...wo,
-      status: 'assigned',
-      engineerId,
-      bookingId: slot._id,
-      plannedDepartAt: slot.departAt,
-      plannedStart: slot.start,
-      plannedEnd: slot.end,
-      assignedAt: at,
-      assignedBy: by,
-      planningNote: null,
-      history: [...wo.history, { at, what: 'assigned', by, note: `${engineerId}, arrive ${slot.start.toISOString()}` }],
-    };
-    const events: OutgoingEvent[] = [];
-    if (opts.replan) {
-      events.push(store.event('work-order.replanned@1', { workOrderId: wo._id, requestId: wo.requestId, engineerId, fromEngineerId: opts.replan.fromEngineerId, plannedStart: slot.start.toISOString(), reason: opts.replan.reason, replannedAt: at.toISOString() }, wo, opts.causationId ?? null));
-    }
-    events.push(store.event('work-order.assigned@1', { workOrderId: wo._id, requestId: wo.requestId, engineerId, assignedAt: at.toISOString(), plannedStart: slot.start.toISOString(), plannedEnd: slot.end.toISOString(), assignedBy: by }, wo, opts.causationId ?? null));
-    return [next, events];
-  }
-
-  /** Tries the ranked candidates best first; a clash with a concurrent booking moves on to the next. */
-  async function autoAssign(wo: WorkOrderDoc, opts: { replan?: { reason: ReplanReason; fromEngineerId: string | null }; causationId?: string | null } = {}): Promise<WorkOrderDoc> {
-    const { ranking, problem } = await rank(wo);
-    const ranked = ranking?.ranked ?? [];
-    for (const candidate of ranked.slice(0, ASSIGN_ATTEMPTS)) {
-      try {
-        // A half-done earlier auto-assignment of this round is finished, whichever engineer it chose.
-        return await assign(wo, candidate.engineerId, 'auto', { ...opts, anyEngineer: true });
-      } catch (error) {
-        if (error instanceof PlatformError && error.status === 409 && error.field === 'start') {
-          log.info({ workOrderId: wo._id, engineerId: candidate.engineerId }, 'candidate booked meanwhile; trying the next');
-          continue;
-        }
-        throw error;
-      }
-    }
-    const note = problem ? problem.reason : ranked.length === 0 ? `no eligible engineer (${ranking?.ineligible.length ?? 0} ineligible)` : `the best ${ASSIGN_ATTEMPTS} candidates were booked meanwhile`;
-    const events = opts.replan
-      ? [store.event('work-order.replanned@1', { workOrderId: wo._id, requestId: wo.requestId, engineerId: null, fromEngineerId: opts.replan.fromEngineerId, plannedStart: null, reason: opts.replan.reason, replannedAt: deps.now().toISOString() }, wo, opts.causationId ?? null)]
-      : [];
-    log.warn({ workOrderId: wo._id, serviceRequestId: wo.requestId, note }, 'work order left for the dispatcher');
-    return store.commit(wo, { ...wo, planningNote: note }, events);
   }
 
   async function createFromRequest(req: DispatchRequest, causationId: string): Promise<WorkOrderDoc> {

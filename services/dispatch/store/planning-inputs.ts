@@ -117,3 +117,5 @@ export function createPlanningInputs(board: Board, c: DispatchCollections, booki
 
   return { calendarOf, calendarIds: () => serviceCalendars.ids(), containmentOf, jobOf, candidates, candidateFrom };
 }
+
+export type PlanningInputs = ReturnType<typeof createPlanningInputs>;
