@@ -1,9 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
-import ExcelJS from 'exceljs';
 import { chromium, type Browser, type Download, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole, chromiumPath, startConsole } from './support/browser';
+import { kpiCsvRows, kpiExportColumns, kpiExportRow, kpiWorkbook } from './support/kpis';
 import { registerRequest, requestStep } from './support/requests';
 import { api, testJwtSecret, tokenFor } from './support/services';
 import { repoRoot } from './support/stack';
@@ -174,15 +174,11 @@ describe('the KPI and audit screens in the console, over insight', () => {
     // Insight's exports of the same report: the first-time-fix line says 50 of 1/2 over 2 cases.
     const csv = await downloaded(page.getByTestId('kpi-downloads').getByRole('button', { name: 'CSV' }));
     expect(csv.name).toMatch(/^insight-kpis_\d{4}-\d{2}-01_\d{4}-\d{2}-\d{2}\.csv$/);
-    const lines = csv.body.toString('utf8').trim().split('\n');
-    expect(lines[0]).toBe('from,to,group,kpi,label,unit,slice,value,numerator,denominator,cases,note');
-    expect(lines.find((l) => l.includes(',first-time-fix,'))!.split(',').slice(2, 11)).toEqual(['all', 'first-time-fix', 'First-time fix', 'percent', '', '50', '1', '2', '2']);
+    const lines = kpiCsvRows(csv.body.toString('utf8'));
+    expect(lines[0]).toEqual(kpiExportColumns);
+    expect(kpiExportRow(lines, 'first-time-fix')?.slice(2, 11)).toEqual(['all', 'first-time-fix', 'First-time fix', 'percent', '', '50', '1', '2', '2']);
     const xlsx = await downloaded(page.getByTestId('kpi-downloads').getByRole('button', { name: 'Excel (XLSX)' }));
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(xlsx.body as unknown as ArrayBuffer);
-    const rows: unknown[][] = [];
-    book.getWorksheet('KPIs')!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-    expect(rows.find((r) => r[3] === 'first-time-fix' && r[6] === '')?.slice(7, 11)).toEqual([50, 1, 2, 2]);
+    expect(kpiExportRow((await kpiWorkbook(xlsx.body as unknown as ArrayBuffer)).rows, 'first-time-fix')?.slice(7, 11)).toEqual([50, 1, 2, 2]);
 
     // Per tier: both are P1; grouped, targets step aside (they judge the whole business).
     await page.getByLabel('Group by').selectOption('tier');

@@ -1,22 +1,10 @@
-import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { kpiCsvRows, kpiExportColumns, kpiExportRow, kpiFigure, kpiWorkbook, type KpiReport } from './support/kpis';
 import { registerRequest, requestStep } from './support/requests';
 import { api, tokenFor } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
 
-interface Figure {
-  id: string;
-  value: number | null;
-  numerator?: number;
-  denominator?: number;
-  caseCount: number;
-}
-interface Report {
-  generation: number;
-  groups: { key: string; caseCount: number; kpis: Figure[] }[];
-  installedBase: Record<string, number>;
-}
 
 /**
  * Insight fed only by Kafka: four requests on the demo machine go through intake and dispatch for
@@ -83,10 +71,10 @@ describe('insight: KPIs from the services\' events', () => {
     const figures = async (query = period) => {
       const r = await get('insight', `/v1/kpis?${query}`, 'manager');
       expect(r.status, JSON.stringify(r.body)).toBe(200);
-      return r.body as unknown as Report;
+      return r.body as unknown as KpiReport;
     };
-    const figure = (report: Report, id: string, group = 'all') => report.groups.find((g) => g.key === group)!.kpis.find((k) => k.id === id)!;
-    const expectOurFigures = (report: Report) => {
+    const figure = (report: KpiReport, id: string, group = 'all') => kpiFigure(report, id, group)!;
+    const expectOurFigures = (report: KpiReport) => {
       // Valid and registered in the period: the two worked (assigned) and the minor one (never assigned).
       expect(figure(report, 'valid-dispatched-share')).toMatchObject({ numerator: 2, denominator: 3, caseCount: 3 });
       expect(figure(report, 'valid-dispatched-share').value).toBeCloseTo(200 / 3, 6);
@@ -167,18 +155,14 @@ describe('insight: KPIs from the services\' events', () => {
     const download = (ext: string) => fetch(`${bed.service('insight').url}/v1/kpis/export.${ext}?${period}`, { headers: { authorization: `Bearer ${bed.token('auditor')}` } });
     const csv = await download('csv');
     expect([csv.status, csv.headers.get('content-type')]).toEqual([200, 'text/csv; charset=utf-8']);
-    const lines = (await csv.text()).trim().split('\n');
-    expect(lines[0]).toBe('from,to,group,kpi,label,unit,slice,value,numerator,denominator,cases,note');
-    const ftfLine = lines.find((l) => l.includes(',first-time-fix,'))!.split(',');
-    expect(ftfLine.slice(2, 11)).toEqual(['all', 'first-time-fix', 'First-time fix', 'percent', '', '50', '1', '2', '2']);
+    const lines = kpiCsvRows(await csv.text());
+    expect(lines[0]).toEqual(kpiExportColumns);
+    expect(kpiExportRow(lines, 'first-time-fix')?.slice(2, 11)).toEqual(['all', 'first-time-fix', 'First-time fix', 'percent', '', '50', '1', '2', '2']);
     const xlsx = await download('xlsx');
     expect(xlsx.status).toBe(200);
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load(await xlsx.arrayBuffer());
-    expect(book.worksheets.map((s) => s.name)).toEqual(['KPIs', 'Definitions']);
-    const rows: unknown[][] = [];
-    book.getWorksheet('KPIs')!.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
-    expect(rows[0]).toEqual(['from', 'to', 'group', 'kpi', 'label', 'unit', 'slice', 'value', 'numerator', 'denominator', 'cases', 'note']);
-    expect(rows.find((r) => r[3] === 'first-time-fix' && r[6] === '')?.slice(7, 11)).toEqual([50, 1, 2, 2]);
+    const book = await kpiWorkbook(await xlsx.arrayBuffer());
+    expect(book.sheets).toEqual(['KPIs', 'Definitions']);
+    expect(book.rows[0]).toEqual(kpiExportColumns);
+    expect(kpiExportRow(book.rows, 'first-time-fix')?.slice(7, 11)).toEqual([50, 1, 2, 2]);
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEvent, type EventKey } from '@aftersales/contracts';
 import { createEventProducer, createKafka, type EventProducer } from '@aftersales/platform';
 import { startTopicReader, testLogger, type TopicReader } from '@aftersales/platform/testing';
+import { kpiFigure, type KpiFigure, type KpiReport } from './support/kpis';
 import { api, tokenFor } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
@@ -10,15 +11,6 @@ import { eventually } from './support/wait';
 const dayMs = 86_400_000;
 const iso = (offsetMs = 0) => new Date(Date.now() + offsetMs).toISOString();
 
-interface Figure {
-  id: string;
-  value: number | null;
-  numerator?: number;
-  denominator?: number;
-  caseCount: number;
-  note?: string;
-  breakdown?: { key: string; value: number | null; numerator?: number; denominator?: number; caseCount: number }[];
-}
 interface Valuation {
   id: string;
   locationId: string;
@@ -137,13 +129,13 @@ describe('parts turnover end to end', () => {
     const turnover = async () => {
       const r = await call('insight', 'GET', `/v1/kpis?${period}`, manager);
       expect(r.status, JSON.stringify(r.body)).toBe(200);
-      return (r.body.groups as { kpis: Figure[] }[])[0]!.kpis.find((k) => k.id === 'parts-turnover')!;
+      return kpiFigure(r.body as unknown as KpiReport, 'parts-turnover')!;
     };
     const live = await eventually('insight to fold both valuations', async () => {
       const f = await turnover();
       return f.denominator === 120_000 ? f : undefined;
     });
-    const expectHandComputed = (f: Figure) => {
+    const expectHandComputed = (f: KpiFigure) => {
       expect(f).toMatchObject({ numerator: 30_000, denominator: 120_000, caseCount: 1 });
       expect(f.value! / expected).toBeCloseTo(1, 9);
       expect(f.breakdown!.map((b) => [b.key, b.numerator, b.denominator, b.caseCount])).toEqual([['CENTRAL-TURN', 0, 50_000, 0], ['VAN-TURN-1', 30_000, 70_000, 1]]);
@@ -153,7 +145,7 @@ describe('parts turnover end to end', () => {
     expectHandComputed(live);
     // A report split by a case dimension says why it has no turnover.
     const byTier = await call('insight', 'GET', `/v1/kpis?${period}&groupBy=tier`, manager);
-    const tierFigure = (byTier.body.groups as { kpis: Figure[] }[])[0]?.kpis.find((k) => k.id === 'parts-turnover');
+    const tierFigure = kpiFigure(byTier.body as unknown as KpiReport, 'parts-turnover');
     expect(tierFigure).toMatchObject({ value: null, note: expect.stringMatching(/not per tier/) });
     // Drill-down: the request whose job consumed the parts.
     const behind = await eventually('the consuming request in insight', async () => {
