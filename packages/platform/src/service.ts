@@ -11,7 +11,7 @@ import { createDependencyHealth } from './dependency-health';
 import { createHttpApp, type HealthWarning } from './http/app';
 import type { RouteSpec } from './http/route';
 import { createKafka, describeKafka, ensureTopics } from './kafka/client';
-import { createEventConsumer, type EventConsumer, type EventHandler } from './kafka/consumer';
+import { createEventConsumer, type EventConsumer, type EventConsumerOptions, type EventHandler } from './kafka/consumer';
 import { createEventProducer, type EventProducer } from './kafka/producer';
 import { createLogger, type Logger } from './logger';
 import { createMetrics } from './metrics';
@@ -43,6 +43,12 @@ export interface ConsumerSpec {
   group: string;
   topics: string[];
   handlers: Partial<Record<EventKey, EventHandler>>;
+  /**
+   * Applies a partition's fetched batch at once (its events that `handlers` names); its offsets are
+   * committed only after this returns. A batch that fails for good is applied again one event at a
+   * time through `handlers`, so both must be idempotent over the same events (see EventConsumerOptions).
+   */
+  batchHandler?: EventConsumerOptions['batchHandler'];
   /** Partitions handled at once (order within each is kept); 1 unless the handlers are safe side by side. */
   concurrentPartitions?: number;
 }
@@ -178,6 +184,7 @@ export async function startService(
         logger,
         metrics,
         ...(spec.concurrentPartitions ? { concurrentPartitions: spec.concurrentPartitions } : {}),
+        ...(spec.batchHandler ? { batchHandler: spec.batchHandler } : {}),
       });
       metrics.watchConsumerLag(platform.consumerGroup(spec.group), spec.topics.map(platform.topic));
       await consumer.start();
