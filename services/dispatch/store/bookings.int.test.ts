@@ -4,6 +4,7 @@ import { connectMongo } from '@aftersales/platform';
 import { quietMondayAhead, testLogger, uniqueName } from '@aftersales/platform/testing';
 import { overlaps } from '../domain/schedule';
 import { createBookingStore, type BookingStore } from './bookings';
+import { earlierShardOf, serialiseShard, shardOf } from './calendars';
 import { createDispatchCollections, type DispatchCollections } from './models';
 
 /**
@@ -190,5 +191,27 @@ describe('engineer bookings under concurrent assignment', () => {
     expect((await stores[2]!.book({ bookingId: 'WO-N3:r1', workOrderId: 'WO-N3', engineerId, departAt: minutes(120), start: minutes(120), end: minutes(140) })).ok).toBe(true);
     const calendar = await stores[3]!.calendars.read(engineerId);
     expect(calendar.entries.map((e) => [e.bookingId, e.state]).sort()).toEqual([[placed, 'confirmed'], [changed, 'confirmed'], ['WO-N3:r1', 'pending']]);
+  });
+
+  it('reads a calendar the eight-shard version wrote, honours its bookings, and carries them over on its shard\'s first write', async () => {
+    // Two engineers the earlier version kept in one shard, that now live in two not written yet (by the tests above).
+    const written = new Set((await c.calendars.find({}, { projection: { _id: 1 } }).toArray()).map((d) => d._id));
+    const ids = Array.from({ length: 400 }, (_, i) => `ENG-OLD-${i}`).filter((id) => !written.has(shardOf(id)));
+    const engineerId = ids.find((id) => shardOf(id) !== shardOf(ids[0]!) && earlierShardOf(shardOf(id)) === earlierShardOf(shardOf(ids[0]!)))!;
+    const neighbour = ids[0]!;
+    const earlier = earlierShardOf(shardOf(engineerId));
+    const entry = (bookingId: string, from: number) => ({ bookingId, workOrderId: bookingId.split(':')[0]!, departAt: minutes(from), start: minutes(from), end: minutes(from + 60), state: 'confirmed' as const, createdAt: new Date() });
+    await c.calendars.insertOne({ _id: earlier, calendars: serialiseShard(new Map([[engineerId, { entries: [entry('WO-OLD-A:r1', 0)], pastEnds: [] }], [neighbour, { entries: [entry('WO-OLD-B:r1', 0)], pastEnds: [] }]])), updatedAt: new Date(), version: 'v-old' });
+    const fresh = createBookingStore({ collections: c, now: () => new Date(), logger });
+    expect((await fresh.calendars.read(engineerId)).entries.map((e) => e.bookingId)).toEqual(['WO-OLD-A:r1']);
+    expect((await fresh.busyOf(null, { start: minutes(0), end: minutes(60) })).get(neighbour)?.map((b) => b._id)).toEqual(['WO-OLD-B:r1']);
+    // Refused from the earlier calendar alone (no claims were seeded), then a free hour booked.
+    expect(await fresh.book({ bookingId: 'WO-OLD-C:r1', workOrderId: 'WO-OLD-C', engineerId, departAt: minutes(30), start: minutes(30), end: minutes(90) })).toMatchObject({ ok: false, reason: 'clash', clashWith: 'WO-OLD-A:r1' });
+    expect((await fresh.book({ bookingId: 'WO-OLD-D:r1', workOrderId: 'WO-OLD-D', engineerId, departAt: minutes(120), start: minutes(120), end: minutes(180) })).ok).toBe(true);
+    // The shard's first write holds the earlier booking and the new one, and only this shard's engineers.
+    const firstWrite = await c.calendars.findOne({ _id: shardOf(engineerId) });
+    expect(Object.keys(JSON.parse(firstWrite!.calendars) as object)).toEqual([engineerId]);
+    expect((await stores[1]!.calendars.read(engineerId)).entries.map((e) => e.bookingId).sort()).toEqual(['WO-OLD-A:r1', 'WO-OLD-D:r1']);
+    expect((await stores[2]!.calendars.read(neighbour)).entries.map((e) => e.bookingId)).toEqual(['WO-OLD-B:r1']);
   });
 });
