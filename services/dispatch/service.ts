@@ -39,7 +39,7 @@ export const dispatchService: ServiceDefinition = {
           topics: [topics.serviceRequests],
           handlers: { 'service-request.registered@1': createRegisteredHandler(platform, models), ...createLifecycleHandlers(platform, planner) },
         },
-        { group: containmentConsumer, topics: [topics.eightDs], handlers: createContainmentHandlers(platform, collections) },
+        { group: containmentConsumer, topics: [topics.eightDs], handlers: createContainmentHandlers(platform, collections, planner.flagsChanged) },
         { group: calendarConsumer, topics: [topics.calendars], handlers: { 'calendar.version-published@1': createCalendarHandler(platform, calendars) } },
       ],
       temporalWorkers: [],

@@ -8,8 +8,9 @@ export const containmentConsumer = 'dispatch-containment';
  * Keeps quality's active containment flags, so a work order on a machine in scope shows the
  * instruction and the parts to carry. Both events are upserts keyed by flag id; a lift that
  * arrives first (it cannot on one 8D's key, but a replay might) leaves the flag inactive.
+ * `flagsChanged` drops this process's copy of the active flags (store/planning-inputs.ts).
  */
-export function createContainmentHandlers(platform: Platform, c: Pick<DispatchCollections, 'containmentFlags'>): Partial<Record<'eight-d.containment-flagged@1' | 'eight-d.containment-lifted@1', EventHandler>> {
+export function createContainmentHandlers(platform: Platform, c: Pick<DispatchCollections, 'containmentFlags'>, flagsChanged: () => void = () => undefined): Partial<Record<'eight-d.containment-flagged@1' | 'eight-d.containment-lifted@1', EventHandler>> {
   return {
     'eight-d.containment-flagged@1': async ({ event }) => {
       const { data } = event as KnownEvent<'eight-d.containment-flagged@1'>;
@@ -23,6 +24,7 @@ export function createContainmentHandlers(platform: Platform, c: Pick<DispatchCo
           { upsert: true },
         );
       });
+      flagsChanged();
       platform.logger.info({ eightDId: data.eightDId, flagId: data.flagId }, 'containment flag kept');
     },
     'eight-d.containment-lifted@1': async ({ event }) => {
@@ -34,6 +36,7 @@ export function createContainmentHandlers(platform: Platform, c: Pick<DispatchCo
           { upsert: true },
         );
       });
+      flagsChanged();
       platform.logger.info({ eightDId: data.eightDId, flagId: data.flagId }, 'containment flag lifted');
     },
   };

@@ -58,7 +58,8 @@ export function createAssignments({ now, logger, store, bookings, board, inputs,
   /**
    * Books the engineer and commits the assignment, under the engineer's calendar lock: the slot is
    * chosen on the calendar read there, then the booking and its claims, then the work order's
-   * change, then the calendar entry (one lock round), then the work order itself. A clash answers
+   * change, then the calendar entry (one lock round), then the work order itself and the board
+   * entry (together, beside the lock's release). A clash answers
    * 409 naming `start`; a lost race on the work order gives the slots back and answers 409. A round
    * already claimed (an earlier attempt, maybe of a process that died part-way) is resumed: finished
    * if its change is stored, else released and booked afresh (store/bookings.ts `resume`).
@@ -85,6 +86,12 @@ export function createAssignments({ now, logger, store, bookings, board, inputs,
       commit: async (booking) => {
         stored = await store.record(wo, ...assigned(wo, engineerId, by, booking, opts));
       },
+      // The change is stored and the calendar shows the booking: now the work order itself and the
+      // board entry, side by side and beside the lock's release (neither reads the other).
+      accepted: async () => {
+        fault('calendar-write');
+        await Promise.all([store.settle(stored!, wo), markBoard(wo.requestId, 'dispatched', wo._id)]);
+      },
     };
     let booked = await bookings.book(request);
     for (let tries = 0; !booked.ok && booked.reason === 'round-taken' && tries < ROUND_RESUMES; tries++) {
@@ -98,10 +105,6 @@ export function createAssignments({ now, logger, store, bookings, board, inputs,
       const over = booked.over ? `${booked.over.start.toISOString()}–${booked.over.end.toISOString()}` : 'that time';
       throw new ConflictError(`engineer ${engineerId} is already booked over ${over} (booking ${booked.clashWith ?? 'unknown'})`, 'start');
     }
-    fault('calendar-write');
-    // The change is stored and the calendar shows the booking: now the work order itself.
-    await store.settle(stored!, wo);
-    await markBoard(wo.requestId, 'dispatched', wo._id);
     log.info({ workOrderId: wo._id, serviceRequestId: wo.requestId, engineerId, bookingId, by, plannedStart: booked.booking.start }, 'work order assigned');
     return stored!;
   }
@@ -114,8 +117,7 @@ export function createAssignments({ now, logger, store, bookings, board, inputs,
   async function finishRound(wo: WorkOrderDoc, engineerId: string, resumed: Extract<RoundResume, { kind: 'accepted' }>, anyEngineer: boolean): Promise<WorkOrderDoc> {
     const done = resumed.change ?? (await store.load(wo._id));
     if (!done) throw new NotFoundError('work order', wo._id, 'id');
-    if (resumed.change) await store.settle(resumed.change, wo);
-    await markBoard(wo.requestId, 'dispatched', wo._id);
+    await Promise.all([resumed.change ? store.settle(resumed.change, wo) : null, markBoard(wo.requestId, 'dispatched', wo._id)]);
     log.warn({ workOrderId: wo._id, engineerId: done.engineerId, bookingId: resumed.booking._id }, 'half-done assignment finished');
     if (!anyEngineer && done.engineerId !== engineerId) throw refused(`work order ${wo._id} is assigned to ${done.engineerId ?? 'nobody'} by an earlier attempt (now finished); reload`);
     return done;

@@ -11,9 +11,10 @@
  * On the booking path only `_id` reads and inserts touch the growing collections.
  *
  * Crash safety: the booking document is inserted in state `pending`, then its claims. An
- * assignment (a `commit` given) then stores its work order's change under the same lock and only
- * then writes the calendar entry, already `confirmed`: one lock round, and the calendar never
- * shows a booking nobody accepted. A process dying after the work order's change but before the
+ * assignment (a `commit` given) then stores its work order's change under the same lock (beside
+ * the shard's next stamp, store/calendars.ts) and only then writes the calendar entry, already
+ * `confirmed`: one lock round, and the calendar never shows a booking nobody accepted; what follows
+ * (`accepted`: the work order settled) starts beside the lock's release. A process dying after the work order's change but before the
  * calendar write leaves claims the calendar does not show; a booking that runs into them asks the
  * work order (its open copy, then its next change) whether it holds them: if so, the entry is put
  * back on the calendar and the booking refused as a clash, otherwise they are debris and cleared.
@@ -55,6 +56,8 @@ export interface PlannedBooking {
   slot: (calendar: EngineerCalendar) => Pick<BookingRequest, 'departAt' | 'start' | 'end'>;
   /** Stores the work order's side once the slots are held; a throw gives the slots back and is passed on. */
   commit: (booking: BookingDoc) => Promise<void>;
+  /** What follows once the calendar shows the booking (the work order settled): started beside the lock's release. */
+  accepted?: (booking: BookingDoc) => Promise<void>;
 }
 
 export type BookingResult =
@@ -198,7 +201,7 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
    * work order's change before the calendar entry is written (confirmed), all under one lock.
    */
   async function book(req: BookingRequest | PlannedBooking): Promise<BookingResult> {
-    return calendars.change(req.engineerId, async (cal): Promise<{ calendar: EngineerCalendar | null; result: BookingResult }> => {
+    return calendars.change(req.engineerId, async (cal, stampAhead): Promise<{ calendar: EngineerCalendar | null; result: BookingResult; afterWrite?: () => Promise<void> }> => {
       const swept = await sweep(req.engineerId, cal);
       let calendar = swept.calendar;
       let changed = swept.changed;
@@ -236,17 +239,20 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
         return refuse({ ok: false, reason: 'clash', clashWith: blocked === 'unknown' ? null : blocked.bookingId, over: { start: slot.departAt, end: slot.end } });
       }
       if ('commit' in req) {
-        try {
-          await req.commit(booking);
-        } catch (error) {
+        // The change and the shard's next stamp side by side: the stamp only says "read this shard again".
+        const [committed, stamped] = await Promise.allSettled([req.commit(booking), stampAhead()]);
+        if (committed.status === 'rejected') {
           await unclaim(keys);
           await c.bookings.deleteOne({ _id: req.bookingId });
-          throw error;
+          throw committed.reason;
         }
         fault('work-order-change');
+        // The change is stored, so the booking is accepted: a retry resumes the round (finishes it).
+        if (stamped.status === 'rejected') throw stamped.reason;
       }
       const entry: CalendarEntry = { bookingId: booking._id, workOrderId: booking.workOrderId, departAt: booking.departAt, start: booking.start, end: booking.end, state: 'commit' in req ? 'confirmed' : 'pending', createdAt: booking.createdAt };
-      return { calendar: calendars.withEntry(calendar, entry), result: { ok: true, booking } };
+      const accepted = 'accepted' in req ? req.accepted : undefined;
+      return { calendar: calendars.withEntry(calendar, entry), result: { ok: true, booking }, ...(accepted ? { afterWrite: () => accepted(booking) } : {}) };
     });
   }
 

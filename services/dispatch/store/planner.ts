@@ -43,7 +43,7 @@ function iso(d: Date | null): string | null {
   return d ? d.toISOString() : null;
 }
 
-export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: DispatchCollections, options: { autoAssignTiers: ReadonlySet<string>; calendars: ServiceCalendars; faultKillAfter?: DispatchFaultPoint | null }) {
+export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: DispatchCollections, options: { autoAssignTiers: ReadonlySet<string>; calendars: ServiceCalendars; faultKillAfter?: DispatchFaultPoint | null; flagsCopyMaxAgeMs?: number }) {
   const log: Logger = deps.logger.child({ module: 'planner' });
   const store: WorkOrderStore = createWorkOrderStore(deps, c);
   const fault = faultInjector(options.faultKillAfter ?? null);
@@ -56,7 +56,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
   }
 
   const board: Board = createBoard(models);
-  const inputs = createPlanningInputs(board, c, bookings, options.calendars);
+  const inputs = createPlanningInputs(board, c, bookings, options.calendars, { flagsCopyMaxAgeMs: options.flagsCopyMaxAgeMs });
   const { calendarOf, calendarIds, containmentOf, jobOf, candidates } = inputs;
 
   async function rank(wo: WorkOrderDoc): Promise<{ ranking: Ranking | null; problem: { field: string; reason: string } | null; excluded: string[]; containment: ContainmentMatch[] }> {
@@ -344,7 +344,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
     return (await store.ofRequest(requestId)).filter((w) => isOpen(w.status)).map((w) => w._id);
   }
 
-  return { store, bookings, board, reportOverrun, openWorkOrdersOf, rank, assign, autoAssign, createFromRequest, replan, step, chooseRoute, cancelForRequest, reportAbsence, candidates, containmentOf, calendarOf, calendarIds, mustLoad };
+  return { store, bookings, board, reportOverrun, openWorkOrdersOf, rank, assign, autoAssign, createFromRequest, replan, step, chooseRoute, cancelForRequest, reportAbsence, candidates, containmentOf, flagsChanged: inputs.flagsChanged, calendarOf, calendarIds, mustLoad };
 }
 
 export type Planner = ReturnType<typeof createPlanner>;

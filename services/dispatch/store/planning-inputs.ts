@@ -12,17 +12,27 @@ import { planningJob } from '../domain/work-order';
 import type { Board } from './board';
 import type { BookingStore } from './bookings';
 import type { ServiceCalendars } from './service-calendars';
-import type { BoardEntryDoc, DispatchCollections, EngineerDoc, WorkOrderDoc } from './models';
+import type { BoardEntryDoc, ContainmentFlagDoc, DispatchCollections, EngineerDoc, WorkOrderDoc } from './models';
 
 /** How long a cached roster is trusted without its token changing (a write that skipped touchRoster). */
 const ROSTER_MAX_AGE_MS = 30_000;
+/**
+ * How old this process's copy of the active containment flags may be. The flags reach dispatch
+ * through Kafka anyway (seconds after quality raises them); a change this process's consumer makes
+ * drops the copy at once (`flagsChanged`), one made by another replica shows within this bound.
+ */
+export const DEFAULT_FLAGS_COPY_MAX_AGE_MS = 1_000;
+/** Requests whose machine and site are held: what a board entry was recorded with never changes. */
+const HELD_REQUESTS = 5_000;
+
+type JobInputs = Pick<BoardEntryDoc, 'machine' | 'site'>;
 
 /** Marks the engineers changed: a cached roster in any process reloads on its next read. */
 export async function touchRoster(c: Pick<DispatchCollections, 'roster'>): Promise<void> {
   await c.roster.replaceOne({ _id: 'roster' }, { token: randomUUID() }, { upsert: true });
 }
 
-export function createPlanningInputs(board: Board, c: DispatchCollections, bookings: BookingStore, serviceCalendars: ServiceCalendars) {
+export function createPlanningInputs(board: Board, c: DispatchCollections, bookings: BookingStore, serviceCalendars: ServiceCalendars, { flagsCopyMaxAgeMs = DEFAULT_FLAGS_COPY_MAX_AGE_MS }: { flagsCopyMaxAgeMs?: number } = {}) {
   const windowsOf = createWorkingWindowsCache();
   // The whole pool, read again only when its token changed: a token read first, then the engineers,
   // so a change that lands meanwhile leaves a token the next read does not know.
@@ -42,18 +52,46 @@ export function createPlanningInputs(board: Board, c: DispatchCollections, booki
     return serviceCalendars.calendarAt(e.calendarId, at) ?? serviceCalendars.calendarAt('business-hours', at)!;
   }
 
-  async function activeFlags() {
+  // One read shared by every caller while it is young enough; dropped when this process changes a flag.
+  let flagsCopy: { at: number; flags: Promise<ContainmentFlagDoc[]> } | null = null;
+  function activeFlags(): Promise<ContainmentFlagDoc[]> {
+    if (flagsCopy && Date.now() - flagsCopy.at < flagsCopyMaxAgeMs) return flagsCopy.flags;
     // FerretDB v1 drops an empty array written by $setOnInsert: read carryParts defensively.
-    return (await c.containmentFlags.find({ active: true }).toArray()).map((f) => ({ ...f, carryParts: f.carryParts ?? [] }));
+    const flags = c.containmentFlags.find({ active: true }).toArray().then((found) => found.map((f) => ({ ...f, carryParts: f.carryParts ?? [] })));
+    const copy = { at: Date.now(), flags };
+    flagsCopy = copy;
+    flags.catch(() => {
+      if (flagsCopy === copy) flagsCopy = null;
+    });
+    return flags;
   }
 
-  async function containmentOf(wo: Pick<WorkOrderDoc, 'serialNumber'>, entry: BoardEntryDoc | null): Promise<ContainmentMatch[]> {
+  /** A flag was raised or lifted through this process: the next read goes to the store. */
+  function flagsChanged(): void {
+    flagsCopy = null;
+  }
+
+  // The machine and site each request's board entry was recorded with (never changed after), most recent last.
+  const heldJobInputs = new Map<string, JobInputs>();
+  async function jobInputsOf(requestId: string): Promise<JobInputs | null> {
+    const held = heldJobInputs.get(requestId);
+    if (held) return held;
+    const entry = await board.entry(requestId);
+    if (!entry) return null; // not on the board yet: asked again next time
+    const inputs: JobInputs = { machine: entry.machine, site: entry.site };
+    heldJobInputs.set(requestId, inputs);
+    if (heldJobInputs.size > HELD_REQUESTS) heldJobInputs.delete(heldJobInputs.keys().next().value!);
+    return inputs;
+  }
+
+  async function containmentOf(wo: Pick<WorkOrderDoc, 'serialNumber'>, entry: JobInputs | null): Promise<ContainmentMatch[]> {
     return containmentFor(await activeFlags(), { serialNumber: wo.serialNumber, model: entry?.machine?.model ?? null, productLine: entry?.machine?.productLine ?? null });
   }
 
   async function jobOf(wo: WorkOrderDoc): Promise<{ job: AssignmentJob | null; problem: { field: string; reason: string } | null; containment: ContainmentMatch[] }> {
-    const entry = await board.entry(wo.requestId);
-    const containment = await containmentOf(wo, entry);
+    // The request's machine and site and the flags side by side: neither depends on the other.
+    const [entry, flags] = await Promise.all([jobInputsOf(wo.requestId), activeFlags()]);
+    const containment = containmentFor(flags, { serialNumber: wo.serialNumber, model: entry?.machine?.model ?? null, productLine: entry?.machine?.productLine ?? null });
     const decision = planningJob({
       productLine: entry?.machine?.productLine ?? null,
       site: entry?.site ?? null,
@@ -115,7 +153,7 @@ export function createPlanningInputs(board: Board, c: DispatchCollections, booki
     });
   }
 
-  return { calendarOf, calendarIds: () => serviceCalendars.ids(), containmentOf, jobOf, candidates, candidateFrom };
+  return { calendarOf, calendarIds: () => serviceCalendars.ids(), containmentOf, flagsChanged, jobOf, candidates, candidateFrom };
 }
 
 export type PlanningInputs = ReturnType<typeof createPlanningInputs>;
