@@ -58,6 +58,7 @@ export const intakeService: ServiceDefinition = {
     await announceInstalledBaseOnce(platform, models, readModelsOf(models).builds, announcements);
     const registrar = createRegistrar(platform, models);
     const alarms = createAlarmIntake(platform, models, registrar);
+    const workflowStarter = createWorkflowStarter(platform, reference);
     return {
       routes: [
         ...serviceRequestRoutes(platform, models, registrar),
@@ -89,12 +90,13 @@ export const intakeService: ServiceDefinition = {
         {
           group: 'intake-workflow-starter',
           topics: [topics.serviceRequests],
-          // Starts are independent (the workflow id is the request's); one partition at a time held
-          // the end-to-end rate to one Temporal round trip per registration.
+          // Starts are independent (the workflow id is the request's): a fetched batch's go out
+          // together, up to defaultStartsInFlight at once across the partitions.
           concurrentPartitions: 3,
           handlers: {
-            'service-request.registered@1': createWorkflowStarter(platform, reference),
+            'service-request.registered@1': workflowStarter.handler,
           },
+          batchHandler: workflowStarter.batchHandler,
         },
         { group: complaintConsumer, topics: [topics.serviceRequests], handlers: { 'service-request.complaint-raised@1': createComplaintHandler(platform, models, registrar) } },
         { group: dispatchFactsConsumer, topics: [topics.workOrders], handlers: createDispatchFactHandlers(platform, models) },

@@ -1,17 +1,32 @@
+import pLimit from 'p-limit';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import type { KnownEvent } from '@aftersales/contracts';
-import type { ConsumedEvent, Platform } from '@aftersales/platform';
+import type { ConsumedEvent, EventHandler, Platform } from '@aftersales/platform';
 import { serviceRequestTaskQueue, type serviceRequest } from '@aftersales/workflows';
 import type { SlaReference } from '../store/sla-reference';
+
+/** Starts in flight at once across all partitions: one at a time held end to end to one Temporal round trip per request. */
+export const defaultStartsInFlight = 24;
+
+export interface WorkflowStarter {
+  /** One event: used when a batch failed for good and its events are applied one by one. */
+  handler: EventHandler;
+  /** A fetched batch: its starts go out together, and it returns only when every one is started. */
+  batchHandler: (batch: ConsumedEvent[], heartbeat: () => Promise<void>) => Promise<void>;
+}
 
 /**
  * Starts the serviceRequest workflow from the registered event, not from the HTTP handler: the
  * event is stored with the record, so a crash after the 201 still reaches the workflow.
  * The request id is the workflow id, and a duplicate id is refused, so a re-delivered event never
- * starts a second process (not even after the first one closed).
+ * starts a second process (not even after the first one closed): a batch that fails part-way is
+ * delivered again whole (its offsets are committed only after it returns) and the starts it already
+ * made answer "already started", which counts as done.
  */
-export function createWorkflowStarter(platform: Platform, reference: SlaReference) {
-  return async ({ event }: ConsumedEvent): Promise<void> => {
+export function createWorkflowStarter(platform: Pick<Platform, 'temporal' | 'taskQueue' | 'logger' | 'now'>, reference: Pick<SlaReference, 'termsFor'>, options: { startsInFlight?: number } = {}): WorkflowStarter {
+  const inFlight = pLimit(options.startsInFlight ?? defaultStartsInFlight);
+
+  async function start({ event }: ConsumedEvent): Promise<void> {
     const { data } = event as KnownEvent<'service-request.registered@1'>;
     // The policy in force when the request was registered; the calendar in force now (a newer
     // calendar version would reach the running request anyway, through its rollout).
@@ -48,5 +63,27 @@ export function createWorkflowStarter(platform: Platform, reference: SlaReferenc
       if (error instanceof WorkflowExecutionAlreadyStartedError) return;
       throw error;
     }
+  }
+
+  return {
+    handler: start,
+    async batchHandler(batch, heartbeat) {
+      // Every start is awaited, failed or not, before the batch answers: a retry of the batch then
+      // never races starts of its own previous attempt.
+      const outcomes = await Promise.allSettled(
+        batch.map((consumed) =>
+          inFlight(async () => {
+            await start(consumed);
+            // A missed heartbeat costs at most a redelivery, which the workflow id absorbs.
+            await heartbeat().catch(() => undefined);
+          }),
+        ),
+      );
+      const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      if (failed.length > 0) {
+        platform.logger.warn({ failed: failed.length, of: batch.length }, 'serviceRequest starts failed; the batch is delivered again');
+        throw failed[0]!.reason;
+      }
+    },
   };
 }
