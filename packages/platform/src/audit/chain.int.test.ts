@@ -101,6 +101,7 @@ describe('outbox events in the chain', () => {
     const events = createEventChain(db, chain, { now: () => new Date() });
     return {
       chain,
+      events,
       relay: createOutboxRelay({ collections: collections as never, leases: db.collection('outboxLeases'), pending: db.collection(outboxPendingCollection), producer, logger, pollMs: 60_000, record: (entries) => events.record(entries) }),
     };
   }
@@ -116,6 +117,9 @@ describe('outbox events in the chain', () => {
     const [sentA, sentB] = await Promise.all([a.relay.drain().catch(() => 0), b.relay.drain().catch(() => 0)]);
     // Whatever one relay could not finish (the other was appending) the next pass does.
     await a.relay.drain();
+    // The marks' seqs land after the append, beside the publish; as two processes would, the next
+    // relay finds them sealed once the first has finished writing them.
+    await Promise.all([a.events.marked(), b.events.marked()]);
     expect(sentA + sentB).toBeGreaterThanOrEqual(10);
     // A relay that died after publishing, before marking sent: the same events are due again.
     const again: OutboxEntry[] = [0, 1, 2].map((i) => ({ ...outgoing(i), actor: 'agent-7' }));

@@ -49,6 +49,13 @@ export interface EventChainOptions {
 export function createEventChain(db: Db, chain: AuditChain, options: EventChainOptions) {
   const marks = db.collection<MarkDoc>(auditCollections.marks);
   const staleMs = options.staleMs ?? 30_000;
+  /**
+   * The seqs noted on the last record's marks, written after its append without holding up the
+   * publish. A mark still without its seq only means "maybe appended": a retry of the same event
+   * waits, and after `staleMs` takeOver finds the entry in the chain. So a crash before they land
+   * loses nothing, and a failed write is left to that path (not retried here).
+   */
+  let marking: Promise<void> = Promise.resolve();
 
   /** A mark without a seq whose process died: this process takes it over, or null when another did. */
   async function takeOver(mark: MarkDoc): Promise<'appended' | 'mine' | null> {
@@ -77,7 +84,9 @@ export function createEventChain(db: Db, chain: AuditChain, options: EventChainO
       const byId = new Map(outbox.map((e) => [e.event.id, e]));
       if (byId.size === 0) return 0;
       const ids = [...byId.keys()];
-      const fromSeq = (await chain.tip()).seq;
+      // The previous record's seqs first: an event relayed again right after must find its mark sealed.
+      await marking;
+      const fromSeq = await chain.floor();
       const claimedAt = options.now();
       const taken = new Set<number>();
       try {
@@ -97,8 +106,14 @@ export function createEventChain(db: Db, chain: AuditChain, options: EventChainO
       }
       const drafts = ids.filter((id) => mine.has(id)).map((id) => draftOfEvent(byId.get(id)!));
       const written = await chain.append(drafts);
-      if (written.length > 0) await bulkWriteInChunks(marks, written.map((e) => ({ updateOne: { filter: { _id: e.ref! }, update: { $set: { seq: seqOf(e._id) } } } })), { ordered: false });
+      if (written.length > 0) {
+        marking = bulkWriteInChunks(marks, written.map((e) => ({ updateOne: { filter: { _id: e.ref! }, update: { $set: { seq: seqOf(e._id) } } } })), { ordered: false }).catch(() => undefined);
+      }
       return written.length;
+    },
+    /** Resolves once the seqs of the last record are on its marks (for tests). */
+    async marked(): Promise<void> {
+      await marking;
     },
   };
 }

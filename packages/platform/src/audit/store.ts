@@ -122,6 +122,14 @@ export function createAuditChain(db: Db, options: AuditChainOptions = {}) {
       queue = run.catch(() => undefined);
       return run;
     },
+    /**
+     * A seq at or below the tip, without a read when this process has appended or read the chain
+     * before (the chain only grows): where a search for an entry appended from now on may start.
+     */
+    async floor(): Promise<number> {
+      known ??= await readTip();
+      return known.seq;
+    },
     /** The tip as stored now (read by `_id`). */
     async tip(): Promise<Tip> {
       known = known ? await walkForward(known) : await readTip();

@@ -6,7 +6,7 @@ import type { EventProducer, OutgoingEvent } from '../kafka/producer';
 import { insertedOnce } from './connection';
 import { traceHeaders } from '../tracing';
 import { currentActor } from '../audit/actor';
-import { bulkWriteInChunks } from './bulk';
+import { createPendingRelay } from './outbox-pending';
 
 /**
  * Transactional outbox inside the aggregate's own document. FerretDB v1 (and any Mongo without a
@@ -74,7 +74,8 @@ export function outboxForUpdate(events: StoredEvent[], now: Date) {
  * takes seconds per pass. A collection registered with `indexedOutbox` gets its events through
  * `insertWithOutbox`: the document with its outbox in one insert (the transactional outbox, as
  * before), then one small entry in `outboxPending` (keyed by collection and document, carrying the
- * events). The relay works from that small collection and settles each document by `_id`. A
+ * events). The relay works from that small collection (outbox-pending.ts: passes that overlap, the
+ * next sending while the last one settles) and settles each document by `_id`. A
  * process that dies between the two inserts leaves a document whose outbox no entry names: the
  * relay's sweep (at start and every `sweepMs`) scans the indexed collections for those and writes
  * their entries. Only for collections whose documents take events with their insert, never later.
@@ -85,6 +86,8 @@ export interface OutboxPendingDoc {
   docId: string;
   entries: OutboxEntry[];
   dueAt: Date;
+  /** Set when a relay took the entry over from one whose lease ran out (see outbox-claims.ts). */
+  leaseEpoch?: number;
 }
 
 export const outboxPendingCollection = 'outboxPending';
@@ -159,7 +162,8 @@ export interface OutboxRelayOptions {
 /**
  * Publishes pending events and removes them from their documents. At-least-once: a crash between
  * publish and removal publishes again, which consumers absorb by event id. Several relays may run;
- * the lease keeps them from publishing the same document at the same time.
+ * the lease keeps them from publishing the same document at the same time. The pending index is
+ * relayed by outbox-pending.ts, collections that are not indexed by the passes below.
  */
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { collections, leases, producer, pollMs } = options;
@@ -170,6 +174,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let running = false;
   let loop: Promise<void> | null = null;
   let wake: (() => void) | null = null;
+  let nudged = false;
 
   /**
    * Claims one due document for this relay; null when another relay has it or it is no longer due.
@@ -242,77 +247,23 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return count;
   }
 
-  /** A write tried again a few times when it fails (FerretDB on SQLite answers SQLITE_BUSY under write contention). */
-  async function persist<T>(write: () => Promise<T>, attempts = 4): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await write();
-      } catch (error) {
-        if (attempt >= attempts) throw error;
-        await sleep(20 * attempt);
-      }
-    }
-  }
-
   const indexed = collections.filter((c) => indexedCollections.has(c));
   const scanned = collections.filter((c) => !indexedCollections.has(c));
-  const byName = new Map(indexed.map((c) => [c.collectionName, c]));
   const pending = options.pending ?? (indexed[0] ? pendingOf(indexed[0]) : null);
-
-  /**
-   * One pass over up to `batchSize` due entries of the pending index, every step by `_id` or in one
-   * command per batch: claims (one unique lease per entry and due instant, inserted together), the
-   * entries pushed a lease ahead, one publish, then the documents' outboxes unset and the entries
-   * deleted. A relay that dies holding leases leaves entries that fall due again after `leaseMs`.
-   */
-  async function relayPending(index: Collection<OutboxPendingDoc>): Promise<number> {
-    const claimedAt = now();
-    const due = await index.find({ dueAt: { $lte: claimedAt } }).sort({ dueAt: 1, _id: 1 }).limit(batchSize).toArray();
-    for (const name of byName.keys()) {
-      const mine = due.filter((p) => p.collection === name);
-      options.onPass?.(name, mine.length, mine[0]?.dueAt ?? null);
-    }
-    if (due.length === 0) return -1;
-    const leaseKeys = due.map((p) => `${p._id}|${p.dueAt.getTime()}`);
-    const lost = new Set<number>();
-    try {
-      await leases.insertMany(leaseKeys.map((_id) => ({ _id: _id as never, claimedAt })), { ordered: false });
-    } catch (error) {
-      const writeErrors = (error as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }).writeErrors;
-      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : null;
-      if (!list || list.some((e) => e.code !== 11000)) throw error;
-      for (const e of list) lost.add(e.index);
-    }
-    // An entry due for longer than a lease whose key is taken was claimed by a relay that died
-    // before it moved the entry on: moved to now, it gets a fresh key on the next pass.
-    const stale = due.filter((p, i) => lost.has(i) && p.dueAt.getTime() < claimedAt.getTime() - leaseMs);
-    if (stale.length > 0) await bulkWriteInChunks(index, stale.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: claimedAt } } } })), { ordered: false });
-    const claimed = due.filter((_, i) => !lost.has(i));
-    // Nothing claimed: another relay holds them; this pass ends rather than spinning on them.
-    if (claimed.length === 0) return -1;
-    const leaseUntil = new Date(claimedAt.getTime() + leaseMs);
-    await bulkWriteInChunks(index, claimed.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: leaseUntil } } } })), { ordered: false });
-    try {
-      await options.record?.(claimed.flatMap((p) => p.entries));
-      await producer.publish(published(claimed.flatMap((p) => p.entries)));
-      const perCollection = new Map<string, OutboxPendingDoc[]>();
-      for (const p of claimed) perCollection.set(p.collection, [...(perCollection.get(p.collection) ?? []), p]);
-      for (const [name, entries] of perCollection) {
-        const collection = byName.get(name);
-        if (!collection) continue;
-        await persist(() => bulkWriteInChunks(collection, entries.map((p) => ({ updateOne: { filter: { _id: p.docId as never }, update: { $unset: { outbox: '', outboxDueAt: '' } } } })), { ordered: false }));
-      }
-      await persist(() => bulkWriteInChunks(index, claimed.map((p) => ({ deleteOne: { filter: { _id: p._id } } })), { ordered: false }));
-    } catch (error) {
-      // Due again at once under a fresh lease key rather than after the lease: a failed pass
-      // (a busy database) must not hold its events back for leaseMs. At least once, as ever.
-      await bulkWriteInChunks(index, claimed.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $set: { dueAt: now() } } } })), { ordered: false }).catch(() => undefined);
-      throw error;
-    }
-    const count = claimed.reduce((sum, p) => sum + p.entries.length, 0);
-    log.debug({ count, documents: claimed.length }, 'events published from the pending index');
-    return count;
-  }
+  const pendingRelay = pending
+    ? createPendingRelay({
+        index: pending,
+        collections: new Map(indexed.map((c) => [c.collectionName, c])),
+        leases,
+        producer,
+        leaseMs,
+        batchSize,
+        now,
+        log,
+        ...(options.record ? { record: options.record } : {}),
+        ...(options.onPass ? { onPass: options.onPass } : {}),
+      })
+    : null;
 
   /** Writes the pending entry of every due document of the indexed collections that has none (a writer died between its two inserts). */
   async function sweep(): Promise<number> {
@@ -344,25 +295,26 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   }
 
   let leasesPurgedAt = 0;
-  /** Leases far older than any claim still in flight are dropped, at most once a minute. */
-  async function purgeLeases(): Promise<void> {
+  let purging: Promise<unknown> | null = null;
+  /**
+   * Leases far older than any claim still in flight are dropped, at most once a minute, in the
+   * background: on FerretDB the delete reads the whole lease collection, so never inside a pass.
+   */
+  function purgeLeases(): void {
     const at = now().getTime();
-    if (at - leasesPurgedAt < 60_000) return;
+    if (purging || at - leasesPurgedAt < 60_000) return;
     leasesPurgedAt = at;
     const keepMs = Math.max(10 * 60_000, 10 * leaseMs);
-    await leases.deleteMany({ claimedAt: { $lt: new Date(at - keepMs) } });
+    purging = leases
+      .deleteMany({ claimedAt: { $lt: new Date(at - keepMs) } })
+      .catch((error: unknown) => log.warn({ err: error }, 'outbox lease purge failed; will retry'))
+      .finally(() => (purging = null));
   }
 
   async function drain(): Promise<number> {
-    await purgeLeases();
+    purgeLeases();
     let total = 0;
-    if (pending) {
-      for (;;) {
-        const count = await relayPending(pending);
-        if (count < 0) break;
-        total += count;
-      }
-    }
+    if (pendingRelay) total += await pendingRelay.drain();
     for (const collection of scanned) {
       for (;;) {
         const count = await relayBatch(collection);
@@ -376,12 +328,17 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function run(): Promise<void> {
     while (running) {
       sweepWhenDue();
+      nudged = false;
+      let failed = false;
       try {
         await drain();
       } catch (error) {
+        failed = true;
         log.warn({ err: error }, 'outbox relay pass failed; will retry');
       }
       if (!running) break;
+      // A write that nudged while the drain ran (after its last find) is not left for the poll; a failed drain waits it out.
+      if (nudged && !failed) continue;
       await Promise.race([sleep(pollMs), new Promise<void>((resolve) => (wake = resolve))]);
       wake = null;
     }
@@ -394,6 +351,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       loop = run();
     },
     nudge() {
+      nudged = true;
       wake?.();
     },
     async stop() {
@@ -401,6 +359,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       wake?.();
       await loop;
       await sweeping;
+      await purging;
     },
     drain,
     sweep,
