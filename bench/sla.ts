@@ -5,6 +5,10 @@
  * the raw ceiling (same spread of due instants, after the service's run).
  *
  *   BENCH_OPEN (10000)            serviceRequest workflows started, and as many raw sleeps
+ *   BENCH_DUE (1000)              how many of them are due in the window, spread evenly through the started
+ *                                 ones; the others' clocks run on, due a day after the window. All of them
+ *                                 due (BENCH_DUE=BENCH_OPEN) is the saturation run: one server's persistence
+ *                                 then sets the pace, not the open count
  *   BENCH_DUE_FROM (300)          seconds from the start until the first due instant (warnings at 75% of each target)
  *   BENCH_DUE_SPAN (300)          seconds over which the due instants are spread evenly
  *   BENCH_START_CONCURRENCY (16)  starts in flight
@@ -30,6 +34,7 @@ import {
 import type { benchSleep } from './workflows/sleep';
 
 const open = envInt('BENCH_OPEN', 10_000);
+const dueCount = Math.min(envInt('BENCH_DUE', Math.min(open, 1000)), open);
 const dueFromMs = envInt('BENCH_DUE_FROM', 300) * 1000;
 const dueSpanMs = envInt('BENCH_DUE_SPAN', 300) * 1000;
 const inFlight = envInt('BENCH_START_CONCURRENCY', 16);
@@ -58,8 +63,15 @@ function quickPolicy(firstResponseMs: number): SlaPolicy {
   };
 }
 
-/** Due offsets from the start instant, spread evenly over the window. */
-const offsets = Array.from({ length: open }, (_, i) => Math.round(dueFromMs + (open > 1 ? (dueSpanMs * i) / (open - 1) : 0)));
+/** The due workflows' indexes, spread evenly through the started ones (i * due mod open < due picks exactly `due`). */
+const dueIndexes = Array.from({ length: open }, (_, i) => i).filter((i) => (i * dueCount) % open < dueCount);
+const dueRank = new Map(dueIndexes.map((index, rank) => [index, rank]));
+/** Due offsets from the start instant: the due ones spread evenly over the window, the rest a day after it. */
+const offsets = Array.from({ length: open }, (_, i) => {
+  const rank = dueRank.get(i);
+  if (rank === undefined) return dueFromMs + dueSpanMs + 24 * hour;
+  return Math.round(dueFromMs + (dueCount > 1 ? (dueSpanMs * rank) / (dueCount - 1) : 0));
+});
 const ids = offsets.map((_, i) => `${ns}-sr-${i}`);
 const rawIds = offsets.map((_, i) => `${ns}-raw-${i}`);
 const indexOf = (subject: string) => Number(subject.slice(subject.lastIndexOf('-') + 1));
@@ -128,7 +140,7 @@ function latenessOf(events: Iterable<HeardEvent>, t0: number): Lateness {
     }
   }
   result.breachedOnce = [...breaches.values()].filter((n) => n === 1).length;
-  result.missing = ids.filter((id) => (complete.get(id) ?? 0) < 2 + ladder.length);
+  result.missing = dueIndexes.map((i) => ids[i]!).filter((id) => (complete.get(id) ?? 0) < 2 + ladder.length);
   return result;
 }
 
@@ -162,7 +174,7 @@ async function main(): Promise<void> {
   const heapMiB = workerHeapMiB ?? getHeapStatistics().heap_size_limit / 1024 / 1024;
   // The SDK's default for maxCachedWorkflows (reused V8 context), from the worker's heap limit.
   const cacheCapacity = Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10);
-  log(`namespace ${ns}; ${open} workflows, due from +${dueFromMs / 1000} s over ${dueSpanMs / 1000} s; worker cache ${cacheCapacity} (heap ${Math.round(heapMiB)} MiB)`);
+  log(`namespace ${ns}; ${open} workflows, ${dueIndexes.length} of them due from +${dueFromMs / 1000} s over ${dueSpanMs / 1000} s; worker cache ${cacheCapacity} (heap ${Math.round(heapMiB)} MiB)`);
   let intake: ServiceProcess | null = null;
   let reader: Awaited<ReturnType<typeof startEventReader>> | null = null;
   let rawWorker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | null = null;
@@ -211,7 +223,7 @@ async function main(): Promise<void> {
       const peak = { workerRss: opened.workerRss ?? 0, serverRss: opened.serverRss ?? 0, cache: 0, heap: maxKnown(0, heapOf(opened)), outboxAge: 0, outboxBacklog: 0 };
       const lastDue = t0 + dueFromMs + dueSpanMs + ladder.at(-1)!.afterBreachMs;
       const events = reader.heard;
-      const expected = open * (2 + ladder.length);
+      const expected = dueIndexes.length * (2 + ladder.length);
       const deadline = lastDue + 180 * second;
       let lastLog = 0;
       for (let tick = 0; ; tick++) {
@@ -255,10 +267,12 @@ async function main(): Promise<void> {
         client.workflow.start<typeof benchSleep>('benchSleep', { workflowId: rawIds[i]!, taskQueue, args: [r0 + offset] }),
       );
       const rawStartMs = Date.now() - r0;
-      log(`started ${open} raw sleeps in ${rawStartMs} ms; waiting ${Math.round((r0 + rawOffsets.at(-1)! - Date.now()) / 1000)} s for them to complete`);
-      const completed = await pool(handles, 64, async (handle) => handle.result());
+      const lastRawDue = r0 + Math.max(...dueIndexes.map((i) => rawOffsets[i]!));
+      log(`started ${open} raw sleeps in ${rawStartMs} ms; waiting ${Math.round((lastRawDue - Date.now()) / 1000)} s for the ${dueIndexes.length} due to complete`);
+      const completed = await pool(dueIndexes, 64, async (i) => handles[i]!.result());
+      log(`terminated ${await terminateAll(client, rawIds.filter((_, i) => !dueRank.has(i)), 'bench finished')} raw sleeps not due`);
       rawEnded = true;
-      const raw = completed.map((at, i) => at - (r0 + rawOffsets[i]!));
+      const raw = completed.map((at, rank) => at - (r0 + rawOffsets[dueIndexes[rank]!]!));
 
       const p = (values: number[], q: number) => percentile(values, q);
       // NaN when there is nothing to take the max of (a reduce seeded with NaN stayed NaN: every max printed n/a).
@@ -271,7 +285,7 @@ async function main(): Promise<void> {
       const rawRate = (open * 1000) / rawStartMs;
       const perWorkflowKiB = (((opened.workerRss ?? Number.NaN) - (idle.workerRss ?? Number.NaN)) * 1024) / open;
       const rows = [
-        ['open requests with live clocks held', `${open} (${service.breachedOnce} breached exactly once, ${service.missing.length} without all 4 events, ${service.wrongDue.length} wrong due)`, `${completed.length} one-timer workflows`, fmt.share(service.breachedOnce, completed.length)],
+        ['open requests with live clocks held', `${open}, ${dueIndexes.length} due (${service.breachedOnce} breached exactly once, ${service.missing.length} without all 4 events, ${service.wrongDue.length} wrong due)`, `${open} one-timer workflows, ${completed.length} due and done`, fmt.share(service.breachedOnce, completed.length)],
         [`time to start ${open}`, `${fmt.n(startMs / 1000, 2)} s`, `${fmt.n(rawStartMs / 1000, 2)} s`, fmt.times(startMs, rawStartMs)],
         ['dev server start rate', `${fmt.n(startRate)} /s`, `${fmt.n(rawRate)} /s`, fmt.share(startRate, rawRate)],
         ...latenessRows('warning (75%) lateness', service.warning),
@@ -299,11 +313,11 @@ async function main(): Promise<void> {
       const minutes = Math.ceil((dueSpanMs + 1) / 60_000);
       const byMinute = (values: number[], at: (i: number) => number) => Array.from({ length: minutes }, (_, m) => values.filter((_, i) => Math.floor(at(i) / 60_000) === m));
       const serviceByMinute = byMinute(service.breach, (i) => service.breachAt[i]!);
-      const rawByMinute = byMinute(raw, (i) => offsets[i]! - dueFromMs);
+      const rawByMinute = byMinute(raw, (rank) => offsets[dueIndexes[rank]!]! - dueFromMs);
       const minuteRows = serviceByMinute.map((values, m) => [`${m}`, `${values.length}`, fmt.ms(p(values, 50)), fmt.ms(p(values, 99)), fmt.ms(maxOf(values)), fmt.ms(p(rawByMinute[m]!, 99))]);
       lines.push(
         '',
-        `bench:sla  ${open} open serviceRequest workflows, due instants +${dueFromMs / 1000}..+${(dueFromMs + dueSpanMs) / 1000} s (${fmt.n((open * 1000) / Math.max(dueSpanMs, 1))} breaches/s), warnings at 75%, namespace ${ns}`,
+        `bench:sla  ${open} open serviceRequest workflows, ${dueIndexes.length} due at +${dueFromMs / 1000}..+${(dueFromMs + dueSpanMs) / 1000} s (${fmt.n((dueIndexes.length * 1000) / Math.max(dueSpanMs, 1))} breaches/s), the rest a day later, warnings at 75%, namespace ${ns}`,
         `one dev server (${stack.temporalAddress}${serverPid ? `, pid ${serverPid}` : ''}) and one intake worker process (pid ${workerPid}, heap limit ${Math.round(heapMiB)} MiB, SDK default workflow cache ${cacheCapacity})`,
         'lateness = event occurredAt (the workflow task that fired) - its warnAt/dueAt/step instant; raw = workflow time after a plain sleep() - due instant; relay = first arrival on Kafka - dueAt',
         ...(service.missing.length ? [`incomplete: ${service.missing.slice(0, 5).join(', ')}${service.missing.length > 5 ? ', ...' : ''}`] : []),
