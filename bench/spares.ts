@@ -15,11 +15,14 @@
  *                           claims), so growth shows
  *
  * Each reservation is for a work order of its own, as in the field (a work order has a few).
+ * The profile under the table: the Mongo commands of each loop per reservation kept (or raw take
+ * and give back), by command and collection, counted through the driver's command monitoring.
  */
-import { MongoClient, type Collection } from 'mongodb';
-import type { Connection } from 'mongoose';
+import { MongoClient, type Collection, type CommandStartedEvent } from 'mongodb';
+import mongoose, { type Connection } from 'mongoose';
 import pino from 'pino';
-import { connectMongo } from '@aftersales/platform';
+import { defaultMongoPoolSize } from '@aftersales/platform';
+import { commandNames } from '@aftersales/platform/testing';
 import { createSparesStore, type SparesStore } from '../services/spares/store/collections';
 import { createReservationBook, InsufficientStock, type ReservationBook } from '../services/spares/store/reservations';
 import type { PartStockDoc, StockCardDoc } from '../services/spares/store/stock-cards';
@@ -63,6 +66,35 @@ function holders() {
   };
 }
 
+/** Counts the commands the monitored clients start while on, by command and collection ("insert unitClaims"). */
+function commandCounter() {
+  const counts = new Map<string, number>();
+  let on = false;
+  return {
+    listener(event: CommandStartedEvent) {
+      if (!on) return;
+      const name = commandNames([event])[0]!;
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    },
+    async during<T>(fn: () => Promise<T>): Promise<{ result: T; counts: Map<string, number> }> {
+      counts.clear();
+      on = true;
+      try {
+        return { result: await fn(), counts: new Map(counts) };
+      } finally {
+        on = false;
+      }
+    },
+  };
+}
+
+/** "12.1 commands: 3.2 insert unitClaims, ...": per success of a loop, the most frequent first. */
+function perSuccess(counts: Map<string, number>, successes: number): string {
+  const per = (n: number) => fmt.n(n / Math.max(1, successes), 2);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return `${per(total)} commands: ${[...counts].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${per(n)} ${name}`).join(', ')}`;
+}
+
 const sizes = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map((v) => Number(v.trim()));
 if (sizes.some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`BENCH_SIZES must be whole numbers, got ${process.env.BENCH_SIZES}`);
 
@@ -101,13 +133,23 @@ async function seedStock(store: SparesStore, size: number): Promise<void> {
   await store.partStock.insertMany([...parts.values()], { ordered: false });
 }
 
-async function runAt(size: number): Promise<{ size: number; rows: string[][] }> {
+async function runAt(size: number): Promise<{ size: number; rows: string[][]; profile: string[] }> {
   const dbName = `${ns}_s${size}`;
   const connections: Connection[] = [];
   const clients: MongoClient[] = [];
+  const counter = commandCounter();
   try {
-    for (let i = 0; i < connectionsCount; i++) connections.push(await connectMongo(stack.mongoUrl, dbName));
-    for (let i = 0; i < connectionsCount; i++) clients.push(await MongoClient.connect(stack.mongoUrl));
+    // As connectMongo opens them (its pool size), with command monitoring for the profile.
+    for (let i = 0; i < connectionsCount; i++) {
+      const connection = await mongoose.createConnection(stack.mongoUrl, { dbName, maxPoolSize: defaultMongoPoolSize, serverSelectionTimeoutMS: 5_000, autoIndex: true, monitorCommands: true }).asPromise();
+      connection.getClient().on('commandStarted', counter.listener);
+      connections.push(connection);
+    }
+    for (let i = 0; i < connectionsCount; i++) {
+      const client = await MongoClient.connect(stack.mongoUrl, { monitorCommands: true });
+      client.on('commandStarted', counter.listener);
+      clients.push(client);
+    }
     const quiet = pino({ level: 'silent' });
     const stores = connections.map((c) => createSparesStore(c));
     await stores[0]!.init();
@@ -122,7 +164,7 @@ async function runAt(size: number): Promise<{ size: number; rows: string[][] }> 
     await books[0]!.receive('P-HOT', 'CENTRAL', units, 'bench');
     const claimHolders = holders();
     log('claims: closed loop');
-    const claimLoop = await closedLoop(concurrency, seconds * 1000, async (client, seq) => {
+    const { result: claimLoop, counts: claimCommands } = await counter.during(() => closedLoop(concurrency, seconds * 1000, async (client, seq) => {
       const book = books[client % connectionsCount]!;
       try {
         const reservation = await book.reserve({ reservationId: `R-${client}-${seq}`, workOrderId: `WO-${client}-${seq}`, requestId: 'SR-BENCH', engineerId: null, lines: [{ partNumber: 'P-HOT', quantity: 1 }], ttlMs: 3_600_000, by: 'bench' }, cause);
@@ -135,12 +177,12 @@ async function runAt(size: number): Promise<{ size: number; rows: string[][] }> 
         if (error instanceof InsufficientStock) return false;
         throw error;
       }
-    });
+    }));
 
     await raws[0]!.insertOne({ _id: 'P-HOT', available: units });
     const rawHolders = holders();
     log('raw conditional $inc: closed loop');
-    const rawLoop = await closedLoop(concurrency, seconds * 1000, async (client) => {
+    const { result: rawLoop, counts: rawCommands } = await counter.during(() => closedLoop(concurrency, seconds * 1000, async (client) => {
       const raw = raws[client % connectionsCount]!;
       const taken = await raw.updateOne({ _id: 'P-HOT', available: { $gte: 1 } }, { $inc: { available: -1 } });
       if (taken.modifiedCount !== 1) return false;
@@ -149,7 +191,7 @@ async function runAt(size: number): Promise<{ size: number; rows: string[][] }> 
       rawHolders.give();
       await raw.updateOne({ _id: 'P-HOT' }, { $inc: { available: 1 } });
       return true;
-    });
+    }));
     const rawAfter = (await raws[0]!.findOne({ _id: 'P-HOT' }))?.available ?? Number.NaN;
     const claimsAfter = await stores[0]!.claims.countDocuments({ partNumber: 'P-HOT' });
 
@@ -186,7 +228,11 @@ async function runAt(size: number): Promise<{ size: number; rows: string[][] }> 
       [String(size), ...row('unit claims (unique-key insert)', claimLoop, claimHolders.max, drain.claims, `${claimsAfter} claims of P-HOT left${claimLoop.firstError ? `; first error: ${claimLoop.firstError}` : ''}`)],
       [String(size), ...row('raw conditional $inc', rawLoop, rawHolders.max, drain.raw, `available ${rawAfter} (should be ${units}); drain left ${drain.rawLeft.join(' ')}${rawLoop.firstError ? `; first error: ${rawLoop.firstError}` : ''}`)],
     ];
-    return { size, rows };
+    const profile = [
+      `[${size}] unit claims, per reservation kept (${claimLoop.ok}; ${claimLoop.failed} refused): ${perSuccess(claimCommands, claimLoop.ok)}`,
+      `[${size}] raw conditional $inc, per unit taken and given back (${rawLoop.ok}; ${rawLoop.failed} refused): ${perSuccess(rawCommands, rawLoop.ok)}`,
+    ];
+    return { size, rows, profile };
   } finally {
     await cleanup([
       ['drop database', () => connections[0]?.dropDatabase() ?? Promise.resolve()],
@@ -204,7 +250,8 @@ async function main(): Promise<void> {
         ['stock units stored', 'store', 'reservations/s (reserve+release)', 'p50', 'p99', 'refused (out of stock)', 'max held at once / stock', 'drain winners per round', 'oversells', 'after the loop'],
         results.flatMap((r) => r.rows),
       ) +
-      '\n\nOversells = winners above the stock in the drain rounds plus any moment more units were held than exist.\n',
+      '\n\nOversells = winners above the stock in the drain rounds plus any moment more units were held than exist.\n' +
+      `\nProfile: Mongo commands of each closed loop per success (refused attempts' commands included)\n${results.flatMap((r) => r.profile).join('\n')}\n`,
   );
 }
 

@@ -106,6 +106,13 @@ describe('reservations under contention on the real Mongo server', () => {
     });
     expect(await stores[0]!.claims.countDocuments({ reservationId: 'RES-BIG' })).toBe(0);
     expect(await stores[0]!.backorders.findOne({ _id: 'RES-BIG|P-LENS-B' })).toMatchObject({ quantity: 1 });
+    // The refused attempt was listed beside its claims; its entry names no stored reservation, and
+    // the work order's next reservation is listed after it and found.
+    expect(await stores[0]!.workOrderReservations.findOne({ _id: 'WO-BIG|1' })).toMatchObject({ reservationId: 'RES-BIG' });
+    expect(await books[0]!.reservationsOf('WO-BIG')).toEqual([]);
+    await books[0]!.reserve({ reservationId: 'RES-BIG-2', workOrderId: 'WO-BIG', requestId: 'SR-BIG', engineerId: 'ENG-1', lines: [{ partNumber: 'P-LENS-B', quantity: 1 }], ttlMs: 60_000, by: 'test' }, { correlationId: 'c', causationId: null });
+    expect((await books[1]!.openFor('WO-BIG')).map((r) => r._id)).toEqual(['RES-BIG-2']);
+    expect(await books[1]!.release('RES-BIG-2', 'cancelled', { correlationId: 'c', causationId: null })).toBe(true);
   });
 
   it('a reservation stored before work orders listed theirs is listed at start and released with its claims', async () => {

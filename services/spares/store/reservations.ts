@@ -166,7 +166,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     for (let n = 1; !(await insertedOnce(store.workOrderReservations.insertOne({ _id: `${workOrderId}|${n}`, workOrderId, reservationId }))); n++);
   }
 
-  /** A work order's stored reservations, in the order they were made (entries of failed attempts name none). */
+  /** A work order's stored reservations, in the order they were made (entries of refused or failed attempts name none stored). */
   async function reservationsOf(workOrderId: string): Promise<ReservationDoc[]> {
     const ids: string[] = [];
     for (let n = 1; ; n++) {
@@ -199,6 +199,13 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
      */
     async reserve(input: ReserveInput, cause: Cause): Promise<ReservationDoc> {
       const taken: UnitClaimDoc[] = [];
+      // Listed beside the claims, not after them: the entry holds no unit, and a unit claimed is
+      // held until the reservation is stored, so each write after the claims keeps every unit out
+      // of reach a round trip longer (bench:spares). Still listed before it is stored, so a
+      // reservation stored is always found from its work order (cancel, report). The price: a
+      // refused attempt leaves its entry, naming a reservation never stored (skipped when read).
+      const listed = listReservation(input.workOrderId, input.reservationId);
+      listed.catch(() => undefined); // awaited below on every path; this only keeps a failure from going unhandled meanwhile
       try {
         for (const [i, line] of input.lines.entries()) {
           const won = await claimLine(line.partNumber, line.quantity, input.engineerId, { state: 'reserved', reservationId: input.reservationId, workOrderId: input.workOrderId });
@@ -221,9 +228,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
             throw new InsufficientStock(`lines[${i}].quantity`, line.partNumber, need);
           }
         }
-        // Listed before it is stored, so a reservation stored is always found from its work order
-        // (cancel, report); after its claims, so a refusal writes no entry.
-        await listReservation(input.workOrderId, input.reservationId);
+        await listed;
         const reservedAt = ctx.now();
         const expiresAt = new Date(reservedAt.getTime() + input.ttlMs);
         const lines: ReservationLine[] = linesFromClaims(taken);
@@ -242,7 +247,10 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
         log.info({ reservationId: doc._id, workOrderId: doc.workOrderId, lines }, 'parts reserved');
         return doc;
       } catch (error) {
-        await dropClaims(taken.map((c) => c._id)).catch((err: unknown) => log.warn({ err, reservationId: input.reservationId }, 'claims left for the expiry sweep'));
+        await Promise.all([
+          listed.catch(() => undefined),
+          dropClaims(taken.map((c) => c._id)).catch((err: unknown) => log.warn({ err, reservationId: input.reservationId }, 'claims left for the expiry sweep')),
+        ]);
         throw error;
       }
     },
