@@ -46,7 +46,7 @@ export function createServiceRequestActivities({ platform, serviceRequests, work
       if (stored?.workflow?.runId !== runId) throw new RecordNotSettled(`service request ${requestId}: the workflow link did not stick`);
     },
 
-    async syncServiceRequest({ requestId, revision, view, events }) {
+    async syncServiceRequest({ requestId, revision, view, events, started }) {
       const now = platform.now();
       for (const [index, pending] of events.entries()) {
         const key = pending.key as EventKey;
@@ -88,6 +88,8 @@ export function createServiceRequestActivities({ platform, serviceRequests, work
         { _id: requestId },
         {
           $set: {
+            // A new run's first sync links the record to it in the same write (it took an activity of its own).
+            ...(started ? { workflow: { id: started.workflowId, runId: started.runId, startedAt: new Date(started.startedAt) } } : {}),
             workflowRevision: revision,
             status: view.status,
             tier: view.tier,

@@ -24,6 +24,8 @@ export interface SyncInput {
   revision: number;
   view: ServiceRequestView;
   events: WorkflowEvent[];
+  /** On the first sync of a new run: the run the record is linked to, stored in the same write. */
+  started?: { workflowId: string; runId: string; startedAt: string };
 }
 
 /**

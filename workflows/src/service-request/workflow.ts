@@ -4,12 +4,13 @@ import {
   continueAsNew,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import { priorityTiers, raiseTier, type ClockName, type PriorityTier } from '@aftersales/sla';
-import type { ServiceRequestActivities, WorkflowEvent } from './activities';
+import type { ServiceRequestActivities, SyncInput, WorkflowEvent } from './activities';
 import { legacyServiceRequest } from './legacy-v1';
 import { assertAllowed, isAllowed, isFinal, TransitionRefused, type Transition } from './lifecycle';
 import {
@@ -46,6 +47,15 @@ import * as engine from './sla-engine';
 const activities = proxyActivities<ServiceRequestActivities>({
   startToCloseTimeout: '30 seconds',
   // Mongo or the network may be down for a while; the workflow waits rather than fails.
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+/**
+ * The first sync as a local activity: it runs inside the run's first workflow task and leaves one
+ * marker, where an activity costs the server a schedule, a start, a completion and a workflow task
+ * more. It is short and idempotent (by revision), and retried like the others.
+ */
+const firstStep = proxyLocalActivities<ServiceRequestActivities>({
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
@@ -475,19 +485,25 @@ class ServiceRequestProcess {
     }
   }
 
-  private async flush(): Promise<void> {
+  private async flush(first?: SyncInput['started']): Promise<void> {
     this.dirty = false;
     const events = this.outgoing.splice(0);
     this.state.syncRevision += 1;
-    await activities.syncServiceRequest({ requestId: this.state.requestId, revision: this.state.syncRevision, view: this.view(), events });
+    const sync = { requestId: this.state.requestId, revision: this.state.syncRevision, view: this.view(), events };
+    await (first ? firstStep.syncServiceRequest({ ...sync, started: first }) : activities.syncServiceRequest(sync));
   }
 
   async run(): Promise<ServiceRequestView> {
     if (!this.input.carried) {
       const info = workflowInfo();
-      await activities.recordWorkflowStarted({ requestId: this.state.requestId, workflowId: info.workflowId, runId: info.runId, startedAt: new Date(info.startTime).toISOString() });
+      const started = { workflowId: info.workflowId, runId: info.runId, startedAt: new Date(info.startTime).toISOString() };
       // The record shows the clocks from the start, so boards list a request nobody has touched yet.
-      if (patched('initial-sync')) await this.flush();
+      // Runs started before this patch linked the record and synced it as two activities.
+      if (patched('first-sync-links-run')) await this.flush(started);
+      else {
+        await activities.recordWorkflowStarted({ requestId: this.state.requestId, ...started });
+        if (patched('initial-sync')) await this.flush();
+      }
     }
     const surveyDeadline = () => Date.parse(this.state.history.findLast((h) => h.event === 'closed')?.at ?? '') + surveyWindowMs;
     while (!isFinal(this.state.status)) {
