@@ -9,7 +9,7 @@
  *                                 ones; the others' clocks run on, due a day after the window. All of them
  *                                 due (BENCH_DUE=BENCH_OPEN) is the saturation run: one server's persistence
  *                                 then sets the pace, not the open count
- *   BENCH_DUE_FROM (300)          seconds from the start until the first due instant (warnings at 75% of each target)
+ *   BENCH_DUE_FROM (600)          seconds from the start until the first due instant (warnings at 75% of each target)
  *   BENCH_DUE_SPAN (300)          seconds over which the due instants are spread evenly
  *   BENCH_START_CONCURRENCY (16)  starts in flight
  *   BENCH_WORKER_HEAP_MIB         the intake process's --max-old-space-size; unset, Node's default. The
@@ -35,7 +35,7 @@ import type { benchSleep } from './workflows/sleep';
 
 const open = envInt('BENCH_OPEN', 10_000);
 const dueCount = Math.min(envInt('BENCH_DUE', Math.min(open, 1000)), open);
-const dueFromMs = envInt('BENCH_DUE_FROM', 300) * 1000;
+const dueFromMs = envInt('BENCH_DUE_FROM', 600) * 1000;
 const dueSpanMs = envInt('BENCH_DUE_SPAN', 300) * 1000;
 const inFlight = envInt('BENCH_START_CONCURRENCY', 16);
 const workerHeapMiB = process.env.BENCH_WORKER_HEAP_MIB ? envInt('BENCH_WORKER_HEAP_MIB', 0) : null;
