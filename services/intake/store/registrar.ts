@@ -156,8 +156,10 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idByt
         return stored(record);
       }
     } finally {
-      // Not stored (a replay or a failure): the lock is released without a write.
+      // Not stored (a replay or a failure): the lock is released without a write, before the answer,
+      // so no lock of a finished registration is left taken (its take may still be waiting on a twin's).
       settle(null);
+      await noted.catch(() => undefined);
     }
   }
 
