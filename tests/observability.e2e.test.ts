@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { registrationBody } from './support/demo';
+import { requestStep } from './support/requests';
 import { api, freePort } from './support/services';
 import { repoRoot } from './support/stack';
 import { useTestBed } from './support/testbed';
@@ -69,6 +70,14 @@ describe('metrics', () => {
       const now = samples(await scrape('dispatch')).filter((s) => s.name === 'aftersales_kafka_consumer_lag' && s.labels.includes(`topic="${bed.ns}.intake.service-requests.v1"`));
       return now.length > 0 && now.every((s) => s.value === 0) ? true : undefined;
     }, { timeoutMs: 30_000, intervalMs: 500 });
+
+    // A new run's first sync is a local activity: screening makes the worker run an activity task,
+    // so the activity series (schedule-to-start) appear.
+    await eventually(`${id}'s workflow`, async () => {
+      const read = await api(bed.service('intake'), 'GET', `/v1/service-requests/${id}`, { token: bed.token('agent') });
+      return (read.body.workflow as { available?: boolean } | null)?.available ? true : undefined;
+    });
+    expect((await requestStep(bed, id, 'screening', { outcome: 'valid', faultCategory: 'optical', severity: 'critical' })).status).toBe(200);
 
     const dashboard = readFileSync(`${repoRoot}infra/observability/grafana-dashboard.json`, 'utf8');
     const used = [...new Set([...dashboard.matchAll(/\b(temporal_[a-z_]+)/g)].map((m) => m[1]!))];
