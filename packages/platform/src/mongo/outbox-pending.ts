@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Collection, Document } from 'mongodb';
 import type { Logger } from 'pino';
+import { writeErrorsOf } from '../audit/store';
 import type { EventProducer } from '../kafka/producer';
 import { bulkWriteInChunks } from './bulk';
 import { leaseKeyOf, leaseRanOut, mayBeStale, orderSafe, takenOverEpoch } from './outbox-claims';
@@ -73,9 +74,8 @@ export function createPendingRelay(options: PendingRelayOptions) {
     try {
       await leases.insertMany(entries.map((p) => ({ _id: leaseKeyOf(p) as never, claimedAt })), { ordered: false });
     } catch (error) {
-      const writeErrors = (error as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }).writeErrors;
-      const list = Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : null;
-      if (!list || list.some((e) => e.code !== 11000)) throw error;
+      const list = writeErrorsOf(error);
+      if (list.length === 0 || list.some((e) => e.code !== 11000)) throw error;
       for (const e of list) lost.add(e.index);
     }
     return lost;
