@@ -84,14 +84,18 @@ export function createPlanningInputs(board: Board, c: DispatchCollections, booki
     return inputs;
   }
 
+  function containmentWith(flags: readonly ContainmentFlagDoc[], wo: Pick<WorkOrderDoc, 'serialNumber'>, entry: JobInputs | null): ContainmentMatch[] {
+    return containmentFor(flags, { serialNumber: wo.serialNumber, model: entry?.machine?.model ?? null, productLine: entry?.machine?.productLine ?? null });
+  }
+
   async function containmentOf(wo: Pick<WorkOrderDoc, 'serialNumber'>, entry: JobInputs | null): Promise<ContainmentMatch[]> {
-    return containmentFor(await activeFlags(), { serialNumber: wo.serialNumber, model: entry?.machine?.model ?? null, productLine: entry?.machine?.productLine ?? null });
+    return containmentWith(await activeFlags(), wo, entry);
   }
 
   async function jobOf(wo: WorkOrderDoc): Promise<{ job: AssignmentJob | null; problem: { field: string; reason: string } | null; containment: ContainmentMatch[] }> {
     // The request's machine and site and the flags side by side: neither depends on the other.
     const [entry, flags] = await Promise.all([jobInputsOf(wo.requestId), activeFlags()]);
-    const containment = containmentFor(flags, { serialNumber: wo.serialNumber, model: entry?.machine?.model ?? null, productLine: entry?.machine?.productLine ?? null });
+    const containment = containmentWith(flags, wo, entry);
     const decision = planningJob({
       productLine: entry?.machine?.productLine ?? null,
       site: entry?.site ?? null,
