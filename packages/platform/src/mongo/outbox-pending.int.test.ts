@@ -179,6 +179,58 @@ describe('outbox relay over the pending index', () => {
     expect(await db.collection(outboxPendingCollection).countDocuments({})).toBe(0);
   });
 
+  it('a find that read entries of a settle ending while it ran reads past them: they were published, not held by another relay', async () => {
+    const { docs, expected } = await backlog('raced', 100, 5);
+    const index = db.collection(outboxPendingCollection);
+    // Each settle's delete of its entries waits until the next pass's find has read them; that find
+    // answers only once the delete (and so the settle) ended. Every pass then reads entries that are
+    // settled by the time it looks at them.
+    const signal = () => {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      return { promise, resolve };
+    };
+    let read = signal();
+    let deleted: Promise<unknown> = Promise.resolve();
+    const raced = new Proxy(index, {
+      get(target, property) {
+        if (property === 'deleteMany') {
+          return (...args: Parameters<Collection<Document>['deleteMany']>) => {
+            deleted = read.promise.then(() => target.deleteMany(...args));
+            return deleted;
+          };
+        }
+        if (property === 'find') {
+          return (...args: Parameters<Collection<Document>['find']>) => {
+            const cursor = target.find(...args);
+            const answer = {
+              sort: (...s: Parameters<typeof cursor.sort>) => (cursor.sort(...s), answer),
+              limit: (n: number) => (cursor.limit(n), answer),
+              toArray: async () => {
+                const rows = await cursor.toArray();
+                const settle = deleted;
+                read.resolve();
+                read = signal();
+                await settle;
+                await new Promise((resolve) => setTimeout(resolve, 50));
+                return rows;
+              },
+            };
+            return answer;
+          };
+        }
+        const value: unknown = Reflect.get(target, property, target);
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const relay = createOutboxRelay({ collections: [docs], leases: db.collection('outboxLeases'), pending: raced as never, producer, logger, pollMs: 60_000, batchSize: 20 });
+    expect(await relay.drain()).toBe(100);
+    const messages = await consumed(expected);
+    expect(firstSeenIdsByKey(messages)).toEqual(expected);
+    expect(messages).toHaveLength(100);
+    expect(await index.countDocuments({ collection: 'raced' })).toBe(0);
+  });
+
   it('holds back the later events of a key whose earlier entry another relay leased, and takes that entry over once its lease ran out', async () => {
     const { docs, expected } = await backlog('leased', 12, 3);
     const leaseMs = 30_000;

@@ -89,8 +89,11 @@ export function createPendingRelay(options: PendingRelayOptions) {
   async function send(): Promise<{ count: number; pass: Published | null } | null> {
     const claimedAt = now();
     // Entries still settling are due as before: read past them (they are this relay's, already out).
-    const due = await index.find({ dueAt: { $lte: claimedAt } }).sort({ dueAt: 1, _id: 1 }).limit(batchSize + published.size).toArray();
-    const waiting = due.filter((p) => !published.has(p._id));
+    // Past those published when the find went out: a settle that ends while the find runs empties
+    // its ids from `published`, yet the find may still return its entries (read before the delete).
+    const settlingNow = new Set(published);
+    const due = await index.find({ dueAt: { $lte: claimedAt } }).sort({ dueAt: 1, _id: 1 }).limit(batchSize + settlingNow.size).toArray();
+    const waiting = due.filter((p) => !settlingNow.has(p._id));
     for (const name of collections.keys()) {
       const mine = waiting.filter((p) => p.collection === name);
       options.onPass?.(name, mine.length, mine[0]?.dueAt ?? null);
