@@ -1,12 +1,10 @@
-import type { Kafka } from 'kafkajs';
-import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic, topics } from '@aftersales/contracts';
 import { createAuditChain } from '../audit/store';
 import { createEventChain } from '../audit/events';
-import { createKafka, ensureTopics } from '../kafka/client';
-import { createEventProducer, type EventProducer } from '../kafka/producer';
-import { commandNames, commandRecorder, deleteTopics, firstSeenIdsByKey, registeredEvent, startTopicReader, testLogger, uniqueName, type ReadMessage, type TopicReader } from '../testing';
+import type { EventProducer } from '../kafka/producer';
+import { commandNames, commandRecorder, firstSeenIdsByKey, openTestServers, registeredEvent, testLogger, uniqueName, type ReadMessage, type TestServers, type TopicReader } from '../testing';
 import { createOutboxRelay, indexedOutbox, insertWithOutbox, outboxPendingCollection } from './outbox';
 import { leaseKeyOf } from './outbox-claims';
 
@@ -17,30 +15,18 @@ const topic = namespacedTopic(ns, topics.serviceRequests);
 const logger = testLogger();
 const recorder = commandRecorder();
 
-let mongo: MongoClient;
+let servers: TestServers;
 let db: Db;
-let kafka: Kafka;
 let producer: EventProducer;
 let reader: TopicReader;
 
 beforeAll(async () => {
   // The relay's client reports its commands; the test's own writes go through it only outside recording.
-  mongo = await MongoClient.connect(stack.mongoUrl, { serverSelectionTimeoutMS: 10_000, monitorCommands: true });
-  mongo.on('commandStarted', recorder.listener);
-  db = mongo.db(ns);
-  kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: ns, logger });
-  await ensureTopics(kafka, [topic]);
-  producer = await createEventProducer(kafka);
-  reader = await startTopicReader(kafka, [topic]);
+  servers = await openTestServers(stack, ns, [topic], { logger, onCommand: recorder.listener });
+  ({ db, producer, reader } = servers);
 });
 
-afterAll(async () => {
-  await reader?.stop();
-  await producer?.disconnect();
-  if (kafka) await deleteTopics(kafka, [topic]);
-  await db?.dropDatabase();
-  await mongo?.close();
-});
+afterAll(() => servers?.close());
 
 /** `count` documents, each stored with one event, over `keys` aggregates; document n is due n ms after the first, so due order is n's order. */
 async function backlog(name: string, count: number, keys: number) {

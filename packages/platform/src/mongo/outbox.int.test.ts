@@ -1,11 +1,10 @@
 import type { Kafka } from 'kafkajs';
-import { MongoClient, type Collection, type Db, type Document } from 'mongodb';
+import type { Collection, Db, Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic, topics } from '@aftersales/contracts';
 import { eventually } from '../testing/wait';
-import { createKafka, ensureTopics } from '../kafka/client';
 import { createEventProducer, type EventProducer, type OutgoingEvent } from '../kafka/producer';
-import { deleteTopics, firstSeenIdsByKey, registeredEvent, startTopicReader, testLogger, uniqueName, type TopicReader } from '../testing';
+import { firstSeenIdsByKey, openTestServers, registeredEvent, testLogger, uniqueName, type TestServers, type TopicReader } from '../testing';
 import { createOutboxRelay, outboxForInsert, outboxForUpdate, type OutboxFields } from './outbox';
 
 const stack = inject('stack');
@@ -13,28 +12,18 @@ const ns = uniqueName('outbox');
 const topic = namespacedTopic(ns, topics.serviceRequests);
 const logger = testLogger();
 
-let mongo: MongoClient;
+let servers: TestServers;
 let db: Db;
 let kafka: Kafka;
 let producer: EventProducer;
 let reader: TopicReader;
 
 beforeAll(async () => {
-  mongo = await MongoClient.connect(stack.mongoUrl, { serverSelectionTimeoutMS: 10_000 });
-  db = mongo.db(ns);
-  kafka = createKafka({ brokers: stack.kafkaBrokers, clientId: ns, logger });
-  await ensureTopics(kafka, [topic]);
-  producer = await createEventProducer(kafka);
-  reader = await startTopicReader(kafka, [topic]);
+  servers = await openTestServers(stack, ns, [topic], { logger });
+  ({ db, kafka, producer, reader } = servers);
 });
 
-afterAll(async () => {
-  await reader?.stop();
-  await producer?.disconnect();
-  if (kafka) await deleteTopics(kafka, [topic]);
-  await db?.dropDatabase();
-  await mongo?.close();
-});
+afterAll(() => servers?.close());
 
 /** Event n of a subject; ids say their place, so order checks read plainly. */
 function outgoing(subject: string, n: number): OutgoingEvent {

@@ -4,3 +4,4 @@ export * from './kafka';
 export * from './events';
 export * from './instants';
 export * from './commands';
+export * from './servers';
