@@ -14,6 +14,7 @@ interface CollectedSpan {
   spanId: string;
   parentSpanId: string;
   name: string;
+  links: { traceId: string; spanId: string }[];
 }
 
 /** A loopback OTLP/HTTP (JSON) receiver, standing in for the OpenTelemetry Collector. */
@@ -23,11 +24,11 @@ const collector: Server = createServer((req, res) => {
   req.on('data', (chunk: Buffer) => (body += chunk.toString()));
   req.on('end', () => {
     const payload = JSON.parse(body || '{}') as {
-      resourceSpans?: { resource?: { attributes?: { key: string; value: { stringValue?: string } }[] }; scopeSpans?: { spans?: Omit<CollectedSpan, 'service'>[] }[] }[];
+      resourceSpans?: { resource?: { attributes?: { key: string; value: { stringValue?: string } }[] }; scopeSpans?: { spans?: (Omit<CollectedSpan, 'service' | 'links'> & { links?: CollectedSpan['links'] })[] }[] }[];
     };
     for (const rs of payload.resourceSpans ?? []) {
       const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
-      for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ service, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', name: s.name });
+      for (const ss of rs.scopeSpans ?? []) for (const s of ss.spans ?? []) spans.push({ service, traceId: s.traceId, spanId: s.spanId, parentSpanId: s.parentSpanId ?? '', name: s.name, links: (s.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId })) });
     }
     res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
@@ -69,8 +70,8 @@ describe('a trace across services', () => {
 
     const wanted: [string, RegExp][] = [
       ['intake', /^POST \/v1\/service-requests$/],
-      // the workflow starter consumes in batches: its span is the batch's, a child of the first message's trace
-      ['intake', /^consume batch$/],
+      // the workflow starter consumes in batches; each event's start runs in a span of that event's trace
+      ['intake', /^consume service-request\.registered@1$/],
       ['intake', /^StartWorkflow:serviceRequest$/],
       ['dispatch', /^consume service-request\.registered@1$/],
       ['intake', /^RunActivity:syncServiceRequest$/],
@@ -96,5 +97,13 @@ describe('a trace across services', () => {
     const start = inTrace.find((s) => s.name === 'StartWorkflow:serviceRequest')!;
     const activity = inTrace.find((s) => s.name === 'RunActivity:syncServiceRequest')!;
     expect(activity.parentSpanId).toBe(start.spanId);
+    // the batch's span is a trace of its own, linked to the trace of every event in it (and back)
+    const consumed = inTrace.find((s) => s.service === 'intake' && s.name === 'consume service-request.registered@1')!;
+    expect(start.parentSpanId).toBe(consumed.spanId);
+    const batch = spans.find((s) => s.service === 'intake' && s.name === 'consume batch' && s.links.some((l) => l.traceId === traceId));
+    expect(batch, 'a batch span linked to this trace').toBeDefined();
+    expect(batch!.traceId).not.toBe(traceId);
+    expect(batch!.links).toContainEqual({ traceId, spanId: consumed.parentSpanId });
+    expect(consumed.links).toContainEqual({ traceId: batch!.traceId, spanId: batch!.spanId });
   });
 });

@@ -55,9 +55,13 @@ export function contextFrom(headers: Record<string, unknown> | undefined): Conte
   return propagation.extract(ROOT_CONTEXT, carrier);
 }
 
-/** Runs `fn` in a new span, child of `parent`; the span ends with fn and records its error. */
-export async function inSpan<T>(name: string, kind: SpanKind, parent: Context, attributes: Record<string, string>, fn: (span: Span) => Promise<T>): Promise<T> {
-  const span = tracer().startSpan(name, { kind, attributes }, parent);
+/** Runs `fn` in a new span, child of `parent` (and linked to `links`' spans); the span ends with fn and records its error. */
+export async function inSpan<T>(name: string, kind: SpanKind, parent: Context, attributes: Record<string, string>, fn: (span: Span) => Promise<T>, links: readonly Context[] = []): Promise<T> {
+  const linked = links.flatMap((c) => {
+    const spanContext = trace.getSpanContext(c);
+    return spanContext && trace.isSpanContextValid(spanContext) ? [{ context: spanContext }] : [];
+  });
+  const span = tracer().startSpan(name, { kind, attributes, links: linked }, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (error) {

@@ -73,7 +73,7 @@ export function createWorkflowStarter(platform: Pick<Platform, 'temporal' | 'tas
       const outcomes = await Promise.allSettled(
         batch.map((consumed) =>
           inFlight(async () => {
-            await start(consumed);
+            await (consumed.inOwnTrace ? consumed.inOwnTrace(() => start(consumed)) : start(consumed));
             // A missed heartbeat costs at most a redelivery, which the workflow id absorbs.
             await heartbeat().catch(() => undefined);
           }),

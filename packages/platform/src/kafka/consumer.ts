@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { deadLetterTopic, validateEvent, type EventEnvelope, type EventKey } from '@aftersales/contracts';
 import { withLogContext } from '../logger';
 import type { Metrics } from '../metrics';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { contextFrom, inSpan, SpanKind } from '../tracing';
 import { afterFailure, defaultFailurePolicy, type FailurePolicy } from './failure-policy';
 import type { EventProducer } from './producer';
@@ -13,6 +14,12 @@ export interface ConsumedEvent {
   topic: string;
   partition: number;
   offset: string;
+  /**
+   * In a batch: runs the event's own work in a span of the event's trace (`consume <type>`, linked
+   * to the batch's span), so what that work causes (a workflow start) stays in the trace that sent
+   * the event. A single event's handler runs in that span already.
+   */
+  inOwnTrace?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export type EventHandler = (consumed: ConsumedEvent) => Promise<void>;
@@ -153,12 +160,23 @@ export function createEventConsumer(options: EventConsumerOptions): EventConsume
       if (event) read.push({ message, event });
     }
     if (read.length === 0) return;
-    const batch = read.map(({ message, event }) => ({ event, topic, partition, offset: message.offset }));
+    const traces = read.map(({ message }) => contextFrom(message.headers));
     const started = process.hrtime.bigint();
     for (let attempt = 1; ; attempt++) {
       try {
-        const attributes = { 'messaging.destination.name': topic, 'messaging.consumer.group.name': groupId, 'messaging.batch.message_count': String(batch.length) };
-        await inSpan('consume batch', SpanKind.CONSUMER, contextFrom(read[0]!.message.headers), attributes, () => batchHandler(batch, heartbeat));
+        const attributes = { 'messaging.destination.name': topic, 'messaging.consumer.group.name': groupId };
+        // The batch's span starts a trace of its own, linked to each event's (OpenTelemetry's
+        // messaging conventions for a batch); each event's work joins its own trace by inOwnTrace.
+        await inSpan('consume batch', SpanKind.CONSUMER, ROOT_CONTEXT, { ...attributes, 'messaging.batch.message_count': String(read.length) }, (batchSpan) => {
+          const batch: ConsumedEvent[] = read.map(({ message, event }, i) => ({
+            event,
+            topic,
+            partition,
+            offset: message.offset,
+            inOwnTrace: (work) => inSpan(`consume ${event.type}@${event.version}`, SpanKind.CONSUMER, traces[i]!, { ...attributes, 'event.id': event.id }, work, [trace.setSpan(ROOT_CONTEXT, batchSpan)]),
+          }));
+          return batchHandler(batch, heartbeat);
+        }, traces);
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
         for (const { event } of read) {
           const type = `${event.type}@${event.version}`;
