@@ -159,7 +159,7 @@ export async function startService(
   const workers: { worker: Worker; connection: NativeConnection; running: Promise<void> }[] = [];
   if (temporalWorkers) {
     producer = await createEventProducer(kafka);
-    const eventChain = createEventChain(mongo.db!, auditChain, { now: platform.now });
+    const eventChain = createEventChain(mongo.db!, auditChain, { now: platform.now, log: platform.logger.child({ module: 'audit-chain' }) });
     relay = createOutboxRelay({
       collections: parts.outboxCollections,
       leases: mongo.db!.collection('outboxLeases'),

@@ -1,4 +1,5 @@
 import type { Db } from 'mongodb';
+import type { Logger } from 'pino';
 import type { OutboxEntry } from '../mongo/outbox';
 import { seqOf, type AuditDraft } from './chain';
 import { auditCollections, isDuplicateSeq, writeErrorsOf, type AuditChain } from './store';
@@ -43,6 +44,8 @@ export interface EventChainOptions {
   now: () => Date;
   /** How long a mark without a seq belongs to the process that wrote it. */
   staleMs?: number;
+  /** Where a failed write of the marks' seqs is told (it loses nothing; see `marking`). */
+  log?: Logger;
 }
 
 /** Appends the entries of outbox events, each once by event id, in the order given. */
@@ -53,7 +56,8 @@ export function createEventChain(db: Db, chain: AuditChain, options: EventChainO
    * The seqs noted on the last record's marks, written after its append without holding up the
    * publish. A mark still without its seq only means "maybe appended": a retry of the same event
    * waits, and after `staleMs` takeOver finds the entry in the chain. So a crash before they land
-   * loses nothing, and a failed write is left to that path (not retried here).
+   * loses nothing, and a failed write is left to that path (not retried here), though said: each
+   * such event costs a takeover's read of the chain if it is relayed again.
    */
   let marking: Promise<void> = Promise.resolve();
 
@@ -107,7 +111,9 @@ export function createEventChain(db: Db, chain: AuditChain, options: EventChainO
       const drafts = ids.filter((id) => mine.has(id)).map((id) => draftOfEvent(byId.get(id)!));
       const written = await chain.append(drafts);
       if (written.length > 0) {
-        marking = bulkWriteInChunks(marks, written.map((e) => ({ updateOne: { filter: { _id: e.ref! }, update: { $set: { seq: seqOf(e._id) } } } })), { ordered: false }).catch(() => undefined);
+        marking = bulkWriteInChunks(marks, written.map((e) => ({ updateOne: { filter: { _id: e.ref! }, update: { $set: { seq: seqOf(e._id) } } } })), { ordered: false }).catch((error: unknown) => {
+          options.log?.warn({ err: error, events: written.length }, 'audit marks not sealed with their seqs; an event relayed again waits for the takeover');
+        });
       }
       return written.length;
     },
