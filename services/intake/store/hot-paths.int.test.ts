@@ -140,12 +140,18 @@ describe('registration reads and writes by _id only', () => {
     expect(second.commands.length).toBe(first.commands.length);
   });
 
-  it('answers a repeated Idempotency-Key with two _id reads', async () => {
+  it('answers a repeated Idempotency-Key from its key and record by _id, reading beside them only what a new registration reads first, writing nothing', async () => {
     const input = registration({ symptom: 'Chiller alarm' });
     const original = await registrar.register(command(input, 'hot-key-0003'));
     const replay = await recorded(() => registrar.register(command(input, 'hot-key-0003')));
     expect(replay.result).toMatchObject({ created: false, record: { _id: original.record._id } });
-    expect(replay.commands.map((c) => `${c.commandName} ${String((c.command as Record<string, unknown>)[c.commandName])}`)).toEqual(['find requestKeys', 'find serviceRequests']);
+    const names = replay.commands.map((c) => `${c.commandName} ${String((c.command as Record<string, unknown>)[c.commandName])}`);
+    expect(names).toEqual(expect.arrayContaining(['find requestKeys', 'find serviceRequests']));
+    expect(names.filter((n) => !n.startsWith('find '))).toEqual([]);
+    expect(scans(replay.commands)).toEqual([]);
+    // The key, the customer, the machine, the contract links (two at once) and the machine's open
+    // requests go out together; the record after the key; maybe the contract after its link.
+    expect(names.length).toBeLessThanOrEqual(8);
   });
 
   it('relays the registered events from the pending index, touching the records by _id only', async () => {

@@ -72,22 +72,21 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idByt
 
   async function register(command: RegisterCommand): Promise<RegisterResult> {
     const { input, idempotencyKey } = command;
-    if (idempotencyKey) {
-      const earlier = await byKey(idempotencyKey);
-      if (earlier) return replayed(earlier, command);
-    }
     const now = deps.now();
-    // The reads keyed by the input alone (the customer's contracts, the machine's open requests)
-    // go out with the customer and the machine, not after them: one round trip fewer on every
-    // registration; a refused one (403, 422) wasted a few `_id` reads.
+    // The reads keyed by the input alone (the key's earlier request, the customer's contracts, the
+    // machine's open requests) go out with the customer and the machine, not after them: a round
+    // trip fewer each on every registration; a replay or a refused one (403, 422) wasted a few `_id` reads.
+    const earlierRead = idempotencyKey ? byKey(idempotencyKey) : null;
     const contractsRead = activeContracts(read(), models.contracts.collection as unknown as mongo.Collection<ContractDoc>, input.customerId, now);
     const openRead = openRequestsOn(read(), input.serialNumber);
     void contractsRead.catch(() => undefined);
     void openRead.catch(() => undefined);
-    const [customer, machine] = await Promise.all([
+    const [earlier, customer, machine] = await Promise.all([
+      earlierRead,
       models.customers.findById(input.customerId).lean<CustomerDoc>(),
       models.machines.findById(input.serialNumber).lean<MachineDoc>(),
     ]);
+    if (earlier) return replayed(earlier, command);
     if (customer && !canSee(command.scope, customer.dealerId)) {
       throw new PlatformError(`customerId: customer ${customer._id} is not one of your customers`, { status: 403, code: 'forbidden', field: 'customerId' });
     }
@@ -116,7 +115,7 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idByt
       containment,
     });
     // The machine's lock is taken while the record goes in (its open requests are written once the
-    // record is stored): one round trip fewer than taking it after the insert.
+    // record is stored, beside its pending entry): two round trips fewer than in sequence.
     let settle: (record: ServiceRequestDoc | null) => void = () => undefined;
     const storedRecord = new Promise<ServiceRequestDoc | null>((resolve) => (settle = resolve));
     const noted = noteOpenRequestWhenStored(read(), input.serialNumber, storedRecord);
@@ -140,8 +139,15 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idByt
           command.complaint ?? null,
         );
         if (command.flags?.length) record.flags = [...new Set([...(record.flags ?? []), ...command.flags])];
+        // Once the record is in, its key and the machine's open requests are written beside its
+        // pending entry: a crash before the entry leaves a record the relay's sweep finds.
+        let keyed: Promise<unknown> = Promise.resolve();
         try {
-          await insertWithOutbox(requests, record, [{ topic: deps.topic(topics.serviceRequests), event }], now);
+          await insertWithOutbox(requests, record, [{ topic: deps.topic(topics.serviceRequests), event }], now, () => {
+            settle(record);
+            if (idempotencyKey) keyed = insertedOnce(read().requestKeys.insertOne({ _id: idempotencyKey, requestId: record._id }));
+            void keyed.catch(() => undefined);
+          });
         } catch (error) {
           if (!isDuplicateKeyError(error)) throw error;
           // Two concurrent registrations with one key: the loser answers with the winner's request.
@@ -151,8 +157,7 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idByt
           deps.logger.warn({ serviceRequestId: record._id, attempt }, 'request id already taken; drawing another');
           continue;
         }
-        settle(record);
-        await Promise.all([idempotencyKey ? insertedOnce(read().requestKeys.insertOne({ _id: idempotencyKey, requestId: record._id })) : null, noted]);
+        await Promise.all([keyed, noted]);
         return stored(record);
       }
     } finally {
