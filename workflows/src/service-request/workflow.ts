@@ -11,31 +11,23 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import { priorityTiers, raiseTier, type ClockName, type PriorityTier } from '@aftersales/sla';
 import type { ServiceRequestActivities, SyncInput, WorkflowEvent } from './activities';
+import { handleFacts } from './facts';
 import { legacyServiceRequest } from './legacy-v1';
 import { assertAllowed, isAllowed, isFinal, TransitionRefused, type Transition } from './lifecycle';
 import {
   acceptanceUpdate,
-  calendarChangedSignal,
   cancelUpdate,
-  engineerArrivedSignal,
   getStateQuery,
   overrideQuoteUpdate,
-  partsSignal,
-  quoteSignal,
   recordFirstResponseUpdate,
   reopenUpdate,
   resolveUpdate,
   resumeUpdate,
   retriageUpdate,
-  routeChosenSignal,
   screenUpdate,
   surveyUpdate,
   waitOnCustomerUpdate,
-  workOrderAssignedSignal,
-  workOrderCompletedSignal,
-  workOrderStepSignal,
   type ResolutionInput,
-  type WorkOrderStage,
   type ServiceRequestInput,
   type ServiceRequestInputV1,
   type ServiceRequestState,
@@ -202,9 +194,31 @@ class ServiceRequestProcess {
     this.requestDispatch();
   }
 
+  /** Resolved, by the engineer's completed work order or a person: the customer's verdict is awaited. */
+  private resolve({ cause, fix, firstTimeFix, by }: ResolutionInput): void {
+    const s = () => this.state;
+    const at = this.now();
+    s().resolution = { cause, fix, firstTimeFix, by, at: at.toISOString() };
+    // Resolved, not yet accepted: the resolution clock waits on the customer's verdict instead of stopping,
+    // so a rejection resumes it where it was.
+    s().sla = engine.stopOne(engine.stopOne(s().sla, 'first-response', at), 'on-site', at);
+    s().sla = engine.pauseOne(s().sla, 'resolution', at, 'awaiting-acceptance');
+    this.move('resolved', by);
+  }
+
   private registerHandlers(): void {
     const s = () => this.state;
     setHandler(getStateQuery, () => this.view());
+    handleFacts({
+      state: () => this.state,
+      now: () => this.now(),
+      fromEvent: (eventId, transition, apply) => this.fromEvent(eventId, transition, apply),
+      record: (event, by, note) => this.record(event, by, note),
+      move: (status, by, note) => this.move(status, by, note),
+      emit: (key, data) => this.emit(key, data),
+      releasePaidWork: () => this.releasePaidWork(),
+      resolve: (input) => this.resolve(input),
+    });
 
     this.update(recordFirstResponseUpdate, 'firstResponse', ({ by, note }) => {
       s().sla = engine.stopOne(s().sla, 'first-response', this.now());
@@ -256,82 +270,6 @@ class ServiceRequestProcess {
       this.record('resumed', by, note);
     });
 
-    setHandler(workOrderAssignedSignal, ({ eventId, at, workOrderId, engineerId }) =>
-      this.fromEvent(eventId, 'workOrderAssigned', () => {
-        s().workOrder = { id: workOrderId, engineerId, assignedAt: at, arrivedAt: null, stage: 'assigned' };
-        this.move('dispatched', engineerId ?? undefined, `work order ${workOrderId}`);
-      }),
-    );
-    setHandler(engineerArrivedSignal, ({ eventId, at, workOrderId }) =>
-      this.fromEvent(eventId, 'engineerArrived', () => {
-        if (s().workOrder?.id === workOrderId) s().workOrder = { ...s().workOrder!, arrivedAt: at, stage: 'on-site' };
-        // The clock stops when the workflow learns of the arrival; the record keeps the reported instant.
-        s().sla = engine.stopOne(s().sla, 'on-site', this.now());
-        this.move('on-site', undefined, `work order ${workOrderId}`);
-      }),
-    );
-
-    const stageAfter: Partial<Record<string, WorkOrderStage>> = { accepted: 'accepted', 'travel-started': 'travelling', 'work-started': 'working', 'work-finished': 'work-finished' };
-    setHandler(workOrderStepSignal, ({ eventId, workOrderId, engineerId, step, plannedStart, note }) =>
-      this.fromEvent(eventId, 'workOrderStep', () => {
-        const current = s().workOrder;
-        // A fact about a work order this request no longer follows (replaced after a decline) is history only.
-        if (current && current.id !== workOrderId && step !== 'replanned') {
-          this.record(`work-order-${step}`, engineerId ?? undefined, `work order ${workOrderId} (not the current one)`);
-          return;
-        }
-        if (step === 'declined' || step === 'cancelled') {
-          // The engineer said no, or dispatch withdrew the order: the request waits for a new plan.
-          s().workOrder = step === 'declined' && current ? { ...current, engineerId: null } : null;
-          this.record(`work-order-${step}`, engineerId ?? undefined, note ?? `work order ${workOrderId}`);
-          if (s().status !== 'awaiting-dispatch') this.move('awaiting-dispatch');
-          return;
-        }
-        if (step === 'replanned') {
-          s().workOrder = { id: workOrderId, engineerId, assignedAt: current?.assignedAt ?? this.now().toISOString(), arrivedAt: null, stage: 'assigned', plannedStart: plannedStart ?? null };
-          this.record('work-order-replanned', engineerId ?? undefined, note ?? `work order ${workOrderId}`);
-          if (engineerId && s().status === 'awaiting-dispatch') this.move('dispatched', engineerId);
-          return;
-        }
-        if (current) s().workOrder = { ...current, stage: stageAfter[step] ?? current.stage ?? 'assigned' };
-        this.record(`work-order-${step}`, engineerId ?? undefined, note);
-      }),
-    );
-
-    setHandler(routeChosenSignal, ({ eventId, workOrderId, route, by }) =>
-      this.fromEvent(eventId, 'route', () => {
-        const at = this.now();
-        s().route = route;
-        // No visit, no on-site promise: set aside rather than counted met or breached. Back to a visit restores it.
-        s().sla = route === 'field-visit' ? engine.restoreWaived(s().sla, 'on-site') : engine.waiveOne(s().sla, 'on-site', at, `route ${route}`);
-        this.record('route-chosen', by, `${route} (work order ${workOrderId})`);
-      }),
-    );
-
-    setHandler(quoteSignal, ({ eventId, quoteId, outcome, totalCents, currency, by, reason }) =>
-      this.fromEvent(eventId, 'quote', () => {
-        const at = this.now();
-        s().quote = { id: quoteId, status: outcome, totalCents: totalCents ?? s().quote?.totalCents ?? null, currency: currency ?? s().quote?.currency ?? null, at: at.toISOString() };
-        if (outcome === 'issued') {
-          // Paid work waits for the customer's yes; that wait is not ours to count.
-          s().sla = engine.pauseAll(s().sla, at, 'awaiting-quote');
-          s().waitingOnCustomer = true;
-          this.record('quote-issued', undefined, `quote ${quoteId}`);
-        } else if (outcome === 'accepted') {
-          s().sla = engine.resumeAll(s().sla, at);
-          s().waitingOnCustomer = false;
-          this.record('quote-accepted', by, `quote ${quoteId}`);
-          this.releasePaidWork();
-        } else {
-          s().sla = engine.stopAll(s().sla, at);
-          s().waitingOnCustomer = false;
-          const why = `quote ${quoteId} declined${reason ? `: ${reason}` : ''}`;
-          this.move('cancelled', by ?? 'customer', why);
-          this.emit('service-request.cancelled@1', { reason: why, by: by ?? 'customer' });
-        }
-      }),
-    );
-
     this.update(overrideQuoteUpdate, 'quoteOverride', ({ by, reason }) => {
       const at = this.now();
       s().quoteOverride = { by, reason, at: at.toISOString() };
@@ -349,29 +287,7 @@ class ServiceRequestProcess {
       if (!reason.trim()) throw new TransitionRefused('reason is required');
     });
 
-    setHandler(partsSignal, ({ eventId, workOrderId, outcome, lines, expectedAt }) =>
-      this.fromEvent(eventId, 'parts', () => {
-        const awaited = s().partsAwaited ?? [];
-        const numbers = new Set(lines.map((l) => l.partNumber));
-        if (outcome === 'backordered') s().partsAwaited = [...awaited.filter((p) => !numbers.has(p.partNumber)), ...lines.map((l) => ({ ...l, expectedAt: expectedAt ?? null }))];
-        else if (outcome === 'reserved' || outcome === 'consumed') s().partsAwaited = awaited.filter((p) => !numbers.has(p.partNumber));
-        this.record(`parts-${outcome}`, undefined, `${lines.map((l) => `${l.quantity} x ${l.partNumber}`).join(', ')} (work order ${workOrderId})`);
-      }),
-    );
-
-    const resolve = ({ cause, fix, firstTimeFix, by }: ResolutionInput) => {
-      const at = this.now();
-      s().resolution = { cause, fix, firstTimeFix, by, at: at.toISOString() };
-      // Resolved, not yet accepted: the resolution clock waits on the customer's verdict instead of stopping,
-      // so a rejection resumes it where it was.
-      s().sla = engine.stopOne(engine.stopOne(s().sla, 'first-response', at), 'on-site', at);
-      s().sla = engine.pauseOne(s().sla, 'resolution', at, 'awaiting-acceptance');
-      this.move('resolved', by);
-    };
-    setHandler(workOrderCompletedSignal, ({ eventId, workOrderId, engineerId, cause, fix, firstTimeFix }) =>
-      this.fromEvent(eventId, 'resolve', () => resolve({ cause, fix, firstTimeFix, by: engineerId ?? `work order ${workOrderId}` })),
-    );
-    this.update(resolveUpdate, 'resolve', resolve, ({ cause, fix }) => {
+    this.update(resolveUpdate, 'resolve', (input) => this.resolve(input), ({ cause, fix }) => {
       if (!cause.trim()) throw new TransitionRefused('cause is required');
       if (!fix.trim()) throw new TransitionRefused('fix is required');
     });
@@ -437,17 +353,6 @@ class ServiceRequestProcess {
       s().sla = engine.reopenResolution(s().sla, this.now(), s().reopened);
       this.record('reopened', by, reason);
       this.move(s().workOrder ? 'dispatched' : 'awaiting-dispatch');
-    });
-
-    setHandler(calendarChangedSignal, ({ reason, changedBy, ...change }) => {
-      const terms = s().sla.terms;
-      if (isFinal(s().status)) return;
-      if (terms.calendarId !== undefined && terms.calendarId !== change.calendarId) return;
-      if (terms.calendarVersion !== undefined && change.version <= terms.calendarVersion) return;
-      const { sla, moved } = engine.changeCalendar(s().sla, change, this.now());
-      s().sla = sla;
-      const moves = moved.map((m) => `${m.clock} due ${m.from} -> ${m.to}`).join('; ');
-      this.record('calendar-changed', changedBy, `${change.calendarId} version ${change.version} (${reason}): ${moves || 'no due instant moved'}`);
     });
 
     this.update(cancelUpdate, 'cancel', ({ by, reason }) => {
