@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { ConflictError, NotFoundError, PlatformError, UnprocessableError, type OutgoingEvent, type Platform } from '@aftersales/platform';
 import type { Ranking } from '../domain/assignment';
 import { chooseSlot } from '../domain/slot-choice';
-import type { BoardEntryDoc, BookingDoc, DispatchCollections, WorkOrderDoc } from './models';
+import type { BookingDoc, DispatchCollections, WorkOrderDoc } from './models';
 import type { Board } from './board';
 import type { BookingStore, PlannedBooking, RoundResume } from './bookings';
 import type { DispatchFaultPoint } from './fault-points';
@@ -51,10 +51,6 @@ export function createAssignments({ now, logger, store, bookings, board, inputs,
   const log = logger.child({ module: 'assignments' });
   const { jobOf, candidateFrom } = inputs;
 
-  async function markBoard(requestId: string, status: BoardEntryDoc['status'], workOrderId: string): Promise<void> {
-    await board.mark(requestId, status, workOrderId);
-  }
-
   /**
    * Books the engineer and commits the assignment, under the engineer's calendar lock: the slot is
    * chosen on the calendar read there, then the booking and its claims, then the work order's
@@ -90,7 +86,7 @@ export function createAssignments({ now, logger, store, bookings, board, inputs,
       // board entry, side by side and beside the lock's release (neither reads the other).
       accepted: async () => {
         fault('calendar-write');
-        await Promise.all([store.settle(stored!, wo), markBoard(wo.requestId, 'dispatched', wo._id)]);
+        await Promise.all([store.settle(stored!, wo), board.mark(wo.requestId, 'dispatched', wo._id)]);
       },
     };
     let booked = await bookings.book(request);
@@ -117,7 +113,7 @@ export function createAssignments({ now, logger, store, bookings, board, inputs,
   async function finishRound(wo: WorkOrderDoc, engineerId: string, resumed: Extract<RoundResume, { kind: 'accepted' }>, anyEngineer: boolean): Promise<WorkOrderDoc> {
     const done = resumed.change ?? (await store.load(wo._id));
     if (!done) throw new NotFoundError('work order', wo._id, 'id');
-    await Promise.all([resumed.change ? store.settle(resumed.change, wo) : null, markBoard(wo.requestId, 'dispatched', wo._id)]);
+    await Promise.all([resumed.change ? store.settle(resumed.change, wo) : null, board.mark(wo.requestId, 'dispatched', wo._id)]);
     log.warn({ workOrderId: wo._id, engineerId: done.engineerId, bookingId: resumed.booking._id }, 'half-done assignment finished');
     if (!anyEngineer && done.engineerId !== engineerId) throw refused(`work order ${wo._id} is assigned to ${done.engineerId ?? 'nobody'} by an earlier attempt (now finished); reload`);
     return done;

@@ -16,7 +16,7 @@ import { createBookingStore, type BookingStore } from './bookings';
 import { faultInjector, type DispatchFaultPoint } from './fault-points';
 import { createPlanningInputs, touchRoster } from './planning-inputs';
 import type { ServiceCalendars } from './service-calendars';
-import type { BoardEntryDoc, DispatchCollections, DispatchModels, WorkOrderDoc, WorkOrderReport } from './models';
+import type { DispatchCollections, DispatchModels, WorkOrderDoc, WorkOrderReport } from './models';
 import { createWorkOrderStore, type WorkOrderStore } from './work-orders';
 
 export type PlannerDeps = Pick<Platform, 'topic' | 'now' | 'nudgeOutbox' | 'logger'>;
@@ -69,10 +69,6 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
   }
 
   const { assign, autoAssign } = createAssignments({ now: deps.now, logger: deps.logger, store, bookings, board, inputs, engineers: c.engineers, fault, rank });
-
-  async function markBoard(requestId: string, status: BoardEntryDoc['status'], workOrderId: string): Promise<void> {
-    await board.mark(requestId, status, workOrderId);
-  }
 
   async function createFromRequest(req: DispatchRequest, causationId: string): Promise<WorkOrderDoc> {
     const existing = await store.ofRequest(req.requestId);
@@ -218,7 +214,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
         const stored = await store.commit(wo, { ...next, report, steps: { ...wo.steps, completedAt: at } }, [completed]);
         // Done before the planned end: the rest of the booked time is free again.
         if (wo.bookingId) await bookings.trim(wo.bookingId, at);
-        await markBoard(wo.requestId, 'completed', wo._id);
+        await board.mark(wo.requestId, 'completed', wo._id);
         return stored;
       }
     }
