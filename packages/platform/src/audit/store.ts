@@ -87,7 +87,7 @@ export function createAuditChain(db: Db, options: AuditChainOptions = {}) {
     });
   }
 
-  async function appendNow(drafts: AuditDraft[]): Promise<AuditEntry[]> {
+  async function appendNow(drafts: AuditDraft[]): Promise<{ written: AuditEntry[]; head: Promise<void> | null }> {
     const written: AuditEntry[] = [];
     let rest = drafts;
     while (rest.length > 0) {
@@ -110,8 +110,10 @@ export function createAuditChain(db: Db, options: AuditChainOptions = {}) {
       }
     }
     const first = written[0] ? seqOf(written[0]._id) : 0;
-    if (known && Math.floor(known.seq / headEvery) > Math.floor((first - 1) / headEvery)) await noteHead(known.seq);
-    return written;
+    // The hint is written beside whatever the caller does next (the relay's publish), not before
+    // it answers; the next append of this process waits for it, so the window stays one append.
+    const head = known && Math.floor(known.seq / headEvery) > Math.floor((first - 1) / headEvery) ? noteHead(known.seq) : null;
+    return { written, head };
   }
 
   return {
@@ -119,8 +121,9 @@ export function createAuditChain(db: Db, options: AuditChainOptions = {}) {
     append(drafts: AuditDraft[]): Promise<AuditEntry[]> {
       if (drafts.length === 0) return Promise.resolve([]);
       const run = queue.then(() => appendNow(drafts));
-      queue = run.catch(() => undefined);
-      return run;
+      // A failed hint costs a later reader a few `_id` lookups, never an entry.
+      queue = run.then(({ head }) => head).catch(() => undefined);
+      return run.then(({ written }) => written);
     },
     /**
      * A seq at or below the tip, without a read when this process has appended or read the chain
