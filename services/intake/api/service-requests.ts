@@ -6,7 +6,8 @@ import { defineRoute, emailAddress, NotFoundError, PlatformError, type Platform,
 import { getStateQuery, type ServiceRequestView } from '@aftersales/workflows';
 import { canSee } from '../domain/access';
 import { visibleCustomerIds } from '../store/installed-base';
-import type { AlarmDoc, CustomerDoc, IntakeModels, ServiceRequestDoc } from '../store/models';
+import type { CustomerDoc, IntakeModels, ServiceRequestDoc } from '../store/models';
+import { alarmsOfRequest, readModelsOf } from '../store/read-models';
 import type { Registrar } from '../store/registrar';
 import { callerScope, entityId, instant, limitQuery } from './common';
 import { itemsOf, requestDetailView, requestLinks, requestRecordView } from './responses';
@@ -146,7 +147,7 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
       ]);
       const owner = doc && scope.kind === 'dealer' ? await models.customers.findById(doc.customerId, { dealerId: 1 }).lean<Pick<CustomerDoc, 'dealerId'>>() : null;
       if (!doc || (scope.kind === 'dealer' && !canSee(scope, owner?.dealerId))) throw new NotFoundError('service request', params.id, 'id');
-      const alarms = doc.channel === 'alarm' ? await models.alarms.find({ serviceRequestId: doc._id }).sort({ raisedAt: 1 }).lean<AlarmDoc[]>() : null;
+      const alarms = doc.channel === 'alarm' ? await alarmsOfRequest(readModelsOf(models), doc._id) : null;
       return {
         status: 200,
         body: { ...presentRequest(doc), ...(alarms ? { alarms: alarms.map(presentAlarm) } : {}), notices: told?.notices ?? [], workflow: live(doc) },

@@ -7,6 +7,7 @@ import { connectMongo, createEventConsumer, createEventProducer, createKafka, en
 import { deleteGroups, deleteTopics, eventually, startTopicReader, testLogger, uniqueName, type TopicReader } from '@aftersales/platform/testing';
 import { createAlarmIntake } from '../store/alarms';
 import { createIntakeModels, type IntakeModels, type KnownFixDoc, type ServiceRequestDoc } from '../store/models';
+import { alarmsOfRequest, readModelsOf } from '../store/read-models';
 import { createRegistrar } from '../store/registrar';
 import { createArticleHandler } from './articles';
 import { createDeviceAlarmHandler } from './device-alarms';
@@ -104,6 +105,19 @@ describe('device alarms from Kafka', () => {
       [`${ns}-dev-1`, 'opened'],
       [`${ns}-dev-2`, 'linked'],
     ]);
+    // The request's page lists them from one document by `_id`, not from a filter over every alarm.
+    const listed = await alarmsOfRequest(readModelsOf(models), request!._id);
+    expect(listed).toEqual(linked.sort((a, b) => a.raisedAt.getTime() - b.raisedAt.getTime() || (a._id < b._id ? -1 : 1)));
+
+    // A writer that died between the alarm's record and the list: the next delivery lists it again, once.
+    await readModelsOf(models).requestAlarms.updateOne({ _id: request!._id }, { $set: { alarms: listed.slice(0, 1) } });
+    const marker3 = alarmEvent({ deviceEventId: `${ns}-marker-3`, alarmCode: 'M-3', message: 'marker' });
+    // The device sends the same alarm again, twice (new event ids: the consumer applies an event id once).
+    const again = () => alarmEvent({ deviceEventId: `${ns}-dev-2` });
+    await producer.publish([{ topic: alarmsTopic, event: again() }, { topic: alarmsTopic, event: again() }, { topic: alarmsTopic, event: marker3 }]);
+    await eventually('the third marker', async () => ((await requestsFor('M-3')).length === 1 ? true : undefined));
+    expect((await alarmsOfRequest(readModelsOf(models), request!._id)).map((a) => a._id)).toEqual(listed.map((a) => a._id));
+    expect((await readModelsOf(models).requestAlarms.findOne({ _id: request!._id }))!.alarms).toHaveLength(2);
   });
 
   it('parks an alarm from a serial not in the installed base on the dead-letter topic with the reason', async () => {

@@ -2,7 +2,7 @@ import type { DeviceAlarmRaisedV1 } from '@aftersales/contracts';
 import { ConflictError, isDuplicateKeyError, UnprocessableError } from '@aftersales/platform';
 import { alarmIdempotencyKey, alarmIdReused, alarmRegistration } from '../domain/alarms';
 import type { AlarmDoc, CustomerDoc, IntakeModels, MachineDoc, ServiceRequestDoc } from './models';
-import { openAlarmRequest, readModelsOf } from './read-models';
+import { noteRequestAlarm, openAlarmRequest, readModelsOf } from './read-models';
 import type { Registrar, RegistrarDeps } from './registrar';
 
 export interface AlarmOutcome {
@@ -58,12 +58,14 @@ export function createAlarmIntake(deps: RegistrarDeps, models: IntakeModels, reg
     };
     try {
       await models.alarms.collection.insertOne(doc as never);
+      await noteRequestAlarm(readModelsOf(models), doc);
       return doc;
     } catch (error) {
-      // Received twice at the same time: the first record stands.
+      // Received twice at the same time: the first record stands (listed again, in case its writer died before).
       if (!isDuplicateKeyError(error)) throw error;
       const first = (await models.alarms.findById(alarm.deviceEventId).lean<AlarmDoc>()) ?? doc;
       refuseReusedId(alarm, first);
+      await noteRequestAlarm(readModelsOf(models), first);
       return first;
     }
   }
@@ -79,6 +81,8 @@ export function createAlarmIntake(deps: RegistrarDeps, models: IntakeModels, reg
     const seen = await models.alarms.findById(alarm.deviceEventId).lean<AlarmDoc>();
     if (seen) {
       refuseReusedId(alarm, seen);
+      // A crash between the alarm's record and its request's list is repaired by this delivery.
+      await noteRequestAlarm(readModelsOf(models), seen);
       return { outcome: seen.outcome, serviceRequestId: seen.serviceRequestId, replayed: true, record: null };
     }
 

@@ -7,8 +7,8 @@ import type { RegistrationInput } from '../domain/registration';
 import { createAlarmIntake } from './alarms';
 import { loadDescendants, loadLineage } from './installed-base';
 import { upsertKnownFix } from './known-fixes';
-import { createIntakeModels, type ContractDoc, type CustomerDoc, type IntakeModels, type MachineDoc, type ServiceRequestDoc } from './models';
-import { buildReadModelsOnce, noteOpenRequest, readModelsOf } from './read-models';
+import { createIntakeModels, type AlarmDoc, type ContractDoc, type CustomerDoc, type IntakeModels, type MachineDoc, type ServiceRequestDoc } from './models';
+import { alarmsOfRequest, buildReadModelsOnce, buildRequestAlarmsOnce, noteOpenRequest, readModelsOf } from './read-models';
 import { createRegistrar, type Registrar } from './registrar';
 import { recordServiceHistory, serviceHistoryOf } from './service-history';
 
@@ -109,6 +109,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await mongo?.dropDatabase();
   await mongo?.close();
+});
+
+describe('request alarm lists on FerretDB', () => {
+  it('lists the alarms stored before the lists existed once, at the first start that has them', async () => {
+    const alarm = (n: number, requestId: string): AlarmDoc => ({ _id: `DEV-${n}`, serialNumber: 'CUT-1', alarmCode: 'E-1', severity: 'minor', message: 'm', raisedAt: at(-n), receivedAt: at(0), via: 'kafka', serviceRequestId: requestId, outcome: n === 3 ? 'opened' : 'linked' });
+    await models.alarms.collection.insertMany([alarm(1, 'SR-A'), alarm(2, 'SR-B'), alarm(3, 'SR-A')] as never[]);
+    expect(await buildRequestAlarmsOnce(readModelsOf(models), models.alarms.collection as never, clock)).toBe(true);
+    expect((await alarmsOfRequest(readModelsOf(models), 'SR-A')).map((a) => a._id)).toEqual(['DEV-3', 'DEV-1']);
+    expect((await alarmsOfRequest(readModelsOf(models), 'SR-B')).map((a) => a._id)).toEqual(['DEV-2']);
+    expect(await buildRequestAlarmsOnce(readModelsOf(models), models.alarms.collection as never, clock)).toBe(false);
+  });
 });
 
 describe('installed-base tree on FerretDB', () => {

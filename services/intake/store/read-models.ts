@@ -6,7 +6,7 @@ import { createKeyLocks, insertedOnce, type KeyLockDoc } from '@aftersales/platf
 import type { OpenRequestSummary } from '../domain/duplicates';
 import { contractInForce } from '../domain/contract-lifecycle';
 import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
-import type { ContractDoc, ServiceRequestDoc } from './models';
+import type { AlarmDoc, ContractDoc, ServiceRequestDoc } from './models';
 import { syncBoardEntry, type SlaBoardEntry, type SlaBoardShardDoc, type SlaBoardVersionDoc } from './sla-board-store';
 
 export { boardEntries, syncBoardEntry, type SlaBoardEntry } from './sla-board-store';
@@ -46,8 +46,15 @@ export interface RequestKeyDoc {
   requestId: string;
 }
 
+/** The device alarms a request received (`_id` = request id): what its page lists. */
+export interface RequestAlarmsDoc {
+  _id: string;
+  alarms: AlarmDoc[];
+}
+
 export function intakeReadModels(db: Db) {
   return {
+    requestAlarms: db.collection<RequestAlarmsDoc>('requestAlarms'),
     machineOpenRequests: db.collection<MachineOpenRequestsDoc>('machineOpenRequests'),
     customerContractLinks: db.collection<CustomerContractLinkDoc>('customerContractLinks'),
     /**
@@ -132,6 +139,30 @@ export async function noteOpenRequestWhenStored(models: IntakeReadModels, serial
     const { update, upsert } = openRequestUpdate(request);
     await models.machineOpenRequests.updateOne({ _id: serialNumber }, update, { upsert });
   });
+}
+
+/**
+ * Lists a stored alarm under its request, once (the alarm as stored: a repeat adds nothing). Under
+ * the machine's lock, as FerretDB v1 would lose one of two updates of the same document at once.
+ */
+export async function noteRequestAlarm(models: IntakeReadModels, alarm: AlarmDoc): Promise<void> {
+  await models.machineLocks.holding(alarm.serialNumber, () => models.requestAlarms.updateOne({ _id: alarm.serviceRequestId }, { $addToSet: { alarms: alarm } }, { upsert: true }));
+}
+
+/** A request's alarms, earliest raised first (an `_id` read; the alarms collection grows with every alarm received). */
+export async function alarmsOfRequest(models: IntakeReadModels, requestId: string): Promise<AlarmDoc[]> {
+  const doc = await models.requestAlarms.findOne({ _id: requestId });
+  const byId = new Map((doc?.alarms ?? []).map((a) => [a._id, a]));
+  return [...byId.values()].sort((a, b) => new Date(a.raisedAt).getTime() - new Date(b.raisedAt).getTime() || (a._id < b._id ? -1 : 1));
+}
+
+/** Lists the alarms stored before their requests' lists existed, once. */
+export async function buildRequestAlarmsOnce(models: IntakeReadModels, alarms: Collection<AlarmDoc>, now: Date): Promise<boolean> {
+  const id = 'request-alarms@1';
+  if (await models.builds.findOne({ _id: id })) return false;
+  for await (const alarm of alarms.find({})) await noteRequestAlarm(models, alarm);
+  await insertedOnce(models.builds.insertOne({ _id: id, builtAt: now }));
+  return true;
 }
 
 /** The open request a device alarm of this code opened on the machine, earliest first (an `_id` read). */
