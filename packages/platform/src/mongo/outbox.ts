@@ -116,13 +116,10 @@ async function notePending(collection: Collection<Document>, docId: unknown, ent
 /**
  * Inserts a document together with its events (one single-document insert), then its entry in the
  * pending index. Throws what the document's insert throws (a duplicate key is the caller's to judge).
- * `onStored` is called once the document is in, before the entry is written: writes that follow the
- * document (its read models) may go out beside the entry rather than after it.
  */
-export async function insertWithOutbox<T extends Document & { _id: string }>(collection: Collection<T>, doc: T, events: StoredEvent[], now: Date, onStored?: () => void): Promise<void> {
+export async function insertWithOutbox<T extends Document & { _id: string }>(collection: Collection<T>, doc: T, events: StoredEvent[], now: Date): Promise<void> {
   const fields = outboxForInsert(events, now);
   await collection.insertOne({ ...doc, ...fields } as never);
-  onStored?.();
   await notePending(collection as unknown as Collection<Document>, doc._id, fields.outbox, now);
 }
 
