@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, defineRoute, ForbiddenError, isDuplicateKeyError, keyedRecord, NotFoundError, UnprocessableError, type Principal, type RouteSpec } from '@aftersales/platform';
 import { priceQuote, PricingError } from '../domain/pricing';
+import { createCaseLists } from '../store/case-lists';
 import { withEvent } from '../store/events';
 import { defaultPriceListId, loadPriceList, toPriceList } from '../store/prices';
 import { by, causeFrom, cents, currency, id, partLines, readers, type SparesDeps } from './common';
@@ -30,6 +31,7 @@ const answerers = ['agent', 'spares', 'dealer'] as const;
 
 export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
   const { store, platform } = deps;
+  const lists = createCaseLists(store);
   /**
    * Whether the caller may act on the request's quotes: anyone answering for the company may; a
    * dealer only when the case (from intake's registered event) names its dealer; another's is told
@@ -104,6 +106,8 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
         const issuedAt = platform.now();
         const validUntil = new Date(issuedAt.getTime() + body.validDays * 86_400_000);
         const quoteId = `Q-${randomUUID()}`;
+        // Listed under the request first (a crash before the insert leaves an entry readers skip).
+        await lists.add('quotes', body.requestId, [quoteId]);
         await store.quotes.insertOne({
           _id: quoteId,
           requestId: body.requestId,
@@ -131,8 +135,10 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
       query: z.object({ requestId: id }),
       responses: { 200: { description: 'Quotes with their answers', schema: itemsOf(quoteView) } },
       handler: async ({ query }) => {
-        const ids = (await store.quotes.find({ requestId: query.requestId }, { projection: { _id: 1 } }).sort({ issuedAt: 1 }).toArray()).map((q) => q._id);
-        return { status: 200, body: { items: await Promise.all(ids.map(presentQuote)) } };
+        // The request's quotes by `_id` from its list (a filter by request read every quote on FerretDB).
+        const { ids } = await lists.read('quotes', query.requestId);
+        const quotes = (await Promise.all(ids.map(presentQuote))).flatMap((q) => (q ? [q] : []));
+        return { status: 200, body: { items: quotes.sort((a, b) => a.issuedAt.getTime() - b.issuedAt.getTime()) } };
       },
     }),
     defineRoute({

@@ -13,6 +13,7 @@ import {
 } from '@aftersales/workflows';
 import { approvalReasons, describeReason } from '../domain/approval';
 import type { RequisitionDoc } from '../store/collections';
+import { createCaseLists } from '../store/case-lists';
 import { withEvent } from '../store/events';
 import { loadPriceList, unitCostCents } from '../store/prices';
 import { by, causeFrom, id, partLines, readers, type SparesDeps } from './common';
@@ -76,8 +77,9 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
         const list = await loadPriceList(store);
         const lines = [];
         for (const l of body.lines) lines.push({ ...l, unitPriceCents: await unitCostCents(store, models.parts, list, l.partNumber) });
-        const quoteIds = (await store.quotes.find({ requestId: workOrder.requestId }, { projection: { _id: 1 } }).toArray()).map((q) => q._id);
-        const quoteAccepted = quoteIds.length > 0 && (await store.quoteAnswers.countDocuments({ _id: { $in: quoteIds }, accepted: true })) > 0;
+        // The request's quotes' answers by `_id`, from the request's list of quotes.
+        const { ids: quoteIds } = await createCaseLists(store).read('quotes', workOrder.requestId);
+        const quoteAccepted = (await Promise.all(quoteIds.map((_id) => store.quoteAnswers.findOne({ _id }, { projection: { accepted: 1 } })))).some((a) => a?.accepted === true);
         const requesterId = by(principal);
         const model = caseDoc?.model ?? null;
         // History: every earlier requisition line of the same parts (the rules narrow it to the model).

@@ -2,6 +2,7 @@ import { topics, type KnownEvent } from '@aftersales/contracts';
 import { applyOnce, type ConsumedEvent, type ConsumerSpec, type Platform } from '@aftersales/platform';
 import type { SparesStore, WorkOrderDoc } from '../store/collections';
 import type { CaseFlow } from '../store/case-flow';
+import { createCaseLists } from '../store/case-lists';
 import type { ReservationBook } from '../store/reservations';
 
 export const casesConsumer = 'spares-service-requests';
@@ -16,6 +17,7 @@ const causeOf = (event: ConsumedEvent['event']) => ({ correlationId: event.corre
  */
 export function sparesConsumers(platform: Platform, store: SparesStore, book: ReservationBook, flow: CaseFlow): ConsumerSpec[] {
   const log = platform.logger.child({ module: 'consumers' });
+  const lists = createCaseLists(store);
   const once = (group: string, event: ConsumedEvent['event'], apply: () => Promise<void>) => applyOnce(platform.mongo, group, event.id, apply);
 
   const registered = async ({ event }: ConsumedEvent) => {
@@ -113,6 +115,8 @@ export function sparesConsumers(platform: Platform, store: SparesStore, book: Re
         partsUsed: data.partsUsed.map((p) => ({ partNumber: p.partNumber, quantity: p.quantity, removedSerial: p.removedSerial ?? null })),
         finishedAt: new Date(data.finishedAt),
       };
+      // Listed under its case before the report is stored: the case's failure decision reads it by `_id`.
+      await lists.add('reported-work-orders', data.requestId, [data.workOrderId]);
       // The first report is the one written off; a second is kept only as a red flag (see consume).
       await store.workOrders.updateOne({ _id: data.workOrderId, completion: null }, { $set: { completion } });
       await upsertWorkOrder(data.workOrderId, data.requestId, { status: 'completed', ...(data.engineerId ? { engineerId: data.engineerId } : {}) }, new Date(data.finishedAt));
