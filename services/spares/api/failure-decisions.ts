@@ -9,7 +9,7 @@ import { by, causeFrom, id, readers, type SparesDeps } from './common';
 import { failureDecisionView, failureReviewView } from './responses';
 
 /** The engineer's decision at the report: the latest report of the case's work orders that made one (reported work orders by `_id` from the case's list). */
-async function engineerDecision(store: SparesStore, requestId: string): Promise<FailureDecisionFact | null> {
+export async function engineerDecision(store: SparesStore, requestId: string): Promise<FailureDecisionFact | null> {
   const { docs: workOrders } = await createCaseLists(store).docsOf(store.workOrders, 'reported-work-orders', requestId);
   const decisions = workOrders.flatMap((w) => (w.completion?.failureDecision ? [w.completion.failureDecision] : [])).sort((a, b) => b.decidedAt.getTime() - a.decidedAt.getTime());
   const latest = decisions[0];

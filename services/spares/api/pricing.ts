@@ -5,6 +5,8 @@ import { priceQuote, PricingError } from '../domain/pricing';
 import { createCaseLists } from '../store/case-lists';
 import { withEvent } from '../store/events';
 import { defaultPriceListId, loadPriceList, toPriceList } from '../store/prices';
+import type { QuoteDoc } from '../store/collections';
+import { quotesOf } from '../store/quotes';
 import { by, causeFrom, cents, currency, id, partLines, readers, type SparesDeps } from './common';
 import { itemsOf, priceListView, quoteView } from './responses';
 
@@ -45,8 +47,9 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
     const owner = await store.cases.findOne({ _id: requestId }, { projection: { dealerId: 1 } });
     return owner?.dealerId === principal.dealerId;
   };
-  const presentQuote = async (quoteId: string) => {
-    const [quote, answer] = await Promise.all([store.quotes.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } }), store.quoteAnswers.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } })]);
+  /** `read`: the quote as the caller has just read it, without its outbox. */
+  const presentQuote = async (quoteId: string, read?: QuoteDoc) => {
+    const [quote, answer] = await Promise.all([read ?? store.quotes.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } }), store.quoteAnswers.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } })]);
     if (!quote) return null;
     const { _id, ...rest } = quote;
     const status = answer ? (answer.accepted ? 'accepted' : 'declined') : quote.validUntil < platform.now() ? 'expired' : 'issued';
@@ -135,10 +138,8 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
       query: z.object({ requestId: id }),
       responses: { 200: { description: 'Quotes with their answers', schema: itemsOf(quoteView) } },
       handler: async ({ query }) => {
-        // The request's quotes by `_id` from its list (a filter by request read every quote on FerretDB).
-        const { ids } = await lists.read('quotes', query.requestId);
-        const quotes = (await Promise.all(ids.map(presentQuote))).flatMap((q) => (q ? [q] : []));
-        return { status: 200, body: { items: quotes.sort((a, b) => a.issuedAt.getTime() - b.issuedAt.getTime()) } };
+        const quotes = await quotesOf(store, query.requestId);
+        return { status: 200, body: { items: (await Promise.all(quotes.map((q) => presentQuote(q._id, q)))).flatMap((q) => (q ? [q] : [])) } };
       },
     }),
     defineRoute({

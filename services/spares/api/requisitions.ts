@@ -13,9 +13,9 @@ import {
 } from '@aftersales/workflows';
 import { approvalReasons, describeReason } from '../domain/approval';
 import type { RequisitionDoc } from '../store/collections';
-import { createCaseLists } from '../store/case-lists';
 import { withEvent } from '../store/events';
 import { loadPriceList, unitCostCents } from '../store/prices';
+import { quoteAccepted as anyQuoteAccepted } from '../store/quotes';
 import { by, causeFrom, id, partLines, readers, type SparesDeps } from './common';
 import { checkParts, openWorkOrder } from './reservations';
 import { approvalStateView, itemsOf, requisitionLinks, requisitionView, sparesWorkOrderLinks } from './responses';
@@ -77,9 +77,7 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
         const list = await loadPriceList(store);
         const lines = [];
         for (const l of body.lines) lines.push({ ...l, unitPriceCents: await unitCostCents(store, models.parts, list, l.partNumber) });
-        // The request's quotes' answers by `_id`, from the request's list of quotes.
-        const { ids: quoteIds } = await createCaseLists(store).read('quotes', workOrder.requestId);
-        const quoteAccepted = (await Promise.all(quoteIds.map((_id) => store.quoteAnswers.findOne({ _id }, { projection: { accepted: 1 } })))).some((a) => a?.accepted === true);
+        const quoteAccepted = await anyQuoteAccepted(store, workOrder.requestId);
         const requesterId = by(principal);
         const model = caseDoc?.model ?? null;
         // History: every earlier requisition line of the same parts (the rules narrow it to the model).

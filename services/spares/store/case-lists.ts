@@ -64,10 +64,10 @@ export function createCaseLists(store: Pick<SparesStore, 'caseLists'>) {
     return { ids: [...before.ids, ...missing], next: n + 1 };
   }
 
-  /** The listed documents that are stored (by `_id`, at once), in the order listed. */
-  async function docsOf<T extends { _id: string }>(collection: Collection<T>, kind: ListKind, owner: string, known?: Listed): Promise<{ docs: T[]; listed: Listed }> {
+  /** The listed documents that are stored (by `_id`, at once), in the order listed; `projection` as findOne's. */
+  async function docsOf<T extends { _id: string }>(collection: Collection<T>, kind: ListKind, owner: string, known?: Listed, projection?: Record<string, 0 | 1>): Promise<{ docs: T[]; listed: Listed }> {
     const listed = known ?? (await read(kind, owner));
-    const found = await Promise.all(listed.ids.map((_id) => collection.findOne({ _id } as never) as Promise<T | null>));
+    const found = await Promise.all(listed.ids.map((_id) => collection.findOne({ _id } as never, projection ? { projection } : {}) as Promise<T | null>));
     return { docs: found.flatMap((d) => (d ? [d] : [])), listed };
   }
 
