@@ -183,7 +183,10 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
         }
         platform.nudgeOutbox();
         // Paid work may go ahead from here: parts can be reserved for the case.
-        if (ctx.body.accepted) await store.cases.updateOne({ _id: quote.requestId, paidWork: { $exists: false } }, { $set: { paidWork: { basis: 'quote-accepted', quoteId: quote._id, at } } });
+        // Read by `_id` and checked here (a filter of more than `_id` reads every case on FerretDB v1); the first basis stays.
+        if (ctx.body.accepted && !(await store.cases.findOne({ _id: quote.requestId }, { projection: { paidWork: 1 } }))?.paidWork) {
+          await store.cases.updateOne({ _id: quote.requestId }, { $set: { paidWork: { basis: 'quote-accepted', quoteId: quote._id, at } } });
+        }
         return { status: 200, body: await presentQuote(quote._id) };
       },
     }),
