@@ -2,11 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, defineRoute, ForbiddenError, isDuplicateKeyError, keyedRecord, NotFoundError, UnprocessableError, type Principal, type RouteSpec } from '@aftersales/platform';
 import { priceQuote, PricingError } from '../domain/pricing';
-import { createCaseLists } from '../store/case-lists';
 import { withEvent } from '../store/events';
 import { defaultPriceListId, loadPriceList, toPriceList } from '../store/prices';
-import type { QuoteDoc } from '../store/collections';
-import { quotesOf } from '../store/quotes';
 import { by, causeFrom, cents, currency, id, partLines, readers, type SparesDeps } from './common';
 import { itemsOf, priceListView, quoteView } from './responses';
 
@@ -33,7 +30,6 @@ const answerers = ['agent', 'spares', 'dealer'] as const;
 
 export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
   const { store, platform } = deps;
-  const lists = createCaseLists(store);
   /**
    * Whether the caller may act on the request's quotes: anyone answering for the company may; a
    * dealer only when the case (from intake's registered event) names its dealer; another's is told
@@ -47,9 +43,8 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
     const owner = await store.cases.findOne({ _id: requestId }, { projection: { dealerId: 1 } });
     return owner?.dealerId === principal.dealerId;
   };
-  /** `read`: the quote as the caller has just read it, without its outbox. */
-  const presentQuote = async (quoteId: string, read?: QuoteDoc) => {
-    const [quote, answer] = await Promise.all([read ?? store.quotes.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } }), store.quoteAnswers.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } })]);
+  const presentQuote = async (quoteId: string) => {
+    const [quote, answer] = await Promise.all([store.quotes.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } }), store.quoteAnswers.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } })]);
     if (!quote) return null;
     const { _id, ...rest } = quote;
     const status = answer ? (answer.accepted ? 'accepted' : 'declined') : quote.validUntil < platform.now() ? 'expired' : 'issued';
@@ -109,8 +104,6 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
         const issuedAt = platform.now();
         const validUntil = new Date(issuedAt.getTime() + body.validDays * 86_400_000);
         const quoteId = `Q-${randomUUID()}`;
-        // Listed under the request first (a crash before the insert leaves an entry readers skip).
-        await lists.add('quotes', body.requestId, [quoteId]);
         await store.quotes.insertOne({
           _id: quoteId,
           requestId: body.requestId,
@@ -138,8 +131,8 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
       query: z.object({ requestId: id }),
       responses: { 200: { description: 'Quotes with their answers', schema: itemsOf(quoteView) } },
       handler: async ({ query }) => {
-        const quotes = await quotesOf(store, query.requestId);
-        return { status: 200, body: { items: (await Promise.all(quotes.map((q) => presentQuote(q._id, q)))).flatMap((q) => (q ? [q] : [])) } };
+        const ids = (await store.quotes.find({ requestId: query.requestId }, { projection: { _id: 1 } }).sort({ issuedAt: 1 }).toArray()).map((q) => q._id);
+        return { status: 200, body: { items: await Promise.all(ids.map(presentQuote)) } };
       },
     }),
     defineRoute({
@@ -183,10 +176,7 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
         }
         platform.nudgeOutbox();
         // Paid work may go ahead from here: parts can be reserved for the case.
-        // Read by `_id` and checked here (a filter of more than `_id` reads every case on FerretDB v1); the first basis stays.
-        if (ctx.body.accepted && !(await store.cases.findOne({ _id: quote.requestId }, { projection: { paidWork: 1 } }))?.paidWork) {
-          await store.cases.updateOne({ _id: quote.requestId }, { $set: { paidWork: { basis: 'quote-accepted', quoteId: quote._id, at } } });
-        }
+        if (ctx.body.accepted) await store.cases.updateOne({ _id: quote.requestId, paidWork: { $exists: false } }, { $set: { paidWork: { basis: 'quote-accepted', quoteId: quote._id, at } } });
         return { status: 200, body: await presentQuote(quote._id) };
       },
     }),

@@ -36,8 +36,7 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
       handler: async ({ params }) => {
         const found = await store.returns.findOne({ _id: params.id });
         if (!found) throw new NotFoundError('return', params.id, 'id');
-        // Checked on the return just read, written by `_id` (a filter of more than `_id` reads every return on FerretDB v1).
-        if (found.status === 'awaiting-return') await store.returns.updateOne({ _id: params.id }, { $set: { status: 'returned', returnedAt: platform.now() } });
+        await store.returns.updateOne({ _id: params.id, status: 'awaiting-return' }, { $set: { status: 'returned', returnedAt: platform.now() } });
         return { status: 200, body: strip((await store.returns.findOne({ _id: params.id }))!) };
       },
     }),
