@@ -123,7 +123,7 @@ export function sparesConsumers(platform: Platform, store: SparesStore, book: Re
       await flow.consume(reported, caseDoc?.serialNumber ?? 'unknown', event.id, causeOf(event));
       if (caseDoc && workOrder.completion?.eventId === event.id) await flow.openReturns(workOrder, caseDoc);
       // The case closed before this report arrived: charge it now.
-      if (caseDoc?.status === 'awaiting-report' && caseDoc.closedAt && caseDoc.closedWorkOrderId === data.workOrderId) await flow.allocate(data.requestId, caseDoc.closedAt, data.workOrderId);
+      await flow.reportBooked(data.requestId, data.workOrderId);
     });
   };
 

@@ -6,7 +6,7 @@ import { DEFAULT_RETURN_POLICY } from '../domain/returns';
 import { createSweeps, reportGraceMs } from '../worker/sweeps';
 import { createCaseFlow, type CaseFlow } from './case-flow';
 import { createSparesStore, type SparesStore, type WorkOrderDoc } from './collections';
-import { createSparesModels } from './models';
+import { createSparesModels, type SparesModels } from './models';
 import { createReservationBook, type ReservationBook } from './reservations';
 
 const stack = inject('stack');
@@ -21,12 +21,13 @@ describe('consumption and write-off', () => {
   let store: SparesStore;
   let book: ReservationBook;
   let flow: CaseFlow;
+  let models: SparesModels;
 
   beforeAll(async () => {
     connection = await connectMongo(stack.mongoUrl, dbName);
     store = createSparesStore(connection);
     await store.init();
-    const models = createSparesModels(connection);
+    models = createSparesModels(connection);
     book = createReservationBook(store, ctx, testLogger());
     flow = createCaseFlow(store, models, book, ctx, testLogger(), { returnPolicy: DEFAULT_RETURN_POLICY, salesCentreId: 'SC', factoryId: 'F' });
     await store.locations.insertMany([
@@ -92,13 +93,13 @@ describe('consumption and write-off', () => {
   });
 
   it('a case closed before its work order was reported waits without blocking, and is charged once the grace is over', async () => {
-    await store.cases.insertOne({ _id: 'SR-2', customerId: 'CUST-1', serialNumber: 'SN-2', entitlementSource: 'warranty', quoteRequired: false, model: null, productLine: null, raisedAt: ctx.now(), status: 'open', closedAt: null });
-    await store.workOrders.insertOne({ _id: 'WO-2', requestId: 'SR-2', engineerId: 'ENG-1', status: 'assigned', route: 'field-visit', updatedAt: ctx.now(), completion: null });
+    await store.cases.insertOne({ _id: 'SR-5', customerId: 'CUST-1', serialNumber: 'SN-5', entitlementSource: 'warranty', quoteRequired: false, model: null, productLine: null, raisedAt: ctx.now(), status: 'open', closedAt: null });
+    await store.workOrders.insertOne({ _id: 'WO-5', requestId: 'SR-5', engineerId: 'ENG-1', status: 'assigned', route: 'field-visit', updatedAt: ctx.now(), completion: null });
     const closedAt = ctx.now();
     // No report yet: nothing charged, nothing thrown (a throw would hold the consumer's partition).
-    expect(await flow.allocate('SR-2', closedAt, 'WO-2')).toBe(0);
-    expect(await store.cases.findOne({ _id: 'SR-2' })).toMatchObject({ status: 'awaiting-report', closedWorkOrderId: 'WO-2' });
-    expect(await store.allocations.countDocuments({ caseId: 'SR-2' })).toBe(0);
+    expect(await flow.allocate('SR-5', closedAt, 'WO-5')).toBe(0);
+    expect(await store.cases.findOne({ _id: 'SR-5' })).toMatchObject({ status: 'awaiting-report', closedWorkOrderId: 'WO-5' });
+    expect(await store.allocations.countDocuments({ caseId: 'SR-5' })).toBe(0);
 
     let now = new Date(closedAt.getTime() + reportGraceMs - 1);
     const sweeps = createSweeps(store, book, () => now, testLogger(), DEFAULT_RETURN_POLICY, flow);
@@ -106,9 +107,45 @@ describe('consumption and write-off', () => {
     now = new Date(closedAt.getTime() + reportGraceMs + 1);
     expect(await sweeps.settleUnreportedCases()).toBe(1);
     // Charged with what is known (one trip of the field visit), flagged, and settled only once.
-    expect(await store.cases.findOne({ _id: 'SR-2' })).toMatchObject({ status: 'closed' });
-    expect(await store.allocations.countDocuments({ caseId: 'SR-2' })).toBeGreaterThan(0);
-    expect(await store.redFlags.findOne({ _id: 'no-completion-report|SR-2' })).toMatchObject({ kind: 'no-completion-report', subject: 'SR-2' });
+    expect(await store.cases.findOne({ _id: 'SR-5' })).toMatchObject({ status: 'closed' });
+    expect(await store.allocations.countDocuments({ caseId: 'SR-5' })).toBeGreaterThan(0);
+    expect(await store.redFlags.findOne({ _id: 'no-completion-report|SR-5' })).toMatchObject({ kind: 'no-completion-report', subject: 'SR-5' });
     expect(await sweeps.settleUnreportedCases()).toBe(0);
+  });
+
+  it('a case whose close and report are handled at once is charged, whichever side marks or books first', async () => {
+    await store.cases.insertOne({ _id: 'SR-3', customerId: 'CUST-1', serialNumber: 'SN-3', entitlementSource: 'warranty', quoteRequired: false, model: null, productLine: null, raisedAt: ctx.now(), status: 'open', closedAt: null });
+    await store.workOrders.insertOne({ _id: 'WO-3', requestId: 'SR-3', engineerId: 'ENG-1', status: 'assigned', route: 'field-visit', updatedAt: ctx.now(), completion: null });
+    const completion: WorkOrderDoc['completion'] = { eventId: 'E-3', effortMinutes: 45, travelMinutes: 20, cause: 'fuse', failureMode: null, partsUsed: [], finishedAt: ctx.now() };
+    // The report's side runs whole between the close's first look (no parts written off yet) and its mark.
+    let reportSide: (() => Promise<void>) | null = async () => {
+      await store.workOrders.updateOne({ _id: 'WO-3' }, { $set: { completion, status: 'completed' } });
+      await flow.consume({ ...(await store.workOrders.findOne({ _id: 'WO-3' }))!, completion }, 'SN-3', 'E-3', cause);
+      expect(await flow.reportBooked('SR-3', 'WO-3')).toBe(0);
+    };
+    const cases = new Proxy(store.cases, {
+      get(target, prop) {
+        if (prop === 'updateOne' && reportSide) {
+          return async (...args: Parameters<typeof target.updateOne>) => {
+            const run = reportSide!;
+            reportSide = null;
+            await run();
+            return target.updateOne(...args);
+          };
+        }
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const closing = createCaseFlow({ ...store, cases }, models, book, ctx, testLogger(), { returnPolicy: DEFAULT_RETURN_POLICY, salesCentreId: 'SC', factoryId: 'F' });
+    expect(await closing.allocate('SR-3', ctx.now(), 'WO-3')).toBeGreaterThan(0);
+    expect(reportSide).toBeNull();
+    expect(await store.cases.findOne({ _id: 'SR-3' })).toMatchObject({ status: 'closed' });
+    const charged = await store.allocations.countDocuments({ caseId: 'SR-3' });
+    // The report's side looking again later (a redelivery) charges nothing twice.
+    await flow.reportBooked('SR-3', 'WO-3');
+    await flow.allocate('SR-3', ctx.now(), 'WO-3');
+    expect(await store.allocations.countDocuments({ caseId: 'SR-3' })).toBe(charged);
+    expect(await store.caseCostRevisions.countDocuments({ requestId: 'SR-3' })).toBe(1);
   });
 });

@@ -165,6 +165,14 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       return consuming.holding(`consume|${workOrder._id}`, () => consumeHeld(workOrder, completion, machineSerial, eventId, cause));
     },
 
+    /** A work order's parts are written off: its case, if it closed waiting for this, is charged now. */
+    async reportBooked(requestId: string, workOrderId: string): Promise<number> {
+      // Read after the consumption was stored, never before (see allocate).
+      const caseDoc = await store.cases.findOne({ _id: requestId });
+      if (caseDoc?.status !== 'awaiting-report' || !caseDoc.closedAt || caseDoc.closedWorkOrderId !== workOrderId) return 0;
+      return this.allocate(requestId, caseDoc.closedAt, workOrderId);
+    },
+
     /** Every part replaced under warranty or contract must come back for failure analysis. */
     async openReturns(workOrder: WorkOrderDoc, caseDoc: { _id: string; serialNumber: string; model: string | null; productLine: string | null; entitlementSource: string | null }): Promise<number> {
       const completion = workOrder.completion;
@@ -197,22 +205,27 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       return opened;
     },
 
-    /** Who pays for each part, hour and trip of the closed case; stored once per line and cost centre. */
     /**
-     * Charges a closed case. The engineer's report travels on another topic and may come second,
-     * or never (a case resolved by phone after a work order was planned): without it the case is
-     * marked as waiting and the consumer moves on; the report's arrival or the sweep settles it.
-     * `withoutReport` charges what is known (no parts, no effort) once the wait is over.
+     * Who pays for each part, hour and trip of the closed case; stored once per line and cost centre.
+     * The engineer's report travels on another topic and may come second, or never (a case resolved
+     * by phone after a work order was planned): until its parts are written off (the consumption
+     * stored) the case is marked as waiting and the consumer moves on; `reportBooked` or the sweep
+     * settles it. `withoutReport` charges what is known (no parts, no effort) once the wait is over.
      */
     async allocate(requestId: string, closedAt: Date, workOrderId: string | null, withoutReport = false): Promise<number> {
+      let consumption = workOrderId ? await store.consumptions.findOne({ _id: workOrderId }) : null;
+      if (workOrderId && !consumption && !withoutReport) {
+        // Mark, then look again: the report's side books its parts, then looks at the case, so
+        // of two sides running at once at least one sees the other's write (a charge twice is one).
+        await store.cases.updateOne({ _id: requestId, status: { $ne: 'closed' } }, { $set: { status: 'awaiting-report', closedAt, closedWorkOrderId: workOrderId } });
+        consumption = await store.consumptions.findOne({ _id: workOrderId });
+        if (!consumption) {
+          log.info({ serviceRequestId: requestId, workOrderId }, 'case closed before its work order was reported: cost waits for the report');
+          return 0;
+        }
+      }
       const caseDoc = await store.cases.findOne({ _id: requestId });
       const workOrder = workOrderId ? await store.workOrders.findOne({ _id: workOrderId }) : null;
-      if (workOrderId && !workOrder?.completion && !withoutReport) {
-        await store.cases.updateOne({ _id: requestId }, { $set: { status: 'awaiting-report', closedAt, closedWorkOrderId: workOrderId } });
-        log.info({ serviceRequestId: requestId, workOrderId }, 'case closed before its work order was reported: cost waits for the report');
-        return 0;
-      }
-      const consumption = workOrderId ? await store.consumptions.findOne({ _id: workOrderId }) : null;
       const list = await loadPriceList(store);
       const parts = [];
       const partCurrencies: string[] = [];
