@@ -16,6 +16,7 @@ import { loadSparesConfig } from './config';
 import { sparesConsumers } from './events/consumers';
 import { sparesStreams } from './events/streams';
 import { createCaseFlow } from './store/case-flow';
+import { buildCaseListsOnce } from './store/case-lists';
 import { createSparesStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
 import { createSparesModels } from './store/models';
@@ -37,6 +38,9 @@ export const sparesService: ServiceDefinition = {
     const store = createSparesStore(platform.mongo);
     await Promise.all([...Object.values(models).map((model) => model.init()), store.init()]);
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(models, store);
+    // Cases' lists of what was stored before they existed, once, before any path reads them (after the demo data, which they list).
+    const listed = await buildCaseListsOnce(store, platform.now);
+    if (listed >= 0) platform.logger.info({ listed }, 'case lists built from the documents stored before them');
     const log = platform.logger;
     const book = createReservationBook(store, platform, log.child({ module: 'reservations' }));
     const returnPolicy = { dueDays: config.SPARES_RETURN_DUE_DAYS, chaseEveryDays: config.SPARES_RETURN_CHASE_EVERY_DAYS, flagAfterDaysOverdue: config.SPARES_RETURN_FLAG_AFTER_DAYS };

@@ -2,14 +2,15 @@ import { z } from 'zod';
 import { failureCategories, type FailureCategory } from '@aftersales/contracts';
 import { ConflictError, defineRoute, isDuplicateKeyError, NotFoundError, type RouteSpec } from '@aftersales/platform';
 import { decisionInForce, type FailureDecisionFact } from '../domain/case-cost';
+import { createCaseLists } from '../store/case-lists';
 import type { SparesStore } from '../store/collections';
 import { withEvent } from '../store/events';
 import { by, causeFrom, id, readers, type SparesDeps } from './common';
 import { failureDecisionView, failureReviewView } from './responses';
 
-/** The engineer's decision at the report: the latest report of the case's work orders that made one. */
-async function engineerDecision(store: SparesStore, requestId: string): Promise<FailureDecisionFact | null> {
-  const workOrders = await store.workOrders.find({ requestId }).limit(50).toArray();
+/** The engineer's decision at the report: the latest report of the case's work orders that made one (reported work orders by `_id` from the case's list). */
+export async function engineerDecision(store: SparesStore, requestId: string): Promise<FailureDecisionFact | null> {
+  const { docs: workOrders } = await createCaseLists(store).docsOf(store.workOrders, 'reported-work-orders', requestId);
   const decisions = workOrders.flatMap((w) => (w.completion?.failureDecision ? [w.completion.failureDecision] : [])).sort((a, b) => b.decidedAt.getTime() - a.decidedAt.getTime());
   const latest = decisions[0];
   return latest ? { category: latest.category, decidedBy: latest.decidedBy, decidedAt: latest.decidedAt.toISOString() } : null;

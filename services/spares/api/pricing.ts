@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ConflictError, defineRoute, ForbiddenError, isDuplicateKeyError, keyedRecord, NotFoundError, UnprocessableError, type Principal, type RouteSpec } from '@aftersales/platform';
 import { priceQuote, PricingError } from '../domain/pricing';
+import { createCaseLists } from '../store/case-lists';
+import { createGuardedWrites } from '../store/guarded-writes';
 import { withEvent } from '../store/events';
 import { defaultPriceListId, loadPriceList, toPriceList } from '../store/prices';
+import type { QuoteDoc } from '../store/collections';
+import { quotesOf } from '../store/quotes';
 import { by, causeFrom, cents, currency, id, partLines, readers, type SparesDeps } from './common';
 import { itemsOf, priceListView, quoteView } from './responses';
 
@@ -30,6 +34,8 @@ const answerers = ['agent', 'spares', 'dealer'] as const;
 
 export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
   const { store, platform } = deps;
+  const lists = createCaseLists(store);
+  const guarded = createGuardedWrites(store, () => platform.now());
   /**
    * Whether the caller may act on the request's quotes: anyone answering for the company may; a
    * dealer only when the case (from intake's registered event) names its dealer; another's is told
@@ -43,8 +49,9 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
     const owner = await store.cases.findOne({ _id: requestId }, { projection: { dealerId: 1 } });
     return owner?.dealerId === principal.dealerId;
   };
-  const presentQuote = async (quoteId: string) => {
-    const [quote, answer] = await Promise.all([store.quotes.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } }), store.quoteAnswers.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } })]);
+  /** `read`: the quote as the caller has just read it, without its outbox. */
+  const presentQuote = async (quoteId: string, read?: QuoteDoc) => {
+    const [quote, answer] = await Promise.all([read ?? store.quotes.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } }), store.quoteAnswers.findOne({ _id: quoteId }, { projection: { outbox: 0, outboxDueAt: 0 } })]);
     if (!quote) return null;
     const { _id, ...rest } = quote;
     const status = answer ? (answer.accepted ? 'accepted' : 'declined') : quote.validUntil < platform.now() ? 'expired' : 'issued';
@@ -104,6 +111,8 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
         const issuedAt = platform.now();
         const validUntil = new Date(issuedAt.getTime() + body.validDays * 86_400_000);
         const quoteId = `Q-${randomUUID()}`;
+        // Listed under the request first (a crash before the insert leaves an entry readers skip).
+        await lists.add('quotes', body.requestId, [quoteId]);
         await store.quotes.insertOne({
           _id: quoteId,
           requestId: body.requestId,
@@ -131,8 +140,8 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
       query: z.object({ requestId: id }),
       responses: { 200: { description: 'Quotes with their answers', schema: itemsOf(quoteView) } },
       handler: async ({ query }) => {
-        const ids = (await store.quotes.find({ requestId: query.requestId }, { projection: { _id: 1 } }).sort({ issuedAt: 1 }).toArray()).map((q) => q._id);
-        return { status: 200, body: { items: await Promise.all(ids.map(presentQuote)) } };
+        const quotes = await quotesOf(store, query.requestId);
+        return { status: 200, body: { items: (await Promise.all(quotes.map((q) => presentQuote(q._id, q)))).flatMap((q) => (q ? [q] : [])) } };
       },
     }),
     defineRoute({
@@ -176,7 +185,8 @@ export function pricingRoutes(deps: SparesDeps): RouteSpec[] {
         }
         platform.nudgeOutbox();
         // Paid work may go ahead from here: parts can be reserved for the case.
-        if (ctx.body.accepted) await store.cases.updateOne({ _id: quote.requestId, paidWork: { $exists: false } }, { $set: { paidWork: { basis: 'quote-accepted', quoteId: quote._id, at } } });
+        // The first basis stays (an override at dispatch may have set it).
+        if (ctx.body.accepted) await guarded.setIf(store.cases, quote.requestId, (c) => !c.paidWork, { paidWork: { basis: 'quote-accepted', quoteId: quote._id, at } });
         return { status: 200, body: await presentQuote(quote._id) };
       },
     }),

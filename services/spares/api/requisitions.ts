@@ -15,6 +15,7 @@ import { approvalReasons, describeReason } from '../domain/approval';
 import type { RequisitionDoc } from '../store/collections';
 import { withEvent } from '../store/events';
 import { loadPriceList, unitCostCents } from '../store/prices';
+import { quoteAccepted as anyQuoteAccepted } from '../store/quotes';
 import { by, causeFrom, id, partLines, readers, type SparesDeps } from './common';
 import { checkParts, openWorkOrder } from './reservations';
 import { approvalStateView, itemsOf, requisitionLinks, requisitionView, sparesWorkOrderLinks } from './responses';
@@ -76,8 +77,7 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
         const list = await loadPriceList(store);
         const lines = [];
         for (const l of body.lines) lines.push({ ...l, unitPriceCents: await unitCostCents(store, models.parts, list, l.partNumber) });
-        const quoteIds = (await store.quotes.find({ requestId: workOrder.requestId }, { projection: { _id: 1 } }).toArray()).map((q) => q._id);
-        const quoteAccepted = quoteIds.length > 0 && (await store.quoteAnswers.countDocuments({ _id: { $in: quoteIds }, accepted: true })) > 0;
+        const quoteAccepted = await anyQuoteAccepted(store, workOrder.requestId);
         const requesterId = by(principal);
         const model = caseDoc?.model ?? null;
         // History: every earlier requisition line of the same parts (the rules narrow it to the model).

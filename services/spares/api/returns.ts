@@ -3,6 +3,7 @@ import { failureFindings } from '@aftersales/contracts';
 import { ConflictError, defineRoute, isDuplicateKeyError, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
 import { supplierClaimFor } from '../domain/returns';
 import { withEvent } from '../store/events';
+import { createGuardedWrites } from '../store/guarded-writes';
 import { loadPriceList, unitCostCents } from '../store/prices';
 import { by, causeFrom, id, readers, type SparesDeps } from './common';
 import { analysedReturnView, itemsOf, redFlagView, returnView, supplierClaimView } from './responses';
@@ -11,6 +12,7 @@ const strip = <T extends { _id: string }>({ _id, ...rest }: T) => ({ id: _id, ..
 
 export function returnRoutes(deps: SparesDeps): RouteSpec[] {
   const { store, models, platform } = deps;
+  const guarded = createGuardedWrites(store, () => platform.now());
   return [
     defineRoute({
       method: 'get',
@@ -36,7 +38,8 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
       handler: async ({ params }) => {
         const found = await store.returns.findOne({ _id: params.id });
         if (!found) throw new NotFoundError('return', params.id, 'id');
-        await store.returns.updateOne({ _id: params.id, status: 'awaiting-return' }, { $set: { status: 'returned', returnedAt: platform.now() } });
+        // Only a return still awaited is received: one that came back, or was analysed since, stays as it is.
+        await guarded.setIf(store.returns, params.id, (r) => r.status === 'awaiting-return', { status: 'returned', returnedAt: platform.now() });
         return { status: 200, body: strip((await store.returns.findOne({ _id: params.id }))!) };
       },
     }),
@@ -105,7 +108,7 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
           if (isDuplicateKeyError(error)) throw new ConflictError(`return ${ret._id} was analysed before`, 'id');
           throw error;
         }
-        await store.returns.updateOne({ _id: ret._id }, { $set: { status: 'analysed' } });
+        await guarded.setIf(store.returns, ret._id, () => true, { status: 'analysed' });
         // Wear or misuse moves what the factory paid for this part (a closed case; an open one on closing).
         await deps.flow.adjustForAnalysis(ret.requestId, ret.partNumber, ctx.body.finding, analysedAt);
         const claim = supplierClaimFor(ctx.body.finding, supplierId, lot);

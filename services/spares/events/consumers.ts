@@ -2,6 +2,8 @@ import { topics, type KnownEvent } from '@aftersales/contracts';
 import { applyOnce, type ConsumedEvent, type ConsumerSpec, type Platform } from '@aftersales/platform';
 import type { SparesStore, WorkOrderDoc } from '../store/collections';
 import type { CaseFlow } from '../store/case-flow';
+import { createCaseLists } from '../store/case-lists';
+import { createGuardedWrites } from '../store/guarded-writes';
 import type { ReservationBook } from '../store/reservations';
 
 export const casesConsumer = 'spares-service-requests';
@@ -16,6 +18,8 @@ const causeOf = (event: ConsumedEvent['event']) => ({ correlationId: event.corre
  */
 export function sparesConsumers(platform: Platform, store: SparesStore, book: ReservationBook, flow: CaseFlow): ConsumerSpec[] {
   const log = platform.logger.child({ module: 'consumers' });
+  const lists = createCaseLists(store);
+  const guarded = createGuardedWrites(store, () => platform.now());
   const once = (group: string, event: ConsumedEvent['event'], apply: () => Promise<void>) => applyOnce(platform.mongo, group, event.id, apply);
 
   const registered = async ({ event }: ConsumedEvent) => {
@@ -53,7 +57,8 @@ export function sparesConsumers(platform: Platform, store: SparesStore, book: Re
     await once(casesConsumer, event, async () => {
       const p = data.paidWork;
       const paidWork = !p ? { basis: 'before-the-quote-rule' as const } : p.basis === 'override' ? { ...p, at: new Date(p.at) } : { basis: p.basis, quoteId: p.quoteId, at: new Date(p.acceptedAt) };
-      await store.cases.updateOne({ _id: data.requestId, quoteRequired: true, paidWork: { $exists: false } }, { $set: { paidWork } });
+      // The first basis stays (a quote's acceptance may have set it).
+      await guarded.setIf(store.cases, data.requestId, (c) => c.quoteRequired && !c.paidWork, { paidWork });
     });
   };
 
@@ -88,7 +93,10 @@ export function sparesConsumers(platform: Platform, store: SparesStore, book: Re
     const { data } = event as KnownEvent<'work-order.assigned@1'>;
     await once(workOrdersConsumer, event, async () => {
       await upsertWorkOrder(data.workOrderId, data.requestId, { engineerId: data.engineerId }, new Date(data.assignedAt));
-      await store.workOrders.updateOne({ _id: data.workOrderId, status: { $in: ['created', 'assigned'] } }, { $set: { status: 'assigned' } });
+      // A work order's events arrive in order on its partition, one at a time: read, check and write by `_id`
+      // (a filter of more than `_id` reads every work order on FerretDB v1).
+      const stored = await store.workOrders.findOne({ _id: data.workOrderId }, { projection: { status: 1 } });
+      if (stored?.status === 'created') await store.workOrders.updateOne({ _id: data.workOrderId }, { $set: { status: 'assigned' } });
     });
   };
 
@@ -113,8 +121,11 @@ export function sparesConsumers(platform: Platform, store: SparesStore, book: Re
         partsUsed: data.partsUsed.map((p) => ({ partNumber: p.partNumber, quantity: p.quantity, removedSerial: p.removedSerial ?? null })),
         finishedAt: new Date(data.finishedAt),
       };
+      // Listed under its case before the report is stored: the case's failure decision reads it by `_id`.
+      await lists.add('reported-work-orders', data.requestId, [data.workOrderId]);
       // The first report is the one written off; a second is kept only as a red flag (see consume).
-      await store.workOrders.updateOne({ _id: data.workOrderId, completion: null }, { $set: { completion } });
+      const before = await store.workOrders.findOne({ _id: data.workOrderId }, { projection: { completion: 1 } });
+      if (before && !before.completion) await store.workOrders.updateOne({ _id: data.workOrderId }, { $set: { completion } });
       await upsertWorkOrder(data.workOrderId, data.requestId, { status: 'completed', ...(data.engineerId ? { engineerId: data.engineerId } : {}) }, new Date(data.finishedAt));
       const workOrder = await store.workOrders.findOne({ _id: data.workOrderId });
       const caseDoc = await store.cases.findOne({ _id: data.requestId });

@@ -3,12 +3,13 @@ import { buildEvent, topicOf } from '@aftersales/contracts';
 import { createKeyLocks, insertedOnce, insertWithOutbox } from '@aftersales/platform';
 import { allocationInForce, sameAllocation, type CaseCostState } from '../domain/case-cost-revision';
 import type { ClosedCase } from '../domain/cost-allocation';
+import { createCaseLists } from './case-lists';
 import type { CaseCostRevisionDoc, SparesStore } from './collections';
 import type { EventContext } from './events';
 
 /**
  * Publishes a case's allocation as reporting reads it (case-cost.allocated@1): after every write
- * to the case's ledger, the sum of its entries is compared with the latest revision, and a change
+ * to the case's ledger, the sum of its entries (read by `_id` from the case's list) is compared with the latest revision, and a change
  * is stored as the next revision together with its event, in one insert keyed request|revision.
  * One publisher per case at a time (a key lock): a publisher that read the ledger before another
  * wrote to it cannot store its older sum after the newer one. Idempotent: a retry after a crash
@@ -16,6 +17,7 @@ import type { EventContext } from './events';
  */
 export function createCaseCostPublisher(store: SparesStore, ctx: EventContext) {
   const locks = createKeyLocks(store.locks, { what: 'case cost revision', now: () => ctx.now(), leaseMs: 30_000 });
+  const lists = createCaseLists(store);
 
   /** The latest revision of a case: `_id` lookups from the first (a case has few). */
   async function latest(requestId: string): Promise<CaseCostRevisionDoc | null> {
@@ -32,7 +34,7 @@ export function createCaseCostPublisher(store: SparesStore, ctx: EventContext) {
     /** Returns the revision now in force (0: nothing charged yet), new or not. */
     async publish(requestId: string, closed: ClosedCase, fallbackCurrency: string): Promise<number> {
       return locks.holding(`case-cost|${requestId}`, async () => {
-        const entries = await store.allocations.find({ caseId: requestId }).toArray();
+        const { docs: entries } = await lists.docsOf(store.allocations, 'allocations', requestId);
         if (entries.length === 0) return 0;
         const state: CaseCostState = {
           currency: entries.find((e) => e.currency)?.currency ?? fallbackCurrency,

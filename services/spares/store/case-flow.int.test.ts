@@ -4,9 +4,12 @@ import { connectMongo } from '@aftersales/platform';
 import { testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import { DEFAULT_RETURN_POLICY } from '../domain/returns';
 import { createSweeps, reportGraceMs } from '../worker/sweeps';
+import { engineerDecision } from '../api/failure-decisions';
 import { createCaseFlow, type CaseFlow } from './case-flow';
+import { buildCaseListsOnce, createCaseLists } from './case-lists';
 import { createSparesStore, type SparesStore, type WorkOrderDoc } from './collections';
 import { createSparesModels, type SparesModels } from './models';
+import { quotesOf } from './quotes';
 import { createReservationBook, type ReservationBook } from './reservations';
 
 const stack = inject('stack');
@@ -147,5 +150,46 @@ describe('consumption and write-off', () => {
     await flow.allocate('SR-3', ctx.now(), 'WO-3');
     expect(await store.allocations.countDocuments({ caseId: 'SR-3' })).toBe(charged);
     expect(await store.caseCostRevisions.countDocuments({ requestId: 'SR-3' })).toBe(1);
+  });
+
+  it('finds what was stored before cases listed it: built once at start; a consumption begun before write-offs were listed looks by filter', async () => {
+    const lists = createCaseLists(store);
+    await store.cases.insertOne({ _id: 'SR-9', customerId: 'CUST-1', serialNumber: 'SN-9', entitlementSource: 'warranty', quoteRequired: false, covers: { parts: true, labour: true, travel: true }, warrantyEnd: new Date(anchor.getTime() + 365 * 86_400_000), model: null, productLine: null, raisedAt: ctx.now(), status: 'open', closedAt: null });
+    const workOrder: WorkOrderDoc = {
+      _id: 'WO-9', requestId: 'SR-9', engineerId: 'ENG-1', status: 'completed', route: 'field-visit', updatedAt: ctx.now(),
+      completion: { eventId: 'E-9', effortMinutes: 45, travelMinutes: 20, cause: 'belt torn', failureMode: null, failureDecision: { category: 'quality-failure', decidedBy: 'ENG-1', decidedAt: ctx.now() }, partsUsed: [{ partNumber: 'P-BELT', quantity: 1, removedSerial: 'B-9' }], finishedAt: ctx.now() },
+    };
+    await store.workOrders.insertOne(workOrder);
+    await store.priceLists.insertOne({ _id: 'default', currency: 'EUR', labourRateCentsPerHour: 9_000, travelCentsPerTrip: 5_000, parts: {}, updatedAt: ctx.now() });
+    await store.quotes.insertOne({ _id: 'Q-9', requestId: 'SR-9', workOrderId: null, priceListId: 'default', lines: [], totalCents: 100, currency: 'EUR', validUntil: ctx.now(), issuedAt: ctx.now(), by: 'test' });
+    expect(await flow.openReturns(workOrder, { _id: 'SR-9', serialNumber: 'SN-9', model: null, productLine: null, entitlementSource: 'warranty' })).toBe(1);
+    // Its parts written off first: a case is charged once its report is booked.
+    await flow.consume(workOrder, 'SN-9', 'E-9', cause);
+    expect(await flow.allocate('SR-9', ctx.now(), 'WO-9')).toBeGreaterThan(0);
+    // As stored before the lists existed: no entry names them.
+    await store.caseLists.deleteMany({});
+    expect((await lists.docsOf(store.allocations, 'allocations', 'SR-9')).docs).toEqual([]);
+    expect(await engineerDecision(store, 'SR-9')).toBeNull();
+
+    expect(await buildCaseListsOnce(store, ctx.now)).toBeGreaterThan(0);
+    expect(await buildCaseListsOnce(store, ctx.now)).toBe(-1);
+    const byFilter = (await store.allocations.find({ caseId: 'SR-9' }).toArray()).map((e) => e._id).sort();
+    expect((await lists.docsOf(store.allocations, 'allocations', 'SR-9')).docs.map((e) => e._id).sort()).toEqual(byFilter);
+    expect((await lists.docsOf(store.returns, 'returns', 'SR-9')).docs.map((r) => r._id)).toEqual(['RET-WO-9-1']);
+    expect((await quotesOf(store, 'SR-9')).map((q) => q._id)).toEqual(['Q-9']);
+    expect(await engineerDecision(store, 'SR-9')).toMatchObject({ category: 'quality-failure', decidedBy: 'ENG-1' });
+    // A review of the case charged before moves its cost from the entries the build listed.
+    await store.failureReviews.insertOne({ _id: 'SR-9|1', requestId: 'SR-9', revision: 1, category: 'misuse', previousCategory: 'quality-failure', outcome: 'changed', decidedBy: 'QA-1', decidedAt: ctx.now(), reason: 'run dry' });
+    expect(await flow.applyReview('SR-9', { revision: 1, category: 'misuse', decidedBy: 'QA-1', decidedAt: ctx.now().toISOString() })).toBeGreaterThan(0);
+
+    // A consumption that crashed before write-offs were listed: its attempt has no mark, so its unit is found by filter and not written off twice.
+    await book.receive('P-BELT', 'CENTRAL', 2, 'test');
+    const onHand = async () => (await book.levels({ partNumber: 'P-BELT' })).reduce((sum, l) => sum + l.onHand, 0);
+    await book.claimUnits('P-BELT', 'CENTRAL', 1, { state: 'consumed', reservationId: null, workOrderId: 'WO-10' });
+    await store.consumptionAttempts.insertOne({ _id: 'WO-10', at: ctx.now() });
+    const before = await onHand();
+    const retried = await flow.consume({ ...workOrder, _id: 'WO-10', completion: { ...workOrder.completion!, eventId: 'E-10' } }, 'SN-9', 'E-10', cause);
+    expect(retried?.lines).toEqual([{ partNumber: 'P-BELT', locationId: 'CENTRAL', quantity: 1, fromReservation: 0, writtenOff: 1 }]);
+    expect(await onHand()).toBe(before);
   });
 });

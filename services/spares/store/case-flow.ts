@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
 import { createKeyLocks, insertedOnce } from '@aftersales/platform';
-import { allocateCaseCost, allocationEntries, DEFAULT_COST_RULES, DEFAULT_GOODWILL_RULES } from '../domain/cost-allocation';
+import { allocateCaseCost, allocationEntries, DEFAULT_COST_RULES, DEFAULT_GOODWILL_RULES, type AllocationEntry } from '../domain/cost-allocation';
 import type { CaseCostRules } from '../domain/managed-rules';
 import { analysisAdjustments, classificationOf, closedCaseFrom, decisionAdjustments, decisionInForce, type FailureReviewFact } from '../domain/case-cost';
 import { returnDueAt, type ReturnPolicy } from '../domain/returns';
 import type { ConsumptionDoc, DefectiveReturnDoc, SparesStore, UnitClaimDoc, WorkOrderDoc } from './collections';
 import { createCaseCostPublisher } from './case-cost-revisions';
+import { createCaseLists, type Listed } from './case-lists';
 import { withEvent, type Cause, type EventContext } from './events';
 import type { SparesModels } from './models';
 import { loadPriceList, unitCostCents } from './prices';
@@ -24,6 +25,28 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
   // A case is split by the rules in force when it closed: a later change never re-splits a closed case.
   const costRulesAt = options.costRulesAt ?? (async () => ({ ...DEFAULT_COST_RULES, goodwill: [...DEFAULT_GOODWILL_RULES] }));
   const costRevisions = createCaseCostPublisher(store, ctx);
+  const lists = createCaseLists(store);
+  /** A case's allocation entries, by `_id` from its list (see case-lists). */
+  const ledgerOf = (requestId: string) => lists.docsOf(store.allocations, 'allocations', requestId);
+  /** Stores allocation entries once each, listed first (a crash between leaves a listed id a reader skips). */
+  async function storeEntries(requestId: string, entries: AllocationEntry[], currency: string, listed?: Listed): Promise<void> {
+    const docs = entries.map((e) => ({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt), currency }));
+    if (docs.length === 0) return;
+    await lists.add('allocations', requestId, docs.map((d) => d._id), listed);
+    for (const doc of docs) await insertedOnce(store.allocations.insertOne(doc));
+  }
+  /**
+   * Units an earlier, crashed run consumed for a work order: its reservations' claims and the
+   * units it listed before writing them off, by `_id`. An attempt started before write-offs were
+   * listed looks by filter (a scan, once, for a consumption that crashed across the upgrade).
+   */
+  async function consumedBefore(workOrderId: string): Promise<UnitClaimDoc[]> {
+    const attempt = await store.consumptionAttempts.findOne({ _id: workOrderId });
+    if (!attempt?.writeOffsListed) return store.claims.find({ workOrderId, state: 'consumed' }).toArray();
+    const [reservations, writeOffs] = await Promise.all([book.reservationsOf(workOrderId), lists.docsOf(store.claims, 'write-offs', workOrderId)]);
+    const claims = [...(await Promise.all(reservations.map((r) => book.claimsOf(r)))).flat(), ...writeOffs.docs];
+    return claims.filter((c, i) => c.workOrderId === workOrderId && c.state === 'consumed' && claims.findIndex((o) => o._id === c._id) === i);
+  }
   /** What an allocation is priced in when its entries do not say (stored before they carried it). */
   const currencyOfList = async () => (await loadPriceList(store))?.currency ?? fallbackCurrency;
   const consuming = createKeyLocks(store.locks, { what: 'work order consumption', now: () => ctx.now(), leaseMs: 60_000 });
@@ -38,7 +61,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       return earlier;
     }
     // A second start is a retry after a crash: only then are the units an earlier run consumed looked for.
-    const firstRun = await insertedOnce(store.consumptionAttempts.insertOne({ _id: workOrder._id, at: ctx.now() }));
+    const firstRun = await insertedOnce(store.consumptionAttempts.insertOne({ _id: workOrder._id, at: ctx.now(), writeOffsListed: true }));
     const open = await book.openFor(workOrder._id);
     const owned = [] as typeof open;
     for (const reservation of open) if (await book.markConsumed(reservation)) owned.push(reservation);
@@ -60,8 +83,13 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       } else lines.push({ partNumber, locationId, quantity: fromReservation + writtenOff, fromReservation, writtenOff });
     };
     // Units a crashed earlier run already consumed for this work order count first, so a retry
-    // writes nothing off twice. Found by filter: a scan, only on a retry after a crash.
-    const prior: UnitClaimDoc[] = firstRun ? [] : await store.claims.find({ workOrderId: workOrder._id, state: 'consumed' }).toArray();
+    // writes nothing off twice (only a retry looks for them).
+    const prior: UnitClaimDoc[] = firstRun ? [] : await consumedBefore(workOrder._id);
+    // Each unit is listed before it is tried for a write-off, so a retry finds every unit written off.
+    let writeOffs: Listed | undefined;
+    const listWriteOff = async (claimId: string) => {
+      writeOffs = await lists.add('write-offs', workOrder._id, [claimId], writeOffs);
+    };
     for (const used of completion.partsUsed) {
       let need = used.quantity;
       for (const claim of prior.filter((c) => c.partNumber === used.partNumber)) {
@@ -82,7 +110,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       }
       for (const location of need > 0 ? nearest : []) {
         if (need === 0) break;
-        const won = await book.claimUnits(used.partNumber, location, need, { state: 'consumed', reservationId: null, workOrderId: workOrder._id });
+        const won = await book.claimUnits(used.partNumber, location, need, { state: 'consumed', reservationId: null, workOrderId: workOrder._id }, undefined, [], listWriteOff);
         for (const c of won) add(c.partNumber, c.locationId, 0, 1);
         need -= won.length;
       }
@@ -141,11 +169,11 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       if (caseDoc?.status !== 'closed' || !caseDoc.chargedCase) return 0;
       const rules = await costRulesAt(new Date(caseDoc.chargedCase.closedAt));
       const target = allocateCaseCost({ ...caseDoc.chargedCase, classification: classificationOf(review) }, rules.goodwill, rules);
-      const stored = await store.allocations.find({ caseId: requestId }).toArray();
+      const { docs: stored, listed } = await ledgerOf(requestId);
       const currency = stored.find((e) => e.currency)?.currency ?? (await currencyOfList());
       const entries = stored.map((e) => ({ ...e, closedAt: new Date(e.closedAt).toISOString() }));
       const adjustments = decisionAdjustments(entries, target, review.decidedAt, `review-${review.revision}`, `failure decision reviewed by ${review.decidedBy}: ${review.category}`);
-      for (const e of adjustments) await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt), currency }));
+      await storeEntries(requestId, adjustments, currency, listed);
       if (adjustments.length > 0) log.info({ serviceRequestId: requestId, revision: review.revision, category: review.category }, 'failure decision review moved the case\'s cost');
       // Published even when nothing moved now: a retry after a crash publishes what the crash left unpublished.
       if (publish) await costRevisions.publish(requestId, caseDoc.chargedCase, currency);
@@ -177,10 +205,12 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
     async openReturns(workOrder: WorkOrderDoc, caseDoc: { _id: string; serialNumber: string; model: string | null; productLine: string | null; entitlementSource: string | null }): Promise<number> {
       const completion = workOrder.completion;
       if (!completion || caseDoc.entitlementSource === null || caseDoc.entitlementSource === 'none') return 0;
+      // Listed under the case first: charging the case finds them by `_id` (see case-lists).
+      await lists.add('returns', workOrder.requestId, completion.partsUsed.map((_, i) => returnId(workOrder._id, i)));
       let opened = 0;
       for (const [i, used] of completion.partsUsed.entries()) {
         const doc: DefectiveReturnDoc = {
-          _id: `RET-${workOrder._id}-${i + 1}`,
+          _id: returnId(workOrder._id, i),
           partNumber: used.partNumber,
           removedSerial: used.removedSerial,
           quantity: used.quantity,
@@ -259,17 +289,17 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       const entries = allocationEntries(allocation);
       // The price list's currency; without a list, the catalogue's of the parts used (as supplier claims read it).
       const currency = list?.currency ?? partCurrencies[0] ?? fallbackCurrency;
-      for (const e of entries) {
-        await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt), currency }));
-      }
+      await storeEntries(requestId, entries, currency);
       await store.cases.updateOne({ _id: requestId }, { $set: { status: 'closed', closedAt, chargedCase: closedCase } });
       // A review recorded while this ran found the case not charged yet: it applies now.
       const later = await this.failureReviews(requestId);
       if (later.length > reviews.length) await this.applyReview(requestId, later[later.length - 1]!, false);
       log.info({ serviceRequestId: requestId, totals: allocation.totals }, 'case cost allocated');
       // Parts analysed before the case closed: their findings apply now.
-      for (const ret of await store.returns.find({ requestId }).toArray()) {
-        const analysis = await store.returnAnalyses.findOne({ _id: ret._id });
+      const { docs: returns } = await lists.docsOf(store.returns, 'returns', requestId);
+      const analyses = await Promise.all(returns.map((ret) => store.returnAnalyses.findOne({ _id: ret._id })));
+      for (const [i, ret] of returns.entries()) {
+        const analysis = analyses[i];
         if (analysis) await this.adjustForAnalysis(requestId, ret.partNumber, analysis.finding, analysis.analysedAt, false);
       }
       // One revision for the charge and whatever reviews and analyses it took in.
@@ -283,7 +313,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
      * is nothing to move; allocation applies the finding then.
      */
     async adjustForAnalysis(requestId: string, partNumber: string, finding: string, analysedAt: Date, publish = true): Promise<number> {
-      const entries = await store.allocations.find({ caseId: requestId }).toArray();
+      const { docs: entries, listed } = await ledgerOf(requestId);
       if (entries.length === 0) return 0;
       const caseDoc = await store.cases.findOne({ _id: requestId });
       const adjustments = analysisAdjustments(
@@ -295,15 +325,16 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         (await costRulesAt(new Date(entries[0]!.closedAt))).misuseInWarrantyPayer,
       );
       const currency = entries.find((e) => e.currency)?.currency ?? (await currencyOfList());
-      for (const e of adjustments) {
-        await insertedOnce(store.allocations.insertOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt), currency }));
-      }
+      await storeEntries(requestId, adjustments, currency, listed);
       if (adjustments.length > 0) log.info({ serviceRequestId: requestId, partNumber, finding }, 'failure analysis moved a part\'s cost');
       if (publish && caseDoc?.chargedCase) await costRevisions.publish(requestId, caseDoc.chargedCase, currency);
       return adjustments.length;
     },
   };
 }
+
+/** A defective return's id: one per part line of the work order's report. */
+const returnId = (workOrderId: string, line: number) => `RET-${workOrderId}-${line + 1}`;
 
 /** The currency of a case priced from neither a price list nor a catalogue part (amounts are then 0); as supplier claims fall back. */
 const fallbackCurrency = 'EUR';

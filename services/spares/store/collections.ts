@@ -6,6 +6,7 @@ import type { CaseCostLine } from '../domain/case-cost-revision';
 import type { AllocationEntry, ClosedCase } from '../domain/cost-allocation';
 import type { PriceList } from '../domain/pricing';
 import type { LocationKind } from '../domain/stock';
+import type { ListEntryDoc } from './case-lists';
 import type { PartStockDoc, SparesLockDoc, StockCardDoc } from './stock-cards';
 
 /**
@@ -85,6 +86,8 @@ export interface WorkOrderReservationDoc {
 export interface ConsumptionAttemptDoc {
   _id: string; // work order id
   at: Date;
+  /** Its write-offs are listed (case-lists 'write-offs'); absent on attempts started before. */
+  writeOffsListed?: boolean;
 }
 
 /** The end of a reservation, once: consumed by the job, or released (cancelled, expired, not used by the job). */
@@ -352,6 +355,8 @@ export function createSparesStore(connection: Connection) {
     allocations: c<AllocationEntryDoc>('costAllocations'),
     caseCostRevisions: c<CaseCostRevisionDoc>('caseCostRevisions'),
     redFlags: c<RedFlagDoc>('redFlags'),
+    caseLists: c<ListEntryDoc>('caseLists'),
+    builds: c<{ _id: string; builtAt: Date }>('sparesBuilds'),
   };
   return {
     ...store,

@@ -1,5 +1,6 @@
 import { isDuplicateKeyError, bulkWriteInChunks } from '@aftersales/platform';
 import { allocateCaseCost, allocationEntries, type ClosedCase } from '../domain/cost-allocation';
+import { createCaseLists } from './case-lists';
 import type { SparesStore } from './collections';
 import type { SparesModels } from './models';
 import { createStockCards } from './stock-cards';
@@ -61,7 +62,11 @@ export async function loadDemoData(models: SparesModels, store?: SparesStore): P
     { _id: 'RET-DEMO-0002', partNumber: 'P-NOZZLE-15', removedSerial: null, workOrderId: 'WO-DEMO-0002', requestId: 'SR-DEMO-0002', failureMode: null, createdAt: at(-5), dueAt: at(9), status: 'awaiting-return' as const, returnedAt: null, ...defective },
     { _id: 'RET-DEMO-0003', partNumber: 'P-LENS-B', removedSerial: 'LB-76981', workOrderId: 'WO-DEMO-0003', requestId: 'SR-DEMO-0003', failureMode: 'FM-COATING', createdAt: at(-30), dueAt: at(-16), status: 'analysed' as const, returnedAt: at(-18), ...defective },
   ];
-  for (const r of returns) await store.returns.insertOne(r).catch(keep);
+  const lists = createCaseLists(store);
+  for (const r of returns) {
+    await lists.add('returns', r.requestId, [r._id]);
+    await store.returns.insertOne(r).catch(keep);
+  }
   await store.supplierClaims
     .insertOne({ _id: 'SCL-RET-DEMO-0003', returnId: 'RET-DEMO-0003', partNumber: 'P-LENS-B', lot: 'LOT-2317', supplierId: 'SUP-OPTICS', amountCents: 21_000, currency: 'EUR', status: 'open', reason: 'supplier defect in lot LOT-2317', openedAt: at(-15) })
     .catch(keep);
@@ -106,8 +111,11 @@ async function loadDemoCharges(store: SparesStore, loadedAt: Date): Promise<void
       lines: [nozzle, labour(40)],
     },
   ];
+  const lists = createCaseLists(store);
   for (const closed of cases) {
-    for (const e of allocationEntries(allocateCaseCost(closed))) {
+    const entries = allocationEntries(allocateCaseCost(closed));
+    await lists.add('allocations', closed.caseId, entries.map((e) => `${e.caseId}|${e.lineId}|${e.costCentre}`));
+    for (const e of entries) {
       await store.allocations.updateOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}` }, { $setOnInsert: { ...e, closedAt: new Date(e.closedAt), currency: 'EUR' } }, { upsert: true });
     }
   }

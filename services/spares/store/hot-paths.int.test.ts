@@ -1,10 +1,13 @@
 import mongoose, { type Connection, type mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testLogger, uniqueName, commandNames, commandRecorder, scansOf } from '@aftersales/platform/testing';
+import { engineerDecision } from '../api/failure-decisions';
 import { DEFAULT_RETURN_POLICY } from '../domain/returns';
 import { createCaseFlow, type CaseFlow } from './case-flow';
+import { createCaseLists, type CaseLists } from './case-lists';
 import { createSparesStore, type SparesStore, type WorkOrderDoc } from './collections';
 import { createSparesModels } from './models';
+import { quoteAccepted, quotesOf } from './quotes';
 import { createReservationBook, type ReservationBook } from './reservations';
 
 /**
@@ -18,11 +21,20 @@ const stack = inject('stack');
 const dbName = uniqueName('spares-hot').replace(/-/g, '_');
 const cause = { correlationId: 'c', causationId: null };
 /** Collections that grow with stock received, reserved and consumed, or with work orders: `_id` filters only. */
-const keyed = new Set(['stockReceipts', 'stockCards', 'partStock', 'unitClaims', 'stockTransfers', 'reservations', 'reservationEnds', 'workOrderReservations', 'backorders', 'consumptions', 'consumptionAttempts', 'redFlags', 'workOrders', 'cases']);
+const keyed = new Set(['stockReceipts', 'stockCards', 'partStock', 'unitClaims', 'stockTransfers', 'reservations', 'reservationEnds', 'workOrderReservations', 'backorders', 'consumptions', 'consumptionAttempts', 'redFlags', 'workOrders', 'cases',
+  // ... and with cases: their cost entries and revisions, returns, reviews, quotes, and the cases' lists of them; the catalogue and the price lists.
+  'costAllocations', 'caseCostRevisions', 'defectiveReturns', 'returnAnalyses', 'failureReviews', 'quotes', 'quoteAnswers', 'caseLists', 'parts', 'priceLists']);
 /** Small by construction: the stock locations (warehouses and vans), and locks in use. */
 const small = new Set(['locations', 'sparesKeyLocks']);
 /** A work order's consumption of one reserved unit, its other unit going back (measured: see the README). */
 const CONSUME_BOUND = 22;
+/**
+ * A case's paths as measured (a case of one part line with two units, labour and travel): each
+ * list read is its entries and the end, then each listed document at once. Before the lists the
+ * charge, review and analysis each read the case's entries by a filter that read every entry of
+ * every case, and the retry every claim ever made.
+ */
+const CASE_BOUNDS = { consume: 23, retry: 18, returns: 3, allocate: 40, review: 29, analysis: 28 };
 
 let connection: Connection;
 let store: SparesStore;
@@ -30,6 +42,7 @@ let book: ReservationBook;
 /** A book that keeps no copies: every reservation reads the locations and the part's stock. */
 let coldBook: ReservationBook;
 let flow: CaseFlow;
+let lists: CaseLists;
 const { listener, recorded } = commandRecorder();
 const scans = (commands: driver.CommandStartedEvent[]) => scansOf(commands, { keyed, small });
 
@@ -77,6 +90,7 @@ beforeAll(async () => {
   book = createReservationBook(store, { topic: (name) => `${dbName}.${name}`, now: () => new Date() }, testLogger(), { stockCopyMaxAgeMs: 60_000 });
   coldBook = createReservationBook(store, { topic: (name) => `${dbName}.${name}`, now: () => new Date() }, testLogger(), { stockCopyMaxAgeMs: 0 });
   flow = createCaseFlow(store, models, book, { topic: (name) => `${dbName}.${name}`, now: () => new Date() }, testLogger(), { returnPolicy: DEFAULT_RETURN_POLICY, salesCentreId: 'SC', factoryId: 'F' });
+  lists = createCaseLists(store);
   await store.locations.insertMany([
     { _id: 'VAN-ENG-1', kind: 'van', name: 'Van of ENG-1', engineerId: 'ENG-1' },
     { _id: 'REG-EAST', kind: 'regional', name: 'Regional east', engineerId: null },
@@ -153,5 +167,102 @@ describe('reservations read and write by _id only', () => {
     // Stock levels read the part's stock and the claims above each location's hint, by `_id`: one
     // read per unit on a shelf or held, the same after thirty of the part's own units came and went.
     expect(second.levels.commands).toHaveLength(1 + 1 + 40);
+  });
+});
+
+const DAY = 86_400_000;
+
+/** Other cases' documents as a year of work leaves them: cost entries, returns, quotes, answers and reported work orders. */
+async function storeCaseHistory(cases: number, from: number): Promise<void> {
+  const at = new Date();
+  const ids = Array.from({ length: cases }, (_, i) => `SR-OLD-${from + i}`);
+  await store.allocations.insertMany(ids.flatMap((caseId) => ['part-1-P-CASE', 'labour', 'travel'].map((lineId) => ({ _id: `${caseId}|${lineId}|factory`, caseId, lineId, closedAt: at, costCentre: 'factory' as const, payerId: 'F', amountCents: 100, reason: 'history', currency: 'EUR' }))));
+  await store.returns.insertMany(ids.map((requestId) => ({ _id: `RET-${requestId}-1`, partNumber: 'P-CASE', removedSerial: null, quantity: 1, workOrderId: `WO-${requestId}`, requestId, engineerId: 'ENG-1', machineSerial: 'SN-1', model: null, productLine: null, failureMode: null, createdAt: at, dueAt: at, status: 'analysed' as const, returnedAt: at, lastChasedAt: null, chaseCount: 0, flaggedAt: null })));
+  await store.quotes.insertMany(ids.map((requestId) => ({ _id: `Q-${requestId}`, requestId, workOrderId: null, priceListId: 'default', lines: [], totalCents: 100, currency: 'EUR', validUntil: at, issuedAt: at, by: 'history' })));
+  await store.quoteAnswers.insertMany(ids.map((requestId) => ({ _id: `Q-${requestId}`, requestId, accepted: true, reason: null, at, by: 'history' })));
+  await store.workOrders.insertMany(ids.map((requestId) => ({ ...reportedWorkOrder(`WO-${requestId}`, requestId), status: 'completed' as const })));
+}
+
+function reportedWorkOrder(id: string, requestId: string, partNumber = 'P-CASE'): WorkOrderDoc {
+  const done = workOrder(id, 2);
+  return { ...done, requestId, completion: { ...done.completion!, partsUsed: [{ partNumber, quantity: 2, removedSerial: `RS-${id}` }], failureDecision: { category: 'quality-failure', decidedBy: 'ENG-1', decidedAt: new Date() } } };
+}
+
+const onHand = async (partNumber: string) => (await book.levels({ partNumber })).reduce((sum, l) => sum + l.onHand, 0);
+const sortedIds = (docs: { _id: string }[]) => docs.map((d) => d._id).sort();
+
+/**
+ * One case from quote to charge, as the routes and consumers write it: a quote issued and
+ * accepted, the report (two units written off; the run crashes before the consumption is stored
+ * and runs again), the defective part's return analysed as wear, the case closed and charged, a
+ * review of the failure decision, and a later analysis. Each per-case path is recorded.
+ */
+async function caseRound(round: string) {
+  const requestId = `SR-CASE-${round}`;
+  const workOrderId = `WO-CASE-${round}`;
+  const quoteId = `Q-CASE-${round}`;
+  // A part of its own, so which units the write-off tries does not depend on the rounds before.
+  const partNumber = `P-CASE-${round}`;
+  await createSparesModels(connection).parts.create({ _id: partNumber, description: 'Drive belt', fitsModels: [], supersededBy: null, listPrice: 50, currency: 'EUR' });
+  await book.receive(partNumber, 'CENTRAL', 20, 'test');
+  const caseDoc = { _id: requestId, customerId: 'CUST-1', serialNumber: 'SN-1', entitlementSource: 'warranty' as const, quoteRequired: true, covers: { parts: true, labour: true, travel: true }, warrantyEnd: new Date(Date.now() + 365 * DAY), model: null, productLine: null, raisedAt: new Date(), status: 'open' as const, closedAt: null };
+  await store.cases.insertOne(caseDoc);
+  // As POST /v1/quotes and its answer write them: listed under the request, then stored.
+  await lists.add('quotes', requestId, [quoteId]);
+  await store.quotes.insertOne({ _id: quoteId, requestId, workOrderId: null, priceListId: 'default', lines: [], totalCents: 100, currency: 'EUR', validUntil: new Date(Date.now() + 7 * DAY), issuedAt: new Date(), by: 'test' });
+  await store.quoteAnswers.insertOne({ _id: quoteId, requestId, accepted: true, reason: null, at: new Date(), by: 'test' });
+  const quotes = await recorded(() => quotesOf(store, requestId));
+  expect(quotes.result.map((q) => q._id)).toEqual([quoteId]);
+  const accepted = await recorded(() => quoteAccepted(store, requestId));
+  expect(accepted.result).toBe(true);
+  // As the completed consumer writes the report: listed under the case, then stored.
+  const reported = reportedWorkOrder(workOrderId, requestId, partNumber);
+  await lists.add('reported-work-orders', requestId, [workOrderId]);
+  await store.workOrders.insertOne(reported);
+  const decision = await recorded(() => engineerDecision(store, requestId));
+  expect(decision.result?.category).toBe('quality-failure');
+  const before = await onHand(partNumber);
+  const consume = await recorded(() => flow.consume(reported, 'SN-1', `E-${workOrderId}`, cause));
+  expect(consume.result?.lines).toEqual([{ partNumber, locationId: 'CENTRAL', quantity: 2, fromReservation: 0, writtenOff: 2 }]);
+  // A crash after the write-off, before the consumption was stored: the retry finds both units by `_id` and writes off none again.
+  await store.consumptions.deleteOne({ _id: workOrderId });
+  const retry = await recorded(() => flow.consume(reported, 'SN-1', `E-${workOrderId}`, cause));
+  expect(retry.result?.lines).toEqual(consume.result?.lines);
+  expect(await onHand(partNumber)).toBe(before - 2);
+  const returns = await recorded(() => flow.openReturns(reported, caseDoc));
+  expect(returns.result).toBe(1);
+  await store.returnAnalyses.insertOne({ _id: `RET-${workOrderId}-1`, finding: 'wear', lot: null, supplierId: null, failureMode: null, notes: null, analysedAt: new Date(), by: 'test' });
+  const allocate = await recorded(() => flow.allocate(requestId, new Date(), workOrderId));
+  expect(allocate.result).toBeGreaterThan(0);
+  await store.failureReviews.insertOne({ _id: `${requestId}|1`, requestId, revision: 1, category: 'misuse', previousCategory: 'quality-failure', outcome: 'changed', decidedBy: 'QA-1', decidedAt: new Date(), reason: 'run without coolant' });
+  const review = await recorded(() => flow.applyReview(requestId, { revision: 1, category: 'misuse', decidedBy: 'QA-1', decidedAt: new Date().toISOString() }));
+  expect(review.result).toBeGreaterThan(0);
+  const analysis = await recorded(() => flow.adjustForAnalysis(requestId, partNumber, 'misuse', new Date()));
+  // What the lists find is all that is stored (checked by filter, a scan, here only).
+  expect(sortedIds((await lists.docsOf(store.allocations, 'allocations', requestId)).docs)).toEqual(sortedIds(await store.allocations.find({ caseId: requestId }).toArray()));
+  expect(sortedIds((await lists.docsOf(store.returns, 'returns', requestId)).docs)).toEqual(sortedIds(await store.returns.find({ requestId }).toArray()));
+  expect(await store.caseCostRevisions.findOne({ _id: `${requestId}|1` })).not.toBeNull();
+  const runs = { quotes, accepted, decision, consume, retry, returns, allocate, review, analysis };
+  for (const [what, run] of Object.entries(runs)) process.stdout.write(`${round} ${what}: ${run.commands.length} Mongo commands: ${names(run.commands).join(', ')}\n`);
+  return runs;
+}
+
+describe("a case's paths read and write by _id only", () => {
+  it('charge, review, analysis, consumption retry, quotes and failure decision: no filter FerretDB would scan, the same count with ten times the other cases', async () => {
+    await storeCaseHistory(300, 0);
+    const first = await caseRound('small');
+    await storeCaseHistory(3000, 1000);
+    const second = await caseRound('large');
+    for (const what of Object.keys(first) as (keyof typeof first)[]) {
+      for (const run of [first, second]) expect(scans(run[what].commands), what).toEqual([]);
+      // A write-off starts at one of the lowest free units at random: when it took the lowest two the
+      // card's hint moves past them (four commands more), which has nothing to do with other cases.
+      if (what !== 'consume') expect(second[what].commands.length, what).toBe(first[what].commands.length);
+    }
+    // A request's quotes: its list (one entry and the end) and the quote; the accepted check the same with the answer.
+    expect(names(first.quotes.commands)).toEqual(['find caseLists', 'find caseLists', 'find quotes']);
+    expect(names(first.accepted.commands)).toEqual(['find caseLists', 'find caseLists', 'find quoteAnswers']);
+    expect(names(first.decision.commands)).toEqual(['find caseLists', 'find caseLists', 'find workOrders']);
+    for (const [what, bound] of Object.entries(CASE_BOUNDS)) expect(first[what as keyof typeof first].commands.length, what).toBeLessThanOrEqual(bound);
   });
 });

@@ -72,9 +72,10 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
 
   /**
    * Claims up to `wanted` free units of a part at one location, near the lowest numbers above the
-   * card's hint; returns the claims it won. `card` when the caller has read it already.
+   * card's hint; returns the claims it won. `card` when the caller has read it already;
+   * `beforeClaim` runs before each unit is tried (a write-off lists the unit first: CaseFlow.consume).
    */
-  async function claimUnits(partNumber: string, locationId: string, wanted: number, owner: Pick<UnitClaimDoc, 'state' | 'reservationId' | 'workOrderId'>, card?: { received: number; goneBelow: number } | null, held: number[] = []): Promise<UnitClaimDoc[]> {
+  async function claimUnits(partNumber: string, locationId: string, wanted: number, owner: Pick<UnitClaimDoc, 'state' | 'reservationId' | 'workOrderId'>, card?: { received: number; goneBelow: number } | null, held: number[] = [], beforeClaim?: (claimId: string) => Promise<void>): Promise<UnitClaimDoc[]> {
     const won: UnitClaimDoc[] = [];
     if (wanted <= 0) return won;
     const known = card === undefined ? await cards.read(partNumber, locationId) : card;
@@ -88,6 +89,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
       for (const unitNo of hintedProbeOrder(free, Math.random() * Math.min(free.length, spread), hints.get(cardKey(partNumber, locationId)) ?? new Map())) {
         if (won.length === wanted) break;
         const claim: UnitClaimDoc = { _id: claimKey(partNumber, locationId, unitNo), partNumber, locationId, unitNo, claimedAt: ctx.now(), ...owner };
+        await beforeClaim?.(claim._id);
         try {
           await store.claims.insertOne(claim);
           won.push(claim);
