@@ -48,6 +48,7 @@ export function sparesConsumers(platform: Platform, store: SparesStore, book: Re
         { upsert: true },
       );
       log.info({ serviceRequestId: data.requestId }, 'case recorded');
+      await flow.caseRecorded(data.requestId);
     });
   };
 

@@ -152,6 +152,22 @@ describe('consumption and write-off', () => {
     expect(await store.caseCostRevisions.countDocuments({ requestId: 'SR-3' })).toBe(1);
   });
 
+  it('a report that overtook its case\'s registration opens its returns once the case is recorded', async () => {
+    const lists = createCaseLists(store);
+    const workOrder: WorkOrderDoc = {
+      _id: 'WO-7', requestId: 'SR-7', engineerId: 'ENG-1', status: 'completed', route: 'field-visit', updatedAt: ctx.now(),
+      completion: { eventId: 'E-7', effortMinutes: 30, travelMinutes: 10, cause: 'pump', failureMode: null, partsUsed: [{ partNumber: 'P-PUMP', quantity: 1, removedSerial: 'PU-7' }], finishedAt: ctx.now() },
+    };
+    // The report as its consumer writes it: listed under the case, stored, and no case found to open returns for.
+    await lists.add('reported-work-orders', 'SR-7', ['WO-7']);
+    await store.workOrders.insertOne(workOrder);
+    expect(await flow.caseRecorded('SR-7')).toBe(0);
+    await store.cases.insertOne({ _id: 'SR-7', customerId: 'CUST-1', serialNumber: 'SN-7', entitlementSource: 'warranty', quoteRequired: false, model: null, productLine: null, raisedAt: ctx.now(), status: 'open', closedAt: null });
+    expect(await flow.caseRecorded('SR-7')).toBe(1);
+    expect(await store.returns.findOne({ _id: 'RET-WO-7-1' })).toMatchObject({ requestId: 'SR-7', machineSerial: 'SN-7', removedSerial: 'PU-7', status: 'awaiting-return' });
+    expect(await flow.caseRecorded('SR-7')).toBe(0);
+  });
+
   it('finds what was stored before cases listed it: built once at start; a consumption begun before write-offs were listed looks by filter', async () => {
     const lists = createCaseLists(store);
     await store.cases.insertOne({ _id: 'SR-9', customerId: 'CUST-1', serialNumber: 'SN-9', entitlementSource: 'warranty', quoteRequired: false, covers: { parts: true, labour: true, travel: true }, warrantyEnd: new Date(anchor.getTime() + 365 * 86_400_000), model: null, productLine: null, raisedAt: ctx.now(), status: 'open', closedAt: null });

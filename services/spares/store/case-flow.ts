@@ -201,6 +201,20 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       return this.allocate(requestId, caseDoc.closedAt, workOrderId);
     },
 
+    /**
+     * A case is recorded: a work order report that overtook its registration (another topic) found
+     * no case and opened no returns; they open now. The report lists its work order before it looks
+     * for the case, and this looks at the list after the case was written, so one of the two opens them.
+     */
+    async caseRecorded(requestId: string): Promise<number> {
+      const { docs: reported } = await lists.docsOf(store.workOrders, 'reported-work-orders', requestId);
+      if (reported.length === 0) return 0;
+      const caseDoc = await store.cases.findOne({ _id: requestId });
+      let opened = 0;
+      for (const workOrder of reported) if (caseDoc) opened += await this.openReturns(workOrder, caseDoc);
+      return opened;
+    },
+
     /** Every part replaced under warranty or contract must come back for failure analysis. */
     async openReturns(workOrder: WorkOrderDoc, caseDoc: { _id: string; serialNumber: string; model: string | null; productLine: string | null; entitlementSource: string | null }): Promise<number> {
       const completion = workOrder.completion;
