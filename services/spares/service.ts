@@ -17,6 +17,7 @@ import { sparesConsumers } from './events/consumers';
 import { sparesStreams } from './events/streams';
 import { createCaseFlow } from './store/case-flow';
 import { buildCaseListsOnce } from './store/case-lists';
+import { buildRequisitionHistoryOnce } from './store/requisition-history';
 import { createSparesStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
 import { createSparesModels } from './store/models';
@@ -41,6 +42,8 @@ export const sparesService: ServiceDefinition = {
     // Cases' lists of what was stored before they existed, once, before any path reads them (after the demo data, which they list).
     const listed = await buildCaseListsOnce(store, platform.now);
     if (listed >= 0) platform.logger.info({ listed }, 'case lists built from the documents stored before them');
+    const sampled = await buildRequisitionHistoryOnce(store, platform.now);
+    if (sampled >= 0) platform.logger.info({ sampled }, 'requisition histories built from the requisitions raised before them');
     const log = platform.logger;
     const book = createReservationBook(store, platform, log.child({ module: 'reservations' }));
     const returnPolicy = { dueDays: config.SPARES_RETURN_DUE_DAYS, chaseEveryDays: config.SPARES_RETURN_CHASE_EVERY_DAYS, flagAfterDaysOverdue: config.SPARES_RETURN_FLAG_AFTER_DAYS };

@@ -16,6 +16,8 @@ import type { RequisitionDoc } from '../store/collections';
 import { withEvent } from '../store/events';
 import { loadPriceList, unitCostCents } from '../store/prices';
 import { quoteAccepted as anyQuoteAccepted } from '../store/quotes';
+import { createCaseLists } from '../store/case-lists';
+import { createRequisitionHistory } from '../store/requisition-history';
 import { by, causeFrom, id, partLines, readers, type SparesDeps } from './common';
 import { checkParts, openWorkOrder } from './reservations';
 import { approvalStateView, itemsOf, requisitionLinks, requisitionView, sparesWorkOrderLinks } from './responses';
@@ -37,6 +39,8 @@ export function approvalInput(doc: RequisitionDoc): RequisitionApprovalInput {
 
 export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
   const { store, models, platform, config } = deps;
+  const requisitionHistory = createRequisitionHistory(store, () => platform.now());
+  const lists = createCaseLists(store);
 
   async function liveState(requisitionId: string): Promise<RequisitionApprovalState | null> {
     try {
@@ -80,9 +84,8 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
         const quoteAccepted = await anyQuoteAccepted(store, workOrder.requestId);
         const requesterId = by(principal);
         const model = caseDoc?.model ?? null;
-        // History: every earlier requisition line of the same parts (the rules narrow it to the model).
-        const past = await store.requisitions.find({ 'lines.partNumber': { $in: body.lines.map((l) => l.partNumber) } }, { projection: { requesterId: 1, lines: 1, model: 1 } }).limit(5000).toArray();
-        const history = past.flatMap((r) => r.lines.map((l) => ({ engineerId: r.requesterId, partNumber: l.partNumber, quantity: l.quantity, ...(r.model ? { model: r.model } : {}) })));
+        // History: the earlier requisition lines of the same parts, by `_id` (the rules narrow it to the model).
+        const history = await requisitionHistory.of(body.lines.map((l) => l.partNumber));
         const requisitionId = `REQ-${randomUUID()}`;
         const reasons = approvalReasons(
           { requisitionId, engineerId: requesterId, model, lines, entitlementSource: caseDoc?.entitlementSource ?? null, quoteAccepted },
@@ -107,6 +110,8 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
           status: reasons.length > 0 ? 'pending-approval' : 'approved',
           createdAt: platform.now(),
         };
+        // Listed under its work order first (a crash before the insert leaves an entry readers skip).
+        await lists.add('requisitions', workOrder._id, [requisitionId]);
         await store.requisitions.insertOne(doc);
         for (const reason of reasons.filter((r) => r.rule === 'unusual-quantity')) {
           await store.redFlags
@@ -132,6 +137,8 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
             throw new DependencyUnavailableError('Temporal', error);
           }
         }
+        // Counted in its parts' baselines once it stands (a requisition taken back above never is).
+        await requisitionHistory.record([doc]);
         ctx.log.info({ requisitionId, workOrderId: workOrder._id, reasons: doc.reasons }, reasons.length ? 'requisition waits for approval' : 'requisition approved by rule');
         return { status: 201, body: await present(requisitionId) };
       },
@@ -145,7 +152,10 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
       query: z.object({ workOrderId: id.optional(), status: z.enum(['pending-approval', 'approved', 'partially-approved', 'rejected']).optional() }),
       responses: { 200: { description: 'Requisitions', schema: itemsOf(requisitionView), links: { ...requisitionLinks('$response.body#/items/0/id'), ...sparesWorkOrderLinks('$response.body#/items/0/workOrderId') } } },
       handler: async ({ query }) => {
-        const ids = (await store.requisitions.find(query.workOrderId ? { workOrderId: query.workOrderId } : {}, { projection: { _id: 1 } }).sort({ createdAt: -1 }).limit(200).toArray()).map((r) => r._id);
+        // A work order's, by `_id` from its list; all of them (the requisitions desk, not a per-call path) by filter.
+        const ids = query.workOrderId
+          ? (await lists.read('requisitions', query.workOrderId)).ids.reverse().slice(0, 200)
+          : (await store.requisitions.find({}, { projection: { _id: 1 } }).sort({ createdAt: -1 }).limit(200).toArray()).map((r) => r._id);
         const items = (await Promise.all(ids.map(present))).filter((r) => r && (!query.status || r.status === query.status));
         return { status: 200, body: { items } };
       },

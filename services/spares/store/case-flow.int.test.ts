@@ -187,7 +187,9 @@ describe('consumption and write-off', () => {
     expect((await lists.docsOf(store.allocations, 'allocations', 'SR-9')).docs).toEqual([]);
     expect(await engineerDecision(store, 'SR-9')).toBeNull();
 
+    await store.requisitions.insertOne({ _id: 'REQ-9', workOrderId: 'WO-9', requestId: 'SR-9', requesterId: 'ENG-1', lines: [{ partNumber: 'P-BELT', quantity: 1, unitPriceCents: 0 }], model: null, reasons: [], approvalNeeded: false, approvers: [], deadlineMs: 0, currentApprover: null, escalations: [], status: 'approved', createdAt: ctx.now() });
     expect(await buildCaseListsOnce(store, ctx.now)).toBeGreaterThan(0);
+    expect((await lists.read('requisitions', 'WO-9')).ids).toEqual(['REQ-9']);
     expect(await buildCaseListsOnce(store, ctx.now)).toBe(-1);
     const byFilter = (await store.allocations.find({ caseId: 'SR-9' }).toArray()).map((e) => e._id).sort();
     expect((await lists.docsOf(store.allocations, 'allocations', 'SR-9')).docs.map((e) => e._id).sort()).toEqual(byFilter);

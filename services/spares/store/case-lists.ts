@@ -24,7 +24,9 @@ export type ListKind =
   /** A case's work orders whose report arrived (they carry the engineer's failure decision), by request id. */
   | 'reported-work-orders'
   /** Units a work order's consumption wrote off (claims tried, before each was claimed), by work order id. */
-  | 'write-offs';
+  | 'write-offs'
+  /** A work order's requisitions, by work order id. */
+  | 'requisitions';
 
 export interface ListEntryDoc {
   _id: string; // kind|owner|n
@@ -77,7 +79,7 @@ export function createCaseLists(store: Pick<SparesStore, 'caseLists'>) {
 export type CaseLists = ReturnType<typeof createCaseLists>;
 
 /** Marks the one-time build of the lists from the documents stored before they existed. */
-export const caseListsBuildId = 'case-lists@1';
+export const caseListsBuildId = 'case-lists@2'; // @2: requisitions listed too (a build lists only what is missing)
 
 /**
  * Lists what was stored before the lists existed, once (a marker in `sparesBuilds`): reads each
@@ -85,7 +87,7 @@ export const caseListsBuildId = 'case-lists@1';
  * lists itself first. Several processes building at once list the same ids twice at worst (read once).
  * Returns the number of ids newly listed, or -1 when it had been built already.
  */
-export async function buildCaseListsOnce(store: Pick<SparesStore, 'caseLists' | 'builds' | 'allocations' | 'returns' | 'quotes' | 'workOrders'>, now: () => Date): Promise<number> {
+export async function buildCaseListsOnce(store: Pick<SparesStore, 'caseLists' | 'builds' | 'allocations' | 'returns' | 'quotes' | 'workOrders' | 'requisitions'>, now: () => Date): Promise<number> {
   if (await store.builds.findOne({ _id: caseListsBuildId })) return -1;
   const lists = createCaseLists(store);
   const byOwner = (docs: { _id: string; owner: string }[]) => {
@@ -98,6 +100,7 @@ export async function buildCaseListsOnce(store: Pick<SparesStore, 'caseLists' | 
     ['returns', byOwner((await store.returns.find({}, { projection: { requestId: 1 } }).toArray()).map((d) => ({ _id: d._id, owner: d.requestId })))],
     ['quotes', byOwner((await store.quotes.find({}, { projection: { requestId: 1 } }).toArray()).map((d) => ({ _id: d._id, owner: d.requestId })))],
     ['reported-work-orders', byOwner((await store.workOrders.find({ completion: { $ne: null } }, { projection: { requestId: 1 } }).toArray()).map((d) => ({ _id: d._id, owner: d.requestId })))],
+    ['requisitions', byOwner((await store.requisitions.find({}, { projection: { workOrderId: 1 } }).toArray()).map((d) => ({ _id: d._id, owner: d.workOrderId })))],
   ];
   let listed = 0;
   for (const [kind, owners] of sources) {

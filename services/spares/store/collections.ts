@@ -272,6 +272,13 @@ export interface RequisitionDoc {
   createdAt: Date;
 }
 
+/** A part's latest requisition lines (store/requisition-history.ts), one JSON string. */
+export interface RequisitionHistoryDoc {
+  _id: string; // part number
+  samples: string;
+  updatedAt: Date;
+}
+
 export interface RequisitionDecisionDoc extends OutboxFields {
   _id: string; // requisition id: decided once
   decision: 'approved' | 'partially-approved' | 'rejected';
@@ -357,6 +364,7 @@ export function createSparesStore(connection: Connection) {
     redFlags: c<RedFlagDoc>('redFlags'),
     caseLists: c<ListEntryDoc>('caseLists'),
     builds: c<{ _id: string; builtAt: Date }>('sparesBuilds'),
+    requisitionHistories: c<RequisitionHistoryDoc>('requisitionHistories'),
   };
   return {
     ...store,
