@@ -4,6 +4,7 @@ import { returnAction, type ReturnPolicy } from '../domain/returns';
 import type { SparesStore } from '../store/collections';
 import type { CaseFlow } from '../store/case-flow';
 import { withEvent, type EventContext } from '../store/events';
+import { createGuardedWrites } from '../store/guarded-writes';
 import type { ReservationBook } from '../store/reservations';
 
 /**
@@ -23,6 +24,7 @@ export const reportGraceMs = 60 * 60_000;
  * collection once per sweep (every SPARES_SWEEP_MS), not once per reservation.
  */
 export function createSweeps(store: SparesStore, book: ReservationBook, now: () => Date, log: Logger, policy: ReturnPolicy, flow?: Pick<CaseFlow, 'allocate'>, events?: EventContext) {
+  const guarded = createGuardedWrites(store, now);
   async function expireReservations(): Promise<number> {
     const due = await store.reservations.find({ expiresAt: { $lte: now() } }, { projection: { _id: 1, requestId: 1 } }).limit(500).toArray();
     const ended = new Set((await store.reservationEnds.find({ _id: { $in: due.map((r) => r._id) } }, { projection: { _id: 1 } }).toArray()).map((e) => e._id));
@@ -65,7 +67,8 @@ export function createSweeps(store: SparesStore, book: ReservationBook, now: () 
             if (!isDuplicateKeyError(error)) throw error;
           });
       }
-      await store.returns.updateOne({ _id: r._id, status: 'awaiting-return' }, { $set: { lastChasedAt: at, ...(action === 'chase-and-flag' ? { flaggedAt: at } : {}) }, $inc: { chaseCount: 1 } });
+      // By `_id` under the return's lock (as its receipt): a return received, or chased by another sweep, since it was read is left as it is.
+      await guarded.setIf(store.returns, r._id, (stored) => stored.status === 'awaiting-return' && stored.chaseCount === r.chaseCount, { lastChasedAt: at, chaseCount: chase, ...(action === 'chase-and-flag' ? { flaggedAt: at } : {}) });
       chased++;
       log.info({ returnId: r._id, engineerId: r.engineerId, workOrderId: r.workOrderId, dueAt: r.dueAt }, 'defective part overdue: engineer chased');
       if (action === 'chase-and-flag') {
