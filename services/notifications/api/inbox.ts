@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, ForbiddenError, identifier, NotFoundError, type Platform, type Principal, type RouteSpec } from '@aftersales/platform';
 import { inboxCap, listed, unreadCount } from '../domain/inbox';
-import { acknowledgeNotice } from '../store/acknowledge';
+import { acknowledgeNotice, markNoticeRead } from '../store/acknowledge';
 import { createInboxes } from '../store/inboxes';
 import type { DeliveryDoc, NoticeDoc, NotificationsStore } from '../store/collections';
 import { deliverySchema, noticeSchema } from './responses';
@@ -140,7 +140,7 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       handler: async ({ params, principal }) => {
         const doc = await notice(params.id);
         mayAct(principal, doc.personId);
-        if (!doc.readAt) await store.notices.updateOne({ _id: doc._id, readAt: null }, { $set: { readAt: now() } });
+        if (!doc.readAt) await markNoticeRead(store, now, doc._id);
         await inboxes.mark(doc.personId, doc._id, { read: true });
         return { status: 200, body: noticeView(await notice(params.id)) };
       },

@@ -1,10 +1,25 @@
-import type { Platform } from '@aftersales/platform';
+import { createKeyLocks, type Platform } from '@aftersales/platform';
 import { acknowledgedSignal, acknowledgementChainId } from '@aftersales/workflows';
 import type { NoticeDoc, NotificationsStore } from './collections';
 import { createInboxes } from './inboxes';
 import { publishNoticeFact } from './notifier';
 
 export type AcknowledgedVia = 'inbox' | 'email-link';
+
+/**
+ * A notice's marks (read, acknowledged) are set once, read by `_id`, checked and written by `_id`
+ * under the notice's key lock: a filter such as `{ _id, acknowledgedAt: null }` reads every notice
+ * ever sent on FerretDB v1, and the lock keeps the first mark on any server.
+ */
+const noticeLocks = (store: NotificationsStore, now: () => Date) => createKeyLocks(store.inboxLocks, { what: 'notice', now, leaseMs: 15_000 });
+
+/** Marks a notice read, once: a later reading (or an acknowledgement) keeps the first. */
+export async function markNoticeRead(store: NotificationsStore, now: () => Date, noticeId: string): Promise<void> {
+  await noticeLocks(store, now).holding(`notice|${noticeId}`, async () => {
+    const stored = await store.notices.findOne({ _id: noticeId });
+    if (stored && !stored.readAt) await store.notices.updateOne({ _id: noticeId }, { $set: { readAt: now() } });
+  });
+}
 
 /**
  * Records that a person took a notice on (once: a second acknowledgement leaves the first) and
@@ -20,7 +35,14 @@ export async function acknowledgeNotice(store: NotificationsStore, platform: Pic
   };
   if (doc.acknowledgedAt) return settle(doc.acknowledgedAt, doc.acknowledgedBy ?? doc.personId, doc.acknowledgedVia ?? 'inbox');
   const at = platform.now();
-  await store.notices.updateOne({ _id: doc._id, acknowledgedAt: null }, { $set: { acknowledgedAt: at, acknowledgedBy: by, acknowledgedVia: via, readAt: doc.readAt ?? at } });
+  const earlier = await noticeLocks(store, platform.now).holding(`notice|${doc._id}`, async () => {
+    const stored = await store.notices.findOne({ _id: doc._id });
+    if (stored?.acknowledgedAt) return stored;
+    await store.notices.updateOne({ _id: doc._id }, { $set: { acknowledgedAt: at, acknowledgedBy: by, acknowledgedVia: via, readAt: stored?.readAt ?? at } });
+    return null;
+  });
+  // Taken on by someone else meanwhile (the e-mail link and the inbox at once): theirs stands.
+  if (earlier?.acknowledgedAt) return settle(earlier.acknowledgedAt, earlier.acknowledgedBy ?? earlier.personId, earlier.acknowledgedVia ?? 'inbox');
   await settle(at, by, via);
   platform.nudgeOutbox();
   if (!doc.chainId) return;

@@ -1,0 +1,77 @@
+import type { Collection } from 'mongodb';
+import type { Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connectMongo, type Platform } from '@aftersales/platform';
+import { testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
+import { acknowledgeNotice, markNoticeRead } from './acknowledge';
+import { createNotificationsStore, type NoticeDoc, type NotificationsStore } from './collections';
+
+const stack = inject('stack');
+const dbName = uniqueName('notify-ack').replace(/-/g, '_');
+const anchor = utcDayAt(0, '08:00');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const notice = (id: string): NoticeDoc => ({
+  _id: id, personId: 'P-1', eventId: `E-${id}`, eventType: 'service-request.sla-breached@1', kind: 'sla-breached', subject: 'SR-1', role: 'dispatcher', rosterId: null, because: 'named', urgent: true,
+  language: 'en', title: 't', body: 'b', link: '/', call: { kind: 'sla-breached', requestId: 'SR-1', clock: 'first-response', tier: 'P1', dueAt: anchor.toISOString() },
+  chainId: null, level: 0, occurredAt: anchor, createdAt: anchor, readAt: null, acknowledgedAt: null, acknowledgedBy: null,
+});
+
+/** On the real Mongo server: a notice's first acknowledgement and first reading stand, read and written by `_id`. */
+describe('notice marks', () => {
+  let connection: Connection;
+  let store: NotificationsStore;
+  let clock = anchor;
+  const platform = { now: () => clock, logger: testLogger(), topic: (n: string) => `${dbName}.${n}`, nudgeOutbox: () => undefined, temporal: {} } as unknown as Pick<Platform, 'now' | 'temporal' | 'logger' | 'topic' | 'nudgeOutbox'>;
+
+  beforeAll(async () => {
+    connection = await connectMongo(stack.mongoUrl, dbName);
+    store = createNotificationsStore(connection);
+    await store.init();
+  });
+
+  afterAll(async () => {
+    await connection?.dropDatabase();
+    await connection?.close();
+  });
+
+  it('acknowledged from the inbox and by e-mail link at once: the first stands, and its fact says so', async () => {
+    const doc = notice('N-1');
+    await store.notices.insertOne(doc);
+    let second: Promise<void> | null = null;
+    // The inbox's look at the notice answers; the e-mail link's acknowledgement then runs (if nothing holds it) before the inbox writes.
+    const notices = new Proxy(store.notices, {
+      get(target, prop) {
+        if (prop === 'findOne' && !second) {
+          return async (...args: Parameters<Collection<NoticeDoc>['findOne']>) => {
+            const read = await target.findOne(...args);
+            clock = new Date(anchor.getTime() + 5_000);
+            second = acknowledgeNotice(store, platform, doc, 'P-2', 'email-link');
+            await sleep(300);
+            return read;
+          };
+        }
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await acknowledgeNotice({ ...store, notices }, platform, doc, 'P-1', 'inbox');
+    await second;
+    const stored = await store.notices.findOne({ _id: 'N-1' });
+    expect(stored).toMatchObject({ acknowledgedBy: 'P-1', acknowledgedVia: 'inbox', acknowledgedAt: anchor });
+    const fact = await store.noticeFacts.findOne({ _id: 'N-1:acknowledged' });
+    expect(fact?.outbox?.[0]?.event.data).toMatchObject({ by: 'P-1', via: 'inbox', acknowledgedAt: anchor.toISOString() });
+    const inbox = await store.inboxes.findOne({ _id: 'P-1' });
+    expect(inbox?.entries.find((e) => e.id === 'N-1')).toMatchObject({ acknowledged: true });
+  });
+
+  it('read twice: the first reading stands', async () => {
+    await store.notices.insertOne(notice('N-2'));
+    clock = anchor;
+    await markNoticeRead(store, platform.now, 'N-2');
+    clock = new Date(anchor.getTime() + 60_000);
+    await markNoticeRead(store, platform.now, 'N-2');
+    expect(await store.notices.findOne({ _id: 'N-2' })).toMatchObject({ readAt: anchor });
+    expect(await store.inboxLocks.countDocuments({})).toBe(0);
+  });
+});
