@@ -5,6 +5,8 @@ import { defineRoute, DependencyUnavailableError, timeZone, isDuplicateKeyError,
 import { entitlementOf, lineageOf } from '../domain/assessment';
 import { customerClasses } from '../domain/priority';
 import { closedRequestStatuses } from '../domain/installed-base';
+import { contractsOf, readModelsOf } from '../store/read-models';
+import type { mongo } from 'mongoose';
 import { findVisibleCustomer } from '../store/installed-base';
 import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, MachineDoc, ServiceRequestDoc, SiteDoc } from '../store/models';
 import { callerScope, conflictField, customerContactSchema, entityId, escapeRegex, forbiddenField, installedBaseReaders, limitQuery, shortId } from './common';
@@ -145,7 +147,7 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
       const now = platform.now();
       const [machines, contracts, dealer, open] = await Promise.all([
         models.machines.find({ customerId: customer._id }).sort({ _id: 1 }).limit(2000).lean<MachineDoc[]>(),
-        models.contracts.find({ customerId: customer._id }).sort({ start: -1 }).lean<ContractDoc[]>(),
+        contractsOf(readModelsOf(models), models.contracts.collection as unknown as mongo.Collection<ContractDoc>, customer._id),
         customer.dealerId ? models.dealers.findById(customer.dealerId).lean<DealerDoc>() : null,
         models.serviceRequests
           .find({ customerId: customer._id, status: { $nin: [...closedRequestStatuses] } }, { _id: 1, serialNumber: 1, status: 1, symptom: 1, channel: 1, raisedAt: 1, neededBy: 1, duplicateOf: 1 })

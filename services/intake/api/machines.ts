@@ -6,6 +6,8 @@ import { contractCoverage } from '../domain/entitlement';
 import { containmentFor } from '../store/containment';
 import { machineDateProblems, siteOf, toEntitlementMachine, toServiceContract } from '../domain/installed-base';
 import { assertCanAttach, MachineTreeError } from '../domain/machine-tree';
+import { contractsOf, readModelsOf } from '../store/read-models';
+import type { mongo } from 'mongoose';
 import { findVisibleMachine, insertMachine, loadDescendants, loadLineage, visibleCustomerIds } from '../store/installed-base';
 import { machineStatuses, type ContractDoc, type CustomerDoc, type IntakeModels, type MachineDoc } from '../store/models';
 import { recordServiceHistory, serviceHistoryOf } from '../store/service-history';
@@ -165,7 +167,7 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
       const [lineage, descendants, contracts, history, containment] = await Promise.all([
         loadLineage(models, machine),
         loadDescendants(models, machine._id),
-        models.contracts.find({ customerId: machine.customerId }).sort({ start: -1 }).lean<ContractDoc[]>(),
+        contractsOf(readModelsOf(models), models.contracts.collection as unknown as mongo.Collection<ContractDoc>, machine.customerId),
         serviceHistoryOf(models, machine._id, 20),
         containmentFor(models.containmentFlags, { serialNumber: machine._id, model: machine.model, productLine: machine.productLine }),
       ]);

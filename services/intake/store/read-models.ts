@@ -190,7 +190,7 @@ export async function linkContract(models: IntakeReadModels, customerId: string,
  * A customer's contracts, by `_id` reads only: links in parallel batches until one is missing (two
  * first, as most customers hold one contract or none; then four at a time), then the contracts they
  * name. A link is written before its contract, so a link whose contract is missing or belongs to
- * someone else (a refused insert) is skipped.
+ * someone else (a refused insert) is skipped. Newest start first.
  */
 export async function contractsOf(models: IntakeReadModels, contracts: Collection<ContractDoc>, customerId: string): Promise<ContractDoc[]> {
   const ids: string[] = [];
@@ -201,7 +201,7 @@ export async function contractsOf(models: IntakeReadModels, contracts: Collectio
     if (present.length < size) break;
   }
   const docs = await Promise.all([...new Set(ids)].map((id) => contracts.findOne({ _id: id })));
-  return docs.filter((d): d is ContractDoc => d !== null && d.customerId === customerId);
+  return docs.filter((d): d is ContractDoc => d !== null && d.customerId === customerId).sort((a, b) => b.start.getTime() - a.start.getTime());
 }
 
 /** Contracts of the customer in force at `at`, each with the terms and version of that instant (resolveEntitlement checks coverage itself). */
