@@ -10,6 +10,7 @@ import { qualityStreams } from './events/streams';
 import { loadDemoData } from './store/demo-data';
 import { createFailureDesk } from './store/failure-desk';
 import { createQualityModels } from './store/models';
+import { createProblemHistories } from './store/problem-histories';
 import { createQualityRules } from './store/rules';
 import { createEightDActivities } from './worker/activities';
 
@@ -22,7 +23,10 @@ export const qualityService: ServiceDefinition = {
   async setup(platform) {
     const models = createQualityModels(platform.mongo);
     await Promise.all(Object.values(models).map((model) => model.init()));
-    if (platform.config.SEED_DEMO_DATA) await loadDemoData(models);
+    const histories = createProblemHistories(models, () => platform.now());
+    if (platform.config.SEED_DEMO_DATA) await loadDemoData(models, histories);
+    // Records and 8Ds stored before the problems' histories existed, once.
+    if (await histories.buildOnce()) platform.logger.info({ module: 'problem-histories' }, 'problem histories built from the stored records and 8Ds');
     const rules = createQualityRules(platform);
     // Today's values as version 1 of each rule, always: recurrence and every 8D need them.
     await rules.seed(platform.now());

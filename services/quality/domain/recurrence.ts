@@ -29,6 +29,9 @@ export interface FailureRecord {
   eightDId?: string | null;
 }
 
+/** What the rules read of an earlier record: its problem, model, time and the 8D that took it. */
+export type HistoryRecord = Pick<FailureRecord, 'id' | 'model' | 'productLine' | 'failureMode' | 'occurredAt' | 'modelGeneration' | 'eightDId'>;
+
 /** Model → generation (higher is newer); takes precedence over the records' modelGeneration. */
 export type ModelLineage = Readonly<Record<string, number>>;
 
@@ -105,7 +108,7 @@ export interface RecurrenceHit {
 export interface RecurrenceInput {
   record: FailureRecord;
   /** Earlier records; the same product line is enough, others are ignored. */
-  history: readonly FailureRecord[];
+  history: readonly HistoryRecord[];
   eightDs: readonly EightDCase[];
   thresholds?: RecurrenceThresholdTable;
   lineage?: ModelLineage;
@@ -118,7 +121,7 @@ export function thresholdsFor(table: RecurrenceThresholdTable, productLine: stri
   return { ...table.default, ...override };
 }
 
-function timeOf(record: FailureRecord): number {
+function timeOf(record: HistoryRecord): number {
   const t = Date.parse(record.occurredAt);
   if (Number.isNaN(t)) throw new RangeError(`failure record ${record.id}: occurredAt "${record.occurredAt}" is not a date`);
   return t;
@@ -128,9 +131,9 @@ const byTimeThenId = (a: { t: number; id: string }, b: { t: number; id: string }
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** History of the same product line, without the new record itself, one entry per id. */
-function relevantHistory(input: RecurrenceInput): FailureRecord[] {
+function relevantHistory(input: RecurrenceInput): HistoryRecord[] {
   const { record } = input;
-  const seen = new Map<string, FailureRecord>();
+  const seen = new Map<string, HistoryRecord>();
   const candidates = input.history
     .filter((r) => r.productLine === record.productLine && r.id !== record.id)
     .map((r) => ({ r, t: timeOf(r), id: r.id }))
@@ -143,7 +146,7 @@ function relevantHistory(input: RecurrenceInput): FailureRecord[] {
  * The largest set of matching records (same line, mode and model) that fits in one window
  * containing the new record; the earliest such window on a tie. Null when it is below the count.
  */
-function sameModelRepeat(record: FailureRecord, history: FailureRecord[], th: RecurrenceThresholds): string[] | null {
+function sameModelRepeat(record: FailureRecord, history: HistoryRecord[], th: RecurrenceThresholds): string[] | null {
   const t0 = timeOf(record);
   const windowMs = th.sameModelWindowDays * dayMs;
   const matching = [record, ...history.filter((r) => r.model === record.model && r.failureMode === record.failureMode)]
@@ -159,7 +162,7 @@ function sameModelRepeat(record: FailureRecord, history: FailureRecord[], th: Re
 }
 
 /** Generation of a model: the lineage map first, else the highest generation any record gives it. */
-function generationLookup(records: FailureRecord[], lineage: ModelLineage | undefined): (model: string) => number | undefined {
+function generationLookup(records: HistoryRecord[], lineage: ModelLineage | undefined): (model: string) => number | undefined {
   const fromRecords = new Map<string, number>();
   for (const r of records) {
     if (r.modelGeneration === undefined) continue;
@@ -184,7 +187,7 @@ function closedBefore(record: FailureRecord, eightDs: readonly EightDCase[]): Ei
  * Closed 8Ds that covered an older model: by their scope, or, for one scoped to the whole line,
  * by the models of the records it took.
  */
-function newerModelAfterClosure(record: FailureRecord, history: FailureRecord[], input: RecurrenceInput): string[] {
+function newerModelAfterClosure(record: FailureRecord, history: HistoryRecord[], input: RecurrenceInput): string[] {
   const generationOf = generationLookup([record, ...history], input.lineage);
   const own = generationOf(record.model);
   if (own === undefined) return [];

@@ -1,8 +1,9 @@
 import { disciplineTitles, eightDDisciplines, type DisciplineContent, type EightDState } from '@aftersales/workflows';
 import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type QualityModels } from './models';
 import { bulkWriteInChunks } from '@aftersales/platform';
+import type { ProblemHistories } from './problem-histories';
 
-export async function loadDemoData(models: QualityModels): Promise<void> {
+export async function loadDemoData(models: QualityModels, histories: ProblemHistories): Promise<void> {
   const articles = [
     {
       _id: 'KB-0001',
@@ -23,7 +24,7 @@ export async function loadDemoData(models: QualityModels): Promise<void> {
     { _id: 'FL-4020', productLine: 'fiber-laser-cutting', generation: 2 },
   ];
   await bulkWriteInChunks(models.modelGenerations, generations.map((g) => ({ updateOne: { filter: { _id: g._id }, update: { $setOnInsert: g }, upsert: true } })));
-  await loadDemoEightD(models);
+  await loadDemoEightD(models, histories);
 }
 
 const dayMs = 86_400_000;
@@ -33,7 +34,7 @@ const dayMs = 86_400_000;
  * recurrence hit, so the console's 8D board, lists and customer report show something real. It is
  * closed, so no workflow runs it: quality answers from this recorded copy.
  */
-async function loadDemoEightD(models: QualityModels): Promise<void> {
+async function loadDemoEightD(models: QualityModels, histories: ProblemHistories): Promise<void> {
   const problem = { productLine: 'fiber-laser-cutting', model: 'FL-3015', failureMode: 'FM-BURR' };
   const id = '8D-FL-3015-BURR-1';
   const opened = Date.now() - 90 * dayMs;
@@ -67,6 +68,8 @@ async function loadDemoEightD(models: QualityModels): Promise<void> {
   const doc: EightDDoc = { _id: id, status: 'closed', problem, problemKey: problemKeyOf(problem), rules: ['same-model-repeat'], reason: state.reason, linkedTo: null, openedAt: new Date(at(0)), closedAt: new Date(at(60)), revision: 1, state };
   await bulkWriteInChunks(models.failureRecords, records.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $setOnInsert: r }, upsert: true } })));
   await models.eightDs.updateOne({ _id: id }, { $setOnInsert: doc }, { upsert: true });
+  await histories.noteEightD(id, problem);
+  for (const r of records) await histories.noteRecord(r._id);
   const hit = { rules: ['same-model-repeat' as const], recordIds: records.map((r) => r._id), linkedEightDIds: [], outcome: 'opened' as const, eightDId: id };
   await models.recurrences.updateOne({ _id: records[2]!._id }, { $setOnInsert: { failureRecordId: records[2]!._id, status: 'done', checkedAt: new Date(at(0)), ...problem, hits: [hit] } }, { upsert: true });
 }

@@ -2,6 +2,7 @@ import { buildEvent, topics } from '@aftersales/contracts';
 import { isDuplicateKeyError, outboxForInsert, PlatformError, UnprocessableError, type Platform } from '@aftersales/platform';
 import { eightDIdFor, failureRecordId } from '../domain/failure-records';
 import { problemKeyOf, type EightDConcerns, type EightDDoc, type FailureRecordDoc, type QualityModels } from './models';
+import { createProblemHistories } from './problem-histories';
 
 export interface EightDByHand {
   problem: { productLine: string; model: string; failureMode: string };
@@ -68,9 +69,13 @@ export async function openEightDByHand(platform: Platform, models: QualityModels
       throw error;
     }
     platform.nudgeOutbox();
-    // Only while no 8D has it: a rule that took it meanwhile keeps it. A filter beyond `_id` reads
-    // the collection on FerretDB; a hand-opened 8D is rare enough for that.
-    for (const id of taken) await models.failureRecords.updateOne({ _id: id, eightDId: null }, { $set: { eightDId } });
+    // The recurrence check reads 8Ds and records' 8Ds from the problems' histories.
+    const histories = createProblemHistories(models, () => platform.now());
+    await histories.noteEightD(eightDId, input.problem);
+    // Only while no 8D has it: a rule that took it meanwhile keeps it. Under the record's problem
+    // lock, which the check attaching records holds; a filter beyond `_id` reads the collection on
+    // FerretDB, and a hand-opened 8D is rare enough for that.
+    for (const id of taken) await histories.attach(id, eightDId);
     platform.logger.info({ eightDId, problem: input.problem, by: input.by, records: taken.length }, '8D opened by hand');
     return doc;
   }

@@ -85,13 +85,16 @@ describe('failure desk on FerretDB', () => {
 
   it('finishes a check a dead process left claimed but unfinished, when its event comes again', async () => {
     await Promise.all(['SR-DEAD-1', 'SR-DEAD-2', 'SR-DEAD-3'].map((id) => registered(id, 'LC-DEAD')));
-    await desk.ingest(workOrder('SR-DEAD-1', 'FM-CRACK', 3));
-    await desk.ingest(workOrder('SR-DEAD-2', 'FM-CRACK', 2));
-    await desk.ingest(workOrder('SR-DEAD-3', 'FM-CRACK', 1));
+    await desk.ingest(workOrder('SR-DEAD-1', 'FM-DEAD', 3));
+    await desk.ingest(workOrder('SR-DEAD-2', 'FM-DEAD', 2));
+    await desk.ingest(workOrder('SR-DEAD-3', 'FM-DEAD', 1));
     expect(await models.eightDs.countDocuments({ 'problem.model': 'LC-DEAD' })).toBe(1);
-    // As if the process had died right after claiming the third check: claimed, nothing done.
+    // As if the process had died right after claiming the third check: claimed and noted in the
+    // problem's history, nothing done.
     await models.eightDs.deleteMany({ 'problem.model': 'LC-DEAD' });
     await models.failureRecords.updateMany({ model: 'LC-DEAD' }, { $set: { eightDId: null } });
+    await models.problemHistories.deleteOne({ _id: 'laser|FM-DEAD' });
+    for (const id of ['FR-SR-DEAD-1', 'FR-SR-DEAD-2', 'FR-SR-DEAD-3']) await desk.histories.noteRecord(id);
     await models.recurrences.updateOne({ _id: 'FR-SR-DEAD-3' }, { $set: { status: 'checking', hits: [] } });
     await desk.check('FR-SR-DEAD-3');
     expect(await models.eightDs.countDocuments({ 'problem.model': 'LC-DEAD' })).toBe(1);

@@ -14,8 +14,9 @@ import {
   type RequestContext,
   type StoredFailureRecord,
 } from '../domain/failure-records';
-import { defaultRecurrenceThresholds, detectRecurrence, thresholdsFor, type EightDCase, type RecurrenceHit, type RecurrenceThresholdTable } from '../domain/recurrence';
-import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type QualityModels, type RecurrenceDoc } from './models';
+import { defaultRecurrenceThresholds, detectRecurrence, thresholdsFor, type RecurrenceHit, type RecurrenceThresholdTable } from '../domain/recurrence';
+import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type ModelGenerationDoc, type QualityModels, type RecurrenceDoc } from './models';
+import { createProblemHistories, recurrenceInputOf } from './problem-histories';
 
 export const fromDoc = ({ _id, eightDId: _e, receivedAt: _r, ...rest }: FailureRecordDoc): StoredFailureRecord => ({ id: _id, ...rest });
 
@@ -29,6 +30,7 @@ export type ThresholdsAt = (at: Date) => Promise<RecurrenceThresholdTable>;
 
 export function createFailureDesk(platform: Platform, models: QualityModels, thresholdsAt: ThresholdsAt = async () => defaultRecurrenceThresholds) {
   const log = platform.logger.child({ module: 'failure-desk' });
+  const histories = createProblemHistories(models, () => platform.now());
 
   /**
    * A failure fact that overtook the registration waits, unattributed, for the machine's model.
@@ -101,11 +103,6 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
     return { failureRecordId: id };
   }
 
-  async function eightDCases(productLine: string, failureMode: string): Promise<EightDCase[]> {
-    const docs = await models.eightDs.find({ 'problem.productLine': productLine, 'problem.failureMode': failureMode }).lean<EightDDoc[]>();
-    return docs.map((d) => ({ id: d._id, status: d.status, problem: d.problem, models: [], closedAt: d.closedAt ? d.closedAt.toISOString() : null }));
-  }
-
   /** Opens the 8D for a hit; when another record opened it first, attaches to that one. */
   async function open(hit: RecurrenceHit, earlier: number, thresholds: RecurrenceThresholdTable): Promise<{ eightDId: string; outcome: 'opened' | 'attached' }> {
     const eightDId = eightDIdFor(hit.problem, earlier);
@@ -133,6 +130,8 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
     };
     try {
       await models.eightDs.collection.insertOne(doc as never);
+      // The check holds the problem's lock: the history takes the 8D before the lock is let go.
+      await histories.noteEightDHeld(eightDId);
       platform.nudgeOutbox();
       log.info({ eightDId, rules: hit.rules, problem: hit.problem, linkedTo: doc.linkedTo }, '8D opened');
       return { eightDId, outcome: 'opened' };
@@ -145,9 +144,11 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
   /**
    * Runs the recurrence rules on a record, once per pass (the first on arrival; later ones when a
    * fact makes it severe or a formal report is demanded); opens or joins an 8D for every hit.
+   * Runs holding the problem's lock: the history it reads is then the one it writes back (the
+   * record itself, the 8D it opens, the records it attaches), and two records of one problem are
+   * checked one after the other, each seeing the other's outcome. Everything it reads is by `_id`.
    */
   async function check(recordId: string, pass = 'arrival'): Promise<void> {
-    const checkId = pass === 'arrival' ? recordId : `${recordId}#${pass}`;
     const doc = await models.failureRecords.findById(recordId).lean<FailureRecordDoc>();
     if (!doc) return;
     const record = fromDoc(doc);
@@ -155,6 +156,18 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
       log.info({ failureRecordId: recordId }, 'failure record has no model yet; recurrence waits for the registration');
       return;
     }
+    await histories.holding(record.productLine, record.failureMode, () => checkHeld(recordId, pass));
+  }
+
+  async function checkHeld(recordId: string, pass: string): Promise<void> {
+    const checkId = pass === 'arrival' ? recordId : `${recordId}#${pass}`;
+    // Read again under the lock, and noted: however the record became attributable (registration,
+    // a later fact), its history has it before any check of its problem runs.
+    const doc = await models.failureRecords.findById(recordId).lean<FailureRecordDoc>();
+    if (!doc) return;
+    const record = fromDoc(doc);
+    if (!attributable(record)) return;
+    const noted = await histories.noteRecordsHeld(record.productLine, record.failureMode, [recordId]);
     const claim: RecurrenceDoc = { _id: checkId, failureRecordId: recordId, status: 'checking', checkedAt: platform.now(), model: record.model, productLine: record.productLine, failureMode: record.failureMode, hits: [] };
     try {
       await models.recurrences.collection.insertOne(claim as never);
@@ -162,32 +175,34 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
       if (!isDuplicateKeyError(error)) throw error;
       const existing = await models.recurrences.findById(checkId).lean<RecurrenceDoc>();
       if (!existing || existing.status === 'done') return;
-      // Still 'checking': another delivery runs it now, or a process died in it. Running it again is
-      // safe (an 8D opens by a unique id, records attach only while unattached), and it is the only
-      // way a check a dead process left behind is ever finished.
+      // Still 'checking': a process died in it (or its lock lease ran out). Running it again is safe
+      // (an 8D opens by a unique id, records attach only while unattached), and it is the only way a
+      // check a dead process left behind is ever finished.
       log.info({ failureRecordId: recordId, pass }, 'recurrence check found unfinished: running it (again)');
     }
     try {
-      const [historyDocs, generations, cases] = await Promise.all([
-        models.failureRecords.find({ productLine: record.productLine, failureMode: record.failureMode }).limit(10_000).lean<FailureRecordDoc[]>(),
-        models.modelGenerations.find({ productLine: record.productLine }).lean(),
-        eightDCases(record.productLine, record.failureMode),
-      ]);
-      const lineage = Object.fromEntries(generations.map((g) => [g._id, g.generation]));
-      // Each record keeps the 8D that took it: records a closed 8D took count toward no new one.
-      const history = historyDocs.flatMap((doc) => {
-        const r = fromDoc(doc);
-        return attributable(r) ? [{ ...toRecurrenceRecord(r, lineage[r.model]), eightDId: doc.eightDId ?? null }] : [];
-      });
+      const { history, eightDs: cases } = recurrenceInputOf(noted, record.productLine, record.failureMode);
+      // Generations of the models the rules compare, each by `_id` (reference data kept by hand).
+      const modelsInPlay = [...new Set([record.model, ...history.map((r) => r.model), ...cases.map((c) => c.problem.model).filter((m): m is string => m !== undefined)])];
+      const generations = await Promise.all(modelsInPlay.map((model) => models.modelGenerations.findById(model).lean<ModelGenerationDoc>()));
+      const lineage = Object.fromEntries(generations.filter((g) => g !== null && g.productLine === record.productLine).map((g) => [g!._id, g!.generation]));
+      const withGenerations = history.map((r) => ({ ...r, ...(lineage[r.model] !== undefined ? { modelGeneration: lineage[r.model] } : {}) }));
       // Judged by the thresholds in force now: records of one problem arrive in any order, and only
       // the rules of the moment they are checked give every order the same outcome.
       const thresholds = await thresholdsAt(platform.now());
-      const hits = detectRecurrence({ record: toRecurrenceRecord(record, lineage[record.model]), history, eightDs: cases, thresholds, lineage });
+      const hits = detectRecurrence({ record: toRecurrenceRecord(record, lineage[record.model]), history: withGenerations, eightDs: cases, thresholds, lineage });
       const outcomes: RecurrenceDoc['hits'] = [];
       for (const hit of hits) {
         const result = hit.decision.kind === 'attach-to' ? { eightDId: hit.decision.eightDId, outcome: 'attached' as const } : await open(hit, cases.filter((c) => c.problem.model === hit.problem.model).length, thresholds);
-        // The 8D's records are found by their own field, never by a list in the 8D's document (two concurrent appends could lose one).
-        await models.failureRecords.updateMany({ _id: { $in: hit.recordIds }, eightDId: null }, { $set: { eightDId: result.eightDId } });
+        // The 8D's records are found by their own field, never by a list in the 8D's document (two
+        // concurrent appends could lose one); each only while no 8D has it. Read, then written by
+        // `_id` (a filter of more than `_id` reads the whole collection on FerretDB v1): every writer
+        // of a record's 8D holds its problem's lock, as this check does.
+        for (const id of hit.recordIds) {
+          const taken = await models.failureRecords.findById(id, { eightDId: 1 }).lean<Pick<FailureRecordDoc, 'eightDId'>>();
+          if (taken && !taken.eightDId) await models.failureRecords.updateOne({ _id: id }, { $set: { eightDId: result.eightDId } });
+        }
+        await histories.noteRecordsHeld(record.productLine, record.failureMode, hit.recordIds);
         outcomes.push({ rules: hit.rules, recordIds: hit.recordIds, linkedEightDIds: hit.linkedEightDIds, ...result });
         log.info({ failureRecordId: recordId, pass, eightDId: result.eightDId, outcome: result.outcome, rules: hit.rules }, 'recurrence');
       }
@@ -199,7 +214,7 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
     }
   }
 
-  return { rememberRequest, ingest, check, demandFormalReport, recordReview };
+  return { rememberRequest, ingest, check, demandFormalReport, recordReview, histories };
 }
 
 export type FailureDesk = ReturnType<typeof createFailureDesk>;

@@ -100,6 +100,35 @@ export interface ModelGenerationDoc {
   generation: number;
 }
 
+/**
+ * One problem's history (`productLine|failureMode`), read by `_id` by the recurrence check: what the
+ * rules read of each attributable record and of each 8D of the problem, as JSON strings (ids may
+ * hold dots), changed only under the problem's key lock (see store/problem-histories.ts).
+ */
+export interface ProblemHistoryDoc {
+  _id: string;
+  productLine: string;
+  failureMode: string;
+  /** JSON of ProblemHistoryRecord[], one per record id. */
+  records: string;
+  /** JSON of ProblemHistoryCase[], one per 8D id. */
+  eightDs: string;
+  updatedAt: Date;
+}
+
+/** A key lock in use (platform createKeyLocks). */
+export interface QualityLockDoc {
+  _id: string;
+  owner: string;
+  until: Date;
+}
+
+/** A one-off build that ran (its id names it), so it runs once. */
+export interface QualityBuildDoc {
+  _id: string;
+  builtAt: Date;
+}
+
 export const problemKeyOf = (p: { productLine: string; model: string; failureMode: string }) => `${p.productLine}|${p.model}|${p.failureMode}`;
 
 const loose = { versionKey: false, strict: false } as const;
@@ -129,6 +158,9 @@ export function createQualityModels(connection: Connection) {
   const eightDs = new Schema<EightDDoc>({ _id: String, problemKey: { type: String, index: true }, status: String, outboxDueAt: { type: Date, index: true } }, loose);
   const eightDEvents = new Schema<EightDEventDoc>({ _id: String, eightDId: { type: String, index: true }, outboxDueAt: { type: Date, index: true } }, loose);
   const modelGenerations = new Schema<ModelGenerationDoc>({ _id: String, productLine: { type: String, index: true }, generation: Number }, loose);
+  const problemHistories = new Schema<ProblemHistoryDoc>({ _id: String }, loose);
+  const locks = new Schema<QualityLockDoc>({ _id: String }, loose);
+  const builds = new Schema<QualityBuildDoc>({ _id: String }, loose);
   return {
     articles: connection.model('Article', articles, 'articles'),
     articleVersions: connection.model('ArticleVersion', articleVersions, 'articleVersions'),
@@ -138,6 +170,9 @@ export function createQualityModels(connection: Connection) {
     eightDs: connection.model('EightD', eightDs, 'eightDs'),
     eightDEvents: connection.model('EightDEvent', eightDEvents, 'eightDEvents'),
     modelGenerations: connection.model('ModelGeneration', modelGenerations, 'modelGenerations'),
+    problemHistories: connection.model('ProblemHistory', problemHistories, 'problemHistories'),
+    locks: connection.model('QualityKeyLock', locks, 'qualityKeyLocks'),
+    builds: connection.model('QualityBuild', builds, 'qualityBuilds'),
   };
 }
 

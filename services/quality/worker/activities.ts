@@ -4,6 +4,7 @@ import { outboxForInsert, type Platform } from '@aftersales/platform';
 import type { EightDActivities, EightDFact, EightDState } from '@aftersales/workflows';
 import { insertOnce, publishFirstVersion } from '../store/articles';
 import type { QualityModels } from '../store/models';
+import { createProblemHistories } from '../store/problem-histories';
 
 /** Retriable: Temporal tries the activity again after its backoff. */
 class RecordNotSettled extends Error {
@@ -41,6 +42,7 @@ const settlePollMs = 25;
 /** Activities of the eightD workflow that touch quality's data; built with their dependencies. */
 export function createEightDActivities(platform: Pick<Platform, 'topic' | 'nudgeOutbox' | 'now' | 'logger'>, models: QualityModels): EightDActivities {
   const log = platform.logger.child({ module: 'eight-d-activities' });
+  const histories = createProblemHistories(models, () => platform.now());
 
   /** Waits (reading by `_id`) until the relay has taken the opened event off the 8D; retriable when it has not yet. */
   async function outboxSettled(eightDId: string): Promise<void> {
@@ -74,6 +76,8 @@ export function createEightDActivities(platform: Pick<Platform, 'topic' | 'nudge
       const stored = await models.eightDs.findById(state.eightDId, { revision: 1 }).lean();
       if (!stored) throw new RecordNotSettled(`8D ${state.eightDId} has no record`);
       if (stored.revision < state.revision) throw new RecordNotSettled(`8D ${state.eightDId}: revision ${state.revision} did not stick`);
+      // Its status and closure, as the recurrence check reads them (a retry notes it again, no harm).
+      await histories.noteEightD(state.eightDId, state.problem);
       log.debug({ eightDId: state.eightDId, revision: state.revision, facts: facts.length }, '8D recorded');
     },
 
