@@ -1,31 +1,18 @@
 import type { Collection } from 'mongodb';
-import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectMongo } from '@aftersales/platform';
+import { describe, expect, it } from 'vitest';
 import { uniqueName, utcDayAt } from '@aftersales/platform/testing';
-import { createSparesStore, type DefectiveReturnDoc, type SparesStore } from './collections';
+import { type DefectiveReturnDoc, type SparesStore } from './collections';
+import { onSparesStore } from './on-stack';
 import { createGuardedWrites } from './guarded-writes';
 
-const stack = inject('stack');
 const dbName = uniqueName('spares-guarded').replace(/-/g, '_');
 const now = () => utcDayAt(0, '08:00');
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** On the real Mongo server: a conditional write read, checked and written by `_id` never acts on a state another writer moved on. */
 describe('guarded writes', () => {
-  let connection: Connection;
-  let store: SparesStore;
-
-  beforeAll(async () => {
-    connection = await connectMongo(stack.mongoUrl, dbName);
-    store = createSparesStore(connection);
-    await store.init();
-  });
-
-  afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
-  });
+  let store!: SparesStore;
+  onSparesStore(dbName, (s) => (store = s));
 
   it('a receipt that read a return as awaited, while its analysis is recorded, does not set it back from analysed', async () => {
     const at = now();

@@ -1,11 +1,9 @@
-import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectMongo } from '@aftersales/platform';
+import { describe, expect, it } from 'vitest';
 import { uniqueName, utcDayAt } from '@aftersales/platform/testing';
-import { createSparesStore, type RequisitionDoc, type SparesStore } from './collections';
+import { type RequisitionDoc, type SparesStore } from './collections';
+import { onSparesStore } from './on-stack';
 import { buildRequisitionHistoryOnce, createRequisitionHistory, samplesKept } from './requisition-history';
 
-const stack = inject('stack');
 const dbName = uniqueName('spares-req-history').replace(/-/g, '_');
 const anchor = utcDayAt(0, '08:00');
 const now = () => anchor;
@@ -19,19 +17,8 @@ const requisition = (id: string, engineer: string, model: string | null, lines: 
 
 /** On the real Mongo server: a part's requisition history, read by `_id`, holds what the filter over every requisition found. */
 describe('requisition history', () => {
-  let connection: Connection;
-  let store: SparesStore;
-
-  beforeAll(async () => {
-    connection = await connectMongo(stack.mongoUrl, dbName);
-    store = createSparesStore(connection);
-    await store.init();
-  });
-
-  afterAll(async () => {
-    await connection?.dropDatabase();
-    await connection?.close();
-  });
+  let store!: SparesStore;
+  onSparesStore(dbName, (s) => (store = s));
 
   it('is built once from the requisitions raised before it, holds what the filter finds, and counts a requisition once', async () => {
     await store.requisitions.insertMany([
