@@ -5,6 +5,7 @@ import { connectMongo, type Platform } from '@aftersales/platform';
 import { testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import { acknowledgeNotice, markNoticeRead } from './acknowledge';
 import { createNotificationsStore, type NoticeDoc, type NotificationsStore } from './collections';
+import { createAcknowledgementActivities } from '../worker/acknowledgement-activities';
 
 const stack = inject('stack');
 const dbName = uniqueName('notify-ack').replace(/-/g, '_');
@@ -73,5 +74,27 @@ describe('notice marks', () => {
     await markNoticeRead(store, platform.now, 'N-2');
     expect(await store.notices.findOne({ _id: 'N-2' })).toMatchObject({ readAt: anchor });
     expect(await store.inboxLocks.countDocuments({})).toBe(0);
+  });
+
+  it("an acknowledgement in the chain is found by the next step by _id: the passed-on notice's, and one a retried step's earlier try told", async () => {
+    clock = anchor;
+    for (const id of ['P-A', 'P-B', 'P-C']) {
+      await store.people.insertOne({ _id: id, name: id, roles: [], email: `${id.toLowerCase()}@example.test`, phone: null, timeZone: 'UTC', language: 'en', regions: [], productLines: [], manager: null, absences: [], updatedAt: anchor });
+    }
+    const { passOn } = createAcknowledgementActivities(store, platform.now);
+    const root = { ...notice('N-CHAIN'), personId: 'P-A', chainId: 'N-CHAIN' };
+    await store.notices.insertOne(root);
+    const step = { noticeId: 'N-CHAIN', windowMs: 60_000 };
+    const toB = await passOn({ ...step, level: 1, from: 'P-A', to: 'P-B', chainNotices: ['N-CHAIN'] });
+    if (!('told' in toB)) throw new Error('the stand-in should have been told');
+    // B acknowledges the passed-on notice; its signal is lost (no Temporal here).
+    const passed = (await store.notices.findOne({ _id: toB.told }))!;
+    clock = new Date(anchor.getTime() + 10_000);
+    await acknowledgeNotice(store, platform, passed, 'P-B', 'inbox');
+    // The next step finds it: C is not told.
+    expect(await passOn({ ...step, level: 2, from: 'P-B', to: 'P-C', chainNotices: ['N-CHAIN', toB.told] })).toEqual({ acknowledged: { noticeId: toB.told, by: 'P-B', at: clock.toISOString() } });
+    expect(await store.notices.countDocuments({ personId: 'P-C' })).toBe(0);
+    // A step whose first try told B but never returned: its retry names only the root, and still finds B's.
+    expect(await passOn({ ...step, level: 1, from: 'P-A', to: 'P-B', chainNotices: ['N-CHAIN'] })).toMatchObject({ acknowledged: { noticeId: toB.told, by: 'P-B' } });
   });
 });

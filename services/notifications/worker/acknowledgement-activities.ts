@@ -1,5 +1,6 @@
 import type { AcknowledgementActivities } from '@aftersales/workflows';
-import type { NotificationsStore } from '../store/collections';
+import { noticeId } from '../domain/notices';
+import type { NoticeDoc, NotificationsStore } from '../store/collections';
 import { deliverNotice, toPerson, type NoticeOptions } from '../store/notifier';
 
 /**
@@ -8,12 +9,25 @@ import { deliverNotice, toPerson, type NoticeOptions } from '../store/notifier';
  * activity tells nobody twice.
  */
 export function createAcknowledgementActivities(store: NotificationsStore, now: () => Date, options: NoticeOptions = {}): AcknowledgementActivities {
+  /**
+   * A notice of the chain someone acknowledged: the chain's notices so far and this level's (an
+   * earlier try of this step may have told them already), each by `_id`. A filter on `chainId`
+   * reads every notice ever sent on FerretDB v1; only a task scheduled before the chain passed its
+   * notices still runs it.
+   */
+  async function acknowledgedInChain(root: NoticeDoc, level: number, to: string, chainNotices: string[] | undefined): Promise<NoticeDoc | null> {
+    if (!chainNotices) return store.notices.findOne({ chainId: root._id, acknowledgedAt: { $ne: null } });
+    const ids = [...new Set([...chainNotices.filter((id) => id !== root._id), noticeId(`${root.eventId}~ack-${level}`, to)])];
+    const notices = [root, ...(await Promise.all(ids.map((id) => store.notices.findOne({ _id: id }))))];
+    return notices.find((n): n is NoticeDoc => n !== null && n.chainId === root._id && n.acknowledgedAt != null) ?? null;
+  }
+
   return {
-    async passOn({ noticeId, level, from, to, windowMs }) {
-      const [root, next, previous] = await Promise.all([store.notices.findOne({ _id: noticeId }), store.people.findOne({ _id: to }), store.people.findOne({ _id: from })]);
-      if (!root) throw new Error(`notice ${noticeId} of the chain is gone`);
-      if (!next) throw new Error(`${to}, next in the chain of ${noticeId}, is not in the directory`);
-      const done = await store.notices.findOne({ chainId: root._id, acknowledgedAt: { $ne: null } });
+    async passOn({ noticeId: rootId, level, from, to, windowMs, chainNotices }) {
+      const [root, next, previous] = await Promise.all([store.notices.findOne({ _id: rootId }), store.people.findOne({ _id: to }), store.people.findOne({ _id: from })]);
+      if (!root) throw new Error(`notice ${rootId} of the chain is gone`);
+      if (!next) throw new Error(`${to}, next in the chain of ${rootId}, is not in the directory`);
+      const done = await acknowledgedInChain(root, level, to, chainNotices);
       if (done?.acknowledgedAt) return { acknowledged: { noticeId: done._id, by: done.acknowledgedBy ?? done.personId, at: done.acknowledgedAt.toISOString() } };
       const minutes = Math.round((windowMs / 60_000) * 10) / 10;
       const who = previous?.name ?? from;

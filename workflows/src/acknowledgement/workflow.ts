@@ -40,7 +40,8 @@ export async function acknowledgementChain(input: AcknowledgementChainInput): Pr
       break;
     }
     const from = input.chain[level]!;
-    const result = await activities.passOn({ noticeId: input.noticeId, level: level + 1, from, to: next, windowMs: input.windowMs });
+    const chainNotices = [input.noticeId, ...state.passedOn.map((p) => p.noticeId)];
+    const result = await activities.passOn({ noticeId: input.noticeId, level: level + 1, from, to: next, windowMs: input.windowMs, chainNotices });
     if ('acknowledged' in result) {
       // acknowledged in the inbox while the signal was lost (Temporal unreachable at that moment)
       state.acknowledged ??= result.acknowledged;
