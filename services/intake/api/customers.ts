@@ -7,8 +7,8 @@ import { customerClasses } from '../domain/priority';
 import { closedRequestStatuses } from '../domain/installed-base';
 import { contractsOf, readModelsOf } from '../store/read-models';
 import type { mongo } from 'mongoose';
-import { findVisibleCustomer } from '../store/installed-base';
-import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, MachineDoc, ServiceRequestDoc, SiteDoc } from '../store/models';
+import { findVisibleCustomer, machinesOfCustomer } from '../store/installed-base';
+import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, ServiceRequestDoc, SiteDoc } from '../store/models';
 import { callerScope, conflictField, customerContactSchema, entityId, escapeRegex, forbiddenField, installedBaseReaders, limitQuery, shortId } from './common';
 import { customerOverview, customerView, itemsOf } from './responses';
 import { entitlementBrief, presentContract, presentCustomer, presentDealer, presentMachine } from './views';
@@ -146,7 +146,7 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
       if (!customer) throw new NotFoundError('customer', params.id, 'id');
       const now = platform.now();
       const [machines, contracts, dealer, open] = await Promise.all([
-        models.machines.find({ customerId: customer._id }).sort({ _id: 1 }).limit(2000).lean<MachineDoc[]>(),
+        machinesOfCustomer(models, customer._id, 2000),
         contractsOf(readModelsOf(models), models.contracts.collection as unknown as mongo.Collection<ContractDoc>, customer._id),
         customer.dealerId ? models.dealers.findById(customer.dealerId).lean<DealerDoc>() : null,
         models.serviceRequests

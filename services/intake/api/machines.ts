@@ -8,7 +8,7 @@ import { machineDateProblems, siteOf, toEntitlementMachine, toServiceContract } 
 import { assertCanAttach, MachineTreeError } from '../domain/machine-tree';
 import { contractsOf, readModelsOf } from '../store/read-models';
 import type { mongo } from 'mongoose';
-import { findVisibleMachine, insertMachine, loadDescendants, loadLineage, visibleCustomerIds } from '../store/installed-base';
+import { findVisibleMachine, insertMachine, loadDescendants, loadLineage, machinesOfCustomer, partsOfMachine, visibleCustomerIds } from '../store/installed-base';
 import { machineStatuses, type ContractDoc, type CustomerDoc, type IntakeModels, type MachineDoc } from '../store/models';
 import { recordServiceHistory, serviceHistoryOf } from '../store/service-history';
 import { callerScope, conflictField, dateInput, dayOrInstant, endOfLastDay, entityId, forbiddenField, installedBaseReaders, limitQuery, startOf } from './common';
@@ -146,7 +146,11 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
       if (query.model) filter.model = query.model;
       if (query.status) filter.status = query.status;
       if (query.parentSerial) filter.parentSerial = query.parentSerial;
-      const docs = await models.machines.find(filter).sort({ _id: 1 }).limit(query.limit).lean<MachineDoc[]>();
+      // By parent or customer, through the installed base's links (by `_id`); the rest of the filter in memory.
+      const linked = query.parentSerial ? partsOfMachine(models, query.parentSerial) : query.customerId ? machinesOfCustomer(models, query.customerId) : null;
+      const docs = linked
+        ? (await linked).filter((m) => (!visible || visible.includes(m.customerId)) && (!query.customerId || m.customerId === query.customerId) && (!query.model || m.model === query.model) && (!query.status || m.status === query.status)).slice(0, query.limit)
+        : await models.machines.find(filter).sort({ _id: 1 }).limit(query.limit).lean<MachineDoc[]>();
       return { status: 200, body: { items: docs.map(presentMachine) } };
     },
   });

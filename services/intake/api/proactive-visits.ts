@@ -3,7 +3,8 @@ import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, t
 import { defineRoute, DependencyUnavailableError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import { plannedMaintenanceFlag, proactiveVisitWorkflowType, requestStatuses, serviceRequestTaskQueue, type ProactiveVisitInput } from '@aftersales/workflows';
 import { eligibleForProactiveVisits, firstVisitAt, machinesForVisits, parseVisitInterval, proactiveVisitClasses, serialsProblem, visitScheduleSpec, type VisitInterval } from '../domain/proactive-visits';
-import type { CustomerDoc, IntakeModels, MachineDoc, ServiceRequestDoc } from '../store/models';
+import type { CustomerDoc, IntakeModels, ServiceRequestDoc } from '../store/models';
+import { machinesOfCustomer } from '../store/installed-base';
 import { callerScope, conflictField, entityId, instant } from './common';
 
 const writers = ['manager', 'platform'] as const satisfies readonly Role[];
@@ -132,7 +133,7 @@ export function proactiveVisitRoutes(platform: Platform, models: IntakeModels): 
       if (!eligibleForProactiveVisits(customer.class)) {
         throw new UnprocessableError('customerId', `customerId: ${id} is a ${customer.class} customer; proactive visits are for ${proactiveVisitClasses.join(' and ')} customers`);
       }
-      const machines = await models.machines.find({ customerId: id }).limit(5000).lean<MachineDoc[]>();
+      const machines = await machinesOfCustomer(models, id);
       if (body.serialNumbers) {
         const problem = serialsProblem(id, body.serialNumbers, machines);
         if (problem) throw new UnprocessableError('serialNumbers', `serialNumbers: ${problem}`);

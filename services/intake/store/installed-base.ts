@@ -5,6 +5,8 @@ import type { AccessScope } from '../domain/access';
 import { canSee } from '../domain/access';
 import { lineageOf, type Lineage } from '../domain/assessment';
 import { machineRegisteredEvent } from '../domain/machine-registration';
+import type { mongo } from 'mongoose';
+import { machineLinksOf } from './machine-links';
 import type { CustomerDoc, IntakeModels, MachineDoc } from './models';
 
 /** Deeper than any real machine (cutting machine > laser source > module); a guard against bad data, not a rule. */
@@ -27,12 +29,24 @@ export async function loadLineage(models: IntakeModels, machine: MachineDoc): Pr
   return lineageOf(machine, loaded.values());
 }
 
-/** Every machine below this one, one query per level; a serial seen twice ends the walk (descendantsOf reports the loop). */
+const machineCollection = (models: IntakeModels) => models.machines.collection as unknown as mongo.Collection<MachineDoc>;
+
+/** A customer's machines by serial, read through its link (by `_id`, not a filter over every machine). */
+export function machinesOfCustomer(models: IntakeModels, customerId: string, limit = 5000): Promise<MachineDoc[]> {
+  return machineLinksOf(models).ofCustomer(machineCollection(models), customerId, limit);
+}
+
+/** A machine's direct parts by serial, read through its link. */
+export function partsOfMachine(models: IntakeModels, serial: string): Promise<MachineDoc[]> {
+  return machineLinksOf(models).partsOf(machineCollection(models), serial);
+}
+
+/** Every machine below this one, one round of `_id` reads per level; a serial seen twice ends the walk (descendantsOf reports the loop). */
 export async function loadDescendants(models: IntakeModels, serial: string): Promise<MachineDoc[]> {
   const found = new Map<string, MachineDoc>();
   let level = [serial];
   for (let depth = 0; level.length > 0 && depth < maxTreeDepth; depth++) {
-    const children = await models.machines.find({ parentSerial: { $in: level } }).sort({ _id: 1 }).lean<MachineDoc[]>();
+    const children = (await Promise.all(level.map((parent) => partsOfMachine(models, parent)))).flat().sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
     level = [];
     for (const child of children) {
       if (found.has(child._id) || child._id === serial) continue;
@@ -74,5 +88,7 @@ export async function insertMachine(deps: Pick<Platform, 'topic' | 'now'>, model
   const now = machine.createdAt ?? deps.now();
   const event = machineRegisteredEvent(machine, customer, { eventId: randomUUID(), now, correlationId });
   const announced: MachineDoc = { ...machine, registeredEventId: event.id };
+  // Linked first: a crash in between leaves a link to nothing (skipped), never an unlinked machine.
+  await machineLinksOf(models).note(machine);
   await insertWithOutbox(models.machines.collection as never, announced as MachineDoc & { _id: string }, [{ topic: deps.topic(topics.machines), event }], now);
 }

@@ -3,6 +3,7 @@ import { PlatformError, type Platform } from '@aftersales/platform';
 import { plannedMaintenanceFlag, type ProactiveVisitActivities } from '@aftersales/workflows';
 import { machinesForVisits, plannedMaintenanceKey, plannedMaintenanceRegistration, visitRefusal } from '../domain/proactive-visits';
 import type { CustomerDoc, IntakeModels, MachineDoc } from '../store/models';
+import { machinesOfCustomer } from '../store/installed-base';
 import { createRegistrar, type Registrar } from '../store/registrar';
 
 /** What the activities read of intake's data; a narrow seam so unit tests can stand in for it. */
@@ -16,7 +17,7 @@ export function createPlannedMaintenanceStore(models: IntakeModels): PlannedMain
   return {
     customer: (id) => models.customers.findById(id).lean<CustomerDoc>(),
     machine: (serial) => models.machines.findById(serial).lean<MachineDoc>(),
-    machinesOf: (customerId) => models.machines.find({ customerId }).sort({ _id: 1 }).limit(5000).lean<MachineDoc[]>(),
+    machinesOf: (customerId) => machinesOfCustomer(models, customerId),
   };
 }
 

@@ -1,0 +1,106 @@
+import type { mongo } from 'mongoose';
+import { createKeyLocks, insertedOnce, type KeyLockDoc } from '@aftersales/platform';
+import type { MachineDoc } from './models';
+
+type Collection<T extends mongo.Document> = mongo.Collection<T>;
+
+/**
+ * The installed base's links, read by `_id`: a customer's machines (`customer|<id>`) and a
+ * machine's direct parts (`parent|<serial>`), each the serials as one JSON string. The customer and
+ * machine pages and the proactive-visit plan found them by `{ customerId }` and `{ parentSerial }`
+ * filters, which on FerretDB v1 read every machine ever registered. A machine never changes
+ * customer or parent (the tree is built by registering parts under their parent), so a serial is
+ * only ever added: under the link's key lock (FerretDB v1 loses one of two concurrent updates of a
+ * document) and before the machine's insert, so a crash leaves a serial naming nothing, which
+ * readers skip, never a machine no link names.
+ */
+export interface MachineLinksDoc {
+  _id: string;
+  /** JSON of the serials, in the order they were added. */
+  serials: string;
+}
+
+export function createMachineLinks(db: mongo.Db) {
+  const links = db.collection<MachineLinksDoc>('machineLinks');
+  const builds = db.collection<{ _id: string; builtAt: Date }>('readModelBuilds');
+  const locks = createKeyLocks(db.collection<KeyLockDoc>('machineLinkLocks'), { what: 'machine links', now: () => new Date() });
+
+  const keysOf = (machine: Pick<MachineDoc, 'customerId' | 'parentSerial'>) => [`customer|${machine.customerId}`, ...(machine.parentSerial ? [`parent|${machine.parentSerial}`] : [])];
+
+  async function serialsAt(key: string): Promise<string[]> {
+    const doc = await links.findOne({ _id: key });
+    return doc ? (JSON.parse(doc.serials) as string[]) : [];
+  }
+
+  /** Adds serials to one link (those it lacks); the caller need not hold the lock. */
+  async function add(key: string, serials: readonly string[]): Promise<void> {
+    await locks.holding(key, async () => {
+      const held = await serialsAt(key);
+      const known = new Set(held);
+      const fresh = serials.filter((s) => !known.has(s) && (known.add(s), true));
+      if (fresh.length > 0) await links.updateOne({ _id: key }, { $set: { serials: JSON.stringify([...held, ...fresh]) } }, { upsert: true });
+    });
+  }
+
+  /** Before a machine's insert: its customer and its parent link it. */
+  async function note(machine: Pick<MachineDoc, '_id' | 'customerId' | 'parentSerial'>): Promise<void> {
+    await Promise.all(keysOf(machine).map((key) => add(key, [machine._id])));
+  }
+
+  /** The machines a link names that are stored and still match it, by `_id`, in serial order. */
+  async function machinesAt(machines: Collection<MachineDoc>, key: string, matches: (m: MachineDoc) => boolean, limit: number): Promise<MachineDoc[]> {
+    const serials = (await serialsAt(key)).sort();
+    const found: MachineDoc[] = [];
+    // In batches, so a customer with thousands of machines does not open thousands of reads at once.
+    for (let from = 0; from < serials.length && found.length < limit; from += 200) {
+      const batch = await Promise.all(serials.slice(from, from + 200).map((serial) => machines.findOne({ _id: serial })));
+      found.push(...batch.filter((m): m is MachineDoc => m !== null && matches(m)));
+    }
+    return found.slice(0, limit);
+  }
+
+  /** A customer's machines, by serial. */
+  const ofCustomer = (machines: Collection<MachineDoc>, customerId: string, limit = 5000) => machinesAt(machines, `customer|${customerId}`, (m) => m.customerId === customerId, limit);
+
+  /** A machine's direct parts, by serial. */
+  const partsOf = (machines: Collection<MachineDoc>, serial: string) => machinesAt(machines, `parent|${serial}`, (m) => m.parentSerial === serial, 5000);
+
+  /**
+   * Links the machines registered before the links existed, once: grouped in memory, one write per
+   * link (a merge with what live registrations added meanwhile); the marker last, so a pass cut
+   * short runs again whole.
+   */
+  async function buildOnce(machines: Collection<MachineDoc>, now: Date): Promise<boolean> {
+    const id = 'machine-links@1';
+    if (await builds.findOne({ _id: id })) return false;
+    const grouped = new Map<string, string[]>();
+    for await (const machine of machines.find({}, { projection: { _id: 1, customerId: 1, parentSerial: 1 } })) {
+      for (const key of keysOf(machine)) {
+        const serials = grouped.get(key) ?? [];
+        serials.push(machine._id);
+        grouped.set(key, serials);
+      }
+    }
+    for (const [key, serials] of grouped) await add(key, serials);
+    await insertedOnce(builds.insertOne({ _id: id, builtAt: now }));
+    return true;
+  }
+
+  return { note, ofCustomer, partsOf, buildOnce };
+}
+
+export type MachineLinks = ReturnType<typeof createMachineLinks>;
+
+const ofDb = new WeakMap<object, MachineLinks>();
+
+/** The links in the database of intake's models (the connection must be open). */
+export function machineLinksOf(models: { machines: { db: { db?: mongo.Db } } }): MachineLinks {
+  const connection = models.machines.db;
+  let found = ofDb.get(connection);
+  if (!found) {
+    if (!connection.db) throw new Error('machine links: the Mongo connection is not open');
+    found = createMachineLinks(connection.db);
+    ofDb.set(connection, found);
+  }
+  return found;
+}
