@@ -3,6 +3,7 @@ import { defineRoute, ForbiddenError, identifier, NotFoundError, type Platform, 
 import { inboxCap, listed, unreadCount } from '../domain/inbox';
 import { acknowledgeNotice, markNoticeRead } from '../store/acknowledge';
 import { createInboxes } from '../store/inboxes';
+import { createSubjectNotices } from '../store/subject-notices';
 import type { DeliveryDoc, NoticeDoc, NotificationsStore } from '../store/collections';
 import { deliverySchema, noticeSchema } from './responses';
 
@@ -169,16 +170,8 @@ export function inboxRoutes(store: NotificationsStore, platform: Pick<Platform, 
       query: z.object({ subject: identifier }),
       responses: { 200: { description: 'The notices with their deliveries, oldest first', schema: z.object({ subject: z.string(), items: z.array(noticeSchema.extend({ deliveries: z.array(deliverySchema) })) }) } },
       handler: async ({ query }) => {
-        const [notices, deliveries] = await Promise.all([
-          store.notices.find({ subject: query.subject }).sort({ occurredAt: 1, _id: 1 }).toArray(),
-          store.deliveries.find({ subject: query.subject }).toArray(),
-        ]);
-        const byNotice = new Map<string, DeliveryDoc[]>();
-        for (const d of deliveries) byNotice.set(d.noticeId, [...(byNotice.get(d.noticeId) ?? []), d]);
-        const items = notices.map((n) => ({
-          ...noticeView(n),
-          deliveries: (byNotice.get(n._id) ?? []).sort((a, b) => a.channel.localeCompare(b.channel)).map(deliveryView),
-        }));
+        const found = await createSubjectNotices(store, platform.now).evidence(query.subject);
+        const items = found.map(({ notice, deliveries }) => ({ ...noticeView(notice), deliveries: deliveries.map(deliveryView) }));
         return { status: 200, body: { subject: query.subject, items } };
       },
     }),

@@ -6,6 +6,8 @@ import { testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import { acknowledgeNotice, markNoticeRead } from './acknowledge';
 import { createNotificationsStore, type NoticeDoc, type NotificationsStore } from './collections';
 import { createAcknowledgementActivities } from '../worker/acknowledgement-activities';
+import { deliverNotice, toPerson } from './notifier';
+import { createSubjectNotices } from './subject-notices';
 
 const stack = inject('stack');
 const dbName = uniqueName('notify-ack').replace(/-/g, '_');
@@ -96,5 +98,30 @@ describe('notice marks', () => {
     expect(await store.notices.countDocuments({ personId: 'P-C' })).toBe(0);
     // A step whose first try told B but never returned: its retry names only the root, and still finds B's.
     expect(await passOn({ ...step, level: 1, from: 'P-A', to: 'P-B', chainNotices: ['N-CHAIN'] })).toMatchObject({ acknowledged: { noticeId: toB.told, by: 'P-B' } });
+  });
+
+  it("a subject's notices and deliveries, read by _id, are what the filters over every notice find; built once, none lost at once", async () => {
+    const subjects = createSubjectNotices(store, platform.now);
+    const byFilter = async (subject: string) => {
+      const notices = await store.notices.find({ subject }).sort({ occurredAt: 1, _id: 1 }).toArray();
+      const deliveries = await store.deliveries.find({ subject }).toArray();
+      return notices.map((n) => ({ id: n._id, channels: deliveries.filter((d) => d.noticeId === n._id).map((d) => d.channel).sort() }));
+    };
+    const byList = async (subject: string) => (await subjects.evidence(subject)).map(({ notice, deliveries }) => ({ id: notice._id, channels: deliveries.map((d) => d.channel) }));
+    // The notices above were partly written straight to the store, as before the lists existed.
+    expect(await subjects.buildOnce()).toBe(true);
+    expect(await subjects.buildOnce()).toBe(false);
+    expect((await byList('SR-1')).length).toBeGreaterThan(3);
+    expect(await byList('SR-1')).toEqual(await byFilter('SR-1'));
+    // Twenty notices of one request told at once, each listing itself through its own lock holder.
+    const people = await store.people.find({ _id: { $in: ['P-A', 'P-B', 'P-C'] } }).toArray();
+    const call = { ...notice('x').call, requestId: 'SR-MANY' };
+    await Promise.all(Array.from({ length: 20 }, (_, i) => deliverNotice(store, toPerson(people[i % 3]!), { eventId: `E-MANY-${i}`, eventType: 'service-request.sla-breached@1', occurredAt: new Date(anchor.getTime() + i * 1000), call, link: '/', role: 'dispatcher', rosterId: null, because: 'named', chainId: null, level: 0 }, platform.now)));
+    const many = await byList('SR-MANY');
+    expect(many).toHaveLength(20);
+    expect(many).toEqual(await byFilter('SR-MANY'));
+    // An id listed by a process that died before the notice's insert names nothing and is skipped.
+    await subjects.add('SR-MANY', ['NTC-NEVER-WRITTEN']);
+    expect(await byList('SR-MANY')).toEqual(many);
   });
 });

@@ -161,6 +161,14 @@ export interface ReminderDoc {
   productLine: string | null;
 }
 
+/** A subject's notice ids (see subject-notices.ts). */
+export interface SubjectNoticesDoc {
+  _id: string;
+  /** JSON of the notice ids, in the order they were added. */
+  noticeIds: string;
+  updatedAt: Date;
+}
+
 export interface NotificationsStore {
   people: Collection<PersonDoc>;
   rosters: Collection<RosterDoc>;
@@ -178,6 +186,9 @@ export interface NotificationsStore {
   webhookDeliveries: Collection<WebhookDeliveryDoc>;
   webhookQueue: Collection<WebhookQueueDoc>;
   webhookClaims: Collection<MailClaimDoc>;
+  subjectNotices: Collection<SubjectNoticesDoc>;
+  /** One-off builds that ran (their id names them), so each runs once. */
+  builds: Collection<{ _id: string; builtAt: Date }>;
   init(): Promise<void>;
 }
 
@@ -201,15 +212,15 @@ export function createNotificationsStore(connection: Connection): NotificationsS
     webhookDeliveries: db.collection<WebhookDeliveryDoc>('webhookDeliveries'),
     webhookQueue: db.collection<WebhookQueueDoc>('webhookQueue'),
     webhookClaims: db.collection<MailClaimDoc>('webhookClaims'),
+    subjectNotices: db.collection<SubjectNoticesDoc>('subjectNotices'),
+    builds: db.collection<{ _id: string; builtAt: Date }>('notificationBuilds'),
   };
   return {
     ...store,
     async init() {
-      // Indexes help on MongoDB; FerretDB v1 scans these filters anyway (README: the inbox and
-      // deliveries lists are scans there).
+      // For the one-off inbox build of a person whose notices predate inbox documents; a subject's
+      // notices are read through subjectNotices, by `_id`.
       await store.notices.createIndex({ personId: 1, createdAt: -1 });
-      await store.notices.createIndex({ subject: 1 });
-      await store.deliveries.createIndex({ subject: 1 });
     },
   };
 }

@@ -7,6 +7,7 @@ import { emailSendAt, type QuietHours } from '../domain/quiet-hours';
 import { deliveryId, emailText, isUrgent, noticeId, recipientsFor, render, subjectOf, type Call } from '../domain/notices';
 import type { DeliveryDoc, NotificationsStore, NoticeDoc, PersonDoc, RosterDoc } from './collections';
 import { createInboxes } from './inboxes';
+import { createSubjectNotices } from './subject-notices';
 
 export const toPerson = ({ _id, updatedAt: _u, ...rest }: PersonDoc): Person => ({ id: _id, ...rest });
 export const toRoster = ({ _id, updatedAt: _u, ...rest }: RosterDoc): Roster => ({ id: _id, ...rest });
@@ -123,6 +124,8 @@ export async function deliverNotice(store: NotificationsStore, person: Person, t
     acknowledgedAt: null,
     acknowledgedBy: null,
   };
+  // Listed under its subject first: a crash in between leaves an id to nothing, never an unlisted notice.
+  await createSubjectNotices(store, now).add(notice.subject, [id]);
   const created = await insertedOnce(store.notices.insertOne(notice));
   // Seen before (a retry after a crash): the inbox gets the notice as stored, read or not.
   await createInboxes(store, now).add(created ? notice : ((await store.notices.findOne({ _id: id })) ?? notice));
