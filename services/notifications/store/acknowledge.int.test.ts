@@ -121,7 +121,7 @@ describe('notice marks', () => {
     expect(many).toHaveLength(20);
     expect(many).toEqual(await byFilter('SR-MANY'));
     // An id listed by a process that died before the notice's insert names nothing and is skipped.
-    await subjects.add('SR-MANY', ['NTC-NEVER-WRITTEN']);
+    await subjects.add('SR-MANY', 'NTC-NEVER-WRITTEN');
     expect(await byList('SR-MANY')).toEqual(many);
   });
 });

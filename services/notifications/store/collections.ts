@@ -161,12 +161,10 @@ export interface ReminderDoc {
   productLine: string | null;
 }
 
-/** A subject's notice ids (see subject-notices.ts). */
+/** One notice of a subject, `_id` = `<subject>#<n>` (see subject-notices.ts). */
 export interface SubjectNoticesDoc {
   _id: string;
-  /** JSON of the notice ids, in the order they were added. */
-  noticeIds: string;
-  updatedAt: Date;
+  noticeId: string;
 }
 
 export interface NotificationsStore {

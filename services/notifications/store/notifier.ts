@@ -125,7 +125,7 @@ export async function deliverNotice(store: NotificationsStore, person: Person, t
     acknowledgedBy: null,
   };
   // Listed under its subject first: a crash in between leaves an id to nothing, never an unlisted notice.
-  await createSubjectNotices(store, now).add(notice.subject, [id]);
+  await createSubjectNotices(store, now).add(notice.subject, id);
   const created = await insertedOnce(store.notices.insertOne(notice));
   // Seen before (a retry after a crash): the inbox gets the notice as stored, read or not.
   await createInboxes(store, now).add(created ? notice : ((await store.notices.findOne({ _id: id })) ?? notice));

@@ -1,36 +1,47 @@
-import { createKeyLocks, insertedOnce } from '@aftersales/platform';
+import { insertedOnce } from '@aftersales/platform';
 import { deliveryId } from '../domain/notices';
 import type { DeliveryDoc, NoticeDoc, NotificationsStore } from './collections';
 
 /**
  * The notices about one subject (a request, an 8D), read by `_id`: the evidence list found them by
  * `{ subject }` filters over every notice and delivery, which on FerretDB v1 read both collections
- * whole. One document per subject holds its notice ids as one JSON string, changed under the
- * subject's key lock (FerretDB v1 loses one of two concurrent updates of a document) and before the
- * notice's insert, so a crash leaves an id naming nothing, which the reader skips. A notice's
- * deliveries have ids made from it (inbox, e-mail), so they are read by `_id` too.
+ * whole. Each notice takes the next entry `<subject>#<n>` by a unique insert (no lock: two told at
+ * once collide on one entry and the loser takes the next), written before the notice's insert, so a
+ * crash leaves an entry naming nothing, which the reader skips. Entries are taken in order and
+ * never removed, so the list ends at the first missing one. A notice's deliveries have ids made
+ * from it (inbox, e-mail), so they are read by `_id` too.
  */
-export function createSubjectNotices(store: Pick<NotificationsStore, 'subjectNotices' | 'inboxLocks' | 'notices' | 'deliveries' | 'builds'>, now: () => Date) {
-  const locks = createKeyLocks(store.inboxLocks, { what: 'subject notices', now, leaseMs: 15_000 });
+export function createSubjectNotices(store: Pick<NotificationsStore, 'subjectNotices' | 'notices' | 'deliveries' | 'builds'>, now: () => Date) {
+  const entryId = (subject: string, n: number) => `${subject}#${n}`;
+  const batch = 8;
 
-  async function idsOf(subject: string): Promise<string[]> {
-    const doc = await store.subjectNotices.findOne({ _id: subject });
-    return doc ? (JSON.parse(doc.noticeIds) as string[]) : [];
+  /** Entries from `from` on, a batch of `_id` reads at a time, up to the first missing one. */
+  async function entriesFrom(subject: string, from: number): Promise<{ ids: string[]; free: number }> {
+    const ids: string[] = [];
+    for (let at = from; ; at += batch) {
+      const read = await Promise.all(Array.from({ length: batch }, (_, i) => store.subjectNotices.findOne({ _id: entryId(subject, at + i) })));
+      const missing = read.findIndex((e) => e === null);
+      ids.push(...read.slice(0, missing < 0 ? batch : missing).map((e) => e!.noticeId));
+      if (missing >= 0) return { ids, free: at + missing };
+    }
   }
 
-  /** Adds notice ids to a subject (those it lacks). */
-  async function add(subject: string, noticeIds: readonly string[]): Promise<void> {
-    await locks.holding(`subject|${subject}`, async () => {
-      const held = await idsOf(subject);
-      const known = new Set(held);
-      const fresh = noticeIds.filter((id) => !known.has(id) && (known.add(id), true));
-      if (fresh.length > 0) await store.subjectNotices.updateOne({ _id: subject }, { $set: { noticeIds: JSON.stringify([...held, ...fresh]), updatedAt: now() } }, { upsert: true });
-    });
+  /** Lists a notice under its subject, once. */
+  async function add(subject: string, noticeId: string): Promise<void> {
+    // Most subjects' first notice: the first entry, one round trip.
+    if (await insertedOnce(store.subjectNotices.insertOne({ _id: entryId(subject, 0), noticeId }))) return;
+    for (let from = 0; ; ) {
+      const { ids, free } = await entriesFrom(subject, from);
+      if (ids.includes(noticeId)) return;
+      if (await insertedOnce(store.subjectNotices.insertOne({ _id: entryId(subject, free), noticeId }))) return;
+      // Another notice took that entry meanwhile: look on from it.
+      from = free;
+    }
   }
 
   /** The subject's notices, oldest first, each with its deliveries (e-mail, then inbox). */
   async function evidence(subject: string): Promise<{ notice: NoticeDoc; deliveries: DeliveryDoc[] }[]> {
-    const ids = await idsOf(subject);
+    const { ids } = await entriesFrom(subject, 0);
     const found = await Promise.all(
       ids.map(async (id) => {
         const [notice, inbox, email] = await Promise.all([store.notices.findOne({ _id: id }), store.deliveries.findOne({ _id: deliveryId(id, 'inbox') }), store.deliveries.findOne({ _id: deliveryId(id, 'email') })]);
@@ -51,7 +62,7 @@ export function createSubjectNotices(store: Pick<NotificationsStore, 'subjectNot
       ids.push(notice._id);
       grouped.set(notice.subject, ids);
     }
-    for (const [subject, ids] of grouped) await add(subject, ids);
+    for (const [subject, ids] of grouped) for (const noticeId of ids) await add(subject, noticeId);
     await insertedOnce(store.builds.insertOne({ _id: id, builtAt: now() }));
     return true;
   }
