@@ -28,7 +28,6 @@ import { announceInstalledBaseOnce, machineAnnouncements } from './store/machine
 import { createAlarmIntake } from './store/alarms';
 import { createIntakeModels } from './store/models';
 import { buildReadModelsOnce, buildRequestAlarmsOnce, readModelsOf } from './store/read-models';
-import { machineLinksOf } from './store/machine-links';
 import { createRegistrar } from './store/registrar';
 import { createSlaReference } from './store/sla-reference';
 import { createWorkflowEventModel } from './store/workflow-events';
@@ -54,7 +53,7 @@ export const intakeService: ServiceDefinition = {
     // Once per database: the keyed read models of the hot paths from records stored before them.
     await buildReadModelsOnce(readModelsOf(models), models.serviceRequests.collection as never, models.contracts.collection as never, platform.now());
     await buildRequestAlarmsOnce(readModelsOf(models), models.alarms.collection as never, platform.now());
-    await machineLinksOf(models).buildOnce(models.machines.collection as never, platform.now());
+    await readModelsOf(models).machineLinks.buildOnce(models.machines.collection as never, platform.now());
     // Once per database: machines stored before they announced themselves get their machine.registered.
     if (!platform.mongo.db) throw new Error('intake: the Mongo connection is not open');
     const announcements = indexedOutbox(machineAnnouncements(platform.mongo.db));

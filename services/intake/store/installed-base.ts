@@ -6,8 +6,8 @@ import { canSee } from '../domain/access';
 import { lineageOf, type Lineage } from '../domain/assessment';
 import { machineRegisteredEvent } from '../domain/machine-registration';
 import type { mongo } from 'mongoose';
-import { machineLinksOf } from './machine-links';
 import type { CustomerDoc, IntakeModels, MachineDoc } from './models';
+import { readModelsOf } from './read-models';
 
 /** Deeper than any real machine (cutting machine > laser source > module); a guard against bad data, not a rule. */
 const maxTreeDepth = 32;
@@ -33,12 +33,12 @@ const machineCollection = (models: IntakeModels) => models.machines.collection a
 
 /** A customer's machines by serial, read through its link (by `_id`, not a filter over every machine). */
 export function machinesOfCustomer(models: IntakeModels, customerId: string, limit = 5000): Promise<MachineDoc[]> {
-  return machineLinksOf(models).ofCustomer(machineCollection(models), customerId, limit);
+  return readModelsOf(models).machineLinks.ofCustomer(machineCollection(models), customerId, limit);
 }
 
 /** A machine's direct parts by serial, read through its link. */
 export function partsOfMachine(models: IntakeModels, serial: string): Promise<MachineDoc[]> {
-  return machineLinksOf(models).partsOf(machineCollection(models), serial);
+  return readModelsOf(models).machineLinks.partsOf(machineCollection(models), serial);
 }
 
 /** Every machine below this one, one round of `_id` reads per level; a serial seen twice ends the walk (descendantsOf reports the loop). */
@@ -89,6 +89,6 @@ export async function insertMachine(deps: Pick<Platform, 'topic' | 'now'>, model
   const event = machineRegisteredEvent(machine, customer, { eventId: randomUUID(), now, correlationId });
   const announced: MachineDoc = { ...machine, registeredEventId: event.id };
   // Linked first: a crash in between leaves a link to nothing (skipped), never an unlinked machine.
-  await machineLinksOf(models).note(machine);
+  await readModelsOf(models).machineLinks.note(machine);
   await insertWithOutbox(models.machines.collection as never, announced as MachineDoc & { _id: string }, [{ topic: deps.topic(topics.machines), event }], now);
 }

@@ -6,7 +6,6 @@ import { testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import type { RegistrationInput } from '../domain/registration';
 import { createAlarmIntake } from './alarms';
 import { loadDescendants, loadLineage } from './installed-base';
-import { machineLinksOf } from './machine-links';
 import { upsertKnownFix } from './known-fixes';
 import { createIntakeModels, type AlarmDoc, type ContractDoc, type CustomerDoc, type IntakeModels, type MachineDoc, type ServiceRequestDoc } from './models';
 import { alarmsOfRequest, buildReadModelsOnce, buildRequestAlarmsOnce, noteOpenRequest, readModelsOf } from './read-models';
@@ -104,7 +103,7 @@ beforeAll(async () => {
   await models.contracts.collection.insertOne(contract as never);
   // The contract was stored as before the read models existed: the service's start builds them.
   await buildReadModelsOnce(readModelsOf(models), models.serviceRequests.collection as never, models.contracts.collection as never, clock);
-  await machineLinksOf(models).buildOnce(models.machines.collection as never, clock);
+  await readModelsOf(models).machineLinks.buildOnce(models.machines.collection as never, clock);
   registrar = createRegistrar(deps, models);
 });
 

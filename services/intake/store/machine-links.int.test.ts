@@ -4,8 +4,9 @@ import { namespacedTopic } from '@aftersales/contracts';
 import { connectMongo } from '@aftersales/platform';
 import { uniqueName } from '@aftersales/platform/testing';
 import { insertMachine, loadDescendants, machinesOfCustomer } from './installed-base';
-import { createMachineLinks, machineLinksOf } from './machine-links';
+import { createMachineLinks } from './machine-links';
 import { createIntakeModels, type IntakeModels, type MachineDoc } from './models';
+import { readModelsOf } from './read-models';
 
 const stack = inject('stack');
 const ns = uniqueName('intake-links');
@@ -36,7 +37,7 @@ describe('installed-base links', () => {
   it('links machines stored before them once, then every machine registered, parts under their parent', async () => {
     // Stored before the links existed: a tree OLD-1 > OLD-3 > OLD-4, and another customer's machine.
     await models.machines.collection.insertMany([machine('OLD-1', 'C-1'), machine('OLD-2', 'C-1'), machine('OLD-3', 'C-1', 'OLD-1'), machine('OLD-4', 'C-1', 'OLD-3'), machine('OLD-5', 'C-9')] as never[]);
-    const links = machineLinksOf(models);
+    const links = readModelsOf(models).machineLinks;
     expect(await links.buildOnce(models.machines.collection as never, new Date())).toBe(true);
     expect(await links.buildOnce(models.machines.collection as never, new Date())).toBe(false);
     // Registered since, a part of an old machine among them.
@@ -49,7 +50,7 @@ describe('installed-base links', () => {
   });
 
   it('skips a link to a machine whose insert never happened or was refused', async () => {
-    const links = machineLinksOf(models);
+    const links = readModelsOf(models).machineLinks;
     // A process died between the link and the insert; another tried a serial another customer holds.
     await links.note({ _id: 'GHOST-1', customerId: 'C-1', parentSerial: 'OLD-1' });
     await expect(insertMachine(deps, models, machine('OLD-5', 'C-1'), { dealerId: null }, 'test')).rejects.toThrow();

@@ -90,17 +90,3 @@ export function createMachineLinks(db: mongo.Db) {
 }
 
 export type MachineLinks = ReturnType<typeof createMachineLinks>;
-
-const ofDb = new WeakMap<object, MachineLinks>();
-
-/** The links in the database of intake's models (the connection must be open). */
-export function machineLinksOf(models: { machines: { db: { db?: mongo.Db } } }): MachineLinks {
-  const connection = models.machines.db;
-  let found = ofDb.get(connection);
-  if (!found) {
-    if (!connection.db) throw new Error('machine links: the Mongo connection is not open');
-    found = createMachineLinks(connection.db);
-    ofDb.set(connection, found);
-  }
-  return found;
-}

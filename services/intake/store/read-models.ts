@@ -4,6 +4,7 @@ type Collection<T extends mongo.Document> = mongo.Collection<T>;
 type Db = mongo.Db;
 import { createKeyLocks, insertedOnce, type KeyLockDoc } from '@aftersales/platform';
 import type { OpenRequestSummary } from '../domain/duplicates';
+import { createMachineLinks } from './machine-links';
 import { contractInForce } from '../domain/contract-lifecycle';
 import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
 import type { AlarmDoc, ContractDoc, ServiceRequestDoc } from './models';
@@ -67,6 +68,8 @@ export function intakeReadModels(db: Db) {
     slaBoardVersions: db.collection<SlaBoardVersionDoc>('slaBoardVersions'),
     boardLocks: createKeyLocks(db.collection<KeyLockDoc>('slaBoardLocks'), { what: 'SLA board shard', now: () => new Date() }),
     requestKeys: db.collection<RequestKeyDoc>('requestKeys'),
+    /** A customer's machines and a machine's parts (see machine-links.ts). */
+    machineLinks: createMachineLinks(db),
     builds: db.collection<{ _id: string; builtAt: Date }>('readModelBuilds'),
     /**
      * A machine's entry changes only under its lock. The lease is measured on the wall clock: it is
