@@ -133,6 +133,17 @@ describe('intake registration end to end', () => {
     expect(history.body).toEqual({ serialNumber: 'SRC-E2E-1', items: [] });
   });
 
+  it('sites added to one customer at once all stay; a site id it already has is refused with the field', async () => {
+    await post('/v1/customers', agent, { id: 'CUST-SITES', name: 'Many plants', class: 'standard', sites: [{ ...site, id: 'PLANT-0' }] });
+    const added = await Promise.all([1, 2, 3, 4, 5].map((n) => api(intake, 'POST', '/v1/customers/CUST-SITES/sites', { token: agent, body: { ...site, id: `PLANT-${n}`, name: `Plant ${n}` } })));
+    expect(added.map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+    const customer = await api(intake, 'GET', '/v1/customers/CUST-SITES', { token: agent });
+    expect((customer.body.sites as { id: string }[]).map((s) => s.id).sort()).toEqual(['PLANT-0', 'PLANT-1', 'PLANT-2', 'PLANT-3', 'PLANT-4', 'PLANT-5']);
+    const again = await api(intake, 'POST', '/v1/customers/CUST-SITES/sites', { token: agent, body: { ...site, id: 'PLANT-3' } });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { field: 'id' } });
+  });
+
   it('registration answers the entitlement at once: contract, then the parent\u2019s warranty, then none with a quote', async () => {
     const byContract = await post('/v1/service-requests', agent, registration('CUT-E2E-3', 'Cutting head collision, Z axis stuck'));
     const byParent = await post('/v1/service-requests', agent, registration('SRC-E2E-1', 'Laser source gives no output, alarm E-1023'));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { locationClassSchema } from '@aftersales/contracts';
-import { defineRoute, DependencyUnavailableError, timeZone, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, timeZone, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import { entitlementOf, lineageOf } from '../domain/assessment';
 import { customerClasses } from '../domain/priority';
 import { closedRequestStatuses } from '../domain/installed-base';
@@ -187,15 +187,18 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
     handler: async ({ params, body, principal }) => {
       const customer = await findVisibleCustomer(models, params.id, callerScope(principal, writers));
       if (!customer) throw new NotFoundError('customer', params.id, 'id');
-      const sites = customer.sites ?? [];
-      const siteId = body.id ?? `${customer._id}-S${sites.length + 1}`;
-      if (sites.some((s) => s.id === siteId)) throw conflictField('id', `customer ${customer._id} already has a site ${siteId}`);
-      const site = toSite(body, siteId);
-      await models.customers.collection.updateOne({ _id: customer._id as never, 'sites.id': { $ne: siteId } }, { $push: { sites: site } } as never);
-      // FerretDB v1 does not isolate concurrent updates of one document: two sites added at the same
-      // instant could lose one. Read back and let the caller retry rather than answer a lost write.
-      const after = await models.customers.findById(customer._id).lean<CustomerDoc>();
-      if (!after?.sites?.some((s) => s.id === siteId)) throw new DependencyUnavailableError('the customer record (a concurrent change); try again');
+      // Read, checked and written by `_id` under the customer's lock: FerretDB v1 neither isolates
+      // two updates of one document nor serves a `{ _id, 'sites.id' }` filter without reading every
+      // customer, and two sites added at once must both stay.
+      const after = await readModelsOf(models).machineLocks.holding(`customer|${customer._id}`, async () => {
+        const current = (await models.customers.findById(customer._id).lean<CustomerDoc>()) ?? customer;
+        const sites = current.sites ?? [];
+        const siteId = body.id ?? `${current._id}-S${sites.length + 1}`;
+        if (sites.some((s) => s.id === siteId)) throw conflictField('id', `customer ${current._id} already has a site ${siteId}`);
+        const next = [...sites, toSite(body, siteId)];
+        await models.customers.updateOne({ _id: current._id }, { $set: { sites: next } });
+        return { ...current, sites: next };
+      });
       return { status: 201, body: presentCustomer(after), headers: { location: `/v1/customers/${customer._id}` } };
     },
   });
