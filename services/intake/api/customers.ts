@@ -190,7 +190,7 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
       // Read, checked and written by `_id` under the customer's lock: FerretDB v1 neither isolates
       // two updates of one document nor serves a `{ _id, 'sites.id' }` filter without reading every
       // customer, and two sites added at once must both stay.
-      const after = await readModelsOf(models).machineLocks.holding(`customer|${customer._id}`, async () => {
+      const after = await readModelsOf(models).customerLocks.holding(customer._id, async () => {
         const current = (await models.customers.findById(customer._id).lean<CustomerDoc>()) ?? customer;
         const sites = current.sites ?? [];
         const siteId = body.id ?? `${current._id}-S${sites.length + 1}`;

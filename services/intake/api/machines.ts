@@ -140,17 +140,17 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
     responses: { 200: { description: '{ items }', schema: itemsOf(machineView), links: machineLinks('/items/0') } },
     handler: async ({ query, principal }) => {
       const visible = await visibleCustomerIds(models, callerScope(principal, installedBaseReaders));
-      const filter: Record<string, unknown> = {};
-      if (query.customerId) filter.customerId = query.customerId;
-      if (visible) filter.customerId = query.customerId ? (visible.includes(query.customerId) ? query.customerId : { $in: [] }) : { $in: visible };
-      if (query.model) filter.model = query.model;
-      if (query.status) filter.status = query.status;
-      if (query.parentSerial) filter.parentSerial = query.parentSerial;
-      // By parent or customer, through the installed base's links (by `_id`); the rest of the filter in memory.
+      // By parent or customer, through the installed base's links (by `_id`), the rest of the query
+      // in memory; by model or status alone, a filter.
       const linked = query.parentSerial ? partsOfMachine(models, query.parentSerial) : query.customerId ? machinesOfCustomer(models, query.customerId) : null;
+      const wanted = (m: MachineDoc) => (!visible || visible.includes(m.customerId)) && (!query.customerId || m.customerId === query.customerId) && (!query.model || m.model === query.model) && (!query.status || m.status === query.status);
       const docs = linked
-        ? (await linked).filter((m) => (!visible || visible.includes(m.customerId)) && (!query.customerId || m.customerId === query.customerId) && (!query.model || m.model === query.model) && (!query.status || m.status === query.status)).slice(0, query.limit)
-        : await models.machines.find(filter).sort({ _id: 1 }).limit(query.limit).lean<MachineDoc[]>();
+        ? (await linked).filter(wanted).slice(0, query.limit)
+        : await models.machines
+            .find({ ...(visible ? { customerId: { $in: visible } } : {}), ...(query.model ? { model: query.model } : {}), ...(query.status ? { status: query.status } : {}) })
+            .sort({ _id: 1 })
+            .limit(query.limit)
+            .lean<MachineDoc[]>();
       return { status: 200, body: { items: docs.map(presentMachine) } };
     },
   });

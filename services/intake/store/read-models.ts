@@ -76,6 +76,8 @@ export function intakeReadModels(db: Db) {
      * about a process that died holding it, not about domain time.
      */
     machineLocks: createKeyLocks(db.collection<KeyLockDoc>('machineOpenRequestLocks'), { what: 'machine open requests', now: () => new Date() }),
+    /** A customer's record (its sites) changes only under its lock, for the same reason. */
+    customerLocks: createKeyLocks(db.collection<KeyLockDoc>('customerLocks'), { what: 'customer', now: () => new Date() }),
   };
 }
 

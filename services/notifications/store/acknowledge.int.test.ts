@@ -113,7 +113,7 @@ describe('notice marks', () => {
     expect(await subjects.buildOnce()).toBe(false);
     expect((await byList('SR-1')).length).toBeGreaterThan(3);
     expect(await byList('SR-1')).toEqual(await byFilter('SR-1'));
-    // Twenty notices of one request told at once, each listing itself through its own lock holder.
+    // Twenty notices of one request told at once, racing for the subject's entries.
     const people = await store.people.find({ _id: { $in: ['P-A', 'P-B', 'P-C'] } }).toArray();
     const call = { ...notice('x').call, requestId: 'SR-MANY' };
     await Promise.all(Array.from({ length: 20 }, (_, i) => deliverNotice(store, toPerson(people[i % 3]!), { eventId: `E-MANY-${i}`, eventType: 'service-request.sla-breached@1', occurredAt: new Date(anchor.getTime() + i * 1000), call, link: '/', role: 'dispatcher', rosterId: null, because: 'named', chainId: null, level: 0 }, platform.now)));

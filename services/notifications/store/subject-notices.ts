@@ -26,17 +26,31 @@ export function createSubjectNotices(store: Pick<NotificationsStore, 'subjectNot
     }
   }
 
+  /** Lists notices under their subject, each once: the entries read once, then each takes the next free one. */
+  async function addAll(subject: string, noticeIds: readonly string[]): Promise<void> {
+    const read = await entriesFrom(subject, 0);
+    const ids = read.ids;
+    let free = read.free;
+    for (const noticeId of noticeIds) {
+      while (!ids.includes(noticeId)) {
+        if (await insertedOnce(store.subjectNotices.insertOne({ _id: entryId(subject, free), noticeId }))) {
+          ids.push(noticeId);
+          free += 1;
+          break;
+        }
+        // Another notice took that entry meanwhile: look on from it.
+        const more = await entriesFrom(subject, free);
+        ids.push(...more.ids);
+        free = more.free;
+      }
+    }
+  }
+
   /** Lists a notice under its subject, once. */
   async function add(subject: string, noticeId: string): Promise<void> {
     // Most subjects' first notice: the first entry, one round trip.
     if (await insertedOnce(store.subjectNotices.insertOne({ _id: entryId(subject, 0), noticeId }))) return;
-    for (let from = 0; ; ) {
-      const { ids, free } = await entriesFrom(subject, from);
-      if (ids.includes(noticeId)) return;
-      if (await insertedOnce(store.subjectNotices.insertOne({ _id: entryId(subject, free), noticeId }))) return;
-      // Another notice took that entry meanwhile: look on from it.
-      from = free;
-    }
+    await addAll(subject, [noticeId]);
   }
 
   /** The subject's notices, oldest first, each with its deliveries (e-mail, then inbox). */
@@ -62,7 +76,7 @@ export function createSubjectNotices(store: Pick<NotificationsStore, 'subjectNot
       ids.push(notice._id);
       grouped.set(notice.subject, ids);
     }
-    for (const [subject, ids] of grouped) for (const noticeId of ids) await add(subject, noticeId);
+    for (const [subject, ids] of grouped) await addAll(subject, ids);
     await insertedOnce(store.builds.insertOne({ _id: id, builtAt: now() }));
     return true;
   }
