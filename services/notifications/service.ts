@@ -11,6 +11,7 @@ import { ackToken } from './domain/ack-link';
 import { notificationsConsumers, notificationsTopics } from './events/consumers';
 import { createNotificationsStore } from './store/collections';
 import { createSubjectNotices } from './store/subject-notices';
+import { webhookLogsOf } from './store/webhook-logs';
 import { loadDemoData } from './store/demo-data';
 import { createAcknowledgementActivities } from './worker/acknowledgement-activities';
 import { createMailSender } from './worker/mail-sender';
@@ -30,6 +31,7 @@ export const notificationsService: ServiceDefinition = {
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(store, platform.now());
     // Once per database: notices sent before the subjects' lists existed.
     await createSubjectNotices(store, platform.now).buildOnce();
+    await webhookLogsOf(store).buildOnce(platform.now());
     const runsWorker = platform.config.PROCESS_ROLE !== 'api';
     const ackLinkFor = (noticeId: string) => `${config.NOTIFY_PUBLIC_URL.replace(/\/$/, '')}/v1/acknowledgements/${ackToken(noticeId, config.NOTIFY_LINK_SECRET)}`;
     const notices = { ackLinkFor, topic: platform.topic };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConflictError, defineRoute, identifier, NotFoundError, type RouteSpec } from '@aftersales/platform';
 import type { NotificationsStore, WebhookDeliveryDoc, WebhookDoc } from '../store/collections';
+import { webhookLogsOf } from '../store/webhook-logs';
 import { replayWebhook } from '../worker/webhooks';
 import { subscriberSchema, webhookDeliverySchema, webhookKinds } from './responses';
 
@@ -40,7 +41,7 @@ export function webhookRoutes(store: NotificationsStore, now: () => Date, nudge:
     defineRoute({
       method: 'get',
       path: '/v1/webhooks/:id/deliveries',
-      summary: "A subscriber's delivery log: every fact posted, every attempt with its HTTP status, delivered, pending or dead",
+      summary: "A subscriber's delivery log, newest first (at most 500, from its latest 20,000; every parked one with status=dead): every fact posted, every attempt with its HTTP status, delivered, pending or dead",
       tags: ['webhooks'],
       roles: [...admins, 'auditor'],
       params: z.object({ id: identifier }),
@@ -48,7 +49,7 @@ export function webhookRoutes(store: NotificationsStore, now: () => Date, nudge:
       responses: { 200: { description: 'The deliveries, newest first', schema: z.object({ subscriberId: z.string(), items: z.array(webhookDeliverySchema) }) }, 404: { description: 'No such subscriber' } },
       handler: async ({ params, query }) => {
         if (!(await store.webhooks.findOne({ _id: params.id }, { projection: { _id: 1 } }))) throw new NotFoundError('webhook', params.id, 'id');
-        const docs = await store.webhookDeliveries.find({ subscriberId: params.id, ...(query.status ? { status: query.status } : {}) }).sort({ createdAt: -1 }).limit(500).toArray();
+        const docs = await webhookLogsOf(store).deliveriesOf(params.id, query.status);
         return { status: 200, body: { subscriberId: params.id, items: docs.map(deliveryView) } };
       },
     }),

@@ -167,6 +167,12 @@ export interface SubjectNoticesDoc {
   noticeId: string;
 }
 
+/** One delivery of a subscriber's log, `_id` = `<subscriber>#<n>` (see webhook-logs.ts). */
+export interface SubscriberDeliveryDoc {
+  _id: string;
+  deliveryId: string;
+}
+
 export interface NotificationsStore {
   people: Collection<PersonDoc>;
   rosters: Collection<RosterDoc>;
@@ -185,6 +191,8 @@ export interface NotificationsStore {
   webhookQueue: Collection<WebhookQueueDoc>;
   webhookClaims: Collection<MailClaimDoc>;
   subjectNotices: Collection<SubjectNoticesDoc>;
+  subscriberDeliveries: Collection<SubscriberDeliveryDoc>;
+  parkedDeliveries: Collection<SubscriberDeliveryDoc>;
   /** One-off builds that ran (their id names them), so each runs once. */
   builds: Collection<{ _id: string; builtAt: Date }>;
   init(): Promise<void>;
@@ -211,6 +219,8 @@ export function createNotificationsStore(connection: Connection): NotificationsS
     webhookQueue: db.collection<WebhookQueueDoc>('webhookQueue'),
     webhookClaims: db.collection<MailClaimDoc>('webhookClaims'),
     subjectNotices: db.collection<SubjectNoticesDoc>('subjectNotices'),
+    subscriberDeliveries: db.collection<SubscriberDeliveryDoc>('webhookSubscriberDeliveries'),
+    parkedDeliveries: db.collection<SubscriberDeliveryDoc>('webhookParkedDeliveries'),
     builds: db.collection<{ _id: string; builtAt: Date }>('notificationBuilds'),
   };
   return {

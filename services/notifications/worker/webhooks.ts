@@ -3,6 +3,7 @@ import { render, retryDelaySeconds, subjectOf } from '../domain/notices';
 import { signWebhook, wants, webhookDeliveryId } from '../domain/webhooks';
 import type { NotificationsStore, WebhookDeliveryDoc } from '../store/collections';
 import type { FactToTell } from '../store/notifier';
+import { webhookLogsOf } from '../store/webhook-logs';
 import { pollRounds } from './rounds';
 
 /**
@@ -17,6 +18,8 @@ export async function queueWebhooks(store: NotificationsStore, fact: FactToTell,
     const body = JSON.stringify({ deliveryId: id, eventId: fact.eventId, kind: fact.call.kind, subject: subjectOf(fact.call), occurredAt: fact.occurredAt.toISOString(), text: words.title, link: fact.link, fact: fact.call });
     const at = now();
     const doc: WebhookDeliveryDoc = { _id: id, subscriberId: w._id, eventId: fact.eventId, subject: subjectOf(fact.call), kind: fact.call.kind, body, status: 'pending', createdAt: at, deliveredAt: null, attempts: [] };
+    // Listed first: a crash between leaves an entry naming nothing, never a delivery off its log.
+    await webhookLogsOf(store).noteQueued(w._id, id);
     if (!(await insertedOnce(store.webhookDeliveries.insertOne(doc)))) {
       const existing = await store.webhookDeliveries.findOne({ _id: id }, { projection: { status: 1 } });
       if (existing?.status !== 'pending') continue;
@@ -30,7 +33,8 @@ export async function queueWebhooks(store: NotificationsStore, fact: FactToTell,
 export async function replayWebhook(store: NotificationsStore, id: string, now: () => Date): Promise<boolean> {
   const doc = await store.webhookDeliveries.findOne({ _id: id });
   if (doc?.status !== 'dead') return false;
-  await store.webhookDeliveries.updateOne({ _id: id, status: 'dead' }, { $set: { status: 'pending' } });
+  // By `_id` alone ({ _id, status } reads every delivery on FerretDB v1); nothing else writes a parked delivery.
+  await store.webhookDeliveries.updateOne({ _id: id }, { $set: { status: 'pending' } });
   await insertedOnce(store.webhookQueue.insertOne({ _id: id, attempt: doc.attempts.length + 1, dueAt: now() }));
   return true;
 }
@@ -91,6 +95,7 @@ export function createWebhookSender(store: NotificationsStore, options: { maxAtt
         await store.webhookQueue.deleteOne({ _id: entry._id });
         tally.delivered++;
       } else if (entry.attempt >= options.maxAttempts) {
+        await webhookLogsOf(store).noteParked(delivery.subscriberId, entry._id);
         await store.webhookDeliveries.updateOne({ _id: entry._id }, { $set: { status: 'dead' }, $push: { attempts: attempt } });
         await store.webhookQueue.deleteOne({ _id: entry._id });
         log.warn({ deliveryId: entry._id, attempts: entry.attempt, error: result.error }, 'webhook delivery parked as dead; POST /v1/webhook-deliveries/{id}/replay sends it again');
