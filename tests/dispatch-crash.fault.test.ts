@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import { describe, expect, it } from 'vitest';
 import { registrationBody } from './support/demo';
+import { readTopic } from './support/kafka';
 import { withMongo } from './support/mongo';
 import { api } from './support/services';
 import { useTestBed } from './support/testbed';
@@ -14,7 +15,7 @@ interface WorkOrderView { id: string; status: string; engineerId: string | null;
  * with SIGKILL right after one of them (DISPATCH_FAULT_KILL_AFTER, a fault-injection point off by
  * default); after a restart the dispatcher retries the same assignment and it must succeed with
  * exactly one booking, shown confirmed on the engineer's calendar, the work order assigned to it,
- * and one stored `assigned` change, never a 409 for ever.
+ * and one stored `assigned` change whose event reaches Kafka, never a 409 for ever.
  */
 describe('dispatch killed in the middle of an assignment', () => {
   // Nothing auto-assigned: the dispatcher's POST is the assignment under test.
@@ -116,6 +117,14 @@ describe('dispatch killed in the middle of an assignment', () => {
     const shown = (schedule.body.bookings as { bookingId?: string; id?: string; workOrderId: string; state: string }[]).filter((b) => b.workOrderId === workOrderId);
     expect(shown).toHaveLength(1);
     expect(shown[0]).toMatchObject({ state: 'confirmed' });
+
+    // The assignment's event went out (a change stored before the crash is due once its retry settles it), once.
+    const assignedEvents = await eventually(`${workOrderId}'s assigned event`, async () => {
+      const all = (await readTopic(bed.stack.kafkaBrokers, `${bed.ns}.dispatch.work-orders.v1`)).map((m) => JSON.parse(m.value) as { id: string; type: string; subject: string });
+      const found = all.filter((e) => e.subject === workOrderId && e.type === 'work-order.assigned');
+      return found.length > 0 ? found : undefined;
+    });
+    expect(new Set(assignedEvents.map((e) => e.id)).size).toBe(1);
 
     // And it is the engineer's time now: the same slot for another work order is a clash.
     const other = await proposedWorkOrder();

@@ -1,5 +1,5 @@
 import { topics } from '@aftersales/contracts';
-import type { ServiceDefinition } from '@aftersales/platform';
+import { indexedOutbox, type ServiceDefinition } from '@aftersales/platform';
 import { boardRoutes } from './api/board';
 import { depotRoutes } from './api/depots';
 import { engineerRoutes } from './api/engineers';
@@ -30,8 +30,9 @@ export const dispatchService: ServiceDefinition = {
     const planner = createPlanner(platform, models, collections, { ...config, calendars });
     return {
       routes: [...boardRoutes(models), ...engineerRoutes(planner, collections), ...workOrderRoutes(planner, models, collections), ...depotRoutes(models, collections)],
-      // The work-order change log carries the events; the relay publishes them to dispatch.work-orders.v1.
-      outboxCollections: [collections.workOrderChanges as never],
+      // The work-order change log carries the events; the relay publishes them to dispatch.work-orders.v1
+      // from the small pending index (each change is noted there as it is settled, store/work-orders.ts).
+      outboxCollections: [indexedOutbox(collections.workOrderChanges) as never],
       topics: [topics.serviceRequests, topics.workOrders, topics.eightDs, topics.calendars],
       consumers: [
         {

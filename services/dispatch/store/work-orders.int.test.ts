@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectMongo, PlatformError } from '@aftersales/platform';
+import { connectMongo, outboxForInsert, outboxPendingCollection, PlatformError, type OutboxPendingDoc } from '@aftersales/platform';
 import { uniqueName } from '@aftersales/platform/testing';
 import { createDispatchCollections, type DispatchCollections, type WorkOrderDoc } from './models';
 import { createWorkOrderStore, type WorkOrderStore } from './work-orders';
@@ -53,17 +53,26 @@ describe('work-order changes', () => {
     const changes = await c.workOrderChanges.find({ workOrderId: 'WO-RACE' }).toArray();
     expect(changes.map((ch) => ch._id).sort()).toEqual(['WO-RACE#1', 'WO-RACE#2']);
     expect(changes.find((ch) => ch.version === 2)?.outbox?.map((o) => o.event.type)).toEqual(['work-order.accepted']);
+    // Its events are due at the relay through the pending index; the losers' never were.
+    const pending = connections[0]!.db!.collection<OutboxPendingDoc>(outboxPendingCollection);
+    const due = await pending.find({ docId: { $regex: '^WO-RACE#' } }).toArray();
+    expect(due.map((p) => [p._id, p.entries.map((e) => e.event.type)])).toEqual([['workOrderChanges|WO-RACE#2', ['work-order.accepted']]]);
     expect(await stores[1]!.load('WO-RACE')).toMatchObject({ version: 2, status: 'accepted' });
   });
 
   it('rolls a work order forward to a change a dead process stored but did not apply, on the next commit', async () => {
     const { workOrder: wo } = await stores[0]!.create(workOrder('WO-CRASH'), []);
-    // The change insert happened; the update of the work order never did.
-    await c.workOrderChanges.insertOne({ _id: 'WO-CRASH#2', workOrderId: 'WO-CRASH', version: 2, at: new Date(), snapshot: { ...wo, version: 2, status: 'travelling' } });
+    // The change insert happened, with its event; neither its pending entry nor the update of the work order did.
+    const travelled = stores[0]!.event('work-order.travel-started@1', { workOrderId: wo._id, requestId: wo.requestId, engineerId: 'E1', startedAt: new Date().toISOString() }, wo, null);
+    await c.workOrderChanges.insertOne({ _id: 'WO-CRASH#2', workOrderId: 'WO-CRASH', version: 2, at: new Date(), snapshot: { ...wo, version: 2, status: 'travelling' }, ...outboxForInsert([travelled], new Date()) });
+    const pending = connections[0]!.db!.collection<OutboxPendingDoc>(outboxPendingCollection);
+    expect(await pending.findOne({ _id: 'workOrderChanges|WO-CRASH#2' })).toBeNull();
     // The next commit collides with it, answers 409 and brings the work order up to the change.
     await expect(stores[3]!.commit(wo, { ...wo, status: 'accepted' }, [])).rejects.toMatchObject({ status: 409 });
     expect(await stores[2]!.load('WO-CRASH')).toMatchObject({ version: 2, status: 'travelling' });
     expect(await c.workOrders.findOne({ _id: 'WO-CRASH' })).toMatchObject({ version: 2, status: 'travelling' });
+    // Rolled forward with its events: due at the relay before the work order showed it.
+    expect((await pending.findOne({ _id: 'workOrderChanges|WO-CRASH#2' }))?.entries.map((e) => e.event.id)).toEqual([travelled.event.id]);
   });
 
   it('creating the same work order twice keeps the first', async () => {

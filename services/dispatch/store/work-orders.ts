@@ -11,10 +11,16 @@
  * `closedWorkOrders` (inserted there, then deleted from the open ones; a load after a crash in
  * between finishes the move). A request's work orders are found by their ids (`WO-<request>-<n>`,
  * whose first change always exists), never by a query.
+ *
+ * A change's events go to the relay through the pending index (`notePendingOutbox`), noted just
+ * before the work order is brought up to the change, by the commit or by whoever rolls it forward:
+ * so a version's events are due before the next version can be made, and the relay never polls
+ * the change log, which grows with every change ever made (on FerretDB v1 that poll read it whole).
  */
 import { randomUUID } from 'node:crypto';
 import { buildEvent, topics, type EventKey } from '@aftersales/contracts';
-import { ConflictError, isDuplicateKeyError, outboxForInsert, type OutgoingEvent, type Platform } from '@aftersales/platform';
+import { ConflictError, isDuplicateKeyError, notePendingOutbox, outboxForInsert, type OutgoingEvent, type Platform } from '@aftersales/platform';
+import type { Collection, Document } from 'mongodb';
 import type { z } from 'zod';
 import type { eventContracts } from '@aftersales/contracts';
 import { isOpen } from '../domain/work-order';
@@ -32,6 +38,15 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
   function event<K extends WorkOrderEventKey>(key: K, data: z.input<(typeof eventContracts)[K]['schema']>, wo: WorkOrderDoc, causationId: string | null): OutgoingEvent {
     const built = buildEvent(key, data, { id: randomUUID(), occurredAt: deps.now(), source: 'dispatch', subject: wo._id, correlationId: wo.requestId, causationId });
     return { topic: deps.topic(topics.workOrders), event: built };
+  }
+
+  const changes = c.workOrderChanges as unknown as Collection<Document>;
+  // The change each recorded version was stored with, for its settle (a resume settles one read back).
+  const recorded = new WeakMap<WorkOrderDoc, WorkOrderChangeDoc>();
+
+  /** The change's events due at the relay; before the work order shows the change. */
+  async function release(change: WorkOrderChangeDoc | null): Promise<void> {
+    if (change) await notePendingOutbox(changes, change);
   }
 
   function changeDoc(next: WorkOrderDoc, events: OutgoingEvent[]): WorkOrderChangeDoc {
@@ -74,6 +89,7 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
     if (closed) return closed;
     const first = await c.workOrderChanges.findOne({ _id: `${id}#1` });
     if (!first) return null;
+    await release(first);
     await place(first.snapshot, null);
     return rollForward(first.snapshot);
   }
@@ -84,6 +100,7 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
     for (;;) {
       const ahead: WorkOrderChangeDoc | null = await c.workOrderChanges.findOne({ _id: `${wo._id}#${wo.version + 1}` });
       if (!ahead) return wo;
+      await release(ahead);
       await place(ahead.snapshot, wo);
       wo = ahead.snapshot;
     }
@@ -101,12 +118,14 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
 
   /** Creates version 1; a second create of the same id returns the stored one. */
   async function create(wo: WorkOrderDoc, events: OutgoingEvent[]): Promise<{ created: boolean; workOrder: WorkOrderDoc }> {
+    const change = changeDoc({ ...wo, version: 1 }, events);
     try {
-      await c.workOrderChanges.insertOne(changeDoc({ ...wo, version: 1 }, events));
+      await c.workOrderChanges.insertOne(change);
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
       return { created: false, workOrder: (await load(wo._id))! };
     }
+    await release(change);
     await place({ ...wo, version: 1 }, null);
     deps.nudgeOutbox();
     return { created: true, workOrder: { ...wo, version: 1 } };
@@ -126,8 +145,9 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
    */
   async function record(current: WorkOrderDoc, next: Omit<WorkOrderDoc, 'version'>, events: OutgoingEvent[]): Promise<WorkOrderDoc> {
     const stored: WorkOrderDoc = { ...next, version: current.version + 1, updatedAt: deps.now() };
+    const change = changeDoc(stored, events);
     try {
-      await c.workOrderChanges.insertOne(changeDoc(stored, events));
+      await c.workOrderChanges.insertOne(change);
     } catch (error) {
       if (isDuplicateKeyError(error)) {
         // Someone stored this version first, or a dead process did without updating the work order: bring it up to date.
@@ -137,11 +157,13 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
       }
       throw error;
     }
+    recorded.set(stored, change);
     return stored;
   }
 
-  /** The second half: the work order brought up to the recorded change, and the relay nudged. */
+  /** The second half: the change's events due, the work order brought up to the change, and the relay nudged. */
   async function settle(stored: WorkOrderDoc, current: WorkOrderDoc, withEvents = true): Promise<void> {
+    await release(recorded.get(stored) ?? (await c.workOrderChanges.findOne({ _id: `${stored._id}#${stored.version}` })));
     await place(stored, current);
     if (withEvents) deps.nudgeOutbox();
   }

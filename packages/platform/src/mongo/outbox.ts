@@ -123,6 +123,16 @@ export async function insertWithOutbox<T extends Document & { _id: string }>(col
   await notePending(collection as unknown as Collection<Document>, doc._id, fields.outbox, now);
 }
 
+/**
+ * The pending entry of a document its writer inserted with `outboxForInsert` itself and lets go
+ * later (dispatch's work order change, once the work order shows it). A writer that dies before
+ * this leaves the document to the relay's sweep. Idempotent: an entry already there stands.
+ */
+export async function notePendingOutbox(collection: Collection<Document>, doc: { _id: string } & OutboxFields): Promise<void> {
+  if (!doc.outbox?.length) return;
+  await notePending(collection, doc._id, doc.outbox, doc.outboxDueAt ?? new Date());
+}
+
 export interface OutboxRelay {
   start(): void;
   /** Wakes the relay now (after a local write) instead of at its next poll. */
