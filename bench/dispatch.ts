@@ -12,6 +12,12 @@
  *   BENCH_SECONDS (15)       duration of each contention loop and of the raw ceiling
  *   BENCH_HOT_ENGINEERS (200) engineers the contended assignments aim at
  *   BENCH_CONTENDED_ORDERS (3000) open work orders prepared for the contention loop
+ *   BENCH_RELAY (pending)    the outbox relay beside the contention loop, publishing the assignments'
+ *                            events to Kafka: `pending` as the service runs it, `scanned` as it ran
+ *                            before (polling the change log), `off`
+ *
+ * The relay: an idle pass (nothing due) timed both ways at each size, the pending index against
+ * the poll of the change log, which grows with every work order change ever made.
  *
  * Contention: 8 dispatchers assigning at once over a region's 200 engineers, at random quarter
  * hours over the next 20 h, so some attempts meet a booking made a moment before. With 10
@@ -22,7 +28,9 @@ import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import type { Collection } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { connectMongo, PlatformError } from '@aftersales/platform';
+import { connectMongo, createEventProducer, createOutboxRelay, ensureTopics, indexedOutbox, outboxPendingCollection, PlatformError, type EventProducer, type OutboxRelay } from '@aftersales/platform';
+import { topics } from '@aftersales/contracts';
+import { deleteTopicsWithPrefix } from '../tests/support/kafka';
 import { rankCandidates, type Interval } from '../services/dispatch/domain/assignment';
 import { overlaps } from '../services/dispatch/domain/schedule';
 import { planningJob, type Tier } from '../services/dispatch/domain/work-order';
@@ -33,7 +41,7 @@ import { slotClaimKeys } from '../services/dispatch/domain/schedule';
 import { createDispatchCollections, createDispatchModels, type BoardEntryDoc, type DispatchCollections, type EngineerDoc, type WorkOrderDoc } from '../services/dispatch/store/models';
 import { createPlanner, type Planner } from '../services/dispatch/store/planner';
 import { createServiceCalendars } from '../services/dispatch/store/service-calendars';
-import { benchNamespace, cleanup, closedLoop, envInt, fmt, log, percentile, pool, stackEndpoints, table, type LoopResult } from './lib';
+import { benchNamespace, cleanup, closedLoop, envInt, fmt, kafkaClient, log, percentile, pool, stackEndpoints, table, type LoopResult } from './lib';
 
 const engineersN = envInt('BENCH_ENGINEERS', 1000);
 const requestsN = envInt('BENCH_REQUESTS', 200);
@@ -45,6 +53,9 @@ const ns = benchNamespace('bench-dispatch');
 const sizes = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map((v) => Number(v.trim()));
 if (sizes.some((v) => !Number.isInteger(v) || v < 0)) throw new Error(`BENCH_SIZES must be whole numbers, got ${process.env.BENCH_SIZES}`);
 const logger = pino({ level: 'silent' });
+const relayMode = process.env.BENCH_RELAY ?? 'pending';
+if (!['pending', 'scanned', 'off'].includes(relayMode)) throw new Error(`BENCH_RELAY must be pending, scanned or off, got ${relayMode}`);
+const workOrdersTopic = `${ns}.${topics.workOrders}`;
 
 const productLines = ['fiber-laser-cutting', 'press-brake', 'laser-source', 'co2-laser', 'bending-cell'];
 const cities = ['Shanghai', 'Suzhou', 'Hangzhou', 'Nanjing', 'Wuxi', 'Ningbo', 'Hefei', 'Changzhou', 'Jiaxing', 'Shaoxing'];
@@ -139,13 +150,37 @@ interface SizeFigures {
   booked: number;
   overlapsFound: number;
   assigned: number;
+  idlePending: number[];
+  idleScanned: number[];
+  sweepMs: number;
+  published: number;
 }
 
-async function runAt(size: number, connections: Connection[]): Promise<SizeFigures> {
+/** The relay over the change log: as the service runs it (its pending index), or polling the log itself as before. */
+function relayOver(conn: Connection, mode: 'pending' | 'scanned', producer: EventProducer): OutboxRelay {
+  const db = conn.db!;
+  const changes = db.collection('workOrderChanges');
+  // The sweep (documents whose pending entry a dead writer never wrote) is timed on its own, not left to run inside the loop.
+  return createOutboxRelay({ collections: [mode === 'pending' ? indexedOutbox(changes) : changes], leases: db.collection('outboxLeases'), pending: db.collection(outboxPendingCollection), producer, logger, pollMs: 500, sweepMs: Number.POSITIVE_INFINITY });
+}
+
+/** Idle passes (nothing due) of a relay, each timed. */
+async function idlePasses(relay: OutboxRelay, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const began = performance.now();
+    await relay.drain();
+    times.push(performance.now() - began);
+  }
+  return times;
+}
+
+async function runAt(size: number, connections: Connection[], producer: EventProducer): Promise<SizeFigures> {
   const dbName = `${ns}-s${size}`;
   const planners: Planner[] = [];
   const collections: DispatchCollections[] = [];
-  const deps = { topic: (name: string) => `${ns}.${name}`, now: () => new Date(), nudgeOutbox: () => undefined, logger };
+  let running: OutboxRelay | null = null;
+  const deps = { topic: (name: string) => `${ns}.${name}`, now: () => new Date(), nudgeOutbox: () => running?.nudge(), logger };
   for (let i = 0; i < concurrency; i++) {
     const conn = await connectMongo(stack.mongoUrl, dbName);
     connections.push(conn);
@@ -174,6 +209,14 @@ async function runAt(size: number, connections: Connection[]): Promise<SizeFigur
     await bookingStore.book({ bookingId: `SEED-${i}:r1`, engineerId: `ENG-${String(i).padStart(4, '0')}`, workOrderId: `SEED-${i}`, departAt: depart, start: new Date(depart.getTime() + 30 * 60_000), end: new Date(depart.getTime() + 150 * 60_000) });
   });
   const seedMs = performance.now() - seedStarted;
+
+  // 0. The relay's idle pass, both ways, over this much history (the pass a relay makes every poll).
+  const relayConn = connections[connections.length - concurrency]!;
+  const idlePending = await idlePasses(relayOver(relayConn, 'pending', producer), 20);
+  const idleScanned = await idlePasses(relayOver(relayConn, 'scanned', producer), 5);
+  const sweepStarted = performance.now();
+  await relayOver(relayConn, 'pending', producer).sweep();
+  const sweepMs = performance.now() - sweepStarted;
 
   // 1. Ranking: the pure function over the whole pool, and with the store loads a dispatcher's request does.
   log(`[${size}] ranking`);
@@ -211,6 +254,12 @@ async function runAt(size: number, connections: Connection[]): Promise<SizeFigur
   const baseStart = Math.ceil((Date.now() + 3_600_000) / 900_000) * 900_000;
   let next = 0;
   let clashes = 0;
+  const published: number[] = [];
+  if (relayMode !== 'off') {
+    const relay = relayOver(relayConn, relayMode as 'pending' | 'scanned', { ...producer, publish: async (events) => { await producer.publish(events); published.push(events.length); } });
+    relay.start();
+    running = relay;
+  }
   const assignments = await closedLoop(concurrency, seconds * 1000, async (client) => {
     const i = next++;
     if (i >= contendedN) throw new Error('ran out of prepared work orders: raise BENCH_CONTENDED_ORDERS');
@@ -229,6 +278,9 @@ async function runAt(size: number, connections: Connection[]): Promise<SizeFigur
     }
   });
 
+  await running?.stop();
+  running = null;
+
   // 3. The raw ceiling on the same server, same database, same concurrency: plain unique-key inserts into the claims.
   log(`[${size}] raw ceiling`);
   let rawSeq = 0;
@@ -244,16 +296,19 @@ async function runAt(size: number, connections: Connection[]): Promise<SizeFigur
   for (const b of booked) byEngineer.set(b.engineerId, [...(byEngineer.get(b.engineerId) ?? []), { start: b.departAt, end: b.end }]);
   for (const list of byEngineer.values()) for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) if (overlaps(list[i]!, list[j]!)) overlapsFound++;
   const assigned = await c.workOrders.countDocuments({ status: 'assigned', engineerId: { $in: hot.map((e) => e._id) } });
-  return { size, seedMs, poolSize: pool1000.length, loadMs, eligible, pure, withLoad, assignments, clashes, raw, booked: booked.length, overlapsFound, assigned };
+  return { size, seedMs, poolSize: pool1000.length, loadMs, eligible, pure, withLoad, assignments, clashes, raw, booked: booked.length, overlapsFound, assigned, idlePending, idleScanned, sweepMs, published: published.reduce((a, b) => a + b, 0) };
 }
 
 async function main(): Promise<void> {
   const connections: Connection[] = [];
   const figures: SizeFigures[] = [];
+  const kafka = kafkaClient(stack, 'bench-dispatch');
+  await ensureTopics(kafka, [workOrdersTopic]);
+  const producer = await createEventProducer(kafka);
   try {
     for (const size of sizes) {
       const first = connections.length;
-      figures.push(await runAt(size, connections));
+      figures.push(await runAt(size, connections, producer));
       await connections[first]?.db?.dropDatabase();
       print(figures.slice(-1));
     }
@@ -263,6 +318,8 @@ async function main(): Promise<void> {
     await cleanup([
       ['drop bench databases', async () => Promise.all(sizes.map((size) => connections[0]?.useDb(`${ns}-s${size}`).db?.dropDatabase()))],
       ['close connections', async () => Promise.all(connections.map((conn) => conn.close()))],
+      ['producer', async () => producer.disconnect()],
+      ['topics', async () => deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`)],
     ]);
   }
 }
@@ -282,6 +339,9 @@ function print(figures: SizeFigures[]): void {
         `${f.assignments.ok} held of ${attempts}, ${f.clashes} refused as clashes; ${f.booked} bookings on ${hotN} engineers, ${f.overlapsFound} overlapping pairs, ${f.assigned} work orders assigned${f.assignments.firstError ? `; first error: ${f.assignments.firstError}` : ''}`,
       ];
     }))}\n\n`);
+    process.stdout.write(`${table(['stored bookings', 'relay idle pass, pending index, p50 / max', 'relay idle pass, polling the change log, p50 / max', 'relay sweep (at start, then every 5 min)', 'events published beside the loop'], figures.map((f) => [
+      String(f.size), `${fmt.ms(percentile(f.idlePending, 50))} / ${fmt.ms(Math.max(...f.idlePending))}`, `${fmt.ms(percentile(f.idleScanned, 50))} / ${fmt.ms(Math.max(...f.idleScanned))}`, fmt.ms(f.sweepMs), relayMode === 'off' ? 'relay off' : `${f.published} (${relayMode} relay)`,
+    ]))}\n\n`);
     process.stdout.write('Assignments: starts over 20 h on the quarter hour; raw ceiling = one insertOne per op into the same database\'s slot claims, same concurrency.\n');
   }
 }
