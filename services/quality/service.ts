@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@aftersales/platform';
+import { indexedOutbox, type ServiceDefinition } from '@aftersales/platform';
 import { eightDTaskQueue, qualityWorkflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
 import { articleRoutes } from './api/articles';
 import { eightDOpeningRoutes } from './api/eight-d-opening';
@@ -33,7 +33,9 @@ export const qualityService: ServiceDefinition = {
     const desk = createFailureDesk(platform, models, (at) => rules.thresholdsAt(at));
     return {
       routes: [...articleRoutes(platform, models), ...eightDOpeningRoutes(platform, models), ...eightDRoutes(platform, models), ...recurrenceRoutes(models, desk, rules)],
-      outboxCollections: [models.eightDs.collection, models.eightDEvents.collection, models.articleVersions.collection],
+      // The 8D log and article versions are insert-only: the relay reads their small pending index.
+      // An 8D document takes events with its updates, so it is polled (a few hundred a year).
+      outboxCollections: [models.eightDs.collection, indexedOutbox(models.eightDEvents.collection as never), indexedOutbox(models.articleVersions.collection as never)],
       topics: qualityStreams,
       consumers: [failureRecordConsumer(platform, desk), eightDStarter(platform, rules)],
       temporalWorkers: [{ taskQueue: eightDTaskQueue, workflowsPath: qualityWorkflowsPath, workflowInterceptorModules, activities: createEightDActivities(platform, models) }],

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { buildEvent, topics } from '@aftersales/contracts';
-import { ConflictError, defineRoute, identifier, UnprocessableError, isDuplicateKeyError, NotFoundError, outboxForInsert, type Platform, type RouteSpec } from '@aftersales/platform';
+import { ConflictError, defineRoute, identifier, UnprocessableError, isDuplicateKeyError, NotFoundError, insertWithOutbox, type Platform, type RouteSpec } from '@aftersales/platform';
 import { articleFromCase, isRefusal } from '../domain/case-article';
 import { failureRecordId } from '../domain/failure-records';
 import { rankArticles } from '../domain/known-fix-search';
@@ -121,16 +121,12 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
         // The version and its event in one insert-only document: two editors racing for the same
         // version, one wins by the unique key; the relay never writes the article itself.
         try {
-          await models.articleVersions.collection.insertOne({
-            _id: `${params.id}@${version}` as never,
-            articleId: params.id,
-            version,
-            ...content,
+          await insertWithOutbox(
+            models.articleVersions.collection as never,
+            { _id: `${params.id}@${version}`, articleId: params.id, version, ...content, publishedAt, eightDId: current.eightDId ?? null, editedBy: principal?.sub ?? 'unknown' },
+            [{ topic: platform.topic(topics.articles), event }],
             publishedAt,
-            eightDId: current.eightDId ?? null,
-            editedBy: principal?.sub ?? 'unknown',
-            ...outboxForInsert([{ topic: platform.topic(topics.articles), event }], publishedAt),
-          });
+          );
         } catch (error) {
           if (isDuplicateKeyError(error)) throw new ConflictError(`version ${version} of article ${params.id} was published by someone else first`, 'baseVersion');
           throw error;

@@ -1,10 +1,10 @@
 import { buildEvent, topics } from '@aftersales/contracts';
-import { insertedOnce, outboxForInsert, type Platform } from '@aftersales/platform';
+import { insertedOnce, insertOnceWithOutbox, type Platform } from '@aftersales/platform';
 import type { ArticleContent } from '../domain/case-article';
 import type { QualityModels } from './models';
 
 /** Inserts once: false when the key was already taken (a retry, or the other of two racers). */
-export function insertOnce(collection: { insertOne(doc: never): Promise<unknown> }, doc: object): Promise<boolean> {
+function insertOnce(collection: { insertOne(doc: never): Promise<unknown> }, doc: object): Promise<boolean> {
   return insertedOnce(collection.insertOne(doc as never));
 }
 
@@ -32,16 +32,12 @@ export async function publishFirstVersion(platform: Pick<Platform, 'topic' | 'nu
     { id: `${articleId}@1`, occurredAt: publishedAt, source: 'quality', subject: articleId, correlationId: first.correlationId, causationId: null },
   );
   const origin = { eightDId, ...(requestId ? { requestId } : {}) };
-  const created = await insertOnce(models.articleVersions.collection, {
-    _id: `${articleId}@1`,
-    articleId,
-    version: 1,
-    ...content,
-    ...origin,
+  const created = await insertOnceWithOutbox(
+    models.articleVersions.collection as never,
+    { _id: `${articleId}@1`, articleId, version: 1, ...content, ...origin, publishedAt, editedBy: first.editedBy },
+    [{ topic: platform.topic(topics.articles), event }],
     publishedAt,
-    editedBy: first.editedBy,
-    ...outboxForInsert([{ topic: platform.topic(topics.articles), event }], publishedAt),
-  });
+  );
   await insertOnce(models.articles.collection, { _id: articleId, version: 1, ...content, ...origin, publishedAt });
   if (created) platform.nudgeOutbox();
   return created;

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildEvent, topics, type KnownEvent } from '@aftersales/contracts';
-import { outboxForInsert, type Platform } from '@aftersales/platform';
+import { insertOnceWithOutbox, type Platform } from '@aftersales/platform';
 import type { EightDActivities, EightDFact, EightDState } from '@aftersales/workflows';
-import { insertOnce, publishFirstVersion } from '../store/articles';
+import { publishFirstVersion } from '../store/articles';
 import type { QualityModels } from '../store/models';
 import { createProblemHistories } from '../store/problem-histories';
 
@@ -61,7 +61,8 @@ export function createEightDActivities(platform: Pick<Platform, 'topic' | 'nudge
       // and no two writers ever update one document (FerretDB does not serialise that).
       for (const fact of facts) {
         const event = eightDEventFor(state, fact);
-        await insertOnce(models.eightDEvents.collection, { _id: fact.id, eightDId: state.eightDId, ...outboxForInsert([{ topic: platform.topic(topics.eightDs), event }], platform.now()) });
+        // With its pending entry: the relay reads that small index, never this log, which grows with every 8D fact.
+        await insertOnceWithOutbox(models.eightDEvents.collection as never, { _id: fact.id, eightDId: state.eightDId }, [{ topic: platform.topic(topics.eightDs), event }], platform.now());
       }
       if (facts.length > 0) platform.nudgeOutbox();
       const set = { state, revision: state.revision, status: state.status, closedAt: state.closedAt ? new Date(state.closedAt) : null };

@@ -3,7 +3,7 @@ import type { Collection, Db, Document } from 'mongodb';
 import type { Logger } from 'pino';
 import type { EventEnvelope } from '@aftersales/contracts';
 import type { EventProducer, OutgoingEvent } from '../kafka/producer';
-import { insertedOnce } from './connection';
+import { insertedOnce, isDuplicateKeyError } from './connection';
 import { traceHeaders } from '../tracing';
 import { currentActor } from '../audit/actor';
 import { createPendingRelay } from './outbox-pending';
@@ -121,6 +121,23 @@ export async function insertWithOutbox<T extends Document & { _id: string }>(col
   const fields = outboxForInsert(events, now);
   await collection.insertOne({ ...doc, ...fields } as never);
   await notePending(collection as unknown as Collection<Document>, doc._id, fields.outbox, now);
+}
+
+/**
+ * insertWithOutbox for a document that may be stored already (a retried activity): false when its
+ * key was taken, and then its pending entry is written if it still has events, in case the earlier
+ * writer died between its two inserts.
+ */
+export async function insertOnceWithOutbox<T extends Document & { _id: string }>(collection: Collection<T>, doc: T, events: StoredEvent[], now: Date): Promise<boolean> {
+  try {
+    await insertWithOutbox(collection, doc, events, now);
+    return true;
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) throw error;
+    const stored = (await collection.findOne({ _id: doc._id } as never)) as ({ _id: string } & OutboxFields) | null;
+    if (stored) await notePendingOutbox(collection as unknown as Collection<Document>, stored);
+    return false;
+  }
 }
 
 /**
