@@ -5,7 +5,7 @@ import { createAuditChain } from '../audit/store';
 import { createEventChain } from '../audit/events';
 import type { EventProducer } from '../kafka/producer';
 import { commandNames, commandRecorder, firstSeenIdsByKey, openTestServers, registeredEvent, testLogger, uniqueName, type ReadMessage, type TestServers, type TopicReader } from '../testing';
-import { createOutboxRelay, indexedOutbox, insertWithOutbox, outboxPendingCollection } from './outbox';
+import { createOutboxRelay, indexedOutbox, insertOnceWithOutbox, insertWithOutbox, notePendingOutbox, outboxForInsert, outboxPendingCollection } from './outbox';
 import { leaseKeyOf } from './outbox-claims';
 
 /** The relay over the pending index on FerretDB and Kafka: overlapping passes, order per key, commands per pass. */
@@ -240,5 +240,27 @@ describe('outbox relay over the pending index', () => {
     const messages = await consumed(expected);
     expect(firstSeenIdsByKey(messages).get(k0)).toEqual(expected.get(k0));
     expect(messages).toHaveLength(12);
+  });
+
+  it('a document stored by a writer that died before its pending entry gets the entry from a retry of the insert, or from a later note, and its event goes out once', async () => {
+    const docs = indexedOutbox(db.collection<{ _id: string }>('retried'));
+    const index = db.collection<{ _id: string }>(outboxPendingCollection);
+    const key = `${ns}-retried`;
+    const [a, b] = [registeredEvent(key, { id: `${ns}-r-a` }), registeredEvent(key, { id: `${ns}-r-b` })];
+    // Both stored with their events; neither's pending entry was written (the writer died between).
+    const at = new Date(Date.now() - 1_000);
+    await docs.insertOne({ _id: 'R-A', ...outboxForInsert([{ topic, event: a }], at) } as never);
+    await docs.insertOne({ _id: 'R-B', ...outboxForInsert([{ topic, event: b }], new Date(at.getTime() + 1)) } as never);
+    expect(await index.countDocuments({ _id: { $in: ['retried|R-A', 'retried|R-B'] } })).toBe(0);
+    // The retried insert finds its key taken and writes the stored document's entry; a writer that settles later notes it.
+    expect(await insertOnceWithOutbox(docs, { _id: 'R-A' }, [{ topic, event: registeredEvent(key, { id: `${ns}-r-a-retry` }) }], new Date())).toBe(false);
+    await notePendingOutbox(docs as unknown as Collection<Document>, (await docs.findOne({ _id: 'R-B' }))!);
+    const relay = createOutboxRelay({ collections: [docs as unknown as Collection<Document>], leases: db.collection('outboxLeases'), pending: db.collection(outboxPendingCollection), producer, logger, pollMs: 60_000 });
+    expect(await relay.drain()).toBe(2);
+    const messages = await consumed(new Map([[key, [a.id, b.id]]]));
+    expect(messages.map((m) => m.headers['event-id'])).toEqual([a.id, b.id]);
+    // Published and settled: a further retry has nothing left to note.
+    expect(await insertOnceWithOutbox(docs, { _id: 'R-A' }, [{ topic, event: a }], new Date())).toBe(false);
+    expect(await index.countDocuments({ _id: { $in: ['retried|R-A', 'retried|R-B'] } })).toBe(0);
   });
 });
