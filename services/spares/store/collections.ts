@@ -1,6 +1,6 @@
 import type { Collection, Document } from 'mongodb';
 import type { Connection } from 'mongoose';
-import { indexedOutbox, type OutboxFields } from '@aftersales/platform';
+import { indexedOutbox, notingInserts, type OutboxFields } from '@aftersales/platform';
 import type { FailureCategory } from '@aftersales/contracts';
 import type { CaseCostLine } from '../domain/case-cost-revision';
 import type { AllocationEntry, ClosedCase } from '../domain/cost-allocation';
@@ -332,6 +332,9 @@ export interface RedFlagDoc {
 
 export function createSparesStore(connection: Connection) {
   const c = <T extends Document>(name: string) => connection.collection<T>(name) as unknown as Collection<T>;
+  // Insert-only documents that carry their events: each insert also writes its pending entry, so the
+  // relay reads that small index, never these collections, which grow with every reservation, quote
+  // and consumption (on FerretDB v1 a poll of them read them whole, every 500 ms).
   const store = {
     locations: c<LocationDoc>('locations'),
     receipts: c<StockReceiptDoc>('stockReceipts'),
@@ -342,23 +345,23 @@ export function createSparesStore(connection: Connection) {
     consumptionAttempts: c<ConsumptionAttemptDoc>('consumptionAttempts'),
     locks: c<SparesLockDoc>('sparesKeyLocks'),
     transfers: c<TransferDoc>('stockTransfers'),
-    reservations: c<ReservationDoc>('reservations'),
-    reservationEnds: c<ReservationEndDoc>('reservationEnds'),
-    backorders: c<BackorderDoc>('backorders'),
+    reservations: notingInserts(c<ReservationDoc>('reservations')),
+    reservationEnds: notingInserts(c<ReservationEndDoc>('reservationEnds')),
+    backorders: notingInserts(c<BackorderDoc>('backorders')),
     cases: c<CaseDoc>('cases'),
     workOrders: c<WorkOrderDoc>('workOrders'),
-    consumptions: c<ConsumptionDoc>('consumptions'),
+    consumptions: notingInserts(c<ConsumptionDoc>('consumptions')),
     returns: c<DefectiveReturnDoc>('defectiveReturns'),
-    returnAnalyses: c<ReturnAnalysisDoc>('returnAnalyses'),
-    failureReviews: c<FailureReviewDoc>('failureReviews'),
+    returnAnalyses: notingInserts(c<ReturnAnalysisDoc>('returnAnalyses')),
+    failureReviews: notingInserts(c<FailureReviewDoc>('failureReviews')),
     supplierClaims: c<SupplierClaimDoc>('supplierClaims'),
     priceLists: c<PriceListDoc>('priceLists'),
-    quotes: c<QuoteDoc>('quotes'),
-    quoteAnswers: c<QuoteAnswerDoc>('quoteAnswers'),
+    quotes: notingInserts(c<QuoteDoc>('quotes')),
+    quoteAnswers: notingInserts(c<QuoteAnswerDoc>('quoteAnswers')),
     requisitions: c<RequisitionDoc>('requisitions'),
-    requisitionDecisions: c<RequisitionDecisionDoc>('requisitionDecisions'),
-    approvalRequests: c<ApprovalRequestDoc>('approvalRequests'),
-    returnChases: c<ReturnChaseDoc>('returnChases'),
+    requisitionDecisions: notingInserts(c<RequisitionDecisionDoc>('requisitionDecisions')),
+    approvalRequests: notingInserts(c<ApprovalRequestDoc>('approvalRequests')),
+    returnChases: notingInserts(c<ReturnChaseDoc>('returnChases')),
     allocations: c<AllocationEntryDoc>('costAllocations'),
     caseCostRevisions: c<CaseCostRevisionDoc>('caseCostRevisions'),
     redFlags: c<RedFlagDoc>('redFlags'),

@@ -5,7 +5,7 @@ import { createAuditChain } from '../audit/store';
 import { createEventChain } from '../audit/events';
 import type { EventProducer } from '../kafka/producer';
 import { commandNames, commandRecorder, firstSeenIdsByKey, openTestServers, registeredEvent, testLogger, uniqueName, type ReadMessage, type TestServers, type TopicReader } from '../testing';
-import { createOutboxRelay, indexedOutbox, insertOnceWithOutbox, insertWithOutbox, notePendingOutbox, outboxForInsert, outboxPendingCollection } from './outbox';
+import { createOutboxRelay, indexedOutbox, insertOnceWithOutbox, insertWithOutbox, notePendingOutbox, notingInserts, outboxForInsert, outboxPendingCollection } from './outbox';
 import { leaseKeyOf } from './outbox-claims';
 
 /** The relay over the pending index on FerretDB and Kafka: overlapping passes, order per key, commands per pass. */
@@ -262,5 +262,24 @@ describe('outbox relay over the pending index', () => {
     // Published and settled: a further retry has nothing left to note.
     expect(await insertOnceWithOutbox(docs, { _id: 'R-A' }, [{ topic, event: a }], new Date())).toBe(false);
     expect(await index.countDocuments({ _id: { $in: ['retried|R-A', 'retried|R-B'] } })).toBe(0);
+  });
+
+  it('a collection noting its inserts writes each stored document\'s entry, writes a taken key\'s entry again, and refuses documents with events in bulk', async () => {
+    const docs = notingInserts(db.collection<{ _id: string }>('noted'));
+    const index = db.collection<{ _id: string; entries: { event: { id: string } }[] }>(outboxPendingCollection);
+    const key = `${ns}-noted`;
+    const first = registeredEvent(key, { id: `${ns}-n-1` });
+    await docs.insertOne({ _id: 'N-1', ...outboxForInsert([{ topic, event: first }], new Date()) } as never);
+    await docs.insertOne({ _id: 'N-quiet' });
+    expect((await index.findOne({ _id: 'noted|N-1' }))?.entries.map((e) => e.event.id)).toEqual([first.id]);
+    expect(await index.findOne({ _id: 'noted|N-quiet' })).toBeNull();
+    // A writer that died between its two inserts: the retry's insert is refused and writes the entry.
+    await index.deleteOne({ _id: 'noted|N-1' });
+    await expect(docs.insertOne({ _id: 'N-1', ...outboxForInsert([{ topic, event: registeredEvent(key, { id: `${ns}-n-1-retry` }) }], new Date()) } as never)).rejects.toMatchObject({ code: 11000 });
+    expect((await index.findOne({ _id: 'noted|N-1' }))?.entries.map((e) => e.event.id)).toEqual([first.id]);
+    expect(() => docs.insertMany([{ _id: 'N-2', ...outboxForInsert([{ topic, event: registeredEvent(key) }], new Date()) } as never])).toThrow(/one at a time/);
+    const relay = createOutboxRelay({ collections: [docs as unknown as Collection<Document>], leases: db.collection('outboxLeases'), pending: db.collection(outboxPendingCollection), producer, logger, pollMs: 60_000 });
+    expect(await relay.drain()).toBe(1);
+    expect((await consumed(new Map([[key, [first.id]]]))).map((m) => m.headers['event-id'])).toEqual([first.id]);
   });
 });

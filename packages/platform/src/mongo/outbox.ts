@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Collection, Db, Document } from 'mongodb';
+import type { Collection, Db, Document, InsertOneOptions } from 'mongodb';
 import type { Logger } from 'pino';
 import type { EventEnvelope } from '@aftersales/contracts';
 import type { EventProducer, OutgoingEvent } from '../kafka/producer';
@@ -121,6 +121,43 @@ export async function insertWithOutbox<T extends Document & { _id: string }>(col
   const fields = outboxForInsert(events, now);
   await collection.insertOne({ ...doc, ...fields } as never);
   await notePending(collection as unknown as Collection<Document>, doc._id, fields.outbox, now);
+}
+
+/**
+ * An insert-only outbox collection whose writers spread `outboxForInsert` into their own
+ * `insertOne`s: each insert of a document with events is followed by its pending entry, and an
+ * insert refused for a taken key writes the stored document's entry if it still has events (its
+ * writer may have died between the two), so the relay reads the small index, never the collection.
+ */
+export function notingInserts<T extends Document>(collection: Collection<T>): Collection<T> {
+  const target = collection as unknown as Collection<Document>;
+  const insertOne = async (doc: Document & OutboxFields, options?: InsertOneOptions) => {
+    try {
+      const result = await target.insertOne(doc, options);
+      if (doc.outbox?.length) await notePending(target, doc._id, doc.outbox, doc.outboxDueAt ?? new Date());
+      return result;
+    } catch (error) {
+      if (isDuplicateKeyError(error) && doc.outbox?.length) {
+        const stored = (await target.findOne({ _id: doc._id })) as ({ _id: string } & OutboxFields) | null;
+        if (stored) await notePendingOutbox(target, stored);
+      }
+      throw error;
+    }
+  };
+  const noted = new Proxy(target, {
+    get(on, prop) {
+      if (prop === 'insertOne') return insertOne;
+      if (prop === 'insertMany') {
+        return (docs: (Document & OutboxFields)[], options?: object) => {
+          if (docs.some((d) => d.outbox?.length)) throw new Error(`${on.collectionName}: documents with events go in one at a time, each with its pending entry`);
+          return on.insertMany(docs, options);
+        };
+      }
+      const value = Reflect.get(on, prop, on) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(on) : value;
+    },
+  });
+  return indexedOutbox(noted) as unknown as Collection<T>;
 }
 
 /**
