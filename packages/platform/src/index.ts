@@ -18,6 +18,7 @@ export * from './mongo/bulk';
 export * from './mongo/outbox';
 export * from './mongo/inbox';
 export * from './mongo/key-locks';
+export * from './mongo/json-documents';
 export * from './mongo/managed-records';
 export * from './audit';
 export * from './service';
