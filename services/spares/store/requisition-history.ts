@@ -1,4 +1,4 @@
-import { createKeyLocks, insertedOnce } from '@aftersales/platform';
+import { createJsonDocuments, insertedOnce, unchanged } from '@aftersales/platform';
 import type { RequisitionQuantity } from '../domain/cost-allocation';
 import type { RequisitionDoc, SparesStore } from './collections';
 
@@ -17,16 +17,17 @@ export const samplesKept = 5_000;
  * Each part's requisition history, read by `_id`: a new requisition's quantities are compared with
  * earlier ones of the same parts, which by filter (`lines.partNumber`) read every requisition ever
  * raised on FerretDB v1. One document per part holds its latest samples as one JSON string, changed
- * under the part's key lock (FerretDB v1 loses one of two concurrent updates of a document) and
- * keyed by requisition, so recording one twice counts it once.
+ * under the part's key lock (platform createJsonDocuments), keyed by requisition, so recording one
+ * twice counts it once.
  */
 export function createRequisitionHistory(store: Pick<SparesStore, 'requisitionHistories' | 'locks'>, now: () => Date) {
-  const locks = createKeyLocks(store.locks, { what: 'requisition history', now, leaseMs: 15_000 });
-
-  const samplesOf = async (partNumber: string): Promise<Sample[]> => {
-    const doc = await store.requisitionHistories.findOne({ _id: partNumber });
-    return doc ? (JSON.parse(doc.samples) as Sample[]) : [];
-  };
+  const histories = createJsonDocuments(store.requisitionHistories, store.locks, {
+    what: 'requisition history',
+    now,
+    leaseMs: 15_000,
+    empty: (): { samples: Sample[] } => ({ samples: [] }),
+    lockKey: (partNumber) => `requisition-history|${partNumber}`,
+  });
 
   /** Adds requisitions' lines to their parts' histories (the ones not there yet), in the order given; returns the samples added. */
   async function record(requisitions: readonly Pick<RequisitionDoc, '_id' | 'requesterId' | 'model' | 'lines'>[]): Promise<number> {
@@ -34,14 +35,16 @@ export function createRequisitionHistory(store: Pick<SparesStore, 'requisitionHi
     for (const r of requisitions) for (const l of r.lines) byPart.set(l.partNumber, [...(byPart.get(l.partNumber) ?? []), { r: r._id, e: r.requesterId, m: r.model, q: l.quantity }]);
     let added = 0;
     for (const [partNumber, lines] of byPart) {
-      added += await locks.holding(`requisition-history|${partNumber}`, async () => {
-        const samples = await samplesOf(partNumber);
-        const counted = new Set(samples.map((s) => s.r));
-        const fresh = lines.filter((s) => !counted.has(s.r));
-        if (fresh.length === 0) return 0;
-        await store.requisitionHistories.updateOne({ _id: partNumber }, { $set: { samples: JSON.stringify([...samples, ...fresh].slice(-samplesKept)), updatedAt: now() } }, { upsert: true });
-        return fresh.length;
-      });
+      await histories.change(
+        partNumber,
+        ({ samples }) => {
+          const counted = new Set(samples.map((s) => s.r));
+          const fresh = lines.filter((s) => !counted.has(s.r));
+          added += fresh.length;
+          return fresh.length === 0 ? unchanged : { samples: [...samples, ...fresh].slice(-samplesKept) };
+        },
+        { updatedAt: now() },
+      );
     }
     return added;
   }
@@ -49,7 +52,7 @@ export function createRequisitionHistory(store: Pick<SparesStore, 'requisitionHi
   /** Every kept line of these parts, as the approval rules read history. */
   async function of(partNumbers: readonly string[]): Promise<RequisitionQuantity[]> {
     const parts = [...new Set(partNumbers)];
-    const samples = await Promise.all(parts.map(samplesOf));
+    const samples = await Promise.all(parts.map(async (partNumber) => (await histories.read(partNumber)).samples));
     return parts.flatMap((partNumber, i) => samples[i]!.map((s) => ({ engineerId: s.e, partNumber, quantity: s.q, ...(s.m ? { model: s.m } : {}) })));
   }
 
