@@ -1,4 +1,4 @@
-import { createKeyLocks, insertedOnce, type KeyLockDoc } from '@aftersales/platform';
+import { createJsonDocuments, insertedOnce, unchanged, type KeyLockDoc } from '@aftersales/platform';
 import type mongoose from 'mongoose';
 import type { EightDCase, HistoryRecord } from '../domain/recurrence';
 import type { EightDDoc, FailureRecordDoc, ProblemHistoryDoc, QualityModels } from './models';
@@ -47,6 +47,29 @@ export function recurrenceInputOf(history: ProblemHistory, productLine: string, 
 }
 
 /**
+ * The history with these entries set by id, or `unchanged` when none differs. `keepNoted`: a record
+ * already in it keeps its entry; an 8D's older revision, noted late, changes nothing.
+ */
+function withEntries(history: ProblemHistory, records: readonly ProblemHistoryRecord[], eightDs: readonly ProblemHistoryCase[], keepNoted: boolean): ProblemHistory | typeof unchanged {
+  const byRecord = new Map(history.records.map((r) => [r.id, r]));
+  const byCase = new Map(history.eightDs.map((c) => [c.id, c]));
+  let changed = false;
+  for (const r of records) {
+    const held = byRecord.get(r.id);
+    if ((held && keepNoted) || JSON.stringify(held) === JSON.stringify(r)) continue;
+    byRecord.set(r.id, r);
+    changed = true;
+  }
+  for (const c of eightDs) {
+    const held = byCase.get(c.id);
+    if (held && (held.revision > c.revision || JSON.stringify(held) === JSON.stringify(c))) continue;
+    byCase.set(c.id, c);
+    changed = true;
+  }
+  return changed ? { records: [...byRecord.values()], eightDs: [...byCase.values()] } : unchanged;
+}
+
+/**
  * Each problem's history, read by `_id`: the recurrence check read every record and 8D of the
  * problem by filter, which on FerretDB v1 reads the whole collection. One document per problem
  * (`productLine|failureMode`) keeps what the rules read of its attributable records and its 8Ds.
@@ -55,45 +78,20 @@ export function recurrenceInputOf(history: ProblemHistory, productLine: string, 
  * stored, keyed by id: noting one twice, or late, leaves the history as the store is.
  */
 export function createProblemHistories(models: Pick<QualityModels, 'problemHistories' | 'locks' | 'failureRecords' | 'eightDs' | 'builds'>, now: () => Date) {
-  const locks = createKeyLocks(models.locks.collection as unknown as mongoose.mongo.Collection<KeyLockDoc>, { what: 'problem history', now, leaseMs: 30_000 });
+  const histories = createJsonDocuments<ProblemHistory, ProblemHistoryDoc>(
+    models.problemHistories.collection as unknown as mongoose.mongo.Collection<ProblemHistoryDoc>,
+    models.locks.collection as unknown as mongoose.mongo.Collection<KeyLockDoc>,
+    { what: 'problem history', now, leaseMs: 30_000, empty: () => ({ records: [], eightDs: [] }), lockKey: (id) => `problem-history|${id}` },
+  );
 
   /** Runs `fn` holding the problem's lock: the check and every change of the history take it. */
-  const holding = <T>(productLine: string, failureMode: string, fn: () => Promise<T>) => locks.holding(`problem-history|${problemHistoryId(productLine, failureMode)}`, fn);
+  const holding = <T>(productLine: string, failureMode: string, fn: () => Promise<T>) => histories.holding(problemHistoryId(productLine, failureMode), fn);
 
-  async function read(productLine: string, failureMode: string): Promise<ProblemHistory> {
-    const doc = await models.problemHistories.findById(problemHistoryId(productLine, failureMode)).lean<ProblemHistoryDoc>();
-    return { records: doc ? (JSON.parse(doc.records) as ProblemHistoryRecord[]) : [], eightDs: doc ? (JSON.parse(doc.eightDs) as ProblemHistoryCase[]) : [] };
-  }
+  const read = (productLine: string, failureMode: string): Promise<ProblemHistory> => histories.read(problemHistoryId(productLine, failureMode));
 
   /** Sets entries by id; writes only when one changed. The caller holds the problem's lock. */
-  async function writeEntries(productLine: string, failureMode: string, records: readonly ProblemHistoryRecord[], eightDs: readonly ProblemHistoryCase[], keepNoted = false): Promise<ProblemHistory> {
-    const history = await read(productLine, failureMode);
-    const byRecord = new Map(history.records.map((r) => [r.id, r]));
-    const byCase = new Map(history.eightDs.map((c) => [c.id, c]));
-    let changed = false;
-    for (const r of records) {
-      const held = byRecord.get(r.id);
-      if ((held && keepNoted) || JSON.stringify(held) === JSON.stringify(r)) continue;
-      byRecord.set(r.id, r);
-      changed = true;
-    }
-    for (const c of eightDs) {
-      const held = byCase.get(c.id);
-      // An older revision noted late changes nothing.
-      if (held && (held.revision > c.revision || JSON.stringify(held) === JSON.stringify(c))) continue;
-      byCase.set(c.id, c);
-      changed = true;
-    }
-    const next = { records: [...byRecord.values()], eightDs: [...byCase.values()] };
-    if (changed) {
-      await models.problemHistories.updateOne(
-        { _id: problemHistoryId(productLine, failureMode) },
-        { $set: { productLine, failureMode, records: JSON.stringify(next.records), eightDs: JSON.stringify(next.eightDs), updatedAt: now() } },
-        { upsert: true },
-      );
-    }
-    return next;
-  }
+  const writeEntries = (productLine: string, failureMode: string, records: readonly ProblemHistoryRecord[], eightDs: readonly ProblemHistoryCase[], keepNoted = false): Promise<ProblemHistory> =>
+    histories.changeHeld(problemHistoryId(productLine, failureMode), (history) => withEntries(history, records, eightDs, keepNoted), { productLine, failureMode, updatedAt: now() });
 
   /** Notes records as stored now (re-read by `_id`); the caller holds their problem's lock. */
   async function noteRecordsHeld(productLine: string, failureMode: string, recordIds: readonly string[]): Promise<ProblemHistory> {
