@@ -53,7 +53,7 @@ export const intakeService: ServiceDefinition = {
     // Once per database: the keyed read models of the hot paths from records stored before them.
     await buildReadModelsOnce(readModelsOf(models), models.serviceRequests.collection as never, models.contracts.collection as never, platform.now());
     await buildRequestAlarmsOnce(readModelsOf(models), models.alarms.collection as never, platform.now());
-    await readModelsOf(models).machineLinks.buildOnce(models.machines.collection as never, platform.now());
+    await readModelsOf(models).machineLinks.buildOnce(platform.now());
     // Once per database: machines stored before they announced themselves get their machine.registered.
     if (!platform.mongo.db) throw new Error('intake: the Mongo connection is not open');
     const announcements = indexedOutbox(machineAnnouncements(platform.mongo.db));

@@ -5,7 +5,6 @@ import type { AccessScope } from '../domain/access';
 import { canSee } from '../domain/access';
 import { lineageOf, type Lineage } from '../domain/assessment';
 import { machineRegisteredEvent } from '../domain/machine-registration';
-import type { mongo } from 'mongoose';
 import type { CustomerDoc, IntakeModels, MachineDoc } from './models';
 import { readModelsOf } from './read-models';
 
@@ -29,16 +28,14 @@ export async function loadLineage(models: IntakeModels, machine: MachineDoc): Pr
   return lineageOf(machine, loaded.values());
 }
 
-const machineCollection = (models: IntakeModels) => models.machines.collection as unknown as mongo.Collection<MachineDoc>;
-
 /** A customer's machines by serial, read through its link (by `_id`, not a filter over every machine). */
 export function machinesOfCustomer(models: IntakeModels, customerId: string, limit = 5000): Promise<MachineDoc[]> {
-  return readModelsOf(models).machineLinks.ofCustomer(machineCollection(models), customerId, limit);
+  return readModelsOf(models).machineLinks.ofCustomer(customerId, limit);
 }
 
 /** A machine's direct parts by serial, read through its link. */
 export function partsOfMachine(models: IntakeModels, serial: string): Promise<MachineDoc[]> {
-  return readModelsOf(models).machineLinks.partsOf(machineCollection(models), serial);
+  return readModelsOf(models).machineLinks.partsOf(serial);
 }
 
 /** Every machine below this one, one round of `_id` reads per level; a serial seen twice ends the walk (descendantsOf reports the loop). */

@@ -103,7 +103,7 @@ beforeAll(async () => {
   await models.contracts.collection.insertOne(contract as never);
   // The contract was stored as before the read models existed: the service's start builds them.
   await buildReadModelsOnce(readModelsOf(models), models.serviceRequests.collection as never, models.contracts.collection as never, clock);
-  await readModelsOf(models).machineLinks.buildOnce(models.machines.collection as never, clock);
+  await readModelsOf(models).machineLinks.buildOnce(clock);
   registrar = createRegistrar(deps, models);
 });
 

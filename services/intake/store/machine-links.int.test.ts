@@ -38,8 +38,8 @@ describe('installed-base links', () => {
     // Stored before the links existed: a tree OLD-1 > OLD-3 > OLD-4, and another customer's machine.
     await models.machines.collection.insertMany([machine('OLD-1', 'C-1'), machine('OLD-2', 'C-1'), machine('OLD-3', 'C-1', 'OLD-1'), machine('OLD-4', 'C-1', 'OLD-3'), machine('OLD-5', 'C-9')] as never[]);
     const links = readModelsOf(models).machineLinks;
-    expect(await links.buildOnce(models.machines.collection as never, new Date())).toBe(true);
-    expect(await links.buildOnce(models.machines.collection as never, new Date())).toBe(false);
+    expect(await links.buildOnce(new Date())).toBe(true);
+    expect(await links.buildOnce(new Date())).toBe(false);
     // Registered since, a part of an old machine among them.
     await Promise.all([machine('NEW-1', 'C-1'), machine('NEW-2', 'C-1', 'OLD-4'), machine('NEW-3', 'C-9')].map((m) => insertMachine(deps, models, m, { dealerId: null }, 'test')));
     expect(serials(await machinesOfCustomer(models, 'C-1'))).toEqual(await byFilter({ customerId: 'C-1' }));
@@ -61,8 +61,8 @@ describe('installed-base links', () => {
   it('loses no machine when two processes link thirty machines of one customer at once', async () => {
     const batch = Array.from({ length: 30 }, (_, i) => machine(`RACE-${String(i).padStart(2, '0')}`, 'C-RACE'));
     await models.machines.collection.insertMany(batch as never[]);
-    const one = createMachineLinks(mongo.db!);
-    const two = createMachineLinks(mongo.db!);
+    const one = createMachineLinks(mongo.db!, mongo.db!.collection<MachineDoc>('machines'));
+    const two = createMachineLinks(mongo.db!, mongo.db!.collection<MachineDoc>('machines'));
     await Promise.all(batch.map((m, i) => (i % 2 ? one : two).note(m)));
     expect(serials(await machinesOfCustomer(models, 'C-RACE'))).toEqual(serials(batch));
   });

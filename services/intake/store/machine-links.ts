@@ -1,5 +1,5 @@
 import type { mongo } from 'mongoose';
-import { createKeyLocks, insertedOnce, type KeyLockDoc } from '@aftersales/platform';
+import { createJsonDocuments, insertedOnce, unchanged, type KeyLockDoc } from '@aftersales/platform';
 import type { MachineDoc } from './models';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
@@ -10,9 +10,9 @@ type Collection<T extends mongo.Document> = mongo.Collection<T>;
  * machine pages and the proactive-visit plan found them by `{ customerId }` and `{ parentSerial }`
  * filters, which on FerretDB v1 read every machine ever registered. A machine never changes
  * customer or parent (the tree is built by registering parts under their parent), so a serial is
- * only ever added: under the link's key lock (FerretDB v1 loses one of two concurrent updates of a
- * document) and before the machine's insert, so a crash leaves a serial naming nothing, which
- * readers skip, never a machine no link names.
+ * only ever added: under the link's key lock (platform createJsonDocuments) and before the
+ * machine's insert, so a crash leaves a serial naming nothing, which readers skip, never a machine
+ * no link names.
  */
 export interface MachineLinksDoc {
   _id: string;
@@ -20,25 +20,23 @@ export interface MachineLinksDoc {
   serials: string;
 }
 
-export function createMachineLinks(db: mongo.Db) {
-  const links = db.collection<MachineLinksDoc>('machineLinks');
+/** The links of the machines in `machines` (the collection their serials name). */
+export function createMachineLinks(db: mongo.Db, machines: Collection<MachineDoc>) {
+  const links = createJsonDocuments(db.collection<MachineLinksDoc>('machineLinks'), db.collection<KeyLockDoc>('machineLinkLocks'), {
+    what: 'machine links',
+    now: () => new Date(),
+    empty: (): { serials: string[] } => ({ serials: [] }),
+  });
   const builds = db.collection<{ _id: string; builtAt: Date }>('readModelBuilds');
-  const locks = createKeyLocks(db.collection<KeyLockDoc>('machineLinkLocks'), { what: 'machine links', now: () => new Date() });
 
   const keysOf = (machine: Pick<MachineDoc, 'customerId' | 'parentSerial'>) => [`customer|${machine.customerId}`, ...(machine.parentSerial ? [`parent|${machine.parentSerial}`] : [])];
 
-  async function serialsAt(key: string): Promise<string[]> {
-    const doc = await links.findOne({ _id: key });
-    return doc ? (JSON.parse(doc.serials) as string[]) : [];
-  }
-
   /** Adds serials to one link (those it lacks); the caller need not hold the lock. */
   async function add(key: string, serials: readonly string[]): Promise<void> {
-    await locks.holding(key, async () => {
-      const held = await serialsAt(key);
+    await links.change(key, ({ serials: held }) => {
       const known = new Set(held);
       const fresh = serials.filter((s) => !known.has(s) && (known.add(s), true));
-      if (fresh.length > 0) await links.updateOne({ _id: key }, { $set: { serials: JSON.stringify([...held, ...fresh]) } }, { upsert: true });
+      return fresh.length > 0 ? { serials: [...held, ...fresh] } : unchanged;
     });
   }
 
@@ -48,8 +46,8 @@ export function createMachineLinks(db: mongo.Db) {
   }
 
   /** The machines a link names that are stored and still match it, by `_id`, in serial order. */
-  async function machinesAt(machines: Collection<MachineDoc>, key: string, matches: (m: MachineDoc) => boolean, limit: number): Promise<MachineDoc[]> {
-    const serials = (await serialsAt(key)).sort();
+  async function machinesAt(key: string, matches: (m: MachineDoc) => boolean, limit: number): Promise<MachineDoc[]> {
+    const serials = (await links.read(key)).serials.sort();
     const found: MachineDoc[] = [];
     // In batches, so a customer with thousands of machines does not open thousands of reads at once.
     for (let from = 0; from < serials.length && found.length < limit; from += 200) {
@@ -60,17 +58,17 @@ export function createMachineLinks(db: mongo.Db) {
   }
 
   /** A customer's machines, by serial. */
-  const ofCustomer = (machines: Collection<MachineDoc>, customerId: string, limit = 5000) => machinesAt(machines, `customer|${customerId}`, (m) => m.customerId === customerId, limit);
+  const ofCustomer = (customerId: string, limit = 5000) => machinesAt(`customer|${customerId}`, (m) => m.customerId === customerId, limit);
 
   /** A machine's direct parts, by serial. */
-  const partsOf = (machines: Collection<MachineDoc>, serial: string) => machinesAt(machines, `parent|${serial}`, (m) => m.parentSerial === serial, 5000);
+  const partsOf = (serial: string) => machinesAt(`parent|${serial}`, (m) => m.parentSerial === serial, 5000);
 
   /**
    * Links the machines registered before the links existed, once: grouped in memory, one write per
    * link (a merge with what live registrations added meanwhile); the marker last, so a pass cut
    * short runs again whole.
    */
-  async function buildOnce(machines: Collection<MachineDoc>, now: Date): Promise<boolean> {
+  async function buildOnce(now: Date): Promise<boolean> {
     const id = 'machine-links@1';
     if (await builds.findOne({ _id: id })) return false;
     const grouped = new Map<string, string[]>();

@@ -7,7 +7,7 @@ import type { OpenRequestSummary } from '../domain/duplicates';
 import { createMachineLinks } from './machine-links';
 import { contractInForce } from '../domain/contract-lifecycle';
 import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
-import type { AlarmDoc, ContractDoc, ServiceRequestDoc } from './models';
+import type { AlarmDoc, ContractDoc, MachineDoc, ServiceRequestDoc } from './models';
 import { syncBoardEntry, type SlaBoardEntry, type SlaBoardShardDoc, type SlaBoardVersionDoc } from './sla-board-store';
 
 export { boardEntries, syncBoardEntry, type SlaBoardEntry } from './sla-board-store';
@@ -69,7 +69,7 @@ export function intakeReadModels(db: Db) {
     boardLocks: createKeyLocks(db.collection<KeyLockDoc>('slaBoardLocks'), { what: 'SLA board shard', now: () => new Date() }),
     requestKeys: db.collection<RequestKeyDoc>('requestKeys'),
     /** A customer's machines and a machine's parts (see machine-links.ts). */
-    machineLinks: createMachineLinks(db),
+    machineLinks: createMachineLinks(db, db.collection<MachineDoc>('machines')),
     builds: db.collection<{ _id: string; builtAt: Date }>('readModelBuilds'),
     /**
      * A machine's entry changes only under its lock. The lease is measured on the wall clock: it is
