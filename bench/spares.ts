@@ -12,7 +12,10 @@
  *   BENCH_SIZES (1000,100000) stock units stored besides the contended part, per run: a database of
  *                           its own per size, seeded in bulk (receipts of 10 units of 500 parts over
  *                           21 locations with their stock cards, half of the units consumed as
- *                           claims), so growth shows
+ *                           claims), so growth shows; as many stored reservations and their ends
+ *   BENCH_RELAY (pending)   the outbox relay beside the claims loop, publishing to Kafka: `pending`
+ *                           as the service runs it, `scanned` as it ran before (polling the eleven
+ *                           collections that carry events), `off`; an idle pass is timed both ways
  *
  * Each reservation is for a work order of its own, as in the field (a work order has a few).
  * The profile under the table: the Mongo commands of each loop per reservation kept (or raw take
@@ -21,12 +24,14 @@
 import { MongoClient, type Collection, type CommandStartedEvent } from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
 import pino from 'pino';
-import { defaultMongoPoolSize } from '@aftersales/platform';
+import { topicOf } from '@aftersales/contracts';
+import { createEventProducer, createOutboxRelay, defaultMongoPoolSize, ensureTopics, outboxPendingCollection, type EventProducer, type OutboxRelay } from '@aftersales/platform';
+import { deleteTopicsWithPrefix } from '../tests/support/kafka';
 import { commandNames } from '@aftersales/platform/testing';
 import { createSparesStore, type SparesStore } from '../services/spares/store/collections';
 import { createReservationBook, InsufficientStock, type ReservationBook } from '../services/spares/store/reservations';
 import type { PartStockDoc, StockCardDoc } from '../services/spares/store/stock-cards';
-import { benchNamespace, cleanup, closedLoop, envInt, fmt, log, percentile, sleep, stackEndpoints, table, type LoopResult } from './lib';
+import { benchNamespace, cleanup, closedLoop, envInt, fmt, kafkaClient, log, percentile, sleep, stackEndpoints, table, type LoopResult } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 16);
 const seconds = envInt('BENCH_SECONDS', 15);
@@ -38,7 +43,45 @@ const stack = stackEndpoints();
 const ns = benchNamespace('bench-spares').replace(/-/g, '_');
 const connectionsCount = 4;
 const cause = { correlationId: ns, causationId: null };
-const ctx = { topic: (name: string) => `${ns}.${name}`, now: () => new Date() };
+let running: OutboxRelay | null = null;
+const ctx = { topic: (name: string) => `${ns}.${name}`, now: () => new Date(), nudgeOutbox: () => running?.nudge() };
+const relayMode = process.env.BENCH_RELAY ?? 'pending';
+if (!['pending', 'scanned', 'off'].includes(relayMode)) throw new Error(`BENCH_RELAY must be pending, scanned or off, got ${relayMode}`);
+const relayTopics = (['parts.reserved@1', 'parts.released@1', 'parts.backordered@1'] as const).map((key) => ctx.topic(topicOf(key)));
+
+/** The relay as the service runs it (the store's collections, noted in the pending index), or polling the same collections as before. */
+function relayOver(connection: Connection, store: SparesStore, mode: 'pending' | 'scanned', producer: EventProducer): OutboxRelay {
+  const db = connection.db!;
+  const collections = mode === 'pending' ? store.outboxCollections : store.outboxCollections.map((c) => db.collection(c.collectionName));
+  return createOutboxRelay({ collections, leases: db.collection('outboxLeases'), pending: db.collection(outboxPendingCollection), producer, logger: pino({ level: 'silent' }), pollMs: 500, sweepMs: Number.POSITIVE_INFINITY });
+}
+
+async function idlePasses(relay: OutboxRelay, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const began = performance.now();
+    await relay.drain();
+    times.push(performance.now() - began);
+  }
+  return times;
+}
+
+/** A year's reservations and their ends, published long ago: copies of a real pair without their events. */
+async function seedReservationHistory(store: SparesStore, book: ReservationBook, size: number): Promise<void> {
+  await book.receive('P-HISTORY', 'CENTRAL', 1, 'seed');
+  const kept = await book.reserve({ reservationId: 'R-HISTORY', workOrderId: 'WO-HISTORY', requestId: 'SR-HISTORY', engineerId: null, lines: [{ partNumber: 'P-HISTORY', quantity: 1 }], ttlMs: 3_600_000, by: 'seed' }, cause);
+  await book.release(kept._id, 'cancelled', cause, kept);
+  const strip = <T extends object>(doc: T) => Object.fromEntries(Object.entries(doc).filter(([k]) => k !== 'outbox' && k !== 'outboxDueAt'));
+  const reservation = strip((await store.reservations.findOne({ _id: 'R-HISTORY' }))!);
+  const end = strip((await store.reservationEnds.findOne({ _id: 'R-HISTORY' } as never))!);
+  for (let from = 0; from < size; from += 2000) {
+    const n = Math.min(2000, size - from);
+    await Promise.all([
+      store.reservations.insertMany(Array.from({ length: n }, (_, i) => ({ ...reservation, _id: `R-H-${from + i}`, workOrderId: `WO-H-${from + i}` })) as never, { ordered: false }),
+      store.reservationEnds.insertMany(Array.from({ length: n }, (_, i) => ({ ...end, _id: `R-H-${from + i}` })) as never, { ordered: false }),
+    ]);
+  }
+}
 
 interface StockDoc {
   _id: string;
@@ -133,7 +176,7 @@ async function seedStock(store: SparesStore, size: number): Promise<void> {
   await store.partStock.insertMany([...parts.values()], { ordered: false });
 }
 
-async function runAt(size: number): Promise<{ size: number; rows: string[][]; profile: string[] }> {
+async function runAt(size: number, producer: EventProducer): Promise<{ size: number; rows: string[][]; profile: string[]; relay: string[] }> {
   const dbName = `${ns}_s${size}`;
   const connections: Connection[] = [];
   const clients: MongoClient[] = [];
@@ -158,10 +201,18 @@ async function runAt(size: number): Promise<{ size: number; rows: string[][]; pr
     await stores[0]!.locations.insertOne({ _id: 'CENTRAL', kind: 'central', name: 'Central', engineerId: null });
     const seeding = performance.now();
     if (size > 0) await seedStock(stores[0]!, size);
-    log(`[${size}] database ${dbName}: ${size} stock units seeded in ${fmt.n((performance.now() - seeding) / 1000, 0)} s; ${concurrency} clients over ${connectionsCount} connections; ${units} units; ${seconds} s per loop`);
+    if (size > 0) await seedReservationHistory(stores[0]!, books[0]!, size);
+    log(`[${size}] database ${dbName}: ${size} stock units and ${size} reservations with their ends seeded in ${fmt.n((performance.now() - seeding) / 1000, 0)} s; ${concurrency} clients over ${connectionsCount} connections; ${units} units; ${seconds} s per loop`);
 
     // 1. Throughput under contention: reserve one unit, release it, again; everyone on one part.
     await books[0]!.receive('P-HOT', 'CENTRAL', units, 'bench');
+    const idlePending = await idlePasses(relayOver(connections[0]!, stores[0]!, 'pending', producer), 20);
+    const idleScanned = await idlePasses(relayOver(connections[0]!, stores[0]!, 'scanned', producer), 3);
+    let published = 0;
+    if (relayMode !== 'off') {
+      running = relayOver(connections[0]!, stores[0]!, relayMode as 'pending' | 'scanned', { ...producer, publish: async (events) => { await producer.publish(events); published += events.length; } });
+      running.start();
+    }
     const claimHolders = holders();
     log('claims: closed loop');
     const { result: claimLoop, counts: claimCommands } = await counter.during(() => closedLoop(concurrency, seconds * 1000, async (client, seq) => {
@@ -179,6 +230,8 @@ async function runAt(size: number): Promise<{ size: number; rows: string[][]; pr
       }
     }));
 
+    await running?.stop();
+    running = null;
     await raws[0]!.insertOne({ _id: 'P-HOT', available: units });
     const rawHolders = holders();
     log('raw conditional $inc: closed loop');
@@ -232,7 +285,13 @@ async function runAt(size: number): Promise<{ size: number; rows: string[][]; pr
       `[${size}] unit claims, per reservation kept (${claimLoop.ok}; ${claimLoop.failed} refused): ${perSuccess(claimCommands, claimLoop.ok)}`,
       `[${size}] raw conditional $inc, per unit taken and given back (${rawLoop.ok}; ${rawLoop.failed} refused): ${perSuccess(rawCommands, rawLoop.ok)}`,
     ];
-    return { size, rows, profile };
+    const relay = [
+      String(size),
+      `${fmt.ms(percentile(idlePending, 50))} / ${fmt.ms(Math.max(...idlePending))}`,
+      `${fmt.ms(percentile(idleScanned, 50))} / ${fmt.ms(Math.max(...idleScanned))}`,
+      relayMode === 'off' ? 'relay off' : `${published} (${relayMode} relay; ${2 * claimLoop.ok} reserved and released)`,
+    ];
+    return { size, rows, profile, relay };
   } finally {
     await cleanup([
       ['drop database', () => connections[0]?.dropDatabase() ?? Promise.resolve()],
@@ -243,14 +302,26 @@ async function runAt(size: number): Promise<{ size: number; rows: string[][]; pr
 
 async function main(): Promise<void> {
   const results = [];
-  for (const size of sizes) results.push(await runAt(size));
+  const kafka = kafkaClient(stack, 'bench-spares');
+  await ensureTopics(kafka, relayTopics);
+  const producer = await createEventProducer(kafka);
+  try {
+    for (const size of sizes) results.push(await runAt(size, producer));
+  } finally {
+    await cleanup([
+      ['producer', () => producer.disconnect()],
+      ['topics', () => deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`)],
+    ]);
+  }
   process.stdout.write(
     `\nbench:spares — one part, ${units} units, ${concurrency} clients, ${seconds} s per loop, each unit held ${holdMs} ms, ${rounds} drain rounds of ${attempts} concurrent attempts; stored stock units ${sizes.join(' and ')}; Mongo ${stack.mongoUrl}\n\n` +
       table(
         ['stock units stored', 'store', 'reservations/s (reserve+release)', 'p50', 'p99', 'refused (out of stock)', 'max held at once / stock', 'drain winners per round', 'oversells', 'after the loop'],
         results.flatMap((r) => r.rows),
       ) +
-      '\n\nOversells = winners above the stock in the drain rounds plus any moment more units were held than exist.\n' +
+      '\n\nOversells = winners above the stock in the drain rounds plus any moment more units were held than exist.\n\n' +
+      table(['stored (units, reservations)', 'relay idle pass, pending index, p50 / max', 'relay idle pass, polling the collections, p50 / max', 'events published beside the claims loop'], results.map((r) => r.relay)) +
+      '\n' +
       `\nProfile: Mongo commands of each closed loop per success (refused attempts' commands included)\n${results.flatMap((r) => r.profile).join('\n')}\n`,
   );
 }
