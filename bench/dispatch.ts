@@ -41,7 +41,7 @@ import { slotClaimKeys } from '../services/dispatch/domain/schedule';
 import { createDispatchCollections, createDispatchModels, type BoardEntryDoc, type DispatchCollections, type EngineerDoc, type WorkOrderDoc } from '../services/dispatch/store/models';
 import { createPlanner, type Planner } from '../services/dispatch/store/planner';
 import { createServiceCalendars } from '../services/dispatch/store/service-calendars';
-import { benchNamespace, cleanup, closedLoop, envInt, fmt, kafkaClient, log, percentile, pool, stackEndpoints, table, type LoopResult } from './lib';
+import { benchNamespace, cleanup, closedLoop, envInt, fmt, idlePasses, kafkaClient, log, percentile, pool, stackEndpoints, table, type LoopResult } from './lib';
 
 const engineersN = envInt('BENCH_ENGINEERS', 1000);
 const requestsN = envInt('BENCH_REQUESTS', 200);
@@ -164,16 +164,6 @@ function relayOver(conn: Connection, mode: 'pending' | 'scanned', producer: Even
   return createOutboxRelay({ collections: [mode === 'pending' ? indexedOutbox(changes) : changes], leases: db.collection('outboxLeases'), pending: db.collection(outboxPendingCollection), producer, logger, pollMs: 500, sweepMs: Number.POSITIVE_INFINITY });
 }
 
-/** Idle passes (nothing due) of a relay, each timed. */
-async function idlePasses(relay: OutboxRelay, n: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const began = performance.now();
-    await relay.drain();
-    times.push(performance.now() - began);
-  }
-  return times;
-}
 
 async function runAt(size: number, connections: Connection[], producer: EventProducer): Promise<SizeFigures> {
   const dbName = `${ns}-s${size}`;

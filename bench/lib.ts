@@ -262,3 +262,14 @@ export function histogramQuantile(h: Histogram | null, q: number): number {
   const rank = q * h.count;
   return h.buckets.find(([, cumulative]) => cumulative >= rank)?.[0] ?? Number.NaN;
 }
+
+/** Idle passes (nothing due) of an outbox relay, each timed: what a relay pays at every poll. */
+export async function idlePasses(relay: { drain(): Promise<number> }, n: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const began = performance.now();
+    await relay.drain();
+    times.push(performance.now() - began);
+  }
+  return times;
+}

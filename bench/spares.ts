@@ -31,7 +31,7 @@ import { commandNames } from '@aftersales/platform/testing';
 import { createSparesStore, type SparesStore } from '../services/spares/store/collections';
 import { createReservationBook, InsufficientStock, type ReservationBook } from '../services/spares/store/reservations';
 import type { PartStockDoc, StockCardDoc } from '../services/spares/store/stock-cards';
-import { benchNamespace, cleanup, closedLoop, envInt, fmt, kafkaClient, log, percentile, sleep, stackEndpoints, table, type LoopResult } from './lib';
+import { benchNamespace, cleanup, closedLoop, envInt, fmt, idlePasses, kafkaClient, log, percentile, sleep, stackEndpoints, table, type LoopResult } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 16);
 const seconds = envInt('BENCH_SECONDS', 15);
@@ -56,15 +56,6 @@ function relayOver(connection: Connection, store: SparesStore, mode: 'pending' |
   return createOutboxRelay({ collections, leases: db.collection('outboxLeases'), pending: db.collection(outboxPendingCollection), producer, logger: pino({ level: 'silent' }), pollMs: 500, sweepMs: Number.POSITIVE_INFINITY });
 }
 
-async function idlePasses(relay: OutboxRelay, n: number): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const began = performance.now();
-    await relay.drain();
-    times.push(performance.now() - began);
-  }
-  return times;
-}
 
 /** A year's reservations and their ends, published long ago: copies of a real pair without their events. */
 async function seedReservationHistory(store: SparesStore, book: ReservationBook, size: number): Promise<void> {
