@@ -48,7 +48,7 @@ describe('JSON documents', () => {
     // A document written before, one field missing: that field reads as empty.
     await db.collection<ListDoc>('shapeLists').insertOne({ _id: 'L-OLD', items: '[7]' } as ListDoc);
     expect(await lists.read('L-OLD')).toEqual({ items: [7], notes: {} });
-    const at = new Date('2026-01-02T03:04:05Z');
+    const at = new Date(Date.now() - 60_000); // any instant: stored beside the JSON as given
     expect(await lists.change('L-1', (l) => ({ ...l, notes: { 'a.b': 'dotted' } }), { updatedAt: at })).toEqual({ items: [], notes: { 'a.b': 'dotted' } });
     expect(await db.collection<ListDoc>('shapeLists').findOne({ _id: 'L-1' })).toEqual({ _id: 'L-1', items: '[]', notes: '{"a.b":"dotted"}', updatedAt: at });
     expect(await db.collection('shapeLocks').countDocuments({})).toBe(0);
