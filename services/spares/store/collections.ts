@@ -332,9 +332,6 @@ export interface RedFlagDoc {
 
 export function createSparesStore(connection: Connection) {
   const c = <T extends Document>(name: string) => connection.collection<T>(name) as unknown as Collection<T>;
-  // Insert-only documents that carry their events: each insert also writes its pending entry, so the
-  // relay reads that small index, never these collections, which grow with every reservation, quote
-  // and consumption (on FerretDB v1 a poll of them read them whole, every 500 ms).
   const store = {
     locations: c<LocationDoc>('locations'),
     receipts: c<StockReceiptDoc>('stockReceipts'),
@@ -345,6 +342,9 @@ export function createSparesStore(connection: Connection) {
     consumptionAttempts: c<ConsumptionAttemptDoc>('consumptionAttempts'),
     locks: c<SparesLockDoc>('sparesKeyLocks'),
     transfers: c<TransferDoc>('stockTransfers'),
+    // Insert-only documents that carry their events: each insert also writes its pending entry, so the
+    // relay reads that small index, never these collections, which grow with every reservation, quote
+    // and consumption (on FerretDB v1 a poll of them read them whole, every 500 ms).
     reservations: notingInserts(c<ReservationDoc>('reservations')),
     reservationEnds: notingInserts(c<ReservationEndDoc>('reservationEnds')),
     backorders: notingInserts(c<BackorderDoc>('backorders')),

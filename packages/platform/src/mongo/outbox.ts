@@ -134,13 +134,10 @@ export function notingInserts<T extends Document>(collection: Collection<T>): Co
   const insertOne = async (doc: Document & OutboxFields, options?: InsertOneOptions) => {
     try {
       const result = await target.insertOne(doc, options);
-      if (doc.outbox?.length) await notePending(target, doc._id, doc.outbox, doc.outboxDueAt ?? new Date());
+      await notePendingOutbox(target, doc as { _id: string } & OutboxFields);
       return result;
     } catch (error) {
-      if (isDuplicateKeyError(error) && doc.outbox?.length) {
-        const stored = (await target.findOne({ _id: doc._id })) as ({ _id: string } & OutboxFields) | null;
-        if (stored) await notePendingOutbox(target, stored);
-      }
+      if (isDuplicateKeyError(error) && doc.outbox?.length) await noteStored(target, doc._id as string);
       throw error;
     }
   };
@@ -171,8 +168,7 @@ export async function insertOnceWithOutbox<T extends Document & { _id: string }>
     return true;
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
-    const stored = (await collection.findOne({ _id: doc._id } as never)) as ({ _id: string } & OutboxFields) | null;
-    if (stored) await notePendingOutbox(collection as unknown as Collection<Document>, stored);
+    await noteStored(collection as unknown as Collection<Document>, doc._id);
     return false;
   }
 }
@@ -185,6 +181,12 @@ export async function insertOnceWithOutbox<T extends Document & { _id: string }>
 export async function notePendingOutbox(collection: Collection<Document>, doc: { _id: string } & OutboxFields): Promise<void> {
   if (!doc.outbox?.length) return;
   await notePending(collection, doc._id, doc.outbox, doc.outboxDueAt ?? new Date());
+}
+
+/** A key found taken: the stored document's pending entry, if it still has events (its writer may have died between its two inserts). */
+async function noteStored(collection: Collection<Document>, id: string): Promise<void> {
+  const stored = (await collection.findOne({ _id: id as never })) as ({ _id: string } & OutboxFields) | null;
+  if (stored) await notePendingOutbox(collection, stored);
 }
 
 export interface OutboxRelay {
