@@ -54,6 +54,9 @@ export function numberedEntries<F extends string>(entries: Collection<NumberedEn
     return free;
   }
 
+  /** Takes the list's first entry for `ref`: false when the list has one already (one round trip for a new list). */
+  const takeFirst = (list: string, ref: string) => insertAt(list, 0, ref);
+
   /** Adds an entry at the list's end, whether or not it lists `ref` already (readers drop repeats). */
   async function append(list: string, ref: string): Promise<void> {
     for (;;) {
@@ -108,5 +111,5 @@ export function numberedEntries<F extends string>(entries: Collection<NumberedEn
     }
   }
 
-  return { readFrom, end, append, appendMissing, newestFirst };
+  return { readFrom, end, takeFirst, append, appendMissing, newestFirst };
 }

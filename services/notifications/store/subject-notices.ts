@@ -19,7 +19,7 @@ export function createSubjectNotices(store: Pick<NotificationsStore, 'subjectNot
   /** Lists a notice under its subject, once. */
   async function add(subject: string, noticeId: string): Promise<void> {
     // Most subjects' first notice: the first entry, one round trip.
-    if (await insertedOnce(store.subjectNotices.insertOne({ _id: `${subject}#0`, noticeId }))) return;
+    if (await lists.takeFirst(subject, noticeId)) return;
     await addAll(subject, [noticeId]);
   }
 
