@@ -142,21 +142,43 @@ export function isFresh(readAt: number, now: number, maxAgeMs: number): boolean 
   return now - readAt < maxAgeMs && now >= readAt;
 }
 
-/** What this process last learnt of a unit: it gave it back (likely free) or found it taken (held here, or lost a race for it). */
+/**
+ * What this process last learnt of a unit: it holds it (its claim won and not yet given back) or
+ * has its insert out, it gave it back (likely free), or it found it taken (a race lost).
+ */
 export interface UnitHint {
-  state: 'given-back' | 'taken';
+  state: 'held' | 'given-back' | 'taken';
   at: number;
 }
 
 /**
- * The order to try free units in, helped by what this process last learnt of them: units it knows
- * nothing of or gave back (in `probeOrder`) first, then units it found taken (held here, or a race
- * lost; longest ago first, as the likeliest given back since). Units given back are not tried
- * first: every contender of the process would chase the same one. Only an order: every unit is
- * still tried before a location is short, and its claim's unique key still decides who gets it.
+ * The next unit to try, chosen afresh before each insert from what this process knows at that
+ * moment (`hints`, which the caller marks `held` before the insert goes out, so contenders of one
+ * process never chase the same unit together), among the free units this attempt has not tried
+ * yet. In order: a unit this process gave back (most recently first: the likeliest still free),
+ * then one it knows nothing of (from the `offset`-th such, as `probeOrder`, so contenders start
+ * apart near the lowest numbers), then one it lost a race for (longest ago first, the likeliest
+ * given back since), and last one it holds or has in flight itself (held by another reservation of
+ * this process, or given back through another process meanwhile). Only an order: every free unit
+ * is still returned once before `undefined`, and its claim's unique key still decides who gets it.
  */
-export function hintedProbeOrder(free: readonly number[], offset: number, hints: ReadonlyMap<number, UnitHint>): number[] {
-  const taken = free.filter((n) => hints.get(n)?.state === 'taken').sort((a, b) => hints.get(a)!.at - hints.get(b)!.at);
-  const open = free.filter((n) => hints.get(n)?.state !== 'taken');
-  return [...probeOrder(open, offset), ...taken];
+export function nextUnit(free: readonly number[], tried: ReadonlySet<number>, hints: ReadonlyMap<number, UnitHint>, offset: number): number | undefined {
+  const rank = { 'given-back': 0, taken: 2, held: 3 } as const;
+  let best: { n: number; tier: number; key: number } | undefined;
+  const unknown: number[] = [];
+  for (const n of free) {
+    if (tried.has(n)) continue;
+    const hint = hints.get(n);
+    if (!hint) {
+      unknown.push(n);
+      continue;
+    }
+    const tier = rank[hint.state];
+    // Given back: latest first; taken or held: earliest first.
+    const key = hint.state === 'given-back' ? -hint.at : hint.at;
+    if (!best || tier < best.tier || (tier === best.tier && key < best.key)) best = { n, tier, key };
+  }
+  if (best?.tier === 0) return best.n;
+  if (unknown.length) return probeOrder(unknown, offset)[0];
+  return best?.n;
 }

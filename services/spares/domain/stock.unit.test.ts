@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cardKey, claimKey, countReceipts, freeUnitNumbers, hintedProbeOrder, isFresh, levelFromWindow, linesFromClaims, probeOrder, reservationOrder, stockLevel, windowUnits, type StockLocation, type UnitHint, type UnitState } from './stock';
+import { cardKey, claimKey, countReceipts, freeUnitNumbers, isFresh, levelFromWindow, linesFromClaims, nextUnit, probeOrder, reservationOrder, stockLevel, windowUnits, type StockLocation, type UnitHint, type UnitState } from './stock';
 
 const locations: StockLocation[] = [
   { id: 'CENTRAL', kind: 'central' },
@@ -122,22 +122,52 @@ describe('copies kept in memory', () => {
   });
 });
 
-describe('units tried in the order this process learnt of them', () => {
-  it('tries units unknown or given back first, taken ones last (longest taken first)', () => {
+describe('the next unit to try, chosen from what this process knows', () => {
+  const hint = fc.record({ state: fc.constantFrom<UnitHint['state']>('held', 'given-back', 'taken'), at: fc.nat(100) });
+  /** Every unit nextUnit returns, one after another, each marked tried. */
+  const sequence = (free: readonly number[], hints: ReadonlyMap<number, UnitHint>, offset: number) => {
+    const tried = new Set<number>();
+    for (let n = nextUnit(free, tried, hints, offset); n !== undefined; n = nextUnit(free, tried, hints, offset)) tried.add(n);
+    return [...tried];
+  };
+  it('tries units given back first (latest first), then unknown ones, then races lost (longest ago first), its own held or in flight last', () => {
     const hints = new Map<number, UnitHint>([
       [2, { state: 'taken', at: 30 }],
       [3, { state: 'given-back', at: 10 }],
       [5, { state: 'given-back', at: 20 }],
       [1, { state: 'taken', at: 5 }],
+      [7, { state: 'held', at: 1 }],
     ]);
-    expect(hintedProbeOrder([1, 2, 3, 4, 5, 6], 1, hints)).toEqual([4, 5, 6, 3, 1, 2]);
+    expect(sequence([1, 2, 3, 4, 5, 6, 7], hints, 1)).toEqual([5, 3, 6, 4, 1, 2, 7]);
+    expect(nextUnit([1, 2], new Set([1, 2]), hints, 0)).toBeUndefined();
+    expect(nextUnit([], new Set(), hints, 0)).toBeUndefined();
   });
-  it('is a permutation of the free units whatever the hints', () => {
-    const hint = fc.record({ state: fc.constantFrom<UnitHint['state']>('given-back', 'taken'), at: fc.nat(100) });
+  it('starts apart among units it knows nothing of, from the offset-th', () => {
+    expect(nextUnit([1, 2, 3, 4], new Set(), new Map(), 2)).toBe(3);
+    expect(nextUnit([1, 2, 3, 4], new Set([3]), new Map(), 2)).toBe(4);
+  });
+  it('offers every free unit exactly once before none, whatever the hints (property)', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 30 })), fc.nat(10), fc.array(fc.tuple(fc.integer({ min: 1, max: 30 }), hint)), (free, offset, entries) => {
-        const order = hintedProbeOrder(free, offset, new Map(entries));
+        const order = sequence(free, new Map(entries), offset);
         expect([...order].sort((a, b) => a - b)).toEqual([...free].sort((a, b) => a - b));
+      }),
+    );
+  });
+  it('never offers a unit it holds or has in flight while another is untried, nor a race lost before one given back or unknown (property)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 30 }), { minLength: 1 }), fc.nat(10), fc.array(fc.tuple(fc.integer({ min: 1, max: 30 }), hint)), fc.uniqueArray(fc.integer({ min: 1, max: 30 })), (free, offset, entries, triedList) => {
+        const hints = new Map(entries);
+        const tried = new Set(triedList);
+        const left = free.filter((n) => !tried.has(n));
+        const next = nextUnit(free, tried, hints, offset);
+        if (!left.length) {
+          expect(next).toBeUndefined();
+          return;
+        }
+        expect(left).toContain(next);
+        const tier = (n: number) => ({ 'given-back': 0, undefined: 1, taken: 2, held: 3 })[String(hints.get(n)?.state) as 'undefined'];
+        expect(tier(next!)).toBe(Math.min(...left.map(tier)));
       }),
     );
   });

@@ -1,6 +1,6 @@
 import { insertedOnce, isDuplicateKeyError, NotFoundError, PlatformError, UnprocessableError, bulkWriteInChunks } from '@aftersales/platform';
 import type { Logger } from 'pino';
-import { cardKey, claimKey, freeUnitNumbers, hintedProbeOrder, isFresh, linesFromClaims, reservationOrder, type StockLevel, type StockLocation, type UnitHint } from '../domain/stock';
+import { cardKey, claimKey, freeUnitNumbers, isFresh, linesFromClaims, nextUnit, reservationOrder, type StockLevel, type StockLocation, type UnitHint } from '../domain/stock';
 import type { ReservationDoc, ReservationLine, SparesStore, UnitClaimDoc } from './collections';
 import { withEvent, type Cause, type EventContext } from './events';
 import { createStockCards, type PartStockEntry } from './stock-cards';
@@ -60,14 +60,20 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
   const copies = { locations: null as { at: number; all: StockLocation[] } | null, parts: new Map<string, { at: number; cards: PartCards }>() };
   const asCards = (locations: PartStockEntry[]): PartCards => new Map(locations.map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow }]));
   const cards = createStockCards(store, () => ctx.now(), (partNumber, locations) => copies.parts.set(partNumber, { at: Date.now(), cards: asCards(locations) }));
-  /** What this process last learnt of units (by card): which to try first, never which to skip. */
+  /**
+   * What this process last learnt of units (by card): which to try first, never which to skip. A
+   * unit is marked held before its insert goes out and until its claim's delete has come back, so
+   * the process's other contenders try it last (nextUnit).
+   */
   const hints = new Map<string, Map<number, UnitHint>>();
+  const hintsOf = (card: string) => {
+    const known = hints.get(card) ?? new Map<number, UnitHint>();
+    hints.set(card, known);
+    return known;
+  };
   const hint = (claimId: string, state: UnitHint['state']) => {
     const cut = claimId.lastIndexOf('|');
-    const card = claimId.slice(0, cut);
-    const known = hints.get(card) ?? new Map<number, UnitHint>();
-    known.set(Number(claimId.slice(cut + 1)), { state, at: Date.now() });
-    hints.set(card, known);
+    hintsOf(claimId.slice(0, cut)).set(Number(claimId.slice(cut + 1)), { state, at: Date.now() });
   };
 
   /**
@@ -81,22 +87,36 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     const known = card === undefined ? await cards.read(partNumber, locationId) : card;
     if (!known?.received) return won;
     // A unit held now may be given back by the time the last number was tried: after losing
-    // races, try once more before calling the location short.
+    // races, try once more before calling the location short (all but the units this process
+    // holds: it would know if it gave them back, and the first pass tried them). Each unit is
+    // chosen afresh from what the process knows just then and marked held before its insert goes
+    // out, so the process's contenders do not follow one another through the same units.
+    const hinted = hintsOf(cardKey(partNumber, locationId));
     for (let pass = 0, lost = true; pass < claimPasses && lost && won.length < wanted; pass++) {
       lost = false;
-      const mine = [...held, ...won.map((c) => c.unitNo)];
-      const free = freeUnitNumbers(known.received, mine, known.goneBelow);
-      for (const unitNo of hintedProbeOrder(free, Math.random() * Math.min(free.length, spread), hints.get(cardKey(partNumber, locationId)) ?? new Map())) {
-        if (won.length === wanted) break;
+      const tried = new Set<number>(pass === 0 ? [] : [...hinted].flatMap(([n, h]) => (h.state === 'held' ? [n] : [])));
+      const offset = Math.random() * Math.max(1, Math.min(known.received - known.goneBelow + 1, spread));
+      while (won.length < wanted) {
+        const free = freeUnitNumbers(known.received, [...held, ...won.map((c) => c.unitNo)], known.goneBelow);
+        const unitNo = nextUnit(free, tried, hinted, offset);
+        if (unitNo === undefined) break;
+        tried.add(unitNo);
+        const before = hinted.get(unitNo);
         const claim: UnitClaimDoc = { _id: claimKey(partNumber, locationId, unitNo), partNumber, locationId, unitNo, claimedAt: ctx.now(), ...owner };
-        await beforeClaim?.(claim._id);
+        hint(claim._id, 'held');
         try {
+          await beforeClaim?.(claim._id);
           await store.claims.insertOne(claim);
           won.push(claim);
-          hint(claim._id, 'taken');
         } catch (error) {
-          if (!isDuplicateKeyError(error)) throw error;
-          hint(claim._id, 'taken');
+          if (!isDuplicateKeyError(error)) {
+            if (before) hinted.set(unitNo, before);
+            else hinted.delete(unitNo);
+            throw error;
+          }
+          // Lost: someone holds it; still this process's, when another of its reservations did.
+          if (before?.state === 'held') hinted.set(unitNo, before);
+          else hint(claim._id, 'taken');
           lost = true;
         }
       }
@@ -158,9 +178,10 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
 
   /** Claims this process won and nobody else deletes (see release), given back by `_id`, in one command. */
   async function dropClaims(ids: string[]): Promise<void> {
-    for (const id of ids) hint(id, 'given-back');
     if (ids.length === 1) await store.claims.deleteOne({ _id: ids[0]! });
     else if (ids.length > 1) await bulkWriteInChunks(store.claims, ids.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false });
+    // Given back once the delete is in: before, a contender of this process would lose a race to it.
+    for (const id of ids) hint(id, 'given-back');
   }
 
   /** Lists a reservation under its work order: the first free entry `work order|n`. A work order has few. */
