@@ -4,10 +4,10 @@ import { locationClassSchema } from '@aftersales/contracts';
 import { defineRoute, timeZone, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import { entitlementOf, lineageOf } from '../domain/assessment';
 import { customerClasses } from '../domain/priority';
-import { closedRequestStatuses } from '../domain/installed-base';
 import { contractsOf, readModelsOf } from '../store/read-models';
 import type { mongo } from 'mongoose';
 import { findVisibleCustomer, machinesOfCustomer } from '../store/installed-base';
+import { openRequestsOfCustomer } from '../store/customer-open-requests';
 import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, ServiceRequestDoc, SiteDoc } from '../store/models';
 import { callerScope, conflictField, customerContactSchema, entityId, escapeRegex, forbiddenField, installedBaseReaders, limitQuery, shortId } from './common';
 import { customerOverview, customerView, itemsOf } from './responses';
@@ -149,11 +149,7 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
         machinesOfCustomer(models, customer._id, 2000),
         contractsOf(readModelsOf(models), models.contracts.collection as unknown as mongo.Collection<ContractDoc>, customer._id),
         customer.dealerId ? models.dealers.findById(customer.dealerId).lean<DealerDoc>() : null,
-        models.serviceRequests
-          .find({ customerId: customer._id, status: { $nin: [...closedRequestStatuses] } }, { _id: 1, serialNumber: 1, status: 1, symptom: 1, channel: 1, raisedAt: 1, neededBy: 1, duplicateOf: 1 })
-          .sort({ raisedAt: -1 })
-          .limit(100)
-          .lean<ServiceRequestDoc[]>(),
+        openRequestsOfCustomer(readModelsOf(models), models.serviceRequests.collection as unknown as mongo.Collection<ServiceRequestDoc>, customer._id),
       ]);
       const machineViews = machines.map((machine) => {
         const lineage = lineageOf(machine, machines);

@@ -1,12 +1,14 @@
 import type { mongo } from 'mongoose';
 import { createJsonDocuments, insertedOnce, unchanged, type KeyLockDoc } from '@aftersales/platform';
-import type { MachineDoc } from './models';
+import type { MachineDoc, ServiceRequestDoc } from './models';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
 
 /**
- * The installed base's links, read by `_id`: a customer's machines (`customer|<id>`) and a
- * machine's direct parts (`parent|<serial>`), each the serials as one JSON string. The customer and
+ * The installed base's links, read by `_id`: a customer's machines (`customer|<id>`), a
+ * machine's direct parts (`parent|<serial>`) and the serials a customer reported that are not in
+ * the installed base (`reported|<id>`, requests registered with `acceptUnknownSerial`), each the
+ * serials as one JSON string. The customer and
  * machine pages and the proactive-visit plan found them by `{ customerId }` and `{ parentSerial }`
  * filters, which on FerretDB v1 read every machine ever registered. A machine never changes
  * customer or parent (the tree is built by registering parts under their parent), so a serial is
@@ -57,6 +59,34 @@ export function createMachineLinks(db: mongo.Db, machines: Collection<MachineDoc
     return found.slice(0, limit);
   }
 
+  /**
+   * Before the first request on a serial outside the installed base is stored: the customer's
+   * page finds its open requests through the customer's serials (see customer-open-requests.ts).
+   */
+  const noteReported = (customerId: string, serial: string) => add(`reported|${customerId}`, [serial]);
+
+  /** Every serial a customer's requests can name: its machines' and those it reported unknown (two `_id` reads). */
+  async function serialsOf(customerId: string): Promise<string[]> {
+    const [machines, reported] = await Promise.all([links.read(`customer|${customerId}`), links.read(`reported|${customerId}`)]);
+    return [...new Set([...machines.serials, ...reported.serials])];
+  }
+
+  /**
+   * Notes the unknown serials of requests stored before `reported|` links existed, once (one pass
+   * over the requests; the marker last, so a pass cut short runs again whole).
+   */
+  async function buildReportedOnce(requests: Collection<Pick<ServiceRequestDoc, '_id' | 'customerId' | 'serialNumber' | 'flags'>>, now: Date): Promise<boolean> {
+    const id = 'reported-serials@1';
+    if (await builds.findOne({ _id: id })) return false;
+    const grouped = new Map<string, Set<string>>();
+    for await (const request of requests.find({ flags: 'machine-unknown' }, { projection: { customerId: 1, serialNumber: 1 } })) {
+      grouped.set(request.customerId, (grouped.get(request.customerId) ?? new Set()).add(request.serialNumber));
+    }
+    for (const [customerId, serials] of grouped) await add(`reported|${customerId}`, [...serials]);
+    await insertedOnce(builds.insertOne({ _id: id, builtAt: now }));
+    return true;
+  }
+
   /** A customer's machines, by serial. */
   const ofCustomer = (customerId: string, limit = 5000) => machinesAt(`customer|${customerId}`, (m) => m.customerId === customerId, limit);
 
@@ -84,7 +114,7 @@ export function createMachineLinks(db: mongo.Db, machines: Collection<MachineDoc
     return true;
   }
 
-  return { note, ofCustomer, partsOf, buildOnce };
+  return { note, noteReported, serialsOf, ofCustomer, partsOf, buildOnce, buildReportedOnce };
 }
 
 export type MachineLinks = ReturnType<typeof createMachineLinks>;

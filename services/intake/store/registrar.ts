@@ -95,7 +95,9 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idByt
     const raisedAt = input.raisedAt ?? now;
     const noLineage: Lineage = { ancestors: [], problem: null };
     const [lineage, contracts, openRequests, fixes, containment] = await Promise.all([
-      machine ? loadLineage(models, machine) : noLineage,
+      // An unknown serial joins the customer's reported serials before its record goes in, so the
+      // customer's page finds the request (a crash between leaves a serial naming nothing).
+      machine ? loadLineage(models, machine) : read().machineLinks.noteReported(customer._id, input.serialNumber).then(() => noLineage),
       machine ? contractsRead : [],
       openRead,
       knownFixCandidates(models, machine?.model ?? null),
