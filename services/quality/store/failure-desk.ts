@@ -16,7 +16,7 @@ import {
 } from '../domain/failure-records';
 import { defaultRecurrenceThresholds, detectRecurrence, thresholdsFor, type RecurrenceHit, type RecurrenceThresholdTable } from '../domain/recurrence';
 import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type ModelGenerationDoc, type QualityModels, type RecurrenceDoc } from './models';
-import { createProblemHistories, recurrenceInputOf } from './problem-histories';
+import { createProblemHistories } from './problem-histories';
 
 export const fromDoc = ({ _id, eightDId: _e, receivedAt: _r, ...rest }: FailureRecordDoc): StoredFailureRecord => ({ id: _id, ...rest });
 
@@ -181,15 +181,17 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
       log.info({ failureRecordId: recordId, pass }, 'recurrence check found unfinished: running it (again)');
     }
     try {
-      const { history, eightDs: cases } = recurrenceInputOf(noted, record.productLine, record.failureMode);
+      // Judged by the thresholds in force now: records of one problem arrive in any order, and only
+      // the rules of the moment they are checked give every order the same outcome.
+      const thresholds = await thresholdsAt(platform.now());
+      // Only the quarters the window reaches, on either side of a record that may arrive late.
+      const windowDays = thresholdsFor(thresholds, record.productLine).sameModelWindowDays;
+      const { history, eightDs: cases } = await histories.readAroundHeld(record.productLine, record.failureMode, record.occurredAt, windowDays, noted);
       // Generations of the models the rules compare, each by `_id` (reference data kept by hand).
       const modelsInPlay = [...new Set([record.model, ...history.map((r) => r.model), ...cases.map((c) => c.problem.model).filter((m): m is string => m !== undefined)])];
       const generations = await Promise.all(modelsInPlay.map((model) => models.modelGenerations.findById(model).lean<ModelGenerationDoc>()));
       const lineage = Object.fromEntries(generations.filter((g) => g !== null && g.productLine === record.productLine).map((g) => [g!._id, g!.generation]));
       const withGenerations = history.map((r) => ({ ...r, ...(lineage[r.model] !== undefined ? { modelGeneration: lineage[r.model] } : {}) }));
-      // Judged by the thresholds in force now: records of one problem arrive in any order, and only
-      // the rules of the moment they are checked give every order the same outcome.
-      const thresholds = await thresholdsAt(platform.now());
       const hits = detectRecurrence({ record: toRecurrenceRecord(record, lineage[record.model]), history: withGenerations, eightDs: cases, thresholds, lineage });
       const outcomes: RecurrenceDoc['hits'] = [];
       for (const hit of hits) {

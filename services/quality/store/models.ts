@@ -101,18 +101,36 @@ export interface ModelGenerationDoc {
 }
 
 /**
- * One problem's history (`productLine|failureMode`), read by `_id` by the recurrence check: what the
- * rules read of each attributable record and of each 8D of the problem, as JSON strings (ids may
- * hold dots), changed only under the problem's key lock (see store/problem-histories.ts).
+ * One problem's history (`productLine|failureMode`), read by `_id` by the recurrence check: its 8Ds
+ * and what the rules read of the records they took, as JSON strings (ids may hold dots), changed
+ * only under the problem's key lock (see store/problem-histories.ts).
  */
 export interface ProblemHistoryDoc {
   _id: string;
   productLine: string;
   failureMode: string;
-  /** JSON of ProblemHistoryRecord[], one per record id. */
-  records: string;
   /** JSON of ProblemHistoryCase[], one per 8D id. */
   eightDs: string;
+  /** JSON of ProblemHistoryRecord[], one per 8D and model it took. */
+  takenRecords: string;
+  /** JSON of the quarter labels that hold records. */
+  quarters: string;
+  /** JSON of ProblemHistoryRecord[]: `[]`, or the records as kept before quarters, until folded. */
+  records: string;
+  updatedAt: Date;
+}
+
+/**
+ * A quarter of a problem's records (`productLine|failureMode|2026-Q4`, by `occurredAt`), in the same
+ * collection, changed only under the problem's key lock.
+ */
+export interface ProblemQuarterDoc {
+  _id: string;
+  productLine: string;
+  failureMode: string;
+  quarter: string;
+  /** JSON of ProblemHistoryRecord[], one per record id. */
+  records: string;
   updatedAt: Date;
 }
 
