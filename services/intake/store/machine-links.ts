@@ -75,7 +75,7 @@ export function createMachineLinks(db: mongo.Db, machines: Collection<MachineDoc
    * Notes the unknown serials of requests stored before `reported|` links existed, once (one pass
    * over the requests; the marker last, so a pass cut short runs again whole).
    */
-  async function buildReportedOnce(requests: Collection<Pick<ServiceRequestDoc, '_id' | 'customerId' | 'serialNumber' | 'flags'>>, now: Date): Promise<boolean> {
+  async function buildReportedOnce(requests: Collection<ServiceRequestDoc>, now: Date): Promise<boolean> {
     const id = 'reported-serials@1';
     if (await builds.findOne({ _id: id })) return false;
     const grouped = new Map<string, Set<string>>();
