@@ -68,6 +68,11 @@ export const platformEnvSchema = z.object({
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').default(devJwtSecret),
   AUTH_ISSUER: z.string().default('aftersales-dev'),
   OUTBOX_POLL_MS: positiveInt.default(500),
+  /**
+   * Fault injection for crash tests (tests/outbox-writer-crash.fault.test.ts): the process kills
+   * itself with SIGKILL right after a document with events is inserted, before its pending entry.
+   */
+  OUTBOX_FAULT_KILL_BEFORE_ENTRY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** Load the small demo data set at start (npm start sets it); upserts, never overwrites. */
   SEED_DEMO_DATA: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   HTTP_BODY_LIMIT: z.string().regex(/^\d+(kb|mb)$/, 'like 100kb or 1mb').default('100kb'),

@@ -18,7 +18,8 @@ import { createMetrics } from './metrics';
 import { kafkaSecurity, temporalSecurity } from './security';
 import { startTracing } from './tracing';
 import { connectMongo, pingMongo } from './mongo/connection';
-import { createOutboxRelay, outboxPendingCollection, type OutboxRelay } from './mongo/outbox';
+import { createOutboxRelay, killBeforePendingEntry, outboxPendingCollection, type OutboxRelay } from './mongo/outbox';
+import { outboxWritersCollection, startOutboxWriter } from './mongo/outbox-writers';
 import { auditRoutes, createAuditChain, createEventChain, withAuditTrail } from './audit';
 import { connectTemporalClient, describeTemporal } from './temporal';
 
@@ -116,6 +117,9 @@ export async function startService(
   temporalWorkers?.installTemporalRuntime(logger, config.TEMPORAL_METRICS_BIND);
   const mongo = await connectMongo(config.MONGO_URL, config.mongoDb, { maxPoolSize: config.MONGO_MAX_POOL_SIZE });
   stops.push(() => mongo.close());
+  // Says this process writes outboxes until its clean stop: a relay sweeps when its heartbeat stops (outbox-writers.ts).
+  const outboxWriter = startOutboxWriter(mongo.db!, { log: logger });
+  stops.push(() => outboxWriter.stop());
   const tracing = startTracing(definition.name, config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   stops.push(() => tracing.flush());
   const kafkaTls = kafkaSecurity(config);
@@ -150,6 +154,7 @@ export async function startService(
     now: () => new Date(),
   };
   const parts = await definition.setup(platform);
+  if (config.OUTBOX_FAULT_KILL_BEFORE_ENTRY) killBeforePendingEntry();
   // Every service keeps its audit chain in its own database: what changed (appended by the relay, once per event) and who asked.
   const auditChain = createAuditChain(mongo.db!);
   await ensureTopics(kafka, parts.topics.flatMap((t) => [platform.topic(t), deadLetterTopic(platform.topic(t))]));
@@ -164,6 +169,7 @@ export async function startService(
       collections: parts.outboxCollections,
       leases: mongo.db!.collection('outboxLeases'),
       pending: mongo.db!.collection(outboxPendingCollection),
+      writers: mongo.db!.collection(outboxWritersCollection),
       record: (entries) => eventChain.record(entries),
       producer,
       logger,

@@ -7,6 +7,7 @@ import { insertedOnce, isDuplicateKeyError } from './connection';
 import { traceHeaders } from '../tracing';
 import { currentActor } from '../audit/actor';
 import { createPendingRelay } from './outbox-pending';
+import { noteMissedEntry, sweptFor, writersToSweepFor, type OutboxWriterDoc } from './outbox-writers';
 
 /**
  * Transactional outbox inside the aggregate's own document. FerretDB v1 (and any Mongo without a
@@ -99,18 +100,35 @@ export function indexedOutbox<T extends Document>(collection: Collection<T>): Co
   return collection;
 }
 
-function pendingOf(collection: Collection<Document>): Collection<OutboxPendingDoc> {
+function dbOf(collection: Collection<Document>): Db {
   // A mongoose collection has no `db`; its connection has.
   const db = (collection as { db?: Db }).db ?? (collection as unknown as { conn?: { db?: Db } }).conn?.db;
   if (!db) throw new Error(`outbox: no database for collection ${collection.collectionName}`);
-  return db.collection<OutboxPendingDoc>(outboxPendingCollection);
+  return db;
 }
+
+const pendingOf = (collection: Collection<Document>) => dbOf(collection).collection<OutboxPendingDoc>(outboxPendingCollection);
 
 const pendingKey = (collectionName: string, docId: unknown) => `${collectionName}|${String(docId)}`;
 
-/** Records a stored document's events in the pending index; an entry already there stands. */
+let killBeforeEntry = false;
+/** Fault injection (OUTBOX_FAULT_KILL_BEFORE_ENTRY): from now on this process dies with SIGKILL between a document's insert and its pending entry. */
+export function killBeforePendingEntry(): void {
+  killBeforeEntry = true;
+}
+
+/**
+ * Records a stored document's events in the pending index; an entry already there stands. A failed
+ * insert leaves a mark that calls for the relay's sweep (see outbox-writers.ts) before it throws.
+ */
 async function notePending(collection: Collection<Document>, docId: unknown, entries: OutboxEntry[], dueAt: Date): Promise<void> {
-  await insertedOnce(pendingOf(collection).insertOne({ _id: pendingKey(collection.collectionName, docId), collection: collection.collectionName, docId: String(docId), entries, dueAt }));
+  if (killBeforeEntry) process.kill(process.pid, 'SIGKILL');
+  try {
+    await insertedOnce(pendingOf(collection).insertOne({ _id: pendingKey(collection.collectionName, docId), collection: collection.collectionName, docId: String(docId), entries, dueAt }));
+  } catch (error) {
+    noteMissedEntry(dbOf(collection));
+    throw error;
+  }
 }
 
 /**
@@ -189,6 +207,9 @@ async function noteStored(collection: Collection<Document>, id: string): Promise
   if (stored) await notePendingOutbox(collection, stored);
 }
 
+/** Documents younger than this are left to their writers by the sweep (their entry may still be on its way). */
+const sweepGraceMs = 10_000;
+
 export interface OutboxRelay {
   start(): void;
   /** Wakes the relay now (after a local write) instead of at its next poll. */
@@ -211,8 +232,19 @@ export interface OutboxRelayOptions {
   leaseMs?: number;
   /** Documents claimed and published per pass. */
   batchSize?: number;
-  /** How often indexed collections are scanned for documents their pending entry missed (default 5 minutes; also at start). */
+  /**
+   * How often indexed collections are scanned for documents their pending entry missed, whatever
+   * the writers say (also at start). Default: never with `writers`, else every 5 minutes.
+   */
   sweepMs?: number;
+  /**
+   * The writers' heartbeats and marks (outbox-writers.ts): checked every `writersCheckMs` (default
+   * 15 s), a sweep runs when a writer's heartbeat is older than `writerStaleMs` (default 60 s) or
+   * an entry's insert failed.
+   */
+  writers?: Collection<OutboxWriterDoc>;
+  writersCheckMs?: number;
+  writerStaleMs?: number;
   now?: () => Date;
   /** Told after each pass what was due per collection (counted up to the batch size) and since when the oldest waited. */
   onPass?: (collection: string, due: number, oldestDueAt: Date | null) => void;
@@ -335,7 +367,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   async function sweep(): Promise<number> {
     let noted = 0;
     for (const collection of indexed) {
-      const cutoff = new Date(now().getTime() - 10_000);
+      const cutoff = new Date(now().getTime() - sweepGraceMs);
       const docs = await collection.find({ outboxDueAt: { $lte: cutoff } }, { projection: { _id: 1, outbox: 1, outboxDueAt: 1 } }).toArray();
       for (const doc of docs) {
         const entries = (doc.outbox ?? []) as OutboxEntry[];
@@ -348,14 +380,40 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     return noted;
   }
 
-  const sweepMs = options.sweepMs ?? 5 * 60_000;
-  let sweptAt = 0;
+  const { writers } = options;
+  const sweepMs = options.sweepMs ?? (writers ? Number.POSITIVE_INFINITY : 5 * 60_000);
+  const writersCheckMs = options.writersCheckMs ?? 15_000;
+  const writerStaleMs = options.writerStaleMs ?? 60_000;
+  let sweptAt: number | null = null;
+  let checkedAt = 0;
   let sweeping: Promise<unknown> | null = null;
-  /** Starts a sweep in the background when one is due: on FerretDB it reads the whole collections, so never inside a pass. */
+
+  /** A sweep when a writer's heartbeat stopped or an entry's insert failed; then what it covered goes. */
+  async function sweepForWriters(from: Collection<OutboxWriterDoc>): Promise<void> {
+    const seen = writersToSweepFor(await from.find({}).toArray(), now(), writerStaleMs, sweepGraceMs);
+    if (seen.length === 0) return;
+    log.warn({ writers: seen.map((d) => d._id) }, 'outbox writers stopped or missed an entry; sweeping');
+    await sweep();
+    await sweptFor(from, seen);
+  }
+
+  /**
+   * Starts a sweep in the background when one is due (at start, after `sweepMs`, or when the
+   * writers call for one): on FerretDB it reads the whole collections, so never inside a pass.
+   */
   function sweepWhenDue(): void {
-    if (indexed.length === 0 || sweeping || now().getTime() - sweptAt < sweepMs) return;
-    sweptAt = now().getTime();
-    sweeping = sweep()
+    if (indexed.length === 0 || sweeping) return;
+    const at = now().getTime();
+    let work: (() => Promise<unknown>) | null = null;
+    if (sweptAt === null || at - sweptAt >= sweepMs) {
+      sweptAt = at;
+      work = sweep;
+    } else if (writers && at - checkedAt >= writersCheckMs) {
+      checkedAt = at;
+      work = () => sweepForWriters(writers);
+    }
+    if (!work) return;
+    sweeping = work()
       .catch((error: unknown) => log.warn({ err: error }, 'outbox sweep failed; will retry'))
       .finally(() => (sweeping = null));
   }

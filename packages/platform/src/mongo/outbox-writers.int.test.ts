@@ -1,0 +1,114 @@
+import type { Collection, Db, Document } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { namespacedTopic, topics } from '@aftersales/contracts';
+import type { EventProducer } from '../kafka/producer';
+import { openTestServers, registeredEvent, testLogger, uniqueName, type TestServers, type TopicReader } from '../testing';
+import { createOutboxRelay, indexedOutbox, outboxForInsert, outboxPendingCollection, type OutboxRelay } from './outbox';
+import { noteMissedEntry, outboxWritersCollection, startOutboxWriter, type OutboxWriterDoc } from './outbox-writers';
+
+/**
+ * On FerretDB and Kafka: the relay sweeps the indexed collections only when a writer's heartbeat
+ * stopped or an entry's insert failed, not on a timer, and a document its entry missed is then
+ * published. The relay's clock is moved forward instead of waiting out the grace and the staleness.
+ */
+const stack = inject('stack');
+const ns = uniqueName('outbox-writers');
+const topic = namespacedTopic(ns, topics.serviceRequests);
+const logger = testLogger();
+
+let servers: TestServers;
+let db: Db;
+let producer: EventProducer;
+let reader: TopicReader;
+let writers: Collection<OutboxWriterDoc>;
+
+beforeAll(async () => {
+  servers = await openTestServers(stack, ns, [topic], { logger });
+  ({ db, producer, reader } = servers);
+  writers = db.collection<OutboxWriterDoc>(outboxWritersCollection);
+});
+
+afterAll(() => servers?.close());
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A document stored with its event whose pending entry was never written (its writer died, or the entry's insert failed). */
+async function orphan(docs: Collection<Document>, id: string, at: Date): Promise<string> {
+  const event = registeredEvent(id, { id: `${id}-event` });
+  await docs.insertOne({ _id: id as never, ...outboxForInsert([{ topic, event }], at) });
+  return event.id;
+}
+
+/** A relay on the real servers whose clock runs `shift.ms` ahead, checking the writers every 50 ms. */
+function relayOver(docs: Collection<Document>, shift: { ms: number }): OutboxRelay {
+  return createOutboxRelay({
+    collections: [docs],
+    leases: db.collection('outboxLeases'),
+    pending: db.collection(outboxPendingCollection),
+    writers,
+    writersCheckMs: 50,
+    producer,
+    logger,
+    pollMs: 50,
+    now: () => new Date(Date.now() + shift.ms),
+  });
+}
+
+const entryOf = (collection: string, id: string) => db.collection(outboxPendingCollection).findOne({ _id: `${collection}|${id}` as never });
+
+describe('the sweep runs when the writers call for it', () => {
+  it('leaves a document its entry missed while every writer beats, and publishes it once a writer\u2019s heartbeat stopped', async () => {
+    const docs = indexedOutbox(db.collection<Document>('stoppedWriter'));
+    const shift = { ms: 0 };
+    const relay = relayOver(docs, shift);
+    relay.start();
+    try {
+      // The start sweep has run over an empty collection before this document is stored.
+      await sleep(300);
+      const eventId = await orphan(docs, 'D-1', new Date());
+      await writers.insertOne({ _id: `${ns}-writer`, kind: 'process', at: new Date() });
+      // Past the sweep's grace, the writer's heartbeat 30 s old: no sweep, the document waits.
+      shift.ms = 30_000;
+      await sleep(500);
+      expect(await entryOf('stoppedWriter', 'D-1')).toBeNull();
+      expect(await docs.findOne({ _id: 'D-1' as never })).toHaveProperty('outbox');
+      // The heartbeat 90 s old: the writer is taken for dead, the sweep writes the entry, the relay publishes.
+      shift.ms = 90_000;
+      await reader.waitFor(1, 'the event the stopped writer left', (m) => m.headers['event-id'] === eventId);
+      await expect.poll(() => writers.findOne({ _id: `${ns}-writer` })).toBeNull();
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('publishes a document whose entry failed once its mark is older than the sweep\u2019s grace, and the mark goes', async () => {
+    const docs = indexedOutbox(db.collection<Document>('missedEntry'));
+    const shift = { ms: 0 };
+    const relay = relayOver(docs, shift);
+    relay.start();
+    try {
+      await sleep(300);
+      const eventId = await orphan(docs, 'D-2', new Date());
+      noteMissedEntry(db, logger);
+      await expect.poll(() => writers.countDocuments({ kind: 'missed' })).toBe(1);
+      // A mark younger than the grace waits (its document could be younger than the sweep looks).
+      await sleep(300);
+      expect(await entryOf('missedEntry', 'D-2')).toBeNull();
+      shift.ms = 11_000;
+      await reader.waitFor(1, 'the event whose entry failed', (m) => m.headers['event-id'] === eventId);
+      await expect.poll(() => writers.countDocuments({ kind: 'missed' })).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+  });
+
+  it('keeps a running writer\u2019s heartbeat moving and removes it at a clean stop', async () => {
+    const writer = startOutboxWriter(db, { everyMs: 50, log: logger });
+    const mine = async () => (await writers.find({ kind: 'process' }).toArray()).filter((d) => !d._id.startsWith(ns));
+    await expect.poll(async () => (await mine()).length).toBe(1);
+    const first = (await mine())[0]!.at.getTime();
+    await expect.poll(async () => (await mine())[0]!.at.getTime()).toBeGreaterThan(first);
+    await writer.stop();
+    expect(await mine()).toEqual([]);
+  });
+});
