@@ -177,6 +177,15 @@ describe('intake registration end to end', () => {
     expect(second.duplicateOf).toBe(original.id);
     expect(second.duplicateMatch).toMatchObject({ measure: 'overlap', score: expect.any(Number), sharedWords: expect.arrayContaining(['laser', 'output', 'sourc']) });
     expect((second.duplicateMatch as { score: number }).score).toBeGreaterThanOrEqual(0.6);
+
+    // What the agent sees while typing the serial: its open requests, read by key, the same as the filter's open ones.
+    const openOnly = await api(intake, 'GET', '/v1/service-requests?serial=SRC-E2E-1&open=true', { token: agent });
+    const ids = (items: unknown) => (items as { id: string }[]).map((r) => r.id).sort();
+    expect(ids(openOnly.body.items)).toEqual(ids((first.body.items as { id: string; status: string }[]).filter((r) => !['closed', 'followed-up', 'cancelled', 'screened-invalid'].includes(r.status))));
+    expect(ids(openOnly.body.items)).toEqual(expect.arrayContaining([original.id, second.id as string]));
+    const refused = await api(intake, 'GET', '/v1/service-requests?open=true', { token: agent });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toMatchObject({ field: 'open' });
   });
 
   it('dealers register their own end users and machines, and see nothing of another dealer\u2019s', async () => {
@@ -209,6 +218,8 @@ describe('intake registration end to end', () => {
     expect((await api(intake, 'GET', `/v1/service-requests/${own.id as string}`, { token: dealerA })).status).toBe(200);
     expect((await api(intake, 'GET', `/v1/service-requests/${own.id as string}`, { token: dealerB })).status).toBe(404);
     expect((await api(intake, 'GET', '/v1/service-requests?serial=PB-DA-1', { token: dealerB })).body.items).toEqual([]);
+    expect((await api(intake, 'GET', '/v1/service-requests?serial=PB-DA-1&open=true', { token: dealerB })).body.items).toEqual([]);
+    expect(((await api(intake, 'GET', '/v1/service-requests?serial=PB-DA-1&open=true', { token: dealerA })).body.items as { id: string }[]).map((r) => r.id)).toEqual([own.id]);
 
     // Dealer A reports a part replacement once, however often it sends the report; B cannot.
     const report = { reportId: 'RPT-1', at: iso(-3_600_000), summary: 'Replaced the hydraulic valve', parts: [{ partNumber: 'P-VALVE-3', quantity: 1 }] };

@@ -38,16 +38,15 @@ export interface KnownFix {
   score: number | null;
 }
 
-const openStatuses = new Set(['closed', 'followed-up', 'cancelled', 'screened-invalid']);
-
 /** The machine as the agent types its serial: null path while the serial is too short. */
 export function useMachine(serial: string | null) {
   return useResource<MachineView>('intake', serial ? `/v1/machines/${encodeURIComponent(serial)}` : null);
 }
 
+/** The machine's open requests (read by key on the server, not filtered over every request). */
 export function useOpenRequests(serial: string | null) {
-  const resource = useResource<{ items: RequestSummary[] }>('intake', serial ? `/v1/service-requests?${new URLSearchParams({ serial, limit: '20' })}` : null);
-  const items = resource.data?.status === 200 ? resource.data.body.items.filter((r) => !openStatuses.has(r.status)) : [];
+  const resource = useResource<{ items: RequestSummary[] }>('intake', serial ? `/v1/service-requests?${new URLSearchParams({ serial, open: 'true', limit: '20' })}` : null);
+  const items = resource.data?.status === 200 ? resource.data.body.items : [];
   return { ...resource, items };
 }
 
