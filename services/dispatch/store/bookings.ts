@@ -305,16 +305,33 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
 
   /**
    * The job ended early: the slots after `at` go back to the engineer. Calendar first, then the
-   * claims: dying in between leaves claims the calendar no longer shows, cleared as debris.
+   * claims: dying in between leaves claims the calendar no longer shows, cleared as debris. The
+   * claims go by key (a filter on bookingId reads every claim ever stored): the slots from the first
+   * one starting at or after `at` to the later of the booking's and its entry's ends.
    */
   async function trim(bookingId: string, at: Date): Promise<void> {
     const booking = await engineerOf(bookingId);
-    await calendars.change(booking.engineerId, async (cal) => {
+    const entryEnd = await calendars.change(booking.engineerId, async (cal) => {
       const entry = cal.entries.find((e) => e.bookingId === bookingId);
-      return { calendar: entry && entry.end > at ? calendars.patched(cal, bookingId, { end: at }) : null, result: undefined };
+      return { calendar: entry && entry.end > at ? calendars.patched(cal, bookingId, { end: at }) : null, result: entry?.end ?? null };
     });
-    await c.slotClaims.deleteMany({ bookingId, slotStart: { $gte: new Date(ceilToSlot(at.getTime())) } });
+    const end = entryEnd && entryEnd > booking.end ? entryEnd : booking.end;
+    const from = new Date(Math.max(ceilToSlot(at.getTime()), booking.departAt.getTime()));
+    if (from < end) await unclaimOwn(booking.engineerId, bookingId, slotClaimKeys(booking.engineerId, { start: from, end }));
     if (booking.end > at) await c.bookings.updateOne({ _id: bookingId }, { $set: { end: at } });
+  }
+
+  /**
+   * Deletes those of `keys` this booking still holds, each by `_id`, under the engineer's lock: a
+   * key another booking took (after a stray-claim sweep gave it back) stays, and no booking can take
+   * one between the check and the delete, since claims are inserted under that lock too.
+   */
+  async function unclaimOwn(engineerId: string, bookingId: string, keys: readonly string[]): Promise<void> {
+    await calendars.change(engineerId, async () => {
+      const claims = await Promise.all(keys.map((key) => c.slotClaims.findOne({ _id: key }, { projection: { bookingId: 1 } })));
+      await unclaim(keys.filter((_, i) => claims[i]?.bookingId === bookingId));
+      return { calendar: null, result: undefined };
+    });
   }
 
   /**
