@@ -19,6 +19,7 @@ export * from './mongo/outbox';
 export * from './mongo/inbox';
 export * from './mongo/key-locks';
 export * from './mongo/json-documents';
+export * from './mongo/numbered-entries';
 export * from './mongo/managed-records';
 export * from './audit';
 export * from './service';

@@ -1,7 +1,27 @@
-import { insertedOnce } from '@aftersales/platform';
+import { insertedOnce, numberedEntries, type NumberedEntryDoc } from '@aftersales/platform';
+import type { mongo } from 'mongoose';
 import type { IntakeModels, ServiceHistoryDoc } from './models';
 
 export type ServiceHistoryEntry = Omit<ServiceHistoryDoc, 'recordedAt'>;
+
+/**
+ * A machine's history entries as a numbered list `<serial>#<n>` naming each entry by id (platform
+ * numbered-entries.ts): the machine page read them by `{ serialNumber }`, which on FerretDB v1 reads
+ * every entry of every machine. The list is written before the entry, so a crash leaves a number
+ * naming nothing, which readers skip; a report recorded twice is listed twice and shown once.
+ */
+const listsOf = new WeakMap<object, ReturnType<typeof numberedEntries<'entryId'>>>();
+
+function machineHistory(models: IntakeModels) {
+  const connection = models.serviceHistory.db;
+  let lists = listsOf.get(connection);
+  if (!lists) {
+    if (!connection.db) throw new Error('intake service history: the Mongo connection is not open');
+    lists = numberedEntries(connection.db.collection<NumberedEntryDoc<'entryId'>>('machineHistoryEntries'), 'entryId', { batch: 16 });
+    listsOf.set(connection, lists);
+  }
+  return lists;
+}
 
 /**
  * Adds an entry to a machine's service history, once: the id comes from its source (the event id
@@ -11,12 +31,37 @@ export type ServiceHistoryEntry = Omit<ServiceHistoryDoc, 'recordedAt'>;
  */
 export async function recordServiceHistory(models: IntakeModels, entry: ServiceHistoryEntry, now: Date): Promise<{ stored: boolean }> {
   const { _id, ...fields } = entry;
+  await machineHistory(models).append(entry.serialNumber, _id);
   // A duplicate key is the same entry written at the same instant by another consumer: already stored.
   const stored = await insertedOnce(models.serviceHistory.collection.insertOne({ _id, ...fields, recordedAt: now } as never));
   return { stored };
 }
 
-/** A machine's history, newest first. */
+/**
+ * A machine's history, newest first: its list read whole (a batch of 16 `_id` reads at a time, so
+ * the work grows with the machine's own history, tens of entries a year, not with every machine's),
+ * then the entries by `_id`.
+ */
 export async function serviceHistoryOf(models: IntakeModels, serialNumber: string, limit = 100): Promise<ServiceHistoryDoc[]> {
-  return models.serviceHistory.find({ serialNumber }).sort({ at: -1, _id: 1 }).limit(limit).lean<ServiceHistoryDoc[]>();
+  const ids = [...new Set((await machineHistory(models).readFrom(serialNumber, 0)).refs)];
+  const docs: ServiceHistoryDoc[] = [];
+  for (let from = 0; from < ids.length; from += 100) {
+    const read = await Promise.all(ids.slice(from, from + 100).map((id) => models.serviceHistory.findById(id).lean<ServiceHistoryDoc>()));
+    docs.push(...read.filter((d): d is ServiceHistoryDoc => d !== null && d.serialNumber === serialNumber));
+  }
+  return docs.sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime() || (a._id < b._id ? -1 : 1)).slice(0, limit);
+}
+
+/** Lists the entries recorded before the machines' lists existed, once (the marker last: a pass cut short runs again whole). */
+export async function buildMachineHistoryOnce(models: IntakeModels, builds: mongo.Collection<{ _id: string; builtAt: Date }>, now: Date): Promise<boolean> {
+  const id = 'machine-history@1';
+  if (await builds.findOne({ _id: id })) return false;
+  const grouped = new Map<string, string[]>();
+  for await (const entry of models.serviceHistory.collection.find({}, { projection: { _id: 1, serialNumber: 1 } })) {
+    const serial = entry.serialNumber as string;
+    grouped.set(serial, [...(grouped.get(serial) ?? []), String(entry._id)]);
+  }
+  for (const [serial, ids] of grouped) await machineHistory(models).appendMissing(serial, ids);
+  await insertedOnce(builds.insertOne({ _id: id, builtAt: now }));
+  return true;
 }

@@ -1,12 +1,11 @@
-import { insertedOnce } from '@aftersales/platform';
+import { insertedOnce, numberedEntries } from '@aftersales/platform';
 import { deliveryId } from '../domain/notices';
 import type { DeliveryDoc, NoticeDoc, NotificationsStore } from './collections';
-import { numberedEntries } from './numbered-entries';
 
 /**
  * The notices about one subject (a request, an 8D), read by `_id`: the evidence list found them by
  * `{ subject }` filters over every notice and delivery, which on FerretDB v1 read both collections
- * whole. Each notice takes the next entry `<subject>#<n>` (numbered-entries.ts) before the notice's
+ * whole. Each notice takes the next entry `<subject>#<n>` (platform numbered-entries.ts) before the notice's
  * insert. A subject's list stays small, so it is read whole to keep each notice listed once. A
  * notice's deliveries have ids made from it (inbox, e-mail), so they are read by `_id` too.
  */

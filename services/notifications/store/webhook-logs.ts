@@ -1,6 +1,5 @@
-import { insertedOnce } from '@aftersales/platform';
+import { insertedOnce, numberedEntries } from '@aftersales/platform';
 import type { NotificationsStore, WebhookDeliveryDoc } from './collections';
-import { numberedEntries } from './numbered-entries';
 
 type LogStore = Pick<NotificationsStore, 'subscriberDeliveries' | 'parkedDeliveries' | 'webhookDeliveries' | 'builds'>;
 
@@ -20,7 +19,7 @@ export function webhookLogsOf(store: LogStore): ReturnType<typeof createWebhookL
  * Each subscriber's delivery log, read by `_id`: the log was a `{ subscriberId, status }` filter
  * over every delivery ever queued, which on FerretDB v1 reads them all. A delivery is listed under
  * its subscriber before its insert, and under the subscriber's parked list before it is parked, as
- * numbered entries (numbered-entries.ts); the reader keeps what still matches, so a replayed
+ * numbered entries (platform numbered-entries.ts); the reader keeps what still matches, so a replayed
  * delivery drops off the parked list by its status.
  */
 function createWebhookLogs(store: LogStore) {

@@ -1,5 +1,5 @@
 import type { Collection } from 'mongodb';
-import { insertedOnce } from '@aftersales/platform';
+import { insertedOnce } from './connection';
 
 /** One entry of a numbered list: `_id` = `<list>#<n>`, naming one document by its id. */
 export type NumberedEntryDoc<F extends string> = { _id: string } & Record<F, string>;
