@@ -1,0 +1,102 @@
+import mongoose, { type Connection, type mongo as driver } from 'mongoose';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { RouteSpec } from '@aftersales/platform';
+import { commandNames, commandRecorder, scansOf, uniqueName } from '@aftersales/platform/testing';
+import type { WorkOrderStatus } from '../domain/work-order';
+import { createDispatchCollections, createDispatchModels, type DispatchCollections, type WorkOrderDoc } from '../store/models';
+import { createPlanner } from '../store/planner';
+import { createServiceCalendars } from '../store/service-calendars';
+import { workOrderRoutes } from './work-orders';
+
+/**
+ * `GET /v1/work-orders` as the console polls it (the dispatch desk every 10 s, each engineer's jobs
+ * every 60 s) reads only the open work orders, a collection as small as the work under way; a
+ * request's work orders, closed ones too, are read by their ids. The closed work orders grow with
+ * every job ever done, and FerretDB v1 reads them whole for any filter but `{ _id }`.
+ */
+const stack = inject('stack');
+const db = uniqueName('dispatch-work-order-list');
+const growing = new Set(['closedWorkOrders', 'workOrderChanges']);
+/** Open work orders only: small by construction (store/work-orders.ts). */
+const small = new Set(['workOrders']);
+let connection: Connection;
+let c: DispatchCollections;
+let list: RouteSpec;
+const { listener, recorded } = commandRecorder();
+
+const t0 = Date.now();
+const workOrder = (id: string, requestId: string, status: WorkOrderStatus, engineerId: string | null, ageMinutes: number): WorkOrderDoc => ({
+  _id: id, requestId, version: 1, status, route: 'field-visit', tier: 'P3', onSiteDueAt: null, customerId: 'C', serialNumber: `SN-${requestId}`, createdAt: new Date(t0 - ageMinutes * 60_000), updatedAt: new Date(t0),
+  engineerId, bookingId: null, round: 1, plannedDepartAt: null, plannedStart: null, plannedEnd: null, assignedAt: null, assignedBy: null, excludedEngineers: [], planningNote: null, steps: {}, report: null, depot: null, cancelReason: null, history: [],
+});
+
+async function listed(query: Record<string, string>): Promise<{ ids: string[]; commands: driver.CommandStartedEvent[] }> {
+  const { result, commands } = await recorded(async () =>
+    list.handler({ query: list.query!.parse(query), params: {}, body: undefined, headers: {}, principal: null, requestId: 'r', correlationId: 'r', log: pino({ level: 'silent' }) }),
+  );
+  const body = result.body as { items: { id: string }[] };
+  return { ids: body.items.map((w) => w.id), commands: commands.filter((e) => e.commandName !== 'endSessions') };
+}
+
+beforeAll(async () => {
+  connection = mongoose.createConnection(stack.mongoUrl, { dbName: db, monitorCommands: true });
+  await connection.asPromise();
+  connection.getClient().on('commandStarted', listener);
+  const models = createDispatchModels(connection);
+  c = await createDispatchCollections(connection);
+  const planner = createPlanner({ topic: (t) => `${db}.${t}`, now: () => new Date(), nudgeOutbox: () => undefined, logger: pino({ level: 'silent' }) }, models, c, { autoAssignTiers: new Set(), calendars: createServiceCalendars(c.serviceCalendars) });
+  list = workOrderRoutes(planner, models, c).find((r) => r.method === 'get' && r.path === '/v1/work-orders')!;
+  await c.workOrders.insertMany([
+    workOrder('WO-SR-A-1', 'SR-A', 'proposed', null, 5),
+    workOrder('WO-SR-B-1', 'SR-B', 'assigned', 'ENG-L1', 10),
+    workOrder('WO-SR-C-1', 'SR-C', 'working', 'ENG-L2', 20),
+    // A request re-opened: its first work order completed, its second open.
+    workOrder('WO-SR-MIX-2', 'SR-MIX', 'accepted', 'ENG-L1', 1),
+  ]);
+  // A year of finished jobs, some of the same engineer: none is read by a board's poll.
+  await c.closedWorkOrders.insertMany([
+    workOrder('WO-SR-MIX-1', 'SR-MIX', 'completed', 'ENG-L1', 60),
+    ...Array.from({ length: 300 }, (_, i) => workOrder(`WO-SR-OLD${i}-1`, `SR-OLD${i}`, i % 10 === 0 ? 'cancelled' : 'completed', i % 2 === 0 ? 'ENG-L1' : 'ENG-L2', 1_000 + i)),
+  ]);
+});
+
+afterAll(async () => {
+  await connection?.db?.dropDatabase();
+  await connection?.close();
+});
+
+describe('the work-order list a board polls reads no history', () => {
+  it('the dispatch desk: the open work orders, newest first, from the open ones alone', async () => {
+    const { ids, commands } = await listed({ status: 'open', limit: '200' });
+    expect(ids).toEqual(['WO-SR-MIX-2', 'WO-SR-A-1', 'WO-SR-B-1', 'WO-SR-C-1']);
+    expect(commandNames(commands)).toEqual(['find workOrders']);
+    expect(scansOf(commands, { keyed: growing, small })).toEqual([]);
+  });
+
+  it('without a status: the open ones too (closed ones are asked for by name)', async () => {
+    const { ids, commands } = await listed({ limit: '200' });
+    expect(ids).toEqual(['WO-SR-MIX-2', 'WO-SR-A-1', 'WO-SR-B-1', 'WO-SR-C-1']);
+    expect(commandNames(commands)).toEqual(['find workOrders']);
+  });
+
+  it('an engineer\'s jobs: their open work orders, from the open ones alone', async () => {
+    const { ids, commands } = await listed({ engineerId: 'ENG-L1', status: 'open', limit: '100' });
+    expect(ids).toEqual(['WO-SR-MIX-2', 'WO-SR-B-1']);
+    expect(commandNames(commands)).toEqual(['find workOrders']);
+    expect((await listed({ status: 'working' })).ids).toEqual(['WO-SR-C-1']);
+  });
+
+  it('a request\'s work orders, open and closed, read by their ids', async () => {
+    const { ids, commands } = await listed({ requestId: 'SR-MIX' });
+    expect(ids).toEqual(['WO-SR-MIX-2', 'WO-SR-MIX-1']);
+    expect(scansOf(commands, { keyed: growing, small: new Set() })).toEqual([]);
+    expect((await listed({ requestId: 'SR-MIX', status: 'closed' })).ids).toEqual(['WO-SR-MIX-1']);
+    expect((await listed({ requestId: 'SR-MIX', status: 'open', engineerId: 'ENG-L2' })).ids).toEqual([]);
+  });
+
+  it('closed ones when asked for by a closed status: a read of the history, as before', async () => {
+    expect((await listed({ status: 'cancelled', engineerId: 'ENG-L1', limit: '3' })).ids).toEqual(['WO-SR-OLD0-1', 'WO-SR-OLD10-1', 'WO-SR-OLD20-1']);
+    expect((await listed({ status: 'closed', engineerId: 'ENG-L1', limit: '2' })).ids).toEqual(['WO-SR-MIX-1', 'WO-SR-OLD0-1']);
+  });
+});
