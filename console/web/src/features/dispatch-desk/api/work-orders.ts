@@ -52,13 +52,15 @@ export interface Candidates {
 }
 
 /**
- * Dispatch's work orders, newest first: all open ones, or those of one status. Open and closed
- * orders come back together without a status, so the open ones are picked here.
+ * Dispatch's work orders, newest first: all open ones (`open`), or those of one status. The desk
+ * asks for what it shows: dispatch then reads only its open work orders, not every job ever closed.
+ * Closed ones (a read of all history there) are read when chosen or refreshed, not polled.
  */
 export function useWorkOrders(status: string, refreshMs = 10_000) {
-  const query = new URLSearchParams({ limit: '200', ...(status && status !== 'open' ? { status } : {}) });
-  const answer = useResource<{ items: WorkOrder[] }>('dispatch', `/v1/work-orders?${query}`, refreshMs);
-  const items = answer.data?.status === 200 ? answer.data.body.items.filter((w) => status !== 'open' || isOpen(w.status)) : [];
+  const asked = status || 'open';
+  const query = new URLSearchParams({ limit: '200', status: asked });
+  const answer = useResource<{ items: WorkOrder[] }>('dispatch', `/v1/work-orders?${query}`, asked === 'open' || isOpen(asked) ? refreshMs : undefined);
+  const items = answer.data?.status === 200 ? answer.data.body.items : [];
   return { ...answer, items };
 }
 

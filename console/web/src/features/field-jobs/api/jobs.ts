@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { apiCall, useResource } from '../../../lib/api';
 import type { JobSummary } from '../day';
 import type { Reservation } from '../parts';
@@ -30,9 +30,34 @@ export interface RequestView {
   workflow: { state?: { status: string } } | null;
 }
 
-/** The engineer's own work orders (dispatch lets an engineer act on their own only). */
+/**
+ * The engineer's own open work orders, polled (dispatch lets an engineer act on their own only):
+ * dispatch reads its open work orders for that, never every job ever closed. A job this screen
+ * listed that has left them since (finished, cancelled, moved to someone else) is read once by its
+ * id and kept while it is still the engineer's, so a job finished today stays on today's list.
+ */
 export function useMyWorkOrders(engineerId: string) {
-  return useResource<{ items: JobSummary[] }>('dispatch', `/v1/work-orders?${new URLSearchParams({ engineerId, limit: '100' })}`, 60_000);
+  const open = useResource<{ items: JobSummary[] }>('dispatch', `/v1/work-orders?${new URLSearchParams({ engineerId, status: 'open', limit: '100' })}`, 60_000);
+  const current = open.data?.status === 200 ? open.data.body.items : null;
+  const listed = useRef<ReadonlySet<string>>(new Set());
+  const [closed, setClosed] = useState<ReadonlyMap<string, JobSummary>>(() => new Map());
+  useEffect(() => {
+    if (!current) return;
+    const now = new Set(current.map((job) => job.id));
+    const left = [...listed.current].filter((id) => !now.has(id));
+    listed.current = now;
+    if (left.length === 0) return;
+    void Promise.all(left.map((id) => apiCall<JobSummary>('dispatch', `/v1/work-orders/${encodeURIComponent(id)}`))).then((answers) =>
+      setClosed((known) => {
+        const next = new Map(known);
+        for (const a of answers) if (a.status === 200 && a.body.engineerId === engineerId) next.set(a.body.id, a.body);
+        return next;
+      }),
+    );
+  }, [current, engineerId]);
+  const openIds = new Set((current ?? []).map((job) => job.id));
+  const items = current ? [...current, ...[...closed.values()].filter((job) => !openIds.has(job.id))] : [];
+  return { ...open, items };
 }
 
 export function useJob(id: string) {

@@ -13,7 +13,7 @@ export function JobsScreen({ session }: ScreenProps) {
   const mine = useMyWorkOrders(session.sub);
   const [open, setOpen] = useState<string | null>(null);
   const answer = mine.data;
-  const jobs = answer?.status === 200 ? todaysJobs(answer.body.items, new Date()) : [];
+  const jobs = answer?.status === 200 ? todaysJobs(mine.items, new Date()) : [];
 
   if (open) {
     return (
