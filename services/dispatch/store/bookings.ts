@@ -304,10 +304,12 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
   }
 
   /**
-   * The job ended early: the slots after `at` go back to the engineer. Calendar first, then the
-   * claims: dying in between leaves claims the calendar no longer shows, cleared as debris. The
-   * claims go by key (a filter on bookingId reads every claim ever stored): the slots from the first
-   * one starting at or after `at` to the later of the booking's and its entry's ends.
+   * The job ended early: the slots after `at` go back to the engineer. Calendar and booking first,
+   * then the claims: dying in between leaves claims outside the booking, which a booking that runs
+   * into them clears as debris (with the booking's end moved last, they would look held and its
+   * entry would be put back on the calendar).
+   * The claims go by key (a filter on bookingId reads every claim ever stored): the slots from the
+   * first one starting at or after `at` to the later of the booking's and its entry's ends.
    */
   async function trim(bookingId: string, at: Date): Promise<void> {
     const booking = await engineerOf(bookingId);
@@ -317,8 +319,8 @@ export function createBookingStore({ collections: c, now, logger, orphanAgeMs = 
     });
     const end = entryEnd && entryEnd > booking.end ? entryEnd : booking.end;
     const from = new Date(Math.max(ceilToSlot(at.getTime()), booking.departAt.getTime()));
-    if (from < end) await unclaimOwn(booking.engineerId, bookingId, slotClaimKeys(booking.engineerId, { start: from, end }));
     if (booking.end > at) await c.bookings.updateOne({ _id: bookingId }, { $set: { end: at } });
+    if (from < end) await unclaimOwn(booking.engineerId, bookingId, slotClaimKeys(booking.engineerId, { start: from, end }));
   }
 
   /**
