@@ -7,11 +7,11 @@ import { customerClasses } from '../domain/priority';
 import { contractsOf, readModelsOf } from '../store/read-models';
 import type { mongo } from 'mongoose';
 import { findVisibleCustomer, machinesOfCustomer } from '../store/installed-base';
-import { openRequestsOfCustomer } from '../store/customer-open-requests';
+import { openRequestsOfCustomer, requestsOfCustomer } from '../store/customer-requests';
 import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, ServiceRequestDoc, SiteDoc } from '../store/models';
 import { callerScope, conflictField, customerContactSchema, entityId, escapeRegex, forbiddenField, installedBaseReaders, limitQuery, shortId } from './common';
-import { customerOverview, customerView, itemsOf } from './responses';
-import { entitlementBrief, presentContract, presentCustomer, presentDealer, presentMachine } from './views';
+import { customerOverview, customerRequestsView, customerView, itemsOf } from './responses';
+import { entitlementBrief, presentContract, presentCustomer, presentDealer, presentMachine, presentRequest } from './views';
 
 export const siteBody = z.strictObject({
   id: entityId.optional(),
@@ -171,6 +171,23 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
     },
   });
 
+  const requests = defineRoute({
+    method: 'get',
+    path: '/v1/customers/:id/requests',
+    summary: "A customer's requests for its page: every open one and those that closed last (up to `limit` each), read by key, not filtered over every request",
+    tags: ['customers'],
+    roles: installedBaseReaders,
+    params: z.object({ id: entityId }),
+    query: z.strictObject({ limit: limitQuery }),
+    responses: { 200: { description: '{ open, recentlyClosed }, newest first', schema: customerRequestsView } },
+    handler: async ({ params, query, principal }) => {
+      const customer = await findVisibleCustomer(models, params.id, callerScope(principal, installedBaseReaders));
+      if (!customer) throw new NotFoundError('customer', params.id, 'id');
+      const found = await requestsOfCustomer(readModelsOf(models), models.serviceRequests.collection as unknown as mongo.Collection<ServiceRequestDoc>, customer._id, query.limit);
+      return { status: 200, body: { open: found.open.map(presentRequest), recentlyClosed: found.recentlyClosed.map(presentRequest) } };
+    },
+  });
+
   const addSite = defineRoute({
     method: 'post',
     path: '/v1/customers/:id/sites',
@@ -199,5 +216,5 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
     },
   });
 
-  return [create, list, read, addSite];
+  return [create, list, read, requests, addSite];
 }

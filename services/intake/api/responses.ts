@@ -280,6 +280,9 @@ export const screeningView = workflowStateView.extend({
   duplicateSuggestion: z.enum(['none', 'confirmed', 'overruled']),
 });
 
+/** A customer's requests for its page: every open one and those that closed last. */
+export const customerRequestsView = z.object({ open: z.array(requestRecordView), recentlyClosed: z.array(requestRecordView) });
+
 export const customerOverview = customerView.extend({
   dealer: dealerView.nullable(),
   machines: z.array(machineView.extend({ ancestors: z.array(z.string()), entitlementNow: entitlementBriefView })),

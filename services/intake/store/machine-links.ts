@@ -61,7 +61,7 @@ export function createMachineLinks(db: mongo.Db, machines: Collection<MachineDoc
 
   /**
    * Before the first request on a serial outside the installed base is stored: the customer's
-   * page finds its open requests through the customer's serials (see customer-open-requests.ts).
+   * page finds its open requests through the customer's serials (see customer-requests.ts).
    */
   const noteReported = (customerId: string, serial: string) => add(`reported|${customerId}`, [serial]);
 

@@ -5,6 +5,7 @@ type Db = mongo.Db;
 import { createKeyLocks, insertedOnce, type KeyLockDoc } from '@aftersales/platform';
 import type { OpenRequestSummary } from '../domain/duplicates';
 import { createMachineLinks } from './machine-links';
+import { customerClosedRequests } from './customer-requests';
 import { contractInForce } from '../domain/contract-lifecycle';
 import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
 import type { AlarmDoc, ContractDoc, MachineDoc, ServiceRequestDoc } from './models';
@@ -70,6 +71,8 @@ export function intakeReadModels(db: Db) {
     requestKeys: db.collection<RequestKeyDoc>('requestKeys'),
     /** A customer's machines and a machine's parts (see machine-links.ts). */
     machineLinks: createMachineLinks(db, db.collection<MachineDoc>('machines')),
+    /** A customer's closed requests, in the order they closed (see customer-requests.ts). */
+    customerClosedRequests: customerClosedRequests(db),
     builds: db.collection<{ _id: string; builtAt: Date }>('readModelBuilds'),
     /**
      * A machine's entry changes only under its lock. The lease is measured on the wall clock: it is

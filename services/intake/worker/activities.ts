@@ -25,9 +25,9 @@ class RecordNotSettled extends Error {
  * activity writes once the outbox is empty, then reads its write back; if anything still lost it,
  * the activity fails and Temporal retries it. On MongoDB the first check passes at once.
  */
-async function whenOutboxRelayed(serviceRequests: IntakeModels['serviceRequests'], requestId: string, attempts = 50): Promise<{ workflowRevision?: number } | null> {
+async function whenOutboxRelayed(serviceRequests: IntakeModels['serviceRequests'], requestId: string, attempts = 50): Promise<{ workflowRevision?: number; status: string; customerId: string } | null> {
   for (let i = 0; i < attempts; i++) {
-    const record = await serviceRequests.findById(requestId, { outbox: 1, workflowRevision: 1 }).lean<{ outbox?: unknown[]; workflowRevision?: number }>();
+    const record = await serviceRequests.findById(requestId, { outbox: 1, workflowRevision: 1, status: 1, customerId: 1 }).lean<{ outbox?: unknown[]; workflowRevision?: number; status: string; customerId: string }>();
     if (!record) return null;
     if (!record.outbox?.length) return record;
     await sleep(i < 10 ? 20 : 100);
@@ -84,6 +84,8 @@ export function createServiceRequestActivities({ platform, serviceRequests, work
         if (events.length > 0) platform.nudgeOutbox();
         return;
       }
+      // Closing: listed on its customer's closed requests before the status says so (the customer page reads that list).
+      if (isOpenStatus(current.status) && !isOpenStatus(view.status)) await readModelsOf({ serviceRequests }).customerClosedRequests.append(current.customerId, requestId);
       await serviceRequests.updateOne(
         { _id: requestId },
         {

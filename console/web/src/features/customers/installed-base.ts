@@ -1,10 +1,7 @@
-/** The customer 360° view's pure rules: the machine tree, warranty and contract coverage, request history, a new machine's form. */
+/** The customer 360° view's pure rules: the machine tree, warranty and contract coverage, a new machine's form. */
 
 /** The platform's identifier rule (CUST-0001, SN-0001-LS): what may be looked up as an id. */
 export const identifierPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-/** The request statuses intake counts as closed (services/intake/domain/installed-base.ts). */
-export const closedRequestStatuses: readonly string[] = ['screened-invalid', 'closed', 'followed-up', 'cancelled'];
 
 export interface TreeMachine {
   serialNumber: string;
@@ -58,13 +55,6 @@ export interface NamedContract {
 export function contractsNaming<C extends NamedContract>(serial: string, ancestors: readonly string[], contracts: readonly C[]): C[] {
   const line = new Set([serial, ...ancestors]);
   return contracts.filter((c) => c.coveredSerials === 'all' || c.coveredSerials.some((s) => line.has(s)));
-}
-
-/** Open requests first, then past ones; each newest first by when it was registered (raised, if older). */
-export function splitRequests<R extends { status: string; registeredAt?: string | null; raisedAt?: string | null }>(requests: readonly R[]): { open: R[]; past: R[] } {
-  const when = (r: R) => Date.parse(r.registeredAt ?? r.raisedAt ?? '') || 0;
-  const sorted = [...requests].sort((a, b) => when(b) - when(a));
-  return { open: sorted.filter((r) => !closedRequestStatuses.includes(r.status)), past: sorted.filter((r) => closedRequestStatuses.includes(r.status)) };
 }
 
 export type SearchOutcome = { kind: 'customer'; id: string } | { kind: 'matches'; ids: string[] } | { kind: 'not-found' } | { kind: 'error'; status: number };

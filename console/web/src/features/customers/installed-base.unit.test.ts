@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { contractsNaming, machineBody, machineDraftProblems, machineRows, searchOutcome, splitRequests, warrantyState, type MachineDraft } from './installed-base';
+import { contractsNaming, machineBody, machineDraftProblems, machineRows, searchOutcome, warrantyState, type MachineDraft } from './installed-base';
 
 const m = (serialNumber: string, parentSerial: string | null = null) => ({ serialNumber, parentSerial });
 
@@ -49,15 +49,6 @@ describe('contracts that name a machine', () => {
     expect(contractsNaming('SN-1', [], contracts).map((c) => c.id)).toEqual(['ALL', 'ONE']);
     expect(contractsNaming('SN-1-LS', ['SN-1'], contracts).map((c) => c.id)).toEqual(['ALL', 'ONE']);
     expect(contractsNaming('SN-2', [], contracts).map((c) => c.id)).toEqual(['ALL']);
-  });
-});
-
-describe('requests open and past', () => {
-  it('parts them by status, each newest first', () => {
-    const r = (id: string, status: string, registeredAt: string) => ({ id, status, registeredAt });
-    const { open, past } = splitRequests([r('a', 'closed', '2026-01-01T00:00:00Z'), r('b', 'registered', '2026-01-02T00:00:00Z'), r('c', 'dispatched', '2026-01-03T00:00:00Z'), r('d', 'cancelled', '2026-01-04T00:00:00Z')]);
-    expect(open.map((x) => x.id)).toEqual(['c', 'b']);
-    expect(past.map((x) => x.id)).toEqual(['d', 'a']);
   });
 });
 

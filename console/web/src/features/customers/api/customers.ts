@@ -93,9 +93,9 @@ export function useCustomer(id: string | null) {
   return useResource<CustomerOverview>('intake', id ? path(id) : null);
 }
 
-/** Every request of the customer, open and past (the overview carries only the open ones). */
+/** The customer's open requests and those that closed last, read by key on the server. */
 export function useCustomerRequests(id: string | null) {
-  return useResource<{ items: RequestRecord[] }>('intake', id ? `/v1/service-requests?${new URLSearchParams({ customerId: id, limit: '100' })}` : null);
+  return useResource<{ open: RequestRecord[]; recentlyClosed: RequestRecord[] }>('intake', id ? `${path(id)}/requests?limit=100` : null);
 }
 
 /** The proactive-visit schedule; null when the role may not read it (dealers). A 404 means none. */

@@ -1,6 +1,6 @@
 import { useFormatInstant, useMessages } from '../../../lib/i18n';
 import { useCustomer, useCustomerRequests, useProactiveVisits, type CustomerMachine, type CustomerOverview, type RequestRecord } from '../api/customers';
-import { contractsNaming, machineRows, splitRequests, warrantyState } from '../installed-base';
+import { contractsNaming, machineRows, warrantyState } from '../installed-base';
 import { classMessages, customerMessages } from '../messages';
 import { MachineRegistration } from './machine-registration';
 
@@ -201,7 +201,7 @@ export function Customer360({ id, canWrite, canReadVisits, channel }: { id: stri
     );
   }
   const customer = answer.body;
-  const history = requests.data?.status === 200 ? splitRequests(requests.data.body.items) : null;
+  const history = requests.data?.status === 200 ? { open: requests.data.body.open, past: requests.data.body.recentlyClosed } : null;
   return (
     <article className="customers-360" aria-labelledby="customers-360-title" data-testid="customer-360">
       <h2 id="customers-360-title">

@@ -4,7 +4,10 @@ import { namespacedTopic } from '@aftersales/contracts';
 import { commandRecorder, scansOf, testLogger, uniqueName } from '@aftersales/platform/testing';
 import { closedRequestStatuses } from '../domain/installed-base';
 import type { RegistrationInput } from '../domain/registration';
-import { openRequestsOfCustomer } from './customer-open-requests';
+import type { ServiceRequestView } from '@aftersales/workflows';
+import { createServiceRequestActivities } from '../worker/activities';
+import { buildClosedRequestsOnce, openRequestsOfCustomer, requestsOfCustomer } from './customer-requests';
+import { createWorkflowEventModel } from './workflow-events';
 import { createIntakeModels, type IntakeModels, type ServiceRequestDoc } from './models';
 import { noteOpenRequest, readModelsOf } from './read-models';
 import { createRegistrar, type Registrar } from './registrar';
@@ -13,7 +16,7 @@ import { createRegistrar, type Registrar } from './registrar';
 const stack = inject('stack');
 const ns = uniqueName('intake-cust-open');
 const day = 86_400_000;
-const keyed = new Set(['serviceRequests', 'machineOpenRequests', 'machineLinks']);
+const keyed = new Set(['serviceRequests', 'machineOpenRequests', 'machineLinks', 'customerClosedRequests']);
 const { listener, recorded } = commandRecorder();
 
 let mongo: Connection;
@@ -36,6 +39,8 @@ const register = (input: RegistrationInput) =>
   registrar.register({ input, idempotencyKey: null, checkFingerprint: true, registeredBy: 'agent-1', correlationId: 'corr', causationId: 'req', scope: { kind: 'all' } });
 
 /** What the page read before: every request of the customer not closed, newest raised first. */
+const closedByFilter = async (customerId: string) => (await requests.find({ customerId, status: { $in: [...closedRequestStatuses] } }).toArray()).map((r) => r._id).sort();
+
 const byFilter = async (customerId: string) =>
   (await requests.find({ customerId, status: { $nin: [...closedRequestStatuses] } }).sort({ raisedAt: -1, _id: 1 }).toArray()).map((r) => r._id);
 
@@ -47,9 +52,9 @@ beforeAll(async () => {
   await Promise.all(Object.values(models).map((m) => m.init()));
   requests = models.serviceRequests.collection as unknown as driver.Collection<ServiceRequestDoc>;
   const customer = (id: string) => ({ _id: id, name: id, class: 'key_account', dealerId: null, contacts: [{ name: 'Ada', phone: '+86 21 5555 0101' }], sites: [] });
-  await models.customers.collection.insertMany([customer('C-1'), customer('C-2')] as never[]);
+  await models.customers.collection.insertMany([customer('C-1'), customer('C-2'), customer('C-3')] as never[]);
   const machine = (id: string, customerId: string) => ({ _id: id, customerId, model: 'FL-3015', productLine: 'laser', status: 'active', parentSerial: null, warranty: null, installDate: new Date(Date.now() - 30 * day) });
-  await models.machines.collection.insertMany([machine('M-1', 'C-1'), machine('M-2', 'C-1'), machine('M-3', 'C-2')] as never[]);
+  await models.machines.collection.insertMany([machine('M-1', 'C-1'), machine('M-2', 'C-1'), machine('M-3', 'C-2'), machine('M-4', 'C-3')] as never[]);
   const links = readModelsOf(models).machineLinks;
   await links.buildOnce(new Date());
   registrar = createRegistrar({ topic: (name: string) => namespacedTopic(ns, name), nudgeOutbox: () => undefined, now: () => new Date(), logger: testLogger() }, models);
@@ -95,5 +100,45 @@ describe("a customer's open requests", () => {
     expect((await openRequestsOfCustomer(read, requests, 'C-2')).map((r) => r._id)).toEqual(await byFilter('C-2'));
     expect((await openRequestsOfCustomer(read, requests, 'C-1', 2)).map((r) => r._id)).toEqual((await byFilter('C-1')).slice(0, 2));
     expect(await openRequestsOfCustomer(read, requests, 'C-NONE')).toEqual([]);
+  });
+});
+
+describe("a customer's recently closed requests", () => {
+  /** The workflow's sync of a request to `status` at `revision`, as the activity runs it. */
+  const sync = (activities: ReturnType<typeof createServiceRequestActivities>, requestId: string, revision: number, status: string) => {
+    const at = new Date().toISOString();
+    const view: ServiceRequestView = {
+      requestId, status: status as ServiceRequestView['status'], registeredAt: at, screening: null, waitingOnCustomer: false, workOrder: null, resolution: null, survey: null, reopened: 0,
+      escalations: [], history: [{ event: 'registered', at }], eventSeq: 0, tier: 'P3', tierProvisional: true, clocks: [],
+    };
+    return activities.syncServiceRequest({ requestId, revision, view, events: [] });
+  };
+
+  it('lists each request once as its workflow closes it, newest closed first, beside the open ones, by _id reads only', async () => {
+    const read = readModelsOf(models);
+    const activities = createServiceRequestActivities({ platform: { topic: (name: string) => namespacedTopic(ns, name), nudgeOutbox: () => undefined, now: () => new Date() }, serviceRequests: models.serviceRequests, workflowEvents: createWorkflowEventModel(mongo) });
+    // Closed before the lists existed: listed once by the build.
+    const legacy = (await register(registration('C-3', 'M-4', 'Old fault', 90))).record;
+    await requests.updateOne({ _id: legacy._id }, { $set: { status: 'closed' } });
+    expect(await buildClosedRequestsOnce(read, requests, new Date())).toBe(true);
+    expect(await buildClosedRequestsOnce(read, requests, new Date())).toBe(false);
+
+    const [a, b, c] = await Promise.all(['Chiller alarm', 'Axis drift', 'Nozzle crash'].map((symptom, i) => register(registration('C-3', 'M-4', symptom, 10 - i))));
+    // The registered events are relayed (the sync waits for that), then the workflow moves them on.
+    await requests.updateMany({ customerId: 'C-3' }, { $unset: { outbox: '', outboxDueAt: '' } });
+    await sync(activities, a!.record._id, 1, 'closed');
+    await sync(activities, c!.record._id, 1, 'cancelled');
+    await sync(activities, b!.record._id, 1, 'dispatched');
+    // A later sync of a closed request (its survey) and a retried closing sync list nothing again.
+    await sync(activities, a!.record._id, 2, 'followed-up');
+    await sync(activities, c!.record._id, 1, 'cancelled');
+
+    const { result, commands } = await recorded(() => requestsOfCustomer(read, requests, 'C-3', 100));
+    expect(result.recentlyClosed.map((r) => r._id)).toEqual([c!.record._id, a!.record._id, legacy._id]);
+    expect(result.recentlyClosed.map((r) => r._id).sort()).toEqual(await closedByFilter('C-3'));
+    expect(result.open.map((r) => r._id)).toEqual(await byFilter('C-3'));
+    expect(result.open.map((r) => r._id)).toEqual([b!.record._id]);
+    expect(scansOf(commands, { keyed, small: new Set() })).toEqual([]);
+    expect((await requestsOfCustomer(read, requests, 'C-3', 1)).recentlyClosed.map((r) => r._id)).toEqual([c!.record._id]);
   });
 });

@@ -1,0 +1,93 @@
+import { insertedOnce, numberedEntries, type NumberedEntryDoc } from '@aftersales/platform';
+import type { mongo } from 'mongoose';
+import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
+import type { ServiceRequestDoc } from './models';
+import type { IntakeReadModels } from './read-models';
+
+type Requests = mongo.Collection<ServiceRequestDoc>;
+
+/** What the customer's overview shows of an open request. */
+export type CustomerOpenRequest = Pick<ServiceRequestDoc, '_id' | 'serialNumber' | 'status' | 'symptom' | 'channel' | 'raisedAt' | 'neededBy' | 'duplicateOf'>;
+
+const brief = { _id: 1, customerId: 1, serialNumber: 1, status: 1, symptom: 1, channel: 1, raisedAt: 1, neededBy: 1, duplicateOf: 1 } as const;
+const whole = { outbox: 0 } as const;
+
+const newestRaised = (a: Pick<ServiceRequestDoc, '_id' | 'raisedAt'>, b: Pick<ServiceRequestDoc, '_id' | 'raisedAt'>) =>
+  new Date(b.raisedAt).getTime() - new Date(a.raisedAt).getTime() || (a._id < b._id ? -1 : 1);
+
+/** Requests by `_id`, in batches of `batch` reads, kept while `keep` holds, until `limit` are kept. */
+async function readUntil(requests: Requests, ids: readonly string[], projection: object, keep: (doc: ServiceRequestDoc) => boolean, limit: number, batch = limit): Promise<ServiceRequestDoc[]> {
+  const found: ServiceRequestDoc[] = [];
+  for (let from = 0; from < ids.length && found.length < limit; from += batch) {
+    const docs = await Promise.all(ids.slice(from, from + batch).map((id) => requests.findOne({ _id: id }, { projection })));
+    found.push(...docs.filter((d): d is ServiceRequestDoc => d !== null && keep(d)));
+  }
+  return found.slice(0, limit);
+}
+
+/** Every open request the customer's serials list, newest raised first (ids only: one `_id` read per serial). */
+async function openCandidates(models: IntakeReadModels, customerId: string): Promise<string[]> {
+  const serials = await models.machineLinks.serialsOf(customerId);
+  const candidates: { id: string; raisedAt: number }[] = [];
+  // In batches, so a customer with thousands of machines does not open thousands of reads at once.
+  for (let from = 0; from < serials.length; from += 200) {
+    const docs = await Promise.all(serials.slice(from, from + 200).map((serial) => models.machineOpenRequests.findOne({ _id: serial })));
+    for (const doc of docs) for (const [id, entry] of Object.entries(doc?.open ?? {})) candidates.push({ id, raisedAt: new Date(entry.raisedAt).getTime() });
+  }
+  return candidates.sort((a, b) => b.raisedAt - a.raisedAt || (a.id < b.id ? -1 : 1)).map((c) => c.id);
+}
+
+const openOf = (customerId: string) => (doc: ServiceRequestDoc) => doc.customerId === customerId && isOpenStatus(doc.status);
+
+/**
+ * A customer's open requests, newest raised first, by `_id` reads only: the customer's serials
+ * (machine links), each serial's open requests (machineOpenRequests, kept with every registration
+ * and close), then the requests themselves, newest first, until `limit` are found. The page read
+ * them by `{ customerId, status }`, which on FerretDB v1 reads every request ever stored. A request
+ * is shown as stored: one of another customer on a shared unknown serial, or one closed since its
+ * machine's entry was written, is skipped.
+ */
+export async function openRequestsOfCustomer(models: IntakeReadModels, requests: Requests, customerId: string, limit = 100): Promise<CustomerOpenRequest[]> {
+  const found = await readUntil(requests, await openCandidates(models, customerId), brief, openOf(customerId), limit);
+  return found.sort(newestRaised).map(({ customerId: _, ...request }) => request);
+}
+
+/**
+ * A customer's closed requests as a numbered list `<customer>#<n>`, in the order they closed
+ * (platform numbered-entries.ts). The workflow's sync appends a request before it writes the
+ * closing status, so a crash leaves an entry naming a request still open, which readers skip; a
+ * retried sync may list it twice, and readers show it once.
+ */
+export function customerClosedRequests(db: mongo.Db) {
+  return numberedEntries(db.collection<NumberedEntryDoc<'requestId'>>('customerClosedRequests'), 'requestId', { batch: 16 });
+}
+
+/**
+ * The customer's whole request picture for its page: every open request (up to `limit`) and the
+ * `limit` that closed last, each the stored record, by `_id` reads only.
+ */
+export async function requestsOfCustomer(models: IntakeReadModels, requests: Requests, customerId: string, limit: number): Promise<{ open: ServiceRequestDoc[]; recentlyClosed: ServiceRequestDoc[] }> {
+  const closedIds: string[] = [];
+  // Newest first, each once; a few more than `limit` read, as some may be repeats or not closed yet.
+  for await (const id of models.customerClosedRequests.newestFirst(customerId, 2 * limit)) closedIds.push(id);
+  const [open, recentlyClosed] = await Promise.all([
+    openCandidates(models, customerId).then((ids) => readUntil(requests, ids, whole, openOf(customerId), limit)),
+    readUntil(requests, closedIds, whole, (doc) => doc.customerId === customerId && !isOpenStatus(doc.status), limit),
+  ]);
+  return { open: open.sort(newestRaised), recentlyClosed };
+}
+
+/** Lists the requests closed before the customers' lists existed, once, oldest registered first (the marker last). */
+export async function buildClosedRequestsOnce(models: IntakeReadModels, requests: Requests, now: Date): Promise<boolean> {
+  const id = 'customer-closed-requests@1';
+  if (await models.builds.findOne({ _id: id })) return false;
+  const grouped = new Map<string, { id: string; at: number }[]>();
+  for await (const doc of requests.find({ status: { $in: [...closedRequestStatuses] } }, { projection: { _id: 1, customerId: 1, registeredAt: 1 } })) {
+    grouped.set(doc.customerId, [...(grouped.get(doc.customerId) ?? []), { id: doc._id, at: new Date(doc.registeredAt ?? 0).getTime() }]);
+  }
+  for (const [customerId, closed] of grouped) {
+    await models.customerClosedRequests.appendMissing(customerId, closed.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1)).map((c) => c.id));
+  }
+  await insertedOnce(models.builds.insertOne({ _id: id, builtAt: now }));
+  return true;
+}
