@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { buildEvent, topics, type KnownEvent } from '@aftersales/contracts';
-import { insertOnceWithOutbox, type Platform } from '@aftersales/platform';
+import { createKeyLocks, insertOnceWithOutbox, type KeyLockDoc, type Platform } from '@aftersales/platform';
+import type mongoose from 'mongoose';
 import type { EightDActivities, EightDFact, EightDState } from '@aftersales/workflows';
 import { publishFirstVersion } from '../store/articles';
-import type { QualityModels } from '../store/models';
+import type { EightDDoc, QualityModels } from '../store/models';
 import { createProblemHistories } from '../store/problem-histories';
 
 /** Retriable: Temporal tries the activity again after its backoff. */
@@ -43,6 +44,7 @@ const settlePollMs = 25;
 export function createEightDActivities(platform: Pick<Platform, 'topic' | 'nudgeOutbox' | 'now' | 'logger'>, models: QualityModels): EightDActivities {
   const log = platform.logger.child({ module: 'eight-d-activities' });
   const histories = createProblemHistories(models, () => platform.now());
+  const eightDLocks = createKeyLocks(models.locks.collection as unknown as mongoose.mongo.Collection<KeyLockDoc>, { now: () => platform.now(), what: '8D' });
 
   /** Waits (reading by `_id`) until the relay has taken the opened event off the 8D; retriable when it has not yet. */
   async function outboxSettled(eightDId: string): Promise<void> {
@@ -73,8 +75,18 @@ export function createEightDActivities(platform: Pick<Platform, 'topic' | 'nudge
       // the event again a lease later (the soak saw it for most 8Ds). So the 8D is written only once
       // its outbox is gone; after that the relay never writes it, and this activity is its only writer.
       await outboxSettled(state.eightDId);
-      await models.eightDs.updateOne({ _id: state.eightDId, revision: { $lt: state.revision }, outbox: { $exists: false }, outboxDueAt: { $exists: false } }, { $set: set });
-      const stored = await models.eightDs.findById(state.eightDId, { revision: 1 }).lean();
+      // Read by `_id`, checked, written by `_id` (a filter beyond `_id` reads every 8D on FerretDB
+      // v1), under the 8D's lock so that two tries of this activity never write an older revision
+      // over a newer one. The same conditions as ever: only a newer revision, and only while no
+      // outbox is left for the relay to take off.
+      const stored = await eightDLocks.holding(`eight-d|${state.eightDId}`, async () => {
+        const held = await models.eightDs.findById(state.eightDId, { revision: 1, outbox: 1, outboxDueAt: 1 }).lean<Pick<EightDDoc, 'revision' | 'outbox' | 'outboxDueAt'>>();
+        if (held && held.revision < state.revision && held.outbox === undefined && held.outboxDueAt === undefined) {
+          await models.eightDs.updateOne({ _id: state.eightDId }, { $set: set });
+          return { revision: state.revision };
+        }
+        return held;
+      });
       if (!stored) throw new RecordNotSettled(`8D ${state.eightDId} has no record`);
       if (stored.revision < state.revision) throw new RecordNotSettled(`8D ${state.eightDId}: revision ${state.revision} did not stick`);
       // Its status and closure, as the recurrence check reads them (a retry notes it again, no harm).
