@@ -4,7 +4,10 @@ import { defineRoute, DependencyUnavailableError, NotFoundError, UnprocessableEr
 import { plannedMaintenanceFlag, proactiveVisitWorkflowType, requestStatuses, serviceRequestTaskQueue, type ProactiveVisitInput } from '@aftersales/workflows';
 import { eligibleForProactiveVisits, firstVisitAt, machinesForVisits, parseVisitInterval, proactiveVisitClasses, serialsProblem, visitScheduleSpec, type VisitInterval } from '../domain/proactive-visits';
 import type { CustomerDoc, IntakeModels, ServiceRequestDoc } from '../store/models';
+import type { mongo } from 'mongoose';
+import { requestsOfCustomer } from '../store/customer-requests';
 import { machinesOfCustomer } from '../store/installed-base';
+import { readModelsOf } from '../store/read-models';
 import { callerScope, conflictField, entityId, instant } from './common';
 
 const writers = ['manager', 'platform'] as const satisfies readonly Role[];
@@ -111,12 +114,17 @@ export function proactiveVisitRoutes(platform: Platform, models: IntakeModels): 
     }
   }
 
-  const plannedRequests = (customerId: string) =>
-    models.serviceRequests
-      .find({ customerId, flags: plannedMaintenanceFlag }, { _id: 1, serialNumber: 1, status: 1, registeredAt: 1, neededBy: 1 })
-      .sort({ registeredAt: -1 })
-      .limit(20)
-      .lean<ServiceRequestDoc[]>();
+  /**
+   * The visits' requests among the customer's open ones and the 100 that closed last, newest first:
+   * read by key (customer-requests.ts), where a filter on flags read every request on FerretDB.
+   */
+  const plannedRequests = async (customerId: string): Promise<ServiceRequestDoc[]> => {
+    const { open, recentlyClosed } = await requestsOfCustomer(readModelsOf(models), models.serviceRequests.collection as unknown as mongo.Collection<ServiceRequestDoc>, customerId, 100);
+    return [...open, ...recentlyClosed]
+      .filter((r) => r.flags?.includes(plannedMaintenanceFlag))
+      .sort((a, b) => new Date(b.registeredAt).getTime() - new Date(a.registeredAt).getTime() || (a._id < b._id ? -1 : 1))
+      .slice(0, 20);
+  };
 
   const create = defineRoute({
     method: 'post',
