@@ -8,6 +8,7 @@ import { eightDStarter } from './events/eight-d-starter';
 import { failureRecordConsumer } from './events/failures';
 import { qualityStreams } from './events/streams';
 import { loadDemoData } from './store/demo-data';
+import { createEightDRecords } from './store/eight-d-records';
 import { createFailureDesk } from './store/failure-desk';
 import { createQualityModels } from './store/models';
 import { createProblemHistories } from './store/problem-histories';
@@ -27,6 +28,8 @@ export const qualityService: ServiceDefinition = {
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(models, histories);
     // Records and 8Ds stored before the problems' histories existed, once.
     if (await histories.buildOnce()) platform.logger.info({ module: 'problem-histories' }, 'problem histories built from the stored records and 8Ds');
+    // Failure records that named their 8D before the 8Ds' lists existed, once.
+    if (await createEightDRecords(models, () => platform.now()).buildOnce()) platform.logger.info({ module: 'eight-d-records' }, "8Ds' record lists built from the stored records");
     const rules = createQualityRules(platform);
     // Today's values as version 1 of each rule, always: recurrence and every 8D need them.
     await rules.seed(platform.now());

@@ -15,6 +15,7 @@ import {
 import { renderReportHtml, reportOf } from '../domain/report';
 import { eightDWorkflowId } from '../events/eight-d-starter';
 import { renderPdf } from '../domain/pdf';
+import { createEightDRecords } from '../store/eight-d-records';
 import type { EightDDoc, FailureRecordDoc, QualityModels } from '../store/models';
 import { eightDStateView, eightDSummaryView, eightDView, itemsOf } from './responses';
 
@@ -95,6 +96,7 @@ function listItem(doc: EightDDoc) {
 }
 
 export function eightDRoutes(platform: Platform, models: QualityModels): RouteSpec[] {
+  const eightDRecords = createEightDRecords(models, () => platform.now());
   /** The 8D as it stands: the workflow's own state (query), or its last recorded copy when Temporal cannot answer. */
   async function current(id: string): Promise<{ doc: EightDDoc; state: EightDState | null; source: 'workflow' | 'record' }> {
     const doc = await models.eightDs.findById(id).lean<EightDDoc>();
@@ -108,9 +110,9 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
     }
   }
 
+  /** Through the 8D's numbered list, by `_id`: a `{ eightDId }` filter reads every failure record on FerretDB. */
   async function records(id: string) {
-    const docs = await models.failureRecords.find({ eightDId: id }).sort({ occurredAt: 1 }).lean<FailureRecordDoc[]>();
-    return docs.map(presentFailureRecord);
+    return (await eightDRecords.of(id)).map(presentFailureRecord);
   }
 
   /** Opened, but its process has not started yet: a moment's wait; 409 with Retry-After, the service itself is up. */

@@ -1,6 +1,7 @@
 import { disciplineTitles, eightDDisciplines, type DisciplineContent, type EightDState } from '@aftersales/workflows';
 import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type QualityModels } from './models';
 import { bulkWriteInChunks } from '@aftersales/platform';
+import { createEightDRecords } from './eight-d-records';
 import type { ProblemHistories } from './problem-histories';
 
 export async function loadDemoData(models: QualityModels, histories: ProblemHistories): Promise<void> {
@@ -66,6 +67,8 @@ async function loadDemoEightD(models: QualityModels, histories: ProblemHistories
     flags: [], escalationChain: [{ to: 'quality-engineering-lead', afterHours: 0 }], dueHours: { D0: 24, D1: 48, D2: 72, D3: 24, D4: 336, D5: 336, D6: 720, D7: 336, D8: 168 }, eventSeq: 0, revision: 1,
   };
   const doc: EightDDoc = { _id: id, status: 'closed', problem, problemKey: problemKeyOf(problem), rules: ['same-model-repeat'], reason: state.reason, linkedTo: null, openedAt: new Date(at(0)), closedAt: new Date(at(60)), revision: 1, state };
+  // Listed under the 8D before the records name it, as every attach does.
+  await createEightDRecords(models, () => new Date()).listAll(id, records.map((r) => r._id));
   await bulkWriteInChunks(models.failureRecords, records.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $setOnInsert: r }, upsert: true } })));
   await models.eightDs.updateOne({ _id: id }, { $setOnInsert: doc }, { upsert: true });
   await histories.noteEightD(id, problem);

@@ -1,5 +1,6 @@
 import { buildEvent, topics } from '@aftersales/contracts';
-import { isDuplicateKeyError, outboxForInsert, type Platform } from '@aftersales/platform';
+import { createKeyLocks, isDuplicateKeyError, outboxForInsert, type KeyLockDoc, type Platform } from '@aftersales/platform';
+import type mongoose from 'mongoose';
 import {
   attributable,
   eightDIdFor,
@@ -15,7 +16,8 @@ import {
   type StoredFailureRecord,
 } from '../domain/failure-records';
 import { defaultRecurrenceThresholds, detectRecurrence, thresholdsFor, type RecurrenceHit, type RecurrenceThresholdTable } from '../domain/recurrence';
-import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type ModelGenerationDoc, type QualityModels, type RecurrenceDoc } from './models';
+import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type ModelGenerationDoc, type QualityModels, type RecurrenceDoc, type RequestContextDoc } from './models';
+import { createEightDRecords } from './eight-d-records';
 import { createProblemHistories } from './problem-histories';
 
 export const fromDoc = ({ _id, eightDId: _e, receivedAt: _r, ...rest }: FailureRecordDoc): StoredFailureRecord => ({ id: _id, ...rest });
@@ -31,6 +33,15 @@ export type ThresholdsAt = (at: Date) => Promise<RecurrenceThresholdTable>;
 export function createFailureDesk(platform: Platform, models: QualityModels, thresholdsAt: ThresholdsAt = async () => defaultRecurrenceThresholds) {
   const log = platform.logger.child({ module: 'failure-desk' });
   const histories = createProblemHistories(models, () => platform.now());
+  const eightDRecords = createEightDRecords(models, () => platform.now());
+  /**
+   * A request's lock, held by the writers that read a request's context or record and write what
+   * they read depends on (a review of a higher revision, a model only while none is set): each reads
+   * by `_id`, checks, and writes by `_id`, because a filter beyond `_id` reads the whole collection
+   * on FerretDB v1, which also loses one of two concurrent updates of a document.
+   */
+  const requestLocks = createKeyLocks(models.locks.collection as unknown as mongoose.mongo.Collection<KeyLockDoc>, { now: () => platform.now(), what: 'failure request' });
+  const holdingRequest = <T>(requestId: string, fn: () => Promise<T>) => requestLocks.holding(`request|${requestId}`, fn);
 
   /**
    * A failure fact that overtook the registration waits, unattributed, for the machine's model.
@@ -43,13 +54,20 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
       models.requestContexts.findById(requestId).lean(),
     ]);
     if (!waiting || waiting.model !== null || !context?.model || !context.productLine) return;
-    await models.failureRecords.updateOne({ _id: waiting._id, model: null }, { $set: { model: context.model, productLine: context.productLine, customerId: context.customerId, serialNumber: context.serialNumber } });
+    const attributed = await holdingRequest(requestId, async () => {
+      const held = await models.failureRecords.findById(waiting._id, { model: 1 }).lean<Pick<FailureRecordDoc, 'model'>>();
+      if (!held || held.model !== null) return false;
+      await models.failureRecords.updateOne({ _id: waiting._id }, { $set: { model: context.model, productLine: context.productLine, customerId: context.customerId, serialNumber: context.serialNumber } });
+      return true;
+    });
+    if (attributed) log.info({ failureRecordId: waiting._id, requestId }, 'failure record attributed to its registration');
     await check(waiting._id);
   }
 
   async function rememberRequest(context: RequestContext): Promise<void> {
     const { requestId, ...rest } = context;
-    await models.requestContexts.updateOne({ _id: requestId }, { $set: rest }, { upsert: true });
+    // Under the request's lock, as a review's write of the context: two upserts of one new document at once collide.
+    await holdingRequest(requestId, () => models.requestContexts.updateOne({ _id: requestId }, { $set: rest }, { upsert: true }));
     await attributeWaiting(requestId);
   }
 
@@ -63,11 +81,15 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
       if (record.model === null) await attributeWaiting(fact.requestId);
     } catch (error) {
       if (!isDuplicateKeyError(error)) throw error;
-      // Another fact about the same request created it: add what this one knows.
-      const existing = await models.failureRecords.findById(id).lean<FailureRecordDoc>();
-      if (existing) {
-        const change = enrichment(fromDoc(existing), fact);
+      // Another fact about the same request created it: add what this one knows, under the
+      // request's lock, which a review of the same decision holds too.
+      const { existing, change } = await holdingRequest(fact.requestId, async () => {
+        const existing = await models.failureRecords.findById(id).lean<FailureRecordDoc>();
+        const change = existing ? enrichment(fromDoc(existing), fact) : {};
         if (Object.keys(change).length > 0) await models.failureRecords.updateOne({ _id: id }, { $set: change });
+        return { existing, change };
+      });
+      if (existing) {
         const thresholds = await thresholdsAt(platform.now());
         const reason = recheckReason(change, thresholdsFor(thresholds, existing.productLine ?? '').severeTiers);
         if (reason) await check(id, reason);
@@ -82,20 +104,22 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
    * Only a higher revision replaces a review, so a replayed or late event changes nothing.
    */
   async function recordReview(requestId: string, review: FailureDecisionOnRecord & { revision: number }): Promise<void> {
-    const newer = (field: string) => ({ $or: [{ [`${field}.revision`]: { $lt: review.revision } }, { [`${field}.revision`]: { $exists: false } }] });
-    const context = await models.requestContexts.updateOne({ _id: requestId, ...newer('failureReview') }, { $set: { failureReview: review } });
-    if (context.matchedCount === 0 && !(await models.requestContexts.exists({ _id: requestId }))) {
-      await models.requestContexts.collection.insertOne({ _id: requestId as never, failureReview: review }).catch((error: unknown) => {
-        if (!isDuplicateKeyError(error)) throw error;
-      });
-    }
-    const record = await models.failureRecords.updateOne({ _id: failureRecordId(requestId), ...newer('failureDecision') }, { $set: { failureDecision: review } });
-    if (record.modifiedCount > 0) log.info({ requestId, revision: review.revision, category: review.category }, 'failure decision reviewed on the record');
+    const older = (held: { revision?: number } | null | undefined) => held?.revision === undefined || held.revision < review.revision;
+    const taken = await holdingRequest(requestId, async () => {
+      const context = await models.requestContexts.findById(requestId, { failureReview: 1 }).lean<Pick<RequestContextDoc, 'failureReview'>>();
+      if (older(context?.failureReview as { revision?: number } | undefined)) await models.requestContexts.updateOne({ _id: requestId }, { $set: { failureReview: review } }, { upsert: true });
+      const id = failureRecordId(requestId);
+      const record = await models.failureRecords.findById(id, { failureDecision: 1 }).lean<Pick<FailureRecordDoc, 'failureDecision'>>();
+      if (!record || !older(record.failureDecision as { revision?: number } | null)) return false;
+      await models.failureRecords.updateOne({ _id: id }, { $set: { failureDecision: review } });
+      return true;
+    });
+    if (taken) log.info({ requestId, revision: review.revision, category: review.category }, 'failure decision reviewed on the record');
   }
 
   /** A customer demands a formal report on a request: its failure record is checked again with that rule in play. */
   async function demandFormalReport(requestId: string): Promise<{ failureRecordId: string | null }> {
-    await models.requestContexts.updateOne({ _id: requestId }, { $set: { formalReportDemanded: true } }, { upsert: true });
+    await holdingRequest(requestId, () => models.requestContexts.updateOne({ _id: requestId }, { $set: { formalReportDemanded: true } }, { upsert: true }));
     const id = failureRecordId(requestId);
     const updated = await models.failureRecords.updateOne({ _id: id }, { $set: { formalReportDemanded: true } });
     if (updated.matchedCount === 0) return { failureRecordId: null };
@@ -196,13 +220,14 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
       const outcomes: RecurrenceDoc['hits'] = [];
       for (const hit of hits) {
         const result = hit.decision.kind === 'attach-to' ? { eightDId: hit.decision.eightDId, outcome: 'attached' as const } : await open(hit, cases.filter((c) => c.problem.model === hit.problem.model).length, thresholds);
-        // The 8D's records are found by their own field, never by a list in the 8D's document (two
-        // concurrent appends could lose one); each only while no 8D has it. Read, then written by
-        // `_id` (a filter of more than `_id` reads the whole collection on FerretDB v1): every writer
-        // of a record's 8D holds its problem's lock, as this check does.
+        // Each record only while no 8D has it. Read, then written by `_id` (a filter of more than
+        // `_id` reads the whole collection on FerretDB v1): every writer of a record's 8D holds its
+        // problem's lock, as this check does. Listed under the 8D first, so the 8D's page finds it by `_id`.
         for (const id of hit.recordIds) {
           const taken = await models.failureRecords.findById(id, { eightDId: 1 }).lean<Pick<FailureRecordDoc, 'eightDId'>>();
-          if (taken && !taken.eightDId) await models.failureRecords.updateOne({ _id: id }, { $set: { eightDId: result.eightDId } });
+          if (!taken || taken.eightDId) continue;
+          await eightDRecords.listed(result.eightDId, id);
+          await models.failureRecords.updateOne({ _id: id }, { $set: { eightDId: result.eightDId } });
         }
         await histories.noteRecordsHeld(record.productLine, record.failureMode, hit.recordIds);
         outcomes.push({ rules: hit.rules, recordIds: hit.recordIds, linkedEightDIds: hit.linkedEightDIds, ...result });

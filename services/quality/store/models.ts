@@ -134,6 +134,12 @@ export interface ProblemQuarterDoc {
   updatedAt: Date;
 }
 
+/** An entry of an 8D's numbered list of failure records (`<8D id>#<n>`), written before the record names the 8D. */
+export interface EightDRecordEntryDoc {
+  _id: string;
+  failureRecordId: string;
+}
+
 /** A key lock in use (platform createKeyLocks). */
 export interface QualityLockDoc {
   _id: string;
@@ -177,6 +183,7 @@ export function createQualityModels(connection: Connection) {
   const eightDEvents = new Schema<EightDEventDoc>({ _id: String, eightDId: { type: String, index: true }, outboxDueAt: { type: Date, index: true } }, loose);
   const modelGenerations = new Schema<ModelGenerationDoc>({ _id: String, productLine: { type: String, index: true }, generation: Number }, loose);
   const problemHistories = new Schema<ProblemHistoryDoc>({ _id: String }, loose);
+  const eightDRecords = new Schema<EightDRecordEntryDoc>({ _id: String }, loose);
   const locks = new Schema<QualityLockDoc>({ _id: String }, loose);
   const builds = new Schema<QualityBuildDoc>({ _id: String }, loose);
   return {
@@ -189,6 +196,7 @@ export function createQualityModels(connection: Connection) {
     eightDEvents: connection.model('EightDEvent', eightDEvents, 'eightDEvents'),
     modelGenerations: connection.model('ModelGeneration', modelGenerations, 'modelGenerations'),
     problemHistories: connection.model('ProblemHistory', problemHistories, 'problemHistories'),
+    eightDRecords: connection.model('EightDRecordEntry', eightDRecords, 'eightDRecords'),
     locks: connection.model('QualityKeyLock', locks, 'qualityKeyLocks'),
     builds: connection.model('QualityBuild', builds, 'qualityBuilds'),
   };

@@ -12,6 +12,7 @@ import {
   type ProblemHistoryCase,
   type ProblemHistoryRecord,
 } from '../domain/problem-history';
+import { createEightDRecords } from './eight-d-records';
 import type { EightDDoc, FailureRecordDoc, ProblemHistoryDoc, ProblemQuarterDoc, QualityModels } from './models';
 
 export type { ProblemHistory, ProblemHistoryCase, ProblemHistoryRecord } from '../domain/problem-history';
@@ -47,7 +48,8 @@ const caseEntryOf = (doc: EightDDoc): ProblemHistoryCase => ({
  * by `_id` under that lock and writes it as stored, keyed by id: noting one twice, or late, leaves
  * the history as the store is.
  */
-export function createProblemHistories(models: Pick<QualityModels, 'problemHistories' | 'locks' | 'failureRecords' | 'eightDs' | 'builds'>, now: () => Date) {
+export function createProblemHistories(models: Pick<QualityModels, 'problemHistories' | 'locks' | 'failureRecords' | 'eightDs' | 'builds' | 'eightDRecords'>, now: () => Date) {
+  const eightDRecords = createEightDRecords(models, now);
   const collection = models.problemHistories.collection;
   const locks = models.locks.collection as unknown as mongoose.mongo.Collection<KeyLockDoc>;
   const lockKey = (problemId: string) => `problem-history|${problemId}`;
@@ -166,7 +168,11 @@ export function createProblemHistories(models: Pick<QualityModels, 'problemHisto
    */
   async function attach(recordId: string, eightDId: string): Promise<void> {
     const doc = await models.failureRecords.findById(recordId, { productLine: 1, failureMode: 1 }).lean<Pick<FailureRecordDoc, 'productLine' | 'failureMode'>>();
-    const take = () => models.failureRecords.updateOne({ _id: recordId, eightDId: null }, { $set: { eightDId } });
+    // Listed under the 8D first: its page reads the list, skipping a record another 8D kept.
+    const take = async () => {
+      await eightDRecords.listed(eightDId, recordId);
+      await models.failureRecords.updateOne({ _id: recordId, eightDId: null }, { $set: { eightDId } });
+    };
     if (!doc?.productLine) {
       // No problem yet, so in no history and no check of one; the condition keeps a rule's 8D.
       await take();
