@@ -1,7 +1,7 @@
-import mongoose, { type Connection, type mongo as driver } from 'mongoose';
+import type { Connection, mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic } from '@aftersales/contracts';
-import { commandRecorder, scansOf, testLogger, uniqueName } from '@aftersales/platform/testing';
+import { commandRecorder, scansOf, testLogger, uniqueName, monitoredConnection } from '@aftersales/platform/testing';
 import { closedRequestStatuses } from '../domain/installed-base';
 import type { RegistrationInput } from '../domain/registration';
 import type { ServiceRequestView } from '@aftersales/workflows';
@@ -45,9 +45,7 @@ const byFilter = async (customerId: string) =>
   (await requests.find({ customerId, status: { $nin: [...closedRequestStatuses] } }).sort({ raisedAt: -1, _id: 1 }).toArray()).map((r) => r._id);
 
 beforeAll(async () => {
-  mongo = mongoose.createConnection(stack.mongoUrl, { dbName: ns, maxPoolSize: 8, monitorCommands: true });
-  await mongo.asPromise();
-  mongo.getClient().on('commandStarted', listener);
+  mongo = await monitoredConnection(stack.mongoUrl, ns, listener);
   models = createIntakeModels(mongo);
   await Promise.all(Object.values(models).map((m) => m.init()));
   requests = models.serviceRequests.collection as unknown as driver.Collection<ServiceRequestDoc>;

@@ -2,7 +2,7 @@ import mongoose, { type Connection, type mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic, topics } from '@aftersales/contracts';
 import { createEventProducer, createKafka, createOutboxRelay, ensureTopics, indexedOutbox, type EventProducer, type OutboxRelay } from '@aftersales/platform';
-import { deleteTopics, startTopicReader, testLogger, uniqueName, type TopicReader, commandRecorder, scansOf } from '@aftersales/platform/testing';
+import { deleteTopics, startTopicReader, testLogger, uniqueName, type TopicReader, commandRecorder, scansOf, monitoredConnection } from '@aftersales/platform/testing';
 import type { RegistrationInput } from '../domain/registration';
 import { createIntakeModels, type ContractDoc, type IntakeModels, type ServiceRequestDoc } from './models';
 import { boardEntries, intakeReadModels, linkContract, openRequestsOn, readModelsOf, syncBoardEntry } from './read-models';
@@ -84,9 +84,7 @@ async function storeRequests(count: number, from: number): Promise<void> {
 
 beforeAll(async () => {
   await ensureTopics(kafka, [topic]);
-  mongo = mongoose.createConnection(stack.mongoUrl, { dbName: ns, maxPoolSize: 8, monitorCommands: true });
-  await mongo.asPromise();
-  mongo.getClient().on('commandStarted', listener);
+  mongo = await monitoredConnection(stack.mongoUrl, ns, listener);
   models = createIntakeModels(mongo);
   await Promise.all(Object.values(models).map((m) => m.init()));
   const start = new Date(Date.now() - 30 * day);

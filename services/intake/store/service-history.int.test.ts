@@ -1,6 +1,6 @@
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { commandRecorder, scansOf, uniqueName } from '@aftersales/platform/testing';
+import { commandRecorder, scansOf, uniqueName, monitoredConnection } from '@aftersales/platform/testing';
 import { createIntakeModels, type IntakeModels, type ServiceHistoryDoc } from './models';
 import { readModelsOf } from './read-models';
 import { buildMachineHistoryOnce, recordServiceHistory, serviceHistoryOf, type ServiceHistoryEntry } from './service-history';
@@ -24,9 +24,7 @@ const byFilter = async (serialNumber: string) => (await models.serviceHistory.fi
 const ids = (docs: ServiceHistoryDoc[]) => docs.map((d) => d._id);
 
 beforeAll(async () => {
-  mongo = mongoose.createConnection(stack.mongoUrl, { dbName: ns, maxPoolSize: 8, monitorCommands: true });
-  await mongo.asPromise();
-  mongo.getClient().on('commandStarted', listener);
+  mongo = await monitoredConnection(stack.mongoUrl, ns, listener);
   models = createIntakeModels(mongo);
   await Promise.all(Object.values(models).map((m) => m.init()));
 });

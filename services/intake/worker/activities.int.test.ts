@@ -1,7 +1,7 @@
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic } from '@aftersales/contracts';
-import { commandNames, commandRecorder, testLogger, uniqueName } from '@aftersales/platform/testing';
+import { commandNames, commandRecorder, testLogger, uniqueName, monitoredConnection } from '@aftersales/platform/testing';
 import type { ServiceRequestView, SyncInput } from '@aftersales/workflows';
 import { createIntakeModels, type IntakeModels } from '../store/models';
 import { createWorkflowEventModel } from '../store/workflow-events';
@@ -42,9 +42,7 @@ function firstSync(requestId: string, started?: SyncInput['started']): SyncInput
 const updatesOfRecords = (names: string[]) => names.filter((n) => n === 'update serviceRequests').length;
 
 beforeAll(async () => {
-  mongo = mongoose.createConnection(stack.mongoUrl, { dbName: ns, maxPoolSize: 8, monitorCommands: true });
-  await mongo.asPromise();
-  mongo.getClient().on('commandStarted', listener);
+  mongo = await monitoredConnection(stack.mongoUrl, ns, listener);
   models = createIntakeModels(mongo);
   await Promise.all(Object.values(models).map((m) => m.init()));
   const platform = { topic: (name: string) => namespacedTopic(ns, name), nudgeOutbox: () => undefined, now: () => new Date() };

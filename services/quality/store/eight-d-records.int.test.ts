@@ -1,8 +1,8 @@
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic } from '@aftersales/contracts';
 import type { OutboxEntry, Platform } from '@aftersales/platform';
-import { commandRecorder, scansOf, testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
+import { commandRecorder, scansOf, testLogger, uniqueName, utcDayAt, monitoredConnection } from '@aftersales/platform/testing';
 import type { FailureFact } from '../domain/failure-records';
 import { createEightDRecords, type EightDRecords } from './eight-d-records';
 import { openEightDByHand } from './eight-d-opening';
@@ -23,9 +23,7 @@ let platform: Platform;
 let eightDRecords: EightDRecords;
 
 beforeAll(async () => {
-  mongo = mongoose.createConnection(stack.mongoUrl, { dbName: ns, maxPoolSize: 16, monitorCommands: true });
-  await mongo.asPromise();
-  mongo.getClient().on('commandStarted', listener);
+  mongo = await monitoredConnection(stack.mongoUrl, ns, listener, 16);
   models = createQualityModels(mongo);
   await Promise.all(Object.values(models).map((m) => m.init()));
   platform = { mongo, logger: testLogger(), topic: (name: string) => namespacedTopic(ns, name), nudgeOutbox: () => undefined, now: () => now } as unknown as Platform;

@@ -1,8 +1,8 @@
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic } from '@aftersales/contracts';
 import type { Platform } from '@aftersales/platform';
-import { commandRecorder, scansOf, testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
+import { commandRecorder, scansOf, testLogger, uniqueName, utcDayAt, monitoredConnection } from '@aftersales/platform/testing';
 import type { FailureDecisionOnRecord, FailureFact } from '../domain/failure-records';
 import { createFailureDesk, type FailureDesk } from './failure-desk';
 import { createQualityModels, type FailureRecordDoc, type QualityModels, type RequestContextDoc } from './models';
@@ -23,9 +23,7 @@ let models: QualityModels;
 let desk: FailureDesk;
 
 beforeAll(async () => {
-  mongo = mongoose.createConnection(stack.mongoUrl, { dbName: ns, maxPoolSize: 16, monitorCommands: true });
-  await mongo.asPromise();
-  mongo.getClient().on('commandStarted', listener);
+  mongo = await monitoredConnection(stack.mongoUrl, ns, listener, 16);
   models = createQualityModels(mongo);
   await Promise.all(Object.values(models).map((m) => m.init()));
   const platform = { mongo, logger: testLogger(), topic: (name: string) => namespacedTopic(ns, name), nudgeOutbox: () => undefined, now: () => now } as unknown as Platform;

@@ -1,8 +1,8 @@
-import mongoose, { type Connection } from 'mongoose';
+import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic } from '@aftersales/contracts';
 import type { Platform } from '@aftersales/platform';
-import { commandRecorder, scansOf, testLogger, uniqueName } from '@aftersales/platform/testing';
+import { commandRecorder, scansOf, testLogger, uniqueName, monitoredConnection } from '@aftersales/platform/testing';
 import { initialEightDState, type EightDActivities, type EightDState } from '@aftersales/workflows';
 import { createQualityModels, problemKeyOf, type EightDDoc, type QualityModels } from '../store/models';
 import { createEightDActivities } from './activities';
@@ -22,9 +22,7 @@ let models: QualityModels;
 let activities: EightDActivities;
 
 beforeAll(async () => {
-  mongo = mongoose.createConnection(stack.mongoUrl, { dbName: ns, maxPoolSize: 16, monitorCommands: true });
-  await mongo.asPromise();
-  mongo.getClient().on('commandStarted', listener);
+  mongo = await monitoredConnection(stack.mongoUrl, ns, listener, 16);
   models = createQualityModels(mongo);
   await Promise.all(Object.values(models).map((m) => m.init()));
   const platform = { mongo, logger: testLogger(), topic: (name: string) => namespacedTopic(ns, name), nudgeOutbox: () => undefined, now: () => new Date() } as unknown as Platform;

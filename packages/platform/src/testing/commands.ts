@@ -1,4 +1,5 @@
 import type { CommandStartedEvent } from 'mongodb';
+import mongoose, { type Connection } from 'mongoose';
 
 /** A command's filters with the collection each reads: find's filter, each update's and delete's q, findAndModify's query. */
 export function filtersOf(event: CommandStartedEvent): { collection: string; filter: Record<string, unknown> }[] {
@@ -56,4 +57,12 @@ export function commandRecorder() {
       }
     },
   };
+}
+
+/** An open mongoose connection to `dbName` whose commands `listener` sees (a commandRecorder's). */
+export async function monitoredConnection(url: string, dbName: string, listener: (event: CommandStartedEvent) => void, maxPoolSize = 8): Promise<Connection> {
+  const connection = mongoose.createConnection(url, { dbName, maxPoolSize, monitorCommands: true });
+  await connection.asPromise();
+  connection.getClient().on('commandStarted', listener);
+  return connection;
 }
