@@ -1,4 +1,4 @@
-import type { Collection, Document } from 'mongodb';
+import type { Collection, Document, UpdateFilter } from 'mongodb';
 import { createKeyLocks } from '@aftersales/platform';
 import type { SparesStore } from './collections';
 
@@ -17,6 +17,19 @@ export function createGuardedWrites(store: SparesStore, now: () => Date) {
         const doc = (await collection.findOne({ _id: id } as never)) as T | null;
         if (!doc || !allowed(doc)) return false;
         await collection.updateOne({ _id: id } as never, { $set: set } as never);
+        return true;
+      });
+    },
+    /**
+     * Applies the update `change` returns for the document as stored (`null`: leave it), by `_id`
+     * under the same lock as `setIf`; whether it wrote.
+     */
+    async updateIf<T extends Document & { _id: string }>(collection: Collection<T>, id: string, change: (doc: T) => UpdateFilter<T> | null): Promise<boolean> {
+      return locks.holding(`${collection.collectionName}|${id}`, async () => {
+        const doc = (await collection.findOne({ _id: id } as never)) as T | null;
+        const update = doc ? change(doc) : null;
+        if (!update) return false;
+        await collection.updateOne({ _id: id } as never, update);
         return true;
       });
     },

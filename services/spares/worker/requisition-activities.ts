@@ -2,10 +2,14 @@ import { isDuplicateKeyError, type Platform } from '@aftersales/platform';
 import type { RequisitionApprovalActivities } from '@aftersales/workflows';
 import type { SparesStore } from '../store/collections';
 import { withEvent } from '../store/events';
+import { createGuardedWrites } from '../store/guarded-writes';
 
 /** Activities of the requisitionApproval workflow, built with spares' store. */
 export function createRequisitionActivities(platform: Pick<Platform, 'topic' | 'now' | 'nudgeOutbox' | 'logger'>, store: SparesStore): RequisitionApprovalActivities {
   const log = platform.logger.child({ module: 'requisition-activities' });
+  // Every write of a requisition after its insert holds the document's lock (`requisitions|<id>`):
+  // FerretDB v1 loses one of two concurrent updates of one document.
+  const guarded = createGuardedWrites(store, () => platform.now());
   return {
     async askApprover(input) {
       const requisition = await store.requisitions.findOne({ _id: input.requisitionId });
@@ -37,11 +41,15 @@ export function createRequisitionActivities(platform: Pick<Platform, 'topic' | '
       log.info({ requisitionId: input.requisitionId, level: input.level, approver: input.approver }, 'approver asked');
     },
     async recordEscalation(input) {
-      // The requisition document carries no outbox, so this update never races the relay; the filter makes a retry a no-op.
-      await store.requisitions.updateOne(
-        { _id: input.requisitionId, 'escalations.level': { $ne: input.level } },
-        { $push: { escalations: { level: input.level, fromApprover: input.fromApprover, toApprover: input.toApprover, at: input.at } }, $set: { currentApprover: input.toApprover } },
-      );
+      // Read, checked and written by `_id` under the requisition's lock (a filter on `escalations.level`
+      // reads the whole collection on FerretDB); a retry finds its level recorded and writes nothing.
+      const entry = { level: input.level, fromApprover: input.fromApprover, toApprover: input.toApprover, at: input.at };
+      await guarded.updateIf(store.requisitions, input.requisitionId, (doc) => {
+        if (doc.escalations.some((e) => e.level === input.level)) return null;
+        // The approver now is the one of the highest level recorded, whatever order escalations land in (none once decided).
+        const latest = doc.status === 'pending-approval' && doc.escalations.every((e) => e.level < input.level);
+        return { $push: { escalations: entry }, ...(latest ? { $set: { currentApprover: input.toApprover } } : {}) };
+      });
       log.info({ requisitionId: input.requisitionId, level: input.level, toApprover: input.toApprover }, 'requisition escalated to the next approver');
     },
     async recordDecision(input) {
@@ -67,7 +75,7 @@ export function createRequisitionActivities(platform: Pick<Platform, 'topic' | '
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
       }
-      await store.requisitions.updateOne({ _id: input.requisitionId }, { $set: { status: input.decision, currentApprover: null } });
+      await guarded.setIf(store.requisitions, input.requisitionId, () => true, { status: input.decision, currentApprover: null });
       platform.nudgeOutbox();
       log.info({ requisitionId: input.requisitionId, decision: input.decision, by: input.by }, 'requisition decided');
     },
