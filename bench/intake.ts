@@ -48,6 +48,7 @@ interface Phase {
   page: LoopResult;
   board: LoopResult;
   boardSize: number;
+  customer: LoopResult;
 }
 const seconds = envInt('BENCH_SECONDS', 20);
 const channels = ['phone', 'email', 'portal', 'app', 'chat'] as const;
@@ -224,9 +225,11 @@ async function main(): Promise<void> {
       launched.push(...halfIds);
       await endToEnd(halfIds, halfFrom, `half load at ${size}`);
 
-      log(`request page and SLA board at ${size}: 4 clients, 10 s each`);
+      log(`request page, SLA board and customer page at ${size}: 4 clients, 10 s each`);
       const page = await timedReads(4, 10, (seq) => `${service.url}/v1/service-requests/${accepted[seq % accepted.length]}`, readToken);
       const board = await timedReads(4, 10, () => `${service.url}/v1/sla-board`, readToken);
+      // The customer the load registers for: its page (machines, contracts, open requests) as the console opens it.
+      const customer = await timedReads(4, 10, () => `${service.url}/v1/customers/CUST-0001`, readToken);
       const boardSize = (await boardEntries(intakeReadModels(db))).length;
       phases.push({
         size,
@@ -244,6 +247,7 @@ async function main(): Promise<void> {
         page,
         board,
         boardSize,
+        customer,
       });
     }
 
@@ -323,6 +327,7 @@ async function main(): Promise<void> {
       ...[50, 99].map((q) => [`send -> workflow started p${q}`, p(f.toWorkflow, q), `${fmt.ms(floorLatency(q))} raw insert+produce+start`, fmt.times(percentile(f.toWorkflow, q), floorLatency(q))]),
       ...[50, 99].map((q) => [`request page p${q} (4 clients)`, p(f.page.latencies, q), `${fmt.ms(percentile(rawMongo.latencies, q))} raw insert`, fmt.times(percentile(f.page.latencies, q), percentile(rawMongo.latencies, q))]),
       ...[50, 99].map((q) => [`SLA board p${q} (4 clients, ${f.boardSize} open)`, p(f.board.latencies, q), `${fmt.ms(percentile(rawMongo.latencies, q))} raw insert`, fmt.times(percentile(f.board.latencies, q), percentile(rawMongo.latencies, q))]),
+      ...[50, 99].map((q) => [`customer page p${q} (4 clients, ${f.customer.ok} read)`, p(f.customer.latencies, q), `${fmt.ms(percentile(rawMongo.latencies, q))} raw insert`, fmt.times(percentile(f.customer.latencies, q), percentile(rawMongo.latencies, q))]),
     ];
     const growth = (name: string, a: number, b: number, higherIsBetter: boolean) => [name, `${fmt.n(a)} -> ${fmt.n(b)}`, higherIsBetter ? `${fmt.n(a / b, 2)}x slower` : `${fmt.n(b / a, 2)}x`];
     const growthRows = [
@@ -330,6 +335,7 @@ async function main(): Promise<void> {
       growth('201 p99 at half load, ms', percentile(small.half.latencies, 99), percentile(large.half.latencies, 99), false),
       growth('request page p99, ms', percentile(small.page.latencies, 99), percentile(large.page.latencies, 99), false),
       growth('SLA board p99, ms', percentile(small.board.latencies, 99), percentile(large.board.latencies, 99), false),
+      growth('customer page p99, ms', percentile(small.customer.latencies, 99), percentile(large.customer.latencies, 99), false),
     ];
     process.stdout.write(
       [
