@@ -175,6 +175,7 @@ describe('access matrix', () => {
     /** Routes on one of dealer A's things, with the id filled in: dealer B is told 404, dealer A is served. */
     const owned: Record<string, Check> = {
       'intake GET /v1/customers/{id}': { service: 'intake', path: '/v1/customers/CUST-MX-A' },
+      'intake GET /v1/customers/{id}/requests': { service: 'intake', path: '/v1/customers/CUST-MX-A/requests' },
       'intake POST /v1/customers/{id}/sites': { service: 'intake', path: '/v1/customers/CUST-MX-A/sites', body: { ...site, id: 'SITE-MX-2' } },
       'intake GET /v1/dealers/{id}': { service: 'intake', path: '/v1/dealers/DLR-MX-A' },
       'intake GET /v1/machines/{serial}': { service: 'intake', path: '/v1/machines/SN-MX-A' },

@@ -5,7 +5,7 @@ import { channelSchema, contactSchema } from '@aftersales/contracts';
 import { defineRoute, emailAddress, NotFoundError, PlatformError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import { getStateQuery, type ServiceRequestView } from '@aftersales/workflows';
 import { canSee } from '../domain/access';
-import { isOpenStatus } from '../domain/installed-base';
+import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
 import { visibleCustomerIds } from '../store/installed-base';
 import type { CustomerDoc, IntakeModels, ServiceRequestDoc } from '../store/models';
 import { alarmsOfRequest, openRequestsOn, readModelsOf } from '../store/read-models';
@@ -111,16 +111,14 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
   const list = defineRoute({
     method: 'get',
     path: '/v1/service-requests',
-    summary: 'Service requests by status, customer or machine, newest first (dealers: their customers only); `open=true` with `serial`: the machine\'s open requests, read by key',
+    summary: 'Service requests by status, customer or machine, newest first (dealers: their customers only); `open=true`: open ones only, read by key with `serial` alone',
     tags: ['service-requests'],
     roles: readers,
-    query: z
-      .strictObject({ status: z.string().trim().min(1).max(40).optional(), customerId: entityId.optional(), serial: entityId.optional(), open: z.enum(['true']).optional(), limit: limitQuery })
-      .refine((q) => !q.open || (q.serial && !q.status), { path: ['open'], message: 'open=true goes with serial and without status' }),
+    query: z.strictObject({ status: z.string().trim().min(1).max(40).optional(), customerId: entityId.optional(), serial: entityId.optional(), open: z.enum(['true']).optional(), limit: limitQuery }),
     responses: { 200: { description: '{ items }', schema: itemsOf(requestRecordView), links: requestLinks('read', '$response.body#/items/0/id') } },
     handler: async ({ query, principal }) => {
       const visible = await visibleCustomerIds(models, callerScope(principal, readers));
-      if (query.open && query.serial) {
+      if (query.open && query.serial && !query.status) {
         // What the agent sees while typing a serial: the machine's open requests by `_id` reads, not a filter over every request.
         const listed = await openRequestsOn(readModelsOf(models), query.serial, query.limit);
         const docs = await Promise.all(listed.map((r) => models.serviceRequests.findById(r.id, { outbox: 0 }).lean<ServiceRequestDoc>()));
@@ -129,6 +127,10 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
       }
       const filter: Record<string, unknown> = {};
       if (query.status) filter.status = query.status;
+      if (query.open) {
+        if (query.status && !isOpenStatus(query.status)) return { status: 200, body: { items: [] } };
+        filter.status ??= { $nin: [...closedRequestStatuses] };
+      }
       if (query.customerId) filter.customerId = query.customerId;
       if (visible) filter.customerId = query.customerId ? (visible.includes(query.customerId) ? query.customerId : { $in: [] }) : { $in: visible };
       if (query.serial) filter.serialNumber = query.serial;
