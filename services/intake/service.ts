@@ -57,7 +57,7 @@ export const intakeService: ServiceDefinition = {
     await buildRequestAlarmsOnce(readModelsOf(models), models.alarms.collection as never, platform.now());
     await readModelsOf(models).machineLinks.buildOnce(platform.now());
     await readModelsOf(models).machineLinks.buildReportedOnce(models.serviceRequests.collection as never, platform.now());
-    await buildMachineHistoryOnce(models, readModelsOf(models).builds, platform.now());
+    await buildMachineHistoryOnce(models, platform.now());
     await buildClosedRequestsOnce(readModelsOf(models), models.serviceRequests.collection as never, platform.now());
     // Once per database: machines stored before they announced themselves get their machine.registered.
     if (!platform.mongo.db) throw new Error('intake: the Mongo connection is not open');

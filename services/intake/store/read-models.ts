@@ -2,7 +2,7 @@ import type { mongo } from 'mongoose';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
 type Db = mongo.Db;
-import { createKeyLocks, insertedOnce, type KeyLockDoc } from '@aftersales/platform';
+import { createKeyLocks, insertedOnce, numberedEntries, type KeyLockDoc, type NumberedEntryDoc } from '@aftersales/platform';
 import type { OpenRequestSummary } from '../domain/duplicates';
 import { createMachineLinks } from './machine-links';
 import { customerClosedRequests } from './customer-requests';
@@ -73,6 +73,8 @@ export function intakeReadModels(db: Db) {
     machineLinks: createMachineLinks(db, db.collection<MachineDoc>('machines')),
     /** A customer's closed requests, in the order they closed (see customer-requests.ts). */
     customerClosedRequests: customerClosedRequests(db),
+    /** A machine's service history entries (see service-history.ts). */
+    machineHistory: numberedEntries(db.collection<NumberedEntryDoc<'entryId'>>('machineHistoryEntries'), 'entryId', { batch: 16 }),
     builds: db.collection<{ _id: string; builtAt: Date }>('readModelBuilds'),
     /**
      * A machine's entry changes only under its lock. The lease is measured on the wall clock: it is

@@ -2,7 +2,6 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { commandRecorder, scansOf, uniqueName, monitoredConnection } from '@aftersales/platform/testing';
 import { createIntakeModels, type IntakeModels, type ServiceHistoryDoc } from './models';
-import { readModelsOf } from './read-models';
 import { buildMachineHistoryOnce, recordServiceHistory, serviceHistoryOf, type ServiceHistoryEntry } from './service-history';
 
 /** On the real Mongo server: a machine's history, read through its numbered list by `_id` only, is what the filter over every entry finds. */
@@ -38,9 +37,8 @@ describe("a machine's service history", () => {
   it('lists entries recorded before the lists once, then every entry recorded, newest first, each once, by _id reads only', async () => {
     // Recorded before the lists existed: stored straight, no list entry.
     await models.serviceHistory.collection.insertMany([{ ...entry('OLD-1', 'M-1', 500), recordedAt: new Date() }, { ...entry('OLD-2', 'M-2', 400), recordedAt: new Date() }] as never[]);
-    const builds = readModelsOf(models).builds;
-    expect(await buildMachineHistoryOnce(models, builds, new Date())).toBe(true);
-    expect(await buildMachineHistoryOnce(models, builds, new Date())).toBe(false);
+    expect(await buildMachineHistoryOnce(models, new Date())).toBe(true);
+    expect(await buildMachineHistoryOnce(models, new Date())).toBe(false);
 
     // Reports arriving out of order, two at once on one machine, one twice.
     await Promise.all([recordServiceHistory(models, entry('R-1', 'M-1', 10), new Date()), recordServiceHistory(models, entry('R-2', 'M-1', 30), new Date())]);

@@ -1,27 +1,17 @@
-import { insertedOnce, numberedEntries, type NumberedEntryDoc } from '@aftersales/platform';
-import type { mongo } from 'mongoose';
+import { insertedOnce } from '@aftersales/platform';
 import type { IntakeModels, ServiceHistoryDoc } from './models';
-
-export type ServiceHistoryEntry = Omit<ServiceHistoryDoc, 'recordedAt'>;
+import { readModelsOf } from './read-models';
 
 /**
- * A machine's history entries as a numbered list `<serial>#<n>` naming each entry by id (platform
- * numbered-entries.ts): the machine page read them by `{ serialNumber }`, which on FerretDB v1 reads
- * every entry of every machine. The list is written before the entry, so a crash leaves a number
- * naming nothing, which readers skip; a report recorded twice is listed twice and shown once.
+ * A machine's history entries are a numbered list `<serial>#<n>` naming each entry by id
+ * (`machineHistory` in read-models.ts): the machine page read them by `{ serialNumber }`, which on
+ * FerretDB v1 reads every entry of every machine. The list is written before the entry, so a crash
+ * leaves a number naming nothing, which readers skip; a report recorded twice is listed twice and
+ * shown once.
  */
-const listsOf = new WeakMap<object, ReturnType<typeof numberedEntries<'entryId'>>>();
+const machineHistory = (models: IntakeModels) => readModelsOf(models).machineHistory;
 
-function machineHistory(models: IntakeModels) {
-  const connection = models.serviceHistory.db;
-  let lists = listsOf.get(connection);
-  if (!lists) {
-    if (!connection.db) throw new Error('intake service history: the Mongo connection is not open');
-    lists = numberedEntries(connection.db.collection<NumberedEntryDoc<'entryId'>>('machineHistoryEntries'), 'entryId', { batch: 16 });
-    listsOf.set(connection, lists);
-  }
-  return lists;
-}
+export type ServiceHistoryEntry = Omit<ServiceHistoryDoc, 'recordedAt'>;
 
 /**
  * Adds an entry to a machine's service history, once: the id comes from its source (the event id
@@ -53,8 +43,9 @@ export async function serviceHistoryOf(models: IntakeModels, serialNumber: strin
 }
 
 /** Lists the entries recorded before the machines' lists existed, once (the marker last: a pass cut short runs again whole). */
-export async function buildMachineHistoryOnce(models: IntakeModels, builds: mongo.Collection<{ _id: string; builtAt: Date }>, now: Date): Promise<boolean> {
+export async function buildMachineHistoryOnce(models: IntakeModels, now: Date): Promise<boolean> {
   const id = 'machine-history@1';
+  const { builds } = readModelsOf(models);
   if (await builds.findOne({ _id: id })) return false;
   const grouped = new Map<string, string[]>();
   for await (const entry of models.serviceHistory.collection.find({}, { projection: { _id: 1, serialNumber: 1 } })) {
