@@ -10,6 +10,7 @@ import { boardConsumer, createLifecycleHandlers, createRegisteredHandler } from 
 import { loadDemoData } from './store/demo-data';
 import { createDispatchCollections, createDispatchModels } from './store/models';
 import { createPlanner } from './store/planner';
+import { moveLiftedContainmentOnce } from './store/containment-history';
 import { createServiceCalendars } from './store/service-calendars';
 import { calendarConsumer, createCalendarHandler } from './events/calendars';
 
@@ -27,6 +28,7 @@ export const dispatchService: ServiceDefinition = {
     if (platform.config.SEED_DEMO_DATA) await loadDemoData(collections);
     const calendars = createServiceCalendars(collections.serviceCalendars);
     await calendars.load();
+    await moveLiftedContainmentOnce(collections, platform.now());
     const planner = createPlanner(platform, models, collections, { ...config, calendars });
     return {
       routes: [...boardRoutes(models), ...engineerRoutes(planner, collections), ...workOrderRoutes(planner, models, collections), ...depotRoutes(models, collections)],

@@ -136,6 +136,11 @@ export interface ContainmentFlagDoc extends ContainmentFlag {
   liftedAt: Date | null;
 }
 
+/** A lifted flag as it was, `_id` = flag id; `liftEventId` is null for one moved by `moveLiftedContainmentOnce`. */
+export interface LiftedContainmentFlagDoc extends ContainmentFlagDoc {
+  liftEventId: string | null;
+}
+
 /** A place on a depot bench: `${depotId}|${benchId}|${k}` for k below the WIP limit. */
 export interface BenchTokenDoc {
   _id: string;
@@ -180,7 +185,11 @@ export interface DispatchCollections {
   workOrderChanges: Collection<WorkOrderChangeDoc>;
   bookings: Collection<BookingDoc>;
   slotClaims: Collection<SlotClaimDoc>;
+  /** The flags in force only: a lifted one moves to liftedContainmentFlags (store/containment-history.ts). */
   containmentFlags: Collection<ContainmentFlagDoc>;
+  liftedContainmentFlags: Collection<LiftedContainmentFlagDoc>;
+  /** One-off builds that ran (their id names them), so each runs once. */
+  builds: Collection<{ _id: string; builtAt: Date }>;
   benchTokens: Collection<BenchTokenDoc>;
   /** Engineers' calendars in a few shard documents: the bookings ranking reads (store/calendars.ts). */
   calendars: Collection<CalendarShardDoc>;
@@ -205,6 +214,8 @@ export async function createDispatchCollections(connection: Connection): Promise
     bookings: db.collection<BookingDoc>('bookings'),
     slotClaims: db.collection<SlotClaimDoc>('slotClaims'),
     containmentFlags: db.collection<ContainmentFlagDoc>('containmentFlags'),
+    liftedContainmentFlags: db.collection<LiftedContainmentFlagDoc>('liftedContainmentFlags'),
+    builds: db.collection<{ _id: string; builtAt: Date }>('dispatchBuilds'),
     benchTokens: db.collection<BenchTokenDoc>('benchTokens'),
     calendars: db.collection<CalendarShardDoc>('calendarShards'),
     calendarLocks: db.collection<CalendarLockDoc>('calendarLocks'),

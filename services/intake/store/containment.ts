@@ -46,7 +46,11 @@ export function createContainmentModel(connection: Connection) {
 
 export type ContainmentModel = ReturnType<typeof createContainmentModel>;
 
-/** Active flags covering a machine. Few flags are active at a time, so they are read whole and matched here. */
+/**
+ * Active flags covering a machine. `containmentFlags` holds only the flags in force (a lift moves
+ * its flag to `liftedContainmentFlags`, see containment-history.ts), and few are in force at a time,
+ * so they are read whole and matched here.
+ */
 export async function containmentFor(model: ContainmentModel, machine: MachineInScope): Promise<ContainmentWarning[]> {
   const active = await model.find({ liftedAt: null }).sort({ flaggedAt: 1 }).lean<ContainmentFlagDoc[]>();
   return active
