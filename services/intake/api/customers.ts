@@ -6,7 +6,7 @@ import { entitlementOf, lineageOf } from '../domain/assessment';
 import { customerClasses } from '../domain/priority';
 import { contractsOf, readModelsOf } from '../store/read-models';
 import type { mongo } from 'mongoose';
-import { findVisibleCustomer, machinesOfCustomer } from '../store/installed-base';
+import { findVisibleCustomer, machinesOfCustomer, visibleCustomerIds } from '../store/installed-base';
 import { openRequestsOfCustomer, requestsOfCustomer } from '../store/customer-requests';
 import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, ServiceRequestDoc, SiteDoc } from '../store/models';
 import { callerScope, conflictField, customerContactSchema, entityId, escapeRegex, forbiddenField, installedBaseReaders, limitQuery, shortId } from './common';
@@ -101,7 +101,8 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
         createdBy: principal!.sub,
       };
       try {
-        await models.customers.collection.insertOne(doc as never);
+        // The dealer's list marks the customer first and settles after (dealer-customers.ts).
+        await readModelsOf(models).dealerCustomers.writing(id, [dealerId], () => models.customers.collection.insertOne(doc as never));
       } catch (error) {
         if (isDuplicateKeyError(error)) throw conflictField('id', `a customer ${id} already exists`);
         throw error;
@@ -126,7 +127,17 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
       if (query.dealerId) filter.dealerId = query.dealerId;
       if (scope.kind === 'dealer') {
         if (query.dealerId && query.dealerId !== scope.dealerId) return { status: 200, body: { items: [] } };
-        filter.dealerId = scope.dealerId;
+        // The dealer's own customers by `_id` (its lists, dealer-customers.ts), not a filter over every customer.
+        const named = query.q ? new RegExp(`^${escapeRegex(query.q)}`, 'i') : null;
+        const wanted = (c: CustomerDoc | null): c is CustomerDoc => c !== null && c.dealerId === scope.dealerId && (!named || named.test(c.name)) && (!query.class || c.class === query.class);
+        const ids = (await visibleCustomerIds(models, scope)) ?? [];
+        const found: CustomerDoc[] = [];
+        const size = Math.min(100, query.limit);
+        for (let from = 0; from < ids.length && found.length < query.limit; from += size) {
+          const batch = await Promise.all(ids.slice(from, from + size).map((id) => models.customers.findById(id).lean<CustomerDoc>()));
+          found.push(...batch.filter(wanted));
+        }
+        return { status: 200, body: { items: found.slice(0, query.limit).map(presentCustomer) } };
       }
       const docs = await models.customers.find(filter).sort({ _id: 1 }).limit(query.limit).lean<CustomerDoc[]>();
       return { status: 200, body: { items: docs.map(presentCustomer) } };

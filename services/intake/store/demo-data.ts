@@ -194,7 +194,10 @@ export async function loadDemoData(models: IntakeModels, now: Date, deps: Pick<P
   const upsert = <T extends { _id: string }>(docs: T[]) => docs.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $setOnInsert: d }, upsert: true } }));
   // Upserts by id: loading twice changes nothing, and never overwrites what users changed since.
   await bulkWriteInChunks(models.dealers, upsert(dealers(dates)) as never);
-  await bulkWriteInChunks(models.customers, upsert(customers(dates)) as never);
+  // One upsert each, so a customer with a dealer is in the dealer's list (dealer-customers.ts).
+  for (const customer of customers(dates)) {
+    await readModelsOf(models).dealerCustomers.writing(customer._id, [customer.dealerId], () => models.customers.collection.updateOne({ _id: customer._id } as never, { $setOnInsert: customer }, { upsert: true }));
+  }
   // Each new machine announces itself (machine.registered) with its insert, as one added over the API does.
   const dealerOf = new Map(customers(dates).map((c) => [c._id, c.dealerId ?? null]));
   for (const machine of machines(dates)) {

@@ -54,11 +54,10 @@ export async function loadDescendants(models: IntakeModels, serial: string): Pro
   return [...found.values()];
 }
 
-/** Customer ids a dealer may see; null for a caller who sees all. */
+/** Customer ids a dealer may see, read by `_id` from the dealer's lists (dealer-customers.ts); null for a caller who sees all. */
 export async function visibleCustomerIds(models: IntakeModels, scope: AccessScope): Promise<string[] | null> {
   if (scope.kind === 'all') return null;
-  const customers = await models.customers.find({ dealerId: scope.dealerId }, { _id: 1 }).lean<{ _id: string }[]>();
-  return customers.map((c) => c._id);
+  return readModelsOf(models).dealerCustomers.idsOf(scope.dealerId);
 }
 
 /** A customer the caller may see, or null: a dealer asking for another dealer's customer learns nothing, not even that it exists. */

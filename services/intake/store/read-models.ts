@@ -5,10 +5,11 @@ type Db = mongo.Db;
 import { createKeyLocks, insertedOnce, numberedEntries, type KeyLockDoc, type NumberedEntryDoc } from '@aftersales/platform';
 import type { OpenRequestSummary } from '../domain/duplicates';
 import { createMachineLinks } from './machine-links';
+import { createDealerCustomers } from './dealer-customers';
 import { customerClosedRequests } from './customer-requests';
 import { contractInForce } from '../domain/contract-lifecycle';
 import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
-import type { AlarmDoc, ContractDoc, MachineDoc, ServiceRequestDoc } from './models';
+import type { AlarmDoc, ContractDoc, CustomerDoc, MachineDoc, ServiceRequestDoc } from './models';
 import { syncBoardEntry, type SlaBoardEntry, type SlaBoardShardDoc, type SlaBoardVersionDoc } from './sla-board-store';
 
 export { boardEntries, syncBoardEntry, type SlaBoardEntry } from './sla-board-store';
@@ -71,6 +72,8 @@ export function intakeReadModels(db: Db) {
     requestKeys: db.collection<RequestKeyDoc>('requestKeys'),
     /** A customer's machines and a machine's parts (see machine-links.ts). */
     machineLinks: createMachineLinks(db, db.collection<MachineDoc>('machines')),
+    /** A dealer's customers, what a dealer's list calls are scoped to (see dealer-customers.ts). */
+    dealerCustomers: createDealerCustomers(db, db.collection<CustomerDoc>('customers')),
     /** A customer's closed requests, in the order they closed (see customer-requests.ts). */
     customerClosedRequests: customerClosedRequests(db),
     /** A machine's service history entries (see service-history.ts). */
