@@ -2,6 +2,7 @@ import { topics } from '@aftersales/contracts';
 import { indexedOutbox, type ServiceDefinition } from '@aftersales/platform';
 import { buildMachineHistoryOnce } from './store/service-history';
 import { buildClosedRequestsOnce } from './store/customer-requests';
+import { moveLiftedContainmentOnce } from './store/containment-history';
 import { serviceRequestTaskQueue, workflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
 import { contractRoutes } from './api/contracts';
 import { customerRoutes } from './api/customers';
@@ -59,6 +60,8 @@ export const intakeService: ServiceDefinition = {
     await readModelsOf(models).machineLinks.buildReportedOnce(models.serviceRequests.collection as never, platform.now());
     await buildMachineHistoryOnce(models, platform.now());
     await buildClosedRequestsOnce(readModelsOf(models), models.serviceRequests.collection as never, platform.now());
+    await readModelsOf(models).dealerCustomers.buildOnce(platform.now());
+    await moveLiftedContainmentOnce(models.containmentFlags, readModelsOf(models).builds, platform.now());
     // Once per database: machines stored before they announced themselves get their machine.registered.
     if (!platform.mongo.db) throw new Error('intake: the Mongo connection is not open');
     const announcements = indexedOutbox(machineAnnouncements(platform.mongo.db));
