@@ -17,6 +17,7 @@ import { sparesConsumers } from './events/consumers';
 import { sparesStreams } from './events/streams';
 import { createCaseFlow } from './store/case-flow';
 import { buildCaseListsOnce } from './store/case-lists';
+import { buildOpenListsOnce } from './store/open-lists';
 import { buildRequisitionHistoryOnce } from './store/requisition-history';
 import { createSparesStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
@@ -42,6 +43,7 @@ export const sparesService: ServiceDefinition = {
     // Cases' lists of what was stored before they existed, once, before any path reads them (after the demo data, which they list).
     const listed = await buildCaseListsOnce(store, platform.now);
     if (listed >= 0) platform.logger.info({ listed }, 'case lists built from the documents stored before them');
+    await buildOpenListsOnce(store, platform.now, platform.logger); // the returns and claims open before the desk's open lists, once
     const sampled = await buildRequisitionHistoryOnce(store, platform.now);
     if (sampled >= 0) platform.logger.info({ sampled }, 'requisition histories built from the requisitions raised before them');
     const log = platform.logger;

@@ -4,6 +4,7 @@ import { ConflictError, defineRoute, isDuplicateKeyError, NotFoundError, Unproce
 import { supplierClaimFor } from '../domain/returns';
 import { withEvent } from '../store/events';
 import { createGuardedWrites } from '../store/guarded-writes';
+import { createOpenLists, openStatuses } from '../store/open-lists';
 import { loadPriceList, unitCostCents } from '../store/prices';
 import { by, causeFrom, id, readers, type SparesDeps } from './common';
 import { analysedReturnView, itemsOf, redFlagView, returnView, supplierClaimView } from './responses';
@@ -13,6 +14,7 @@ const strip = <T extends { _id: string }>({ _id, ...rest }: T) => ({ id: _id, ..
 export function returnRoutes(deps: SparesDeps): RouteSpec[] {
   const { store, models, platform } = deps;
   const guarded = createGuardedWrites(store, () => platform.now());
+  const open = createOpenLists(store, () => platform.now());
   return [
     defineRoute({
       method: 'get',
@@ -24,6 +26,12 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
       responses: { 200: { description: 'Returns', schema: itemsOf(returnView), links: { receive: { operationId: 'postReturnsByIdReceipt', parameters: { id: '$response.body#/items/0/id' } } } } },
       handler: async ({ query }) => {
         const q = { ...(query.workOrderId ? { workOrderId: query.workOrderId } : {}), ...(query.status ? { status: query.status } : {}), ...(query.engineerId ? { engineerId: query.engineerId } : {}) };
+        // What the spares desk polls (returns still out): from the open ones, by `_id` (see open-lists).
+        // Analysed ones, or all, by filter: on FerretDB that reads every return ever stored.
+        if (query.status && openStatuses.returns.includes(query.status)) {
+          const items = await open.list('returns', (r) => r.status === query.status && (!query.workOrderId || r.workOrderId === query.workOrderId) && (!query.engineerId || r.engineerId === query.engineerId), 500);
+          return { status: 200, body: { items: items.map(strip) } };
+        }
         return { status: 200, body: { items: (await store.returns.find(q).sort({ dueAt: 1 }).limit(500).toArray()).map(strip) } };
       },
     }),
@@ -109,16 +117,15 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
           throw error;
         }
         await guarded.setIf(store.returns, ret._id, () => true, { status: 'analysed' });
+        // Off the open list once stored analysed (a crash in between leaves an entry the list skips).
+        await open.close('returns', ret._id);
         // Wear or misuse moves what the factory paid for this part (a closed case; an open one on closing).
         await deps.flow.adjustForAnalysis(ret.requestId, ret.partNumber, ctx.body.finding, analysedAt);
         const claim = supplierClaimFor(ctx.body.finding, supplierId, lot);
         if (claim.claim && supplierId) {
           const list = await loadPriceList(store);
-          await store.supplierClaims
-            .insertOne({ _id: `SCL-${ret._id}`, returnId: ret._id, partNumber: ret.partNumber, lot, supplierId, amountCents: ret.quantity * (await unitCostCents(store, models.parts, list, ret.partNumber)), currency: list?.currency ?? part?.currency ?? 'EUR', status: 'open', reason: claim.reason, openedAt: analysedAt })
-            .catch((error: unknown) => {
-              if (!isDuplicateKeyError(error)) throw error;
-            });
+          // Listed as open first, then stored.
+          await open.insert('supplier-claims', { _id: `SCL-${ret._id}`, returnId: ret._id, partNumber: ret.partNumber, lot, supplierId, amountCents: ret.quantity * (await unitCostCents(store, models.parts, list, ret.partNumber)), currency: list?.currency ?? part?.currency ?? 'EUR', status: 'open', reason: claim.reason, openedAt: analysedAt });
         }
         platform.nudgeOutbox();
         ctx.log.info({ returnId: ret._id, finding: ctx.body.finding, supplierClaim: claim.claim }, 'defective part analysed');
@@ -135,6 +142,11 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
       responses: { 200: { description: 'Claims', schema: itemsOf(supplierClaimView) } },
       handler: async ({ query }) => {
         const q = { ...(query.supplierId ? { supplierId: query.supplierId } : {}), ...(query.status ? { status: query.status } : {}) };
+        // Open, submitted or accepted: from the open claims, by `_id`; settled, rejected or all by filter (a scan on FerretDB).
+        if (query.status && openStatuses['supplier-claims'].includes(query.status)) {
+          const items = await open.list('supplier-claims', (c) => c.status === query.status && (!query.supplierId || c.supplierId === query.supplierId), 500);
+          return { status: 200, body: { items: items.map(strip) } };
+        }
         return { status: 200, body: { items: (await store.supplierClaims.find(q).sort({ openedAt: 1 }).limit(500).toArray()).map(strip) } };
       },
     }),
@@ -148,9 +160,10 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
       body: z.object({ status: z.enum(['submitted', 'accepted', 'rejected', 'settled']) }).strict(),
       responses: { 200: { description: 'The claim', schema: supplierClaimView } },
       handler: async ({ params, body }) => {
-        const result = await store.supplierClaims.updateOne({ _id: params.id }, { $set: { status: body.status } });
-        if (result.matchedCount === 0) throw new NotFoundError('supplier claim', params.id, 'id');
-        return { status: 200, body: strip((await store.supplierClaims.findOne({ _id: params.id }))!) };
+        // Under the claim's lock, listed as open before an open status, taken off after a final one.
+        const moved = await open.moveClaim(params.id, body.status);
+        if (!moved) throw new NotFoundError('supplier claim', params.id, 'id');
+        return { status: 200, body: strip(moved) };
       },
     }),
     defineRoute({

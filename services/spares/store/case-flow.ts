@@ -8,6 +8,7 @@ import type { ConsumptionDoc, DefectiveReturnDoc, SparesStore, UnitClaimDoc, Wor
 import { createCaseCostPublisher } from './case-cost-revisions';
 import { createCaseLists, type Listed } from './case-lists';
 import { withEvent, type Cause, type EventContext } from './events';
+import { createOpenLists } from './open-lists';
 import type { SparesModels } from './models';
 import { loadPriceList, unitCostCents } from './prices';
 import type { ReservationBook } from './reservations';
@@ -26,6 +27,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
   const costRulesAt = options.costRulesAt ?? (async () => ({ ...DEFAULT_COST_RULES, goodwill: [...DEFAULT_GOODWILL_RULES] }));
   const costRevisions = createCaseCostPublisher(store, ctx);
   const lists = createCaseLists(store);
+  const openLists = createOpenLists(store, () => ctx.now());
   /** A case's allocation entries, by `_id` from its list (see case-lists). */
   const ledgerOf = (requestId: string) => lists.docsOf(store.allocations, 'allocations', requestId);
   /** Stores allocation entries once each, listed first (a crash between leaves a listed id a reader skips). */
@@ -243,7 +245,8 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
           chaseCount: 0,
           flaggedAt: null,
         };
-        if (await insertedOnce(store.returns.insertOne(doc))) opened++;
+        // Listed as open before it is stored (the spares desk's list; see open-lists).
+        if (await openLists.insert('returns', doc)) opened++;
       }
       if (opened) log.info({ workOrderId: workOrder._id, opened }, 'defective returns opened');
       return opened;

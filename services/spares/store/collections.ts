@@ -7,6 +7,7 @@ import type { AllocationEntry, ClosedCase } from '../domain/cost-allocation';
 import type { PriceList } from '../domain/pricing';
 import type { LocationKind } from '../domain/stock';
 import type { ListEntryDoc } from './case-lists';
+import type { OpenEntryDoc } from './open-lists';
 import type { PartStockDoc, SparesLockDoc, StockCardDoc } from './stock-cards';
 
 /**
@@ -355,6 +356,9 @@ export function createSparesStore(connection: Connection) {
     returnAnalyses: notingInserts(c<ReturnAnalysisDoc>('returnAnalyses')),
     failureReviews: notingInserts(c<FailureReviewDoc>('failureReviews')),
     supplierClaims: c<SupplierClaimDoc>('supplierClaims'),
+    // The returns and claims still open, small by construction: what the spares desk lists (store/open-lists.ts).
+    openReturns: c<OpenEntryDoc>('openReturns'),
+    openSupplierClaims: c<OpenEntryDoc>('openSupplierClaims'),
     priceLists: c<PriceListDoc>('priceLists'),
     quotes: notingInserts(c<QuoteDoc>('quotes')),
     quoteAnswers: notingInserts(c<QuoteAnswerDoc>('quoteAnswers')),

@@ -1,6 +1,7 @@
 import { isDuplicateKeyError, bulkWriteInChunks } from '@aftersales/platform';
 import { allocateCaseCost, allocationEntries, type ClosedCase } from '../domain/cost-allocation';
 import { createCaseLists } from './case-lists';
+import { createOpenLists } from './open-lists';
 import type { SparesStore } from './collections';
 import type { SparesModels } from './models';
 import { createStockCards } from './stock-cards';
@@ -53,9 +54,6 @@ export async function loadDemoData(models: SparesModels, store?: SparesStore): P
   // one analysed as a supplier defect with its recovery claim open. Dated from the first seeding.
   const day = 86_400_000;
   const at = (days: number) => new Date(Date.now() + days * day);
-  const keep = (error: unknown) => {
-    if (!isDuplicateKeyError(error)) throw error;
-  };
   const defective = { quantity: 1, engineerId: 'ENG-SZ-02', machineSerial: 'SN-0001', model: 'FL-3015', productLine: 'fiber-laser-cutting', lastChasedAt: null, chaseCount: 0, flaggedAt: null };
   const returns = [
     { _id: 'RET-DEMO-0001', partNumber: 'P-LENS-B', removedSerial: 'LB-77120', workOrderId: 'WO-DEMO-0001', requestId: 'SR-DEMO-0001', failureMode: 'FM-COATING', createdAt: at(-20), dueAt: at(-6), status: 'awaiting-return' as const, returnedAt: null, ...defective },
@@ -63,13 +61,13 @@ export async function loadDemoData(models: SparesModels, store?: SparesStore): P
     { _id: 'RET-DEMO-0003', partNumber: 'P-LENS-B', removedSerial: 'LB-76981', workOrderId: 'WO-DEMO-0003', requestId: 'SR-DEMO-0003', failureMode: 'FM-COATING', createdAt: at(-30), dueAt: at(-16), status: 'analysed' as const, returnedAt: at(-18), ...defective },
   ];
   const lists = createCaseLists(store);
+  // Listed under their cases and, while open, as open (store/open-lists.ts) before they are stored.
+  const open = createOpenLists(store, () => new Date());
   for (const r of returns) {
     await lists.add('returns', r.requestId, [r._id]);
-    await store.returns.insertOne(r).catch(keep);
+    await open.insert('returns', r);
   }
-  await store.supplierClaims
-    .insertOne({ _id: 'SCL-RET-DEMO-0003', returnId: 'RET-DEMO-0003', partNumber: 'P-LENS-B', lot: 'LOT-2317', supplierId: 'SUP-OPTICS', amountCents: 21_000, currency: 'EUR', status: 'open', reason: 'supplier defect in lot LOT-2317', openedAt: at(-15) })
-    .catch(keep);
+  await open.insert('supplier-claims', { _id: 'SCL-RET-DEMO-0003', returnId: 'RET-DEMO-0003', partNumber: 'P-LENS-B', lot: 'LOT-2317', supplierId: 'SUP-OPTICS', amountCents: 21_000, currency: 'EUR', status: 'open', reason: 'supplier defect in lot LOT-2317', openedAt: at(-15) });
   await loadDemoCharges(store, new Date());
 }
 

@@ -32,9 +32,10 @@ const CONSUME_BOUND = 23;
  * A case's paths as measured (a case of one part line with two units, labour and travel): each
  * list read is its entries and the end, then each listed document at once. Before the lists the
  * charge, review and analysis each read the case's entries by a filter that read every entry of
- * every case, and the retry every claim ever made.
+ * every case, and the retry every claim ever made. An opened return is listed as open too (one
+ * insert more: store/open-lists.ts).
  */
-const CASE_BOUNDS = { consume: 24, retry: 19, returns: 3, allocate: 40, review: 29, analysis: 28 };
+const CASE_BOUNDS = { consume: 24, retry: 19, returns: 4, allocate: 40, review: 29, analysis: 28 };
 
 let connection: Connection;
 let store: SparesStore;
