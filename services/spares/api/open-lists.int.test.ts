@@ -206,4 +206,23 @@ describe("the spares desk's lists read the open returns and claims only", () => 
       expect(commandNames(commands)[0]).toBe(`find ${path === '/v1/returns' ? 'defectiveReturns' : 'supplierClaims'}`);
     }
   });
+
+  it('an analysis whose call died once it was stored is finished by the retry, which still answers that it was analysed before', async () => {
+    // The call stored its analysis (a supplier defect) and died before anything that follows it.
+    const id = 'RET-OLD-0003';
+    expect((await store.returns.findOne({ _id: id }))?.status).toBe('returned');
+    await store.returnAnalyses.insertOne({ _id: id, finding: 'supplier-defect', lot: 'LOT-9', supplierId: 'SUP-1', failureMode: null, notes: null, analysedAt: new Date(t0), by: 'QA-1' } as never);
+    const retry = () => call('post', '/v1/returns/:id/analysis', { params: { id }, body: { finding: 'wear' } });
+    await expect(retry()).rejects.toThrow(/analysed before/);
+    // Finished from the stored analysis, not from the retry's body: its claim opened and listed, the return analysed and off the list.
+    expect(await store.supplierClaims.findOne({ _id: `SCL-${id}` })).toMatchObject({ supplierId: 'SUP-1', lot: 'LOT-9', status: 'open', openedAt: new Date(t0) });
+    expect(await store.openSupplierClaims.findOne({ _id: `SCL-${id}` })).not.toBeNull();
+    expect((await store.returns.findOne({ _id: id }))?.status).toBe('analysed');
+    expect(await store.openReturns.findOne({ _id: id })).toBeNull();
+    await expectDeskAsFilter();
+    // Once the return is analysed, a retry changes nothing.
+    const claimBefore = await store.supplierClaims.findOne({ _id: `SCL-${id}` });
+    await expect(retry()).rejects.toThrow(/analysed before/);
+    expect(await store.supplierClaims.findOne({ _id: `SCL-${id}` })).toEqual(claimBefore);
+  });
 });

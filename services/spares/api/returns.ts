@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { failureFindings } from '@aftersales/contracts';
 import { ConflictError, defineRoute, isDuplicateKeyError, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
 import { supplierClaimFor } from '../domain/returns';
+import type { DefectiveReturnDoc, ReturnAnalysisDoc } from '../store/collections';
 import { withEvent } from '../store/events';
 import { createGuardedWrites } from '../store/guarded-writes';
 import { createOpenLists, openStatuses } from '../store/open-lists';
@@ -15,6 +16,28 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
   const { store, models, platform } = deps;
   const guarded = createGuardedWrites(store, () => platform.now());
   const open = createOpenLists(store, () => platform.now());
+
+  /**
+   * What follows a stored analysis, the return's status last: wear or misuse moves what the
+   * factory paid for the part (a closed case; an open one on closing), a supplier defect opens
+   * its claim, then the return is stored analysed and taken off the open list. Each step is
+   * idempotent, so a retry after a crash anywhere before the status finishes them all.
+   */
+  async function followAnalysis(ret: DefectiveReturnDoc, analysis: Pick<ReturnAnalysisDoc, 'finding' | 'supplierId' | 'lot' | 'analysedAt'>, partCurrency: string | undefined) {
+    const { finding, supplierId, lot, analysedAt } = analysis;
+    await deps.flow.adjustForAnalysis(ret.requestId, ret.partNumber, finding, analysedAt);
+    const claim = supplierClaimFor(finding, supplierId, lot);
+    if (claim.claim && supplierId) {
+      const list = await loadPriceList(store);
+      // Listed as open first, then stored.
+      await open.insert('supplier-claims', { _id: `SCL-${ret._id}`, returnId: ret._id, partNumber: ret.partNumber, lot, supplierId, amountCents: ret.quantity * (await unitCostCents(store, models.parts, list, ret.partNumber)), currency: list?.currency ?? partCurrency ?? 'EUR', status: 'open', reason: claim.reason, openedAt: analysedAt });
+    }
+    await guarded.setIf(store.returns, ret._id, () => true, { status: 'analysed' });
+    // Off the open list once stored analysed (a crash in between leaves an entry the list skips).
+    await open.close('returns', ret._id);
+    return claim;
+  }
+
   return [
     defineRoute({
       method: 'get',
@@ -113,20 +136,14 @@ export function returnRoutes(deps: SparesDeps): RouteSpec[] {
             ),
           });
         } catch (error) {
-          if (isDuplicateKeyError(error)) throw new ConflictError(`return ${ret._id} was analysed before`, 'id');
-          throw error;
+          if (!isDuplicateKeyError(error)) throw error;
+          // Analysed before. If that call died before the return was stored analysed, what followed
+          // its analysis may be missing: this retry finishes it (each step is idempotent).
+          const stored = await store.returnAnalyses.findOne({ _id: ret._id });
+          if (stored && ret.status !== 'analysed') await followAnalysis(ret, stored, part?.currency);
+          throw new ConflictError(`return ${ret._id} was analysed before`, 'id');
         }
-        await guarded.setIf(store.returns, ret._id, () => true, { status: 'analysed' });
-        // Off the open list once stored analysed (a crash in between leaves an entry the list skips).
-        await open.close('returns', ret._id);
-        // Wear or misuse moves what the factory paid for this part (a closed case; an open one on closing).
-        await deps.flow.adjustForAnalysis(ret.requestId, ret.partNumber, ctx.body.finding, analysedAt);
-        const claim = supplierClaimFor(ctx.body.finding, supplierId, lot);
-        if (claim.claim && supplierId) {
-          const list = await loadPriceList(store);
-          // Listed as open first, then stored.
-          await open.insert('supplier-claims', { _id: `SCL-${ret._id}`, returnId: ret._id, partNumber: ret.partNumber, lot, supplierId, amountCents: ret.quantity * (await unitCostCents(store, models.parts, list, ret.partNumber)), currency: list?.currency ?? part?.currency ?? 'EUR', status: 'open', reason: claim.reason, openedAt: analysedAt });
-        }
+        const claim = await followAnalysis(ret, { finding: ctx.body.finding, supplierId, lot, analysedAt }, part?.currency);
         platform.nudgeOutbox();
         ctx.log.info({ returnId: ret._id, finding: ctx.body.finding, supplierClaim: claim.claim }, 'defective part analysed');
         return { status: 200, body: { ...strip((await store.returns.findOne({ _id: ret._id }))!), finding: ctx.body.finding, supplierClaimId: claim.claim ? `SCL-${ret._id}` : null } };
