@@ -5,6 +5,7 @@ import { canSee } from '../domain/access';
 import { contractCoverage, isContractActive, responseModes, serviceContractStatuses, serviceContractTypes } from '../domain/entitlement';
 import { toEntitlementMachine, toServiceContract } from '../domain/installed-base';
 import { findVisibleMachine, loadLineage, visibleCustomerIds } from '../store/installed-base';
+import { contractsOfCustomers } from '../store/dealer-lists';
 import type { ContractDoc, CustomerDoc, IntakeModels, MachineDoc } from '../store/models';
 import { contractInForce } from '../domain/contract-lifecycle';
 import { callerScope, conflictField, dateInput, dayOrInstant, endOfLastDay, entityId, installedBaseReaders, limitQuery, shortId, startOf } from './common';
@@ -156,12 +157,16 @@ function routesAt(base: string, platform: Platform, models: IntakeModels, refere
         filter.customerId = query.customerId;
       }
       const visible = await visibleCustomerIds(models, scope);
-      if (visible) {
-        const wanted = filter.customerId as string | undefined;
-        filter.customerId = wanted ? (visible.includes(wanted) ? wanted : { $in: [] }) : { $in: visible };
-      }
       if (query.status) filter.status = query.status;
-      let docs = await models.contracts.find(filter).sort({ start: -1, _id: 1 }).limit(coverage || query.activeAt ? 5000 : query.limit).lean<ContractDoc[]>();
+      const upTo = coverage || query.activeAt ? 5000 : query.limit;
+      let docs: ContractDoc[];
+      if (visible) {
+        // A dealer's: each customer's contract links and contracts by `_id` (dealer-lists.ts), not a filter over every contract.
+        const wanted = filter.customerId as string | undefined;
+        docs = await contractsOfCustomers(models, wanted ? (visible.includes(wanted) ? [wanted] : []) : visible, { status: query.status, limit: upTo });
+      } else {
+        docs = await models.contracts.find(filter).sort({ start: -1, _id: 1 }).limit(upTo).lean<ContractDoc[]>();
+      }
       if (coverage) docs = docs.filter(coverage);
       if (query.activeAt) docs = docs.filter((c) => isContractActive(toServiceContract(contractInForce(c, query.activeAt!)), query.activeAt!));
       const now = platform.now();

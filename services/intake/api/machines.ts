@@ -10,6 +10,7 @@ import { contractsOf, readModelsOf } from '../store/read-models';
 import type { mongo } from 'mongoose';
 import { findVisibleMachine, insertMachine, loadDescendants, loadLineage, machinesOfCustomer, partsOfMachine, visibleCustomerIds } from '../store/installed-base';
 import { machineStatuses, type ContractDoc, type CustomerDoc, type IntakeModels, type MachineDoc } from '../store/models';
+import { machinesOfCustomers } from '../store/dealer-lists';
 import { recordServiceHistory, serviceHistoryOf } from '../store/service-history';
 import { callerScope, conflictField, dateInput, dayOrInstant, endOfLastDay, entityId, forbiddenField, installedBaseReaders, limitQuery, startOf } from './common';
 import { historyView, itemsOf, machineDetail, machineLinks, machineView } from './responses';
@@ -140,17 +141,23 @@ export function machineRoutes(platform: Platform, models: IntakeModels): RouteSp
     responses: { 200: { description: '{ items }', schema: itemsOf(machineView), links: machineLinks('/items/0') } },
     handler: async ({ query, principal }) => {
       const visible = await visibleCustomerIds(models, callerScope(principal, installedBaseReaders));
+      // Another dealer's customer: nothing, and nothing of its machines read.
+      if (visible && query.customerId && !visible.includes(query.customerId)) return { status: 200, body: { items: [] } };
       // By parent or customer, through the installed base's links (by `_id`), the rest of the query
-      // in memory; by model or status alone, a filter.
+      // in memory; a dealer's by model or status alone, through its customers' links; anyone
+      // else's by model or status alone, a filter.
       const linked = query.parentSerial ? partsOfMachine(models, query.parentSerial) : query.customerId ? machinesOfCustomer(models, query.customerId) : null;
       const wanted = (m: MachineDoc) => (!visible || visible.includes(m.customerId)) && (!query.customerId || m.customerId === query.customerId) && (!query.model || m.model === query.model) && (!query.status || m.status === query.status);
       const docs = linked
         ? (await linked).filter(wanted).slice(0, query.limit)
-        : await models.machines
-            .find({ ...(visible ? { customerId: { $in: visible } } : {}), ...(query.model ? { model: query.model } : {}), ...(query.status ? { status: query.status } : {}) })
-            .sort({ _id: 1 })
-            .limit(query.limit)
-            .lean<MachineDoc[]>();
+        : visible
+          ? // A dealer's: its customers' links by `_id`, the machines in serial order (dealer-lists.ts), not a filter over every machine.
+            await machinesOfCustomers(models, visible, query)
+          : await models.machines
+              .find({ ...(query.model ? { model: query.model } : {}), ...(query.status ? { status: query.status } : {}) })
+              .sort({ _id: 1 })
+              .limit(query.limit)
+              .lean<MachineDoc[]>();
       return { status: 200, body: { items: docs.map(presentMachine) } };
     },
   });

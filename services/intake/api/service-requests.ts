@@ -6,6 +6,7 @@ import { defineRoute, emailAddress, NotFoundError, PlatformError, type Platform,
 import { getStateQuery, type ServiceRequestView } from '@aftersales/workflows';
 import { canSee } from '../domain/access';
 import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
+import { requestsOfCustomers } from '../store/dealer-lists';
 import { visibleCustomerIds } from '../store/installed-base';
 import type { CustomerDoc, IntakeModels, ServiceRequestDoc } from '../store/models';
 import { alarmsOfRequest, openRequestsOn, readModelsOf } from '../store/read-models';
@@ -111,7 +112,8 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
   const list = defineRoute({
     method: 'get',
     path: '/v1/service-requests',
-    summary: 'Service requests by status, customer or machine, newest first (dealers: their customers only); `open=true`: open ones only, read by key with `serial` alone',
+    summary:
+      "Service requests by status, customer or machine, newest first (dealers: their customers only); `open=true`: open ones only, read by key with `serial` alone. A dealer's list is read by key: every open request of its customers, and of the closed ones those among each customer's 100 that closed last",
     tags: ['service-requests'],
     roles: readers,
     query: z.strictObject({ status: z.string().trim().min(1).max(40).optional(), customerId: entityId.optional(), serial: entityId.optional(), open: z.enum(['true']).optional(), limit: limitQuery }),
@@ -125,14 +127,17 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
         const shown = docs.filter((d): d is ServiceRequestDoc => d !== null && isOpenStatus(d.status) && (!query.customerId || d.customerId === query.customerId) && (!visible || visible.includes(d.customerId)));
         return { status: 200, body: { items: shown.map(presentRequest) } };
       }
+      if (query.open && query.status && !isOpenStatus(query.status)) return { status: 200, body: { items: [] } };
+      if (visible) {
+        // A dealer's: each customer's open requests and the 100 that closed last, by `_id` (dealer-lists.ts), not a filter over every request.
+        const customers = query.customerId ? (visible.includes(query.customerId) ? [query.customerId] : []) : visible;
+        const docs = await requestsOfCustomers(models, customers, { status: query.status, open: query.open === 'true', serial: query.serial, limit: query.limit });
+        return { status: 200, body: { items: docs.map(presentRequest) } };
+      }
       const filter: Record<string, unknown> = {};
       if (query.status) filter.status = query.status;
-      if (query.open) {
-        if (query.status && !isOpenStatus(query.status)) return { status: 200, body: { items: [] } };
-        filter.status ??= { $nin: [...closedRequestStatuses] };
-      }
+      if (query.open) filter.status ??= { $nin: [...closedRequestStatuses] };
       if (query.customerId) filter.customerId = query.customerId;
-      if (visible) filter.customerId = query.customerId ? (visible.includes(query.customerId) ? query.customerId : { $in: [] }) : { $in: visible };
       if (query.serial) filter.serialNumber = query.serial;
       const docs = await models.serviceRequests.find(filter, { outbox: 0 }).sort({ registeredAt: -1, _id: 1 }).limit(query.limit).lean<ServiceRequestDoc[]>();
       return { status: 200, body: { items: docs.map(presentRequest) } };

@@ -77,6 +77,26 @@ export async function requestsOfCustomer(models: IntakeReadModels, requests: Req
   return { open: open.sort(newestRaised), recentlyClosed };
 }
 
+/** How many of a customer's last closed requests a dealer's request list reads (what the customer page shows by default). */
+export const closedWindow = 100;
+
+/**
+ * A customer's requests as far as its keyed lists reach, each the stored record (no outbox), by
+ * `_id` reads only: every open one when `open` (through its serials, as on its page), and those
+ * among the `closed` that closed last (0: none). What a dealer's request list is read from
+ * (dealer-lists.ts): a closed request older than that window is not found here.
+ */
+export async function listedRequestsOfCustomer(models: IntakeReadModels, requests: Requests, customerId: string, want: { open: boolean; closed: number }): Promise<ServiceRequestDoc[]> {
+  const closedIds: string[] = [];
+  // Newest first, each once; twice as many entries read as wanted, as some may be repeats or not closed yet (as requestsOfCustomer does).
+  if (want.closed > 0) for await (const id of models.customerClosedRequests.newestFirst(customerId, 2 * want.closed)) closedIds.push(id);
+  const [open, closed] = await Promise.all([
+    want.open ? openCandidates(models, customerId).then((ids) => readUntil(requests, ids, whole, openOf(customerId), Number.POSITIVE_INFINITY, 100)) : [],
+    readUntil(requests, closedIds, whole, (doc) => doc.customerId === customerId && !isOpenStatus(doc.status), want.closed, 100),
+  ]);
+  return [...open, ...closed];
+}
+
 /** Lists the requests closed before the customers' lists existed, once, oldest registered first (the marker last). */
 export async function buildClosedRequestsOnce(models: IntakeReadModels, requests: Requests, now: Date): Promise<boolean> {
   const id = 'customer-closed-requests@1';

@@ -87,6 +87,9 @@ export function createMachineLinks(db: mongo.Db, machines: Collection<MachineDoc
     return true;
   }
 
+  /** The serials a customer's link names (one `_id` read): its machines, some perhaps not stored yet (a registration cut short). */
+  const machineSerialsOf = async (customerId: string): Promise<string[]> => (await links.read(`customer|${customerId}`)).serials;
+
   /** A customer's machines, by serial. */
   const ofCustomer = (customerId: string, limit = 5000) => machinesAt(`customer|${customerId}`, (m) => m.customerId === customerId, limit);
 
@@ -114,7 +117,7 @@ export function createMachineLinks(db: mongo.Db, machines: Collection<MachineDoc
     return true;
   }
 
-  return { note, noteReported, serialsOf, ofCustomer, partsOf, buildOnce, buildReportedOnce };
+  return { note, noteReported, serialsOf, machineSerialsOf, ofCustomer, partsOf, buildOnce, buildReportedOnce };
 }
 
 export type MachineLinks = ReturnType<typeof createMachineLinks>;
