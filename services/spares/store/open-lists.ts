@@ -100,11 +100,12 @@ export function createOpenLists(store: OpenStore, now: () => Date) {
    * The open documents of `kind` that `matches` keeps, by their sort key (then id), at most
    * `limit`: the entries whole, then the documents by `_id` in that order, a batch at a time,
    * until `limit` are found. An entry naming a closed document is skipped and taken off; one naming
-   * nothing (a write under way, or one that crashed before its retry) is skipped.
+   * nothing (a write under way, or one that crashed before its retry) is skipped. With `before`,
+   * only entries whose key is earlier are read (the returns' chase: due before now).
    */
-  async function list<K extends OpenKind>(kind: K, matches: (doc: OpenDoc<K>) => boolean, limit: number): Promise<OpenDoc<K>[]> {
+  async function list<K extends OpenKind>(kind: K, matches: (doc: OpenDoc<K>) => boolean, limit: number, before?: Date): Promise<OpenDoc<K>[]> {
     const { docs, entries, keyOf } = parts(kind);
-    const listed = (await entries.find({}).toArray()).sort((a, b) => a.at.getTime() - b.at.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+    const listed = (await entries.find({}).toArray()).filter((e) => !before || e.at.getTime() < before.getTime()).sort((a, b) => a.at.getTime() - b.at.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
     const found: OpenDoc<K>[] = [];
     const stale: string[] = [];
     for (let from = 0; from < listed.length && found.length < limit; from += batch) {

@@ -1,10 +1,10 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { connectMongo } from '@aftersales/platform';
-import { testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
+import { commandRecorder, monitoredConnection, scansOf, testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import { DEFAULT_RETURN_POLICY } from '../domain/returns';
 import { createSparesStore, type DefectiveReturnDoc, type SparesStore } from '../store/collections';
 import { createReservationBook, type ReservationBook } from '../store/reservations';
+import { createOpenLists } from '../store/open-lists';
 import { createSweeps } from './sweeps';
 
 const stack = inject('stack');
@@ -18,9 +18,10 @@ describe('spares sweep', () => {
   let book: ReservationBook;
   let now = utcDayAt(0, '08:00');
   const ctx = { topic: (name: string) => `${dbName}.${name}`, now: () => now };
+  const { listener, recorded } = commandRecorder();
 
   beforeAll(async () => {
-    connection = await connectMongo(stack.mongoUrl, dbName);
+    connection = await monitoredConnection(stack.mongoUrl, dbName, listener);
     store = createSparesStore(connection);
     await store.init();
     book = createReservationBook(store, ctx, testLogger());
@@ -51,9 +52,13 @@ describe('spares sweep', () => {
       _id: 'RET-WO-9-1', partNumber: 'P-FILTER', removedSerial: null, quantity: 1, workOrderId: 'WO-9', requestId: 'SR-9', engineerId: 'ENG-9', machineSerial: 'SN-9', model: null, productLine: null, failureMode: null,
       createdAt: due, dueAt: due, status: 'awaiting-return', returnedAt: null, lastChasedAt: null, chaseCount: 0, flaggedAt: null,
     };
-    await store.returns.insertOne(doc);
+    // Stored as a report opens it: listed among the open returns, which the chase reads.
+    await createOpenLists(store, () => now).insert('returns', doc);
     const sweeps = createSweeps(store, book, () => now, testLogger(), DEFAULT_RETURN_POLICY, undefined, { topic: (t) => t, now: () => now });
-    expect(await sweeps.chaseReturns()).toEqual({ chased: 1, flagged: 0 });
+    const first = await recorded(() => sweeps.chaseReturns());
+    expect(first.result).toEqual({ chased: 1, flagged: 0 });
+    // The open returns' list, then the return by `_id`: no filter over every return stored.
+    expect(scansOf(first.commands, { keyed: new Set(['defectiveReturns']), small: new Set(['openReturns', 'returnChases', 'sparesKeyLocks', 'redFlags']) })).toEqual([]);
     expect(await sweeps.chaseReturns()).toEqual({ chased: 0, flagged: 0 });
     now = new Date(due.getTime() + 31 * day);
     expect(await sweeps.chaseReturns()).toEqual({ chased: 1, flagged: 1 });

@@ -5,6 +5,7 @@ import type { SparesStore } from '../store/collections';
 import type { CaseFlow } from '../store/case-flow';
 import { withEvent, type EventContext } from '../store/events';
 import { createGuardedWrites } from '../store/guarded-writes';
+import { createOpenLists } from '../store/open-lists';
 import type { ReservationBook } from '../store/reservations';
 
 /**
@@ -19,12 +20,14 @@ export const reportGraceMs = 60 * 60_000;
 /**
  * The worker's periodic chores: reservations not consumed by their expiry go back to stock, claims
  * and stock cards a crash left behind are put right, and defective parts not returned by their
- * due date are chased and, past the limit, flagged. Unlike the request paths these filter by
+ * due date are chased and, past the limit, flagged. Unlike the request paths most filter by
  * more than `_id` (expiry, state and age, every receipt), so on FerretDB v1 each reads its whole
- * collection once per sweep (every SPARES_SWEEP_MS), not once per reservation.
+ * collection once per sweep (every SPARES_SWEEP_MS), not once per reservation; the chase reads the
+ * open returns' small list instead (open-lists.ts).
  */
 export function createSweeps(store: SparesStore, book: ReservationBook, now: () => Date, log: Logger, policy: ReturnPolicy, flow?: Pick<CaseFlow, 'allocate'>, events?: EventContext) {
   const guarded = createGuardedWrites(store, now);
+  const openLists = createOpenLists(store, now);
   async function expireReservations(): Promise<number> {
     const due = await store.reservations.find({ expiresAt: { $lte: now() } }, { projection: { _id: 1, requestId: 1 } }).limit(500).toArray();
     const ended = new Set((await store.reservationEnds.find({ _id: { $in: due.map((r) => r._id) } }, { projection: { _id: 1 } }).toArray()).map((e) => e._id));
@@ -51,7 +54,8 @@ export function createSweeps(store: SparesStore, book: ReservationBook, now: () 
 
   async function chaseReturns(): Promise<{ chased: number; flagged: number }> {
     const at = now();
-    const open = await store.returns.find({ status: 'awaiting-return', dueAt: { $lt: at } }).limit(1000).toArray();
+    // From the open returns' list (small), not a filter over every return stored.
+    const open = await openLists.list('returns', (r) => r.status === 'awaiting-return' && r.dueAt < at, 1000, at);
     let chased = 0;
     let flagged = 0;
     for (const r of open) {
