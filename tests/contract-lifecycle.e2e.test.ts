@@ -60,6 +60,19 @@ describe('a service contract that changes', () => {
     expect(request.entitlement.reason).toContain(`from ${first} to ${last}`);
   });
 
+  it("refuses covered serials that are unknown or another customer's, naming the item", async () => {
+    const body = (coveredSerials: string[]) => ({ customerId: 'CUST-LIFE', name: 'Listed machines', type: 'basic', coveredSerials, start: shanghaiDay(0), end: shanghaiDay(30), responseMode: 'nbd', slaPolicyId: 'contract-premium', calendarId: '24x7', covers: { parts: true, labour: true, travel: true } });
+    const unknown = await api(intake, 'POST', '/v1/service-contracts', { token: manager, body: body(['CUT-LIFE-1', 'CUT-NOWHERE']) });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error).toMatchObject({ field: 'coveredSerials.1' });
+    expect((await api(intake, 'POST', '/v1/customers', { token: agent, body: { id: 'CUST-OTHER', name: 'Another plant', class: 'standard', sites: [] } })).status).toBe(201);
+    expect((await api(intake, 'POST', '/v1/machines', { token: agent, body: { serialNumber: 'CUT-OTHER-1', customerId: 'CUST-OTHER', model: 'FL-3015', productLine: 'fiber-laser-cutting' } })).status).toBe(201);
+    const theirs = await api(intake, 'POST', '/v1/service-contracts', { token: manager, body: body(['CUT-OTHER-1']) });
+    expect(theirs.status).toBe(422);
+    expect(theirs.body.error).toMatchObject({ field: 'coveredSerials.0' });
+    expect(String((theirs.body.error as { message: string }).message)).toContain('belongs to another customer');
+  });
+
   it('amends from an instant: a request before keeps version 1, a request after is served under version 2', async () => {
     const before = await register('Chiller alarm before the amendment');
     const amended = await change('amendments', { effectiveFrom: new Date().toISOString(), changes: { responseMode: 'nbd', covers: { parts: true, labour: true, travel: false } }, reason: 'travel billed from now on, agreed with the customer' });

@@ -59,7 +59,8 @@ export function depotRoutes(models: DispatchModels, c: DispatchCollections): Rou
         const depot = await c.depots.findOne({ _id: query.depotId });
         if (!depot) throw new NotFoundError('depot', query.depotId, 'depotId');
         const orders = await c.workOrders.find({ route: 'depot', 'depot.depotId': depot._id, status: { $in: ['proposed', 'assigned', 'accepted', 'working'] } }).toArray();
-        const entries = await models.boardEntries.find({ _id: { $in: orders.map((o) => o.requestId) } }).lean<BoardEntryDoc[]>();
+        // One `_id` read per open job: FerretDB v1 serves `{ _id: { $in } }` by reading every board entry ever recorded.
+        const entries = (await Promise.all([...new Set(orders.map((o) => o.requestId))].map((id) => models.boardEntries.findById(id).lean<BoardEntryDoc>()))).filter((e): e is BoardEntryDoc => e !== null);
         const neededBy = new Map(entries.map((e) => [e._id, e.neededBy]));
         const jobs: DepotJob[] = orders.map((o) => ({
           workOrderId: o._id,

@@ -85,8 +85,13 @@ function routesAt(base: string, platform: Platform, models: IntakeModels, refere
       const end = endOfLastDay(body.end, timeZone);
       if (end.getTime() <= start.getTime()) throw new UnprocessableError('end', 'end: must be after start');
       if (Array.isArray(body.coveredSerials)) {
-        const machines = await models.machines.find({ _id: { $in: body.coveredSerials } }, { _id: 1, customerId: 1 }).lean<Pick<MachineDoc, '_id' | 'customerId'>[]>();
-        const owner = new Map(machines.map((m) => [m._id, m.customerId]));
+        // `_id` reads, 100 at a time: FerretDB v1 serves `{ _id: { $in } }` by reading the whole installed base.
+        const serials = [...new Set(body.coveredSerials)];
+        const owner = new Map<string, string>();
+        for (let from = 0; from < serials.length; from += 100) {
+          const read = await Promise.all(serials.slice(from, from + 100).map((serial) => models.machines.findById(serial, { _id: 1, customerId: 1 }).lean<Pick<MachineDoc, '_id' | 'customerId'>>()));
+          for (const m of read) if (m) owner.set(m._id, m.customerId);
+        }
         body.coveredSerials.forEach((serial, i) => {
           const field = `coveredSerials.${i}`;
           if (!owner.has(serial)) throw new UnprocessableError(field, `${field}: no machine with serial ${serial}`);
