@@ -120,6 +120,8 @@ export async function startService(
   // Says this process writes outboxes until its clean stop: a relay sweeps when its heartbeat stops (outbox-writers.ts).
   const outboxWriter = startOutboxWriter(mongo.db!, { log: logger });
   stops.push(() => outboxWriter.stop());
+  // Before anything is written (setup may load data): a process that dies after writing has left a heartbeat.
+  await outboxWriter.ready;
   const tracing = startTracing(definition.name, config.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   stops.push(() => tracing.flush());
   const kafkaTls = kafkaSecurity(config);

@@ -1,10 +1,13 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
 import type { Collection, Db, Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic, topics } from '@aftersales/contracts';
 import type { EventProducer } from '../kafka/producer';
 import { openTestServers, registeredEvent, testLogger, uniqueName, type TestServers, type TopicReader } from '../testing';
 import { createOutboxRelay, indexedOutbox, outboxForInsert, outboxPendingCollection, type OutboxRelay } from './outbox';
-import { noteMissedEntry, outboxWritersCollection, startOutboxWriter, type OutboxWriterDoc } from './outbox-writers';
+import { noteMissedEntry, outboxWritersCollection, startOutboxWriter, trackedMarkerId, type OutboxWriterDoc } from './outbox-writers';
 
 /**
  * On FerretDB and Kafka: the relay sweeps the indexed collections only when a writer's heartbeat
@@ -102,8 +105,50 @@ describe('the sweep runs when the writers call for it', () => {
     }
   });
 
+  it('sweeps at a relay\u2019s start once per database, then only when the writers call for it: a writer gone from this host after 25 s', async () => {
+    const docs = indexedOutbox(db.collection<Document>('atStart'));
+    const shift = { ms: 0 };
+    // No marker yet: the first start sweeps (documents from before writers kept heartbeats), then marks the database.
+    await writers.deleteOne({ _id: trackedMarkerId });
+    const before = await orphan(docs, 'D-3', new Date(Date.now() - 20_000));
+    let relay = relayOver(docs, shift);
+    relay.start();
+    await reader.waitFor(1, 'the event from before the heartbeats', (m) => m.headers['event-id'] === before);
+    await expect.poll(() => writers.findOne({ _id: trackedMarkerId })).toMatchObject({ kind: 'tracked' });
+    await relay.stop();
+
+    // Marked, every writer beating: a start reads the writers and sweeps nothing.
+    await writers.insertOne({ _id: `${ns}-alive`, kind: 'process', at: new Date(), host: hostname(), pid: process.pid });
+    await orphan(docs, 'D-4', new Date(Date.now() - 20_000));
+    relay = relayOver(docs, shift);
+    relay.start();
+    await sleep(500);
+    expect(await entryOf('atStart', 'D-4')).toBeNull();
+    await relay.stop();
+
+    // A heartbeat of a process on this host that is gone (a pid no longer running): swept for once
+    // its last beat is 25 s old (what it wrote after that beat is past the grace), not after 60 s.
+    const child = spawn(process.execPath, ['-e', '']);
+    await once(child, 'exit');
+    await writers.insertOne({ _id: `${ns}-gone`, kind: 'process', at: new Date(), host: hostname(), pid: child.pid! });
+    relay = relayOver(docs, shift);
+    relay.start();
+    try {
+      await sleep(500);
+      expect(await entryOf('atStart', 'D-4')).toBeNull();
+      shift.ms = 30_000;
+      await expect.poll(() => entryOf('atStart', 'D-4'), { timeout: 5_000 }).not.toBeNull();
+      await expect.poll(() => writers.findOne({ _id: `${ns}-gone` })).toBeNull();
+      expect(await writers.findOne({ _id: `${ns}-alive` })).not.toBeNull();
+    } finally {
+      await relay.stop();
+      await writers.deleteOne({ _id: `${ns}-alive` });
+    }
+  });
+
   it('keeps a running writer\u2019s heartbeat moving and removes it at a clean stop', async () => {
     const writer = startOutboxWriter(db, { everyMs: 50, log: logger });
+    await writer.ready;
     const mine = async () => (await writers.find({ kind: 'process' }).toArray()).filter((d) => !d._id.startsWith(ns));
     await expect.poll(async () => (await mine()).length).toBe(1);
     const first = (await mine())[0]!.at.getTime();

@@ -13,15 +13,34 @@ import type { Logger } from 'pino';
  * failed; a relay sweeps when it finds a process whose heartbeat stopped, or a mark, and then
  * removes what it saw. The collection holds one document per running process and the marks not
  * yet swept: small by construction.
+ *
+ * A relay's start sweeps only when that collection calls for it, and once per database (the
+ * `tracked` marker: documents written before writers kept heartbeats). A process's first
+ * heartbeat lands before it writes anything (`ready`), so a writer that died always left one. A
+ * dead writer on the relay's host is known by its pid once its last beat is `goneWriterMs` old
+ * (what it wrote after that beat is then past the sweep's grace), one elsewhere once its
+ * heartbeat is stale.
  */
 export const outboxWritersCollection = 'outboxWriters';
 
 export interface OutboxWriterDoc {
   _id: string;
-  /** `process`: a running writer's heartbeat. `missed`: an entry's insert failed after its document's. */
-  kind: 'process' | 'missed';
+  /**
+   * `process`: a running writer's heartbeat. `missed`: an entry's insert failed after its
+   * document's. `tracked`: since `at` every writer kept a heartbeat (one per database).
+   */
+  kind: 'process' | 'missed' | 'tracked';
   at: Date;
+  /** A heartbeat's host and pid: a relay on the same host knows at once that the process is gone. */
+  host?: string;
+  pid?: number;
 }
+
+/** A beat's interval, the sweep's grace and a margin: a gone writer's last write is then older than the grace. */
+export const goneWriterMs = 25_000;
+
+/** The one-time marker: a sweep covered what was written before writers kept heartbeats. */
+export const trackedMarkerId = 'tracked';
 
 /** This process, as its heartbeat and marks name it. */
 const processId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -48,38 +67,71 @@ export function noteMissedEntry(db: Db, log?: Pick<Logger, 'warn'>): void {
   writeMarks(db, new Date()).catch((error: unknown) => log?.warn({ err: error }, 'outbox: a missed entry is not marked yet; the heartbeat tries again'));
 }
 
-/** Says this process writes to `db`'s outboxes until `stop` (called at a clean stop). */
-export function startOutboxWriter(db: Db, options: { everyMs?: number; now?: () => Date; log: Pick<Logger, 'warn'> }): { stop(): Promise<void> } {
+/**
+ * Says this process writes to `db`'s outboxes until `stop` (called at a clean stop). `ready`
+ * resolves once the first heartbeat is stored (tried again each second until it is): await it
+ * before the first write, so a process that dies after writing always leaves a heartbeat.
+ */
+export function startOutboxWriter(db: Db, options: { everyMs?: number; now?: () => Date; log: Pick<Logger, 'warn'> }): { ready: Promise<void>; stop(): Promise<void> } {
   const writers = db.collection<OutboxWriterDoc>(outboxWritersCollection);
   const now = options.now ?? (() => new Date());
+  let stopped = false;
   const beat = async () => {
-    await writers.updateOne({ _id: processId }, { $set: { kind: 'process', at: now() } }, { upsert: true });
+    await writers.updateOne({ _id: processId }, { $set: { kind: 'process', at: now(), host: hostname(), pid: process.pid } }, { upsert: true });
     await writeMarks(db, now());
   };
-  let beating: Promise<void> = beat().catch((error: unknown) => options.log.warn({ err: error }, 'outbox writer heartbeat failed'));
+  const ready = (async () => {
+    for (;;) {
+      try {
+        return await beat();
+      } catch (error) {
+        if (stopped) return;
+        options.log.warn({ err: error }, 'outbox writer: first heartbeat failed; trying again');
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+  })();
+  let beating: Promise<void> = ready;
   const timer = setInterval(() => {
     beating = beating.then(() => beat().catch((error: unknown) => options.log.warn({ err: error }, 'outbox writer heartbeat failed')));
   }, options.everyMs ?? 10_000);
   timer.unref();
   return {
+    ready,
     async stop() {
+      stopped = true;
       clearInterval(timer);
       await beating;
-      // Marks left unwritten stay for the next start's sweep, which every relay runs.
-      await writeMarks(db, now()).catch(() => undefined);
-      await writers.deleteOne({ _id: processId });
+      // With marks still unwritten the heartbeat stays: once stale, a relay sweeps for them.
+      if (await writeMarks(db, now()).then(() => true, () => false)) await writers.deleteOne({ _id: processId });
     },
   };
 }
 
+/** Whether a heartbeat is of a process on this host that is no longer running (not this one). */
+export function goneFromThisHost(doc: OutboxWriterDoc, isRunning: (pid: number) => boolean = pidRunning): boolean {
+  return doc.kind === 'process' && doc.host === hostname() && typeof doc.pid === 'number' && doc.pid !== process.pid && !isRunning(doc.pid);
+}
+
+function pidRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: a process runs under that pid, someone else's.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
- * What calls for a sweep: processes whose heartbeat is older than `staleMs`, and marks older than
+ * What calls for a sweep: processes whose heartbeat is older than `staleMs` (or `goneWriterMs`
+ * when the process is gone from this host), and marks older than
  * `graceMs`, the sweep's own grace (a mark is written after its document, so a sweep that leaves
  * documents younger than its grace to their writers finds the document of a mark that old).
  */
-export function writersToSweepFor(docs: readonly OutboxWriterDoc[], at: Date, staleMs: number, graceMs: number): OutboxWriterDoc[] {
+export function writersToSweepFor(docs: readonly OutboxWriterDoc[], at: Date, staleMs: number, graceMs: number, isRunning: (pid: number) => boolean = pidRunning): OutboxWriterDoc[] {
   const age = (d: OutboxWriterDoc) => at.getTime() - new Date(d.at).getTime();
-  return docs.filter((d) => (d.kind === 'missed' ? age(d) > graceMs : age(d) > staleMs));
+  return docs.filter((d) => (d.kind === 'missed' ? age(d) > graceMs : d.kind === 'process' && (age(d) > staleMs || (age(d) > goneWriterMs && goneFromThisHost(d, isRunning)))));
 }
 
 /**

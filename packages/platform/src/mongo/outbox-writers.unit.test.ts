@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { writersToSweepFor, type OutboxWriterDoc } from './outbox-writers';
+import { hostname } from 'node:os';
+import { goneFromThisHost, writersToSweepFor, type OutboxWriterDoc } from './outbox-writers';
 
 describe('writersToSweepFor', () => {
   const at = new Date();
@@ -9,6 +10,7 @@ describe('writersToSweepFor', () => {
     { _id: 'stopped', kind: 'process', at: ago(61_000) },
     { _id: 'mark-young', kind: 'missed', at: ago(9_000) },
     { _id: 'mark-old', kind: 'missed', at: ago(11_000) },
+    { _id: 'tracked', kind: 'tracked', at: ago(86_400_000) },
   ];
 
   it('calls for a sweep for a heartbeat older than the staleness and a mark older than the grace, nothing else', () => {
@@ -17,5 +19,31 @@ describe('writersToSweepFor', () => {
 
   it('calls for nothing while every writer beats and no mark is old enough', () => {
     expect(writersToSweepFor(docs.filter((d) => d._id === 'beating' || d._id === 'mark-young'), at, 60_000, 10_000)).toEqual([]);
+  });
+});
+
+describe('writersToSweepFor and a writer gone from this host', () => {
+  it('calls for a sweep once its last beat is 25 s old, not before, and not for a running pid', () => {
+    const at = new Date();
+    const gone = (ageMs: number, pid: number): OutboxWriterDoc => ({ _id: `w-${ageMs}-${pid}`, kind: 'process', at: new Date(at.getTime() - ageMs), host: hostname(), pid });
+    const running = (pid: number) => pid === 7;
+    expect(writersToSweepFor([gone(26_000, 8), gone(20_000, 8), gone(26_000, 7)], at, 60_000, 10_000, running).map((d) => d._id)).toEqual(['w-26000-8']);
+  });
+});
+
+describe('goneFromThisHost', () => {
+  const beat = (over: Partial<OutboxWriterDoc>): OutboxWriterDoc => ({ _id: 'w', kind: 'process', at: new Date(), host: hostname(), pid: 4242, ...over });
+  const running = (pids: number[]) => (pid: number) => pids.includes(pid);
+
+  it('takes a heartbeat of this host whose pid no longer runs for a gone writer', () => {
+    expect(goneFromThisHost(beat({}), running([]))).toBe(true);
+  });
+
+  it('leaves a running pid, another host, this process, a heartbeat without pid, and marks to the staleness', () => {
+    expect(goneFromThisHost(beat({}), running([4242]))).toBe(false);
+    expect(goneFromThisHost(beat({ host: `${hostname()}-other` }), running([]))).toBe(false);
+    expect(goneFromThisHost(beat({ pid: process.pid }), running([]))).toBe(false);
+    expect(goneFromThisHost(beat({ pid: undefined }), running([]))).toBe(false);
+    expect(goneFromThisHost(beat({ kind: 'missed' }), running([]))).toBe(false);
   });
 });

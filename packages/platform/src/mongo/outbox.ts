@@ -7,7 +7,7 @@ import { insertedOnce, isDuplicateKeyError } from './connection';
 import { traceHeaders } from '../tracing';
 import { currentActor } from '../audit/actor';
 import { createPendingRelay } from './outbox-pending';
-import { noteMissedEntry, sweptFor, writersToSweepFor, type OutboxWriterDoc } from './outbox-writers';
+import { noteMissedEntry, sweptFor, trackedMarkerId, writersToSweepFor, type OutboxWriterDoc } from './outbox-writers';
 
 /**
  * Transactional outbox inside the aggregate's own document. FerretDB v1 (and any Mongo without a
@@ -234,7 +234,8 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /**
    * How often indexed collections are scanned for documents their pending entry missed, whatever
-   * the writers say (also at start). Default: never with `writers`, else every 5 minutes.
+   * the writers say (without `writers` also at start; with them the start sweeps only when they
+   * call for it). Default: never with `writers`, else every 5 minutes.
    */
   sweepMs?: number;
   /**
@@ -388,13 +389,20 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   let checkedAt = 0;
   let sweeping: Promise<unknown> | null = null;
 
-  /** A sweep when a writer's heartbeat stopped or an entry's insert failed; then what it covered goes. */
-  async function sweepForWriters(from: Collection<OutboxWriterDoc>): Promise<void> {
-    const seen = writersToSweepFor(await from.find({}).toArray(), now(), writerStaleMs, sweepGraceMs);
-    if (seen.length === 0) return;
-    log.warn({ writers: seen.map((d) => d._id) }, 'outbox writers stopped or missed an entry; sweeping');
+  /**
+   * A sweep when a writer's heartbeat stopped or an entry's insert failed; then what it covered
+   * goes. At start also once per database before writers kept heartbeats (the `tracked` marker,
+   * written after that sweep).
+   */
+  async function sweepForWriters(from: Collection<OutboxWriterDoc>, atStart = false): Promise<void> {
+    const docs = await from.find({}).toArray();
+    const seen = writersToSweepFor(docs, now(), writerStaleMs, sweepGraceMs);
+    const untracked = atStart && !docs.some((d) => d._id === trackedMarkerId);
+    if (seen.length === 0 && !untracked) return;
+    if (seen.length > 0) log.warn({ writers: seen.map((d) => d._id) }, 'outbox writers stopped or missed an entry; sweeping');
     await sweep();
     await sweptFor(from, seen);
+    if (untracked) await insertedOnce(from.insertOne({ _id: trackedMarkerId, kind: 'tracked', at: now() }));
   }
 
   /**
@@ -405,7 +413,12 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (indexed.length === 0 || sweeping) return;
     const at = now().getTime();
     let work: (() => Promise<unknown>) | null = null;
-    if (sweptAt === null || at - sweptAt >= sweepMs) {
+    if (writers && sweptAt === null) {
+      // At start with writers: only when they call for it (see outbox-writers.ts).
+      sweptAt = at;
+      checkedAt = at;
+      work = () => sweepForWriters(writers, true);
+    } else if (sweptAt === null || at - sweptAt >= sweepMs) {
       sweptAt = at;
       work = sweep;
     } else if (writers && at - checkedAt >= writersCheckMs) {
