@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RouteSpec } from '@aftersales/platform';
-import { commandNames, commandRecorder, monitoredConnection, scansOf, testLogger, uniqueName } from '@aftersales/platform/testing';
+import { commandNames, commandRecorder, monitoredConnection, scansOf, testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import { DEFAULT_RETURN_POLICY, returnDueAt } from '../domain/returns';
 import { createCaseFlow, type CaseFlow } from '../store/case-flow';
 import { createSparesStore, type DefectiveReturnDoc, type SparesStore, type SupplierClaimDoc, type WorkOrderDoc } from '../store/collections';
@@ -22,7 +22,8 @@ const dbName = uniqueName('spares-open-lists').replace(/-/g, '_');
 const growing = new Set(['defectiveReturns', 'supplierClaims']);
 /** Small by construction: the open ones, and locks in use. */
 const small = new Set(['openReturns', 'openSupplierClaims', 'sparesKeyLocks']);
-const t0 = new Date('2026-11-01T08:00:00Z').getTime();
+// A month before today at 08:00 UTC: derived from the clock, so the test holds on any date.
+const t0 = utcDayAt(-30, '08:00').getTime();
 const ctx = { topic: (name: string) => `${dbName}.${name}`, now: () => new Date(), nudgeOutbox: () => undefined };
 
 let connection: Connection;
