@@ -1,5 +1,5 @@
 import type { mongo } from 'mongoose';
-import { createJsonDocuments, createKeyLocks, insertedOnce, shardOf, unchanged, type KeyLockDoc } from '@aftersales/platform';
+import { createJsonDocuments, insertedOnce, shardOf, unchanged, type KeyLockDoc, type KeyLocks } from '@aftersales/platform';
 import type { CustomerDoc } from './models';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
@@ -42,16 +42,13 @@ const keyOf = (dealerId: string, customerId: string) => `${dealerId}|${shardOf(c
 const dealerOf = (key: string) => key.slice(0, key.lastIndexOf('|'));
 const present = <T>(values: readonly (T | null | undefined)[]): T[] => [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
 
-/** The lists of the customers in `customers`; `customerLocks` is the lock collection the customer record changes under. */
-export function createDealerCustomers(db: mongo.Db, customers: Collection<CustomerDoc>) {
+/** The lists of the customers in `customers`; `customerLocks` are the locks the customer record changes under, `builds` the read models' build markers. */
+export function createDealerCustomers(db: mongo.Db, customers: Collection<CustomerDoc>, customerLocks: KeyLocks, builds: Collection<{ _id: string; builtAt: Date }>) {
   const lists = createJsonDocuments(db.collection<DealerCustomersDoc>('dealerCustomers'), db.collection<KeyLockDoc>('dealerCustomerLocks'), {
     what: 'dealer customers',
     now: () => new Date(),
     empty: (): DealerCustomers => ({ customers: [], pending: {} }),
   });
-  // The wall clock: leases are about a process that died holding a lock, not domain time.
-  const customerLocks = createKeyLocks(db.collection<KeyLockDoc>('customerLocks'), { what: 'customer', now: () => new Date() });
-  const builds = db.collection<{ _id: string; builtAt: Date }>('readModelBuilds');
 
   const dealerIdOf = async (customerId: string) => (await customers.findOne({ _id: customerId }, { projection: { dealerId: 1 } }))?.dealerId ?? null;
 

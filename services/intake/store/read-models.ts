@@ -56,6 +56,9 @@ export interface RequestAlarmsDoc {
 }
 
 export function intakeReadModels(db: Db) {
+  const builds = db.collection<{ _id: string; builtAt: Date }>('readModelBuilds');
+  /** A customer's record (its sites, its dealer) changes only under its lock; wall clock, as machineLocks below. */
+  const customerLocks = createKeyLocks(db.collection<KeyLockDoc>('customerLocks'), { what: 'customer', now: () => new Date() });
   return {
     requestAlarms: db.collection<RequestAlarmsDoc>('requestAlarms'),
     machineOpenRequests: db.collection<MachineOpenRequestsDoc>('machineOpenRequests'),
@@ -73,19 +76,18 @@ export function intakeReadModels(db: Db) {
     /** A customer's machines and a machine's parts (see machine-links.ts). */
     machineLinks: createMachineLinks(db, db.collection<MachineDoc>('machines')),
     /** A dealer's customers, what a dealer's list calls are scoped to (see dealer-customers.ts). */
-    dealerCustomers: createDealerCustomers(db, db.collection<CustomerDoc>('customers')),
+    dealerCustomers: createDealerCustomers(db, db.collection<CustomerDoc>('customers'), customerLocks, builds),
     /** A customer's closed requests, in the order they closed (see customer-requests.ts). */
     customerClosedRequests: customerClosedRequests(db),
     /** A machine's service history entries (see service-history.ts). */
     machineHistory: numberedEntries(db.collection<NumberedEntryDoc<'entryId'>>('machineHistoryEntries'), 'entryId', { batch: 16 }),
-    builds: db.collection<{ _id: string; builtAt: Date }>('readModelBuilds'),
+    builds,
     /**
      * A machine's entry changes only under its lock. The lease is measured on the wall clock: it is
      * about a process that died holding it, not about domain time.
      */
     machineLocks: createKeyLocks(db.collection<KeyLockDoc>('machineOpenRequestLocks'), { what: 'machine open requests', now: () => new Date() }),
-    /** A customer's record (its sites) changes only under its lock, for the same reason. */
-    customerLocks: createKeyLocks(db.collection<KeyLockDoc>('customerLocks'), { what: 'customer', now: () => new Date() }),
+    customerLocks,
   };
 }
 
