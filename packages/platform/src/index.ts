@@ -15,6 +15,7 @@ export * from './kafka/dead-letters';
 export * from './kafka/failure-policy';
 export * from './mongo/connection';
 export * from './mongo/bulk';
+export * from './mongo/id-reads';
 export * from './mongo/outbox';
 export * from './mongo/inbox';
 export * from './mongo/key-locks';
