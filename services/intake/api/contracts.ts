@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { defineRoute, isDuplicateKeyError, operationIdOf, timeZone, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, isDuplicateKeyError, operationIdOf, readEachById, timeZone, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import { canSee } from '../domain/access';
 import { contractCoverage, isContractActive, responseModes, serviceContractStatuses, serviceContractTypes } from '../domain/entitlement';
 import { toEntitlementMachine, toServiceContract } from '../domain/installed-base';
@@ -87,11 +87,8 @@ function routesAt(base: string, platform: Platform, models: IntakeModels, refere
       if (Array.isArray(body.coveredSerials)) {
         // `_id` reads, 100 at a time: FerretDB v1 serves `{ _id: { $in } }` by reading the whole installed base.
         const serials = [...new Set(body.coveredSerials)];
-        const owner = new Map<string, string>();
-        for (let from = 0; from < serials.length; from += 100) {
-          const read = await Promise.all(serials.slice(from, from + 100).map((serial) => models.machines.findById(serial, { _id: 1, customerId: 1 }).lean<Pick<MachineDoc, '_id' | 'customerId'>>()));
-          for (const m of read) if (m) owner.set(m._id, m.customerId);
-        }
+        const found = await readEachById(serials, (serial) => models.machines.findById(serial, { _id: 1, customerId: 1 }).lean<Pick<MachineDoc, '_id' | 'customerId'>>(), { batch: 100 });
+        const owner = new Map<string, string>(found.map((m) => [m._id, m.customerId]));
         body.coveredSerials.forEach((serial, i) => {
           const field = `coveredSerials.${i}`;
           if (!owner.has(serial)) throw new UnprocessableError(field, `${field}: no machine with serial ${serial}`);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { locationClassSchema } from '@aftersales/contracts';
-import { defineRoute, timeZone, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, readEachById, timeZone, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import { entitlementOf, lineageOf } from '../domain/assessment';
 import { customerClasses } from '../domain/priority';
 import { contractsOf, readModelsOf } from '../store/read-models';
@@ -129,14 +129,9 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
         if (query.dealerId && query.dealerId !== scope.dealerId) return { status: 200, body: { items: [] } };
         // The dealer's own customers by `_id` (its lists, dealer-customers.ts), not a filter over every customer.
         const named = query.q ? new RegExp(`^${escapeRegex(query.q)}`, 'i') : null;
-        const wanted = (c: CustomerDoc | null): c is CustomerDoc => c !== null && c.dealerId === scope.dealerId && (!named || named.test(c.name)) && (!query.class || c.class === query.class);
+        const wanted = (c: CustomerDoc) => c.dealerId === scope.dealerId && (!named || named.test(c.name)) && (!query.class || c.class === query.class);
         const ids = (await visibleCustomerIds(models, scope)) ?? [];
-        const found: CustomerDoc[] = [];
-        const size = Math.min(100, query.limit);
-        for (let from = 0; from < ids.length && found.length < query.limit; from += size) {
-          const batch = await Promise.all(ids.slice(from, from + size).map((id) => models.customers.findById(id).lean<CustomerDoc>()));
-          found.push(...batch.filter(wanted));
-        }
+        const found = await readEachById(ids, (id) => models.customers.findById(id).lean<CustomerDoc>(), { batch: Math.min(100, query.limit), keep: wanted, limit: query.limit });
         return { status: 200, body: { items: found.slice(0, query.limit).map(presentCustomer) } };
       }
       const docs = await models.customers.find(filter).sort({ _id: 1 }).limit(query.limit).lean<CustomerDoc[]>();

@@ -1,4 +1,5 @@
 import type { mongo } from 'mongoose';
+import { readEachById } from '@aftersales/platform';
 import { isOpenStatus } from '../domain/installed-base';
 import { closedWindow, listedRequestsOfCustomer } from './customer-requests';
 import type { ContractDoc, IntakeModels, MachineDoc, ServiceRequestDoc } from './models';
@@ -36,13 +37,8 @@ export async function machinesOfCustomers(models: IntakeModels, customerIds: rea
   const links = readModelsOf(models).machineLinks;
   const owners = new Set(customerIds);
   const serials = [...new Set(await ofEach(customerIds, (id) => links.machineSerialsOf(id)))].sort(byId);
-  const wanted = (m: MachineDoc | null): m is MachineDoc => m !== null && owners.has(m.customerId) && (!query.model || m.model === query.model) && (!query.status || m.status === query.status);
-  const size = Math.min(docBatch, Math.max(16, query.limit));
-  const found: MachineDoc[] = [];
-  for (let from = 0; from < serials.length && found.length < query.limit; from += size) {
-    const batch = await Promise.all(serials.slice(from, from + size).map((serial) => models.machines.findById(serial).lean<MachineDoc>()));
-    found.push(...batch.filter(wanted));
-  }
+  const wanted = (m: MachineDoc) => owners.has(m.customerId) && (!query.model || m.model === query.model) && (!query.status || m.status === query.status);
+  const found = await readEachById(serials, (serial) => models.machines.findById(serial).lean<MachineDoc>(), { batch: Math.min(docBatch, Math.max(16, query.limit)), keep: wanted, limit: query.limit });
   return found.slice(0, query.limit);
 }
 

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { createKeyLocks, insertedOnce } from '@aftersales/platform';
+import { createKeyLocks, insertedOnce, readEachById } from '@aftersales/platform';
 import type { Collection } from 'mongodb';
 import type { DefectiveReturnDoc, SparesStore, SupplierClaimDoc } from './collections';
 
@@ -106,16 +106,13 @@ export function createOpenLists(store: OpenStore, now: () => Date) {
   async function list<K extends OpenKind>(kind: K, matches: (doc: OpenDoc<K>) => boolean, limit: number, before?: Date): Promise<OpenDoc<K>[]> {
     const { docs, entries, keyOf } = parts(kind);
     const listed = (await entries.find({}).toArray()).filter((e) => !before || e.at.getTime() < before.getTime()).sort((a, b) => a.at.getTime() - b.at.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
-    const found: OpenDoc<K>[] = [];
     const stale: string[] = [];
-    for (let from = 0; from < listed.length && found.length < limit; from += batch) {
-      const read = await Promise.all(listed.slice(from, from + batch).map((e) => docs.findOne({ _id: e._id } as never) as Promise<OpenDoc<K> | null>));
-      for (const doc of read) {
-        if (!doc) continue;
-        if (!isOpen(kind, doc)) stale.push(doc._id);
-        else if (matches(doc)) found.push(doc);
-      }
-    }
+    const keep = (doc: OpenDoc<K>) => {
+      if (isOpen(kind, doc)) return matches(doc);
+      stale.push(doc._id);
+      return false;
+    };
+    const found = await readEachById(listed.map((e) => e._id), (id) => docs.findOne({ _id: id } as never) as Promise<OpenDoc<K> | null>, { batch, keep, limit });
     // Best effort: a lock held too long leaves the entry to the next read, which skips it as well.
     await Promise.all(stale.map((id) => settle(kind, id).catch(() => undefined)));
     // The documents' own keys decide (the entries carry the same ones).
