@@ -1,3 +1,4 @@
+import type { CommandStartedEvent } from 'mongodb';
 import type { Connection, mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic } from '@aftersales/contracts';
@@ -33,6 +34,7 @@ let requests: driver.Collection<ServiceRequestDoc>;
 let machinesList: RouteSpec;
 let contractsList: RouteSpec;
 let requestsList: RouteSpec;
+let contractCreate: RouteSpec;
 
 const now = new Date();
 /** The registrar's clock: each registration is stamped with it, so the order of `registeredAt` (and its ties) is the test's. */
@@ -77,6 +79,10 @@ async function listed(route: RouteSpec, query: Record<string, string>, principal
 const idsOf = (items: Record<string, unknown>[]) => items.map((i) => String(i.id ?? i.serialNumber));
 /** The old dealer filter: the dealer's customers by `dealerId`, then `customerId: { $in }` with the rest of the query. */
 const visibleByFilter = async () => (await models.customers.collection.find({ dealerId: 'D-1' }, { projection: { _id: 1 } }).toArray()).map((c) => c._id as unknown as string);
+/** The filter a caller without a dealer scope sent, with the same sort and limit. */
+async function filterIds(collection: string, filter: Record<string, unknown>, sort: Record<string, 1 | -1>, limit: number): Promise<string[]> {
+  return (await mongo.db!.collection(collection).find(filter, { projection: { _id: 1 } }).sort(sort).limit(limit).toArray()).map((d) => String(d._id));
+}
 async function oldIds(collection: string, filter: Record<string, unknown>, sort: Record<string, 1 | -1>, limit: number): Promise<string[]> {
   const docs = await mongo.db!.collection(collection).find({ customerId: { $in: await visibleByFilter() }, ...filter }, { projection: { _id: 1 } }).sort(sort).limit(limit).toArray();
   return docs.map((d) => String(d._id));
@@ -100,7 +106,7 @@ beforeAll(async () => {
   await read.machineLinks.buildOnce(now);
 
   const platform = { now: () => now, topic: (name: string) => namespacedTopic(ns, name), nudgeOutbox: () => undefined } as unknown as Platform;
-  const contractCreate = contractRoutes(platform, models, { assertTermsExist: async () => undefined }).find((r) => r.method === 'post' && r.path === '/v1/service-contracts')!;
+  contractCreate = contractRoutes(platform, models, { assertTermsExist: async () => undefined }).find((r) => r.method === 'post' && r.path === '/v1/service-contracts')!;
   // Contracts of 14 customers across the dealers, some two, with different starts (and two the same start) and statuses.
   let n = 0;
   for (const [k, customerId] of [...d1.slice(0, 10), ...d2, 'C0-00'].entries()) {
@@ -256,5 +262,94 @@ describe("a dealer's list calls read by _id and answer what the filter did", () 
     const shown = await dealerIds(requestsList, { customerId: 'C1-19', status: 'closed', limit: '500' });
     // Listed oldest registered first by the build, so the window holds the newest registered: the filter's first 100.
     expect(shown).toEqual(closedOf19.slice(0, closedWindow));
+  });
+
+  it("service requests by customer for a caller without a dealer scope: read by key, the items the filter answered", async () => {
+    const open = { $nin: ['screened-invalid', 'closed', 'followed-up', 'cancelled'] };
+    // C1-03 and C1-07 have open and closed (closed, cancelled) requests; C0-01 is served directly.
+    for (const customerId of ['C1-03', 'C1-07']) {
+      expect((await filterIds('serviceRequests', { customerId, status: open }, { _id: 1 }, 500)).length, customerId).toBeGreaterThan(0);
+      expect((await filterIds('serviceRequests', { customerId, status: { $in: ['closed', 'cancelled'] } }, { _id: 1 }, 500)).length, customerId).toBeGreaterThan(0);
+    }
+    const cases: [Record<string, string>, Record<string, unknown>][] = [
+      [{ customerId: 'C1-03' }, { customerId: 'C1-03' }],
+      [{ customerId: 'C1-07' }, { customerId: 'C1-07' }],
+      [{ customerId: 'C1-03', limit: '1' }, { customerId: 'C1-03' }],
+      [{ customerId: 'C0-01' }, { customerId: 'C0-01' }],
+      [{ customerId: 'C1-03', status: 'closed' }, { customerId: 'C1-03', status: 'closed' }],
+      [{ customerId: 'C1-07', status: 'cancelled' }, { customerId: 'C1-07', status: 'cancelled' }],
+      [{ customerId: 'C1-07', open: 'true' }, { customerId: 'C1-07', status: open }],
+      [{ customerId: 'C1-03', serial: 'PLATE-UNKNOWN' }, { customerId: 'C1-03', serialNumber: 'PLATE-UNKNOWN' }],
+      [{ customerId: 'C1-05', serial: serialsOf('C1-05', 5)[1]! }, { customerId: 'C1-05', serialNumber: serialsOf('C1-05', 5)[1]! }],
+      [{ customerId: 'C2-01', status: 'registered' }, { customerId: 'C2-01', status: 'registered' }],
+      [{ customerId: 'C-NONE' }, { customerId: 'C-NONE' }],
+    ];
+    let nonEmpty = 0;
+    for (const [query, filter] of cases) {
+      const expected = await filterIds('serviceRequests', filter, { registeredAt: -1, _id: 1 }, Number(query.limit ?? 100));
+      if (expected.length > 0) nonEmpty++;
+      const { items, commands } = await listed(requestsList, query, manager);
+      expect(scansOf(commands, { keyed, small: new Set() }), JSON.stringify(query)).toEqual([]);
+      expect(idsOf(items), JSON.stringify(query)).toEqual(expected);
+    }
+    expect(nonEmpty).toBeGreaterThanOrEqual(8);
+    // Item for item what a dealer serving the customer is shown.
+    expect((await listed(requestsList, { customerId: 'C1-07' }, manager)).items).toEqual((await listed(requestsList, { customerId: 'C1-07' }, dealer)).items);
+    // As for a dealer, a customer's closed ones older than its last 100 closed are not listed.
+    const closedOf19 = await filterIds('serviceRequests', { customerId: 'C1-19', status: 'closed' }, { registeredAt: -1, _id: 1 }, 500);
+    expect(closedOf19.length).toBeGreaterThan(closedWindow);
+    expect(idsOf((await listed(requestsList, { customerId: 'C1-19', status: 'closed', limit: '500' }, manager)).items)).toEqual(closedOf19.slice(0, closedWindow));
+    // Without a customer the list is the filter still (an occasional look-up).
+    const byStatus = await listed(requestsList, { status: 'registered', limit: '5' }, manager);
+    expect(idsOf(byStatus.items)).toEqual(await filterIds('serviceRequests', { status: 'registered' }, { registeredAt: -1, _id: 1 }, 5));
+    expect(scansOf(byStatus.commands, { keyed, small: new Set() })).toEqual(['serviceRequests {"status":"registered"}']);
+  });
+
+  it("a new contract's covered serials are read by _id: an unknown one and another customer's are refused, naming the item", async () => {
+    /** The create's error (or null), with the commands it sent. */
+    const create = (customerId: string, coveredSerials: string[]) =>
+      recorded(() =>
+        Promise.resolve(
+          contractCreate.handler({
+            body: contractCreate.body!.parse({
+              customerId,
+              name: 'Covered',
+              type: 'standard',
+              status: 'draft',
+              coveredSerials,
+              start: now.toISOString().slice(0, 10),
+              end: new Date(now.getTime() + 30 * day).toISOString().slice(0, 10),
+              timeZone: 'UTC',
+              responseMode: 'on-site',
+              slaPolicyId: 'SLA-STD',
+              calendarId: 'CAL-STD',
+              covers: { parts: true, labour: true, travel: false },
+            }),
+            query: {},
+            params: {},
+            headers: {},
+            principal: manager,
+            requestId: 'r',
+            correlationId: 'r',
+            log: testLogger(),
+          }),
+        ).then(
+          () => null,
+          (error: unknown) => (error instanceof Error ? error.message : String(error)),
+        ),
+      );
+    const machineReads = (commands: CommandStartedEvent[]) => commands.filter((c) => c.commandName === 'find' && c.command.find === 'machines');
+    const own = serialsOf('C0-01', all.indexOf('C0-01'));
+    const other = serialsOf('C1-04', all.indexOf('C1-04'))[2]!;
+    // More than one batch of 100: each serial read once by `_id`, the first refused named.
+    const unknown = Array.from({ length: 120 }, (_, i) => `SN-NONE-${String(i).padStart(3, '0')}`);
+    const refused = await create('C0-01', [...own, ...unknown, other]);
+    expect(refused.result).toContain('coveredSerials.3: no machine with serial SN-NONE-000');
+    expect(machineReads(refused.commands).map((c) => JSON.stringify(c.command.filter)).sort()).toEqual([...own, ...unknown, other].map((serial) => JSON.stringify({ _id: serial })).sort());
+    expect(scansOf(refused.commands, { keyed, small: new Set() })).toEqual([]);
+    const foreign = await create('C0-01', [own[0]!, other, own[1]!]);
+    expect(foreign.result).toContain(`coveredSerials.1: machine ${other} belongs to another customer`);
+    expect(machineReads(foreign.commands)).toHaveLength(3);
+    expect((await create('C0-01', own)).result).toBeNull();
   });
 });

@@ -113,7 +113,7 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
     method: 'get',
     path: '/v1/service-requests',
     summary:
-      "Service requests by status, customer or machine, newest first (dealers: their customers only); `open=true`: open ones only, read by key with `serial` alone. A dealer's list is read by key: every open request of its customers, and of the closed ones those among each customer's 100 that closed last",
+      "Service requests by status, customer or machine, newest first (dealers: their customers only); `open=true`: open ones only, read by key with `serial` alone. A dealer's list, and anyone's with `customerId`, is read by key: every open request of the customers, and of the closed ones those among each customer's 100 that closed last",
     tags: ['service-requests'],
     roles: readers,
     query: z.strictObject({ status: z.string().trim().min(1).max(40).optional(), customerId: entityId.optional(), serial: entityId.optional(), open: z.enum(['true']).optional(), limit: limitQuery }),
@@ -128,16 +128,15 @@ export function serviceRequestRoutes(platform: Platform, models: IntakeModels, r
         return { status: 200, body: { items: shown.map(presentRequest) } };
       }
       if (query.open && query.status && !isOpenStatus(query.status)) return { status: 200, body: { items: [] } };
-      if (visible) {
-        // A dealer's: each customer's open requests and the 100 that closed last, by `_id` (dealer-lists.ts), not a filter over every request.
-        const customers = query.customerId ? (visible.includes(query.customerId) ? [query.customerId] : []) : visible;
+      if (visible || query.customerId) {
+        // A dealer's, or one customer's for anyone: each customer's open requests and the 100 that closed last, by `_id` (dealer-lists.ts), not a filter over every request.
+        const customers = query.customerId ? (!visible || visible.includes(query.customerId) ? [query.customerId] : []) : (visible ?? []);
         const docs = await requestsOfCustomers(models, customers, { status: query.status, open: query.open === 'true', serial: query.serial, limit: query.limit });
         return { status: 200, body: { items: docs.map(presentRequest) } };
       }
       const filter: Record<string, unknown> = {};
       if (query.status) filter.status = query.status;
       if (query.open) filter.status ??= { $nin: [...closedRequestStatuses] };
-      if (query.customerId) filter.customerId = query.customerId;
       if (query.serial) filter.serialNumber = query.serial;
       const docs = await models.serviceRequests.find(filter, { outbox: 0 }).sort({ registeredAt: -1, _id: 1 }).limit(query.limit).lean<ServiceRequestDoc[]>();
       return { status: 200, body: { items: docs.map(presentRequest) } };
