@@ -88,6 +88,25 @@ async function oldIds(collection: string, filter: Record<string, unknown>, sort:
   return docs.map((d) => String(d._id));
 }
 
+/** POST /v1/service-contracts as a manager: a standard contract on every machine of the customer to 200 days from now, unless `over` says otherwise. */
+const createContract = (over: Record<string, unknown>) => {
+  const body = {
+    name: 'Contract',
+    type: 'standard',
+    status: 'draft',
+    coveredSerials: 'all',
+    start: now.toISOString().slice(0, 10),
+    end: new Date(now.getTime() + 200 * day).toISOString().slice(0, 10),
+    timeZone: 'UTC',
+    responseMode: 'on-site',
+    slaPolicyId: 'SLA-STD',
+    calendarId: 'CAL-STD',
+    covers: { parts: true, labour: true, travel: false },
+    ...over,
+  };
+  return contractCreate.handler({ body: contractCreate.body!.parse(body), query: {}, params: {}, headers: {}, principal: manager, requestId: 'r', correlationId: 'r', log: testLogger() });
+};
+
 beforeAll(async () => {
   mongo = await monitoredConnection(stack.mongoUrl, ns, listener, 16);
   models = createIntakeModels(mongo);
@@ -112,22 +131,7 @@ beforeAll(async () => {
   for (const [k, customerId] of [...d1.slice(0, 10), ...d2, 'C0-00'].entries()) {
     for (let c = 0; c < (k % 3 === 0 ? 2 : 1); c++) {
       const start = new Date(now.getTime() - ((k * 11 + c * 5) % 17) * day).toISOString().slice(0, 10);
-      const body = {
-        id: `SC-${String(n++).padStart(3, '0')}`,
-        customerId,
-        name: `Contract ${n}`,
-        type: 'standard',
-        status: ['active', 'draft', 'suspended'][n % 3],
-        coveredSerials: 'all',
-        start,
-        end: new Date(now.getTime() + 200 * day).toISOString().slice(0, 10),
-        timeZone: 'UTC',
-        responseMode: 'on-site',
-        slaPolicyId: 'SLA-STD',
-        calendarId: 'CAL-STD',
-        covers: { parts: true, labour: true, travel: false },
-      };
-      await contractCreate.handler({ body: contractCreate.body!.parse(body), query: {}, params: {}, headers: {}, principal: manager, requestId: 'r', correlationId: 'r', log: testLogger() });
+      await createContract({ id: `SC-${String(n++).padStart(3, '0')}`, customerId, name: `Contract ${n}`, status: ['active', 'draft', 'suspended'][n % 3], start });
     }
   }
 
@@ -309,31 +313,7 @@ describe("a dealer's list calls read by _id and answer what the filter did", () 
     /** The create's error (or null), with the commands it sent. */
     const create = (customerId: string, coveredSerials: string[]) =>
       recorded(() =>
-        Promise.resolve(
-          contractCreate.handler({
-            body: contractCreate.body!.parse({
-              customerId,
-              name: 'Covered',
-              type: 'standard',
-              status: 'draft',
-              coveredSerials,
-              start: now.toISOString().slice(0, 10),
-              end: new Date(now.getTime() + 30 * day).toISOString().slice(0, 10),
-              timeZone: 'UTC',
-              responseMode: 'on-site',
-              slaPolicyId: 'SLA-STD',
-              calendarId: 'CAL-STD',
-              covers: { parts: true, labour: true, travel: false },
-            }),
-            query: {},
-            params: {},
-            headers: {},
-            principal: manager,
-            requestId: 'r',
-            correlationId: 'r',
-            log: testLogger(),
-          }),
-        ).then(
+        Promise.resolve(createContract({ customerId, coveredSerials })).then(
           () => null,
           (error: unknown) => (error instanceof Error ? error.message : String(error)),
         ),
