@@ -6,6 +6,7 @@ import { analysisAdjustments, classificationOf, closedCaseFrom, decisionAdjustme
 import { returnDueAt, type ReturnPolicy } from '../domain/returns';
 import type { ConsumptionDoc, DefectiveReturnDoc, SparesStore, UnitClaimDoc, WorkOrderDoc } from './collections';
 import { createCaseCostPublisher } from './case-cost-revisions';
+import { createAwaitingReports } from './awaiting-reports';
 import { createCaseLists, type Listed } from './case-lists';
 import { withEvent, type Cause, type EventContext } from './events';
 import { createOpenLists } from './open-lists';
@@ -28,6 +29,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
   const costRevisions = createCaseCostPublisher(store, ctx);
   const lists = createCaseLists(store);
   const openLists = createOpenLists(store, () => ctx.now());
+  const awaiting = createAwaitingReports(store);
   /** A case's allocation entries, by `_id` from its list (see case-lists). */
   const ledgerOf = (requestId: string) => lists.docsOf(store.allocations, 'allocations', requestId);
   /** Stores allocation entries once each, listed first (a crash between leaves a listed id a reader skips). */
@@ -123,6 +125,8 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
     }
     // What was reserved and not used goes back to stock.
     await Promise.all(reservedClaims.filter((c) => c.state === 'reserved').map((c) => store.claims.deleteOne({ _id: c._id })));
+    // Its claims settled (consumed or given back): the reservations leave the open list (a crash before leaves them to the sweep).
+    await Promise.all(owned.map((r) => book.openList.close(r._id)));
     // The stock cards' hints move past the units now gone for good, so reservations do not try them.
     for (const line of lines) if (line.locationId !== 'unrecorded') await book.cards.passConsumed(line.partNumber, line.locationId);
     // Each reservation's end says what became of it: used (in part), or not used at all and given back.
@@ -261,10 +265,15 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
      */
     async allocate(requestId: string, closedAt: Date, workOrderId: string | null, withoutReport = false): Promise<number> {
       let consumption = workOrderId ? await store.consumptions.findOne({ _id: workOrderId }) : null;
+      let listed = false;
       if (workOrderId && !consumption && !withoutReport) {
         // Mark, then look again: the report's side books its parts, then looks at the case, so
         // of two sides running at once at least one sees the other's write (a charge twice is one).
-        await store.cases.updateOne({ _id: requestId, status: { $ne: 'closed' } }, { $set: { status: 'awaiting-report', closedAt, closedWorkOrderId: workOrderId } });
+        // Listed as waiting before the mark (the sweep reads the list: awaiting-reports.ts); off it when nothing was marked.
+        await awaiting.list(requestId, closedAt);
+        listed = true;
+        const { matchedCount } = await store.cases.updateOne({ _id: requestId, status: { $ne: 'closed' } }, { $set: { status: 'awaiting-report', closedAt, closedWorkOrderId: workOrderId } });
+        if (matchedCount === 0) await awaiting.unlist(requestId);
         consumption = await store.consumptions.findOne({ _id: workOrderId });
         if (!consumption) {
           log.info({ serviceRequestId: requestId, workOrderId }, 'case closed before its work order was reported: cost waits for the report');
@@ -308,6 +317,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       const currency = list?.currency ?? partCurrencies[0] ?? fallbackCurrency;
       await storeEntries(requestId, entries, currency);
       await store.cases.updateOne({ _id: requestId }, { $set: { status: 'closed', closedAt, chargedCase: closedCase } });
+      if (listed || caseDoc?.status === 'awaiting-report') await awaiting.unlist(requestId);
       // A review recorded while this ran found the case not charged yet: it applies now.
       const later = await this.failureReviews(requestId);
       if (later.length > reviews.length) await this.applyReview(requestId, later[later.length - 1]!, false);

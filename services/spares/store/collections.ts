@@ -7,8 +7,10 @@ import type { AllocationEntry, ClosedCase } from '../domain/cost-allocation';
 import type { PriceList } from '../domain/pricing';
 import type { LocationKind } from '../domain/stock';
 import type { ListEntryDoc } from './case-lists';
+import type { AwaitingReportDoc } from './awaiting-reports';
 import type { OpenEntryDoc } from './open-lists';
-import type { PartStockDoc, SparesLockDoc, StockCardDoc } from './stock-cards';
+import type { OpenReservationDoc } from './open-reservations';
+import type { PartStockDoc, SparesLockDoc, StockCardDoc, UncountedStockDoc } from './stock-cards';
 
 /**
  * Spares' collections. Every document that carries an outbox is inserted once with its event and
@@ -359,6 +361,10 @@ export function createSparesStore(connection: Connection) {
     // The returns and claims still open, small by construction: what the spares desk lists (store/open-lists.ts).
     openReturns: c<OpenEntryDoc>('openReturns'),
     openSupplierClaims: c<OpenEntryDoc>('openSupplierClaims'),
+    // What the worker's sweep reads whole instead of reservations, claims, cases, receipts and transfers (open-reservations.ts, awaiting-reports.ts, stock-cards.ts).
+    openReservations: c<OpenReservationDoc>('openReservations'),
+    casesAwaitingReport: c<AwaitingReportDoc>('casesAwaitingReport'),
+    uncountedStock: c<UncountedStockDoc>('uncountedStock'),
     priceLists: c<PriceListDoc>('priceLists'),
     quotes: notingInserts(c<QuoteDoc>('quotes')),
     quoteAnswers: notingInserts(c<QuoteAnswerDoc>('quoteAnswers')),

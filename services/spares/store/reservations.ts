@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { cardKey, claimKey, freeUnitNumbers, isFresh, linesFromClaims, nextUnit, reservationOrder, type StockLevel, type StockLocation, type UnitHint } from '../domain/stock';
 import type { ReservationDoc, ReservationLine, SparesStore, UnitClaimDoc } from './collections';
 import { withEvent, type Cause, type EventContext } from './events';
+import { createOpenReservations } from './open-reservations';
 import { createStockCards, type PartStockEntry } from './stock-cards';
 import { stockLevels } from './stock-levels';
 
@@ -60,6 +61,8 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
   const copies = { locations: null as { at: number; all: StockLocation[] } | null, parts: new Map<string, { at: number; cards: PartCards }>() };
   const asCards = (locations: PartStockEntry[]): PartCards => new Map(locations.map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow }]));
   const cards = createStockCards(store, () => ctx.now(), (partNumber, locations) => copies.parts.set(partNumber, { at: Date.now(), cards: asCards(locations) }));
+  /** The reservations not yet ended (open-reservations.ts): what the sweep reads instead of every reservation and claim. */
+  const openList = createOpenReservations(store, () => ctx.now());
   /**
    * What this process last learnt of units (by card): which to try first, never which to skip. A
    * unit is marked held before its insert goes out and until its claim's delete has come back, so
@@ -227,8 +230,11 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
       // of reach a round trip longer (bench:spares). Still listed before it is stored, so a
       // reservation stored is always found from its work order (cancel, report). The price: a
       // refused attempt leaves its entry, naming a reservation never stored (skipped when read).
-      const listed = listReservation(input.workOrderId, input.reservationId);
+      // Its open entry beside it, for the same reason (before the claims: see open-reservations.ts).
+      const listed = Promise.all([listReservation(input.workOrderId, input.reservationId), openList.open(input.reservationId, input.workOrderId, ctx.now())]);
       listed.catch(() => undefined); // awaited below on every path; this only keeps a failure from going unhandled meanwhile
+      // Once its insert went out the reservation may be stored whatever the answer: its entry then stays (the sweep reads it).
+      let storing = false;
       try {
         for (const [i, line] of input.lines.entries()) {
           const won = await claimLine(line.partNumber, line.quantity, input.engineerId, { state: 'reserved', reservationId: input.reservationId, workOrderId: input.workOrderId });
@@ -266,14 +272,15 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
           by: input.by,
           ...withEvent(ctx, 'parts.reserved@1', input.workOrderId, { reservationId: input.reservationId, workOrderId: input.workOrderId, requestId: input.requestId, lines, expiresAt: expiresAt.toISOString(), reservedAt: reservedAt.toISOString() }, cause),
         };
+        storing = true;
         await store.reservations.insertOne(doc);
         log.info({ reservationId: doc._id, workOrderId: doc.workOrderId, lines }, 'parts reserved');
         return doc;
       } catch (error) {
-        await Promise.all([
-          listed.catch(() => undefined),
-          dropClaims(taken.map((c) => c._id)).catch((err: unknown) => log.warn({ err, reservationId: input.reservationId }, 'claims left for the expiry sweep')),
-        ]);
+        const left = (err: unknown) => log.warn({ err, reservationId: input.reservationId }, 'claims left for the sweep');
+        const [, dropped] = await Promise.all([listed.catch(() => undefined), dropClaims(taken.map((c) => c._id)).then(() => !storing, (err: unknown) => void left(err))]);
+        // Off the list only once its claims are back and it was never sent to be stored: else the sweep settles it.
+        if (dropped) await openList.close(input.reservationId).catch(left);
         throw error;
       }
     },
@@ -282,7 +289,8 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
      * Ends a reservation once (the unique key on its end settles a release racing a consumption)
      * and gives its units back by `_id`. Returns false when it had already ended. A crash between
      * the end and the give-back leaves claims that the sweep gives back (dropOrphanClaims): giving
-     * them back here again could delete a unit another reservation claimed meanwhile.
+     * them back here again could delete a unit another reservation claimed meanwhile. It leaves the
+     * open list after the give-back.
      */
     async release(reservationId: string, reason: 'cancelled' | 'expired' | 'replaced', cause: Cause, read?: ReservationDoc): Promise<boolean> {
       // `read`: the reservation as the caller has just read it (a stored reservation never changes but for its outbox).
@@ -302,6 +310,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
         return false;
       }
       await giveBack(reservation);
+      await openList.close(reservationId);
       log.info({ reservationId, workOrderId: reservation.workOrderId, reason }, 'reservation released');
       return true;
     },
@@ -316,6 +325,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     reservationsOf,
     claimsOf,
     cards,
+    openList,
 
     /**
      * Lists reservations stored before work orders listed theirs (they are the ones without claim
@@ -363,9 +373,11 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
         await dropClaims(won.map((c) => c._id));
         throw new InsufficientStock('quantity', partNumber, quantity - won.length);
       }
+      // Noted as uncounted first, so a crash before its card notes it leaves the entry to the sweep.
+      await cards.note('transfer', transferId);
       await store.transfers.insertOne({ _id: transferId, partNumber, fromLocationId, toLocationId, quantity, shippedAt: ctx.now(), by });
-      // In transit on the destination's card (a crash before this leaves it to the sweep's reconcile).
       await cards.expect(partNumber, toLocationId, transferId, quantity);
+      await cards.counted('transfer', [transferId]);
     },
 
     /** The transfer arrived: its units become receipts at the destination, once (the receipt is keyed by the transfer), counted on its card. */
@@ -373,9 +385,11 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
       const transfer = await store.transfers.findOne({ _id: transferId });
       if (!transfer) throw new NotFoundError('transfer', transferId, 'id');
       const id = `${transfer.partNumber}|${transfer.toLocationId}|transfer:${transferId}`;
+      await cards.note('receipt', id);
       const first = await insertedOnce(store.receipts.insertOne({ _id: id, partNumber: transfer.partNumber, locationId: transfer.toLocationId, quantity: transfer.quantity, receivedAt: ctx.now(), by, transferId }));
       // Counted on the card either way: an earlier arrival may have died before counting it.
       await cards.count(transfer.partNumber, transfer.toLocationId, [{ id, quantity: transfer.quantity }]);
+      await cards.counted('receipt', [id]);
       return first;
     },
 

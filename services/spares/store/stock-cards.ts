@@ -1,4 +1,4 @@
-import { createKeyLocks, isDuplicateKeyError } from '@aftersales/platform';
+import { createKeyLocks, insertedOnce, isDuplicateKeyError } from '@aftersales/platform';
 import { cardKey, claimKey, countReceipts, type CountedReceipt } from '../domain/stock';
 import type { SparesStore } from './collections';
 
@@ -39,6 +39,19 @@ export interface PartStockEntry {
   inTransit?: number;
 }
 
+/**
+ * A receipt or transfer not yet counted (noted) on its card: inserted before the receipt or
+ * transfer is stored, deleted after its card and the part's stock were written. The sweep reads
+ * these (a small collection) instead of every receipt, card and transfer: on FerretDB v1 a filter,
+ * even `{}`, reads the whole collection, and receipts and transfers grow with every delivery.
+ */
+export interface UncountedStockDoc {
+  _id: string; // receipt|<receipt id> or transfer|<transfer id>
+  kind: 'receipt' | 'transfer';
+  ref: string;
+  at: Date;
+}
+
 /** Locks in use (stock cards while they change, work orders while they are consumed): small by construction. */
 export interface SparesLockDoc {
   _id: string;
@@ -50,10 +63,17 @@ export interface SparesLockDoc {
  * Stock cards change under their part's lock: FerretDB v1 does not serialise concurrent updates of
  * one document, and a receipt lost from a card would hide units from every reservation. A receipt
  * is stored first, counted on its card second and on the part's stock third; a crash between
- * leaves the later ones behind, which the next change of that card or the sweep's `reconcile`
- * repairs (neither is ever ahead of the receipts, so a late one only refuses units, never oversells).
+ * leaves the later ones behind, which the next change of that card or the sweep repairs (neither is
+ * ever ahead of the receipts, so a late one only refuses units, never oversells). The sweep finds
+ * them from the uncounted entries (`reconcileUncounted`): a receipt's or transfer's entry is
+ * inserted before it is stored and deleted after its card and the part's stock were written, so a
+ * crash between leaves the entry. The full `reconcile` runs once per database (`reconcileOnce`),
+ * for what was stored before the entries.
  */
 const isGone = (state: string | undefined) => state === 'consumed' || state === 'shipped';
+
+/** Marks the one full reconcile of a database's stock cards (stock stored before the uncounted entries). */
+export const stockCardsReconciledId = 'stock-cards-reconciled@1';
 
 export function createStockCards(store: SparesStore, now: () => Date, onPartStock: (partNumber: string, locations: PartStockEntry[]) => void = () => {}) {
   const locks = createKeyLocks(store.locks, { what: 'stock card', now, leaseMs: 15_000 });
@@ -104,9 +124,58 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
   const withTransit = (card: StockCardDoc, transferId: string, quantity: number): StockCardDoc | null =>
     arrivedOn(card.receipts).has(transferId) || card.inTransit?.some((t) => t.transferId === transferId) ? null : { ...card, inTransit: [...(card.inTransit ?? []), { transferId, quantity }] };
 
+  /** Notes a receipt or transfer as not yet counted on its card: before it is stored. */
+  const note = (kind: UncountedStockDoc['kind'], ref: string) => insertedOnce(store.uncountedStock.insertOne({ _id: `${kind}|${ref}`, kind, ref, at: now() }));
+  /** Its card and the part's stock were written: after that. */
+  const counted = async (kind: UncountedStockDoc['kind'], refs: string[]) => {
+    await Promise.all(refs.map((ref) => store.uncountedStock.deleteOne({ _id: `${kind}|${ref}` })));
+  };
+
+  /**
+   * The full scan: counts every stored receipt its card missed (a crash between the two writes, or
+   * receipts stored before cards existed), notes every transfer missing from its destination's card,
+   * and brings a part's stock in line with a card it missed. Reads all receipts, cards, parts' stock
+   * and transfers: run once per database (reconcileOnce), the sweep reads the uncounted entries.
+   */
+  async function reconcile(): Promise<number> {
+    const receipts = await store.receipts.find({}, { projection: { partNumber: 1, locationId: 1, quantity: 1, transferId: 1 } }).toArray();
+    const stored = await store.stockCards.find({}, { projection: { partNumber: 1, locationId: 1, received: 1, goneBelow: 1, receipts: 1, inTransit: 1 } }).toArray();
+    const cards = new Map(stored.map((c) => [c._id, new Set(c.receipts.map((r) => r.id))]));
+    const summaries = new Map((await store.partStock.find({}).toArray()).flatMap((p) => p.locations.map((l) => [cardKey(p._id, l.locationId), l] as const)));
+    for (const c of stored) {
+      const entry = summaries.get(c._id);
+      if (entry?.received !== c.received || entry.goneBelow !== c.goneBelow || (entry.inTransit ?? 0) !== transit(c)) await changing(c.partNumber, c.locationId, async () => null);
+    }
+    // Transfers shipped but missing from their destination's card (a crash after the shipment), not yet arrived.
+    const arrived = new Set(receipts.flatMap((r) => (r.transferId ? [r.transferId] : [])));
+    const noted = new Set(stored.flatMap((c) => (c.inTransit ?? []).map((t) => t.transferId)));
+    for (const t of await store.transfers.find({}).toArray()) {
+      if (!arrived.has(t._id) && !noted.has(t._id)) await changing(t.partNumber, t.toLocationId, async (card) => withTransit(card, t._id, t.quantity));
+    }
+    const missed = new Map<string, { partNumber: string; locationId: string; receipts: CountedReceipt[] }>();
+    for (const r of receipts) {
+      const key = cardKey(r.partNumber, r.locationId);
+      if (cards.get(key)?.has(r._id)) continue;
+      const entry = missed.get(key) ?? { partNumber: r.partNumber, locationId: r.locationId, receipts: [] };
+      entry.receipts.push({ id: r._id, quantity: r.quantity });
+      missed.set(key, entry);
+    }
+    // Counted again under the lock: a receipt being received right now is counted by its writer.
+    let added = 0;
+    for (const m of missed.values()) {
+      await changing(m.partNumber, m.locationId, async (card) => {
+        added += countReceipts(card.receipts, m.receipts).added;
+        return withReceipts(card, m.receipts);
+      });
+    }
+    return added;
+  }
+
   return {
     read,
     stockOf,
+    note,
+    counted,
 
     /** Notes a transfer shipped to a location on its card (in transit until its receipt is counted); noting it again changes nothing. */
     async expect(partNumber: string, locationId: string, transferId: string, quantity: number): Promise<void> {
@@ -120,10 +189,14 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
 
     /** Stores a numbered receipt and counts it; a number already stored (concurrent receipts, or a receipt the card missed) is counted and the next one tried. */
     async receive(partNumber: string, locationId: string, quantity: number, by: string): Promise<void> {
+      // Every number tried is noted first: one stored before (a crash) is counted here with this one.
+      const tried: string[] = [];
       await changing(partNumber, locationId, async (card) => {
         let receipts = card.receipts;
         for (let seq = receipts.length + 1; ; seq++) {
           const id = `${partNumber}|${locationId}|${seq}`;
+          tried.push(id);
+          await note('receipt', id);
           try {
             await store.receipts.insertOne({ _id: id, partNumber, locationId, quantity, receivedAt: now(), by });
             return withReceipts({ ...card, receipts }, [{ id, quantity }]);
@@ -134,6 +207,7 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
           }
         }
       });
+      await counted('receipt', tried);
     },
 
     /**
@@ -148,43 +222,51 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
       });
     },
 
+    reconcile,
+
+    /** The full `reconcile`, once per database (a marker in `sparesBuilds`); -1 when it ran already. */
+    async reconcileOnce(): Promise<number> {
+      if (await store.builds.findOne({ _id: stockCardsReconciledId })) return -1;
+      const added = await reconcile();
+      await insertedOnce(store.builds.insertOne({ _id: stockCardsReconciledId, builtAt: now() }));
+      return added;
+    },
+
     /**
-     * The sweep: counts every stored receipt its card missed (a crash between the two writes, or
-     * receipts stored before cards existed), and brings a part's stock in line with a card it
-     * missed. Reads all receipts, cards and parts' stock: a periodic scan, off the reservation path.
+     * The sweep, at `at`: the uncounted entries whole, then each receipt or transfer by `_id`. A receipt
+     * stored is counted on its card, a transfer stored and not arrived is noted in transit on its
+     * destination's card (each under the part's lock, which also brings the part's stock in line),
+     * and the entry is deleted. An entry naming nothing stored is deleted once older than `graceMs`
+     * (its writer died before storing it; younger, it may be storing it now). Returns the receipts counted.
      */
-    async reconcile(): Promise<number> {
-      const receipts = await store.receipts.find({}, { projection: { partNumber: 1, locationId: 1, quantity: 1, transferId: 1 } }).toArray();
-      const stored = await store.stockCards.find({}, { projection: { partNumber: 1, locationId: 1, received: 1, goneBelow: 1, receipts: 1, inTransit: 1 } }).toArray();
-      const cards = new Map(stored.map((c) => [c._id, new Set(c.receipts.map((r) => r.id))]));
-      const summaries = new Map((await store.partStock.find({}).toArray()).flatMap((p) => p.locations.map((l) => [cardKey(p._id, l.locationId), l] as const)));
-      for (const c of stored) {
-        const entry = summaries.get(c._id);
-        if (entry?.received !== c.received || entry.goneBelow !== c.goneBelow || (entry.inTransit ?? 0) !== transit(c)) await changing(c.partNumber, c.locationId, async () => null);
+    async reconcileUncounted(at: Date, graceMs: number, limit = 500): Promise<number> {
+      const before = at.getTime() - graceMs;
+      const entries = (await store.uncountedStock.find({}).toArray()).sort((a, b) => a.at.getTime() - b.at.getTime()).slice(0, limit);
+      let added = 0;
+      for (const entry of entries) {
+        let stored = false;
+        if (entry.kind === 'receipt') {
+          const receipt = await store.receipts.findOne({ _id: entry.ref });
+          if (receipt) {
+            stored = true;
+            const more = [{ id: receipt._id, quantity: receipt.quantity }];
+            await changing(receipt.partNumber, receipt.locationId, async (card) => {
+              added += countReceipts(card.receipts, more).added;
+              return withReceipts(card, more);
+            });
+          }
+        } else {
+          const t = await store.transfers.findOne({ _id: entry.ref });
+          if (t) {
+            stored = true;
+            // Arrived: its receipt (and that receipt's own entry) counts it instead.
+            const arrival = await store.receipts.findOne({ _id: `${t.partNumber}|${t.toLocationId}|transfer:${t._id}` }, { projection: { _id: 1 } });
+            if (!arrival) await changing(t.partNumber, t.toLocationId, async (card) => withTransit(card, t._id, t.quantity));
+          }
+        }
+        if (stored || entry.at.getTime() < before) await store.uncountedStock.deleteOne({ _id: entry._id });
       }
-      // Transfers shipped but missing from their destination's card (a crash after the shipment), not yet arrived.
-      const arrived = new Set(receipts.flatMap((r) => (r.transferId ? [r.transferId] : [])));
-      const noted = new Set(stored.flatMap((c) => (c.inTransit ?? []).map((t) => t.transferId)));
-      for (const t of await store.transfers.find({}).toArray()) {
-        if (!arrived.has(t._id) && !noted.has(t._id)) await changing(t.partNumber, t.toLocationId, async (card) => withTransit(card, t._id, t.quantity));
-      }
-      const missed = new Map<string, { partNumber: string; locationId: string; receipts: CountedReceipt[] }>();
-      for (const r of receipts) {
-        const key = cardKey(r.partNumber, r.locationId);
-        if (cards.get(key)?.has(r._id)) continue;
-        const entry = missed.get(key) ?? { partNumber: r.partNumber, locationId: r.locationId, receipts: [] };
-        entry.receipts.push({ id: r._id, quantity: r.quantity });
-        missed.set(key, entry);
-      }
-      // Counted again under the lock: a receipt being received right now is counted by its writer.
-      let counted = 0;
-      for (const m of missed.values()) {
-        await changing(m.partNumber, m.locationId, async (card) => {
-          counted += countReceipts(card.receipts, m.receipts).added;
-          return withReceipts(card, m.receipts);
-        });
-      }
-      return counted;
+      return added;
     },
   };
 }
