@@ -17,7 +17,9 @@ import { sparesConsumers } from './events/consumers';
 import { sparesStreams } from './events/streams';
 import { createCaseFlow } from './store/case-flow';
 import { buildCaseListsOnce } from './store/case-lists';
+import { buildAwaitingReportsOnce } from './store/awaiting-reports';
 import { buildOpenListsOnce } from './store/open-lists';
+import { buildOpenReservationsOnce } from './store/open-reservations';
 import { buildRequisitionHistoryOnce } from './store/requisition-history';
 import { createSparesStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
@@ -44,6 +46,9 @@ export const sparesService: ServiceDefinition = {
     const listed = await buildCaseListsOnce(store, platform.now);
     if (listed >= 0) platform.logger.info({ listed }, 'case lists built from the documents stored before them');
     await buildOpenListsOnce(store, platform.now, platform.logger); // the returns and claims open before the desk's open lists, once
+    // The sweep's lists of what was stored before them, once: reservations not ended and claims they left, cases awaiting their report.
+    await buildOpenReservationsOnce(store, platform.now, platform.logger);
+    await buildAwaitingReportsOnce(store, platform.now, platform.logger);
     const sampled = await buildRequisitionHistoryOnce(store, platform.now);
     if (sampled >= 0) platform.logger.info({ sampled }, 'requisition histories built from the requisitions raised before them');
     const log = platform.logger;
@@ -60,8 +65,8 @@ export const sparesService: ServiceDefinition = {
     });
     const sweeps = createSweeps(store, book, platform.now, log.child({ module: 'sweeps' }), returnPolicy, flow, platform);
     if (platform.config.PROCESS_ROLE !== 'api') {
-      // Receipts stored before stock cards existed (or a card a crash left behind) are counted at once, not a sweep later.
-      sweeps.reconcileStockCards().catch((err: unknown) => log.warn({ err }, 'stock cards not reconciled at start; the sweep retries'));
+      // Receipts and transfers stored before the uncounted entries (or before stock cards existed) are counted once per database, from a full scan.
+      book.cards.reconcileOnce().catch((err: unknown) => log.warn({ err }, 'stock cards not reconciled at start; the next start retries'));
       book.listEarlierReservations().catch((err: unknown) => log.warn({ err }, 'earlier reservations not listed under their work orders; the next start retries'));
       // Expiry and chasing are idempotent, so several worker processes may sweep at once.
       setInterval(() => {

@@ -4,14 +4,15 @@ import { returnAction, type ReturnPolicy } from '../domain/returns';
 import type { SparesStore } from '../store/collections';
 import type { CaseFlow } from '../store/case-flow';
 import { withEvent, type EventContext } from '../store/events';
+import { createAwaitingReports } from '../store/awaiting-reports';
 import { createGuardedWrites } from '../store/guarded-writes';
 import { createOpenLists } from '../store/open-lists';
 import type { ReservationBook } from '../store/reservations';
 
 /**
- * A reservation stores its claims first and itself last, and a release its end first and gives the
- * claims back last: reserved claims older than this whose reservation was never stored, or ended
- * longer ago than this, were left by a crash.
+ * A reservation lists itself open first, stores its claims next and itself last, and a release its
+ * end first, gives the claims back next and leaves the list last: an open entry older than this
+ * whose reservation was never stored, or ended longer ago than this, was left by a crash.
  */
 const orphanGraceMs = 10 * 60_000;
 /** How long a closed case waits for its work order's report before it is charged without one. */
@@ -19,37 +20,32 @@ export const reportGraceMs = 60 * 60_000;
 
 /**
  * The worker's periodic chores: reservations not consumed by their expiry go back to stock, claims
- * and stock cards a crash left behind are put right, and defective parts not returned by their
- * due date are chased and, past the limit, flagged. Unlike the request paths most filter by
- * more than `_id` (expiry, state and age, every receipt), so on FerretDB v1 each reads its whole
- * collection once per sweep (every SPARES_SWEEP_MS), not once per reservation; the chase reads the
- * open returns' small list instead (open-lists.ts).
+ * and stock cards a crash left behind are put right, cases closed without their work order's
+ * report are charged past the grace, and defective parts not returned by their due date are chased
+ * and, past the limit, flagged. Each reads a small list whole and then documents by `_id` (on
+ * FerretDB v1 any other filter reads its whole collection, every SPARES_SWEEP_MS): the open
+ * reservations (open-reservations.ts), the cases awaiting their report (awaiting-reports.ts), the
+ * receipts and transfers not yet counted on their cards (stock-cards.ts) and the open returns
+ * (open-lists.ts). A filter runs only on a crash's rare path (claims of a reservation never stored).
  */
 export function createSweeps(store: SparesStore, book: ReservationBook, now: () => Date, log: Logger, policy: ReturnPolicy, flow?: Pick<CaseFlow, 'allocate'>, events?: EventContext) {
   const guarded = createGuardedWrites(store, now);
   const openLists = createOpenLists(store, now);
+  const awaiting = createAwaitingReports(store);
+  /** The open reservations, once: due ones expired, claims a crash left given back. */
+  const settleReservations = () => book.openList.settle((r) => book.release(r._id, 'expired', { correlationId: r.requestId, causationId: null }, r), now(), orphanGraceMs, log);
+
+  /** Reservations not consumed or released by their expiry (and claims a crash left: see dropOrphanClaims). */
   async function expireReservations(): Promise<number> {
-    const due = await store.reservations.find({ expiresAt: { $lte: now() } }, { projection: { _id: 1, requestId: 1 } }).limit(500).toArray();
-    const ended = new Set((await store.reservationEnds.find({ _id: { $in: due.map((r) => r._id) } }, { projection: { _id: 1 } }).toArray()).map((e) => e._id));
-    let expired = 0;
-    for (const r of due.filter((d) => !ended.has(d._id))) {
-      if (await book.release(r._id, 'expired', { correlationId: r.requestId, causationId: null })) expired++;
-    }
-    return expired;
+    return (await settleReservations()).expired;
   }
 
-  /** Claims a crash left behind (its reservation never stored, or ended without giving them back) go back after a grace period. */
+  /**
+   * Claims a crash left behind (its reservation never stored, or ended without giving them back)
+   * go back after a grace period (and reservations due expire: one pass over the open list).
+   */
   async function dropOrphanClaims(): Promise<number> {
-    const before = new Date(now().getTime() - orphanGraceMs);
-    const old = await store.claims.find({ state: 'reserved', claimedAt: { $lt: before } }, { projection: { reservationId: 1 } }).limit(1000).toArray();
-    const ids = [...new Set(old.flatMap((c) => (c.reservationId ? [c.reservationId] : [])))];
-    const stored = new Set((await store.reservations.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray()).map((r) => r._id));
-    const ended = new Set((await store.reservationEnds.find({ _id: { $in: [...stored] }, at: { $lt: before } }, { projection: { _id: 1 } }).toArray()).map((e) => e._id));
-    const orphans = ids.filter((id) => !stored.has(id) || ended.has(id));
-    if (orphans.length === 0) return 0;
-    const { deletedCount } = await store.claims.deleteMany({ reservationId: { $in: orphans }, state: 'reserved' });
-    log.warn({ reservations: orphans.length, claims: deletedCount }, 'orphaned claims given back');
-    return deletedCount;
+    return (await settleReservations()).givenBack;
   }
 
   async function chaseReturns(): Promise<{ chased: number; flagged: number }> {
@@ -88,7 +84,8 @@ export function createSweeps(store: SparesStore, book: ReservationBook, now: () 
   /** Cases closed without their work order's report past the grace are charged with what is known, and flagged. */
   async function settleUnreportedCases(): Promise<number> {
     if (!flow) return 0;
-    const waiting = await store.cases.find({ status: 'awaiting-report', closedAt: { $lt: new Date(now().getTime() - reportGraceMs) } }).limit(200).toArray();
+    // From the list of cases awaiting their report (small), each case by `_id`.
+    const waiting = await awaiting.due(new Date(now().getTime() - reportGraceMs), 200, log);
     for (const c of waiting) {
       await flow.allocate(c._id, c.closedAt!, c.closedWorkOrderId ?? null, true);
       await store.redFlags
@@ -99,9 +96,9 @@ export function createSweeps(store: SparesStore, book: ReservationBook, now: () 
     return waiting.length;
   }
 
-  /** Receipts their stock card missed (a crash between the two writes, receipts older than cards) are counted on it. */
+  /** Receipts and transfers their stock card missed (a crash between the writes) are counted or noted on it, from the uncounted entries. */
   async function reconcileStockCards(): Promise<number> {
-    const counted = await book.cards.reconcile();
+    const counted = await book.cards.reconcileUncounted(now(), orphanGraceMs);
     if (counted) log.warn({ receipts: counted }, 'receipts counted on their stock cards by the sweep');
     return counted;
   }
@@ -114,8 +111,7 @@ export function createSweeps(store: SparesStore, book: ReservationBook, now: () 
     settleUnreportedCases,
     async runOnce() {
       await reconcileStockCards();
-      const expired = await expireReservations();
-      await dropOrphanClaims();
+      const { expired } = await settleReservations();
       await settleUnreportedCases();
       const returns = await chaseReturns();
       if (expired || returns.chased) log.info({ expired, ...returns }, 'sweep done');
