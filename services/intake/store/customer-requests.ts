@@ -1,4 +1,4 @@
-import { insertedOnce, numberedEntries, type NumberedEntryDoc } from '@aftersales/platform';
+import { insertedOnce, numberedEntries, readEachById, type NumberedEntryDoc } from '@aftersales/platform';
 import type { mongo } from 'mongoose';
 import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
 import type { ServiceRequestDoc } from './models';
@@ -17,23 +17,17 @@ const newestRaised = (a: Pick<ServiceRequestDoc, '_id' | 'raisedAt'>, b: Pick<Se
 
 /** Requests by `_id`, in batches of `batch` reads, kept while `keep` holds, until `limit` are kept. */
 async function readUntil(requests: Requests, ids: readonly string[], projection: object, keep: (doc: ServiceRequestDoc) => boolean, limit: number, batch = limit): Promise<ServiceRequestDoc[]> {
-  const found: ServiceRequestDoc[] = [];
-  for (let from = 0; from < ids.length && found.length < limit; from += batch) {
-    const docs = await Promise.all(ids.slice(from, from + batch).map((id) => requests.findOne({ _id: id }, { projection })));
-    found.push(...docs.filter((d): d is ServiceRequestDoc => d !== null && keep(d)));
-  }
-  return found.slice(0, limit);
+  // None wanted, none read (readEachById refuses the batch of 0 that `batch` would default to).
+  if (limit <= 0) return [];
+  return (await readEachById(ids, (id) => requests.findOne({ _id: id }, { projection }), { batch, keep, limit })).slice(0, limit);
 }
 
 /** Every open request the customer's serials list, newest raised first (ids only: one `_id` read per serial). */
 async function openCandidates(models: IntakeReadModels, customerId: string): Promise<string[]> {
   const serials = await models.machineLinks.serialsOf(customerId);
-  const candidates: { id: string; raisedAt: number }[] = [];
   // In batches, so a customer with thousands of machines does not open thousands of reads at once.
-  for (let from = 0; from < serials.length; from += 200) {
-    const docs = await Promise.all(serials.slice(from, from + 200).map((serial) => models.machineOpenRequests.findOne({ _id: serial })));
-    for (const doc of docs) for (const [id, entry] of Object.entries(doc?.open ?? {})) candidates.push({ id, raisedAt: new Date(entry.raisedAt).getTime() });
-  }
+  const docs = await readEachById(serials, (serial) => models.machineOpenRequests.findOne({ _id: serial }), { batch: 200 });
+  const candidates = docs.flatMap((doc) => Object.entries(doc.open ?? {}).map(([id, entry]) => ({ id, raisedAt: new Date(entry.raisedAt).getTime() })));
   return candidates.sort((a, b) => b.raisedAt - a.raisedAt || (a.id < b.id ? -1 : 1)).map((c) => c.id);
 }
 

@@ -1,5 +1,5 @@
 import type { mongo } from 'mongoose';
-import { createJsonDocuments, insertedOnce, shardOf, unchanged, type KeyLockDoc, type KeyLocks } from '@aftersales/platform';
+import { createJsonDocuments, insertedOnce, readEachById, shardOf, unchanged, type KeyLockDoc, type KeyLocks } from '@aftersales/platform';
 import type { CustomerDoc } from './models';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
@@ -50,7 +50,11 @@ export function createDealerCustomers(db: mongo.Db, customers: Collection<Custom
     empty: (): DealerCustomers => ({ customers: [], pending: {} }),
   });
 
-  const dealerIdOf = async (customerId: string) => (await customers.findOne({ _id: customerId }, { projection: { dealerId: 1 } }))?.dealerId ?? null;
+  const ownerOf = (customerId: string) => customers.findOne({ _id: customerId }, { projection: { dealerId: 1 } });
+  const dealerIdOf = async (customerId: string) => (await ownerOf(customerId))?.dealerId ?? null;
+  /** Those of `customerIds` stored naming the dealer, in their order: `_id` reads, 100 at a time. */
+  const storedWith = async (dealerId: string, customerIds: readonly string[]) =>
+    (await readEachById(customerIds, ownerOf, { batch: 100, keep: (c) => c.dealerId === dealerId })).map((c) => c._id);
 
   const mark = (dealerId: string, customerId: string) =>
     lists.change(keyOf(dealerId, customerId), ({ customers: listed, pending }) => ({
@@ -110,11 +114,10 @@ export function createDealerCustomers(db: mongo.Db, customers: Collection<Custom
     const read = await Promise.all(Array.from({ length: shards }, (_, k) => lists.read(`${dealerId}|shard-${k}`)));
     const ids = new Set(read.flatMap((r) => r.customers));
     const pending = read.flatMap((r) => Object.entries(r.pending));
-    for (let from = 0; from < pending.length; from += 100) {
-      const batch = pending.slice(from, from + 100);
-      const owners = await Promise.all(batch.map(([customerId]) => dealerIdOf(customerId)));
-      batch.forEach(([customerId], i) => (owners[i] === dealerId ? ids.add(customerId) : ids.delete(customerId)));
-    }
+    // The stored customer decides each pending id (they are distinct: a customer lies in one shard).
+    const theirs = await storedWith(dealerId, pending.map(([customerId]) => customerId));
+    for (const [customerId] of pending) ids.delete(customerId);
+    for (const customerId of theirs) ids.add(customerId);
     const stale = pending.filter(([, at]) => Date.now() - new Date(at).getTime() > staleMs).map(([customerId]) => customerId);
     // Left by a writer that died: settled under the customer's lock. The answer above is already right, so a failure here only leaves it for the next read.
     for (const customerId of stale) await customerLocks.holding(customerId, async () => settle(dealerId, customerId, (await dealerIdOf(customerId)) === dealerId)).catch(() => undefined);
@@ -138,12 +141,7 @@ export function createDealerCustomers(db: mongo.Db, customers: Collection<Custom
     for (const [key, ids] of grouped) {
       const dealerId = dealerOf(key);
       await lists.holding(key, async () => {
-        const still: string[] = [];
-        for (let from = 0; from < ids.length; from += 100) {
-          const batch = ids.slice(from, from + 100);
-          const owners = await Promise.all(batch.map(dealerIdOf));
-          still.push(...batch.filter((_, i) => owners[i] === dealerId));
-        }
+        const still = await storedWith(dealerId, ids);
         await lists.changeHeld(key, ({ customers: listed, pending }) => {
           const known = new Set([...listed, ...Object.keys(pending)]);
           const fresh = still.filter((id) => !known.has(id));

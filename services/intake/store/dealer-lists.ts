@@ -70,15 +70,13 @@ export async function requestsOfCustomers(models: IntakeModels, customerIds: rea
   const owners = new Set(customerIds);
   const wantOpen = !query.status || isOpenStatus(query.status);
   const wantClosed = !query.open && (!query.status || !isOpenStatus(query.status));
-  const matches = (r: ServiceRequestDoc | null): r is ServiceRequestDoc =>
-    r !== null && owners.has(r.customerId) && (!query.status || r.status === query.status) && (!query.open || isOpenStatus(r.status)) && (!query.serial || r.serialNumber === query.serial);
+  const matches = (r: ServiceRequestDoc) =>
+    owners.has(r.customerId) && (!query.status || r.status === query.status) && (!query.open || isOpenStatus(r.status)) && (!query.serial || r.serialNumber === query.serial);
   const found: ServiceRequestDoc[] = [];
   if (wantOpen && query.serial) {
     // One serial's open requests: its own entry, not every serial of every customer.
     const ids = (await openRequestsOn(read, query.serial, Number.POSITIVE_INFINITY)).map((r) => r.id);
-    for (let from = 0; from < ids.length; from += docBatch) {
-      found.push(...(await Promise.all(ids.slice(from, from + docBatch).map((id) => requests.findOne({ _id: id }, { projection: { outbox: 0 } })))).filter(matches));
-    }
+    found.push(...(await readEachById(ids, (id) => requests.findOne({ _id: id }, { projection: { outbox: 0 } }), { batch: docBatch, keep: matches })));
   }
   if (customerIds.length > 0 && ((wantOpen && !query.serial) || wantClosed)) {
     found.push(...(await ofEach(customerIds, (id) => listedRequestsOfCustomer(read, requests, id, { open: wantOpen && !query.serial, closed: wantClosed ? closedWindow : 0 }))).filter(matches));

@@ -1,5 +1,5 @@
 import type { mongo } from 'mongoose';
-import { createJsonDocuments, insertedOnce, unchanged, type KeyLockDoc } from '@aftersales/platform';
+import { createJsonDocuments, insertedOnce, readEachById, unchanged, type KeyLockDoc } from '@aftersales/platform';
 import type { MachineDoc, ServiceRequestDoc } from './models';
 
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
@@ -50,12 +50,8 @@ export function createMachineLinks(db: mongo.Db, machines: Collection<MachineDoc
   /** The machines a link names that are stored and still match it, by `_id`, in serial order. */
   async function machinesAt(key: string, matches: (m: MachineDoc) => boolean, limit: number): Promise<MachineDoc[]> {
     const serials = (await links.read(key)).serials.sort();
-    const found: MachineDoc[] = [];
     // In batches, so a customer with thousands of machines does not open thousands of reads at once.
-    for (let from = 0; from < serials.length && found.length < limit; from += 200) {
-      const batch = await Promise.all(serials.slice(from, from + 200).map((serial) => machines.findOne({ _id: serial })));
-      found.push(...batch.filter((m): m is MachineDoc => m !== null && matches(m)));
-    }
+    const found = await readEachById(serials, (serial) => machines.findOne({ _id: serial }), { batch: 200, keep: matches, limit });
     return found.slice(0, limit);
   }
 

@@ -1,4 +1,4 @@
-import { insertedOnce } from '@aftersales/platform';
+import { insertedOnce, readEachById } from '@aftersales/platform';
 import type { IntakeModels, ServiceHistoryDoc } from './models';
 import { readModelsOf } from './read-models';
 
@@ -34,11 +34,7 @@ export async function recordServiceHistory(models: IntakeModels, entry: ServiceH
  */
 export async function serviceHistoryOf(models: IntakeModels, serialNumber: string, limit = 100): Promise<ServiceHistoryDoc[]> {
   const ids = [...new Set((await machineHistory(models).readFrom(serialNumber, 0)).refs)];
-  const docs: ServiceHistoryDoc[] = [];
-  for (let from = 0; from < ids.length; from += 100) {
-    const read = await Promise.all(ids.slice(from, from + 100).map((id) => models.serviceHistory.findById(id).lean<ServiceHistoryDoc>()));
-    docs.push(...read.filter((d): d is ServiceHistoryDoc => d !== null && d.serialNumber === serialNumber));
-  }
+  const docs = await readEachById(ids, (id) => models.serviceHistory.findById(id).lean<ServiceHistoryDoc>(), { batch: 100, keep: (d) => d.serialNumber === serialNumber });
   return docs.sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime() || (a._id < b._id ? -1 : 1)).slice(0, limit);
 }
 
