@@ -82,6 +82,8 @@ describe('reservations under contention on the real Mongo server', () => {
     const claims = await stores[0]!.claims.find({ partNumber: 'P-LENS-B' }).toArray();
     expect(claims).toHaveLength(reservedUnits);
     expect(new Set(claims.map((c) => c.reservationId))).toEqual(new Set(won.map((r) => r._id)));
+    // The refused attempts left the open reservations' list with their claims given back: only the winners are listed.
+    expect((await stores[0]!.openReservations.find({}).toArray()).map((e) => e._id).sort()).toEqual(won.map((r) => r._id).sort());
     // Per location, claimed numbers are distinct and within what was received.
     const received: Record<string, number> = { 'VAN-ENG-1': 1, 'REG-EAST': 2, CENTRAL: 3 };
     for (const [location, max] of Object.entries(received)) {
@@ -97,6 +99,7 @@ describe('reservations under contention on the real Mongo server', () => {
     await Promise.all(won.map((r, i) => books[i % books.length]!.release(r._id, 'cancelled', { correlationId: 'c', causationId: null })));
     const after = await books[0]!.levels({ partNumber: 'P-LENS-B' });
     expect(after.reduce((s, l) => s + l.available, 0)).toBe(6);
+    expect(await stores[0]!.openReservations.countDocuments({})).toBe(0);
   });
 
   it('a reservation too big for all stock is backordered and claims nothing', async () => {
