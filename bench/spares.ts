@@ -30,6 +30,10 @@ import { deleteTopicsWithPrefix } from '../tests/support/kafka';
 import { commandNames } from '@aftersales/platform/testing';
 import { createSparesStore, type SparesStore } from '../services/spares/store/collections';
 import { createReservationBook, InsufficientStock, type ReservationBook } from '../services/spares/store/reservations';
+import { buildAwaitingReportsOnce } from '../services/spares/store/awaiting-reports';
+import { buildOpenReservationsOnce } from '../services/spares/store/open-reservations';
+import { DEFAULT_RETURN_POLICY } from '../services/spares/domain/returns';
+import { createSweeps } from '../services/spares/worker/sweeps';
 import type { PartStockDoc, StockCardDoc } from '../services/spares/store/stock-cards';
 import { benchNamespace, cleanup, closedLoop, envInt, fmt, idlePasses, kafkaClient, trackAsService, log, percentile, sleep, stackEndpoints, table, type LoopResult } from './lib';
 
@@ -199,6 +203,19 @@ async function runAt(size: number, producer: EventProducer): Promise<{ size: num
     if (size > 0) await seedReservationHistory(stores[0]!, books[0]!, size);
     log(`[${size}] database ${dbName}: ${size} stock units and ${size} reservations with their ends seeded in ${fmt.n((performance.now() - seeding) / 1000, 0)} s; ${concurrency} clients over ${connectionsCount} connections; ${units} units; ${seconds} s per loop`);
 
+    // 0. The worker's sweep over this much history: the one-time builds a start makes, then one pass (what every SPARES_SWEEP_MS costs).
+    const buildsStarted = performance.now();
+    await buildOpenReservationsOnce(stores[0]!, () => new Date());
+    await buildAwaitingReportsOnce(stores[0]!, () => new Date());
+    await books[0]!.cards.reconcileOnce();
+    const buildsMs = performance.now() - buildsStarted;
+    const sweeps = createSweeps(stores[0]!, books[0]!, () => new Date(), quiet, DEFAULT_RETURN_POLICY);
+    const { result: sweepPassMs, counts: sweepCommands } = await counter.during(async () => {
+      const began = performance.now();
+      await sweeps.runOnce();
+      return performance.now() - began;
+    });
+
     // 1. Throughput under contention: reserve one unit, release it, again; everyone on one part.
     await books[0]!.receive('P-HOT', 'CENTRAL', units, 'bench');
     const idlePending = await idlePasses(relayOver(connections[0]!, stores[0]!, 'pending', producer), 20);
@@ -284,6 +301,7 @@ async function runAt(size: number, producer: EventProducer): Promise<{ size: num
     const profile = [
       `[${size}] unit claims, per reservation kept (${claimLoop.ok}; ${claimLoop.failed} refused): ${perSuccess(claimCommands, claimLoop.ok)}`,
       `[${size}] raw conditional $inc, per unit taken and given back (${rawLoop.ok}; ${rawLoop.failed} refused): ${perSuccess(rawCommands, rawLoop.ok)}`,
+      `[${size}] worker sweep, one pass: ${fmt.ms(sweepPassMs)}, ${perSuccess(sweepCommands, 1)} (the one-time builds at start before it: ${fmt.ms(buildsMs)})`,
     ];
     const relay = [
       String(size),
