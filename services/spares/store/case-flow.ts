@@ -9,6 +9,7 @@ import { createCaseCostPublisher } from './case-cost-revisions';
 import { createAwaitingReports } from './awaiting-reports';
 import { createCaseLists, type Listed } from './case-lists';
 import { withEvent, type Cause, type EventContext } from './events';
+import { createGuardedWrites } from './guarded-writes';
 import { createOpenLists } from './open-lists';
 import type { SparesModels } from './models';
 import { loadPriceList, unitCostCents } from './prices';
@@ -30,6 +31,8 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
   const lists = createCaseLists(store);
   const openLists = createOpenLists(store, () => ctx.now());
   const awaiting = createAwaitingReports(store);
+  // A case's status moves by `_id` under its key lock: `{ _id, status: { $ne: 'closed' } }` read every case on FerretDB v1.
+  const guarded = createGuardedWrites(store, () => ctx.now());
   /** A case's allocation entries, by `_id` from its list (see case-lists). */
   const ledgerOf = (requestId: string) => lists.docsOf(store.allocations, 'allocations', requestId);
   /** Stores allocation entries once each, listed first (a crash between leaves a listed id a reader skips). */
@@ -272,8 +275,8 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         // Listed as waiting before the mark (the sweep reads the list: awaiting-reports.ts); off it when nothing was marked.
         await awaiting.list(requestId, closedAt);
         listed = true;
-        const { matchedCount } = await store.cases.updateOne({ _id: requestId, status: { $ne: 'closed' } }, { $set: { status: 'awaiting-report', closedAt, closedWorkOrderId: workOrderId } });
-        if (matchedCount === 0) await awaiting.unlist(requestId);
+        const marked = await guarded.updateIf(store.cases, requestId, (c) => (c.status === 'closed' ? null : { $set: { status: 'awaiting-report' as const, closedAt, closedWorkOrderId: workOrderId } }));
+        if (!marked) await awaiting.unlist(requestId);
         consumption = await store.consumptions.findOne({ _id: workOrderId });
         if (!consumption) {
           log.info({ serviceRequestId: requestId, workOrderId }, 'case closed before its work order was reported: cost waits for the report');
@@ -316,7 +319,8 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
       // The price list's currency; without a list, the catalogue's of the parts used (as supplier claims read it).
       const currency = list?.currency ?? partCurrencies[0] ?? fallbackCurrency;
       await storeEntries(requestId, entries, currency);
-      await store.cases.updateOne({ _id: requestId }, { $set: { status: 'closed', closedAt, chargedCase: closedCase } });
+      // Under the same lock as the mark above, so a mark that read the case open never lands after this.
+      await guarded.updateIf(store.cases, requestId, () => ({ $set: { status: 'closed' as const, closedAt, chargedCase: closedCase } }));
       if (listed || caseDoc?.status === 'awaiting-report') await awaiting.unlist(requestId);
       // A review recorded while this ran found the case not charged yet: it applies now.
       const later = await this.failureReviews(requestId);

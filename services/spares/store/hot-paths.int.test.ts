@@ -33,9 +33,11 @@ const CONSUME_BOUND = 24;
  * list read is its entries and the end, then each listed document at once. Before the lists the
  * charge, review and analysis each read the case's entries by a filter that read every entry of
  * every case, and the retry every claim ever made. An opened return is listed as open too (one
- * insert more: store/open-lists.ts).
+ * insert more: store/open-lists.ts). The charge stores the case closed under its key lock (three
+ * commands more: the lock, the case read, the lock's release), as the mark awaiting the report does,
+ * where the mark filtered `{ _id, status }`, which reads every case on FerretDB.
  */
-const CASE_BOUNDS = { consume: 24, retry: 19, returns: 4, allocate: 40, review: 29, analysis: 28 };
+const CASE_BOUNDS = { consume: 24, retry: 19, returns: 4, allocate: 43, review: 29, analysis: 28 };
 
 let connection: Connection;
 let store: SparesStore;
@@ -267,5 +269,14 @@ describe("a case's paths read and write by _id only", () => {
     expect(names(first.accepted.commands)).toEqual(['find caseLists', 'find caseLists', 'find quoteAnswers']);
     expect(names(first.decision.commands)).toEqual(['find caseLists', 'find caseLists', 'find workOrders']);
     for (const [what, bound] of Object.entries(CASE_BOUNDS)) expect(first[what as keyof typeof first].commands.length, what).toBeLessThanOrEqual(bound);
+  });
+
+  it('a case closed before its report is marked waiting by _id under its lock, not by { _id, status }', async () => {
+    await store.cases.insertOne({ _id: 'SR-WAIT', customerId: 'CUST-1', serialNumber: 'SN-1', entitlementSource: 'warranty', quoteRequired: false, model: null, productLine: null, raisedAt: new Date(), status: 'open', closedAt: null });
+    const mark = await recorded(() => flow.allocate('SR-WAIT', new Date(), 'WO-WAIT'));
+    expect(mark.result).toBe(0);
+    expect(await store.cases.findOne({ _id: 'SR-WAIT' })).toMatchObject({ status: 'awaiting-report', closedWorkOrderId: 'WO-WAIT' });
+    expect(scans(mark.commands)).toEqual([]);
+    expect(names(mark.commands).filter((n) => n.endsWith(' cases'))).toEqual(['find cases', 'update cases']);
   });
 });
