@@ -10,8 +10,10 @@ import { qualityStreams } from './events/streams';
 import { loadDemoData } from './store/demo-data';
 import { createEightDRecords } from './store/eight-d-records';
 import { createFailureDesk } from './store/failure-desk';
+import { failureRecordListsOf } from './store/failure-record-lists';
 import { createQualityModels } from './store/models';
 import { createProblemHistories } from './store/problem-histories';
+import { recurrenceHitListsOf } from './store/recurrence-hit-lists';
 import { createQualityRules } from './store/rules';
 import { createEightDActivities } from './worker/activities';
 
@@ -30,6 +32,9 @@ export const qualityService: ServiceDefinition = {
     if (await histories.buildOnce()) platform.logger.info({ module: 'problem-histories' }, 'problem histories built from the stored records and 8Ds');
     // Failure records that named their 8D before the 8Ds' lists existed, once.
     if (await createEightDRecords(models, () => platform.now()).buildOnce()) platform.logger.info({ module: 'eight-d-records' }, "8Ds' record lists built from the stored records");
+    // Failure records and recurrence hits stored before the records and recurrences tabs' lists existed, once.
+    if (await failureRecordListsOf(models).buildOnce(platform.now())) platform.logger.info({ module: 'failure-record-lists' }, 'failure record lists built from the stored records');
+    if (await recurrenceHitListsOf(models).buildOnce(platform.now())) platform.logger.info({ module: 'recurrence-hit-lists' }, 'recurrence hit lists built from the stored checks');
     const rules = createQualityRules(platform);
     // Today's values as version 1 of each rule, always: recurrence and every 8D need them.
     await rules.seed(platform.now());

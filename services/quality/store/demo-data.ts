@@ -2,6 +2,8 @@ import { disciplineTitles, eightDDisciplines, type DisciplineContent, type Eight
 import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type QualityModels } from './models';
 import { bulkWriteInChunks } from '@aftersales/platform';
 import { createEightDRecords } from './eight-d-records';
+import { failureRecordListsOf } from './failure-record-lists';
+import { recurrenceHitListsOf } from './recurrence-hit-lists';
 import type { ProblemHistories } from './problem-histories';
 
 export async function loadDemoData(models: QualityModels, histories: ProblemHistories): Promise<void> {
@@ -69,10 +71,14 @@ async function loadDemoEightD(models: QualityModels, histories: ProblemHistories
   const doc: EightDDoc = { _id: id, status: 'closed', problem, problemKey: problemKeyOf(problem), rules: ['same-model-repeat'], reason: state.reason, linkedTo: null, openedAt: new Date(at(0)), closedAt: new Date(at(60)), revision: 1, state };
   // Listed under the 8D before the records name it, as every attach does.
   await createEightDRecords(models, () => new Date()).listAll(id, records.map((r) => r._id));
+  // Listed before they are stored, as every record is; once, not again at each start.
+  const stored = await Promise.all(records.map((r) => models.failureRecords.findById(r._id, { _id: 1 }).lean()));
+  for (const [i, r] of records.entries()) if (!stored[i]) await failureRecordListsOf(models).listed(r._id, r.model);
   await bulkWriteInChunks(models.failureRecords, records.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $setOnInsert: r }, upsert: true } })));
   await models.eightDs.updateOne({ _id: id }, { $setOnInsert: doc }, { upsert: true });
   await histories.noteEightD(id, problem);
   for (const r of records) await histories.noteRecord(r._id);
   const hit = { rules: ['same-model-repeat' as const], recordIds: records.map((r) => r._id), linkedEightDIds: [], outcome: 'opened' as const, eightDId: id };
+  if (!(await models.recurrences.findById(records[2]!._id, { _id: 1 }).lean())) await recurrenceHitListsOf(models).listed({ _id: records[2]!._id, model: problem.model, hits: [hit] });
   await models.recurrences.updateOne({ _id: records[2]!._id }, { $setOnInsert: { failureRecordId: records[2]!._id, status: 'done', checkedAt: new Date(at(0)), ...problem, hits: [hit] } }, { upsert: true });
 }

@@ -1,5 +1,5 @@
 import { buildEvent, topics } from '@aftersales/contracts';
-import { createKeyLocks, isDuplicateKeyError, outboxForInsert, type KeyLockDoc, type Platform } from '@aftersales/platform';
+import { createKeyLocks, insertedOnce, isDuplicateKeyError, outboxForInsert, type KeyLockDoc, type Platform } from '@aftersales/platform';
 import type mongoose from 'mongoose';
 import {
   attributable,
@@ -18,6 +18,8 @@ import {
 import { defaultRecurrenceThresholds, detectRecurrence, thresholdsFor, type RecurrenceHit, type RecurrenceThresholdTable } from '../domain/recurrence';
 import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type ModelGenerationDoc, type QualityModels, type RecurrenceDoc, type RequestContextDoc } from './models';
 import { createEightDRecords } from './eight-d-records';
+import { failureRecordListsOf } from './failure-record-lists';
+import { recurrenceHitListsOf } from './recurrence-hit-lists';
 import { createProblemHistories } from './problem-histories';
 
 export const fromDoc = ({ _id, eightDId: _e, receivedAt: _r, ...rest }: FailureRecordDoc): StoredFailureRecord => ({ id: _id, ...rest });
@@ -34,6 +36,8 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
   const log = platform.logger.child({ module: 'failure-desk' });
   const histories = createProblemHistories(models, () => platform.now());
   const eightDRecords = createEightDRecords(models, () => platform.now());
+  const recordLists = failureRecordListsOf(models);
+  const hitLists = recurrenceHitListsOf(models);
   /**
    * A request's lock, held by the writers that read a request's context or record and write what
    * they read depends on (a review of a higher revision, a model only while none is set): each reads
@@ -57,6 +61,8 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
     const attributed = await holdingRequest(requestId, async () => {
       const held = await models.failureRecords.findById(waiting._id, { model: 1 }).lean<Pick<FailureRecordDoc, 'model'>>();
       if (!held || held.model !== null) return false;
+      // Under its model first: the model's list skips the record until the model is set.
+      await recordLists.listedUnderModel(waiting._id, context.model!);
       await models.failureRecords.updateOne({ _id: waiting._id }, { $set: { model: context.model, productLine: context.productLine, customerId: context.customerId, serialNumber: context.serialNumber } });
       return true;
     });
@@ -75,17 +81,20 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
     const context = await models.requestContexts.findById(fact.requestId).lean();
     const record = newFailureRecord(fact, context ? { requestId: context._id, ...context } : null);
     const { id, ...fields } = record;
-    try {
-      await models.failureRecords.collection.insertOne({ _id: id as never, ...fields, eightDId: null, receivedAt: platform.now() });
+    // A request's later facts find its record stored and list nothing; two first facts at once both list it (readers drop repeats).
+    const stored = await models.failureRecords.findById(id, { _id: 1 }).lean();
+    if (!stored) await recordLists.listed(id, record.model);
+    if (!stored && (await insertedOnce(models.failureRecords.collection.insertOne({ _id: id as never, ...fields, eightDId: null, receivedAt: platform.now() })))) {
       log.info({ failureRecordId: id, requestId: fact.requestId, source: fact.source, failureMode: record.failureMode, model: record.model }, 'failure record created');
       if (record.model === null) await attributeWaiting(fact.requestId);
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
+    } else {
       // Another fact about the same request created it: add what this one knows, under the
       // request's lock, which a review of the same decision holds too.
       const { existing, change } = await holdingRequest(fact.requestId, async () => {
         const existing = await models.failureRecords.findById(id).lean<FailureRecordDoc>();
         const change = existing ? enrichment(fromDoc(existing), fact) : {};
+        // A returned part may name the model of a record that had none: under the model first.
+        if (change.model) await recordLists.listedUnderModel(id, change.model);
         if (Object.keys(change).length > 0) await models.failureRecords.updateOne({ _id: id }, { $set: change });
         return { existing, change };
       });
@@ -233,6 +242,8 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
         outcomes.push({ rules: hit.rules, recordIds: hit.recordIds, linkedEightDIds: hit.linkedEightDIds, ...result });
         log.info({ failureRecordId: recordId, pass, eightDId: result.eightDId, outcome: result.outcome, rules: hit.rules }, 'recurrence');
       }
+      // Listed before it is stored done: the tab's reader skips an entry whose check is not done with hits.
+      await hitLists.listed({ _id: checkId, model: record.model, hits: outcomes });
       await models.recurrences.updateOne({ _id: checkId }, { $set: { status: 'done', hits: outcomes } });
     } catch (error) {
       // Give the check back so the re-delivered event runs it again.

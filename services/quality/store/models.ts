@@ -140,6 +140,18 @@ export interface EightDRecordEntryDoc {
   failureRecordId: string;
 }
 
+/** An entry of a numbered list of failure records (`all#<n>`, `model:<model>#<n>`), written before the record is stored or takes its model. */
+export interface FailureRecordEntryDoc {
+  _id: string;
+  failureRecordId: string;
+}
+
+/** An entry of a numbered list of recurrence hits (`all#<n>`, `model:<model>#<n>`, `8d:<8D id>#<n>`), written before the check is stored done with its hits. */
+export interface RecurrenceHitEntryDoc {
+  _id: string;
+  recurrenceId: string;
+}
+
 /** A key lock in use (platform createKeyLocks). */
 export interface QualityLockDoc {
   _id: string;
@@ -184,6 +196,8 @@ export function createQualityModels(connection: Connection) {
   const modelGenerations = new Schema<ModelGenerationDoc>({ _id: String, productLine: { type: String, index: true }, generation: Number }, loose);
   const problemHistories = new Schema<ProblemHistoryDoc>({ _id: String }, loose);
   const eightDRecords = new Schema<EightDRecordEntryDoc>({ _id: String }, loose);
+  const failureRecordLists = new Schema<FailureRecordEntryDoc>({ _id: String }, loose);
+  const recurrenceHitLists = new Schema<RecurrenceHitEntryDoc>({ _id: String }, loose);
   const locks = new Schema<QualityLockDoc>({ _id: String }, loose);
   const builds = new Schema<QualityBuildDoc>({ _id: String }, loose);
   return {
@@ -197,6 +211,8 @@ export function createQualityModels(connection: Connection) {
     modelGenerations: connection.model('ModelGeneration', modelGenerations, 'modelGenerations'),
     problemHistories: connection.model('ProblemHistory', problemHistories, 'problemHistories'),
     eightDRecords: connection.model('EightDRecordEntry', eightDRecords, 'eightDRecords'),
+    failureRecordLists: connection.model('FailureRecordEntry', failureRecordLists, 'failureRecordLists'),
+    recurrenceHitLists: connection.model('RecurrenceHitEntry', recurrenceHitLists, 'recurrenceHitLists'),
     locks: connection.model('QualityKeyLock', locks, 'qualityKeyLocks'),
     builds: connection.model('QualityBuild', builds, 'qualityBuilds'),
   };
