@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { defineRoute, identifier, managedRecordRoutes, type RouteSpec } from '@aftersales/platform';
 import { eightDRules, productLineThresholds } from '../domain/managed-rules';
+import { createEightDRecords } from '../store/eight-d-records';
 import type { FailureDesk } from '../store/failure-desk';
+import { failureRecordListsOf } from '../store/failure-record-lists';
 import type { QualityRules } from '../store/rules';
-import type { FailureRecordDoc, QualityModels, RecurrenceDoc } from '../store/models';
+import type { QualityModels } from '../store/models';
+import { recurrenceHitListsOf } from '../store/recurrence-hit-lists';
 import { presentFailureRecord } from './eight-ds';
 import { failureRecordLinks, failureRecordView, formalReportDemandView, itemsOf, modelGenerationView, recurrencesView } from './responses';
 
@@ -14,23 +17,28 @@ const readers = ['quality', 'manager', 'auditor', 'platform'] as const;
 const ruleWriters = ['quality', 'manager', 'platform'] as const;
 const ruleReaders = ['quality', 'manager', 'auditor', 'platform', 'dispatcher', 'agent'] as const;
 
+/** How many of the latest hit documents and failure records the tabs show. */
+const hitsShown = 500;
+const recordsShown = 1000;
+
 export function recurrenceRoutes(models: QualityModels, desk: FailureDesk, rules: QualityRules): RouteSpec[] {
+  // Both tabs read keyed lists by `_id` (store/failure-record-lists.ts, recurrence-hit-lists.ts, eight-d-records.ts), never a filter over the growing collections.
+  const hitLists = recurrenceHitListsOf(models);
+  const recordLists = failureRecordListsOf(models);
+  const eightDRecords = createEightDRecords(models, () => new Date());
   return [
     ...managedRecordRoutes({ path: '/v1/recurrence-rules', tag: 'rules', what: 'recurrence rule', records: rules.recurrence, readers: ruleReaders, writers: ruleWriters, bodySchema: productLineThresholds, inputSchema: productLineThresholds }),
     ...managedRecordRoutes({ path: '/v1/eight-d-rules', tag: 'rules', what: '8D rules', records: rules.eightD, readers: ruleReaders, writers: ruleWriters, bodySchema: eightDRules, inputSchema: eightDRules }),
     defineRoute({
       method: 'get',
       path: '/v1/recurrences',
-      summary: 'Recurrence hits, newest first: which rules fired for which failure record, and the 8D opened or joined',
+      summary: 'Recurrence hits, newest first (the 500 checks with hits listed last): which rules fired for which failure record, and the 8D opened or joined',
       tags: ['recurrence'],
       roles: readers,
       query: z.object({ model: identifier.optional(), eightDId: identifier.optional() }),
       responses: { 200: { description: 'The hits and the thresholds in force', schema: recurrencesView, links: { getEightD: { operationId: 'getEightDsById', parameters: { id: '$response.body#/items/0/eightDId' } } } } },
       handler: async ({ query }) => {
-        const filter: Record<string, unknown> = { status: 'done', 'hits.0': { $exists: true } };
-        if (query.model) filter.model = query.model;
-        if (query.eightDId) filter['hits.eightDId'] = query.eightDId;
-        const docs = await models.recurrences.find(filter).sort({ checkedAt: -1 }).limit(500).lean<RecurrenceDoc[]>();
+        const docs = await hitLists.latest({ model: query.model ?? null, eightDId: query.eightDId ?? null }, hitsShown);
         const items = docs.flatMap((d) => d.hits.map((h) => ({ failureRecordId: d.failureRecordId, checkedAt: d.checkedAt, problem: { productLine: d.productLine, model: d.model, failureMode: d.failureMode }, ...h })));
         return { status: 200, body: { items, thresholds: await rules.thresholdsAt(new Date()) } };
       },
@@ -38,16 +46,16 @@ export function recurrenceRoutes(models: QualityModels, desk: FailureDesk, rules
     defineRoute({
       method: 'get',
       path: '/v1/failure-records',
-      summary: 'Failure records by model or 8D',
+      summary: 'Failure records by model or 8D: the 1000 listed last (as they arrived or took their model), oldest first',
       tags: ['recurrence'],
       roles: readers,
       query: z.object({ model: identifier.optional(), eightDId: identifier.optional() }),
       responses: { 200: { description: 'The records, oldest first', schema: itemsOf(failureRecordView), links: { getEightD: { operationId: 'getEightDsById', parameters: { id: '$response.body#/items/0/eightDId' } }, ...failureRecordLinks('/items/0') } } },
       handler: async ({ query }) => {
-        const filter: Record<string, unknown> = {};
-        if (query.model) filter.model = query.model;
-        if (query.eightDId) filter.eightDId = query.eightDId;
-        const docs = await models.failureRecords.find(filter).sort({ occurredAt: 1 }).limit(1000).lean<FailureRecordDoc[]>();
+        // An 8D's list is the narrower one: its records, with the model (if asked) filtered in memory.
+        const docs = query.eightDId
+          ? (await eightDRecords.of(query.eightDId)).filter((d) => !query.model || d.model === query.model).slice(-recordsShown)
+          : await recordLists.latest(query.model ?? null, recordsShown);
         return { status: 200, body: { items: docs.map(presentFailureRecord) } };
       },
     }),
