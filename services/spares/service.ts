@@ -21,6 +21,7 @@ import { buildAwaitingReportsOnce } from './store/awaiting-reports';
 import { buildOpenListsOnce } from './store/open-lists';
 import { buildOpenReservationsOnce } from './store/open-reservations';
 import { buildRequisitionHistoryOnce } from './store/requisition-history';
+import { buildRequisitionsRaisedOnce } from './store/requisitions-raised';
 import { createSparesStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
 import { createSparesModels } from './store/models';
@@ -49,6 +50,7 @@ export const sparesService: ServiceDefinition = {
     // The sweep's lists of what was stored before them, once: reservations not ended and claims they left, cases awaiting their report.
     await buildOpenReservationsOnce(store, platform.now, platform.logger);
     await buildAwaitingReportsOnce(store, platform.now, platform.logger);
+    await buildRequisitionsRaisedOnce(store, platform.now, platform.logger); // the requisitions raised before the desk's list, once
     const sampled = await buildRequisitionHistoryOnce(store, platform.now);
     if (sampled >= 0) platform.logger.info({ sampled }, 'requisition histories built from the requisitions raised before them');
     const log = platform.logger;

@@ -18,6 +18,7 @@ import { loadPriceList, unitCostCents } from '../store/prices';
 import { quoteAccepted as anyQuoteAccepted } from '../store/quotes';
 import { createCaseLists } from '../store/case-lists';
 import { createRequisitionHistory } from '../store/requisition-history';
+import { createRequisitionsRaised } from '../store/requisitions-raised';
 import { by, causeFrom, id, partLines, readers, type SparesDeps } from './common';
 import { checkParts, openWorkOrder } from './reservations';
 import { approvalStateView, itemsOf, requisitionLinks, requisitionView, sparesWorkOrderLinks } from './responses';
@@ -41,6 +42,7 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
   const { store, models, platform, config } = deps;
   const requisitionHistory = createRequisitionHistory(store, () => platform.now());
   const lists = createCaseLists(store);
+  const raised = createRequisitionsRaised(store);
 
   async function liveState(requisitionId: string): Promise<RequisitionApprovalState | null> {
     try {
@@ -110,8 +112,8 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
           status: reasons.length > 0 ? 'pending-approval' : 'approved',
           createdAt: platform.now(),
         };
-        // Listed under its work order first (a crash before the insert leaves an entry readers skip).
-        await lists.add('requisitions', workOrder._id, [requisitionId]);
+        // Listed under its work order and among all first (a crash before the insert leaves entries readers skip).
+        await Promise.all([lists.add('requisitions', workOrder._id, [requisitionId]), raised.listed(requisitionId)]);
         await store.requisitions.insertOne(doc);
         for (const reason of reasons.filter((r) => r.rule === 'unusual-quantity')) {
           await store.redFlags
@@ -146,16 +148,14 @@ export function requisitionRoutes(deps: SparesDeps): RouteSpec[] {
     defineRoute({
       method: 'get',
       path: '/v1/requisitions',
-      summary: 'Requisitions with their decisions',
+      summary: "Requisitions with their decisions: a work order's, or the 200 raised last, newest first",
       tags: ['requisitions'],
       roles: readers,
       query: z.object({ workOrderId: id.optional(), status: z.enum(['pending-approval', 'approved', 'partially-approved', 'rejected']).optional() }),
       responses: { 200: { description: 'Requisitions', schema: itemsOf(requisitionView), links: { ...requisitionLinks('$response.body#/items/0/id'), ...sparesWorkOrderLinks('$response.body#/items/0/workOrderId') } } },
       handler: async ({ query }) => {
-        // A work order's, by `_id` from its list; all of them (the requisitions desk, not a per-call path) by filter.
-        const ids = query.workOrderId
-          ? (await lists.read('requisitions', query.workOrderId)).ids.reverse().slice(0, 200)
-          : (await store.requisitions.find({}, { projection: { _id: 1 } }).sort({ createdAt: -1 }).limit(200).toArray()).map((r) => r._id);
+        // A work order's from its list, or the 200 raised last from the list of all (the desk polls it): each by `_id`.
+        const ids = query.workOrderId ? (await lists.read('requisitions', query.workOrderId)).ids.reverse().slice(0, 200) : await raised.latest(200);
         const items = (await Promise.all(ids.map(present))).filter((r) => r && (!query.status || r.status === query.status));
         return { status: 200, body: { items } };
       },

@@ -8,6 +8,7 @@ import type { PriceList } from '../domain/pricing';
 import type { LocationKind } from '../domain/stock';
 import type { ListEntryDoc } from './case-lists';
 import type { AwaitingReportDoc } from './awaiting-reports';
+import type { RaisedEntryDoc } from './requisitions-raised';
 import type { OpenEntryDoc } from './open-lists';
 import type { OpenReservationDoc } from './open-reservations';
 import type { PartStockDoc, SparesLockDoc, StockCardDoc, UncountedStockDoc } from './stock-cards';
@@ -369,6 +370,7 @@ export function createSparesStore(connection: Connection) {
     quotes: notingInserts(c<QuoteDoc>('quotes')),
     quoteAnswers: notingInserts(c<QuoteAnswerDoc>('quoteAnswers')),
     requisitions: c<RequisitionDoc>('requisitions'),
+    requisitionsRaised: c<RaisedEntryDoc>('requisitionsRaised'), // every requisition in order raised, for the desk (requisitions-raised.ts)
     requisitionDecisions: notingInserts(c<RequisitionDecisionDoc>('requisitionDecisions')),
     approvalRequests: notingInserts(c<ApprovalRequestDoc>('approvalRequests')),
     returnChases: notingInserts(c<ReturnChaseDoc>('returnChases')),
