@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { insertedOnce } from '@aftersales/platform';
+import { insertedOnce, readEachById } from '@aftersales/platform';
 import type { CaseDoc, SparesStore } from './collections';
 
 /**
@@ -44,18 +44,12 @@ export function createAwaitingReports(store: AwaitingStore) {
      */
     async due(closedBefore: Date, limit: number, log?: Logger): Promise<CaseDoc[]> {
       const entries = (await store.casesAwaitingReport.find({}).toArray()).sort((a, b) => a.at.getTime() - b.at.getTime());
-      const found: CaseDoc[] = [];
       const stale: string[] = [];
-      for (let from = 0; from < entries.length && found.length < limit; from += batch) {
-        const slice = entries.slice(from, from + batch);
-        const cases = await Promise.all(slice.map((e) => store.cases.findOne({ _id: e._id })));
-        for (const [i, entry] of slice.entries()) {
-          const c = cases[i];
-          if (c?.status === 'awaiting-report') {
-            if (c.closedAt && c.closedAt.getTime() < closedBefore.getTime()) found.push(c);
-          } else if (c?.status === 'closed') stale.push(entry._id);
-        }
-      }
+      const due = (c: CaseDoc) => {
+        if (c.status === 'closed') stale.push(c._id);
+        return c.status === 'awaiting-report' && (c.closedAt?.getTime() ?? Number.POSITIVE_INFINITY) < closedBefore.getTime();
+      };
+      const found = await readEachById(entries.map((e) => e._id), (_id) => store.cases.findOne({ _id }), { batch, keep: due, limit });
       await Promise.all(stale.map((_id) => store.casesAwaitingReport.deleteOne({ _id })));
       if (stale.length) log?.info({ entries: stale.length }, 'entries of cases no longer awaiting their report taken off the list');
       return found.slice(0, limit);
