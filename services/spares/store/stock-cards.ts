@@ -124,6 +124,16 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
   const withTransit = (card: StockCardDoc, transferId: string, quantity: number): StockCardDoc | null =>
     arrivedOn(card.receipts).has(transferId) || card.inTransit?.some((t) => t.transferId === transferId) ? null : { ...card, inTransit: [...(card.inTransit ?? []), { transferId, quantity }] };
 
+  /** Counts receipts already stored on their card, under the part's lock (counting one twice changes nothing); what countReceipts added. */
+  async function countOn(partNumber: string, locationId: string, receipts: CountedReceipt[]): Promise<number> {
+    let added = 0;
+    await changing(partNumber, locationId, async (card) => {
+      added = countReceipts(card.receipts, receipts).added;
+      return withReceipts(card, receipts);
+    });
+    return added;
+  }
+
   /** Notes a receipt or transfer as not yet counted on its card: before it is stored. */
   const note = (kind: UncountedStockDoc['kind'], ref: string) => insertedOnce(store.uncountedStock.insertOne({ _id: `${kind}|${ref}`, kind, ref, at: now() }));
   /** Its card and the part's stock were written: after that. */
@@ -162,12 +172,7 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
     }
     // Counted again under the lock: a receipt being received right now is counted by its writer.
     let added = 0;
-    for (const m of missed.values()) {
-      await changing(m.partNumber, m.locationId, async (card) => {
-        added += countReceipts(card.receipts, m.receipts).added;
-        return withReceipts(card, m.receipts);
-      });
-    }
+    for (const m of missed.values()) added += await countOn(m.partNumber, m.locationId, m.receipts);
     return added;
   }
 
@@ -184,7 +189,7 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
 
     /** Counts receipts already stored on their card (a transfer's arrival, a repair); counting one twice changes nothing. */
     async count(partNumber: string, locationId: string, receipts: CountedReceipt[]): Promise<void> {
-      await changing(partNumber, locationId, async (card) => withReceipts(card, receipts));
+      await countOn(partNumber, locationId, receipts);
     },
 
     /** Stores a numbered receipt and counts it; a number already stored (concurrent receipts, or a receipt the card missed) is counted and the next one tried. */
@@ -249,11 +254,7 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
           const receipt = await store.receipts.findOne({ _id: entry.ref });
           if (receipt) {
             stored = true;
-            const more = [{ id: receipt._id, quantity: receipt.quantity }];
-            await changing(receipt.partNumber, receipt.locationId, async (card) => {
-              added += countReceipts(card.receipts, more).added;
-              return withReceipts(card, more);
-            });
+            added += await countOn(receipt.partNumber, receipt.locationId, [{ id: receipt._id, quantity: receipt.quantity }]);
           }
         } else {
           const t = await store.transfers.findOne({ _id: entry.ref });
