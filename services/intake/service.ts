@@ -61,6 +61,7 @@ export const intakeService: ServiceDefinition = {
     await buildMachineHistoryOnce(models, platform.now());
     await buildClosedRequestsOnce(readModelsOf(models), models.serviceRequests.collection as never, platform.now());
     await readModelsOf(models).dealerCustomers.buildOnce(platform.now());
+    await readModelsOf(models).customerNames.buildOnce(platform.now());
     await moveLiftedContainmentOnce(models.containmentFlags, readModelsOf(models).builds, platform.now());
     // Once per database: machines stored before they announced themselves get their machine.registered.
     if (!platform.mongo.db) throw new Error('intake: the Mongo connection is not open');

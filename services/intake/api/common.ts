@@ -64,8 +64,3 @@ export function shortId(prefix: string, bytes: Uint8Array): string {
   const alphabet = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
   return `${prefix}-${Array.from(bytes.slice(0, 8), (b) => alphabet[b % alphabet.length]).join('')}`;
 }
-
-/** Escapes a user's text for a $regex prefix search (FerretDB v1 has no text index). */
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -194,6 +194,7 @@ export async function loadDemoData(models: IntakeModels, now: Date, deps: Pick<P
   const upsert = <T extends { _id: string }>(docs: T[]) => docs.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $setOnInsert: d }, upsert: true } }));
   // Upserts by id: loading twice changes nothing, and never overwrites what users changed since.
   await bulkWriteInChunks(models.dealers, upsert(dealers(dates)) as never);
+  await readModelsOf(models).customerNames.note(customers(dates).map((c) => ({ id: c._id, name: c.name })));
   // One upsert each, so a customer with a dealer is in the dealer's list (dealer-customers.ts).
   for (const customer of customers(dates)) {
     await readModelsOf(models).dealerCustomers.writing(customer._id, [customer.dealerId], () => models.customers.collection.updateOne({ _id: customer._id } as never, { $setOnInsert: customer }, { upsert: true }));

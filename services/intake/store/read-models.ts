@@ -6,6 +6,7 @@ import { createKeyLocks, insertedOnce, numberedEntries, type KeyLockDoc, type Nu
 import type { OpenRequestSummary } from '../domain/duplicates';
 import { createMachineLinks } from './machine-links';
 import { createDealerCustomers } from './dealer-customers';
+import { createCustomerNames } from './customer-names';
 import { customerClosedRequests } from './customer-requests';
 import { contractInForce } from '../domain/contract-lifecycle';
 import { closedRequestStatuses, isOpenStatus } from '../domain/installed-base';
@@ -77,6 +78,8 @@ export function intakeReadModels(db: Db) {
     machineLinks: createMachineLinks(db, db.collection<MachineDoc>('machines')),
     /** A dealer's customers, what a dealer's list calls are scoped to (see dealer-customers.ts). */
     dealerCustomers: createDealerCustomers(db, db.collection<CustomerDoc>('customers'), customerLocks, builds),
+    /** Customers by the start of their names, what the name search reads (see customer-names.ts). */
+    customerNames: createCustomerNames(db, db.collection<CustomerDoc>('customers'), builds),
     /** A customer's closed requests, in the order they closed (see customer-requests.ts). */
     customerClosedRequests: customerClosedRequests(db),
     /** A machine's service history entries (see service-history.ts). */
