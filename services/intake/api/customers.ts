@@ -117,33 +117,31 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
   const list = defineRoute({
     method: 'get',
     path: '/v1/customers',
-    summary: 'Customers by name prefix, class or dealer (dealers: their own only)',
+    summary: 'Customers by name prefix (by id), by dealer (by id), or A to Z by name; by class too (dealers: their own only)',
     tags: ['customers'],
     roles: installedBaseReaders,
     query: z.strictObject({ q: z.string().trim().min(1).max(100).optional(), class: z.enum(customerClasses).optional(), dealerId: entityId.optional(), limit: limitQuery }),
     responses: { 200: { description: '{ items }', schema: itemsOf(customerView) } },
     handler: async ({ query, principal }) => {
       const scope = callerScope(principal, installedBaseReaders);
-      const filter: Record<string, unknown> = {};
-      if (query.class) filter.class = query.class;
-      if (query.dealerId) filter.dealerId = query.dealerId;
-      if (scope.kind === 'dealer') {
-        if (query.dealerId && query.dealerId !== scope.dealerId) return { status: 200, body: { items: [] } };
-        // The dealer's own customers by `_id` (its lists, dealer-customers.ts), not a filter over every customer.
-        const named = query.q ? namePattern(query.q) : null;
-        const wanted = (c: CustomerDoc) => c.dealerId === scope.dealerId && (!named || named.test(c.name)) && (!query.class || c.class === query.class);
-        const ids = (await visibleCustomerIds(models, scope)) ?? [];
-        const found = await readEachById(ids, (id) => models.customers.findById(id).lean<CustomerDoc>(), { batch: Math.min(100, query.limit), keep: wanted, limit: query.limit });
-        return { status: 200, body: { items: found.slice(0, query.limit).map(presentCustomer) } };
+      if (scope.kind === 'dealer' && query.dealerId && query.dealerId !== scope.dealerId) return { status: 200, body: { items: [] } };
+      const named = query.q ? namePattern(query.q) : null;
+      const wanted = (c: CustomerDoc) => (!named || named.test(c.name)) && (!query.class || c.class === query.class);
+      const dealerId = scope.kind === 'dealer' ? scope.dealerId : query.dealerId;
+      let found: CustomerDoc[];
+      if (dealerId) {
+        // A dealer's customers by id, from its list (dealer-customers.ts), not a filter over every customer.
+        const ids = [...((await visibleCustomerIds(models, { kind: 'dealer', dealerId })) ?? [])].sort();
+        const read = (id: string) => models.customers.findById(id).lean<CustomerDoc>();
+        found = await readEachById(ids, read, { batch: Math.min(100, query.limit), keep: (c) => c.dealerId === dealerId && wanted(c), limit: query.limit });
+      } else if (query.q) {
+        // By name, by id: the candidates of the name's bucket, each read by `_id` and checked (customer-names.ts).
+        found = await readModelsOf(models).customerNames.named(query.q, { keep: wanted, limit: query.limit });
+      } else {
+        // A to Z by name, walking the name buckets: the first page reads a few of them, not every customer.
+        found = await readModelsOf(models).customerNames.alphabetical({ keep: wanted, limit: query.limit });
       }
-      if (query.q) {
-        // By name: the candidates of the name's bucket, each read by `_id` and checked (customer-names.ts), not a regex over every customer.
-        const wanted = (c: CustomerDoc) => (!query.class || c.class === query.class) && (!query.dealerId || c.dealerId === query.dealerId);
-        const found = await readModelsOf(models).customerNames.named(query.q, { keep: wanted, limit: query.limit });
-        return { status: 200, body: { items: found.map(presentCustomer) } };
-      }
-      const docs = await models.customers.find(filter).sort({ _id: 1 }).limit(query.limit).lean<CustomerDoc[]>();
-      return { status: 200, body: { items: docs.map(presentCustomer) } };
+      return { status: 200, body: { items: found.slice(0, query.limit).map(presentCustomer) } };
     },
   });
 

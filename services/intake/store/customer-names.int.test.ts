@@ -72,6 +72,22 @@ describe('customers by name', () => {
     expect(await byFilter('ghost')).toEqual(['C-REAL']);
   });
 
+  it('lists customers A to Z by name (then id) from the buckets by _id, as sorting every customer did, a class too', async () => {
+    const all = await customers.find({}).toArray();
+    const byName = (a: CustomerDoc, b: CustomerDoc) => {
+      const [x, y] = [a.name.toLowerCase(), b.name.toLowerCase()];
+      return x < y ? -1 : x > y ? 1 : a._id < b._id ? -1 : a._id > b._id ? 1 : 0;
+    };
+    const { result, commands } = await recorded(() => readModelsOf(models).customerNames.alphabetical({ limit: 40 }));
+    expect(result.map((c) => c._id)).toEqual(all.sort(byName).slice(0, 40).map((c) => c._id));
+    expect(scansOf(commands, { keyed, small: new Set() })).toEqual([]);
+    await customers.updateMany({ name: { $regex: '^(Ab|Jiang)' } }, { $set: { class: 'key_account' } });
+    const keyAccounts = (await customers.find({ class: 'key_account' }).toArray()).sort(byName).map((c) => c._id);
+    expect(keyAccounts.length).toBeGreaterThan(10);
+    const listed = await readModelsOf(models).customerNames.alphabetical({ keep: (c) => c.class === 'key_account', limit: 1000 });
+    expect(listed.map((c) => c._id)).toEqual(keyAccounts);
+  });
+
   it('loses no customer when many are noted in one bucket at once', async () => {
     const many = Array.from({ length: 24 }, (_, i) => customer(`C-RACE-${String(i).padStart(2, '0')}`, `Racing Parts ${i}`));
     await Promise.all(many.map(create));

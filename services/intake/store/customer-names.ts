@@ -137,6 +137,30 @@ export function createCustomerNames(db: mongo.Db, customers: Collection<Customer
     return found.slice(0, options.limit);
   }
 
+  /**
+   * Customers A to Z by name (lower-cased, then id) that `keep` keeps, at most `limit`: the buckets
+   * in their keys' order, 16 at a time, until enough candidates are in hand, each read by `_id`.
+   * A bucket's names all sort after an earlier bucket's, so the walk stops early.
+   */
+  async function alphabetical(options: { keep?: (c: CustomerDoc) => boolean; limit: number }): Promise<CustomerDoc[]> {
+    const keep = options.keep ?? (() => true);
+    const { keys } = await directory.read(keysId);
+    const found: CustomerDoc[] = [];
+    for (let from = 0; from < keys.length && found.length < options.limit; from += 16) {
+      const batch = keys.slice(from, from + 16);
+      const read = await Promise.all(batch.map((k) => buckets.read(k)));
+      // A candidate per noted name; the stored customer must still carry it (a ghost's or a refused create's name does not).
+      const named = read.flatMap(({ names }) => Object.entries(names).flatMap(([id, noted]) => noted.map((name) => ({ id, name, sort: name.toLowerCase() }))));
+      named.sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const carrying = async (n: { id: string; name: string }) => {
+        const c = await customers.findOne({ _id: n.id });
+        return c?.name === n.name ? c : null;
+      };
+      found.push(...(await readEachById(named, carrying, { batch: 100, keep, limit: options.limit - found.length })));
+    }
+    return found.slice(0, options.limit);
+  }
+
   /** Notes the customers stored before the buckets existed, once per database. */
   async function buildOnce(now: Date): Promise<boolean> {
     if (await builds.findOne({ _id: buildId })) return false;
@@ -153,7 +177,7 @@ export function createCustomerNames(db: mongo.Db, customers: Collection<Customer
     return true;
   }
 
-  return { note, candidates, named, buildOnce };
+  return { note, candidates, named, alphabetical, buildOnce };
 }
 
 export type CustomerNames = ReturnType<typeof createCustomerNames>;

@@ -84,7 +84,7 @@ export interface ProactiveVisits {
 
 const path = (id: string) => `/v1/customers/${encodeURIComponent(id)}`;
 
-/** The customers the caller may see (a dealer: its own), first by id. */
+/** The customers the caller may see, A to Z by name (a dealer: its own, by id). */
 export function useCustomerList() {
   return useResource<{ items: CustomerSummary[] }>('intake', '/v1/customers?limit=200');
 }
