@@ -8,6 +8,7 @@ import { createIntakeModels, type ContractDoc, type IntakeModels, type ServiceRe
 import { boardEntries, intakeReadModels, linkContract, openRequestsOn, readModelsOf, syncBoardEntry } from './read-models';
 import { createBoardCache } from './sla-board-store';
 import { createRegistrar, type Registrar } from './registrar';
+import { knownFixCandidates, upsertKnownFix } from './known-fixes';
 
 /**
  * FerretDB v1 pushes down only a filter that is exactly `{ _id: <string> }`; anything else reads
@@ -20,9 +21,9 @@ const ns = uniqueName('intake-hot');
 const logger = testLogger();
 const day = 86_400_000;
 /** Collections that grow with requests (or with the installed base): `_id` filters only. */
-const keyed = new Set(['serviceRequests', 'serviceRequestEvents', 'customers', 'machines', 'serviceContracts', 'machineOpenRequests', 'customerContractLinks', 'requestKeys']);
-/** Small by construction: the pending index (what is not yet relayed), leases and locks in use, quality's active flags, the knowledge base. */
-const small = new Set(['outboxPending', 'outboxLeases', 'machineOpenRequestLocks', 'slaBoardShards', 'slaBoardVersions', 'slaBoardLocks', 'containmentFlags', 'knownFixes']);
+const keyed = new Set(['serviceRequests', 'serviceRequestEvents', 'customers', 'machines', 'serviceContracts', 'machineOpenRequests', 'customerContractLinks', 'requestKeys', 'knownFixes', 'knownFixStamps']);
+/** Small by construction: the pending index (what is not yet relayed), leases and locks in use, quality's active flags. */
+const small = new Set(['outboxPending', 'outboxLeases', 'machineOpenRequestLocks', 'slaBoardShards', 'slaBoardVersions', 'slaBoardLocks', 'containmentFlags']);
 
 let mongo: Connection;
 let models: IntakeModels;
@@ -35,6 +36,9 @@ const topic = namespacedTopic(ns, topics.serviceRequests);
 const { listener, recorded } = commandRecorder();
 const scans = (commands: driver.CommandStartedEvent[]) => scansOf(commands, { keyed, small });
 
+const article = (articleId: string, models: string[]) => ({
+  articleId, version: 1, title: `Fix ${articleId}`, models, symptom: 'Nozzle cracks after a collision', cause: 'Worn nozzle', fix: 'Replace the nozzle', parts: [], publishedAt: new Date().toISOString(),
+});
 const registration = (over: Partial<RegistrationInput> = {}): RegistrationInput => ({
   customerId: 'C-1',
   contact: { name: 'Ada', phone: '+86 21 5555 0101' },
@@ -120,12 +124,14 @@ afterAll(async () => {
 
 describe('registration reads and writes by _id only', () => {
   it('registers in a bounded number of commands, none a filter FerretDB would scan, the same with more stored', async () => {
+    // A process that has run a while: its copy of the known fixes loaded (the first read loads them whole).
+    await knownFixCandidates(models, null);
     const first = await recorded(() => registrar.register(command(registration(), 'hot-key-0001')));
     expect(first.result.created).toBe(true);
     expect(first.result.record.entitlement).toMatchObject({ source: { kind: 'contract', contractId: 'SC-1' } });
     expect(scans(first.commands)).toEqual([]);
     // Idempotency key, customer, machine, 2 contract links (the second missing) and the contract,
-    // the machine's open requests, known fixes, containment flags, the record and the machine's
+    // the machine's open requests, the known fixes' stamp, containment flags, the record and the machine's
     // lock taken at once, its pending entry, the key and the machine's open requests written, the
     // lock released.
     expect(first.commands.length).toBeLessThanOrEqual(15);
@@ -205,6 +211,33 @@ describe('registration reads and writes by _id only', () => {
     expect(mine.find((e) => e._id === 'SR-BOARD-0')?.tier).toBe('P2');
     expect(commands.map((c) => c.commandName)).toEqual(Array(8).fill('find'));
     expect(scans(commands)).toEqual([]);
+  });
+
+  it("serves the known fixes from a process's copy after one stamp read, and shows an article another process stored on its next read", async () => {
+    await upsertKnownFix(models, article('KB-HOT-1', ['FL-3015']), 'e-hot-1', new Date());
+    expect((await knownFixCandidates(models, 'FL-3015')).map((d) => d._id)).toContain('KB-HOT-1');
+    const unchanged = await recorded(() => knownFixCandidates(models, 'FL-3015'));
+    expect(unchanged.commands.map((c) => `${c.commandName} ${String((c.command as Record<string, unknown>)[c.commandName])}`)).toEqual(['find knownFixStamps']);
+
+    const other = mongoose.createConnection(stack.mongoUrl, { dbName: ns, maxPoolSize: 2 });
+    try {
+      await other.asPromise();
+      const elsewhere = createIntakeModels(other);
+      await upsertKnownFix(elsewhere, article('KB-HOT-2', []), 'e-hot-2', new Date());
+      await upsertKnownFix(elsewhere, article('KB-HOT-3', ['PB-1303']), 'e-hot-3', new Date());
+      const changed = await knownFixCandidates(models, 'FL-3015');
+      // The model's articles and the model-independent ones, as the filter found them.
+      const byFilter = await models.knownFixes.find({ $or: [{ models: 'FL-3015' }, { models: { $size: 0 } }] }).sort({ _id: 1 }).lean();
+      expect(changed.map((d) => d._id)).toEqual(byFilter.map((d) => d._id));
+      expect(changed.map((d) => d._id)).toEqual(expect.arrayContaining(['KB-HOT-1', 'KB-HOT-2']));
+      expect(changed.map((d) => d._id)).not.toContain('KB-HOT-3');
+      // A version kept (an older one delivered again) moves the stamp too: a crash before it is mended by the redelivery.
+      const stamp = await other.db!.collection('knownFixStamps').findOne({});
+      expect(await upsertKnownFix(elsewhere, article('KB-HOT-3', ['PB-1303']), 'e-hot-3', new Date())).toBe('kept');
+      expect((await other.db!.collection('knownFixStamps').findOne({}))?.stamp).not.toBe(stamp?.stamp);
+    } finally {
+      await other.close();
+    }
   });
 
   it("serves the board from a process's copy after one version read, and shows another process's sync on its next read", async () => {

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { ArticlePublishedV1 } from '@aftersales/contracts';
-import { isDuplicateKeyError } from '@aftersales/platform';
+import { insertedOnce, isDuplicateKeyError } from '@aftersales/platform';
 import { supersedes } from '../domain/known-fixes';
 import type { IntakeModels, KnownFixDoc } from './models';
+import { readModelsOf } from './read-models';
 
 export type KnownFixWrite = 'inserted' | 'updated' | 'kept';
 
@@ -12,6 +14,14 @@ export type KnownFixWrite = 'inserted' | 'updated' | 'kept';
  * out-of-order event never rolls an article back.
  */
 export async function upsertKnownFix(models: IntakeModels, article: ArticlePublishedV1, eventId: string | null, now: Date): Promise<KnownFixWrite> {
+  const outcome = await storeKnownFix(models, article, eventId, now);
+  // After every outcome, a kept one too: an event delivered again after a crash between the write
+  // and the stamp moves the stamp then, so no cache keeps missing what was written.
+  await touchKnownFixes(models);
+  return outcome;
+}
+
+async function storeKnownFix(models: IntakeModels, article: ArticlePublishedV1, eventId: string | null, now: Date): Promise<KnownFixWrite> {
   const doc: KnownFixDoc = {
     _id: article.articleId,
     version: article.version,
@@ -39,8 +49,40 @@ export async function upsertKnownFix(models: IntakeModels, article: ArticlePubli
   }
 }
 
+/**
+ * The known fixes' stamp: a fresh value after every write of an article. Each process keeps every
+ * known fix in memory under the stamp it read before loading them, and per registration reads only
+ * the stamp (one `_id` read): the articles grow with every 8D closed, and the filter a registration
+ * ran read all of them on FerretDB v1. A write lands before its stamp moves, so a cache is at most
+ * as old as a read made just before that write.
+ */
+const stampId = 'known-fixes';
+const cached = new WeakMap<object, { stamp: string; fixes: KnownFixDoc[] }>();
+
+/** Moves the known fixes' stamp: every process's cache loads them again at its next read. */
+export async function touchKnownFixes(models: IntakeModels): Promise<void> {
+  await readModelsOf(models).knownFixStamps.updateOne({ _id: stampId }, { $set: { stamp: randomUUID() } }, { upsert: true });
+}
+
+/** Every known fix, by id: from this process's cache while the stamp has not moved. */
+async function allKnownFixes(models: IntakeModels): Promise<KnownFixDoc[]> {
+  const stamps = readModelsOf(models).knownFixStamps;
+  let current = await stamps.findOne({ _id: stampId });
+  if (!current) {
+    // Articles stored before the stamp existed (or none yet): a first stamp, written before they are loaded.
+    await insertedOnce(stamps.insertOne({ _id: stampId, stamp: randomUUID() }));
+    current = await stamps.findOne({ _id: stampId });
+  }
+  const held = cached.get(models.knownFixes);
+  if (current && held?.stamp === current.stamp) return held.fixes;
+  const fixes = await models.knownFixes.find({}).sort({ _id: 1 }).lean<KnownFixDoc[]>();
+  if (current) cached.set(models.knownFixes, { stamp: current.stamp, fixes });
+  return fixes;
+}
+
 /** Candidates for ranking: a model's articles and the model-independent ones, or everything without a model. */
 export async function knownFixCandidates(models: IntakeModels, model: string | null, limit = 1000): Promise<KnownFixDoc[]> {
-  const filter = model ? { $or: [{ models: model }, { models: { $size: 0 } }] } : {};
-  return models.knownFixes.find(filter).sort({ _id: 1 }).limit(limit).lean<KnownFixDoc[]>();
+  const all = await allKnownFixes(models);
+  const matching = model ? all.filter((d) => Array.isArray(d.models) && (d.models.length === 0 || d.models.includes(model))) : all;
+  return matching.slice(0, limit);
 }

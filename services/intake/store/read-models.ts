@@ -74,6 +74,8 @@ export function intakeReadModels(db: Db) {
     slaBoardVersions: db.collection<SlaBoardVersionDoc>('slaBoardVersions'),
     boardLocks: createKeyLocks(db.collection<KeyLockDoc>('slaBoardLocks'), { what: 'SLA board shard', now: () => new Date() }),
     requestKeys: db.collection<RequestKeyDoc>('requestKeys'),
+    /** The known fixes' stamp, what each process's cache of them checks (see known-fixes.ts). */
+    knownFixStamps: db.collection<{ _id: string; stamp: string }>('knownFixStamps'),
     /** A customer's machines and a machine's parts (see machine-links.ts). */
     machineLinks: createMachineLinks(db, db.collection<MachineDoc>('machines')),
     /** A dealer's customers, what a dealer's list calls are scoped to (see dealer-customers.ts). */
