@@ -3,6 +3,7 @@
  * collections (bulk inserts of documents shaped like a real record), the machines the load
  * registers on, and timed loops over the request page and the SLA board.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db, Document } from 'mongodb';
 import { intakeReadModels, syncBoardEntry, type SlaBoardEntry } from '../services/intake/store/read-models';
 import { closedLoop, log, sleep, type LoopResult } from './lib';
@@ -14,6 +15,35 @@ export async function seedMachines(db: Db, count: number): Promise<string[]> {
   const serials = Array.from({ length: count }, (_, i) => `BENCH-M-${String(i).padStart(5, '0')}`);
   await db.collection('machines').insertMany(serials.map((serial) => ({ ...template, _id: serial as never, customerId: 'CUST-0001', parentSerial: null })), { ordered: false });
   return serials;
+}
+
+/**
+ * Knowledge-base articles in intake's copy up to `total` (counting `already`), shaped as the
+ * article.published consumer stores them (about 1.5 KB): half for `model` (the load's machines),
+ * a quarter for no model, a quarter for other models; then the stamp moved, as the consumer does.
+ * Articles grow with every 8D closed, so a year's requests come with a year's articles.
+ */
+export async function seedKnownFixes(db: Db, model: string, already: number, total: number): Promise<number> {
+  const docs: Document[] = [];
+  for (let n = already; n < total; n++) {
+    const models = n % 4 === 1 ? [] : n % 4 === 3 ? [`OTHER-${n % 17}`] : [model];
+    docs.push({
+      _id: `KB-SEED-${String(n).padStart(6, '0')}`,
+      version: 1 + (n % 3),
+      title: `Seeded article ${n}: alarm ${1000 + (n % 300)} on axis ${n % 5} after a nozzle change`,
+      models,
+      symptom: `Alarm ${1000 + (n % 300)} on axis ${n % 5}: the cutting head stops and the chiller reports low flow. `.repeat(3),
+      cause: `Worn seal ${n % 40} lets coolant past the ring; the flow sensor reads low and trips the axis. `.repeat(3),
+      fix: `Replace seal ${n % 40}, bleed the circuit, recalibrate the flow sensor and run the axis test program. `.repeat(7),
+      parts: [`SEAL-${n % 40}`, `RING-${n % 12}`],
+      publishedAt: new Date(Date.now() - (n % 365) * 86_400_000),
+      receivedAt: new Date(),
+      eventId: null,
+    });
+  }
+  for (let from = 0; from < docs.length; from += 1000) await db.collection('knownFixes').insertMany(docs.slice(from, from + 1000), { ordered: false });
+  await db.collection('knownFixStamps').updateOne({ _id: 'known-fixes' as never }, { $set: { stamp: randomUUID() } }, { upsert: true });
+  return docs.length;
 }
 
 export interface SeedShape {

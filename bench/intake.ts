@@ -7,6 +7,7 @@
  *   BENCH_E2E_TIMEOUT (600) seconds to wait after the load for every event and workflow
  *   BENCH_SIZES (1000,100000) stored requests at each measurement, seeded in bulk between them
  *   BENCH_OPEN_STORED (300) how many of the stored requests are open (the work in hand stays, history grows)
+ *   BENCH_ARTICLES_PER_1000 (10) knowledge-base articles in intake's copy per 1,000 stored requests (1,000 at 100,000)
  *   BENCH_CPU_PROF (unset)  a directory: intake samples its CPU (bench/intake-profile.mjs) and writes a .cpuprofile there when it stops
  *   BENCH_MONGO_COMMANDS (unset) a directory: intake counts its Mongo commands by command and collection (bench/intake-profile.mjs)
  *
@@ -22,7 +23,7 @@ import { registrationBody } from '../tests/support/demo';
 import { deleteTopicsWithPrefix } from '../tests/support/kafka';
 import { dropNamespaceDatabases } from '../tests/support/mongo';
 import { ServiceProcess, tokenFor } from '../tests/support/services';
-import { openLoop, seedMachines, seedRequests, timedReads } from './intake-data';
+import { openLoop, seedKnownFixes, seedMachines, seedRequests, timedReads } from './intake-data';
 import { boardEntries, intakeReadModels } from '../services/intake/store/read-models';
 import {
   benchNamespace, cleanup, closedLoop, connectTemporal, deleteGroupsWithPrefix, envInt, fmt, kafkaClient, log, percentile,
@@ -34,6 +35,7 @@ const concurrency = envInt('BENCH_CONCURRENCY', 8);
 /** One data size's figures. */
 interface Phase {
   size: number;
+  articles: number;
   load: LoopResult;
   accepted: number;
   regRate: number;
@@ -184,6 +186,9 @@ async function main(): Promise<void> {
 
     const sizes = (process.env.BENCH_SIZES ?? '1000,100000').split(',').map(Number);
     const openStored = envInt('BENCH_OPEN_STORED', 300);
+    const articlesPer1000 = envInt('BENCH_ARTICLES_PER_1000', 10);
+    const machineModel = String((await db.collection('machines').findOne({ _id: machines[0] as never }))?.model ?? 'FL-3015');
+    let articles = 0;
     const readToken = await tokenFor('manager');
     const allAccepted: string[] = [];
     const phases: Phase[] = [];
@@ -191,8 +196,11 @@ async function main(): Promise<void> {
     let duplicates = 0;
     for (const size of sizes) {
       const seeded = await seedRequests(db, { record, open: openStored }, stored, size);
+      const articlesNow = Math.round((size * articlesPer1000) / 1000);
+      const addedArticles = await seedKnownFixes(db, machineModel, articles, articlesNow);
+      articles = articlesNow;
       stored = size;
-      log(`${size} stored requests (${seeded.added} added in ${fmt.n(seeded.ms / 1000)} s, ${fmt.n((seeded.added * 1000) / Math.max(1, seeded.ms), 0)}/s)`);
+      log(`${size} stored requests (${seeded.added} added in ${fmt.n(seeded.ms / 1000)} s, ${fmt.n((seeded.added * 1000) / Math.max(1, seeded.ms), 0)}/s), ${articles} known fixes (${addedArticles} added)`);
 
       // The load: 201s only count; each request's send instant is kept for its end-to-end latency.
       const sentAt = new Map<string, number>();
@@ -233,6 +241,7 @@ async function main(): Promise<void> {
       const boardSize = (await boardEntries(intakeReadModels(db))).length;
       phases.push({
         size,
+        articles,
         load,
         accepted: accepted.length,
         regRate: load.perSecond,
@@ -347,7 +356,7 @@ async function main(): Promise<void> {
         `raw ceilings (measured once, after the loads): ${rawMongo.ok} inserts, ${rawKafka.ok} messages, ${rawTemporal.ok} workflow starts, each ${concurrency} clients x ${seconds} s`,
         ...phases.flatMap((f) => [
           '',
-          `with ${f.size} stored requests (${openStored} of them open): ${f.accepted} accepted at full load, ${f.load.failed} failed; end to end ${fmt.n(f.e2eSeconds)} s after the load began (load ${fmt.n(f.load.elapsedMs / 1000)} s); half load ${f.half.ok} accepted, ${f.half.failed} failed`,
+          `with ${f.size} stored requests (${openStored} of them open) and ${f.articles} known fixes: ${f.accepted} accepted at full load, ${f.load.failed} failed; end to end ${fmt.n(f.e2eSeconds)} s after the load began (load ${fmt.n(f.load.elapsedMs / 1000)} s); half load ${f.half.ok} accepted, ${f.half.failed} failed`,
           table(['figure', 'value', 'raw ceiling (same run)', 'ratio'], phaseRows(f)),
         ]),
         ...(unreached.length > 0 ? ['', 'NOT REACHED (figures above count these as arriving when the bench stopped waiting):', ...unreached] : []),
