@@ -3,8 +3,11 @@
  * starting with the text in any case, by customer id) as the stored customers grow, beside the
  * regular-expression filter it replaced (run straight on Mongo: FerretDB v1 reads every customer
  * for it) and a raw `_id` read of one customer, measured in the same run at the same concurrency.
+ * Also the list without a name (`GET /v1/customers?limit=200`, A to Z by lower-cased name, then id,
+ * read from the name buckets), beside the query it replaced, run straight on Mongo: the first 200
+ * by `_id` (`find({}).sort({ _id: 1 })`, which FerretDB answers by reading and sorting every customer).
  *
- *   BENCH_SIZES (1000,30000) stored customers at each measurement, seeded in bulk between them
+ *   BENCH_SIZES (1000,10000) stored customers at each measurement, seeded in bulk between them
  *   BENCH_SECONDS (10)       duration of each closed loop
  *   BENCH_CONCURRENCY (4)    clients in each closed loop
  *
@@ -12,7 +15,9 @@
  * name buckets the search reads (customer-names.ts), as the API notes one it creates. Prefixes are
  * drawn from the seeded names: 1, 2, 3 and 5 characters, as stored, lower- or upper-cased. Before
  * the loops, 40 prefixes are checked: the route's ids must equal the filter's, in the same order;
- * the figures are printed either way and the bench exits non-zero on a mismatch.
+ * the figures are printed either way and the bench exits non-zero on a mismatch. The list's ids are
+ * checked too: the first 200 of every stored customer (`{_id, name}` read once) sorted as above.
+ * Not 30,000 by default: the regex filter's 40-prefix check alone would take about half an hour there.
  */
 import { MongoClient, type Collection } from 'mongodb';
 import { deleteTopicsWithPrefix } from '../tests/support/kafka';
@@ -27,8 +32,9 @@ import {
 
 const concurrency = envInt('BENCH_CONCURRENCY', 4);
 const seconds = envInt('BENCH_SECONDS', 10);
-const sizes = (process.env.BENCH_SIZES ?? '1000,30000').split(',').map(Number);
+const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const limit = 50;
+const listLimit = 200;
 const checked = 40;
 const stack = stackEndpoints();
 const ns = benchNamespace('bench-customers');
@@ -112,6 +118,9 @@ interface Phase {
   route: LoopResult;
   filter: LoopResult;
   raw: LoopResult;
+  listMismatch: boolean;
+  list: LoopResult;
+  oldSort: LoopResult;
   routeItems: number;
   byLength: Map<number, number[]>;
 }
@@ -141,6 +150,14 @@ async function main(): Promise<void> {
       if (response.status !== 200 || !body.items) throw new Error(`GET /v1/customers?q=${q} answered ${response.status}: ${body.error?.message ?? ''}`);
       return body.items.map((i) => i.id);
     };
+    const listRoute = async () => {
+      const response = await fetch(`${service.url}/v1/customers?limit=${listLimit}`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await response.json()) as { items?: { id: string }[]; error?: { message: string } };
+      if (response.status !== 200 || !body.items) throw new Error(`GET /v1/customers?limit=${listLimit} answered ${response.status}: ${body.error?.message ?? ''}`);
+      return body.items.map((i) => i.id);
+    };
+    /** The list the route replaced: the first 200 by id, whole documents, straight on Mongo. */
+    const bySortedId = () => customers.find({}).sort({ _id: 1 }).limit(listLimit).toArray();
 
     const names: string[] = [];
     const ids: string[] = [];
@@ -169,6 +186,17 @@ async function main(): Promise<void> {
       for (const w of wrong.slice(0, 3)) log(`  q=${JSON.stringify(w.q)}: route ${w.route.length} [${w.route.slice(0, 3).join(', ')}...], filter ${w.filter.length} [${w.filter.slice(0, 3).join(', ')}...]`);
       if (wrong.length) failedCheck = true;
 
+      // Correctness of the list: the route's ids against every stored customer sorted by lower-cased name, then id.
+      const all = (await customers.find({}, { projection: { _id: 1, name: 1 } }).toArray()).map((c) => ({ id: c._id, sort: c.name.toLowerCase() }));
+      all.sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const expected = all.slice(0, listLimit).map((c) => c.id);
+      const listed = await listRoute();
+      const listMismatch = listed.join() !== expected.join();
+      const at = listed.findIndex((id, i) => id !== expected[i]);
+      log(`list correctness at ${size}: ${listMismatch ? 'MISMATCH' : 'match'} (route ${listed.length} ids, expected ${expected.length} of ${all.length} sorted by name then id)`);
+      if (listMismatch) log(`  first difference at ${at < 0 ? listed.length : at}: route ${listed[at] ?? '(none)'}, expected ${expected[at < 0 ? listed.length : at] ?? '(none)'}`);
+      if (listMismatch) failedCheck = true;
+
       const qs = prefixes(names, 5000, size + 1);
       let routeItems = 0;
       log(`route at ${size}: ${concurrency} clients for ${seconds} s`);
@@ -190,10 +218,14 @@ async function main(): Promise<void> {
       log(`raw findOne({_id}) at ${size}: ${concurrency} clients for ${seconds} s`);
       const rnd = random(size + 2);
       const raw = await closedLoop(concurrency, seconds * 1000, async () => (await customers.findOne({ _id: pick(rnd, ids) })) !== null);
-      for (const [what, r] of [['route', routeLoop], ['filter', filterLoop], ['raw', raw]] as const) {
+      log(`list (limit=${listLimit}) at ${size}: ${concurrency} clients for ${seconds} s`);
+      const list = await closedLoop(concurrency, seconds * 1000, async () => (await listRoute()).length === Math.min(listLimit, all.length));
+      log(`old sort by _id (limit=${listLimit}) at ${size}: ${concurrency} clients for ${seconds} s`);
+      const oldSort = await closedLoop(concurrency, seconds * 1000, async () => (await bySortedId()).length === Math.min(listLimit, all.length));
+      for (const [what, r] of [['route', routeLoop], ['filter', filterLoop], ['raw', raw], ['list', list], ['old sort', oldSort]] as const) {
         if (r.failed > 0) log(`${what} at ${size}: ${r.failed} failed (${r.firstError})`);
       }
-      phases.push({ size, seedRate, mismatches: wrong.length, route: routeLoop, filter: filterLoop, raw, routeItems, byLength });
+      phases.push({ size, seedRate, mismatches: wrong.length, route: routeLoop, filter: filterLoop, raw, listMismatch, list, oldSort, routeItems, byLength });
     }
 
     const p = (r: LoopResult, q: number) => percentile(r.latencies, q);
@@ -207,6 +239,9 @@ async function main(): Promise<void> {
       ...[50, 99].map((q) => [`regex filter p${q} (${f.filter.ok} done, ${fmt.n(f.filter.perSecond)}/s)`, fmt.ms(p(f.filter, q)), `${fmt.ms(p(f.raw, q))} raw findOne`, fmt.times(p(f.filter, q), p(f.raw, q))]),
       ['regex filter queries /s', fmt.n(f.filter.perSecond), `${fmt.n(f.raw.perSecond)} raw findOne/s`, fmt.share(f.filter.perSecond, f.raw.perSecond)],
       ['route p50 / filter p50', fmt.times(p(f.route, 50), p(f.filter, 50)), '', ''],
+      ...[50, 99].map((q) => [`list p${q} (${f.list.ok} done, ${fmt.n(f.list.perSecond)}/s)`, fmt.ms(p(f.list, q)), `${fmt.ms(p(f.raw, q))} raw findOne`, fmt.times(p(f.list, q), p(f.raw, q))]),
+      ...[50, 99].map((q) => [`old sort by _id p${q} (${f.oldSort.ok} done, ${fmt.n(f.oldSort.perSecond)}/s)`, fmt.ms(p(f.oldSort, q)), `${fmt.ms(p(f.raw, q))} raw findOne`, fmt.times(p(f.oldSort, q), p(f.raw, q))]),
+      ['list p50 / old sort p50', fmt.times(p(f.list, 50), p(f.oldSort, 50)), '', ''],
     ];
     const small = phases[0]!;
     const large = phases.at(-1)!;
@@ -217,6 +252,8 @@ async function main(): Promise<void> {
       growth('route searches /s', small.route.perSecond, large.route.perSecond),
       growth('regex filter p50, ms', p(small.filter, 50), p(large.filter, 50)),
       growth('regex filter p99, ms', p(small.filter, 99), p(large.filter, 99)),
+      growth('list p50, ms', p(small.list, 50), p(large.list, 50)),
+      growth('list p99, ms', p(small.list, 99), p(large.list, 99)),
       growth('raw findOne p99, ms', p(small.raw, 99), p(large.raw, 99)),
     ];
     process.stdout.write(
@@ -226,7 +263,7 @@ async function main(): Promise<void> {
         `Mongo ${stack.mongoUrl}; prefixes of 1, 2, 3 and 5 characters of seeded names, mixed case`,
         ...phases.flatMap((f) => [
           '',
-          `with ${f.size} customers (seeded at ${fmt.n(f.seedRate, 0)}/s): ${f.mismatches} of ${checked} prefixes mismatched route vs filter; route answered ${fmt.n(f.routeItems / Math.max(1, f.route.ok))} customers per search on average`,
+          `with ${f.size} customers (seeded at ${fmt.n(f.seedRate, 0)}/s): ${f.mismatches} of ${checked} prefixes mismatched route vs filter; route answered ${fmt.n(f.routeItems / Math.max(1, f.route.ok))} customers per search on average; list ${f.listMismatch ? 'MISMATCHED' : 'matched'} the first ${listLimit} by name then id`,
           table(['figure', 'value', 'raw ceiling (same run)', 'ratio'], phaseRows(f)),
         ]),
         '',
@@ -245,7 +282,7 @@ async function main(): Promise<void> {
       ['consumer groups', async () => deleteGroupsWithPrefix(kafka, ns)],
     ]);
   }
-  if (failedCheck) throw new Error('the route and the regex filter disagreed (see the correctness lines above)');
+  if (failedCheck) throw new Error('the search and the regex filter, or the list and the sort by name, disagreed (see the correctness lines above)');
 }
 
 main().then(
