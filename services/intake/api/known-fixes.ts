@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, NotFoundError, type RouteSpec } from '@aftersales/platform';
 import { rankKnownFixes } from '../domain/known-fixes';
-import { knownFixCandidates } from '../store/known-fixes';
+import { knownFixCandidates, knownFixWords } from '../store/known-fixes';
 import type { IntakeModels, KnownFixDoc } from '../store/models';
 import { entityId } from './common';
 import { knownFixView } from './responses';
@@ -35,8 +35,9 @@ export function knownFixRoutes(models: IntakeModels): RouteSpec[] {
           const newest = [...candidates].sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime()).slice(0, query.limit);
           return { status: 200, body: { items: newest.map((doc) => ({ ...presentKnownFix(doc), score: null, matched: [] })) } };
         }
-        const hits = rankKnownFixes(candidates.map((doc) => ({ ...doc, id: doc._id })), { model: query.model ?? null, text: query.q });
-        return { status: 200, body: { items: hits.slice(0, query.limit).map(({ article, score, matched }) => ({ ...presentKnownFix(article), score, matched })) } };
+        const rankable = candidates.map((doc) => ({ id: doc._id, title: doc.title, symptom: doc.symptom, models: doc.models, words: knownFixWords(doc), doc }));
+        const hits = rankKnownFixes(rankable, { model: query.model ?? null, text: query.q });
+        return { status: 200, body: { items: hits.slice(0, query.limit).map(({ article, score, matched }) => ({ ...presentKnownFix(article.doc), score, matched })) } };
       },
     }),
     defineRoute({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { modelBonus, rankKnownFixes, supersedes, type RankableArticle } from './known-fixes';
+import { articleWords, modelBonus, rankKnownFixes, supersedes, type RankableArticle } from './known-fixes';
 
 const burr: RankableArticle = { id: 'KB-1', title: 'Burr on the cut edge after nozzle change', symptom: 'burr dross on cut edge, poor cut quality', models: ['FL-3015'] };
 const burrOther: RankableArticle = { id: 'KB-2', title: 'Burr on thick plate', symptom: 'burr on cut edge of thick plate', models: ['FL-6020'] };
@@ -14,6 +14,17 @@ describe('rankKnownFixes', () => {
     expect(hits[0]).toMatchObject({ score: 1 + modelBonus, matched: ['burr', 'cut', 'edg'] });
     expect(hits[1]!.score).toBe(1 + modelBonus / 2);
     expect(hits[2]!.score).toBe(1);
+  });
+  it('ranks the same with the words of each article segmented once beforehand', () => {
+    const articles = [chiller, burrOther, burr, general, laserCn];
+    const kept = articles.map((a) => ({ ...a, words: articleWords(a) }));
+    for (const text of ['Burr on the cut edge', '激光器不出光', 'water alarm', 'nothing alike']) {
+      const fresh = rankKnownFixes(articles, { model: 'FL-3015', text });
+      const withWords = rankKnownFixes(kept, { model: 'FL-3015', text });
+      expect(withWords.map(({ article, score, matched }) => ({ id: article.id, score, matched }))).toEqual(fresh.map(({ article, score, matched }) => ({ id: article.id, score, matched })));
+    }
+    // The kept words are what it matches on: an article whose kept words lack the typed ones is not found.
+    expect(rankKnownFixes([{ ...burr, words: new Set(['chiller']) }], { model: null, text: 'burr' })).toEqual([]);
   });
   it('drops articles that share no word', () => {
     expect(rankKnownFixes([chiller], { model: 'FL-3015', text: 'burr on the edge' })).toEqual([]);

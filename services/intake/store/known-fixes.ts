@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ArticlePublishedV1 } from '@aftersales/contracts';
 import { insertedOnce, isDuplicateKeyError } from '@aftersales/platform';
-import { supersedes } from '../domain/known-fixes';
+import { articleWords, supersedes } from '../domain/known-fixes';
 import type { IntakeModels, KnownFixDoc } from './models';
 import { readModelsOf } from './read-models';
 
@@ -85,4 +85,12 @@ export async function knownFixCandidates(models: IntakeModels, model: string | n
   const all = await allKnownFixes(models);
   const matching = model ? all.filter((d) => Array.isArray(d.models) && (d.models.length === 0 || d.models.includes(model))) : all;
   return matching.slice(0, limit);
+}
+
+/** A cached fix's words, segmented once per loaded copy (the copy's documents are the keys). */
+const wordsOfFix = new WeakMap<KnownFixDoc, ReadonlySet<string>>();
+export function knownFixWords(doc: KnownFixDoc): ReadonlySet<string> {
+  let words = wordsOfFix.get(doc);
+  if (!words) wordsOfFix.set(doc, (words = articleWords(doc)));
+  return words;
 }
