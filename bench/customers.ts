@@ -20,14 +20,13 @@
  * Not 30,000 by default: the regex filter's 40-prefix check alone would take about half an hour there.
  */
 import { MongoClient, type Collection } from 'mongodb';
-import { deleteTopicsWithPrefix } from '../tests/support/kafka';
-import { dropNamespaceDatabases } from '../tests/support/mongo';
 import { ServiceProcess, tokenFor } from '../tests/support/services';
 import { intakeReadModels } from '../services/intake/store/read-models';
 import type { CustomerDoc } from '../services/intake/store/installed-base-models';
 import {
-  benchNamespace, cleanup, closedLoop, deleteGroupsWithPrefix, envInt, fmt, kafkaClient, log, percentile, pool, stackEndpoints, table,
+  benchNamespace, cleanup, closedLoop, envInt, fmt, kafkaClient, log, percentile, pool, stackEndpoints, table,
   type LoopResult,
+  namespaceCleanup,
 } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 4);
@@ -277,9 +276,7 @@ async function main(): Promise<void> {
     await cleanup([
       ['intake', async () => intake?.stop()],
       ['mongo client', async () => mongo.close()],
-      ['databases', async () => dropNamespaceDatabases(stack.mongoUrl, ns)],
-      ['topics', async () => deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`)],
-      ['consumer groups', async () => deleteGroupsWithPrefix(kafka, ns)],
+      ...namespaceCleanup(stack, kafka, ns),
     ]);
   }
   if (failedCheck) throw new Error('the search and the regex filter, or the list and the sort by name, disagreed (see the correctness lines above)');

@@ -21,11 +21,9 @@ import type { Kafka } from 'kafkajs';
 import { namespacedTopic } from '@aftersales/contracts';
 import { ensureTopics } from '@aftersales/platform';
 import { insightTopics } from '../services/insight/events/consumers';
-import { deleteTopicsWithPrefix } from '../tests/support/kafka';
-import { dropNamespaceDatabases } from '../tests/support/mongo';
 import { api, ServiceProcess, tokenFor } from '../tests/support/services';
 import { journeys, type Produced } from './insight-data';
-import { benchNamespace, cleanup, deleteGroupsWithPrefix, envInt, fmt, kafkaClient, log, percentile, rssMiB, sleep, stackEndpoints, table } from './lib';
+import { benchNamespace, cleanup, envInt, fmt, kafkaClient, log, percentile, rssMiB, sleep, stackEndpoints, table, namespaceCleanup } from './lib';
 
 const big = envInt('BENCH_EVENTS', 100_000);
 const small = envInt('BENCH_SMALL_EVENTS', 1000);
@@ -167,9 +165,7 @@ async function runSize(kafka: Kafka, count: number): Promise<SizeResult> {
   } finally {
     await cleanup([
       ['insight', async () => service?.stop()],
-      ['databases', async () => dropNamespaceDatabases(stack.mongoUrl, ns)],
-      ['topics', async () => deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`)],
-      ['consumer groups', async () => deleteGroupsWithPrefix(kafka, ns)],
+      ...namespaceCleanup(stack, kafka, ns),
     ]);
   }
 }

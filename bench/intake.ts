@@ -20,14 +20,13 @@ import { randomBytes } from 'node:crypto';
 import { BSON, MongoClient } from 'mongodb';
 import type { Kafka } from 'kafkajs';
 import { registrationBody } from '../tests/support/demo';
-import { deleteTopicsWithPrefix } from '../tests/support/kafka';
-import { dropNamespaceDatabases } from '../tests/support/mongo';
 import { ServiceProcess, tokenFor } from '../tests/support/services';
 import { openLoop, seedKnownFixes, seedMachines, seedRequests, timedReads } from './intake-data';
 import { boardEntries, intakeReadModels } from '../services/intake/store/read-models';
 import {
-  benchNamespace, cleanup, closedLoop, connectTemporal, deleteGroupsWithPrefix, envInt, fmt, kafkaClient, log, percentile,
+  benchNamespace, cleanup, closedLoop, connectTemporal, envInt, fmt, kafkaClient, log, percentile,
   sleep, stackEndpoints, table, terminateAll, type LoopResult,
+  namespaceCleanup,
 } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 8);
@@ -376,9 +375,7 @@ async function main(): Promise<void> {
       }],
       ['temporal connection', async () => temporal.close()],
       ['mongo client', async () => mongo.close()],
-      ['databases', async () => dropNamespaceDatabases(stack.mongoUrl, ns)],
-      ['topics', async () => deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`)],
-      ['consumer groups', async () => deleteGroupsWithPrefix(kafka, ns)],
+      ...namespaceCleanup(stack, kafka, ns),
     ]);
   }
 }

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { stackEndpoints, type StackEndpoints } from '../tests/support/stack';
+import { deleteTopicsWithPrefix } from '../tests/support/kafka';
+import { dropNamespaceDatabases } from '../tests/support/mongo';
 import type { Db } from 'mongodb';
 import { insertedOnce, outboxWritersCollection, trackedMarkerId } from '@aftersales/platform';
 
@@ -152,6 +154,15 @@ export async function deleteGroupsWithPrefix(kafka: Kafka, prefix: string): Prom
 
 /** Runs every cleanup step, reporting but not stopping at a failure. */
 /** Runs each step in turn, each bounded (a hung step is reported and left, so a bench never holds the machine). */
+/** The cleanup steps that take a bench namespace's traces away: its databases, topics and consumer groups. */
+export function namespaceCleanup(stack: StackEndpoints, kafka: Kafka, ns: string): [string, () => Promise<unknown>][] {
+  return [
+    ['databases', async () => dropNamespaceDatabases(stack.mongoUrl, ns)],
+    ['topics', async () => deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`)],
+    ['consumer groups', async () => deleteGroupsWithPrefix(kafka, ns)],
+  ];
+}
+
 export async function cleanup(steps: [string, () => Promise<unknown>][], stepTimeoutMs = 60_000): Promise<void> {
   for (const [what, step] of steps) {
     let timer: NodeJS.Timeout | undefined;

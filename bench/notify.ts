@@ -18,10 +18,8 @@ import type { Kafka } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import nodemailer from 'nodemailer';
 import { buildEvent, topicOf, topics, type EventKey } from '@aftersales/contracts';
-import { deleteTopicsWithPrefix } from '../tests/support/kafka';
-import { dropNamespaceDatabases } from '../tests/support/mongo';
 import { ServiceProcess, tokenFor } from '../tests/support/services';
-import { benchNamespace, cleanup, deleteGroupsWithPrefix, envInt, fmt, kafkaClient, log, sleep, stackEndpoints, table } from './lib';
+import { benchNamespace, cleanup, envInt, fmt, kafkaClient, log, sleep, stackEndpoints, table, namespaceCleanup } from './lib';
 
 const count = envInt('BENCH_NOTICES', 1000);
 const batch = envInt('BENCH_BATCH', 100);
@@ -240,9 +238,7 @@ async function main(): Promise<void> {
     await cleanup([
       ['notifications', async () => service?.stop()],
       ['mongo client', async () => mongo.close()],
-      ['databases', async () => dropNamespaceDatabases(stack.mongoUrl, ns)],
-      ['topics', async () => deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`)],
-      ['consumer groups', async () => deleteGroupsWithPrefix(kafka, ns)],
+      ...namespaceCleanup(stack, kafka, ns),
       ['mailpit', async () => fetch(`${mailApi}/search?query=${encodeURIComponent(tag)}`, { method: 'DELETE' })],
     ]);
   }

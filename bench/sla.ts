@@ -24,12 +24,11 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import type { Client } from '@temporalio/client';
 import type { EscalationStep, SlaPolicy, TierTargets } from '@aftersales/sla';
 import { serviceRequestTaskQueue, type ServiceRequestInput, type serviceRequest } from '@aftersales/workflows';
-import { deleteTopicsWithPrefix } from '../tests/support/kafka';
-import { dropNamespaceDatabases } from '../tests/support/mongo';
 import { freePort, ServiceProcess } from '../tests/support/services';
 import {
-  benchNamespace, cleanup, deleteGroupsWithPrefix, envInt, findPid, fmt, histogramDelta, histogramOf, histogramQuantile, kafkaClient, log,
+  benchNamespace, cleanup, envInt, findPid, fmt, histogramDelta, histogramOf, histogramQuantile, kafkaClient, log,
   percentile, pool, rssMiB, scrapeMetrics, sleep, stackEndpoints, table, terminateAll, withTemporalClient, type MetricsScrape,
+  namespaceCleanup,
 } from './lib';
 import type { benchSleep } from './workflows/sleep';
 
@@ -348,9 +347,7 @@ async function main(): Promise<void> {
       ['intake', async () => service?.stop()],
       // Nothing the bench started stays open on the dev server, whichever phase it stopped in.
       ['workflows', async () => withTemporalClient(stack, async (client) => terminateAll(client, [...(serviceEnded ? [] : ids), ...(rawEnded ? [] : rawIds)], 'bench finished'))],
-      ['databases', async () => dropNamespaceDatabases(stack.mongoUrl, ns)],
-      ['topics', async () => deleteTopicsWithPrefix(stack.kafkaBrokers, `${ns}.`)],
-      ['consumer groups', async () => deleteGroupsWithPrefix(kafkaClient(stack, `${ns}-cleanup`), ns)],
+      ...namespaceCleanup(stack, kafkaClient(stack, `${ns}-cleanup`), ns),
     ]);
   }
 }
