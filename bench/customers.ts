@@ -27,6 +27,7 @@ import {
   benchNamespace, cleanup, closedLoop, envInt, fmt, kafkaClient, log, percentile, pool, stackEndpoints, table,
   type LoopResult,
   namespaceCleanup,
+  growthLines,
 } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 4);
@@ -266,8 +267,7 @@ async function main(): Promise<void> {
           table(['figure', 'value', 'raw ceiling (same run)', 'ratio'], phaseRows(f)),
         ]),
         '',
-        `growth from ${small.size} to ${large.size} customers`,
-        table(['figure', `${small.size} -> ${large.size}`, 'large / small'], growthRows),
+        ...growthLines(small.size, large.size, 'customers', growthRows),
         '',
       ].join('\n'),
     );

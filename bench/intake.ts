@@ -27,6 +27,7 @@ import {
   benchNamespace, cleanup, closedLoop, connectTemporal, envInt, fmt, kafkaClient, log, percentile,
   sleep, stackEndpoints, table, terminateAll, type LoopResult,
   namespaceCleanup,
+  growthLines,
 } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 8);
@@ -360,8 +361,7 @@ async function main(): Promise<void> {
         ]),
         ...(unreached.length > 0 ? ['', 'NOT REACHED (figures above count these as arriving when the bench stopped waiting):', ...unreached] : []),
         '',
-        `growth from ${small.size} to ${large.size} stored requests`,
-        table(['figure', `${small.size} -> ${large.size}`, 'large / small'], growthRows),
+        ...growthLines(small.size, large.size, 'stored requests', growthRows),
         '',
       ].join('\n'),
     );

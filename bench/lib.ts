@@ -154,6 +154,11 @@ export async function deleteGroupsWithPrefix(kafka: Kafka, prefix: string): Prom
 
 /** Runs every cleanup step, reporting but not stopping at a failure. */
 /** Runs each step in turn, each bounded (a hung step is reported and left, so a bench never holds the machine). */
+/** The closing lines of a bench run at two data sizes: how each figure grew from the small size to the large one. */
+export function growthLines(small: number, large: number, what: string, rows: string[][]): string[] {
+  return [`growth from ${small} to ${large} ${what}`, table(['figure', `${small} -> ${large}`, 'large / small'], rows)];
+}
+
 /** The cleanup steps that take a bench namespace's traces away: its databases, topics and consumer groups. */
 export function namespaceCleanup(stack: StackEndpoints, kafka: Kafka, ns: string): [string, () => Promise<unknown>][] {
   return [
