@@ -72,6 +72,11 @@ describe('customers by name', () => {
     expect(await byFilter('ghost')).toEqual(['C-REAL']);
   });
 
+  it('notes ids that name members every object inherits, as any other', async () => {
+    for (const id of ['constructor', 'toString', 'hasOwnProperty']) await create(customer(id, `Inherited ${id}`));
+    expect(await named('inherited')).toEqual(['constructor', 'hasOwnProperty', 'toString']);
+  });
+
   it('lists customers A to Z by name (then id) from the buckets by _id, as sorting every customer did, a class too', async () => {
     const all = await customers.find({}).toArray();
     const byName = (a: CustomerDoc, b: CustomerDoc) => {

@@ -94,7 +94,8 @@ export function createCustomerNames(db: mongo.Db, customers: Collection<Customer
           let changed = false;
           const next = { ...names };
           for (const { id, name } of noted) {
-            const known = next[id] ?? [];
+            // Own keys only: an id such as `toString` names an inherited member of a plain object.
+            const known = Object.hasOwn(next, id) ? next[id]! : [];
             if (known.includes(name)) continue;
             next[id] = [...known, name];
             changed = true;
