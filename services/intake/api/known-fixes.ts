@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, NotFoundError, type RouteSpec } from '@aftersales/platform';
 import { rankKnownFixes } from '../domain/known-fixes';
-import { knownFixCandidates, knownFixWords } from '../store/known-fixes';
+import { knownFixCandidates } from '../store/known-fixes';
 import type { IntakeModels, KnownFixDoc } from '../store/models';
 import { entityId } from './common';
 import { knownFixView } from './responses';
@@ -32,11 +32,10 @@ export function knownFixRoutes(models: IntakeModels): RouteSpec[] {
         const candidates = await knownFixCandidates(models, query.model ?? null);
         if (!query.q) {
           // A model alone: its newest articles.
-          const newest = [...candidates].sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime()).slice(0, query.limit);
+          const newest = candidates.map((c) => c.doc).sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime()).slice(0, query.limit);
           return { status: 200, body: { items: newest.map((doc) => ({ ...presentKnownFix(doc), score: null, matched: [] })) } };
         }
-        const rankable = candidates.map((doc) => ({ id: doc._id, title: doc.title, symptom: doc.symptom, models: doc.models, words: knownFixWords(doc), doc }));
-        const hits = rankKnownFixes(rankable, { model: query.model ?? null, text: query.q });
+        const hits = rankKnownFixes(candidates, { model: query.model ?? null, text: query.q });
         return { status: 200, body: { items: hits.slice(0, query.limit).map(({ article, score, matched }) => ({ ...presentKnownFix(article.doc), score, matched })) } };
       },
     }),

@@ -215,8 +215,12 @@ describe('registration reads and writes by _id only', () => {
 
   it("serves the known fixes from a process's copy after one stamp read, and shows an article another process stored on its next read", async () => {
     await upsertKnownFix(models, article('KB-HOT-1', ['FL-3015']), 'e-hot-1', new Date());
-    expect((await knownFixCandidates(models, 'FL-3015')).map((d) => d._id)).toContain('KB-HOT-1');
+    const held = await knownFixCandidates(models, 'FL-3015');
+    expect(held.map((d) => d.id)).toContain('KB-HOT-1');
     const unchanged = await recorded(() => knownFixCandidates(models, 'FL-3015'));
+    // The model's candidates are kept with the copy: the same entries, words segmented once.
+    expect(unchanged.result).toEqual(held);
+    expect(unchanged.result.every((c, i) => c === held[i])).toBe(true);
     expect(unchanged.commands.map((c) => `${c.commandName} ${String((c.command as Record<string, unknown>)[c.commandName])}`)).toEqual(['find knownFixStamps']);
 
     const other = mongoose.createConnection(stack.mongoUrl, { dbName: ns, maxPoolSize: 2 });
@@ -226,11 +230,12 @@ describe('registration reads and writes by _id only', () => {
       await upsertKnownFix(elsewhere, article('KB-HOT-2', []), 'e-hot-2', new Date());
       await upsertKnownFix(elsewhere, article('KB-HOT-3', ['PB-1303']), 'e-hot-3', new Date());
       const changed = await knownFixCandidates(models, 'FL-3015');
+      expect(changed.find((c) => c.id === 'KB-HOT-1')).not.toBe(held.find((c) => c.id === 'KB-HOT-1'));
       // The model's articles and the model-independent ones, as the filter found them.
       const byFilter = await models.knownFixes.find({ $or: [{ models: 'FL-3015' }, { models: { $size: 0 } }] }).sort({ _id: 1 }).lean();
-      expect(changed.map((d) => d._id)).toEqual(byFilter.map((d) => d._id));
-      expect(changed.map((d) => d._id)).toEqual(expect.arrayContaining(['KB-HOT-1', 'KB-HOT-2']));
-      expect(changed.map((d) => d._id)).not.toContain('KB-HOT-3');
+      expect(changed.map((d) => d.id)).toEqual(byFilter.map((d) => d._id));
+      expect(changed.map((d) => d.id)).toEqual(expect.arrayContaining(['KB-HOT-1', 'KB-HOT-2']));
+      expect(changed.map((d) => d.id)).not.toContain('KB-HOT-3');
       // A version kept (an older one delivered again) moves the stamp too: a crash before it is mended by the redelivery.
       const stamp = await other.db!.collection('knownFixStamps').findOne({});
       expect(await upsertKnownFix(elsewhere, article('KB-HOT-3', ['PB-1303']), 'e-hot-3', new Date())).toBe('kept');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ArticlePublishedV1 } from '@aftersales/contracts';
 import { insertedOnce, isDuplicateKeyError } from '@aftersales/platform';
+import type { KnownFixCandidate } from '../domain/assessment';
 import { articleWords, supersedes } from '../domain/known-fixes';
 import type { IntakeModels, KnownFixDoc } from './models';
 import { readModelsOf } from './read-models';
@@ -57,7 +58,19 @@ async function storeKnownFix(models: IntakeModels, article: ArticlePublishedV1, 
  * as old as a read made just before that write.
  */
 const stampId = 'known-fixes';
-const cached = new WeakMap<object, { stamp: string; fixes: KnownFixDoc[] }>();
+
+/** A stored fix as ranking takes it: its words segmented once per loaded copy, the document beside them. */
+export interface RankableKnownFix extends KnownFixCandidate {
+  doc: KnownFixDoc;
+}
+
+/** One loaded copy: every fix by id, and each model's candidates as asked for (a registration asks per machine). */
+interface LoadedFixes {
+  stamp: string;
+  fixes: KnownFixDoc[];
+  byModel: Map<string | null, RankableKnownFix[]>;
+}
+const cached = new WeakMap<object, LoadedFixes>();
 
 /** Moves the known fixes' stamp: every process's cache loads them again at its next read. */
 export async function touchKnownFixes(models: IntakeModels): Promise<void> {
@@ -65,7 +78,7 @@ export async function touchKnownFixes(models: IntakeModels): Promise<void> {
 }
 
 /** Every known fix, by id: from this process's cache while the stamp has not moved. */
-async function allKnownFixes(models: IntakeModels): Promise<KnownFixDoc[]> {
+async function loadedKnownFixes(models: IntakeModels): Promise<LoadedFixes> {
   const stamps = readModelsOf(models).knownFixStamps;
   let current = await stamps.findOne({ _id: stampId });
   if (!current) {
@@ -74,23 +87,29 @@ async function allKnownFixes(models: IntakeModels): Promise<KnownFixDoc[]> {
     current = await stamps.findOne({ _id: stampId });
   }
   const held = cached.get(models.knownFixes);
-  if (current && held?.stamp === current.stamp) return held.fixes;
+  if (current && held?.stamp === current.stamp) return held;
   const fixes = await models.knownFixes.find({}).sort({ _id: 1 }).lean<KnownFixDoc[]>();
-  if (current) cached.set(models.knownFixes, { stamp: current.stamp, fixes });
-  return fixes;
+  const loaded: LoadedFixes = { stamp: current?.stamp ?? '', fixes, byModel: new Map() };
+  if (current) cached.set(models.knownFixes, loaded);
+  return loaded;
 }
 
-/** Candidates for ranking: a model's articles and the model-independent ones, or everything without a model. */
-export async function knownFixCandidates(models: IntakeModels, model: string | null, limit = 1000): Promise<KnownFixDoc[]> {
-  const all = await allKnownFixes(models);
-  const matching = model ? all.filter((d) => Array.isArray(d.models) && (d.models.length === 0 || d.models.includes(model))) : all;
-  return matching.slice(0, limit);
+/**
+ * Candidates for ranking, by id: a model's articles and the model-independent ones, or everything
+ * without a model. Kept per model with the copy, so a registration neither filters nor segments
+ * the articles again while the stamp stands.
+ */
+export async function knownFixCandidates(models: IntakeModels, model: string | null, limit = 1000): Promise<RankableKnownFix[]> {
+  const loaded = await loadedKnownFixes(models);
+  let candidates = loaded.byModel.get(model);
+  if (!candidates) {
+    const matching = model ? loaded.fixes.filter((d) => Array.isArray(d.models) && (d.models.length === 0 || d.models.includes(model))) : loaded.fixes;
+    candidates = matching.map(rankable);
+    loaded.byModel.set(model, candidates);
+  }
+  return candidates.slice(0, limit);
 }
 
-/** A cached fix's words, segmented once per loaded copy (the copy's documents are the keys). */
-const wordsOfFix = new WeakMap<KnownFixDoc, ReadonlySet<string>>();
-export function knownFixWords(doc: KnownFixDoc): ReadonlySet<string> {
-  let words = wordsOfFix.get(doc);
-  if (!words) wordsOfFix.set(doc, (words = articleWords(doc)));
-  return words;
+function rankable(doc: KnownFixDoc): RankableKnownFix {
+  return { id: doc._id, version: doc.version, title: doc.title, symptom: doc.symptom, models: doc.models ?? [], words: articleWords(doc), doc };
 }

@@ -7,7 +7,7 @@ import { assessRegistration, type Lineage } from '../domain/assessment';
 import { checkRegistration, fingerprint, newRequestId, registerServiceRequest, type RegistrationInput } from '../domain/registration';
 import { loadLineage } from './installed-base';
 import { containmentFor } from './containment';
-import { knownFixCandidates, knownFixWords } from './known-fixes';
+import { knownFixCandidates } from './known-fixes';
 import type { ContractDoc, CustomerDoc, IntakeModels, MachineDoc, RequestAlarm, ServiceRequestDoc } from './models';
 import { activeContracts, noteOpenRequestWhenStored, openRequestsOn, readModelsOf } from './read-models';
 
@@ -113,7 +113,7 @@ export function createRegistrar(deps: RegistrarDeps, models: IntakeModels, idByt
       lineage,
       contracts,
       openRequests,
-      knownFixCandidates: fixes.map((d) => ({ id: d._id, version: d.version, title: d.title, symptom: d.symptom, models: d.models ?? [], words: knownFixWords(d) })),
+      knownFixCandidates: fixes,
       containment,
     });
     // The machine's lock is taken while the record goes in (its open requests are written once the
