@@ -1,4 +1,4 @@
-import { indexedOutbox, type ServiceDefinition } from '@aftersales/platform';
+import type { ServiceDefinition } from '@aftersales/platform';
 import { eightDTaskQueue, qualityWorkflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
 import { articleRoutes } from './api/articles';
 import { eightDOpeningRoutes } from './api/eight-d-opening';
@@ -11,7 +11,8 @@ import { loadDemoData } from './store/demo-data';
 import { createEightDRecords } from './store/eight-d-records';
 import { createFailureDesk } from './store/failure-desk';
 import { failureRecordListsOf } from './store/failure-record-lists';
-import { createQualityModels } from './store/models';
+import { noteUnrelayedEightDsOnce } from './store/eight-d-opening';
+import { createQualityModels, qualityOutboxCollections } from './store/models';
 import { createProblemHistories } from './store/problem-histories';
 import { recurrenceHitListsOf } from './store/recurrence-hit-lists';
 import { createQualityRules } from './store/rules';
@@ -35,15 +36,16 @@ export const qualityService: ServiceDefinition = {
     // Failure records and recurrence hits stored before the records and recurrences tabs' lists existed, once.
     if (await failureRecordListsOf(models).buildOnce(platform.now())) platform.logger.info({ module: 'failure-record-lists' }, 'failure record lists built from the stored records');
     if (await recurrenceHitListsOf(models).buildOnce(platform.now())) platform.logger.info({ module: 'recurrence-hit-lists' }, 'recurrence hit lists built from the stored checks');
+    // 8Ds whose opened event was still unpublished when the relay stopped polling them, once.
+    const unrelayed = await noteUnrelayedEightDsOnce(models, platform.now());
+    if (unrelayed >= 0) platform.logger.info({ module: 'eight-d-pending', eightDs: unrelayed }, "8Ds' unpublished events noted for the relay");
     const rules = createQualityRules(platform);
     // Today's values as version 1 of each rule, always: recurrence and every 8D need them.
     await rules.seed(platform.now());
     const desk = createFailureDesk(platform, models, (at) => rules.thresholdsAt(at));
     return {
       routes: [...articleRoutes(platform, models), ...eightDOpeningRoutes(platform, models), ...eightDRoutes(platform, models), ...recurrenceRoutes(models, desk, rules)],
-      // The 8D log and article versions are insert-only: the relay reads their small pending index.
-      // An 8D document takes events with its updates, so it is polled (a few hundred a year).
-      outboxCollections: [models.eightDs.collection, indexedOutbox(models.eightDEvents.collection as never), indexedOutbox(models.articleVersions.collection as never)],
+      outboxCollections: qualityOutboxCollections(models),
       topics: qualityStreams,
       consumers: [failureRecordConsumer(platform, desk), eightDStarter(platform, rules)],
       temporalWorkers: [{ taskQueue: eightDTaskQueue, workflowsPath: qualityWorkflowsPath, workflowInterceptorModules, activities: createEightDActivities(platform, models) }],

@@ -1,5 +1,5 @@
 import { buildEvent, topics } from '@aftersales/contracts';
-import { isDuplicateKeyError, outboxForInsert, PlatformError, UnprocessableError, type Platform } from '@aftersales/platform';
+import { insertedOnce, insertOnceWithOutbox, notePendingOutbox, PlatformError, UnprocessableError, type Platform } from '@aftersales/platform';
 import { eightDIdFor, failureRecordId } from '../domain/failure-records';
 import { problemKeyOf, type EightDConcerns, type EightDDoc, type FailureRecordDoc, type QualityModels } from './models';
 import { createProblemHistories } from './problem-histories';
@@ -60,14 +60,9 @@ export async function openEightDByHand(platform: Platform, models: QualityModels
       state: null,
       openedBy: input.by,
       concerns: input.concerns,
-      ...outboxForInsert([{ topic: platform.topic(topics.eightDs), event }], openedAt),
     };
-    try {
-      await models.eightDs.collection.insertOne(doc as never);
-    } catch (error) {
-      if (isDuplicateKeyError(error)) continue;
-      throw error;
-    }
+    // With its opened event, then its entry in the relay's pending index; a taken number tries the next.
+    if (!(await insertOnceWithOutbox(models.eightDs.collection as never, doc, [{ topic: platform.topic(topics.eightDs), event }], openedAt))) continue;
     platform.nudgeOutbox();
     // The recurrence check reads 8Ds and records' 8Ds from the problems' histories.
     const histories = createProblemHistories(models, () => platform.now());
@@ -80,4 +75,22 @@ export async function openEightDByHand(platform: Platform, models: QualityModels
     return doc;
   }
   throw new Error(`no free 8D number for ${problemKeyOf(input.problem)}`);
+}
+
+/**
+ * 8Ds stored before their opened events went through the relay's pending index (the relay read the
+ * whole 8D collection on every pass then): any whose event is still on it gets its entry, once
+ * (marker `eight-d-pending@1`). An entry already there stands.
+ */
+export async function noteUnrelayedEightDsOnce(models: Pick<QualityModels, 'eightDs' | 'builds'>, now: Date): Promise<number> {
+  const id = 'eight-d-pending@1';
+  if (await models.builds.findById(id).lean()) return -1;
+  let noted = 0;
+  for await (const doc of models.eightDs.find({ outboxDueAt: { $exists: true } }, { outbox: 1, outboxDueAt: 1 }).lean<Pick<EightDDoc, '_id' | 'outbox' | 'outboxDueAt'>[]>().cursor()) {
+    if (!doc.outbox?.length) continue;
+    await notePendingOutbox(models.eightDs.collection as never, doc as never);
+    noted++;
+  }
+  await insertedOnce(models.builds.collection.insertOne({ _id: id as never, builtAt: now }));
+  return noted;
 }

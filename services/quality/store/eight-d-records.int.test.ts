@@ -78,6 +78,7 @@ describe("an 8D's failure records", () => {
     expect((await eightDRecords.of(ruled!._id)).map((r) => r._id).sort()).toEqual(ids.map((id) => `FR-${id}`).sort());
     expect((await eightDRecords.of(byHand._id)).map((r) => r._id)).toEqual(['FR-SR-B-2', 'FR-SR-B-1']);
     expect(await eightDRecords.of('8D-NONE')).toEqual([]);
-    expect((byHand.outbox as OutboxEntry[] | undefined)?.length).toBe(1);
+    // Its opened event, stored with it for the relay.
+    expect(((await models.eightDs.findById(byHand._id).lean<EightDDoc>())?.outbox as OutboxEntry[] | undefined)?.length).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { buildEvent, topics } from '@aftersales/contracts';
-import { createKeyLocks, insertedOnce, isDuplicateKeyError, outboxForInsert, type KeyLockDoc, type Platform } from '@aftersales/platform';
+import { createKeyLocks, insertedOnce, insertOnceWithOutbox, isDuplicateKeyError, type KeyLockDoc, type Platform } from '@aftersales/platform';
 import type mongoose from 'mongoose';
 import {
   attributable,
@@ -159,19 +159,14 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
       closedAt: null,
       revision: 0,
       state: null,
-      ...outboxForInsert([{ topic: platform.topic(topics.eightDs), event }], openedAt),
     };
-    try {
-      await models.eightDs.collection.insertOne(doc as never);
-      // The check holds the problem's lock: the history takes the 8D before the lock is let go.
-      await histories.noteEightDHeld(eightDId);
-      platform.nudgeOutbox();
-      log.info({ eightDId, rules: hit.rules, problem: hit.problem, linkedTo: doc.linkedTo }, '8D opened');
-      return { eightDId, outcome: 'opened' };
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      return { eightDId, outcome: 'attached' };
-    }
+    // With its opened event, then its entry in the relay's pending index (a taken id writes the stored 8D's entry if it still lacks one).
+    if (!(await insertOnceWithOutbox(models.eightDs.collection as never, doc, [{ topic: platform.topic(topics.eightDs), event }], openedAt))) return { eightDId, outcome: 'attached' };
+    // The check holds the problem's lock: the history takes the 8D before the lock is let go.
+    await histories.noteEightDHeld(eightDId);
+    platform.nudgeOutbox();
+    log.info({ eightDId, rules: hit.rules, problem: hit.problem, linkedTo: doc.linkedTo }, '8D opened');
+    return { eightDId, outcome: 'opened' };
   }
 
   /**

@@ -1,5 +1,5 @@
-import { Schema, type Connection } from 'mongoose';
-import type { OutboxEntry } from '@aftersales/platform';
+import { Schema, type Connection, type mongo } from 'mongoose';
+import { indexedOutbox, type OutboxEntry } from '@aftersales/platform';
 import type { EightDState } from '@aftersales/workflows';
 import type { RequestContext, StoredFailureRecord } from '../domain/failure-records';
 import type { RecurrenceRule } from '../domain/recurrence';
@@ -219,3 +219,12 @@ export function createQualityModels(connection: Connection) {
 }
 
 export type QualityModels = ReturnType<typeof createQualityModels>;
+
+/**
+ * What quality's relay publishes from. Each takes its events with its insert and never later (an
+ * 8D's updates carry none: its facts go into the 8D log), so the relay reads their small pending
+ * index; polled, the 8Ds (each with its whole state) were read whole on FerretDB v1 on every pass.
+ */
+export function qualityOutboxCollections(models: Pick<QualityModels, 'eightDs' | 'eightDEvents' | 'articleVersions'>): mongo.Collection<mongo.Document>[] {
+  return [models.eightDs, models.eightDEvents, models.articleVersions].map((m) => indexedOutbox(m.collection as unknown as mongo.Collection<mongo.Document>));
+}

@@ -6,7 +6,7 @@ import { connectMongo, createEventConsumer, createEventProducer, createKafka, cr
 import { deleteTopics, eventually, startTopicReader, testLogger, uniqueName, type TopicReader } from '@aftersales/platform/testing';
 import { initialEightDState, type EightDState } from '@aftersales/workflows';
 import { openEightDByHand } from '../store/eight-d-opening';
-import { createQualityModels, type QualityModels } from '../store/models';
+import { createQualityModels, qualityOutboxCollections, type QualityModels } from '../store/models';
 import { createEightDActivities } from './activities';
 
 const stack = inject('stack');
@@ -63,7 +63,7 @@ beforeAll(async () => {
   };
   // As the service runs it (service.ts): one relay over quality's outbox collections, polling and nudged.
   relay = createOutboxRelay({
-    collections: [models.eightDs.collection, models.eightDEvents.collection, models.articleVersions.collection] as never,
+    collections: qualityOutboxCollections(models),
     leases: mongo.db!.collection('outboxLeases'),
     producer,
     logger,
