@@ -19,6 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { BSON, MongoClient } from 'mongodb';
 import type { Kafka } from 'kafkajs';
+import { getStateQuery } from '@aftersales/workflows';
 import { registrationBody } from '../tests/support/demo';
 import { ServiceProcess, tokenFor } from '../tests/support/services';
 import { openLoop, seedKnownFixes, seedMachines, seedRequests, timedReads } from './intake-data';
@@ -48,6 +49,9 @@ interface Phase {
   half: LoopResult;
   halfRate: number;
   page: LoopResult;
+  /** The page's two reads alone, same clients and ids: its workflow query, its record by _id. */
+  pageQuery: LoopResult;
+  pageRecord: LoopResult;
   board: LoopResult;
   boardSize: number;
   customer: LoopResult;
@@ -235,6 +239,11 @@ async function main(): Promise<void> {
 
       log(`request page, SLA board and customer page at ${size}: 4 clients, 10 s each`);
       const page = await timedReads(4, 10, (seq) => `${service.url}/v1/service-requests/${accepted[seq % accepted.length]}`, readToken);
+      const pageQuery = await closedLoop(4, 10_000, async (_c, seq) => {
+        await temporal.client.workflow.getHandle(accepted[seq % accepted.length]!).query(getStateQuery);
+        return true;
+      });
+      const pageRecord = await closedLoop(4, 10_000, async (_c, seq) => Boolean(await requests.findOne({ _id: accepted[seq % accepted.length]! as never })));
       const board = await timedReads(4, 10, () => `${service.url}/v1/sla-board`, readToken);
       // The customer the load registers for: its page (machines, contracts, open requests) as the console opens it.
       const customer = await timedReads(4, 10, () => `${service.url}/v1/customers/CUST-0001`, readToken);
@@ -254,6 +263,8 @@ async function main(): Promise<void> {
         half,
         halfRate,
         page,
+        pageQuery,
+        pageRecord,
         board,
         boardSize,
         customer,
@@ -335,6 +346,7 @@ async function main(): Promise<void> {
       ...[50, 99].map((q) => [`send -> event on Kafka p${q}`, p(f.toKafka, q), `${fmt.ms(percentile(rawKafka.latencies, q))} raw produce`, fmt.times(percentile(f.toKafka, q), percentile(rawKafka.latencies, q))]),
       ...[50, 99].map((q) => [`send -> workflow started p${q}`, p(f.toWorkflow, q), `${fmt.ms(floorLatency(q))} raw insert+produce+start`, fmt.times(percentile(f.toWorkflow, q), floorLatency(q))]),
       ...[50, 99].map((q) => [`request page p${q} (4 clients)`, p(f.page.latencies, q), `${fmt.ms(percentile(rawMongo.latencies, q))} raw insert`, fmt.times(percentile(f.page.latencies, q), percentile(rawMongo.latencies, q))]),
+      ...[50, 99].map((q) => [`  its workflow query alone p${q}`, p(f.pageQuery.latencies, q), `${fmt.ms(percentile(f.pageRecord.latencies, q))} its record by _id alone`, fmt.times(percentile(f.pageQuery.latencies, q), percentile(f.pageRecord.latencies, q))]),
       ...[50, 99].map((q) => [`SLA board p${q} (4 clients, ${f.boardSize} open)`, p(f.board.latencies, q), `${fmt.ms(percentile(rawMongo.latencies, q))} raw insert`, fmt.times(percentile(f.board.latencies, q), percentile(rawMongo.latencies, q))]),
       ...[50, 99].map((q) => [`customer page p${q} (4 clients, ${f.customer.ok} read)`, p(f.customer.latencies, q), `${fmt.ms(percentile(rawMongo.latencies, q))} raw insert`, fmt.times(percentile(f.customer.latencies, q), percentile(rawMongo.latencies, q))]),
     ];
