@@ -11,6 +11,7 @@ import { loadDemoData } from './store/demo-data';
 import { createEightDRecords } from './store/eight-d-records';
 import { createFailureDesk } from './store/failure-desk';
 import { failureRecordListsOf } from './store/failure-record-lists';
+import { eightDBoardOf } from './store/eight-d-board';
 import { noteUnrelayedEightDsOnce } from './store/eight-d-opening';
 import { createQualityModels, qualityOutboxCollections } from './store/models';
 import { createProblemHistories } from './store/problem-histories';
@@ -36,6 +37,8 @@ export const qualityService: ServiceDefinition = {
     // Failure records and recurrence hits stored before the records and recurrences tabs' lists existed, once.
     if (await failureRecordListsOf(models).buildOnce(platform.now())) platform.logger.info({ module: 'failure-record-lists' }, 'failure record lists built from the stored records');
     if (await recurrenceHitListsOf(models).buildOnce(platform.now())) platform.logger.info({ module: 'recurrence-hit-lists' }, 'recurrence hit lists built from the stored checks');
+    // 8Ds stored before the board's lists, once.
+    if (await eightDBoardOf(models).buildOnce(platform.now())) platform.logger.info({ module: 'eight-d-board' }, "the 8D board's lists built from the stored 8Ds");
     // 8Ds whose opened event was still unpublished when the relay stopped polling them, once.
     const unrelayed = await noteUnrelayedEightDsOnce(models, platform.now());
     if (unrelayed >= 0) platform.logger.info({ module: 'eight-d-pending', eightDs: unrelayed }, "8Ds' unpublished events noted for the relay");

@@ -15,6 +15,7 @@ import {
 import { renderReportHtml, reportOf } from '../domain/report';
 import { eightDWorkflowId } from '../events/eight-d-starter';
 import { renderPdf } from '../domain/pdf';
+import { boardItemOf, eightDBoardOf } from '../store/eight-d-board';
 import { createEightDRecords } from '../store/eight-d-records';
 import type { EightDDoc, FailureRecordDoc, QualityModels } from '../store/models';
 import { eightDStateView, eightDSummaryView, eightDView, itemsOf } from './responses';
@@ -78,23 +79,6 @@ export function presentFailureRecord({ _id, ...r }: FailureRecordDoc) {
 
 const by = (principal: Principal | null) => principal?.sub ?? 'unknown';
 
-function listItem(doc: EightDDoc) {
-  const open = doc.state?.disciplines.find((d) => d.status !== 'approved' && d.status !== 'waiting');
-  return {
-    id: doc._id,
-    status: doc.status,
-    problem: doc.problem,
-    rules: doc.rules,
-    reason: doc.reason,
-    // A null stored by an upsert's $setOnInsert comes back missing on FerretDB v1 (the demo 8D).
-    linkedTo: doc.linkedTo ?? null,
-    openedAt: doc.openedAt,
-    closedAt: doc.closedAt ?? null,
-    ...(doc.openedBy ? { openedBy: doc.openedBy, concerns: doc.concerns } : {}),
-    current: open ? { discipline: open.discipline, owner: open.owner, dueAt: open.dueAt, status: open.status, escalations: open.escalations.length } : null,
-  };
-}
-
 export function eightDRoutes(platform: Platform, models: QualityModels): RouteSpec[] {
   const eightDRecords = createEightDRecords(models, () => platform.now());
   /** The 8D as it stands: the workflow's own state (query), or its last recorded copy when Temporal cannot answer. */
@@ -152,18 +136,14 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
     defineRoute({
       method: 'get',
       path: '/v1/eight-ds',
-      summary: '8Ds by status and model, newest first',
+      summary: 'The 8D board: every open 8D and those among the 500 that closed last (or one status), by model or product line, newest opened first, at most 500',
       tags: ['8D'],
       roles: readers,
       query: z.object({ status: z.enum(['open', 'closed']).optional(), model: identifier.optional(), productLine: identifier.optional() }),
       responses: { 200: { description: 'The 8Ds with the discipline each is at', schema: itemsOf(eightDSummaryView), links: { getFirst: { operationId: 'getEightDsById', parameters: { id: '$response.body#/items/0/id' } } } } },
       handler: async ({ query }) => {
-        const filter: Record<string, unknown> = {};
-        if (query.status) filter.status = query.status;
-        if (query.model) filter['problem.model'] = query.model;
-        if (query.productLine) filter['problem.productLine'] = query.productLine;
-        const docs = await models.eightDs.find(filter).sort({ openedAt: -1 }).limit(500).lean<EightDDoc[]>();
-        return { status: 200, body: { items: docs.map(listItem) } };
+        const docs = await eightDBoardOf(models).list(query);
+        return { status: 200, body: { items: docs } };
       },
     }),
     defineRoute({
@@ -176,7 +156,7 @@ export function eightDRoutes(platform: Platform, models: QualityModels): RouteSp
       responses: { 200: { description: 'The 8D', schema: eightDView, links: { ...toEightD('$response.body#/id'), ...atDiscipline('$response.body#/id', '$response.body#/current/discipline') } }, 404: { description: 'No such 8D' } },
       handler: async ({ params }) => {
         const { doc, state, source } = await current(params.id);
-        return { status: 200, body: { ...listItem(doc), source, state, failureRecords: await records(params.id) } };
+        return { status: 200, body: { ...boardItemOf(doc), source, state, failureRecords: await records(params.id) } };
       },
     }),
     defineRoute({

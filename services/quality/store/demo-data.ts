@@ -1,6 +1,7 @@
 import { disciplineTitles, eightDDisciplines, type DisciplineContent, type EightDState } from '@aftersales/workflows';
 import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type QualityModels } from './models';
 import { bulkWriteInChunks } from '@aftersales/platform';
+import { eightDBoardOf } from './eight-d-board';
 import { createEightDRecords } from './eight-d-records';
 import { failureRecordListsOf } from './failure-record-lists';
 import { recurrenceHitListsOf } from './recurrence-hit-lists';
@@ -76,6 +77,8 @@ async function loadDemoEightD(models: QualityModels, histories: ProblemHistories
   for (const [i, r] of records.entries()) if (!stored[i]) await failureRecordListsOf(models).listed(r._id, r.model);
   await bulkWriteInChunks(models.failureRecords, records.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $setOnInsert: r }, upsert: true } })));
   await models.eightDs.updateOne({ _id: id }, { $setOnInsert: doc }, { upsert: true });
+  // On the board (again at each start: the board keeps the revision it has).
+  await eightDBoardOf(models).record(doc, doc.revision);
   await histories.noteEightD(id, problem);
   for (const r of records) await histories.noteRecord(r._id);
   const hit = { rules: ['same-model-repeat' as const], recordIds: records.map((r) => r._id), linkedEightDIds: [], outcome: 'opened' as const, eightDId: id };

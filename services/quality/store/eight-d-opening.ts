@@ -2,6 +2,7 @@ import { buildEvent, topics } from '@aftersales/contracts';
 import { insertedOnce, insertOnceWithOutbox, notePendingOutbox, PlatformError, UnprocessableError, type Platform } from '@aftersales/platform';
 import { eightDIdFor, failureRecordId } from '../domain/failure-records';
 import { problemKeyOf, type EightDConcerns, type EightDDoc, type FailureRecordDoc, type QualityModels } from './models';
+import { eightDBoardOf } from './eight-d-board';
 import { createProblemHistories } from './problem-histories';
 
 export interface EightDByHand {
@@ -63,6 +64,8 @@ export async function openEightDByHand(platform: Platform, models: QualityModels
     };
     // With its opened event, then its entry in the relay's pending index; a taken number tries the next.
     if (!(await insertOnceWithOutbox(models.eightDs.collection as never, doc, [{ topic: platform.topic(topics.eightDs), event }], openedAt))) continue;
+    // On the board at once (its workflow's first pass records it there too, so a crash before this is mended).
+    await eightDBoardOf(models).record(doc, doc.revision);
     platform.nudgeOutbox();
     // The recurrence check reads 8Ds and records' 8Ds from the problems' histories.
     const histories = createProblemHistories(models, () => platform.now());

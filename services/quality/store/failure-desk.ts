@@ -17,6 +17,7 @@ import {
 } from '../domain/failure-records';
 import { defaultRecurrenceThresholds, detectRecurrence, thresholdsFor, type RecurrenceHit, type RecurrenceThresholdTable } from '../domain/recurrence';
 import { problemKeyOf, type EightDDoc, type FailureRecordDoc, type ModelGenerationDoc, type QualityModels, type RecurrenceDoc, type RequestContextDoc } from './models';
+import { eightDBoardOf } from './eight-d-board';
 import { createEightDRecords } from './eight-d-records';
 import { failureRecordListsOf } from './failure-record-lists';
 import { recurrenceHitListsOf } from './recurrence-hit-lists';
@@ -162,6 +163,8 @@ export function createFailureDesk(platform: Platform, models: QualityModels, thr
     };
     // With its opened event, then its entry in the relay's pending index (a taken id writes the stored 8D's entry if it still lacks one).
     if (!(await insertOnceWithOutbox(models.eightDs.collection as never, doc, [{ topic: platform.topic(topics.eightDs), event }], openedAt))) return { eightDId, outcome: 'attached' };
+    // On the board at once (its workflow's first pass records it there too, so a crash before this is mended).
+    await eightDBoardOf(models).record(doc, doc.revision);
     // The check holds the problem's lock: the history takes the 8D before the lock is let go.
     await histories.noteEightDHeld(eightDId);
     platform.nudgeOutbox();

@@ -152,6 +152,13 @@ export interface RecurrenceHitEntryDoc {
   recurrenceId: string;
 }
 
+/** The 8D board (`_id` `board`): its items and closing order as JSON strings (see store/eight-d-board.ts). */
+export interface EightDBoardDoc {
+  _id: string;
+  items: string;
+  closedOrder: string;
+}
+
 /** A key lock in use (platform createKeyLocks). */
 export interface QualityLockDoc {
   _id: string;
@@ -198,6 +205,7 @@ export function createQualityModels(connection: Connection) {
   const eightDRecords = new Schema<EightDRecordEntryDoc>({ _id: String }, loose);
   const failureRecordLists = new Schema<FailureRecordEntryDoc>({ _id: String }, loose);
   const recurrenceHitLists = new Schema<RecurrenceHitEntryDoc>({ _id: String }, loose);
+  const eightDBoard = new Schema<EightDBoardDoc>({ _id: String }, loose);
   const locks = new Schema<QualityLockDoc>({ _id: String }, loose);
   const builds = new Schema<QualityBuildDoc>({ _id: String }, loose);
   return {
@@ -213,6 +221,7 @@ export function createQualityModels(connection: Connection) {
     eightDRecords: connection.model('EightDRecordEntry', eightDRecords, 'eightDRecords'),
     failureRecordLists: connection.model('FailureRecordEntry', failureRecordLists, 'failureRecordLists'),
     recurrenceHitLists: connection.model('RecurrenceHitEntry', recurrenceHitLists, 'recurrenceHitLists'),
+    eightDBoard: connection.model('EightDBoard', eightDBoard, 'eightDBoard'),
     locks: connection.model('QualityKeyLock', locks, 'qualityKeyLocks'),
     builds: connection.model('QualityBuild', builds, 'qualityBuilds'),
   };

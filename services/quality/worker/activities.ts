@@ -4,6 +4,7 @@ import { createKeyLocks, insertOnceWithOutbox, type KeyLockDoc, type Platform } 
 import type mongoose from 'mongoose';
 import type { EightDActivities, EightDFact, EightDState } from '@aftersales/workflows';
 import { publishFirstVersion } from '../store/articles';
+import { eightDBoardOf } from '../store/eight-d-board';
 import type { EightDDoc, QualityModels } from '../store/models';
 import { createProblemHistories } from '../store/problem-histories';
 
@@ -80,17 +81,18 @@ export function createEightDActivities(platform: Pick<Platform, 'topic' | 'nudge
       // over a newer one. The same conditions as ever: only a newer revision, and only while no
       // outbox is left for the relay to take off.
       const stored = await eightDLocks.holding(`eight-d|${state.eightDId}`, async () => {
-        const held = await models.eightDs.findById(state.eightDId, { revision: 1, outbox: 1, outboxDueAt: 1 }).lean<Pick<EightDDoc, 'revision' | 'outbox' | 'outboxDueAt'>>();
+        const held = await models.eightDs.findById(state.eightDId, { state: 0 }).lean<Omit<EightDDoc, 'state'>>();
         if (held && held.revision < state.revision && held.outbox === undefined && held.outboxDueAt === undefined) {
           await models.eightDs.updateOne({ _id: state.eightDId }, { $set: set });
-          return { revision: state.revision };
+          return { ...held, ...set };
         }
         return held;
       });
       if (!stored) throw new RecordNotSettled(`8D ${state.eightDId} has no record`);
       if (stored.revision < state.revision) throw new RecordNotSettled(`8D ${state.eightDId}: revision ${state.revision} did not stick`);
-      // Its status and closure, as the recurrence check reads them (a retry notes it again, no harm).
-      await histories.noteEightD(state.eightDId, state.problem);
+      // Its status and closure, as the recurrence check reads them, and the board's item (a retry
+      // notes both again, no harm: the board keeps the latest revision it was given).
+      await Promise.all([histories.noteEightD(state.eightDId, state.problem), eightDBoardOf(models).record({ ...stored, state }, state.revision)]);
       log.debug({ eightDId: state.eightDId, revision: state.revision, facts: facts.length }, '8D recorded');
     },
 
