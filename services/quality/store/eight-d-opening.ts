@@ -26,12 +26,7 @@ const maxNumber = 1000;
  * references: quality does not own them, so it cannot check them.
  */
 export async function openEightDByHand(platform: Platform, models: QualityModels, input: EightDByHand): Promise<EightDDoc> {
-  // 8Ds are few (one per recurring problem), so reading them by problem stays small.
-  const sameProblem = await models.eightDs.find({ problemKey: problemKeyOf(input.problem) }, { _id: 1, status: 1 }).lean<Pick<EightDDoc, '_id' | 'status'>[]>();
-  const open = sameProblem.find((d) => d.status === 'open');
-  if (open) throw new PlatformError(`problem: 8D ${open._id} is open for this problem; add to it`, { status: 409, code: 'conflict', field: 'problem' });
   if (input.linkedTo && !(await models.eightDs.exists({ _id: input.linkedTo }))) throw new UnprocessableError('linkedTo', `linkedTo: no 8D ${input.linkedTo}`);
-
   const records = await Promise.all(input.concerns.requestIds.map((requestId) => models.failureRecords.findById(failureRecordId(requestId)).lean<FailureRecordDoc>()));
   records.forEach((record, i) => {
     const field = `concerns.requestIds.${i}`;
@@ -39,45 +34,56 @@ export async function openEightDByHand(platform: Platform, models: QualityModels
   });
   const taken = records.filter((r) => r!.eightDId === null).map((r) => r!._id);
 
-  const openedAt = platform.now();
-  for (let n = sameProblem.length; n < sameProblem.length + maxNumber; n++) {
-    const eightDId = eightDIdFor(input.problem, n);
-    const event = buildEvent(
-      'eight-d.opened@1',
-      { eightDId, problem: input.problem, rule: 'manual', rules: ['manual'], reason: input.reason, linkedTo: input.linkedTo, failureRecordIds: taken, openedAt: openedAt.toISOString() },
-      { id: `${eightDId}:opened`, occurredAt: openedAt, source: 'quality', subject: eightDId, correlationId: eightDId, causationId: null },
-    );
-    const doc: EightDDoc = {
-      _id: eightDId,
-      status: 'open',
-      problem: input.problem,
-      problemKey: problemKeyOf(input.problem),
-      rules: [],
-      reason: input.reason,
-      linkedTo: input.linkedTo,
-      openedAt,
-      closedAt: null,
-      revision: 0,
-      state: null,
-      openedBy: input.by,
-      concerns: input.concerns,
-    };
-    // With its opened event, then its entry in the relay's pending index; a taken number tries the next.
-    if (!(await insertOnceWithOutbox(models.eightDs.collection as never, doc, [{ topic: platform.topic(topics.eightDs), event }], openedAt))) continue;
-    // On the board at once (its workflow's first pass records it there too, so a crash before this is mended).
-    await eightDBoardOf(models).record(doc, doc.revision);
-    platform.nudgeOutbox();
-    // The recurrence check reads 8Ds and records' 8Ds from the problems' histories.
-    const histories = createProblemHistories(models, () => platform.now());
-    await histories.noteEightD(eightDId, input.problem);
-    // Only while no 8D has it: a rule that took it meanwhile keeps it. Under the record's problem
-    // lock, which the check attaching records holds; a filter beyond `_id` reads the collection on
-    // FerretDB, and a hand-opened 8D is rare enough for that.
-    for (const id of taken) await histories.attach(id, eightDId);
-    platform.logger.info({ eightDId, problem: input.problem, by: input.by, records: taken.length }, '8D opened by hand');
-    return doc;
-  }
-  throw new Error(`no free 8D number for ${problemKeyOf(input.problem)}`);
+  // Under the problem's lock, as the recurrence check opens its 8Ds: the problem's history (one
+  // document by `_id`) lists its 8Ds, each noted before the lock is let go, where a filter read
+  // every 8D with its whole state. An 8D's workflow notes it again on every pass, so one whose
+  // opener died before noting it is listed within its first pass.
+  const histories = createProblemHistories(models, () => platform.now());
+  const { productLine, failureMode } = input.problem;
+  const doc = await histories.holding(productLine, failureMode, async () => {
+    const sameProblem = (await histories.casesHeld(productLine, failureMode)).eightDs.filter((c) => c.problem.model === input.problem.model);
+    const open = sameProblem.find((c) => c.status === 'open');
+    if (open) throw new PlatformError(`problem: 8D ${open.id} is open for this problem; add to it`, { status: 409, code: 'conflict', field: 'problem' });
+    const openedAt = platform.now();
+    for (let n = sameProblem.length; n < sameProblem.length + maxNumber; n++) {
+      const eightDId = eightDIdFor(input.problem, n);
+      const event = buildEvent(
+        'eight-d.opened@1',
+        { eightDId, problem: input.problem, rule: 'manual', rules: ['manual'], reason: input.reason, linkedTo: input.linkedTo, failureRecordIds: taken, openedAt: openedAt.toISOString() },
+        { id: `${eightDId}:opened`, occurredAt: openedAt, source: 'quality', subject: eightDId, correlationId: eightDId, causationId: null },
+      );
+      const opened: EightDDoc = {
+        _id: eightDId,
+        status: 'open',
+        problem: input.problem,
+        problemKey: problemKeyOf(input.problem),
+        rules: [],
+        reason: input.reason,
+        linkedTo: input.linkedTo,
+        openedAt,
+        closedAt: null,
+        revision: 0,
+        state: null,
+        openedBy: input.by,
+        concerns: input.concerns,
+      };
+      // With its opened event, then its entry in the relay's pending index; a taken number tries the next.
+      if (!(await insertOnceWithOutbox(models.eightDs.collection as never, opened, [{ topic: platform.topic(topics.eightDs), event }], openedAt))) continue;
+      // The recurrence check reads 8Ds and records' 8Ds from the problems' histories.
+      await histories.noteEightDHeld(eightDId);
+      return opened;
+    }
+    throw new Error(`no free 8D number for ${problemKeyOf(input.problem)}`);
+  });
+  // On the board at once (its workflow's first pass records it there too, so a crash before this is mended).
+  await eightDBoardOf(models).record(doc, doc.revision);
+  platform.nudgeOutbox();
+  // Only while no 8D has it: a rule that took it meanwhile keeps it. Under the record's problem
+  // lock, which the check attaching records holds, so after this problem's lock is let go; a filter
+  // beyond `_id` reads the collection on FerretDB, and a hand-opened 8D is rare enough for that.
+  for (const id of taken) await histories.attach(id, doc._id);
+  platform.logger.info({ eightDId: doc._id, problem: input.problem, by: input.by, records: taken.length }, '8D opened by hand');
+  return doc;
 }
 
 /**

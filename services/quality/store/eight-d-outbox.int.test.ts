@@ -46,7 +46,13 @@ afterAll(async () => {
 
 describe("an 8D's opened event goes out through the relay's pending index", () => {
   it('is noted with the 8D, published by a pass that reads no 8D by filter, and taken off the 8D', async () => {
-    const opened = await openEightDByHand(platform, models, { problem: { productLine: 'laser', model: 'LC-OUT-1', failureMode: 'FM-LEAK' }, reason: 'customer escalation', concerns: { requestIds: [], partNumbers: [], supplierClaimIds: [] }, linkedTo: null, by: 'qe-li' });
+    const byHand = { problem: { productLine: 'laser', model: 'LC-OUT-1', failureMode: 'FM-LEAK' }, reason: 'customer escalation', concerns: { requestIds: [], partNumbers: [], supplierClaimIds: [] }, linkedTo: null, by: 'qe-li' };
+    const opening = await recorded(() => openEightDByHand(platform, models, byHand));
+    const opened = opening.result;
+    // The problem's 8Ds come from its history, by `_id`: the filter by problem read every 8D whole.
+    expect(scansOf(opening.commands, { keyed: new Set(['eightDs', 'problemHistories', 'eightDBoard']), small: new Set(['qualityKeyLocks', 'outboxPending']) })).toEqual([]);
+    // A second 8D for the problem while this one is open is refused, naming it.
+    await expect(openEightDByHand(platform, models, byHand)).rejects.toMatchObject({ status: 409, field: 'problem', message: expect.stringContaining(opened._id) });
     expect(await mongo.db!.collection('outboxPending').findOne({ _id: `eightDs|${opened._id}` as never })).toMatchObject({ collection: 'eightDs', docId: opened._id });
 
     const pass = await recorded(() => relay.drain());

@@ -229,7 +229,7 @@ export function createProblemHistories(models: Pick<QualityModels, 'problemHisto
     return true;
   }
 
-  return { holding, read, readAroundHeld, noteRecordsHeld, noteEightDHeld, noteRecord, noteEightD, attach, buildOnce };
+  return { holding, casesHeld, read, readAroundHeld, noteRecordsHeld, noteEightDHeld, noteRecord, noteEightD, attach, buildOnce };
 }
 
 export type ProblemHistories = ReturnType<typeof createProblemHistories>;
