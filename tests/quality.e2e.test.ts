@@ -8,6 +8,7 @@ import { buildEvent, type KnownEvent } from '@aftersales/contracts';
 import { createEventProducer, createKafka, type EventProducer } from '@aftersales/platform';
 import { registeredEvent, testLogger } from '@aftersales/platform/testing';
 import { readTopic } from './support/kafka';
+import { withMongo } from './support/mongo';
 import { api, ServiceProcess, tokenFor } from './support/services';
 import { repoRoot } from './support/stack';
 import { useTestBed } from './support/testbed';
@@ -236,6 +237,18 @@ describe('quality: recurrence, 8D and the customer report end to end', () => {
     const published = await readTopic(bed.stack.kafkaBrokers, topic('quality.articles.v1'), { atLeast: 2 });
     const ofThis = published.map((m) => JSON.parse(m.value) as { data: { articleId: string; version: number } }).filter((e) => e.data.articleId === `KB-${id}`);
     expect([...new Set(ofThis.map((e) => e.data.version))].sort()).toEqual([1, 2]);
+    // An editor died between storing version 3 and moving the article: the next edit of version 2 is
+    // refused (version 3 exists) and moves the article to it, so an edit of version 3 goes through.
+    const crashed = { ...edit, fix: 'Fit NZ-15-R; check nozzle lot and seat' };
+    await withMongo(bed.stack.mongoUrl, (client) =>
+      client.db(`${bed.ns}_quality`).collection<{ _id: string } & Record<string, unknown>>('articleVersions').insertOne({ _id: `KB-${id}@3`, articleId: `KB-${id}`, version: 3, ...crashed, publishedAt: new Date(), eightDId: null, editedBy: 'qe-crashed' }),
+    );
+    expect((await api(quality(), 'PUT', `/v1/articles/KB-${id}`, { token: champion, body: { ...edit, baseVersion: 2 } })).status).toBe(409);
+    const mended = await api(quality(), 'GET', `/v1/articles/KB-${id}`, { token: champion });
+    expect(mended.body).toMatchObject({ version: 3, fix: crashed.fix });
+    expect((await api(quality(), 'PUT', `/v1/articles/KB-${id}`, { token: champion, body: { ...edit, baseVersion: 3 } })).body.version).toBe(4);
+    const all = await api(quality(), 'GET', `/v1/articles/KB-${id}/versions`, { token: champion });
+    expect((all.body.items as { version: number }[]).map((v) => v.version)).toEqual([4, 3, 2, 1]);
     // The activity that published it logged with its workflow's id (the worker's log context).
     const logged = readFileSync(`${repoRoot}.stack/logs/tests/${bed.ns}-quality.log`, 'utf8').split('\n').filter((l) => l.includes('closed 8D published as a knowledge-base article'));
     expect(logged.map((l) => (JSON.parse(l) as { workflowId?: string }).workflowId)).toContain(`${bed.ns}:${id}`);

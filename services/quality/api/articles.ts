@@ -34,6 +34,26 @@ const toArticle = {
 
 const readers = ['quality', 'agent', 'engineer', 'dispatcher', 'manager', 'auditor', 'dealer', 'platform'] as const;
 
+/**
+ * An article's versions, oldest first, read by `_id` (`<article>@<version>`, 8 at once) up to the
+ * first missing one: a version goes in only as the next after the article's, so they have no gaps.
+ * The filter by article read every version of every article on FerretDB v1.
+ */
+async function storedVersions(models: QualityModels, articleId: string): Promise<ArticleVersionDoc[]> {
+  const versions: ArticleVersionDoc[] = [];
+  for (let from = 1; ; from += 8) {
+    const read = await Promise.all(Array.from({ length: 8 }, (_, i) => models.articleVersions.findById(`${articleId}@${from + i}`).lean<ArticleVersionDoc>()));
+    const missing = read.indexOf(null);
+    versions.push(...(read.slice(0, missing < 0 ? 8 : missing) as ArticleVersionDoc[]));
+    if (missing >= 0) return versions;
+  }
+}
+
+/** What a stored version holds of the article's text. */
+function contentOf({ _id: _i, articleId: _a, version: _v, publishedAt: _p, eightDId: _e, editedBy: _b, requestId: _r, outbox: _o, outboxDueAt: _d, ...content }: ArticleVersionDoc & { requestId?: string }) {
+  return content;
+}
+
 export function articleRoutes(platform: Platform, models: QualityModels): RouteSpec[] {
   return [
     defineRoute({
@@ -74,7 +94,7 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
       params: z.object({ id: identifier }),
       responses: { 200: { description: 'The versions', schema: itemsOf(articleVersionView) } },
       handler: async ({ params }) => {
-        const versions = await models.articleVersions.find({ articleId: params.id }).sort({ version: -1 }).lean<ArticleVersionDoc[]>();
+        const versions = (await storedVersions(models, params.id)).reverse();
         if (versions.length === 0 && !(await models.articles.exists({ _id: params.id }))) throw new NotFoundError('article', params.id, 'id');
         return { status: 200, body: { items: versions.map(({ _id, outbox: _o, outboxDueAt: _d, ...v }) => v) } };
       },
@@ -128,8 +148,13 @@ export function articleRoutes(platform: Platform, models: QualityModels): RouteS
             publishedAt,
           );
         } catch (error) {
-          if (isDuplicateKeyError(error)) throw new ConflictError(`version ${version} of article ${params.id} was published by someone else first`, 'baseVersion');
-          throw error;
+          if (!isDuplicateKeyError(error)) throw error;
+          // The version is stored: someone else's, or one whose writer died before moving the
+          // article. Either way the article moves to it, so the next edit is based on it (without
+          // this, a crash between the two writes refused every later edit of the article).
+          const stored = await models.articleVersions.findById(`${params.id}@${version}`).lean<ArticleVersionDoc>();
+          if (stored) await models.articles.updateOne({ _id: params.id, version: { $lt: version } }, { $set: { ...contentOf(stored), version, publishedAt: stored.publishedAt } });
+          throw new ConflictError(`version ${version} of article ${params.id} was published by someone else first`, 'baseVersion');
         }
         await models.articles.updateOne({ _id: params.id, version: { $lt: version } }, { $set: { ...content, version, publishedAt } });
         platform.nudgeOutbox();
