@@ -28,6 +28,8 @@ import {
   type LoopResult,
   namespaceCleanup,
   growthLines,
+  pick,
+  seededRandom as random,
 } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 4);
@@ -39,17 +41,6 @@ const checked = 40;
 const stack = stackEndpoints();
 const ns = benchNamespace('bench-customers');
 
-/** Deterministic pseudo-random numbers (mulberry32): the same names and prefixes every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
 
 const firsts = [
   'Müller', 'Ørsted', 'Škoda', 'Łódź', 'Årdal', 'Zürich', 'Göteborg', 'Brno', 'Lyon', 'Porto', 'Hamburg', 'Jiangnan', 'Harbin',

@@ -300,3 +300,17 @@ export async function idlePasses(relay: { drain(): Promise<number> }, n: number)
 export async function trackAsService(db: Db): Promise<void> {
   await insertedOnce(db.collection<{ _id: string; kind: string; at: Date }>(outboxWritersCollection).insertOne({ _id: trackedMarkerId, kind: 'tracked', at: new Date() }));
 }
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32): the same seeded data every run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One of `items`, drawn with `rnd`. */
+export const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;

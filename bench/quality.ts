@@ -33,6 +33,8 @@ import {
   type LoopResult,
   namespaceCleanup,
   growthLines,
+  pick,
+  seededRandom as random,
 } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 4);
@@ -51,17 +53,6 @@ const dayMs = 24 * hourMs;
 /** One 8D opened every ~29 hours: 300 a year. */
 const spacingMs = (365 * dayMs) / 300;
 
-/** Deterministic pseudo-random numbers (mulberry32): the same 8Ds every run, bar the instants. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const pick = <T>(rnd: () => number, items: readonly T[]): T => items[Math.floor(rnd() * items.length)]!;
 
 const productLine = 'laser-cutting';
 const models = Array.from({ length: 40 }, (_, k) => `LC-${k + 1}`);
