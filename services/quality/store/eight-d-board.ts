@@ -1,5 +1,6 @@
 import { createJsonDocuments, insertedOnce, unchanged, type KeyLockDoc } from '@aftersales/platform';
 import type mongoose from 'mongoose';
+import { onePerStore } from './failure-record-lists';
 import type { EightDDoc, QualityModels } from './models';
 
 type BoardModels = Pick<QualityModels, 'eightDs' | 'eightDBoard' | 'locks' | 'builds'>;
@@ -104,9 +105,5 @@ function createEightDBoard(models: BoardModels) {
   return { record, list, buildOnce };
 }
 
-const made = new WeakMap<object, ReturnType<typeof createEightDBoard>>();
 /** The 8D board of a store, one per process. */
-export function eightDBoardOf(models: BoardModels): ReturnType<typeof createEightDBoard> {
-  if (!made.has(models.eightDBoard)) made.set(models.eightDBoard, createEightDBoard(models));
-  return made.get(models.eightDBoard)!;
-}
+export const eightDBoardOf = onePerStore((models: BoardModels) => models.eightDBoard, createEightDBoard);
