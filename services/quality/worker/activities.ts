@@ -90,9 +90,10 @@ export function createEightDActivities(platform: Pick<Platform, 'topic' | 'nudge
       });
       if (!stored) throw new RecordNotSettled(`8D ${state.eightDId} has no record`);
       if (stored.revision < state.revision) throw new RecordNotSettled(`8D ${state.eightDId}: revision ${state.revision} did not stick`);
-      // Its status and closure, as the recurrence check reads them, and the board's item (a retry
-      // notes both again, no harm: the board keeps the latest revision it was given).
-      await Promise.all([histories.noteEightD(state.eightDId, state.problem), eightDBoardOf(models).record({ ...stored, state }, state.revision)]);
+      // Its status and closure, as the recurrence check reads them, and the board's item of this
+      // pass's revision, all of it from this pass's state (a retry notes both again, no harm: the
+      // board keeps the latest revision it was given).
+      await Promise.all([histories.noteEightD(state.eightDId, state.problem), eightDBoardOf(models).record({ ...stored, ...set }, state.revision)]);
       log.debug({ eightDId: state.eightDId, revision: state.revision, facts: facts.length }, '8D recorded');
     },
 
