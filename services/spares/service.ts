@@ -17,6 +17,7 @@ import { sparesConsumers } from './events/consumers';
 import { sparesStreams } from './events/streams';
 import { createCaseFlow } from './store/case-flow';
 import { buildCaseListsOnce } from './store/case-lists';
+import { buildCostLedgerOnce } from './store/cost-ledger';
 import { buildAwaitingReportsOnce } from './store/awaiting-reports';
 import { buildOpenListsOnce } from './store/open-lists';
 import { buildOpenReservationsOnce } from './store/open-reservations';
@@ -46,6 +47,7 @@ export const sparesService: ServiceDefinition = {
     // Cases' lists of what was stored before they existed, once, before any path reads them (after the demo data, which they list).
     const listed = await buildCaseListsOnce(store, platform.now);
     if (listed >= 0) platform.logger.info({ listed }, 'case lists built from the documents stored before them');
+    await buildCostLedgerOnce(store, platform.now, platform.logger); // who pays by month, for what was booked before the ledger, once
     await buildOpenListsOnce(store, platform.now, platform.logger); // the returns and claims open before the desk's open lists, once
     // The sweep's lists of what was stored before them, once: reservations not ended and claims they left, cases awaiting their report.
     await buildOpenReservationsOnce(store, platform.now, platform.logger);

@@ -1,10 +1,15 @@
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '@aftersales/platform';
 import { COST_CENTRES, monthlyTotals } from '../domain/cost-allocation';
+import { createCostLedger } from '../store/cost-ledger';
 import { id, type SparesDeps } from './common';
 import { costAllocationView } from './responses';
 
-export function costAllocationRoutes({ store }: SparesDeps): RouteSpec[] {
+/** The most entries one answer lists (the console says so when a page is full). */
+const maxEntries = 5000;
+
+export function costAllocationRoutes({ store, platform }: SparesDeps): RouteSpec[] {
+  const ledger = createCostLedger(store, platform.now);
   return [
     defineRoute({
       method: 'get',
@@ -13,14 +18,17 @@ export function costAllocationRoutes({ store }: SparesDeps): RouteSpec[] {
       tags: ['cost allocation'],
       roles: ['finance', 'spares', 'manager', 'auditor'],
       query: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), costCentre: z.enum(COST_CENTRES as [string, ...string[]]).optional(), caseId: id.optional() }),
-      responses: { 200: { description: 'Entries (closedAt in [from, to)) and monthly totals', schema: costAllocationView } },
+      responses: { 200: { description: 'Entries (closedAt in [from, to)), at most 5,000, oldest first, and monthly totals over all of them', schema: costAllocationView } },
       handler: async ({ query }) => {
-        const closedAt = { ...(query.from ? { $gte: new Date(query.from) } : {}), ...(query.to ? { $lt: new Date(query.to) } : {}) };
-        const q = { ...(Object.keys(closedAt).length ? { closedAt } : {}), ...(query.costCentre ? { costCentre: query.costCentre as (typeof COST_CENTRES)[number] } : {}), ...(query.caseId ? { caseId: query.caseId } : {}) };
-        const docs = await store.allocations.find(q).sort({ closedAt: 1, _id: 1 }).limit(5000).toArray();
+        const from = query.from ? new Date(query.from) : undefined;
+        const to = query.to ? new Date(query.to) : undefined;
+        // By `_id` either way: a case's entries from its list, a range month by month from the ledger.
+        const found = query.caseId ? (await ledger.ofCase(query.caseId)).docs.filter((e) => (!from || e.closedAt >= from) && (!to || e.closedAt < to)) : await ledger.between(from, to);
+        const docs = found.filter((e) => !query.costCentre || e.costCentre === query.costCentre).sort((a, b) => a.closedAt.getTime() - b.closedAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
         // payerId null comes back missing from an upsert's $setOnInsert on FerretDB v1 (the demo entries).
         const entries = docs.map(({ _id: _ignored, ...e }) => ({ ...e, payerId: e.payerId ?? null, closedAt: e.closedAt.toISOString() }));
-        return { status: 200, body: { entries, totals: monthlyTotals(entries) } };
+        // The totals count every entry in the range; the entries listed stop at the route's maximum.
+        return { status: 200, body: { entries: entries.slice(0, maxEntries), totals: monthlyTotals(entries) } };
       },
     }),
   ];

@@ -8,6 +8,7 @@ import type { ConsumptionDoc, DefectiveReturnDoc, SparesStore, UnitClaimDoc, Wor
 import { createCaseCostPublisher } from './case-cost-revisions';
 import { createAwaitingReports } from './awaiting-reports';
 import { createCaseLists, type Listed } from './case-lists';
+import { createCostLedger } from './cost-ledger';
 import { withEvent, type Cause, type EventContext } from './events';
 import { createGuardedWrites } from './guarded-writes';
 import { createOpenLists } from './open-lists';
@@ -33,15 +34,10 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
   const awaiting = createAwaitingReports(store);
   // A case's status moves by `_id` under its key lock: `{ _id, status: { $ne: 'closed' } }` read every case on FerretDB v1.
   const guarded = createGuardedWrites(store, () => ctx.now());
-  /** A case's allocation entries, by `_id` from its list (see case-lists). */
-  const ledgerOf = (requestId: string) => lists.docsOf(store.allocations, 'allocations', requestId);
-  /** Stores allocation entries once each, listed first (a crash between leaves a listed id a reader skips). */
-  async function storeEntries(requestId: string, entries: AllocationEntry[], currency: string, listed?: Listed): Promise<void> {
-    const docs = entries.map((e) => ({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt), currency }));
-    if (docs.length === 0) return;
-    await lists.add('allocations', requestId, docs.map((d) => d._id), listed);
-    for (const doc of docs) await insertedOnce(store.allocations.insertOne(doc));
-  }
+  // A case's allocation entries by `_id` from its list, and paged under their month for finance (cost-ledger.ts).
+  const ledger = createCostLedger(store, () => ctx.now());
+  const ledgerOf = (requestId: string) => ledger.ofCase(requestId);
+  const storeEntries = (requestId: string, entries: AllocationEntry[], currency: string, listed?: Listed) => ledger.record(requestId, entries, currency, listed);
   /**
    * Units an earlier, crashed run consumed for a work order: its reservations' claims and the
    * units it listed before writing them off, by `_id`. An attempt started before write-offs were

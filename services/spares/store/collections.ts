@@ -7,6 +7,7 @@ import type { AllocationEntry, ClosedCase } from '../domain/cost-allocation';
 import type { PriceList } from '../domain/pricing';
 import type { LocationKind } from '../domain/stock';
 import type { ListEntryDoc } from './case-lists';
+import type { LedgerMonthDoc, LedgerPageDoc } from './cost-ledger';
 import type { AwaitingReportDoc } from './awaiting-reports';
 import type { RaisedEntryDoc } from './requisitions-raised';
 import type { OpenEntryDoc } from './open-lists';
@@ -375,6 +376,9 @@ export function createSparesStore(connection: Connection) {
     approvalRequests: notingInserts(c<ApprovalRequestDoc>('approvalRequests')),
     returnChases: notingInserts(c<ReturnChaseDoc>('returnChases')),
     allocations: c<AllocationEntryDoc>('costAllocations'),
+    // Who pays by month, read by `_id` (cost-ledger.ts): the entries' range filter read every entry.
+    ledgerPages: c<LedgerPageDoc>('costLedgerPages'),
+    ledgerMonths: c<LedgerMonthDoc>('costLedgerMonths'),
     caseCostRevisions: c<CaseCostRevisionDoc>('caseCostRevisions'),
     redFlags: c<RedFlagDoc>('redFlags'),
     caseLists: c<ListEntryDoc>('caseLists'),

@@ -1,6 +1,7 @@
 import { isDuplicateKeyError, bulkWriteInChunks } from '@aftersales/platform';
 import { allocateCaseCost, allocationEntries, type ClosedCase } from '../domain/cost-allocation';
 import { createCaseLists } from './case-lists';
+import { createCostLedger } from './cost-ledger';
 import { createOpenLists } from './open-lists';
 import type { SparesStore } from './collections';
 import type { SparesModels } from './models';
@@ -109,12 +110,11 @@ async function loadDemoCharges(store: SparesStore, loadedAt: Date): Promise<void
       lines: [nozzle, labour(40)],
     },
   ];
-  const lists = createCaseLists(store);
+  const ledger = createCostLedger(store);
   for (const closed of cases) {
     const entries = allocationEntries(allocateCaseCost(closed));
-    await lists.add('allocations', closed.caseId, entries.map((e) => `${e.caseId}|${e.lineId}|${e.costCentre}`));
-    for (const e of entries) {
-      await store.allocations.updateOne({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}` }, { $setOnInsert: { ...e, closedAt: new Date(e.closedAt), currency: 'EUR' } }, { upsert: true });
-    }
+    // Booked on the first start only: their dates move with each start, and the first booking stands.
+    if (await store.allocations.findOne({ _id: `${entries[0]!.caseId}|${entries[0]!.lineId}|${entries[0]!.costCentre}` })) continue;
+    await ledger.record(closed.caseId, entries, 'EUR');
   }
 }

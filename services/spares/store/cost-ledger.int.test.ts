@@ -1,0 +1,87 @@
+import type { Connection } from 'mongoose';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { commandRecorder, monitoredConnection, scansOf, uniqueName, utcDayAt } from '@aftersales/platform/testing';
+import { COST_CENTRES, type AllocationEntry } from '../domain/cost-allocation';
+import { createSparesStore, type AllocationEntryDoc, type SparesStore } from './collections';
+import { buildCostLedgerOnce, createCostLedger, monthOf } from './cost-ledger';
+
+const dbName = uniqueName('spares-ledger').replace(/-/g, '_');
+const DAY = 86_400_000;
+const anchor = utcDayAt(0, '08:00');
+const keyed = new Set(['costAllocations', 'costLedgerPages', 'caseLists']);
+const small = new Set(['costLedgerMonths']);
+
+/** A case's three entries, `daysAgo` before the anchor, each with its cost centre. */
+function entriesOf(caseId: string, daysAgo: number, amount: number): AllocationEntry[] {
+  const closedAt = new Date(anchor.getTime() - daysAgo * DAY).toISOString();
+  return ['part-1-P-LENS-B', 'labour', 'travel'].map((lineId, i) => ({ caseId, lineId, kind: i === 0 ? 'part' : i === 1 ? 'labour' : 'travel', closedAt, costCentre: COST_CENTRES[(daysAgo + i) % 3]!, payerId: 'F-1', amountCents: amount + i, reason: 'warranty' }));
+}
+const asDocs = (entries: AllocationEntry[]): AllocationEntryDoc[] => entries.map((e) => ({ _id: `${e.caseId}|${e.lineId}|${e.costCentre}`, ...e, closedAt: new Date(e.closedAt), currency: 'EUR' }));
+const startOfMonth = (monthsBack: number) => new Date(Date.UTC(anchor.getUTCFullYear(), anchor.getUTCMonth() - monthsBack, 1));
+const byId = (docs: AllocationEntryDoc[]) => docs.map((d) => `${d._id}=${d.amountCents}@${d.closedAt.toISOString()}`).sort();
+
+/** On the real Mongo server: finance's months, read by `_id`, hold what the range filter over every entry found. */
+describe('cost ledger', () => {
+  let connection: Connection;
+  let store: SparesStore;
+  const { listener, recorded } = commandRecorder();
+
+  beforeAll(async () => {
+    connection = await monitoredConnection(inject('stack').mongoUrl, dbName, listener);
+    store = createSparesStore(connection);
+    await store.init();
+  });
+
+  afterAll(async () => {
+    await connection?.dropDatabase();
+    await connection?.close();
+  });
+
+  it('pages what was booked before it once, then each booking before its entries; any range equals the filter, without a scan', async () => {
+    // Booked before the ledger existed: 40 cases over about 13 months.
+    await store.allocations.insertMany(Array.from({ length: 40 }, (_, k) => asDocs(entriesOf(`SR-OLD-${k}`, k * 10, 100 + k))).flat());
+    expect(await buildCostLedgerOnce(store, () => anchor)).toBe(120);
+    expect(await buildCostLedgerOnce(store, () => anchor)).toBe(-1);
+
+    // Booked since, by two processes; one booking retried whole (a consumer's redelivery), one whose
+    // process died after its page and before its entries, then retried.
+    const [one, two] = [createCostLedger(store, () => anchor), createCostLedger(store, () => anchor)];
+    for (let k = 0; k < 12; k++) await (k % 2 ? one : two).record(`SR-NEW-${k}`, entriesOf(`SR-NEW-${k}`, k * 17 + 3, 500 + k), 'EUR');
+    await one.record('SR-NEW-0', entriesOf('SR-NEW-0', 3, 500), 'EUR');
+    await two.note(asDocs(entriesOf('SR-CRASH', 33, 900)));
+    await one.record('SR-CRASH', entriesOf('SR-CRASH', 33, 900), 'EUR');
+
+    const ranges: [string, Date | undefined, Date | undefined][] = [
+      ['last full month', startOfMonth(1), startOfMonth(0)],
+      ['six months to this one (the console)', startOfMonth(5), startOfMonth(-1)],
+      ['everything', undefined, undefined],
+      ['from an instant mid-month on', new Date(anchor.getTime() - 45 * DAY - 3_600_000), undefined],
+      ['up to an instant mid-month', undefined, new Date(anchor.getTime() - 200 * DAY + 1)],
+    ];
+    for (const [what, from, to] of ranges) {
+      const closedAt = { ...(from ? { $gte: from } : {}), ...(to ? { $lt: to } : {}) };
+      const filtered = await store.allocations.find(from || to ? { closedAt } : {}).toArray();
+      // A fresh process: every page of the months read.
+      const read = await recorded(() => createCostLedger(store).between(from, to));
+      expect(byId(read.result), what).toEqual(byId(filtered));
+      expect(scansOf(read.commands, { keyed, small }), what).toEqual([]);
+    }
+    expect((await store.allocations.find({}).toArray()).length).toBe(120 + 36 + 3);
+  });
+
+  it('reads again only the pages after those it read, and sees another process\'s booking', async () => {
+    const reader = createCostLedger(store);
+    const [from, to] = [startOfMonth(0), startOfMonth(-1)];
+    const first = await reader.between(from, to);
+    const again = await recorded(() => reader.between(from, to));
+    expect(byId(again.result)).toEqual(byId(first));
+    // The months (a small collection), then one batch of 16 `_id` reads past the month's last page.
+    expect(again.commands).toHaveLength(1 + 16);
+    const today = Math.floor((anchor.getTime() - from.getTime()) / DAY);
+    await createCostLedger(store).record('SR-LATER', entriesOf('SR-LATER', today, 700), 'EUR');
+    const later = await reader.between(from, to);
+    expect(byId(later).filter((e) => e.startsWith('SR-LATER|'))).toHaveLength(3);
+    expect(byId(later)).toEqual(byId(await store.allocations.find({ closedAt: { $gte: from, $lt: to } }).toArray()));
+    expect(monthOf(later.find((e) => e.caseId === 'SR-LATER')!.closedAt)).toBe(monthOf(from));
+  });
+});
