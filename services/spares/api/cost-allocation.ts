@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '@aftersales/platform';
-import { COST_CENTRES, monthlyTotals } from '../domain/cost-allocation';
+import { COST_CENTRES, monthlyTotals, monthTotals } from '../domain/cost-allocation';
 import { createCostLedger } from '../store/cost-ledger';
 import { id, type SparesDeps } from './common';
 import { costAllocationView } from './responses';
@@ -18,7 +18,7 @@ export function costAllocationRoutes({ store, platform }: SparesDeps): RouteSpec
       tags: ['cost allocation'],
       roles: ['finance', 'spares', 'manager', 'auditor'],
       query: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), costCentre: z.enum(COST_CENTRES as [string, ...string[]]).optional(), caseId: id.optional() }),
-      responses: { 200: { description: 'Entries (closedAt in [from, to)), at most 5,000, oldest first, and monthly totals over all of them', schema: costAllocationView } },
+      responses: { 200: { description: 'Entries (closedAt in [from, to)), at most 5,000, oldest first; totals per month and cost centre, and per month, over all of them', schema: costAllocationView } },
       handler: async ({ query }) => {
         const from = query.from ? new Date(query.from) : undefined;
         const to = query.to ? new Date(query.to) : undefined;
@@ -28,7 +28,7 @@ export function costAllocationRoutes({ store, platform }: SparesDeps): RouteSpec
         // payerId null comes back missing from an upsert's $setOnInsert on FerretDB v1 (the demo entries).
         const entries = docs.map(({ _id: _ignored, ...e }) => ({ ...e, payerId: e.payerId ?? null, closedAt: e.closedAt.toISOString() }));
         // The totals count every entry in the range; the entries listed stop at the route's maximum.
-        return { status: 200, body: { entries: entries.slice(0, maxEntries), totals: monthlyTotals(entries) } };
+        return { status: 200, body: { entries: entries.slice(0, maxEntries), totals: monthlyTotals(entries), months: monthTotals(entries) } };
       },
     }),
   ];

@@ -234,7 +234,9 @@ export const costAllocationView = z.object({
       currency: z.string().optional(),
     }),
   ),
-  totals: z.array(z.object({ month: z.string(), costCentre, amountCents: z.number().int(), entries: count })),
+  totals: z.array(z.object({ month: z.string(), costCentre, amountCents: z.number().int(), entries: count, cases: count })),
+  /** Each month over every cost centre: a case two centres pay counts once. */
+  months: z.array(z.object({ month: z.string(), amountCents: z.number().int(), entries: count, cases: count })),
 });
 
 /** A location's stock at unit cost on one day, and the cost consumed since its previous valuation. */

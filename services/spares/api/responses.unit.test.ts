@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { RequisitionApprovalState } from '@aftersales/workflows';
-import { allocateCaseCost, allocationEntries, monthlyTotals, type ClosedCase } from '../domain/cost-allocation';
+import { allocateCaseCost, allocationEntries, monthlyTotals, monthTotals, type ClosedCase } from '../domain/cost-allocation';
 import { priceQuote, type PriceList } from '../domain/pricing';
 import type { QuoteDoc, RequisitionDoc, ReservationDoc } from '../store/collections';
 import { costAllocationView, quoteView, requisitionView, reservationView } from './responses';
@@ -50,6 +50,6 @@ describe('spares response schemas against what the handlers answer', () => {
     const entries = allocationEntries(allocateCaseCost(closed));
     expect(entries.some((e) => e.payerId === null)).toBe(true);
     expect(entries.length).toBeGreaterThan(0);
-    expect(problems(costAllocationView, { entries: entries.map((e) => ({ ...e, currency: 'EUR' })), totals: monthlyTotals(entries) })).toBeUndefined();
+    expect(problems(costAllocationView, { entries: entries.map((e) => ({ ...e, currency: 'EUR' })), totals: monthlyTotals(entries), months: monthTotals(entries) })).toBeUndefined();
   });
 });

@@ -243,30 +243,49 @@ export function allocationEntries(allocation: CaseAllocation): AllocationEntry[]
   );
 }
 
-export interface MonthlyTotal {
+export interface MonthTotal {
   /** Calendar month in UTC, 'YYYY-MM'. */
   month: string;
-  costCentre: CostCentre;
   amountCents: number;
   entries: number;
+  /** Cases with at least one entry counted here. */
+  cases: number;
 }
 
-/** Totals per cost centre per UTC calendar month; `from` inclusive, `to` exclusive, on closedAt. */
-export function monthlyTotals(entries: readonly AllocationEntry[], filter: { costCentre?: CostCentre; from?: string; to?: string } = {}): MonthlyTotal[] {
+export interface MonthlyTotal extends MonthTotal {
+  costCentre: CostCentre;
+}
+
+type TotalsFilter = { costCentre?: CostCentre; from?: string; to?: string };
+
+/** Sums the entries in [from, to) (on closedAt, UTC months) by the group each one's key names. */
+function totalsBy<G extends MonthTotal>(entries: readonly AllocationEntry[], filter: TotalsFilter, groupOf: (month: string, e: AllocationEntry) => { key: string; group: () => G }): G[] {
   const fromMs = filter.from === undefined ? -Infinity : instant(filter.from, 'from');
   const toMs = filter.to === undefined ? Infinity : instant(filter.to, 'to');
-  const groups = new Map<string, MonthlyTotal>();
+  const groups = new Map<string, { total: G; cases: Set<string> }>();
   entries.forEach((e, i) => {
     const ms = instant(e.closedAt, `entries[${i}].closedAt`);
     if (ms < fromMs || ms >= toMs || (filter.costCentre !== undefined && e.costCentre !== filter.costCentre)) return;
-    const month = new Date(ms).toISOString().slice(0, 7);
-    const key = `${month}|${e.costCentre}`;
-    const group = groups.get(key) ?? { month, costCentre: e.costCentre, amountCents: 0, entries: 0 };
-    group.amountCents += e.amountCents;
-    group.entries += 1;
-    groups.set(key, group);
+    const { key, group } = groupOf(new Date(ms).toISOString().slice(0, 7), e);
+    const found = groups.get(key) ?? { total: group(), cases: new Set<string>() };
+    found.total.amountCents += e.amountCents;
+    found.total.entries += 1;
+    found.cases.add(e.caseId);
+    found.total.cases = found.cases.size;
+    groups.set(key, found);
   });
-  return [...groups.values()].sort((a, b) => a.month.localeCompare(b.month) || COST_CENTRES.indexOf(a.costCentre) - COST_CENTRES.indexOf(b.costCentre));
+  return [...groups.values()].map((g) => g.total);
+}
+
+/** Totals per cost centre per UTC calendar month; `from` inclusive, `to` exclusive, on closedAt. */
+export function monthlyTotals(entries: readonly AllocationEntry[], filter: TotalsFilter = {}): MonthlyTotal[] {
+  const totals = totalsBy(entries, filter, (month, e) => ({ key: `${month}|${e.costCentre}`, group: () => ({ month, costCentre: e.costCentre, amountCents: 0, entries: 0, cases: 0 }) }));
+  return totals.sort((a, b) => a.month.localeCompare(b.month) || COST_CENTRES.indexOf(a.costCentre) - COST_CENTRES.indexOf(b.costCentre));
+}
+
+/** Totals per UTC calendar month over every cost centre (a case paid by two counts once). */
+export function monthTotals(entries: readonly AllocationEntry[], filter: TotalsFilter = {}): MonthTotal[] {
+  return totalsBy(entries, filter, (month) => ({ key: month, group: () => ({ month, amountCents: 0, entries: 0, cases: 0 }) })).sort((a, b) => a.month.localeCompare(b.month));
 }
 
 // ---- Red flag: requisitions far above the engineer's own history or their peers ----

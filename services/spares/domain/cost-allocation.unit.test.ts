@@ -7,6 +7,7 @@ import {
   labourCents,
   lineCostCents,
   monthlyTotals,
+  monthTotals,
   requisitionOutliers,
   type CaseLine,
   type ClosedCase,
@@ -165,14 +166,23 @@ describe('monthlyTotals', () => {
 
   it('groups by UTC month and cost centre', () => {
     expect(monthlyTotals(entries)).toEqual([
-      { month: '2024-01', costCentre: 'factory', amountCents: 41_690, entries: 3 },
-      { month: '2024-02', costCentre: 'sales-centre', amountCents: 41_690, entries: 3 },
-      { month: '2024-02', costCentre: 'customer', amountCents: 41_690, entries: 3 },
+      { month: '2024-01', costCentre: 'factory', amountCents: 41_690, entries: 3, cases: 1 },
+      { month: '2024-02', costCentre: 'sales-centre', amountCents: 41_690, entries: 3, cases: 1 },
+      { month: '2024-02', costCentre: 'customer', amountCents: 41_690, entries: 3, cases: 1 },
     ]);
   });
 
+  it('totals each month over every cost centre, a case counted once however many pay', () => {
+    const split = allocationEntries(allocateCaseCost(closedCase({ caseId: 'D', closedAt: '2024-02-21T08:00:00Z' }))).map((e, i) => ({ ...e, costCentre: i % 2 ? ('customer' as const) : ('factory' as const) }));
+    expect(monthTotals([...entries, ...split])).toEqual([
+      { month: '2024-01', amountCents: 41_690, entries: 3, cases: 1 },
+      { month: '2024-02', amountCents: 3 * 41_690, entries: 9, cases: 3 },
+    ]);
+    expect(monthlyTotals(split).map((t) => t.cases)).toEqual([1, 1]);
+  });
+
   it('filters by cost centre and a [from, to) range', () => {
-    expect(monthlyTotals(entries, { costCentre: 'customer' })).toEqual([{ month: '2024-02', costCentre: 'customer', amountCents: 41_690, entries: 3 }]);
+    expect(monthlyTotals(entries, { costCentre: 'customer' })).toEqual([{ month: '2024-02', costCentre: 'customer', amountCents: 41_690, entries: 3, cases: 1 }]);
     expect(monthlyTotals(entries, { from: '2024-02-01T00:00:00Z', to: '2024-02-20T08:00:00Z' }).map((t) => t.costCentre)).toEqual(['sales-centre']);
   });
 });
@@ -282,6 +292,7 @@ describe('allocateCaseCost: properties', () => {
           expect(monthly).toBe(ofCentre);
         }
         expect(COST_CENTRES.reduce((s, centre: CostCentre) => s + a.totals[centre], 0)).toBe(expectedTotal);
+        expect(monthTotals(entries).reduce((s, t) => s + t.amountCents, 0)).toBe(expectedTotal);
       }),
       { numRuns: 300 },
     );
