@@ -295,7 +295,9 @@ export async function idlePasses(relay: { drain(): Promise<number> }, n: number)
 /**
  * Leaves in a bench's fresh database what the service's first relay start leaves once it has swept
  * (outbox-writers.ts): a relay started with the writers' heartbeats then sweeps only when a writer
- * dies, as in a database the service has run on, not once more inside the measured loop.
+ * dies, as in a database the service has run on, not once more inside the measured loop. The
+ * database's one marker, as written before the markers named collections: the relay then marks
+ * each of its collections without a sweep.
  */
 export async function trackAsService(db: Db): Promise<void> {
   await insertedOnce(db.collection<{ _id: string; kind: string; at: Date }>(outboxWritersCollection).insertOne({ _id: trackedMarkerId, kind: 'tracked', at: new Date() }));

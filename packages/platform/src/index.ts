@@ -17,7 +17,7 @@ export * from './mongo/connection';
 export * from './mongo/bulk';
 export * from './mongo/id-reads';
 export * from './mongo/outbox';
-export { outboxWritersCollection, trackedMarkerId } from './mongo/outbox-writers';
+export { outboxWritersCollection, trackedMarkerId, trackedMarkerOf } from './mongo/outbox-writers';
 export * from './mongo/inbox';
 export * from './mongo/key-locks';
 export * from './mongo/json-documents';

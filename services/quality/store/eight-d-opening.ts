@@ -89,7 +89,9 @@ export async function openEightDByHand(platform: Platform, models: QualityModels
 /**
  * 8Ds stored before their opened events went through the relay's pending index (the relay read the
  * whole 8D collection on every pass then): any whose event is still on it gets its entry, once
- * (marker `eight-d-pending@1`). An entry already there stands.
+ * (marker `eight-d-pending@1`). An entry already there stands. The relay now sweeps a newly indexed
+ * collection once by itself (its `tracked|<collection>` marker), but not in a database it marked the
+ * earlier way, as every database this upgrade met had been.
  */
 export async function noteUnrelayedEightDsOnce(models: Pick<QualityModels, 'eightDs' | 'builds'>, now: Date): Promise<number> {
   const id = 'eight-d-pending@1';

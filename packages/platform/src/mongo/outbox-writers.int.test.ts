@@ -7,7 +7,7 @@ import { namespacedTopic, topics } from '@aftersales/contracts';
 import type { EventProducer } from '../kafka/producer';
 import { openTestServers, registeredEvent, testLogger, uniqueName, type TestServers, type TopicReader } from '../testing';
 import { createOutboxRelay, indexedOutbox, outboxForInsert, outboxPendingCollection, type OutboxRelay } from './outbox';
-import { noteMissedEntry, outboxWritersCollection, startOutboxWriter, trackedMarkerId, type OutboxWriterDoc } from './outbox-writers';
+import { noteMissedEntry, outboxWritersCollection, startOutboxWriter, trackedMarkerOf, type OutboxWriterDoc } from './outbox-writers';
 
 /**
  * On FerretDB and Kafka: the relay sweeps the indexed collections only when a writer's heartbeat
@@ -105,16 +105,16 @@ describe('the sweep runs when the writers call for it', () => {
     }
   });
 
-  it('sweeps at a relay\u2019s start once per database, then only when the writers call for it: a writer gone from this host after 25 s', async () => {
+  it('sweeps at a relay\u2019s start once per collection, then only when the writers call for it: a writer gone from this host after 25 s', async () => {
     const docs = indexedOutbox(db.collection<Document>('atStart'));
     const shift = { ms: 0 };
-    // No marker yet: the first start sweeps (documents from before writers kept heartbeats), then marks the database.
-    await writers.deleteOne({ _id: trackedMarkerId });
+    // No marker yet: the first start sweeps (documents from before writers kept heartbeats), then marks the collection.
+    await writers.deleteMany({ kind: 'tracked' });
     const before = await orphan(docs, 'D-3', new Date(Date.now() - 20_000));
     let relay = relayOver(docs, shift);
     relay.start();
     await reader.waitFor(1, 'the event from before the heartbeats', (m) => m.headers['event-id'] === before);
-    await expect.poll(() => writers.findOne({ _id: trackedMarkerId })).toMatchObject({ kind: 'tracked' });
+    await expect.poll(() => writers.findOne({ _id: trackedMarkerOf('atStart') })).toMatchObject({ kind: 'tracked' });
     await relay.stop();
 
     // Marked, every writer beating: a start reads the writers and sweeps nothing.
@@ -143,6 +143,28 @@ describe('the sweep runs when the writers call for it', () => {
     } finally {
       await relay.stop();
       await writers.deleteOne({ _id: `${ns}-alive` });
+    }
+  });
+
+  it('sweeps a collection indexed in a later version once at the next start, and not the collections tracked before', async () => {
+    const tracked = indexedOutbox(db.collection<Document>('trackedBefore'));
+    const later = indexedOutbox(db.collection<Document>('indexedLater'));
+    await writers.insertOne({ _id: trackedMarkerOf('trackedBefore'), kind: 'tracked', at: new Date() });
+    await writers.insertOne({ _id: `${ns}-beating`, kind: 'process', at: new Date(), host: hostname(), pid: process.pid });
+    // Stored with its event while the collection was still polled, so never given a pending entry.
+    const fromBefore = await orphan(later, 'D-5', new Date(Date.now() - 20_000));
+    // Beside it, one in a tracked collection whose entry is missing: a sweep of that collection would write it.
+    await orphan(tracked, 'D-6', new Date(Date.now() - 20_000));
+    const relay = createOutboxRelay({ collections: [tracked, later], leases: db.collection('outboxLeases'), pending: db.collection(outboxPendingCollection), writers, writersCheckMs: 50, producer, logger, pollMs: 50 });
+    relay.start();
+    try {
+      await reader.waitFor(1, 'the event stored before its collection was indexed', (m) => m.headers['event-id'] === fromBefore);
+      await expect.poll(() => writers.findOne({ _id: trackedMarkerOf('indexedLater') })).toMatchObject({ kind: 'tracked' });
+      await sleep(300);
+      expect(await entryOf('trackedBefore', 'D-6')).toBeNull();
+    } finally {
+      await relay.stop();
+      await writers.deleteOne({ _id: `${ns}-beating` });
     }
   });
 

@@ -14,8 +14,9 @@ import type { Logger } from 'pino';
  * removes what it saw. The collection holds one document per running process and the marks not
  * yet swept: small by construction.
  *
- * A relay's start sweeps only when that collection calls for it, and once per database (the
- * `tracked` marker: documents written before writers kept heartbeats). A process's first
+ * A relay's start sweeps only when that collection calls for it, and once per indexed collection
+ * (its `tracked|<collection>` marker: documents written before writers kept heartbeats, or before
+ * the collection's documents went through the pending index). A process's first
  * heartbeat lands before it writes anything (`ready`), so a writer that died always left one. A
  * dead writer on the relay's host is known by its pid once its last beat is `goneWriterMs` old
  * (what it wrote after that beat is then past the sweep's grace), one elsewhere once its
@@ -27,7 +28,7 @@ export interface OutboxWriterDoc {
   _id: string;
   /**
    * `process`: a running writer's heartbeat. `missed`: an entry's insert failed after its
-   * document's. `tracked`: since `at` every writer kept a heartbeat (one per database).
+   * document's. `tracked`: since `at` every writer kept a heartbeat (one per indexed collection, see trackedMarkerOf).
    */
   kind: 'process' | 'missed' | 'tracked';
   at: Date;
@@ -39,8 +40,26 @@ export interface OutboxWriterDoc {
 /** A beat's interval, the sweep's grace and a margin: a gone writer's last write is then older than the grace. */
 export const goneWriterMs = 25_000;
 
-/** The one-time marker: a sweep covered what was written before writers kept heartbeats. */
+/**
+ * The database's one-time marker as written before the markers named collections: a sweep covered
+ * what every collection indexed then held before writers kept heartbeats.
+ */
 export const trackedMarkerId = 'tracked';
+/** A collection's one-time marker: a sweep covered what it held before it was tracked. */
+export const trackedMarkerOf = (collection: string) => `${trackedMarkerId}|${collection}`;
+
+/**
+ * The indexed collections a relay's start must sweep once, and the markers it then writes: those
+ * without their marker. A database marked the earlier way (the one marker, none per collection)
+ * had every collection it indexed then swept; its collections are marked without a sweep (a
+ * collection indexed in that same upgrade notes its own documents, as quality's 8Ds do).
+ */
+export function untrackedCollections(docs: readonly OutboxWriterDoc[], collections: readonly string[]): { sweep: string[]; mark: string[] } {
+  const ids = new Set(docs.filter((d) => d.kind === 'tracked').map((d) => d._id));
+  const mark = collections.filter((name) => !ids.has(trackedMarkerOf(name)));
+  const earlierOnly = ids.has(trackedMarkerId) && [...ids].every((id) => id === trackedMarkerId);
+  return { sweep: earlierOnly ? [] : mark, mark };
+}
 
 /** This process, as its heartbeat and marks name it. */
 const processId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hostname } from 'node:os';
-import { goneFromThisHost, writersToSweepFor, type OutboxWriterDoc } from './outbox-writers';
+import { goneFromThisHost, trackedMarkerId, trackedMarkerOf, untrackedCollections, writersToSweepFor, type OutboxWriterDoc } from './outbox-writers';
 
 describe('writersToSweepFor', () => {
   const at = new Date();
@@ -45,5 +45,23 @@ describe('goneFromThisHost', () => {
     expect(goneFromThisHost(beat({ pid: process.pid }), running([]))).toBe(false);
     expect(goneFromThisHost(beat({ pid: undefined }), running([]))).toBe(false);
     expect(goneFromThisHost(beat({ kind: 'missed' }), running([]))).toBe(false);
+  });
+});
+
+describe('untrackedCollections', () => {
+  const marker = (_id: string): OutboxWriterDoc => ({ _id, kind: 'tracked', at: new Date() });
+  const beat: OutboxWriterDoc = { _id: 'w', kind: 'process', at: new Date() };
+
+  it('sweeps and marks every collection of a database never marked', () => {
+    expect(untrackedCollections([beat], ['a', 'b'])).toEqual({ sweep: ['a', 'b'], mark: ['a', 'b'] });
+  });
+
+  it('marks without a sweep the collections of a database marked the earlier way, which covered them', () => {
+    expect(untrackedCollections([beat, marker(trackedMarkerId)], ['a', 'b'])).toEqual({ sweep: [], mark: ['a', 'b'] });
+  });
+
+  it('sweeps only a collection without its marker once the collections are marked, the earlier marker or not', () => {
+    expect(untrackedCollections([marker(trackedMarkerId), marker(trackedMarkerOf('a'))], ['a', 'b'])).toEqual({ sweep: ['b'], mark: ['b'] });
+    expect(untrackedCollections([marker(trackedMarkerOf('a')), marker(trackedMarkerOf('b'))], ['a', 'b'])).toEqual({ sweep: [], mark: [] });
   });
 });

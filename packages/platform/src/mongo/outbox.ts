@@ -7,7 +7,7 @@ import { insertedOnce, isDuplicateKeyError } from './connection';
 import { traceHeaders } from '../tracing';
 import { currentActor } from '../audit/actor';
 import { createPendingRelay } from './outbox-pending';
-import { noteMissedEntry, sweptFor, trackedMarkerId, writersToSweepFor, type OutboxWriterDoc } from './outbox-writers';
+import { noteMissedEntry, sweptFor, trackedMarkerOf, untrackedCollections, writersToSweepFor, type OutboxWriterDoc } from './outbox-writers';
 
 /**
  * Transactional outbox inside the aggregate's own document. FerretDB v1 (and any Mongo without a
@@ -365,9 +365,9 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     : null;
 
   /** Writes the pending entry of every due document of the indexed collections that has none (a writer died between its two inserts). */
-  async function sweep(): Promise<number> {
+  async function sweep(only?: readonly string[]): Promise<number> {
     let noted = 0;
-    for (const collection of indexed) {
+    for (const collection of only ? indexed.filter((c) => only.includes(c.collectionName)) : indexed) {
       const cutoff = new Date(now().getTime() - sweepGraceMs);
       const docs = await collection.find({ outboxDueAt: { $lte: cutoff } }, { projection: { _id: 1, outbox: 1, outboxDueAt: 1 } }).toArray();
       for (const doc of docs) {
@@ -391,18 +391,19 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   /**
    * A sweep when a writer's heartbeat stopped or an entry's insert failed; then what it covered
-   * goes. At start also once per database before writers kept heartbeats (the `tracked` marker,
-   * written after that sweep).
+   * goes. At start also once per indexed collection, of what it held before it was tracked (its
+   * marker, written after that sweep): a collection indexed in a later version is swept once too.
    */
   async function sweepForWriters(from: Collection<OutboxWriterDoc>, atStart = false): Promise<void> {
     const docs = await from.find({}).toArray();
     const seen = writersToSweepFor(docs, now(), writerStaleMs, sweepGraceMs);
-    const untracked = atStart && !docs.some((d) => d._id === trackedMarkerId);
-    if (seen.length === 0 && !untracked) return;
+    const untracked = atStart ? untrackedCollections(docs, indexed.map((c) => c.collectionName)) : { sweep: [], mark: [] };
+    if (seen.length === 0 && untracked.mark.length === 0) return;
     if (seen.length > 0) log.warn({ writers: seen.map((d) => d._id) }, 'outbox writers stopped or missed an entry; sweeping');
-    await sweep();
+    if (seen.length > 0) await sweep();
+    else if (untracked.sweep.length > 0) await sweep(untracked.sweep);
     await sweptFor(from, seen);
-    if (untracked) await insertedOnce(from.insertOne({ _id: trackedMarkerId, kind: 'tracked', at: now() }));
+    await Promise.all(untracked.mark.map((name) => insertedOnce(from.insertOne({ _id: trackedMarkerOf(name), kind: 'tracked', at: now() }))));
   }
 
   /**
