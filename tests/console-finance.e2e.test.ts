@@ -20,7 +20,8 @@ interface Entry {
 }
 interface Allocation {
   entries: Entry[];
-  totals: { month: string; costCentre: string; amountCents: number; entries: number }[];
+  totals: { month: string; costCentre: string; amountCents: number; entries: number; cases: number }[];
+  months: { month: string; amountCents: number; entries: number; cases: number }[];
 }
 
 /**
@@ -29,8 +30,8 @@ interface Allocation {
  * auto-assigned, a lens and a nozzle reserved, the engineer's report (a quality failure, an hour's
  * work, a trip, both parts used), the customer's acceptance; spares charges the factory for the
  * lens, labour and travel and the customer for the consumable nozzle. Finance signs in and sees the
- * month's totals per cost centre as the API answers them, drills down to the case and to each line
- * with its reason.
+ * month's totals per cost centre and over every centre as the API answers them (its totals, not its
+ * listed entries), drills down to the case and to each line with its reason.
  */
 describe('who pays, in the console', () => {
   const demo = { SEED_DEMO_DATA: 'true' };
@@ -127,6 +128,11 @@ describe('who pays, in the console', () => {
     expect(currency).toBe('EUR');
     const money = (cents: number) => formatMoney(cents, currency, 'en-GB');
     const apiTotal = (centre: string) => answer.totals.find((t) => t.month === month && t.costCentre === centre)?.amountCents ?? 0;
+    const apiMonth = answer.months.find((m) => m.month === month)!;
+    // The month over every cost centre: the cells' amounts added, and the case once though two centres pay it.
+    expect(apiMonth.amountCents).toBe(apiTotal('factory') + apiTotal('sales-centre') + apiTotal('customer'));
+    const centreCases = answer.totals.filter((t) => t.month === month).reduce((n, t) => n + t.cases, 0);
+    expect(apiMonth.cases).toBeLessThan(centreCases);
     const caseSum = (centre: string) => entries.filter((e) => e.costCentre === centre).reduce((sum, e) => sum + e.amountCents, 0);
     // The month's totals include this case's amounts (the namespace is fresh: they are all there is).
     expect(apiTotal('factory')).toBeGreaterThanOrEqual(caseSum('factory'));
@@ -150,7 +156,9 @@ describe('who pays, in the console', () => {
     const cell = (centre: string) => row.locator(`td[data-centre="${centre}"]`);
     await expect.poll(() => cell('factory').getByTestId('amount').textContent(), { timeout: 15_000 }).toBe(money(apiTotal('factory')));
     for (const centre of ['customer', 'sales-centre']) expect(await cell(centre).getByTestId('amount').textContent()).toBe(money(apiTotal(centre)));
-    expect(await cell('all').getByTestId('amount').textContent()).toBe(money(apiTotal('factory') + apiTotal('sales-centre') + apiTotal('customer')));
+    // The table is spares' totals of the whole range: each cell, and the month's own figures over every cost centre.
+    expect(await cell('all').getByTestId('amount').textContent()).toBe(money(apiMonth.amountCents));
+    expect(await cell('all').locator('.finance-count').textContent()).toBe(`${apiMonth.cases} ${apiMonth.cases === 1 ? 'case' : 'cases'} · ${apiMonth.entries} ${apiMonth.entries === 1 ? 'line' : 'lines'}`);
     console.log(`console-finance: ${month} factory ${money(apiTotal('factory'))}, customer ${money(apiTotal('customer'))} on screen and in the API`);
 
     // Drill down: the factory's amount, to the case, to its lines with their reasons.

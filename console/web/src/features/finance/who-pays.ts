@@ -1,6 +1,6 @@
 /**
- * Who pays, per month and cost centre, from spares' allocation entries (one share of one line of
- * one case each). Money stays in integer minor units (cents) from the API to the screen: sums are
+ * Who pays, per month and cost centre, from spares' totals of the range; the cases behind one cell
+ * from its allocation entries (one share of one line of one case each). Money stays in integer minor units (cents) from the API to the screen: sums are
  * integer additions checked to stay exact, and amounts reach Intl as decimal strings, never as a
  * float divided by 100.
  */
@@ -96,24 +96,36 @@ export function monthsEndingAt(last: string, count: number): string[] {
 
 const emptyCell = (): CellTotal => ({ amountCents: 0, entries: 0, cases: 0 });
 
-/** Totals per month (each of `months`, even an empty one) and cost centre; entries outside `months` are left out. */
-export function whoPays(entries: readonly AllocationEntry[], months: readonly string[]): MonthRow[] {
-  const rows = new Map(months.map((month) => [month, { month, byCentre: { factory: emptyCell(), 'sales-centre': emptyCell(), customer: emptyCell() }, total: emptyCell() } as MonthRow]));
-  const casesSeen = new Set<string>();
-  for (const e of entries) {
-    const row = rows.get(monthOf(e.closedAt));
-    if (!row) continue;
-    for (const [cell, key] of [
-      [row.byCentre[e.costCentre], `${row.month}|${e.costCentre}|${e.caseId}`],
-      [row.total, `${row.month}|all|${e.caseId}`],
-    ] as const) {
-      cell.amountCents = addCents(cell.amountCents, e.amountCents);
-      cell.entries += 1;
-      if (!casesSeen.has(key)) {
-        casesSeen.add(key);
-        cell.cases += 1;
-      }
-    }
+/** One month × cost-centre cell of spares' totals, over every entry of the range (not only the entries listed). */
+export interface CentreTotal extends CellTotal {
+  month: string;
+  costCentre: CostCentre;
+}
+
+/** One month over every cost centre, as spares counts it: a case two centres pay is one case. */
+export interface MonthTotal extends CellTotal {
+  month: string;
+}
+
+/** A cell's figures as the screen keeps them: amounts refused unless integer minor units. */
+function cellOf(total: CellTotal): CellTotal {
+  return { amountCents: addCents(0, total.amountCents), entries: total.entries, cases: total.cases };
+}
+
+/**
+ * The table's rows from spares' totals: one per month of `monthsShown` (in that order), a month or a
+ * cell absent from the answer all zeros, months not shown left out. The month's total is spares' own
+ * figure over every cost centre, not the sum of the cells: a case two centres pay counts once there.
+ */
+export function monthRowsFrom(totals: readonly CentreTotal[], months: readonly MonthTotal[], monthsShown: readonly string[]): MonthRow[] {
+  const rows = new Map(monthsShown.map((month) => [month, { month, byCentre: { factory: emptyCell(), 'sales-centre': emptyCell(), customer: emptyCell() }, total: emptyCell() } as MonthRow]));
+  for (const t of totals) {
+    const row = rows.get(t.month);
+    if (row) row.byCentre[t.costCentre] = cellOf(t);
+  }
+  for (const m of months) {
+    const row = rows.get(m.month);
+    if (row) row.total = cellOf(m);
   }
   return [...rows.values()];
 }

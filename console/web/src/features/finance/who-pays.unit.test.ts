@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addCents, casesIn, centsToDecimal, COST_CENTRES, currentMonth, describeLine, formatMoney, monthLabel, monthOf, monthRange, monthsEndingAt, shiftMonth, sumCents, whoPays, type AllocationEntry } from './who-pays';
+import { addCents, casesIn, centsToDecimal, COST_CENTRES, currentMonth, describeLine, formatMoney, monthLabel, monthOf, monthRange, monthRowsFrom, monthsEndingAt, shiftMonth, sumCents, type AllocationEntry, type CentreTotal, type MonthTotal } from './who-pays';
 
 const months = ['2026-10', '2026-11', '2026-12'];
 /** Instants from 2026-09 to 2027-01, so some fall outside the months shown. */
@@ -16,50 +16,90 @@ const entry = fc.record({
   reason: fc.string({ maxLength: 20 }),
 }) as fc.Arbitrary<AllocationEntry>;
 
-describe('who pays per month and cost centre', () => {
-  it('each cell is the exact sum of its lines, and each month total the sum of its cells', () => {
+describe('who pays per month and cost centre, from spares\u2019 totals', () => {
+  const cell = fc.record({ amountCents: fc.integer({ min: -10_000_000_000, max: 10_000_000_000 }), entries: fc.nat(50_000), cases: fc.nat(20_000) });
+  /** An answer's totals over 2026-09 to 2027-01, so some months fall outside the ones shown; each cell at most once, as spares answers. */
+  const answered = fc.record({
+    totals: fc.uniqueArray(fc.record({ month: fc.constantFrom('2026-09', ...months, '2027-01'), costCentre: fc.constantFrom(...COST_CENTRES) }), { selector: (t) => `${t.month}|${t.costCentre}` }),
+    months: fc.uniqueArray(fc.constantFrom('2026-09', ...months, '2027-01')),
+  }).chain(({ totals, months: answeredMonths }) =>
+    fc.record({
+      totals: fc.tuple(...totals.map((t) => cell.map((c): CentreTotal => ({ ...t, ...c })))),
+      months: fc.tuple(...answeredMonths.map((month) => cell.map((c): MonthTotal => ({ month, ...c })))),
+    }),
+  );
+
+  it('every month shown, in order; each cell spares\u2019 figure or zero, the month\u2019s total spares\u2019 own', () => {
     fc.assert(
-      fc.property(fc.array(entry, { maxLength: 60 }), (entries) => {
-        const rows = whoPays(entries, months);
+      fc.property(answered, ({ totals, months: monthTotals }) => {
+        const rows = monthRowsFrom(totals, monthTotals, months);
         expect(rows.map((r) => r.month)).toEqual(months);
         for (const row of rows) {
           for (const centre of COST_CENTRES) {
-            const lines = entries.filter((e) => monthOf(e.closedAt) === row.month && e.costCentre === centre);
-            const exact = lines.reduce((sum, e) => sum + BigInt(e.amountCents), 0n);
-            expect(BigInt(row.byCentre[centre].amountCents)).toBe(exact);
-            expect(row.byCentre[centre].entries).toBe(lines.length);
-            expect(row.byCentre[centre].cases).toBe(new Set(lines.map((e) => e.caseId)).size);
-            // The drill-down shows the same amount: its cases' sums, and their lines'.
-            const cases = casesIn(entries, row.month, centre);
-            expect(sumCents(cases.map((c) => c.amountCents))).toBe(row.byCentre[centre].amountCents);
-            expect(cases.flatMap((c) => c.lines)).toHaveLength(lines.length);
-            for (const c of cases) expect(sumCents(c.lines.map((l) => l.amountCents))).toBe(c.amountCents);
+            const answer = totals.find((t) => t.month === row.month && t.costCentre === centre);
+            expect(row.byCentre[centre]).toEqual(answer ? { amountCents: answer.amountCents, entries: answer.entries, cases: answer.cases } : { amountCents: 0, entries: 0, cases: 0 });
+            expect(Number.isSafeInteger(row.byCentre[centre].amountCents)).toBe(true);
           }
-          expect(row.total.amountCents).toBe(sumCents(COST_CENTRES.map((c) => row.byCentre[c].amountCents)));
-          expect(row.total.entries).toBe(COST_CENTRES.reduce((n, c) => n + row.byCentre[c].entries, 0));
-          expect(sumCents(casesIn(entries, row.month, 'all').map((c) => c.amountCents))).toBe(row.total.amountCents);
+          const month = monthTotals.find((m) => m.month === row.month);
+          expect(row.total).toEqual(month ? { amountCents: month.amountCents, entries: month.entries, cases: month.cases } : { amountCents: 0, entries: 0, cases: 0 });
         }
-        // Nothing outside the months shown is counted, nothing inside is lost.
-        const inside = entries.filter((e) => months.includes(monthOf(e.closedAt)));
-        expect(rows.reduce((n, r) => n + r.total.entries, 0)).toBe(inside.length);
       }),
     );
   });
 
-  it('counts a case once per cell however many lines it has there', () => {
-    const at = '2026-12-03T10:00:00.000Z';
-    const e = (lineId: string, costCentre: AllocationEntry['costCentre'], amountCents: number, caseId = 'SR-1'): AllocationEntry => ({ caseId, lineId, closedAt: at, costCentre, payerId: null, amountCents, reason: 'r' });
-    const [row] = whoPays([e('part-1-P-LENS-B', 'factory', 21_000), e('labour', 'factory', 9_000), e('part-2-P-NOZZLE-15', 'customer', 1_200), e('labour', 'customer', 500, 'SR-2')], ['2026-12']);
-    expect(row!.byCentre.factory).toEqual({ amountCents: 30_000, entries: 2, cases: 1 });
-    expect(row!.byCentre.customer).toEqual({ amountCents: 1_700, entries: 2, cases: 2 });
-    expect(row!.byCentre['sales-centre']).toEqual({ amountCents: 0, entries: 0, cases: 0 });
-    expect(row!.total).toEqual({ amountCents: 31_700, entries: 4, cases: 2 });
-    expect(casesIn([e('labour', 'factory', 9_000), e('part-1-P-LENS-B', 'factory', 21_000)], '2026-12', 'factory')[0]!.lines.map((l) => l.lineId)).toEqual(['labour', 'part-1-P-LENS-B']);
+  it('a month absent from the answer is all zeros; the month\u2019s cases count a case two centres pay once', () => {
+    // SR-1 pays the factory (lens, labour) and the customer (nozzle); SR-2 the customer only.
+    const totals: CentreTotal[] = [
+      { month: '2026-12', costCentre: 'factory', amountCents: 30_000, entries: 2, cases: 1 },
+      { month: '2026-12', costCentre: 'customer', amountCents: 1_700, entries: 2, cases: 2 },
+    ];
+    const monthTotals: MonthTotal[] = [{ month: '2026-12', amountCents: 31_700, entries: 4, cases: 2 }];
+    const [october, november, december] = monthRowsFrom(totals, monthTotals, months);
+    const zero = { amountCents: 0, entries: 0, cases: 0 };
+    for (const row of [october!, november!]) expect(row).toEqual({ month: row.month, byCentre: { factory: zero, 'sales-centre': zero, customer: zero }, total: zero });
+    expect(december!.byCentre.factory).toEqual({ amountCents: 30_000, entries: 2, cases: 1 });
+    expect(december!.byCentre.customer).toEqual({ amountCents: 1_700, entries: 2, cases: 2 });
+    expect(december!.byCentre['sales-centre']).toEqual(zero);
+    // Not 1 + 2 = 3 cases: spares' month figure, where SR-1 is one case.
+    expect(december!.total).toEqual({ amountCents: 31_700, entries: 4, cases: 2 });
+  });
+
+  it('refuses amounts that are not integer minor units', () => {
+    expect(() => monthRowsFrom([{ month: '2026-12', costCentre: 'factory', amountCents: 12.5, entries: 1, cases: 1 }], [], months)).toThrow(RangeError);
+    expect(() => monthRowsFrom([], [{ month: '2026-12', amountCents: Number.MAX_SAFE_INTEGER + 2, entries: 1, cases: 1 }], months)).toThrow(RangeError);
   });
 
   it('refuses sums that would no longer be exact', () => {
     expect(() => addCents(Number.MAX_SAFE_INTEGER, 1)).toThrow(RangeError);
     expect(() => addCents(0.5, 1)).toThrow(RangeError);
+  });
+});
+
+describe('the cases behind one cell', () => {
+  it('each case the exact sum of its lines, the cell\u2019s lines all there and no others', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 60 }), (entries) => {
+        for (const month of months) {
+          for (const scope of [...COST_CENTRES, 'all'] as const) {
+            const lines = entries.filter((e) => monthOf(e.closedAt) === month && (scope === 'all' || e.costCentre === scope));
+            const cases = casesIn(entries, month, scope);
+            expect(cases.map((c) => c.caseId).sort()).toEqual([...new Set(lines.map((e) => e.caseId))].sort());
+            expect(cases.flatMap((c) => c.lines)).toHaveLength(lines.length);
+            const exact = lines.reduce((sum, e) => sum + BigInt(e.amountCents), 0n);
+            expect(BigInt(sumCents(cases.map((c) => c.amountCents)))).toBe(exact);
+            for (const c of cases) expect(sumCents(c.lines.map((l) => l.amountCents))).toBe(c.amountCents);
+            for (let i = 1; i < cases.length; i++) expect(cases[i - 1]!.amountCents).toBeGreaterThanOrEqual(cases[i]!.amountCents);
+          }
+        }
+      }),
+    );
+  });
+
+  it('a case\u2019s lines in booked order', () => {
+    const at = '2026-12-03T10:00:00.000Z';
+    const e = (lineId: string, costCentre: AllocationEntry['costCentre'], amountCents: number, caseId = 'SR-1'): AllocationEntry => ({ caseId, lineId, closedAt: at, costCentre, payerId: null, amountCents, reason: 'r' });
+    expect(casesIn([e('labour', 'factory', 9_000), e('part-1-P-LENS-B', 'factory', 21_000)], '2026-12', 'factory')[0]!.lines.map((l) => l.lineId)).toEqual(['labour', 'part-1-P-LENS-B']);
+    expect(casesIn([e('labour', 'customer', 500, 'SR-2'), e('labour', 'factory', 9_000)], '2026-12', 'all').map((c) => [c.caseId, c.amountCents])).toEqual([['SR-1', 9_000], ['SR-2', 500]]);
   });
 });
 

@@ -1,17 +1,28 @@
 import { useResource } from '../../../lib/api';
-import type { AllocationEntry, CostCentre } from '../who-pays';
+import { monthRange, type AllocationEntry, type CentreTotal, type MonthTotal, type Scope } from '../who-pays';
 
 export interface CostAllocationAnswer {
+  /** At most ALLOCATION_PAGE_LIMIT, oldest first (closedAt, then id). */
   entries: AllocationEntry[];
-  totals: { month: string; costCentre: CostCentre; amountCents: number; entries: number }[];
+  /** Per month and cost centre over every entry of the range, however many were listed. */
+  totals: CentreTotal[];
+  /** Per month over every cost centre (a case two centres pay counts once). */
+  months: MonthTotal[];
 }
 
 /** The most entries spares answers at once (its route's limit): a full page means some may be missing. */
 export const ALLOCATION_PAGE_LIMIT = 5000;
 
-/** Spares' cost allocation booked in [from, to). */
+/** Spares' cost allocation booked in [from, to): the screen's table reads its totals, which count every entry. */
 export function useCostAllocation(range: { from: string; to: string }) {
   const query = new URLSearchParams(range);
+  return useResource<CostAllocationAnswer>('spares', `/v1/cost-allocation?${query}`);
+}
+
+/** The entries behind one cell: its month and, unless the cell is the month's total, its cost centre only. */
+export function useCellAllocation(month: string, scope: Scope) {
+  const query = new URLSearchParams(monthRange(month));
+  if (scope !== 'all') query.set('costCentre', scope);
   return useResource<CostAllocationAnswer>('spares', `/v1/cost-allocation?${query}`);
 }
 

@@ -1,21 +1,27 @@
 import { Fragment, useMemo, useState } from 'react';
 import { useFormatInstant, useLang, useMessages } from '../../../lib/i18n';
+import { ALLOCATION_PAGE_LIMIT, useCellAllocation } from '../api/who-pays';
 import { fill, financeMessages } from '../messages';
-import { casesIn, describeLine, monthLabel, type AllocationEntry, type Scope } from '../who-pays';
+import { casesIn, describeLine, monthLabel, type Scope } from '../who-pays';
 
 interface Props {
-  entries: readonly AllocationEntry[];
   month: string;
   scope: Scope;
   money: (cents: number) => string;
 }
 
-/** The cases behind one month × cost-centre amount; each opens to its lines and why each was charged so. */
-export function CellCases({ entries, month, scope, money }: Props) {
+/**
+ * The cases behind one month × cost-centre amount, read on their own (that month, that cost centre),
+ * so a busy six months does not crowd them out; each opens to its lines and why each was charged so.
+ * Mounted once per cell (keyed by it), so an answer for another cell is never shown under this one.
+ */
+export function CellCases({ month, scope, money }: Props) {
   const t = useMessages(financeMessages);
   const when = useFormatInstant();
   const locale = useLang().lang === 'zh' ? 'zh-CN' : 'en-GB';
-  const cases = useMemo(() => casesIn(entries, month, scope), [entries, month, scope]);
+  const allocation = useCellAllocation(month, scope);
+  const answer = allocation.data?.status === 200 ? allocation.data.body : null;
+  const cases = useMemo(() => (answer ? casesIn(answer.entries, month, scope) : []), [answer, month, scope]);
   const [open, setOpen] = useState<ReadonlySet<string>>(new Set());
   const toggle = (caseId: string) => setOpen((now) => (now.has(caseId) ? new Set([...now].filter((c) => c !== caseId)) : new Set([...now, caseId])));
   const title = fill(t.chosenCell, { centre: scope === 'all' ? t.all : t[scope], month: monthLabel(month, locale) });
@@ -32,7 +38,19 @@ export function CellCases({ entries, month, scope, money }: Props) {
       <h3 id="finance-cases-title" aria-live="polite">
         {title}
       </h3>
-      {cases.length === 0 ? (
+      {allocation.data && allocation.data.status !== 200 && (
+        <p role="alert" className="finance-error">
+          {t.failed}: {allocation.data.status} {allocation.data.body.error?.message}
+        </p>
+      )}
+      {answer && answer.entries.length >= ALLOCATION_PAGE_LIMIT && (
+        <p role="alert" className="finance-error" data-testid="finance-cases-truncated">
+          {fill(t.truncated, { n: ALLOCATION_PAGE_LIMIT })}
+        </p>
+      )}
+      {!answer ? (
+        allocation.loading && <p aria-live="polite">{t.loading}</p>
+      ) : cases.length === 0 ? (
         <p>{t.noCases}</p>
       ) : (
         <table className="finance-table">

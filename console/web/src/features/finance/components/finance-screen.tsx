@@ -1,9 +1,9 @@
 import { useMemo, useState } from 'react';
 import type { ScreenProps } from '../../../app/screen-props';
 import { useLang, useMessages } from '../../../lib/i18n';
-import { ALLOCATION_PAGE_LIMIT, useCostAllocation, useCostCurrency } from '../api/who-pays';
+import { useCostAllocation, useCostCurrency } from '../api/who-pays';
 import { fill, financeMessages } from '../messages';
-import { COST_CENTRES, currentMonth, formatMoney, isMonth, monthLabel, monthRange, monthsEndingAt, shiftMonth, whoPays, type MonthRow, type Scope } from '../who-pays';
+import { COST_CENTRES, currentMonth, formatMoney, isMonth, monthLabel, monthRange, monthRowsFrom, monthsEndingAt, shiftMonth, type MonthRow, type Scope } from '../who-pays';
 import { CellCases } from './cell-cases';
 import { CostRules } from './cost-rules';
 import '../finance.css';
@@ -29,7 +29,8 @@ export function FinanceScreen(_props: ScreenProps) {
   const allocation = useCostAllocation(range);
   const currency = useCostCurrency();
   const answer = allocation.data?.status === 200 ? allocation.data.body : null;
-  const rows = useMemo(() => (answer ? whoPays(answer.entries, months) : []), [answer, months]);
+  // Spares' totals count every entry of the six months; the entries it lists stop at its page limit.
+  const rows = useMemo(() => (answer ? monthRowsFrom(answer.totals, answer.months, months) : []), [answer, months]);
   const money = (cents: number) => formatMoney(cents, currency, locale);
 
   const choose = (next: string) => {
@@ -67,13 +68,8 @@ export function FinanceScreen(_props: ScreenProps) {
         </p>
       )}
       {!answer && allocation.loading && <p aria-live="polite">{t.loading}</p>}
-      {answer && answer.entries.length >= ALLOCATION_PAGE_LIMIT && (
-        <p role="alert" className="finance-error">
-          {fill(t.truncated, { n: ALLOCATION_PAGE_LIMIT })}
-        </p>
-      )}
       {answer && <MonthTable rows={rows} chosen={month} cell={cell} onPick={setPicked} money={money} locale={locale} />}
-      {answer && <CellCases key={`${cell.month}|${cell.scope}`} entries={answer.entries} month={cell.month} scope={cell.scope} money={money} />}
+      <CellCases key={`${cell.month}|${cell.scope}`} month={cell.month} scope={cell.scope} money={money} />
       <CostRules month={month} />
     </section>
   );
