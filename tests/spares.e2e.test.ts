@@ -200,6 +200,13 @@ describe('spares end to end', () => {
       ['travel', 'factory', 12_000],
     ]);
     expect(entries.every((e) => e.reason === 'quality failure covered by the warranty')).toBe(true);
+    // The totals alone, as the console's table asks for six months; a limit out of range names the field.
+    const totalsOnly = await ok('GET', '/v1/cost-allocation?caseId=SR-W&limit=0', finance, undefined, 200);
+    expect(totalsOnly.entries).toEqual([]);
+    expect(totalsOnly.months).toEqual([expect.objectContaining({ amountCents: 46_500, entries: 3, cases: 1 })]);
+    const overLimit = await call('GET', '/v1/cost-allocation?limit=5001', finance);
+    expect(overLimit.status).toBe(400);
+    expect(JSON.stringify(overLimit.body)).toContain('limit');
   });
 
   it('a cancelled work order gives its reservation back; a later, different parts report is flagged, not applied', async () => {

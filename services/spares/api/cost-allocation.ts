@@ -17,8 +17,8 @@ export function costAllocationRoutes({ store, platform }: SparesDeps): RouteSpec
       summary: 'Who pays for each part, hour and trip of closed cases, with the reason; totals per cost centre per month',
       tags: ['cost allocation'],
       roles: ['finance', 'spares', 'manager', 'auditor'],
-      query: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), costCentre: z.enum(COST_CENTRES as [string, ...string[]]).optional(), caseId: id.optional() }),
-      responses: { 200: { description: 'Entries (closedAt in [from, to)), at most 5,000, oldest first; totals per month and cost centre, and per month, over all of them', schema: costAllocationView } },
+      query: z.object({ from: z.iso.datetime().optional(), to: z.iso.datetime().optional(), costCentre: z.enum(COST_CENTRES as [string, ...string[]]).optional(), caseId: id.optional(), limit: z.coerce.number().int().min(0).max(maxEntries).default(maxEntries) }),
+      responses: { 200: { description: 'Entries (closedAt in [from, to)), at most `limit` (5,000), oldest first; totals per month and cost centre, and per month, over all of them', schema: costAllocationView } },
       handler: async ({ query }) => {
         const from = query.from ? new Date(query.from) : undefined;
         const to = query.to ? new Date(query.to) : undefined;
@@ -27,8 +27,8 @@ export function costAllocationRoutes({ store, platform }: SparesDeps): RouteSpec
         const docs = found.filter((e) => !query.costCentre || e.costCentre === query.costCentre).sort((a, b) => a.closedAt.getTime() - b.closedAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
         // payerId null comes back missing from an upsert's $setOnInsert on FerretDB v1 (the demo entries).
         const entries = docs.map(({ _id: _ignored, ...e }) => ({ ...e, payerId: e.payerId ?? null, closedAt: e.closedAt.toISOString() }));
-        // The totals count every entry in the range; the entries listed stop at the route's maximum.
-        return { status: 200, body: { entries: entries.slice(0, maxEntries), totals: monthlyTotals(entries), months: monthTotals(entries) } };
+        // The totals count every entry in the range; the entries listed stop at `limit` (0: the totals alone).
+        return { status: 200, body: { entries: entries.slice(0, query.limit), totals: monthlyTotals(entries), months: monthTotals(entries) } };
       },
     }),
   ];

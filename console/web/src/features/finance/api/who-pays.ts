@@ -13,9 +13,9 @@ export interface CostAllocationAnswer {
 /** The most entries spares answers at once (its route's limit): a full page means some may be missing. */
 export const ALLOCATION_PAGE_LIMIT = 5000;
 
-/** Spares' cost allocation booked in [from, to): the screen's table reads its totals, which count every entry. */
+/** Spares' totals of the cost allocation booked in [from, to), which count every entry; no entries listed (the table needs none). */
 export function useCostAllocation(range: { from: string; to: string }) {
-  const query = new URLSearchParams(range);
+  const query = new URLSearchParams({ ...range, limit: '0' });
   return useResource<CostAllocationAnswer>('spares', `/v1/cost-allocation?${query}`);
 }
 
