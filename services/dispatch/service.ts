@@ -10,6 +10,7 @@ import { boardConsumer, createLifecycleHandlers, createRegisteredHandler } from 
 import { loadDemoData } from './store/demo-data';
 import { createDispatchCollections, createDispatchModels } from './store/models';
 import { createPlanner } from './store/planner';
+import { buildClosedListsOnce } from './store/closed-work-orders';
 import { moveLiftedContainmentOnce } from './store/containment-history';
 import { createServiceCalendars } from './store/service-calendars';
 import { calendarConsumer, createCalendarHandler } from './events/calendars';
@@ -29,6 +30,9 @@ export const dispatchService: ServiceDefinition = {
     const calendars = createServiceCalendars(collections.serviceCalendars);
     await calendars.load();
     await moveLiftedContainmentOnce(collections, platform.now());
+    // The work orders closed before the closing statuses' lists, listed once.
+    const listed = await buildClosedListsOnce(collections, platform.now());
+    if (listed >= 0) platform.logger.info({ listed }, 'closed work orders listed by closing status');
     const planner = createPlanner(platform, models, collections, { ...config, calendars });
     return {
       routes: [...boardRoutes(models), ...engineerRoutes(planner, collections), ...workOrderRoutes(planner, models, collections), ...depotRoutes(models, collections)],

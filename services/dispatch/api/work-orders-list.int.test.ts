@@ -5,7 +5,8 @@ import type { RouteSpec } from '@aftersales/platform';
 import { commandNames, commandRecorder, scansOf, uniqueName } from '@aftersales/platform/testing';
 import type { WorkOrderStatus } from '../domain/work-order';
 import { createDispatchCollections, createDispatchModels, type DispatchCollections, type WorkOrderDoc } from '../store/models';
-import { createPlanner } from '../store/planner';
+import { createPlanner, type Planner } from '../store/planner';
+import { buildClosedListsOnce, createClosedWorkOrderLists } from '../store/closed-work-orders';
 import { createServiceCalendars } from '../store/service-calendars';
 import { workOrderRoutes } from './work-orders';
 
@@ -17,12 +18,13 @@ import { workOrderRoutes } from './work-orders';
  */
 const stack = inject('stack');
 const db = uniqueName('dispatch-work-order-list');
-const growing = new Set(['closedWorkOrders', 'workOrderChanges']);
+const growing = new Set(['closedWorkOrders', 'workOrderChanges', 'closedWorkOrderLists']);
 /** Open work orders only: small by construction (store/work-orders.ts). */
 const small = new Set(['workOrders']);
 let connection: Connection;
 let c: DispatchCollections;
 let list: RouteSpec;
+let planner: Planner;
 const { listener, recorded } = commandRecorder();
 
 const t0 = Date.now();
@@ -45,7 +47,7 @@ beforeAll(async () => {
   connection.getClient().on('commandStarted', listener);
   const models = createDispatchModels(connection);
   c = await createDispatchCollections(connection);
-  const planner = createPlanner({ topic: (t) => `${db}.${t}`, now: () => new Date(), nudgeOutbox: () => undefined, logger: pino({ level: 'silent' }) }, models, c, { autoAssignTiers: new Set(), calendars: createServiceCalendars(c.serviceCalendars) });
+  planner = createPlanner({ topic: (t) => `${db}.${t}`, now: () => new Date(), nudgeOutbox: () => undefined, logger: pino({ level: 'silent' }) }, models, c, { autoAssignTiers: new Set(), calendars: createServiceCalendars(c.serviceCalendars) });
   list = workOrderRoutes(planner, models, c).find((r) => r.method === 'get' && r.path === '/v1/work-orders')!;
   await c.workOrders.insertMany([
     workOrder('WO-SR-A-1', 'SR-A', 'proposed', null, 5),
@@ -54,11 +56,14 @@ beforeAll(async () => {
     // A request re-opened: its first work order completed, its second open.
     workOrder('WO-SR-MIX-2', 'SR-MIX', 'accepted', 'ENG-L1', 1),
   ]);
-  // A year of finished jobs, some of the same engineer: none is read by a board's poll.
+  // A year of finished jobs, some of the same engineer, each closed half an hour after it was made:
+  // none is read by a board's poll. Stored before the closing statuses' lists, so listed once.
   await c.closedWorkOrders.insertMany([
     workOrder('WO-SR-MIX-1', 'SR-MIX', 'completed', 'ENG-L1', 60),
     ...Array.from({ length: 300 }, (_, i) => workOrder(`WO-SR-OLD${i}-1`, `SR-OLD${i}`, i % 10 === 0 ? 'cancelled' : 'completed', i % 2 === 0 ? 'ENG-L1' : 'ENG-L2', 1_000 + i)),
-  ]);
+  ].map((wo) => ({ ...wo, updatedAt: new Date(wo.createdAt.getTime() + 30 * 60_000) })));
+  expect(await buildClosedListsOnce(c, new Date())).toBe(301);
+  expect(await buildClosedListsOnce(c, new Date())).toBe(-1);
 });
 
 afterAll(async () => {
@@ -95,7 +100,24 @@ describe('the work-order list a board polls reads no history', () => {
     expect((await listed({ requestId: 'SR-MIX', status: 'open', engineerId: 'ENG-L2' })).ids).toEqual([]);
   });
 
-  it('closed ones when asked for by a closed status: a read of the history, as before', async () => {
+  it('the closed last, by status, from the closing statuses\' lists by `_id`: what the filter over the history gave', async () => {
+    for (const [status, limit] of [['completed', '50'], ['cancelled', '200'], ['closed', '40']] as const) {
+      const { ids, commands } = await listed({ status, limit });
+      const filter = status === 'closed' ? {} : { status };
+      expect(ids, status).toEqual((await c.closedWorkOrders.find(filter).sort({ createdAt: -1 }).limit(Number(limit)).toArray()).map((wo) => wo._id));
+      expect(scansOf(commands, { keyed: growing, small }), status).toEqual([]);
+    }
+    // One closed through the store since: listed before it is placed, first of its status. One whose
+    // process died between its entry and its placing: read past.
+    const open = (await c.workOrders.findOne({ _id: 'WO-SR-C-1' }))!;
+    await planner.store.commit(open, { ...open, status: 'completed', updatedAt: new Date() }, []);
+    await createClosedWorkOrderLists(c).listed({ ...open, _id: 'WO-SR-DIED-1', status: 'completed' });
+    const after = await listed({ status: 'completed', limit: '3' });
+    expect(after.ids).toEqual(['WO-SR-C-1', 'WO-SR-MIX-1', 'WO-SR-OLD1-1']);
+    expect(scansOf(after.commands, { keyed: growing, small })).toEqual([]);
+  });
+
+  it('closed ones of one engineer: a read of the history, as before', async () => {
     expect((await listed({ status: 'cancelled', engineerId: 'ENG-L1', limit: '3' })).ids).toEqual(['WO-SR-OLD0-1', 'WO-SR-OLD10-1', 'WO-SR-OLD20-1']);
     expect((await listed({ status: 'closed', engineerId: 'ENG-L1', limit: '2' })).ids).toEqual(['WO-SR-MIX-1', 'WO-SR-OLD0-1']);
   });

@@ -5,6 +5,7 @@ import type { WorkOrderStep } from '../domain/work-order';
 import { isOpen, workOrderStatuses, type WorkOrderStatus } from '../domain/work-order';
 import type { DispatchCollections, DispatchModels, WorkOrderDoc } from '../store/models';
 import type { Planner } from '../store/planner';
+import { createClosedWorkOrderLists, type ClosingStatus } from '../store/closed-work-orders';
 import { candidatesView, itemsOf, overrunView, workOrderLinks, workOrderRecord, workOrderView } from './responses';
 
 const params = z.object({ id: identifier });
@@ -28,6 +29,7 @@ function statusMatches(status: WorkOrderStatus, asked: WorkOrderStatus | StatusG
 }
 
 /** Whether a list asks for closed work orders: `closed`, or a closed status. */
+const closingStatuses: ClosingStatus[] = ['completed', 'cancelled'];
 const asksForClosed = (asked: WorkOrderStatus | StatusGroup | undefined) => asked === 'closed' || (asked !== undefined && !isStatusGroup(asked) && !isOpen(asked));
 
 function by(principal: Principal | null): string {
@@ -50,6 +52,7 @@ export function presentWorkOrder({ _id, ...rest }: WorkOrderDoc) {
 }
 
 export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: DispatchCollections): RouteSpec[] {
+  const closedLists = createClosedWorkOrderLists(c);
   async function actingOn(id: string, principal: Principal | null): Promise<void> {
     const wo = (await c.workOrders.findOne({ _id: id }, { projection: { _id: 1, engineerId: 1 } })) ?? (await c.closedWorkOrders.findOne({ _id: id }, { projection: { _id: 1, engineerId: 1 } }));
     if (!wo) throw new NotFoundError('work order', id, 'id');
@@ -114,13 +117,19 @@ export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: Di
       responses: { 200: { description: 'Work orders', schema: itemsOf(workOrderRecord), links: { getFirst: { operationId: 'getWorkOrdersById', parameters: { id: '$response.body#/items/0/id' } }, ...workOrderLinks('read', '$response.body#/items/0/id') } } },
       handler: async ({ query }) => {
         // A request's work orders, open and closed, are read by their ids (`WO-<request>-<n>`). Without
-        // a request a list reads one of the two collections (store/work-orders.ts): the open work
-        // orders, few by construction, which is what a board polls; or, asked for by a closed status,
-        // the closed ones, which grow for ever and which FerretDB reads whole for any filter.
+        // a request a list reads the open work orders (store/work-orders.ts), few by construction,
+        // which is what a board polls; or, asked for by a closed status, the closed ones, which grow
+        // for ever: from their lists, or by filter (FerretDB reads them whole) for one engineer's.
         const asked = query.status ?? (query.requestId ? undefined : 'open');
         const wanted = (wo: WorkOrderDoc) => statusMatches(wo.status, asked) && (!query.engineerId || wo.engineerId === query.engineerId);
         const newestFirst = (rows: WorkOrderDoc[]) => rows.filter(wanted).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, query.limit);
         if (query.requestId) return { status: 200, body: { items: newestFirst(await planner.store.ofRequest(query.requestId)).map(presentWorkOrder) } };
+        if (asksForClosed(asked) && !query.engineerId) {
+          // The closed last, from the closing statuses' lists by `_id` (store/closed-work-orders.ts).
+          const statuses = asked === 'closed' ? closingStatuses : [asked as ClosingStatus];
+          const lists = await Promise.all(statuses.map((status) => closedLists.latest(status, query.limit)));
+          return { status: 200, body: { items: newestFirst(lists.flat()).map(presentWorkOrder) } };
+        }
         const filter = { ...(asked && !isStatusGroup(asked) ? { status: asked } : {}), ...(query.engineerId ? { engineerId: query.engineerId } : {}) };
         const from = asksForClosed(asked) ? c.closedWorkOrders : c.workOrders;
         // In code as well: an open copy a crashed move left behind is no longer open (store/work-orders.ts).

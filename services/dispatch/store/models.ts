@@ -1,3 +1,4 @@
+import type { ClosedListEntryDoc } from './closed-work-orders';
 import { Schema, type Connection } from 'mongoose';
 import type { Collection } from 'mongodb';
 import type { ServiceCalendarDoc } from './service-calendars';
@@ -182,6 +183,8 @@ export interface DispatchCollections {
   /** Open work orders only; completed and cancelled ones are in closedWorkOrders (store/work-orders.ts). */
   workOrders: Collection<WorkOrderDoc>;
   closedWorkOrders: Collection<WorkOrderDoc>;
+  /** The closed ones per closing status, in the order closed, read by `_id` (store/closed-work-orders.ts). */
+  closedWorkOrderLists: Collection<ClosedListEntryDoc>;
   workOrderChanges: Collection<WorkOrderChangeDoc>;
   bookings: Collection<BookingDoc>;
   slotClaims: Collection<SlotClaimDoc>;
@@ -210,6 +213,7 @@ export async function createDispatchCollections(connection: Connection): Promise
     depots: db.collection<DepotDoc>('depots'),
     workOrders: db.collection<WorkOrderDoc>('workOrders'),
     closedWorkOrders: db.collection<WorkOrderDoc>('closedWorkOrders'),
+    closedWorkOrderLists: db.collection<ClosedListEntryDoc>('closedWorkOrderLists'),
     workOrderChanges: db.collection<WorkOrderChangeDoc>('workOrderChanges'),
     bookings: db.collection<BookingDoc>('bookings'),
     slotClaims: db.collection<SlotClaimDoc>('slotClaims'),

@@ -24,6 +24,7 @@ import type { Collection, Document } from 'mongodb';
 import type { z } from 'zod';
 import type { eventContracts } from '@aftersales/contracts';
 import { isOpen } from '../domain/work-order';
+import { createClosedWorkOrderLists } from './closed-work-orders';
 import type { DispatchCollections, WorkOrderChangeDoc, WorkOrderDoc } from './models';
 
 export type WorkOrderStoreDeps = Pick<Platform, 'topic' | 'now' | 'nudgeOutbox'>;
@@ -34,7 +35,8 @@ const ignoreDuplicate = (error: unknown) => {
   if (!isDuplicateKeyError(error)) throw error;
 };
 
-export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchCollections, 'workOrders' | 'closedWorkOrders' | 'workOrderChanges'>) {
+export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchCollections, 'workOrders' | 'closedWorkOrders' | 'closedWorkOrderLists' | 'workOrderChanges'>) {
+  const closedLists = createClosedWorkOrderLists(c);
   function event<K extends WorkOrderEventKey>(key: K, data: z.input<(typeof eventContracts)[K]['schema']>, wo: WorkOrderDoc, causationId: string | null): OutgoingEvent {
     const built = buildEvent(key, data, { id: randomUUID(), occurredAt: deps.now(), source: 'dispatch', subject: wo._id, correlationId: wo.requestId, causationId });
     return { topic: deps.topic(topics.workOrders), event: built };
@@ -65,7 +67,9 @@ export function createWorkOrderStore(deps: WorkOrderStoreDeps, c: Pick<DispatchC
       else await c.workOrders.insertOne(to).catch(ignoreDuplicate);
       return;
     }
-    // A change after closing (rare) replaces the closed copy.
+    // Listed under its closing status first (a crash after leaves an entry a reader skips); a change
+    // after closing (rare) that keeps the status replaces the closed copy and is listed already.
+    if (!from || from === to || from.status !== to.status) await closedLists.listed(to);
     await c.closedWorkOrders.insertOne(to).catch(async (error: unknown) => {
       ignoreDuplicate(error);
       await c.closedWorkOrders.replaceOne({ _id: to._id }, to);
