@@ -1,4 +1,4 @@
-import { insertedOnce, numberedEntries, type NumberedEntryDoc } from '@aftersales/platform';
+import { insertedOnce, numberedEntries, readEachById, type NumberedEntryDoc } from '@aftersales/platform';
 import type { WorkOrderStatus } from '../domain/work-order';
 import type { DispatchCollections, WorkOrderDoc } from './models';
 
@@ -28,19 +28,18 @@ export function createClosedWorkOrderLists(c: Lists) {
     /** The `limit` closed last with `status` (as stored now), newest closed first. */
     async latest(status: ClosingStatus, limit: number): Promise<WorkOrderDoc[]> {
       const found: WorkOrderDoc[] = [];
+      const read = (_id: string) => c.closedWorkOrders.findOne({ _id });
       let ids: string[] = [];
-      const take = async () => {
-        const docs = await Promise.all(ids.map((_id) => c.closedWorkOrders.findOne({ _id })));
-        ids = [];
-        for (const wo of docs) if (wo?.status === status && found.length < limit) found.push(wo);
-      };
+      // The list's ids come a batch of entries at a time; each batch's work orders are read at once.
       for await (const id of entries.newestFirst(status)) {
         ids.push(id);
-        if (ids.length === readsAtOnce) await take();
-        if (found.length >= limit) return found;
+        if (ids.length < readsAtOnce) continue;
+        found.push(...(await readEachById(ids, read, { batch: readsAtOnce, keep: (wo) => wo.status === status })));
+        ids = [];
+        if (found.length >= limit) return found.slice(0, limit);
       }
-      await take();
-      return found;
+      found.push(...(await readEachById(ids, read, { batch: readsAtOnce, keep: (wo) => wo.status === status })));
+      return found.slice(0, limit);
     },
   };
 }
