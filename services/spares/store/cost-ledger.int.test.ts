@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { commandRecorder, monitoredConnection, scansOf, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import { COST_CENTRES, type AllocationEntry } from '../domain/cost-allocation';
 import { createSparesStore, type AllocationEntryDoc, type SparesStore } from './collections';
-import { buildCostLedgerOnce, createCostLedger, monthOf } from './cost-ledger';
+import { buildCostLedgerOnce, createCostLedger, monthOf, snapshotEvery } from './cost-ledger';
 
 const dbName = uniqueName('spares-ledger').replace(/-/g, '_');
 const DAY = 86_400_000;
@@ -75,13 +75,34 @@ describe('cost ledger', () => {
     const first = await reader.between(from, to);
     const again = await recorded(() => reader.between(from, to));
     expect(byId(again.result)).toEqual(byId(first));
-    // The months (a small collection), then one batch of 16 `_id` reads past the month's last page.
-    expect(again.commands).toHaveLength(1 + 16);
+    // The months (a small collection), then one `_id` read of the page after the month's last.
+    expect(again.commands).toHaveLength(1 + 1);
     const today = Math.floor((anchor.getTime() - from.getTime()) / DAY);
     await createCostLedger(store).record('SR-LATER', entriesOf('SR-LATER', today, 700), 'EUR');
     const later = await reader.between(from, to);
     expect(byId(later).filter((e) => e.startsWith('SR-LATER|'))).toHaveLength(3);
     expect(byId(later)).toEqual(byId(await store.allocations.find({ closedAt: { $gte: from, $lt: to } }).toArray()));
     expect(monthOf(later.find((e) => e.caseId === 'SR-LATER')!.closedAt)).toBe(monthOf(from));
+  });
+
+  it('a month of many small pages is read first from a snapshot a reader wrote, then the pages after it', async () => {
+    const [from, to] = [startOfMonth(2), startOfMonth(1)];
+    const day = Math.floor((anchor.getTime() - from.getTime()) / DAY) - 1;
+    const writer = createCostLedger(store);
+    for (let k = 0; k < snapshotEvery + 10; k++) await writer.record(`SR-MANY-${k}`, entriesOf(`SR-MANY-${k}`, day - (k % 20), 300 + k), 'EUR');
+    const filtered = async () => byId(await store.allocations.find({ closedAt: { $gte: from, $lt: to } }).toArray());
+    // The first reader reads every page, then writes the month's snapshot.
+    const first = await recorded(() => createCostLedger(store).between(from, to));
+    expect(byId(first.result)).toEqual(await filtered());
+    expect(first.commands.filter((e) => e.commandName === 'find').length).toBeGreaterThan(snapshotEvery);
+    expect(first.commands.filter((e) => e.commandName === 'insert')).toHaveLength(1);
+    // Booked since: a few pages past the snapshot.
+    for (let k = 0; k < 3; k++) await writer.record(`SR-MORE-${k}`, entriesOf(`SR-MORE-${k}`, day, 800 + k), 'EUR');
+    const second = await recorded(() => createCostLedger(store).between(from, to));
+    expect(byId(second.result)).toEqual(await filtered());
+    expect(scansOf(second.commands, { keyed, small })).toEqual([]);
+    // The months; the snapshots' end (two reads) and the latest; the page at its end, found; then
+    // one batch of 16 from the next page on, past the month's last page.
+    expect(second.commands).toHaveLength(1 + 2 + 1 + 1 + 16);
   });
 });

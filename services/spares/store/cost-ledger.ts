@@ -10,7 +10,14 @@ import { createCaseLists, type Listed } from './case-lists';
  * booked (a few per closed case, so hundreds of thousands at a year's cases). Each write of a
  * case's entries also appends one page to its month, `<YYYY-MM>#<n>` in `costLedgerPages`: the
  * platform's numbered entries, the page's entries as one JSON string. Pages are never changed, so
- * each process keeps the pages it has read and reads only the ones after them.
+ * each process keeps the months it has read (the last `monthsKept`) and reads only the pages after
+ * them: one `_id` read when nothing is new.
+ *
+ * A month of small pages would cost a process's first read one `_id` read per case booked; so a
+ * reader that has read `snapshotEvery` pages past the month's latest snapshot appends another,
+ * `<YYYY-MM>~#<n>` in the same collection: every entry of the pages before `upTo`, as one JSON
+ * string. A first read takes the latest snapshot, then the pages from its `upTo`. Snapshots are
+ * made from pages that never change, so two readers writing one at once write the same content.
  *
  * A page is written before its entries: a crash between leaves a page naming entries not stored
  * yet, and the retry (the same case, the same derived ids) stores them; a retry writes its page
@@ -26,10 +33,18 @@ export interface LedgerMonthDoc {
 
 type LedgerStore = Pick<SparesStore, 'ledgerPages' | 'ledgerMonths' | 'allocations' | 'caseLists'>;
 
+/** Pages read past a month's latest snapshot before a reader writes the next. */
+export const snapshotEvery = 64;
+/** Months a process keeps read (the most recently asked); an older one is read again from its snapshot. */
+const monthsKept = 24;
+/** Entries in one page of the one-time build (what was booked before the ledger, packed). */
+const buildPageSize = 500;
+
 /** The UTC calendar month of an instant, as the monthly totals group them. */
 export const monthOf = (at: Date): string => at.toISOString().slice(0, 7);
 
 const entryId = (e: Pick<AllocationEntry, 'caseId' | 'lineId' | 'costCentre'>) => `${e.caseId}|${e.lineId}|${e.costCentre}`;
+const snapshotsOf = (month: string) => `${month}~`;
 
 function byMonth(docs: readonly AllocationEntryDoc[]): Map<string, AllocationEntryDoc[]> {
   const months = new Map<string, AllocationEntryDoc[]>();
@@ -37,36 +52,67 @@ function byMonth(docs: readonly AllocationEntryDoc[]): Map<string, AllocationEnt
   return months;
 }
 
-const pageOf = (docs: readonly AllocationEntryDoc[]) => JSON.stringify(docs);
-const entriesOfPage = (page: string): AllocationEntryDoc[] => (JSON.parse(page) as (Omit<AllocationEntryDoc, 'closedAt'> & { closedAt: string })[]).map((e) => ({ ...e, closedAt: new Date(e.closedAt) }));
+type StoredEntry = Omit<AllocationEntryDoc, 'closedAt'> & { closedAt: string };
+const revive = (e: StoredEntry): AllocationEntryDoc => ({ ...e, closedAt: new Date(e.closedAt) });
+
+/** What a process knows of a month: its entries (first copy of an id kept), the next page to read, and where its latest snapshot ends. */
+interface MonthRead {
+  entries: Map<string, AllocationEntryDoc>;
+  next: number;
+  snapshotUpTo: number;
+}
 
 export function createCostLedger(store: LedgerStore, now: () => Date = () => new Date()) {
-  // One per process: its bound of each month's end saves the reads that find the end again.
+  // One per process: its bound of each list's end saves the reads that find the end again.
   const pages = numberedEntries(store.ledgerPages, 'entries', { batch: 16 });
   const lists = createCaseLists(store);
   /** The months this process has noted (a month is noted once, before its first page). */
   const noted = new Set<string>();
-  /** Each month's entries as read so far, first copy of an id kept, and the next page to read. */
-  const read = new Map<string, { entries: Map<string, AllocationEntryDoc>; next: number }>();
+  /** The months read, least recently asked first. */
+  const read = new Map<string, MonthRead>();
+
+  async function noteMonth(month: string): Promise<void> {
+    if (noted.has(month)) return;
+    await insertedOnce(store.ledgerMonths.insertOne({ _id: month, notedAt: now() }));
+    noted.add(month);
+  }
 
   /** Appends the entries' pages, one per month they fall in (before the entries are stored). */
   async function note(docs: readonly AllocationEntryDoc[]): Promise<void> {
     for (const [month, inMonth] of byMonth(docs)) {
-      if (!noted.has(month)) {
-        await insertedOnce(store.ledgerMonths.insertOne({ _id: month, notedAt: now() }));
-        noted.add(month);
-      }
-      await pages.append(month, pageOf(inMonth));
+      await noteMonth(month);
+      await pages.append(month, JSON.stringify(inMonth));
     }
   }
 
-  /** A month's entries: only the pages after those this process read before. */
+  /** A month as a first read finds it: its latest snapshot, if any. */
+  async function firstRead(month: string): Promise<MonthRead> {
+    const latest = (await pages.end(snapshotsOf(month))) - 1;
+    const snapshot = latest < 0 ? null : await store.ledgerPages.findOne({ _id: `${snapshotsOf(month)}#${latest}` });
+    if (!snapshot) return { entries: new Map(), next: 0, snapshotUpTo: 0 };
+    const { upTo, entries } = JSON.parse(snapshot.entries) as { upTo: number; entries: StoredEntry[] };
+    return { entries: new Map(entries.map((e) => [e._id, revive(e)])), next: upTo, snapshotUpTo: upTo };
+  }
+
+  /** A month's entries: the pages after those this process read before (one read when there are none). */
   async function month(name: string): Promise<AllocationEntryDoc[]> {
-    const known = read.get(name) ?? { entries: new Map<string, AllocationEntryDoc>(), next: 0 };
-    const { refs, free } = await pages.readFrom(name, known.next);
-    for (const page of refs) for (const entry of entriesOfPage(page)) if (!known.entries.has(entry._id)) known.entries.set(entry._id, entry);
-    // Another read of the same month may have gone further meanwhile: keep the further one.
-    if ((read.get(name)?.next ?? -1) <= free) read.set(name, { entries: known.entries, next: free });
+    const known = read.get(name) ?? (await firstRead(name));
+    read.delete(name);
+    read.set(name, known);
+    if (read.size > monthsKept) read.delete(read.keys().next().value!);
+    const from = known.next;
+    const probe = await store.ledgerPages.findOne({ _id: `${name}#${from}` });
+    if (probe) {
+      const more = await pages.readFrom(name, from + 1);
+      for (const page of [probe.entries, ...more.refs]) for (const entry of JSON.parse(page) as StoredEntry[]) if (!known.entries.has(entry._id)) known.entries.set(entry._id, revive(entry));
+      // Another read of the same month may have gone further meanwhile: keep the further one.
+      known.next = Math.max(known.next, more.free);
+    }
+    if (known.next - known.snapshotUpTo >= snapshotEvery) {
+      const upTo = known.next;
+      await pages.append(snapshotsOf(name), JSON.stringify({ upTo, entries: [...known.entries.values()] }));
+      known.snapshotUpTo = Math.max(known.snapshotUpTo, upTo);
+    }
     return [...known.entries.values()];
   }
 
@@ -90,11 +136,19 @@ export function createCostLedger(store: LedgerStore, now: () => Date = () => new
       const highest = to ? monthOf(new Date(to.getTime() - 1)) : '\uffff';
       const months = (await store.ledgerMonths.find({}).toArray()).map((m) => m._id).filter((m) => m >= lowest && m <= highest);
       const entries: AllocationEntryDoc[] = [];
-      // Four months at a time: each month is itself 16 `_id` reads at once.
+      // Four months at a time: a month's first read is itself up to 16 `_id` reads at once.
       for (let i = 0; i < months.length; i += 4) for (const got of await Promise.all(months.slice(i, i + 4).map(month))) entries.push(...got);
       return entries.filter((e) => (!from || e.closedAt >= from) && (!to || e.closedAt < to));
     },
     note,
+    /** Pages entries in pages of `buildPageSize`, month by month (the one-time build: no snapshot needed). */
+    async pack(docs: readonly AllocationEntryDoc[]): Promise<void> {
+      for (const [month, inMonth] of byMonth(docs)) {
+        await noteMonth(month);
+        const packed = Array.from({ length: Math.ceil(inMonth.length / buildPageSize) }, (_, i) => JSON.stringify(inMonth.slice(i * buildPageSize, (i + 1) * buildPageSize)));
+        await pages.appendMissing(month, packed);
+      }
+    },
   };
 }
 
@@ -105,18 +159,13 @@ export const costLedgerBuildId = 'cost-ledger@1';
 
 /**
  * Pages what was booked before the ledger existed, once (a marker in `sparesBuilds`): reads every
- * entry once by filter, one page per case and month. A write meanwhile may page an entry twice;
- * readers keep one. The number of entries paged, or -1 when built already.
+ * entry once by filter, packed `buildPageSize` to a page, month by month. A write meanwhile may page
+ * an entry twice; readers keep one. The number of entries paged, or -1 when built already.
  */
 export async function buildCostLedgerOnce(store: LedgerStore & Pick<SparesStore, 'builds'>, now: () => Date, log?: Logger): Promise<number> {
   if (await store.builds.findOne({ _id: costLedgerBuildId })) return -1;
-  const ledger = createCostLedger(store, now);
   const stored = await store.allocations.find({}).sort({ closedAt: 1, _id: 1 }).toArray();
-  const byCase = new Map<string, AllocationEntryDoc[]>();
-  for (const doc of stored) byCase.set(doc.caseId, [...(byCase.get(doc.caseId) ?? []), doc]);
-  const cases = [...byCase.values()];
-  // Sixteen cases at a time: their pages take different numbers by their unique keys.
-  for (let i = 0; i < cases.length; i += 16) await Promise.all(cases.slice(i, i + 16).map((docs) => ledger.note(docs)));
+  await createCostLedger(store, now).pack(stored);
   await insertedOnce(store.builds.insertOne({ _id: costLedgerBuildId, builtAt: now() }));
   log?.info({ paged: stored.length }, 'cost allocation entries booked before the ledger, paged by month');
   return stored.length;
