@@ -1,9 +1,9 @@
 /**
- * bench:finance — the finance route's read (`GET /v1/cost-allocation?from=&to=`) as the stored cost
- * allocation entries grow: the month ledger (services/spares/store/cost-ledger.ts: each month's
- * pages read by `_id`) for the last full month, warm (a process that read the month before) and
- * cold (a process's first read), and for the six months the console asks, each followed by the
- * route's own sort and totals; beside the range filter the route ran before
+ * bench:finance — the finance route (`GET /v1/cost-allocation?from=&to=`, its own handler: the
+ * month ledger of services/spares/store/cost-ledger.ts, its totals and the entries it lists) as the
+ * stored cost allocation entries grow, for the last full month, warm (a process that read the month
+ * before) and cold (a process's first read), and for the six months the console asks; beside the
+ * range filter the route ran before
  * (`costAllocations.find({ closedAt: range }).sort({ closedAt: 1, _id: 1 }).limit(5000)`: FerretDB
  * v1 reads every entry for it) and a raw `_id` read of one entry, in the same run at the same
  * concurrency. The one-off paging of what was stored before the ledger (buildCostLedgerOnce, at
@@ -25,8 +25,11 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Filter } from 'mongodb';
 import { defaultMongoPoolSize } from '@aftersales/platform';
 import { createSparesStore, type AllocationEntryDoc, type SparesStore } from '../services/spares/store/collections';
-import { buildCostLedgerOnce, createCostLedger, type CostLedger } from '../services/spares/store/cost-ledger';
-import { monthlyTotals, monthTotals, type CostCentre } from '../services/spares/domain/cost-allocation';
+import pino from 'pino';
+import { buildCostLedgerOnce, createCostLedger } from '../services/spares/store/cost-ledger';
+import { costAllocationRoutes } from '../services/spares/api/cost-allocation';
+import type { SparesDeps } from '../services/spares/api/common';
+import type { CostCentre } from '../services/spares/domain/cost-allocation';
 import { benchNamespace, cleanup, closedLoop, envInt, fmt, growthLines, log, percentile, pick, seededRandom, stackEndpoints, table, type LoopResult } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 4);
@@ -93,11 +96,17 @@ function oldFind(store: SparesStore, range: { from?: Date; to?: Date; costCentre
   return (limit > 0 ? cursor.limit(limit) : cursor).toArray();
 }
 
-/** What the route handler does with the ledger's answer: its sort, the entries listed and the totals. */
-function answer(found: AllocationEntryDoc[]) {
-  const docs = found.sort((a, b) => a.closedAt.getTime() - b.closedAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
-  const entries = docs.map(({ _id: _ignored, ...e }) => ({ ...e, payerId: e.payerId ?? null, closedAt: e.closedAt.toISOString() }));
-  return { entries: entries.slice(0, routeMax), totals: monthlyTotals(entries), months: monthTotals(entries), inRange: entries.length };
+const quiet = pino({ level: 'silent' });
+
+/** GET /v1/cost-allocation's own handler over its own ledger, as one spares process serves it. */
+function routeOf(store: SparesStore) {
+  const route = costAllocationRoutes({ store, platform: { now } } as unknown as SparesDeps).find((r) => r.path === '/v1/cost-allocation')!;
+  /** [entries listed, entries in the range] for [from, to). */
+  return async (range: { from: Date; to: Date }): Promise<[number, number]> => {
+    const query = route.query!.parse({ from: range.from.toISOString(), to: range.to.toISOString() });
+    const { body } = (await route.handler({ query, params: {}, body: undefined, headers: {}, principal: null, requestId: 'bench', correlationId: 'bench', log: quiet } as never)) as { body: { entries: unknown[]; months: { entries: number }[] } };
+    return [body.entries.length, body.months.reduce((sum, m) => sum + m.entries, 0)];
+  };
 }
 
 const loopNames = ['ledger, one month, warm', 'ledger, one month, cold', 'ledger, six months, warm', `old filter, one month (limit ${routeMax})`, 'raw findOne({_id}) of one entry'] as const;
@@ -149,17 +158,16 @@ async function measure(size: number, store: SparesStore): Promise<Phase> {
 
   const month = { from: monthStart(-1), to: monthStart(0) };
   const six = { from: monthStart(-5), to: monthStart(1) };
-  const warm: CostLedger = createCostLedger(store, now);
-  await warm.between(month.from, month.to);
-  await warm.between(six.from, six.to);
+  const warm = routeOf(store);
+  await warm(month);
+  await warm(six);
   const ids = seeded.map((e) => e._id);
   const rnd = seededRandom(size + 2);
   // Each answers [entries listed, entries in the range] (the route's totals count the whole range; the old filter stopped at its limit).
-  const listed = (a: ReturnType<typeof answer>): [number, number] => [a.entries.length, a.inRange];
   const ops: (() => Promise<[number, number] | null>)[] = [
-    async () => listed(answer(await warm.between(month.from, month.to))),
-    async () => listed(answer(await createCostLedger(store, now).between(month.from, month.to))),
-    async () => listed(answer(await warm.between(six.from, six.to))),
+    () => warm(month),
+    () => routeOf(store)(month),
+    () => warm(six),
     async () => ((n) => [n, n] as [number, number])((await oldFind(store, month)).length),
     async () => ((await store.allocations.findOne({ _id: pick(rnd, ids) })) ? [1, 1] : null),
   ];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, type RouteSpec } from '@aftersales/platform';
 import { COST_CENTRES, monthlyTotals, monthTotals } from '../domain/cost-allocation';
-import { createCostLedger } from '../store/cost-ledger';
+import { createCostLedger, inBookingOrder } from '../store/cost-ledger';
 import { id, type SparesDeps } from './common';
 import { costAllocationView } from './responses';
 
@@ -23,12 +23,13 @@ export function costAllocationRoutes({ store, platform }: SparesDeps): RouteSpec
         const from = query.from ? new Date(query.from) : undefined;
         const to = query.to ? new Date(query.to) : undefined;
         // By `_id` either way: a case's entries from its list, a range month by month from the ledger.
-        const found = query.caseId ? (await ledger.ofCase(query.caseId)).docs.filter((e) => (!from || e.closedAt >= from) && (!to || e.closedAt < to)) : await ledger.between(from, to);
-        const docs = found.filter((e) => !query.costCentre || e.costCentre === query.costCentre).sort((a, b) => a.closedAt.getTime() - b.closedAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+        // A range comes in booking order from the ledger; a case's few entries are sorted here.
+        const found = query.caseId ? (await ledger.ofCase(query.caseId)).docs.filter((e) => (!from || e.closedAt >= from) && (!to || e.closedAt < to)).sort(inBookingOrder) : await ledger.between(from, to);
+        const docs = query.costCentre ? found.filter((e) => e.costCentre === query.costCentre) : found;
         // payerId null comes back missing from an upsert's $setOnInsert on FerretDB v1 (the demo entries).
-        const entries = docs.map(({ _id: _ignored, ...e }) => ({ ...e, payerId: e.payerId ?? null, closedAt: e.closedAt.toISOString() }));
+        const entries = docs.slice(0, query.limit).map(({ _id: _ignored, ...e }) => ({ ...e, payerId: e.payerId ?? null, closedAt: e.closedAt.toISOString() }));
         // The totals count every entry in the range; the entries listed stop at `limit` (0: the totals alone).
-        return { status: 200, body: { entries: entries.slice(0, query.limit), totals: monthlyTotals(entries), months: monthTotals(entries) } };
+        return { status: 200, body: { entries, totals: monthlyTotals(docs), months: monthTotals(docs) } };
       },
     }),
   ];

@@ -257,14 +257,17 @@ export interface MonthlyTotal extends MonthTotal {
 }
 
 type TotalsFilter = { costCentre?: CostCentre; from?: string; to?: string };
+/** What a total reads of an entry; its instant as an ISO string or, as stored, a Date. */
+type Totalled = Pick<AllocationEntry, 'caseId' | 'costCentre' | 'amountCents'> & { closedAt: string | Date };
 
 /** Sums the entries in [from, to) (on closedAt, UTC months) by the group each one's key names. */
-function totalsBy<G extends MonthTotal>(entries: readonly AllocationEntry[], filter: TotalsFilter, groupOf: (month: string, e: AllocationEntry) => { key: string; group: () => G }): G[] {
+function totalsBy<G extends MonthTotal>(entries: readonly Totalled[], filter: TotalsFilter, groupOf: (month: string, e: Totalled) => { key: string; group: () => G }): G[] {
   const fromMs = filter.from === undefined ? -Infinity : instant(filter.from, 'from');
   const toMs = filter.to === undefined ? Infinity : instant(filter.to, 'to');
   const groups = new Map<string, { total: G; cases: Set<string> }>();
   entries.forEach((e, i) => {
-    const ms = instant(e.closedAt, `entries[${i}].closedAt`);
+    const ms = e.closedAt instanceof Date ? e.closedAt.getTime() : instant(e.closedAt, `entries[${i}].closedAt`);
+    if (Number.isNaN(ms)) throw new CostAllocationInputError(`entries[${i}].closedAt`, 'must be an ISO instant');
     if (ms < fromMs || ms >= toMs || (filter.costCentre !== undefined && e.costCentre !== filter.costCentre)) return;
     const { key, group } = groupOf(new Date(ms).toISOString().slice(0, 7), e);
     const found = groups.get(key) ?? { total: group(), cases: new Set<string>() };
@@ -278,13 +281,13 @@ function totalsBy<G extends MonthTotal>(entries: readonly AllocationEntry[], fil
 }
 
 /** Totals per cost centre per UTC calendar month; `from` inclusive, `to` exclusive, on closedAt. */
-export function monthlyTotals(entries: readonly AllocationEntry[], filter: TotalsFilter = {}): MonthlyTotal[] {
+export function monthlyTotals(entries: readonly Totalled[], filter: TotalsFilter = {}): MonthlyTotal[] {
   const totals = totalsBy(entries, filter, (month, e) => ({ key: `${month}|${e.costCentre}`, group: () => ({ month, costCentre: e.costCentre, amountCents: 0, entries: 0, cases: 0 }) }));
   return totals.sort((a, b) => a.month.localeCompare(b.month) || COST_CENTRES.indexOf(a.costCentre) - COST_CENTRES.indexOf(b.costCentre));
 }
 
 /** Totals per UTC calendar month over every cost centre (a case paid by two counts once). */
-export function monthTotals(entries: readonly AllocationEntry[], filter: TotalsFilter = {}): MonthTotal[] {
+export function monthTotals(entries: readonly Totalled[], filter: TotalsFilter = {}): MonthTotal[] {
   return totalsBy(entries, filter, (month) => ({ key: month, group: () => ({ month, amountCents: 0, entries: 0, cases: 0 }) })).sort((a, b) => a.month.localeCompare(b.month));
 }
 

@@ -181,6 +181,13 @@ describe('monthlyTotals', () => {
     expect(monthlyTotals(split).map((t) => t.cases)).toEqual([1, 1]);
   });
 
+  it('takes instants as stored (Dates) as it takes ISO strings', () => {
+    const stored = entries.map((e) => ({ ...e, closedAt: new Date(e.closedAt) }));
+    expect(monthlyTotals(stored)).toEqual(monthlyTotals(entries));
+    expect(monthTotals(stored)).toEqual(monthTotals(entries));
+    expect(() => monthlyTotals([{ ...stored[0]!, closedAt: new Date(Number.NaN) }])).toThrow(/entries\[0\]\.closedAt/);
+  });
+
   it('filters by cost centre and a [from, to) range', () => {
     expect(monthlyTotals(entries, { costCentre: 'customer' })).toEqual([{ month: '2024-02', costCentre: 'customer', amountCents: 41_690, entries: 3, cases: 1 }]);
     expect(monthlyTotals(entries, { from: '2024-02-01T00:00:00Z', to: '2024-02-20T08:00:00Z' }).map((t) => t.costCentre)).toEqual(['sales-centre']);

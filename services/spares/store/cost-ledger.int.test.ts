@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { commandRecorder, monitoredConnection, scansOf, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import { COST_CENTRES, type AllocationEntry } from '../domain/cost-allocation';
 import { createSparesStore, type AllocationEntryDoc, type SparesStore } from './collections';
-import { buildCostLedgerOnce, createCostLedger, monthOf, snapshotEvery } from './cost-ledger';
+import { buildCostLedgerOnce, createCostLedger, inBookingOrder, monthOf, snapshotEvery } from './cost-ledger';
 
 const dbName = uniqueName('spares-ledger').replace(/-/g, '_');
 const DAY = 86_400_000;
@@ -64,6 +64,8 @@ describe('cost ledger', () => {
       // A fresh process: every page of the months read.
       const read = await recorded(() => createCostLedger(store).between(from, to));
       expect(byId(read.result), what).toEqual(byId(filtered));
+      // In booking order, as the route lists them.
+      expect(read.result.map((e) => e._id), what).toEqual([...filtered].sort(inBookingOrder).map((e) => e._id));
       expect(scansOf(read.commands, { keyed, small }), what).toEqual([]);
     }
     expect((await store.allocations.find({}).toArray()).length).toBe(120 + 36 + 3);

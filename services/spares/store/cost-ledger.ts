@@ -60,7 +60,12 @@ interface MonthRead {
   entries: Map<string, AllocationEntryDoc>;
   next: number;
   snapshotUpTo: number;
+  /** The entries in booking order (closedAt, then id), until the month's next page. */
+  sorted?: AllocationEntryDoc[];
 }
+
+/** Booking order: by closedAt, then id. */
+export const inBookingOrder = (a: AllocationEntryDoc, b: AllocationEntryDoc) => a.closedAt.getTime() - b.closedAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
 
 export function createCostLedger(store: LedgerStore, now: () => Date = () => new Date()) {
   // One per process: its bound of each list's end saves the reads that find the end again.
@@ -107,13 +112,15 @@ export function createCostLedger(store: LedgerStore, now: () => Date = () => new
       for (const page of [probe.entries, ...more.refs]) for (const entry of JSON.parse(page) as StoredEntry[]) if (!known.entries.has(entry._id)) known.entries.set(entry._id, revive(entry));
       // Another read of the same month may have gone further meanwhile: keep the further one.
       known.next = Math.max(known.next, more.free);
+      delete known.sorted;
     }
     if (known.next - known.snapshotUpTo >= snapshotEvery) {
       const upTo = known.next;
       await pages.append(snapshotsOf(name), JSON.stringify({ upTo, entries: [...known.entries.values()] }));
       known.snapshotUpTo = Math.max(known.snapshotUpTo, upTo);
     }
-    return [...known.entries.values()];
+    known.sorted ??= [...known.entries.values()].sort(inBookingOrder);
+    return known.sorted;
   }
 
   return {
@@ -130,15 +137,21 @@ export function createCostLedger(store: LedgerStore, now: () => Date = () => new
     },
     /** A case's entries, by `_id` from its list. */
     ofCase: (requestId: string, listed?: Listed) => lists.docsOf(store.allocations, 'allocations', requestId, listed),
-    /** Entries booked in [from, to) (either end open), read month by month, unsorted. */
+    /** Entries booked in [from, to) (either end open), read month by month, in booking order (closedAt, then id). */
     async between(from?: Date, to?: Date): Promise<AllocationEntryDoc[]> {
       const lowest = from ? monthOf(from) : '';
       const highest = to ? monthOf(new Date(to.getTime() - 1)) : '\uffff';
-      const months = (await store.ledgerMonths.find({}).toArray()).map((m) => m._id).filter((m) => m >= lowest && m <= highest);
+      const months = (await store.ledgerMonths.find({}).toArray()).map((m) => m._id).filter((m) => m >= lowest && m <= highest).sort();
       const entries: AllocationEntryDoc[] = [];
-      // Four months at a time: a month's first read is itself up to 16 `_id` reads at once.
-      for (let i = 0; i < months.length; i += 4) for (const got of await Promise.all(months.slice(i, i + 4).map(month))) entries.push(...got);
-      return entries.filter((e) => (!from || e.closedAt >= from) && (!to || e.closedAt < to));
+      // Four months at a time: a month's first read is itself up to 16 `_id` reads at once. Months
+      // follow one another in time, so their sorted entries one after another are in order.
+      for (let i = 0; i < months.length; i += 4) {
+        for (const [k, got] of (await Promise.all(months.slice(i, i + 4).map(month))).entries()) {
+          const inside = (!from || months[i + k]! > lowest) && (!to || months[i + k]! < highest);
+          for (const e of got) if (inside || ((!from || e.closedAt >= from) && (!to || e.closedAt < to))) entries.push(e);
+        }
+      }
+      return entries;
     },
     note,
     /** Pages entries in pages of `buildPageSize`, month by month (the one-time build: no snapshot needed). */
