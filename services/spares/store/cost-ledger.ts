@@ -48,7 +48,12 @@ const snapshotsOf = (month: string) => `${month}~`;
 
 function byMonth(docs: readonly AllocationEntryDoc[]): Map<string, AllocationEntryDoc[]> {
   const months = new Map<string, AllocationEntryDoc[]>();
-  for (const doc of docs) months.set(monthOf(doc.closedAt), [...(months.get(monthOf(doc.closedAt)) ?? []), doc]);
+  for (const doc of docs) {
+    const month = monthOf(doc.closedAt);
+    const inMonth = months.get(month);
+    if (inMonth) inMonth.push(doc);
+    else months.set(month, [doc]);
+  }
   return months;
 }
 
