@@ -21,6 +21,7 @@ import { buildCostLedgerOnce } from './store/cost-ledger';
 import { buildAwaitingReportsOnce } from './store/awaiting-reports';
 import { buildOpenListsOnce } from './store/open-lists';
 import { buildOpenReservationsOnce } from './store/open-reservations';
+import { buildGoneAboveOnce } from './store/stock-levels';
 import { buildRequisitionHistoryOnce } from './store/requisition-history';
 import { buildRequisitionsRaisedOnce } from './store/requisitions-raised';
 import { createSparesStore } from './store/collections';
@@ -57,6 +58,8 @@ export const sparesService: ServiceDefinition = {
     if (sampled >= 0) platform.logger.info({ sampled }, 'requisition histories built from the requisitions raised before them');
     const log = platform.logger;
     const book = createReservationBook(store, platform, log.child({ module: 'reservations' }));
+    // The units consumed or shipped above each stock card's hint before cards kept them, once: stock levels read no claim.
+    await buildGoneAboveOnce(store, book.cards, platform.now, log);
     const returnPolicy = { dueDays: config.SPARES_RETURN_DUE_DAYS, chaseEveryDays: config.SPARES_RETURN_CHASE_EVERY_DAYS, flagAfterDaysOverdue: config.SPARES_RETURN_FLAG_AFTER_DAYS };
     const rules = createSparesRules(platform, { budgetCents: config.SPARES_REQUISITION_BUDGET_CENTS, misuseInWarrantyPayer: config.SPARES_MISUSE_IN_WARRANTY_PAYER });
     // The deployment's settings and the shipped goodwill as version 1, unless versions exist.

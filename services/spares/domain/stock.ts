@@ -109,30 +109,7 @@ export function linesFromClaims(claims: readonly { partNumber: string; locationI
   return lines;
 }
 
-/**
- * A location's stock level from its card and the claims above its hint: every unit numbered below
- * `goneBelow` is gone for good (consumed or shipped), so only the units from there to `received`
- * need their claims read, however long the history. `window[i]` is the state of unit goneBelow + i
- * (null: unclaimed).
- */
-export function levelFromWindow(partNumber: string, locationId: string, card: { received: number; goneBelow: number; inTransit: number }, window: readonly (UnitState | null)[]): StockLevel {
-  let reserved = 0;
-  let gone = Math.max(0, Math.min(card.goneBelow, card.received + 1) - 1);
-  for (const state of window) {
-    if (state === 'reserved') reserved++;
-    else if (state === 'consumed' || state === 'shipped') gone++;
-  }
-  return stockLevel(partNumber, locationId, card.received, { reserved, consumed: gone }, card.inTransit);
-}
-
 export type UnitState = 'reserved' | 'consumed' | 'shipped';
-
-/** The unit numbers whose claims a stock level reads: from the hint to what was received. */
-export function windowUnits(received: number, goneBelow: number): number[] {
-  const units: number[] = [];
-  for (let n = Math.max(1, goneBelow); n <= received; n++) units.push(n);
-  return units;
-}
 
 /**
  * A copy kept in memory is used while younger than `maxAgeMs`: stock and locations a reservation

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cardKey, claimKey, countReceipts, freeUnitNumbers, isFresh, levelFromWindow, linesFromClaims, nextUnit, probeOrder, reservationOrder, stockLevel, windowUnits, type StockLocation, type UnitHint, type UnitState } from './stock';
+import { cardKey, claimKey, countReceipts, freeUnitNumbers, isFresh, linesFromClaims, nextUnit, probeOrder, reservationOrder, stockLevel, type StockLocation, type UnitHint } from './stock';
 
 const locations: StockLocation[] = [
   { id: 'CENTRAL', kind: 'central' },
@@ -88,28 +88,6 @@ describe('numbered units', () => {
   });
   it('reports on hand, reserved and available from receipts and claims', () => {
     expect(stockLevel('A', 'VAN', 10, { reserved: 3, consumed: 2 })).toEqual({ partNumber: 'A', locationId: 'VAN', onHand: 8, reserved: 3, available: 5, inTransit: 0 });
-  });
-});
-
-describe('stock level from a card and the claims above its hint', () => {
-  it('counts units below the hint as gone and reads the rest from their claims', () => {
-    expect(levelFromWindow('P', 'L', { received: 10, goneBelow: 4, inTransit: 2 }, ['reserved', null, 'consumed', 'shipped', null, null, 'reserved'])).toEqual({ partNumber: 'P', locationId: 'L', onHand: 5, reserved: 2, available: 3, inTransit: 2 });
-    expect(windowUnits(10, 4)).toEqual([4, 5, 6, 7, 8, 9, 10]);
-    expect(windowUnits(3, 4)).toEqual([]);
-  });
-  it('equals counting every unit\u2019s claim, wherever the hint stands below the first unit not gone', () => {
-    const state = fc.constantFrom<UnitState | null>('reserved', 'consumed', 'shipped', null);
-    fc.assert(
-      fc.property(fc.array(state, { maxLength: 40 }), fc.nat(40), fc.nat(5), (units, cut, inTransit) => {
-        // A true hint: every unit below it is gone (consumed or shipped).
-        const gonePrefix = units.findIndex((s) => s !== 'consumed' && s !== 'shipped');
-        const goneBelow = 1 + Math.min(cut, gonePrefix === -1 ? units.length : gonePrefix);
-        const all = stockLevel('P', 'L', units.length, { reserved: units.filter((s) => s === 'reserved').length, consumed: units.filter((s) => s === 'consumed' || s === 'shipped').length }, inTransit);
-        const fromWindow = levelFromWindow('P', 'L', { received: units.length, goneBelow, inTransit }, windowUnits(units.length, goneBelow).map((n) => units[n - 1]!));
-        expect(fromWindow).toEqual(all);
-        expect(fromWindow.available).toBeGreaterThanOrEqual(0);
-      }),
-    );
   });
 });
 

@@ -4,6 +4,7 @@ import { allocateCaseCost, allocationEntries, DEFAULT_COST_RULES, DEFAULT_GOODWI
 import type { CaseCostRules } from '../domain/managed-rules';
 import { analysisAdjustments, classificationOf, closedCaseFrom, decisionAdjustments, decisionInForce, type FailureReviewFact } from '../domain/case-cost';
 import { returnDueAt, type ReturnPolicy } from '../domain/returns';
+import { cardKey } from '../domain/stock';
 import type { ConsumptionDoc, DefectiveReturnDoc, SparesStore, UnitClaimDoc, WorkOrderDoc } from './collections';
 import { createCaseCostPublisher } from './case-cost-revisions';
 import { createAwaitingReports } from './awaiting-reports';
@@ -77,7 +78,10 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
     const countUse = (reservationId: string | null) => {
       if (reservationId) usedOf.set(reservationId, (usedOf.get(reservationId) ?? 0) + 1);
     };
-    const add = (partNumber: string, locationId: string, fromReservation: number, writtenOff: number) => {
+    // The units gone for good, by stock card, noted there so stock levels count them without reading claims.
+    const gone = new Map<string, number[]>();
+    const add = (partNumber: string, locationId: string, fromReservation: number, writtenOff: number, unitNo?: number) => {
+      if (unitNo !== undefined) gone.set(cardKey(partNumber, locationId), [...(gone.get(cardKey(partNumber, locationId)) ?? []), unitNo]);
       const line = lines.find((l) => l.partNumber === partNumber && l.locationId === locationId);
       if (line) {
         line.quantity += fromReservation + writtenOff;
@@ -99,7 +103,7 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         if (need === 0) break;
         prior.splice(prior.indexOf(claim), 1);
         countUse(claim.reservationId);
-        add(claim.partNumber, claim.locationId, claim.reservationId ? 1 : 0, claim.reservationId ? 0 : 1);
+        add(claim.partNumber, claim.locationId, claim.reservationId ? 1 : 0, claim.reservationId ? 0 : 1, claim.unitNo);
         need--;
       }
       for (const claim of reservedClaims.filter((c) => c.partNumber === used.partNumber && c.state === 'reserved')) {
@@ -108,13 +112,13 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
         await store.claims.updateOne({ _id: claim._id }, { $set: { state: 'consumed' } });
         claim.state = 'consumed';
         countUse(claim.reservationId);
-        add(claim.partNumber, claim.locationId, 1, 0);
+        add(claim.partNumber, claim.locationId, 1, 0, claim.unitNo);
         need--;
       }
       for (const location of need > 0 ? nearest : []) {
         if (need === 0) break;
         const won = await book.claimUnits(used.partNumber, location, need, { state: 'consumed', reservationId: null, workOrderId: workOrder._id }, undefined, [], listWriteOff);
-        for (const c of won) add(c.partNumber, c.locationId, 0, 1);
+        for (const c of won) add(c.partNumber, c.locationId, 0, 1, c.unitNo);
         need -= won.length;
       }
       if (need > 0) {
@@ -124,10 +128,12 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
     }
     // What was reserved and not used goes back to stock.
     await Promise.all(reservedClaims.filter((c) => c.state === 'reserved').map((c) => store.claims.deleteOne({ _id: c._id })));
+    // The stock cards note the units now gone for good and their hints move past them, so reservations
+    // do not try them; before the reservations leave the open list, so stock levels, which count a
+    // listed reservation's units as held, see each unit held or gone throughout (stock-levels.ts).
+    for (const line of lines) if (line.locationId !== 'unrecorded') await book.cards.passConsumed(line.partNumber, line.locationId, gone.get(cardKey(line.partNumber, line.locationId)) ?? []);
     // Its claims settled (consumed or given back): the reservations leave the open list (a crash before leaves them to the sweep).
     await Promise.all(owned.map((r) => book.openList.close(r._id)));
-    // The stock cards' hints move past the units now gone for good, so reservations do not try them.
-    for (const line of lines) if (line.locationId !== 'unrecorded') await book.cards.passConsumed(line.partNumber, line.locationId);
     // Each reservation's end says what became of it: used (in part), or not used at all and given back.
     for (const reservation of owned) {
       const usedUnits = usedOf.get(reservation._id) ?? 0;

@@ -46,6 +46,8 @@ export interface TransferDoc {
   fromLocationId: string;
   toLocationId: string;
   quantity: number;
+  /** The origin's units shipped (absent on transfers stored before): noted gone on the origin's card. */
+  unitNos?: number[];
   shippedAt: Date;
   by: string;
 }

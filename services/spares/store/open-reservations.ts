@@ -95,7 +95,41 @@ export function createOpenReservations(store: OpenReservationStore, now: () => D
     return result;
   }
 
-  return { open, close, settle };
+  /** Each listed reservation's claim ids, kept while it is listed: a stored reservation's claims never change. */
+  const claimIdsOf = new Map<string, string[]>();
+
+  /**
+   * The units the listed reservations hold, by stock card (`part|location`): the list whole, and each
+   * reservation stored since the last call by `_id`. A reservation not yet stored holds nothing here
+   * until it is; claims an attempt that crashed before storing it left count as free until the sweep
+   * gives them back (past the grace), and a released reservation's until it leaves the list.
+   */
+  async function heldUnits(): Promise<Map<string, number[]>> {
+    const listed = (await store.openReservations.find({}, { projection: { _id: 1 } }).toArray()).map((e) => e._id);
+    const still = new Set(listed);
+    for (const id of claimIdsOf.keys()) if (!still.has(id)) claimIdsOf.delete(id);
+    const unknown = listed.filter((id) => !claimIdsOf.has(id));
+    for (let from = 0; from < unknown.length; from += batch) {
+      const found = await Promise.all(unknown.slice(from, from + batch).map((_id) => store.reservations.findOne({ _id }, { projection: { claimIds: 1 } })));
+      for (const r of found) {
+        if (!r) continue;
+        // Stored before reservations kept their claims' ids: its claims by filter, once while it is listed.
+        const ids = r.claimIds ?? (await store.claims.find({ reservationId: r._id, state: 'reserved' }, { projection: { _id: 1 } }).toArray()).map((c) => c._id);
+        claimIdsOf.set(r._id, ids);
+      }
+    }
+    const held = new Map<string, number[]>();
+    for (const ids of claimIdsOf.values()) {
+      for (const id of ids) {
+        const cut = id.lastIndexOf('|');
+        const card = id.slice(0, cut);
+        held.set(card, [...(held.get(card) ?? []), Number(id.slice(cut + 1))]);
+      }
+    }
+    return held;
+  }
+
+  return { open, close, settle, heldUnits };
 }
 
 export type OpenReservations = ReturnType<typeof createOpenReservations>;

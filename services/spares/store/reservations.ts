@@ -6,6 +6,7 @@ import { withEvent, type Cause, type EventContext } from './events';
 import { createOpenReservations } from './open-reservations';
 import { createStockCards, type PartStockEntry } from './stock-cards';
 import { stockLevels } from './stock-levels';
+import { unitsOf, type UnitRanges } from '../domain/unit-ranges';
 
 /** How often one location's units are tried again after losing races for them (a unit taken may be given back meanwhile). */
 const claimPasses = 2;
@@ -17,7 +18,9 @@ const spread = 8;
  */
 export const defaultStockCopyMaxAgeMs = 1000;
 
-type PartCards = Map<string, { received: number; goneBelow: number }>;
+/** What a reservation reads of a location's card: units 1..received, those below the hint and in `goneAbove` gone for good. */
+type CardView = { received: number; goneBelow: number; goneAbove?: UnitRanges };
+type PartCards = Map<string, CardView>;
 
 export interface ReserveInput {
   reservationId: string;
@@ -59,7 +62,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
    * unique key still decides every unit). A line short on a copy reads both again before refusing.
    */
   const copies = { locations: null as { at: number; all: StockLocation[] } | null, parts: new Map<string, { at: number; cards: PartCards }>() };
-  const asCards = (locations: PartStockEntry[]): PartCards => new Map(locations.map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow }]));
+  const asCards = (locations: PartStockEntry[]): PartCards => new Map(locations.map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow, goneAbove: l.goneAbove ?? [] }]));
   const cards = createStockCards(store, () => ctx.now(), (partNumber, locations) => copies.parts.set(partNumber, { at: Date.now(), cards: asCards(locations) }));
   /** The reservations not yet ended (open-reservations.ts): what the sweep reads instead of every reservation and claim. */
   const openList = createOpenReservations(store, () => ctx.now());
@@ -84,7 +87,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
    * card's hint; returns the claims it won. `card` when the caller has read it already;
    * `beforeClaim` runs before each unit is tried (a write-off lists the unit first: CaseFlow.consume).
    */
-  async function claimUnits(partNumber: string, locationId: string, wanted: number, owner: Pick<UnitClaimDoc, 'state' | 'reservationId' | 'workOrderId'>, card?: { received: number; goneBelow: number } | null, held: number[] = [], beforeClaim?: (claimId: string) => Promise<void>): Promise<UnitClaimDoc[]> {
+  async function claimUnits(partNumber: string, locationId: string, wanted: number, owner: Pick<UnitClaimDoc, 'state' | 'reservationId' | 'workOrderId'>, card?: CardView | null, held: number[] = [], beforeClaim?: (claimId: string) => Promise<void>): Promise<UnitClaimDoc[]> {
     const won: UnitClaimDoc[] = [];
     if (wanted <= 0) return won;
     const known = card === undefined ? await cards.read(partNumber, locationId) : card;
@@ -95,12 +98,14 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     // chosen afresh from what the process knows just then and marked held before its insert goes
     // out, so the process's contenders do not follow one another through the same units.
     const hinted = hintsOf(cardKey(partNumber, locationId));
+    // Units gone for good above the hint are never tried: their claims stay.
+    const gone = unitsOf(known.goneAbove ?? []);
     for (let pass = 0, lost = true; pass < claimPasses && lost && won.length < wanted; pass++) {
       lost = false;
       const tried = new Set<number>(pass === 0 ? [] : [...hinted].flatMap(([n, h]) => (h.state === 'held' ? [n] : [])));
       const offset = Math.random() * Math.max(1, Math.min(known.received - known.goneBelow + 1, spread));
       while (won.length < wanted) {
-        const free = freeUnitNumbers(known.received, [...held, ...won.map((c) => c.unitNo)], known.goneBelow);
+        const free = freeUnitNumbers(known.received, [...gone, ...held, ...won.map((c) => c.unitNo)], known.goneBelow);
         const unitNo = nextUnit(free, tried, hinted, offset);
         if (unitNo === undefined) break;
         tried.add(unitNo);
@@ -171,7 +176,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
         const from = before ? Math.max(card.goneBelow, before.received + 1) : card.goneBelow;
         if (from > card.received) continue;
         const held = won.filter((c) => c.locationId === location.id).map((c) => c.unitNo);
-        won.push(...(await claimUnits(partNumber, location.id, need - won.length, owner, { received: card.received, goneBelow: from }, held)));
+        won.push(...(await claimUnits(partNumber, location.id, need - won.length, owner, { ...card, goneBelow: from }, held)));
       }
       if (won.length === need || fresh || (!stock.copy && !where.copy)) return won;
       tried = stock.cards;
@@ -368,15 +373,19 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
 
     /** Ships units to another location: claimed at the origin now (all or nothing), received at the destination on arrival. */
     async ship(transferId: string, partNumber: string, fromLocationId: string, toLocationId: string, quantity: number, by: string): Promise<void> {
+      // Noted as uncounted before its units are claimed: a crash anywhere after leaves the entry to the
+      // sweep, which notes a stored transfer on both cards and gives back the units of one never stored.
+      await cards.note('transfer', transferId);
       const won = await claimUnits(partNumber, fromLocationId, quantity, { state: 'shipped', reservationId: null, workOrderId: transferId });
       if (won.length < quantity) {
         await dropClaims(won.map((c) => c._id));
+        await cards.counted('transfer', [transferId]);
         throw new InsufficientStock('quantity', partNumber, quantity - won.length);
       }
-      // Noted as uncounted first, so a crash before its card notes it leaves the entry to the sweep.
-      await cards.note('transfer', transferId);
-      await store.transfers.insertOne({ _id: transferId, partNumber, fromLocationId, toLocationId, quantity, shippedAt: ctx.now(), by });
+      const unitNos = won.map((c) => c.unitNo);
+      await store.transfers.insertOne({ _id: transferId, partNumber, fromLocationId, toLocationId, quantity, unitNos, shippedAt: ctx.now(), by });
       await cards.expect(partNumber, toLocationId, transferId, quantity);
+      await cards.passConsumed(partNumber, fromLocationId, unitNos);
       await cards.counted('transfer', [transferId]);
     },
 
@@ -393,9 +402,10 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
       return first;
     },
 
-    /** Stock levels from the parts' stock and the claims above each hint, by `_id` (see stockLevels). */
+    /** Stock levels from the parts' stock and the units the open reservations hold, read in that order (see stockLevels). */
     async levels(filter: { partNumber?: string; locationId?: string }): Promise<StockLevel[]> {
-      return stockLevels(store, filter);
+      const held = await openList.heldUnits();
+      return stockLevels(store, filter, held);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { createKeyLocks, insertedOnce, isDuplicateKeyError } from '@aftersales/platform';
 import { cardKey, claimKey, countReceipts, type CountedReceipt } from '../domain/stock';
+import { givenBack, hasUnit, passRuns, withUnits, type UnitRanges } from '../domain/unit-ranges';
 import type { SparesStore } from './collections';
 
 /**
@@ -16,6 +17,8 @@ export interface StockCardDoc {
   receipts: CountedReceipt[];
   /** Units numbered below this are consumed for good: a reservation starts looking here. */
   goneBelow: number;
+  /** Units from the hint up gone for good (consumed or shipped) while a lower one was not, as runs (absent on cards written before). */
+  goneAbove?: UnitRanges;
   /** Transfers shipped here and not yet arrived (absent on cards written before). */
   inTransit?: { transferId: string; quantity: number }[];
   updatedAt: Date;
@@ -35,6 +38,8 @@ export interface PartStockEntry {
   locationId: string;
   received: number;
   goneBelow: number;
+  /** The card's `goneAbove` (absent on entries written before). */
+  goneAbove?: UnitRanges;
   /** Units shipped here and not yet arrived (absent on entries written before). */
   inTransit?: number;
 }
@@ -81,12 +86,15 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
   const read = (partNumber: string, locationId: string) => store.stockCards.findOne({ _id: cardKey(partNumber, locationId) });
 
   /** Each location's received units and hint for a part, by location id (a location without a card is absent). */
-  async function stockOf(partNumber: string): Promise<Map<string, { received: number; goneBelow: number }>> {
+  async function stockOf(partNumber: string): Promise<Map<string, { received: number; goneBelow: number; goneAbove: UnitRanges }>> {
     const doc = await store.partStock.findOne({ _id: partNumber });
-    return new Map((doc?.locations ?? []).map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow }]));
+    return new Map((doc?.locations ?? []).map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow, goneAbove: l.goneAbove ?? [] }]));
   }
 
   const transit = (card: StockCardDoc) => (card.inTransit ?? []).reduce((sum, t) => sum + t.quantity, 0);
+  const sameRuns = (a: UnitRanges | undefined, b: UnitRanges | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
+  /** The part's stock entry says what the card says. */
+  const inLine = (entry: PartStockEntry | undefined, card: StockCardDoc) => entry?.received === card.received && entry.goneBelow === card.goneBelow && (entry.inTransit ?? 0) === transit(card) && sameRuns(entry.goneAbove, card.goneAbove);
 
   /**
    * Changes one card under its part's lock: `change` gets the card (or a blank one) and returns the
@@ -103,8 +111,8 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
       if (!final) return;
       const part = await store.partStock.findOne({ _id: partNumber });
       const entry = part?.locations.find((l) => l.locationId === locationId);
-      if (entry?.received === final.received && entry.goneBelow === final.goneBelow && (entry.inTransit ?? 0) === transit(final)) return onPartStock(partNumber, part?.locations ?? []);
-      const locations = [...(part?.locations ?? []).filter((l) => l.locationId !== locationId), { locationId, received: final.received, goneBelow: final.goneBelow, inTransit: transit(final) }];
+      if (inLine(entry, final)) return onPartStock(partNumber, part?.locations ?? []);
+      const locations = [...(part?.locations ?? []).filter((l) => l.locationId !== locationId), { locationId, received: final.received, goneBelow: final.goneBelow, goneAbove: final.goneAbove ?? [], inTransit: transit(final) }];
       await store.partStock.replaceOne({ _id: partNumber }, { locations, updatedAt: now() }, { upsert: true });
       onPartStock(partNumber, locations);
     });
@@ -149,12 +157,12 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
    */
   async function reconcile(): Promise<number> {
     const receipts = await store.receipts.find({}, { projection: { partNumber: 1, locationId: 1, quantity: 1, transferId: 1 } }).toArray();
-    const stored = await store.stockCards.find({}, { projection: { partNumber: 1, locationId: 1, received: 1, goneBelow: 1, receipts: 1, inTransit: 1 } }).toArray();
+    const stored = await store.stockCards.find({}, { projection: { partNumber: 1, locationId: 1, received: 1, goneBelow: 1, goneAbove: 1, receipts: 1, inTransit: 1 } }).toArray();
     const cards = new Map(stored.map((c) => [c._id, new Set(c.receipts.map((r) => r.id))]));
     const summaries = new Map((await store.partStock.find({}).toArray()).flatMap((p) => p.locations.map((l) => [cardKey(p._id, l.locationId), l] as const)));
     for (const c of stored) {
       const entry = summaries.get(c._id);
-      if (entry?.received !== c.received || entry.goneBelow !== c.goneBelow || (entry.inTransit ?? 0) !== transit(c)) await changing(c.partNumber, c.locationId, async () => null);
+      if (!inLine(entry, c)) await changing(c.partNumber, c.locationId, async () => null);
     }
     // Transfers shipped but missing from their destination's card (a crash after the shipment), not yet arrived.
     const arrived = new Set(receipts.flatMap((r) => (r.transferId ? [r.transferId] : [])));
@@ -174,6 +182,43 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
     let added = 0;
     for (const m of missed.values()) added += await countOn(m.partNumber, m.locationId, m.receipts);
     return added;
+  }
+
+  /**
+   * Notes units gone for good just now (consumed, or shipped elsewhere: `units`, after their claims
+   * say so) on the card, and moves its hint past the units gone, reading claims by `_id` from where
+   * it stands (such claims are deleted only under the same lock, by giveBackShipped, which moves
+   * the hint back: so the hint stays true). Stock levels count the units gone above the hint from
+   * the card alone (stock-levels.ts).
+   */
+  async function passConsumed(partNumber: string, locationId: string, units: readonly number[] = []): Promise<void> {
+    await changing(partNumber, locationId, async (card) => {
+      let runs = withUnits(card.goneAbove ?? [], units.filter((n) => n >= card.goneBelow && n <= card.received));
+      let from = card.goneBelow;
+      for (;;) {
+        ({ goneBelow: from, goneAbove: runs } = passRuns(from, runs));
+        if (from > card.received || hasUnit(runs, from) || !isGone((await store.claims.findOne({ _id: claimKey(partNumber, locationId, from) }, { projection: { state: 1 } }))?.state)) break;
+        runs = withUnits(runs, [from]);
+      }
+      return from === card.goneBelow && sameRuns(runs, card.goneAbove) ? null : { ...card, goneBelow: from, goneAbove: runs };
+    });
+  }
+
+  /**
+   * Gives back the units claimed for a transfer never stored (its writer died after claiming them),
+   * found by filter (a scan on FerretDB, on this rare path alone: the transfer that would name them
+   * is missing). Each card's claims go under the part's lock, and the card stops counting them gone
+   * (a hint that passed them moves back down), so no note of them outlives their claims.
+   */
+  async function giveBackShipped(transferId: string): Promise<void> {
+    const claims = await store.claims.find({ workOrderId: transferId, state: 'shipped' }, { projection: { partNumber: 1, locationId: 1, unitNo: 1 } }).toArray();
+    for (const key of new Set(claims.map((c) => cardKey(c.partNumber, c.locationId)))) {
+      const here = claims.filter((c) => cardKey(c.partNumber, c.locationId) === key);
+      await changing(here[0]!.partNumber, here[0]!.locationId, async (card) => {
+        for (const c of here) await store.claims.deleteOne({ _id: c._id });
+        return { ...card, ...givenBack(card.goneBelow, card.goneAbove ?? [], here.map((c) => c.unitNo)) };
+      });
+    }
   }
 
   return {
@@ -215,17 +260,7 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
       await counted('receipt', tried);
     },
 
-    /**
-     * Moves a card's hint past units gone for good (consumed, or shipped elsewhere), reading claims
-     * by `_id` from where it stands (such claims are never deleted, so the hint stays true).
-     */
-    async passConsumed(partNumber: string, locationId: string): Promise<void> {
-      await changing(partNumber, locationId, async (card) => {
-        let from = card.goneBelow;
-        while (from <= card.received && isGone((await store.claims.findOne({ _id: claimKey(partNumber, locationId, from) }, { projection: { state: 1 } }))?.state)) from++;
-        return from === card.goneBelow ? null : { ...card, goneBelow: from };
-      });
-    },
+    passConsumed,
 
     reconcile,
 
@@ -240,9 +275,10 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
     /**
      * The sweep, at `at`: the uncounted entries whole, then each receipt or transfer by `_id`. A receipt
      * stored is counted on its card, a transfer stored and not arrived is noted in transit on its
-     * destination's card (each under the part's lock, which also brings the part's stock in line),
-     * and the entry is deleted. An entry naming nothing stored is deleted once older than `graceMs`
-     * (its writer died before storing it; younger, it may be storing it now). Returns the receipts counted.
+     * destination's card and its units noted gone on the origin's (each under the part's lock, which
+     * also brings the part's stock in line), and the entry is deleted. An entry naming nothing stored
+     * is deleted once older than `graceMs` (its writer died before storing it; younger, it may be
+     * storing it now), a transfer's units claimed for it given back. Returns the receipts counted.
      */
     async reconcileUncounted(at: Date, graceMs: number, limit = 500): Promise<number> {
       const before = at.getTime() - graceMs;
@@ -263,6 +299,9 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
             // Arrived: its receipt (and that receipt's own entry) counts it instead.
             const arrival = await store.receipts.findOne({ _id: `${t.partNumber}|${t.toLocationId}|transfer:${t._id}` }, { projection: { _id: 1 } });
             if (!arrival) await changing(t.partNumber, t.toLocationId, async (card) => withTransit(card, t._id, t.quantity));
+            if (t.unitNos) await passConsumed(t.partNumber, t.fromLocationId, t.unitNos);
+          } else if (entry.at.getTime() < before) {
+            await giveBackShipped(entry.ref);
           }
         }
         if (stored || entry.at.getTime() < before) await store.uncountedStock.deleteOne({ _id: entry._id });

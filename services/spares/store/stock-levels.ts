@@ -1,43 +1,51 @@
-import { claimKey, levelFromWindow, windowUnits, type StockLevel, type UnitState } from '../domain/stock';
+import { insertedOnce } from '@aftersales/platform';
+import type { Logger } from 'pino';
+import { cardKey, type StockLevel } from '../domain/stock';
+import { levelFromCard } from '../domain/unit-ranges';
 import type { SparesStore } from './collections';
-import type { PartStockDoc } from './stock-cards';
-
-/** Claims read at once while counting a level (each by `_id`). */
-const readsInFlight = 32;
-/**
- * Above this many units to read by `_id`, the claims asked about are read in one pass by filter
- * instead (what the whole catalogue asks: one `_id` read per unit on a shelf would cost more than
- * one scan of the claims).
- */
-export const keyedReadLimit = 1000;
+import type { createStockCards, PartStockDoc } from './stock-cards';
 
 /**
- * Stock levels from the keyed documents a reservation already keeps, never from a filter on
- * receipts, claims or transfers (FerretDB v1 scans those whole, and they grow with every unit ever
- * received, consumed or shipped): a part's stock (`partStock`, by `_id`, or the whole collection,
- * one document per part in stock, when no part is asked for) gives each location's received
- * units, the hint below which its units are gone for good and the units in transit to it; the
- * claims from the hint up are read by `_id`. What is read grows with the units still on a shelf or
- * reserved (and any older unit still held), not with the history below them; past `keyedReadLimit`
- * units the claims are read by filter in one pass (the old way, less the receipts and transfers).
+ * Stock levels from the keyed documents the writes already keep, reading no claim, receipt or
+ * transfer (FerretDB v1 scans any filter on those, and they grow with every unit ever received,
+ * reserved, consumed or shipped; reading each unit's claim by `_id` grew with the units on the
+ * shelves instead). A part's stock (`partStock` by `_id`, or the whole collection, one document per
+ * part in stock, when no part is asked for) gives each location's units received, its hint (units
+ * below are gone for good), the units gone above the hint (noted by the consumption or shipment
+ * under the part's lock) and the units in transit to it; `held` the units the open reservations
+ * hold there (open-reservations.ts). The caller reads `held` first: a consumption notes its units
+ * gone on the card before its reservation leaves the list, so each unit shows held or gone.
  */
-export async function stockLevels(store: SparesStore, filter: { partNumber?: string; locationId?: string }): Promise<StockLevel[]> {
+export async function stockLevels(store: SparesStore, filter: { partNumber?: string; locationId?: string }, held: ReadonlyMap<string, readonly number[]>): Promise<StockLevel[]> {
   const parts: PartStockDoc[] = filter.partNumber ? [await store.partStock.findOne({ _id: filter.partNumber })].flatMap((p) => (p ? [p] : [])) : await store.partStock.find({}).toArray();
-  const entries = parts
+  return parts
     .flatMap((p) => p.locations.filter((l) => !filter.locationId || l.locationId === filter.locationId).map((l) => ({ partNumber: p._id, ...l })))
-    .sort((a, b) => a.partNumber.localeCompare(b.partNumber) || a.locationId.localeCompare(b.locationId));
-  const reads = entries.flatMap((e) => windowUnits(e.received, e.goneBelow).map((unitNo) => claimKey(e.partNumber, e.locationId, unitNo)));
-  const states = new Map<string, UnitState>();
-  if (reads.length > keyedReadLimit) {
-    const q = { ...(filter.partNumber ? { partNumber: filter.partNumber } : {}), ...(filter.locationId ? { locationId: filter.locationId } : {}) };
-    for (const claim of await store.claims.find(q, { projection: { state: 1 } }).toArray()) states.set(claim._id, claim.state);
-  } else {
-    for (let from = 0; from < reads.length; from += readsInFlight) {
-      const found = await Promise.all(reads.slice(from, from + readsInFlight).map((_id) => store.claims.findOne({ _id }, { projection: { state: 1 } })));
-      for (const claim of found) if (claim) states.set(claim._id, claim.state);
-    }
+    .sort((a, b) => a.partNumber.localeCompare(b.partNumber) || a.locationId.localeCompare(b.locationId))
+    .map((e) => levelFromCard(e.partNumber, e.locationId, { received: e.received, goneBelow: e.goneBelow, goneAbove: e.goneAbove ?? [], inTransit: e.inTransit ?? 0 }, held.get(cardKey(e.partNumber, e.locationId)) ?? []));
+}
+
+/** Marks the one-time note of the units gone above each card's hint before cards kept them. */
+export const goneAboveBuildId = 'stock-gone-above@1';
+
+/**
+ * Notes on each card the units gone above its hint that were consumed or shipped before cards kept
+ * them, once (a marker in `sparesBuilds`): every claim not reserved, by filter, one time, at start.
+ * Noting a unit twice changes nothing, so a consumption noting its own meanwhile is no race.
+ * Returns the cards noted, or -1 when built already.
+ */
+export async function buildGoneAboveOnce(store: SparesStore, cards: Pick<ReturnType<typeof createStockCards>, 'passConsumed'>, now: () => Date, log?: Logger): Promise<number> {
+  if (await store.builds.findOne({ _id: goneAboveBuildId })) return -1;
+  const hints = new Map((await store.partStock.find({}).toArray()).flatMap((p) => p.locations.map((l) => [cardKey(p._id, l.locationId), l.goneBelow] as const)));
+  const gone = new Map<string, { partNumber: string; locationId: string; units: number[] }>();
+  for (const c of await store.claims.find({ state: { $ne: 'reserved' } }, { projection: { partNumber: 1, locationId: 1, unitNo: 1 } }).toArray()) {
+    const key = cardKey(c.partNumber, c.locationId);
+    if (c.unitNo < (hints.get(key) ?? 1)) continue;
+    const entry = gone.get(key) ?? { partNumber: c.partNumber, locationId: c.locationId, units: [] };
+    entry.units.push(c.unitNo);
+    gone.set(key, entry);
   }
-  return entries.map((e) =>
-    levelFromWindow(e.partNumber, e.locationId, { received: e.received, goneBelow: e.goneBelow, inTransit: e.inTransit ?? 0 }, windowUnits(e.received, e.goneBelow).map((unitNo) => states.get(claimKey(e.partNumber, e.locationId, unitNo)) ?? null)),
-  );
+  for (const g of gone.values()) await cards.passConsumed(g.partNumber, g.locationId, g.units);
+  await insertedOnce(store.builds.insertOne({ _id: goneAboveBuildId, builtAt: now() }));
+  log?.info({ cards: gone.size }, 'units gone above the stock cards\u2019 hints noted on them, from the claims stored before');
+  return gone.size;
 }

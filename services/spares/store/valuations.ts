@@ -9,7 +9,12 @@ import type { SparesStore } from './collections';
 import type { EventContext } from './events';
 import type { SparesModels } from './models';
 import { loadPriceList, unitCostCents } from './prices';
-import { keyedReadLimit } from './stock-levels';
+
+/**
+ * Above this many units to read by `_id`, a location's claims are read in one pass by filter
+ * instead (one `_id` read per unit on a shelf would cost more than one scan of the claims).
+ */
+const keyedReadLimit = 1000;
 
 /** One location's valuation on one day, inserted once with its stock.valued@1 event. */
 export interface StockValuationDoc extends OutboxFields {
