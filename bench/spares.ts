@@ -35,6 +35,8 @@ import { buildOpenReservationsOnce } from '../services/spares/store/open-reserva
 import { DEFAULT_RETURN_POLICY } from '../services/spares/domain/returns';
 import { createSweeps } from '../services/spares/worker/sweeps';
 import type { PartStockDoc, StockCardDoc } from '../services/spares/store/stock-cards';
+import { buildGoneAboveOnce } from '../services/spares/store/stock-levels';
+import { stockTableHeader, timeStockTable } from './spares-stock';
 import { benchNamespace, cleanup, closedLoop, envInt, fmt, idlePasses, kafkaClient, trackAsService, log, percentile, sleep, stackEndpoints, table, type LoopResult } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 16);
@@ -145,13 +147,20 @@ async function seedStock(store: SparesStore, size: number): Promise<void> {
   const locations = [...Array.from({ length: 4 }, (_, i) => ({ _id: `REG-${i}`, kind: 'regional' as const, name: `Regional ${i}`, engineerId: null })), ...Array.from({ length: 16 }, (_, i) => ({ _id: `VAN-${i}`, kind: 'van' as const, name: `Van ${i}`, engineerId: `ENG-${i}` }))];
   await store.locations.insertMany(locations);
   const at = new Date();
-  const receipts = Array.from({ length: Math.ceil(size / 10) }, (_, i) => ({ partNumber: `P-S-${i % 500}`, locationId: i % 21 === 20 ? 'CENTRAL' : locations[i % 20]!._id, seq: Math.floor(i / 500) + 1 }));
+  // `nth`: the receipt's place on its card, so its units are numbered after the card's earlier receipts.
+  const perCard = new Map<string, number>();
+  const receipts = Array.from({ length: Math.ceil(size / 10) }, (_, i) => {
+    const r = { partNumber: `P-S-${i % 500}`, locationId: i % 21 === 20 ? 'CENTRAL' : locations[i % 20]!._id, seq: Math.floor(i / 500) + 1 };
+    const nth = (perCard.get(`${r.partNumber}|${r.locationId}`) ?? 0) + 1;
+    perCard.set(`${r.partNumber}|${r.locationId}`, nth);
+    return { ...r, nth };
+  });
   for (let from = 0; from < receipts.length; from += 2000) {
     const batch = receipts.slice(from, from + 2000);
     await Promise.all([
       store.receipts.insertMany(batch.map((r) => ({ _id: `${r.partNumber}|${r.locationId}|${r.seq}`, partNumber: r.partNumber, locationId: r.locationId, quantity: 10, receivedAt: at, by: 'seed' })), { ordered: false }),
       store.claims.insertMany(batch.flatMap((r) => Array.from({ length: 5 }, (_, k) => {
-        const unitNo = (r.seq - 1) * 10 + k + 1;
+        const unitNo = (r.nth - 1) * 10 + k + 1;
         return { _id: `${r.partNumber}|${r.locationId}|${unitNo}`, partNumber: r.partNumber, locationId: r.locationId, unitNo, state: 'consumed' as const, reservationId: null, workOrderId: `WO-SEED-${r.seq}`, claimedAt: at };
       })), { ordered: false }),
     ]);
@@ -175,7 +184,7 @@ async function seedStock(store: SparesStore, size: number): Promise<void> {
   await store.partStock.insertMany([...parts.values()], { ordered: false });
 }
 
-async function runAt(size: number, producer: EventProducer): Promise<{ size: number; rows: string[][]; profile: string[]; relay: string[] }> {
+async function runAt(size: number, producer: EventProducer): Promise<{ size: number; rows: string[][]; profile: string[]; relay: string[]; stockTable: Awaited<ReturnType<typeof timeStockTable>> }> {
   const dbName = `${ns}_s${size}`;
   const connections: Connection[] = [];
   const clients: MongoClient[] = [];
@@ -208,6 +217,7 @@ async function runAt(size: number, producer: EventProducer): Promise<{ size: num
     await buildOpenReservationsOnce(stores[0]!, () => new Date());
     await buildAwaitingReportsOnce(stores[0]!, () => new Date());
     await books[0]!.cards.reconcileOnce();
+    await buildGoneAboveOnce(stores[0]!, books[0]!.cards, () => new Date());
     const buildsMs = performance.now() - buildsStarted;
     const sweeps = createSweeps(stores[0]!, books[0]!, () => new Date(), quiet, DEFAULT_RETURN_POLICY);
     const { result: sweepPassMs, counts: sweepCommands } = await counter.during(async () => {
@@ -282,6 +292,10 @@ async function runAt(size: number, producer: EventProducer): Promise<{ size: num
       drain.rawLeft.push((await raws[0]!.findOne({ _id: part }))?.available ?? Number.NaN);
       log(`drain round ${round}: claims ${drain.claims.at(-1)} winners, raw ${drain.raw.at(-1)} winners (${units} units)`);
     }
+    // 3. The spares desk's stock table, with the drain rounds' reservations open.
+    log('stock table');
+    const stockTable = await timeStockTable(stores[0]!, books[0]!, size, size > 0 ? 'P-S-7' : 'P-HOT');
+    for (const d of stockTable.differences.slice(0, 5)) log(`[${size}] stock table differs: ${d}`);
     const oversold = (wins: number[]) => wins.reduce((sum, w) => sum + Math.max(0, w - units), 0);
     const row = (name: string, loop: LoopResult, maxHeld: number, drainWins: number[], extra: string) => [
       name,
@@ -310,7 +324,7 @@ async function runAt(size: number, producer: EventProducer): Promise<{ size: num
       fmt.ms(sweepMs),
       relayMode === 'off' ? 'relay off' : `${published} (${relayMode} relay; ${2 * claimLoop.ok} reserved and released)`,
     ];
-    return { size, rows, profile, relay };
+    return { size, rows, profile, relay, stockTable };
   } finally {
     await cleanup([
       ['drop database', () => connections[0]?.dropDatabase() ?? Promise.resolve()],
@@ -326,6 +340,7 @@ async function main(): Promise<void> {
   const producer = await createEventProducer(kafka);
   try {
     for (const size of sizes) results.push(await runAt(size, producer));
+    if (results.some((r) => r.stockTable.differences.length)) process.exitCode = 1;
   } finally {
     await cleanup([
       ['producer', () => producer.disconnect()],
@@ -340,9 +355,12 @@ async function main(): Promise<void> {
       ) +
       '\n\nOversells = winners above the stock in the drain rounds plus any moment more units were held than exist.\n\n' +
       table(['stored (units, reservations)', 'relay idle pass, pending index, p50 / max', 'relay idle pass, polling the collections, p50 / max', 'relay sweep (once per database, then when a writer dies)', 'events published beside the claims loop'], results.map((r) => r.relay)) +
+      '\n\nThe spares desk\'s stock table (GET /v1/stock through the reservation book), the drain rounds\' reservations open:\n\n' +
+      table(stockTableHeader, results.map((r) => r.stockTable.row)) +
       '\n' +
       `\nProfile: Mongo commands of each closed loop per success (refused attempts' commands included)\n${results.flatMap((r) => r.profile).join('\n')}\n`,
   );
 }
 
 await main();
+if (process.exitCode) process.stderr.write('bench:spares: the stock table differed from the count by filter\n');

@@ -1,0 +1,67 @@
+/**
+ * The spares desk's stock table (`GET /v1/stock`, polled every 15 s per user) at a size of stock
+ * history, for bench:spares: the whole catalogue and one part through the reservation book, as the
+ * route calls it, beside what the route read before past 1,000 units on shelves (every claim by
+ * filter) and a raw `_id` read, all in the same run. Before timing, the table is checked against
+ * a count of every receipt, claim and transfer by filter.
+ */
+import type { StockLevel } from '../services/spares/domain/stock';
+import type { SparesStore } from '../services/spares/store/collections';
+import type { ReservationBook } from '../services/spares/store/reservations';
+import { fmt, percentile } from './lib';
+
+async function timed(times: number, op: () => Promise<unknown>): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const began = performance.now();
+    await op();
+    ms.push(performance.now() - began);
+  }
+  return ms;
+}
+
+/** Every part's levels counted from every receipt, claim and transfer by filter. */
+async function levelsByScan(store: SparesStore): Promise<StockLevel[]> {
+  const [receipts, claims, transfers] = await Promise.all([store.receipts.find({}).toArray(), store.claims.find({}, { projection: { partNumber: 1, locationId: 1, state: 1 } }).toArray(), store.transfers.find({}).toArray()]);
+  const arrived = new Set(receipts.flatMap((r) => (r.transferId ? [r.transferId] : [])));
+  const levels = new Map<string, StockLevel>();
+  const at = (partNumber: string, locationId: string) => {
+    const key = `${partNumber}|${locationId}`;
+    const level = levels.get(key) ?? { partNumber, locationId, onHand: 0, reserved: 0, available: 0, inTransit: 0 };
+    levels.set(key, level);
+    return level;
+  };
+  for (const r of receipts) at(r.partNumber, r.locationId).onHand += r.quantity;
+  for (const t of transfers) if (!arrived.has(t._id)) at(t.partNumber, t.toLocationId).inTransit += t.quantity;
+  for (const c of claims) {
+    const level = at(c.partNumber, c.locationId);
+    if (c.state === 'reserved') level.reserved++;
+    else level.onHand--;
+  }
+  for (const level of levels.values()) level.available = level.onHand - level.reserved;
+  return [...levels.values()].sort((a, b) => a.partNumber.localeCompare(b.partNumber) || a.locationId.localeCompare(b.locationId));
+}
+
+export interface StockTableFigures {
+  row: string[];
+  /** Where the table differs from the count by filter (empty when equal). */
+  differences: string[];
+}
+
+export async function timeStockTable(store: SparesStore, book: ReservationBook, size: number, part: string): Promise<StockTableFigures> {
+  const [table, byScan] = [await book.levels({}), await levelsByScan(store)];
+  const differences = byScan.flatMap((want, i) => (JSON.stringify(table[i]) === JSON.stringify(want) ? [] : [`${want.partNumber}|${want.locationId}: ${JSON.stringify(table[i])} != ${JSON.stringify(want)}`]));
+  if (table.length !== byScan.length) differences.push(`${table.length} levels, ${byScan.length} by filter`);
+  const whole = await timed(20, () => book.levels({}));
+  const onePart = await timed(50, () => book.levels({ partNumber: part }));
+  const filter = await timed(3, () => store.claims.find({}, { projection: { state: 1 } }).toArray());
+  const raw = await timed(200, () => store.partStock.findOne({ _id: part }));
+  const openReservations = await store.openReservations.countDocuments({});
+  const pair = (ms: number[]) => `${fmt.ms(percentile(ms, 50))} / ${fmt.ms(percentile(ms, 99))}`;
+  return {
+    row: [String(size), String(table.length), String(openReservations), pair(whole), pair(onePart), pair(filter), pair(raw), differences.length ? `${differences.length} differ` : 'equal'],
+    differences,
+  };
+}
+
+export const stockTableHeader = ['stored (units)', 'levels in the table', 'open reservations', 'whole table p50 / p99 (20 reads)', 'one part p50 / p99 (50 reads)', 'every claim by filter, as before past 1,000 units, p50 / p99 (3 reads)', 'raw `_id` read p50 / p99', 'against a count by filter'];
