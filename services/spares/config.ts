@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { loadConfig } from '@aftersales/platform';
+import { sparesFaultPoints } from './store/fault-points';
 
 const positiveInt = z.coerce.number().int().positive();
 
@@ -18,6 +19,13 @@ export const sparesEnvSchema = z.object({
   SPARES_RETURN_FLAG_AFTER_DAYS: positiveInt.default(30),
   /** How often the worker expires reservations and chases returns. */
   SPARES_SWEEP_MS: positiveInt.default(60_000),
+  /**
+   * How long the sweep leaves what a crash may have left half written (a reservation never stored,
+   * a release that died before giving its units back, a transfer never stored) before putting it right.
+   */
+  SPARES_ORPHAN_GRACE_MS: positiveInt.default(10 * 60_000),
+  /** Crash tests only: the process kills itself right after this point of a shipment (store/fault-points.ts). */
+  SPARES_FAULT_KILL_AFTER: z.enum(sparesFaultPoints).optional(),
   /** How often the worker looks for locations not valued today (each is valued once per UTC day). */
   SPARES_VALUATION_CHECK_MS: positiveInt.default(3_600_000),
   SPARES_SALES_CENTRE_ID: z.string().min(1).default('SALES-CENTRE'),

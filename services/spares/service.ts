@@ -57,7 +57,7 @@ export const sparesService: ServiceDefinition = {
     const sampled = await buildRequisitionHistoryOnce(store, platform.now);
     if (sampled >= 0) platform.logger.info({ sampled }, 'requisition histories built from the requisitions raised before them');
     const log = platform.logger;
-    const book = createReservationBook(store, platform, log.child({ module: 'reservations' }));
+    const book = createReservationBook(store, platform, log.child({ module: 'reservations' }), { faultKillAfter: config.SPARES_FAULT_KILL_AFTER ?? null });
     // The units consumed or shipped above each stock card's hint before cards kept them, once: stock levels read no claim.
     await buildGoneAboveOnce(store, book.cards, platform.now, log);
     const returnPolicy = { dueDays: config.SPARES_RETURN_DUE_DAYS, chaseEveryDays: config.SPARES_RETURN_CHASE_EVERY_DAYS, flagAfterDaysOverdue: config.SPARES_RETURN_FLAG_AFTER_DAYS };
@@ -70,7 +70,7 @@ export const sparesService: ServiceDefinition = {
       factoryId: config.SPARES_FACTORY_ID,
       costRulesAt: (at) => rules.costRulesAt(at),
     });
-    const sweeps = createSweeps(store, book, platform.now, log.child({ module: 'sweeps' }), returnPolicy, flow, platform);
+    const sweeps = createSweeps(store, book, platform.now, log.child({ module: 'sweeps' }), returnPolicy, flow, platform, config.SPARES_ORPHAN_GRACE_MS);
     if (platform.config.PROCESS_ROLE !== 'api') {
       // Receipts and transfers stored before the uncounted entries (or before stock cards existed) are counted once per database, from a full scan.
       book.cards.reconcileOnce().catch((err: unknown) => log.warn({ err }, 'stock cards not reconciled at start; the next start retries'));

@@ -25,4 +25,5 @@ export * from './mongo/numbered-entries';
 export * from './mongo/managed-records';
 export * from './audit';
 export * from './service';
+export * from './fault-injection';
 export { connectTemporalClient, describeTemporal } from './temporal';

@@ -6,14 +6,14 @@
  */
 import type { Logger } from 'pino';
 import type { FailureCategory, ResolutionRoute } from '@aftersales/contracts';
-import { ConflictError, NotFoundError, UnprocessableError, isDuplicateKeyError, type Platform } from '@aftersales/platform';
+import { ConflictError, NotFoundError, UnprocessableError, faultInjector, isDuplicateKeyError, type Platform } from '@aftersales/platform';
 import { haversineKm, rankCandidates, shouldAutoAssign, type Ranking } from '../domain/assignment';
 import type { ContainmentMatch } from '../domain/containment';
 import { canChangeRoute, decideStep, initialRoute, isOpen, isReplannable, type Tier, type WorkOrderStep } from '../domain/work-order';
 import { createAssignments, refused, type ReplanReason } from './assignments';
 import { createBoard, type Board } from './board';
 import { createBookingStore, type BookingStore } from './bookings';
-import { faultInjector, type DispatchFaultPoint } from './fault-points';
+import type { DispatchFaultPoint } from './fault-points';
 import { createPlanningInputs, touchRoster } from './planning-inputs';
 import type { ServiceCalendars } from './service-calendars';
 import type { DispatchCollections, DispatchModels, WorkOrderDoc, WorkOrderReport } from './models';

@@ -1,8 +1,9 @@
-import { insertedOnce, isDuplicateKeyError, NotFoundError, PlatformError, UnprocessableError, bulkWriteInChunks } from '@aftersales/platform';
+import { faultInjector, insertedOnce, isDuplicateKeyError, NotFoundError, PlatformError, UnprocessableError, bulkWriteInChunks } from '@aftersales/platform';
 import type { Logger } from 'pino';
 import { cardKey, claimKey, freeUnitNumbers, isFresh, linesFromClaims, nextUnit, reservationOrder, type StockLevel, type StockLocation, type UnitHint } from '../domain/stock';
 import type { ReservationDoc, ReservationLine, SparesStore, UnitClaimDoc } from './collections';
 import { withEvent, type Cause, type EventContext } from './events';
+import type { SparesFaultPoint } from './fault-points';
 import { createOpenReservations } from './open-reservations';
 import { createStockCards, type PartStockEntry } from './stock-cards';
 import { stockLevels } from './stock-levels';
@@ -53,7 +54,8 @@ export class InsufficientStock extends PlatformError {
  * their claims from the card's hint up, a reservation keeps its claims' ids to give them back,
  * and a work order's reservations are listed in entries `work order|n`.
  */
-export function createReservationBook(store: SparesStore, ctx: EventContext, log: Logger, options: { stockCopyMaxAgeMs?: number } = {}) {
+export function createReservationBook(store: SparesStore, ctx: EventContext, log: Logger, options: { stockCopyMaxAgeMs?: number; faultKillAfter?: SparesFaultPoint | null } = {}) {
+  const fault = faultInjector(options.faultKillAfter ?? null);
   const maxAgeMs = options.stockCopyMaxAgeMs ?? defaultStockCopyMaxAgeMs;
   /**
    * Copies of what a reservation reads besides its own writes, so a reservation is its writes
@@ -382,8 +384,10 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
         await cards.counted('transfer', [transferId]);
         throw new InsufficientStock('quantity', partNumber, quantity - won.length);
       }
+      fault('transfer-claims');
       const unitNos = won.map((c) => c.unitNo);
       await store.transfers.insertOne({ _id: transferId, partNumber, fromLocationId, toLocationId, quantity, unitNos, shippedAt: ctx.now(), by });
+      fault('transfer-stored');
       await cards.expect(partNumber, toLocationId, transferId, quantity);
       await cards.passConsumed(partNumber, fromLocationId, unitNos);
       await cards.counted('transfer', [transferId]);

@@ -12,9 +12,10 @@ import type { ReservationBook } from '../store/reservations';
 /**
  * A reservation lists itself open first, stores its claims next and itself last, and a release its
  * end first, gives the claims back next and leaves the list last: an open entry older than this
- * whose reservation was never stored, or ended longer ago than this, was left by a crash.
+ * whose reservation was never stored, or ended longer ago than this, was left by a crash (the
+ * deployment's SPARES_ORPHAN_GRACE_MS when given).
  */
-const orphanGraceMs = 10 * 60_000;
+const defaultOrphanGraceMs = 10 * 60_000;
 /** How long a closed case waits for its work order's report before it is charged without one. */
 export const reportGraceMs = 60 * 60_000;
 
@@ -28,7 +29,7 @@ export const reportGraceMs = 60 * 60_000;
  * receipts and transfers not yet counted on their cards (stock-cards.ts) and the open returns
  * (open-lists.ts). A filter runs only on a crash's rare path (claims of a reservation never stored).
  */
-export function createSweeps(store: SparesStore, book: ReservationBook, now: () => Date, log: Logger, policy: ReturnPolicy, flow?: Pick<CaseFlow, 'allocate'>, events?: EventContext) {
+export function createSweeps(store: SparesStore, book: ReservationBook, now: () => Date, log: Logger, policy: ReturnPolicy, flow?: Pick<CaseFlow, 'allocate'>, events?: EventContext, orphanGraceMs = defaultOrphanGraceMs) {
   const guarded = createGuardedWrites(store, now);
   const openLists = createOpenLists(store, now);
   const awaiting = createAwaitingReports(store);
