@@ -29,7 +29,7 @@ import pino from 'pino';
 import { buildCostLedgerOnce, createCostLedger } from '../services/spares/store/cost-ledger';
 import { costAllocationRoutes } from '../services/spares/api/cost-allocation';
 import type { SparesDeps } from '../services/spares/api/common';
-import type { CostCentre } from '../services/spares/domain/cost-allocation';
+import { monthlyTotals, monthTotals, type CostCentre, type MonthlyTotal, type MonthTotal } from '../services/spares/domain/cost-allocation';
 import { benchNamespace, cleanup, closedLoop, envInt, fmt, growthLines, log, percentile, pick, seededRandom, stackEndpoints, table, type LoopResult } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 4);
@@ -99,17 +99,27 @@ function oldFind(store: SparesStore, range: { from?: Date; to?: Date; costCentre
 const quiet = pino({ level: 'silent' });
 
 /** GET /v1/cost-allocation's own handler over its own ledger, as one spares process serves it. */
-function routeOf(store: SparesStore) {
+type RouteBody = { entries: unknown[]; totals: MonthlyTotal[]; months: MonthTotal[] };
+
+/** The route's own handler, as spares serves it: one instance keeps its months (and their totals) between calls. */
+function answerOf(store: SparesStore) {
   const route = costAllocationRoutes({ store, platform: { now } } as unknown as SparesDeps).find((r) => r.path === '/v1/cost-allocation')!;
+  return async (range: { from?: Date; to?: Date; costCentre?: CostCentre }, limit?: number): Promise<RouteBody> => {
+    const query = route.query!.parse({ ...(range.from ? { from: range.from.toISOString() } : {}), ...(range.to ? { to: range.to.toISOString() } : {}), ...(range.costCentre ? { costCentre: range.costCentre } : {}), ...(limit === undefined ? {} : { limit: String(limit) }) });
+    return ((await route.handler({ query, params: {}, body: undefined, headers: {}, principal: null, requestId: 'bench', correlationId: 'bench', log: quiet } as never)) as { body: RouteBody }).body;
+  };
+}
+
+function routeOf(store: SparesStore, limit?: number) {
+  const answer = answerOf(store);
   /** [entries listed, entries in the range] for [from, to). */
   return async (range: { from: Date; to: Date }): Promise<[number, number]> => {
-    const query = route.query!.parse({ from: range.from.toISOString(), to: range.to.toISOString() });
-    const { body } = (await route.handler({ query, params: {}, body: undefined, headers: {}, principal: null, requestId: 'bench', correlationId: 'bench', log: quiet } as never)) as { body: { entries: unknown[]; months: { entries: number }[] } };
+    const body = await answer(range, limit);
     return [body.entries.length, body.months.reduce((sum, m) => sum + m.entries, 0)];
   };
 }
 
-const loopNames = ['ledger, one month, warm', 'ledger, one month, cold', 'ledger, six months, warm', `old filter, one month (limit ${routeMax})`, 'raw findOne({_id}) of one entry'] as const;
+const loopNames = ['ledger, one month, warm', 'ledger, one month, cold', 'ledger, six months, warm', 'ledger, six months, warm, totals alone (limit=0, the console)', `old filter, one month (limit ${routeMax})`, 'raw findOne({_id}) of one entry'] as const;
 
 interface Phase {
   size: number;
@@ -138,6 +148,7 @@ async function measure(size: number, store: SparesStore): Promise<Phase> {
 
   // Correctness: a fresh ledger against the old filter without its limit, as sets of ids with their amounts.
   const fresh = createCostLedger(store, now);
+  const answer = answerOf(store);
   const checks: string[] = [];
   let mismatch = false;
   for (const range of ranges) {
@@ -152,15 +163,22 @@ async function measure(size: number, store: SparesStore): Promise<Phase> {
     const bad = missing.length + differing.length + extra.length + repeated > 0;
     mismatch ||= bad;
     const sample = (docs: AllocationEntryDoc[]) => (docs.length ? ` e.g. ${docs.slice(0, 3).map((e) => e._id).join(', ')}` : '');
-    checks.push(`${range.name}: ledger ${ledgerDocs.length}, old filter ${oldDocs.length}: ${bad ? `MISMATCH (${missing.length} missing${sample(missing)}, ${extra.length} extra${sample(extra)}, ${differing.length} other amount${sample(differing)}, ${repeated} repeated)` : 'the same'}`);
+    // The route's totals, cold and then warm (kept per whole month), against the old filter's entries summed.
+    const want = JSON.stringify({ totals: monthlyTotals(oldDocs), months: monthTotals(oldDocs) });
+    const totalsBad = (body: RouteBody) => JSON.stringify({ totals: body.totals, months: body.months }) !== want;
+    const totalsWrong = totalsBad(await answer(range, 0)) || totalsBad(await answer(range, 0)) || totalsBad(await answer(range));
+    mismatch ||= totalsWrong;
+    checks.push(`${range.name}: ledger ${ledgerDocs.length}, old filter ${oldDocs.length}: ${bad ? `MISMATCH (${missing.length} missing${sample(missing)}, ${extra.length} extra${sample(extra)}, ${differing.length} other amount${sample(differing)}, ${repeated} repeated)` : 'the same'}; the route's totals ${totalsWrong ? 'DIFFER' : 'the same'}`);
     log(`[${size}] check ${checks.at(-1)}`);
   }
 
   const month = { from: monthStart(-1), to: monthStart(0) };
   const six = { from: monthStart(-5), to: monthStart(1) };
   const warm = routeOf(store);
+  const warmTotals = routeOf(store, 0);
   await warm(month);
   await warm(six);
+  await warmTotals(six);
   const ids = seeded.map((e) => e._id);
   const rnd = seededRandom(size + 2);
   // Each answers [entries listed, entries in the range] (the route's totals count the whole range; the old filter stopped at its limit).
@@ -168,6 +186,7 @@ async function measure(size: number, store: SparesStore): Promise<Phase> {
     () => warm(month),
     () => routeOf(store)(month),
     () => warm(six),
+    () => warmTotals(six),
     async () => ((n) => [n, n] as [number, number])((await oldFind(store, month)).length),
     async () => ((await store.allocations.findOne({ _id: pick(rnd, ids) })) ? [1, 1] : null),
   ];
@@ -212,7 +231,7 @@ async function main(): Promise<void> {
     ['entries seeded per second', ...phases.map((f) => fmt.n(f.seedRate, 0))],
     ['buildCostLedgerOnce (once per database), s', ...phases.map((f) => fmt.n(f.buildMs / 1000, 2))],
     ['ledger pages written', ...phases.map((f) => String(f.pages))],
-    ['ledger = old filter (4 ranges)', ...phases.map((f) => (f.mismatch ? 'MISMATCH' : 'yes'))],
+    ['ledger and the route\u2019s totals = old filter (4 ranges)', ...phases.map((f) => (f.mismatch ? 'MISMATCH' : 'yes'))],
     ...loopNames.flatMap((name, k) => [
       [`${name}: calls`, ...phases.map((f) => `${f.loops[k]!.result.ok}${f.loops[k]!.result.failed ? ` (${f.loops[k]!.result.failed} failed)` : ''}`)],
       [`${name}: p50 / p99`, ...phases.map((f) => `${fmt.ms(p(f.loops[k]!.result, 50))} / ${fmt.ms(p(f.loops[k]!.result, 99))}`)],

@@ -87,6 +87,28 @@ describe('cost ledger', () => {
     expect(monthOf(later.find((e) => e.caseId === 'SR-LATER')!.closedAt)).toBe(monthOf(from));
   });
 
+  it('hands out a whole month as the same array until its next page, and a range\'s edge months cut', async () => {
+    const reader = createCostLedger(store);
+    const [from, to] = [startOfMonth(1), startOfMonth(-1)];
+    const [lastMonth, thisMonth] = await reader.monthsBetween(from, to);
+    expect([lastMonth!.whole, thisMonth!.whole]).toEqual([true, true]);
+    const again = await reader.monthsBetween(from, to);
+    // The route keeps a whole month's totals by this identity (api/cost-allocation.ts).
+    expect(again[0]!.entries).toBe(lastMonth!.entries);
+    expect(again[1]!.entries).toBe(thisMonth!.entries);
+    const today = Math.floor((anchor.getTime() - startOfMonth(0).getTime()) / DAY);
+    await createCostLedger(store).record('SR-NEXT-PAGE', entriesOf('SR-NEXT-PAGE', today, 900), 'EUR');
+    const after = await reader.monthsBetween(from, to);
+    expect(after[0]!.entries).toBe(lastMonth!.entries);
+    expect(after[1]!.entries).not.toBe(thisMonth!.entries);
+    expect(after[1]!.entries.filter((e) => e.caseId === 'SR-NEXT-PAGE')).toHaveLength(3);
+    // Cut a millisecond inside at either end: neither month is whole, each holds only what is inside.
+    const cut = await reader.monthsBetween(new Date(from.getTime() + 1), new Date(startOfMonth(-1).getTime() - 1));
+    expect(cut.map((m) => m.whole)).toEqual([false, false]);
+    expect(cut[0]!.entries.every((e) => e.closedAt.getTime() > from.getTime())).toBe(true);
+    expect(cut.flatMap((m) => m.entries).length).toBeLessThanOrEqual(after.flatMap((m) => m.entries).length);
+  });
+
   it('a month of many small pages is read first from a snapshot a reader wrote, then the pages after it', async () => {
     const [from, to] = [startOfMonth(2), startOfMonth(1)];
     const day = Math.floor((anchor.getTime() - from.getTime()) / DAY) - 1;

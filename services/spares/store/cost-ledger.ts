@@ -42,6 +42,8 @@ const buildPageSize = 500;
 
 /** The UTC calendar month of an instant, as the monthly totals group them. */
 export const monthOf = (at: Date): string => at.toISOString().slice(0, 7);
+/** The first instant of a `YYYY-MM` month and of the month after it, UTC. */
+const monthBounds = (month: string) => [Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1), Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)] as const;
 
 const entryId = (e: Pick<AllocationEntry, 'caseId' | 'lineId' | 'costCentre'>) => `${e.caseId}|${e.lineId}|${e.costCentre}`;
 const snapshotsOf = (month: string) => `${month}~`;
@@ -128,6 +130,29 @@ export function createCostLedger(store: LedgerStore, now: () => Date = () => new
     return known.sorted;
   }
 
+  /**
+   * The months of [from, to) (either end open), oldest first, each with its entries in booking order
+   * (closedAt, then id). `whole`: the range holds the whole month, and `entries` is the month as
+   * this process keeps it, the same array until the month's next page is read (so what is worked out
+   * from it may be kept as long as the array is the same); else only the entries inside the range.
+   */
+  async function monthsBetween(from?: Date, to?: Date): Promise<LedgerMonth[]> {
+    const lowest = from ? monthOf(from) : '';
+    const highest = to ? monthOf(new Date(to.getTime() - 1)) : '\uffff';
+    const months = (await store.ledgerMonths.find({}).toArray()).map((m) => m._id).filter((m) => m >= lowest && m <= highest).sort();
+    const found: LedgerMonth[] = [];
+    // Four months at a time: a month's first read is itself up to 16 `_id` reads at once.
+    for (let i = 0; i < months.length; i += 4) {
+      for (const [k, got] of (await Promise.all(months.slice(i, i + 4).map(month))).entries()) {
+        const name = months[i + k]!;
+        const [start, end] = monthBounds(name);
+        const whole = (!from || from.getTime() <= start) && (!to || to.getTime() >= end);
+        found.push({ month: name, whole, entries: whole ? got : got.filter((e) => (!from || e.closedAt >= from) && (!to || e.closedAt < to)) });
+      }
+    }
+    return found;
+  }
+
   return {
     /**
      * Stores a case's entries once each: listed under the case (case-lists), paged under their
@@ -142,21 +167,10 @@ export function createCostLedger(store: LedgerStore, now: () => Date = () => new
     },
     /** A case's entries, by `_id` from its list. */
     ofCase: (requestId: string, listed?: Listed) => lists.docsOf(store.allocations, 'allocations', requestId, listed),
+    monthsBetween,
     /** Entries booked in [from, to) (either end open), read month by month, in booking order (closedAt, then id). */
     async between(from?: Date, to?: Date): Promise<AllocationEntryDoc[]> {
-      const lowest = from ? monthOf(from) : '';
-      const highest = to ? monthOf(new Date(to.getTime() - 1)) : '\uffff';
-      const months = (await store.ledgerMonths.find({}).toArray()).map((m) => m._id).filter((m) => m >= lowest && m <= highest).sort();
-      const entries: AllocationEntryDoc[] = [];
-      // Four months at a time: a month's first read is itself up to 16 `_id` reads at once. Months
-      // follow one another in time, so their sorted entries one after another are in order.
-      for (let i = 0; i < months.length; i += 4) {
-        for (const [k, got] of (await Promise.all(months.slice(i, i + 4).map(month))).entries()) {
-          const inside = (!from || months[i + k]! > lowest) && (!to || months[i + k]! < highest);
-          for (const e of got) if (inside || ((!from || e.closedAt >= from) && (!to || e.closedAt < to))) entries.push(e);
-        }
-      }
-      return entries;
+      return (await monthsBetween(from, to)).flatMap((m) => m.entries);
     },
     note,
     /** Pages entries in pages of `buildPageSize`, month by month (the one-time build: no snapshot needed). */
@@ -171,6 +185,12 @@ export function createCostLedger(store: LedgerStore, now: () => Date = () => new
 }
 
 export type CostLedger = ReturnType<typeof createCostLedger>;
+
+export interface LedgerMonth {
+  month: string;
+  whole: boolean;
+  entries: readonly AllocationEntryDoc[];
+}
 
 /** Marks the one-time paging of the entries booked before the ledger existed. */
 export const costLedgerBuildId = 'cost-ledger@1';
