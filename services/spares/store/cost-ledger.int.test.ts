@@ -119,14 +119,40 @@ describe('cost ledger', () => {
     const first = await recorded(() => createCostLedger(store).between(from, to));
     expect(byId(first.result)).toEqual(await filtered());
     expect(first.commands.filter((e) => e.commandName === 'find').length).toBeGreaterThan(snapshotEvery);
-    expect(first.commands.filter((e) => e.commandName === 'insert')).toHaveLength(1);
+    // Its one part, then the snapshot's entry naming it.
+    expect(first.commands.filter((e) => e.commandName === 'insert')).toHaveLength(2);
     // Booked since: a few pages past the snapshot.
     for (let k = 0; k < 3; k++) await writer.record(`SR-MORE-${k}`, entriesOf(`SR-MORE-${k}`, day, 800 + k), 'EUR');
     const second = await recorded(() => createCostLedger(store).between(from, to));
     expect(byId(second.result)).toEqual(await filtered());
     expect(scansOf(second.commands, { keyed, small })).toEqual([]);
-    // The months; the snapshots' end (two reads) and the latest; the page at its end, found; then
-    // one batch of 16 from the next page on, past the month's last page.
-    expect(second.commands).toHaveLength(1 + 2 + 1 + 1 + 16);
+    // The months; the snapshots' end (two reads), the latest and its part; the page at its end,
+    // found; then one batch of 16 from the next page on, past the month's last page.
+    expect(second.commands).toHaveLength(1 + 2 + 1 + 1 + 1 + 16);
+
+    // A month past one part: a writer of parts of 50 entries snapshots it anew in several.
+    for (let k = 0; k < snapshotEvery; k++) await writer.record(`SR-PARTS-${k}`, entriesOf(`SR-PARTS-${k}`, day - (k % 20), 400 + k), 'EUR');
+    const parted = await recorded(() => createCostLedger(store, () => new Date(), { snapshotPartSize: 50 }).between(from, to));
+    expect(byId(parted.result)).toEqual(await filtered());
+    const parts = parted.commands.filter((e) => e.commandName === 'insert').length - 1;
+    expect(parts).toBe(Math.ceil(parted.result.length / 50));
+    // A new reader takes that snapshot's parts at once, then the pages after it: the same entries, in booking order.
+    const third = await recorded(() => createCostLedger(store).between(from, to));
+    expect(third.result.map((e) => e._id)).toEqual(parted.result.map((e) => e._id));
+    const partReads = third.commands.filter((c) => c.commandName === 'find' && String((c.command.filter as { _id?: unknown } | undefined)?._id ?? '').includes('/'));
+    expect(partReads).toHaveLength(parts);
+    // Besides its parts: the months, the snapshots' end (galloping over three), the latest, and the page at its end (none).
+    expect(third.commands.length - parts).toBeLessThanOrEqual(1 + 4 + 1 + 1);
+
+    // A snapshot written before parts (its entries in the entry itself) is still read.
+    const month = monthOf(from);
+    const heads = await store.ledgerPages.find({ _id: { $regex: `^${month}~#` } }).toArray();
+    const latest = heads.sort((a, b) => Number(b._id.split('#')[1]) - Number(a._id.split('#')[1]))[0]!;
+    const { upTo } = JSON.parse(latest.entries) as { upTo: number };
+    const legacy = third.result.map((e) => ({ ...e, closedAt: e.closedAt.toISOString() }));
+    await store.ledgerPages.insertOne({ _id: `${month}~#${Number(latest._id.split('#')[1]) + 1}`, entries: JSON.stringify({ upTo, entries: legacy }) });
+    const fromLegacy = await createCostLedger(store).between(from, to);
+    expect(fromLegacy.map((e) => e._id)).toEqual(third.result.map((e) => e._id));
+    expect(scansOf(third.commands, { keyed, small })).toEqual([]);
   });
 });

@@ -15,9 +15,10 @@ import { createCaseLists, type Listed } from './case-lists';
  *
  * A month of small pages would cost a process's first read one `_id` read per case booked; so a
  * reader that has read `snapshotEvery` pages past the month's latest snapshot appends another,
- * `<YYYY-MM>~#<n>` in the same collection: every entry of the pages before `upTo`, as one JSON
- * string. A first read takes the latest snapshot, then the pages from its `upTo`. Snapshots are
- * made from pages that never change, so two readers writing one at once write the same content.
+ * `<YYYY-MM>~#<n>` in the same collection, naming its parts: every entry of the pages before
+ * `upTo`, `snapshotPartSize` to a part, each part a JSON string in a document of its own. A first
+ * read takes the latest snapshot and its parts, then the pages from its `upTo`. Snapshots are made
+ * from pages that never change, so two readers writing one at once write the same entries.
  *
  * A page is written before its entries: a crash between leaves a page naming entries not stored
  * yet, and the retry (the same case, the same derived ids) stores them; a retry writes its page
@@ -35,6 +36,11 @@ type LedgerStore = Pick<SparesStore, 'ledgerPages' | 'ledgerMonths' | 'allocatio
 
 /** Pages read past a month's latest snapshot before a reader writes the next. */
 export const snapshotEvery = 64;
+/**
+ * Entries in one part of a snapshot (about 1.5 MB of JSON): a month's snapshot in one document
+ * would near FerretDB's 16 MB document limit at about 50,000 entries, and its write would then fail.
+ */
+export const snapshotPartSize = 5000;
 /** Months a process keeps read (the most recently asked); an older one is read again from its snapshot. */
 const monthsKept = 24;
 /** Entries in one page of the one-time build (what was booked before the ledger, packed). */
@@ -46,6 +52,8 @@ export const monthOf = (at: Date): string => at.toISOString().slice(0, 7);
 const monthBounds = (month: string) => [Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)) - 1, 1), Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 1)] as const;
 
 const entryId = (e: Pick<AllocationEntry, 'caseId' | 'lineId' | 'costCentre'>) => `${e.caseId}|${e.lineId}|${e.costCentre}`;
+/** A snapshot as its numbered entry holds it: its parts' ids (written first), or, written before parts, its entries. */
+type SnapshotHead = { upTo: number; parts: string[] } | { upTo: number; entries: StoredEntry[] };
 const snapshotsOf = (month: string) => `${month}~`;
 
 function byMonth(docs: readonly AllocationEntryDoc[]): Map<string, AllocationEntryDoc[]> {
@@ -74,7 +82,8 @@ interface MonthRead {
 /** Booking order: by closedAt, then id. */
 export const inBookingOrder = (a: AllocationEntryDoc, b: AllocationEntryDoc) => a.closedAt.getTime() - b.closedAt.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
 
-export function createCostLedger(store: LedgerStore, now: () => Date = () => new Date()) {
+export function createCostLedger(store: LedgerStore, now: () => Date = () => new Date(), options: { snapshotPartSize?: number } = {}) {
+  const partSize = options.snapshotPartSize ?? snapshotPartSize;
   // One per process: its bound of each list's end saves the reads that find the end again.
   const pages = numberedEntries(store.ledgerPages, 'entries', { batch: 16 });
   const lists = createCaseLists(store);
@@ -97,13 +106,28 @@ export function createCostLedger(store: LedgerStore, now: () => Date = () => new
     }
   }
 
-  /** A month as a first read finds it: its latest snapshot, if any. */
+  /** A month as a first read finds it: its latest snapshot (its parts by `_id`, at once), if any. */
   async function firstRead(month: string): Promise<MonthRead> {
     const latest = (await pages.end(snapshotsOf(month))) - 1;
     const snapshot = latest < 0 ? null : await store.ledgerPages.findOne({ _id: `${snapshotsOf(month)}#${latest}` });
     if (!snapshot) return { entries: new Map(), next: 0, snapshotUpTo: 0 };
-    const { upTo, entries } = JSON.parse(snapshot.entries) as { upTo: number; entries: StoredEntry[] };
-    return { entries: new Map(entries.map((e) => [e._id, revive(e)])), next: upTo, snapshotUpTo: upTo };
+    const head = JSON.parse(snapshot.entries) as SnapshotHead;
+    const parts = 'parts' in head ? await Promise.all(head.parts.map((_id) => store.ledgerPages.findOne({ _id }))) : [];
+    if (parts.some((part) => !part)) throw new Error(`cost ledger: a part of ${month}'s snapshot ${latest} is missing`);
+    const entries = 'parts' in head ? parts.flatMap((part) => JSON.parse(part!.entries) as StoredEntry[]) : head.entries;
+    return { entries: new Map(entries.map((e) => [e._id, revive(e)])), next: head.upTo, snapshotUpTo: head.upTo };
+  }
+
+  /**
+   * Appends a snapshot of a month's entries up to page `upTo`: its parts first, each a document of
+   * its own named by the snapshot and this writer (two readers writing one at once each name their
+   * own), then the entry naming them, so an entry never names a part not written.
+   */
+  async function snapshot(month: string, upTo: number, entries: readonly AllocationEntryDoc[]): Promise<void> {
+    const writer = Math.random().toString(36).slice(2, 10);
+    const parts = Array.from({ length: Math.max(1, Math.ceil(entries.length / partSize)) }, (_, k) => ({ _id: `${snapshotsOf(month)}${upTo}.${writer}/${k}`, entries: JSON.stringify(entries.slice(k * partSize, (k + 1) * partSize)) }));
+    for (const part of parts) await insertedOnce(store.ledgerPages.insertOne(part));
+    await pages.append(snapshotsOf(month), JSON.stringify({ upTo, parts: parts.map((p) => p._id) } satisfies SnapshotHead));
   }
 
   /** A month's entries: the pages after those this process read before (one read when there are none). */
@@ -123,7 +147,7 @@ export function createCostLedger(store: LedgerStore, now: () => Date = () => new
     }
     if (known.next - known.snapshotUpTo >= snapshotEvery) {
       const upTo = known.next;
-      await pages.append(snapshotsOf(name), JSON.stringify({ upTo, entries: [...known.entries.values()] }));
+      await snapshot(name, upTo, [...known.entries.values()]);
       known.snapshotUpTo = Math.max(known.snapshotUpTo, upTo);
     }
     known.sorted ??= [...known.entries.values()].sort(inBookingOrder);
