@@ -1,15 +1,15 @@
 import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '@aftersales/platform';
-import { commandNames, commandRecorder, monitoredConnection, scansOf, testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
+import { commandNames, commandRecorder, scansOf, testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import { DEFAULT_RETURN_POLICY, returnDueAt } from '../domain/returns';
 import { createCaseFlow, type CaseFlow } from '../store/case-flow';
-import { createSparesStore, type DefectiveReturnDoc, type SparesStore, type SupplierClaimDoc, type WorkOrderDoc } from '../store/collections';
-import { createSparesModels } from '../store/models';
+import { type DefectiveReturnDoc, type SparesStore, type SupplierClaimDoc, type WorkOrderDoc } from '../store/collections';
 import { buildOpenListsOnce, createOpenLists, type OpenLists } from '../store/open-lists';
 import { createReservationBook } from '../store/reservations';
 import type { SparesDeps } from './common';
 import { returnRoutes } from './returns';
+import { monitoredSpares } from '../store/on-stack';
 
 /**
  * The spares desk polls `GET /v1/returns?status=awaiting-return` and `GET /v1/supplier-claims?status=`
@@ -17,7 +17,6 @@ import { returnRoutes } from './returns';
  * them whole for any filter but `{ _id }`: the open ones are listed in `openReturns` and
  * `openSupplierClaims`, read whole, then each document by `_id`. The answers are the old filter's.
  */
-const stack = inject('stack');
 const dbName = uniqueName('spares-open-lists').replace(/-/g, '_');
 const growing = new Set(['defectiveReturns', 'supplierClaims']);
 /** Small by construction: the open ones, and locks in use. */
@@ -92,11 +91,9 @@ function reportedWorkOrder(n: number, engineerId: string): WorkOrderDoc {
 const caseOf = (n: number) => ({ _id: `SR-NEW-${n}`, serialNumber: `SN-${n}`, model: null, productLine: null, entitlementSource: 'warranty' });
 
 beforeAll(async () => {
-  connection = await monitoredConnection(stack.mongoUrl, dbName, listener);
-  store = createSparesStore(connection);
-  await store.init();
-  const models = createSparesModels(connection);
-  await Promise.all(Object.values(models).map((m) => m.init()));
+  const opened = await monitoredSpares(dbName, listener);
+  ({ connection, store } = opened);
+  const models = opened.models;
   await models.parts.create({ _id: 'P-LENS', description: 'Lens', fitsModels: [], supersededBy: null, listPrice: 210, currency: 'EUR', supplierId: 'SUP-1' });
   const book = createReservationBook(store, ctx, testLogger());
   flow = createCaseFlow(store, models, book, ctx, testLogger(), { returnPolicy: DEFAULT_RETURN_POLICY, salesCentreId: 'SC', factoryId: 'F' });

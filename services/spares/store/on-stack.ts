@@ -1,7 +1,9 @@
-import type { Connection } from 'mongoose';
+import type { Connection, mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { connectMongo } from '@aftersales/platform';
+import { monitoredConnection } from '@aftersales/platform/testing';
 import { createSparesStore, type SparesStore } from './collections';
+import { createSparesModels, type SparesModels } from './models';
 
 /**
  * For int tests: spares' store in a database of its own on the stack's Mongo server, handed to
@@ -19,4 +21,14 @@ export function onSparesStore(dbName: string, use: (store: SparesStore, connecti
     await connection?.dropDatabase();
     await connection?.close();
   });
+}
+
+/** For int tests: spares' store and models initialised in `dbName` on the stack's Mongo server, its commands seen by `listener`. */
+export async function monitoredSpares(dbName: string, listener: (event: driver.CommandStartedEvent) => void): Promise<{ connection: Connection; store: SparesStore; models: SparesModels }> {
+  const connection = await monitoredConnection(inject('stack').mongoUrl, dbName, listener);
+  const store = createSparesStore(connection);
+  await store.init();
+  const models = createSparesModels(connection);
+  await Promise.all(Object.values(models).map((m) => m.init()));
+  return { connection, store, models };
 }

@@ -1,12 +1,12 @@
 import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { commandNames, commandRecorder, monitoredConnection, scansOf, testLogger, uniqueName } from '@aftersales/platform/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commandNames, commandRecorder, scansOf, testLogger, uniqueName } from '@aftersales/platform/testing';
 import { DEFAULT_RETURN_POLICY } from '../domain/returns';
 import { createCaseFlow, type CaseFlow } from './case-flow';
-import { createSparesStore, type SparesStore, type WorkOrderDoc } from './collections';
-import { createSparesModels } from './models';
+import { type SparesStore, type WorkOrderDoc } from './collections';
 import { createReservationBook, type ReservationBook } from './reservations';
 import { buildGoneAboveOnce, goneAboveBuildId } from './stock-levels';
+import { monitoredSpares } from './on-stack';
 
 /**
  * The spares desk's stock table, polled every 15 s, against FerretDB: levels from the parts' stock
@@ -14,7 +14,6 @@ import { buildGoneAboveOnce, goneAboveBuildId } from './stock-levels';
  * through reservations at once from two processes, releases, consumptions that leave units gone
  * above one still held, write-offs, a shipment and its arrival, with no claim read and no scan.
  */
-const stack = inject('stack');
 const dbName = uniqueName('spares-levels').replace(/-/g, '_');
 const cause = { correlationId: 'c', causationId: null };
 const ctx = { topic: (name: string) => `${dbName}.${name}`, now: () => new Date() };
@@ -73,11 +72,9 @@ const reserve = (book: ReservationBook, id: string, engineerId: string | null, p
   book.reserve({ reservationId: `RES-${id}`, workOrderId: `WO-${id}`, requestId: `SR-${id}`, engineerId, lines: [{ partNumber, quantity }], ttlMs: 3_600_000, by: 'test' }, cause);
 
 beforeAll(async () => {
-  connection = await monitoredConnection(stack.mongoUrl, dbName, listener);
-  store = createSparesStore(connection);
-  await store.init();
-  const models = createSparesModels(connection);
-  await Promise.all(Object.values(models).map((m) => m.init()));
+  const opened = await monitoredSpares(dbName, listener);
+  ({ connection, store } = opened);
+  const models = opened.models;
   // Two processes; the second keeps no copies, so it reads the part's stock on every reservation.
   books = [createReservationBook(store, ctx, testLogger()), createReservationBook(store, ctx, testLogger(), { stockCopyMaxAgeMs: 0 })];
   flow = createCaseFlow(store, models, books[0]!, ctx, testLogger(), { returnPolicy: DEFAULT_RETURN_POLICY, salesCentreId: 'SC', factoryId: 'F' });
