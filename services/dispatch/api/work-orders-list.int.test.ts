@@ -6,7 +6,7 @@ import { commandNames, commandRecorder, scansOf, uniqueName } from '@aftersales/
 import type { WorkOrderStatus } from '../domain/work-order';
 import { createDispatchCollections, createDispatchModels, type DispatchCollections, type WorkOrderDoc } from '../store/models';
 import { createPlanner, type Planner } from '../store/planner';
-import { buildClosedListsOnce, createClosedWorkOrderLists } from '../store/closed-work-orders';
+import { buildClosedListsOnce, engineerClosedListsBuildId, createClosedWorkOrderLists } from '../store/closed-work-orders';
 import { createServiceCalendars } from '../store/service-calendars';
 import { workOrderRoutes } from './work-orders';
 
@@ -117,8 +117,19 @@ describe('the work-order list a board polls reads no history', () => {
     expect(scansOf(after.commands, { keyed: growing, small })).toEqual([]);
   });
 
-  it('closed ones of one engineer: a read of the history, as before', async () => {
+  it('closed ones of one engineer: from that engineer\'s lists by `_id`, what the filter over the history gave', async () => {
+    for (const [status, engineerId, limit] of [['cancelled', 'ENG-L1', '3'], ['closed', 'ENG-L1', '2'], ['completed', 'ENG-L2', '60'], ['closed', 'ENG-L2', '500'], ['closed', 'ENG-NONE', '10']] as const) {
+      const { ids, commands } = await listed({ status, engineerId, limit });
+      const filter = status === 'closed' ? { engineerId } : { status, engineerId };
+      expect(ids, `${status} ${engineerId}`).toEqual((await c.closedWorkOrders.find(filter).sort({ createdAt: -1 }).limit(Number(limit)).toArray()).map((wo) => wo._id));
+      expect(scansOf(commands, { keyed: growing, small }), `${status} ${engineerId}`).toEqual([]);
+    }
     expect((await listed({ status: 'cancelled', engineerId: 'ENG-L1', limit: '3' })).ids).toEqual(['WO-SR-OLD0-1', 'WO-SR-OLD10-1', 'WO-SR-OLD20-1']);
-    expect((await listed({ status: 'closed', engineerId: 'ENG-L1', limit: '2' })).ids).toEqual(['WO-SR-MIX-1', 'WO-SR-OLD0-1']);
+    // A database whose statuses' lists were built before the engineers' gets the engineers' alone, and nothing twice.
+    await c.builds.deleteOne({ _id: engineerClosedListsBuildId });
+    const entries = await c.closedWorkOrderLists.countDocuments({});
+    expect(await buildClosedListsOnce(c, new Date())).toBeGreaterThan(0);
+    expect(await c.closedWorkOrderLists.countDocuments({})).toBe(entries);
+    expect(await buildClosedListsOnce(c, new Date())).toBe(-1);
   });
 });

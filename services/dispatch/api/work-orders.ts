@@ -119,21 +119,20 @@ export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: Di
         // A request's work orders, open and closed, are read by their ids (`WO-<request>-<n>`). Without
         // a request a list reads the open work orders (store/work-orders.ts), few by construction,
         // which is what a board polls; or, asked for by a closed status, the closed ones, which grow
-        // for ever: from their lists, or by filter (FerretDB reads them whole) for one engineer's.
+        // for ever: from their lists (all of them, or one engineer's).
         const asked = query.status ?? (query.requestId ? undefined : 'open');
         const wanted = (wo: WorkOrderDoc) => statusMatches(wo.status, asked) && (!query.engineerId || wo.engineerId === query.engineerId);
         const newestFirst = (rows: WorkOrderDoc[]) => rows.filter(wanted).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, query.limit);
         if (query.requestId) return { status: 200, body: { items: newestFirst(await planner.store.ofRequest(query.requestId)).map(presentWorkOrder) } };
-        if (asksForClosed(asked) && !query.engineerId) {
+        if (asksForClosed(asked)) {
           // The closed last, from the closing statuses' lists by `_id` (store/closed-work-orders.ts).
           const statuses = asked === 'closed' ? closingStatuses : [asked as ClosingStatus];
-          const lists = await Promise.all(statuses.map((status) => closedLists.latest(status, query.limit)));
+          const lists = await Promise.all(statuses.map((status) => closedLists.latest(status, query.limit, query.engineerId)));
           return { status: 200, body: { items: newestFirst(lists.flat()).map(presentWorkOrder) } };
         }
         const filter = { ...(asked && !isStatusGroup(asked) ? { status: asked } : {}), ...(query.engineerId ? { engineerId: query.engineerId } : {}) };
-        const from = asksForClosed(asked) ? c.closedWorkOrders : c.workOrders;
         // In code as well: an open copy a crashed move left behind is no longer open (store/work-orders.ts).
-        return { status: 200, body: { items: newestFirst(await from.find(filter).sort({ createdAt: -1 }).limit(query.limit).toArray()).map(presentWorkOrder) } };
+        return { status: 200, body: { items: newestFirst(await c.workOrders.find(filter).sort({ createdAt: -1 }).limit(query.limit).toArray()).map(presentWorkOrder) } };
       },
     }),
     defineRoute({
