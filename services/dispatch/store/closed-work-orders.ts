@@ -71,7 +71,11 @@ export async function buildClosedListsOnce(c: Lists & Pick<DispatchCollections, 
   const lists = new Map<string, string[]>();
   for (const wo of closed) {
     if (wo.status !== 'completed' && wo.status !== 'cancelled') continue;
-    for (const list of [...(byStatus ? [] : [listOf(wo.status)]), ...(!byEngineer && wo.engineerId ? [listOf(wo.status, wo.engineerId)] : [])]) lists.set(list, [...(lists.get(list) ?? []), wo._id]);
+    for (const list of [...(byStatus ? [] : [listOf(wo.status)]), ...(!byEngineer && wo.engineerId ? [listOf(wo.status, wo.engineerId)] : [])]) {
+      const ids = lists.get(list);
+      if (ids) ids.push(wo._id);
+      else lists.set(list, [wo._id]);
+    }
   }
   for (const [list, ids] of lists) await entries.appendMissing(list, ids);
   for (const [done, _id] of [[byStatus, closedListsBuildId], [byEngineer, engineerClosedListsBuildId]] as const) if (!done) await insertedOnce(c.builds.insertOne({ _id, builtAt: now }));

@@ -31,6 +31,12 @@ export function claimKey(partNumber: string, locationId: string, unitNo: number)
   return `${partNumber}|${locationId}|${unitNo}`;
 }
 
+/** A claim key's stock card (`part|location`) and unit number: the inverse of claimKey. */
+export function unitOfClaim(claimId: string): { card: string; unitNo: number } {
+  const cut = claimId.lastIndexOf('|');
+  return { card: claimId.slice(0, cut), unitNo: Number(claimId.slice(cut + 1)) };
+}
+
 /** Unit numbers from..received (from 1 unless a stock card says lower ones are gone) not yet claimed, lowest first. */
 export function freeUnitNumbers(received: number, claimed: Iterable<number>, from = 1): number[] {
   const taken = new Set(claimed);

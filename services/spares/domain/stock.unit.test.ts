@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cardKey, claimKey, countReceipts, freeUnitNumbers, isFresh, linesFromClaims, nextUnit, probeOrder, reservationOrder, stockLevel, type StockLocation, type UnitHint } from './stock';
+import { cardKey, claimKey, countReceipts, freeUnitNumbers, isFresh, linesFromClaims, nextUnit, probeOrder, reservationOrder, stockLevel, unitOfClaim, type StockLocation, type UnitHint } from './stock';
 
 const locations: StockLocation[] = [
   { id: 'CENTRAL', kind: 'central' },
@@ -62,6 +62,7 @@ describe('numbered units', () => {
   });
   it('keys a claim by part, location and unit number', () => {
     expect(claimKey('P-LENS-B', 'CENTRAL', 3)).toBe('P-LENS-B|CENTRAL|3');
+    expect(unitOfClaim(claimKey('P-LENS-B', 'CENTRAL', 3))).toEqual({ card: cardKey('P-LENS-B', 'CENTRAL'), unitNo: 3 });
   });
   it('free plus claimed units are exactly the received units (property)', () => {
     fc.assert(

@@ -81,7 +81,10 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
     // The units gone for good, by stock card, noted there so stock levels count them without reading claims.
     const gone = new Map<string, number[]>();
     const add = (partNumber: string, locationId: string, fromReservation: number, writtenOff: number, unitNo?: number) => {
-      if (unitNo !== undefined) gone.set(cardKey(partNumber, locationId), [...(gone.get(cardKey(partNumber, locationId)) ?? []), unitNo]);
+      if (unitNo !== undefined) {
+        const key = cardKey(partNumber, locationId);
+        gone.set(key, [...(gone.get(key) ?? []), unitNo]);
+      }
       const line = lines.find((l) => l.partNumber === partNumber && l.locationId === locationId);
       if (line) {
         line.quantity += fromReservation + writtenOff;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createKeyLocks, insertedOnce } from '@aftersales/platform';
+import { unitOfClaim } from '../domain/stock';
 import type { ReservationDoc, SparesStore } from './collections';
 
 /**
@@ -121,9 +122,10 @@ export function createOpenReservations(store: OpenReservationStore, now: () => D
     const held = new Map<string, number[]>();
     for (const ids of claimIdsOf.values()) {
       for (const id of ids) {
-        const cut = id.lastIndexOf('|');
-        const card = id.slice(0, cut);
-        held.set(card, [...(held.get(card) ?? []), Number(id.slice(cut + 1))]);
+        const { card, unitNo } = unitOfClaim(id);
+        const units = held.get(card);
+        if (units) units.push(unitNo);
+        else held.set(card, [unitNo]);
       }
     }
     return held;

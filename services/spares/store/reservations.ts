@@ -1,6 +1,6 @@
 import { faultInjector, insertedOnce, isDuplicateKeyError, NotFoundError, PlatformError, UnprocessableError, bulkWriteInChunks } from '@aftersales/platform';
 import type { Logger } from 'pino';
-import { cardKey, claimKey, freeUnitNumbers, isFresh, linesFromClaims, nextUnit, reservationOrder, type StockLevel, type StockLocation, type UnitHint } from '../domain/stock';
+import { cardKey, claimKey, freeUnitNumbers, isFresh, linesFromClaims, nextUnit, reservationOrder, unitOfClaim, type StockLevel, type StockLocation, type UnitHint } from '../domain/stock';
 import type { ReservationDoc, ReservationLine, SparesStore, UnitClaimDoc } from './collections';
 import { withEvent, type Cause, type EventContext } from './events';
 import type { SparesFaultPoint } from './fault-points';
@@ -80,8 +80,8 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     return known;
   };
   const hint = (claimId: string, state: UnitHint['state']) => {
-    const cut = claimId.lastIndexOf('|');
-    hintsOf(claimId.slice(0, cut)).set(Number(claimId.slice(cut + 1)), { state, at: Date.now() });
+    const { card, unitNo } = unitOfClaim(claimId);
+    hintsOf(card).set(unitNo, { state, at: Date.now() });
   };
 
   /**
@@ -406,7 +406,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
       return first;
     },
 
-    /** Stock levels from the parts' stock and the units the open reservations hold, read in that order (see stockLevels). */
+    /** Stock levels from the units the open reservations hold, read first, and the parts' stock (see stockLevels). */
     async levels(filter: { partNumber?: string; locationId?: string }): Promise<StockLevel[]> {
       const held = await openList.heldUnits();
       return stockLevels(store, filter, held);

@@ -1,6 +1,6 @@
 import { createKeyLocks, insertedOnce, isDuplicateKeyError } from '@aftersales/platform';
 import { cardKey, claimKey, countReceipts, type CountedReceipt } from '../domain/stock';
-import { givenBack, hasUnit, passRuns, withUnits, type UnitRanges } from '../domain/unit-ranges';
+import { givenBack, passRuns, withUnits, type UnitRanges } from '../domain/unit-ranges';
 import type { SparesStore } from './collections';
 
 /**
@@ -197,7 +197,7 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
       let from = card.goneBelow;
       for (;;) {
         ({ goneBelow: from, goneAbove: runs } = passRuns(from, runs));
-        if (from > card.received || hasUnit(runs, from) || !isGone((await store.claims.findOne({ _id: claimKey(partNumber, locationId, from) }, { projection: { state: 1 } }))?.state)) break;
+        if (from > card.received || !isGone((await store.claims.findOne({ _id: claimKey(partNumber, locationId, from) }, { projection: { state: 1 } }))?.state)) break;
         runs = withUnits(runs, [from]);
       }
       return from === card.goneBelow && sameRuns(runs, card.goneAbove) ? null : { ...card, goneBelow: from, goneAbove: runs };
