@@ -170,7 +170,10 @@ export async function waitFor(what, probe, { timeoutMs, intervalMs = 250, stillA
     } catch (e) {
       lastError = e;
     }
-    if (!stillAlive()) {
+    // Look twice before calling it dead: a soak's database restart once failed here with the
+    // process found alive right after (a /proc read can miss a live process for a moment, e.g. its
+    // command line is empty while it execs).
+    if (!stillAlive() && (await sleep(intervalMs), !stillAlive())) {
       throw new Error(`${what}: the process exited during start-up${logTail(logFile)}`);
     }
     await sleep(intervalMs);
