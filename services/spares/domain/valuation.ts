@@ -3,15 +3,17 @@
  * the units consumed since the location's previous valuation. Pure; the store reads the claims
  * and writes the valuation.
  *
- * Consumption is read from the numbered units themselves: a unit's claim that says `consumed` (or
- * `shipped`) is final, never given back or deleted. Each valuation carries a cursor per part: every
- * unit below `countedBelow` is gone and was accounted for, and `counted` lists the consumed units
- * above it already counted (a unit still held can sit below them). The next valuation reads the
- * claims from the cursor up, so each consumed unit is counted by exactly one valuation, and what
- * is read grows with the units still on the shelf, not with the history below them.
+ * Consumption is read from the numbered units themselves: a unit's claim that says `consumed` is
+ * final, never given back or deleted. Each valuation carries a cursor per part: every unit below
+ * `countedBelow` is gone and was accounted for, and `counted` lists the consumed units above it
+ * already counted (a unit still held can sit below them). The next valuation reads only the claims
+ * of units the part's stock card shows gone from the cursor up and not counted: what went since the
+ * previous valuation. So each consumed unit is counted by exactly one valuation, and what is read
+ * grows with the day's consumption, not with the units on the shelf or the history below them.
  */
 import { centsHalfUp, isPlausibleCents, MoneyInputError } from './money';
 import type { UnitState } from './stock';
+import { hasUnit, type UnitRun } from './unit-ranges';
 
 /** The UTC day a valuation is taken on: its period. */
 export function valuationDay(at: Date): string {
@@ -57,21 +59,32 @@ export interface PartCount {
   cursor: UnitCursor;
 }
 
-/** The unit numbers whose claims a count reads: from the cursor to what was received. */
-export function unitsToRead(received: number, cursor: UnitCursor | null): number[] {
+/** What a location's stock card says is gone for good: every unit below `goneBelow`, and the runs above it. */
+export interface GoneOnCard {
+  goneBelow: number;
+  goneAbove: readonly UnitRun[];
+}
+
+/**
+ * The unit numbers whose claims a count reads: from the cursor to what was received, those the card
+ * shows gone and the cursor has not counted. A unit the card does not show gone yet (a consumption
+ * in flight notes its card after its claims) counts as held now and is read once its card shows it.
+ */
+export function unitsToRead(received: number, cursor: UnitCursor | null, card: GoneOnCard): number[] {
+  const counted = new Set(cursor?.counted ?? []);
   const units: number[] = [];
-  for (let n = Math.max(1, cursor?.countedBelow ?? 1); n <= received; n++) units.push(n);
+  for (let n = Math.max(1, cursor?.countedBelow ?? 1); n <= received; n++) if ((n < card.goneBelow || hasUnit(card.goneAbove, n)) && !counted.has(n)) units.push(n);
   return units;
 }
 
 const isGone = (claim: UnitClaim | null | undefined) => claim?.state === 'consumed' || claim?.state === 'shipped';
 
 /**
- * Counts a part at a location: `claims[i]` is the claim of unit `unitsToRead(received, cursor)[i]`
- * (null or missing: free). A first count (no cursor) reads from unit 1, so the location's whole
- * consumption so far is counted once.
+ * Counts a part at a location: `claimOf(n)` is the claim of unit `n` as read (null: free, or not
+ * read). A unit the cursor counted as consumed is gone without a read: consumption is final. A first
+ * count (no cursor) goes from unit 1, so the location's whole consumption so far is counted once.
  */
-export function countPart(received: number, cursor: UnitCursor | null, claims: readonly (UnitClaim | null)[]): PartCount {
+export function countPart(received: number, cursor: UnitCursor | null, claimOf: (unitNo: number) => UnitClaim | null): PartCount {
   const from = Math.max(1, cursor?.countedBelow ?? 1);
   const counted = new Set(cursor?.counted ?? []);
   let gone = Math.min(from - 1, received);
@@ -80,13 +93,15 @@ export function countPart(received: number, cursor: UnitCursor | null, claims: r
   const consumed: PartCount['consumed'] = [];
   const stillCounted: number[] = [];
   for (let unitNo = from; unitNo <= received; unitNo++) {
-    const claim = claims[unitNo - from] ?? null;
-    if (isGone(claim)) gone++;
-    if (claim?.state === 'consumed' && !counted.has(unitNo)) consumed.push({ unitNo, workOrderId: claim.workOrderId });
+    const claim = counted.has(unitNo) ? null : claimOf(unitNo);
+    const wasConsumed = counted.has(unitNo) || claim?.state === 'consumed';
+    const isGoneNow = wasConsumed || isGone(claim);
+    if (isGoneNow) gone++;
+    if (claim?.state === 'consumed') consumed.push({ unitNo, workOrderId: claim.workOrderId });
     // The cursor passes gone units only: a unit still held may be consumed later.
-    if (passing && isGone(claim)) countedBelow = unitNo + 1;
+    if (passing && isGoneNow) countedBelow = unitNo + 1;
     else passing = false;
-    if (!passing && claim?.state === 'consumed') stillCounted.push(unitNo);
+    if (!passing && wasConsumed) stillCounted.push(unitNo);
   }
   return { onHand: received - gone, consumed, cursor: { countedBelow, counted: stillCounted } };
 }

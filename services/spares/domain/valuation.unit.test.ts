@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { UnitState } from './stock';
+import { passRuns, withUnits } from './unit-ranges';
 import { consumedByJob, countPart, daysBefore, daysBetween, unitsToRead, valuationDay, valuationId, valueParts, type UnitClaim, type UnitCursor } from './valuation';
 
 const claim = (state: UnitState, workOrderId = 'WO-1'): UnitClaim => ({ state, workOrderId });
@@ -19,45 +20,61 @@ describe('valuation period and id', () => {
 });
 
 describe('counting a part from its numbered units', () => {
+  const lookup = (from: number, claims: readonly (UnitClaim | null)[]) => (n: number) => claims[n - from] ?? null;
+
   it('counts every consumed unit on a first valuation, not shipped ones, and holds reserved ones', () => {
-    // Units 1..6: 1 consumed, 2 shipped, 3 reserved, 4 consumed, 5 and 6 free.
+    // Units 1..6: 1 consumed, 2 shipped, 3 reserved, 4 consumed, 5 and 6 free; the card shows 1, 2 and 4 gone.
     const claims = [claim('consumed', 'WO-A'), claim('shipped'), claim('reserved'), claim('consumed', 'WO-B'), null, null];
-    expect(unitsToRead(6, null)).toEqual([1, 2, 3, 4, 5, 6]);
-    const first = countPart(6, null, claims);
+    expect(unitsToRead(6, null, { goneBelow: 3, goneAbove: [{ from: 4, to: 4 }] })).toEqual([1, 2, 4]);
+    const first = countPart(6, null, lookup(1, claims));
     expect(first.onHand).toBe(3);
     expect(first.consumed).toEqual([{ unitNo: 1, workOrderId: 'WO-A' }, { unitNo: 4, workOrderId: 'WO-B' }]);
     // The cursor passes units 1 and 2; unit 4 stays listed as counted above the reserved unit 3.
     expect(first.cursor).toEqual({ countedBelow: 3, counted: [4] });
   });
 
-  it('counts only what was consumed since the previous valuation', () => {
+  it('counts only what was consumed since the previous valuation, reading neither the counted units nor those on the shelf', () => {
     const cursor: UnitCursor = { countedBelow: 3, counted: [4] };
-    expect(unitsToRead(8, cursor)).toEqual([3, 4, 5, 6, 7, 8]);
-    // Unit 3 now consumed, 4 counted before, 5 consumed, 6 free; 7 and 8 just received.
-    const next = countPart(8, cursor, [claim('consumed', 'WO-C'), claim('consumed', 'WO-B'), claim('consumed', 'WO-C'), null, null, null]);
+    // 1,000 received; the card shows units 3 to 5 gone (4 counted before) and 9.
+    expect(unitsToRead(1000, cursor, { goneBelow: 6, goneAbove: [{ from: 9, to: 9 }] })).toEqual([3, 5, 9]);
+    const read = new Map([[3, claim('consumed', 'WO-C')], [5, claim('consumed', 'WO-C')], [9, claim('shipped')]]);
+    const next = countPart(1000, cursor, (n) => {
+      if (n === 4) throw new Error('a counted unit is not read');
+      return read.get(n) ?? null;
+    });
     expect(next.consumed.map((c) => c.unitNo)).toEqual([3, 5]);
-    expect(next.onHand).toBe(3);
+    expect(next.onHand).toBe(1000 - 8 + 3 - 1);
     expect(next.cursor).toEqual({ countedBelow: 6, counted: [] });
   });
 
-  it('each consumed unit is counted by exactly one valuation, and on hand is received less gone (property)', () => {
-    type Op = { kind: 'receive'; n: number } | { kind: 'reserve' | 'release' | 'consume' | 'ship'; unit: number } | { kind: 'value' };
+  it('each consumed unit is counted by exactly one valuation, and on hand is received less gone, with cards that lag their claims (property)', () => {
+    type Op = { kind: 'receive'; n: number } | { kind: 'reserve' | 'release' | 'consume' | 'ship'; unit: number } | { kind: 'value' } | { kind: 'note' };
     const op: fc.Arbitrary<Op> = fc.oneof(
       fc.record({ kind: fc.constant('receive' as const), n: fc.integer({ min: 1, max: 4 }) }),
       fc.record({ kind: fc.constantFrom('reserve' as const, 'release' as const, 'consume' as const, 'ship' as const), unit: fc.integer({ min: 1, max: 30 }) }),
-      fc.constant({ kind: 'value' as const }),
+      fc.constantFrom({ kind: 'value' as const }, { kind: 'note' as const }),
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 80 }), (ops) => {
         let received = 0;
         const claims = new Map<number, UnitClaim>();
+        // The card notes a unit gone some time after its claim says so (at a 'note').
+        const noted = new Set<number>();
         let cursor: UnitCursor | null = null;
         let countedTotal = 0;
+        const countedUnits = new Set<number>();
         const value = () => {
-          const read = unitsToRead(received, cursor);
-          const count = countPart(received, cursor, read.map((n) => claims.get(n) ?? null));
-          const gone = [...claims.values()].filter((c) => c.state !== 'reserved').length;
-          expect(count.onHand).toBe(received - gone);
+          const card = passRuns(1, withUnits([], noted));
+          const read = new Set(unitsToRead(received, cursor, card));
+          const count = countPart(received, cursor, (n) => (read.has(n) ? claims.get(n) ?? null : null));
+          const goneUnits = [...claims].filter(([, c]) => c.state !== 'reserved').map(([n]) => n);
+          // Gone for the count: what its card shows, and what earlier counts passed or listed.
+          const known = goneUnits.filter((n) => noted.has(n) || countedUnits.has(n) || n < (cursor?.countedBelow ?? 1));
+          expect(count.onHand).toBe(received - known.length);
+          for (const c of count.consumed) {
+            expect(countedUnits.has(c.unitNo)).toBe(false);
+            countedUnits.add(c.unitNo);
+          }
           countedTotal += count.consumed.length;
           expect(count.cursor.countedBelow).toBeGreaterThanOrEqual(cursor?.countedBelow ?? 1);
           cursor = count.cursor;
@@ -65,7 +82,9 @@ describe('counting a part from its numbered units', () => {
         for (const o of ops) {
           if (o.kind === 'receive') received += o.n;
           else if (o.kind === 'value') value();
-          else if (o.unit <= received) {
+          else if (o.kind === 'note') {
+            for (const [n, c] of claims) if (c.state !== 'reserved') noted.add(n);
+          } else if (o.unit <= received) {
             const state = claims.get(o.unit)?.state;
             // Final states stay; a reserved unit can be consumed or given back; a free one taken any way.
             if (state === 'consumed' || state === 'shipped') continue;
@@ -75,6 +94,7 @@ describe('counting a part from its numbered units', () => {
             else if (state === undefined) claims.set(o.unit, claim('shipped'));
           }
         }
+        for (const [n, c] of claims) if (c.state !== 'reserved') noted.add(n);
         value();
         expect(countedTotal).toBe([...claims.values()].filter((c) => c.state === 'consumed').length);
       }),

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { buildEvent, topicOf } from '@aftersales/contracts';
 import { createKeyLocks, indexedOutbox, insertedOnce, insertWithOutbox, type OutboxFields } from '@aftersales/platform';
 import { claimKey, type UnitState } from '../domain/stock';
+import type { UnitRun } from '../domain/unit-ranges';
 import { consumedByJob, countPart, daysBefore, daysBetween, unitsToRead, valuationDay, valuationId, valueParts, type UnitClaim, type UnitCursor, type ValuedLine } from '../domain/valuation';
 import type { SparesStore } from './collections';
 import type { EventContext } from './events';
@@ -12,7 +13,7 @@ import { loadPriceList, unitCostCents } from './prices';
 
 /**
  * Above this many units to read by `_id`, a location's claims are read in one pass by filter
- * instead (one `_id` read per unit on a shelf would cost more than one scan of the claims).
+ * instead: a first valuation of a location with a long consumption behind it (after that, a day's).
  */
 const keyedReadLimit = 1000;
 
@@ -45,12 +46,15 @@ const readsInFlight = 32;
 const fallbackCurrency = 'EUR';
 
 export type ValuationOutcome = { valuation: StockValuationDoc; published: boolean };
+/** A part's stock at a location as the parts' stock holds it: received, in transit, and its card of the units gone. */
+type PartAtLocation = { partNumber: string; received: number; inTransit: number; goneBelow: number; goneAbove: UnitRun[] };
 
 /**
  * Values stock per location, once per UTC day. Reads the parts' stock (`partStock`, one document
- * per part in stock: a small collection scanned once per run) and the locations, then per location
- * the claims from each part's cursor up by `_id` (past `keyedReadLimit` units, the location's claims
- * in one pass by filter), and the jobs behind consumed units by `_id`. Never on a request's path.
+ * per part in stock: a small collection scanned once per run, with each location's card of the
+ * units gone) and the locations, then per location by `_id` the claims of the units gone since each
+ * part's cursor (past `keyedReadLimit` units, the location's claims in one pass by filter), and the
+ * jobs behind consumed units. Never on a request's path.
  * A location is valued under its lock; the insert keyed by location and day is what makes a second
  * run that day (another worker, the manager's button) publish nothing.
  */
@@ -92,15 +96,15 @@ export function createStockValuations(connection: Connection, store: SparesStore
     return claims;
   }
 
-  async function valueLocation(locationId: string, parts: { partNumber: string; received: number; inTransit: number }[], day: string, at: Date, costOf: (partNumber: string) => Promise<number>, currency: string): Promise<ValuationOutcome> {
+  async function valueLocation(locationId: string, parts: PartAtLocation[], day: string, at: Date, costOf: (partNumber: string) => Promise<number>, currency: string): Promise<ValuationOutcome> {
     return locks.holding(`stock-valuation|${locationId}`, async () => {
       const existing = await read(locationId, day);
       if (existing) return { valuation: existing, published: false };
       const before = await previous(locationId, day);
       const cursors = new Map((before?.lines ?? []).map((l) => [l.partNumber, l.cursor]));
-      const reads = parts.map((p) => ({ ...p, units: unitsToRead(p.received, cursors.get(p.partNumber) ?? null) }));
-      const claims = await claimsOf(locationId, reads.flatMap((p) => p.units.map((n) => claimKey(p.partNumber, locationId, n))));
-      const counts = reads.map((p) => ({ ...p, count: countPart(p.received, cursors.get(p.partNumber) ?? null, p.units.map((n) => claims.get(claimKey(p.partNumber, locationId, n)) ?? null)) }));
+      const keys = parts.flatMap((p) => unitsToRead(p.received, cursors.get(p.partNumber) ?? null, p).map((n) => claimKey(p.partNumber, locationId, n)));
+      const claims = await claimsOf(locationId, keys);
+      const counts = parts.map((p) => ({ ...p, count: countPart(p.received, cursors.get(p.partNumber) ?? null, (n) => claims.get(claimKey(p.partNumber, locationId, n)) ?? null) }));
       const held = await Promise.all(counts.map(async (p) => ({ partNumber: p.partNumber, onHand: p.count.onHand, inTransit: p.inTransit, consumedUnits: p.count.consumed.length, unitCostCents: await costOf(p.partNumber) })));
       const valued = valueParts(held);
       const cursorOf = new Map(counts.map((p) => [p.partNumber, p.count.cursor]));
@@ -152,13 +156,15 @@ export function createStockValuations(connection: Connection, store: SparesStore
     async run(only?: string): Promise<{ day: string; outcomes: ValuationOutcome[] }> {
       const at = ctx.now();
       const day = valuationDay(at);
-      const byLocation = new Map<string, { partNumber: string; received: number; inTransit: number }[]>();
+      const byLocation = new Map<string, PartAtLocation[]>();
       const locations = only ? [only] : (await store.locations.find({}, { projection: { _id: 1 } }).toArray()).map((l) => l._id);
       for (const id of locations) byLocation.set(id, []);
       for (const part of await store.partStock.find({}).toArray()) {
         for (const l of part.locations) {
           if (only && l.locationId !== only) continue;
-          byLocation.set(l.locationId, [...(byLocation.get(l.locationId) ?? []), { partNumber: part._id, received: l.received, inTransit: l.inTransit ?? 0 }]);
+          const here = byLocation.get(l.locationId) ?? [];
+          here.push({ partNumber: part._id, received: l.received, inTransit: l.inTransit ?? 0, goneBelow: l.goneBelow, goneAbove: l.goneAbove ?? [] });
+          byLocation.set(l.locationId, here);
         }
       }
       const list = await loadPriceList(store);
