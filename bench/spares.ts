@@ -20,6 +20,8 @@
  * Each reservation is for a work order of its own, as in the field (a work order has a few).
  * The profile under the table: the Mongo commands of each loop per reservation kept (or raw take
  * and give back), by command and collection, counted through the driver's command monitoring.
+ * After the loops, at each size: the stock table (bench/spares-stock.ts) and the daily stock
+ * valuation of one location (bench/spares-valuation.ts), each checked against a count by filter.
  */
 import { MongoClient, type Collection, type CommandStartedEvent } from 'mongodb';
 import mongoose, { type Connection } from 'mongoose';
@@ -37,6 +39,7 @@ import { createSweeps } from '../services/spares/worker/sweeps';
 import type { PartStockDoc, StockCardDoc } from '../services/spares/store/stock-cards';
 import { buildGoneAboveOnce } from '../services/spares/store/stock-levels';
 import { stockTableHeader, timeStockTable } from './spares-stock';
+import { timeValuation, valuationHeader } from './spares-valuation';
 import { benchNamespace, cleanup, closedLoop, envInt, fmt, idlePasses, kafkaClient, trackAsService, log, percentile, sleep, stackEndpoints, table, type LoopResult } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 16);
@@ -184,7 +187,7 @@ async function seedStock(store: SparesStore, size: number): Promise<void> {
   await store.partStock.insertMany([...parts.values()], { ordered: false });
 }
 
-async function runAt(size: number, producer: EventProducer): Promise<{ size: number; rows: string[][]; profile: string[]; relay: string[]; stockTable: Awaited<ReturnType<typeof timeStockTable>> }> {
+async function runAt(size: number, producer: EventProducer): Promise<{ size: number; rows: string[][]; profile: string[]; relay: string[]; stockTable: Awaited<ReturnType<typeof timeStockTable>>; valuation: Awaited<ReturnType<typeof timeValuation>> }> {
   const dbName = `${ns}_s${size}`;
   const connections: Connection[] = [];
   const clients: MongoClient[] = [];
@@ -296,6 +299,10 @@ async function runAt(size: number, producer: EventProducer): Promise<{ size: num
     log('stock table');
     const stockTable = await timeStockTable(stores[0]!, books[0]!, size, size > 0 ? 'P-S-7' : 'P-HOT');
     for (const d of stockTable.differences.slice(0, 5)) log(`[${size}] stock table differs: ${d}`);
+    // 4. The daily stock valuation of one location: its first, then five days of a few write-offs each.
+    log('stock valuation');
+    const valuation = await timeValuation(connections[0]!, stores[0]!, books[0]!, size, size > 0 ? 'REG-0' : 'CENTRAL', ctx.topic, counter.during);
+    for (const d of valuation.differences.slice(0, 5)) log(`[${size}] stock valuation differs: ${d}`);
     const oversold = (wins: number[]) => wins.reduce((sum, w) => sum + Math.max(0, w - units), 0);
     const row = (name: string, loop: LoopResult, maxHeld: number, drainWins: number[], extra: string) => [
       name,
@@ -324,7 +331,7 @@ async function runAt(size: number, producer: EventProducer): Promise<{ size: num
       fmt.ms(sweepMs),
       relayMode === 'off' ? 'relay off' : `${published} (${relayMode} relay; ${2 * claimLoop.ok} reserved and released)`,
     ];
-    return { size, rows, profile, relay, stockTable };
+    return { size, rows, profile, relay, stockTable, valuation };
   } finally {
     await cleanup([
       ['drop database', () => connections[0]?.dropDatabase() ?? Promise.resolve()],
@@ -340,7 +347,7 @@ async function main(): Promise<void> {
   const producer = await createEventProducer(kafka);
   try {
     for (const size of sizes) results.push(await runAt(size, producer));
-    if (results.some((r) => r.stockTable.differences.length)) process.exitCode = 1;
+    if (results.some((r) => r.stockTable.differences.length || r.valuation.differences.length)) process.exitCode = 1;
   } finally {
     await cleanup([
       ['producer', () => producer.disconnect()],
@@ -357,10 +364,12 @@ async function main(): Promise<void> {
       table(['stored (units, reservations)', 'relay idle pass, pending index, p50 / max', 'relay idle pass, polling the collections, p50 / max', 'relay sweep (once per database, then when a writer dies)', 'events published beside the claims loop'], results.map((r) => r.relay)) +
       '\n\nThe spares desk\'s stock table (GET /v1/stock through the reservation book), the drain rounds\' reservations open:\n\n' +
       table(stockTableHeader, results.map((r) => r.stockTable.row)) +
+      '\n\nThe daily stock valuation of one location (POST /v1/stock-valuations names one; the worker values each once a UTC day):\n\n' +
+      table(valuationHeader, results.map((r) => r.valuation.row)) +
       '\n' +
       `\nProfile: Mongo commands of each closed loop per success (refused attempts' commands included)\n${results.flatMap((r) => r.profile).join('\n')}\n`,
   );
 }
 
 await main();
-if (process.exitCode) process.stderr.write('bench:spares: the stock table differed from the count by filter\n');
+if (process.exitCode) process.stderr.write('bench:spares: the stock table or the valuation differed from the count by filter\n');
