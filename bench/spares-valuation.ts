@@ -22,6 +22,8 @@ export type CommandCount = <T>(fn: () => Promise<T>) => Promise<{ result: T; cou
 
 export interface ValuationFigures {
   row: string[];
+  /** The last day's valuation: its Mongo commands by name, the most frequent first. */
+  profile: string;
   differences: string[];
 }
 
@@ -32,12 +34,12 @@ export async function timeValuation(connection: Connection, store: SparesStore, 
   const valued = async () => {
     const began = performance.now();
     const { result, counts } = await count(() => valuations.run(locationId));
-    return { ms: performance.now() - began, reads: claimReads(counts), valuation: result.outcomes[0]!.valuation };
+    return { ms: performance.now() - began, reads: claimReads(counts), counts, valuation: result.outcomes[0]!.valuation };
   };
 
   const first = await valued();
   let consumed = first.valuation.lines.reduce((sum, l) => sum + l.consumedUnits, 0);
-  const daily: { ms: number; reads: number }[] = [];
+  const daily: { ms: number; reads: number; counts: Map<string, number> }[] = [];
   let last = first.valuation;
   for (let d = 1; d <= days; d++) {
     // A day's consumption: write-offs of the parts with units left here, as a completed job's are.
@@ -49,7 +51,7 @@ export async function timeValuation(connection: Connection, store: SparesStore, 
     }
     at = new Date(at.getTime() + day);
     const next = await valued();
-    daily.push({ ms: next.ms, reads: next.reads });
+    daily.push(next);
     consumed += next.valuation.lines.reduce((sum, l) => sum + l.consumedUnits, 0);
     last = next.valuation;
   }
@@ -90,6 +92,7 @@ export async function timeValuation(connection: Connection, store: SparesStore, 
       pair(raw),
       differences.length ? `${differences.length} differ` : 'equal',
     ],
+    profile: `[${size}] a day's valuation of ${locationId}: ${[...(daily.at(-1)?.counts ?? [])].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${n} ${name}`).join(', ')}`,
     differences,
   };
 }

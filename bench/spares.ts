@@ -323,6 +323,7 @@ async function runAt(size: number, producer: EventProducer): Promise<{ size: num
       `[${size}] unit claims, per reservation kept (${claimLoop.ok}; ${claimLoop.failed} refused): ${perSuccess(claimCommands, claimLoop.ok)}`,
       `[${size}] raw conditional $inc, per unit taken and given back (${rawLoop.ok}; ${rawLoop.failed} refused): ${perSuccess(rawCommands, rawLoop.ok)}`,
       `[${size}] worker sweep, one pass: ${fmt.ms(sweepPassMs)}, ${perSuccess(sweepCommands, 1)} (the one-time builds at start before it: ${fmt.ms(buildsMs)})`,
+      valuation.profile,
     ];
     const relay = [
       String(size),
