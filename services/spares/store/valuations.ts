@@ -13,7 +13,7 @@ import { loadPriceList, unitCostCents } from './prices';
 
 /**
  * Above this many units to read by `_id`, a location's claims are read in one pass by filter
- * instead: a first valuation of a location with a long consumption behind it (after that, a day's).
+ * instead: a location's first valuation with a long consumption behind it, or a day that took more.
  */
 const keyedReadLimit = 1000;
 
