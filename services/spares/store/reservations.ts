@@ -6,7 +6,7 @@ import { withEvent, type Cause, type EventContext } from './events';
 import type { SparesFaultPoint } from './fault-points';
 import { createOpenReservations } from './open-reservations';
 import { createStockCards, type PartStockEntry } from './stock-cards';
-import { stockLevels } from './stock-levels';
+import { stockLevels, wholePartStock } from './stock-levels';
 import { unitsOf, type UnitRanges } from '../domain/unit-ranges';
 
 /** How often one location's units are tried again after losing races for them (a unit taken may be given back meanwhile). */
@@ -66,6 +66,8 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
   const copies = { locations: null as { at: number; all: StockLocation[] } | null, parts: new Map<string, { at: number; cards: PartCards }>() };
   const asCards = (locations: PartStockEntry[]): PartCards => new Map(locations.map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow, goneAbove: l.goneAbove ?? [] }]));
   const cards = createStockCards(store, () => ctx.now(), (partNumber, locations) => copies.parts.set(partNumber, { at: Date.now(), cards: asCards(locations) }));
+  /** The whole parts' stock for the desk's table: this process's copy while its version holds (stock-levels.ts). */
+  const wholeStock = wholePartStock(store);
   /** The reservations not yet ended (open-reservations.ts): what the sweep reads instead of every reservation and claim. */
   const openList = createOpenReservations(store, () => ctx.now());
   /**
@@ -409,7 +411,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
     /** Stock levels from the units the open reservations hold, read first, and the parts' stock (see stockLevels). */
     async levels(filter: { partNumber?: string; locationId?: string }): Promise<StockLevel[]> {
       const held = await openList.heldUnits();
-      return stockLevels(store, filter, held);
+      return stockLevels(store, filter, held, wholeStock);
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createKeyLocks, insertedOnce, isDuplicateKeyError } from '@aftersales/platform';
 import { cardKey, claimKey, countReceipts, type CountedReceipt } from '../domain/stock';
 import { givenBack, passRuns, withUnits, type UnitRanges } from '../domain/unit-ranges';
@@ -43,6 +44,18 @@ export interface PartStockEntry {
   /** Units shipped here and not yet arrived (absent on entries written before). */
   inTransit?: number;
 }
+
+/**
+ * The parts' stock's version: a new token after every write of a part's stock, so a process keeps
+ * its copy of the whole collection (the spares desk's table, polled every 15 s by each user) while
+ * the token it read before that copy is still the one stored (stock-levels.ts `wholePartStock`).
+ */
+export interface PartStockVersionDoc {
+  _id: string;
+  token: string;
+  at: Date;
+}
+export const partStockVersionId = 'part-stock';
 
 /**
  * A receipt or transfer not yet counted (noted) on its card: inserted before the receipt or
@@ -91,6 +104,13 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
     return new Map((doc?.locations ?? []).map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow, goneAbove: l.goneAbove ?? [] }]));
   }
 
+  /** After the part's stock is written, never before: a reader that saw the old token reads the stock again. */
+  async function newPartStockVersion(): Promise<void> {
+    const write = () => store.partStockVersion.replaceOne({ _id: partStockVersionId }, { token: randomUUID(), at: now() }, { upsert: true });
+    // Two first writes at once: one upsert loses on the key, and the document is there for a plain replace.
+    await write().catch((error: unknown) => (isDuplicateKeyError(error) ? write() : Promise.reject(error)));
+  }
+
   const transit = (card: StockCardDoc) => (card.inTransit ?? []).reduce((sum, t) => sum + t.quantity, 0);
   const sameRuns = (a: UnitRanges | undefined, b: UnitRanges | undefined) => JSON.stringify(a ?? []) === JSON.stringify(b ?? []);
   /** The part's stock entry says what the card says. */
@@ -114,6 +134,7 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
       if (inLine(entry, final)) return onPartStock(partNumber, part?.locations ?? []);
       const locations = [...(part?.locations ?? []).filter((l) => l.locationId !== locationId), { locationId, received: final.received, goneBelow: final.goneBelow, goneAbove: final.goneAbove ?? [], inTransit: transit(final) }];
       await store.partStock.replaceOne({ _id: partNumber }, { locations, updatedAt: now() }, { upsert: true });
+      await newPartStockVersion();
       onPartStock(partNumber, locations);
     });
   }

@@ -134,6 +134,28 @@ describe('stock levels read no claim', () => {
     expect(await books[0]!.levels({ locationId: 'VAN-ENG-1' })).toEqual((await levelsByScan('P-S')).filter((l) => l.locationId === 'VAN-ENG-1'));
   });
 
+  it('the whole table: one version read while no part\u2019s stock changed, the parts read again after another process changed one', async () => {
+    await books[1]!.receive('P-WHOLE', 'CENTRAL', 4, 'test');
+    const whole = () => recorded(() => books[0]!.levels({}));
+    const partOf = (levels: Awaited<ReturnType<ReservationBook['levels']>>) => levels.filter((l) => l.partNumber === 'P-WHOLE');
+    await whole();
+    const kept = await whole();
+    expect(commandNames(kept.commands).filter((n) => n !== 'find reservations')).toEqual(['find openReservations', 'find partStockVersion']);
+    expect(partOf(kept.result)).toEqual(await levelsByScan('P-WHOLE'));
+    // Another process receives, then consumes: each shows on the next read, through a new version.
+    await books[1]!.receive('P-WHOLE', 'CENTRAL', 3, 'test');
+    const received = await whole();
+    expect(commandNames(received.commands)).toContain('find partStock');
+    expect(partOf(received.result)).toEqual(await levelsByScan('P-WHOLE'));
+    expect(partOf(received.result)[0]?.onHand).toBe(7);
+    await flow.consume(completed('WO-WHOLE', null, 'P-WHOLE', 2), 'SN-1', 'E-WHOLE', cause);
+    const consumed = await whole();
+    expect(partOf(consumed.result)).toEqual(await levelsByScan('P-WHOLE'));
+    expect(partOf(consumed.result)[0]?.onHand).toBe(5);
+    // The whole table equals the count for every part this file stocked.
+    for (const part of [...new Set(consumed.result.map((l) => l.partNumber))]) expect(consumed.result.filter((l) => l.partNumber === part)).toEqual(await levelsByScan(part));
+  });
+
   it('notes once at start the units consumed above a hint before cards kept them; reservations then never try them', async () => {
     await books[0]!.receive('P-OLD', 'CENTRAL', 20, 'test');
     // As stored before: units 2 to 8 consumed while unit 1 was not, and no card noting them.

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { cardKey, type StockLevel } from '../domain/stock';
 import { levelFromCard } from '../domain/unit-ranges';
 import type { SparesStore } from './collections';
-import type { createStockCards, PartStockDoc } from './stock-cards';
+import { partStockVersionId, type createStockCards, type PartStockDoc } from './stock-cards';
 
 /**
  * Stock levels from the keyed documents the writes already keep, reading no claim, receipt or
@@ -14,14 +14,39 @@ import type { createStockCards, PartStockDoc } from './stock-cards';
  * below are gone for good), the units gone above the hint (noted by the consumption or shipment
  * under the part's lock) and the units in transit to it; `held` the units the open reservations
  * hold there (open-reservations.ts). The caller reads `held` first: a consumption notes its units
- * gone on the card before its reservation leaves the list, so each unit shows held or gone.
+ * gone on the card before its reservation leaves the list, so each unit shows held or gone. The
+ * whole collection comes from `whole` (wholePartStock: this process's copy while its version holds).
  */
-export async function stockLevels(store: SparesStore, filter: { partNumber?: string; locationId?: string }, held: ReadonlyMap<string, readonly number[]>): Promise<StockLevel[]> {
-  const parts: PartStockDoc[] = filter.partNumber ? [await store.partStock.findOne({ _id: filter.partNumber })].flatMap((p) => (p ? [p] : [])) : await store.partStock.find({}).toArray();
+export async function stockLevels(store: SparesStore, filter: { partNumber?: string; locationId?: string }, held: ReadonlyMap<string, readonly number[]>, whole: () => Promise<PartStockDoc[]>): Promise<StockLevel[]> {
+  const parts: PartStockDoc[] = filter.partNumber ? [await store.partStock.findOne({ _id: filter.partNumber })].flatMap((p) => (p ? [p] : [])) : await whole();
   return parts
     .flatMap((p) => p.locations.filter((l) => !filter.locationId || l.locationId === filter.locationId).map((l) => ({ partNumber: p._id, ...l })))
     .sort((a, b) => a.partNumber.localeCompare(b.partNumber) || a.locationId.localeCompare(b.locationId))
     .map((e) => levelFromCard(e.partNumber, e.locationId, { received: e.received, goneBelow: e.goneBelow, goneAbove: e.goneAbove ?? [], inTransit: e.inTransit ?? 0 }, held.get(cardKey(e.partNumber, e.locationId)) ?? []));
+}
+
+/**
+ * How long a copy of the whole parts' stock is kept with its version unchanged: a writer that died
+ * between the part's stock and the version leaves a change no token tells of, shown within this.
+ */
+export const WHOLE_PART_STOCK_MAX_AGE_MS = 60_000;
+
+/**
+ * The whole parts' stock, as this process last read it while the version read before that read is
+ * still the one stored: one `_id` read instead of every part's document (hundreds, each with its
+ * locations' runs) on each poll of the desk's table. Every write of a part's stock writes a new
+ * version after it (stock-cards.ts), so a copy read before a write is dropped on the next call.
+ */
+export function wholePartStock(store: Pick<SparesStore, 'partStock' | 'partStockVersion'>, maxAgeMs = WHOLE_PART_STOCK_MAX_AGE_MS): () => Promise<PartStockDoc[]> {
+  let copy: { token: string | null; at: number; parts: PartStockDoc[] } | null = null;
+  return async () => {
+    const token = (await store.partStockVersion.findOne({ _id: partStockVersionId }))?.token ?? null;
+    if (copy && copy.token === token && Date.now() - copy.at < maxAgeMs) return copy.parts;
+    const at = Date.now();
+    const parts = await store.partStock.find({}).toArray();
+    copy = { token, at, parts };
+    return parts;
+  };
 }
 
 /** Marks the one-time note of the units gone above each card's hint before cards kept them. */
