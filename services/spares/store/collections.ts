@@ -12,7 +12,7 @@ import type { AwaitingReportDoc } from './awaiting-reports';
 import type { RaisedEntryDoc } from './requisitions-raised';
 import type { OpenEntryDoc } from './open-lists';
 import type { OpenReservationDoc } from './open-reservations';
-import type { PartStockDoc, PartStockVersionDoc, SparesLockDoc, StockCardDoc, UncountedStockDoc } from './stock-cards';
+import type { PartStockChangeDoc, PartStockDoc, SparesLockDoc, StockCardDoc, UncountedStockDoc } from './stock-cards';
 
 /**
  * Spares' collections. Every document that carries an outbox is inserted once with its event and
@@ -344,7 +344,7 @@ export function createSparesStore(connection: Connection) {
     receipts: c<StockReceiptDoc>('stockReceipts'),
     stockCards: c<StockCardDoc>('stockCards'),
     partStock: c<PartStockDoc>('partStock'),
-    partStockVersion: c<PartStockVersionDoc>('partStockVersion'), // one document: see stock-cards.ts
+    partStockChanges: c<PartStockChangeDoc>('partStockChanges'), // the parts changed, numbered: see stock-cards.ts
     claims: c<UnitClaimDoc>('unitClaims'),
     workOrderReservations: c<WorkOrderReservationDoc>('workOrderReservations'),
     consumptionAttempts: c<ConsumptionAttemptDoc>('consumptionAttempts'),

@@ -26,8 +26,12 @@ const keyed = new Set(['stockReceipts', 'stockCards', 'partStock', 'unitClaims',
   'costAllocations', 'costLedgerPages', 'caseCostRevisions', 'defectiveReturns', 'returnAnalyses', 'failureReviews', 'quotes', 'quoteAnswers', 'caseLists', 'parts', 'priceLists']);
 /** Small by construction: the stock locations (warehouses and vans), and locks in use. */
 const small = new Set(['locations', 'sparesKeyLocks', 'outboxPending', 'openReservations', 'costLedgerMonths']);
-/** A work order's consumption of one reserved unit, its other unit going back (measured: see the README; 23 before the open reservations' list, whose entry it deletes). */
-const CONSUME_BOUND = 24;
+/**
+ * A work order's consumption of one reserved unit, its other unit going back (measured: see the
+ * README; 23 before the open reservations' list, whose entry it deletes; two more since the card's
+ * change names its part in the parts' stock change list: the list's end, then the entry).
+ */
+const CONSUME_BOUND = 26;
 /**
  * A case's paths as measured (a case of one part line with two units, labour and travel): each
  * list read is its entries and the end, then each listed document at once. Before the lists the
@@ -39,7 +43,7 @@ const CONSUME_BOUND = 24;
  * entries pages them under their month for finance (cost-ledger.ts: the month's end and the page,
  * two commands; a process notes a month once, one more): allocate books twice here, review once.
  */
-const CASE_BOUNDS = { consume: 24, retry: 19, returns: 4, allocate: 48, review: 31, analysis: 28 };
+const CASE_BOUNDS = { consume: 26, retry: 19, returns: 4, allocate: 48, review: 31, analysis: 28 };
 
 let connection: Connection;
 let store: SparesStore;

@@ -66,7 +66,7 @@ export function createReservationBook(store: SparesStore, ctx: EventContext, log
   const copies = { locations: null as { at: number; all: StockLocation[] } | null, parts: new Map<string, { at: number; cards: PartCards }>() };
   const asCards = (locations: PartStockEntry[]): PartCards => new Map(locations.map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow, goneAbove: l.goneAbove ?? [] }]));
   const cards = createStockCards(store, () => ctx.now(), (partNumber, locations) => copies.parts.set(partNumber, { at: Date.now(), cards: asCards(locations) }));
-  /** The whole parts' stock for the desk's table: this process's copy while its version holds (stock-levels.ts). */
+  /** The whole parts' stock for the desk's table: this process's copy, kept up by the change list (stock-levels.ts). */
   const wholeStock = wholePartStock(store);
   /** The reservations not yet ended (open-reservations.ts): what the sweep reads instead of every reservation and claim. */
   const openList = createOpenReservations(store, () => ctx.now());

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { createKeyLocks, insertedOnce, isDuplicateKeyError } from '@aftersales/platform';
+import { createKeyLocks, insertedOnce, isDuplicateKeyError, numberedEntries, type NumberedEntryDoc } from '@aftersales/platform';
 import { cardKey, claimKey, countReceipts, type CountedReceipt } from '../domain/stock';
 import { givenBack, passRuns, withUnits, type UnitRanges } from '../domain/unit-ranges';
 import type { SparesStore } from './collections';
@@ -46,16 +45,15 @@ export interface PartStockEntry {
 }
 
 /**
- * The parts' stock's version: a new token after every write of a part's stock, so a process keeps
- * its copy of the whole collection (the spares desk's table, polled every 15 s by each user) while
- * the token it read before that copy is still the one stored (stock-levels.ts `wholePartStock`).
+ * The parts whose stock changed, in the order written: the platform's numbered entries
+ * `parts#<n>` in `partStockChanges`, each naming a part, appended after every write of a part's
+ * stock. A process keeps a copy of the whole collection (the spares desk's table, polled every 15 s
+ * by each user) and reads again only the parts named since (stock-levels.ts `wholePartStock`).
  */
-export interface PartStockVersionDoc {
-  _id: string;
-  token: string;
-  at: Date;
-}
-export const partStockVersionId = 'part-stock';
+export type PartStockChangeDoc = NumberedEntryDoc<'partNumber'>;
+export const partStockChangeList = 'parts';
+/** The list of changed parts as one process appends to and reads it (its bound of the list's end kept). */
+export const partStockChanges = (store: Pick<SparesStore, 'partStockChanges'>) => numberedEntries(store.partStockChanges, 'partNumber', { batch: 4 });
 
 /**
  * A receipt or transfer not yet counted (noted) on its card: inserted before the receipt or
@@ -95,6 +93,8 @@ export const stockCardsReconciledId = 'stock-cards-reconciled@1';
 
 export function createStockCards(store: SparesStore, now: () => Date, onPartStock: (partNumber: string, locations: PartStockEntry[]) => void = () => {}) {
   const locks = createKeyLocks(store.locks, { what: 'stock card', now, leaseMs: 15_000 });
+  // Appended after the part's stock is written, never before: a reader that reads the entry reads the part as written.
+  const changes = partStockChanges(store);
 
   const read = (partNumber: string, locationId: string) => store.stockCards.findOne({ _id: cardKey(partNumber, locationId) });
 
@@ -102,13 +102,6 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
   async function stockOf(partNumber: string): Promise<Map<string, { received: number; goneBelow: number; goneAbove: UnitRanges }>> {
     const doc = await store.partStock.findOne({ _id: partNumber });
     return new Map((doc?.locations ?? []).map((l) => [l.locationId, { received: l.received, goneBelow: l.goneBelow, goneAbove: l.goneAbove ?? [] }]));
-  }
-
-  /** After the part's stock is written, never before: a reader that saw the old token reads the stock again. */
-  async function newPartStockVersion(): Promise<void> {
-    const write = () => store.partStockVersion.replaceOne({ _id: partStockVersionId }, { token: randomUUID(), at: now() }, { upsert: true });
-    // Two first writes at once: one upsert loses on the key, and the document is there for a plain replace.
-    await write().catch((error: unknown) => (isDuplicateKeyError(error) ? write() : Promise.reject(error)));
   }
 
   const transit = (card: StockCardDoc) => (card.inTransit ?? []).reduce((sum, t) => sum + t.quantity, 0);
@@ -134,7 +127,7 @@ export function createStockCards(store: SparesStore, now: () => Date, onPartStoc
       if (inLine(entry, final)) return onPartStock(partNumber, part?.locations ?? []);
       const locations = [...(part?.locations ?? []).filter((l) => l.locationId !== locationId), { locationId, received: final.received, goneBelow: final.goneBelow, goneAbove: final.goneAbove ?? [], inTransit: transit(final) }];
       await store.partStock.replaceOne({ _id: partNumber }, { locations, updatedAt: now() }, { upsert: true });
-      await newPartStockVersion();
+      await changes.append(partStockChangeList, partNumber);
       onPartStock(partNumber, locations);
     });
   }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { cardKey, type StockLevel } from '../domain/stock';
 import { levelFromCard } from '../domain/unit-ranges';
 import type { SparesStore } from './collections';
-import { partStockVersionId, type createStockCards, type PartStockDoc } from './stock-cards';
+import { partStockChangeList, partStockChanges, type createStockCards, type PartStockDoc } from './stock-cards';
 
 /**
  * Stock levels from the keyed documents the writes already keep, reading no claim, receipt or
@@ -15,7 +15,7 @@ import { partStockVersionId, type createStockCards, type PartStockDoc } from './
  * under the part's lock) and the units in transit to it; `held` the units the open reservations
  * hold there (open-reservations.ts). The caller reads `held` first: a consumption notes its units
  * gone on the card before its reservation leaves the list, so each unit shows held or gone. The
- * whole collection comes from `whole` (wholePartStock: this process's copy while its version holds).
+ * whole collection comes from `whole` (wholePartStock: this process's copy, kept up by the change list).
  */
 export async function stockLevels(store: SparesStore, filter: { partNumber?: string; locationId?: string }, held: ReadonlyMap<string, readonly number[]>, whole: () => Promise<PartStockDoc[]>): Promise<StockLevel[]> {
   const parts: PartStockDoc[] = filter.partNumber ? [await store.partStock.findOne({ _id: filter.partNumber })].flatMap((p) => (p ? [p] : [])) : await whole();
@@ -26,26 +26,43 @@ export async function stockLevels(store: SparesStore, filter: { partNumber?: str
 }
 
 /**
- * How long a copy of the whole parts' stock is kept with its version unchanged: a writer that died
- * between the part's stock and the version leaves a change no token tells of, shown within this.
+ * How long a copy of the whole parts' stock is kept before it is read whole again: a writer that
+ * died between a part's stock and its change entry leaves a change no entry names, shown within this.
  */
 export const WHOLE_PART_STOCK_MAX_AGE_MS = 60_000;
 
 /**
- * The whole parts' stock, as this process last read it while the version read before that read is
- * still the one stored: one `_id` read instead of every part's document (hundreds, each with its
- * locations' runs) on each poll of the desk's table. Every write of a part's stock writes a new
- * version after it (stock-cards.ts), so a copy read before a write is dropped on the next call.
+ * The whole parts' stock, as this process keeps it: read whole once (the list's end read first),
+ * then on each call the parts named in the change list since, by `_id` (stock-cards.ts appends an
+ * entry after every write of a part's stock). So the desk's poll is one or two `_id` reads plus one
+ * per part changed since, instead of every part's document (hundreds, each with its locations' runs).
  */
-export function wholePartStock(store: Pick<SparesStore, 'partStock' | 'partStockVersion'>, maxAgeMs = WHOLE_PART_STOCK_MAX_AGE_MS): () => Promise<PartStockDoc[]> {
-  let copy: { token: string | null; at: number; parts: PartStockDoc[] } | null = null;
-  return async () => {
-    const token = (await store.partStockVersion.findOne({ _id: partStockVersionId }))?.token ?? null;
-    if (copy && copy.token === token && Date.now() - copy.at < maxAgeMs) return copy.parts;
-    const at = Date.now();
-    const parts = await store.partStock.find({}).toArray();
-    copy = { token, at, parts };
-    return parts;
+export function wholePartStock(store: Pick<SparesStore, 'partStock' | 'partStockChanges'>, maxAgeMs = WHOLE_PART_STOCK_MAX_AGE_MS): () => Promise<PartStockDoc[]> {
+  const changes = partStockChanges(store);
+  let copy: { next: number; at: number; parts: Map<string, PartStockDoc> } | null = null;
+  async function freshened(): Promise<PartStockDoc[]> {
+    if (!copy || Date.now() - copy.at >= maxAgeMs) {
+      const at = Date.now();
+      const next = await changes.end(partStockChangeList);
+      copy = { next, at, parts: new Map((await store.partStock.find({}).toArray()).map((p) => [p._id, p])) };
+      return [...copy.parts.values()];
+    }
+    const kept = copy;
+    const since = await changes.readFrom(partStockChangeList, kept.next);
+    const changed = await Promise.all([...new Set(since.refs)].map(async (partNumber) => [partNumber, await store.partStock.findOne({ _id: partNumber })] as const));
+    for (const [partNumber, part] of changed) {
+      if (part) kept.parts.set(partNumber, part);
+      else kept.parts.delete(partNumber);
+    }
+    kept.next = since.free;
+    return [...kept.parts.values()];
+  }
+  // One call at a time: two at once could each read a part, and the older read land last.
+  let last: Promise<unknown> = Promise.resolve();
+  return () => {
+    const run = last.then(freshened);
+    last = run.catch(() => undefined);
+    return run;
   };
 }
 
