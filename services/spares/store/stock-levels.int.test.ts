@@ -1,12 +1,11 @@
-import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commandNames, commandRecorder, scansOf, testLogger, uniqueName } from '@aftersales/platform/testing';
 import { DEFAULT_RETURN_POLICY } from '../domain/returns';
 import { createCaseFlow, type CaseFlow } from './case-flow';
-import { type SparesStore, type WorkOrderDoc } from './collections';
+import type { SparesStore } from './collections';
 import { createReservationBook, type ReservationBook } from './reservations';
 import { buildGoneAboveOnce, goneAboveBuildId } from './stock-levels';
-import { monitoredSpares } from './on-stack';
+import { completedUsing, monitoredSpares, stockedAt } from './on-stack';
 
 /**
  * The spares desk's stock table, polled every 15 s, against FerretDB: levels from the parts' stock
@@ -20,7 +19,6 @@ const ctx = { topic: (name: string) => `${dbName}.${name}`, now: () => new Date(
 const keyed = new Set(['partStock', 'reservations']);
 const small = new Set(['openReservations']);
 
-let connection: Connection;
 let store: SparesStore;
 let books: ReservationBook[];
 let flow: CaseFlow;
@@ -61,32 +59,18 @@ async function expectCardsTrue(partNumber: string) {
   }
 }
 
-function completed(id: string, engineerId: string | null, partNumber: string, quantity: number): WorkOrderDoc {
-  return {
-    _id: id, requestId: `SR-${id}`, engineerId, status: 'completed', route: 'field-visit', updatedAt: new Date(),
-    completion: { eventId: `E-${id}`, effortMinutes: 30, travelMinutes: 10, cause: 'worn', failureMode: null, partsUsed: [{ partNumber, quantity, removedSerial: null }], finishedAt: new Date() },
-  };
-}
+const completed = completedUsing;
 
 const reserve = (book: ReservationBook, id: string, engineerId: string | null, partNumber: string, quantity: number) =>
   book.reserve({ reservationId: `RES-${id}`, workOrderId: `WO-${id}`, requestId: `SR-${id}`, engineerId, lines: [{ partNumber, quantity }], ttlMs: 3_600_000, by: 'test' }, cause);
 
-beforeAll(async () => {
+stockedAt(async () => {
   const opened = await monitoredSpares(dbName, listener);
-  ({ connection, store } = opened);
-  const models = opened.models;
+  ({ store } = opened);
   // Two processes; the second keeps no copies, so it reads the part's stock on every reservation.
   books = [createReservationBook(store, ctx, testLogger()), createReservationBook(store, ctx, testLogger(), { stockCopyMaxAgeMs: 0 })];
-  flow = createCaseFlow(store, models, books[0]!, ctx, testLogger(), { returnPolicy: DEFAULT_RETURN_POLICY, salesCentreId: 'SC', factoryId: 'F' });
-  await store.locations.insertMany([
-    { _id: 'VAN-ENG-1', kind: 'van', name: 'Van of ENG-1', engineerId: 'ENG-1' },
-    { _id: 'CENTRAL', kind: 'central', name: 'Central', engineerId: null },
-  ]);
-});
-
-afterAll(async () => {
-  await connection?.dropDatabase();
-  await connection?.close();
+  flow = createCaseFlow(store, opened.models, books[0]!, ctx, testLogger(), { returnPolicy: DEFAULT_RETURN_POLICY, salesCentreId: 'SC', factoryId: 'F' });
+  return opened;
 });
 
 describe('stock levels read no claim', () => {

@@ -1,11 +1,11 @@
 import type { Connection } from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commandNames, commandRecorder, scansOf, testLogger, uniqueName } from '@aftersales/platform/testing';
 import { DEFAULT_RETURN_POLICY } from '../domain/returns';
 import type { UnitCursor } from '../domain/valuation';
 import { createCaseFlow, type CaseFlow } from './case-flow';
-import type { SparesStore, WorkOrderDoc } from './collections';
-import { monitoredSpares } from './on-stack';
+import type { SparesStore } from './collections';
+import { completedUsing, monitoredSpares, stockedAt } from './on-stack';
 import { createReservationBook, type ReservationBook } from './reservations';
 import { createStockValuations, type StockValuations } from './valuations';
 
@@ -31,12 +31,7 @@ let flow: CaseFlow;
 let valuations: StockValuations;
 const { listener, recorded } = commandRecorder();
 
-function completed(id: string, partNumber: string, quantity: number): WorkOrderDoc {
-  return {
-    _id: id, requestId: `SR-${id}`, engineerId: null, status: 'completed', route: 'field-visit', updatedAt: at,
-    completion: { eventId: `E-${id}`, effortMinutes: 30, travelMinutes: 10, cause: 'worn', failureMode: null, partsUsed: [{ partNumber, quantity, removedSerial: null }], finishedAt: at },
-  };
-}
+const completed = (id: string, partNumber: string, quantity: number) => completedUsing(id, null, partNumber, quantity, at);
 
 /** What every claim at central says, by filter: the units gone, and those consumed. */
 async function claimsByScan(partNumber: string) {
@@ -60,21 +55,13 @@ async function valueCentral(partNumber: string, received: number, consumedBefore
   return { line, claimReads };
 }
 
-beforeAll(async () => {
+stockedAt(async () => {
   const opened = await monitoredSpares(dbName, listener);
   ({ connection, store } = opened);
   book = createReservationBook(store, ctx, testLogger());
   flow = createCaseFlow(store, opened.models, book, ctx, testLogger(), { returnPolicy: DEFAULT_RETURN_POLICY, salesCentreId: 'SC', factoryId: 'F' });
   valuations = createStockValuations(connection, store, opened.models, ctx, testLogger());
-  await store.locations.insertMany([
-    { _id: 'VAN-ENG-1', kind: 'van', name: 'Van of ENG-1', engineerId: 'ENG-1' },
-    { _id: 'CENTRAL', kind: 'central', name: 'Central', engineerId: null },
-  ]);
-});
-
-afterAll(async () => {
-  await connection?.dropDatabase();
-  await connection?.close();
+  return opened;
 });
 
 describe('the daily stock valuation', () => {
