@@ -34,8 +34,9 @@ export const WHOLE_PART_STOCK_MAX_AGE_MS = 60_000;
 /**
  * The whole parts' stock, as this process keeps it: read whole once (the list's end read first),
  * then on each call the parts named in the change list since, by `_id` (stock-cards.ts appends an
- * entry after every write of a part's stock). So the desk's poll is one or two `_id` reads plus one
- * per part changed since, instead of every part's document (hundreds, each with its locations' runs).
+ * entry after every write of a part's stock). So the desk's poll is four `_id` reads at once (the
+ * list's next entries) plus one per part changed since, instead of every part's document (hundreds,
+ * each with its locations' runs). The list grows by an entry per change and is only read by `_id`.
  */
 export function wholePartStock(store: Pick<SparesStore, 'partStock' | 'partStockChanges'>, maxAgeMs = WHOLE_PART_STOCK_MAX_AGE_MS): () => Promise<PartStockDoc[]> {
   const changes = partStockChanges(store);
