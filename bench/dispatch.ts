@@ -326,13 +326,13 @@ function print(figures: SizeFigures[]): void {
   {
     process.stdout.write(`\nbench:dispatch on ${stack.mongoUrl} — ${engineersN} engineers, ${requestsN} open requests, ${concurrency} clients, ${seconds} s; stored bookings ${figures.map((f) => f.size).join(' and ')}\n\n`);
     process.stdout.write(`${table(['stored bookings', 'seeded in', 'pure ranking p50 / p99', 'candidates with store reads p50 / p99', 'pool load', 'avg eligible'], figures.map((f) => [
-      String(f.size), `${fmt.n(f.seedMs / 1000, 0)} s`, `${fmt.ms(percentile(f.pure, 50))} / ${fmt.ms(percentile(f.pure, 99))}`, `${fmt.ms(percentile(f.withLoad, 50))} / ${fmt.ms(percentile(f.withLoad, 99))}`, fmt.ms(f.loadMs), `${fmt.n(f.eligible / requestsN, 0)} of ${f.poolSize}`,
+      String(f.size), `${fmt.n(f.seedMs / 1000, 0)} s`, fmt.p50p99(f.pure), fmt.p50p99(f.withLoad), fmt.ms(f.loadMs), `${fmt.n(f.eligible / requestsN, 0)} of ${f.poolSize}`,
     ]))}\n\n`);
     process.stdout.write(`${table(['stored bookings', 'assignments held/s', 'of raw ceiling', 'attempts/s', 'latency p50 / p99', 'raw unique inserts/s (ceiling)', 'raw p50 / p99', 'held', 'notes'], figures.map((f) => {
       const attempts = f.assignments.ok + f.assignments.failed;
       return [
         String(f.size), fmt.n(f.assignments.perSecond), fmt.share(f.assignments.perSecond, f.raw.perSecond), fmt.n((attempts * 1000) / f.assignments.elapsedMs),
-        `${fmt.ms(percentile(f.assignments.latencies, 50))} / ${fmt.ms(percentile(f.assignments.latencies, 99))}`, fmt.n(f.raw.perSecond), `${fmt.ms(percentile(f.raw.latencies, 50))} / ${fmt.ms(percentile(f.raw.latencies, 99))}`,
+        fmt.p50p99(f.assignments.latencies), fmt.n(f.raw.perSecond), fmt.p50p99(f.raw.latencies),
         f.overlapsFound === 0 && f.assigned === f.booked ? 'yes' : 'NO',
         `${f.assignments.ok} held of ${attempts}, ${f.clashes} refused as clashes; ${f.booked} bookings on ${hotN} engineers, ${f.overlapsFound} overlapping pairs, ${f.assigned} work orders assigned${f.assignments.firstError ? `; first error: ${f.assignments.firstError}` : ''}`,
       ];

@@ -191,7 +191,20 @@ export const fmt = {
   share: (value: number, ceiling: number) => (ceiling > 0 && Number.isFinite(value) ? `${((100 * value) / ceiling).toFixed(1)}%` : 'n/a'),
   /** Latency ratio: how many times the raw floor the figure takes. */
   times: (value: number, floor: number) => (floor > 0 && Number.isFinite(value) ? `${(value / floor).toFixed(1)}x` : 'n/a'),
+  /** "p50 / p99" of latencies in ms. */
+  p50p99: (ms: readonly number[]) => `${fmt.ms(percentile(ms, 50))} / ${fmt.ms(percentile(ms, 99))}`,
 };
+
+/** Runs `op` `times` times one after another; each call's time in ms. */
+export async function timedEach(times: number, op: () => Promise<unknown>): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const began = performance.now();
+    await op();
+    ms.push(performance.now() - began);
+  }
+  return ms;
+}
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

@@ -9,17 +9,7 @@
 import type { StockLevel } from '../services/spares/domain/stock';
 import type { SparesStore } from '../services/spares/store/collections';
 import type { ReservationBook } from '../services/spares/store/reservations';
-import { fmt, percentile } from './lib';
-
-async function timed(times: number, op: () => Promise<unknown>): Promise<number[]> {
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const began = performance.now();
-    await op();
-    ms.push(performance.now() - began);
-  }
-  return ms;
-}
+import { fmt, timedEach } from './lib';
 
 /** Every part's levels counted from every receipt, claim and transfer by filter. */
 async function levelsByScan(store: SparesStore): Promise<StockLevel[]> {
@@ -53,20 +43,19 @@ export async function timeStockTable(store: SparesStore, book: ReservationBook, 
   const [table, byScan] = [await book.levels({}), await levelsByScan(store)];
   const differences = byScan.flatMap((want, i) => (JSON.stringify(table[i]) === JSON.stringify(want) ? [] : [`${want.partNumber}|${want.locationId}: ${JSON.stringify(table[i])} != ${JSON.stringify(want)}`]));
   if (table.length !== byScan.length) differences.push(`${table.length} levels, ${byScan.length} by filter`);
-  const whole = await timed(20, () => book.levels({}));
+  const whole = await timedEach(20, () => book.levels({}));
   // The same after another write of a part's stock each time (a delivery of one unit, not timed): the parts read again.
   const changed: number[] = [];
   for (let i = 0; i < 10; i++) {
     await book.receive(part, 'CENTRAL', 1, 'bench');
-    changed.push(...(await timed(1, () => book.levels({}))));
+    changed.push(...(await timedEach(1, () => book.levels({}))));
   }
-  const onePart = await timed(50, () => book.levels({ partNumber: part }));
-  const filter = await timed(3, () => store.claims.find({}, { projection: { state: 1 } }).toArray());
-  const raw = await timed(200, () => store.partStock.findOne({ _id: part }));
+  const onePart = await timedEach(50, () => book.levels({ partNumber: part }));
+  const filter = await timedEach(3, () => store.claims.find({}, { projection: { state: 1 } }).toArray());
+  const raw = await timedEach(200, () => store.partStock.findOne({ _id: part }));
   const openReservations = await store.openReservations.countDocuments({});
-  const pair = (ms: number[]) => `${fmt.ms(percentile(ms, 50))} / ${fmt.ms(percentile(ms, 99))}`;
   return {
-    row: [String(size), String(table.length), String(openReservations), pair(whole), pair(changed), pair(onePart), pair(filter), pair(raw), differences.length ? `${differences.length} differ` : 'equal'],
+    row: [String(size), String(table.length), String(openReservations), fmt.p50p99(whole), fmt.p50p99(changed), fmt.p50p99(onePart), fmt.p50p99(filter), fmt.p50p99(raw), differences.length ? `${differences.length} differ` : 'equal'],
     differences,
   };
 }

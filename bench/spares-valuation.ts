@@ -11,7 +11,7 @@ import type { SparesStore } from '../services/spares/store/collections';
 import { createSparesModels } from '../services/spares/store/models';
 import type { ReservationBook } from '../services/spares/store/reservations';
 import { createStockValuations } from '../services/spares/store/valuations';
-import { fmt, percentile } from './lib';
+import { fmt, percentile, timedEach } from './lib';
 
 const day = 86_400_000;
 const days = 5;
@@ -22,8 +22,8 @@ export type CommandCount = <T>(fn: () => Promise<T>) => Promise<{ result: T; cou
 
 export interface ValuationFigures {
   row: string[];
-  /** The last day's valuation: its Mongo commands by name, the most frequent first. */
-  profile: string;
+  /** The last day's valuation: its Mongo commands by name. */
+  lastDayCommands: Map<string, number>;
   differences: string[];
 }
 
@@ -67,20 +67,9 @@ export async function timeValuation(connection: Connection, store: SparesStore, 
   const consumedByScan = claims.filter((c) => c.state === 'consumed').length;
   if (consumed !== consumedByScan) differences.push(`${locationId}: ${consumed} consumed units counted over ${days + 1} valuations, ${consumedByScan} by filter`);
 
-  const filter: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const began = performance.now();
-    await store.claims.find({ locationId }, { projection: { state: 1, workOrderId: 1 } }).toArray();
-    filter.push(performance.now() - began);
-  }
-  const raw: number[] = [];
+  const filter = await timedEach(3, () => store.claims.find({ locationId }, { projection: { state: 1, workOrderId: 1 } }).toArray());
   const someClaim = claims[0]?._id ?? 'none';
-  for (let i = 0; i < 100; i++) {
-    const began = performance.now();
-    await store.claims.findOne({ _id: someClaim });
-    raw.push(performance.now() - began);
-  }
-  const pair = (ms: number[]) => `${fmt.ms(percentile(ms, 50))} / ${fmt.ms(percentile(ms, 99))}`;
+  const raw = await timedEach(100, () => store.claims.findOne({ _id: someClaim }));
   const units = [...received.values()].reduce((a, b) => a + b, 0);
   return {
     row: [
@@ -88,11 +77,11 @@ export async function timeValuation(connection: Connection, store: SparesStore, 
       `${locationId}: ${units} / ${last.lines.reduce((sum, l) => sum + l.onHand, 0)}`,
       `${fmt.ms(first.ms)}, ${first.reads} find unitClaims`,
       `${fmt.ms(percentile(daily.map((d) => d.ms), 50))} / ${fmt.ms(Math.max(...daily.map((d) => d.ms)))}, ${daily.map((d) => d.reads).join(' ')} find unitClaims`,
-      pair(filter),
-      pair(raw),
+      fmt.p50p99(filter),
+      fmt.p50p99(raw),
       differences.length ? `${differences.length} differ` : 'equal',
     ],
-    profile: `[${size}] a day's valuation of ${locationId}: ${[...(daily.at(-1)?.counts ?? [])].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${n} ${name}`).join(', ')}`,
+    lastDayCommands: daily.at(-1)?.counts ?? new Map(),
     differences,
   };
 }

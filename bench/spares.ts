@@ -301,7 +301,8 @@ async function runAt(size: number, producer: EventProducer): Promise<{ size: num
     for (const d of stockTable.differences.slice(0, 5)) log(`[${size}] stock table differs: ${d}`);
     // 4. The daily stock valuation of one location: its first, then five days of a few write-offs each.
     log('stock valuation');
-    const valuation = await timeValuation(connections[0]!, stores[0]!, books[0]!, size, size > 0 ? 'REG-0' : 'CENTRAL', ctx.topic, counter.during);
+    const valuedAt = size > 0 ? 'REG-0' : 'CENTRAL';
+    const valuation = await timeValuation(connections[0]!, stores[0]!, books[0]!, size, valuedAt, ctx.topic, counter.during);
     for (const d of valuation.differences.slice(0, 5)) log(`[${size}] stock valuation differs: ${d}`);
     const oversold = (wins: number[]) => wins.reduce((sum, w) => sum + Math.max(0, w - units), 0);
     const row = (name: string, loop: LoopResult, maxHeld: number, drainWins: number[], extra: string) => [
@@ -323,7 +324,7 @@ async function runAt(size: number, producer: EventProducer): Promise<{ size: num
       `[${size}] unit claims, per reservation kept (${claimLoop.ok}; ${claimLoop.failed} refused): ${perSuccess(claimCommands, claimLoop.ok)}`,
       `[${size}] raw conditional $inc, per unit taken and given back (${rawLoop.ok}; ${rawLoop.failed} refused): ${perSuccess(rawCommands, rawLoop.ok)}`,
       `[${size}] worker sweep, one pass: ${fmt.ms(sweepPassMs)}, ${perSuccess(sweepCommands, 1)} (the one-time builds at start before it: ${fmt.ms(buildsMs)})`,
-      valuation.profile,
+      `[${size}] a day's valuation of ${valuedAt}: ${perSuccess(valuation.lastDayCommands, 1)}`,
     ];
     const relay = [
       String(size),
