@@ -46,11 +46,15 @@ describe('dispatch killed in the middle of an assignment', () => {
   /** The best engineer with a slot (once the earlier tests booked the nearest, maybe after the due) and that slot's arrival. */
   async function engineerWithSlot(workOrderId: string): Promise<{ engineerId: string; start: string }> {
     const candidates = await api(dispatch(), 'GET', `/v1/work-orders/${workOrderId}/candidates`, { token: bed.token('dispatcher') });
-    type Candidate = { engineerId: string; slot: { start: string } | null };
+    type Candidate = { engineerId: string; slot: { departAt: string; start: string } | null };
     const best = [...(candidates.body.ranked as Candidate[]), ...(candidates.body.ineligible as Candidate[])].find((c) => c.slot !== null);
     expect(best, JSON.stringify(candidates.body)).toBeDefined();
-    // Five minutes after the earliest arrival: an earliest slot that leaves right now is in the past by the retry.
-    return { engineerId: best!.engineerId, start: new Date(new Date(best!.slot!.start).getTime() + 5 * 60_000).toISOString() };
+    // A slot that leaves within five minutes is in the past by the retry: ask for it five minutes later.
+    // Any other slot as offered: moved later, one that ends at its working window's end falls outside it
+    // (CI at 22:25 UTC got 08:30 to 11:59 in Shenzhen, moved to 12:04, and a 422).
+    const { departAt, start } = best!.slot!;
+    const soon = Date.parse(departAt) < Date.now() + 5 * 60_000;
+    return { engineerId: best!.engineerId, start: soon ? new Date(Date.parse(start) + 5 * 60_000).toISOString() : start };
   }
 
   // The dispatcher names the arrival: a retry asks for the very slot its first attempt booked.
