@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { locationClassSchema } from '@aftersales/contracts';
-import { defineRoute, readEachById, timeZone, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, readEachById, timeZone, isDuplicateKeyError, NotFoundError, UnprocessableError, ValidationError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import { entitlementOf, lineageOf } from '../domain/assessment';
 import { customerClasses } from '../domain/priority';
 import { contractsOf, readModelsOf } from '../store/read-models';
@@ -11,7 +11,8 @@ import { findVisibleCustomer, machinesOfCustomer, visibleCustomerIds } from '../
 import { openRequestsOfCustomer, requestsOfCustomer } from '../store/customer-requests';
 import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, ServiceRequestDoc, SiteDoc } from '../store/models';
 import { callerScope, conflictField, customerContactSchema, entityId, forbiddenField, installedBaseReaders, limitQuery, shortId } from './common';
-import { customerOverview, customerRequestsView, customerView, itemsOf } from './responses';
+import { afterQuery, placeToken } from './customer-pages';
+import { customerOverview, customerPage, customerRequestsView, customerView } from './responses';
 import { entitlementBrief, presentContract, presentCustomer, presentDealer, presentMachine, presentRequest } from './views';
 
 export const siteBody = z.strictObject({
@@ -117,31 +118,47 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
   const list = defineRoute({
     method: 'get',
     path: '/v1/customers',
-    summary: 'Customers by name prefix (by id), by dealer (by id), or A to Z by name; by class too (dealers: their own only)',
+    summary: 'Customers by name prefix (by id), by dealer (by id), or A to Z by name; by class too (dealers: their own only); a page at a time, the next from `next`',
     tags: ['customers'],
     roles: installedBaseReaders,
-    query: z.strictObject({ q: z.string().trim().min(1).max(100).optional(), class: z.enum(customerClasses).optional(), dealerId: entityId.optional(), limit: limitQuery }),
-    responses: { 200: { description: '{ items }', schema: itemsOf(customerView) } },
+    query: z.strictObject({
+      q: z.string().trim().min(1).max(100).optional(),
+      class: z.enum(customerClasses).optional(),
+      dealerId: entityId.optional(),
+      limit: limitQuery,
+      after: afterQuery.optional(),
+    }),
+    responses: { 200: { description: '{ items, next }: next, when not null, asks for the page after this one as `after`', schema: customerPage } },
     handler: async ({ query, principal }) => {
       const scope = callerScope(principal, installedBaseReaders);
-      if (scope.kind === 'dealer' && query.dealerId && query.dealerId !== scope.dealerId) return { status: 200, body: { items: [] } };
+      if (scope.kind === 'dealer' && query.dealerId && query.dealerId !== scope.dealerId) return { status: 200, body: { items: [], next: null } };
       const named = query.q ? namePattern(query.q) : null;
       const wanted = (c: CustomerDoc) => (!named || named.test(c.name)) && (!query.class || c.class === query.class);
       const dealerId = scope.kind === 'dealer' ? scope.dealerId : query.dealerId;
+      const by = dealerId || query.q ? 'id' : 'name';
+      if (query.after && query.after.by !== by) {
+        throw new ValidationError('after', `after: this token continues a list ${query.after.by === 'name' ? 'A to Z by name' : 'by id'}; ask for its next page with the same q and dealerId`);
+      }
+      const afterId = query.after?.by === 'id' ? query.after.id : undefined;
       let found: CustomerDoc[];
       if (dealerId) {
         // A dealer's customers by id, from its list (dealer-customers.ts), not a filter over every customer.
-        const ids = [...((await visibleCustomerIds(models, { kind: 'dealer', dealerId })) ?? [])].sort();
+        const ids = [...((await visibleCustomerIds(models, { kind: 'dealer', dealerId })) ?? [])].filter((id) => afterId === undefined || id > afterId).sort();
         const read = (id: string) => models.customers.findById(id).lean<CustomerDoc>();
         found = await readEachById(ids, read, { batch: Math.min(100, query.limit), keep: (c) => c.dealerId === dealerId && wanted(c), limit: query.limit });
       } else if (query.q) {
         // By name, by id: the candidates of the name's bucket, each read by `_id` and checked (customer-names.ts).
-        found = await readModelsOf(models).customerNames.named(query.q, { keep: wanted, limit: query.limit });
+        found = await readModelsOf(models).customerNames.named(query.q, { keep: wanted, limit: query.limit, afterId });
       } else {
-        // A to Z by name, walking the name buckets: the first page reads a few of them, not every customer.
-        found = await readModelsOf(models).customerNames.alphabetical({ keep: wanted, limit: query.limit });
+        // A to Z by name, walking the name buckets: a page reads a few of them, not every customer.
+        const after = query.after?.by === 'name' ? query.after.place : undefined;
+        found = await readModelsOf(models).customerNames.alphabetical({ keep: wanted, limit: query.limit, after });
       }
-      return { status: 200, body: { items: found.slice(0, query.limit).map(presentCustomer) } };
+      const page = found.slice(0, query.limit);
+      const last = page.at(-1);
+      // A full page may have more after it; the last page's `next` may then answer an empty page.
+      const next = last && page.length === query.limit ? placeToken(by === 'name' ? { by, place: { name: last.name, id: last._id } } : { by, id: last._id }) : null;
+      return { status: 200, body: { items: page.map(presentCustomer), next } };
     },
   });
 

@@ -41,6 +41,9 @@ export const customerView = z.object({
   createdAt: instant.nullable(),
 });
 
+/** A page of customers; `next`, when not null, is the `after` of the page after it. */
+export const customerPage = z.object({ items: z.array(customerView), next: z.string().nullable() });
+
 export const dealerView = z.object({ id: z.string(), name: z.string(), region: z.string().nullable(), contacts: z.array(contactView), createdAt: instant.nullable() });
 
 const warrantyView = z.object({ type: z.string(), start: instant.nullable(), end: instant });

@@ -42,6 +42,17 @@ export function nameKey(name: string): string {
   return Array.from(name.toLowerCase()).slice(0, 2).join('');
 }
 
+/** Where a customer stands A to Z: its name (any case) and id, the last of a page. */
+export interface NamePlace {
+  name: string;
+  id: string;
+}
+
+/** A to Z by the lower-cased name, then by id. */
+function byPlace(a: { sort: string; id: string }, b: { sort: string; id: string }): number {
+  return a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /** Names starting with `prefix` in any case: what the search has always matched. */
 export function namePattern(prefix: string): RegExp {
   return new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i');
@@ -125,12 +136,15 @@ export function createCustomerNames(db: mongo.Db, customers: Collection<Customer
 
   /**
    * Customers whose names start with `prefix` in any case (as `^prefix` with the `i` flag) and that
-   * `keep` keeps, by id, at most `limit`: the candidates read by `_id`, 100 at a time.
+   * `keep` keeps, by id, at most `limit`, after `afterId` when given (the page before's last): the
+   * candidates read by `_id`, 100 at a time.
    */
-  async function named(prefix: string, options: { keep?: (c: CustomerDoc) => boolean; limit: number }): Promise<CustomerDoc[]> {
+  async function named(prefix: string, options: { keep?: (c: CustomerDoc) => boolean; limit: number; afterId?: string }): Promise<CustomerDoc[]> {
     const pattern = namePattern(prefix);
     const keep = options.keep ?? (() => true);
-    const found = await readEachById(await candidates(prefix), (id) => customers.findOne({ _id: id }), {
+    const after = options.afterId;
+    const ids = (await candidates(prefix)).filter((id) => after === undefined || id > after);
+    const found = await readEachById(ids, (id) => customers.findOne({ _id: id }), {
       batch: Math.min(100, options.limit),
       keep: (c) => pattern.test(c.name) && keep(c),
       limit: options.limit,
@@ -141,18 +155,25 @@ export function createCustomerNames(db: mongo.Db, customers: Collection<Customer
   /**
    * Customers A to Z by name (lower-cased, then id) that `keep` keeps, at most `limit`: the buckets
    * in their keys' order, 16 at a time, until enough candidates are in hand, each read by `_id`.
-   * A bucket's names all sort after an earlier bucket's, so the walk stops early.
+   * A bucket's names all sort after an earlier bucket's, so the walk stops early, and a page after
+   * `after` (the page before's last customer) starts at that customer's bucket.
    */
-  async function alphabetical(options: { keep?: (c: CustomerDoc) => boolean; limit: number }): Promise<CustomerDoc[]> {
+  async function alphabetical(options: { keep?: (c: CustomerDoc) => boolean; limit: number; after?: NamePlace }): Promise<CustomerDoc[]> {
     const keep = options.keep ?? (() => true);
+    const after = options.after;
+    // Every name in a bucket whose key sorts before the place's key sorts before the place too.
     const { keys } = await directory.read(keysId);
+    const fromKey = after ? nameKey(after.name) : '';
+    const walked = keys.filter((k) => k >= fromKey);
     const found: CustomerDoc[] = [];
-    for (let from = 0; from < keys.length && found.length < options.limit; from += 16) {
-      const batch = keys.slice(from, from + 16);
+    for (let from = 0; from < walked.length && found.length < options.limit; from += 16) {
+      const batch = walked.slice(from, from + 16);
       const read = await Promise.all(batch.map((k) => buckets.read(k)));
       // A candidate per noted name; the stored customer must still carry it (a ghost's or a refused create's name does not).
-      const named = read.flatMap(({ names }) => Object.entries(names).flatMap(([id, noted]) => noted.map((name) => ({ id, name, sort: name.toLowerCase() }))));
-      named.sort((a, b) => (a.sort < b.sort ? -1 : a.sort > b.sort ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const named = read
+        .flatMap(({ names }) => Object.entries(names).flatMap(([id, noted]) => noted.map((name) => ({ id, name, sort: name.toLowerCase() }))))
+        .filter((n) => !after || byPlace(n, { id: after.id, sort: after.name.toLowerCase() }) > 0);
+      named.sort(byPlace);
       const carrying = async (n: { id: string; name: string }) => {
         const c = await customers.findOne({ _id: n.id });
         return c?.name === n.name ? c : null;
