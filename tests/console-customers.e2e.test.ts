@@ -152,4 +152,34 @@ describe('the customers screen in a browser', () => {
     const asAgent = await fetch(`${url}/api/intake/v1/customers/CUST-0003`, { headers: { authorization: `Bearer ${bed.token('agent')}` } });
     expect(asAgent.status).toBe(200);
   });
+
+  it('an agent pages A to Z through more customers than one page holds', async () => {
+    // Names that interleave with the demo customers': the pages cross both.
+    for (let i = 0; i < 60; i++) {
+      const created = await api(bed.service('intake'), 'POST', '/v1/customers', {
+        token: bed.token('agent'),
+        body: { name: `${'ABCSTZ'[i % 6]}aging ${tag} ${String(i).padStart(2, '0')}`, class: 'standard' },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+    }
+    // What the API answers, page after page, is the order the screen must show.
+    const expected: string[] = [];
+    for (let after: string | null = null, pages = 0; pages === 0 || after; pages++) {
+      const answer = await api(bed.service('intake'), 'GET', `/v1/customers?${new URLSearchParams({ limit: '50', ...(after ? { after } : {}) })}`, { token: bed.token('agent') });
+      expect(answer.status).toBe(200);
+      expected.push(...(answer.body.items as { id: string }[]).map((c) => c.id));
+      after = answer.body.next as string | null;
+    }
+    expect(expected.length).toBeGreaterThan(60);
+
+    await signIn('agent');
+    await expect.poll(async () => (await listed()).length).toBe(50);
+    expect(await listed()).toEqual(expected.slice(0, 50));
+    while (await page.getByTestId('customers-more').isVisible()) {
+      const shown = (await listed()).length;
+      await page.getByTestId('customers-more').click();
+      await expect.poll(async () => (await listed()).length, { timeout: 15_000 }).toBeGreaterThan(shown);
+    }
+    expect(await listed()).toEqual(expected);
+  });
 });

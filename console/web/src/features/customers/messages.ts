@@ -1,7 +1,7 @@
 import type { Catalogue } from '../../lib/i18n';
 
 type Key =
-  | 'title' | 'dealerTitle' | 'find' | 'findLabel' | 'findHint' | 'showAll' | 'notFound' | 'failed' | 'loading' | 'customers' | 'yourCustomers' | 'matches'
+  | 'title' | 'dealerTitle' | 'find' | 'findLabel' | 'findHint' | 'showAll' | 'more' | 'notFound' | 'failed' | 'loading' | 'customers' | 'yourCustomers' | 'matches'
   | 'id' | 'name' | 'class' | 'dealer' | 'city' | 'open' | 'none' | 'sites' | 'address' | 'timeZone' | 'contacts' | 'phone' | 'email' | 'role'
   | 'machines' | 'serial' | 'model' | 'productLine' | 'site' | 'status' | 'installed' | 'warranty' | 'contractsNaming' | 'entitlement'
   | 'warrantyNone' | 'warrantyNotStarted' | 'warrantyActive' | 'warrantyExpired' | 'until' | 'from' | 'partOf'
@@ -15,7 +15,7 @@ type Key =
 export const customerMessages: Catalogue<Key> = {
   en: {
     title: 'Customers', dealerTitle: 'Your customers and machines', find: 'Find', findLabel: 'Customer name or id',
-    findHint: 'Type a customer id (CUST-0001) or the start of a name.', showAll: 'Show all', notFound: 'Not found: no customer you may see has this id or a name starting so.',
+    findHint: 'Type a customer id (CUST-0001) or the start of a name.', showAll: 'Show all', more: 'More customers', notFound: 'Not found: no customer you may see has this id or a name starting so.',
     failed: 'Could not load', loading: 'Loading…', customers: 'Customers', yourCustomers: 'Your end customers', matches: 'Customers found',
     id: 'Id', name: 'Name', class: 'Class', dealer: 'Dealer', city: 'City', open: 'Open', none: 'None', sites: 'Sites', address: 'Address', timeZone: 'Time zone',
     contacts: 'Contacts', phone: 'Phone', email: 'E-mail', role: 'Role',
@@ -34,7 +34,7 @@ export const customerMessages: Catalogue<Key> = {
   },
   zh: {
     title: '客户', dealerTitle: '我的客户与设备', find: '查找', findLabel: '客户名称或编号',
-    findHint: '输入客户编号（如 CUST-0001）或名称开头。', showAll: '显示全部', notFound: '未找到：没有您可查看的该编号或名称开头的客户。',
+    findHint: '输入客户编号（如 CUST-0001）或名称开头。', showAll: '显示全部', more: '更多客户', notFound: '未找到：没有您可查看的该编号或名称开头的客户。',
     failed: '无法加载', loading: '加载中…', customers: '客户', yourCustomers: '我的终端客户', matches: '查找结果',
     id: '编号', name: '名称', class: '类别', dealer: '经销商', city: '城市', open: '打开', none: '无', sites: '现场', address: '地址', timeZone: '时区',
     contacts: '联系人', phone: '电话', email: '电子邮件', role: '职务',

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { apiCall, useResource } from '../../../lib/api';
 import { identifierPattern, searchOutcome, type SearchOutcome } from '../installed-base';
 
@@ -84,9 +85,39 @@ export interface ProactiveVisits {
 
 const path = (id: string) => `/v1/customers/${encodeURIComponent(id)}`;
 
-/** The customers the caller may see, A to Z by name (a dealer: its own, by id). */
+/** A page of customers; `next`, when not null, asks for the page after it. */
+interface CustomerPage {
+  items: CustomerSummary[];
+  next: string | null;
+}
+
+const pageSize = 50;
+
+/**
+ * The customers the caller may see, A to Z by name (a dealer: its own, by id), a page at a time:
+ * the first page, then each page `more` asks for after it (every customer is reachable, not only
+ * the first few hundred).
+ */
 export function useCustomerList() {
-  return useResource<{ items: CustomerSummary[] }>('intake', '/v1/customers?limit=200');
+  const first = useResource<CustomerPage>('intake', `/v1/customers?limit=${pageSize}`);
+  const [later, setLater] = useState<{ items: CustomerSummary[]; next: string | null; loading: boolean; failed: number | null } | null>(null);
+  const firstPage = first.data?.status === 200 ? first.data.body : null;
+  const next = later ? later.next : (firstPage?.next ?? null);
+  const more = () => {
+    if (!next || later?.loading) return;
+    setLater((l) => ({ items: l?.items ?? [], next, loading: true, failed: null }));
+    apiCall<CustomerPage>('intake', `/v1/customers?${new URLSearchParams({ limit: String(pageSize), after: next })}`)
+      .then((answer) =>
+        setLater((l) =>
+          answer.status === 200
+            ? { items: [...(l?.items ?? []), ...answer.body.items], next: answer.body.next, loading: false, failed: null }
+            : { items: l?.items ?? [], next, loading: false, failed: answer.status },
+        ),
+      )
+      .catch(() => setLater((l) => ({ items: l?.items ?? [], next, loading: false, failed: 0 })));
+  };
+  const items = firstPage ? [...firstPage.items, ...(later?.items ?? [])] : [];
+  return { first, items, hasMore: Boolean(next), loadingMore: later?.loading ?? false, moreFailed: later?.failed ?? null, more };
 }
 
 export function useCustomer(id: string | null) {

@@ -86,7 +86,7 @@ export function CustomersScreen({ session }: ScreenProps) {
     setText('');
   };
 
-  const all = list.data?.status === 200 ? list.data.body.items : [];
+  const all = list.items;
   const matches = found?.outcome.kind === 'matches' ? found.matches : null;
   return (
     <section aria-labelledby="customers-title" className="customers">
@@ -116,13 +116,23 @@ export function CustomersScreen({ session }: ScreenProps) {
           {t.failed} ({found.outcome.status})
         </p>
       )}
-      {list.data && list.data.status !== 200 && (
+      {list.first.data && list.first.data.status !== 200 && (
         <p role="alert" className="customers-error">
-          {t.failed}: {list.data.status} {list.data.body.error?.message ?? ''}
+          {t.failed}: {list.first.data.status} {list.first.data.body.error?.message ?? ''}
         </p>
       )}
-      {!list.data && list.loading && <p>{t.loading}</p>}
+      {!list.first.data && list.first.loading && <p>{t.loading}</p>}
       <CustomerTable customers={matches ?? all} caption={matches ? t.matches : isDealer ? t.yourCustomers : t.customers} onOpen={setOpenId} openId={openId} />
+      {!matches && list.moreFailed !== null && (
+        <p role="alert" className="customers-error">
+          {t.failed} ({list.moreFailed})
+        </p>
+      )}
+      {!matches && list.hasMore && (
+        <button type="button" className="customers-button customers-quiet" onClick={list.more} disabled={list.loadingMore} data-testid="customers-more">
+          {list.loadingMore ? t.loading : t.more}
+        </button>
+      )}
       {openId && <Customer360 key={openId} id={openId} canWrite={canWrite} canReadVisits={canReadVisits} channel={isDealer ? 'dealer' : 'phone'} />}
     </section>
   );
