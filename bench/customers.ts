@@ -6,6 +6,8 @@
  * Also the list without a name (`GET /v1/customers?limit=200`, A to Z by lower-cased name, then id,
  * read from the name buckets), beside the query it replaced, run straight on Mongo: the first 200
  * by `_id` (`find({}).sort({ _id: 1 })`, which FerretDB answers by reading and sorting every customer).
+ * And the console's pages of that list (`limit=50`): the first, and one from the middle of the
+ * alphabet (`after` = the place of the customer halfway down), checked against the same sort.
  *
  *   BENCH_SIZES (1000,10000) stored customers at each measurement, seeded in bulk between them
  *   BENCH_SECONDS (10)       duration of each closed loop
@@ -21,6 +23,7 @@
  */
 import { MongoClient, type Collection } from 'mongodb';
 import { ServiceProcess, tokenFor } from '../tests/support/services';
+import { placeToken } from '../services/intake/api/customer-pages';
 import { intakeReadModels } from '../services/intake/store/read-models';
 import type { CustomerDoc } from '../services/intake/store/installed-base-models';
 import {
@@ -37,6 +40,8 @@ const seconds = envInt('BENCH_SECONDS', 10);
 const sizes = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
 const limit = 50;
 const listLimit = 200;
+/** The console's page of the list. */
+const pageLimit = 50;
 const checked = 40;
 const stack = stackEndpoints();
 const ns = benchNamespace('bench-customers');
@@ -111,6 +116,9 @@ interface Phase {
   raw: LoopResult;
   listMismatch: boolean;
   list: LoopResult;
+  pageMismatch: boolean;
+  firstPage: LoopResult;
+  middlePage: LoopResult;
   oldSort: LoopResult;
   routeItems: number;
   byLength: Map<number, number[]>;
@@ -145,6 +153,14 @@ async function main(): Promise<void> {
       const response = await fetch(`${service.url}/v1/customers?limit=${listLimit}`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await response.json()) as { items?: { id: string }[]; error?: { message: string } };
       if (response.status !== 200 || !body.items) throw new Error(`GET /v1/customers?limit=${listLimit} answered ${response.status}: ${body.error?.message ?? ''}`);
+      return body.items.map((i) => i.id);
+    };
+    /** A page of the list as the console asks for it: 50, after `after` when given. */
+    const pageRoute = async (after: string | null) => {
+      const query = new URLSearchParams({ limit: String(pageLimit), ...(after ? { after } : {}) });
+      const response = await fetch(`${service.url}/v1/customers?${query}`, { headers: { authorization: `Bearer ${token}` } });
+      const body = (await response.json()) as { items?: { id: string }[]; error?: { message: string } };
+      if (response.status !== 200 || !body.items) throw new Error(`GET /v1/customers?${query} answered ${response.status}: ${body.error?.message ?? ''}`);
       return body.items.map((i) => i.id);
     };
     /** The list the route replaced: the first 200 by id, whole documents, straight on Mongo. */
@@ -187,6 +203,14 @@ async function main(): Promise<void> {
       log(`list correctness at ${size}: ${listMismatch ? 'MISMATCH' : 'match'} (route ${listed.length} ids, expected ${expected.length} of ${all.length} sorted by name then id)`);
       if (listMismatch) log(`  first difference at ${at < 0 ? listed.length : at}: route ${listed[at] ?? '(none)'}, expected ${expected[at < 0 ? listed.length : at] ?? '(none)'}`);
       if (listMismatch) failedCheck = true;
+      // The console's pages: the first, and the one after the customer halfway down.
+      const middle = all[Math.floor(all.length / 2)]!;
+      const middleToken = placeToken({ by: 'name', place: { name: names[ids.indexOf(middle.id)]!, id: middle.id } });
+      const middleAt = all.indexOf(middle) + 1;
+      const [firstIds, middleIds] = await Promise.all([pageRoute(null), pageRoute(middleToken)]);
+      const pageMismatch = firstIds.join() !== all.slice(0, pageLimit).map((c) => c.id).join() || middleIds.join() !== all.slice(middleAt, middleAt + pageLimit).map((c) => c.id).join();
+      log(`pages at ${size}: ${pageMismatch ? 'MISMATCH' : 'match'} (the first ${pageLimit}, and ${middleIds.length} from place ${middleAt} of ${all.length})`);
+      if (pageMismatch) failedCheck = true;
 
       const qs = prefixes(names, 5000, size + 1);
       let routeItems = 0;
@@ -211,12 +235,16 @@ async function main(): Promise<void> {
       const raw = await closedLoop(concurrency, seconds * 1000, async () => (await customers.findOne({ _id: pick(rnd, ids) })) !== null);
       log(`list (limit=${listLimit}) at ${size}: ${concurrency} clients for ${seconds} s`);
       const list = await closedLoop(concurrency, seconds * 1000, async () => (await listRoute()).length === Math.min(listLimit, all.length));
+      log(`first page (limit=${pageLimit}) at ${size}: ${concurrency} clients for ${seconds} s`);
+      const firstPage = await closedLoop(concurrency, seconds * 1000, async () => (await pageRoute(null)).length === Math.min(pageLimit, all.length));
+      log(`middle page (limit=${pageLimit}, after place ${middleAt}) at ${size}: ${concurrency} clients for ${seconds} s`);
+      const middlePage = await closedLoop(concurrency, seconds * 1000, async () => (await pageRoute(middleToken)).length === Math.min(pageLimit, all.length - middleAt));
       log(`old sort by _id (limit=${listLimit}) at ${size}: ${concurrency} clients for ${seconds} s`);
       const oldSort = await closedLoop(concurrency, seconds * 1000, async () => (await bySortedId()).length === Math.min(listLimit, all.length));
-      for (const [what, r] of [['route', routeLoop], ['filter', filterLoop], ['raw', raw], ['list', list], ['old sort', oldSort]] as const) {
+      for (const [what, r] of [['route', routeLoop], ['filter', filterLoop], ['raw', raw], ['list', list], ['first page', firstPage], ['middle page', middlePage], ['old sort', oldSort]] as const) {
         if (r.failed > 0) log(`${what} at ${size}: ${r.failed} failed (${r.firstError})`);
       }
-      phases.push({ size, seedRate, mismatches: wrong.length, route: routeLoop, filter: filterLoop, raw, listMismatch, list, oldSort, routeItems, byLength });
+      phases.push({ size, seedRate, mismatches: wrong.length, route: routeLoop, filter: filterLoop, raw, listMismatch, list, pageMismatch, firstPage, middlePage, oldSort, routeItems, byLength });
     }
 
     const p = (r: LoopResult, q: number) => percentile(r.latencies, q);
@@ -231,6 +259,8 @@ async function main(): Promise<void> {
       ['regex filter queries /s', fmt.n(f.filter.perSecond), `${fmt.n(f.raw.perSecond)} raw findOne/s`, fmt.share(f.filter.perSecond, f.raw.perSecond)],
       ['route p50 / filter p50', fmt.times(p(f.route, 50), p(f.filter, 50)), '', ''],
       ...[50, 99].map((q) => [`list p${q} (${f.list.ok} done, ${fmt.n(f.list.perSecond)}/s)`, fmt.ms(p(f.list, q)), `${fmt.ms(p(f.raw, q))} raw findOne`, fmt.times(p(f.list, q), p(f.raw, q))]),
+      ...[50, 99].map((q) => [`first page of ${pageLimit} p${q} (${f.firstPage.ok} done)`, fmt.ms(p(f.firstPage, q)), `${fmt.ms(p(f.raw, q))} raw findOne`, fmt.times(p(f.firstPage, q), p(f.raw, q))]),
+      ...[50, 99].map((q) => [`middle page of ${pageLimit} p${q} (${f.middlePage.ok} done)`, fmt.ms(p(f.middlePage, q)), `${fmt.ms(p(f.raw, q))} raw findOne`, fmt.times(p(f.middlePage, q), p(f.raw, q))]),
       ...[50, 99].map((q) => [`old sort by _id p${q} (${f.oldSort.ok} done, ${fmt.n(f.oldSort.perSecond)}/s)`, fmt.ms(p(f.oldSort, q)), `${fmt.ms(p(f.raw, q))} raw findOne`, fmt.times(p(f.oldSort, q), p(f.raw, q))]),
       ['list p50 / old sort p50', fmt.times(p(f.list, 50), p(f.oldSort, 50)), '', ''],
     ];
@@ -245,6 +275,8 @@ async function main(): Promise<void> {
       growth('regex filter p99, ms', p(small.filter, 99), p(large.filter, 99)),
       growth('list p50, ms', p(small.list, 50), p(large.list, 50)),
       growth('list p99, ms', p(small.list, 99), p(large.list, 99)),
+      growth('first page p99, ms', p(small.firstPage, 99), p(large.firstPage, 99)),
+      growth('middle page p99, ms', p(small.middlePage, 99), p(large.middlePage, 99)),
       growth('raw findOne p99, ms', p(small.raw, 99), p(large.raw, 99)),
     ];
     process.stdout.write(
@@ -254,7 +286,7 @@ async function main(): Promise<void> {
         `Mongo ${stack.mongoUrl}; prefixes of 1, 2, 3 and 5 characters of seeded names, mixed case`,
         ...phases.flatMap((f) => [
           '',
-          `with ${f.size} customers (seeded at ${fmt.n(f.seedRate, 0)}/s): ${f.mismatches} of ${checked} prefixes mismatched route vs filter; route answered ${fmt.n(f.routeItems / Math.max(1, f.route.ok))} customers per search on average; list ${f.listMismatch ? 'MISMATCHED' : 'matched'} the first ${listLimit} by name then id`,
+          `with ${f.size} customers (seeded at ${fmt.n(f.seedRate, 0)}/s): ${f.mismatches} of ${checked} prefixes mismatched route vs filter; route answered ${fmt.n(f.routeItems / Math.max(1, f.route.ok))} customers per search on average; list ${f.listMismatch ? 'MISMATCHED' : 'matched'} the first ${listLimit} by name then id; pages ${f.pageMismatch ? 'MISMATCHED' : 'matched'}`,
           table(['figure', 'value', 'raw ceiling (same run)', 'ratio'], phaseRows(f)),
         ]),
         '',
@@ -270,7 +302,7 @@ async function main(): Promise<void> {
       ...namespaceCleanup(stack, kafka, ns),
     ]);
   }
-  if (failedCheck) throw new Error('the search and the regex filter, or the list and the sort by name, disagreed (see the correctness lines above)');
+  if (failedCheck) throw new Error('the search and the regex filter, or the list or its pages and the sort by name, disagreed (see the correctness lines above)');
 }
 
 main().then(

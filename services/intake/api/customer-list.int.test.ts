@@ -86,6 +86,9 @@ describe('GET /v1/customers, a page at a time', () => {
     expect(pages.flat()).toEqual(sorted);
     expect(pages.slice(0, -1).every((p) => p.length === 7)).toBe(true);
     expect(scansOf(commands, { keyed, small: new Set() })).toEqual([]);
+    // A page reads the customers it answers and no more, when each candidate is kept.
+    const customersRead = (await page({ limit: '7' })).commands.filter((c) => c.commandName === 'find' && c.command.find === 'customers');
+    expect(customersRead).toHaveLength(7);
     // A class filter pages the same way over what it keeps.
     const standard = (await customers.find({ class: 'standard' }).toArray()).sort(byName).map((c) => c._id);
     expect((await walk({ limit: '5', class: 'standard' })).pages.flat()).toEqual(standard);

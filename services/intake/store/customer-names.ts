@@ -154,7 +154,7 @@ export function createCustomerNames(db: mongo.Db, customers: Collection<Customer
 
   /**
    * Customers A to Z by name (lower-cased, then id) that `keep` keeps, at most `limit`: the buckets
-   * in their keys' order, 16 at a time, until enough candidates are in hand, each read by `_id`.
+   * in their keys' order, a few more each round, until enough candidates are in hand, each read by `_id`.
    * A bucket's names all sort after an earlier bucket's, so the walk stops early, and a page after
    * `after` (the page before's last customer) starts at that customer's bucket.
    */
@@ -166,8 +166,9 @@ export function createCustomerNames(db: mongo.Db, customers: Collection<Customer
     const fromKey = after ? nameKey(after.name) : '';
     const walked = keys.filter((k) => k >= fromKey);
     const found: CustomerDoc[] = [];
-    for (let from = 0; from < walked.length && found.length < options.limit; from += 16) {
-      const batch = walked.slice(from, from + 16);
+    // Two buckets first (a page of 50 rarely needs more at a few thousand customers), then twice as many each round, up to 16.
+    for (let from = 0, width = 2; from < walked.length && found.length < options.limit; from += width, width = Math.min(16, width * 2)) {
+      const batch = walked.slice(from, from + width);
       const read = await Promise.all(batch.map((k) => buckets.read(k)));
       // A candidate per noted name; the stored customer must still carry it (a ghost's or a refused create's name does not).
       const named = read
@@ -178,7 +179,9 @@ export function createCustomerNames(db: mongo.Db, customers: Collection<Customer
         const c = await customers.findOne({ _id: n.id });
         return c?.name === n.name ? c : null;
       };
-      found.push(...(await readEachById(named, carrying, { batch: 100, keep, limit: options.limit - found.length })));
+      // No more reads at once than the page still needs: a page of 50 read 100 customers to keep 50.
+      const wanted = options.limit - found.length;
+      found.push(...(await readEachById(named, carrying, { batch: Math.min(100, wanted), keep, limit: wanted })));
     }
     return found.slice(0, options.limit);
   }
