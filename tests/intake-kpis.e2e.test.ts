@@ -61,6 +61,21 @@ describe('service KPIs', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.error).toMatchObject({ field: 'status' });
     expect(refused.body.error?.message).toContain('each one of breached, warning, on-track');
+    // The whole board is searched, not a window of it: the request by part of its id, with what the view holds.
+    const found = await api(intake(), 'GET', `/v1/sla-board?q=${id.slice(-6).toLowerCase()}&limit=1`, { token: bed.token('dispatcher') });
+    expect(found.status).toBe(200);
+    expect((found.body.items as { id: string }[]).map((e) => e.id)).toEqual([id]);
+    expect(found.body).toMatchObject({ total: 1, byStatus: { 'on-track': 1, warning: 0, breached: 0 } });
+    // Windows of the view add up to its total.
+    const first = await api(intake(), 'GET', '/v1/sla-board?limit=1', { token: bed.token('dispatcher') });
+    const second = await api(intake(), 'GET', '/v1/sla-board?limit=1&offset=1', { token: bed.token('dispatcher') });
+    expect(first.body.total).toBeGreaterThanOrEqual(1);
+    expect((first.body.items as unknown[]).length + (second.body.items as unknown[]).length).toBe(Math.min(2, first.body.total as number));
+    const counts = first.body.byStatus as Record<string, number>;
+    expect(counts.breached! + counts.warning! + counts['on-track']!).toBe(first.body.total);
+    const badOffset = await api(intake(), 'GET', '/v1/sla-board?offset=-1', { token: bed.token('dispatcher') });
+    expect(badOffset.status).toBe(400);
+    expect(badOffset.body.error).toMatchObject({ field: 'offset' });
   });
 
   it('the operations console prints the board and a request\'s clocks from the running service', async () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, identifier, type RouteSpec } from '@aftersales/platform';
-import { slaBoard, type BoardClock, type BoardEntry, type BoardRequest } from '../domain/sla-board';
+import { boardPage, slaBoard, type BoardClock, type BoardEntry, type BoardRequest } from '../domain/sla-board';
 import type { IntakeReadModels } from '../store/read-models';
 import { createBoardCache, type SlaBoardEntry } from '../store/sla-board-store';
 import { limitQuery } from './common';
@@ -32,7 +32,11 @@ export const slaBoardQuery = z.strictObject({
   tier: z.enum(['P1', 'P2', 'P3', 'P4']).optional(),
   productLine: identifier.optional(),
   city: z.string().min(1).max(100).optional(),
+  /** Part of a request id, customer id or serial number, any case: the whole board is searched, not a page of it. */
+  q: z.string().trim().min(1).max(100).optional(),
   limit: limitQuery,
+  /** Where the window starts in the view, most urgent first. */
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
 const asBoardRequest = (d: SlaBoardEntry): BoardRequest => ({
@@ -56,17 +60,17 @@ export function slaBoardRoutes(models: IntakeReadModels): RouteSpec[] {
   const cache = createBoardCache(models);
   let sorted: { key: string; boards: Map<string, BoardEntry[]> } = { key: '', boards: new Map() };
 
-  /** The board for these filters: sorted once per version of the entries, then served from memory. */
+  /** The board for these filters (every clock status): sorted once per version of the entries, then served from memory. */
   async function boardFor(query: z.infer<typeof slaBoardQuery>): Promise<BoardEntry[]> {
     const snapshot = await cache.read();
     if (sorted.key !== snapshot.key) sorted = { key: snapshot.key, boards: new Map() };
-    const filterKey = JSON.stringify([query.status ?? [], query.tier ?? null, query.productLine ?? null, query.city ?? null]);
+    const filterKey = JSON.stringify([query.tier ?? null, query.productLine ?? null, query.city ?? null]);
     const kept = sorted.boards.get(filterKey);
     if (kept) return kept;
     const requests = snapshot.entries.filter(
       (d) => (!query.tier || d.tier === query.tier) && (!query.productLine || d.productLine === query.productLine) && (!query.city || d.city === query.city),
     );
-    const board = slaBoard(requests.map(asBoardRequest), query.status ?? []);
+    const board = slaBoard(requests.map(asBoardRequest));
     if (sorted.boards.size >= boardsKept) sorted.boards.clear();
     sorted.boards.set(filterKey, board);
     return board;
@@ -80,12 +84,17 @@ export function slaBoardRoutes(models: IntakeReadModels): RouteSpec[] {
       tags: ['service-requests'],
       roles: readers,
       query: slaBoardQuery,
-      responses: { 200: { description: '{ items } most urgent first, as of each request\'s last sync from its workflow', schema: z.object({ items: z.array(boardEntry) }) } },
+      responses: {
+        200: {
+          description: "{ items, total, byStatus }: a window of the view most urgent first, as of each request's last sync from its workflow; the view's size and its requests by clock status",
+          schema: z.object({ items: z.array(boardEntry), total: z.number().int(), byStatus: z.object({ breached: z.number().int(), warning: z.number().int(), 'on-track': z.number().int() }) }),
+        },
+      },
       handler: async ({ query }) => {
         // The board holds only open requests (kept by the workflow's sync) in a few shard documents,
         // checked against their versions on each read and parsed again only where one moved.
-        const board = await boardFor(query);
-        return { status: 200, body: { items: board.slice(0, query.limit) } };
+        const page = boardPage(await boardFor(query), { only: query.status, q: query.q, offset: query.offset, limit: query.limit });
+        return { status: 200, body: page };
       },
     }),
   ];

@@ -49,3 +49,28 @@ export function slaBoard(requests: readonly BoardRequest[], only: readonly strin
   }
   return entries.sort((a, b) => compareClocks(a.clock, b.clock) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
+
+/** What the board answers for one view: a window of the sorted entries and what the whole view holds. */
+export interface BoardPage {
+  items: BoardEntry[];
+  /** Entries in the view (its clock statuses and search), of which `items` is the window from `offset`. */
+  total: number;
+  /** Entries by their deciding clock's status, over the view before its status choice: what a status filter would show. */
+  byStatus: Record<string, number>;
+}
+
+/**
+ * A window of a sorted board: `only` keeps clock statuses, `q` keeps entries whose request id,
+ * customer id or serial number contains it (any case). Paging a board that re-sorts as clocks move
+ * is an offset, not a keyset: a request may move between pages from one read to the next, so the
+ * view's total and counts go with every window to say what lies beyond it.
+ */
+export function boardPage(board: readonly BoardEntry[], view: { only?: readonly string[]; q?: string; offset: number; limit: number }): BoardPage {
+  const needle = view.q?.trim().toLowerCase() ?? '';
+  const searched = needle ? board.filter((e) => [e.id, e.customerId, e.serialNumber].some((v) => v.toLowerCase().includes(needle))) : board;
+  const byStatus: Record<string, number> = { breached: 0, warning: 0, 'on-track': 0 };
+  for (const entry of searched) byStatus[entry.clock.status] = (byStatus[entry.clock.status] ?? 0) + 1;
+  const only = view.only ?? [];
+  const shown = only.length ? searched.filter((e) => only.includes(e.clock.status)) : searched;
+  return { items: shown.slice(view.offset, view.offset + view.limit), total: shown.length, byStatus };
+}

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { slaBoard, type BoardClock, type BoardRequest } from './sla-board';
+import { boardPage, slaBoard, type BoardClock, type BoardRequest } from './sla-board';
 
 const clock = (name: string, status: string, dueAt: string, over: Partial<BoardClock> = {}): BoardClock => ({ name, status, dueAt: `${dueAt}Z`, paused: false, stoppedAt: null, ...over });
 const request = (id: string, clocks: BoardClock[], over: Partial<BoardRequest> = {}): BoardRequest => ({
@@ -42,3 +43,38 @@ describe('slaBoard', () => {
     expect(slaBoard(requests, ['warning']).map((e) => e.id)).toEqual(['SR-warn-soon', 'SR-warn-late']);
   });
 });
+
+describe('boardPage', () => {
+  const statuses = ['breached', 'warning', 'on-track'] as const;
+  const entry = fc.record({
+    n: fc.integer({ min: 0, max: 999 }),
+    customer: fc.constantFrom('CUST-0001', 'CUST-0002', 'cust-0303'),
+    serial: fc.constantFrom('SN-0001', 'SN-AB-7', 'sn-ab-8'),
+    status: fc.constantFrom(...statuses),
+    due: fc.integer({ min: 0, max: 10_000 }),
+  });
+  const boardOf = (entries: { n: number; customer: string; serial: string; status: string; due: number }[]) =>
+    slaBoard(entries.map((e, i) => request(`SR-${e.n}-${i}`, [clock('on-site', e.status, new Date(Date.UTC(2026, 0, 1) + e.due * 60_000).toISOString().slice(0, 16))], { customerId: e.customer, serialNumber: e.serial })));
+
+  it('pages the view a window at a time to every entry in it, in board order, with its total and counts', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 60 }), fc.subarray([...statuses]), fc.constantFrom('', 'ab', 'CUST-0001', '0303', 'SR-1', 'zz'), fc.integer({ min: 1, max: 9 }), (entries, only, q, limit) => {
+        const board = boardOf(entries);
+        const needle = q.toLowerCase();
+        const searched = board.filter((e) => !needle || [e.id, e.customerId, e.serialNumber].some((v) => v.toLowerCase().includes(needle)));
+        const shown = searched.filter((e) => !only.length || only.includes(e.clock.status as (typeof statuses)[number]));
+        const walked = [];
+        for (let offset = 0; ; offset += limit) {
+          const page = boardPage(board, { only, q, offset, limit });
+          expect(page.total).toBe(shown.length);
+          expect(page.byStatus).toEqual(Object.fromEntries(statuses.map((s) => [s, searched.filter((e) => e.clock.status === s).length])));
+          expect(page.items.length).toBeLessThanOrEqual(limit);
+          if (!page.items.length) break;
+          walked.push(...page.items);
+        }
+        expect(walked).toEqual(shown);
+      }),
+    );
+  });
+});
+
