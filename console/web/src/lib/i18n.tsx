@@ -4,6 +4,11 @@ export type Lang = 'en' | 'zh';
 /** A feature's messages in both languages: the same keys, checked by the type. */
 export type Catalogue<K extends string> = Record<Lang, Record<K, string>>;
 
+/** A message with its `{name}` places filled in; a place with no value stays as written. */
+export function fill(message: string, values: Record<string, string | number>): string {
+  return message.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
+}
+
 const LangContext = createContext<{ lang: Lang; setLang: (lang: Lang) => void }>({ lang: 'en', setLang: () => {} });
 
 function initialLang(): Lang {

@@ -63,5 +63,3 @@ export const auditMessages: Catalogue<Key> = {
   },
 };
 
-/** A message with its {placeholders} filled. */
-export const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));

@@ -73,9 +73,6 @@ export const eightDMessages: Catalogue<Key> = {
 };
 
 /** A message with its {placeholders} filled in. */
-export function fill(text: string, values: Record<string, string | number>): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
-}
 
 /** The fishbone's categories in the user's words. */
 export const fishboneNames: Catalogue<'man' | 'machine' | 'method' | 'material' | 'measurement' | 'environment'> = {

@@ -49,6 +49,3 @@ export const financeMessages: Catalogue<Key> = {
 };
 
 /** Puts values into a message's {placeholders}. */
-export function fill(message: string, values: Record<string, string | number>): string {
-  return message.replace(/\{(\w+)\}/g, (whole, key: string) => (key in values ? String(values[key]) : whole));
-}

@@ -107,5 +107,3 @@ export const kpiMessages: Catalogue<Key> = {
   },
 };
 
-/** A message with its {placeholders} filled. */
-export const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''));

@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import { useFormatInstant, useMessages } from '../../../lib/i18n';
+import { fill, useFormatInstant, useMessages } from '../../../lib/i18n';
 import type { Resource } from '../../../lib/api';
 import type { AuditSampleAnswer } from '../api/audit';
 import { sampleInputProblem, sampleTally, verdictOf } from '../evidence';
-import { auditMessages, fill } from '../messages';
+import { auditMessages } from '../messages';
 import { CaseLink } from './case-record';
 
 type Messages = (typeof auditMessages)['en'];

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
-import { useFormatInstant, useMessages } from '../../../lib/i18n';
+import { fill, useFormatInstant, useMessages } from '../../../lib/i18n';
 import type { EightDSummary } from '../api/eight-ds';
 import { boardCounts, columns, groupByColumn, isOverdue } from '../board';
-import { disciplineTitles, eightDMessages, fill } from '../messages';
+import { disciplineTitles, eightDMessages } from '../messages';
 
 /** The clock the overdue marks are judged by, moved on every half minute. */
 function useNow(everyMs = 30_000): number {

@@ -1,7 +1,7 @@
-import { useMessages } from '../../../lib/i18n';
+import { fill, useMessages } from '../../../lib/i18n';
 import type { Discipline } from '../api/eight-ds';
 import { emptyAction, emptyFlag, textFields, type ActionDraft, type Draft, type FlagDraft } from '../drafts';
-import { eightDMessages, fill, fishboneNames } from '../messages';
+import { eightDMessages, fishboneNames } from '../messages';
 
 type T = Record<keyof (typeof eightDMessages)['en'], string>;
 

@@ -1,9 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { useFormatInstant, useMessages } from '../../../lib/i18n';
+import { fill, useFormatInstant, useMessages } from '../../../lib/i18n';
 import { approveDiscipline, refusalText, returnDiscipline, submitDiscipline, type ApiAnswerOf, type DisciplineState, type EightDState } from '../api/eight-ds';
 import { approvalFor, submissionFor } from '../board';
 import { contentLines, contentOf, draftOf, emptyDraft, type Draft } from '../drafts';
-import { disciplineTitles, eightDMessages, fill, fishboneNames } from '../messages';
+import { disciplineTitles, eightDMessages, fishboneNames } from '../messages';
 import { DisciplineForm } from './discipline-form';
 
 export interface Outcome {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useFormatInstant, useMessages } from '../../../lib/i18n';
+import { fill, useFormatInstant, useMessages } from '../../../lib/i18n';
 import { useFailureRecords, useRecurrences } from '../api/eight-ds';
-import { eightDMessages, fill } from '../messages';
+import { eightDMessages } from '../messages';
 import { RecordsTable } from './records-table';
 
 /** The model typed in the filter, once it has stopped changing for a moment. */

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { useMessages } from '../../../lib/i18n';
+import { fill, useMessages } from '../../../lib/i18n';
 import { openEightD, refusalText } from '../api/eight-ds';
-import { eightDMessages, fill } from '../messages';
+import { eightDMessages } from '../messages';
 
 const ids = (text: string) => text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
 

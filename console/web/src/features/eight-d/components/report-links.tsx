@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import { useMessages } from '../../../lib/i18n';
+import { fill, useMessages } from '../../../lib/i18n';
 import { fetchReport } from '../api/eight-ds';
-import { eightDMessages, fill } from '../messages';
+import { eightDMessages } from '../messages';
 
 /**
  * The customer report through the console's origin, with the bearer token a plain link would not

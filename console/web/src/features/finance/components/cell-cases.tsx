@@ -1,7 +1,7 @@
 import { Fragment, useMemo, useState } from 'react';
-import { useFormatInstant, useLang, useMessages } from '../../../lib/i18n';
+import { fill, useFormatInstant, useLang, useMessages } from '../../../lib/i18n';
 import { ALLOCATION_PAGE_LIMIT, useCellAllocation } from '../api/who-pays';
-import { fill, financeMessages } from '../messages';
+import { financeMessages } from '../messages';
 import { casesIn, describeLine, monthLabel, type Scope } from '../who-pays';
 
 interface Props {

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { useFormatInstant, useMessages } from '../../../lib/i18n';
+import { fill, useFormatInstant, useMessages } from '../../../lib/i18n';
 import { useCostRulesAt, useCostRuleVersions } from '../api/who-pays';
-import { fill, financeMessages } from '../messages';
+import { financeMessages } from '../messages';
 import { monthRange } from '../who-pays';
 
 /**

@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
 import type { ScreenProps } from '../../../app/screen-props';
-import { useLang, useMessages } from '../../../lib/i18n';
+import { fill, useLang, useMessages } from '../../../lib/i18n';
 import { useCostAllocation, useCostCurrency } from '../api/who-pays';
-import { fill, financeMessages } from '../messages';
+import { financeMessages } from '../messages';
 import { COST_CENTRES, currentMonth, formatMoney, isMonth, monthLabel, monthRange, monthRowsFrom, monthsEndingAt, shiftMonth, type MonthRow, type Scope } from '../who-pays';
 import { CellCases } from './cell-cases';
 import { CostRules } from './cost-rules';

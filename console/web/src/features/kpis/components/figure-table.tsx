@@ -1,6 +1,6 @@
-import { useMessages } from '../../../lib/i18n';
+import { fill, useMessages } from '../../../lib/i18n';
 import type { FigureValue, KpiFigure } from '../api/insight';
-import { fill, kpiMessages } from '../messages';
+import { kpiMessages } from '../messages';
 import { formatFigure, formatTarget, statusLook, targetKey, type TargetBeside } from '../report';
 
 export interface DrillTarget {
