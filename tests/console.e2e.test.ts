@@ -109,6 +109,13 @@ describe('web console in a browser', () => {
     await page.getByLabel('Tier').selectOption('');
     await page.getByLabel('Site city').selectOption('');
     await row.waitFor();
+    // The view's size and its requests by clock status are shown with the window; the search runs over the whole board.
+    const window = page.getByTestId('board-window');
+    await expect.poll(() => window.textContent()).toMatch(/^1–\d+ of \d+/);
+    await page.getByLabel('Request, customer or serial').fill(requestId.slice(-6).toLowerCase());
+    await expect.poll(() => window.textContent()).toMatch(/^1–1 of 1/);
+    expect(await page.locator('[data-testid=sla-board] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-request')))).toEqual([requestId]);
+    await page.getByLabel('Request, customer or serial').fill('');
     await page.getByLabel('Language').selectOption('zh');
     await expect.poll(() => page.locator('#board-title').textContent()).toBe('未结请求及其服务时限');
     await page.screenshot({ path: `${screens}/dispatcher-board-zh.png`, fullPage: true });

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
-import { useFormatInstant, useMessages } from '../../../lib/i18n';
-import { useBoard } from '../api/board';
+import { fill, useFormatInstant, useMessages } from '../../../lib/i18n';
+import { boardPageSize, useBoard } from '../api/board';
 import { clockShown } from '../clock';
 import { boardMessages } from '../messages';
 
@@ -21,10 +21,13 @@ export function Board() {
   const [search, setSearch] = useState('');
   const [productLine, setProductLine] = useState('');
   const [city, setCity] = useState('');
-  const board = useBoard({ tier, status, productLine, city });
+  const [offset, setOffset] = useState(0);
+  const board = useBoard({ tier, status, productLine, city, q: search }, offset);
   const now = useNow();
-  const items = board.data?.status === 200 ? board.data.body.items : [];
-  const needle = search.trim().toLowerCase();
+  const page = board.data?.status === 200 ? board.data.body : null;
+  const items = page?.items ?? [];
+  // Another view starts at its first window.
+  useEffect(() => setOffset(0), [tier, status, productLine, city, search]);
   // The choices are what the board has shown so far, so a filter never hides its own options.
   const [seen, setSeen] = useState<{ productLines: string[]; cities: string[] }>({ productLines: [], cities: [] });
   useEffect(() => {
@@ -34,7 +37,11 @@ export function Board() {
       return next.productLines.length === before.productLines.length && next.cities.length === before.cities.length ? before : next;
     });
   }, [items]);
-  const shown = needle ? items.filter((i) => [i.id, i.customerId, i.serialNumber].some((v) => v.toLowerCase().includes(needle))) : items;
+  // Requests closed meanwhile may leave the window past the view's end: back to its last window.
+  const total = page?.total ?? 0;
+  useEffect(() => {
+    if (page && offset > 0 && offset >= total) setOffset(Math.max(0, Math.floor((total - 1) / boardPageSize) * boardPageSize));
+  }, [page, offset, total]);
 
   return (
     <section aria-labelledby="board-title">
@@ -74,6 +81,22 @@ export function Board() {
         </label>
       </div>
       {board.data && board.data.status !== 200 && <p role="alert">{board.data.status} {board.data.body.error?.message}</p>}
+      {page && (
+        <p className="board-window" data-testid="board-window">
+          <span>{fill(t.window, { from: page.total ? offset + 1 : 0, to: offset + items.length, total: page.total })}</span>
+          {(['breached', 'warning', 'on-track'] as const).map((s) => (
+            <span key={s} className={`badge ${s}`} data-status={s}>
+              {t[s]} {page.byStatus[s]}
+            </span>
+          ))}
+          <button type="button" onClick={() => setOffset(Math.max(0, offset - boardPageSize))} disabled={offset === 0}>
+            {t.previous}
+          </button>
+          <button type="button" onClick={() => setOffset(offset + boardPageSize)} disabled={offset + items.length >= page.total}>
+            {t.next}
+          </button>
+        </p>
+      )}
       <table className="board" data-testid="sla-board">
         <thead>
           <tr>
@@ -89,7 +112,7 @@ export function Board() {
           </tr>
         </thead>
         <tbody>
-          {shown.map((item) => {
+          {items.map((item) => {
             const clock = clockShown(item.clock, now);
             return (
               <tr key={item.id} data-request={item.id} className={`clock-${clock.status}`}>
@@ -109,7 +132,7 @@ export function Board() {
           })}
         </tbody>
       </table>
-      {board.data?.status === 200 && shown.length === 0 && <p>{t.empty}</p>}
+      {board.data?.status === 200 && items.length === 0 && <p>{t.empty}</p>}
     </section>
   );
 }
