@@ -136,4 +136,31 @@ describe('the dispatch desk in the console', () => {
     await expect.poll(() => lane.locator(`li[data-work-order="${workOrderId}"]`).count(), { timeout: 15_000 }).toBe(0);
     console.log(`console-dispatch: screenshot ${repoRoot}docs/screens/dispatch.png; ${first} assigned ${workOrderId} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
+
+  it("the engineers' calendars show a territory's engineers 25 lanes at a time", async () => {
+    // 30 engineers in a territory of their own, with a press-brake skill only (the ranking above is for a laser job).
+    const territory = `Pager-${Date.now().toString(36)}`;
+    const ids = Array.from({ length: 30 }, (_, i) => `ENG-PG-${String(i).padStart(2, '0')}`);
+    for (const id of ids) {
+      const put = await api(bed.service('dispatch'), 'PUT', `/v1/engineers/${id}`, {
+        token: bed.token('manager'),
+        body: { name: `Pager ${id}`, skills: [{ productLine: 'press-brake', skill: 'repair', level: 3 }], territories: [territory], homeBase: { city: 'Wuxi', lat: 31.49, lon: 120.31 }, active: true },
+      });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+    }
+    await page.reload();
+    await page.locator('nav button[data-screen=dispatch]').click();
+    await page.getByLabel('Territory').selectOption(territory);
+    const lanes = () => page.locator('[data-testid=timeline] tbody tr[data-engineer]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-engineer')));
+    const pager = page.getByTestId('timeline-window');
+    await expect.poll(() => pager.textContent()).toContain('1–25 of 30');
+    expect(await lanes()).toEqual(ids.slice(0, 25));
+    await pager.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => pager.textContent()).toContain('26–30 of 30');
+    expect(await lanes()).toEqual(ids.slice(25));
+    // Another territory starts at its first lanes; the pager shows only when a page cannot hold them all.
+    await page.getByLabel('Territory').selectOption('');
+    await expect.poll(() => pager.textContent()).toMatch(/^1–25 of \d+/);
+  });
 });
+

@@ -12,8 +12,9 @@ export interface Engineer {
   active: boolean;
 }
 
+/** Every engineer, up to the API's 1,000 (the desk showed the first 200 by id and no others). */
 export function useEngineers() {
-  const answer = useResource<{ items: Engineer[] }>('dispatch', '/v1/engineers?limit=200');
+  const answer = useResource<{ items: Engineer[] }>('dispatch', '/v1/engineers?limit=1000');
   return { ...answer, items: answer.data?.status === 200 ? answer.data.body.items : [] };
 }
 

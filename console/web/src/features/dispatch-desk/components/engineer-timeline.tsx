@@ -1,8 +1,11 @@
 import { useEffect, useMemo, useState } from 'react';
-import { useFormatInstant, useLang } from '../../../lib/i18n';
+import { fill, useFormatInstant, useLang } from '../../../lib/i18n';
 import { useSchedules, type Engineer } from '../api/engineers';
 import type { DeskMessages } from '../messages';
 import { hourTicks, layoutDays, localDays, scheduleBlocks, type PlacedBlock } from '../timeline';
+
+/** Lanes shown at once. */
+const lanesPerPage = 25;
 
 interface Props {
   t: DeskMessages;
@@ -49,10 +52,18 @@ export function EngineerTimeline({ t, engineers, version, highlight }: Props) {
   const today = useToday();
   const [dayCount, setDayCount] = useState(5);
   const [productLine, setProductLine] = useState('');
+  const [territory, setTerritory] = useState('');
+  const [offset, setOffset] = useState(0);
   const days = useMemo(() => localDays(new Date(today), dayCount), [today, dayCount]);
   const ticks = useMemo(() => days.map((d) => hourTicks(d, [6, 12, 18])), [days]);
   const lines = [...new Set(engineers.flatMap((e) => e.skills.map((s) => s.productLine)))].sort();
-  const shown = engineers.filter((e) => e.active && (!productLine || e.skills.some((s) => s.productLine === productLine)));
+  const territories = [...new Set(engineers.flatMap((e) => e.territories))].sort();
+  const matching = engineers.filter((e) => e.active && (!productLine || e.skills.some((s) => s.productLine === productLine)) && (!territory || e.territories.includes(territory)));
+  // A page of lanes at a time: each lane reads its engineer's schedule every 30 s, so a desk of a
+  // thousand engineers reads the page it shows, not every one.
+  const from = Math.min(offset, Math.max(0, Math.floor((matching.length - 1) / lanesPerPage) * lanesPerPage));
+  const shown = matching.slice(from, from + lanesPerPage);
+  useEffect(() => setOffset(0), [productLine, territory]);
   const schedules = useSchedules(shown.map((e) => e.id), days[0]!.start, days[days.length - 1]!.end, version);
   const dayName = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short' });
   const now = Date.now();
@@ -74,6 +85,24 @@ export function EngineerTimeline({ t, engineers, version, highlight }: Props) {
             {lines.map((l) => <option key={l} value={l}>{l}</option>)}
           </select>
         </label>
+        <label>
+          {t.territory}
+          <select name="territory" value={territory} onChange={(e) => setTerritory(e.target.value)}>
+            <option value="">{t.allTerritories}</option>
+            {territories.map((c) => <option key={c} value={c}>{c}</option>)}
+          </select>
+        </label>
+        {matching.length > lanesPerPage && (
+          <span className="dispatch-desk-pager" data-testid="timeline-window">
+            {fill(t.window, { from: from + 1, to: from + shown.length, total: matching.length })}{' '}
+            <button type="button" onClick={() => setOffset(Math.max(0, from - lanesPerPage))} disabled={from === 0}>
+              {t.previous}
+            </button>
+            <button type="button" onClick={() => setOffset(from + lanesPerPage)} disabled={from + shown.length >= matching.length}>
+              {t.next}
+            </button>
+          </span>
+        )}
         <ul className="dispatch-desk-legend" aria-label={t.legend}>
           <li><span className="dispatch-desk-swatch dispatch-desk-block-travel" aria-hidden="true" />{t.legendTravel}</li>
           <li><span className="dispatch-desk-swatch dispatch-desk-block-work" aria-hidden="true" />{t.legendWork}</li>
