@@ -33,12 +33,12 @@ const workOrder = (id: string, requestId: string, status: WorkOrderStatus, engin
   engineerId, bookingId: null, round: 1, plannedDepartAt: null, plannedStart: null, plannedEnd: null, assignedAt: null, assignedBy: null, excludedEngineers: [], planningNote: null, steps: {}, report: null, depot: null, cancelReason: null, history: [],
 });
 
-async function listed(query: Record<string, string>): Promise<{ ids: string[]; commands: driver.CommandStartedEvent[] }> {
+async function listed(query: Record<string, string>): Promise<{ ids: string[]; total: number | null; commands: driver.CommandStartedEvent[] }> {
   const { result, commands } = await recorded(async () =>
     list.handler({ query: list.query!.parse(query), params: {}, body: undefined, headers: {}, principal: null, requestId: 'r', correlationId: 'r', log: pino({ level: 'silent' }) }),
   );
-  const body = result.body as { items: { id: string }[] };
-  return { ids: body.items.map((w) => w.id), commands: commands.filter((e) => e.commandName !== 'endSessions') };
+  const body = result.body as { items: { id: string }[]; total: number | null };
+  return { ids: body.items.map((w) => w.id), total: body.total, commands: commands.filter((e) => e.commandName !== 'endSessions') };
 }
 
 beforeAll(async () => {
@@ -77,6 +77,11 @@ describe('the work-order list a board polls reads no history', () => {
     expect(ids).toEqual(['WO-SR-MIX-2', 'WO-SR-A-1', 'WO-SR-B-1', 'WO-SR-C-1']);
     expect(commandNames(commands)).toEqual(['find workOrders']);
     expect(scansOf(commands, { keyed: growing, small })).toEqual([]);
+    // A desk listing fewer than match is told how many did.
+    expect(await listed({ status: 'open', limit: '2' })).toMatchObject({ ids: ['WO-SR-MIX-2', 'WO-SR-A-1'], total: 4 });
+    expect((await listed({ engineerId: 'ENG-L1', status: 'open', limit: '1' })).total).toBe(2);
+    // Closed ones, whose lists grow for ever, are not counted.
+    expect((await listed({ status: 'completed', limit: '5' })).total).toBeNull();
   });
 
   it('without a status: the open ones too (closed ones are asked for by name)', async () => {

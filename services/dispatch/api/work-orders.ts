@@ -114,7 +114,7 @@ export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: Di
       tags: ['work orders'],
       roles: readers,
       query: z.object({ status: z.enum([...workOrderStatuses, ...statusGroups]).optional(), engineerId: identifier.optional(), requestId: identifier.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
-      responses: { 200: { description: 'Work orders', schema: itemsOf(workOrderRecord), links: { getFirst: { operationId: 'getWorkOrdersById', parameters: { id: '$response.body#/items/0/id' } }, ...workOrderLinks('read', '$response.body#/items/0/id') } } },
+      responses: { 200: { description: 'Work orders, and how many match (null for closed ones, whose lists grow for ever and are not counted)', schema: itemsOf(workOrderRecord).extend({ total: z.number().int().nullable() }), links: { getFirst: { operationId: 'getWorkOrdersById', parameters: { id: '$response.body#/items/0/id' } }, ...workOrderLinks('read', '$response.body#/items/0/id') } } },
       handler: async ({ query }) => {
         // A request's work orders, open and closed, are read by their ids (`WO-<request>-<n>`). Without
         // a request a list reads the open work orders (store/work-orders.ts), few by construction,
@@ -122,17 +122,22 @@ export function workOrderRoutes(planner: Planner, _models: DispatchModels, c: Di
         // for ever: from their lists (all of them, or one engineer's).
         const asked = query.status ?? (query.requestId ? undefined : 'open');
         const wanted = (wo: WorkOrderDoc) => statusMatches(wo.status, asked) && (!query.engineerId || wo.engineerId === query.engineerId);
-        const newestFirst = (rows: WorkOrderDoc[]) => rows.filter(wanted).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime()).slice(0, query.limit);
-        if (query.requestId) return { status: 200, body: { items: newestFirst(await planner.store.ofRequest(query.requestId)).map(presentWorkOrder) } };
+        // The first `limit`, newest first, and how many matched: a desk that lists 200 says what it left out.
+        const newestFirst = (rows: WorkOrderDoc[]) => {
+          const kept = rows.filter(wanted).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+          return { items: kept.slice(0, query.limit).map(presentWorkOrder), total: kept.length };
+        };
+        if (query.requestId) return { status: 200, body: newestFirst(await planner.store.ofRequest(query.requestId)) };
         if (asksForClosed(asked)) {
           // The closed last, from the closing statuses' lists by `_id` (store/closed-work-orders.ts).
           const statuses = asked === 'closed' ? closingStatuses : [asked as ClosingStatus];
           const lists = await Promise.all(statuses.map((status) => closedLists.latest(status, query.limit, query.engineerId)));
-          return { status: 200, body: { items: newestFirst(lists.flat()).map(presentWorkOrder) } };
+          return { status: 200, body: { items: newestFirst(lists.flat()).items, total: null } };
         }
         const filter = { ...(asked && !isStatusGroup(asked) ? { status: asked } : {}), ...(query.engineerId ? { engineerId: query.engineerId } : {}) };
         // In code as well: an open copy a crashed move left behind is no longer open (store/work-orders.ts).
-        return { status: 200, body: { items: newestFirst(await c.workOrders.find(filter).sort({ createdAt: -1 }).limit(query.limit).toArray()).map(presentWorkOrder) } };
+        // Every match is read to count it: the open work orders stay few by construction.
+        return { status: 200, body: newestFirst(await c.workOrders.find(filter).toArray()) };
       },
     }),
     defineRoute({

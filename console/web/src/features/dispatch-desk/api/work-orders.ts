@@ -59,9 +59,11 @@ export interface Candidates {
 export function useWorkOrders(status: string, refreshMs = 10_000) {
   const asked = status || 'open';
   const query = new URLSearchParams({ limit: '200', status: asked });
-  const answer = useResource<{ items: WorkOrder[] }>('dispatch', `/v1/work-orders?${query}`, asked === 'open' || isOpen(asked) ? refreshMs : undefined);
+  const answer = useResource<{ items: WorkOrder[]; total: number | null }>('dispatch', `/v1/work-orders?${query}`, asked === 'open' || isOpen(asked) ? refreshMs : undefined);
   const items = answer.data?.status === 200 ? answer.data.body.items : [];
-  return { ...answer, items };
+  // How many matched, when dispatch counts them (open ones; closed ones are not counted).
+  const total = answer.data?.status === 200 ? answer.data.body.total : null;
+  return { ...answer, items, total };
 }
 
 /**

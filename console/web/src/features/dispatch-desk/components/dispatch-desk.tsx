@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { ScreenProps } from '../../../app/screen-props';
-import { useFormatInstant, useMessages } from '../../../lib/i18n';
+import { fill, useFormatInstant, useMessages } from '../../../lib/i18n';
 import { useEngineers } from '../api/engineers';
 import { replan, useRequestFacts, useWorkOrders, type WorkOrder } from '../api/work-orders';
 import { deskMessages, statusShown } from '../messages';
@@ -81,6 +81,11 @@ export function DispatchDesk(_props: ScreenProps) {
       {orders.data && orders.data.status !== 200 && <p role="alert" className="dispatch-desk-error">{orders.data.status} {orders.data.body.error?.message}</p>}
       {!orders.data && <p>{t.loading}</p>}
       {orders.data?.status === 200 && items.length === 0 && <p>{t.none}</p>}
+      {orders.total !== null && orders.total > items.length && (
+        <p role="status" className="dispatch-desk-error" data-testid="work-orders-left-out">
+          {fill(t.listedOf, { shown: items.length, total: orders.total })}
+        </p>
+      )}
       {items.length > 0 && (
         <WorkOrderTable t={t} items={items} facts={facts} engineers={byId} chosen={chosen} busy={busy} onCandidates={(id) => setChosen(id === chosen ? null : id)} onReplan={(wo) => void replanOne(wo)} />
       )}
