@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
-import { fill, useFormatInstant, useLang } from '../../../lib/i18n';
+import { useFormatInstant, useLang } from '../../../lib/i18n';
+import { Pager } from '../../../lib/pager';
 import { useSchedules, type Engineer } from '../api/engineers';
 import type { DeskMessages } from '../messages';
 import { hourTicks, layoutDays, localDays, scheduleBlocks, type PlacedBlock } from '../timeline';
@@ -93,15 +94,7 @@ export function EngineerTimeline({ t, engineers, version, highlight }: Props) {
           </select>
         </label>
         {matching.length > lanesPerPage && (
-          <span className="dispatch-desk-pager" data-testid="timeline-window">
-            {fill(t.window, { from: from + 1, to: from + shown.length, total: matching.length })}{' '}
-            <button type="button" onClick={() => setOffset(Math.max(0, from - lanesPerPage))} disabled={from === 0}>
-              {t.previous}
-            </button>
-            <button type="button" onClick={() => setOffset(from + lanesPerPage)} disabled={from + shown.length >= matching.length}>
-              {t.next}
-            </button>
-          </span>
+          <Pager className="dispatch-desk-pager" testId="timeline-window" from={from} shown={shown.length} total={matching.length} pageSize={lanesPerPage} onMove={setOffset} messages={t} />
         )}
         <ul className="dispatch-desk-legend" aria-label={t.legend}>
           <li><span className="dispatch-desk-swatch dispatch-desk-block-travel" aria-hidden="true" />{t.legendTravel}</li>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { fill, useFormatInstant, useMessages } from '../../../lib/i18n';
+import { useFormatInstant, useMessages } from '../../../lib/i18n';
+import { Pager } from '../../../lib/pager';
 import { boardPageSize, useBoard } from '../api/board';
 import { clockShown } from '../clock';
 import { boardMessages } from '../messages';
@@ -82,20 +83,13 @@ export function Board() {
       </div>
       {board.data && board.data.status !== 200 && <p role="alert">{board.data.status} {board.data.body.error?.message}</p>}
       {page && (
-        <p className="board-window" data-testid="board-window">
-          <span>{fill(t.window, { from: page.total ? offset + 1 : 0, to: offset + items.length, total: page.total })}</span>
+        <Pager className="board-window" testId="board-window" from={offset} shown={items.length} total={page.total} pageSize={boardPageSize} onMove={setOffset} messages={t}>
           {(['breached', 'warning', 'on-track'] as const).map((s) => (
             <span key={s} className={`badge ${s}`} data-status={s}>
               {t[s]} {page.byStatus[s]}
             </span>
           ))}
-          <button type="button" onClick={() => setOffset(Math.max(0, offset - boardPageSize))} disabled={offset === 0}>
-            {t.previous}
-          </button>
-          <button type="button" onClick={() => setOffset(offset + boardPageSize)} disabled={offset + items.length >= page.total}>
-            {t.next}
-          </button>
-        </p>
+        </Pager>
       )}
       <table className="board" data-testid="sla-board">
         <thead>
