@@ -16,21 +16,18 @@ export function placeToken(place: CustomerPlace): string {
 
 const stored = z.strictObject({ n: z.string().min(1).max(200).optional(), i: z.string().min(1).max(200) });
 
-/** The `after` query parameter: a token `next` answered; anything else is a 400 naming `after`. */
-export const afterQuery = z
-  .string()
-  .max(2000)
-  .transform((token, ctx): CustomerPlace => {
-    let parsed: z.ZodSafeParseResult<z.infer<typeof stored>> | null = null;
-    try {
-      parsed = stored.safeParse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
-    } catch {
-      parsed = null;
-    }
-    if (!parsed?.success) {
-      ctx.addIssue({ code: 'custom', message: 'not a token this list answered as next' });
-      return z.NEVER;
-    }
+/**
+ * The place a token names, or null when the list did not answer it as `next`. The query takes any
+ * string and the route answers 422 for one that is not a token: its OpenAPI document cannot say
+ * what a token holds, and a well-formed value it refuses is unprocessable, not malformed.
+ */
+export function placeOf(token: string): CustomerPlace | null {
+  try {
+    const parsed = stored.safeParse(JSON.parse(Buffer.from(token, 'base64url').toString('utf8')));
+    if (!parsed.success) return null;
     const { n, i } = parsed.data;
     return n === undefined ? { by: 'id', id: i } : { by: 'name', place: { name: n, id: i } };
-  });
+  } catch {
+    return null;
+  }
+}

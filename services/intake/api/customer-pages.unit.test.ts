@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { afterQuery, placeToken, type CustomerPlace } from './customer-pages';
+import { placeOf, placeToken, type CustomerPlace } from './customer-pages';
 
 describe('customer list pages', () => {
   it('reads back every place it wrote, by name or by id', () => {
@@ -11,16 +11,14 @@ describe('customer list pages', () => {
     );
     fc.assert(
       fc.property(place, (p) => {
-        expect(afterQuery.parse(placeToken(p))).toEqual(p);
+        expect(placeOf(placeToken(p))).toEqual(p);
       }),
     );
   });
 
-  it('refuses what it did not write', () => {
-    for (const token of ['', 'not base64 json', Buffer.from('{"x":1}').toString('base64url'), Buffer.from('[]').toString('base64url'), Buffer.from('{"n":"A"}').toString('base64url')]) {
-      const result = afterQuery.safeParse(token);
-      expect(result.success, token).toBe(false);
-      expect(result.error?.issues[0]?.message, token).toMatch(/not a token this list answered/);
+  it('names no place for what it did not write', () => {
+    for (const token of ['', 'not base64 json', '0'.repeat(2000), Buffer.from('{"x":1}').toString('base64url'), Buffer.from('[]').toString('base64url'), Buffer.from('{"n":"A"}').toString('base64url')]) {
+      expect(placeOf(token), token).toBeNull();
     }
   });
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { locationClassSchema } from '@aftersales/contracts';
-import { defineRoute, readEachById, timeZone, isDuplicateKeyError, NotFoundError, UnprocessableError, ValidationError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
+import { defineRoute, readEachById, timeZone, isDuplicateKeyError, NotFoundError, UnprocessableError, type Platform, type Role, type RouteSpec } from '@aftersales/platform';
 import { entitlementOf, lineageOf } from '../domain/assessment';
 import { customerClasses } from '../domain/priority';
 import { contractsOf, readModelsOf } from '../store/read-models';
@@ -11,7 +11,7 @@ import { findVisibleCustomer, machinesOfCustomer, visibleCustomerIds } from '../
 import { openRequestsOfCustomer, requestsOfCustomer } from '../store/customer-requests';
 import type { ContractDoc, CustomerDoc, DealerDoc, IntakeModels, ServiceRequestDoc, SiteDoc } from '../store/models';
 import { callerScope, conflictField, customerContactSchema, entityId, forbiddenField, installedBaseReaders, limitQuery, shortId } from './common';
-import { afterQuery, placeToken } from './customer-pages';
+import { placeOf, placeToken } from './customer-pages';
 import { customerOverview, customerPage, customerRequestsView, customerView } from './responses';
 import { entitlementBrief, presentContract, presentCustomer, presentDealer, presentMachine, presentRequest } from './views';
 
@@ -126,9 +126,13 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
       class: z.enum(customerClasses).optional(),
       dealerId: entityId.optional(),
       limit: limitQuery,
-      after: afterQuery.optional(),
+      /** The `next` of the page before; a string the list did not answer is a 422 naming `after`. */
+      after: z.string().min(1).max(2000).optional(),
     }),
-    responses: { 200: { description: '{ items, next }: next, when not null, asks for the page after this one as `after`', schema: customerPage } },
+    responses: {
+      200: { description: '{ items, next }: next, when not null, asks for the page after this one as `after`', schema: customerPage },
+      422: { description: '`after` is not a token this list answered as `next`, or continues another kind of list' },
+    },
     handler: async ({ query, principal }) => {
       const scope = callerScope(principal, installedBaseReaders);
       if (scope.kind === 'dealer' && query.dealerId && query.dealerId !== scope.dealerId) return { status: 200, body: { items: [], next: null } };
@@ -136,10 +140,12 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
       const wanted = (c: CustomerDoc) => (!named || named.test(c.name)) && (!query.class || c.class === query.class);
       const dealerId = scope.kind === 'dealer' ? scope.dealerId : query.dealerId;
       const by = dealerId || query.q ? 'id' : 'name';
-      if (query.after && query.after.by !== by) {
-        throw new ValidationError('after', `after: this token continues a list ${query.after.by === 'name' ? 'A to Z by name' : 'by id'}; ask for its next page with the same q and dealerId`);
+      const place = query.after === undefined ? undefined : placeOf(query.after);
+      if (place === null) throw new UnprocessableError('after', 'after: not a token this list answered as next');
+      if (place && place.by !== by) {
+        throw new UnprocessableError('after', `after: this token continues a list ${place.by === 'name' ? 'A to Z by name' : 'by id'}; ask for its next page with the same q and dealerId`);
       }
-      const afterId = query.after?.by === 'id' ? query.after.id : undefined;
+      const afterId = place?.by === 'id' ? place.id : undefined;
       let found: CustomerDoc[];
       if (dealerId) {
         // A dealer's customers by id, from its list (dealer-customers.ts), not a filter over every customer.
@@ -151,7 +157,7 @@ export function customerRoutes(platform: Platform, models: IntakeModels): RouteS
         found = await readModelsOf(models).customerNames.named(query.q, { keep: wanted, limit: query.limit, afterId });
       } else {
         // A to Z by name, walking the name buckets: a page reads a few of them, not every customer.
-        const after = query.after?.by === 'name' ? query.after.place : undefined;
+        const after = place?.by === 'name' ? place.place : undefined;
         found = await readModelsOf(models).customerNames.alphabetical({ keep: wanted, limit: query.limit, after });
       }
       const page = found.slice(0, query.limit);
