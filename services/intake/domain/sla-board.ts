@@ -37,13 +37,13 @@ function compareClocks(a: BoardClock, b: BoardClock): number {
   return rankOf(a) - rankOf(b) || Date.parse(a.dueAt) - Date.parse(b.dueAt);
 }
 
-/** Requests with an open clock, most urgent first; `only` keeps the given clock statuses. */
-export function slaBoard(requests: readonly BoardRequest[], only: readonly string[] = []): BoardEntry[] {
+/** Requests with an open clock, most urgent first; `boardPage` chooses what a view shows of it. */
+export function slaBoard(requests: readonly BoardRequest[]): BoardEntry[] {
   const entries: BoardEntry[] = [];
   for (const request of requests) {
     const open = request.clocks.filter((c) => c.stoppedAt === null).sort(compareClocks);
     const clock = open[0];
-    if (!clock || (only.length > 0 && !only.includes(clock.status))) continue;
+    if (!clock) continue;
     const { clocks: _clocks, escalations, ...rest } = request;
     entries.push({ ...rest, clock, lastEscalation: escalations.at(-1) ?? null });
   }

@@ -40,7 +40,9 @@ describe('slaBoard', () => {
   });
 
   it('filters by the deciding clock\'s status', () => {
-    expect(slaBoard(requests, ['warning']).map((e) => e.id)).toEqual(['SR-warn-soon', 'SR-warn-late']);
+    const page = boardPage(slaBoard(requests), { only: ['warning'], offset: 0, limit: 100 });
+    expect(page.items.map((e) => e.id)).toEqual(['SR-warn-soon', 'SR-warn-late']);
+    expect(page.total).toBe(2);
   });
 });
 
