@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import { fill } from './i18n';
 
 interface PagerProps {
@@ -15,6 +15,24 @@ interface PagerProps {
   testId?: string;
   /** Shown between the window and the buttons (e.g. the view's counts). */
   children?: ReactNode;
+}
+
+/** Where the last window of a view of `total` starts: a window left past the end moves back to it. */
+export function lastWindowStart(total: number, pageSize: number): number {
+  return Math.max(0, Math.floor((total - 1) / pageSize) * pageSize);
+}
+
+/**
+ * A window's start, and `choose` for the view's filters: a new choice starts at the first window in
+ * the same render, so one read goes out for it, not one for the old window and another for the first.
+ */
+export function useWindowStart() {
+  const [offset, setOffset] = useState(0);
+  const choose = (set: (value: string) => void) => (e: { target: { value: string } }) => {
+    set(e.target.value);
+    setOffset(0);
+  };
+  return { offset, setOffset, choose };
 }
 
 /** "1–25 of 130" with Previous and Next: a window over a longer list, saying what lies beyond it. */

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useFormatInstant, useLang } from '../../../lib/i18n';
-import { Pager } from '../../../lib/pager';
+import { lastWindowStart, Pager, useWindowStart } from '../../../lib/pager';
 import { useSchedules, type Engineer } from '../api/engineers';
 import type { DeskMessages } from '../messages';
 import { hourTicks, layoutDays, localDays, scheduleBlocks, type PlacedBlock } from '../timeline';
@@ -54,7 +54,7 @@ export function EngineerTimeline({ t, engineers, version, highlight }: Props) {
   const [dayCount, setDayCount] = useState(5);
   const [productLine, setProductLine] = useState('');
   const [territory, setTerritory] = useState('');
-  const [offset, setOffset] = useState(0);
+  const { offset, setOffset, choose } = useWindowStart();
   const days = useMemo(() => localDays(new Date(today), dayCount), [today, dayCount]);
   const ticks = useMemo(() => days.map((d) => hourTicks(d, [6, 12, 18])), [days]);
   const lines = [...new Set(engineers.flatMap((e) => e.skills.map((s) => s.productLine)))].sort();
@@ -62,9 +62,8 @@ export function EngineerTimeline({ t, engineers, version, highlight }: Props) {
   const matching = engineers.filter((e) => e.active && (!productLine || e.skills.some((s) => s.productLine === productLine)) && (!territory || e.territories.includes(territory)));
   // A page of lanes at a time: each lane reads its engineer's schedule every 30 s, so a desk of a
   // thousand engineers reads the page it shows, not every one.
-  const from = Math.min(offset, Math.max(0, Math.floor((matching.length - 1) / lanesPerPage) * lanesPerPage));
+  const from = Math.min(offset, lastWindowStart(matching.length, lanesPerPage));
   const shown = matching.slice(from, from + lanesPerPage);
-  useEffect(() => setOffset(0), [productLine, territory]);
   const schedules = useSchedules(shown.map((e) => e.id), days[0]!.start, days[days.length - 1]!.end, version);
   const dayName = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { weekday: 'short', day: 'numeric', month: 'short' });
   const now = Date.now();
@@ -81,14 +80,14 @@ export function EngineerTimeline({ t, engineers, version, highlight }: Props) {
         </label>
         <label>
           {t.productLine}
-          <select name="productLine" value={productLine} onChange={(e) => setProductLine(e.target.value)}>
+          <select name="productLine" value={productLine} onChange={choose(setProductLine)}>
             <option value="">{t.allLines}</option>
             {lines.map((l) => <option key={l} value={l}>{l}</option>)}
           </select>
         </label>
         <label>
           {t.territory}
-          <select name="territory" value={territory} onChange={(e) => setTerritory(e.target.value)}>
+          <select name="territory" value={territory} onChange={choose(setTerritory)}>
             <option value="">{t.allTerritories}</option>
             {territories.map((c) => <option key={c} value={c}>{c}</option>)}
           </select>

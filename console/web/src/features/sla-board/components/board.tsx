@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useFormatInstant, useMessages } from '../../../lib/i18n';
-import { Pager } from '../../../lib/pager';
+import { lastWindowStart, Pager, useWindowStart } from '../../../lib/pager';
 import { boardPageSize, useBoard } from '../api/board';
 import { clockShown } from '../clock';
 import { boardMessages } from '../messages';
@@ -22,13 +22,11 @@ export function Board() {
   const [search, setSearch] = useState('');
   const [productLine, setProductLine] = useState('');
   const [city, setCity] = useState('');
-  const [offset, setOffset] = useState(0);
+  const { offset, setOffset, choose } = useWindowStart();
   const board = useBoard({ tier, status, productLine, city, q: search }, offset);
   const now = useNow();
   const page = board.data?.status === 200 ? board.data.body : null;
   const items = page?.items ?? [];
-  // Another view starts at its first window.
-  useEffect(() => setOffset(0), [tier, status, productLine, city, search]);
   // The choices are what the board has shown so far, so a filter never hides its own options.
   const [seen, setSeen] = useState<{ productLines: string[]; cities: string[] }>({ productLines: [], cities: [] });
   useEffect(() => {
@@ -41,7 +39,7 @@ export function Board() {
   // Requests closed meanwhile may leave the window past the view's end: back to its last window.
   const total = page?.total ?? 0;
   useEffect(() => {
-    if (page && offset > 0 && offset >= total) setOffset(Math.max(0, Math.floor((total - 1) / boardPageSize) * boardPageSize));
+    if (page && offset > 0 && offset >= total) setOffset(lastWindowStart(total, boardPageSize));
   }, [page, offset, total]);
 
   return (
@@ -50,35 +48,35 @@ export function Board() {
       <div className="filters" role="search">
         <label>
           {t.tier}
-          <select name="tier" value={tier} onChange={(e) => setTier(e.target.value)}>
+          <select name="tier" value={tier} onChange={choose(setTier)}>
             <option value="">{t.all}</option>
             {['P1', 'P2', 'P3', 'P4'].map((p) => <option key={p} value={p}>{p}</option>)}
           </select>
         </label>
         <label>
           {t.status}
-          <select name="clockStatus" value={status} onChange={(e) => setStatus(e.target.value)}>
+          <select name="clockStatus" value={status} onChange={choose(setStatus)}>
             <option value="">{t.all}</option>
             {(['breached', 'warning', 'on-track'] as const).map((s) => <option key={s} value={s}>{t[s]}</option>)}
           </select>
         </label>
         <label>
           {t.productLine}
-          <select name="productLine" value={productLine} onChange={(e) => setProductLine(e.target.value)}>
+          <select name="productLine" value={productLine} onChange={choose(setProductLine)}>
             <option value="">{t.all}</option>
             {seen.productLines.map((p) => <option key={p} value={p}>{p}</option>)}
           </select>
         </label>
         <label>
           {t.city}
-          <select name="city" value={city} onChange={(e) => setCity(e.target.value)}>
+          <select name="city" value={city} onChange={choose(setCity)}>
             <option value="">{t.all}</option>
             {seen.cities.map((c) => <option key={c} value={c}>{c}</option>)}
           </select>
         </label>
         <label>
           {t.search}
-          <input name="search" value={search} onChange={(e) => setSearch(e.target.value)} />
+          <input name="search" value={search} onChange={choose(setSearch)} />
         </label>
       </div>
       {board.data && board.data.status !== 200 && <p role="alert">{board.data.status} {board.data.body.error?.message}</p>}
