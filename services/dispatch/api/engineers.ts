@@ -48,8 +48,11 @@ export function engineerRoutes(planner: Planner, c: DispatchCollections): RouteS
       query: z.object({ productLine: identifier.optional(), limit: z.coerce.number().int().min(1).max(1000).default(200) }),
       responses: { 200: { description: 'Engineers', schema: itemsOf(engineerView) } },
       handler: async ({ query }) => {
-        const rows = await c.engineers.find(query.productLine ? { 'skills.productLine': query.productLine } : {}).sort({ _id: 1 }).limit(query.limit).toArray();
-        return { status: 200, body: { items: rows.map(present) } };
+        // The pool as the planner holds it: one `_id` read of its token while no engineer changed,
+        // where a filter on skills would read every engineer on FerretDB at each desk load.
+        const pool = await planner.roster();
+        const rows = pool.filter((e) => !query.productLine || e.skills.some((s) => s.productLine === query.productLine));
+        return { status: 200, body: { items: rows.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0)).slice(0, query.limit).map(present) } };
       },
     }),
     defineRoute({

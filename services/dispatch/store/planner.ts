@@ -340,7 +340,7 @@ export function createPlanner(deps: PlannerDeps, models: DispatchModels, c: Disp
     return (await store.ofRequest(requestId)).filter((w) => isOpen(w.status)).map((w) => w._id);
   }
 
-  return { store, bookings, board, reportOverrun, openWorkOrdersOf, rank, assign, autoAssign, createFromRequest, replan, step, chooseRoute, cancelForRequest, reportAbsence, candidates, containmentOf, flagsChanged: inputs.flagsChanged, calendarOf, calendarIds, mustLoad };
+  return { store, bookings, board, reportOverrun, openWorkOrdersOf, rank, assign, autoAssign, createFromRequest, replan, step, chooseRoute, cancelForRequest, reportAbsence, candidates, containmentOf, flagsChanged: inputs.flagsChanged, calendarOf, calendarIds, mustLoad, roster: inputs.roster };
 }
 
 export type Planner = ReturnType<typeof createPlanner>;

@@ -157,7 +157,7 @@ export function createPlanningInputs(board: Board, c: DispatchCollections, booki
     });
   }
 
-  return { calendarOf, calendarIds: () => serviceCalendars.ids(), containmentOf, flagsChanged, jobOf, candidates, candidateFrom };
+  return { calendarOf, calendarIds: () => serviceCalendars.ids(), containmentOf, flagsChanged, jobOf, candidates, candidateFrom, roster };
 }
 
 export type PlanningInputs = ReturnType<typeof createPlanningInputs>;
