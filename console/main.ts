@@ -6,7 +6,8 @@
  *   npm run -s console -- request SR-...
  *   npm run -s console -- kpis --from 2026-11-01 --to 2026-12-01
  *
- * INTAKE_URL (http://127.0.0.1:8081); CONSOLE_TOKEN, or a manager token signed with
+ * INTAKE_URL (http://127.0.0.1:8081) for the board and requests, INSIGHT_URL (http://127.0.0.1:8086)
+ * for the KPIs, which insight owns; CONSOLE_TOKEN, or a manager token signed with
  * AUTH_JWT_SECRET / AUTH_ISSUER as the services verify it.
  */
 import { parseArgs } from 'node:util';
@@ -16,6 +17,7 @@ import { relative, renderBoard, renderKpis, table, type BoardItem, type KpiRepor
 
 const consoleEnv = platformEnvSchema.extend({
   INTAKE_URL: z.url().default('http://127.0.0.1:8081'),
+  INSIGHT_URL: z.url().default('http://127.0.0.1:8086'),
   CONSOLE_TOKEN: z.string().min(1).optional(),
 });
 
@@ -29,8 +31,8 @@ async function main(): Promise<number> {
   const env = loadConfig(consoleEnv);
   const token = env.CONSOLE_TOKEN ?? (await signToken({ sub: 'console', roles: ['manager'] }, { secret: env.AUTH_JWT_SECRET, issuer: env.AUTH_ISSUER }, '1h'));
 
-  async function get<T>(path: string): Promise<T> {
-    const response = await fetch(new URL(path, env.INTAKE_URL), { headers: { authorization: `Bearer ${token}` } });
+  async function get<T>(path: string, base = env.INTAKE_URL): Promise<T> {
+    const response = await fetch(new URL(path, base), { headers: { authorization: `Bearer ${token}` } });
     const body = (await response.json()) as T & { error?: { message: string } };
     if (!response.ok) throw new Error(`${response.status} ${body.error?.message ?? response.statusText}`);
     return body;
@@ -62,7 +64,10 @@ async function main(): Promise<number> {
     }
     case 'kpis': {
       if (!values.from || !values.to) break;
-      console.log(renderKpis(await get<KpiReportView>(`/v1/kpis?${new URLSearchParams({ from: values.from, to: values.to })}`)));
+      // A date alone is that day's first instant, UTC.
+      const instant = (value: string) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+      const period = { from: instant(values.from), to: instant(values.to) };
+      console.log(renderKpis(await get<KpiReportView>(`/v1/kpis?${new URLSearchParams(period)}`, env.INSIGHT_URL), period));
       return 0;
     }
   }

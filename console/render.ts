@@ -45,46 +45,35 @@ export function renderBoard(items: readonly BoardItem[], now: Date): string {
   );
 }
 
-interface Rate {
-  numerator: number;
-  denominator: number;
-  rate: number | null;
+/** A figure of insight's `GET /v1/kpis`, as the console shows it. */
+export interface KpiFigureView {
+  id: string;
+  label: string;
+  unit: string;
+  value: number | null;
+  numerator?: number;
+  denominator?: number;
+  caseCount: number;
+  note?: string;
 }
 
-const percent = (r: Rate) => (r.rate === null ? 'n/a' : `${(r.rate * 100).toFixed(1)} % (${r.numerator}/${r.denominator})`);
-const minutes = (m: number | null) => (m === null ? 'n/a' : m >= 120 ? `${(m / 60).toFixed(1)} h` : `${m.toFixed(0)} min`);
-
+/** Insight's `GET /v1/kpis` without a grouping: one group, `all`. */
 export interface KpiReportView {
-  from: string;
-  to: string;
-  requests: number;
-  valid: number;
-  responseTime: { medianMinutes: number | null };
-  validToDispatch: { medianMinutes: number | null };
-  dispatchedShare: Rate;
-  firstTimeFix: Rate;
-  repairSuccess: Rate;
-  repeatFailure: Rate;
-  meanTimeToRepair: { meanMinutes: number | null };
-  slaAttainment: Record<string, Record<string, Rate>>;
-  satisfaction: { answers: number; mean: number | null; lowShare: Rate };
+  groups: { key: string; caseCount: number; kpis: KpiFigureView[] }[];
 }
 
-export function renderKpis(r: KpiReportView): string {
-  const lines = [
-    `Requests raised ${r.from} .. ${r.to}: ${r.requests} (${r.valid} valid)`,
-    `  response time, median        ${minutes(r.responseTime.medianMinutes)}`,
-    `  valid to dispatch, median    ${minutes(r.validToDispatch.medianMinutes)}`,
-    `  dispatched share             ${percent(r.dispatchedShare)}`,
-    `  first-time fix               ${percent(r.firstTimeFix)}`,
-    `  repair success               ${percent(r.repairSuccess)}`,
-    `  repeat failure               ${percent(r.repeatFailure)}`,
-    `  mean time to repair          ${minutes(r.meanTimeToRepair.meanMinutes)}`,
-    `  satisfaction                 ${r.satisfaction.mean === null ? 'n/a' : r.satisfaction.mean.toFixed(2)} from ${r.satisfaction.answers} answers, low ${percent(r.satisfaction.lowShare)}`,
-  ];
-  const tiers = Object.keys(r.slaAttainment).sort();
-  if (tiers.length > 0) {
-    lines.push('', table(['TIER', 'CLOCK', 'MET'], tiers.flatMap((tier) => Object.entries(r.slaAttainment[tier]!).map(([clock, rate]) => [tier, clock, percent(rate)]))));
-  }
-  return lines.join('\n');
+const units: Record<string, string> = { percent: ' %', hours: ' h', cents: ' (minor units)', 'per-1000-machine-years': ' per 1,000 machine-years' };
+
+function figureValue(f: KpiFigureView): string {
+  if (f.value === null) return 'n/a';
+  return `${Number.isInteger(f.value) ? f.value : f.value.toFixed(1)}${units[f.unit] ?? ''}`;
+}
+
+/** The KPIs of a period, a line each: its value, what it is a share of, and how many cases are behind it. */
+export function renderKpis(r: KpiReportView, period: { from: string; to: string }): string {
+  const all = r.groups[0];
+  const header = `Cases in ${period.from} .. ${period.to}: ${all?.caseCount ?? 0}`;
+  if (!all) return header;
+  const rows = all.kpis.map((f) => [f.label, figureValue(f), f.numerator !== undefined && f.denominator !== undefined ? `${f.numerator}/${f.denominator}` : '', String(f.caseCount), f.note ?? '']);
+  return [header, '', table(['KPI', 'VALUE', 'OF', 'CASES', 'NOTE'], rows)].join('\n');
 }

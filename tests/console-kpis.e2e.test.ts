@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
-import type { ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { chromium, type Browser, type Download, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole, chromiumPath, startConsole } from './support/browser';
@@ -198,6 +199,17 @@ describe('the KPI and audit screens in the console, over insight', () => {
     await expect.poll(() => page.locator('#kpis-title').textContent()).toBe('服务关键指标');
     expect(await figureRow('first-time-fix').getByTestId('verdict').textContent()).toBe('✗ 未达成');
     await page.getByLabel('语言').selectOption('en');
+  });
+
+  it("the operations console prints the month's KPIs from insight, the same figures the screen shows", async () => {
+    const [year, monthNo] = month.split('-').map(Number) as [number, number];
+    const from = `${month}-01`;
+    const to = new Date(Date.UTC(year, monthNo, 1)).toISOString().slice(0, 10);
+    const env = { ...process.env, INSIGHT_URL: bed.service('insight').url, CONSOLE_TOKEN: bed.token('manager') };
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', new URL('../console/main.ts', import.meta.url).pathname, 'kpis', '--from', from, '--to', to], { env });
+    const lines = stdout.split('\n');
+    expect(lines[0]).toBe(`Cases in ${from}T00:00:00Z .. ${to}T00:00:00Z: 2`);
+    expect(lines.find((l) => l.startsWith('First-time fix '))).toMatch(/^First-time fix\s+50 %\s+1\/2\s+2$/);
   });
 
   it('the auditor sees both red flags and the sample with each lifecycle as insight audits it, and no control that writes', async () => {

@@ -1,51 +1,17 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { registerRequest, requestStep } from './support/requests';
+import { registerRequest } from './support/requests';
 import { api } from './support/services';
 import { useTestBed } from './support/testbed';
 import { eventually } from './support/wait';
 
-/** The KPIs read intake's records as the workflows left them, on the real servers. */
-describe('service KPIs', () => {
+/** The SLA board and the terminal console over intake's records as the workflows left them, on the real servers. */
+describe('the SLA board and the operations console', () => {
   const bed = useTestBed('kpis', { intake: { SEED_DEMO_DATA: 'true' } });
   const intake = () => bed.service('intake');
 
   const registered = async () => (await registerRequest(bed)).id;
-  const step = (id: string, path: string, body: unknown) => requestStep(bed, id, path, body);
-
-  it('counts a fixed, surveyed request and an invalid one; refuses a period that ends before it starts', async () => {
-    const fixed = await registered();
-    expect((await step(fixed, 'screening', { outcome: 'valid', faultCategory: 'optical', severity: 'minor' })).status).toBe(200);
-    await step(fixed, 'resolution', { cause: 'dirty lens', fix: 'cleaned over the phone', firstTimeFix: true });
-    await step(fixed, 'acceptance', { accepted: true });
-    expect((await step(fixed, 'survey', { score: 5 })).status).toBe(200);
-    const invalid = await registered();
-    expect((await step(invalid, 'screening', { outcome: 'invalid', reason: 'answered-on-phone' })).status).toBe(200);
-
-    const from = new Date(Date.now() - 86_400_000).toISOString();
-    const to = new Date(Date.now() + 86_400_000).toISOString();
-    const report = await eventually('both records settled', async () => {
-      const read = await api(intake(), 'GET', `/v1/kpis?from=${from}&to=${to}`, { token: bed.token('manager') });
-      expect(read.status, JSON.stringify(read.body)).toBe(200);
-      const settled = (read.body.satisfaction as { answers: number }).answers === 1 && (read.body.responseTime as { count: number }).count === 2;
-      return settled ? read.body : undefined;
-    });
-    expect(report).toMatchObject({
-      requests: 2,
-      valid: 1,
-      firstTimeFix: { numerator: 1, denominator: 1, rate: 1 },
-      repairSuccess: { numerator: 1, denominator: 1 },
-      // Fixed over the phone: a valid request nobody was dispatched to.
-      dispatchedShare: { numerator: 0, denominator: 1 },
-      satisfaction: { answers: 1, mean: 5 },
-    });
-
-    const refused = await api(intake(), 'GET', `/v1/kpis?from=${to}&to=${from}`, { token: bed.token('manager') });
-    expect(refused.status).toBe(400);
-    expect(refused.body.error).toMatchObject({ field: 'to' });
-    expect((await api(intake(), 'GET', `/v1/kpis?from=${from}&to=${to}`, { token: bed.token('agent') })).status).toBe(403);
-  });
 
   it('the SLA board lists an open request with its deciding clock, and refuses an unknown status naming the field', async () => {
     const id = await registered();

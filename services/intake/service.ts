@@ -10,7 +10,6 @@ import { dealerRoutes } from './api/dealers';
 import { deviceAlarmRoutes } from './api/device-alarms';
 import { entitlementRoutes } from './api/entitlements';
 import { knownFixRoutes } from './api/known-fixes';
-import { kpiRoutes } from './api/kpis';
 import { slaBoardRoutes } from './api/sla-board';
 import { slaReferenceRoutes } from './api/sla-reference';
 import { loadIntakeConfig } from './config';
@@ -82,7 +81,6 @@ export const intakeService: ServiceDefinition = {
         ...knownFixRoutes(models),
         ...deviceAlarmRoutes(alarms),
         ...proactiveVisitRoutes(platform, models),
-        ...kpiRoutes(models),
         ...slaBoardRoutes(readModelsOf(models)),
         ...slaReferenceRoutes(reference),
       ],
