@@ -1,8 +1,8 @@
-import mongoose, { type Connection, type mongo as driver } from 'mongoose';
+import type { Connection, mongo as driver } from 'mongoose';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RouteSpec } from '@aftersales/platform';
-import { commandNames, commandRecorder, scansOf, uniqueName } from '@aftersales/platform/testing';
+import { callRoute, commandNames, commandRecorder, monitoredConnection, scansOf, uniqueName } from '@aftersales/platform/testing';
 import { createDispatchCollections, createDispatchModels, type DispatchCollections, type EngineerDoc } from '../store/models';
 import { createPlanner, type Planner } from '../store/planner';
 import { touchRoster } from '../store/planning-inputs';
@@ -31,27 +31,15 @@ const engineer = (id: string, productLine: string): EngineerDoc => ({
 const pool = Array.from({ length: 40 }, (_, i) => engineer(`ENG-L${String((i * 17) % 40).padStart(2, '0')}`, i % 3 === 0 ? 'pl-press' : 'pl-lathe'));
 const byId = (ids: string[]) => [...ids].sort();
 
-const call = (route: RouteSpec, input: { query?: Record<string, string>; params?: Record<string, string>; body?: unknown }) =>
-  route.handler({
-    query: route.query ? route.query.parse(input.query ?? {}) : {},
-    params: input.params ?? {},
-    body: route.body ? route.body.parse(input.body) : undefined,
-    headers: {},
-    principal: { sub: 'dispatcher-1', roles: ['dispatcher'] },
-    requestId: 'r',
-    correlationId: 'r',
-    log: pino({ level: 'silent' }),
-  } as Parameters<RouteSpec['handler']>[0]);
+const dispatcher = { sub: 'dispatcher-1', roles: ['dispatcher' as const] };
 
 async function listed(query: Record<string, string> = {}): Promise<{ items: (EngineerDoc & { id: string })[]; commands: driver.CommandStartedEvent[] }> {
-  const { result, commands } = await recorded(() => call(list, { query }));
+  const { result, commands } = await recorded(() => callRoute(list, { query, principal: dispatcher }));
   return { items: (result.body as { items: (EngineerDoc & { id: string })[] }).items, commands: commands.filter((e) => e.commandName !== 'endSessions' && !commandNames([e])[0]!.endsWith(' serviceCalendars')) };
 }
 
 beforeAll(async () => {
-  connection = mongoose.createConnection(stack.mongoUrl, { dbName: db, monitorCommands: true });
-  await connection.asPromise();
-  connection.getClient().on('commandStarted', listener);
+  connection = await monitoredConnection(stack.mongoUrl, db, listener);
   const models = createDispatchModels(connection);
   c = await createDispatchCollections(connection);
   planner = createPlanner({ topic: (t) => `${db}.${t}`, now: () => new Date(), nudgeOutbox: () => undefined, logger: pino({ level: 'silent' }) }, models, c, { autoAssignTiers: new Set(), calendars: createServiceCalendars(c.serviceCalendars) });
@@ -84,7 +72,7 @@ describe('GET /v1/engineers', () => {
 
   it('shows an engineer put through the API and an absence reported at once', async () => {
     await listed();
-    await call(put, { params: { id: 'ENG-L99' }, body: { name: 'New hire', skills: [{ productLine: 'pl-press', skill: 'repair', level: 2 }], territories: ['Suzhou'], homeBase: { city: 'Suzhou', lat: 31.3, lon: 120.6 } } });
+    await callRoute(put, { principal: dispatcher, params: { id: 'ENG-L99' }, body: { name: 'New hire', skills: [{ productLine: 'pl-press', skill: 'repair', level: 2 }], territories: ['Suzhou'], homeBase: { city: 'Suzhou', lat: 31.3, lon: 120.6 } } });
     expect((await listed({ productLine: 'pl-press' })).items.map((e) => e.id)).toContain('ENG-L99');
     const start = new Date(Date.now() + 86_400_000);
     await planner.reportAbsence('ENG-L00', { start, end: new Date(start.getTime() + 3_600_000), reason: 'training' }, 'dispatcher-1');

@@ -1,8 +1,8 @@
-import mongoose, { type Connection, type mongo as driver } from 'mongoose';
+import type { Connection, mongo as driver } from 'mongoose';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RouteSpec } from '@aftersales/platform';
-import { commandNames, commandRecorder, scansOf, uniqueName } from '@aftersales/platform/testing';
+import { callRoute, commandNames, commandRecorder, monitoredConnection, scansOf, uniqueName } from '@aftersales/platform/testing';
 import type { WorkOrderStatus } from '../domain/work-order';
 import { createDispatchCollections, createDispatchModels, type DispatchCollections, type WorkOrderDoc } from '../store/models';
 import { createPlanner, type Planner } from '../store/planner';
@@ -35,16 +35,14 @@ const workOrder = (id: string, requestId: string, status: WorkOrderStatus, engin
 
 async function listed(query: Record<string, string>): Promise<{ ids: string[]; total: number | null; commands: driver.CommandStartedEvent[] }> {
   const { result, commands } = await recorded(async () =>
-    list.handler({ query: list.query!.parse(query), params: {}, body: undefined, headers: {}, principal: null, requestId: 'r', correlationId: 'r', log: pino({ level: 'silent' }) }),
+    callRoute(list, { query }),
   );
   const body = result.body as { items: { id: string }[]; total: number | null };
   return { ids: body.items.map((w) => w.id), total: body.total, commands: commands.filter((e) => e.commandName !== 'endSessions') };
 }
 
 beforeAll(async () => {
-  connection = mongoose.createConnection(stack.mongoUrl, { dbName: db, monitorCommands: true });
-  await connection.asPromise();
-  connection.getClient().on('commandStarted', listener);
+  connection = await monitoredConnection(stack.mongoUrl, db, listener);
   const models = createDispatchModels(connection);
   c = await createDispatchCollections(connection);
   planner = createPlanner({ topic: (t) => `${db}.${t}`, now: () => new Date(), nudgeOutbox: () => undefined, logger: pino({ level: 'silent' }) }, models, c, { autoAssignTiers: new Set(), calendars: createServiceCalendars(c.serviceCalendars) });

@@ -1,7 +1,7 @@
 import type { Connection, mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PlatformError, type Platform, type Principal, type RouteSpec } from '@aftersales/platform';
-import { commandRecorder, scansOf, testLogger, uniqueName, monitoredConnection } from '@aftersales/platform/testing';
+import { callRoute, commandRecorder, monitoredConnection, scansOf, uniqueName } from '@aftersales/platform/testing';
 import { namePattern } from '../store/customer-names';
 import { createIntakeModels, type CustomerDoc, type IntakeModels } from '../store/models';
 import { readModelsOf } from '../store/read-models';
@@ -41,7 +41,7 @@ const byName = (a: CustomerDoc, b: CustomerDoc) => {
 
 async function page(query: Record<string, string>, principal: Principal = manager) {
   const { result, commands } = await recorded(() =>
-    list.handler({ query: list.query!.parse(query), params: {}, body: undefined, headers: {}, principal, requestId: 'r', correlationId: 'r', log: testLogger() }),
+    callRoute(list, { query, principal }),
   );
   const body = result.body as { items: { id: string }[]; next: string | null };
   return { ids: body.items.map((c) => c.id), next: body.next, commands };

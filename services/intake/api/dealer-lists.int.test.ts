@@ -3,7 +3,7 @@ import type { Connection, mongo as driver } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic } from '@aftersales/contracts';
 import type { Platform, Principal, RouteSpec } from '@aftersales/platform';
-import { commandRecorder, scansOf, testLogger, uniqueName, monitoredConnection } from '@aftersales/platform/testing';
+import { callRoute, commandRecorder, monitoredConnection, scansOf, testLogger, uniqueName } from '@aftersales/platform/testing';
 import type { ServiceRequestView } from '@aftersales/workflows';
 import type { RegistrationInput } from '../domain/registration';
 import { buildClosedRequestsOnce, closedWindow } from '../store/customer-requests';
@@ -71,7 +71,7 @@ const register = async (input: RegistrationInput, at: number) => {
 /** The route's answer for this caller, with the commands it sent. */
 async function listed(route: RouteSpec, query: Record<string, string>, principal: Principal) {
   const { result, commands } = await recorded(() =>
-    route.handler({ query: route.query!.parse(query), params: {}, body: undefined, headers: {}, principal, requestId: 'r', correlationId: 'r', log: testLogger() }),
+    callRoute(route, { query, principal }),
   );
   return { items: (result.body as { items: Record<string, unknown>[] }).items, commands };
 }
@@ -104,7 +104,7 @@ const createContract = (over: Record<string, unknown>) => {
     covers: { parts: true, labour: true, travel: false },
     ...over,
   };
-  return contractCreate.handler({ body: contractCreate.body!.parse(body), query: {}, params: {}, headers: {}, principal: manager, requestId: 'r', correlationId: 'r', log: testLogger() });
+  return callRoute(contractCreate, { body, principal: manager });
 };
 
 beforeAll(async () => {

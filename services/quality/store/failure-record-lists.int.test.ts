@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { namespacedTopic } from '@aftersales/contracts';
 import type { Platform, RouteSpec } from '@aftersales/platform';
-import { commandRecorder, scansOf, testLogger, uniqueName, utcDayAt, monitoredConnection } from '@aftersales/platform/testing';
+import { callRoute, commandRecorder, monitoredConnection, scansOf, testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import type { FailureFact } from '../domain/failure-records';
 import { presentFailureRecord } from '../api/eight-ds';
 import { recurrenceRoutes } from '../api/recurrences';
@@ -62,7 +62,7 @@ const registered = (requestId: string, model: string) => desk.rememberRequest({ 
 /** The route's answer, with the commands it sent. */
 async function answered(route: RouteSpec, query: Record<string, string>) {
   const { result, commands } = await recorded(() =>
-    route.handler({ query: route.query!.parse(query), params: {}, body: undefined, headers: {}, principal: { sub: 'qe', roles: ['quality'] }, requestId: 'r', correlationId: 'r', log: testLogger() }),
+    callRoute(route, { query, principal: { sub: 'qe', roles: ['quality'] } }),
   );
   return { items: JSON.parse(JSON.stringify((result.body as { items: unknown[] }).items)) as unknown[], commands };
 }

@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteSpec } from '@aftersales/platform';
-import { commandNames, commandRecorder, scansOf, testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
+import { callRoute, commandNames, commandRecorder, scansOf, testLogger, uniqueName, utcDayAt } from '@aftersales/platform/testing';
 import { DEFAULT_RETURN_POLICY, returnDueAt } from '../domain/returns';
 import { createCaseFlow, type CaseFlow } from '../store/case-flow';
 import { type DefectiveReturnDoc, type SparesStore, type SupplierClaimDoc, type WorkOrderDoc } from '../store/collections';
@@ -34,8 +34,7 @@ const { listener, recorded } = commandRecorder();
 
 const route = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)!;
 async function call(method: string, path: string, { query = {}, params = {}, body }: { query?: Record<string, string>; params?: Record<string, string>; body?: unknown }) {
-  const r = route(method, path);
-  return r.handler({ query: r.query ? r.query.parse(query) : {}, params: r.params ? r.params.parse(params) : params, body: r.body ? r.body.parse(body) : undefined, headers: {}, principal: { sub: 'QA-1', roles: ['quality'] }, requestId: 'r', correlationId: 'r', log: testLogger() } as never);
+  return callRoute(route(method, path), { query, params, body, principal: { sub: 'QA-1', roles: ['quality'] } });
 }
 
 /** The desk's list call, with the commands it sent (the old path, `find(q).sort().limit(500)`, kept as the check). */

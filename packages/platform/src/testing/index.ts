@@ -5,3 +5,4 @@ export * from './events';
 export * from './instants';
 export * from './commands';
 export * from './servers';
+export * from './routes';
