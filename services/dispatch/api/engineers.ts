@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRoute, identifier, NotFoundError, UnprocessableError, type RouteSpec } from '@aftersales/platform';
+import { compareIds } from '../domain/assignment';
 import { planningHorizonEnd, subtract, workingWindows } from '../domain/schedule';
 import type { DispatchCollections, EngineerDoc } from '../store/models';
 import type { Planner } from '../store/planner';
@@ -52,7 +53,7 @@ export function engineerRoutes(planner: Planner, c: DispatchCollections): RouteS
         // where a filter on skills would read every engineer on FerretDB at each desk load.
         const pool = await planner.roster();
         const rows = pool.filter((e) => !query.productLine || e.skills.some((s) => s.productLine === query.productLine));
-        return { status: 200, body: { items: rows.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0)).slice(0, query.limit).map(present) } };
+        return { status: 200, body: { items: rows.sort((a, b) => compareIds(a._id, b._id)).slice(0, query.limit).map(present) } };
       },
     }),
     defineRoute({

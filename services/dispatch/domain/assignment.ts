@@ -329,7 +329,8 @@ function compareAssessments(a: CandidateAssessment, b: CandidateAssessment): num
   return compareIds(a.engineerId, b.engineerId);
 }
 
-function compareIds(a: string, b: string): number {
+/** Ids in code-unit order, the order `_id` sorts in. */
+export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
