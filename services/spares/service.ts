@@ -1,5 +1,6 @@
 import { topics } from '@aftersales/contracts';
 import { defineRoute, type ServiceDefinition } from '@aftersales/platform';
+import type { Collection } from 'mongodb';
 import { requisitionApprovalTaskQueue, sparesWorkflowsPath, workflowInterceptorModules } from '@aftersales/workflows';
 import type { SparesDeps } from './api/common';
 import { costAllocationRoutes } from './api/cost-allocation';
@@ -23,6 +24,8 @@ import { buildOpenListsOnce } from './store/open-lists';
 import { buildOpenReservationsOnce } from './store/open-reservations';
 import { buildGoneAboveOnce } from './store/stock-levels';
 import { buildRequisitionHistoryOnce } from './store/requisition-history';
+import { buildModelPartsOnce, createModelParts } from './store/model-parts';
+import type { PartDoc } from './store/models';
 import { buildRequisitionsRaisedOnce } from './store/requisitions-raised';
 import { createSparesStore } from './store/collections';
 import { loadDemoData } from './store/demo-data';
@@ -54,6 +57,9 @@ export const sparesService: ServiceDefinition = {
     await buildOpenReservationsOnce(store, platform.now, platform.logger);
     await buildAwaitingReportsOnce(store, platform.now, platform.logger);
     await buildRequisitionsRaisedOnce(store, platform.now, platform.logger); // the requisitions raised before the desk's list, once
+    const partsCollection = models.parts.collection as unknown as Collection<PartDoc>;
+    await buildModelPartsOnce(store, partsCollection, platform.now); // each model's parts, from the catalogue stored before the lists, once
+    const modelParts = createModelParts(store, partsCollection, platform.now);
     const sampled = await buildRequisitionHistoryOnce(store, platform.now);
     if (sampled >= 0) platform.logger.info({ sampled }, 'requisition histories built from the requisitions raised before them');
     const log = platform.logger;
@@ -84,7 +90,7 @@ export const sparesService: ServiceDefinition = {
     const deps: SparesDeps = { platform, config, store, models, book, flow, rules };
     return {
       routes: [
-        ...partRoutes(models),
+        ...partRoutes(models, modelParts),
         ...stockRoutes(deps),
         ...stockValuationRoutes(deps, valuations),
         ...reservationRoutes(deps),

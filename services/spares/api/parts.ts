@@ -3,6 +3,7 @@ import { defineRoute, identifier, NotFoundError, UnprocessableError, type RouteS
 import { bomTree } from '../domain/bom';
 import { currentPartNumber } from '../domain/supersession';
 import { maxMoneyCents } from '../domain/money';
+import type { ModelParts } from '../store/model-parts';
 import type { PartDoc, SparesModels } from '../store/models';
 import { currency } from './common';
 import { bomView, itemsOf, partView, partWithCurrent } from './responses';
@@ -17,7 +18,7 @@ function present({ _id, ...rest }: PartDoc) {
 
 const readers = ['spares', 'engineer', 'dispatcher', 'agent', 'finance', 'manager', 'auditor', 'dealer', 'platform'] as const;
 
-export function partRoutes(models: SparesModels): RouteSpec[] {
+export function partRoutes(models: SparesModels, modelParts: ModelParts): RouteSpec[] {
   return [
     defineRoute({
       method: 'put',
@@ -44,7 +45,8 @@ export function partRoutes(models: SparesModels): RouteSpec[] {
       handler: async ({ params, body }) => {
         if (body.supersededBy === params.partNumber) throw new UnprocessableError('supersededBy', 'a part cannot supersede itself');
         if (body.supersededBy && !(await models.parts.exists({ _id: body.supersededBy }))) throw new UnprocessableError('supersededBy', `unknown part ${body.supersededBy}`);
-        await models.parts.replaceOne({ _id: params.partNumber }, { _id: params.partNumber, ...body }, { upsert: true });
+        // Listed under its new models first, off the ones it left after (store/model-parts.ts).
+        await modelParts.put(params.partNumber, body.fitsModels, () => models.parts.replaceOne({ _id: params.partNumber }, { _id: params.partNumber, ...body }, { upsert: true }));
         return { status: 200, body: present((await models.parts.findById(params.partNumber).lean())!) };
       },
     }),
@@ -57,7 +59,8 @@ export function partRoutes(models: SparesModels): RouteSpec[] {
       query: z.object({ model: identifier }),
       responses: { 200: { description: 'Parts fitting the model', schema: itemsOf(partView) } },
       handler: async ({ query }) => {
-        const parts = await models.parts.find({ fitsModels: query.model }).sort({ _id: 1 }).lean();
+        // From the model's list by `_id` (store/model-parts.ts), in part-number order.
+        const parts = await modelParts.of(query.model);
         return { status: 200, body: { items: parts.map(present) } };
       },
     }),
@@ -70,7 +73,7 @@ export function partRoutes(models: SparesModels): RouteSpec[] {
       query: z.object({ model: identifier }),
       responses: { 200: { description: 'The BOM tree', schema: bomView } },
       handler: async ({ query }) => {
-        const parts = await models.parts.find({ fitsModels: query.model }).lean();
+        const parts = await modelParts.of(query.model);
         const tree = bomTree(parts.map((p) => ({ partNumber: p._id, description: p.description, parentParts: p.parentParts ?? [] })));
         return { status: 200, body: { model: query.model, items: tree } };
       },

@@ -7,6 +7,7 @@ import type { AllocationEntry, ClosedCase } from '../domain/cost-allocation';
 import type { PriceList } from '../domain/pricing';
 import type { LocationKind } from '../domain/stock';
 import type { ListEntryDoc } from './case-lists';
+import type { ModelPartsDoc } from './model-parts';
 import type { LedgerMonthDoc, LedgerPageDoc } from './cost-ledger';
 import type { AwaitingReportDoc } from './awaiting-reports';
 import type { RaisedEntryDoc } from './requisitions-raised';
@@ -387,6 +388,8 @@ export function createSparesStore(connection: Connection) {
     caseLists: c<ListEntryDoc>('caseLists'),
     builds: c<{ _id: string; builtAt: Date }>('sparesBuilds'),
     requisitionHistories: c<RequisitionHistoryDoc>('requisitionHistories'),
+    // Each model's part numbers, read by `_id` where a filter on fitsModels read the catalogue (model-parts.ts).
+    modelParts: c<ModelPartsDoc>('modelParts'),
   };
   return {
     ...store,

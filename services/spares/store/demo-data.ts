@@ -4,7 +4,9 @@ import { createCaseLists } from './case-lists';
 import { createCostLedger } from './cost-ledger';
 import { createOpenLists } from './open-lists';
 import type { SparesStore } from './collections';
-import type { SparesModels } from './models';
+import type { PartDoc, SparesModels } from './models';
+import { createModelParts } from './model-parts';
+import type { Collection } from 'mongodb';
 import { createStockCards } from './stock-cards';
 
 export async function loadDemoData(models: SparesModels, store?: SparesStore): Promise<void> {
@@ -13,6 +15,11 @@ export async function loadDemoData(models: SparesModels, store?: SparesStore): P
     { _id: 'P-LENS-A', description: 'Focus lens, first generation', fitsModels: ['FL-3015'], supersededBy: 'P-LENS-B', listPrice: 180, currency: 'EUR' },
     { _id: 'P-LENS-B', description: 'Focus lens, coated', fitsModels: ['FL-3015', 'FL-4020'], supersededBy: null, listPrice: 210, currency: 'EUR', supplierId: 'SUP-OPTICS' },
   ];
+  if (store) {
+    // Listed under their models first, as every part write (a database built before the demo data was seeded).
+    const modelParts = createModelParts(store, models.parts.collection as unknown as Collection<PartDoc>, () => new Date());
+    for (const model of new Set(parts.flatMap((p) => p.fitsModels))) await modelParts.list(model, parts.filter((p) => p.fitsModels.includes(model)).map((p) => p._id));
+  }
   await bulkWriteInChunks(models.parts, parts.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $setOnInsert: p }, upsert: true } })));
   if (!store) return;
   const locations = [

@@ -1,0 +1,95 @@
+import type { Collection } from 'mongodb';
+import { createJsonDocuments, insertedOnce, readEachById, unchanged } from '@aftersales/platform';
+import type { SparesStore } from './collections';
+import type { PartDoc } from './models';
+
+/** A model's part numbers, as one JSON string (`_id` = the model). */
+export interface ModelPartsDoc {
+  _id: string;
+  partNumbers: string;
+  updatedAt?: Date;
+}
+
+/** Parts read by `_id` at once: a model's list is a few hundred at most. */
+const READ_BATCH = 32;
+
+/**
+ * The parts that fit a model, found by `_id`: the engineer's job screen and the BOM asked the
+ * catalogue for `{ fitsModels: model }`, which FerretDB v1 answers by reading every part. Each
+ * model's document names its part numbers; the parts themselves stay the truth and are read by
+ * `_id`. A part is listed under its new models before it is written and taken off the models it
+ * left after, so a crash between leaves a name whose part does not fit (any more), which readers
+ * skip: nothing that fits is ever missing from its model's list.
+ */
+export function createModelParts(store: Pick<SparesStore, 'modelParts' | 'locks'>, parts: Collection<PartDoc>, now: () => Date) {
+  const lists = createJsonDocuments(store.modelParts, store.locks, {
+    what: 'model parts',
+    now,
+    leaseMs: 15_000,
+    empty: (): { partNumbers: string[] } => ({ partNumbers: [] }),
+    lockKey: (model) => `model-parts|${model}`,
+  });
+
+  const withParts = (added: readonly string[]) => ({ partNumbers }: { partNumbers: string[] }) => {
+    const fresh = [...new Set(added)].filter((p) => !partNumbers.includes(p));
+    return fresh.length === 0 ? unchanged : { partNumbers: [...partNumbers, ...fresh] };
+  };
+  const withoutPart = (partNumber: string) => ({ partNumbers }: { partNumbers: string[] }) => (partNumbers.includes(partNumber) ? { partNumbers: partNumbers.filter((p) => p !== partNumber) } : unchanged);
+
+  /** Lists parts under a model, those not listed yet, in one change. */
+  async function list(model: string, partNumbers: readonly string[]): Promise<void> {
+    await lists.change(model, withParts(partNumbers), { updatedAt: now() });
+  }
+
+  /** Lists the part under each model (before the part is written). */
+  async function fitted(partNumber: string, models: readonly string[]): Promise<void> {
+    for (const model of new Set(models)) await list(model, [partNumber]);
+  }
+
+  /** Takes the part off the models it no longer fits (after the part is written). */
+  async function unfitted(partNumber: string, models: readonly string[]): Promise<void> {
+    for (const model of new Set(models)) await lists.change(model, withoutPart(partNumber), { updatedAt: now() });
+  }
+
+  /**
+   * Writes a part through `write`, its models' lists kept around it: listed first under the models
+   * it fits now and did not before, taken off those it left once written.
+   */
+  async function put<T>(partNumber: string, fitsModels: readonly string[], write: () => Promise<T>): Promise<T> {
+    const before = (await parts.findOne({ _id: partNumber }, { projection: { fitsModels: 1 } }))?.fitsModels ?? [];
+    await fitted(partNumber, fitsModels.filter((m) => !before.includes(m)));
+    const written = await write();
+    await unfitted(partNumber, before.filter((m) => !fitsModels.includes(m)));
+    return written;
+  }
+
+  /** The parts that fit the model, by part number: its list, then each part by `_id`. */
+  async function of(model: string): Promise<PartDoc[]> {
+    const { partNumbers } = await lists.read(model);
+    const found = await readEachById(partNumbers, (_id) => parts.findOne({ _id }), { batch: READ_BATCH, keep: (p) => p.fitsModels.includes(model) });
+    return found.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+  }
+
+  return { list, fitted, unfitted, put, of };
+}
+
+export type ModelParts = ReturnType<typeof createModelParts>;
+
+/** Marks the one-time build of the models' lists from the parts stored before them. */
+export const modelPartsBuildId = 'model-parts@1';
+
+/**
+ * Lists the parts stored before the models' lists existed, once (marker in `sparesBuilds`): reads
+ * the catalogue whole, one time, at start, after any demo data. Returns the parts read, or -1 when
+ * built already.
+ */
+export async function buildModelPartsOnce(store: Pick<SparesStore, 'modelParts' | 'locks' | 'builds'>, parts: Collection<PartDoc>, now: () => Date): Promise<number> {
+  if (await store.builds.findOne({ _id: modelPartsBuildId })) return -1;
+  const modelParts = createModelParts(store, parts, now);
+  const stored = await parts.find({}, { projection: { fitsModels: 1 } }).toArray();
+  const byModel = new Map<string, string[]>();
+  for (const p of stored) for (const model of p.fitsModels ?? []) byModel.set(model, [...(byModel.get(model) ?? []), p._id]);
+  for (const [model, partNumbers] of byModel) await modelParts.list(model, partNumbers);
+  await insertedOnce(store.builds.insertOne({ _id: modelPartsBuildId, builtAt: now() }));
+  return stored.length;
+}
