@@ -27,8 +27,8 @@ let routes: RouteSpec[];
 const { listener, recorded } = commandRecorder();
 
 const route = (method: string, path: string) => routes.find((r) => r.method === method && r.path === path)!;
-const spares = { sub: 'SP-1', roles: ['spares'] };
-const engineer = { sub: 'ENG-1', roles: ['engineer'] };
+const spares = { sub: 'SP-1', roles: ['spares' as const] };
+const engineer = { sub: 'ENG-1', roles: ['engineer' as const] };
 
 async function fitting(model: string) {
   const { result, commands } = await recorded(() => callRoute(route('get', '/v1/parts'), { query: { model }, principal: engineer }));
