@@ -11,6 +11,7 @@ import { ackToken } from './domain/ack-link';
 import { notificationsConsumers, notificationsTopics } from './events/consumers';
 import { createNotificationsStore } from './store/collections';
 import { createSubjectNotices } from './store/subject-notices';
+import { buildInboxesOnce } from './store/inboxes';
 import { webhookLogsOf } from './store/webhook-logs';
 import { loadDemoData } from './store/demo-data';
 import { createAcknowledgementActivities } from './worker/acknowledgement-activities';
@@ -32,6 +33,7 @@ export const notificationsService: ServiceDefinition = {
     // Once per database: notices sent before the subjects' lists existed.
     await createSubjectNotices(store, platform.now).buildOnce();
     await webhookLogsOf(store).buildOnce(platform.now());
+    await buildInboxesOnce(store, platform.now); // the inboxes of people whose notices predate inbox documents
     const runsWorker = platform.config.PROCESS_ROLE !== 'api';
     const ackLinkFor = (noticeId: string) => `${config.NOTIFY_PUBLIC_URL.replace(/\/$/, '')}/v1/acknowledgements/${ackToken(noticeId, config.NOTIFY_LINK_SECRET)}`;
     const notices = { ackLinkFor, topic: platform.topic };
