@@ -12,10 +12,11 @@ import { partRoutes } from './parts';
 /**
  * The engineer's job screen asks `GET /v1/parts?model=` and the BOM `GET /v1/bom?model=`; both
  * filtered the catalogue on `fitsModels`, which FerretDB v1 answers by reading every part. They
- * now read the model's list and each part by `_id`; the answers are the old filter's.
+ * now read the model's list and each part by `_id` (a process holding the answer reads only the
+ * catalogue's stamp and the list); the answers are the old filter's.
  */
 const dbName = uniqueName('spares-model-parts').replace(/-/g, '_');
-const keyed = new Set(['parts', 'modelParts']);
+const keyed = new Set(['parts', 'modelParts', 'catalogueStamp']);
 const small = new Set(['sparesKeyLocks', 'sparesBuilds']);
 
 let connection: Connection;
@@ -30,8 +31,10 @@ const route = (method: string, path: string) => routes.find((r) => r.method === 
 const spares = { sub: 'SP-1', roles: ['spares' as const] };
 const engineer = { sub: 'ENG-1', roles: ['engineer' as const] };
 
-async function fitting(model: string) {
-  const { result, commands } = await recorded(() => callRoute(route('get', '/v1/parts'), { query: { model }, principal: engineer }));
+/** The route's answer and commands; `cold`: from a process that holds no answer yet. */
+async function fitting(model: string, { cold = false } = {}) {
+  const get = cold ? partRoutes(models, createModelParts(store, parts, () => new Date())).find((r) => r.method === 'get' && r.path === '/v1/parts')! : route('get', '/v1/parts');
+  const { result, commands } = await recorded(() => callRoute(get, { query: { model }, principal: engineer }));
   return { numbers: (result.body as { items: { partNumber: string }[] }).items.map((p) => p.partNumber), commands: commands.filter((c) => c.commandName !== 'endSessions') };
 }
 /** What the old filter answers. */
@@ -61,21 +64,32 @@ describe("a model's parts by _id", () => {
     expect(await buildModelPartsOnce(store, parts, () => new Date())).toBe(400);
     expect(await buildModelPartsOnce(store, parts, () => new Date())).toBe(-1);
     for (const model of ['FL-3015', 'FL-4020', 'PB-100', 'NO-SUCH-MODEL']) {
-      const { numbers, commands } = await fitting(model);
+      const { numbers, commands } = await fitting(model, { cold: true });
       expect(numbers, model).toEqual(await byFilter(model));
       expect(scansOf(commands, { keyed, small }), model).toEqual([]);
-      // The model's list, then each part it names.
-      expect(commandNames(commands)[0]).toBe('find modelParts');
-      expect(commands).toHaveLength(1 + numbers.length);
+      // The stamp and the model's list, then each part it names.
+      expect(commandNames(commands).slice(0, 2).sort()).toEqual(['find catalogueStamp', 'find modelParts']);
+      expect(commands).toHaveLength(2 + numbers.length);
+      // Held: the stamp and the list alone.
+      const again = await fitting(model);
+      expect(again.numbers).toEqual(numbers);
+      expect(commandNames((await fitting(model)).commands).sort()).toEqual(['find catalogueStamp', 'find modelParts']);
     }
     expect((await fitting('FL-3015')).numbers.length).toBeGreaterThan(100);
   });
 
   it('follows a part put through the API: a new one, one moved to another model, one that fits no model any more', async () => {
+    // Another process holding PB-100's answer sees each put at its next read (the stamp changed).
+    const other = partRoutes(models, createModelParts(store, parts, () => new Date())).find((r) => r.method === 'get' && r.path === '/v1/parts')!;
+    const otherSees = async (model: string) => ((await callRoute(other, { query: { model }, principal: engineer })).body as { items: { partNumber: string; listPrice: number }[] }).items;
+    await otherSees('PB-100');
+    await put('P-00002', ['PB-100'], { listPrice: 99 }); // a new price, the same model
+    expect((await otherSees('PB-100')).find((p) => p.partNumber === 'P-00002')?.listPrice).toBe(99);
     await put('P-NEW-1', ['PB-100', 'PB-200']);
     await put('P-00003', ['PB-200']); // was PB-100's
     await put('P-00000', []); // fitted FL-3015 and FL-4020
     for (const model of ['FL-3015', 'FL-4020', 'PB-100', 'PB-200']) expect((await fitting(model)).numbers, model).toEqual(await byFilter(model));
+    expect((await otherSees('PB-100')).map((p) => p.partNumber)).toEqual(await byFilter('PB-100'));
     expect((await fitting('PB-200')).numbers).toEqual(['P-00003', 'P-NEW-1']);
     // Taken off the lists of the models it left, not only skipped.
     expect(JSON.parse((await store.modelParts.findOne({ _id: 'PB-100' }))!.partNumbers)).not.toContain('P-00003');
@@ -91,9 +105,9 @@ describe("a model's parts by _id", () => {
   });
 
   it('reads the same commands with ten times the catalogue stored for other models', async () => {
-    const before = await fitting('PB-200');
+    const before = await fitting('PB-200', { cold: true });
     await parts.insertMany(Array.from({ length: 4_000 }, (_, i) => catalogued(10_000 + i, ['OTHER-MODEL'])));
-    const after = await fitting('PB-200');
+    const after = await fitting('PB-200', { cold: true });
     expect(after.numbers).toEqual(before.numbers);
     expect(commandNames(after.commands)).toEqual(commandNames(before.commands));
   });

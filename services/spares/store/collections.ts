@@ -7,7 +7,7 @@ import type { AllocationEntry, ClosedCase } from '../domain/cost-allocation';
 import type { PriceList } from '../domain/pricing';
 import type { LocationKind } from '../domain/stock';
 import type { ListEntryDoc } from './case-lists';
-import type { ModelPartsDoc } from './model-parts';
+import type { CatalogueStampDoc, ModelPartsDoc } from './model-parts';
 import type { LedgerMonthDoc, LedgerPageDoc } from './cost-ledger';
 import type { AwaitingReportDoc } from './awaiting-reports';
 import type { RaisedEntryDoc } from './requisitions-raised';
@@ -390,6 +390,7 @@ export function createSparesStore(connection: Connection) {
     requisitionHistories: c<RequisitionHistoryDoc>('requisitionHistories'),
     // Each model's part numbers, read by `_id` where a filter on fitsModels read the catalogue (model-parts.ts).
     modelParts: c<ModelPartsDoc>('modelParts'),
+    catalogueStamp: c<CatalogueStampDoc>('catalogueStamp'),
   };
   return {
     ...store,

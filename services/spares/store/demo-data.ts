@@ -1,3 +1,4 @@
+import type { Collection } from 'mongodb';
 import { isDuplicateKeyError, bulkWriteInChunks } from '@aftersales/platform';
 import { allocateCaseCost, allocationEntries, type ClosedCase } from '../domain/cost-allocation';
 import { createCaseLists } from './case-lists';
@@ -6,7 +7,6 @@ import { createOpenLists } from './open-lists';
 import type { SparesStore } from './collections';
 import type { PartDoc, SparesModels } from './models';
 import { createModelParts } from './model-parts';
-import type { Collection } from 'mongodb';
 import { createStockCards } from './stock-cards';
 
 export async function loadDemoData(models: SparesModels, store?: SparesStore): Promise<void> {
@@ -15,13 +15,12 @@ export async function loadDemoData(models: SparesModels, store?: SparesStore): P
     { _id: 'P-LENS-A', description: 'Focus lens, first generation', fitsModels: ['FL-3015'], supersededBy: 'P-LENS-B', listPrice: 180, currency: 'EUR' },
     { _id: 'P-LENS-B', description: 'Focus lens, coated', fitsModels: ['FL-3015', 'FL-4020'], supersededBy: null, listPrice: 210, currency: 'EUR', supplierId: 'SUP-OPTICS' },
   ];
-  if (store) {
-    // Listed under their models first, as every part write (a database built before the demo data was seeded).
-    const modelParts = createModelParts(store, models.parts.collection as unknown as Collection<PartDoc>, () => new Date());
-    for (const model of new Set(parts.flatMap((p) => p.fitsModels))) await modelParts.list(model, parts.filter((p) => p.fitsModels.includes(model)).map((p) => p._id));
-  }
+  // Listed under their models first and stamped after, as every part write (a database built before the demo data was seeded).
+  const modelParts = store ? createModelParts(store, models.parts.collection as unknown as Collection<PartDoc>, () => new Date()) : null;
+  for (const model of new Set(parts.flatMap((p) => p.fitsModels))) await modelParts?.list(model, parts.filter((p) => p.fitsModels.includes(model)).map((p) => p._id));
   await bulkWriteInChunks(models.parts, parts.map((p) => ({ updateOne: { filter: { _id: p._id }, update: { $setOnInsert: p }, upsert: true } })));
   if (!store) return;
+  await modelParts!.stamp();
   const locations = [
     { _id: 'CENTRAL', kind: 'central' as const, name: 'Central warehouse', engineerId: null },
     { _id: 'REG-EAST', kind: 'regional' as const, name: 'Regional warehouse east (Shanghai)', engineerId: null },

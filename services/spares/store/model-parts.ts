@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
 import { createJsonDocuments, insertedOnce, readEachById, unchanged } from '@aftersales/platform';
 import type { SparesStore } from './collections';
@@ -10,8 +11,18 @@ export interface ModelPartsDoc {
   updatedAt?: Date;
 }
 
+/** The catalogue's stamp, replaced after every part write: a copy held under another stamp is read again. */
+export interface CatalogueStampDoc {
+  _id: 'parts';
+  token: string;
+}
+
 /** Parts read by `_id` at once: a model's list is a few hundred at most. */
 const READ_BATCH = 32;
+/** How long a held answer is trusted while the stamp stays (a writer that died before stamping). */
+const HELD_MAX_AGE_MS = 30_000;
+/** Models whose answers a process holds, the least recently read dropped first. */
+const HELD_MODELS = 200;
 
 /**
  * The parts that fit a model, found by `_id`: the engineer's job screen and the BOM asked the
@@ -20,8 +31,13 @@ const READ_BATCH = 32;
  * `_id`. A part is listed under its new models before it is written and taken off the models it
  * left after, so a crash between leaves a name whose part does not fit (any more), which readers
  * skip: nothing that fits is ever missing from its model's list.
+ *
+ * A model's answer is a few hundred `_id` reads, so each process holds the answers it read, behind
+ * the catalogue's stamp (`catalogueStamp`), which every part write replaces after writing: a read
+ * is then the stamp and the model's list, at once, and the parts again only when either changed
+ * (or after 30 s: a writer that died between its write and its stamp).
  */
-export function createModelParts(store: Pick<SparesStore, 'modelParts' | 'locks'>, parts: Collection<PartDoc>, now: () => Date) {
+export function createModelParts(store: Pick<SparesStore, 'modelParts' | 'catalogueStamp' | 'locks'>, parts: Collection<PartDoc>, now: () => Date) {
   const lists = createJsonDocuments(store.modelParts, store.locks, {
     what: 'model parts',
     now,
@@ -51,26 +67,50 @@ export function createModelParts(store: Pick<SparesStore, 'modelParts' | 'locks'
     for (const model of new Set(models)) await lists.change(model, withoutPart(partNumber), { updatedAt: now() });
   }
 
+  /** Marks the catalogue changed (after a part write): every process reads its answers again. */
+  async function stamp(): Promise<void> {
+    await store.catalogueStamp.replaceOne({ _id: 'parts' }, { token: randomUUID() }, { upsert: true });
+  }
+
   /**
    * Writes a part through `write`, its models' lists kept around it: listed first under the models
-   * it fits now and did not before, taken off those it left once written.
+   * it fits now and did not before, taken off those it left once written, then the stamp.
    */
   async function put<T>(partNumber: string, fitsModels: readonly string[], write: () => Promise<T>): Promise<T> {
     const before = (await parts.findOne({ _id: partNumber }, { projection: { fitsModels: 1 } }))?.fitsModels ?? [];
     await fitted(partNumber, fitsModels.filter((m) => !before.includes(m)));
     const written = await write();
     await unfitted(partNumber, before.filter((m) => !fitsModels.includes(m)));
+    await stamp();
     return written;
   }
 
-  /** The parts that fit the model, by part number: its list, then each part by `_id`. */
+  const held = new Map<string, { token: string | null; listed: string; at: number; parts: PartDoc[] }>();
+
+  /**
+   * The parts that fit the model, by part number: the stamp and its list, then each part by `_id`
+   * unless this process holds the answer under that stamp and list. The stamp is read before the
+   * parts, so a write landing meanwhile leaves a stamp the next read does not know.
+   */
   async function of(model: string): Promise<PartDoc[]> {
-    const { partNumbers } = await lists.read(model);
+    const [stamped, { partNumbers }] = await Promise.all([store.catalogueStamp.findOne({ _id: 'parts' }), lists.read(model)]);
+    const token = stamped?.token ?? null;
+    const listed = partNumbers.join(',');
+    const copy = held.get(model);
+    held.delete(model);
+    if (copy && copy.token === token && copy.listed === listed && Date.now() - copy.at < HELD_MAX_AGE_MS) {
+      held.set(model, copy);
+      return copy.parts;
+    }
+    const at = Date.now();
     const found = await readEachById(partNumbers, (_id) => parts.findOne({ _id }), { batch: READ_BATCH, keep: (p) => p.fitsModels.includes(model) });
-    return found.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+    const sorted = found.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+    held.set(model, { token, listed, at, parts: sorted });
+    if (held.size > HELD_MODELS) held.delete(held.keys().next().value!);
+    return sorted;
   }
 
-  return { list, fitted, unfitted, put, of };
+  return { list, fitted, unfitted, put, stamp, of };
 }
 
 export type ModelParts = ReturnType<typeof createModelParts>;
@@ -83,13 +123,14 @@ export const modelPartsBuildId = 'model-parts@1';
  * the catalogue whole, one time, at start, after any demo data. Returns the parts read, or -1 when
  * built already.
  */
-export async function buildModelPartsOnce(store: Pick<SparesStore, 'modelParts' | 'locks' | 'builds'>, parts: Collection<PartDoc>, now: () => Date): Promise<number> {
+export async function buildModelPartsOnce(store: Pick<SparesStore, 'modelParts' | 'catalogueStamp' | 'locks' | 'builds'>, parts: Collection<PartDoc>, now: () => Date): Promise<number> {
   if (await store.builds.findOne({ _id: modelPartsBuildId })) return -1;
   const modelParts = createModelParts(store, parts, now);
   const stored = await parts.find({}, { projection: { fitsModels: 1 } }).toArray();
   const byModel = new Map<string, string[]>();
   for (const p of stored) for (const model of p.fitsModels ?? []) byModel.set(model, [...(byModel.get(model) ?? []), p._id]);
   for (const [model, partNumbers] of byModel) await modelParts.list(model, partNumbers);
+  await modelParts.stamp();
   await insertedOnce(store.builds.insertOne({ _id: modelPartsBuildId, builtAt: now() }));
   return stored.length;
 }
