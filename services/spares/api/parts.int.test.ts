@@ -91,6 +91,12 @@ describe("a model's parts by _id", () => {
     for (const model of ['FL-3015', 'FL-4020', 'PB-100', 'PB-200']) expect((await fitting(model)).numbers, model).toEqual(await byFilter(model));
     expect((await otherSees('PB-100')).map((p) => p.partNumber)).toEqual(await byFilter('PB-100'));
     expect((await fitting('PB-200')).numbers).toEqual(['P-00003', 'P-NEW-1']);
+    // A part that fits twenty models, listed under each (a few at once), then under none.
+    const many = Array.from({ length: 20 }, (_, i) => `UNI-${i}`);
+    await put('P-UNIVERSAL', many);
+    for (const model of many) expect((await fitting(model)).numbers, model).toEqual(['P-UNIVERSAL']);
+    await put('P-UNIVERSAL', []);
+    for (const model of many) expect(JSON.parse((await store.modelParts.findOne({ _id: model }))!.partNumbers), model).toEqual([]);
     // Taken off the lists of the models it left, not only skipped.
     expect(JSON.parse((await store.modelParts.findOne({ _id: 'PB-100' }))!.partNumbers)).not.toContain('P-00003');
   });

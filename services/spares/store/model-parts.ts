@@ -19,6 +19,8 @@ export interface CatalogueStampDoc {
 
 /** Parts read by `_id` at once: a model's list is a few hundred at most. */
 const READ_BATCH = 32;
+/** Models' lists changed at once by one part write (a part may fit up to 200 models). */
+const MODELS_AT_ONCE = 8;
 /** How long a held answer is trusted while the stamp stays (a writer that died before stamping). */
 const HELD_MAX_AGE_MS = 30_000;
 /** Models whose answers a process holds, the least recently read dropped first. */
@@ -57,15 +59,17 @@ export function createModelParts(store: Pick<SparesStore, 'modelParts' | 'catalo
     await lists.change(model, withParts(partNumbers), { updatedAt: now() });
   }
 
-  /** Lists the part under each model (before the part is written). */
-  async function fitted(partNumber: string, models: readonly string[]): Promise<void> {
-    for (const model of new Set(models)) await list(model, [partNumber]);
+  /** Runs `fn` for each model, a few at once: each takes its own model's lock, one at a time, so none waits for another. */
+  async function eachModel(models: readonly string[], fn: (model: string) => Promise<unknown>): Promise<void> {
+    const distinct = [...new Set(models)];
+    for (let from = 0; from < distinct.length; from += MODELS_AT_ONCE) await Promise.all(distinct.slice(from, from + MODELS_AT_ONCE).map(fn));
   }
 
+  /** Lists the part under each model (before the part is written). */
+  const fitted = (partNumber: string, models: readonly string[]) => eachModel(models, (model) => list(model, [partNumber]));
+
   /** Takes the part off the models it no longer fits (after the part is written). */
-  async function unfitted(partNumber: string, models: readonly string[]): Promise<void> {
-    for (const model of new Set(models)) await lists.change(model, withoutPart(partNumber), { updatedAt: now() });
-  }
+  const unfitted = (partNumber: string, models: readonly string[]) => eachModel(models, (model) => lists.change(model, withoutPart(partNumber), { updatedAt: now() }));
 
   /** Marks the catalogue changed (after a part write): every process reads its answers again. */
   async function stamp(): Promise<void> {
