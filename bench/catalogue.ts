@@ -17,13 +17,12 @@
  * list's answer for ten models is checked against the filter's (the same part numbers, in order);
  * the figures are printed either way and the bench exits non-zero on a difference.
  */
-import mongoose, { type Connection } from 'mongoose';
 import type { Collection } from 'mongodb';
-import { defaultMongoPoolSize } from '@aftersales/platform';
+import type { Connection } from 'mongoose';
 import { createSparesStore } from '../services/spares/store/collections';
 import { buildModelPartsOnce, createModelParts } from '../services/spares/store/model-parts';
 import type { PartDoc } from '../services/spares/store/models';
-import { benchNamespace, cleanup, closedLoop, envInt, fmt, growthLines, log, percentile, stackEndpoints, table, type LoopResult } from './lib';
+import { benchNamespace, closedLoop, envInt, fmt, growthLines, log, percentile, stackEndpoints, table, type LoopResult, runBench, growthRow, onOwnDatabase } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 4);
 const seconds = envInt('BENCH_SECONDS', 10);
@@ -95,18 +94,7 @@ async function main(): Promise<void> {
   log(`namespace ${ns} (_c<size> per size); sizes ${sizes.join(', ')}; ${concurrency} clients, ${seconds} s per loop`);
   const phases: Phase[] = [];
   for (const size of sizes) {
-    const dbName = `${ns}_c${size}`;
-    let connection: Connection | null = null;
-    try {
-      connection = await mongoose.createConnection(stack.mongoUrl, { dbName, maxPoolSize: defaultMongoPoolSize, serverSelectionTimeoutMS: 5_000 }).asPromise();
-      phases.push(await measure(size, connection));
-    } finally {
-      log(`cleaning up ${dbName}`);
-      await cleanup([
-        ['drop database', async () => connection?.dropDatabase()],
-        ['close connection', async () => connection?.close()],
-      ]);
-    }
+    phases.push(await onOwnDatabase(stack.mongoUrl, `${ns}_c${size}`, (connection) => measure(size, connection)));
   }
 
   const p = (r: LoopResult, q: number) => percentile(r.latencies, q);
@@ -128,7 +116,6 @@ async function main(): Promise<void> {
   ];
   const small = phases[0]!;
   const large = phases.at(-1)!;
-  const growth = (name: string, a: number, b: number) => [name, `${fmt.n(a)} -> ${fmt.n(b)}`, `${fmt.n(b / a, 2)}x`];
   process.stdout.write(
     [
       '',
@@ -137,10 +124,10 @@ async function main(): Promise<void> {
       table(['figure', ...phases.map((f) => `${f.size} parts`)], rows),
       '',
       ...growthLines(small.size, large.size, 'parts', [
-        growth('held p99, ms', p(small.held, 99), p(large.held, 99)),
-        growth('cold p99, ms', p(small.cold, 99), p(large.cold, 99)),
-        growth('filter p99, ms', p(small.filter, 99), p(large.filter, 99)),
-        growth('raw _id read p99, ms', p(small.raw, 99), p(large.raw, 99)),
+        growthRow('held p99, ms', p(small.held, 99), p(large.held, 99)),
+        growthRow('cold p99, ms', p(small.cold, 99), p(large.cold, 99)),
+        growthRow('filter p99, ms', p(small.filter, 99), p(large.filter, 99)),
+        growthRow('raw _id read p99, ms', p(small.raw, 99), p(large.raw, 99)),
       ]),
       '',
     ].join('\n'),
@@ -148,10 +135,4 @@ async function main(): Promise<void> {
   if (phases.some((f) => f.mismatch)) throw new Error('the models\u2019 lists and the old filter disagreed');
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:catalogue failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('catalogue', main);

@@ -33,6 +33,8 @@ import {
   growthLines,
   pick,
   seededRandom as random,
+  runBench,
+  growthRow,
 } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 4);
@@ -266,18 +268,17 @@ async function main(): Promise<void> {
     ];
     const small = phases[0]!;
     const large = phases.at(-1)!;
-    const growth = (name: string, a: number, b: number) => [name, `${fmt.n(a)} -> ${fmt.n(b)}`, `${fmt.n(b / a, 2)}x`];
     const growthRows = [
-      growth('route p50, ms', p(small.route, 50), p(large.route, 50)),
-      growth('route p99, ms', p(small.route, 99), p(large.route, 99)),
-      growth('route searches /s', small.route.perSecond, large.route.perSecond),
-      growth('regex filter p50, ms', p(small.filter, 50), p(large.filter, 50)),
-      growth('regex filter p99, ms', p(small.filter, 99), p(large.filter, 99)),
-      growth('list p50, ms', p(small.list, 50), p(large.list, 50)),
-      growth('list p99, ms', p(small.list, 99), p(large.list, 99)),
-      growth('first page p99, ms', p(small.firstPage, 99), p(large.firstPage, 99)),
-      growth('middle page p99, ms', p(small.middlePage, 99), p(large.middlePage, 99)),
-      growth('raw findOne p99, ms', p(small.raw, 99), p(large.raw, 99)),
+      growthRow('route p50, ms', p(small.route, 50), p(large.route, 50)),
+      growthRow('route p99, ms', p(small.route, 99), p(large.route, 99)),
+      growthRow('route searches /s', small.route.perSecond, large.route.perSecond),
+      growthRow('regex filter p50, ms', p(small.filter, 50), p(large.filter, 50)),
+      growthRow('regex filter p99, ms', p(small.filter, 99), p(large.filter, 99)),
+      growthRow('list p50, ms', p(small.list, 50), p(large.list, 50)),
+      growthRow('list p99, ms', p(small.list, 99), p(large.list, 99)),
+      growthRow('first page p99, ms', p(small.firstPage, 99), p(large.firstPage, 99)),
+      growthRow('middle page p99, ms', p(small.middlePage, 99), p(large.middlePage, 99)),
+      growthRow('raw findOne p99, ms', p(small.raw, 99), p(large.raw, 99)),
     ];
     process.stdout.write(
       [
@@ -305,10 +306,4 @@ async function main(): Promise<void> {
   if (failedCheck) throw new Error('the search and the regex filter, or the list or its pages and the sort by name, disagreed (see the correctness lines above)');
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:customers failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('customers', main);

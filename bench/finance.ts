@@ -21,16 +21,14 @@
  * the last month of the factory is checked against the old filter without its limit (the same ids
  * and amounts); the figures are printed either way and the bench exits non-zero on a difference.
  */
-import mongoose, { type Connection } from 'mongoose';
 import type { Filter } from 'mongodb';
-import { defaultMongoPoolSize } from '@aftersales/platform';
 import { createSparesStore, type AllocationEntryDoc, type SparesStore } from '../services/spares/store/collections';
 import pino from 'pino';
 import { buildCostLedgerOnce, createCostLedger } from '../services/spares/store/cost-ledger';
 import { costAllocationRoutes } from '../services/spares/api/cost-allocation';
 import type { SparesDeps } from '../services/spares/api/common';
 import { monthlyTotals, monthTotals, type CostCentre, type MonthlyTotal, type MonthTotal } from '../services/spares/domain/cost-allocation';
-import { benchNamespace, cleanup, closedLoop, envInt, fmt, growthLines, log, percentile, pick, seededRandom, stackEndpoints, table, type LoopResult } from './lib';
+import { benchNamespace, closedLoop, envInt, fmt, growthLines, log, percentile, pick, seededRandom, stackEndpoints, table, type LoopResult, runBench, growthRow, onOwnDatabase } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 4);
 const seconds = envInt('BENCH_SECONDS', 10);
@@ -212,18 +210,7 @@ async function main(): Promise<void> {
   log(`namespace ${ns} (_f<size> per size); sizes ${sizes.join(', ')}; ${concurrency} clients, ${seconds} s per loop; last full month ${monthStart(-1).toISOString().slice(0, 7)}`);
   const phases: Phase[] = [];
   for (const size of sizes) {
-    const dbName = `${ns}_f${size}`;
-    let connection: Connection | null = null;
-    try {
-      connection = await mongoose.createConnection(stack.mongoUrl, { dbName, maxPoolSize: defaultMongoPoolSize, serverSelectionTimeoutMS: 5_000 }).asPromise();
-      phases.push(await measure(size, createSparesStore(connection)));
-    } finally {
-      log(`cleaning up ${dbName}`);
-      await cleanup([
-        ['drop database', async () => connection?.dropDatabase()],
-        ['close connection', async () => connection?.close()],
-      ]);
-    }
+    phases.push(await onOwnDatabase(stack.mongoUrl, `${ns}_f${size}`, (connection) => measure(size, createSparesStore(connection))));
   }
 
   const p = (r: LoopResult, q: number) => percentile(r.latencies, q);
@@ -240,7 +227,6 @@ async function main(): Promise<void> {
   ];
   const small = phases[0]!;
   const large = phases.at(-1)!;
-  const growth = (name: string, a: number, b: number) => [name, `${fmt.n(a)} -> ${fmt.n(b)}`, `${fmt.n(b / a, 2)}x`];
   process.stdout.write(
     [
       '',
@@ -251,8 +237,8 @@ async function main(): Promise<void> {
       table(['figure', ...phases.map((f) => `${f.size} entries`)], rows),
       '',
       ...growthLines(small.size, large.size, 'entries', [
-        growth('buildCostLedgerOnce, ms', small.buildMs, large.buildMs),
-        ...loopNames.map((name, k) => growth(`${name} p99, ms`, p(small.loops[k]!.result, 99), p(large.loops[k]!.result, 99))),
+        growthRow('buildCostLedgerOnce, ms', small.buildMs, large.buildMs),
+        ...loopNames.map((name, k) => growthRow(`${name} p99, ms`, p(small.loops[k]!.result, 99), p(large.loops[k]!.result, 99))),
       ]),
       '',
     ].join('\n'),
@@ -260,10 +246,4 @@ async function main(): Promise<void> {
   if (phases.some((f) => f.mismatch)) throw new Error('the ledger and the old filter disagreed (see the checks above)');
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:finance failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('finance', main);

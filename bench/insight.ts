@@ -23,7 +23,7 @@ import { ensureTopics } from '@aftersales/platform';
 import { insightTopics } from '../services/insight/events/consumers';
 import { api, ServiceProcess, tokenFor } from '../tests/support/services';
 import { journeys, type Produced } from './insight-data';
-import { benchNamespace, cleanup, envInt, fmt, kafkaClient, log, percentile, rssMiB, sleep, stackEndpoints, table, namespaceCleanup } from './lib';
+import { benchNamespace, cleanup, envInt, fmt, kafkaClient, log, percentile, rssMiB, sleep, stackEndpoints, table, namespaceCleanup, runBench } from './lib';
 
 const big = envInt('BENCH_EVENTS', 100_000);
 const small = envInt('BENCH_SMALL_EVENTS', 1000);
@@ -198,10 +198,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:insight failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('insight', main);

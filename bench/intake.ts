@@ -29,6 +29,7 @@ import {
   sleep, stackEndpoints, table, terminateAll, type LoopResult,
   namespaceCleanup,
   growthLines,
+  runBench,
 } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 8);
@@ -392,10 +393,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:intake failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('intake', main);

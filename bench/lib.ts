@@ -7,7 +7,8 @@ import { stackEndpoints, type StackEndpoints } from '../tests/support/stack';
 import { deleteTopicsWithPrefix } from '../tests/support/kafka';
 import { dropNamespaceDatabases } from '../tests/support/mongo';
 import type { Db } from 'mongodb';
-import { insertedOnce, outboxWritersCollection, trackedMarkerId } from '@aftersales/platform';
+import mongoose from 'mongoose';
+import { defaultMongoPoolSize, insertedOnce, outboxWritersCollection, trackedMarkerId } from '@aftersales/platform';
 
 export { stackEndpoints, type StackEndpoints };
 
@@ -154,6 +155,20 @@ export async function deleteGroupsWithPrefix(kafka: Kafka, prefix: string): Prom
 
 /** Runs every cleanup step, reporting but not stopping at a failure. */
 /** Runs each step in turn, each bounded (a hung step is reported and left, so a bench never holds the machine). */
+/** A row of `growthLines`: the figure at the small size and the large one, and how many times it grew. */
+export const growthRow = (name: string, small: number, large: number): string[] => [name, `${fmt.n(small)} -> ${fmt.n(large)}`, `${fmt.n(large / small, 2)}x`];
+
+/** Runs a bench's `main` and exits: 0, or 1 with the failure's stack after `bench:<name> failed`. */
+export function runBench(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`bench:${name} failed: ${(error as Error).stack ?? String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
 /** The closing lines of a bench run at two data sizes: how each figure grew from the small size to the large one. */
 export function growthLines(small: number, large: number, what: string, rows: string[][]): string[] {
   return [`growth from ${small} to ${large} ${what}`, table(['figure', `${small} -> ${large}`, 'large / small'], rows)];
@@ -181,6 +196,21 @@ export async function cleanup(steps: [string, () => Promise<unknown>][], stepTim
     } finally {
       clearTimeout(timer);
     }
+  }
+}
+
+/** Runs `measure` on a database of its own, then drops it and closes the connection, also when `measure` failed. */
+export async function onOwnDatabase<T>(mongoUrl: string, dbName: string, measure: (connection: mongoose.Connection) => Promise<T>): Promise<T> {
+  let connection: mongoose.Connection | null = null;
+  try {
+    connection = await mongoose.createConnection(mongoUrl, { dbName, maxPoolSize: defaultMongoPoolSize, serverSelectionTimeoutMS: 5_000 }).asPromise();
+    return await measure(connection);
+  } finally {
+    log(`cleaning up ${dbName}`);
+    await cleanup([
+      ['drop database', async () => connection?.dropDatabase()],
+      ['close connection', async () => connection?.close()],
+    ]);
   }
 }
 

@@ -19,7 +19,7 @@ import { MongoClient } from 'mongodb';
 import nodemailer from 'nodemailer';
 import { buildEvent, topicOf, topics, type EventKey } from '@aftersales/contracts';
 import { ServiceProcess, tokenFor } from '../tests/support/services';
-import { benchNamespace, cleanup, envInt, fmt, kafkaClient, log, sleep, stackEndpoints, table, namespaceCleanup } from './lib';
+import { benchNamespace, cleanup, envInt, fmt, kafkaClient, log, sleep, stackEndpoints, table, namespaceCleanup, runBench } from './lib';
 
 const count = envInt('BENCH_NOTICES', 1000);
 const batch = envInt('BENCH_BATCH', 100);
@@ -244,10 +244,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:notify failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('notify', main);

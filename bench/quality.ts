@@ -35,6 +35,8 @@ import {
   growthLines,
   pick,
   seededRandom as random,
+  runBench,
+  growthRow,
 } from './lib';
 
 const concurrency = envInt('BENCH_CONCURRENCY', 4);
@@ -280,13 +282,12 @@ async function main(): Promise<void> {
     ];
     const small = phases[0]!;
     const large = phases.at(-1)!;
-    const growth = (name: string, a: number, b: number) => [name, `${fmt.n(a)} -> ${fmt.n(b)}`, `${fmt.n(b / a, 2)}x`];
     const growthRows = [
-      growth('route p99, ms', p(small.route, 99), p(large.route, 99)),
-      growth('old board query p99, ms', p(small.old, 99), p(large.old, 99)),
-      growth('old relay poll p99, ms', p(small.oldRelay, 99), p(large.oldRelay, 99)),
-      growth('relay poll now p99, ms', p(small.pending, 99), p(large.pending, 99)),
-      growth('raw findOne p99, ms', p(small.raw, 99), p(large.raw, 99)),
+      growthRow('route p99, ms', p(small.route, 99), p(large.route, 99)),
+      growthRow('old board query p99, ms', p(small.old, 99), p(large.old, 99)),
+      growthRow('old relay poll p99, ms', p(small.oldRelay, 99), p(large.oldRelay, 99)),
+      growthRow('relay poll now p99, ms', p(small.pending, 99), p(large.pending, 99)),
+      growthRow('raw findOne p99, ms', p(small.raw, 99), p(large.raw, 99)),
     ];
     process.stdout.write(
       [
@@ -309,10 +310,4 @@ async function main(): Promise<void> {
   if (phases.some((f) => f.mismatch)) throw new Error('the board route and the old query disagreed (see the correctness lines above)');
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:quality failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('quality', main);

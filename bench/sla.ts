@@ -28,7 +28,7 @@ import { freePort, ServiceProcess } from '../tests/support/services';
 import {
   benchNamespace, cleanup, envInt, findPid, fmt, histogramDelta, histogramOf, histogramQuantile, kafkaClient, log,
   percentile, pool, rssMiB, scrapeMetrics, sleep, stackEndpoints, table, terminateAll, withTemporalClient, type MetricsScrape,
-  namespaceCleanup,
+  namespaceCleanup, runBench,
 } from './lib';
 import type { benchSleep } from './workflows/sleep';
 
@@ -352,10 +352,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:sla failed: ${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('sla', main);
