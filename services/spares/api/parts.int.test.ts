@@ -101,6 +101,36 @@ describe("a model's parts by _id", () => {
     expect(JSON.parse((await store.modelParts.findOne({ _id: 'PB-100' }))!.partNumbers)).not.toContain('P-00003');
   });
 
+  it('puts of one part at once leave it listed under the models it fits in the end', async () => {
+    // The interleaving that loses an entry without the part's lock: both read that it fitted
+    // RACE-Y; one moves it to RACE-Z and, once it wrote, waits while the other writes RACE-Y back
+    // before it takes the part off RACE-Y. Each wait gives up after a second (with the lock, the
+    // other put cannot start until this one is done).
+    await put('P-RACE', ['RACE-Y']);
+    const signal = () => {
+      let done = () => undefined as void;
+      const happened = new Promise<void>((resolve) => (done = resolve));
+      return { done, waited: () => Promise.race([happened, new Promise<void>((resolve) => setTimeout(resolve, 1_000))]) };
+    };
+    const [movedWritten, backWritten] = [signal(), signal()];
+    const write = (fitsModels: string[]) => parts.replaceOne({ _id: 'P-RACE' }, { description: 'Race', fitsModels, supersededBy: null, listPrice: 10, currency: 'EUR' }, { upsert: true });
+    await Promise.all([
+      modelParts.put('P-RACE', ['RACE-Z'], async () => {
+        await write(['RACE-Z']);
+        movedWritten.done();
+        await backWritten.waited();
+      }),
+      modelParts.put('P-RACE', ['RACE-Y'], async () => {
+        await movedWritten.waited();
+        await write(['RACE-Y']);
+        backWritten.done();
+      }),
+    ]);
+    const fits = (await parts.findOne({ _id: 'P-RACE' }))!.fitsModels;
+    expect(fits).toHaveLength(1);
+    for (const model of ['RACE-Y', 'RACE-Z']) expect((await fitting(model)).numbers.includes('P-RACE'), model).toBe(fits.includes(model));
+  });
+
   it('a put that died after listing its part skips it until the part fits; the BOM reads the same list', async () => {
     await modelParts.fitted('P-NEVER-WRITTEN', ['PB-200']);
     await modelParts.fitted('P-00006', ['PB-200']); // listed, then the process died before writing the part

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Collection } from 'mongodb';
-import { createJsonDocuments, insertedOnce, readEachById, unchanged } from '@aftersales/platform';
+import { createJsonDocuments, createKeyLocks, insertedOnce, readEachById, unchanged } from '@aftersales/platform';
 import type { SparesStore } from './collections';
 import type { PartDoc } from './models';
 
@@ -48,6 +48,10 @@ export function createModelParts(store: Pick<SparesStore, 'modelParts' | 'catalo
     lockKey: (model) => `model-parts|${model}`,
   });
 
+  // One write of a part at a time: two at once could each read the models it fitted before, and
+  // the one taking it off a model could do so after the other wrote it back on.
+  const partLocks = createKeyLocks(store.locks, { what: 'part', now, leaseMs: 15_000 });
+
   const withParts = (added: readonly string[]) => ({ partNumbers }: { partNumbers: string[] }) => {
     const fresh = [...new Set(added)].filter((p) => !partNumbers.includes(p));
     return fresh.length === 0 ? unchanged : { partNumbers: [...partNumbers, ...fresh] };
@@ -77,16 +81,19 @@ export function createModelParts(store: Pick<SparesStore, 'modelParts' | 'catalo
   }
 
   /**
-   * Writes a part through `write`, its models' lists kept around it: listed first under the models
-   * it fits now and did not before, taken off those it left once written, then the stamp.
+   * Writes a part through `write` under the part's lock, its models' lists kept around it: listed
+   * first under the models it fits now and did not before, taken off those it left once written,
+   * then the stamp.
    */
-  async function put<T>(partNumber: string, fitsModels: readonly string[], write: () => Promise<T>): Promise<T> {
-    const before = (await parts.findOne({ _id: partNumber }, { projection: { fitsModels: 1 } }))?.fitsModels ?? [];
-    await fitted(partNumber, fitsModels.filter((m) => !before.includes(m)));
-    const written = await write();
-    await unfitted(partNumber, before.filter((m) => !fitsModels.includes(m)));
-    await stamp();
-    return written;
+  function put<T>(partNumber: string, fitsModels: readonly string[], write: () => Promise<T>): Promise<T> {
+    return partLocks.holding(`part|${partNumber}`, async () => {
+      const before = (await parts.findOne({ _id: partNumber }, { projection: { fitsModels: 1 } }))?.fitsModels ?? [];
+      await fitted(partNumber, fitsModels.filter((m) => !before.includes(m)));
+      const written = await write();
+      await unfitted(partNumber, before.filter((m) => !fitsModels.includes(m)));
+      await stamp();
+      return written;
+    });
   }
 
   const held = new Map<string, { token: string | null; listed: string; at: number; parts: PartDoc[] }>();
