@@ -14,7 +14,7 @@ import { withEvent, type Cause, type EventContext } from './events';
 import { createGuardedWrites } from './guarded-writes';
 import { createOpenLists } from './open-lists';
 import type { SparesModels } from './models';
-import { loadPriceList, unitCostCents } from './prices';
+import { loadPriceList, unitCostOf } from './prices';
 import type { ReservationBook } from './reservations';
 
 export interface CaseFlowOptions {
@@ -288,19 +288,22 @@ export function createCaseFlow(store: SparesStore, models: SparesModels, book: R
           return 0;
         }
       }
-      const caseDoc = await store.cases.findOne({ _id: requestId });
-      const workOrder = workOrderId ? await store.workOrders.findOne({ _id: workOrderId }) : null;
-      const list = await loadPriceList(store);
-      const parts = [];
-      const partCurrencies: string[] = [];
-      for (const line of consumption?.lines ?? []) {
-        const part = await models.parts.findById(line.partNumber).lean();
-        if (part?.currency) partCurrencies.push(part.currency);
-        parts.push({ partNumber: line.partNumber, quantity: line.quantity, unitCostCents: await unitCostCents(store, models.parts, list, line.partNumber), consumable: part?.consumable ?? false, category: part?.category ?? null });
-      }
+      // Read at once, each by `_id` (the case after the mark above; the parts once each, for their cost too).
+      const lines = consumption?.lines ?? [];
+      const [caseDoc, workOrder, list, reviews, catalogued] = await Promise.all([
+        store.cases.findOne({ _id: requestId }),
+        workOrderId ? store.workOrders.findOne({ _id: workOrderId }) : null,
+        loadPriceList(store),
+        this.failureReviews(requestId),
+        Promise.all(lines.map((line) => models.parts.findById(line.partNumber).lean())),
+      ]);
+      const partCurrencies = catalogued.flatMap((part) => (part?.currency ? [part.currency] : []));
+      const parts = lines.map((line, i) => {
+        const part = catalogued[i] ?? null;
+        return { partNumber: line.partNumber, quantity: line.quantity, unitCostCents: unitCostOf(list, line.partNumber, part), consumable: part?.consumable ?? false, category: part?.category ?? null };
+      });
       const completion = workOrder?.completion ?? null;
       const engineerDecision = completion?.failureDecision ? { ...completion.failureDecision, decidedAt: completion.failureDecision.decidedAt.toISOString() } : null;
-      const reviews = await this.failureReviews(requestId);
       const closedCase = closedCaseFrom({
           requestId,
           customerId: caseDoc?.customerId ?? 'unknown',

@@ -15,8 +15,10 @@ export async function loadPriceList(store: SparesStore, id = defaultPriceListId)
 }
 
 export async function unitCostCents(store: SparesStore, parts: { findById(id: string): { lean(): Promise<{ listPrice: number } | null> } }, list: PriceList | null, partNumber: string): Promise<number> {
-  const priced = list?.parts[partNumber]?.listPriceCents;
-  if (priced !== undefined) return priced;
-  const part = await parts.findById(partNumber).lean();
-  return part ? Math.round(part.listPrice * 100) : 0;
+  return list?.parts[partNumber]?.listPriceCents ?? unitCostOf(list, partNumber, await parts.findById(partNumber).lean());
+}
+
+/** A part's unit cost from the price list, else its catalogue list price (0 for a part not catalogued), for a caller that read the part already. */
+export function unitCostOf(list: PriceList | null, partNumber: string, part: { listPrice: number } | null): number {
+  return list?.parts[partNumber]?.listPriceCents ?? (part ? Math.round(part.listPrice * 100) : 0);
 }
