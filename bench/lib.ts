@@ -153,8 +153,6 @@ export async function deleteGroupsWithPrefix(kafka: Kafka, prefix: string): Prom
   }
 }
 
-/** Runs every cleanup step, reporting but not stopping at a failure. */
-/** Runs each step in turn, each bounded (a hung step is reported and left, so a bench never holds the machine). */
 /** A row of `growthLines`: the figure at the small size and the large one, and how many times it grew. */
 export const growthRow = (name: string, small: number, large: number): string[] => [name, `${fmt.n(small)} -> ${fmt.n(large)}`, `${fmt.n(large / small, 2)}x`];
 
@@ -183,6 +181,10 @@ export function namespaceCleanup(stack: StackEndpoints, kafka: Kafka, ns: string
   ];
 }
 
+/**
+ * Runs every cleanup step in turn, reporting but not stopping at a failure; each is bounded (a hung
+ * step is reported and left, so a bench never holds the machine).
+ */
 export async function cleanup(steps: [string, () => Promise<unknown>][], stepTimeoutMs = 60_000): Promise<void> {
   for (const [what, step] of steps) {
     let timer: NodeJS.Timeout | undefined;
