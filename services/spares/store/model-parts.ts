@@ -121,7 +121,7 @@ export function createModelParts(store: Pick<SparesStore, 'modelParts' | 'catalo
     return sorted;
   }
 
-  return { list, fitted, unfitted, put, stamp, of };
+  return { list, fitted, put, stamp, of };
 }
 
 export type ModelParts = ReturnType<typeof createModelParts>;

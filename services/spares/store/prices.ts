@@ -14,11 +14,14 @@ export async function loadPriceList(store: SparesStore, id = defaultPriceListId)
   return doc ? toPriceList(doc) : null;
 }
 
+/** A catalogue list price in cents (0 for a part not catalogued). */
+const catalogueCents = (part: { listPrice: number } | null) => (part ? Math.round(part.listPrice * 100) : 0);
+
 export async function unitCostCents(store: SparesStore, parts: { findById(id: string): { lean(): Promise<{ listPrice: number } | null> } }, list: PriceList | null, partNumber: string): Promise<number> {
-  return list?.parts[partNumber]?.listPriceCents ?? unitCostOf(list, partNumber, await parts.findById(partNumber).lean());
+  return list?.parts[partNumber]?.listPriceCents ?? catalogueCents(await parts.findById(partNumber).lean());
 }
 
-/** A part's unit cost from the price list, else its catalogue list price (0 for a part not catalogued), for a caller that read the part already. */
+/** A part's unit cost from the price list, else its catalogue list price, for a caller that read the part already. */
 export function unitCostOf(list: PriceList | null, partNumber: string, part: { listPrice: number } | null): number {
-  return list?.parts[partNumber]?.listPriceCents ?? (part ? Math.round(part.listPrice * 100) : 0);
+  return list?.parts[partNumber]?.listPriceCents ?? catalogueCents(part);
 }
